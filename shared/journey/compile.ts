@@ -1,0 +1,151 @@
+import type { z } from 'zod';
+import { JourneyGraph, nodeTitle, type GraphNode } from './graph';
+import { kindDef, nodeKinds } from './registry';
+import type { CompileRefs, Port } from './kind';
+import type { CompiledJourney, MachineNode } from './machine';
+import { fieldPath, type Located } from './errors';
+import { isCycle, messageBound, reachableFrom, stronglyConnected } from './analysis';
+import { err, ok, type Result } from '../util/result';
+
+interface CheckedNode {
+  node: GraphNode;
+  /** null when the config failed its schema: its ports are unknown, so port checks skip it */
+  config: Record<string, unknown> | null;
+  ports: Port[] | null;
+}
+
+function zodErrors(error: z.ZodError, at: (path: readonly PropertyKey[], message: string) => Located): Located[] {
+  return error.issues.map((i) => at(i.path, i.message));
+}
+
+/** Parse each node's config with its kind's schema and run the kind's compile rule. */
+function checkNodes(nodes: readonly GraphNode[], refs: CompileRefs, errors: Located[]): Map<string, CheckedNode> {
+  const out = new Map<string, CheckedNode>();
+  for (const node of nodes) {
+    if (out.has(node.id)) {
+      errors.push({ code: 'duplicate_node_id', nodeId: node.id, message: `Two nodes share the id "${node.id}".` });
+      continue;
+    }
+    const def = kindDef(node.kind);
+    const parsed = def.schema.safeParse(node.config);
+    if (!parsed.success) {
+      errors.push(
+        ...zodErrors(parsed.error, (path, message) => ({
+          code: 'invalid_config',
+          nodeId: node.id,
+          field: fieldPath('config', path),
+          message: `${nodeTitle(node)}: ${fieldPath('', path) || 'config'} ${message}`,
+        })),
+      );
+      out.set(node.id, { node, config: null, ports: null });
+      continue;
+    }
+    const config = parsed.data as Record<string, unknown>;
+    for (const issue of def.check?.(config, refs) ?? [])
+      errors.push({ code: issue.code, nodeId: node.id, field: fieldPath('config', [issue.field]), message: `${nodeTitle(node)}: ${issue.message}` });
+    out.set(node.id, { node, config, ports: def.ports(config) });
+  }
+  return out;
+}
+
+/**
+ * Validate a journey graph and compile it to the machine the runner executes.
+ * Pure and deterministic: the same graph (and refs) gives the same output.
+ * Every error names where it is (node, edge, field) so the canvas can badge it.
+ */
+export function compile(input: unknown, refs: CompileRefs = {}): Result<CompiledJourney, Located> {
+  const parsed = JourneyGraph.safeParse(input);
+  if (!parsed.success)
+    return err(
+      zodErrors(parsed.error, (path, message) => ({
+        code: path[0] === 'settings' ? 'invalid_settings' : 'invalid_graph',
+        field: fieldPath('', path),
+        message: `${fieldPath('', path) || 'graph'}: ${message}`,
+      })),
+    );
+  const graph = parsed.data;
+  const errors: Located[] = [];
+  const nodes = checkNodes(graph.nodes, refs, errors);
+
+  const entries = graph.nodes.filter((n) => nodeKinds[n.kind].role === 'entry');
+  if (entries.length === 0) errors.push({ code: 'no_entry', message: 'Add an entry: a segment entry or an event entry.' });
+  if (entries.length > 1)
+    for (const n of entries.slice(1))
+      errors.push({ code: 'multiple_entries', nodeId: n.id, message: `A journey has one entry; remove "${nodeTitle(n)}" or the other entry.` });
+  const entry = entries[0];
+
+  // edges: each lands on real nodes and a real port, each port at most once
+  const next = new Map<string, Record<string, string>>();
+  const edgeIds = new Set<string>();
+  for (const e of graph.edges) {
+    if (edgeIds.has(e.id)) errors.push({ code: 'duplicate_edge_id', edgeId: e.id, message: `Two edges share the id "${e.id}".` });
+    edgeIds.add(e.id);
+    const from = nodes.get(e.source);
+    const to = nodes.get(e.target);
+    if (!from || !to) {
+      errors.push({ code: 'dangling_edge', edgeId: e.id, message: `Edge "${e.id}" points at a node that does not exist ("${from ? e.target : e.source}").` });
+      continue;
+    }
+    if (nodeKinds[to.node.kind].role === 'entry')
+      errors.push({ code: 'edge_into_entry', edgeId: e.id, nodeId: to.node.id, message: `Nothing can lead into the entry "${nodeTitle(to.node)}".` });
+    if (from.ports && !from.ports.some((p) => p.id === e.sourcePort)) {
+      errors.push({ code: 'unknown_port', edgeId: e.id, nodeId: from.node.id, message: `"${nodeTitle(from.node)}" has no port "${e.sourcePort}".` });
+      continue;
+    }
+    const wired = next.get(e.source) ?? {};
+    if (wired[e.sourcePort] !== undefined)
+      errors.push({ code: 'port_wired_twice', edgeId: e.id, nodeId: e.source, message: `Port "${e.sourcePort}" of "${nodeTitle(from.node)}" is connected twice.` });
+    else wired[e.sourcePort] = e.target;
+    next.set(e.source, wired);
+  }
+
+  for (const { node, ports } of nodes.values())
+    for (const p of ports ?? [])
+      if (next.get(node.id)?.[p.id] === undefined)
+        errors.push({
+          code: 'unwired_port',
+          nodeId: node.id,
+          field: `ports.${p.id}`,
+          message: p.label
+            ? `The "${p.label}" port of "${nodeTitle(node)}" is not connected. Connect it, or end it with an Exit.`
+            : `"${nodeTitle(node)}" leads nowhere. Connect it, or end it with an Exit.`,
+        });
+
+  const ids = [...nodes.keys()].sort();
+  const adj = new Map(ids.map((id) => [id, Object.keys(next.get(id) ?? {}).sort().map((p) => (next.get(id) as Record<string, string>)[p] as string)]));
+  if (entry) {
+    const reached = reachableFrom(entry.id, adj);
+    for (const id of ids)
+      if (!reached.has(id))
+        errors.push({ code: 'unreachable_node', nodeId: id, message: `"${nodeTitle((nodes.get(id) as CheckedNode).node)}" can never be reached from the entry.` });
+  }
+  for (const comp of stronglyConnected(ids, adj)) {
+    if (!isCycle(comp, adj) || comp.some((id) => nodeKinds[(nodes.get(id) as CheckedNode).node.kind].role === 'wait')) continue;
+    const names = comp.map((id) => `"${nodeTitle((nodes.get(id) as CheckedNode).node)}"`).join(' → ');
+    for (const id of comp)
+      errors.push({ code: 'cycle_without_wait', nodeId: id, message: `The loop ${names} has no wait: a contact would go round it forever. Add a wait to the loop.` });
+  }
+
+  if (errors.length > 0 || !entry) return err(errors);
+
+  const machineNodes: Record<string, MachineNode> = {};
+  for (const id of ids) {
+    const { node, config } = nodes.get(id) as CheckedNode;
+    machineNodes[id] = { id, kind: node.kind, title: nodeTitle(node), config: config as Record<string, unknown>, next: next.get(id) ?? {} };
+  }
+  const awaited = new Set<string>();
+  for (const n of Object.values(machineNodes)) if (n.kind === 'wait.event') awaited.add(String(n.config.event));
+  const entryNode = machineNodes[entry.id] as MachineNode;
+  return ok({
+    format: 1,
+    entry: entry.id,
+    nodes: machineNodes,
+    settings: graph.settings,
+    maxMessages: messageBound(entry.id, ids, adj, (id) => {
+      const n = machineNodes[id] as MachineNode;
+      return kindDef(n.kind).sends?.(n.config) ?? null;
+    }),
+    awaitedEvents: [...awaited].sort(),
+    triggerEvent: entryNode.kind === 'trigger.event' ? String(entryNode.config.event) : null,
+  });
+}

@@ -1,0 +1,28 @@
+import type { Channel, MessageCategory } from './channels';
+import type { Scalar } from '../segments/rules';
+
+/** Counters the runner folds into pre-aggregated metric rows. */
+export type MetricName = 'entered' | 'edge' | 'suppressed' | 'deferred' | 'holdout';
+
+/**
+ * What `step` asks the world to do, as data. The runner writes them in the
+ * same transaction as the new run state; the dispatcher executes sends later,
+ * idempotently by (run, node, visit).
+ */
+export type Effect =
+  | {
+      type: 'send';
+      nodeId: string;
+      /** with the run id and node id, the idempotency key of the message */
+      visit: number;
+      channel: Channel;
+      template: string;
+      category: MessageCategory;
+    }
+  | { type: 'setTrait'; nodeId: string; trait: string; value: Scalar }
+  | { type: 'wakeAt'; nodeId: string; at: number }
+  | { type: 'waitFor'; nodeId: string; event: string; until: number | null }
+  | { type: 'exit'; nodeId: string; reason: string }
+  | { type: 'metric'; metric: MetricName; nodeId: string; port?: string; reason?: string };
+
+export type EffectType = Effect['type'];

@@ -1,0 +1,39 @@
+/** Why a graph does not compile. Stable strings: the canvas and tests key on them. */
+export const compileErrorCodes = [
+  'invalid_graph',
+  'invalid_settings',
+  'duplicate_node_id',
+  'duplicate_edge_id',
+  'no_entry',
+  'multiple_entries',
+  'invalid_config',
+  'missing_template',
+  'unknown_template',
+  'template_channel_mismatch',
+  'unknown_segment',
+  'dangling_edge',
+  'unknown_port',
+  'port_wired_twice',
+  'edge_into_entry',
+  'unwired_port',
+  'unreachable_node',
+  'cycle_without_wait',
+] as const;
+export type CompileErrorCode = (typeof compileErrorCodes)[number];
+
+/**
+ * A compile error with a place: the node, edge and/or field (a dotted path
+ * such as `config.template` or `settings.goals.0.event`) the canvas badges.
+ */
+export interface Located {
+  code: CompileErrorCode;
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+  field?: string;
+}
+
+/** `a.b.0.c` from a zod issue path. */
+export function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
+  return [prefix, ...path.map(String)].filter(Boolean).join('.');
+}

@@ -1,0 +1,11 @@
+export * from './channels';
+export * from './effects';
+export * from './errors';
+export * from './graph';
+export * from './kind';
+export * from './machine';
+export * from './registry';
+export * from './run';
+export * from './settings';
+export { compile } from './compile';
+export { step, type StepResult } from './step';

@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import type { Channel } from './channels';
+import type { Effect } from './effects';
+import type { ProfileEvent } from '../segments/evaluate';
+import type { Run, StepContext } from './run';
+
+export const paletteGroups = ['Entry', 'Wait', 'Logic', 'Messages', 'Actions'] as const;
+export type PaletteGroup = (typeof paletteGroups)[number];
+
+/** An output port of a node: `id` is stored on edges, `label` is drawn on them. */
+export interface Port {
+  id: string;
+  label: string;
+}
+
+/** Where a run goes after a node has acted. */
+export type Outcome =
+  | { type: 'go'; port: string; effects?: Effect[] }
+  | { type: 'wait'; until: number | null; event?: string; effects?: Effect[] }
+  | { type: 'exit'; reason: string; effects?: Effect[] };
+
+export interface StepEnv {
+  run: Run;
+  nodeId: string;
+  ctx: StepContext;
+}
+
+/** A problem with one field of one node's config, found by a kind's own compile rule. */
+export interface FieldIssue {
+  code: 'missing_template' | 'unknown_template' | 'template_channel_mismatch' | 'unknown_segment' | 'invalid_config';
+  field: string;
+  message: string;
+}
+
+/** Catalogues the compiler checks references against; a missing catalogue skips that check. */
+export interface CompileRefs {
+  /** template key → channel */
+  templates?: ReadonlyMap<string, Channel>;
+  segments?: ReadonlySet<string>;
+}
+
+/**
+ * How runs treat the node:
+ * - entry: where runs start (exactly one per journey);
+ * - wait: holds the run until a timer or an event (breaks instant cycles);
+ * - instant: acts and moves on in the same step;
+ * - exit: ends the run.
+ */
+export type NodeRole = 'entry' | 'wait' | 'instant' | 'exit';
+
+/**
+ * Everything about one node kind, defined once. The palette, inspector,
+ * compiler, validator, step and docs all read this.
+ */
+export interface KindDef<K extends string, S extends z.ZodType> {
+  kind: K;
+  /** zod schema of the node's config; defaults fill in what a new node starts with */
+  schema: S;
+  role: NodeRole;
+  palette: { group: PaletteGroup; label: string; icon: string; description: string };
+  /** one-line human summary of a config, for the canvas and docs */
+  summary(config: z.output<S>): string;
+  ports(config: z.output<S>): Port[];
+  /** compile rule beyond the schema: references and cross-field checks */
+  check?(config: z.output<S>, refs: CompileRefs): FieldIssue[];
+  /** the channel this node sends on, for the static message bound */
+  sends?(config: z.output<S>): Channel | null;
+  /** the run arrives at the node */
+  enter(config: z.output<S>, env: StepEnv): Outcome;
+  /** the run's timer fired while it waits here; null = stay */
+  onTimer?(config: z.output<S>, env: StepEnv): Outcome | null;
+  /** the awaited event arrived while it waits here; null = stay */
+  onEvent?(config: z.output<S>, env: StepEnv, event: ProfileEvent): Outcome | null;
+}
+
+/** Any kind; methods are declared as methods, so each concrete kind is assignable here. */
+export type AnyKindDef = KindDef<string, z.ZodType>;
+
+/** Identity function that keeps a kind's literal and schema types. */
+export function defineKind<K extends string, S extends z.ZodType>(def: KindDef<K, S>): KindDef<K, S> {
+  return def;
+}

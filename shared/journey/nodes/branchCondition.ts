@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { defineKind } from '../kind';
+import { Condition, Match } from '../../segments/rules';
+import { evaluateRuleSet } from '../../segments/evaluate';
+
+export const BranchCase = z.object({
+  /** port id: stable, lower-case */
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter'),
+  label: z.string().trim().min(1, 'give the case a name').max(40),
+  match: Match.default('all'),
+  conditions: z.array(Condition).min(1, 'add at least one condition'),
+});
+
+/** Sends the run down the first case whose conditions hold, else `else`. */
+export const branchCondition = defineKind({
+  kind: 'branch.condition',
+  role: 'instant',
+  schema: z
+    .object({
+      cases: z
+        .array(BranchCase)
+        .min(1, 'add at least one case')
+        .max(10)
+        .default([{ key: 'yes', label: 'Yes', match: 'all', conditions: [{ type: 'event', event: 'app_login', did: true, withinDays: 7, filter: [] }] }]),
+    })
+    .superRefine((c, ctx) => {
+      const seen = new Set<string>();
+      c.cases.forEach((k, i) => {
+        if (k.key === 'else') ctx.addIssue({ code: 'custom', path: ['cases', i, 'key'], message: '"else" is reserved' });
+        if (seen.has(k.key)) ctx.addIssue({ code: 'custom', path: ['cases', i, 'key'], message: `case key "${k.key}" is used twice` });
+        seen.add(k.key);
+      });
+    }),
+  palette: { group: 'Logic', label: 'Branch', icon: 'git-branch', description: 'Route by traits and event history.' },
+  summary: (c) => c.cases.map((k) => k.label).join(' / ') + ' / else',
+  ports: (c) => [...c.cases.map((k) => ({ id: k.key, label: k.label })), { id: 'else', label: 'else' }],
+  enter(c, { ctx }) {
+    const hit = c.cases.find((k) => evaluateRuleSet(k, ctx.profile, ctx.now));
+    return { type: 'go', port: hit ? hit.key : 'else' };
+  },
+});

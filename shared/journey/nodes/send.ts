@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { defineKind, type Outcome, type StepEnv } from '../kind';
+import { Channel, MessageCategory, channelLabels } from '../channels';
+
+const SendConfig = z.object({
+  channel: Channel.default('sms'),
+  /** template key under templates/messages/ */
+  template: z.string().trim().default(''),
+  category: MessageCategory.default('marketing'),
+  /** what a message held back by a cap or quiet hours does */
+  whenCapped: z.enum(['wait', 'skip']).default('wait'),
+});
+type SendConfig = z.infer<typeof SendConfig>;
+
+function trySend(c: SendConfig, { ctx, run, nodeId }: StepEnv): Outcome {
+  const verdict = ctx.policy({ channel: c.channel, category: c.category, nodeId });
+  switch (verdict.decision) {
+    case 'allow':
+      return {
+        type: 'go',
+        port: 'next',
+        effects: [{ type: 'send', nodeId, visit: run.visit, channel: c.channel, template: c.template, category: c.category }],
+      };
+    case 'suppress':
+      return { type: 'go', port: 'next', effects: [{ type: 'metric', metric: 'suppressed', nodeId, reason: verdict.reason }] };
+    case 'defer':
+      return c.whenCapped === 'wait'
+        ? { type: 'wait', until: verdict.until, effects: [{ type: 'metric', metric: 'deferred', nodeId, reason: verdict.reason }] }
+        : { type: 'go', port: 'next', effects: [{ type: 'metric', metric: 'suppressed', nodeId, reason: verdict.reason }] };
+  }
+}
+
+/** Sends one message through the contact policy; a capped message waits or is skipped. */
+export const send = defineKind({
+  kind: 'send',
+  role: 'instant',
+  schema: SendConfig,
+  palette: { group: 'Messages', label: 'Send message', icon: 'send', description: 'SMS, push, robo-call, email or webhook.' },
+  summary: (c) => `${channelLabels[c.channel]} · ${c.template || 'no template'}`,
+  ports: () => [{ id: 'next', label: '' }],
+  check(c, refs) {
+    if (!c.template) return [{ code: 'missing_template', field: 'template', message: `Choose a ${channelLabels[c.channel]} template.` }];
+    const channel = refs.templates?.get(c.template);
+    if (refs.templates && channel === undefined)
+      return [{ code: 'unknown_template', field: 'template', message: `Template "${c.template}" does not exist.` }];
+    if (channel !== undefined && channel !== c.channel)
+      return [{ code: 'template_channel_mismatch', field: 'template', message: `Template "${c.template}" is for ${channelLabels[channel]}, not ${channelLabels[c.channel]}.` }];
+    return [];
+  },
+  sends: (c) => c.channel,
+  enter: trySend,
+  // a deferred message re-asks the policy when its timer fires; same visit, so still one send at most
+  onTimer: trySend,
+});

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { defineKind } from '../kind';
+import { hhmmPattern } from '../../util/time';
+
+export const SegmentSchedule = z.object({
+  every: z.enum(['once', 'hour', 'day', 'week']).default('day'),
+  /** local time of the workspace for daily/weekly runs, "HH:MM" */
+  at: z.string().regex(hhmmPattern, 'must be HH:MM, e.g. 10:00').default('10:00'),
+});
+
+/** Enrols the members of a segment on a schedule, newest registrations first by default. */
+export const triggerSegment = defineKind({
+  kind: 'trigger.segment',
+  role: 'entry',
+  schema: z.object({
+    segment: z.string().trim().default(''),
+    schedule: SegmentSchedule.default({ every: 'day', at: '10:00' }),
+    order: z.enum(['newest_first', 'oldest_first']).default('newest_first'),
+  }),
+  palette: { group: 'Entry', label: 'Segment entry', icon: 'users', description: 'Enrol everyone in a segment, on a schedule.' },
+  summary: (c) => `${c.segment || 'no segment'} · ${c.schedule.every === 'once' ? 'once' : `every ${c.schedule.every} at ${c.schedule.at}`} · ${c.order.replace('_', ' ')}`,
+  ports: () => [{ id: 'next', label: '' }],
+  check(c, refs) {
+    if (!c.segment) return [{ code: 'invalid_config', field: 'segment', message: 'Choose the segment to enrol.' }];
+    if (refs.segments && !refs.segments.has(c.segment))
+      return [{ code: 'unknown_segment', field: 'segment', message: `Segment "${c.segment}" does not exist.` }];
+    return [];
+  },
+  enter: () => ({ type: 'go', port: 'next' }),
+});

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineKind } from '../kind';
+import { durationMs, durationUnits } from '../../util/time';
+
+export const Duration = z.object({
+  amount: z.number().int('amount must be a whole number').min(1, 'amount must be at least 1').max(100_000).default(1),
+  unit: z.enum(durationUnits).default('days'),
+});
+
+/** Holds the run for a fixed time. */
+export const waitDuration = defineKind({
+  kind: 'wait.duration',
+  role: 'wait',
+  schema: Duration,
+  palette: { group: 'Wait', label: 'Wait', icon: 'hourglass', description: 'Wait a fixed time.' },
+  summary: (c) => `${c.amount} ${c.amount === 1 ? c.unit.slice(0, -1) : c.unit}`,
+  ports: () => [{ id: 'next', label: '' }],
+  enter: (c, { ctx }) => ({ type: 'wait', until: ctx.now + durationMs(c.amount, c.unit) }),
+  onTimer: () => ({ type: 'go', port: 'next' }),
+});

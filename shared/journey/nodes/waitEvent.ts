@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineKind } from '../kind';
+import { PropertyFilter } from '../../segments/rules';
+import { matchesFilters } from '../../segments/evaluate';
+import { durationMs } from '../../util/time';
+import { Duration } from './waitDuration';
+
+/** Waits for an event, or gives up after a timeout: ports `event` and `timeout`. */
+export const waitEvent = defineKind({
+  kind: 'wait.event',
+  role: 'wait',
+  schema: z.object({
+    event: z.string().trim().min(1, 'Name the event to wait for.').max(120).default('app_login'),
+    filter: z.array(PropertyFilter).default([]),
+    timeout: Duration.default({ amount: 3, unit: 'days' }),
+  }),
+  palette: { group: 'Wait', label: 'Wait for event', icon: 'bell', description: 'Wait until the contact does something, or time out.' },
+  summary: (c) => `${c.event} · timeout ${c.timeout.amount} ${c.timeout.unit}`,
+  ports: () => [
+    { id: 'event', label: 'event' },
+    { id: 'timeout', label: 'timeout' },
+  ],
+  enter: (c, { ctx }) => ({ type: 'wait', until: ctx.now + durationMs(c.timeout.amount, c.timeout.unit), event: c.event }),
+  onEvent: (c, _env, event) => (event.name === c.event && matchesFilters(event.properties, c.filter) ? { type: 'go', port: 'event' } : null),
+  onTimer: () => ({ type: 'go', port: 'timeout' }),
+});

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { defineKind } from '../kind';
+import { hhmmPattern, localInstant, localTime, minutesOfDay, weekdays } from '../../util/time';
+
+export const TimeWindow = z
+  .object({
+    days: z.array(z.enum(weekdays)).min(1, 'pick at least one day').default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    from: z.string().regex(hhmmPattern, 'must be HH:MM'),
+    to: z.string().regex(hhmmPattern, 'must be HH:MM'),
+  })
+  .refine((w) => minutesOfDay(w.from) < minutesOfDay(w.to), { message: '"from" must be before "to"', path: ['to'] });
+export type TimeWindow = z.infer<typeof TimeWindow>;
+
+/**
+ * The earliest instant ≥ now inside one of `windows`, in time zone `tz`;
+ * `now` itself when it already falls inside one. Looks ahead 8 local days.
+ */
+export function nextWindowStart(windows: readonly TimeWindow[], now: number, tz: string): number {
+  const here = localTime(now, tz);
+  let best = Number.POSITIVE_INFINITY;
+  for (const w of windows) {
+    const from = minutesOfDay(w.from);
+    const to = minutesOfDay(w.to);
+    const dayIdx = w.days.map((d) => weekdays.indexOf(d));
+    if (dayIdx.includes(here.weekday) && here.minutes >= from && here.minutes < to) return now;
+    for (let offset = 0; offset <= 7; offset++) {
+      if (!dayIdx.includes((here.weekday + offset) % 7)) continue;
+      const start = localInstant(now, tz, offset, from);
+      if (start >= now) {
+        best = Math.min(best, start);
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+/** Holds the run until the next time window in the contact's own time zone. */
+export const waitUntil = defineKind({
+  kind: 'wait.until',
+  role: 'wait',
+  schema: z.object({
+    windows: z.array(TimeWindow).min(1, 'add at least one time window').default([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '12:00', to: '14:00' }]),
+  }),
+  palette: { group: 'Wait', label: 'Wait for time window', icon: 'clock', description: 'Wait for the next window in the contact’s time zone.' },
+  summary: (c) => c.windows.map((w) => `${w.days.length === 7 ? 'daily' : w.days.join(',')} ${w.from}–${w.to}`).join(' or '),
+  ports: () => [{ id: 'next', label: '' }],
+  enter(c, { ctx }) {
+    const at = nextWindowStart(c.windows, ctx.now, ctx.profile.timezone);
+    return at <= ctx.now ? { type: 'go', port: 'next' } : { type: 'wait', until: at };
+  },
+  onTimer: () => ({ type: 'go', port: 'next' }),
+});

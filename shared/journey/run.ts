@@ -1,0 +1,73 @@
+import type { Channel, MessageCategory } from './channels';
+import type { Profile, ProfileEvent } from '../segments/evaluate';
+import type { KeyedRng } from '../util/hash';
+import type { CompiledJourney } from './machine';
+
+export type RunStatus = 'active' | 'waiting' | 'exited';
+
+/** One contact's position in one journey version. Plain data: stored as a row. */
+export interface Run {
+  id: string;
+  contactId: string;
+  nodeId: string;
+  status: RunStatus;
+  /** Bumped on every node arrival; (id, nodeId, visit) keys a message so it is never sent twice. */
+  visit: number;
+  /** epoch ms when a timer input is due, or null */
+  wakeAt: number | null;
+  /** name of the event a `wait.event` node waits for, or null */
+  waitingFor: string | null;
+  enteredAt: number;
+  nodeEnteredAt: number;
+  exitReason: string | null;
+}
+
+export type StepInput =
+  | { type: 'start' }
+  | { type: 'timer' }
+  | { type: 'event'; event: ProfileEvent };
+
+export type PolicyVerdict =
+  | { decision: 'allow' }
+  | { decision: 'defer'; until: number; reason: string }
+  | { decision: 'suppress'; reason: string };
+
+export interface PolicyRequest {
+  channel: Channel;
+  category: MessageCategory;
+  nodeId: string;
+}
+
+/**
+ * Contact policy (caps, quiet hours, opt-outs) as a verdict function. The
+ * runner builds it from the ledger for the batch; tests pass a plain closure.
+ */
+export type PolicyCheck = (req: PolicyRequest) => PolicyVerdict;
+
+/** Everything `step` may consult besides the run and the input. No clock, no RNG, no I/O of its own. */
+export interface StepContext {
+  machine: CompiledJourney;
+  /** epoch ms: the injected clock's reading */
+  now: number;
+  rng: KeyedRng;
+  profile: Profile;
+  policy: PolicyCheck;
+}
+
+export const allowAll: PolicyCheck = () => ({ decision: 'allow' });
+
+/** A fresh run at the machine's entry node; `step(run, {type: 'start'}, ctx)` moves it. */
+export function newRun(machine: CompiledJourney, id: string, contactId: string, now: number): Run {
+  return {
+    id,
+    contactId,
+    nodeId: machine.entry,
+    status: 'active',
+    visit: 1,
+    wakeAt: null,
+    waitingFor: null,
+    enteredAt: now,
+    nodeEnteredAt: now,
+    exitReason: null,
+  };
+}

@@ -1,0 +1,92 @@
+import type { Effect } from './effects';
+import type { Outcome, StepEnv } from './kind';
+import type { MachineNode } from './machine';
+import { kindDef } from './registry';
+import type { Run, StepContext, StepInput } from './run';
+import { matchesFilters } from '../segments/evaluate';
+
+export interface StepResult {
+  run: Run;
+  effects: Effect[];
+}
+
+/**
+ * Advance one run by one input. Pure: `ctx` carries the machine, the clock
+ * reading, a keyed RNG, the contact's profile and the policy verdicts; the
+ * result is the new run plus effects as data. Never throws for any input.
+ *
+ * - `start` moves a fresh run from its entry node;
+ * - `timer` acts when the run waits and `ctx.now` has reached `wakeAt`;
+ * - `event` ends the run when it matches an exit criterion, else wakes a
+ *   `wait.event` node waiting for it.
+ *
+ * Instant nodes chain within one call until the run waits or exits; compile
+ * forbids loops without a wait, and a hop limit guards anyway.
+ */
+export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
+  if (run.status === 'exited') return { run, effects: [] };
+  const node = ctx.machine.nodes[run.nodeId];
+  if (!node) return finish(run, { type: 'exit', reason: 'node_missing' }, [], ctx);
+
+  const effects: Effect[] = [];
+  let outcome: Outcome | null = null;
+  let env: StepEnv = { run, nodeId: node.id, ctx };
+  const def = kindDef(node.kind);
+  try {
+    switch (input.type) {
+      case 'start':
+        if (run.status !== 'active') break;
+        effects.push({ type: 'metric', metric: 'entered', nodeId: node.id });
+        outcome = def.enter(node.config, env);
+        break;
+      case 'timer':
+        if (run.status !== 'waiting' || run.wakeAt === null || ctx.now < run.wakeAt) break;
+        outcome = def.onTimer?.(node.config, env) ?? null;
+        break;
+      case 'event': {
+        const ev = input.event;
+        const exit = ctx.machine.settings.exitCriteria.find((c) => c.event === ev.name && matchesFilters(ev.properties, c.filter));
+        if (exit) outcome = { type: 'exit', reason: `exit_criteria:${exit.event}` };
+        else if (run.status === 'waiting' && run.waitingFor === ev.name) outcome = def.onEvent?.(node.config, env, ev) ?? null;
+        break;
+      }
+    }
+    if (!outcome) return { run, effects };
+
+    // a chain of instant nodes visits each node at most once per call
+    const maxHops = Object.keys(ctx.machine.nodes).length + 1;
+    let current: MachineNode = node;
+    let profile = ctx.profile;
+    for (let hop = 0; ; hop++) {
+      for (const e of outcome.effects ?? []) {
+        effects.push(e);
+        if (e.type === 'setTrait') profile = { ...profile, traits: { ...profile.traits, [e.trait]: e.value } };
+      }
+      if (outcome.type !== 'go') return finish(env.run, outcome, effects, ctx);
+      const target = current.next[outcome.port];
+      const targetNode = target === undefined ? undefined : ctx.machine.nodes[target];
+      if (!targetNode || hop >= maxHops)
+        return finish(env.run, { type: 'exit', reason: targetNode ? 'hop_limit' : 'port_unwired' }, effects, ctx);
+      effects.push({ type: 'metric', metric: 'edge', nodeId: current.id, port: outcome.port });
+      effects.push({ type: 'metric', metric: 'entered', nodeId: targetNode.id });
+      current = targetNode;
+      const moved: Run = { ...env.run, nodeId: current.id, visit: env.run.visit + 1, status: 'active', wakeAt: null, waitingFor: null, nodeEnteredAt: ctx.now };
+      env = { run: moved, nodeId: current.id, ctx: profile === ctx.profile ? ctx : { ...ctx, profile } };
+      outcome = kindDef(current.kind).enter(current.config, env);
+    }
+  } catch (e) {
+    // a kind's rule threw on data compile could not foresee (e.g. an unknown time zone): end the run, never the batch
+    return finish(env.run, { type: 'exit', reason: `error:${e instanceof Error ? e.message : String(e)}`.slice(0, 200) }, effects, ctx);
+  }
+}
+
+function finish(run: Run, outcome: Exclude<Outcome, { type: 'go' }>, effects: Effect[], ctx: StepContext): StepResult {
+  if (outcome.type === 'exit') {
+    effects.push({ type: 'exit', nodeId: run.nodeId, reason: outcome.reason });
+    return { run: { ...run, status: 'exited', wakeAt: null, waitingFor: null, exitReason: outcome.reason }, effects };
+  }
+  const until = outcome.until !== null && Number.isFinite(outcome.until) ? Math.max(outcome.until, ctx.now) : null;
+  if (outcome.event !== undefined) effects.push({ type: 'waitFor', nodeId: run.nodeId, event: outcome.event, until });
+  else if (until !== null) effects.push({ type: 'wakeAt', nodeId: run.nodeId, at: until });
+  return { run: { ...run, status: 'waiting', wakeAt: until, waitingFor: outcome.event ?? null }, effects };
+}

@@ -1,0 +1,92 @@
+import { DAY } from '../util/time';
+import { assertNever } from '../util/assertNever';
+import type { ComparisonOp, Condition, PropertyFilter, RuleSet, Scalar } from './rules';
+
+/** What the pure evaluator may know about a contact. */
+export interface ProfileEvent {
+  name: string;
+  /** epoch ms */
+  at: number;
+  properties: Record<string, unknown>;
+}
+
+export interface Profile {
+  traits: Record<string, unknown>;
+  /** IANA time zone of the contact */
+  timezone: string;
+  /** epoch ms; from the `registered_at` trait or the first-seen time */
+  registeredAt: number | null;
+  /** Recent events, any order; the runner loads only the names a machine asks about. */
+  events: readonly ProfileEvent[];
+}
+
+function toComparable(v: unknown): number | string | null {
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return null;
+}
+
+/** Compare one value with the rule's `op` and `value`. Unknown or mistyped values never match. */
+export function compare(actual: unknown, op: ComparisonOp, expected: Scalar | Scalar[] | undefined): boolean {
+  switch (op) {
+    case 'exists':
+      return actual !== undefined && actual !== null;
+    case 'not_exists':
+      return actual === undefined || actual === null;
+    case 'eq':
+      return actual === expected || (actual != null && expected != null && String(actual) === String(expected));
+    case 'neq':
+      return !compare(actual, 'eq', expected);
+    case 'in':
+      return Array.isArray(expected) && expected.some((e) => compare(actual, 'eq', e));
+    case 'contains':
+      return typeof actual === 'string' && typeof expected === 'string' && actual.includes(expected);
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const a = toComparable(actual);
+      const b = toComparable(Array.isArray(expected) ? undefined : expected);
+      if (a === null || b === null || typeof a !== typeof b) return false;
+      if (op === 'gt') return a > b;
+      if (op === 'gte') return a >= b;
+      if (op === 'lt') return a < b;
+      return a <= b;
+    }
+    default:
+      return assertNever(op, 'comparison op');
+  }
+}
+
+export function matchesFilters(properties: Record<string, unknown>, filters: readonly PropertyFilter[]): boolean {
+  return filters.every((f) => compare(properties[f.property], f.op, f.value));
+}
+
+export function evaluateCondition(c: Condition, p: Profile, now: number): boolean {
+  switch (c.type) {
+    case 'trait':
+      return compare(p.traits[c.trait], c.op, c.value);
+    case 'event': {
+      const since = now - c.withinDays * DAY;
+      const happened = p.events.some(
+        (e) => e.name === c.event && e.at >= since && e.at <= now && matchesFilters(e.properties, c.filter),
+      );
+      return happened === c.did;
+    }
+    case 'registered': {
+      if (p.registeredAt === null) return false;
+      const age = now - p.registeredAt;
+      return age >= c.minDaysAgo * DAY && age < c.maxDaysAgo * DAY;
+    }
+    default:
+      return assertNever(c, 'condition');
+  }
+}
+
+/** An empty rule set matches everyone. */
+export function evaluateRuleSet(r: RuleSet, p: Profile, now: number): boolean {
+  if (r.conditions.length === 0) return true;
+  return r.match === 'all'
+    ? r.conditions.every((c) => evaluateCondition(c, p, now))
+    : r.conditions.some((c) => evaluateCondition(c, p, now));
+}

@@ -1,0 +1,56 @@
+import { TZDate } from '@date-fns/tz';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export const durationUnits = ['minutes', 'hours', 'days'] as const;
+export type DurationUnit = (typeof durationUnits)[number];
+const unitMs: Record<DurationUnit, number> = { minutes: MINUTE, hours: HOUR, days: DAY };
+
+export function durationMs(amount: number, unit: DurationUnit): number {
+  return amount * unitMs[unit];
+}
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+/** "HH:MM" in 24-hour time. */
+export const hhmmPattern = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export function minutesOfDay(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+export interface LocalTime {
+  /** 0 = Monday … 6 = Sunday */
+  weekday: number;
+  minutes: number;
+}
+
+/** Wall-clock weekday and minute of day at instant `at` in time zone `tz`. */
+export function localTime(at: number, tz: string): LocalTime {
+  const d = new TZDate(at, tz);
+  return { weekday: (d.getDay() + 6) % 7, minutes: d.getHours() * 60 + d.getMinutes() };
+}
+
+/**
+ * The instant of local midnight `dayOffset` days after the local date of `at`
+ * in `tz`, plus `minutes` of wall-clock time. DST gaps resolve as TZDate does
+ * (forward), so the result is always a real instant.
+ */
+export function localInstant(at: number, tz: string, dayOffset: number, minutes: number): number {
+  const d = new TZDate(at, tz);
+  return new TZDate(d.getFullYear(), d.getMonth(), d.getDate() + dayOffset, 0, minutes, 0, 0, tz).getTime();
+}
+
+/** True when `tz` is an IANA zone this runtime knows. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
