@@ -130,8 +130,15 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
 
   const machineNodes: Record<string, MachineNode> = {};
   for (const id of ids) {
-    const { node, config } = nodes.get(id) as CheckedNode;
-    machineNodes[id] = { id, kind: node.kind, title: nodeTitle(node), config: config as Record<string, unknown>, next: next.get(id) ?? {} };
+    const { node, config, ports } = nodes.get(id) as CheckedNode;
+    // keys in port order, not edge order, so a reordered edge list stores byte-identical JSON
+    const wired = next.get(id) ?? {};
+    const ordered: Record<string, string> = {};
+    for (const p of ports ?? []) {
+      const target = wired[p.id];
+      if (target !== undefined) ordered[p.id] = target;
+    }
+    machineNodes[id] = { id, kind: node.kind, title: nodeTitle(node), config: config as Record<string, unknown>, next: ordered };
   }
   const awaited = new Set<string>();
   for (const n of Object.values(machineNodes)) if (n.kind === 'wait.event') awaited.add(String(n.config.event));

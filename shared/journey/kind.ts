@@ -23,6 +23,13 @@ export interface StepEnv {
   run: Run;
   nodeId: string;
   ctx: StepContext;
+  /**
+   * True when this same `step` call already acted on the node: a loop came back
+   * round without the clock moving. A wait that may pass straight through
+   * (`wait.until` inside its window) must then hold the run, or the loop would
+   * spin (and send) until the hop limit.
+   */
+  looped?: boolean;
 }
 
 /** A problem with one field of one node's config, found by a kind's own compile rule. */

@@ -32,7 +32,8 @@ export const EntrySettings = z
     /** at most this many contacts in the journey's lifetime; null = no limit */
     maxContacts: z.number().int().min(1).nullable().default(null),
   })
-  .refine((e) => !e.from || !e.until || e.from < e.until, { message: 'from must be before until', path: ['until'] });
+  // compare instants, not strings: "…T01:00+08:00" is before "…T18:00Z" of the day before
+  .refine((e) => !e.from || !e.until || Date.parse(e.from) < Date.parse(e.until), { message: 'from must be before until', path: ['until'] });
 
 export const JourneySettings = z.object({
   entry: EntrySettings.default({ from: null, until: null, maxContacts: null }),

@@ -3,11 +3,20 @@ import type { Outcome, StepEnv } from './kind';
 import type { MachineNode } from './machine';
 import { kindDef } from './registry';
 import type { Run, StepContext, StepInput } from './run';
-import { matchesFilters } from '../segments/evaluate';
+import { matchesFilters, type Profile } from '../segments/evaluate';
 
 export interface StepResult {
   run: Run;
   effects: Effect[];
+}
+
+/** A node the chain reached in this call, with the state to rewind to if a loop closes behind it. */
+interface Arrival {
+  node: MachineNode;
+  run: Run;
+  profile: Profile;
+  /** effects emitted up to and including this arrival's `entered` metric */
+  effectsAt: number;
 }
 
 /**
@@ -20,8 +29,9 @@ export interface StepResult {
  * - `event` ends the run when it matches an exit criterion, else wakes a
  *   `wait.event` node waiting for it.
  *
- * Instant nodes chain within one call until the run waits or exits; compile
- * forbids loops without a wait, and a hop limit guards anyway.
+ * Instant nodes chain within one call until the run waits or exits, passing
+ * each node at most once; compile forbids loops without a wait, and a hop
+ * limit guards anyway.
  */
 export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
   if (run.status === 'exited') return { run, effects: [] };
@@ -53,10 +63,13 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
     }
     if (!outcome) return { run, effects };
 
-    // a chain of instant nodes visits each node at most once per call
+    // A chain passes each node at most once per call. Compile puts a wait in every loop, but a
+    // `wait.until` inside its window lets the run straight through; when the chain comes back
+    // round without the clock moving, the run holds at that wait instead of going round again.
     const maxHops = Object.keys(ctx.machine.nodes).length + 1;
     let current: MachineNode = node;
     let profile = ctx.profile;
+    const trail: Arrival[] = [{ node, run, profile, effectsAt: effects.length }];
     for (let hop = 0; ; hop++) {
       for (const e of outcome.effects ?? []) {
         effects.push(e);
@@ -67,11 +80,29 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
       const targetNode = target === undefined ? undefined : ctx.machine.nodes[target];
       if (!targetNode || hop >= maxHops)
         return finish(env.run, { type: 'exit', reason: targetNode ? 'hop_limit' : 'port_unwired' }, effects, ctx);
+
+      // Back at a node this call already acted on? A wait re-entered as `looped` holds by itself;
+      // for an instant node, rewind to the wait the run passed since and re-enter that as looped.
+      const before = trail.findLastIndex((a) => a.node.id === targetNode.id);
+      const isWait = (n: MachineNode) => kindDef(n.kind).role === 'wait';
+      const holdAt = before < 0 || isWait(targetNode) ? -1 : trail.findLastIndex((a, i) => i > before && isWait(a.node));
+      if (holdAt >= 0) {
+        const at = trail[holdAt] as Arrival;
+        trail.length = holdAt + 1;
+        effects.length = at.effectsAt;
+        current = at.node;
+        profile = at.profile;
+        env = { run: at.run, nodeId: current.id, ctx: profile === ctx.profile ? ctx : { ...ctx, profile }, looped: true };
+        outcome = kindDef(current.kind).enter(current.config, env);
+        continue;
+      }
+
       effects.push({ type: 'metric', metric: 'edge', nodeId: current.id, port: outcome.port });
       effects.push({ type: 'metric', metric: 'entered', nodeId: targetNode.id });
       current = targetNode;
       const moved: Run = { ...env.run, nodeId: current.id, visit: env.run.visit + 1, status: 'active', wakeAt: null, waitingFor: null, nodeEnteredAt: ctx.now };
-      env = { run: moved, nodeId: current.id, ctx: profile === ctx.profile ? ctx : { ...ctx, profile } };
+      env = { run: moved, nodeId: current.id, ctx: profile === ctx.profile ? ctx : { ...ctx, profile }, looped: before >= 0 };
+      trail.push({ node: current, run: moved, profile, effectsAt: effects.length });
       outcome = kindDef(current.kind).enter(current.config, env);
     }
   } catch (e) {
@@ -86,6 +117,8 @@ function finish(run: Run, outcome: Exclude<Outcome, { type: 'go' }>, effects: Ef
     return { run: { ...run, status: 'exited', wakeAt: null, waitingFor: null, exitReason: outcome.reason }, effects };
   }
   const until = outcome.until !== null && Number.isFinite(outcome.until) ? Math.max(outcome.until, ctx.now) : null;
+  // nothing could ever wake such a run (the runner claims by wake time or awaited event): end it instead of stranding it
+  if (until === null && outcome.event === undefined) return finish(run, { type: 'exit', reason: 'no_wake_time' }, effects, ctx);
   if (outcome.event !== undefined) effects.push({ type: 'waitFor', nodeId: run.nodeId, event: outcome.event, until });
   else if (until !== null) effects.push({ type: 'wakeAt', nodeId: run.nodeId, at: until });
   return { run: { ...run, status: 'waiting', wakeAt: until, waitingFor: outcome.event ?? null }, effects };

@@ -29,9 +29,19 @@ export interface LocalTime {
   minutes: number;
 }
 
-/** Wall-clock weekday and minute of day at instant `at` in time zone `tz`. */
-export function localTime(at: number, tz: string): LocalTime {
+/**
+ * TZDate turns an unknown zone into an Invalid Date rather than throwing; NaN
+ * would then flow into wake times and leave a run waiting forever, so fail loudly.
+ */
+function zoned(at: number, tz: string): TZDate {
   const d = new TZDate(at, tz);
+  if (Number.isNaN(d.getTime()) || Number.isNaN(d.getHours())) throw new RangeError(`unknown time zone ${JSON.stringify(tz)}`);
+  return d;
+}
+
+/** Wall-clock weekday and minute of day at instant `at` in time zone `tz`. Throws a RangeError for an unknown zone. */
+export function localTime(at: number, tz: string): LocalTime {
+  const d = zoned(at, tz);
   return { weekday: (d.getDay() + 6) % 7, minutes: d.getHours() * 60 + d.getMinutes() };
 }
 
@@ -41,7 +51,7 @@ export function localTime(at: number, tz: string): LocalTime {
  * (forward), so the result is always a real instant.
  */
 export function localInstant(at: number, tz: string, dayOffset: number, minutes: number): number {
-  const d = new TZDate(at, tz);
+  const d = zoned(at, tz);
   return new TZDate(d.getFullYear(), d.getMonth(), d.getDate() + dayOffset, 0, minutes, 0, 0, tz).getTime();
 }
 

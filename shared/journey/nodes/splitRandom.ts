@@ -50,7 +50,10 @@ export const splitRandom = defineKind({
   summary: (c) => c.arms.map((a) => `${a.label} ${a.weight}%`).join(' · ') + (c.holdout ? ` · holdout ${c.holdout}%` : ''),
   ports: (c) => c.arms.map((a) => ({ id: a.key, label: `${a.label} ${a.weight}%` })),
   enter(c, { ctx, run, nodeId }) {
-    const i = pickByWeight(c.arms.map((a) => a.weight), ctx.rng(`${run.contactId}:${nodeId}`));
+    const weights = c.arms.map((a) => a.weight);
+    let i = pickByWeight(weights, ctx.rng(`${run.contactId}:${nodeId}`));
+    // float sums such as 0.1 + 64.1 + 35.8 fall a hair short of 100; without a holdout that sliver belongs to the last real arm
+    if (i < 0 && c.holdout === 0) i = weights.findLastIndex((w) => w > 0);
     const arm = c.arms[i];
     if (!arm) return { type: 'exit', reason: 'holdout', effects: [{ type: 'metric', metric: 'holdout', nodeId }] };
     return { type: 'go', port: arm.key };

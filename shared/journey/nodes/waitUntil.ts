@@ -35,6 +35,23 @@ export function nextWindowStart(windows: readonly TimeWindow[], now: number, tz:
   return best;
 }
 
+/**
+ * When the stretch of windows holding `now` ends (overlapping or touching
+ * windows merge); `now` itself when it is outside every window.
+ */
+export function windowStretchEnd(windows: readonly TimeWindow[], now: number, tz: string): number {
+  let t = now;
+  for (let i = 0; i <= windows.length; i++) {
+    const here = localTime(t, tz);
+    const ends = windows
+      .filter((w) => w.days.some((d) => weekdays.indexOf(d) === here.weekday) && here.minutes >= minutesOfDay(w.from) && here.minutes < minutesOfDay(w.to))
+      .map((w) => localInstant(t, tz, 0, minutesOfDay(w.to)));
+    if (ends.length === 0) return t;
+    t = Math.max(...ends);
+  }
+  return t;
+}
+
 /** Holds the run until the next time window in the contact's own time zone. */
 export const waitUntil = defineKind({
   kind: 'wait.until',
@@ -45,8 +62,10 @@ export const waitUntil = defineKind({
   palette: { group: 'Wait', label: 'Wait for time window', icon: 'clock', description: 'Wait for the next window in the contact’s time zone.' },
   summary: (c) => c.windows.map((w) => `${w.days.length === 7 ? 'daily' : w.days.join(',')} ${w.from}–${w.to}`).join(' or '),
   ports: () => [{ id: 'next', label: '' }],
-  enter(c, { ctx }) {
-    const at = nextWindowStart(c.windows, ctx.now, ctx.profile.timezone);
+  enter(c, { ctx, looped }) {
+    // back round a loop in the same window: this window is spent, hold the run for the next one
+    const from = looped ? windowStretchEnd(c.windows, ctx.now, ctx.profile.timezone) : ctx.now;
+    const at = nextWindowStart(c.windows, from, ctx.profile.timezone);
     return at <= ctx.now ? { type: 'go', port: 'next' } : { type: 'wait', until: at };
   },
   onTimer: () => ({ type: 'go', port: 'next' }),

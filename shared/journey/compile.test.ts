@@ -1,0 +1,291 @@
+import { describe, expect, it } from 'vitest';
+import { aGraph, smsThenCallGraph } from '../fixtures/builders';
+import { compile } from './compile';
+import { compileErrorCodes, type CompileErrorCode, type Located } from './errors';
+import type { JourneyGraph } from './graph';
+import type { CompileRefs } from './kind';
+import type { Channel } from './channels';
+
+const refs: CompileRefs = {
+  templates: new Map<string, Channel>([
+    ['recall_sms', 'sms'],
+    ['recall_call', 'voice'],
+    ['nudge_push', 'push'],
+  ]),
+  segments: new Set(['registered_never_logged_in']),
+};
+
+/** The canonical flow with one change: `edit` gets a deep copy to break. */
+function broken(edit: (g: JourneyGraph) => void): JourneyGraph {
+  const g = structuredClone(smsThenCallGraph());
+  edit(g);
+  return g;
+}
+
+function node(g: JourneyGraph, id: string) {
+  const n = g.nodes.find((x) => x.id === id);
+  if (!n) throw new Error(`no node ${id} in the fixture`);
+  return n;
+}
+
+type Where = Pick<Located, 'nodeId' | 'edgeId' | 'field'>;
+interface Case {
+  input: unknown;
+  refs?: CompileRefs;
+  /** every error of the code, by location */
+  at: Where[];
+}
+
+/** One broken graph per error code; `satisfies` makes a new code without a case a type error. */
+const cases = {
+  invalid_graph: { input: broken((g) => (node(g, 'sms').id = 'sms message')), at: [{ field: 'nodes.1.id' }] },
+  invalid_settings: {
+    input: { ...smsThenCallGraph(), settings: { goals: [{ event: 'app_login', windowDays: 0 }] } },
+    at: [{ field: 'settings.goals.0.windowDays' }],
+  },
+  duplicate_node_id: { input: broken((g) => g.nodes.push({ ...node(g, 'done') })), at: [{ nodeId: 'done' }] },
+  duplicate_edge_id: {
+    input: broken((g) => g.edges.push({ id: 'entry-next-sms', source: 'done', sourcePort: 'next', target: 'sms' })),
+    at: [{ edgeId: 'entry-next-sms' }],
+  },
+  no_entry: { input: aGraph().node('done', 'exit').build(), at: [{}] },
+  multiple_entries: {
+    input: broken((g) => {
+      g.nodes.push({ id: 'entry2', kind: 'trigger.event', position: { x: 0, y: 0 }, config: { event: 'signup' } });
+      g.edges.push({ id: 'e2', source: 'entry2', sourcePort: 'next', target: 'sms' });
+    }),
+    at: [{ nodeId: 'entry2' }],
+  },
+  invalid_config: { input: broken((g) => (node(g, 'wait').config = { event: 'app_login', timeout: { amount: 0, unit: 'days' } })), at: [{ nodeId: 'wait', field: 'config.timeout.amount' }] },
+  missing_template: { input: broken((g) => (node(g, 'call').config = { channel: 'voice' })), at: [{ nodeId: 'call', field: 'config.template' }] },
+  unknown_template: { input: broken((g) => (node(g, 'call').config = { channel: 'voice', template: 'recall_call_v9' })), refs, at: [{ nodeId: 'call', field: 'config.template' }] },
+  template_channel_mismatch: { input: broken((g) => (node(g, 'call').config = { channel: 'voice', template: 'recall_sms' })), refs, at: [{ nodeId: 'call', field: 'config.template' }] },
+  unknown_segment: { input: broken((g) => (node(g, 'entry').config = { segment: 'lapsed_borrowers' })), refs, at: [{ nodeId: 'entry', field: 'config.segment' }] },
+  dangling_edge: { input: broken((g) => g.edges.push({ id: 'to_nowhere', source: 'call', sourcePort: 'next', target: 'ghost' })), at: [{ edgeId: 'to_nowhere' }] },
+  unknown_port: { input: broken((g) => g.edges.push({ id: 'odd', source: 'wait', sourcePort: 'clicked', target: 'done' })), at: [{ edgeId: 'odd', nodeId: 'wait' }] },
+  port_wired_twice: { input: broken((g) => g.edges.push({ id: 'again', source: 'sms', sourcePort: 'next', target: 'done' })), at: [{ edgeId: 'again', nodeId: 'sms' }] },
+  edge_into_entry: {
+    input: broken((g) => {
+      g.edges = g.edges.filter((e) => e.source !== 'call');
+      g.edges.push({ id: 'back_to_start', source: 'call', sourcePort: 'next', target: 'entry' });
+    }),
+    at: [{ edgeId: 'back_to_start', nodeId: 'entry' }],
+  },
+  unwired_port: { input: broken((g) => (g.edges = g.edges.filter((e) => e.sourcePort !== 'timeout'))), at: [{ nodeId: 'wait', field: 'ports.timeout' }] },
+  unreachable_node: {
+    input: broken((g) => {
+      g.nodes.push({ id: 'orphan', kind: 'exit', position: { x: 0, y: 0 }, config: {} });
+    }),
+    at: [{ nodeId: 'orphan' }],
+  },
+  cycle_without_wait: {
+    input: aGraph()
+      .node('entry', 'trigger.event', { event: 'signup' })
+      .node('sms', 'send', { template: 'recall_sms' })
+      .node('tag', 'action.setTrait', { trait: 'nagged', value: true })
+      .then('entry', 'sms')
+      .then('sms', 'tag')
+      .then('tag', 'sms')
+      .build(),
+    at: [{ nodeId: 'sms' }, { nodeId: 'tag' }],
+  },
+} satisfies Record<CompileErrorCode, Case>;
+
+const where = (e: Located): Where => ({ nodeId: e.nodeId, edgeId: e.edgeId, field: e.field });
+
+describe('compile: one error per code, with its location', () => {
+  it('the canonical flow compiles against the catalogues', () => {
+    expect(compile(smsThenCallGraph(), refs).ok).toBe(true);
+  });
+
+  it('every code has a case', () => {
+    expect(Object.keys(cases).sort()).toEqual([...compileErrorCodes].sort());
+  });
+
+  it.each(compileErrorCodes)('%s', (code) => {
+    const c: Case = cases[code];
+    const r = compile(c.input, c.refs);
+    if (r.ok) throw new Error(`expected ${code}, but the graph compiled`);
+    const mine = r.errors.filter((e) => e.code === code);
+    expect(mine.map(where)).toEqual(c.at.map((w) => ({ nodeId: w.nodeId, edgeId: w.edgeId, field: w.field })));
+    for (const e of mine) expect(e.message.length).toBeGreaterThan(0);
+  });
+
+  it('invalid_graph: an unknown kind and a non-object are located too', () => {
+    const r = compile({ nodes: [{ id: 'x', kind: 'send.fax' }], edges: [] });
+    expect(!r.ok && r.errors.map((e) => [e.code, e.field])).toEqual([['invalid_graph', 'nodes.0.kind']]);
+    const none = compile('not a graph');
+    expect(!none.ok && none.errors.map((e) => e.code)).toEqual(['invalid_graph']);
+  });
+
+  it('invalid_settings: the entry window compares instants, not strings with different offsets', () => {
+    const withEntry = (from: string, until: string) => ({ ...smsThenCallGraph(), settings: { entry: { from, until } } });
+    // 01:00 in Shanghai on Dec 1 is 17:00 UTC on Nov 30: before 18:00 UTC
+    expect(compile(withEntry('2026-12-01T01:00:00+08:00', '2026-11-30T18:00:00Z')).ok).toBe(true);
+    const r = compile(withEntry('2026-11-30T18:00:00Z', '2026-12-01T01:00:00+08:00'));
+    expect(!r.ok && r.errors.map((e) => [e.code, e.field])).toEqual([['invalid_settings', 'settings.entry.until']]);
+  });
+
+  it('invalid_config: a segment entry with no segment names the field', () => {
+    const r = compile(broken((g) => (node(g, 'entry').config = {})));
+    expect(!r.ok && r.errors.map((e) => [e.code, e.nodeId, e.field])).toEqual([['invalid_config', 'entry', 'config.segment']]);
+  });
+
+  it('a node whose config is invalid is not also blamed for its ports', () => {
+    const r = compile(broken((g) => (node(g, 'wait').config = { event: '' })));
+    expect(!r.ok && r.errors.map((e) => e.code)).toEqual(['invalid_config']);
+  });
+});
+
+describe('compile: loops', () => {
+  it('a loop through a wait compiles: retry the SMS every 3 days until the contact logs in', () => {
+    const g = aGraph()
+      .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in' })
+      .node('sms', 'send', { template: 'recall_sms' })
+      .node('wait', 'wait.event', { event: 'app_login', timeout: { amount: 3, unit: 'days' } })
+      .node('done', 'exit')
+      .then('entry', 'sms')
+      .then('sms', 'wait')
+      .then('wait', 'done', 'event')
+      .then('wait', 'sms', 'timeout')
+      .build();
+    expect(compile(g, refs).ok).toBe(true);
+  });
+
+  it('a wait wired to itself compiles', () => {
+    const g = aGraph().node('entry', 'trigger.event', { event: 'x' }).node('tick', 'wait.duration').then('entry', 'tick').then('tick', 'tick').build();
+    expect(compile(g).ok).toBe(true);
+  });
+
+  it('an instant node wired to itself does not', () => {
+    const g = aGraph().node('entry', 'trigger.event', { event: 'x' }).node('tag', 'action.setTrait').then('entry', 'tag').then('tag', 'tag').build();
+    const r = compile(g);
+    expect(!r.ok && r.errors.map((e) => [e.code, e.nodeId])).toEqual([['cycle_without_wait', 'tag']]);
+  });
+});
+
+/** Same graph, nodes and edges in another order and config keys reversed. */
+function reordered(g: JourneyGraph): JourneyGraph {
+  const reverseKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).reverse());
+  return {
+    settings: g.settings,
+    edges: [...g.edges].reverse(),
+    nodes: [...g.nodes].reverse().map((n) => ({ config: reverseKeys(n.config), position: n.position, kind: n.kind, id: n.id })),
+  };
+}
+
+describe('compile: deterministic', () => {
+  it('same graph, deep-equal and byte-equal output', () => {
+    const a = compile(smsThenCallGraph(), refs);
+    const b = compile(smsThenCallGraph(), refs);
+    expect(a).toEqual(b);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+
+  it('the machine does not depend on the order of nodes, edges or config keys', () => {
+    const a = compile(smsThenCallGraph(), refs);
+    const b = compile(reordered(smsThenCallGraph()), refs);
+    expect(b.ok).toBe(true);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+
+  it('errors are the same set in any input order (their order follows the input)', () => {
+    const bad = broken((g) => {
+      node(g, 'call').config = { channel: 'voice' };
+      g.edges = g.edges.filter((e) => e.sourcePort !== 'timeout');
+      g.edges.push({ id: 'odd', source: 'wait', sourcePort: 'clicked', target: 'done' });
+    });
+    const key = (e: Located) => `${e.code}|${e.nodeId ?? ''}|${e.edgeId ?? ''}|${e.field ?? ''}`;
+    const a = compile(bad, refs);
+    const b = compile(reordered(bad), refs);
+    if (a.ok || b.ok) throw new Error('expected errors');
+    expect(a.errors.map(key).sort()).toEqual(b.errors.map(key).sort());
+    expect(a.errors.length).toBe(4); // call unreachable + template missing + timeout unwired + unknown port
+  });
+
+  it('nodes are keyed in id order and each node’s ports in port order', () => {
+    const r = compile(reordered(smsThenCallGraph()), refs);
+    if (!r.ok) throw new Error('expected a machine');
+    expect(Object.keys(r.value.nodes)).toEqual(['call', 'done', 'entry', 'sms', 'wait']);
+    expect(Object.keys(r.value.nodes.wait?.next ?? {})).toEqual(['event', 'timeout']);
+    expect(r.value.nodes.wait?.next).toEqual({ event: 'done', timeout: 'call' });
+    expect(r.value).toMatchObject({ format: 1, entry: 'entry', triggerEvent: null, awaitedEvents: ['app_login'] });
+  });
+});
+
+describe('compile: static bound on messages per contact', () => {
+  const none = { sms: 0, push: 0, voice: 0, email: 0, webhook: 0 };
+  const bound = (g: JourneyGraph) => {
+    const r = compile(g);
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+    return r.value.maxMessages;
+  };
+
+  it('a linear path adds up its sends per channel', () => {
+    expect(bound(smsThenCallGraph())).toEqual({ ...none, sms: 1, voice: 1 });
+    const g = aGraph()
+      .node('entry', 'trigger.event', { event: 'x' })
+      .node('s1', 'send', { template: 't' })
+      .node('s2', 'send', { template: 't' })
+      .node('p', 'send', { channel: 'push', template: 't' })
+      .node('done', 'exit')
+      .then('entry', 's1')
+      .then('s1', 's2')
+      .then('s2', 'p')
+      .then('p', 'done')
+      .build();
+    expect(bound(g)).toEqual({ ...none, sms: 2, push: 1 });
+  });
+
+  it('a branch takes the larger side, per channel', () => {
+    const g = aGraph()
+      .node('entry', 'trigger.event', { event: 'x' })
+      .node('branch', 'branch.condition', { cases: [{ key: 'android', label: 'Android', conditions: [{ type: 'trait', trait: 'os', op: 'eq', value: 'android' }] }] })
+      .node('sms1', 'send', { template: 't' })
+      .node('sms2', 'send', { template: 't' })
+      .node('sms3', 'send', { template: 't' })
+      .node('call', 'send', { channel: 'voice', template: 't' })
+      .node('done', 'exit')
+      .then('entry', 'branch')
+      .then('branch', 'sms1', 'android')
+      .then('sms1', 'sms2')
+      .then('sms2', 'done')
+      .then('branch', 'sms3', 'else')
+      .then('sms3', 'call')
+      .then('call', 'done')
+      .build();
+    expect(bound(g)).toEqual({ ...none, sms: 2, voice: 1 });
+  });
+
+  it('a loop holding a send makes that channel unbounded, and only that channel', () => {
+    const g = aGraph()
+      .node('entry', 'trigger.event', { event: 'x' })
+      .node('push', 'send', { channel: 'push', template: 't' })
+      .node('sms', 'send', { template: 't' })
+      .node('wait', 'wait.event', { event: 'app_login' })
+      .node('call', 'send', { channel: 'voice', template: 't' })
+      .node('done', 'exit')
+      .then('entry', 'push')
+      .then('push', 'sms')
+      .then('sms', 'wait')
+      .then('wait', 'sms', 'timeout')
+      .then('wait', 'call', 'event')
+      .then('call', 'done')
+      .build();
+    expect(bound(g)).toEqual({ ...none, sms: null, push: 1, voice: 1 });
+  });
+
+  it('a loop without sends keeps the bound finite', () => {
+    const g = aGraph()
+      .node('entry', 'trigger.event', { event: 'x' })
+      .node('sms', 'send', { template: 't' })
+      .node('wait', 'wait.event', { event: 'app_login' })
+      .node('done', 'exit')
+      .then('entry', 'sms')
+      .then('sms', 'wait')
+      .then('wait', 'wait', 'timeout')
+      .then('wait', 'done', 'event')
+      .build();
+    expect(bound(g)).toEqual({ ...none, sms: 1 });
+  });
+});

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { aGraph, aProfile, compiled, effectsOf, JourneyDriver, smsThenCallGraph } from '../fixtures/builders';
+import { step } from './step';
+import { allowAll, newRun, type StepContext } from './run';
+import type { CompiledJourney } from './machine';
+import { seededRng } from '../util/hash';
+import { DAY, HOUR } from '../util/time';
+
+const T0 = Date.parse('2026-03-02T02:00:00Z');
+
+/** The SMS → wait for login (3 days) → robo-call flow, ending when the contact draws a loan of at least ¥1,000. */
+function recallWithExit(): CompiledJourney {
+  const g = smsThenCallGraph();
+  return compiled({ ...g, settings: { ...g.settings, exitCriteria: [{ event: 'loan_drawn', filter: [{ property: 'amount', op: 'gte', value: 1000 }] }] } });
+}
+
+function ctxFor(machine: CompiledJourney, now = T0): StepContext {
+  return { machine, now, rng: seededRng(1), profile: aProfile(), policy: allowAll };
+}
+
+describe('step: exit criteria end a run wherever it is', () => {
+  it('while waiting for an event (even while waiting for that very event)', () => {
+    const d = new JourneyDriver(recallWithExit(), { now: T0 });
+    d.start();
+    expect(d.run).toMatchObject({ nodeId: 'wait', waitingFor: 'app_login' });
+    const r = d.event('loan_drawn', { amount: 5000 }, T0 + HOUR);
+    expect(d.run).toMatchObject({ status: 'exited', nodeId: 'wait', exitReason: 'exit_criteria:loan_drawn', wakeAt: null, waitingFor: null });
+    expect(effectsOf(r.effects, 'exit')).toEqual([{ type: 'exit', nodeId: 'wait', reason: 'exit_criteria:loan_drawn' }]);
+  });
+
+  it('while a capped message waits at a send node', () => {
+    const d = new JourneyDriver(recallWithExit(), { now: T0, policy: () => ({ decision: 'defer', until: T0 + 10 * HOUR, reason: 'quiet_hours' }) });
+    d.start();
+    expect(d.run).toMatchObject({ nodeId: 'sms', status: 'waiting' });
+    d.event('loan_drawn', { amount: 1000 });
+    expect(d.run).toMatchObject({ status: 'exited', nodeId: 'sms', exitReason: 'exit_criteria:loan_drawn' });
+    expect(effectsOf(d.effects, 'send')).toEqual([]);
+  });
+
+  it('before the run has even started', () => {
+    const d = new JourneyDriver(recallWithExit(), { now: T0 });
+    d.event('loan_drawn', { amount: 2000 });
+    expect(d.run).toMatchObject({ status: 'exited', nodeId: 'entry' });
+    expect(d.start().effects).toEqual([]);
+  });
+
+  it('only when the criterion’s filter matches', () => {
+    const d = new JourneyDriver(recallWithExit(), { now: T0 });
+    d.start();
+    const waiting = d.run;
+    expect(d.event('loan_drawn', { amount: 500 }).effects).toEqual([]);
+    expect(d.event('loan_drawn', {}).effects).toEqual([]);
+    expect(d.run).toBe(waiting);
+  });
+
+  it('a waiting event that is not an exit criterion still wakes its wait', () => {
+    const d = new JourneyDriver(recallWithExit(), { now: T0 });
+    d.start();
+    d.event('app_login');
+    expect(d.run).toMatchObject({ status: 'exited', exitReason: 'completed' });
+  });
+});
+
+describe('step: the whole recall flow', () => {
+  it('SMS, three days of silence, then the robo-call', () => {
+    const d = new JourneyDriver(recallWithExit(), { now: T0 });
+    d.start();
+    d.timer(T0 + 3 * DAY);
+    expect(effectsOf(d.effects, 'send').map((s) => [s.nodeId, s.channel, s.template, s.visit])).toEqual([
+      ['sms', 'sms', 'recall_sms', 2],
+      ['call', 'voice', 'recall_call', 4],
+    ]);
+    expect(d.run).toMatchObject({ status: 'exited', nodeId: 'done', visit: 5 });
+  });
+});
+
+describe('step: robustness', () => {
+  it('does not mutate the run or the context it is given', () => {
+    const m = recallWithExit();
+    const ctx = ctxFor(m);
+    const run = newRun(m, 'r', 'c', T0);
+    const runCopy = structuredClone(run);
+    const profileCopy = structuredClone(ctx.profile);
+    const machineCopy = structuredClone(m);
+    step(run, { type: 'start' }, ctx);
+    expect(run).toEqual(runCopy);
+    expect(ctx.profile).toEqual(profileCopy);
+    expect(m).toEqual(machineCopy);
+  });
+
+  it('a run at a node the machine lacks exits with node_missing', () => {
+    const m = recallWithExit();
+    const r = step({ ...newRun(m, 'r', 'c', T0), nodeId: 'gone' }, { type: 'timer' }, ctxFor(m));
+    expect(r.run).toMatchObject({ status: 'exited', exitReason: 'node_missing' });
+  });
+
+  it('a port with no edge in a hand-made machine exits with port_unwired instead of throwing', () => {
+    const m = recallWithExit();
+    const sms = m.nodes.sms;
+    if (!sms) throw new Error('fixture changed');
+    const broken: CompiledJourney = { ...m, nodes: { ...m.nodes, sms: { ...sms, next: {} } } };
+    const r = step(newRun(broken, 'r', 'c', T0), { type: 'start' }, ctxFor(broken));
+    expect(r.run).toMatchObject({ status: 'exited', nodeId: 'sms', exitReason: 'port_unwired' });
+    expect(effectsOf(r.effects, 'send')).toHaveLength(1);
+  });
+
+  it('an instant loop in a hand-made machine stops at the hop limit', () => {
+    const m = compiled(aGraph().node('entry', 'trigger.event', { event: 'x' }).node('tag', 'action.setTrait').node('done', 'exit').then('entry', 'tag').then('tag', 'done').build());
+    const tag = m.nodes.tag;
+    if (!tag) throw new Error('fixture changed');
+    const looping: CompiledJourney = { ...m, nodes: { ...m.nodes, tag: { ...tag, next: { next: 'tag' } } } };
+    const r = step(newRun(looping, 'r', 'c', T0), { type: 'start' }, ctxFor(looping));
+    expect(r.run).toMatchObject({ status: 'exited', exitReason: 'hop_limit' });
+    expect(effectsOf(r.effects, 'setTrait').length).toBeLessThanOrEqual(Object.keys(looping.nodes).length + 1);
+  });
+
+  it('a wait with no wake time and no event (a config compile would reject) ends the run instead of stranding it', () => {
+    const m = compiled(aGraph().node('entry', 'trigger.event', { event: 'x' }).node('window', 'wait.until').node('done', 'exit').then('entry', 'window').then('window', 'done').build());
+    const window = m.nodes.window;
+    if (!window) throw new Error('fixture changed');
+    const noWindows: CompiledJourney = { ...m, nodes: { ...m.nodes, window: { ...window, config: { windows: [] } } } };
+    const r = step(newRun(noWindows, 'r', 'c', T0), { type: 'start' }, ctxFor(noWindows));
+    expect(r.run).toMatchObject({ status: 'exited', nodeId: 'window', exitReason: 'no_wake_time' });
+  });
+
+  it('start only moves a fresh run; a timer only fires for a waiting run', () => {
+    const m = recallWithExit();
+    const fresh = newRun(m, 'r', 'c', T0);
+    const early = step(fresh, { type: 'timer' }, ctxFor(m, T0 + 10 * DAY));
+    expect(early.run).toBe(fresh);
+    expect(early.effects).toEqual([]);
+    const started = step(fresh, { type: 'start' }, ctxFor(m)).run;
+    const again = step(started, { type: 'start' }, ctxFor(m));
+    expect(again.run).toBe(started);
+    expect(again.effects).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { Channel, MessageCategory } from '../journey/channels';
+
+/**
+ * Message template metadata: what `templates/messages/<key>/meta.json` holds
+ * and what the template editor edits. The copy itself lives beside it, one
+ * Handlebars file per variant and part: `<variant>.<part>.hbs`.
+ */
+
+/** The parts a message of each channel is made of, in editor order. */
+export const templateParts = {
+  sms: ['body'],
+  push: ['title', 'body'],
+  voice: ['script'],
+  email: ['subject', 'html'],
+  webhook: ['json'],
+} as const satisfies Record<Channel, readonly string[]>;
+export type TemplatePart = (typeof templateParts)[Channel][number];
+
+/** File name of one variant's part, e.g. `a.body.hbs`. */
+export const partFileName = (variant: string, part: string): string => `${variant}.${part}.hbs`;
+
+export const locales = ['zh-CN', 'en'] as const;
+export const Locale = z.enum(locales);
+export type Locale = z.infer<typeof Locale>;
+
+/**
+ * Templates come in language twins: the key names the Chinese (primary) copy,
+ * `<key>_en` its English twin with the same channel, category and variant keys,
+ * so a journey references one key and the sender can pick the contact's language.
+ */
+export function templateKeyFor(key: string, locale: Locale): string {
+  const base = key.endsWith('_en') ? key.slice(0, -'_en'.length) : key;
+  return locale === 'en' ? `${base}_en` : base;
+}
+
+const keyPattern = /^[a-z][a-z0-9_]{0,63}$/;
+const variantKeyPattern = /^[a-z][a-z0-9_]{0,31}$/;
+/** A top-level name a template reads, e.g. `name`, `daily_rate`. */
+const variablePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const TemplateVariant = z.object({
+  /** stored on sends and clicks: keep it stable once a template is live */
+  key: z.string().regex(variantKeyPattern, 'must be lower-case letters, digits or _, starting with a letter'),
+  name: z.string().trim().min(1, 'name the variant').max(60),
+  /** share of sends, in percent; a template's weights sum to 100 */
+  weight: z.number().min(0).max(100),
+});
+export type TemplateVariant = z.infer<typeof TemplateVariant>;
+
+export const TemplateMeta = z
+  .object({
+    key: z.string().regex(keyPattern, 'must be lower-case letters, digits or _, starting with a letter'),
+    channel: Channel,
+    name: z.string().trim().min(1, 'name the template').max(80),
+    description: z.string().trim().max(500).default(''),
+    /** marketing obeys quiet hours and caps and needs an opt-out line on SMS; transactional is for reminders */
+    category: MessageCategory,
+    locale: Locale,
+    /** contact traits the copy reads, so previews can ask for them */
+    variables: z.array(z.string().regex(variablePattern, 'must be a plain name such as daily_rate')).default([]),
+    variants: z.array(TemplateVariant).min(1, 'add at least one variant').max(10),
+  })
+  .superRefine((m, ctx) => {
+    const total = m.variants.reduce((s, v) => s + v.weight, 0);
+    if (Math.abs(total - 100) > 1e-9) ctx.addIssue({ code: 'custom', path: ['variants'], message: `variant weights must sum to 100 (now ${total})` });
+    const seen = new Set<string>();
+    m.variants.forEach((v, i) => {
+      if (seen.has(v.key)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'key'], message: `variant key "${v.key}" is used twice` });
+      seen.add(v.key);
+    });
+  });
+export type TemplateMeta = z.infer<typeof TemplateMeta>;
+
+/**
+ * Marketing SMS must tell the reader how to opt out (carrier rules and our own
+ * policy). Accepts the Chinese "回T退订" family and English "Reply T/STOP to opt out".
+ */
+const optOutPattern = /回\s*[A-Za-z]\s*(退订|拒收)|reply\s+(t|stop|td)\b.*\b(opt[- ]?out|unsubscribe)/i;
+
+export function hasOptOutLine(text: string): boolean {
+  return optOutPattern.test(text);
+}
