@@ -1,0 +1,22 @@
+import { createServer } from 'vite';
+import { join, resolve } from 'node:path';
+import { rootDir } from './build';
+import { startServer } from './app';
+
+/**
+ * `npm run dev`: the API on PORT (3000) and Vite with hot reload on 5173,
+ * proxying /trpc to it. tsx watch restarts this process on server changes.
+ */
+async function dev(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  const api = await startServer({ port, databasePath: resolve(process.env.DATABASE_PATH ?? `${rootDir}/data/journeys.db`) });
+  const vite = await createServer({ configFile: join(rootDir, 'vite.config.ts') });
+  await vite.listen();
+  console.log(`API ${api.url}/trpc · UI with hot reload:`);
+  vite.printUrls();
+}
+
+dev().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

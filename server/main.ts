@@ -1,0 +1,21 @@
+import { resolve } from 'node:path';
+import { ensureClientBuilt, rootDir } from './build';
+import { startServer } from './app';
+
+/** `npm start`: build the client if needed, open (and migrate) the database, serve. */
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  await ensureClientBuilt();
+  const databasePath = resolve(process.env.DATABASE_PATH ?? `${rootDir}/data/journeys.db`);
+  const server = await startServer({ port, databasePath, seedDemo: process.env.SEED_DEMO !== '0' });
+  console.log(`Journey builder at ${server.url}/ (database ${databasePath}, clock ${server.clock.kind})`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

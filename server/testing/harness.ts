@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../db/client';
+import { FakeClock } from '../clock';
+import { createServices, type Services } from '../services';
+import { createCaller } from '../trpc/root';
+import { libraryRefs, loadBlueprints } from '../library/loadLibrary';
+
+export interface TestWorld {
+  db: Db;
+  clock: FakeClock;
+  services: Services;
+  caller: ReturnType<typeof createCaller>;
+  dbPath: string;
+  close(): void;
+}
+
+/** A real SQLite file in a temp dir, the real library, a fake clock, and a tRPC caller. */
+export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0)): TestWorld {
+  const dir = mkdtempSync(join(tmpdir(), 'journeys-test-'));
+  const dbPath = join(dir, 'test.db');
+  const db = openDatabase(dbPath);
+  const clock = new FakeClock(start);
+  const blueprints = loadBlueprints();
+  const refs = libraryRefs();
+  const services = createServices({ db, clock, refs: () => refs, blueprints: () => blueprints });
+  const caller = createCaller({ services, clock, actor: 'tester' });
+  return {
+    db,
+    clock,
+    services,
+    caller,
+    dbPath,
+    close() {
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
