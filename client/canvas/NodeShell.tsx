@@ -1,0 +1,104 @@
+import { memo, useMemo, type ReactNode } from 'react';
+import { Handle, Position } from '@xyflow/react';
+import { useShallow } from 'zustand/react/shallow';
+import { CircleAlert } from 'lucide-react';
+import { nodeKinds } from '../../shared/journey/registry';
+import { nodeTitle } from '../../shared/journey/graph';
+import type { Port } from '../../shared/journey/kind';
+import type { JourneyNodeData } from '../mapping/flowTypes';
+import { parseNodeConfig } from '../mapping/ports';
+import { useEditorStore } from '../store/editorContext';
+import type { EditorState } from '../store/createEditorStore';
+import { paletteIcon } from './icons';
+
+export interface NodeShellProps {
+  id: string;
+  data: JourneyNodeData;
+  selected?: boolean;
+  /** What the kind's own component draws for a valid config; replaces the registry summary. */
+  body?: ReactNode;
+}
+
+/** Source ports that edges use but the config doesn't declare (a removed case, an unparsable config). */
+function wiredPorts(s: EditorState, id: string): string[] {
+  const out: string[] = [];
+  for (const e of s.edges) if (e.source === id && e.sourceHandle && !out.includes(e.sourceHandle)) out.push(e.sourceHandle);
+  return out;
+}
+
+const noProblems: string[] = [];
+
+/** Source handles spread evenly along the bottom edge; port labels sit right above them. */
+const handleLeft = (i: number, n: number): string => `${((i + 1) / (n + 1)) * 100}%`;
+
+/**
+ * The frame every node kind draws: icon, palette label, title, the registry's
+ * summary, a target handle (not on entries) and one source handle per port.
+ */
+export const NodeShell = memo(function NodeShell({ id, data, selected, body }: NodeShellProps) {
+  const def = nodeKinds[data.kind];
+  const title = nodeTitle(data);
+  const parsed = useMemo(() => parseNodeConfig(data.kind, data.config), [data.kind, data.config]);
+  const problems = useEditorStore((s) => s.problemsByNode[id] ?? noProblems);
+  const wired = useEditorStore(useShallow((s) => wiredPorts(s, id)));
+
+  const declared: Port[] = parsed.ok ? parsed.ports : [];
+  const stray: Port[] = wired.filter((p) => !declared.some((d) => d.id === p)).map((p) => ({ id: p, label: p }));
+  const ports = [...declared, ...stray];
+  const labelled = ports.some((p) => p.label);
+  const Icon = paletteIcon(def.palette.icon);
+  const group = def.palette.group.toLowerCase();
+
+  return (
+    <div
+      role="group"
+      aria-label={`${def.palette.label}: ${title}`}
+      className={`jn jn--${group}${problems.length ? ' jn--error' : ''}${selected ? ' jn--selected' : ''}`}
+      title={problems.length ? problems.join('\n') : undefined}
+    >
+      {def.role !== 'entry' && <Handle type="target" position={Position.Top} isConnectable={false} />}
+      <div className="jn__head">
+        <span className="jn__icon" aria-hidden>
+          <Icon size={14} strokeWidth={2.25} />
+        </span>
+        <span className="jn__kind">{def.palette.label}</span>
+        {problems.length > 0 && (
+          <span className="jn__badge" aria-label={`${problems.length} problem${problems.length > 1 ? 's' : ''}`}>
+            <CircleAlert size={12} aria-hidden />
+            {problems.length}
+          </span>
+        )}
+      </div>
+      <div className="jn__body">
+        <div className="jn__title">{title}</div>
+        {!parsed.ok ? (
+          <div className="jn__summary jn__summary--invalid" title={parsed.error}>
+            invalid config
+          </div>
+        ) : (
+          (body ?? <div className="jn__summary">{parsed.summary}</div>)
+        )}
+      </div>
+      {labelled && (
+        <div className="jn__ports" aria-hidden>
+          {ports.map((p, i) => (
+            <span key={p.id} className={`jn__port${stray.includes(p) ? ' jn__port--stray' : ''}`} style={{ left: handleLeft(i, ports.length) }}>
+              {p.label}
+            </span>
+          ))}
+        </div>
+      )}
+      {ports.map((p, i) => (
+        <Handle
+          key={p.id}
+          id={p.id}
+          type="source"
+          position={Position.Bottom}
+          isConnectable={false}
+          className={stray.includes(p) ? 'jn__handle--stray' : undefined}
+          style={{ left: handleLeft(i, ports.length) }}
+        />
+      ))}
+    </div>
+  );
+});

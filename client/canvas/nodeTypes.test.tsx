@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { ReactFlowProvider, type NodeProps } from '@xyflow/react';
+import type { ComponentType } from 'react';
+import { defaultConfig, kindDef, nodeKindNames, nodeKinds, type NodeKind } from '../../shared/journey/registry';
+import type { Located } from '../../shared/journey/errors';
+import { aGraph } from '../../shared/fixtures/builders';
+import type { JourneyFlowNode } from '../mapping/flowTypes';
+import { createEditorStore } from '../store/createEditorStore';
+import { EditorStoreProvider } from '../store/editorContext';
+import { nodeTypes } from './nodeTypes';
+
+function render(kind: NodeKind, config: Record<string, unknown>, opts: { title?: string; problems?: Located[]; edges?: [string, string][] } = {}): string {
+  let b = aGraph().node('n', kind, config, opts.title).node('x', 'exit');
+  for (const [port, target] of opts.edges ?? []) b = b.then('n', target, port);
+  const graph = b.build();
+  const Component = nodeTypes[kind] as ComponentType<NodeProps<JourneyFlowNode>>;
+  const props = { id: 'n', type: kind, data: { kind, title: opts.title, config }, selected: false } as unknown as NodeProps<JourneyFlowNode>;
+  return renderToStaticMarkup(
+    <EditorStoreProvider initial={{ graph, problems: opts.problems ?? [] }}>
+      <ReactFlowProvider>
+        <Component {...props} />
+      </ReactFlowProvider>
+    </EditorStoreProvider>,
+  );
+}
+
+describe('node components', () => {
+  it.each(nodeKindNames)('%s renders a named group with its summary and one handle per port', (kind) => {
+    const config = defaultConfig(kind) as Record<string, unknown>;
+    const html = render(kind, config);
+    const def = nodeKinds[kind];
+    expect(html).toContain(`role="group"`);
+    expect(html).toContain(`aria-label="${def.palette.label}: ${def.palette.label}"`);
+    const ports = kindDef(kind).ports(config);
+    expect(html.match(/react-flow__handle-bottom/g)?.length ?? 0).toBe(ports.length);
+    expect(html.includes('react-flow__handle-top')).toBe(def.role !== 'entry');
+    for (const p of ports) expect(html).toContain(`data-handleid="${p.id}"`);
+  });
+
+  it('shows the title, and "invalid config" when the config does not parse', () => {
+    const html = render('wait.duration', { amount: -3 }, { title: 'Cool off' });
+    expect(html).toContain('aria-label="Wait: Cool off"');
+    expect(html).toContain('invalid config');
+  });
+
+  it('keeps a handle for a wired port the config no longer has', () => {
+    const html = render('split.random', defaultConfig('split.random'), { edges: [['gone', 'x']] });
+    expect(html).toContain('data-handleid="gone"');
+    expect(html).toContain('jn__port--stray');
+  });
+
+  it('badges a node with its problem count', () => {
+    const html = render('send', defaultConfig('send'), {
+      problems: [
+        { code: 'missing_template', nodeId: 'n', message: 'Choose a SMS template.' },
+        { code: 'unwired_port', nodeId: 'n', message: 'leads nowhere' },
+      ],
+    });
+    expect(html).toContain('jn--error');
+    expect(html).toContain('aria-label="2 problems"');
+  });
+
+  it('leads a send node with its channel', () => {
+    expect(render('send', { channel: 'voice', template: 'recall_call' })).toContain('Robo-call');
+  });
+});

@@ -1,0 +1,32 @@
+import { useEffect, useRef } from 'react';
+import { getViewportForBounds, useNodesInitialized, useReactFlow, useStore } from '@xyflow/react';
+
+/** Below this zoom node text can't be read; a long journey opens at its entry instead. */
+export const MIN_READABLE_ZOOM = 0.6;
+export const FIT_PADDING = 0.12;
+
+/**
+ * Fits the journey once its nodes are measured. A journey too tall to fit
+ * readably opens at its top (the entry), centred, at the smallest readable
+ * zoom; the minimap and controls reach the rest.
+ */
+export function useInitialViewport(): void {
+  const initialized = useNodesInitialized();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const { getNodes, getNodesBounds, setViewport } = useReactFlow();
+  const done = useRef(false);
+
+  useEffect(() => {
+    if (done.current || !initialized || !width || !height) return;
+    done.current = true;
+    const bounds = getNodesBounds(getNodes());
+    const fit = getViewportForBounds(bounds, width, height, 0.1, 1, FIT_PADDING);
+    if (fit.zoom >= MIN_READABLE_ZOOM) {
+      void setViewport(fit);
+      return;
+    }
+    const zoom = MIN_READABLE_ZOOM;
+    void setViewport({ zoom, x: (width - bounds.width * zoom) / 2 - bounds.x * zoom, y: 32 - bounds.y * zoom });
+  }, [initialized, width, height, getNodes, getNodesBounds, setViewport]);
+}

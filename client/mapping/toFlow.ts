@@ -1,0 +1,36 @@
+import type { GraphEdge, GraphNode, JourneyGraph } from '../../shared/journey/graph';
+import type { JourneyFlow, JourneyFlowEdge, JourneyFlowNode } from './flowTypes';
+import { portLabel } from './ports';
+
+/** A stored node as a canvas node: `type` is the kind, so React Flow picks that kind's component. */
+export function nodeToFlow(node: GraphNode): JourneyFlowNode {
+  // TypeScript can't tie `type` to `data.kind` across the kind union; both come from node.kind
+  return {
+    id: node.id,
+    type: node.kind,
+    position: { x: node.position.x, y: node.position.y },
+    data: { kind: node.kind, title: node.title, config: node.config },
+  } as JourneyFlowNode;
+}
+
+/** A stored edge as a canvas edge: the port is the source handle; its label is the port's label. */
+export function edgeToFlow(edge: GraphEdge, source: GraphNode | undefined): JourneyFlowEdge {
+  const label = source ? portLabel(source.kind, source.config, edge.sourcePort) : edge.sourcePort;
+  return {
+    id: edge.id,
+    type: 'smoothstep',
+    source: edge.source,
+    sourceHandle: edge.sourcePort,
+    target: edge.target,
+    ...(label ? { label } : {}),
+  };
+}
+
+/** JourneyGraph → React Flow nodes and edges. Pure; `fromFlow` inverts it. */
+export function toFlow(graph: Pick<JourneyGraph, 'nodes' | 'edges'>): JourneyFlow {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  return {
+    nodes: graph.nodes.map(nodeToFlow),
+    edges: graph.edges.map((e) => edgeToFlow(e, byId.get(e.source))),
+  };
+}

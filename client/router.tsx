@@ -1,0 +1,17 @@
+import { createBrowserRouter } from 'react-router';
+import { Layout } from './pages/Layout';
+import { JourneysPage } from './pages/JourneysPage';
+import { JourneyPage } from './pages/JourneyPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+export const router = createBrowserRouter([
+  {
+    path: '/',
+    Component: Layout,
+    children: [
+      { index: true, Component: JourneysPage },
+      { path: 'journeys/:id', Component: JourneyPage },
+      { path: '*', Component: NotFoundPage },
+    ],
+  },
+]);

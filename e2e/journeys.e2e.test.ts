@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smsThenCallGraph } from '../shared/fixtures/builders';
+import { BLUEPRINT_1, startApp, waitForCanvas, type App } from './harness';
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('journeys UI', () => {
+  it('lists the six seeded blueprint journeys by name', async () => {
+    const { page } = app;
+    const blueprints = await app.trpc.journeys.blueprints.query();
+    expect(blueprints).toHaveLength(6);
+    await page.goto(`${app.url}/`);
+    const table = page.getByRole('table', { name: 'Journeys' });
+    for (const b of blueprints) await table.getByRole('link', { name: b.name, exact: true }).waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(6);
+    await app.screenshot('journeys-list');
+  });
+
+  it('draws blueprint 1 on the canvas: its nodes by role and name, and its edge labels', async () => {
+    const { page } = app;
+    const first = (await app.trpc.journeys.blueprints.query()).find((b) => b.key === BLUEPRINT_1);
+    const journey = (await app.trpc.journeys.list.query()).find((j) => j.blueprint === first?.key);
+    if (!first || !journey) throw new Error('blueprint 1 was not seeded');
+    const detail = await app.trpc.journeys.get.query({ id: journey.id });
+
+    await page.goto(`${app.url}/`);
+    await page.getByRole('link', { name: first.name, exact: true }).click();
+    await page.waitForURL(`**/journeys/${journey.id}`);
+    await page.getByRole('heading', { level: 1, name: journey.name }).waitFor();
+    await waitForCanvas(page);
+
+    const nodes = page.getByRole('group', { name: /^[^:]+: .+/ });
+    expect(await nodes.count()).toBe(detail.draft.nodes.length);
+    await page.getByRole('group', { name: /^Send message: / }).first().waitFor({ state: 'visible' });
+    await page.locator('.react-flow__edge-text', { hasText: /^timeout$/ }).first().waitFor({ state: 'visible' });
+    await page.getByRole('region', { name: /Problems/ }).getByText('No problems').waitFor();
+    await app.screenshot('blueprint-1-canvas');
+  });
+
+  it('draws every seeded journey completely (no node or edge dropped)', async () => {
+    const { page } = app;
+    for (const j of (await app.trpc.journeys.list.query()).filter((x) => x.blueprint)) {
+      const { draft } = await app.trpc.journeys.get.query({ id: j.id });
+      await page.goto(`${app.url}/journeys/${encodeURIComponent(j.id)}`);
+      await waitForCanvas(page);
+      expect(await page.getByRole('group', { name: /^[^:]+: .+/ }).count(), j.name).toBe(draft.nodes.length);
+      expect(await page.locator('.react-flow__edge').count(), j.name).toBe(draft.edges.length);
+    }
+  });
+
+  it('creates a blank journey from the UI and shows why it cannot be published', async () => {
+    const { page } = app;
+    await page.goto(`${app.url}/`);
+    await page.getByRole('button', { name: 'New journey' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New journey' });
+    await dialog.getByLabel('Name (optional)').fill('Win-back, blank');
+    await dialog.getByRole('button', { name: /Blank journey/ }).click();
+    await page.waitForURL('**/journeys/*');
+    await page.getByRole('heading', { level: 1, name: 'Win-back, blank' }).waitFor();
+
+    const problems = page.getByRole('list', { name: 'Problems' });
+    await problems.getByText(/^Add an entry/).waitFor();
+    await app.screenshot('blank-journey');
+
+    await page.getByRole('button', { name: 'Publish' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Not published' });
+    await refusal.getByText(/Add an entry/).waitFor();
+    await app.screenshot('blank-journey-publish-refused');
+
+    await page.getByRole('link', { name: 'Back to journeys' }).click();
+    await page.getByRole('table', { name: 'Journeys' }).getByRole('link', { name: 'Win-back, blank', exact: true }).waitFor();
+  });
+});
+
+describe('problems on the canvas', () => {
+  it('badges the node a compile error names, and the problem list focuses it', async () => {
+    const { page } = app;
+    const { id } = await app.trpc.journeys.create.mutate({ name: 'Missing timeout' });
+    const graph = smsThenCallGraph();
+    graph.edges = graph.edges.filter((e) => e.sourcePort !== 'timeout');
+    const { errors } = await app.trpc.journeys.saveDraft.mutate({ id, graph });
+    const waitErrors = errors.filter((e) => e.nodeId === 'wait');
+    expect(waitErrors.map((e) => e.code)).toEqual(['unwired_port']);
+
+    await page.goto(`${app.url}/journeys/${encodeURIComponent(id)}`);
+    await waitForCanvas(page);
+    const waitNode = page.getByRole('group', { name: /^Wait for event: / });
+    await waitNode.getByLabel('1 problem', { exact: true }).waitFor();
+    expect(await waitNode.getAttribute('class')).toContain('jn--error');
+
+    await page.getByRole('list', { name: 'Problems' }).getByRole('button', { name: /timeout" port/ }).click();
+    await page.waitForFunction(() => document.querySelector('.jn--selected')?.getAttribute('aria-label')?.startsWith('Wait for event: '));
+    await app.screenshot('problem-focused');
+  });
+});
