@@ -142,6 +142,9 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
   }
   const awaited = new Set<string>();
   for (const n of Object.values(machineNodes)) if (n.kind === 'wait.event') awaited.add(String(n.config.event));
+  const historyEvents: Record<string, number> = {};
+  for (const n of Object.values(machineNodes))
+    for (const [event, days] of Object.entries(kindDef(n.kind).history?.(n.config) ?? {})) historyEvents[event] = Math.max(historyEvents[event] ?? 0, days);
   const entryNode = machineNodes[entry.id] as MachineNode;
   return ok({
     format: 1,
@@ -153,6 +156,7 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
       return kindDef(n.kind).sends?.(n.config) ?? null;
     }),
     awaitedEvents: [...awaited].sort(),
+    historyEvents: Object.fromEntries(Object.entries(historyEvents).sort(([a], [b]) => a.localeCompare(b))),
     triggerEvent: entryNode.kind === 'trigger.event' ? String(entryNode.config.event) : null,
   });
 }

@@ -72,6 +72,10 @@ export interface KindDef<K extends string, S extends z.ZodType> {
   check?(config: z.output<S>, refs: CompileRefs): FieldIssue[];
   /** the channel this node sends on, for the static message bound */
   sends?(config: z.output<S>): Channel | null;
+  /** entry kinds started by an event: does this event (with its properties) enrol? */
+  accepts?(config: z.output<S>, event: ProfileEvent): boolean;
+  /** event names (→ days of history) the node reads from the contact's profile */
+  history?(config: z.output<S>): Record<string, number>;
   /** the run arrives at the node */
   enter(config: z.output<S>, env: StepEnv): Outcome;
   /** the run's timer fired while it waits here; null = stay */

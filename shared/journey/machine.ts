@@ -25,6 +25,8 @@ export interface CompiledJourney {
   maxMessages: MessageBound;
   /** events a `wait.event` node waits for: ingest only wakes runs for these */
   awaitedEvents: string[];
+  /** event name → days of history a condition reads, so the runner loads only what steps need */
+  historyEvents: Record<string, number>;
   /** events of the trigger (event entry) and exit criteria, for ingest routing */
   triggerEvent: string | null;
 }

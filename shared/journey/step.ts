@@ -26,8 +26,8 @@ interface Arrival {
  *
  * - `start` moves a fresh run from its entry node;
  * - `timer` acts when the run waits and `ctx.now` has reached `wakeAt`;
- * - `event` ends the run when it matches an exit criterion, else wakes a
- *   `wait.event` node waiting for it.
+ * - `event` wakes a `wait.event` node waiting for it, else ends the run
+ *   when it matches an exit criterion.
  *
  * Instant nodes chain within one call until the run waits or exits, passing
  * each node at most once; compile forbids loops without a wait, and a hop
@@ -46,7 +46,7 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
     switch (input.type) {
       case 'start':
         if (run.status !== 'active') break;
-        effects.push({ type: 'metric', metric: 'entered', nodeId: node.id });
+        effects.push({ type: 'metric', metric: 'entered', nodeId: node.id, visit: run.visit });
         outcome = def.enter(node.config, env);
         break;
       case 'timer':
@@ -55,9 +55,10 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
         break;
       case 'event': {
         const ev = input.event;
-        const exit = ctx.machine.settings.exitCriteria.find((c) => c.event === ev.name && matchesFilters(ev.properties, c.filter));
+        // the event a run waits for takes its own port first (a "completed" branch counts), then exit criteria apply
+        if (run.status === 'waiting' && run.waitingFor === ev.name) outcome = def.onEvent?.(node.config, env, ev) ?? null;
+        const exit = outcome ? undefined : ctx.machine.settings.exitCriteria.find((c) => c.event === ev.name && matchesFilters(ev.properties, c.filter));
         if (exit) outcome = { type: 'exit', reason: `exit_criteria:${exit.event}` };
-        else if (run.status === 'waiting' && run.waitingFor === ev.name) outcome = def.onEvent?.(node.config, env, ev) ?? null;
         break;
       }
     }
@@ -98,9 +99,9 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
       }
 
       effects.push({ type: 'metric', metric: 'edge', nodeId: current.id, port: outcome.port });
-      effects.push({ type: 'metric', metric: 'entered', nodeId: targetNode.id });
+      const moved: Run = { ...env.run, nodeId: targetNode.id, visit: env.run.visit + 1, status: 'active', wakeAt: null, waitingFor: null, nodeEnteredAt: ctx.now };
+      effects.push({ type: 'metric', metric: 'entered', nodeId: targetNode.id, visit: moved.visit });
       current = targetNode;
-      const moved: Run = { ...env.run, nodeId: current.id, visit: env.run.visit + 1, status: 'active', wakeAt: null, waitingFor: null, nodeEnteredAt: ctx.now };
       env = { run: moved, nodeId: current.id, ctx: profile === ctx.profile ? ctx : { ...ctx, profile }, looped: before >= 0 };
       trail.push({ node: current, run: moved, profile, effectsAt: effects.length });
       outcome = kindDef(current.kind).enter(current.config, env);

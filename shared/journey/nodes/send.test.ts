@@ -75,11 +75,13 @@ describe('send: through step', () => {
     expect(d.run).toMatchObject({ nodeId: 'after', status: 'waiting', visit: 3 });
   });
 
-  it('suppressed: no send, a "suppressed" metric with the reason, and the run moves on', () => {
+  it('suppressed: no send, a withheld record with the reason, and the run moves on', () => {
     const d = new JourneyDriver(sendJourney({}), { now: T0, policy: scriptedPolicy({ decision: 'suppress', reason: 'opted_out' }) });
     const r = d.start();
     expect(effectsOf(r.effects, 'send')).toEqual([]);
-    expect(metricsOf(r.effects, 'suppressed')).toEqual([{ type: 'metric', metric: 'suppressed', nodeId: 'sms', reason: 'opted_out' }]);
+    expect(effectsOf(r.effects, 'withheld')).toEqual([
+      { type: 'withheld', nodeId: 'sms', visit: 2, channel: 'sms', template: 'recall_sms', category: 'marketing', decision: 'suppressed', reason: 'opted_out', until: null },
+    ]);
     expect(d.run).toMatchObject({ nodeId: 'after', status: 'waiting' });
   });
 
@@ -90,7 +92,7 @@ describe('send: through step', () => {
 
     const first = d.start();
     expect(effectsOf(first.effects, 'send')).toEqual([]);
-    expect(metricsOf(first.effects, 'deferred')).toEqual([{ type: 'metric', metric: 'deferred', nodeId: 'sms', reason: 'quiet_hours' }]);
+    expect(effectsOf(first.effects, 'withheld')).toEqual([expect.objectContaining({ nodeId: 'sms', decision: 'deferred', reason: 'quiet_hours', until })]);
     expect(effectsOf(first.effects, 'wakeAt')).toEqual([{ type: 'wakeAt', nodeId: 'sms', at: until }]);
     expect(d.run).toMatchObject({ nodeId: 'sms', status: 'waiting', wakeAt: until });
     const deferredVisit = d.run.visit;
@@ -125,8 +127,7 @@ describe('send: through step', () => {
     const d = new JourneyDriver(sendJourney({ whenCapped: 'skip' }), { now: T0, policy: scriptedPolicy({ decision: 'defer', until: T0 + HOUR, reason: 'cap_week' }) });
     const r = d.start();
     expect(effectsOf(r.effects, 'send')).toEqual([]);
-    expect(metricsOf(r.effects, 'suppressed')).toEqual([expect.objectContaining({ nodeId: 'sms', reason: 'cap_week' })]);
-    expect(metricsOf(r.effects, 'deferred')).toEqual([]);
+    expect(effectsOf(r.effects, 'withheld')).toEqual([expect.objectContaining({ nodeId: 'sms', decision: 'suppressed', reason: 'cap_week', until: null })]);
     expect(d.run).toMatchObject({ nodeId: 'after', status: 'waiting' });
   });
 

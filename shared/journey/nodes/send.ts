@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineKind, type Outcome, type StepEnv } from '../kind';
+import type { Effect } from '../effects';
 import { Channel, MessageCategory, channelLabels } from '../channels';
 
 const SendConfig = z.object({
@@ -14,6 +15,9 @@ type SendConfig = z.infer<typeof SendConfig>;
 
 function trySend(c: SendConfig, { ctx, run, nodeId }: StepEnv): Outcome {
   const verdict = ctx.policy({ channel: c.channel, category: c.category, nodeId });
+  const withheld = (decision: 'deferred' | 'suppressed', reason: string, until: number | null): Effect => ({
+    type: 'withheld', nodeId, visit: run.visit, channel: c.channel, template: c.template, category: c.category, decision, reason, until,
+  });
   switch (verdict.decision) {
     case 'allow':
       return {
@@ -22,11 +26,11 @@ function trySend(c: SendConfig, { ctx, run, nodeId }: StepEnv): Outcome {
         effects: [{ type: 'send', nodeId, visit: run.visit, channel: c.channel, template: c.template, category: c.category }],
       };
     case 'suppress':
-      return { type: 'go', port: 'next', effects: [{ type: 'metric', metric: 'suppressed', nodeId, reason: verdict.reason }] };
+      return { type: 'go', port: 'next', effects: [withheld('suppressed', verdict.reason, null)] };
     case 'defer':
       return c.whenCapped === 'wait'
-        ? { type: 'wait', until: verdict.until, effects: [{ type: 'metric', metric: 'deferred', nodeId, reason: verdict.reason }] }
-        : { type: 'go', port: 'next', effects: [{ type: 'metric', metric: 'suppressed', nodeId, reason: verdict.reason }] };
+        ? { type: 'wait', until: verdict.until, effects: [withheld('deferred', verdict.reason, verdict.until)] }
+        : { type: 'go', port: 'next', effects: [withheld('suppressed', verdict.reason, null)] };
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineKind } from '../kind';
 import { PropertyFilter } from '../../segments/rules';
+import { matchesFilters } from '../../segments/evaluate';
 
 /** Enrols a contact when an ingested event matches. */
 export const triggerEvent = defineKind({
@@ -13,5 +14,6 @@ export const triggerEvent = defineKind({
   palette: { group: 'Entry', label: 'Event entry', icon: 'zap', description: 'Enrol a contact when they do something.' },
   summary: (c) => `on ${c.event}${c.filter.length ? ` (${c.filter.length} filter${c.filter.length > 1 ? 's' : ''})` : ''}`,
   ports: () => [{ id: 'next', label: '' }],
+  accepts: (c, e) => e.name === c.event && matchesFilters(e.properties, c.filter),
   enter: () => ({ type: 'go', port: 'next' }),
 });
