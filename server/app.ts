@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from './db/client';
 import { clockFromEnv, type Clock } from './clock';
 import { createServices, type Services } from './services';
-import { appRouter } from './trpc/root';
+import { appRouter, productionRouter } from './trpc/root';
+import { ingestRoutes } from './ingest/routes';
+import { startScheduler, type Scheduler } from './scheduler';
 import { clientDist } from './build';
-import { libraryRefs, loadBlueprints } from './library/loadLibrary';
+import { libraryRefs, loadBlueprints, loadMessageTemplates, loadSegments } from './library/loadLibrary';
+import type { ServiceDeps } from './services';
 
 export interface ServerOptions {
   port: number;
@@ -18,6 +21,10 @@ export interface ServerOptions {
   /** seed the demo workspace into an empty database (default true) */
   seedDemo?: boolean;
   log?: (m: string) => void;
+  /** tick the engine on node-cron (default: on with a real clock, off with a fake one, which `dev.advanceClock` drives) */
+  scheduler?: boolean;
+  /** providers, dispatcher options and workspace defaults, e.g. for tests */
+  services?: Pick<ServiceDeps, 'providers' | 'dispatcher' | 'workspace'>;
 }
 
 export interface RunningServer {
@@ -39,19 +46,32 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = resolveClock(opts.clock);
   const db = openDatabase(opts.databasePath);
   const blueprints = loadBlueprints();
+  const templates = loadMessageTemplates();
+  const segments = loadSegments();
   const refs = libraryRefs();
-  const services = createServices({ db, clock, refs: () => refs, blueprints: () => blueprints });
+  const services = createServices({
+    db,
+    clock,
+    refs: () => refs,
+    blueprints: () => blueprints,
+    templates: () => templates,
+    segments: () => segments,
+    ...opts.services,
+  });
   if (opts.seedDemo ?? true) {
     const seeded = services.journeys.seedBlueprints('demo');
     if (seeded) log(`Seeded ${seeded} blueprint journeys into the empty workspace.`);
+    log(`Ingestion: POST /v1/identify | /v1/track | /v1/batch with HTTP Basic auth, user = write key ${services.workspace.settings().writeKey}`);
   }
 
   const app = express();
   app.disable('x-powered-by');
+  app.use('/v1', ingestRoutes(services.ingest, () => services.workspace.settings().writeKey));
   app.use(
     '/trpc',
     createExpressMiddleware({
-      router: appRouter,
+      // dev.* (advanceClock, now) exists only on a fake clock
+      router: services.simulation ? appRouter : productionRouter,
       createContext: () => ({ services, clock, actor: 'operator' }),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error);
@@ -68,18 +88,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const s = app.listen(opts.port, (err?: Error) => (err ? reject(err) : resolveListen(s)));
   });
   const { port } = server.address() as AddressInfo;
+  const scheduler: Scheduler | null = (opts.scheduler ?? clock.kind === 'real') ? startScheduler(services.engine, clock) : null;
   return {
     url: `http://localhost:${port}`,
     db,
     services,
     clock,
-    close: () =>
-      new Promise<void>((done) => {
+    close: async () => {
+      await scheduler?.stop();
+      await new Promise<void>((done) => {
         server.close(() => {
           db.$client.close();
           done();
         });
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

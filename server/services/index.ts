@@ -1,19 +1,59 @@
 import type { Db } from '../db/client';
-import type { Clock } from '../clock';
-import { createJourneyService, type Blueprint } from './journeys';
+import { FakeClock, type Clock } from '../clock';
+import type { Channel } from '../../shared/journey/channels';
 import type { CompileRefs } from '../../shared/journey/kind';
+import type { ChannelProvider } from '../channels/provider';
+import type { DispatcherOptions } from '../engine/dispatcher';
+import { createEngine } from '../engine';
+import type { LibrarySegment, LibraryTemplate } from '../library/loadLibrary';
+import { createRenderer } from '../templates/render';
+import { createJourneyService, type Blueprint } from './journeys';
+import { createWorkspaceService } from './workspace';
+import { createContactStore } from './contacts';
+import { createIngestService } from './ingest';
+import { createSegmentService } from './segments';
+import { createContactQueries } from './timeline';
+import { createOutboxQueries } from './outbox';
+import { createSimulation } from './simulation';
 
 export interface ServiceDeps {
   db: Db;
   clock: Clock;
   refs: () => CompileRefs;
   blueprints: () => readonly Blueprint[];
+  templates?: () => readonly LibraryTemplate[];
+  segments?: () => readonly LibrarySegment[];
+  /** per-channel providers; the sandbox stands in for any channel not given */
+  providers?: Partial<Record<Channel, ChannelProvider>>;
+  dispatcher?: Partial<DispatcherOptions>;
+  /** workspace defaults on first start */
+  workspace?: { timezone?: string; writeKey?: string };
 }
 
-/** Every use case, wired once per server; tRPC procedures reach them through `ctx.services`. */
+/** Every use case, wired once per server; tRPC procedures and HTTP routes reach them here. */
 export function createServices(deps: ServiceDeps) {
+  const { db, clock } = deps;
+  const workspace = createWorkspaceService(db, { now: clock.now(), ...deps.workspace });
+  const segments = createSegmentService(db, clock);
+  segments.importMissing(deps.segments?.() ?? []);
+  const engine = createEngine({
+    db,
+    settings: workspace.settings,
+    renderer: createRenderer(deps.templates?.() ?? []),
+    providers: deps.providers,
+    dispatcher: deps.dispatcher,
+  });
+  const contactStore = createContactStore(db);
   return {
     journeys: createJourneyService(deps),
+    workspace,
+    segments,
+    engine,
+    ingest: createIngestService({ db, clock, contacts: contactStore, events: engine.events }),
+    contacts: createContactQueries(db, contactStore, () => workspace.settings().timezone),
+    outbox: createOutboxQueries(db),
+    /** present only on a fake clock: `dev.advanceClock` and `dev.now` */
+    simulation: clock instanceof FakeClock ? createSimulation(clock, engine) : null,
   };
 }
 

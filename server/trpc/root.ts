@@ -1,9 +1,27 @@
 import { createCallerFactory, router } from './init';
 import { journeysRouter } from './routers/journeys';
+import { segmentsRouter } from './routers/segments';
+import { contactsRouter } from './routers/contacts';
+import { policyRouter } from './routers/policy';
+import { channelsRouter } from './routers/channels';
+import { workspaceRouter } from './routers/workspace';
+import { devRouter } from './routers/dev';
 
-export const appRouter = router({
+/**
+ * Every procedure. `dev.*` answers only on a fake clock (CLOCK=fake); on a real
+ * clock the server mounts `productionRouter`, which has no `dev` at all.
+ */
+const procedures = {
   journeys: journeysRouter,
-});
+  segments: segmentsRouter,
+  contacts: contactsRouter,
+  policy: policyRouter,
+  channels: channelsRouter,
+  workspace: workspaceRouter,
+};
+
+export const appRouter = router({ ...procedures, dev: devRouter });
+export const productionRouter = router(procedures);
 
 export type AppRouter = typeof appRouter;
 

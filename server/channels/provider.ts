@@ -1,0 +1,37 @@
+import type { Channel } from '../../shared/journey/channels';
+
+/** One message as a provider sees it: rendered, addressed, keyed. */
+export interface OutboundMessage {
+  id: number;
+  /** idempotency key `run:node:visit`; providers pass it on so a vendor can dedupe too */
+  key: string;
+  channel: Channel;
+  to: { contactId: number; externalId: string | null; phone: string | null; email: string | null };
+  template: string;
+  variant: string | null;
+  /** rendered parts, e.g. {body} for SMS, {title, body} for push */
+  parts: Record<string, string>;
+  journeyId: string;
+  nodeId: string;
+}
+
+/**
+ * What a provider answers. `retry` asks the dispatcher to try again with
+ * backoff (timeouts, 5xx, 429); a plain failure is final.
+ */
+export type DeliveryResult =
+  | { status: 'sent' | 'delivered'; response?: unknown }
+  | { status: 'failed'; retry: boolean; error: string; response?: unknown };
+
+/** A simulated reply from the outside world (a click, an `app_login`, a keypress on a call). */
+export interface SimulatedResponse {
+  event: string;
+  properties: Record<string, unknown>;
+  /** ms after the send */
+  delay: number;
+}
+
+export interface ChannelProvider {
+  readonly name: string;
+  send(msg: OutboundMessage, now: number): Promise<DeliveryResult & { responses?: SimulatedResponse[] }>;
+}

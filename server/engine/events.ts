@@ -1,0 +1,89 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { contacts } from '../db/schema';
+import { matchesFilters } from '../../shared/segments/evaluate';
+import { DAY } from '../../shared/util/time';
+import type { Runner } from './runner';
+import type { LiveIndex } from './live';
+import type { RunRow } from './writeBatch';
+import { enrol } from './enrol';
+import { kindDef } from '../../shared/journey/registry';
+
+export interface IngestedEvent {
+  eventId: number;
+  contactId: number;
+  name: string;
+  properties: Record<string, unknown>;
+  at: number;
+}
+
+export interface NewEvent {
+  contactId: number;
+  name: string;
+  type: 'track' | 'page' | 'screen' | 'system';
+  properties: Record<string, unknown>;
+  context?: Record<string, unknown> | null;
+  at: number;
+  messageId?: string | null;
+}
+
+const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * What an ingested event does, in order: wake this contact's runs that wait
+ * for it or end on it (exit criteria), start event-triggered journeys, then
+ * credit goals to the nodes the contact visited within each attribution window.
+ */
+export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner; live: LiveIndex }) {
+  const c = db.$client;
+  const liveRuns = c.prepare<[number], RunRow>(
+    `select id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason
+     from runs where contact_id = ? and status <> 'exited'`,
+  );
+  const credit = c.prepare<[number, string, number, number, string, number, number, number], { node_id: string }>(
+    `insert into conversions (event_id, contact_id, journey_id, version, node_id, goal, at)
+     select distinct ?, contact_id, journey_id, version, node_id, ?, ? from run_steps
+     where contact_id = ? and journey_id = ? and version = ? and at >= ? and at <= ?
+     on conflict do nothing returning node_id`,
+  );
+  const insertEvent = c.prepare<unknown[], { id: number }>(
+    `insert into events (contact_id, name, type, properties, context, at, message_id, received_at) values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+  );
+  const bumpMetric = c.prepare(
+    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, 'converted', ?, ?, 1)
+     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + 1`,
+  );
+
+  const api = {
+    /** Append the event, then route it. */
+    record(e: NewEvent, now: number): number {
+      const row = insertEvent.get(e.contactId, e.name, e.type, JSON.stringify(e.properties), e.context ? JSON.stringify(e.context) : null, e.at, e.messageId ?? null, now) as { id: number };
+      if (e.type !== 'system') api.route({ eventId: row.id, contactId: e.contactId, name: e.name, properties: e.properties, at: e.at }, now);
+      return row.id;
+    },
+
+    route(e: IngestedEvent, now: number): void {
+      // 1. runs waiting for it, or whose journey ends on it
+      const ev = event(e);
+      const rows = liveRuns.all(e.contactId).filter((r) => r.waiting_for === e.name || runner.endsOn(r.version_id, e.name));
+      runner.advance(rows, () => ({ type: 'event', event: ev }), now);
+      // 2. journeys that start on it
+      for (const v of live.triggeredBy(e.name)) {
+        const entry = v.machine.nodes[v.machine.entry];
+        if (!entry || !kindDef(entry.kind).accepts?.(entry.config, ev)) continue;
+        enrol(db, v, sql`${contacts.id} = ${e.contactId}`, now, { chunk: 1 });
+      }
+      // 3. goals: credit every node visited within the window before the event
+      for (const { v, goal } of live.goalsOn(e.name)) {
+        if (!matchesFilters(e.properties, goal.filter)) continue;
+        const credited = credit.all(e.eventId, goal.event, e.at, e.contactId, v.journeyId, v.version, e.at - goal.windowDays * DAY, e.at);
+        for (const r of credited) bumpMetric.run(v.journeyId, v.version, r.node_id, goal.event, utcDay(e.at));
+      }
+    },
+  };
+  return api;
+}
+
+const event = (e: IngestedEvent) => ({ name: e.name, at: e.at, properties: e.properties });
+
+export type EventRouter = ReturnType<typeof createEventRouter>;

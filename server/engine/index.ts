@@ -1,0 +1,118 @@
+import type { Db } from '../db/client';
+import type { Channel } from '../../shared/journey/channels';
+import { channels } from '../../shared/journey/channels';
+import type { ChannelProvider } from '../channels/provider';
+import { createSandboxProvider } from '../channels/sandbox';
+import type { Renderer } from '../templates/render';
+import { createMachineCache } from './machines';
+import { createLiveIndex } from './live';
+import { createRunner, type EngineSettings, type TickReport } from './runner';
+import { createEventRouter } from './events';
+import { createDispatcher, type DispatchReport, type DispatcherOptions } from './dispatcher';
+import { nextEnrolmentAt, runSegmentEntries } from './segmentEntry';
+
+export interface EngineDeps {
+  db: Db;
+  settings: () => EngineSettings;
+  renderer: Renderer;
+  /** per-channel providers; the sandbox stands in for any channel not given */
+  providers?: Partial<Record<Channel, ChannelProvider>>;
+  dispatcher?: Partial<DispatcherOptions>;
+}
+
+export interface EngineTick {
+  now: number;
+  enrolled: number;
+  responses: number;
+  runs: TickReport;
+  dispatch: DispatchReport;
+}
+
+/**
+ * The engine: segment entry on schedule, due sandbox replies, the runner,
+ * then the dispatcher. `tick(now)` never overlaps itself: a tick that finds
+ * another in progress returns null at once.
+ */
+export function createEngine({ db, settings, renderer, providers = {}, dispatcher: dispatcherOptions }: EngineDeps) {
+  const machines = createMachineCache(db);
+  const live = createLiveIndex(db, machines);
+  const runner = createRunner({ db, machines, settings });
+  const events = createEventRouter({ db, runner, live });
+  const c = db.$client;
+  const recordDelivery = c.prepare('insert into sandbox_deliveries (message_id, channel, "to", body, outcome, at) values (?, ?, ?, ?, ?, ?)');
+  const scheduleEvent = c.prepare('insert into scheduled_events (contact_id, name, properties, due_at) values (?, ?, ?, ?)');
+  const dueEvents = c.prepare<[number, number], { id: number; contact_id: number; name: string; properties: string; due_at: number }>(
+    'select id, contact_id, name, properties, due_at from scheduled_events where due_at <= ? order by due_at, id limit ?',
+  );
+  const deleteEvent = c.prepare('delete from scheduled_events where id = ?');
+
+  const resolved = Object.fromEntries(
+    channels.map((ch) => [
+      ch,
+      providers[ch] ??
+        createSandboxProvider(ch, {
+          seed: settings().rngSeed,
+          record: (m, outcome, now) => recordDelivery.run(m.id, m.channel, m.to.phone ?? m.to.email ?? m.to.externalId, Object.values(m.parts).join('\n'), outcome, now),
+        }),
+    ]),
+  ) as Record<Channel, ChannelProvider>;
+
+  const dispatcher = createDispatcher({
+    db,
+    renderer,
+    providers: resolved,
+    settings,
+    options: dispatcherOptions,
+    onResponse: (contactId, r, at) => scheduleEvent.run(contactId, r.event, JSON.stringify(r.properties), at),
+  });
+
+  /** Replies whose time has come become events, routed like any ingested event. */
+  const deliverDueEvents = c.transaction((now: number): number => {
+    const rows = dueEvents.all(now, 5000);
+    for (const r of rows) {
+      events.record({ contactId: r.contact_id, name: r.name, type: 'track', properties: JSON.parse(r.properties) as Record<string, unknown>, at: r.due_at }, now);
+      deleteEvent.run(r.id);
+    }
+    return rows.length;
+  });
+
+  let busy = false;
+  return {
+    runner,
+    events,
+    live,
+    dispatcher,
+
+    async tick(now: number): Promise<EngineTick | null> {
+      if (busy) return null;
+      busy = true;
+      try {
+        const s = settings();
+        const enrolled = runSegmentEntries(db, live.live(), now, s.timezone).reduce((n, e) => n + e.enrolled, 0);
+        const responses = deliverDueEvents(now);
+        const runs = runner.tick(now);
+        const dispatch = await dispatcher.dispatch(now);
+        return { now, enrolled, responses, runs, dispatch };
+      } finally {
+        busy = false;
+      }
+    },
+
+    /** The next moment anything is due (a run's timer, a simulated reply, a retry), for the fake clock to jump to. */
+    nextDue(after: number): number | null {
+      const r = c
+        .prepare<[number, number, number], { t: number | null }>(
+          `select min(t) t from (
+             select min(wake_at) t from runs where wake_at > ?
+             union all select min(due_at) from scheduled_events where due_at > ?
+             union all select min(next_attempt_at) from messages where status = 'queued' and next_attempt_at > ?)`,
+        )
+        .get(after, after, after);
+      const enrol = nextEnrolmentAt(db, live.live(), after, settings().timezone);
+      const t = r?.t ?? null;
+      return t === null ? enrol : enrol === null ? t : Math.min(t, enrol);
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;

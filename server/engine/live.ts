@@ -1,0 +1,55 @@
+import type { Db } from '../db/client';
+import type { Goal } from '../../shared/journey/settings';
+import type { LoadedVersion, MachineCache } from './machines';
+
+/**
+ * Which published versions take new contacts (the latest version of each
+ * live journey) and which versions credit goals (every version of a journey
+ * that is not archived: runs stay on the version they started). Rebuilt
+ * lazily after `invalidate()`, which publish/pause/resume call.
+ */
+export function createLiveIndex(db: Db, machines: MachineCache) {
+  let built: {
+    live: LoadedVersion[];
+    byTrigger: Map<string, LoadedVersion[]>;
+    goals: Map<string, { v: LoadedVersion; goal: Goal }[]>;
+  } | null = null;
+
+  function build() {
+    const liveIds = db.$client
+      .prepare<[], { id: number }>(
+        `select v.id from journey_versions v join journeys j on j.id = v.journey_id
+         where j.status = 'live' and v.version = (select max(version) from journey_versions w where w.journey_id = v.journey_id)
+         order by v.id`,
+      )
+      .all()
+      .map((r) => r.id);
+    const goalIds = db.$client
+      .prepare<[], { id: number }>(`select v.id from journey_versions v join journeys j on j.id = v.journey_id where j.status <> 'archived' order by v.id`)
+      .all()
+      .map((r) => r.id);
+    const loaded = machines.load([...liveIds, ...goalIds]);
+    const live = liveIds.map((id) => loaded.get(id)).filter((v): v is LoadedVersion => v !== undefined);
+    const byTrigger = new Map<string, LoadedVersion[]>();
+    for (const v of live)
+      if (v.machine.triggerEvent !== null) byTrigger.set(v.machine.triggerEvent, [...(byTrigger.get(v.machine.triggerEvent) ?? []), v]);
+    const goals = new Map<string, { v: LoadedVersion; goal: Goal }[]>();
+    for (const id of goalIds) {
+      const v = loaded.get(id);
+      for (const goal of v?.machine.settings.goals ?? []) if (v) goals.set(goal.event, [...(goals.get(goal.event) ?? []), { v, goal }]);
+    }
+    return { live, byTrigger, goals };
+  }
+
+  const get = () => (built ??= build());
+  return {
+    invalidate(): void {
+      built = null;
+    },
+    live: (): readonly LoadedVersion[] => get().live,
+    triggeredBy: (event: string): readonly LoadedVersion[] => get().byTrigger.get(event) ?? [],
+    goalsOn: (event: string): readonly { v: LoadedVersion; goal: Goal }[] => get().goals.get(event) ?? [],
+  };
+}
+
+export type LiveIndex = ReturnType<typeof createLiveIndex>;

@@ -1,0 +1,114 @@
+import type { Db } from '../db/client';
+import type { StepInput } from '../../shared/journey/run';
+import { step } from '../../shared/journey/step';
+import { seededRng } from '../../shared/util/hash';
+import { MINUTE } from '../../shared/util/time';
+import type { ContactPolicy } from '../../shared/policy/policy';
+import type { MachineCache } from './machines';
+import { loadContacts, policyFor } from './batchContext';
+import { createBatchWriter, type BatchCounts, type RunRow, type Stepped } from './writeBatch';
+
+export interface EngineSettings {
+  timezone: string;
+  rngSeed: number;
+  policy: ContactPolicy;
+}
+
+export interface RunnerDeps {
+  db: Db;
+  machines: MachineCache;
+  settings: () => EngineSettings;
+}
+
+export interface TickReport extends BatchCounts {
+  batches: number;
+  /** true when due runs were left for the next tick (the batch budget ran out) */
+  backlog: boolean;
+}
+
+const runColumns = 'id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason';
+
+/** The runner: claims due runs in batches, steps them with the pure core, writes each batch in one transaction. */
+export function createRunner({ db, machines, settings }: RunnerDeps) {
+  const write = createBatchWriter(db);
+  const claimDue = db.$client.prepare<[number, number], RunRow>(
+    `select ${runColumns} from runs where wake_at is not null and wake_at <= ? order by wake_at, id limit ?`,
+  );
+
+  /** Step `rows` with `inputFor(row)` and write the outcome in one transaction. */
+  function advance(rows: readonly RunRow[], inputFor: (row: RunRow) => StepInput, now: number): BatchCounts {
+    if (rows.length === 0) return { stepped: 0, queued: 0, withheld: 0, exited: 0 };
+    const s = settings();
+    const versions = machines.load(rows.map((r) => r.version_id));
+    const history = new Map<string, number>();
+    for (const v of versions.values())
+      for (const [name, days] of Object.entries(v.machine.historyEvents)) history.set(name, Math.max(history.get(name) ?? 0, days));
+    const contacts = loadContacts(db, rows.map((r) => r.contact_id), now, { defaultTimezone: s.timezone, policy: s.policy, history });
+    const rng = seededRng(s.rngSeed);
+    const batch: Stepped[] = [];
+    for (const row of rows) {
+      const version = versions.get(row.version_id);
+      const contact = contacts.get(row.contact_id);
+      if (!version || !contact) continue;
+      const before = {
+        id: String(row.id),
+        contactId: String(row.contact_id),
+        nodeId: row.node_id,
+        status: row.status,
+        visit: row.visit,
+        wakeAt: row.wake_at,
+        waitingFor: row.waiting_for,
+        enteredAt: row.entered_at,
+        nodeEnteredAt: row.node_entered_at,
+        exitReason: row.exit_reason,
+      };
+      const result = step(before, inputFor(row), { machine: version.machine, now, rng, profile: contact.profile, policy: policyFor(s.policy, contact, now) });
+      let run = result.run;
+      // a due run that did not move would be claimed again at once; give it a minute
+      if (result.effects.length === 0 && run.wakeAt !== null && run.wakeAt <= now) run = { ...run, wakeAt: now + MINUTE };
+      for (const e of result.effects)
+        if (e.type === 'setTrait') contact.profile = { ...contact.profile, traits: { ...contact.profile.traits, [e.trait]: e.value } };
+      batch.push({ before: row, run, effects: result.effects, version });
+    }
+    return write(batch, now);
+  }
+
+  return {
+    advance,
+
+    /**
+     * Move every run due at `now`, `batchSize` at a time, at most `maxBatches`
+     * batches, so a backlog drains over several ticks and the API stays responsive.
+     */
+    tick(now: number, { batchSize = 2000, maxBatches = 50 } = {}): TickReport {
+      const report: TickReport = { batches: 0, stepped: 0, queued: 0, withheld: 0, exited: 0, backlog: false };
+      for (;;) {
+        if (report.batches >= maxBatches) {
+          report.backlog = claimDue.all(now, 1).length > 0;
+          return report;
+        }
+        const rows = claimDue.all(now, batchSize);
+        if (rows.length === 0) return report;
+        const c = advance(rows, (r) => ({ type: r.status === 'active' ? 'start' : 'timer' }), now);
+        report.batches++;
+        report.stepped += c.stepped;
+        report.queued += c.queued;
+        report.withheld += c.withheld;
+        report.exited += c.exited;
+      }
+    },
+
+    /** True when version `versionId` ends a run on event `name` (an exit criterion). */
+    endsOn(versionId: number, name: string): boolean {
+      return machines.get(versionId)?.machine.settings.exitCriteria.some((c) => c.event === name) ?? false;
+    },
+
+    /** The earliest wake time after `now`, for the fake clock to jump to. */
+    nextWake(after: number): number | null {
+      const r = db.$client.prepare<[number], { t: number | null }>('select min(wake_at) t from runs where wake_at > ?').get(after);
+      return r?.t ?? null;
+    },
+  };
+}
+
+export type Runner = ReturnType<typeof createRunner>;

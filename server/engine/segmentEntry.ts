@@ -1,0 +1,75 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { enrolments, segments } from '../db/schema';
+import { ruleSetSql } from '../segments/ruleSql';
+import { RuleSet } from '../../shared/segments/rules';
+import { DAY, HOUR, localInstant, minutesOfDay } from '../../shared/util/time';
+import type { LoadedVersion } from './machines';
+import type { ConfigOf } from '../../shared/journey/registry';
+import { enrol } from './enrol';
+
+type Schedule = ConfigOf<'trigger.segment'>['schedule'];
+
+/**
+ * The latest scheduled run time at or before `now`: a new version enrols at
+ * once on publish (no last run), then every hour / every day or week at `at`
+ * in the workspace's time zone; `once` never runs again.
+ */
+export function isDue(s: Schedule, lastRunAt: number | null, now: number, tz: string): boolean {
+  if (lastRunAt === null) return true;
+  switch (s.every) {
+    case 'once':
+      return false;
+    case 'hour':
+      return now - lastRunAt >= HOUR;
+    case 'day':
+    case 'week': {
+      let slot = localInstant(now, tz, 0, minutesOfDay(s.at));
+      if (slot > now) slot = localInstant(now, tz, -1, minutesOfDay(s.at));
+      // weekly: the first slot at least six days after the last run
+      return lastRunAt < slot && (s.every === 'day' || now - lastRunAt >= 6 * DAY);
+    }
+  }
+}
+
+/** Enrols the live segment-triggered versions whose schedule is due, newest registrations first, in chunks. */
+export function runSegmentEntries(db: Db, live: readonly LoadedVersion[], now: number, tz: string, chunk = 5000): { versionId: number; enrolled: number }[] {
+  const out: { versionId: number; enrolled: number }[] = [];
+  for (const v of live) {
+    const entry = v.machine.nodes[v.machine.entry];
+    if (entry?.kind !== 'trigger.segment') continue;
+    const cfg = entry.config as ConfigOf<'trigger.segment'>; // validated by compile when the version was published
+    const last = db.select().from(enrolments).where(eq(enrolments.versionId, v.versionId)).get();
+    if (!isDue(cfg.schedule, last?.lastRunAt ?? null, now, tz)) continue;
+    const seg = db.select().from(segments).where(eq(segments.key, cfg.segment)).get();
+    // a deleted segment enrols no one, and says so in the count
+    const enrolled = seg ? enrol(db, v, ruleSetSql(RuleSet.parse(seg.rules), now), now, { chunk, order: cfg.order }) : 0;
+    db.insert(enrolments)
+      .values({ versionId: v.versionId, lastRunAt: now, enrolled })
+      .onConflictDoUpdate({ target: enrolments.versionId, set: { lastRunAt: now, enrolled: sql`${enrolments.enrolled} + ${enrolled}` } })
+      .run();
+    out.push({ versionId: v.versionId, enrolled });
+  }
+  return out;
+}
+
+/** The next moment after `after` when a live segment entry falls due, for the fake clock to stop at. */
+export function nextEnrolmentAt(db: Db, live: readonly LoadedVersion[], after: number, tz: string): number | null {
+  let best: number | null = null;
+  for (const v of live) {
+    const entry = v.machine.nodes[v.machine.entry];
+    if (entry?.kind !== 'trigger.segment') continue;
+    const { schedule } = entry.config as ConfigOf<'trigger.segment'>;
+    const last = db.select().from(enrolments).where(eq(enrolments.versionId, v.versionId)).get()?.lastRunAt ?? null;
+    let t: number | null = null;
+    if (last === null) t = after + 1;
+    else if (schedule.every === 'hour') t = Math.max(last + HOUR, after + 1);
+    else if (schedule.every !== 'once')
+      for (let d = 0; d <= 8 && t === null; d++) {
+        const slot = localInstant(after, tz, d, minutesOfDay(schedule.at));
+        if (slot > after && isDue(schedule, last, slot, tz)) t = slot;
+      }
+    if (t !== null && (best === null || t < best)) best = t;
+  }
+  return best;
+}

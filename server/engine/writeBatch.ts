@@ -1,0 +1,122 @@
+import type { Db } from '../db/client';
+import type { Effect } from '../../shared/journey/effects';
+import type { Run } from '../../shared/journey/run';
+import type { LoadedVersion } from './machines';
+
+export interface Stepped {
+  before: RunRow;
+  run: Run;
+  effects: Effect[];
+  version: LoadedVersion;
+}
+
+/** A `runs` row as the engine reads it. */
+export interface RunRow {
+  id: number;
+  journey_id: string;
+  version_id: number;
+  contact_id: number;
+  node_id: string;
+  status: Run['status'];
+  visit: number;
+  wake_at: number | null;
+  waiting_for: string | null;
+  entered_at: number;
+  node_entered_at: number;
+  exit_reason: string | null;
+}
+
+export interface BatchCounts {
+  stepped: number;
+  queued: number;
+  withheld: number;
+  exited: number;
+}
+
+const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * Prepares the statements once and returns the writer of one batch's
+ * outcome in ONE transaction: new run states, visited steps, outbox rows
+ * (idempotent by `run:node:visit`), cap ledger, trait writes and
+ * pre-aggregated metric counters. Either all of it lands or none.
+ */
+export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: number) => BatchCounts {
+  const c = db.$client;
+  const updateRun = c.prepare(
+    `update runs set node_id = ?, status = ?, visit = ?, wake_at = ?, waiting_for = ?, node_entered_at = ?, exit_reason = ?,
+       exited_at = case when ? = 'exited' then ? else null end where id = ?`,
+  );
+  const insertStep = c.prepare('insert into run_steps (run_id, contact_id, journey_id, version, node_id, visit, at) values (?, ?, ?, ?, ?, ?, ?)');
+  // a deferred message becomes queued under the same key; any other existing row stays as it is
+  const upsertMessage = c.prepare<unknown[], { id: number }>(
+    `insert into messages (key, run_id, journey_id, version, node_id, contact_id, channel, template, category, status, reason, next_attempt_at, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict(key) do update set status = excluded.status, reason = excluded.reason, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
+     where messages.status = 'deferred'
+     returning id`,
+  );
+  const insertMessageEvent = c.prepare('insert into message_events (message_id, status, at, detail) values (?, ?, ?, ?)');
+  const insertSend = c.prepare('insert into contact_sends (contact_id, channel, at) values (?, ?, ?)');
+  const setTrait = c.prepare(`update contacts set traits = json_set(traits, ?, json(?)), updated_at = ? where id = ?`);
+  const bumpMetric = c.prepare(
+    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, ?)
+     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
+  );
+
+  const inTransaction = c.transaction((batch: readonly Stepped[], now: number, counts: BatchCounts) => {
+    const day = utcDay(now);
+    const tally = new Map<string, { journeyId: string; version: number; nodeId: string; metric: string; label: string; n: number }>();
+    const count = (v: LoadedVersion, nodeId: string, metric: string, label = '') => {
+      const k = `${v.versionId}\u0000${nodeId}\u0000${metric}\u0000${label}`;
+      const t = tally.get(k);
+      if (t) t.n += 1;
+      else tally.set(k, { journeyId: v.journeyId, version: v.version, nodeId, metric, label, n: 1 });
+    };
+    for (const { before, run, effects, version: v } of batch) {
+      updateRun.run(run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, run.status, now, before.id);
+      for (const e of effects) {
+        switch (e.type) {
+          case 'send': {
+            const key = `${before.id}:${e.nodeId}:${e.visit}`;
+            const row = upsertMessage.get(key, before.id, v.journeyId, v.version, e.nodeId, before.contact_id, e.channel, e.template, e.category, 'queued', null, now, now, now);
+            if (!row) break; // already queued or sent under this key: never twice
+            insertMessageEvent.run(row.id, 'queued', now, null);
+            insertSend.run(before.contact_id, e.channel, now);
+            count(v, e.nodeId, 'queued');
+            counts.queued++;
+            break;
+          }
+          case 'withheld': {
+            const key = `${before.id}:${e.nodeId}:${e.visit}`;
+            const row = upsertMessage.get(key, before.id, v.journeyId, v.version, e.nodeId, before.contact_id, e.channel, e.template, e.category, e.decision, e.reason, null, now, now);
+            if (row) insertMessageEvent.run(row.id, e.decision, now, JSON.stringify({ reason: e.reason, until: e.until }));
+            count(v, e.nodeId, e.decision, e.reason);
+            counts.withheld++;
+            break;
+          }
+          case 'setTrait':
+            setTrait.run(`$."${e.trait.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`, JSON.stringify(e.value), now, before.contact_id);
+            break;
+          case 'exit':
+            count(v, e.nodeId, 'exited', e.reason);
+            counts.exited++;
+            break;
+          case 'metric':
+            if (e.metric === 'entered') insertStep.run(before.id, before.contact_id, v.journeyId, v.version, e.nodeId, e.visit ?? run.visit, now);
+            count(v, e.nodeId, e.metric, e.port ?? e.reason ?? '');
+            break;
+          case 'wakeAt':
+          case 'waitFor':
+            break; // already in the run row
+        }
+      }
+    }
+    for (const t of tally.values()) bumpMetric.run(t.journeyId, t.version, t.nodeId, t.metric, t.label, day, t.n);
+  });
+  return (batch, now) => {
+    const counts: BatchCounts = { stepped: batch.length, queued: 0, withheld: 0, exited: 0 };
+    inTransaction(batch, now, counts);
+    return counts;
+  };
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * The Segment HTTP Tracking API's call shapes, so an existing Segment or
+ * RudderStack SDK pointed at this host works unchanged. Unknown extra fields
+ * are accepted and ignored; `context` is kept with the event.
+ */
+const id = z.union([z.string().trim().min(1).max(200), z.number().int().transform(String)]);
+const json = z.record(z.string(), z.unknown());
+const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional();
+
+const common = {
+  userId: id.optional().nullable(),
+  anonymousId: id.optional().nullable(),
+  messageId: z.string().trim().min(1).max(200).optional(),
+  timestamp,
+  sentAt: timestamp,
+  originalTimestamp: timestamp,
+  context: json.optional(),
+  integrations: json.optional(),
+  _metadata: json.optional(),
+};
+
+const hasId = (c: { userId?: string | null; anonymousId?: string | null }) => Boolean(c.userId || c.anonymousId);
+const needsId = { message: 'userId or anonymousId is required', path: ['userId'] };
+
+export const IdentifyCall = z.object({ ...common, type: z.literal('identify'), traits: json.optional() }).refine(hasId, needsId);
+export const TrackCall = z
+  .object({
+    ...common,
+    type: z.literal('track'),
+    event: z.string({ error: 'event is required' }).trim().min(1, 'event is required').max(200),
+    properties: json.optional(),
+  })
+  .refine(hasId, needsId);
+export const PageCall = z
+  .object({ ...common, type: z.literal('page'), name: z.string().max(200).optional(), category: z.string().max(200).optional(), properties: json.optional() })
+  .refine(hasId, needsId);
+export const ScreenCall = z
+  .object({ ...common, type: z.literal('screen'), name: z.string().max(200).optional(), properties: json.optional() })
+  .refine(hasId, needsId);
+export const AliasCall = z.object({
+  ...common,
+  type: z.literal('alias'),
+  previousId: id,
+  userId: id,
+});
+export const GroupCall = z.object({ ...common, type: z.literal('group'), groupId: id, traits: json.optional() }).refine(hasId, needsId);
+
+export const Call = z.discriminatedUnion('type', [IdentifyCall, TrackCall, PageCall, ScreenCall, AliasCall, GroupCall]);
+export type Call = z.infer<typeof Call>;
+export type CallType = Call['type'];
+
+export const MAX_BATCH_CALLS = 1000;
+export const MAX_BODY = '512kb';

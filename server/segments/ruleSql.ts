@@ -1,0 +1,77 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { contacts, events } from '../db/schema';
+import type { ComparisonOp, Condition, PropertyFilter, RuleSet, Scalar } from '../../shared/segments/rules';
+import { DAY } from '../../shared/util/time';
+import { assertNever } from '../../shared/util/assertNever';
+
+/** `$."name"`: a JSON path to one key, whatever characters the key holds. */
+const jsonPath = (key: string): string => `$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/**
+ * One JSON value compared as the pure evaluator (shared/segments/evaluate.ts)
+ * compares it, so a segment counts in SQL what a preview counts in memory.
+ */
+function compareSql(doc: AnySQLiteColumn, key: string, op: ComparisonOp, expected: Scalar | Scalar[] | undefined): SQL {
+  const path = jsonPath(key);
+  const type = sql`json_type(${doc}, ${path})`;
+  const value = sql`json_extract(${doc}, ${path})`;
+  // JSON true/false read back as 1/0; the evaluator compares them as 'true'/'false' text
+  const text = sql`(case ${type} when 'true' then 'true' when 'false' then 'false' when 'null' then null else cast(${value} as text) end)`;
+  const eq = (e: Scalar | undefined): SQL =>
+    e === undefined ? sql`0` : e === null ? sql`coalesce(${type} = 'null', 0)` : sql`coalesce(${text} = ${String(e)}, 0)`;
+  switch (op) {
+    case 'exists':
+      return sql`coalesce(${type} <> 'null', 0)`;
+    case 'not_exists':
+      return sql`coalesce(${type} = 'null', 1)`;
+    case 'eq':
+      return Array.isArray(expected) ? sql`0` : eq(expected);
+    case 'neq':
+      return sql`not ${compareSql(doc, key, 'eq', expected)}`;
+    case 'in':
+      return Array.isArray(expected) && expected.length ? sql`(${sql.join(expected.map(eq), sql` or `)})` : sql`0`;
+    case 'contains':
+      return typeof expected === 'string' ? sql`coalesce(${type} = 'text' and instr(${value}, ${expected}) > 0, 0)` : sql`0`;
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const cmp = { gt: sql`>`, gte: sql`>=`, lt: sql`<`, lte: sql`<=` }[op];
+      if (typeof expected === 'string') return sql`coalesce(${type} = 'text' and ${value} ${cmp} ${expected}, 0)`;
+      if (typeof expected === 'number' || typeof expected === 'boolean') {
+        const n = typeof expected === 'boolean' ? Number(expected) : expected;
+        return sql`coalesce(${type} in ('integer', 'real', 'true', 'false') and ${value} ${cmp} ${n}, 0)`;
+      }
+      return sql`0`;
+    }
+    default:
+      return assertNever(op, 'comparison op');
+  }
+}
+
+function filtersSql(filters: readonly PropertyFilter[]): SQL {
+  return filters.length ? sql.join([sql``, ...filters.map((f) => compareSql(events.properties, f.property, f.op, f.value))], sql` and `) : sql``;
+}
+
+function conditionSql(c: Condition, now: number): SQL {
+  switch (c.type) {
+    case 'trait':
+      return compareSql(contacts.traits, c.trait, c.op, c.value);
+    case 'event': {
+      const exists = sql`exists (select 1 from ${events} where ${events.contactId} = ${contacts.id} and ${events.name} = ${c.event} and ${events.at} >= ${now - c.withinDays * DAY} and ${events.at} <= ${now}${filtersSql(c.filter)})`;
+      return c.did ? exists : sql`not ${exists}`;
+    }
+    case 'registered':
+      return sql`(${contacts.registeredAt} is not null and ${contacts.registeredAt} <= ${now - c.minDaysAgo * DAY} and ${contacts.registeredAt} > ${now - c.maxDaysAgo * DAY})`;
+    default:
+      return assertNever(c, 'condition');
+  }
+}
+
+/** A WHERE fragment over `contacts` selecting the members of a rule set at `now`. */
+export function ruleSetSql(r: RuleSet, now: number): SQL {
+  if (r.conditions.length === 0) return sql`1`;
+  const parts = r.conditions.map((c) => sql`(${conditionSql(c, now)})`);
+  return sql`(${sql.join(parts, r.match === 'all' ? sql` and ` : sql` or `)})`;
+}

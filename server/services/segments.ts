@@ -1,0 +1,60 @@
+import { desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { contacts, segments } from '../db/schema';
+import type { Clock } from '../clock';
+import { RuleSet } from '../../shared/segments/rules';
+import { ruleSetSql } from '../segments/ruleSql';
+import { notFound } from './errors';
+
+export interface SegmentInput {
+  key: string;
+  name: string;
+  description?: string | undefined;
+  rules: RuleSet;
+}
+
+/** Segments: rules from shared/, counted and sampled in set-based SQL. */
+export function createSegmentService(db: Db, clock: Clock) {
+  const row = (key: string) => {
+    const s = db.select().from(segments).where(eq(segments.key, key)).get();
+    if (!s) throw notFound('segment', key);
+    return s;
+  };
+  return {
+    list: () => db.select().from(segments).orderBy(segments.name).all(),
+    get: (key: string) => row(key),
+    save(input: SegmentInput) {
+      const rules = RuleSet.parse(input.rules);
+      const now = clock.now();
+      db.insert(segments)
+        .values({ key: input.key, name: input.name, description: input.description ?? '', rules, updatedAt: now })
+        .onConflictDoUpdate({ target: segments.key, set: { name: input.name, description: input.description ?? '', rules, updatedAt: now } })
+        .run();
+      return row(input.key);
+    },
+    /** How many contacts match now, and a sample of the newest. */
+    preview(rules: RuleSet, sampleSize = 10) {
+      const now = clock.now();
+      const where = ruleSetSql(RuleSet.parse(rules), now);
+      const count = db.select({ n: sql<number>`count(*)` }).from(contacts).where(where).get()?.n ?? 0;
+      const sample = db
+        .select({ id: contacts.id, externalId: contacts.externalId, traits: contacts.traits, registeredAt: contacts.registeredAt })
+        .from(contacts)
+        .where(where)
+        .orderBy(desc(contacts.registeredAt), desc(contacts.id))
+        .limit(sampleSize)
+        .all();
+      return { count, sample };
+    },
+    /** Import library segments that are not in the database yet (first start). */
+    importMissing(list: readonly SegmentInput[]): number {
+      const now = clock.now();
+      let n = 0;
+      for (const s of list)
+        n += db.insert(segments).values({ key: s.key, name: s.name, description: s.description ?? '', rules: RuleSet.parse(s.rules), updatedAt: now }).onConflictDoNothing().run().changes;
+      return n;
+    },
+  };
+}
+
+export type SegmentService = ReturnType<typeof createSegmentService>;

@@ -1,0 +1,94 @@
+import type { Db } from '../db/client';
+import type { ContactStore } from './contacts';
+import { describeDecision } from '../../shared/policy/describe';
+import { notFound } from './errors';
+
+interface ContactFull {
+  id: number;
+  external_id: string | null;
+  anonymous_id: string | null;
+  traits: string;
+  phone: string | null;
+  email: string | null;
+  timezone: string | null;
+  opt_outs: string;
+  registered_at: number | null;
+  created_at: number;
+}
+
+interface MessageEventRow {
+  message_id: number;
+  status: string;
+  at: number;
+  detail: string | null;
+}
+
+/** One contact, everything that happened to them: events, journeys, steps, messages and every policy decision. */
+export function createContactQueries(db: Db, contacts: ContactStore, defaultTimezone: () => string) {
+  const c = db.$client;
+  const byId = c.prepare<[number], ContactFull>(
+    'select id, external_id, anonymous_id, traits, phone, email, timezone, opt_outs, registered_at, created_at from contacts where id = ?',
+  );
+  const contactRow = (externalId: string): ContactFull => {
+    const found = contacts.find(externalId, externalId);
+    const row = found ? byId.get(found.id) : undefined;
+    if (!row) throw notFound('contact', externalId);
+    return row;
+  };
+
+  const get = (externalId: string) => {
+    const r = contactRow(externalId);
+    return {
+      id: r.id,
+      externalId: r.external_id,
+      anonymousId: r.anonymous_id,
+      traits: JSON.parse(r.traits) as Record<string, unknown>,
+      phone: r.phone,
+      email: r.email,
+      timezone: r.timezone ?? defaultTimezone(),
+      optOuts: JSON.parse(r.opt_outs) as string[],
+      registeredAt: r.registered_at,
+      createdAt: r.created_at,
+    };
+  };
+
+  return {
+    get,
+    timeline(externalId: string, limit = 200) {
+      const contact = get(externalId);
+      const id = contact.id;
+      const events = c
+        .prepare<[number, number], { id: number; name: string; type: string; properties: string; at: number }>('select id, name, type, properties, at from events where contact_id = ? order by at desc, id desc limit ?')
+        .all(id, limit)
+        .map((e) => ({ ...e, properties: JSON.parse(e.properties) as Record<string, unknown> }));
+      const runs = c
+        .prepare<[number], { id: number; journey_id: string; name: string; version: number; node_id: string; status: string; entered_at: number; exit_reason: string | null; exited_at: number | null; wake_at: number | null; waiting_for: string | null }>(
+          `select r.id, r.journey_id, j.name, v.version, r.node_id, r.status, r.entered_at, r.exit_reason, r.exited_at, r.wake_at, r.waiting_for
+           from runs r join journeys j on j.id = r.journey_id join journey_versions v on v.id = r.version_id where r.contact_id = ? order by r.entered_at desc`,
+        )
+        .all(id);
+      const steps = c
+        .prepare<[number, number], { run_id: number; journey_id: string; version: number; node_id: string; visit: number; at: number }>('select run_id, journey_id, version, node_id, visit, at from run_steps where contact_id = ? order by at desc, id desc limit ?')
+        .all(id, limit);
+      const messageRows = c
+        .prepare<[number, number], { id: number; journey_id: string; node_id: string; channel: string; template: string; variant: string | null; status: string; reason: string | null; body: string | null; created_at: number }>(
+          'select id, journey_id, node_id, channel, template, variant, status, reason, body, created_at from messages where contact_id = ? order by created_at desc, id desc limit ?',
+        )
+        .all(id, limit);
+      const history = c
+        .prepare<[number], MessageEventRow>('select e.message_id, e.status, e.at, e.detail from message_events e join messages m on m.id = e.message_id where m.contact_id = ? order by e.id')
+        .all(id);
+      const byMessage = new Map<number, MessageEventRow[]>();
+      for (const h of history) byMessage.set(h.message_id, [...(byMessage.get(h.message_id) ?? []), h]);
+      const messages = messageRows.map((m) => ({
+        ...m,
+        history: (byMessage.get(m.id) ?? []).map((h) => {
+          const d = h.detail ? (JSON.parse(h.detail) as { reason?: string; until?: number | null; error?: string }) : null;
+          const decision = (h.status === 'deferred' || h.status === 'suppressed') && d?.reason ? describeDecision(h.status, d.reason, d.until ?? null, contact.timezone) : null;
+          return { status: h.status, at: h.at, decision, error: d?.error ?? null };
+        }),
+      }));
+      return { contact, events, runs, steps, messages };
+    },
+  };
+}

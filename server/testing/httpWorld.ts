@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import { startServer, type RunningServer, type ServerOptions } from '../app';
+import { FakeClock } from '../clock';
+import type { AppRouter } from '../trpc/root';
+
+export interface HttpWorld {
+  server: RunningServer;
+  clock: FakeClock;
+  trpc: ReturnType<typeof createTRPCClient<AppRouter>>;
+  /** POST to the Segment-compatible ingestion API with the workspace write key */
+  ingest(path: string, body: unknown, writeKey?: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+/** The real server on a free port over a temp SQLite file and a fake clock, driven through HTTP only. */
+export async function anHttpWorld(start: number, opts: Pick<ServerOptions, 'services' | 'seedDemo'> = {}): Promise<HttpWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'journeys-http-'));
+  const dbPath = join(dir, 'test.db');
+  const clock = new FakeClock(start);
+  const server = await startServer({ port: 0, databasePath: dbPath, clock, log: () => {}, ...opts });
+  const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${server.url}/trpc` })] });
+  const key = server.services.workspace.settings().writeKey;
+  return {
+    server,
+    clock,
+    trpc,
+    dbPath,
+    async ingest(path, body, writeKey = key) {
+      const res = await fetch(`${server.url}/v1/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
