@@ -30,7 +30,7 @@ export const defaultSandbox: Record<Channel, SandboxBehaviour> = {
  * delivery status and replies with configurable probabilities, so demos and
  * simulations behave like real traffic. Deterministic per (seed, message key).
  */
-export function createSandboxProvider(channel: Channel, opts: { seed: number; behaviour?: SandboxBehaviour; record: (msg: OutboundMessage, outcome: string, now: number) => void }): ChannelProvider {
+export function createSandboxProvider(channel: Channel, opts: { seed: number; behaviour?: SandboxBehaviour; record: (msg: OutboundMessage, outcome: string, now: number) => boolean }): ChannelProvider {
   const rng = seededRng(opts.seed);
   const b = opts.behaviour ?? defaultSandbox[channel];
   return {
@@ -42,8 +42,10 @@ export function createSandboxProvider(channel: Channel, opts: { seed: number; be
         return { status: 'failed', retry: true, error: 'sandbox: simulated gateway error' };
       }
       const delivered = draw('deliver') < b.delivered;
-      opts.record(msg, delivered ? 'delivered' : 'undelivered', now);
+      const first = opts.record(msg, delivered ? 'delivered' : 'undelivered', now);
       const result: DeliveryResult = delivered ? { status: 'delivered', response: { sandbox: true } } : { status: 'sent', response: { sandbox: true } };
+      // a resend under a key already accepted (after a crash) is acknowledged, not delivered or answered again
+      if (!first) return { ...result, response: { sandbox: true, duplicateKey: true }, responses: [] };
       const responses: SimulatedResponse[] = delivered
         ? b.responses
             .filter((r) => draw(`reply:${r.event}`) < r.probability)

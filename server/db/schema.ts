@@ -149,7 +149,11 @@ export const runs = sqliteTable(
   ],
 );
 
-export const messageStatuses = ['deferred', 'suppressed', 'queued', 'sent', 'delivered', 'failed', 'dead'] as const;
+/**
+ * queued → sending (handed to the provider; a crash here re-sends under the same
+ * idempotency key, which providers dedupe) → sent / delivered / failed / dead.
+ */
+export const messageStatuses = ['deferred', 'suppressed', 'queued', 'sending', 'sent', 'delivered', 'failed', 'dead'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
 /** The outbox: one row per (run, node, visit), so a message is never sent twice. */

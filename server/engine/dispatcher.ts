@@ -74,6 +74,7 @@ export function createDispatcher({ db, renderer, providers, settings, onResponse
      where m.status = 'queued' and m.next_attempt_at <= ? and m.channel = ?
      order by m.next_attempt_at, m.id limit ?`,
   );
+  const lease = c.prepare(`update messages set status = 'sending', updated_at = ? where id = ? and status = 'queued'`);
   const update = c.prepare(
     'update messages set status = ?, attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), body = coalesce(?, body), response = ?, updated_at = ? where id = ?',
   );
@@ -92,6 +93,19 @@ export function createDispatcher({ db, renderer, providers, settings, onResponse
   }
 
   return {
+    /** On start: messages a crashed process had handed to providers go again (same key). */
+    recover(now: number): number {
+      return c.transaction(() => {
+        const rows = c.prepare<[], { id: number }>(`select id from messages where status = 'sending'`).all();
+        const requeue = c.prepare(`update messages set status = 'queued', next_attempt_at = ?, updated_at = ? where id = ?`);
+        for (const r of rows) {
+          requeue.run(now, now, r.id);
+          history.run(r.id, 'queued', now, JSON.stringify({ reason: 'in_doubt_after_restart' }));
+        }
+        return rows.length;
+      })();
+    },
+
     async dispatch(now: number): Promise<DispatchReport> {
       const report: DispatchReport = { sent: 0, failed: 0, retried: 0, dead: 0, throttled: false };
       const s = settings();
@@ -102,6 +116,11 @@ export function createDispatcher({ db, renderer, providers, settings, onResponse
         const rows = claim.all(now, channel, budget);
         if (rows.length === budget && claim.all(now, channel, budget + 1).length > budget) report.throttled = true;
         tokens.set(channel, { n: (tokens.get(channel)?.n ?? 0) - rows.length, at: now });
+        // mark them handed over before any leaves: after a crash, `recover` queues 'sending' rows again
+        // under the same idempotency key (providers dedupe on it), so nothing handed over is forgotten
+        c.transaction(() => {
+          for (const row of rows) if (lease.run(now, row.id).changes) history.run(row.id, 'sending', now, null);
+        })();
         const work = rows.map(async (row) => {
           const template = renderer.template(row.template);
           let msg: OutboundMessage | null = null;

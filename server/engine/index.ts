@@ -39,7 +39,11 @@ export function createEngine({ db, settings, renderer, providers = {}, dispatche
   const runner = createRunner({ db, machines, settings });
   const events = createEventRouter({ db, runner, live });
   const c = db.$client;
-  const recordDelivery = c.prepare('insert into sandbox_deliveries (message_id, channel, "to", body, outcome, at) values (?, ?, ?, ?, ?, ?)');
+  // like a real gateway, the sandbox accepts a message key once: a resend after a crash is a no-op
+  const recordDelivery = c.prepare(
+    `insert into sandbox_deliveries (message_id, channel, "to", body, outcome, at) select ?, ?, ?, ?, ?, ?
+     where ? = 'failed' or not exists (select 1 from sandbox_deliveries where message_id = ? and outcome != 'failed')`,
+  );
   const scheduleEvent = c.prepare('insert into scheduled_events (contact_id, name, properties, due_at) values (?, ?, ?, ?)');
   const dueEvents = c.prepare<[number, number], { id: number; contact_id: number; name: string; properties: string; due_at: number }>(
     'select id, contact_id, name, properties, due_at from scheduled_events where due_at <= ? order by due_at, id limit ?',
@@ -52,7 +56,8 @@ export function createEngine({ db, settings, renderer, providers = {}, dispatche
       providers[ch] ??
         createSandboxProvider(ch, {
           seed: settings().rngSeed,
-          record: (m, outcome, now) => recordDelivery.run(m.id, m.channel, m.to.phone ?? m.to.email ?? m.to.externalId, Object.values(m.parts).join('\n'), outcome, now),
+          record: (m, outcome, now) =>
+            recordDelivery.run(m.id, m.channel, m.to.phone ?? m.to.email ?? m.to.externalId, Object.values(m.parts).join('\n'), outcome, now, outcome, m.id).changes > 0,
         }),
     ]),
   ) as Record<Channel, ChannelProvider>;

@@ -43,6 +43,8 @@ export function createServices(deps: ServiceDeps) {
     providers: deps.providers,
     dispatcher: deps.dispatcher,
   });
+  // messages a crashed process had handed to providers go again under the same key
+  engine.dispatcher.recover(clock.now());
   const contactStore = createContactStore(db);
   return {
     journeys: createJourneyService(deps),
