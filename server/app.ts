@@ -9,6 +9,7 @@ import { clockFromEnv, type Clock } from './clock';
 import { createServices, type Services } from './services';
 import { appRouter, productionRouter } from './trpc/root';
 import { ingestRoutes } from './ingest/routes';
+import { buildProviders, providersFromEnv, type ProvidersConfig } from './channels/config';
 import { startScheduler, type Scheduler } from './scheduler';
 import { clientDist } from './build';
 import { libraryRefs, loadBlueprints, loadMessageTemplates, loadSegments } from './library/loadLibrary';
@@ -24,7 +25,9 @@ export interface ServerOptions {
   /** tick the engine on node-cron (default: on with a real clock, off with a fake one, which `dev.advanceClock` drives) */
   scheduler?: boolean;
   /** providers, dispatcher options and workspace defaults, e.g. for tests */
-  services?: Pick<ServiceDeps, 'providers' | 'dispatcher' | 'workspace'>;
+  services?: Pick<ServiceDeps, 'providers' | 'sandbox' | 'dispatcher' | 'workspace'>;
+  /** channel → provider (default: CHANNEL_PROVIDERS from the environment; sandbox for the rest) */
+  channels?: ProvidersConfig;
 }
 
 export interface RunningServer {
@@ -56,6 +59,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     blueprints: () => blueprints,
     templates: () => templates,
     segments: () => segments,
+    ...buildProviders(opts.channels ?? providersFromEnv(process.env.CHANNEL_PROVIDERS)),
     ...opts.services,
   });
   if (opts.seedDemo ?? true) {

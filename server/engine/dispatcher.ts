@@ -130,7 +130,8 @@ export function createDispatcher({ db, renderer, providers, settings, onResponse
             if (!template) throw new Error(`template "${row.template}" does not exist`);
             variant = assignVariant(template.variants, rng, row.contact_id, row.node_id, template.key).key;
             const parts = renderer.render(row.template, variant, {
-              traits: JSON.parse(row.traits) as Record<string, unknown>,
+              // templates address the contact by user_id (the SDK's userId) unless a trait says otherwise
+              traits: { user_id: row.external_id, ...(JSON.parse(row.traits) as Record<string, unknown>) },
               timezone: row.timezone ?? s.timezone,
               utm: { source: channel, campaign: row.journey_id, content: variant, term: row.node_id },
             });

@@ -2,7 +2,7 @@ import type { Db } from '../db/client';
 import type { Channel } from '../../shared/journey/channels';
 import { channels } from '../../shared/journey/channels';
 import type { ChannelProvider } from '../channels/provider';
-import { createSandboxProvider } from '../channels/sandbox';
+import { createSandboxProvider, type SandboxBehaviour } from '../channels/sandbox';
 import type { Renderer } from '../templates/render';
 import { createMachineCache } from './machines';
 import { createLiveIndex } from './live';
@@ -17,6 +17,8 @@ export interface EngineDeps {
   renderer: Renderer;
   /** per-channel providers; the sandbox stands in for any channel not given */
   providers?: Partial<Record<Channel, ChannelProvider>>;
+  /** sandbox probabilities per channel, where the defaults do not fit */
+  sandbox?: Partial<Record<Channel, SandboxBehaviour>>;
   dispatcher?: Partial<DispatcherOptions>;
 }
 
@@ -33,7 +35,7 @@ export interface EngineTick {
  * then the dispatcher. `tick(now)` never overlaps itself: a tick that finds
  * another in progress returns null at once.
  */
-export function createEngine({ db, settings, renderer, providers = {}, dispatcher: dispatcherOptions }: EngineDeps) {
+export function createEngine({ db, settings, renderer, providers = {}, sandbox = {}, dispatcher: dispatcherOptions }: EngineDeps) {
   const machines = createMachineCache(db);
   const live = createLiveIndex(db, machines);
   const runner = createRunner({ db, machines, settings });
@@ -56,6 +58,7 @@ export function createEngine({ db, settings, renderer, providers = {}, dispatche
       providers[ch] ??
         createSandboxProvider(ch, {
           seed: settings().rngSeed,
+          ...(sandbox[ch] ? { behaviour: sandbox[ch] } : {}),
           record: (m, outcome, now) =>
             recordDelivery.run(m.id, m.channel, m.to.phone ?? m.to.email ?? m.to.externalId, Object.values(m.parts).join('\n'), outcome, now, outcome, m.id).changes > 0,
         }),

@@ -3,6 +3,7 @@ import { FakeClock, type Clock } from '../clock';
 import type { Channel } from '../../shared/journey/channels';
 import type { CompileRefs } from '../../shared/journey/kind';
 import type { ChannelProvider } from '../channels/provider';
+import type { SandboxBehaviour } from '../channels/sandbox';
 import type { DispatcherOptions } from '../engine/dispatcher';
 import { createEngine } from '../engine';
 import type { LibrarySegment, LibraryTemplate } from '../library/loadLibrary';
@@ -25,6 +26,7 @@ export interface ServiceDeps {
   segments?: () => readonly LibrarySegment[];
   /** per-channel providers; the sandbox stands in for any channel not given */
   providers?: Partial<Record<Channel, ChannelProvider>>;
+  sandbox?: Partial<Record<Channel, SandboxBehaviour>>;
   dispatcher?: Partial<DispatcherOptions>;
   /** workspace defaults on first start */
   workspace?: { timezone?: string; writeKey?: string };
@@ -41,6 +43,7 @@ export function createServices(deps: ServiceDeps) {
     settings: workspace.settings,
     renderer: createRenderer(deps.templates?.() ?? []),
     providers: deps.providers,
+    sandbox: deps.sandbox,
     dispatcher: deps.dispatcher,
   });
   // messages a crashed process had handed to providers go again under the same key
