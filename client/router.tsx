@@ -3,6 +3,7 @@ import { Layout } from './pages/Layout';
 import { JourneysPage } from './pages/JourneysPage';
 import { JourneyPage } from './pages/JourneyPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { SettingsPage } from './pages/SettingsPage';
 
 export const router = createBrowserRouter([
   {
@@ -11,6 +12,7 @@ export const router = createBrowserRouter([
     children: [
       { index: true, Component: JourneysPage },
       { path: 'journeys/:id', Component: JourneyPage },
+      { path: 'settings', Component: SettingsPage },
       { path: '*', Component: NotFoundPage },
     ],
   },

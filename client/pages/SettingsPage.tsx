@@ -1,0 +1,75 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../trpc';
+import { LoadError, Loading } from '../components/QueryState';
+import { channelLabels } from '../../shared/journey/channels';
+
+/** Workspace settings: how an SDK sends data here (the write key), and the contact policy every journey obeys. */
+export function SettingsPage() {
+  const trpc = useTRPC();
+  const ws = useQuery(trpc.workspace.get.queryOptions());
+  const policy = useQuery(trpc.policy.get.queryOptions());
+  const origin = window.location.origin;
+
+  return (
+    <main className="page">
+      <div className="page__header">
+        <div>
+          <h1>Settings</h1>
+          <p className="muted">Point a Segment or RudderStack SDK at this host, and see the rules every message passes.</p>
+        </div>
+      </div>
+      {ws.isPending ? (
+        <Loading what="workspace" />
+      ) : ws.isError ? (
+        <LoadError error={ws.error} />
+      ) : (
+        <section className="card settings" aria-labelledby="ingestion">
+          <h2 id="ingestion">Ingestion</h2>
+          <dl className="settings__facts">
+            <dt>Workspace</dt>
+            <dd>{ws.data.name}</dd>
+            <dt>Default time zone</dt>
+            <dd>{ws.data.timezone}</dd>
+            <dt>Write key</dt>
+            <dd>
+              <code aria-label="Write key">{ws.data.writeKey}</code>
+            </dd>
+            <dt>Endpoint</dt>
+            <dd>
+              <code>{origin}/v1</code> (identify, track, page, screen, alias, group, batch)
+            </dd>
+          </dl>
+          <pre className="settings__snippet">{`curl ${origin}/v1/track \\
+  -u ${ws.data.writeKey}: \\
+  -H 'content-type: application/json' \\
+  -d '{"userId":"u123","event":"app_login"}'`}</pre>
+        </section>
+      )}
+      {policy.isPending ? (
+        <Loading what="contact policy" />
+      ) : policy.isError ? (
+        <LoadError error={policy.error} />
+      ) : (
+        <section className="card settings" aria-labelledby="policy">
+          <h2 id="policy">Contact policy</h2>
+          <h3>Frequency caps (marketing messages, across all journeys)</h3>
+          <ul>
+            {policy.data.caps.map((c) => (
+              <li key={`${c.channel}-${c.windowHours}`}>
+                at most {c.max} {c.channel === 'all' ? 'messages' : channelLabels[c.channel]} per {c.windowHours % 24 === 0 ? `${c.windowHours / 24} day${c.windowHours === 24 ? '' : 's'}` : `${c.windowHours} h`}
+              </li>
+            ))}
+          </ul>
+          <h3>Quiet hours (in each contact's own time zone)</h3>
+          <ul>
+            {policy.data.quietHours.map((q) => (
+              <li key={`${q.from}-${q.to}-${q.channels.join()}`}>
+                no {q.channels.map((ch) => channelLabels[ch]).join(' or ')} from {q.from} to {q.to}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </main>
+  );
+}
