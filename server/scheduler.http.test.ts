@@ -32,6 +32,8 @@ describe('on a real clock: the cron scheduler drives the engine, and dev procedu
   it('delivers an event-triggered message with no one but the scheduler ticking', async () => {
     const j = (await trpc.journeys.list.query()).find((x) => x.blueprint === 'rejected_partner_offer');
     if (!j) throw new Error('blueprint 4 missing');
+    // let the scheduler tick at least once first: a journey published while ticks run must still be picked up
+    await new Promise((r) => setTimeout(r, 1200));
     await trpc.journeys.publish.mutate({ id: j.id });
     const { writeKey } = await trpc.workspace.get.query();
     const res = await fetch(`${server.url}/v1/track`, {

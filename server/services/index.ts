@@ -50,7 +50,7 @@ export function createServices(deps: ServiceDeps) {
   engine.dispatcher.recover(clock.now());
   const contactStore = createContactStore(db);
   return {
-    journeys: createJourneyService(deps),
+    journeys: createJourneyService({ ...deps, onLiveChange: () => engine.live.invalidate() }),
     workspace,
     segments,
     engine,

@@ -23,6 +23,8 @@ export interface JourneyServiceDeps {
   /** template and segment catalogues the compiler checks references against */
   refs: () => CompileRefs;
   blueprints: () => readonly Blueprint[];
+  /** told after a publish (or any status change), so the engine's live index is rebuilt before its next tick */
+  onLiveChange?: () => void;
 }
 
 export interface JourneySummary {
@@ -40,7 +42,7 @@ export interface JourneySummary {
 const emptyGraph = (): JourneyGraph => ({ nodes: [], edges: [], settings: defaultSettings() });
 
 /** Use cases on journeys: drafts are free-form, publishing compiles and freezes a version. */
-export function createJourneyService({ db, clock, refs, blueprints }: JourneyServiceDeps) {
+export function createJourneyService({ db, clock, refs, blueprints, onLiveChange }: JourneyServiceDeps) {
   const errorsOf = (graph: JourneyGraph): Located[] => {
     const r = compile(graph, refs());
     return r.ok ? [] : r.errors;
@@ -150,7 +152,7 @@ export function createJourneyService({ db, clock, refs, blueprints }: JourneySer
       const compiled = compile(draft, refs());
       if (!compiled.ok)
         throw new ServiceError('BAD_REQUEST', `"${j.name}" has ${compiled.errors.length} problem(s); fix them before publishing`, { errors: compiled.errors });
-      return db.transaction((tx) => {
+      const published = db.transaction((tx) => {
         const last = tx
           .select({ v: sql<number | null>`max(${journeyVersions.version})` })
           .from(journeyVersions)
@@ -162,6 +164,8 @@ export function createJourneyService({ db, clock, refs, blueprints }: JourneySer
         tx.update(journeys).set({ status: j.status === 'paused' ? 'paused' : 'live', updatedAt: now, updatedBy: actor }).where(eq(journeys.id, id)).run();
         return { version };
       });
+      onLiveChange?.();
+      return published;
     },
 
     /** Create one draft journey per blueprint; used to seed an empty workspace. */

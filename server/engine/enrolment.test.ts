@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aTestWorld, type TestWorld } from '../testing/harness';
+import { aGraph } from '../../shared/fixtures/builders';
+import type { JourneyGraph } from '../../shared/journey/graph';
+import { DAY, HOUR } from '../../shared/util/time';
+
+const T0 = Date.UTC(2026, 10, 2, 4, 0);
+
+/** trigger.event `event` → wait 1 day → exit, with the given settings. */
+const waitADay = (event: string, settings: Parameters<ReturnType<typeof aGraph>['settings']>[0] = {}): JourneyGraph =>
+  aGraph()
+    .node('entry', 'trigger.event', { event })
+    .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+    .node('done', 'exit', { reason: 'waited' })
+    .then('entry', 'wait')
+    .then('wait', 'done')
+    .settings(settings)
+    .build();
+
+describe('enrolment and runs', () => {
+  let w: TestWorld;
+  beforeEach(() => {
+    w = aTestWorld(T0);
+  });
+  afterEach(() => w.close());
+
+  async function live(graph: JourneyGraph, name = 'test'): Promise<string> {
+    const j = await w.caller.journeys.create({ name });
+    const saved = await w.caller.journeys.saveDraft({ id: j.id, graph });
+    expect(saved.errors).toEqual([]);
+    await w.caller.journeys.publish({ id: j.id });
+    return j.id;
+  }
+  const track = (userId: string, event: string, properties: Record<string, unknown> = {}) => w.services.ingest.ingest([{ type: 'track', userId, event, properties }]);
+  const runOf = (journeyId: string, userId: string) =>
+    w.db.$client
+      .prepare(`select r.status, r.node_id, r.entries, r.visit, r.exit_reason from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? and c.external_id = ?`)
+      .get(journeyId, userId) as { status: string; node_id: string; entries: number; visit: number; exit_reason: string | null } | undefined;
+  const advance = (ms: number) => w.caller.dev.advanceClock({ ms });
+
+  it('event entry enrols on ingest; re-entry "never" keeps a contact out for good', async () => {
+    const id = await live(waitADay('credit_rejected', { reentry: { policy: 'never' } }));
+    track('a', 'credit_rejected');
+    expect(runOf(id, 'a')).toMatchObject({ status: 'active', entries: 1 });
+    await advance(2 * DAY);
+    expect(runOf(id, 'a')).toMatchObject({ status: 'exited', exit_reason: 'waited' });
+    track('a', 'credit_rejected');
+    expect(runOf(id, 'a')).toMatchObject({ status: 'exited', entries: 1 });
+  });
+
+  it('re-entry "after exit": not while the run is live, again once it ended, visits keep counting', async () => {
+    const id = await live(waitADay('credit_rejected', { reentry: { policy: 'after_exit' } }));
+    track('a', 'credit_rejected');
+    await advance(HOUR);
+    track('a', 'credit_rejected');
+    expect(runOf(id, 'a')).toMatchObject({ status: 'waiting', entries: 1 });
+    await advance(DAY);
+    const ended = runOf(id, 'a');
+    expect(ended).toMatchObject({ status: 'exited' });
+    track('a', 'credit_rejected');
+    const again = runOf(id, 'a');
+    expect(again).toMatchObject({ status: 'active', node_id: 'entry', entries: 2 });
+    // the visit counter continues, so (run, node, visit) message keys of the second pass never collide with the first
+    expect(again?.visit).toBeGreaterThan(ended?.visit ?? Infinity);
+  });
+
+  it('re-entry "after N days" counts from the last entry', async () => {
+    const id = await live(waitADay('credit_rejected', { reentry: { policy: 'after_days', days: 30 } }));
+    track('a', 'credit_rejected');
+    await advance(5 * DAY);
+    track('a', 'credit_rejected');
+    expect(runOf(id, 'a')).toMatchObject({ status: 'exited', entries: 1 });
+    await advance(26 * DAY);
+    track('a', 'credit_rejected');
+    expect(runOf(id, 'a')).toMatchObject({ status: 'active', entries: 2 });
+  });
+
+  it('a mutual-exclusion group keeps a contact in one of its journeys at a time', async () => {
+    const a = await live(waitADay('credit_rejected', { exclusionGroup: 'recall' }), 'A');
+    const b = await live(waitADay('app_opened', { exclusionGroup: 'recall' }), 'B');
+    const other = await live(waitADay('app_opened'), 'no group');
+    track('x', 'credit_rejected');
+    track('x', 'app_opened');
+    expect(runOf(a, 'x')?.status).toBe('active');
+    expect(runOf(b, 'x')).toBeUndefined();
+    expect(runOf(other, 'x')?.status).toBe('active');
+    await advance(2 * DAY);
+    track('x', 'app_opened');
+    expect(runOf(b, 'x')?.status).toBe('active');
+  });
+
+  it('event entry honours the trigger filter', async () => {
+    const graph = aGraph()
+      .node('entry', 'trigger.event', { event: 'credit_step_abandoned', filter: [{ property: 'step', op: 'eq', value: 'id_photo' }] })
+      .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+      .node('done', 'exit', {})
+      .then('entry', 'wait')
+      .then('wait', 'done')
+      .build();
+    const id = await live(graph);
+    track('p', 'credit_step_abandoned', { step: 'bank_card' });
+    track('q', 'credit_step_abandoned', { step: 'id_photo' });
+    expect(runOf(id, 'p')).toBeUndefined();
+    expect(runOf(id, 'q')?.status).toBe('active');
+  });
+
+  it('exit criteria end a waiting run on ingest, wherever it is', async () => {
+    const id = await live(waitADay('credit_rejected', { exitCriteria: [{ event: 'credit_granted', filter: [] }] }));
+    track('a', 'credit_rejected');
+    await advance(HOUR);
+    expect(runOf(id, 'a')?.status).toBe('waiting');
+    track('a', 'credit_granted');
+    expect(runOf(id, 'a')).toMatchObject({ status: 'exited', exit_reason: 'exit_criteria:credit_granted' });
+  });
+
+  it('segment entry takes the newest registrations first and stops at the journey\'s maximum', async () => {
+    w.services.ingest.ingest(
+      Array.from({ length: 10 }, (_, i) => ({ type: 'identify' as const, userId: `r${i}`, traits: { registered_at: new Date(T0 - (10 - i) * DAY).toISOString() } })),
+    );
+    const graph = aGraph()
+      .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in', schedule: { every: 'day', at: '10:00' }, order: 'newest_first' })
+      .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+      .node('done', 'exit', {})
+      .then('entry', 'wait')
+      .then('wait', 'done')
+      .settings({ entry: { from: null, until: null, maxContacts: 3 } })
+      .build();
+    const id = await live(graph);
+    await advance(0);
+    const entered = (w.db.$client.prepare(`select c.external_id from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? order by c.external_id`).all(id) as { external_id: string }[]).map(
+      (r) => r.external_id,
+    );
+    expect(entered).toEqual(['r7', 'r8', 'r9']);
+  });
+
+  it('a backlog drains in bounded batches: one tick moves at most batchSize × maxBatches runs', async () => {
+    const id = await live(waitADay('credit_rejected'));
+    w.services.ingest.ingest(Array.from({ length: 500 }, (_, i) => ({ type: 'track' as const, userId: `b${i}`, event: 'credit_rejected' })));
+    const first = w.services.engine.runner.tick(w.clock.now(), { batchSize: 100, maxBatches: 2 });
+    expect(first).toMatchObject({ batches: 2, stepped: 200, backlog: true });
+    const rest = w.services.engine.runner.tick(w.clock.now(), { batchSize: 100, maxBatches: 10 });
+    expect(rest).toMatchObject({ batches: 3, stepped: 300, backlog: false });
+    const waiting = w.db.$client.prepare(`select count(*) n from runs where journey_id = ? and status = 'waiting'`).get(id) as { n: number };
+    expect(waiting.n).toBe(500);
+  });
+});
