@@ -6,7 +6,14 @@ import { z } from 'zod';
  * are accepted and ignored; `context` is kept with the event.
  */
 const id = z.union([z.string().trim().min(1).max(200), z.number().int().transform(String)]);
-const json = z.record(z.string(), z.unknown());
+/** How deep traits/properties/context may nest: far below where SQLite's JSON functions (1,000 levels) or JSON.stringify's recursion give up with a 500. */
+export const MAX_DEPTH = 32;
+/** Whether a parsed JSON value nests objects/arrays more than `max` levels deep (stops at the limit, so it cannot overflow the stack). */
+function nestsDeeper(v: unknown, max: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  return max <= 0 || Object.values(v).some((x) => nestsDeeper(x, max - 1));
+}
+const json = z.record(z.string(), z.unknown()).refine((v) => !nestsDeeper(v, MAX_DEPTH), `must not nest deeper than ${MAX_DEPTH} levels`);
 const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional();
 
 const common = {

@@ -47,8 +47,9 @@ const Batch = z.object({ batch: z.array(z.unknown(), { error: 'batch must be an 
  */
 export function ingestRoutes(ingest: IngestService, writeKey: () => string): Router {
   const r = express.Router();
-  r.use(express.json({ limit: MAX_BODY, type: () => true }));
+  // authenticate before reading the body: a caller without the key gets a 401, whatever it sent
   r.use(writeKeyAuth(writeKey));
+  r.use(express.json({ limit: MAX_BODY, type: () => true }));
 
   const single = (type: Call['type']): RequestHandler => (req: Request, res) => {
     const call = parseCall(req.body, type);

@@ -47,12 +47,16 @@ export function createContactStore(db: Db) {
     find,
     /** The contact for these ids, created on first sight (first-seen time stands in for registration). */
     resolve(userId: string | null | undefined, anonymousId: string | null | undefined, now: number): number {
-      const found = find(userId, anonymousId);
-      if (found) {
-        if (userId && !found.external_id) setExternal.run(userId, now, found.id);
-        return found.id;
+      const known = userId ? byExternal.get(userId) : undefined;
+      if (known) return known.id;
+      const anon = anonymousId ? byAnonymous.get(anonymousId) : undefined;
+      if (anon && (!userId || !anon.external_id)) {
+        if (userId) setExternal.run(userId, now, anon.id);
+        return anon.id;
       }
-      return (insert.get(userId ?? null, anonymousId ?? null, now, now, now) as { id: number }).id;
+      // a new userId on a device whose anonymousId already belongs to another user (a shared phone):
+      // a contact of its own, without the taken anonymousId, never the other user's contact
+      return (insert.get(userId ?? null, anon ? null : (anonymousId ?? null), now, now, now) as { id: number }).id;
     },
 
     /** Merge traits (null deletes a trait, as JSON merge-patch does) and refresh the columns they feed. */

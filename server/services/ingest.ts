@@ -40,9 +40,13 @@ export function createIngestService({ db, clock, contacts, events }: IngestDeps)
     // a run of the same version on both sides keeps the identified contact's
     c.prepare('update or ignore runs set contact_id = ? where contact_id = ?').run(into, from);
     c.prepare('delete from runs where contact_id = ?').run(from);
-    const traits = c.prepare<[number], { traits: string }>('select traits from contacts where id = ?').get(from);
+    const old = c.prepare<[number], { traits: string; anonymous_id: string | null; opt_outs: string }>('select traits, anonymous_id, opt_outs from contacts where id = ?').get(from);
     c.prepare('delete from contacts where id = ?').run(from);
-    if (traits) contacts.identify(into, JSON.parse(traits.traits) as Record<string, unknown>, now);
+    if (!old) return;
+    contacts.identify(into, JSON.parse(old.traits) as Record<string, unknown>, now);
+    // the device's later anonymous-only calls find the merged contact, and an opt-out is never lost in a merge
+    c.prepare('update contacts set anonymous_id = coalesce(anonymous_id, ?) where id = ?').run(old.anonymous_id, into);
+    for (const ch of JSON.parse(old.opt_outs) as Channel[]) contacts.optOut(into, ch, now);
   });
 
   function apply(call: Call, now: number): void {
