@@ -16,10 +16,20 @@ function compareSql(doc: AnySQLiteColumn, key: string, op: ComparisonOp, expecte
   const path = jsonPath(key);
   const type = sql`json_type(${doc}, ${path})`;
   const value = sql`json_extract(${doc}, ${path})`;
-  // JSON true/false read back as 1/0; the evaluator compares them as 'true'/'false' text
-  const text = sql`(case ${type} when 'true' then 'true' when 'false' then 'false' when 'null' then null else cast(${value} as text) end)`;
-  const eq = (e: Scalar | undefined): SQL =>
-    e === undefined ? sql`0` : e === null ? sql`coalesce(${type} = 'null', 0)` : sql`coalesce(${text} = ${String(e)}, 0)`;
+  // as JS reads the JSON number back (an integer past 2^53 rounds); true/false read back as 1/0
+  const number = sql`cast(${value} as real)`;
+  // the evaluator's String(actual) === String(expected), per JSON type, without formatting numbers in SQL
+  // (SQLite writes 1.5e-7 as '1.5e-07'); a list or an object equals nothing
+  const eq = (e: Scalar | undefined): SQL => {
+    if (e === undefined) return sql`0`;
+    if (e === null) return sql`coalesce(${type} = 'null', 0)`;
+    const text = String(e);
+    const n = Number(text);
+    const parts = [sql`(${type} = 'text' and ${value} = ${text})`];
+    if (Number.isFinite(n) && String(n) === text) parts.push(sql`(${type} in ('integer', 'real') and ${number} = ${n})`);
+    if (text === 'true' || text === 'false') parts.push(sql`${type} = ${text}`);
+    return sql`coalesce(${sql.join(parts, sql` or `)}, 0)`;
+  };
   switch (op) {
     case 'exists':
       return sql`coalesce(${type} <> 'null', 0)`;
@@ -41,7 +51,7 @@ function compareSql(doc: AnySQLiteColumn, key: string, op: ComparisonOp, expecte
       if (typeof expected === 'string') return sql`coalesce(${type} = 'text' and ${value} ${cmp} ${expected}, 0)`;
       if (typeof expected === 'number' || typeof expected === 'boolean') {
         const n = typeof expected === 'boolean' ? Number(expected) : expected;
-        return sql`coalesce(${type} in ('integer', 'real', 'true', 'false') and ${value} ${cmp} ${n}, 0)`;
+        return sql`coalesce(${type} in ('integer', 'real', 'true', 'false') and ${number} ${cmp} ${n}, 0)`;
       }
       return sql`0`;
     }

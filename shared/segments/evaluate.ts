@@ -26,6 +26,30 @@ function toComparable(v: unknown): number | string | null {
   return null;
 }
 
+// UTF-16 surrogates (D800–DFFF) carry code points above U+FFFF, which sort after U+E000–U+FFFF
+const codePointRank = (unit: number): number => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);
+
+/**
+ * Strings in code-point order, as SQLite orders UTF-8 text, so `gt "！"` selects
+ * the same contacts in SQL and in memory (JS `<` orders UTF-16 code units).
+ */
+function compareText(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** -1, 0 or 1; null when the two are not both numbers or both strings. */
+function order(a: number | string, b: number | string): number | null {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return Math.sign(compareText(a, b));
+  return null;
+}
+
 /** Compare one value with the rule's `op` and `value`. Unknown or mistyped values never match. */
 export function compare(actual: unknown, op: ComparisonOp, expected: Scalar | Scalar[] | undefined): boolean {
   switch (op) {
@@ -34,7 +58,10 @@ export function compare(actual: unknown, op: ComparisonOp, expected: Scalar | Sc
     case 'not_exists':
       return actual === undefined || actual === null;
     case 'eq':
-      return actual === expected || (actual != null && expected != null && String(actual) === String(expected));
+      // no value, or a list (that is what `in` is for), equals nothing; nor does a list or an object
+      if (expected === undefined || Array.isArray(expected)) return false;
+      if (expected === null) return actual === null;
+      return (typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean') && String(actual) === String(expected);
     case 'neq':
       return !compare(actual, 'eq', expected);
     case 'in':
@@ -47,11 +74,12 @@ export function compare(actual: unknown, op: ComparisonOp, expected: Scalar | Sc
     case 'lte': {
       const a = toComparable(actual);
       const b = toComparable(Array.isArray(expected) ? undefined : expected);
-      if (a === null || b === null || typeof a !== typeof b) return false;
-      if (op === 'gt') return a > b;
-      if (op === 'gte') return a >= b;
-      if (op === 'lt') return a < b;
-      return a <= b;
+      const d = a === null || b === null ? null : order(a, b);
+      if (d === null) return false;
+      if (op === 'gt') return d > 0;
+      if (op === 'gte') return d >= 0;
+      if (op === 'lt') return d < 0;
+      return d <= 0;
     }
     default:
       return assertNever(op, 'comparison op');
