@@ -1,6 +1,6 @@
 import type { Channel, MessageCategory } from '../journey/channels';
 import type { PolicyVerdict } from '../journey/run';
-import { HOUR, localInstant, localTime, minutesOfDay } from '../util/time';
+import { HOUR, MINUTE, localTime, minutesOfDay } from '../util/time';
 import type { Cap, ContactPolicy, QuietHours } from './policy';
 
 export interface LedgerEntry {
@@ -19,7 +19,19 @@ export interface PolicySubject {
   sends: readonly LedgerEntry[];
 }
 
-/** End of the quiet window `now` falls in, or null when it is not quiet. */
+const DAY_MINUTES = 24 * 60;
+
+/**
+ * End of the quiet window `now` falls in, or null when it is not quiet: the
+ * first instant after `now` at which the local wall clock leaves the window.
+ * Counted in elapsed minutes from `now`, then corrected for a clock change in
+ * between: clocks set back make the window last longer (the hour repeats);
+ * clocks set forward make it end sooner, and if `to` itself does not exist that
+ * night (02:30 on a spring-forward night), it ends the moment the clocks jump.
+ * (Resolving `to` as a wall time instead gets both wrong: a repeated `to` can
+ * resolve to its first occurrence, already past, and a missing one to a
+ * moment a gap-length late.)
+ */
 export function quietUntil(q: QuietHours, now: number, tz: string): number | null {
   const from = minutesOfDay(q.from);
   const to = minutesOfDay(q.to);
@@ -27,9 +39,15 @@ export function quietUntil(q: QuietHours, now: number, tz: string): number | nul
   const wraps = from > to;
   const inside = wraps ? minutes >= from || minutes < to : minutes >= from && minutes < to;
   if (!inside) return null;
-  // when the window wraps and we are before midnight, it ends tomorrow
-  const dayOffset = wraps && minutes >= from ? 1 : 0;
-  return localInstant(now, tz, dayOffset, to);
+  // local minutes start on whole UTC minutes (offsets are whole minutes)
+  let end = now - (now % MINUTE) + ((to - minutes + DAY_MINUTES) % DAY_MINUTES) * MINUTE;
+  // how far the wall clock ran ahead of elapsed time: the clock change, if any, in [-12h, 12h)
+  const drift = ((localTime(end, tz).minutes - to + DAY_MINUTES + DAY_MINUTES / 2) % DAY_MINUTES) - DAY_MINUTES / 2;
+  if (drift < 0) return end - drift * MINUTE;
+  // clocks went forward: step back to where the wall clock first reads `to` or later
+  const ahead = (t: number) => (localTime(t, tz).minutes - to + DAY_MINUTES) % DAY_MINUTES;
+  for (let i = 0; i < drift && ahead(end - MINUTE) <= drift; i++) end -= MINUTE;
+  return end;
 }
 
 /** When the cap frees a slot again, or null when it is not reached. */
