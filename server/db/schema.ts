@@ -118,6 +118,9 @@ export const segments = sqliteTable('segments', {
 
 // ─── runs, outbox, ledger, metrics ─────────────────────────────────────────
 
+/** One node a run entered: [nodeId, visit, at]. */
+export type PathEntry = [nodeId: string, visit: number, at: number];
+
 export const runs = sqliteTable(
   'runs',
   {
@@ -138,14 +141,23 @@ export const runs = sqliteTable(
     exclusionGroup: text('exclusion_group'),
     /** how many times the contact entered this version (re-entry reuses the row) */
     entries: integer('entries').notNull().default(1),
+    /**
+     * Every node the run entered, in order, across re-entries: JSON array of
+     * [nodeId, visit, at]. The timeline's steps and the basis of attribution.
+     * Kept in the run's own row, appended by the same UPDATE that moves the
+     * run, so a step costs one row write, not one per node.
+     */
+    path: text('path', { mode: 'json' }).$type<PathEntry[]>().notNull().default([]),
   },
+  // Few indexes on purpose: every one is paid on each of a million enrolments and on every step.
+  // One run per (contact, version), keyed contact first, so the same index answers every
+  // per-contact question (re-entry, exclusion groups, event routing, the timeline): a contact
+  // has only a handful of runs. Nothing indexes status, which changes on every step.
   (t) => [
-    uniqueIndex('runs_version_contact').on(t.versionId, t.contactId),
-    index('runs_due').on(t.wakeAt).where(sql`${t.wakeAt} is not null`),
+    uniqueIndex('runs_contact_version').on(t.contactId, t.versionId),
+    // due order: by wake time, then whoever has waited at its node longest (a deferred message is not starved by newer ones)
+    index('runs_due').on(t.wakeAt, t.nodeEnteredAt).where(sql`${t.wakeAt} is not null`),
     index('runs_waiting_for').on(t.waitingFor, t.contactId).where(sql`${t.waitingFor} is not null`),
-    index('runs_contact_status').on(t.contactId, t.status),
-    index('runs_journey_contact').on(t.journeyId, t.contactId),
-    index('runs_exclusion').on(t.exclusionGroup, t.contactId).where(sql`${t.exclusionGroup} is not null`),
   ],
 );
 
@@ -156,17 +168,31 @@ export const runs = sqliteTable(
 export const messageStatuses = ['deferred', 'suppressed', 'queued', 'sending', 'sent', 'delivered', 'failed', 'dead'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
-/** The outbox: one row per (run, node, visit), so a message is never sent twice. */
+/** One entry of a message's status history: what happened, when, and why (a policy reason, an error, a retry time). */
+export interface MessageHistoryEntry {
+  status: string;
+  at: number;
+  detail?: { reason?: string; until?: number | null; error?: string; retryAt?: number };
+}
+
+/**
+ * The outbox: one row per (run, node, visit), so a message is never sent twice.
+ * Its status history lives in the row (appended with json_insert), and its
+ * `queued_at` is the cap ledger: caps count the messages a contact was queued,
+ * across every journey. A contact's messages are found through its runs
+ * (runs_contact_version, then the key's run_id prefix): an index keyed by contact
+ * would dirty a random page for every message a runner batch writes.
+ */
 export const messages = sqliteTable(
   'messages',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** `${runId}:${nodeId}:${visit}` */
-    key: text('key').notNull(),
+    /** (run, node, visit) is the idempotency key, unique; providers see it as `${runId}:${nodeId}:${visit}` */
     runId: integer('run_id').notNull(),
     journeyId: text('journey_id').notNull(),
     version: integer('version').notNull(),
     nodeId: text('node_id').notNull(),
+    visit: integer('visit').notNull(),
     contactId: integer('contact_id').notNull(),
     channel: text('channel').$type<Channel>().notNull(),
     template: text('template').notNull(),
@@ -178,56 +204,19 @@ export const messages = sqliteTable(
     body: text('body'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at'),
+    /** when the policy let it through (null while deferred or when suppressed): the cap ledger */
+    queuedAt: integer('queued_at'),
+    history: text('history', { mode: 'json' }).$type<MessageHistoryEntry[]>().notNull().default([]),
     response: text('response', { mode: 'json' }).$type<unknown>(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    uniqueIndex('messages_key').on(t.key),
-    index('messages_queue').on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
-    index('messages_contact').on(t.contactId, t.createdAt),
-    index('messages_journey_status').on(t.journeyId, t.status),
+    // runs are stepped in id order, so the key index grows at its end
+    uniqueIndex('messages_key').on(t.runId, t.nodeId, t.visit),
+    index('messages_queue').on(t.channel, t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+    index('messages_journey').on(t.journeyId, t.createdAt),
   ],
-);
-
-/** Status history and policy decisions of a message, in order. */
-export const messageEvents = sqliteTable(
-  'message_events',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    messageId: integer('message_id').notNull(),
-    status: text('status').notNull(),
-    at: integer('at').notNull(),
-    detail: text('detail'),
-  },
-  (t) => [index('message_events_message').on(t.messageId, t.id)],
-);
-
-/** Every queued message per contact and channel: the ledger the caps count across journeys. */
-export const contactSends = sqliteTable(
-  'contact_sends',
-  {
-    contactId: integer('contact_id').notNull(),
-    channel: text('channel').$type<Channel>().notNull(),
-    at: integer('at').notNull(),
-  },
-  (t) => [index('contact_sends_contact_at').on(t.contactId, t.at)],
-);
-
-/** Every node a run visited: the timeline's steps and the basis of attribution. */
-export const runSteps = sqliteTable(
-  'run_steps',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    runId: integer('run_id').notNull(),
-    contactId: integer('contact_id').notNull(),
-    journeyId: text('journey_id').notNull(),
-    version: integer('version').notNull(),
-    nodeId: text('node_id').notNull(),
-    visit: integer('visit').notNull(),
-    at: integer('at').notNull(),
-  },
-  (t) => [index('run_steps_contact_at').on(t.contactId, t.at), index('run_steps_run').on(t.runId, t.visit)],
 );
 
 /** Pre-aggregated counters per (journey, version, node, metric, label, day), written in the runner's transaction. */

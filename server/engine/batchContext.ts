@@ -16,8 +16,29 @@ interface ContactRow {
 
 export interface ContactState {
   profile: Profile;
-  optedOut: Set<Channel>;
+  optedOut: ReadonlySet<Channel>;
   ledger: LedgerEntry[];
+}
+
+const noOptOuts: ReadonlySet<Channel> = new Set();
+
+/**
+ * A profile whose traits are parsed from their JSON on first read: most steps
+ * (waits, sends, exits) never look at traits, and a million JSON.parse calls
+ * are a large share of a wave's time.
+ */
+function lazyProfile(traitsJson: string, timezone: string, registeredAt: number | null): Profile {
+  const profile = { timezone, registeredAt, events: [] as ProfileEvent[] } as unknown as Profile;
+  Object.defineProperty(profile, 'traits', {
+    configurable: true,
+    enumerable: true,
+    get(): Record<string, unknown> {
+      const traits = JSON.parse(traitsJson) as Record<string, unknown>;
+      Object.defineProperty(profile, 'traits', { value: traits, writable: true, enumerable: true, configurable: true });
+      return traits;
+    },
+  });
+  return profile;
 }
 
 /**
@@ -38,8 +59,8 @@ export function loadContacts(
     .all(idsJson);
   for (const r of rows)
     out.set(r.id, {
-      profile: { traits: JSON.parse(r.traits) as Record<string, unknown>, timezone: r.timezone ?? opts.defaultTimezone, registeredAt: r.registered_at, events: [] },
-      optedOut: new Set(JSON.parse(r.opt_outs) as Channel[]),
+      profile: lazyProfile(r.traits, r.timezone ?? opts.defaultTimezone, r.registered_at),
+      optedOut: r.opt_outs === '[]' ? noOptOuts : new Set(JSON.parse(r.opt_outs) as Channel[]),
       ledger: [],
     });
 
@@ -47,7 +68,9 @@ export function loadContacts(
   if (capWindow > 0)
     for (const s of db.$client
       .prepare<[string, number], { contact_id: number; channel: Channel; at: number }>(
-        'select contact_id, channel, at from contact_sends where contact_id in (select value from json_each(?)) and at > ?',
+        // the ledger is the outbox itself: every message the policy let through, any journey, any outcome
+        `select r.contact_id, m.channel, m.queued_at at from runs r join messages m on m.run_id = r.id
+         where r.contact_id in (select value from json_each(?)) and m.queued_at > ?`,
       )
       .all(idsJson, now - capWindow))
       out.get(s.contact_id)?.ledger.push({ channel: s.channel, at: s.at });

@@ -6,6 +6,7 @@ import { MINUTE } from '../../shared/util/time';
 import { assignVariant } from '../../shared/templates/variant';
 import type { ChannelProvider, DeliveryResult, OutboundMessage, SimulatedResponse } from '../channels/provider';
 import type { Renderer } from '../templates/render';
+import { historyEntry } from './writeBatch';
 
 interface QueuedRow {
   id: number;
@@ -27,6 +28,10 @@ interface QueuedRow {
 export interface DispatcherOptions {
   /** messages per second per channel */
   rates: Record<Channel, number>;
+  /** messages claimed per channel per batch: bounds memory and the time between commits */
+  batchSize: number;
+  /** batches per channel per dispatch call; what is left waits for the next tick */
+  maxBatches: number;
   maxAttempts: number;
   /** first retry delay; doubles each attempt */
   backoffMs: number;
@@ -34,6 +39,8 @@ export interface DispatcherOptions {
 
 export const defaultDispatcherOptions: DispatcherOptions = {
   rates: { sms: 1000, push: 2000, voice: 100, email: 1000, webhook: 200 },
+  batchSize: 500,
+  maxBatches: 20,
   maxAttempts: 5,
   backoffMs: MINUTE,
 };
@@ -43,8 +50,10 @@ export interface DispatchReport {
   failed: number;
   retried: number;
   dead: number;
-  /** queued messages left because a channel's rate was used up */
+  /** queued messages left because a channel's rate was used up: they need the clock to move */
   throttled: boolean;
+  /** queued messages left because this call's batch budget ran out: the next tick takes them */
+  backlog: boolean;
 }
 
 export interface DispatcherDeps {
@@ -67,21 +76,26 @@ export function createDispatcher({ db, renderer, providers, settings, onResponse
   const o = { ...defaultDispatcherOptions, ...options, rates: { ...defaultDispatcherOptions.rates, ...options?.rates } };
   const c = db.$client;
   const tokens = new Map<Channel, { n: number; at: number }>();
-  const claim = c.prepare<[number, string, number], QueuedRow>(
-    `select m.id, m.key, m.contact_id, m.journey_id, m.version, m.node_id, m.channel, m.template, m.attempts,
+  const claim = c.prepare<[string, number, number], QueuedRow>(
+    `select m.id, m.run_id || ':' || m.node_id || ':' || m.visit key, m.contact_id, m.journey_id, m.version, m.node_id, m.channel, m.template, m.attempts,
             k.external_id, k.phone, k.email, k.traits, k.timezone
      from messages m join contacts k on k.id = m.contact_id
-     where m.status = 'queued' and m.next_attempt_at <= ? and m.channel = ?
+     where m.status = 'queued' and m.channel = ? and m.next_attempt_at <= ?
      order by m.next_attempt_at, m.id limit ?`,
   );
-  const lease = c.prepare(`update messages set status = 'sending', updated_at = ? where id = ? and status = 'queued'`);
-  const update = c.prepare(
-    'update messages set status = ?, attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), body = coalesce(?, body), response = ?, updated_at = ? where id = ?',
-  );
-  const history = c.prepare('insert into message_events (message_id, status, at, detail) values (?, ?, ?, ?)');
+  const anyDue = c.prepare<[string, number], { one: number }>(`select 1 one from messages where status = 'queued' and channel = ? and next_attempt_at <= ? limit 1`);
+  // status history lives in the row: each change appends to it
+  const lease = c.prepare(`update messages set status = 'sending', history = json_insert(history, '$[#]', json(?)), updated_at = ? where id = ? and status = 'queued'`);
+  const settle = (n: number) =>
+    c.prepare(
+      `update messages set status = ?, attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), body = coalesce(?, body), response = ?,
+         history = json_insert(history${", '$[#]', json(?)".repeat(n)}), updated_at = ? where id = ?`,
+    );
+  const settle1 = settle(1);
+  const settle2 = settle(2);
   const bumpMetric = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, '', ?, 1)
-     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + 1`,
+    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, '', ?, ?)
+     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
   );
 
   function take(channel: Channel, now: number): number {
@@ -92,88 +106,108 @@ export function createDispatcher({ db, renderer, providers, settings, onResponse
     return Math.floor(n);
   }
 
+  type Sent = { row: QueuedRow; msg: OutboundMessage | null; variant: string | null; result: DeliveryResult & { responses?: SimulatedResponse[] } };
+
+  /** Render and hand one message to its provider; never throws (a failure is a result). */
+  async function sendOne(row: QueuedRow, channel: Channel, now: number, s: { timezone: string }, rng: ReturnType<typeof seededRng>): Promise<Sent> {
+    const template = renderer.template(row.template);
+    let msg: OutboundMessage | null = null;
+    let variant: string | null = null;
+    try {
+      if (!template) throw new Error(`template "${row.template}" does not exist`);
+      variant = assignVariant(template.variants, rng, row.contact_id, row.node_id, template.key).key;
+      const parts = renderer.render(row.template, variant, {
+        // templates address the contact by user_id (the SDK's userId) unless a trait says otherwise
+        traits: { user_id: row.external_id, ...(JSON.parse(row.traits) as Record<string, unknown>) },
+        timezone: row.timezone ?? s.timezone,
+        utm: { source: channel, campaign: row.journey_id, content: variant, term: row.node_id },
+      });
+      msg = { id: row.id, key: row.key, channel, to: { contactId: row.contact_id, externalId: row.external_id, phone: row.phone, email: row.email }, template: row.template, variant, parts, journeyId: row.journey_id, nodeId: row.node_id };
+      return { row, msg, variant, result: await providers[channel].send(msg, now) };
+    } catch (e) {
+      return { row, msg, variant, result: { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) } };
+    }
+  }
+
+  /** Write a batch's outcomes in one transaction: status, history, retries, metrics, and the simulated replies. */
+  const settleBatch = c.transaction((done: readonly Sent[], now: number, report: DispatchReport) => {
+    const day = new Date(now).toISOString().slice(0, 10);
+    const tally = new Map<string, { row: QueuedRow; metric: string; n: number }>();
+    const count = (row: QueuedRow, metric: string) => {
+      const k = `${row.journey_id}\u0000${row.version}\u0000${row.node_id}\u0000${metric}`;
+      const t = tally.get(k);
+      if (t) t.n++;
+      else tally.set(k, { row, metric, n: 1 });
+    };
+    for (const { row, msg, variant, result } of done) {
+      const attempts = row.attempts + 1;
+      const body = msg ? Object.values(msg.parts).join('\n') : null;
+      const response = JSON.stringify(result.response ?? null);
+      if (result.status !== 'failed') {
+        if (result.status === 'delivered') settle2.run('delivered', attempts, null, variant, body, response, historyEntry('sent', now), historyEntry('delivered', now), now, row.id);
+        else settle1.run('sent', attempts, null, variant, body, response, historyEntry('sent', now), now, row.id);
+        count(row, 'sent');
+        if (result.status === 'delivered') count(row, 'delivered');
+        for (const r of result.responses ?? []) onResponse(row.contact_id, r, now + r.delay);
+        report.sent++;
+      } else if (result.retry && attempts < o.maxAttempts) {
+        const next = now + o.backoffMs * 2 ** (attempts - 1);
+        settle2.run('queued', attempts, next, variant, body, response, historyEntry('failed', now, { error: result.error, retryAt: next }), historyEntry('queued', now), now, row.id);
+        report.retried++;
+      } else {
+        const status = result.retry ? 'dead' : 'failed';
+        settle1.run(status, attempts, null, variant, body, response, historyEntry(status, now, { error: result.error }), now, row.id);
+        count(row, status);
+        if (status === 'dead') report.dead++;
+        else report.failed++;
+      }
+    }
+    for (const t of tally.values()) bumpMetric.run(t.row.journey_id, t.row.version, t.row.node_id, t.metric, day, t.n);
+  });
+
   return {
     /** On start: messages a crashed process had handed to providers go again (same key). */
     recover(now: number): number {
       return c.transaction(() => {
         const rows = c.prepare<[], { id: number }>(`select id from messages where status = 'sending'`).all();
-        const requeue = c.prepare(`update messages set status = 'queued', next_attempt_at = ?, updated_at = ? where id = ?`);
-        for (const r of rows) {
-          requeue.run(now, now, r.id);
-          history.run(r.id, 'queued', now, JSON.stringify({ reason: 'in_doubt_after_restart' }));
-        }
+        const requeue = c.prepare(`update messages set status = 'queued', next_attempt_at = ?, history = json_insert(history, '$[#]', json(?)), updated_at = ? where id = ?`);
+        for (const r of rows) requeue.run(now, historyEntry('queued', now, { reason: 'in_doubt_after_restart' }), now, r.id);
         return rows.length;
       })();
     },
 
+    /**
+     * Drain what is due, per channel, within its rate and at most
+     * `maxBatches` × `batchSize` messages, one transaction per batch.
+     */
     async dispatch(now: number): Promise<DispatchReport> {
-      const report: DispatchReport = { sent: 0, failed: 0, retried: 0, dead: 0, throttled: false };
+      const report: DispatchReport = { sent: 0, failed: 0, retried: 0, dead: 0, throttled: false, backlog: false };
       const s = settings();
       const rng = seededRng(s.rngSeed);
       for (const channel of channels) {
-        const budget = take(channel, now);
-        if (budget <= 0) continue;
-        const rows = claim.all(now, channel, budget);
-        if (rows.length === budget && claim.all(now, channel, budget + 1).length > budget) report.throttled = true;
-        tokens.set(channel, { n: (tokens.get(channel)?.n ?? 0) - rows.length, at: now });
-        // mark them handed over before any leaves: after a crash, `recover` queues 'sending' rows again
-        // under the same idempotency key (providers dedupe on it), so nothing handed over is forgotten
-        c.transaction(() => {
-          for (const row of rows) if (lease.run(now, row.id).changes) history.run(row.id, 'sending', now, null);
-        })();
-        const work = rows.map(async (row) => {
-          const template = renderer.template(row.template);
-          let msg: OutboundMessage | null = null;
-          let result: DeliveryResult & { responses?: SimulatedResponse[] };
-          let variant: string | null = null;
-          try {
-            if (!template) throw new Error(`template "${row.template}" does not exist`);
-            variant = assignVariant(template.variants, rng, row.contact_id, row.node_id, template.key).key;
-            const parts = renderer.render(row.template, variant, {
-              // templates address the contact by user_id (the SDK's userId) unless a trait says otherwise
-              traits: { user_id: row.external_id, ...(JSON.parse(row.traits) as Record<string, unknown>) },
-              timezone: row.timezone ?? s.timezone,
-              utm: { source: channel, campaign: row.journey_id, content: variant, term: row.node_id },
-            });
-            msg = { id: row.id, key: row.key, channel, to: { contactId: row.contact_id, externalId: row.external_id, phone: row.phone, email: row.email }, template: row.template, variant, parts, journeyId: row.journey_id, nodeId: row.node_id };
-            result = await providers[channel].send(msg, now);
-          } catch (e) {
-            result = { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) };
-          }
-          return { row, msg, variant, result };
-        });
-        const done = await Promise.all(work);
-        c.transaction(() => {
-          const day = new Date(now).toISOString().slice(0, 10);
-          const count = (row: QueuedRow, metric: string) => bumpMetric.run(row.journey_id, row.version, row.node_id, metric, day);
-          for (const { row, msg, variant, result } of done) {
-            const attempts = row.attempts + 1;
-            const body = msg ? Object.values(msg.parts).join('\n') : null;
-            if (result.status !== 'failed') {
-              update.run(result.status, attempts, null, variant, body, JSON.stringify(result.response ?? null), now, row.id);
-              history.run(row.id, 'sent', now, null);
-              count(row, 'sent');
-              if (result.status === 'delivered') {
-                history.run(row.id, 'delivered', now, null);
-                count(row, 'delivered');
-              }
-              for (const r of result.responses ?? []) onResponse(row.contact_id, r, now + r.delay);
-              report.sent++;
-            } else if (result.retry && attempts < o.maxAttempts) {
-              const next = now + o.backoffMs * 2 ** (attempts - 1);
-              update.run('queued', attempts, next, variant, body, JSON.stringify(result.response ?? null), now, row.id);
-              history.run(row.id, 'failed', now, JSON.stringify({ error: result.error, retryAt: next }));
-              report.retried++;
-            } else {
-              const status = result.retry ? 'dead' : 'failed';
-              update.run(status, attempts, null, variant, body, JSON.stringify(result.response ?? null), now, row.id);
-              history.run(row.id, status, now, JSON.stringify({ error: result.error }));
-              count(row, status);
-              if (status === 'dead') report.dead++;
-              else report.failed++;
+        let budget = take(channel, now);
+        for (let batch = 0; ; batch++) {
+          if (budget <= 0 || batch >= o.maxBatches) {
+            if (anyDue.get(channel, now)) {
+              if (budget <= 0) report.throttled = true;
+              else report.backlog = true;
             }
+            break;
           }
-        })();
+          const rows = claim.all(channel, now, Math.min(budget, o.batchSize));
+          if (rows.length === 0) break;
+          budget -= rows.length;
+          tokens.set(channel, { n: (tokens.get(channel)?.n ?? 0) - rows.length, at: now });
+          // Mark them handed over before any leaves: after a crash, `recover` queues 'sending' rows
+          // again under the same idempotency key (providers dedupe on it), so nothing handed over is
+          // forgotten. The sends start inside the same transaction: whatever a provider records
+          // synchronously as it accepts a message (the sandbox's delivery log) commits with the lease.
+          const work = c.transaction(() => {
+            for (const row of rows) lease.run(historyEntry('sending', now), now, row.id);
+            return rows.map((row) => sendOne(row, channel, now, s, rng));
+          })();
+          settleBatch(await Promise.all(work), now, report);
+        }
       }
       return report;
     },

@@ -6,16 +6,24 @@ import { DAY } from '../../shared/util/time';
 import { assertNever } from '../../shared/util/assertNever';
 
 export interface EnrolOptions {
-  /** contacts per INSERT…SELECT chunk */
+  /** contacts scanned per INSERT…SELECT chunk */
   chunk?: number;
   /** order of entry: newest registrations first unless told otherwise */
   order?: 'newest_first' | 'oldest_first';
 }
 
-/** Re-entry policy as a NOT EXISTS over this journey's earlier runs of the contact. */
-function reentrySql(v: LoadedVersion, now: number): SQL {
+/**
+ * Re-entry policy as a NOT EXISTS over this journey's earlier runs of the
+ * contact. It probes (version, contact) for each of the journey's versions:
+ * the unique index answers "was here before" without reading a row.
+ */
+function reentrySql(db: Db, v: LoadedVersion, now: number): SQL {
   const r = v.machine.settings.reentry;
-  const prior = sql`select 1 from runs r where r.journey_id = ${v.journeyId} and r.contact_id = ${contacts.id}`;
+  const versionIds = db.$client
+    .prepare<[string], { id: number }>('select id from journey_versions where journey_id = ?')
+    .all(v.journeyId)
+    .map((x) => x.id);
+  const prior = sql`select 1 from runs r where r.contact_id = ${contacts.id} and r.version_id in (${sql.join(versionIds.map((id) => sql`${id}`), sql`, `)})`;
   switch (r.policy) {
     case 'never':
       return sql`not exists (${prior})`;
@@ -28,43 +36,109 @@ function reentrySql(v: LoadedVersion, now: number): SQL {
   }
 }
 
+interface Cursor {
+  /** null once the contacts with a registration date are done and the undated ones remain */
+  registeredAt: number | null;
+  id: number;
+}
+
 /**
- * Enrol the contacts matching `where` into version `v`, set-based: each chunk
- * is one INSERT…SELECT in its own transaction, so a million-contact segment
- * never holds the write lock for long. New runs are due at once (`wake_at =
- * now`); the next tick starts them. Re-entry (same version) resets the
- * existing row and keeps counting visits, so message keys stay unique.
- * Returns how many contacts entered.
+ * Enrol the contacts matching `where` into version `v`, set-based and in
+ * order of registration (newest first by default; contacts without a date
+ * come last). The contacts are walked in key ranges of `chunk` through the
+ * registration index, and each range is one INSERT…SELECT in its own
+ * transaction: a million-contact segment never holds the write lock for long,
+ * and no chunk rescans the contacts an earlier chunk already passed. New runs
+ * are due at once (`wake_at = now`), in the order they entered. Re-entry (same
+ * version) resets the existing row and keeps counting visits, so message keys
+ * stay unique. Returns how many contacts entered.
  */
 export function enrol(db: Db, v: LoadedVersion, where: SQL, now: number, opts: EnrolOptions = {}): number {
-  const { entry, exclusionGroup } = v.machine.settings;
-  if (entry.from && now < Date.parse(entry.from)) return 0;
-  if (entry.until && now >= Date.parse(entry.until)) return 0;
+  const { entry } = v.machine.settings;
+  if (!entryOpen(v, now)) return 0;
   const chunk = opts.chunk ?? 5000;
-  const order = opts.order === 'oldest_first' ? sql`${contacts.registeredAt} asc, ${contacts.id} asc` : sql`${contacts.registeredAt} desc, ${contacts.id} desc`;
+  const desc = opts.order !== 'oldest_first';
+  const dir = desc ? sql`desc` : sql`asc`;
+  const cmp = desc ? sql`<` : sql`>`;
+  const c = db.$client;
+  let remaining = Number.POSITIVE_INFINITY;
+  if (entry.maxContacts !== null) {
+    const so = c.prepare<[string], { n: number }>('select count(*) n from runs where version_id in (select id from journey_versions where journey_id = ?)').get(v.journeyId);
+    remaining = entry.maxContacts - (so?.n ?? 0);
+  }
+
+  const after = (cur: Cursor | null, dated: boolean): SQL =>
+    cur === null
+      ? sql``
+      : dated
+        ? sql`and (${contacts.registeredAt}, ${contacts.id}) ${cmp} (${cur.registeredAt}, ${cur.id})`
+        : sql`and ${contacts.id} ${cmp} ${cur.id}`;
+  /** The last contact of the next range of `chunk` contacts after `cur`, or null when fewer remain (the range runs to the end). */
+  const boundary = (cur: Cursor | null, dated: boolean): Cursor | null => {
+    const row = db.get<{ r: number | null; id: number } | undefined>(sql`
+      select ${contacts.registeredAt} r, ${contacts.id} id from ${contacts}
+      where ${contacts.registeredAt} is ${dated ? sql`not null` : sql`null`} ${after(cur, dated)}
+      order by ${contacts.registeredAt} ${dir}, ${contacts.id} ${dir} limit 1 offset ${chunk - 1}`);
+    return row ? { registeredAt: row.r, id: row.id } : null;
+  };
+
+  let total = 0;
+  for (const dated of [true, false]) {
+    let cur: Cursor | null = null;
+    for (;;) {
+      if (remaining <= 0) return total;
+      const end = boundary(cur, dated);
+      const upTo = end === null ? sql`` : dated ? sql`and (${contacts.registeredAt}, ${contacts.id}) ${desc ? sql`>=` : sql`<=`} (${end.registeredAt}, ${end.id})` : sql`and ${contacts.id} ${desc ? sql`>=` : sql`<=`} ${end.id}`;
+      const inserted = insertRuns(db, v, sql`${contacts.registeredAt} is ${dated ? sql`not null` : sql`null`} ${after(cur, dated)} ${upTo} and ${where}`, now, {
+        order: sql`${contacts.registeredAt} ${dir}, ${contacts.id} ${dir}`,
+        limit: remaining,
+      });
+      total += inserted;
+      remaining -= inserted;
+      if (end === null) break;
+      cur = end;
+    }
+  }
+  return total;
+}
+
+/** Inside the journey's entry window (settings.entry.from / until)? */
+function entryOpen(v: LoadedVersion, now: number): boolean {
+  const { entry } = v.machine.settings;
+  return !(entry.from && now < Date.parse(entry.from)) && !(entry.until && now >= Date.parse(entry.until));
+}
+
+/**
+ * The one INSERT…SELECT that enrols: contacts matching `where` that re-entry
+ * and the exclusion group admit, as runs due at once. Re-entry into the same
+ * version resets the row and keeps counting visits.
+ */
+function insertRuns(db: Db, v: LoadedVersion, where: SQL, now: number, o: { order?: SQL; limit?: number } = {}): number {
+  const { exclusionGroup } = v.machine.settings;
   const exclusion = exclusionGroup
     ? sql`and not exists (select 1 from runs x where x.contact_id = ${contacts.id} and x.exclusion_group = ${exclusionGroup} and x.status <> 'exited' and x.journey_id <> ${v.journeyId})`
     : sql``;
-  let total = 0;
-  for (;;) {
-    let limit = chunk;
-    if (entry.maxContacts !== null) {
-      const so = db.get<{ n: number }>(sql`select count(*) n from runs where journey_id = ${v.journeyId}`);
-      limit = Math.min(chunk, entry.maxContacts - (so?.n ?? 0));
-      if (limit <= 0) return total;
-    }
-    const inserted = db.run(sql`
-      insert into runs (journey_id, version_id, contact_id, node_id, status, visit, wake_at, entered_at, node_entered_at, exclusion_group, entries)
-      select ${v.journeyId}, ${v.versionId}, ${contacts.id}, ${v.machine.entry}, 'active', 1, ${now}, ${now}, ${now}, ${exclusionGroup}, 1
-      from ${contacts}
-      where ${where} and ${reentrySql(v, now)} ${exclusion}
-      order by ${order}
-      limit ${limit}
-      on conflict (version_id, contact_id) do update set
-        node_id = excluded.node_id, status = 'active', visit = runs.visit + 1, wake_at = excluded.wake_at, waiting_for = null,
-        entered_at = excluded.entered_at, node_entered_at = excluded.node_entered_at, exit_reason = null, exited_at = null,
-        entries = runs.entries + 1`).changes;
-    total += inserted;
-    if (inserted < limit) return total;
+  const limit = o.limit !== undefined && Number.isFinite(o.limit) ? sql`limit ${o.limit}` : sql``;
+  return db.run(sql`
+    insert into runs (journey_id, version_id, contact_id, node_id, status, visit, wake_at, entered_at, node_entered_at, exclusion_group, entries)
+    select ${v.journeyId}, ${v.versionId}, ${contacts.id}, ${v.machine.entry}, 'active', 1, ${now}, ${now}, ${now}, ${exclusionGroup}, 1
+    from ${contacts}
+    where ${where} and ${reentrySql(db, v, now)} ${exclusion}
+    ${o.order ? sql`order by ${o.order}` : sql``}
+    ${limit}
+    on conflict (contact_id, version_id) do update set
+      node_id = excluded.node_id, status = 'active', visit = runs.visit + 1, wake_at = excluded.wake_at, waiting_for = null,
+      entered_at = excluded.entered_at, node_entered_at = excluded.node_entered_at, exit_reason = null, exited_at = null,
+      entries = runs.entries + 1`).changes;
+}
+
+/** Event entry: enrol one contact (an ingested event matched the trigger), under the same rules as segment entry. */
+export function enrolContact(db: Db, v: LoadedVersion, contactId: number, now: number): boolean {
+  if (!entryOpen(v, now)) return false;
+  const { maxContacts } = v.machine.settings.entry;
+  if (maxContacts !== null) {
+    const so = db.$client.prepare<[string], { n: number }>('select count(*) n from runs where version_id in (select id from journey_versions where journey_id = ?)').get(v.journeyId);
+    if ((so?.n ?? 0) >= maxContacts) return false;
   }
+  return insertRuns(db, v, sql`${contacts.id} = ${contactId}`, now) > 0;
 }

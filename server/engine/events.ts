@@ -6,7 +6,7 @@ import { DAY } from '../../shared/util/time';
 import type { Runner } from './runner';
 import type { LiveIndex } from './live';
 import type { RunRow } from './writeBatch';
-import { enrol } from './enrol';
+import { enrolContact } from './enrol';
 import { kindDef } from '../../shared/journey/registry';
 
 export interface IngestedEvent {
@@ -36,14 +36,18 @@ const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
  */
 export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner; live: LiveIndex }) {
   const c = db.$client;
-  const liveRuns = c.prepare<[number], RunRow>(
-    `select id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason
-     from runs where contact_id = ? and status <> 'exited'`,
+  const cols = 'id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason';
+  // the runs waiting for this very event: straight through the index on the awaited event
+  const waitingRuns = c.prepare<[string, number], RunRow>(`select ${cols} from runs where waiting_for = ? and contact_id = ?`);
+  // the contact's live runs in versions that end on this event (exit criteria), through runs_contact_version
+  const endingRuns = c.prepare<[number, string], RunRow>(
+    `select ${cols} from runs where contact_id = ? and status <> 'exited' and version_id in (select value from json_each(?))`,
   );
   const credit = c.prepare<[number, string, number, number, string, number, number, number], { node_id: string }>(
     `insert into conversions (event_id, contact_id, journey_id, version, node_id, goal, at)
-     select distinct ?, contact_id, journey_id, version, node_id, ?, ? from run_steps
-     where contact_id = ? and journey_id = ? and version = ? and at >= ? and at <= ?
+     select distinct ?, r.contact_id, r.journey_id, v.version, p.value ->> 0, ?, ?
+     from runs r join journey_versions v on v.id = r.version_id, json_each(r.path) p
+     where r.contact_id = ? and r.journey_id = ? and v.version = ? and p.value ->> 2 >= ? and p.value ->> 2 <= ?
      on conflict do nothing returning node_id`,
   );
   const insertEvent = c.prepare<unknown[], { id: number }>(
@@ -65,13 +69,15 @@ export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner
     route(e: IngestedEvent, now: number): void {
       // 1. runs waiting for it, or whose journey ends on it
       const ev = event(e);
-      const rows = liveRuns.all(e.contactId).filter((r) => r.waiting_for === e.name || runner.endsOn(r.version_id, e.name));
+      const rows = waitingRuns.all(e.name, e.contactId);
+      const ending = live.endingOn(e.name);
+      if (ending.length) for (const r of endingRuns.all(e.contactId, JSON.stringify(ending))) if (!rows.some((x) => x.id === r.id)) rows.push(r);
       runner.advance(rows, () => ({ type: 'event', event: ev }), now);
       // 2. journeys that start on it
       for (const v of live.triggeredBy(e.name)) {
         const entry = v.machine.nodes[v.machine.entry];
         if (!entry || !kindDef(entry.kind).accepts?.(entry.config, ev)) continue;
-        enrol(db, v, sql`${contacts.id} = ${e.contactId}`, now, { chunk: 1 });
+        enrolContact(db, v, e.contactId, now);
       }
       // 3. goals: credit every node visited within the window before the event
       for (const { v, goal } of live.goalsOn(e.name)) {

@@ -4,8 +4,9 @@ import type { LoadedVersion, MachineCache } from './machines';
 
 /**
  * Which published versions take new contacts (the latest version of each
- * live journey) and which versions credit goals (every version of a journey
- * that is not archived: runs stay on the version they started). Rebuilt
+ * live journey) and which versions credit goals and end runs on exit
+ * criteria (every version of a journey that is not archived: runs stay on
+ * the version they started). Rebuilt
  * lazily after `invalidate()`, which publish/pause/resume call.
  */
 export function createLiveIndex(db: Db, machines: MachineCache) {
@@ -13,6 +14,7 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
     live: LoadedVersion[];
     byTrigger: Map<string, LoadedVersion[]>;
     goals: Map<string, { v: LoadedVersion; goal: Goal }[]>;
+    endingOn: Map<string, number[]>;
   } | null = null;
 
   function build() {
@@ -34,11 +36,14 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
     for (const v of live)
       if (v.machine.triggerEvent !== null) byTrigger.set(v.machine.triggerEvent, [...(byTrigger.get(v.machine.triggerEvent) ?? []), v]);
     const goals = new Map<string, { v: LoadedVersion; goal: Goal }[]>();
+    const endingOn = new Map<string, number[]>();
     for (const id of goalIds) {
       const v = loaded.get(id);
-      for (const goal of v?.machine.settings.goals ?? []) if (v) goals.set(goal.event, [...(goals.get(goal.event) ?? []), { v, goal }]);
+      if (!v) continue;
+      for (const goal of v.machine.settings.goals) goals.set(goal.event, [...(goals.get(goal.event) ?? []), { v, goal }]);
+      for (const name of new Set(v.machine.settings.exitCriteria.map((x) => x.event))) endingOn.set(name, [...(endingOn.get(name) ?? []), v.versionId]);
     }
-    return { live, byTrigger, goals };
+    return { live, byTrigger, goals, endingOn };
   }
 
   const get = () => (built ??= build());
@@ -49,6 +54,8 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
     live: (): readonly LoadedVersion[] => get().live,
     triggeredBy: (event: string): readonly LoadedVersion[] => get().byTrigger.get(event) ?? [],
     goalsOn: (event: string): readonly { v: LoadedVersion; goal: Goal }[] => get().goals.get(event) ?? [],
+    /** ids of the versions (not archived) whose exit criteria name this event */
+    endingOn: (event: string): readonly number[] => get().endingOn.get(event) ?? [],
   };
 }
 

@@ -64,13 +64,13 @@ describe('contact policy in the engine', () => {
     return rows[0] as MessageRow;
   };
   const historyOf = (messageId: number): MessageEvent[] =>
-    sql<{ status: string; at: number; detail: string | null }>('select status, at, detail from message_events where message_id = ? order by id', messageId).map((e) => ({
+    sql<{ status: string; at: number; detail: string | null }>(`select h.value ->> 'status' status, h.value ->> 'at' at, h.value -> 'detail' detail from messages m, json_each(m.history) h where m.id = ? order by h.key`, messageId).map((e) => ({
       ...e,
       detail: e.detail ? (JSON.parse(e.detail) as MessageEvent['detail']) : null,
     }));
   const deliveriesOf = (messageId: number) => sql<{ channel: string; at: number; outcome: string }>('select channel, at, outcome from sandbox_deliveries where message_id = ?', messageId);
   const smsSendTimes = (userId: string): number[] =>
-    sql<{ at: number }>(`select s.at from contact_sends s join contacts c on c.id = s.contact_id where c.external_id = ? and s.channel = 'sms' order by s.at`, userId).map((r) => r.at);
+    sql<{ at: number }>(`select m.queued_at at from messages m join contacts c on c.id = m.contact_id where c.external_id = ? and m.channel = 'sms' and m.queued_at is not null order by m.queued_at`, userId).map((r) => r.at);
   const localHHMM = (t: number, timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(t));
 
   describe('caps count every journey', () => {
@@ -140,7 +140,7 @@ describe('contact policy in the engine', () => {
       expect(held.length).toBeGreaterThan(0);
       for (const m of held) expect(m.reason).toMatch(/^cap:sms:/);
       const reasons = sql<{ detail: string }>(
-        `select e.detail from message_events e join messages m on m.id = e.message_id join contacts c on c.id = m.contact_id where c.external_id = 'u1' and e.status = 'deferred'`,
+        `select h.value -> 'detail' detail from messages m join contacts c on c.id = m.contact_id, json_each(m.history) h where c.external_id = 'u1' and h.value ->> 'status' = 'deferred'`,
       ).map((e) => (JSON.parse(e.detail) as { reason: string }).reason);
       expect(reasons).toContain('cap:sms:1/24h');
       expect(reasons).toContain('cap:sms:3/168h');

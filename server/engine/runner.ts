@@ -32,7 +32,7 @@ const runColumns = 'id, journey_id, version_id, contact_id, node_id, status, vis
 export function createRunner({ db, machines, settings }: RunnerDeps) {
   const write = createBatchWriter(db);
   const claimDue = db.$client.prepare<[number, number], RunRow>(
-    `select ${runColumns} from runs where wake_at is not null and wake_at <= ? order by wake_at, id limit ?`,
+    `select ${runColumns} from runs where wake_at is not null and wake_at <= ? order by wake_at, node_entered_at, id limit ?`,
   );
 
   /** Step `rows` with `inputFor(row)` and write the outcome in one transaction. */
@@ -96,17 +96,6 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
         report.withheld += c.withheld;
         report.exited += c.exited;
       }
-    },
-
-    /** True when version `versionId` ends a run on event `name` (an exit criterion). */
-    endsOn(versionId: number, name: string): boolean {
-      return machines.get(versionId)?.machine.settings.exitCriteria.some((c) => c.event === name) ?? false;
-    },
-
-    /** The earliest wake time after `now`, for the fake clock to jump to. */
-    nextWake(after: number): number | null {
-      const r = db.$client.prepare<[number], { t: number | null }>('select min(wake_at) t from runs where wake_at > ?').get(after);
-      return r?.t ?? null;
     },
   };
 }

@@ -35,29 +35,34 @@ export interface BatchCounts {
 
 const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
+/** A history entry as JSON text, built by hand: this runs for every message of a million-run wave. */
+export const historyEntry = (status: string, at: number, detail?: Record<string, unknown>): string =>
+  detail ? `{"status":${JSON.stringify(status)},"at":${at},"detail":${JSON.stringify(detail)}}` : `{"status":${JSON.stringify(status)},"at":${at}}`;
+
 /**
  * Prepares the statements once and returns the writer of one batch's
- * outcome in ONE transaction: new run states, visited steps, outbox rows
- * (idempotent by `run:node:visit`), cap ledger, trait writes and
+ * outcome in ONE transaction: new run states with the nodes each run entered,
+ * outbox rows (idempotent by `run:node:visit`, with their first history
+ * entry and `queued_at`, which the caps count), trait writes and
  * pre-aggregated metric counters. Either all of it lands or none.
  */
 export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: number) => BatchCounts {
   const c = db.$client;
-  const updateRun = c.prepare(
-    `update runs set node_id = ?, status = ?, visit = ?, wake_at = ?, waiting_for = ?, node_entered_at = ?, exit_reason = ?,
-       exited_at = case when ? = 'exited' then ? else null end where id = ?`,
+  // `@path` is appended to the path: `,[node,visit,at]…` spliced in before its closing bracket (no JSON parse of the old path)
+  const updateRun = c.prepare<{ node: string; status: string; visit: number; wake: number | null; waitingFor: string | null; nodeAt: number; exitReason: string | null; now: number; path: string; id: number }>(
+    `update runs set node_id = @node, status = @status, visit = @visit, wake_at = @wake, waiting_for = @waitingFor, node_entered_at = @nodeAt, exit_reason = @exitReason,
+       exited_at = case when @status = 'exited' then @now else null end,
+       path = case when @path = '' then path when path = '[]' then '[' || substr(@path, 2) || ']' else substr(path, 1, length(path) - 1) || @path || ']' end
+     where id = @id`,
   );
-  const insertStep = c.prepare('insert into run_steps (run_id, contact_id, journey_id, version, node_id, visit, at) values (?, ?, ?, ?, ?, ?, ?)');
-  // a deferred message becomes queued under the same key; any other existing row stays as it is
-  const upsertMessage = c.prepare<unknown[], { id: number }>(
-    `insert into messages (key, run_id, journey_id, version, node_id, contact_id, channel, template, category, status, reason, next_attempt_at, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict(key) do update set status = excluded.status, reason = excluded.reason, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
-     where messages.status = 'deferred'
-     returning id`,
+  // a deferred message becomes queued (or deferred again, or suppressed) under the same key; any other existing row stays as it is
+  const upsertMessage = c.prepare(
+    `insert into messages (run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, reason, next_attempt_at, queued_at, history, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict(run_id, node_id, visit) do update set status = excluded.status, reason = excluded.reason, next_attempt_at = excluded.next_attempt_at,
+       queued_at = excluded.queued_at, history = json_insert(messages.history, '$[#]', json(excluded.history -> '$[0]')), updated_at = excluded.updated_at
+     where messages.status = 'deferred'`,
   );
-  const insertMessageEvent = c.prepare('insert into message_events (message_id, status, at, detail) values (?, ?, ?, ?)');
-  const insertSend = c.prepare('insert into contact_sends (contact_id, channel, at) values (?, ?, ?)');
   const setTrait = c.prepare(`update contacts set traits = json_set(traits, ?, json(?)), updated_at = ? where id = ?`);
   const bumpMetric = c.prepare(
     `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, ?)
@@ -74,23 +79,19 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       else tally.set(k, { journeyId: v.journeyId, version: v.version, nodeId, metric, label, n: 1 });
     };
     for (const { before, run, effects, version: v } of batch) {
-      updateRun.run(run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, run.status, now, before.id);
+      let path = '';
       for (const e of effects) {
         switch (e.type) {
           case 'send': {
-            const key = `${before.id}:${e.nodeId}:${e.visit}`;
-            const row = upsertMessage.get(key, before.id, v.journeyId, v.version, e.nodeId, before.contact_id, e.channel, e.template, e.category, 'queued', null, now, now, now);
-            if (!row) break; // already queued or sent under this key: never twice
-            insertMessageEvent.run(row.id, 'queued', now, null);
-            insertSend.run(before.contact_id, e.channel, now);
+            const changed = upsertMessage.run(before.id, v.journeyId, v.version, e.nodeId, e.visit, before.contact_id, e.channel, e.template, e.category, 'queued', null, now, now, `[${historyEntry('queued', now)}]`, now, now).changes;
+            if (changed === 0) break; // already queued or sent under this key: never twice
             count(v, e.nodeId, 'queued');
             counts.queued++;
             break;
           }
           case 'withheld': {
-            const key = `${before.id}:${e.nodeId}:${e.visit}`;
-            const row = upsertMessage.get(key, before.id, v.journeyId, v.version, e.nodeId, before.contact_id, e.channel, e.template, e.category, e.decision, e.reason, null, now, now);
-            if (row) insertMessageEvent.run(row.id, e.decision, now, JSON.stringify({ reason: e.reason, until: e.until }));
+            const entry = historyEntry(e.decision, now, { reason: e.reason, until: e.until });
+            upsertMessage.run(before.id, v.journeyId, v.version, e.nodeId, e.visit, before.contact_id, e.channel, e.template, e.category, e.decision, e.reason, null, null, `[${entry}]`, now, now);
             count(v, e.nodeId, e.decision, e.reason);
             counts.withheld++;
             break;
@@ -103,7 +104,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
             counts.exited++;
             break;
           case 'metric':
-            if (e.metric === 'entered') insertStep.run(before.id, before.contact_id, v.journeyId, v.version, e.nodeId, e.visit ?? run.visit, now);
+            if (e.metric === 'entered') path += `,[${JSON.stringify(e.nodeId)},${e.visit ?? run.visit},${now}]`;
             count(v, e.nodeId, e.metric, e.port ?? e.reason ?? '');
             break;
           case 'wakeAt':
@@ -111,6 +112,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
             break; // already in the run row
         }
       }
+      updateRun.run({ node: run.nodeId, status: run.status, visit: run.visit, wake: run.wakeAt, waitingFor: run.waitingFor, nodeAt: run.nodeEnteredAt, exitReason: run.exitReason, now, path, id: before.id });
     }
     for (const t of tally.values()) bumpMetric.run(t.journeyId, t.version, t.nodeId, t.metric, t.label, day, t.n);
   });

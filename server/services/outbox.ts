@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { contacts, messages, type MessageStatus } from '../db/schema';
 
@@ -20,7 +20,7 @@ export function createOutboxQueries(db: Db) {
       return db
         .select({
           id: messages.id,
-          key: messages.key,
+          key: sql<string>`${messages.runId} || ':' || ${messages.nodeId} || ':' || ${messages.visit}`,
           journeyId: messages.journeyId,
           version: messages.version,
           nodeId: messages.nodeId,

@@ -38,7 +38,7 @@ export function createSimulation(clock: FakeClock, engine: Engine) {
         r.sent += t.dispatch.sent;
         r.failed += t.dispatch.failed + t.dispatch.dead;
         r.responses += t.responses;
-        return t.enrolled + t.runs.stepped + t.dispatch.sent + t.dispatch.retried + t.dispatch.failed + t.dispatch.dead + t.responses > 0 || t.runs.backlog || t.dispatch.throttled;
+        return t.enrolled + t.runs.stepped + t.dispatch.sent + t.dispatch.retried + t.dispatch.failed + t.dispatch.dead + t.responses > 0 || t.runs.backlog || t.dispatch.backlog || t.dispatch.throttled;
       };
       for (;;) {
         // drain everything due now; a throttled channel needs the clock to move a second
@@ -46,7 +46,7 @@ export function createSimulation(clock: FakeClock, engine: Engine) {
           const t = await engine.tick(clock.now());
           const busy = add(t);
           if (!busy) break;
-          if (t?.dispatch.throttled && !t.runs.backlog && clock.now() + 1000 <= to) clock.advance(1000);
+          if (t?.dispatch.throttled && !t.runs.backlog && !t.dispatch.backlog && clock.now() + 1000 <= to) clock.advance(1000);
         }
         const next = engine.nextDue(clock.now());
         if (next === null || next > to || r.ticks >= maxTicks) break;

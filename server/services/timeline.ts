@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import type { ContactStore } from './contacts';
 import { describeDecision } from '../../shared/policy/describe';
 import { notFound } from './errors';
+import type { MessageHistoryEntry } from '../db/schema';
 
 interface ContactFull {
   id: number;
@@ -16,12 +17,6 @@ interface ContactFull {
   created_at: number;
 }
 
-interface MessageEventRow {
-  message_id: number;
-  status: string;
-  at: number;
-  detail: string | null;
-}
 
 /** One contact, everything that happened to them: events, journeys, steps, messages and every policy decision. */
 export function createContactQueries(db: Db, contacts: ContactStore, defaultTimezone: () => string) {
@@ -67,27 +62,28 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
            from runs r join journeys j on j.id = r.journey_id join journey_versions v on v.id = r.version_id where r.contact_id = ? order by r.entered_at desc`,
         )
         .all(id);
+      // each run keeps the nodes it entered as [node, visit, at]; the timeline shows one line per node
       const steps = c
-        .prepare<[number, number], { run_id: number; journey_id: string; version: number; node_id: string; visit: number; at: number }>('select run_id, journey_id, version, node_id, visit, at from run_steps where contact_id = ? order by at desc, id desc limit ?')
-        .all(id, limit);
-      const messageRows = c
-        .prepare<[number, number], { id: number; journey_id: string; node_id: string; channel: string; template: string; variant: string | null; status: string; reason: string | null; body: string | null; created_at: number }>(
-          'select id, journey_id, node_id, channel, template, variant, status, reason, body, created_at from messages where contact_id = ? order by created_at desc, id desc limit ?',
+        .prepare<[number, number], { run_id: number; journey_id: string; version: number; node_id: string; visit: number; at: number }>(
+          `select r.id run_id, r.journey_id, v.version, p.value ->> 0 node_id, p.value ->> 1 visit, p.value ->> 2 at
+           from runs r join journey_versions v on v.id = r.version_id, json_each(r.path) p
+           where r.contact_id = ? order by p.value ->> 2 desc, r.id desc, p.key desc limit ?`,
         )
         .all(id, limit);
-      const history = c
-        .prepare<[number], MessageEventRow>('select e.message_id, e.status, e.at, e.detail from message_events e join messages m on m.id = e.message_id where m.contact_id = ? order by e.id')
-        .all(id);
-      const byMessage = new Map<number, MessageEventRow[]>();
-      for (const h of history) byMessage.set(h.message_id, [...(byMessage.get(h.message_id) ?? []), h]);
-      const messages = messageRows.map((m) => ({
-        ...m,
-        history: (byMessage.get(m.id) ?? []).map((h) => {
-          const d = h.detail ? (JSON.parse(h.detail) as { reason?: string; until?: number | null; error?: string }) : null;
-          const decision = (h.status === 'deferred' || h.status === 'suppressed') && d?.reason ? describeDecision(h.status, d.reason, d.until ?? null, contact.timezone) : null;
-          return { status: h.status, at: h.at, decision, error: d?.error ?? null };
-        }),
-      }));
+      const messages = c
+        .prepare<[number, number], { id: number; journey_id: string; node_id: string; channel: string; template: string; variant: string | null; status: string; reason: string | null; body: string | null; created_at: number; history: string }>(
+          `select m.id, m.journey_id, m.node_id, m.channel, m.template, m.variant, m.status, m.reason, m.body, m.created_at, m.history
+           from runs r join messages m on m.run_id = r.id where r.contact_id = ? order by m.created_at desc, m.id desc limit ?`,
+        )
+        .all(id, limit)
+        .map(({ history, ...m }) => ({
+          ...m,
+          history: (JSON.parse(history) as MessageHistoryEntry[]).map((h) => {
+            const d = h.detail;
+            const decision = (h.status === 'deferred' || h.status === 'suppressed') && d?.reason ? describeDecision(h.status, d.reason, d.until ?? null, contact.timezone) : null;
+            return { status: h.status, at: h.at, decision, error: d?.error ?? null };
+          }),
+        }));
       return { contact, events, runs, steps, messages };
     },
   };

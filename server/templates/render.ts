@@ -9,6 +9,9 @@ export interface RenderContext {
   utm: { source: Channel; campaign: string; content: string; term: string };
 }
 
+// built once: toLocaleString builds a formatter on every call (~20 µs)
+const moneyFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
 /** Channels whose output is plain text: never HTML-escaped. Email HTML is escaped. */
 const plainText = (ch: Channel) => ch !== 'email';
 
@@ -25,7 +28,7 @@ function helpersFor(ctx: RenderContext): Record<string, Handlebars.HelperDelegat
     },
     money(n: unknown) {
       const x = typeof n === 'number' ? n : Number(n);
-      return Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 2 }) : '';
+      return Number.isFinite(x) ? moneyFormat.format(x) : '';
     },
     default(v: unknown, fallback: unknown) {
       return v === undefined || v === null || v === '' ? fallback : v;

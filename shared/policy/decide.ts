@@ -73,21 +73,26 @@ export const capReason = (c: Cap): string => `cap:${c.channel}:${c.max}/${c.wind
  */
 export function decide(policy: ContactPolicy, s: PolicySubject): PolicyVerdict {
   if (s.optedOut.has(s.channel)) return { decision: 'suppress', reason: `opted_out:${s.channel}` };
-  let verdict: PolicyVerdict = { decision: 'allow' };
-  const later = (until: number, reason: string) => {
-    if (verdict.decision !== 'defer' || until > verdict.until) verdict = { decision: 'defer', until, reason };
-  };
+  // the latest of the deferrals wins (plain locals, no closure: this runs for every message a batch sends)
+  let until = -1;
+  let reason = '';
   for (const q of policy.quietHours) {
     if (!q.channels.includes(s.channel)) continue;
-    const until = quietUntil(q, s.now, s.timezone);
-    if (until !== null) later(until, `quiet_hours:${q.from}-${q.to}`);
+    const end = quietUntil(q, s.now, s.timezone);
+    if (end !== null && end > until) {
+      until = end;
+      reason = `quiet_hours:${q.from}-${q.to}`;
+    }
   }
   if (s.category === 'marketing')
     for (const cap of policy.caps) {
       if (cap.channel !== 'all' && cap.channel !== s.channel) continue;
       if (cap.max === 0) return { decision: 'suppress', reason: capReason(cap) };
-      const until = capUntil(cap, s.channel, s.now, s.sends);
-      if (until !== null) later(until, capReason(cap));
+      const end = capUntil(cap, s.channel, s.now, s.sends);
+      if (end !== null && end > until) {
+        until = end;
+        reason = capReason(cap);
+      }
     }
-  return verdict;
+  return until < 0 ? { decision: 'allow' } : { decision: 'defer', until, reason };
 }

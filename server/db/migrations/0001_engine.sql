@@ -1,10 +1,3 @@
-CREATE TABLE `contact_sends` (
-	`contact_id` integer NOT NULL,
-	`channel` text NOT NULL,
-	`at` integer NOT NULL
-);
---> statement-breakpoint
-CREATE INDEX `contact_sends_contact_at` ON `contact_sends` (`contact_id`,`at`);--> statement-breakpoint
 CREATE TABLE `contacts` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`external_id` text,
@@ -61,22 +54,13 @@ CREATE TABLE `ingested` (
 	`received_at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE TABLE `message_events` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-	`message_id` integer NOT NULL,
-	`status` text NOT NULL,
-	`at` integer NOT NULL,
-	`detail` text
-);
---> statement-breakpoint
-CREATE INDEX `message_events_message` ON `message_events` (`message_id`,`id`);--> statement-breakpoint
 CREATE TABLE `messages` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-	`key` text NOT NULL,
 	`run_id` integer NOT NULL,
 	`journey_id` text NOT NULL,
 	`version` integer NOT NULL,
 	`node_id` text NOT NULL,
+	`visit` integer NOT NULL,
 	`contact_id` integer NOT NULL,
 	`channel` text NOT NULL,
 	`template` text NOT NULL,
@@ -87,15 +71,16 @@ CREATE TABLE `messages` (
 	`body` text,
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`next_attempt_at` integer,
+	`queued_at` integer,
+	`history` text DEFAULT '[]' NOT NULL,
 	`response` text,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `messages_key` ON `messages` (`key`);--> statement-breakpoint
-CREATE INDEX `messages_queue` ON `messages` (`next_attempt_at`) WHERE "messages"."status" = 'queued';--> statement-breakpoint
-CREATE INDEX `messages_contact` ON `messages` (`contact_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `messages_journey_status` ON `messages` (`journey_id`,`status`);--> statement-breakpoint
+CREATE UNIQUE INDEX `messages_key` ON `messages` (`run_id`,`node_id`,`visit`);--> statement-breakpoint
+CREATE INDEX `messages_queue` ON `messages` (`channel`,`next_attempt_at`) WHERE "messages"."status" = 'queued';--> statement-breakpoint
+CREATE INDEX `messages_journey` ON `messages` (`journey_id`,`created_at`);--> statement-breakpoint
 CREATE TABLE `metrics` (
 	`journey_id` text NOT NULL,
 	`version` integer NOT NULL,
@@ -107,19 +92,6 @@ CREATE TABLE `metrics` (
 	PRIMARY KEY(`journey_id`, `version`, `node_id`, `metric`, `label`, `day`)
 );
 --> statement-breakpoint
-CREATE TABLE `run_steps` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-	`run_id` integer NOT NULL,
-	`contact_id` integer NOT NULL,
-	`journey_id` text NOT NULL,
-	`version` integer NOT NULL,
-	`node_id` text NOT NULL,
-	`visit` integer NOT NULL,
-	`at` integer NOT NULL
-);
---> statement-breakpoint
-CREATE INDEX `run_steps_contact_at` ON `run_steps` (`contact_id`,`at`);--> statement-breakpoint
-CREATE INDEX `run_steps_run` ON `run_steps` (`run_id`,`visit`);--> statement-breakpoint
 CREATE TABLE `runs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`journey_id` text NOT NULL,
@@ -135,15 +107,13 @@ CREATE TABLE `runs` (
 	`exit_reason` text,
 	`exited_at` integer,
 	`exclusion_group` text,
-	`entries` integer DEFAULT 1 NOT NULL
+	`entries` integer DEFAULT 1 NOT NULL,
+	`path` text DEFAULT '[]' NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `runs_version_contact` ON `runs` (`version_id`,`contact_id`);--> statement-breakpoint
-CREATE INDEX `runs_due` ON `runs` (`wake_at`) WHERE "runs"."wake_at" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX `runs_contact_version` ON `runs` (`contact_id`,`version_id`);--> statement-breakpoint
+CREATE INDEX `runs_due` ON `runs` (`wake_at`,`node_entered_at`) WHERE "runs"."wake_at" is not null;--> statement-breakpoint
 CREATE INDEX `runs_waiting_for` ON `runs` (`waiting_for`,`contact_id`) WHERE "runs"."waiting_for" is not null;--> statement-breakpoint
-CREATE INDEX `runs_contact_status` ON `runs` (`contact_id`,`status`);--> statement-breakpoint
-CREATE INDEX `runs_journey_contact` ON `runs` (`journey_id`,`contact_id`);--> statement-breakpoint
-CREATE INDEX `runs_exclusion` ON `runs` (`exclusion_group`,`contact_id`) WHERE "runs"."exclusion_group" is not null;--> statement-breakpoint
 CREATE TABLE `sandbox_deliveries` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`message_id` integer NOT NULL,
