@@ -134,6 +134,12 @@ describe('contact policy in the engine', () => {
       );
       expect(queued).toHaveLength(times.length);
       expect(queued.every((m) => m.journey_id === a || m.journey_id === b)).toBe(true);
+      // fairness: when the day's slot frees, the message that has waited longest takes it, so B's
+      // first SMS (deferred since hour 0) goes at 24h rather than A's newer one, and both journeys are heard
+      const byTime = sql<{ journey_id: string; queued_at: number }>(
+        `select m.journey_id, m.queued_at from messages m join contacts c on c.id = m.contact_id where c.external_id = 'u1' and m.queued_at is not null order by m.queued_at`,
+      );
+      expect(byTime.slice(0, 2).map((m) => m.journey_id)).toEqual([a, b]);
       expect(queued.flatMap((m) => deliveriesOf(m.id)).map((d) => d.at)).toEqual(times);
       // whatever is still held back is waiting on the caps, not lost
       const held = messagesOf('u1').filter((m) => m.status === 'deferred');

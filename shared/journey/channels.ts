@@ -5,7 +5,7 @@ export const channels = ['sms', 'push', 'voice', 'email', 'webhook'] as const;
 export const Channel = z.enum(channels);
 export type Channel = z.infer<typeof Channel>;
 
-/** Marketing messages obey quiet hours and caps; transactional ones (repayment reminders) still obey opt-outs. */
+/** Every message obeys opt-outs and quiet hours; only marketing messages count against (and are held by) the caps. */
 export const MessageCategory = z.enum(['marketing', 'transactional']);
 export type MessageCategory = z.infer<typeof MessageCategory>;
 
