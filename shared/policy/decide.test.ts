@@ -102,6 +102,13 @@ describe('quietUntil: the quiet window in the contact’s own zone', () => {
     expect(quietUntil(toThree, at(2026, 11, 1, 3), 'America/New_York')).toBe(at(2026, 11, 1, 8));
   });
 
+  it('when the whole free stretch falls in a spring-forward gap, the window runs on to the next night’s opening', () => {
+    // free only 01:00–01:15 London time; on 29 Mar 2026 the clocks jump from 01:00 GMT straight to 02:00 BST
+    const q: QuietHours = { channels: ['email'], from: '01:15', to: '01:00' };
+    const justBeforeJump = Date.UTC(2026, 2, 29, 0, 59, 59, 999);
+    expect(quietUntil(q, justBeforeJump, 'Europe/London')).toBe(Date.UTC(2026, 2, 30, 0, 0)); // 01:00 BST next day
+  });
+
   it('a window that does not wrap ends the same day', () => {
     const lunch: QuietHours = { channels: ['voice'], from: '12:00', to: '14:00' };
     expect(quietUntil(lunch, NOON_SH + 30 * MINUTE, 'Asia/Shanghai')).toBe(NOON_SH + 2 * HOUR);

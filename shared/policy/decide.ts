@@ -32,13 +32,21 @@ const DAY_MINUTES = 24 * 60;
  * resolve to its first occurrence, already past, and a missing one to a
  * moment a gap-length late.)
  */
-export function quietUntil(q: QuietHours, now: number, tz: string): number | null {
+export function quietUntil(q: QuietHours, now: number, tz: string, depth = 0): number | null {
   const from = minutesOfDay(q.from);
   const to = minutesOfDay(q.to);
-  const { minutes } = localTime(now, tz);
   const wraps = from > to;
-  const inside = wraps ? minutes >= from || minutes < to : minutes >= from && minutes < to;
-  if (!inside) return null;
+  const quiet = (m: number) => (wraps ? m >= from || m < to : m >= from && m < to);
+  const { minutes } = localTime(now, tz);
+  if (!quiet(minutes)) return null;
+  const end = quietEnd(to, minutes, now, tz);
+  // the whole free stretch can fall inside a spring-forward gap (free 01:00–01:15, clocks jump 01:00 → 02:00):
+  // that night the window never opens, so it ends at the next opening
+  if (depth < 2 && quiet(localTime(end, tz).minutes)) return quietUntil(q, end, tz, depth + 1) ?? end;
+  return end;
+}
+
+function quietEnd(to: number, minutes: number, now: number, tz: string): number {
   // local minutes start on whole UTC minutes (offsets are whole minutes)
   let end = now - (now % MINUTE) + ((to - minutes + DAY_MINUTES) % DAY_MINUTES) * MINUTE;
   // how far the wall clock ran ahead of elapsed time: the clock change, if any, in [-12h, 12h)
