@@ -6,13 +6,6 @@ import type { ContactPolicy } from '../../shared/policy/policy';
 import { decide, type LedgerEntry } from '../../shared/policy/decide';
 import { DAY, HOUR } from '../../shared/util/time';
 
-interface ContactRow {
-  id: number;
-  traits: string;
-  timezone: string | null;
-  registered_at: number | null;
-  opt_outs: string;
-}
 
 export interface ContactState {
   profile: Profile;
@@ -25,20 +18,21 @@ const noOptOuts: ReadonlySet<Channel> = new Set();
 /**
  * A profile whose traits are parsed from their JSON on first read: most steps
  * (waits, sends, exits) never look at traits, and a million JSON.parse calls
- * are a large share of a wave's time.
+ * are a large share of a wave's time. A class with a prototype getter keeps
+ * the object's shape fixed (a per-object defineProperty would not). Copies
+ * made with a spread carry explicit `traits`, as step's setTrait does.
  */
-function lazyProfile(traitsJson: string, timezone: string, registeredAt: number | null): Profile {
-  const profile = { timezone, registeredAt, events: [] as ProfileEvent[] } as unknown as Profile;
-  Object.defineProperty(profile, 'traits', {
-    configurable: true,
-    enumerable: true,
-    get(): Record<string, unknown> {
-      const traits = JSON.parse(traitsJson) as Record<string, unknown>;
-      Object.defineProperty(profile, 'traits', { value: traits, writable: true, enumerable: true, configurable: true });
-      return traits;
-    },
-  });
-  return profile;
+class LazyProfile implements Profile {
+  private parsed: Record<string, unknown> | undefined;
+  readonly events: ProfileEvent[] = [];
+  constructor(
+    private readonly traitsJson: string,
+    readonly timezone: string,
+    readonly registeredAt: number | null,
+  ) {}
+  get traits(): Record<string, unknown> {
+    return (this.parsed ??= JSON.parse(this.traitsJson) as Record<string, unknown>);
+  }
 }
 
 /**
@@ -46,49 +40,52 @@ function lazyProfile(traitsJson: string, timezone: string, registeredAt: number 
  * of data (never one per contact): profiles, recent sends for the caps, and
  * the event history the batch's branch conditions look at.
  */
-export function loadContacts(
-  db: Db,
+export type ContactLoader = (
   ids: readonly number[],
   now: number,
   opts: { defaultTimezone: string; policy: ContactPolicy; history: ReadonlyMap<string, number> },
-): Map<number, ContactState> {
-  const idsJson = JSON.stringify([...new Set(ids)]);
-  const out = new Map<number, ContactState>();
-  const rows = db.$client
-    .prepare<[string], ContactRow>('select id, traits, timezone, registered_at, opt_outs from contacts where id in (select value from json_each(?))')
-    .all(idsJson);
-  for (const r of rows)
-    out.set(r.id, {
-      profile: lazyProfile(r.traits, r.timezone ?? opts.defaultTimezone, r.registered_at),
-      optedOut: r.opt_outs === '[]' ? noOptOuts : new Set(JSON.parse(r.opt_outs) as Channel[]),
-      ledger: [],
-    });
+) => Map<number, ContactState>;
 
-  const capWindow = Math.max(0, ...opts.policy.caps.map((c) => c.windowHours)) * HOUR;
-  if (capWindow > 0)
-    for (const s of db.$client
-      .prepare<[string, number], { contact_id: number; channel: Channel; at: number }>(
-        // the ledger is the outbox itself: every message the policy let through, any journey, any outcome
-        `select r.contact_id, m.channel, m.queued_at at from runs r join messages m on m.run_id = r.id
-         where r.contact_id in (select value from json_each(?)) and m.queued_at > ?`,
-      )
-      .all(idsJson, now - capWindow))
-      out.get(s.contact_id)?.ledger.push({ channel: s.channel, at: s.at });
+export function createContactLoader(db: Db): ContactLoader {
+  const c = db.$client;
+  // arrays, not row objects: better-sqlite3 builds row objects key by key, slower than the query
+  const profiles = c
+    .prepare<[string], [number, string, string | null, number | null, string]>('select id, traits, timezone, registered_at, opt_outs from contacts where id in (select value from json_each(?))')
+    .raw(true);
+  // the ledger is the outbox itself: every message the policy let through, any journey, any outcome
+  const ledger = c
+    .prepare<[string, number], [number, Channel, number]>(
+      `select r.contact_id, m.channel, m.queued_at from runs r join messages m on m.run_id = r.id
+       where r.contact_id in (select value from json_each(?)) and m.queued_at > ?`,
+    )
+    .raw(true);
+  const history = c.prepare<[string, string, number], { contact_id: number; name: string; at: number; properties: string }>(
+    `select contact_id, name, at, properties from events
+     where contact_id in (select value from json_each(?)) and name in (select value from json_each(?)) and at >= ?`,
+  );
 
-  if (opts.history.size > 0) {
-    const maxDays = Math.max(...opts.history.values());
-    const names = JSON.stringify([...opts.history.keys()]);
-    for (const e of db.$client
-      .prepare<[string, string, number], { contact_id: number; name: string; at: number; properties: string }>(
-        `select contact_id, name, at, properties from events
-         where contact_id in (select value from json_each(?)) and name in (select value from json_each(?)) and at >= ?`,
-      )
-      .all(idsJson, names, now - maxDays * DAY)) {
-      const c = out.get(e.contact_id);
-      if (c) (c.profile.events as ProfileEvent[]).push({ name: e.name, at: e.at, properties: JSON.parse(e.properties) as Record<string, unknown> });
+  return (ids, now, opts) => {
+    const idsJson = JSON.stringify([...new Set(ids)]);
+    const out = new Map<number, ContactState>();
+    for (const [id, traits, timezone, registeredAt, optOuts] of profiles.all(idsJson))
+      out.set(id, {
+        profile: new LazyProfile(traits, timezone ?? opts.defaultTimezone, registeredAt),
+        optedOut: optOuts === '[]' ? noOptOuts : new Set(JSON.parse(optOuts) as Channel[]),
+        ledger: [],
+      });
+
+    const capWindow = Math.max(0, ...opts.policy.caps.map((x) => x.windowHours)) * HOUR;
+    if (capWindow > 0) for (const [contactId, channel, at] of ledger.all(idsJson, now - capWindow)) out.get(contactId)?.ledger.push({ channel, at });
+
+    if (opts.history.size > 0) {
+      const maxDays = Math.max(...opts.history.values());
+      for (const e of history.all(idsJson, JSON.stringify([...opts.history.keys()]), now - maxDays * DAY)) {
+        const contact = out.get(e.contact_id);
+        if (contact) (contact.profile.events as ProfileEvent[]).push({ name: e.name, at: e.at, properties: JSON.parse(e.properties) as Record<string, unknown> });
+      }
     }
-  }
-  return out;
+    return out;
+  };
 }
 
 /**

@@ -48,12 +48,12 @@ export const historyEntry = (status: string, at: number, detail?: Record<string,
  */
 export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: number) => BatchCounts {
   const c = db.$client;
-  // `@path` is appended to the path: `,[node,visit,at]…` spliced in before its closing bracket (no JSON parse of the old path)
-  const updateRun = c.prepare<{ node: string; status: string; visit: number; wake: number | null; waitingFor: string | null; nodeAt: number; exitReason: string | null; now: number; path: string; id: number }>(
-    `update runs set node_id = @node, status = @status, visit = @visit, wake_at = @wake, waiting_for = @waitingFor, node_entered_at = @nodeAt, exit_reason = @exitReason,
-       exited_at = case when @status = 'exited' then @now else null end,
-       path = case when @path = '' then path when path = '[]' then '[' || substr(@path, 2) || ']' else substr(path, 1, length(path) - 1) || @path || ']' end
-     where id = @id`,
+  // the last three parameters append to the path: `,[node,visit,at]…` spliced in before its closing
+  // bracket, without parsing the old path (positional: binding by name is measurably slower)
+  const updateRun = c.prepare(
+    `update runs set node_id = ?, status = ?, visit = ?, wake_at = ?, waiting_for = ?, node_entered_at = ?, exit_reason = ?, exited_at = ?,
+       path = case when ? = '' then path when path = '[]' then '[' || substr(?, 2) || ']' else substr(path, 1, length(path) - 1) || ? || ']' end
+     where id = ?`,
   );
   // a deferred message becomes queued (or deferred again, or suppressed) under the same key; any other existing row stays as it is
   const upsertMessage = c.prepare(
@@ -112,7 +112,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
             break; // already in the run row
         }
       }
-      updateRun.run({ node: run.nodeId, status: run.status, visit: run.visit, wake: run.wakeAt, waitingFor: run.waitingFor, nodeAt: run.nodeEnteredAt, exitReason: run.exitReason, now, path, id: before.id });
+      updateRun.run(run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, run.status === 'exited' ? now : null, path, path, path, before.id);
     }
     for (const t of tally.values()) bumpMetric.run(t.journeyId, t.version, t.nodeId, t.metric, t.label, day, t.n);
   });
