@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import type { Channel, MessageCategory } from '../../shared/journey/channels';
+import { messageStatuses, type MessageStatus } from '../../shared/outbox/status';
 import type { RuleSet } from '../../shared/segments/rules';
 import type { ContactPolicy } from '../../shared/policy/policy';
 import type { JourneyGraph } from '../../shared/journey/graph';
@@ -132,6 +133,13 @@ export const runs = sqliteTable(
     status: text('status', { enum: ['active', 'waiting', 'exited'] }).notNull(),
     visit: integer('visit').notNull(),
     wakeAt: integer('wake_at'),
+    /**
+     * While its journey is paused, the run's timer is parked here and `wake_at`
+     * is null, so the runner (which claims by `wake_at`) never sees it; resume
+     * moves it back. A timer that fell due during the pause fires on the first
+     * tick after resume.
+     */
+    heldWakeAt: integer('held_wake_at'),
     waitingFor: text('waiting_for'),
     enteredAt: integer('entered_at').notNull(),
     nodeEnteredAt: integer('node_entered_at').notNull(),
@@ -158,15 +166,18 @@ export const runs = sqliteTable(
     // due order: by wake time, then whoever has waited at its node longest (a deferred message is not starved by newer ones)
     index('runs_due').on(t.wakeAt, t.nodeEnteredAt).where(sql`${t.wakeAt} is not null`),
     index('runs_waiting_for').on(t.waitingFor, t.contactId).where(sql`${t.waitingFor} is not null`),
+    // empty unless a journey is paused, so neither enrolment nor a step ever writes to it; resume finds its runs here
+    index('runs_held').on(t.journeyId).where(sql`${t.heldWakeAt} is not null`),
   ],
 );
 
 /**
  * queued → sending (handed to the provider; a crash here re-sends under the same
  * idempotency key, which providers dedupe) → sent / delivered / failed / dead.
+ * queued ⇄ held while the message's journey is paused (the dispatcher only
+ * claims `queued`); a journey archived with messages not yet sent suppresses them.
  */
-export const messageStatuses = ['deferred', 'suppressed', 'queued', 'sending', 'sent', 'delivered', 'failed', 'dead'] as const;
-export type MessageStatus = (typeof messageStatuses)[number];
+export { messageStatuses, type MessageStatus };
 
 /** One entry of a message's status history: what happened, when, and why (a policy reason, an error, a retry time). */
 export interface MessageHistoryEntry {

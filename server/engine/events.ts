@@ -33,12 +33,16 @@ const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
  * What an ingested event does, in order: wake this contact's runs that wait
  * for it or end on it (exit criteria), start event-triggered journeys, then
  * credit goals to the nodes the contact visited within each attribution window.
+ * A paused journey takes no part in any of the three (see `createLiveIndex`).
  */
 export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner; live: LiveIndex }) {
   const c = db.$client;
   const cols = 'id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason';
-  // the runs waiting for this very event: straight through the index on the awaited event
-  const waitingRuns = c.prepare<[string, number], RunRow>(`select ${cols} from runs where waiting_for = ? and contact_id = ?`);
+  // the runs waiting for this very event: straight through the index on the awaited event. A paused
+  // journey's runs are frozen: the event passes them by (it is not kept for later), as do its exit criteria
+  const waitingRuns = c.prepare<[string, number], RunRow>(
+    `select ${cols} from runs where waiting_for = ? and contact_id = ? and not exists (select 1 from journeys j where j.id = runs.journey_id and j.status = 'paused')`,
+  );
   // the contact's live runs in versions that end on this event (exit criteria), through runs_contact_version
   const endingRuns = c.prepare<[number, string], RunRow>(
     `select ${cols} from runs where contact_id = ? and status <> 'exited' and version_id in (select value from json_each(?))`,

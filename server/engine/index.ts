@@ -10,6 +10,7 @@ import { createRunner, type EngineSettings, type TickReport } from './runner';
 import { createEventRouter } from './events';
 import { createDispatcher, type DispatchReport, type DispatcherOptions } from './dispatcher';
 import { nextEnrolmentAt, runSegmentEntries } from './segmentEntry';
+import { createRunLifecycle } from './lifecycle';
 
 export interface EngineDeps {
   db: Db;
@@ -90,6 +91,8 @@ export function createEngine({ db, settings, renderer, providers = {}, sandbox =
     events,
     live,
     dispatcher,
+    /** pause / resume / archive on the runs and outbox of one journey; the caller holds the transaction */
+    lifecycle: createRunLifecycle(db),
 
     async tick(now: number): Promise<EngineTick | null> {
       if (busy) return null;

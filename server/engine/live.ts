@@ -5,9 +5,13 @@ import type { LoadedVersion, MachineCache } from './machines';
 /**
  * Which published versions take new contacts (the latest version of each
  * live journey) and which versions credit goals and end runs on exit
- * criteria (every version of a journey that is not archived: runs stay on
- * the version they started). Rebuilt
- * lazily after `invalidate()`, which publish/pause/resume call.
+ * criteria (every version of a live journey: runs stay on the version they
+ * started). A paused journey is frozen, so it is in neither: it enrols no
+ * one, its runs do not exit on its criteria, and a goal event during the
+ * pause is not credited to it (its figures stand as they were when it was
+ * paused; resuming does not replay the events it missed). An archived
+ * journey has no runs left. Rebuilt lazily after `invalidate()`, which every
+ * status change (publish, pause, resume, archive) calls.
  */
 export function createLiveIndex(db: Db, machines: MachineCache) {
   let built: {
@@ -27,7 +31,7 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
       .all()
       .map((r) => r.id);
     const goalIds = db.$client
-      .prepare<[], { id: number }>(`select v.id from journey_versions v join journeys j on j.id = v.journey_id where j.status <> 'archived' order by v.id`)
+      .prepare<[], { id: number }>(`select v.id from journey_versions v join journeys j on j.id = v.journey_id where j.status = 'live' order by v.id`)
       .all()
       .map((r) => r.id);
     const loaded = machines.load([...liveIds, ...goalIds]);
@@ -54,7 +58,7 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
     live: (): readonly LoadedVersion[] => get().live,
     triggeredBy: (event: string): readonly LoadedVersion[] => get().byTrigger.get(event) ?? [],
     goalsOn: (event: string): readonly { v: LoadedVersion; goal: Goal }[] => get().goals.get(event) ?? [],
-    /** ids of the versions (not archived) whose exit criteria name this event */
+    /** ids of the versions (of live journeys) whose exit criteria name this event */
     endingOn: (event: string): readonly number[] => get().endingOn.get(event) ?? [],
   };
 }

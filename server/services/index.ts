@@ -16,6 +16,7 @@ import { createSegmentService } from './segments';
 import { createContactQueries } from './timeline';
 import { createOutboxQueries } from './outbox';
 import { createSimulation } from './simulation';
+import { createTemplateService } from './templates';
 
 export interface ServiceDeps {
   db: Db;
@@ -38,10 +39,12 @@ export function createServices(deps: ServiceDeps) {
   const workspace = createWorkspaceService(db, { now: clock.now(), ...deps.workspace });
   const segments = createSegmentService(db, clock);
   segments.importMissing(deps.segments?.() ?? []);
+  // one renderer per server: the dispatcher sends and `templates.preview` shows the same output
+  const renderer = createRenderer(deps.templates?.() ?? []);
   const engine = createEngine({
     db,
     settings: workspace.settings,
-    renderer: createRenderer(deps.templates?.() ?? []),
+    renderer,
     providers: deps.providers,
     sandbox: deps.sandbox,
     dispatcher: deps.dispatcher,
@@ -49,13 +52,15 @@ export function createServices(deps: ServiceDeps) {
   // messages a crashed process had handed to providers go again under the same key
   engine.dispatcher.recover(clock.now());
   const contactStore = createContactStore(db);
+  const contacts = createContactQueries(db, contactStore, () => workspace.settings().timezone);
   return {
-    journeys: createJourneyService({ ...deps, onLiveChange: () => engine.live.invalidate() }),
+    journeys: createJourneyService({ ...deps, runs: engine.lifecycle, onLiveChange: () => engine.live.invalidate() }),
     workspace,
     segments,
     engine,
     ingest: createIngestService({ db, clock, contacts: contactStore, events: engine.events }),
-    contacts: createContactQueries(db, contactStore, () => workspace.settings().timezone),
+    contacts,
+    templates: createTemplateService({ renderer, contact: contacts.get, timezone: () => workspace.settings().timezone }),
     outbox: createOutboxQueries(db),
     /** present only on a fake clock: `dev.advanceClock` and `dev.now` */
     simulation: clock instanceof FakeClock ? createSimulation(clock, engine) : null,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { journeys, journeyVersions, type JourneyStatus } from '../db/schema';
+import { journeys, journeyVersions, runs, type JourneyStatus } from '../db/schema';
 import type { Clock } from '../clock';
 import { compile } from '../../shared/journey/compile';
 import { JourneyGraph } from '../../shared/journey/graph';
@@ -9,6 +9,9 @@ import { defaultSettings } from '../../shared/journey/settings';
 import type { CompileRefs } from '../../shared/journey/kind';
 import type { Located } from '../../shared/journey/errors';
 import { ServiceError, notFound } from './errors';
+import type { RunLifecycle } from '../engine/lifecycle';
+import { createJourneyLifecycle } from './journeyLifecycle';
+import { versionHistory } from './journeyHistory';
 
 export interface Blueprint {
   key: string;
@@ -25,6 +28,8 @@ export interface JourneyServiceDeps {
   blueprints: () => readonly Blueprint[];
   /** told after a publish (or any status change), so the engine's live index is rebuilt before its next tick */
   onLiveChange?: () => void;
+  /** the engine's side of pause / resume / archive */
+  runs: RunLifecycle;
 }
 
 export interface JourneySummary {
@@ -37,12 +42,16 @@ export interface JourneySummary {
   updatedAt: number;
   errorCount: number;
   nodeCount: number;
+  /** contacts in the journey now (runs not exited), exact */
+  activeUsers: number;
 }
+
+export const journeyNameMax = 120;
 
 const emptyGraph = (): JourneyGraph => ({ nodes: [], edges: [], settings: defaultSettings() });
 
 /** Use cases on journeys: drafts are free-form, publishing compiles and freezes a version. */
-export function createJourneyService({ db, clock, refs, blueprints, onLiveChange }: JourneyServiceDeps) {
+export function createJourneyService({ db, clock, refs, blueprints, onLiveChange, runs: runLifecycle }: JourneyServiceDeps) {
   const errorsOf = (graph: JourneyGraph): Located[] => {
     const r = compile(graph, refs());
     return r.ok ? [] : r.errors;
@@ -67,11 +76,30 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
     return j;
   };
 
+  /**
+   * Runs not exited, per journey, in one grouped query. It reads every run
+   * (no index on journey: each would be paid by a million enrolments), which
+   * is fine for a list page; the count is exact, not an estimate.
+   */
+  const activeUsers = () =>
+    new Map(
+      db
+        .select({ journeyId: runs.journeyId, n: sql<number>`count(*)` })
+        .from(runs)
+        .where(ne(runs.status, 'exited'))
+        .groupBy(runs.journeyId)
+        .all()
+        .map((r) => [r.journeyId, r.n]),
+    );
+
   return {
+    ...createJourneyLifecycle({ db, clock, runs: runLifecycle, onLiveChange }),
+
     blueprints: () => blueprints().map(({ key, name, description }) => ({ key, name, description })),
 
     list(): JourneySummary[] {
       const versions = new Map(latestVersions().map((v) => [v.journeyId, v.version]));
+      const active = activeUsers();
       return db
         .select()
         .from(journeys)
@@ -89,20 +117,16 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
             updatedAt: j.updatedAt,
             errorCount: errorsOf(draft).length,
             nodeCount: draft.nodes.length,
+            activeUsers: active.get(j.id) ?? 0,
           };
         });
     },
 
+    /** The journey with its draft and the draft's errors, the published (latest) version's graph, and every version with what it changed. */
     get(id: string) {
       const j = row(id);
       const draft = JourneyGraph.parse(j.draft);
-      const versions = db
-        .select({ version: journeyVersions.version, publishedAt: journeyVersions.publishedAt, publishedBy: journeyVersions.publishedBy, graph: journeyVersions.graph })
-        .from(journeyVersions)
-        .where(eq(journeyVersions.journeyId, id))
-        .orderBy(desc(journeyVersions.version))
-        .all()
-        .map(({ graph, ...v }) => ({ ...v, nodeCount: graph.nodes.length }));
+      const { published, versions } = versionHistory(db, id);
       return {
         id: j.id,
         name: j.name,
@@ -111,8 +135,10 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
         blueprint: j.blueprint,
         version: versions[0]?.version ?? null,
         updatedAt: j.updatedAt,
+        updatedBy: j.updatedBy,
         draft,
         errors: errorsOf(draft),
+        published,
         versions,
       };
     },
@@ -136,18 +162,35 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
       return { id };
     },
 
-    saveDraft(id: string, graph: JourneyGraph, actor: string): { errors: Located[]; updatedAt: number } {
+    /** Rename; the name is trimmed and must keep 1–120 characters. Any status, archived included (it is only a label). */
+    rename(id: string, name: string, actor: string): { id: string; name: string; updatedAt: number } {
       row(id);
+      const trimmed = name.trim();
+      if (trimmed.length < 1 || trimmed.length > journeyNameMax)
+        throw new ServiceError('BAD_REQUEST', `a journey name needs 1 to ${journeyNameMax} characters (got ${trimmed.length})`);
+      const now = clock.now();
+      db.update(journeys).set({ name: trimmed, updatedAt: now, updatedBy: actor }).where(eq(journeys.id, id)).run();
+      return { id, name: trimmed, updatedAt: now };
+    },
+
+    /** Store the draft as typed (mistakes and all) and return its errors; an archived journey is read-only. */
+    saveDraft(id: string, graph: JourneyGraph, actor: string): { errors: Located[]; updatedAt: number } {
+      const j = row(id);
+      if (j.status === 'archived') throw new ServiceError('CONFLICT', `journey "${j.name}" is archived; it can no longer be edited`, { status: j.status });
       const draft = JourneyGraph.parse(graph);
       const now = clock.now();
       db.update(journeys).set({ draft, updatedAt: now, updatedBy: actor }).where(eq(journeys.id, id)).run();
       return { errors: errorsOf(draft), updatedAt: now };
     },
 
-    /** Compile the draft and store it as the next immutable version; refuses while it has errors. */
+    /**
+     * Compile the draft and store it as the next immutable version; refuses
+     * while it has errors, and for an archived journey. A draft goes live; a
+     * paused journey stays paused (its new version takes contacts on resume).
+     */
     publish(id: string, actor: string): { version: number } {
       const j = row(id);
-      if (j.status === 'archived') throw new ServiceError('CONFLICT', `journey "${j.name}" is archived; restore it before publishing`);
+      if (j.status === 'archived') throw new ServiceError('CONFLICT', `journey "${j.name}" is archived; an archived journey cannot be published again`, { status: j.status });
       const draft = JourneyGraph.parse(j.draft);
       const compiled = compile(draft, refs());
       if (!compiled.ok)

@@ -58,6 +58,8 @@ export function createRenderer(templates: readonly LibraryTemplate[]) {
     return fn;
   };
   return {
+    /** every template it renders, in library order */
+    templates: (): readonly LibraryTemplate[] => templates,
     template: (key: string): LibraryTemplate | undefined => byKey.get(key),
     render(key: string, variantKey: string, ctx: RenderContext): Record<string, string> {
       const t = byKey.get(key);

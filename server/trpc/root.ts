@@ -6,6 +6,7 @@ import { policyRouter } from './routers/policy';
 import { channelsRouter } from './routers/channels';
 import { workspaceRouter } from './routers/workspace';
 import { devRouter } from './routers/dev';
+import { templatesRouter } from './routers/templates';
 
 /**
  * Every procedure. `dev.*` answers only on a fake clock (CLOCK=fake); on a real
@@ -13,6 +14,7 @@ import { devRouter } from './routers/dev';
  */
 const procedures = {
   journeys: journeysRouter,
+  templates: templatesRouter,
   segments: segmentsRouter,
   contacts: contactsRouter,
   policy: policyRouter,

@@ -1,0 +1,181 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aTestWorld, type TestWorld } from '../testing/harness';
+import { aGraph } from '../../shared/fixtures/builders';
+import type { JourneyGraph } from '../../shared/journey/graph';
+import { DAY, HOUR } from '../../shared/util/time';
+
+/** 12:00 in Shanghai (the workspace's zone): no quiet hours in the way of SMS or calls. */
+const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
+
+/**
+ * credit_rejected → "Recall SMS" → wait a day for app_opened → (timeout) "Recall call" → exit;
+ * credit_granted ends a run, app_login is the goal.
+ */
+const recall = (): JourneyGraph =>
+  aGraph()
+    .node('entry', 'trigger.event', { event: 'credit_rejected' })
+    .node('sms', 'send', { channel: 'sms', template: 'recall_sms' }, 'Recall SMS')
+    .node('wait', 'wait.event', { event: 'app_opened', timeout: { amount: 1, unit: 'days' } }, 'Opened the app?')
+    .node('call', 'send', { channel: 'voice', template: 'recall_call' }, 'Recall call')
+    .node('done', 'exit', { reason: 'called' })
+    .node('opened', 'exit', { reason: 'opened' })
+    .then('entry', 'sms')
+    .then('sms', 'wait')
+    .then('wait', 'call', 'timeout')
+    .then('wait', 'opened', 'event')
+    .then('call', 'done')
+    .settings({ exitCriteria: [{ event: 'credit_granted', filter: [] }], goals: [{ event: 'app_login', filter: [], windowDays: 7 }] })
+    .build();
+
+interface RunRow {
+  status: string;
+  node_id: string;
+  wake_at: number | null;
+  held_wake_at: number | null;
+  exit_reason: string | null;
+  path: string;
+}
+
+describe('journey lifecycle in the engine', () => {
+  let w: TestWorld;
+  beforeEach(() => {
+    w = aTestWorld(NOON_SH);
+  });
+  afterEach(() => w.close());
+
+  const sql = <T>(q: string, ...args: unknown[]): T[] => w.db.$client.prepare(q).all(...args) as T[];
+  const advance = (ms: number) => w.caller.dev.advanceClock({ ms });
+  const track = (userId: string, event: string) => w.services.ingest.ingest([{ type: 'track', userId, event }]);
+
+  async function live(graph: JourneyGraph): Promise<string> {
+    const { id } = await w.caller.journeys.create({ name: 'Recall' });
+    expect((await w.caller.journeys.saveDraft({ id, graph })).errors).toEqual([]);
+    await w.caller.journeys.publish({ id });
+    return id;
+  }
+  const runOf = (journeyId: string, userId: string): RunRow | undefined =>
+    sql<RunRow>(
+      `select r.status, r.node_id, r.wake_at, r.held_wake_at, r.exit_reason, r.path from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? and c.external_id = ?`,
+      journeyId,
+      userId,
+    )[0];
+  /** what reached the (sandbox) outside world for a contact, as channel names in order */
+  const delivered = (userId: string): string[] =>
+    sql<{ channel: string }>(`select d.channel from sandbox_deliveries d join messages m on m.id = d.message_id join contacts c on c.id = m.contact_id where c.external_id = ? order by d.id`, userId).map(
+      (r) => r.channel,
+    );
+  const messageStatuses = (userId: string): string[] =>
+    sql<{ status: string }>(`select m.status from messages m join contacts c on c.id = m.contact_id where c.external_id = ? order by m.id`, userId).map((r) => r.status);
+  const conversions = (journeyId: string): number => sql<{ n: number }>(`select count(*) n from conversions where journey_id = ?`, journeyId)[0]?.n ?? 0;
+
+  it('pause freezes a journey mid-flight: nothing is stepped or sent, nobody enters, events pass it by; resume fires the held timers and messages', async () => {
+    const id = await live(recall());
+    // a: SMS sent, now waiting a day for the call
+    track('a', 'credit_rejected');
+    await advance(0);
+    expect(delivered('a')).toEqual(['sms']);
+    expect(runOf(id, 'a')).toMatchObject({ status: 'waiting', node_id: 'wait', wake_at: NOON_SH + DAY });
+    // b: stepped by the runner (its SMS is in the outbox), but not dispatched yet
+    track('b', 'credit_rejected');
+    w.services.engine.runner.tick(w.clock.now());
+    expect(messageStatuses('b')).toEqual(['queued']);
+
+    w.clock.advance(HOUR);
+    const paused = await w.caller.journeys.pause({ id });
+    expect(paused).toMatchObject({ id, status: 'paused', updatedAt: NOON_SH + HOUR, updatedBy: 'tester' });
+    expect(runOf(id, 'a')).toMatchObject({ status: 'waiting', wake_at: null, held_wake_at: NOON_SH + DAY });
+    expect(messageStatuses('b')).toEqual(['held']);
+    const pathBefore = runOf(id, 'a')?.path;
+
+    // during the pause: event entry enrols nobody, the awaited event, exit criteria and goals do not apply, time moves nothing
+    track('c', 'credit_rejected');
+    track('a', 'app_opened');
+    track('a', 'credit_granted');
+    track('a', 'app_login');
+    const during = await advance(3 * DAY);
+    expect(during).toMatchObject({ enrolled: 0, stepped: 0, queued: 0, sent: 0 });
+    expect(runOf(id, 'c')).toBeUndefined();
+    expect(runOf(id, 'a')).toMatchObject({ status: 'waiting', node_id: 'wait', wake_at: null, held_wake_at: NOON_SH + DAY, path: pathBefore });
+    expect(delivered('a')).toEqual(['sms']);
+    expect(delivered('b')).toEqual([]);
+    expect(messageStatuses('b')).toEqual(['held']);
+    expect(conversions(id)).toBe(0);
+    expect(w.services.engine.nextDue(w.clock.now())).toBeNull();
+
+    // resume: a's timer fell due during the pause and fires on the first tick; b's held SMS goes
+    const resumed = await w.caller.journeys.resume({ id });
+    expect(resumed).toMatchObject({ status: 'live', updatedAt: NOON_SH + HOUR + 3 * DAY });
+    expect(runOf(id, 'a')).toMatchObject({ wake_at: NOON_SH + DAY, held_wake_at: null });
+    const after = await advance(0);
+    expect(after.sent).toBeGreaterThanOrEqual(2);
+    expect(delivered('a')).toEqual(['sms', 'voice']);
+    expect(runOf(id, 'a')).toMatchObject({ status: 'exited', exit_reason: 'called' });
+    expect(delivered('b')[0]).toBe('sms');
+    // the events of the pause are not replayed: c never entered
+    expect(runOf(id, 'c')).toBeUndefined();
+    // and the journey takes contacts again
+    track('d', 'credit_rejected');
+    await advance(0);
+    expect(delivered('d')).toEqual(['sms']);
+    track('d', 'app_login');
+    expect(conversions(id)).toBeGreaterThan(0);
+  });
+
+  it('a segment-entry journey paused before its first enrolment enrols nobody until resumed', async () => {
+    w.services.ingest.ingest([{ type: 'identify', userId: 's1', traits: { registered_at: new Date(NOON_SH - DAY).toISOString() } }]);
+    const graph = aGraph()
+      .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in', schedule: { every: 'hour' } })
+      .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+      .node('done', 'exit', {})
+      .then('entry', 'wait')
+      .then('wait', 'done')
+      .build();
+    const id = await live(graph);
+    await w.caller.journeys.pause({ id });
+    expect(await advance(2 * HOUR)).toMatchObject({ enrolled: 0 });
+    expect(runOf(id, 's1')).toBeUndefined();
+    await w.caller.journeys.resume({ id });
+    expect(await advance(0)).toMatchObject({ enrolled: 1 });
+    expect(runOf(id, 's1')?.status).toBe('waiting');
+  });
+
+  it('archive ends every run still in the journey with journey_archived, counts them in the metrics and suppresses what was not sent', async () => {
+    const id = await live(recall());
+    track('a', 'credit_rejected');
+    track('b', 'credit_rejected');
+    await advance(0);
+    track('x', 'credit_rejected');
+    await advance(0);
+    track('x', 'credit_granted'); // x left on its own: archive leaves its reason alone
+    track('q', 'credit_rejected');
+    w.services.engine.runner.tick(w.clock.now()); // q's SMS queued, not sent
+    await w.caller.journeys.pause({ id }); // archive works from paused too, held timers and all
+    w.clock.advance(HOUR);
+
+    const archived = await w.caller.journeys.archive({ id });
+    expect(archived).toMatchObject({ id, status: 'archived', exited: 3, updatedAt: NOON_SH + HOUR });
+    for (const u of ['a', 'b']) expect(runOf(id, u)).toMatchObject({ status: 'exited', node_id: 'wait', exit_reason: 'journey_archived', wake_at: null, held_wake_at: null });
+    expect(runOf(id, 'q')).toMatchObject({ status: 'exited', exit_reason: 'journey_archived' });
+    expect(runOf(id, 'x')).toMatchObject({ exit_reason: 'exit_criteria:credit_granted' });
+    expect(messageStatuses('q')).toEqual(['suppressed']);
+    const day = new Date(NOON_SH + HOUR).toISOString().slice(0, 10);
+    expect(sql(`select node_id, count, day from metrics where journey_id = ? and metric = 'exited' and label = 'journey_archived' order by node_id`, id)).toEqual([
+      { node_id: 'wait', count: 3, day },
+    ]);
+    expect(sql(`select node_id, count from metrics where journey_id = ? and metric = 'suppressed' and label = 'journey_archived'`, id)).toEqual([{ node_id: 'sms', count: 1 }]);
+
+    // nobody enters again, nothing moves, nothing goes out
+    track('n', 'credit_rejected');
+    expect(await advance(3 * DAY)).toMatchObject({ enrolled: 0, stepped: 0, sent: 0 });
+    expect(runOf(id, 'n')).toBeUndefined();
+    expect(delivered('a')).toEqual(['sms']);
+    expect(delivered('q')).toEqual([]);
+    expect((await w.caller.journeys.list()).find((j) => j.id === id)).toMatchObject({ status: 'archived', activeUsers: 0 });
+  });
+
+  it('archive of a journey with no runs ends nothing and writes no metric', async () => {
+    const id = await live(recall());
+    expect(await w.caller.journeys.archive({ id })).toMatchObject({ status: 'archived', exited: 0 });
+    expect(sql(`select * from metrics where journey_id = ?`, id)).toEqual([]);
+  });
+});
