@@ -4,6 +4,7 @@ import { JourneysPage } from './pages/JourneysPage';
 import { JourneyPage } from './pages/JourneyPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { OutboxPage } from './pages/OutboxPage';
 
 export const router = createBrowserRouter([
   {
@@ -12,6 +13,7 @@ export const router = createBrowserRouter([
     children: [
       { index: true, Component: JourneysPage },
       { path: 'journeys/:id', Component: JourneyPage },
+      { path: 'outbox', Component: OutboxPage },
       { path: 'settings', Component: SettingsPage },
       { path: '*', Component: NotFoundPage },
     ],

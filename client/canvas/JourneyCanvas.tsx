@@ -1,11 +1,28 @@
-import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, type DefaultEdgeOptions, type FitViewOptions } from '@xyflow/react';
-import { nodeKinds } from '../../shared/journey/registry';
-import type { JourneyFlowNode } from '../mapping/flowTypes';
-import { useEditorStore } from '../store/editorContext';
+import { useCallback, useMemo, useRef, type DragEvent } from 'react';
+import {
+  Background,
+  Controls,
+  MarkerType,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type DefaultEdgeOptions,
+  type Edge,
+  type FitViewOptions,
+  type IsValidConnection,
+} from '@xyflow/react';
+import { isNodeKind, nodeKinds } from '../../shared/journey/registry';
+import type { JourneyFlowEdge, JourneyFlowNode } from '../mapping/flowTypes';
+import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
+import { historyOptions, sameGraph, type HistoryState } from '../store/history';
+import { KIND_MIME } from '../panels/Palette';
 import { nodeTypes } from './nodeTypes';
 import { FIT_PADDING, useInitialViewport } from './useInitialViewport';
+import { Toolbar } from './Toolbar';
 
-const fitViewOptions: FitViewOptions = { padding: FIT_PADDING, maxZoom: 1 };
+export const fitViewOptions: FitViewOptions = { padding: FIT_PADDING, maxZoom: 1 };
 const defaultEdgeOptions: DefaultEdgeOptions = {
   markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#94a3b8' },
   labelBgPadding: [6, 3],
@@ -19,41 +36,101 @@ const groupColors: Record<string, string> = {
   Actions: '#475569',
 };
 const minimapColor = (n: JourneyFlowNode): string => groupColors[nodeKinds[n.data.kind].palette.group] ?? '#94a3b8';
+const deleteKeys = ['Backspace', 'Delete'];
 
 /**
- * The journey drawn with React Flow from the editor store. Read-only for now:
- * nodes can be selected and inspected but not moved, wired or deleted.
+ * The journey drawn and edited with React Flow, from the editor store: drop
+ * kinds from the palette, wire ports, move, select, delete. A drag is one
+ * undo step, not one per frame.
  */
 export function JourneyCanvas() {
   const nodes = useEditorStore((s) => s.nodes);
   const edges = useEditorStore((s) => s.edges);
-  const onNodesChange = useEditorStore((s) => s.onNodesChange);
+  const problemsByEdge = useEditorStore((s) => s.problemsByEdge);
   const readOnly = useEditorStore((s) => s.readOnly);
+  const onNodesChange = useEditorStore((s) => s.onNodesChange);
+  const onEdgesChange = useEditorStore((s) => s.onEdgesChange);
+  const connect = useEditorStore((s) => s.connect);
+  const connectionProblem = useEditorStore((s) => s.connectionProblem);
+  const addNode = useEditorStore((s) => s.addNode);
+  const store = useEditorStoreApi();
+  const { screenToFlowPosition } = useReactFlow();
+  const beforeDrag = useRef<HistoryState | null>(null);
+
+  // an edge the compiler complains about is drawn as such, with its reason on hover
+  const shownEdges = useMemo(
+    () => edges.map((e) => (problemsByEdge[e.id] ? ({ ...e, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.join(' ') } as JourneyFlowEdge) : e)),
+    [edges, problemsByEdge],
+  );
+
+  const isValidConnection: IsValidConnection<Edge> = useCallback(
+    (c) => connectionProblem({ source: c.source, target: c.target, sourceHandle: c.sourceHandle ?? null, targetHandle: c.targetHandle ?? null }) === null,
+    [connectionProblem],
+  );
+  const onConnect = useCallback((c: Connection) => connect(c), [connect]);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(KIND_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const kind = e.dataTransfer.getData(KIND_MIME);
+      if (!isNodeKind(kind)) return;
+      e.preventDefault();
+      const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      // the pointer holds the node by its top centre, as it was dragged
+      addNode(kind, { x: Math.round(p.x - 120), y: Math.round(p.y - 20) });
+    },
+    [addNode, screenToFlowPosition],
+  );
+
+  const onNodeDragStart = useCallback(() => {
+    const partialize = historyOptions.partialize;
+    if (!partialize) return;
+    beforeDrag.current = partialize(store.getState());
+    store.temporal.getState().pause();
+  }, [store]);
+  const onNodeDragStop = useCallback(() => {
+    const t = store.temporal.getState();
+    t.resume();
+    const before = beforeDrag.current;
+    beforeDrag.current = null;
+    const partialize = historyOptions.partialize;
+    if (!before || !partialize || sameGraph(before, partialize(store.getState()))) return;
+    store.temporal.setState({ pastStates: [...t.pastStates, before].slice(-(historyOptions.limit ?? 200)), futureStates: [] });
+  }, [store]);
 
   return (
-    <div className="canvas" aria-label="Journey canvas">
-      <ReactFlow<JourneyFlowNode>
+    <div className="canvas" aria-label="Journey canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<JourneyFlowNode, JourneyFlowEdge>
         nodes={nodes}
-        edges={edges}
+        edges={shownEdges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        onNodeDragStart={onNodeDragStart}
+        onNodeDragStop={onNodeDragStop}
         defaultEdgeOptions={defaultEdgeOptions}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
-        edgesReconnectable={!readOnly}
-        deleteKeyCode={readOnly ? null : 'Backspace'}
+        deleteKeyCode={readOnly ? null : deleteKeys}
         elementsSelectable
-        minZoom={0.2}
+        minZoom={0.1}
         maxZoom={1.5}
       >
         <Background gap={20} size={1.2} color="#d8dee8" />
         {nodes.length === 0 && (
           <Panel position="top-center" className="canvas__empty">
-            This journey is empty. Every journey starts with an entry: a segment entry or an event entry.
+            This journey is empty. Drag an entry from the palette (Segment entry or Event entry) to start.
           </Panel>
         )}
         {nodes.length > 0 && <MiniMap<JourneyFlowNode> pannable zoomable nodeColor={minimapColor} nodeBorderRadius={6} ariaLabel="Journey overview" />}
-        <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
+        <Controls showInteractive={false} showFitView={false} />
+        <Toolbar />
         <InitialViewport />
       </ReactFlow>
     </div>

@@ -9,6 +9,7 @@ import type { JourneyNodeData } from '../mapping/flowTypes';
 import { parseNodeConfig } from '../mapping/ports';
 import { useEditorStore } from '../store/editorContext';
 import type { EditorState } from '../store/createEditorStore';
+import type { NodeOverlay } from '../store/slices/overlaySlice';
 import { paletteIcon } from './icons';
 
 export interface NodeShellProps {
@@ -28,6 +29,50 @@ function wiredPorts(s: EditorState, id: string): string[] {
 
 const noProblems: string[] = [];
 
+/** Ports the compiler says are not wired (`ports.<id>`), so the node can mark those handles. */
+function unwiredPorts(s: EditorState, id: string): string[] {
+  const out: string[] = [];
+  for (const p of s.problems) if (p.nodeId === id && p.field?.startsWith('ports.')) out.push(p.field.slice(6));
+  return out;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** Conversion on a five-step scale, for the node's tint (the legend lives with the overlay toggle). */
+export function conversionBand(rate: number | null): number {
+  if (rate === null) return 0;
+  return rate >= 0.2 ? 5 : rate >= 0.1 ? 4 : rate >= 0.05 ? 3 : rate >= 0.01 ? 2 : 1;
+}
+
+/** The overlay's numbers under a node: entered, waiting now, sent, converted. */
+function OverlayStrip({ overlay }: { overlay: NodeOverlay }) {
+  const rate = overlay.conversionRate === null ? '–' : `${(overlay.conversionRate * 100).toFixed(1)}%`;
+  return (
+    <dl className={`jn__overlay jn__overlay--band${conversionBand(overlay.conversionRate)}`} aria-label="Node numbers">
+      <div>
+        <dt>entered</dt>
+        <dd>{fmt(overlay.entered)}</dd>
+      </div>
+      <div>
+        <dt>waiting</dt>
+        <dd>{fmt(overlay.waiting)}</dd>
+      </div>
+      {overlay.sent !== undefined && (
+        <div>
+          <dt>sent</dt>
+          <dd>{fmt(overlay.sent)}</dd>
+        </div>
+      )}
+      <div>
+        <dt>converted</dt>
+        <dd>
+          {fmt(overlay.converted)} <span className="jn__rate">{rate}</span>
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
 /** Source handles spread evenly along the bottom edge; port labels sit right above them. */
 const handleLeft = (i: number, n: number): string => `${((i + 1) / (n + 1)) * 100}%`;
 
@@ -41,6 +86,9 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
   const parsed = useMemo(() => parseNodeConfig(data.kind, data.config), [data.kind, data.config]);
   const problems = useEditorStore((s) => s.problemsByNode[id] ?? noProblems);
   const wired = useEditorStore(useShallow((s) => wiredPorts(s, id)));
+  const unwired = useEditorStore(useShallow((s) => unwiredPorts(s, id)));
+  const connectable = useEditorStore((s) => !s.readOnly);
+  const overlay = useEditorStore((s) => s.overlay?.[id] ?? null);
 
   const declared: Port[] = parsed.ok ? parsed.ports : [];
   const stray: Port[] = wired.filter((p) => !declared.some((d) => d.id === p)).map((p) => ({ id: p, label: p }));
@@ -53,10 +101,11 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
     <div
       role="group"
       aria-label={`${def.palette.label}: ${title}`}
+      aria-invalid={problems.length > 0 || undefined}
       className={`jn jn--${group}${problems.length ? ' jn--error' : ''}${selected ? ' jn--selected' : ''}`}
       title={problems.length ? problems.join('\n') : undefined}
     >
-      {def.role !== 'entry' && <Handle type="target" position={Position.Top} isConnectable={false} />}
+      {def.role !== 'entry' && <Handle type="target" position={Position.Top} isConnectable={connectable} aria-label={`Into ${title}`} />}
       <div className="jn__head">
         <span className="jn__icon" aria-hidden>
           <Icon size={14} strokeWidth={2.25} />
@@ -79,10 +128,11 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
           (body ?? <div className="jn__summary">{parsed.summary}</div>)
         )}
       </div>
+      {overlay && <OverlayStrip overlay={overlay} />}
       {labelled && (
         <div className="jn__ports" aria-hidden>
           {ports.map((p, i) => (
-            <span key={p.id} className={`jn__port${stray.includes(p) ? ' jn__port--stray' : ''}`} style={{ left: handleLeft(i, ports.length) }}>
+            <span key={p.id} className={`jn__port${stray.includes(p) ? ' jn__port--stray' : ''}${unwired.includes(p.id) ? ' jn__port--unwired' : ''}`} style={{ left: handleLeft(i, ports.length) }}>
               {p.label}
             </span>
           ))}
@@ -94,8 +144,10 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
           id={p.id}
           type="source"
           position={Position.Bottom}
-          isConnectable={false}
-          className={stray.includes(p) ? 'jn__handle--stray' : undefined}
+          isConnectable={connectable}
+          aria-label={`${title}: ${p.label || p.id} port${unwired.includes(p.id) ? ' (not connected)' : ''}`}
+          data-port={p.id}
+          className={[stray.includes(p) && 'jn__handle--stray', unwired.includes(p.id) && 'jn__handle--unwired'].filter(Boolean).join(' ') || undefined}
           style={{ left: handleLeft(i, ports.length) }}
         />
       ))}

@@ -1,25 +1,37 @@
+import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { ArrowLeft, CircleAlert, Rocket } from 'lucide-react';
+import { Archive, ArrowLeft, CircleAlert, Pause, Play, Rocket } from 'lucide-react';
 import { useTRPC, type JourneyDetail } from '../trpc';
 import { StatusBadge } from '../components/StatusBadge';
 import { RelativeTime } from '../components/RelativeTime';
-import { publishRefusal } from './publishRefusal';
+import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
+import { saveStatus } from '../store/slices/saveSlice';
+import type { SaveDraft } from '../store/useAutosave';
+import { PublishDialog } from './PublishDialog';
 
-/** Name, status, version and the Publish action; a refused publish lists why. */
-export function JourneyHeader({ journey }: { journey: JourneyDetail }) {
+/** Name, status, save state, the lifecycle actions (pause, resume, archive) and Publish. */
+export function JourneyHeader({ journey, save, onShowProblems }: { journey: JourneyDetail; save: SaveDraft; onShowProblems(): void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const publish = useMutation(
-    trpc.journeys.publish.mutationOptions({
-      onSettled: () =>
-        Promise.all([
-          queryClient.invalidateQueries({ queryKey: trpc.journeys.get.queryKey({ id: journey.id }) }),
-          queryClient.invalidateQueries({ queryKey: trpc.journeys.list.queryKey() }),
-        ]),
+  const qc = useQueryClient();
+  const store = useEditorStoreApi();
+  const problems = useEditorStore((s) => s.problems.length);
+  const status = useEditorStore(saveStatus);
+  const saveError = useEditorStore((s) => s.saveError);
+  const lastSavedAt = useEditorStore((s) => s.lastSavedAt);
+  const [publishing, setPublishing] = useState(false);
+  const refresh = () =>
+    Promise.all([qc.invalidateQueries({ queryKey: trpc.journeys.get.queryKey({ id: journey.id }) }), qc.invalidateQueries({ queryKey: trpc.journeys.list.queryKey() })]);
+  const lifecycle = { onSettled: refresh };
+  const pause = useMutation(trpc.journeys.pause.mutationOptions(lifecycle));
+  const resume = useMutation(trpc.journeys.resume.mutationOptions(lifecycle));
+  const archive = useMutation(
+    trpc.journeys.archive.mutationOptions({
+      onSuccess: () => store.getState().setReadOnly(true),
+      onSettled: refresh,
     }),
   );
-  const refusal = publish.isError ? publishRefusal(publish.error) : null;
+  const failed = pause.error ?? resume.error ?? archive.error;
 
   return (
     <header className="jheader">
@@ -34,45 +46,70 @@ export function JourneyHeader({ journey }: { journey: JourneyDetail }) {
             <span className="jheader__version">{journey.version === null ? 'Not published' : `Published v${journey.version}`}</span>
           </div>
           <div className="jheader__meta muted">
+            <span className={`savestate savestate--${status}`} role="status" aria-live="polite">
+              {status === 'saving' && 'Saving…'}
+              {status === 'unsaved' && 'Unsaved changes'}
+              {status === 'error' && `Not saved: ${saveError ?? 'error'}`}
+              {status === 'saved' && (lastSavedAt ? <>Draft saved <RelativeTime ms={lastSavedAt} /></> : <>Draft saved <RelativeTime ms={journey.updatedAt} /></>)}
+            </span>
             {journey.description && (
               <span className="jheader__desc" title={journey.description}>
                 {journey.description}
               </span>
             )}
-            <span className="jheader__changed">
-              Draft changed <RelativeTime ms={journey.updatedAt} />
-            </span>
           </div>
         </div>
         <div className="jheader__actions">
-          {journey.errors.length > 0 && (
-            <span className="jheader__problems">
-              <CircleAlert size={15} aria-hidden /> {journey.errors.length} problem{journey.errors.length > 1 ? 's' : ''}
-            </span>
+          {problems > 0 && (
+            <button type="button" className="jheader__problems linkbtn" onClick={onShowProblems}>
+              <CircleAlert size={15} aria-hidden /> {problems} problem{problems > 1 ? 's' : ''}
+            </button>
           )}
-          <button type="button" className="btn btn--primary" disabled={publish.isPending} onClick={() => publish.mutate({ id: journey.id })}>
-            <Rocket size={16} aria-hidden />
-            {publish.isPending ? 'Publishing…' : 'Publish'}
-          </button>
+          {journey.status === 'live' && (
+            <button type="button" className="btn" disabled={pause.isPending} onClick={() => pause.mutate({ id: journey.id })}>
+              <Pause size={15} aria-hidden /> Pause
+            </button>
+          )}
+          {journey.status === 'paused' && (
+            <button type="button" className="btn" disabled={resume.isPending} onClick={() => resume.mutate({ id: journey.id })}>
+              <Play size={15} aria-hidden /> Resume
+            </button>
+          )}
+          {journey.status !== 'archived' && (
+            <button
+              type="button"
+              className="btn"
+              disabled={archive.isPending}
+              onClick={() => {
+                if (window.confirm(`Archive "${journey.name}"? It stops enrolling, every contact still in it leaves, and it can no longer be edited.`)) archive.mutate({ id: journey.id });
+              }}
+            >
+              <Archive size={15} aria-hidden /> Archive
+            </button>
+          )}
+          {journey.status !== 'archived' && (
+            <button type="button" className="btn btn--primary" onClick={() => setPublishing(true)}>
+              <Rocket size={16} aria-hidden /> Publish
+            </button>
+          )}
         </div>
       </div>
-      {publish.isSuccess && (
-        <div className="banner banner--ok" role="status">
-          Published version {publish.data.version}. New contacts enter this version; runs in flight stay on theirs.
+      {journey.status === 'paused' && (
+        <div className="banner" role="status">
+          Paused: nobody enters, and contacts in the journey hold where they are until you resume. Timers that fall due meanwhile fire on resume.
         </div>
       )}
-      {refusal && (
+      {journey.status === 'archived' && (
+        <div className="banner" role="status">
+          Archived: this journey no longer runs and is read-only.
+        </div>
+      )}
+      {failed && (
         <div className="banner banner--error" role="alert">
-          <strong>Not published.</strong> {refusal.message}
-          {refusal.problems.length > 0 && (
-            <ul>
-              {refusal.problems.map((p, i) => (
-                <li key={i}>{p.message}</li>
-              ))}
-            </ul>
-          )}
+          {failed.message}
         </div>
       )}
+      {publishing && <PublishDialog journey={journey} save={save} onClose={() => setPublishing(false)} onPublished={refresh} />}
     </header>
   );
 }

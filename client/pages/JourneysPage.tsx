@@ -53,6 +53,9 @@ function JourneysTable({ journeys }: { journeys: JourneySummary[] }) {
               Version
             </th>
             <th scope="col" className="num">
+              Active users
+            </th>
+            <th scope="col" className="num">
               Nodes
             </th>
             <th scope="col">Problems</th>
@@ -76,6 +79,7 @@ function JourneysTable({ journeys }: { journeys: JourneySummary[] }) {
                 <StatusBadge status={j.status} />
               </td>
               <td className="num">{j.version === null ? <span className="muted">—</span> : `v${j.version}`}</td>
+              <td className="num">{j.activeUsers.toLocaleString('en-US')}</td>
               <td className="num">{j.nodeCount}</td>
               <td>
                 {j.errorCount > 0 ? (

@@ -1,31 +1,45 @@
 import type { JourneyDetail } from '../trpc';
 import { RelativeTime } from '../components/RelativeTime';
 
-/** Published versions, newest first. Runs stay on the version they entered. */
-export function VersionsPanel({ versions, current }: { versions: JourneyDetail['versions']; current: number | null }) {
-  const sorted = [...versions].sort((a, b) => b.version - a.version);
+/** Published versions, newest first: who, when, and what changed against the one before. Runs stay on the version they entered. */
+export function VersionsPanel({ journey }: { journey: JourneyDetail }) {
+  const sorted = [...journey.versions].sort((a, b) => b.version - a.version);
   return (
     <section className="panel" aria-labelledby="versions-title">
       <h2 id="versions-title" className="panel__title">
-        Versions <span className="count">{versions.length}</span>
+        Versions <span className="count">{sorted.length}</span>
       </h2>
       {sorted.length === 0 ? (
         <p className="panel__empty muted">Not published yet. Publishing freezes this draft as version 1.</p>
       ) : (
-        <ul className="versions">
+        <ul className="versions" aria-label="Versions">
           {sorted.map((v) => (
             <li key={v.version} className="version">
-              <span className="version__num">
-                v{v.version}
-                {v.version === current && <span className="version__current">current</span>}
-              </span>
-              <span className="muted">
-                <RelativeTime ms={v.publishedAt} /> · {v.publishedBy} · {v.nodeCount} nodes
-              </span>
+              <div className="version__head">
+                <span className="version__num">
+                  v{v.version}
+                  {v.version === journey.version && <span className="version__current">current</span>}
+                </span>
+                <span className="muted">
+                  <RelativeTime ms={v.publishedAt} /> · {v.publishedBy}
+                </span>
+              </div>
+              <div className="version__summary">{v.summary}</div>
+              {v.changes.length > 0 && (
+                <details>
+                  <summary>What changed</summary>
+                  <ul>
+                    {v.changes.map((c, i) => (
+                      <li key={i}>{c}</li>
+                    ))}
+                  </ul>
+                </details>
+              )}
             </li>
           ))}
         </ul>
       )}
+      <p className="sf__help">A new version takes new entries only; contacts in flight stay on the version they started. Migrating them comes later.</p>
     </section>
   );
 }

@@ -19,7 +19,7 @@ describe('editor store', () => {
   });
 
   it('read-only: accepts measuring and selecting, ignores moving and deleting', () => {
-    const store = createEditorStore({ graph: smsThenCallGraph(), problems: [] });
+    const store = createEditorStore({ graph: smsThenCallGraph(), problems: [], readOnly: true });
     const { onNodesChange } = store.getState();
     onNodesChange([{ type: 'position', id: 'sms', position: { x: 999, y: 999 } }]);
     onNodesChange([{ type: 'remove', id: 'sms' }]);
@@ -45,5 +45,107 @@ describe('editor store', () => {
       { code: 'invalid_config', nodeId: 'wait', field: 'config.event', message: 'name the event' },
     ]);
     expect(store.getState().problemsByNode).toEqual({ wait: ['timeout not connected', 'name the event'] });
+  });
+});
+
+const graphOf = (store: ReturnType<typeof createEditorStore>) => store.getState().toGraph();
+const undo = (store: ReturnType<typeof createEditorStore>) => store.temporal.getState().undo();
+const redo = (store: ReturnType<typeof createEditorStore>) => store.temporal.getState().redo();
+
+describe('editing', () => {
+  it('adds a node of a kind with its registry defaults, selected, under a readable fresh id', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    const id = store.getState().addNode('send', { x: 10, y: 20 });
+    const again = store.getState().addNode('send', { x: 10, y: 200 });
+    expect([id, again]).toEqual(['send_1', 'send_2']);
+    const node = graphOf(store).nodes.find((n) => n.id === 'send_2');
+    expect(node).toMatchObject({ kind: 'send', position: { x: 10, y: 200 }, config: { channel: 'sms', template: '', category: 'marketing', whenCapped: 'wait' } });
+    expect(store.getState().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['send_2']);
+  });
+
+  it('wires a port to a node with its label; a port holds one edge, so rewiring replaces it', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    const s = store.getState();
+    s.addNode('exit', { x: 0, y: 900 });
+    s.connect({ source: 'wait', sourceHandle: 'timeout', target: 'exit_1', targetHandle: null });
+    const fromTimeout = graphOf(store).edges.filter((e) => e.source === 'wait' && e.sourcePort === 'timeout');
+    expect(fromTimeout).toEqual([{ id: 'wait-timeout-exit_1', source: 'wait', sourcePort: 'timeout', target: 'exit_1' }]);
+    expect(store.getState().edges.find((e) => e.id === 'wait-timeout-exit_1')?.label).toBe('timeout');
+  });
+
+  it('refuses a wire into an entry or back into its own node, and says why', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    const s = store.getState();
+    expect(s.connectionProblem({ source: 'sms', sourceHandle: 'next', target: 'entry', targetHandle: null })).toMatch(/entry/);
+    expect(s.connectionProblem({ source: 'sms', sourceHandle: 'next', target: 'sms', targetHandle: null })).toMatch(/itself/);
+    const before = graphOf(store).edges.length;
+    s.connect({ source: 'sms', sourceHandle: 'next', target: 'entry', targetHandle: null });
+    expect(graphOf(store).edges).toHaveLength(before);
+  });
+
+  it('deletes the selection with its edges', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    store.getState().selectNode('wait');
+    store.getState().deleteSelection();
+    const g = graphOf(store);
+    expect(g.nodes.map((n) => n.id)).not.toContain('wait');
+    expect(g.edges.some((e) => e.source === 'wait' || e.target === 'wait')).toBe(false);
+  });
+
+  it('relabels a node’s edges when its config renames a port', () => {
+    const graph = aGraph()
+      .node('t', 'trigger.event', { event: 'x' })
+      .node('s', 'split.random', { arms: [{ key: 'a', label: 'A', weight: 50 }, { key: 'b', label: 'B', weight: 50 }] })
+      .node('e', 'exit')
+      .then('t', 's')
+      .then('s', 'e', 'a')
+      .then('s', 'e', 'b')
+      .build();
+    const store = createEditorStore({ graph });
+    store.getState().updateConfig('s', { arms: [{ key: 'a', label: 'Caring', weight: 70 }, { key: 'b', label: 'Offer', weight: 30 }], holdout: 0 });
+    expect(store.getState().edges.filter((e) => e.source === 's').map((e) => e.label).sort()).toEqual(['Caring 70%', 'Offer 30%']);
+  });
+
+  it('copies and pastes nodes with the edges between them, under new ids, offset', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    const s = store.getState();
+    store.setState({ nodes: s.nodes.map((n) => ({ ...n, selected: n.id === 'sms' || n.id === 'wait' })) });
+    expect(store.getState().copySelection()).toBe(2);
+    expect(store.getState().paste()).toBe(2);
+    const g = graphOf(store);
+    const pasted = g.nodes.filter((n) => !smsThenCallGraph().nodes.some((o) => o.id === n.id));
+    expect(pasted.map((n) => n.id).sort()).toEqual(['send_1', 'wait_event_1']);
+    expect(g.edges).toContainEqual({ id: 'send_1-next-wait_event_1', source: 'send_1', sourcePort: 'next', target: 'wait_event_1' });
+    const sms = g.nodes.find((n) => n.id === 'sms');
+    expect(pasted.find((n) => n.id === 'send_1')?.position).toEqual({ x: (sms?.position.x ?? 0) + 40, y: (sms?.position.y ?? 0) + 40 });
+  });
+
+  it('undoes and redoes edits; selecting and measuring are not history', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    const original = graphOf(store);
+    store.getState().selectNode('sms');
+    store.getState().onNodesChange([{ type: 'dimensions', id: 'sms', dimensions: { width: 240, height: 90 } }]);
+    expect(store.temporal.getState().pastStates).toHaveLength(0);
+    store.getState().addNode('exit', { x: 0, y: 999 });
+    store.getState().updateTitle('sms', 'Recall SMS');
+    expect(store.temporal.getState().pastStates).toHaveLength(2);
+    undo(store);
+    expect(graphOf(store).nodes.find((n) => n.id === 'sms')?.title).toBeUndefined();
+    undo(store);
+    expect(graphOf(store)).toEqual(original);
+    redo(store);
+    redo(store);
+    expect(graphOf(store).nodes.find((n) => n.id === 'sms')?.title).toBe('Recall SMS');
+    expect(graphOf(store).nodes.some((n) => n.id === 'exit_1')).toBe(true);
+  });
+
+  it('bumps the revision on edits only, which is what autosave and validation watch', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    const r0 = store.getState().revision;
+    store.getState().selectNode('sms');
+    store.getState().onNodesChange([{ type: 'select', id: 'wait', selected: true }]);
+    expect(store.getState().revision).toBe(r0);
+    store.getState().onNodesChange([{ type: 'position', id: 'wait', position: { x: 5, y: 5 } }]);
+    expect(store.getState().revision).toBe(r0 + 1);
   });
 });

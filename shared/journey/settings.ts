@@ -4,21 +4,21 @@ import { PropertyFilter } from '../segments/rules';
 const eventName = z.string().trim().min(1, 'event name is required').max(120);
 
 /** An event that ends a run wherever it is (e.g. `credit_granted`). */
-export const ExitCriterion = z.object({ event: eventName, filter: z.array(PropertyFilter).default([]) });
+export const ExitCriterion = z.object({ event: eventName.meta({ ui: 'event', title: 'Event' }), filter: z.array(PropertyFilter).default([]).meta({ title: 'Only when its properties match' }) });
 export type ExitCriterion = z.infer<typeof ExitCriterion>;
 
 /** A conversion event, credited to the nodes a contact visited within `windowDays` before it. */
 export const Goal = z.object({
-  event: eventName,
-  filter: z.array(PropertyFilter).default([]),
-  windowDays: z.number().int().min(1, 'attribution window must be at least 1 day').max(90).default(7),
+  event: eventName.meta({ ui: 'event', title: 'Goal event' }),
+  filter: z.array(PropertyFilter).default([]).meta({ title: 'Only when its properties match' }),
+  windowDays: z.number().int().min(1, 'attribution window must be at least 1 day').max(90).default(7).meta({ title: 'Attribution window (days)' }),
 });
 export type Goal = z.infer<typeof Goal>;
 
 export const ReentryPolicy = z.discriminatedUnion('policy', [
   z.object({ policy: z.literal('never') }),
   z.object({ policy: z.literal('after_exit') }),
-  z.object({ policy: z.literal('after_days'), days: z.number().int().min(1).max(3650) }),
+  z.object({ policy: z.literal('after_days'), days: z.number().int().min(1).max(3650).meta({ title: 'Days since last entry' }) }),
 ]);
 export type ReentryPolicy = z.infer<typeof ReentryPolicy>;
 
@@ -27,21 +27,21 @@ const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO date-time,
 /** When and how many contacts may enter. */
 export const EntrySettings = z
   .object({
-    from: isoDate.nullable().default(null),
-    until: isoDate.nullable().default(null),
+    from: isoDate.nullable().default(null).meta({ ui: 'datetime', title: 'Open from' }),
+    until: isoDate.nullable().default(null).meta({ ui: 'datetime', title: 'Open until' }),
     /** at most this many contacts in the journey's lifetime; null = no limit */
-    maxContacts: z.number().int().min(1).nullable().default(null),
+    maxContacts: z.number().int().min(1).nullable().default(null).meta({ title: 'At most … contacts' }),
   })
   // compare instants, not strings: "…T01:00+08:00" is before "…T18:00Z" of the day before
   .refine((e) => !e.from || !e.until || Date.parse(e.from) < Date.parse(e.until), { message: 'from must be before until', path: ['until'] });
 
 export const JourneySettings = z.object({
-  entry: EntrySettings.default({ from: null, until: null, maxContacts: null }),
-  reentry: ReentryPolicy.default({ policy: 'never' }),
-  exitCriteria: z.array(ExitCriterion).default([]),
-  goals: z.array(Goal).default([]),
+  entry: EntrySettings.default({ from: null, until: null, maxContacts: null }).meta({ title: 'Entry' }),
+  reentry: ReentryPolicy.default({ policy: 'never' }).meta({ title: 'Re-entry' }),
+  exitCriteria: z.array(ExitCriterion).default([]).meta({ title: 'Exit criteria', description: 'Events that end a run wherever it is, e.g. credit_granted.' }),
+  goals: z.array(Goal).default([]).meta({ title: 'Goals', description: 'Conversions credited to the nodes a contact visited within the attribution window.' }),
   /** journeys sharing a group never hold the same contact at once */
-  exclusionGroup: z.string().trim().min(1).max(60).nullable().default(null),
+  exclusionGroup: z.string().trim().min(1).max(60).nullable().default(null).meta({ title: 'Mutual-exclusion group', description: 'Journeys in one group never hold the same contact at once.' }),
 });
 export type JourneySettings = z.infer<typeof JourneySettings>;
 

@@ -23,35 +23,35 @@ const name = (what: string) =>
 
 /** One comparison on an event property, e.g. `step eq "id_photo"`. */
 export const PropertyFilter = z.object({
-  property: name('property'),
-  op: ComparisonOp,
-  value: z.union([Scalar, z.array(Scalar)]).optional(),
+  property: name('property').meta({ ui: 'property', title: 'Property' }),
+  op: ComparisonOp.meta({ title: 'is' }),
+  value: z.union([Scalar, z.array(Scalar)]).optional().meta({ ui: 'value', title: 'Value' }),
 });
 export type PropertyFilter = z.infer<typeof PropertyFilter>;
 
 /** A contact trait compared with a value, e.g. `os eq "android"`. */
 export const TraitCondition = z.object({
   type: z.literal('trait'),
-  trait: name('trait'),
-  op: ComparisonOp,
-  value: z.union([Scalar, z.array(Scalar)]).optional(),
+  trait: name('trait').meta({ ui: 'trait', title: 'Trait' }),
+  op: ComparisonOp.meta({ title: 'is' }),
+  value: z.union([Scalar, z.array(Scalar)]).optional().meta({ ui: 'value', title: 'Value' }),
 });
 
 /** "Did (or did not) do `event` (matching `filter`) in the last `withinDays` days." */
 export const EventCondition = z.object({
   type: z.literal('event'),
-  event: name('event'),
-  did: z.boolean().default(true),
-  withinDays: z.number().int().min(1, 'withinDays must be at least 1').max(3650),
-  filter: z.array(PropertyFilter).default([]),
+  event: name('event').meta({ ui: 'event', title: 'Event' }),
+  did: z.boolean().default(true).meta({ title: 'Did it (unticked: did not)' }),
+  withinDays: z.number().int().min(1, 'withinDays must be at least 1').max(3650).meta({ title: 'In the last … days' }),
+  filter: z.array(PropertyFilter).default([]).meta({ title: 'Only events whose properties match' }),
 });
 
 /** Registered between `minDaysAgo` and `maxDaysAgo` days ago: the 3/6/12-month layers. */
 export const RegisteredCondition = z
   .object({
     type: z.literal('registered'),
-    minDaysAgo: z.number().int().min(0).default(0),
-    maxDaysAgo: z.number().int().min(1).max(3650),
+    minDaysAgo: z.number().int().min(0).default(0).meta({ title: 'At least … days ago' }),
+    maxDaysAgo: z.number().int().min(1).max(3650).meta({ title: 'At most … days ago' }),
   })
   .refine((c) => c.minDaysAgo < c.maxDaysAgo, { message: 'minDaysAgo must be less than maxDaysAgo', path: ['minDaysAgo'] });
 

@@ -3,10 +3,12 @@ import type { Located } from '../../../shared/journey/errors';
 import type { EditorState } from '../createEditorStore';
 
 export interface ProblemsSlice {
-  /** The draft's compile errors, as the server (or, later, live validation) reported them. */
+  /** The draft's compile errors, from the shared compiler run live in the browser. */
   problems: Located[];
   /** Messages per node id, so a node component selects only its own entry. */
   problemsByNode: Record<string, string[]>;
+  /** Messages per edge id, so the canvas can mark the exact edge. */
+  problemsByEdge: Record<string, string[]>;
   setProblems(problems: Located[]): void;
 }
 
@@ -16,15 +18,44 @@ export function groupByNode(problems: readonly Located[]): Record<string, string
   return out;
 }
 
-export function problemsState(problems: Located[]): Pick<ProblemsSlice, 'problems' | 'problemsByNode'> {
-  return { problems, problemsByNode: groupByNode(problems) };
+function groupByEdge(problems: readonly Located[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const p of problems) if (p.edgeId) (out[p.edgeId] ??= []).push(p.message);
+  return out;
 }
 
-export const createProblemsSlice: StateCreator<EditorState, [], [], ProblemsSlice> = (set, get) => ({
+export function problemsState(problems: Located[]): Pick<ProblemsSlice, 'problems' | 'problemsByNode' | 'problemsByEdge'> {
+  return { problems, problemsByNode: groupByNode(problems), problemsByEdge: groupByEdge(problems) };
+}
+
+/**
+ * Problems of one node's config (or of the settings, with nodeId null), keyed
+ * by the field path inside it: `config.cases.0.key` → `cases.0.key`.
+ */
+export function fieldProblems(problems: readonly Located[], nodeId: string | null, prefix: 'config' | 'settings'): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const p of problems) {
+    if ((p.nodeId ?? null) !== nodeId || !p.field) continue;
+    if (p.field !== prefix && !p.field.startsWith(`${prefix}.`)) continue;
+    (out[p.field.slice(prefix.length + 1)] ??= []).push(p.message);
+  }
+  return out;
+}
+
+/** Same problems as before? Then keep the old array, so nothing that selects it re-renders. */
+function same(a: readonly Located[], b: readonly Located[]): boolean {
+  return a.length === b.length && a.every((p, i) => {
+    const q = b[i];
+    return q !== undefined && p.code === q.code && p.message === q.message && p.nodeId === q.nodeId && p.edgeId === q.edgeId && p.field === q.field;
+  });
+}
+
+export const createProblemsSlice: StateCreator<EditorState, [['temporal', unknown]], [], ProblemsSlice> = (set, get) => ({
   problems: [],
   problemsByNode: {},
+  problemsByEdge: {},
   setProblems(problems) {
-    if (problems === get().problems) return;
+    if (problems === get().problems || same(problems, get().problems)) return;
     set(problemsState(problems));
   },
 });

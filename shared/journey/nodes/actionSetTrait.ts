@@ -7,8 +7,8 @@ export const actionSetTrait = defineKind({
   kind: 'action.setTrait',
   role: 'instant',
   schema: z.object({
-    trait: z.string().trim().min(1, 'Name the trait to set.').max(120).default('journey_stage'),
-    value: Scalar.default(''),
+    trait: z.string().trim().min(1, 'Name the trait to set.').max(120).default('journey_stage').meta({ ui: 'trait', title: 'Trait' }),
+    value: Scalar.default('').meta({ title: 'Value' }),
   }),
   palette: { group: 'Actions', label: 'Set trait', icon: 'tag', description: 'Write a trait on the contact.' },
   summary: (c) => `${c.trait} = ${JSON.stringify(c.value)}`,

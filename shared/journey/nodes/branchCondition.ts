@@ -5,10 +5,10 @@ import { evaluateRuleSet } from '../../segments/evaluate';
 
 export const BranchCase = z.object({
   /** port id: stable, lower-case */
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter'),
-  label: z.string().trim().min(1, 'give the case a name').max(40),
-  match: Match.default('all'),
-  conditions: z.array(Condition).min(1, 'add at least one condition'),
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter').meta({ title: 'Port key' }),
+  label: z.string().trim().min(1, 'give the case a name').max(40).meta({ title: 'Label' }),
+  match: Match.default('all').meta({ title: 'Match' }),
+  conditions: z.array(Condition).min(1, 'add at least one condition').meta({ title: 'Conditions' }),
 });
 
 /** Sends the run down the first case whose conditions hold, else `else`. */

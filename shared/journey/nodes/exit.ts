@@ -5,7 +5,7 @@ import { defineKind } from '../kind';
 export const exit = defineKind({
   kind: 'exit',
   role: 'exit',
-  schema: z.object({ reason: z.string().trim().max(60).default('completed') }),
+  schema: z.object({ reason: z.string().trim().max(60).default('completed').meta({ title: 'Exit reason', description: 'Counted on the canvas, e.g. recalled, no_response.' }) }),
   palette: { group: 'Actions', label: 'Exit', icon: 'log-out', description: 'End the journey for this contact.' },
   summary: (c) => c.reason,
   ports: () => [],

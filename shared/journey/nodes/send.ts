@@ -4,12 +4,12 @@ import type { Effect } from '../effects';
 import { Channel, MessageCategory, channelLabels } from '../channels';
 
 const SendConfig = z.object({
-  channel: Channel.default('sms'),
+  channel: Channel.default('sms').meta({ title: 'Channel' }),
   /** template key under templates/messages/ */
-  template: z.string().trim().default(''),
-  category: MessageCategory.default('marketing'),
+  template: z.string().trim().default('').meta({ ui: 'template', title: 'Template' }),
+  category: MessageCategory.default('marketing').meta({ title: 'Category', description: 'Transactional messages (reminders) are not held by the caps.' }),
   /** what a message held back by a cap or quiet hours does */
-  whenCapped: z.enum(['wait', 'skip']).default('wait'),
+  whenCapped: z.enum(['wait', 'skip']).default('wait').meta({ title: 'When capped or in quiet hours' }),
 });
 type SendConfig = z.infer<typeof SendConfig>;
 

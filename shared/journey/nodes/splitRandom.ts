@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { defineKind } from '../kind';
 
 const Arm = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter'),
-  label: z.string().trim().min(1).max(40),
-  weight: z.number().min(0).max(100),
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter').meta({ title: 'Port key' }),
+  label: z.string().trim().min(1).max(40).meta({ title: 'Label' }),
+  weight: z.number().min(0).max(100).meta({ title: 'Weight %' }),
 });
 
 /** Pick an arm index for a draw r ∈ [0,1) over `weights` (percent); -1 when r falls in the remainder. */
@@ -35,7 +35,7 @@ export const splitRandom = defineKind({
           { key: 'a', label: 'A', weight: 50 },
           { key: 'b', label: 'B', weight: 50 },
         ]),
-      holdout: z.number().min(0).max(100).default(0),
+      holdout: z.number().min(0).max(100).default(0).meta({ title: 'Holdout %', description: 'Contacts who get nothing but are counted, to measure uplift.' }),
     })
     .superRefine((c, ctx) => {
       const total = c.arms.reduce((s, a) => s + a.weight, 0) + c.holdout;

@@ -8,8 +8,8 @@ export const triggerEvent = defineKind({
   kind: 'trigger.event',
   role: 'entry',
   schema: z.object({
-    event: z.string().trim().min(1, 'Name the event that starts the journey.').max(120).default('event_name'),
-    filter: z.array(PropertyFilter).default([]),
+    event: z.string().trim().min(1, 'Name the event that starts the journey.').max(120).default('event_name').meta({ ui: 'event', title: 'Event' }),
+    filter: z.array(PropertyFilter).default([]).meta({ title: 'Only when its properties match' }),
   }),
   palette: { group: 'Entry', label: 'Event entry', icon: 'zap', description: 'Enrol a contact when they do something.' },
   summary: (c) => `on ${c.event}${c.filter.length ? ` (${c.filter.length} filter${c.filter.length > 1 ? 's' : ''})` : ''}`,

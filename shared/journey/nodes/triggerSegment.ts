@@ -3,9 +3,9 @@ import { defineKind } from '../kind';
 import { hhmmPattern } from '../../util/time';
 
 export const SegmentSchedule = z.object({
-  every: z.enum(['once', 'hour', 'day', 'week']).default('day'),
+  every: z.enum(['once', 'hour', 'day', 'week']).default('day').meta({ title: 'Runs' }),
   /** local time of the workspace for daily/weekly runs, "HH:MM" */
-  at: z.string().regex(hhmmPattern, 'must be HH:MM, e.g. 10:00').default('10:00'),
+  at: z.string().regex(hhmmPattern, 'must be HH:MM, e.g. 10:00').default('10:00').meta({ ui: 'time', title: 'At (workspace time)' }),
 });
 
 /** Enrols the members of a segment on a schedule, newest registrations first by default. */
@@ -13,9 +13,9 @@ export const triggerSegment = defineKind({
   kind: 'trigger.segment',
   role: 'entry',
   schema: z.object({
-    segment: z.string().trim().default(''),
-    schedule: SegmentSchedule.default({ every: 'day', at: '10:00' }),
-    order: z.enum(['newest_first', 'oldest_first']).default('newest_first'),
+    segment: z.string().trim().default('').meta({ ui: 'segment', title: 'Segment' }),
+    schedule: SegmentSchedule.default({ every: 'day', at: '10:00' }).meta({ title: 'Schedule' }),
+    order: z.enum(['newest_first', 'oldest_first']).default('newest_first').meta({ title: 'Order of entry', description: 'Newest registrations first reaches the warmest contacts first.' }),
   }),
   palette: { group: 'Entry', label: 'Segment entry', icon: 'users', description: 'Enrol everyone in a segment, on a schedule.' },
   summary: (c) => `${c.segment || 'no segment'} · ${c.schedule.every === 'once' ? 'once' : `every ${c.schedule.every} at ${c.schedule.at}`} · ${c.order.replace('_', ' ')}`,

@@ -3,8 +3,8 @@ import { defineKind } from '../kind';
 import { durationMs, durationUnits } from '../../util/time';
 
 export const Duration = z.object({
-  amount: z.number().int('amount must be a whole number').min(1, 'amount must be at least 1').max(100_000).default(1),
-  unit: z.enum(durationUnits).default('days'),
+  amount: z.number().int('amount must be a whole number').min(1, 'amount must be at least 1').max(100_000).default(1).meta({ title: 'Amount' }),
+  unit: z.enum(durationUnits).default('days').meta({ title: 'Unit' }),
 });
 
 /** Holds the run for a fixed time. */

@@ -10,9 +10,9 @@ export const waitEvent = defineKind({
   kind: 'wait.event',
   role: 'wait',
   schema: z.object({
-    event: z.string().trim().min(1, 'Name the event to wait for.').max(120).default('app_login'),
-    filter: z.array(PropertyFilter).default([]),
-    timeout: Duration.default({ amount: 3, unit: 'days' }),
+    event: z.string().trim().min(1, 'Name the event to wait for.').max(120).default('app_login').meta({ ui: 'event', title: 'Event' }),
+    filter: z.array(PropertyFilter).default([]).meta({ title: 'Only when its properties match' }),
+    timeout: Duration.default({ amount: 3, unit: 'days' }).meta({ title: 'Give up after' }),
   }),
   palette: { group: 'Wait', label: 'Wait for event', icon: 'bell', description: 'Wait until the contact does something, or time out.' },
   summary: (c) => `${c.event} · timeout ${c.timeout.amount} ${c.timeout.unit}`,

@@ -4,9 +4,9 @@ import { hhmmPattern, localInstant, localTime, minutesOfDay, weekdays } from '..
 
 export const TimeWindow = z
   .object({
-    days: z.array(z.enum(weekdays)).min(1, 'pick at least one day').default(['mon', 'tue', 'wed', 'thu', 'fri']),
-    from: z.string().regex(hhmmPattern, 'must be HH:MM'),
-    to: z.string().regex(hhmmPattern, 'must be HH:MM'),
+    days: z.array(z.enum(weekdays)).min(1, 'pick at least one day').default(['mon', 'tue', 'wed', 'thu', 'fri']).meta({ ui: 'weekdays', title: 'Days' }),
+    from: z.string().regex(hhmmPattern, 'must be HH:MM').meta({ ui: 'time', title: 'From' }),
+    to: z.string().regex(hhmmPattern, 'must be HH:MM').meta({ ui: 'time', title: 'To' }),
   })
   .refine((w) => minutesOfDay(w.from) < minutesOfDay(w.to), { message: '"from" must be before "to"', path: ['to'] });
 export type TimeWindow = z.infer<typeof TimeWindow>;
@@ -57,7 +57,11 @@ export const waitUntil = defineKind({
   kind: 'wait.until',
   role: 'wait',
   schema: z.object({
-    windows: z.array(TimeWindow).min(1, 'add at least one time window').default([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '12:00', to: '14:00' }]),
+    windows: z
+      .array(TimeWindow)
+      .min(1, 'add at least one time window')
+      .default([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '12:00', to: '14:00' }])
+      .meta({ title: 'Time windows', description: 'In the contact’s own time zone.' }),
   }),
   palette: { group: 'Wait', label: 'Wait for time window', icon: 'clock', description: 'Wait for the next window in the contact’s time zone.' },
   summary: (c) => c.windows.map((w) => `${w.days.length === 7 ? 'daily' : w.days.join(',')} ${w.from}–${w.to}`).join(' or '),

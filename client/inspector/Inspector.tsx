@@ -1,0 +1,152 @@
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useShallow } from 'zustand/react/shallow';
+import { Trash2 } from 'lucide-react';
+import { nodeKinds, type NodeKind } from '../../shared/journey/registry';
+import { nodeTitle } from '../../shared/journey/graph';
+import type { Located } from '../../shared/journey/errors';
+import { useEditorStore } from '../store/editorContext';
+import { fieldProblems } from '../store/slices/problemsSlice';
+import { parseNodeConfig } from '../mapping/ports';
+import { paletteIcon } from '../canvas/icons';
+import { useTRPC } from '../trpc';
+import { SchemaForm } from './SchemaForm';
+import { kindSchema } from './jsonSchema';
+import { inspectorWidgets, Suggestions } from './widgets';
+import { useCatalogue } from './catalogue';
+
+/** Where the problems panel asked the inspector to look: a field inside the selected node or the settings. */
+export interface FieldFocus {
+  nodeId: string | null;
+  field: string;
+  /** bumped on every request, so asking twice for one field scrolls twice */
+  seq: number;
+}
+
+/**
+ * The selected node's form, generated from its kind's schema in the registry.
+ * Changes go straight to the editor store; the live compiler's errors come
+ * back beside the field they name.
+ */
+export function Inspector({ focus }: { focus: FieldFocus | null }) {
+  const selected = useEditorStore(useShallow((s) => s.nodes.filter((n) => n.selected).map((n) => n.id)));
+  const deleteSelection = useEditorStore((s) => s.deleteSelection);
+  const readOnly = useEditorStore((s) => s.readOnly);
+  if (selected.length === 0)
+    return (
+      <section className="panel" aria-label="Inspector">
+        <p className="panel__empty muted">Select a node to edit it, or drag one in from the palette. Journey settings have their own tab.</p>
+      </section>
+    );
+  if (selected.length > 1)
+    return (
+      <section className="panel" aria-label="Inspector">
+        <p>{selected.length} nodes selected.</p>
+        <button type="button" className="btn" disabled={readOnly} onClick={deleteSelection}>
+          <Trash2 size={14} aria-hidden /> Delete {selected.length} nodes
+        </button>
+      </section>
+    );
+  return <NodeInspector key={selected[0]} nodeId={selected[0] as string} focus={focus} />;
+}
+
+function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | null }) {
+  const node = useEditorStore((s) => s.nodes.find((n) => n.id === nodeId));
+  const problems = useEditorStore((s) => s.problems);
+  const readOnly = useEditorStore((s) => s.readOnly);
+  const updateConfig = useEditorStore((s) => s.updateConfig);
+  const updateTitle = useEditorStore((s) => s.updateTitle);
+  const deleteSelection = useEditorStore((s) => s.deleteSelection);
+  const titleId = useId();
+  const root = useRef<HTMLElement>(null);
+  const errors = useMemo(() => fieldProblems(problems, nodeId, 'config'), [problems, nodeId]);
+  const nodeLevel = useMemo(() => problems.filter((p: Located) => p.nodeId === nodeId && !p.field?.startsWith('config')), [problems, nodeId]);
+
+  useEffect(() => {
+    if (!focus || focus.nodeId !== nodeId) return;
+    const path = focus.field.replace(/^config\.?/, '');
+    const el = root.current?.querySelector<HTMLElement>(`[data-path="${CSS.escape(path)}"]`) ?? root.current;
+    el?.scrollIntoView({ block: 'center' });
+    el?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    el?.classList.add('sf--flash');
+    const t = setTimeout(() => el?.classList.remove('sf--flash'), 1200);
+    return () => clearTimeout(t);
+  }, [focus, nodeId]);
+
+  if (!node) return null;
+  const kind = node.data.kind as NodeKind;
+  const def = nodeKinds[kind];
+  const Icon = paletteIcon(def.palette.icon);
+  return (
+    <section className="panel inspector" aria-label={`Inspector: ${def.palette.label}`} ref={root}>
+      <header className="inspector__head">
+        <span className={`jn__icon jn__icon--${def.palette.group.toLowerCase()}`} aria-hidden>
+          <Icon size={14} />
+        </span>
+        <div>
+          <div className="inspector__kind">{def.palette.label}</div>
+          <div className="muted inspector__id">{node.id}</div>
+        </div>
+        <button type="button" className="iconbtn" aria-label={`Delete ${nodeTitle(node.data)}`} disabled={readOnly} onClick={deleteSelection}>
+          <Trash2 size={15} aria-hidden />
+        </button>
+      </header>
+      <p className="sf__help">{def.palette.description}</p>
+      <div className="sf__field" data-path="title">
+        <label htmlFor={titleId}>Title</label>
+        <input id={titleId} type="text" value={node.data.title ?? ''} placeholder={def.palette.label} maxLength={80} disabled={readOnly} onChange={(e) => updateTitle(nodeId, e.target.value)} />
+      </div>
+      {nodeLevel.length > 0 && (
+        <ul className="sf__errors" role="alert">
+          {nodeLevel.map((p, i) => (
+            <li key={i}>{p.message}</li>
+          ))}
+        </ul>
+      )}
+      <Suggestions />
+      <SchemaForm schema={kindSchema(kind)} value={node.data.config} onChange={(c) => updateConfig(nodeId, c as Record<string, unknown>)} errors={errors} widget={inspectorWidgets} readOnly={readOnly} />
+      {kind === 'send' && <TemplatePreview config={node.data.config} />}
+    </section>
+  );
+}
+
+/** The chosen template rendered with sample traits, one block per variant part, with its length. */
+function TemplatePreview({ config }: { config: Record<string, unknown> }) {
+  const trpc = useTRPC();
+  const { templates } = useCatalogue();
+  const parsed = parseNodeConfig('send', config);
+  const key = parsed.ok ? String(parsed.config.template ?? '') : '';
+  const template = templates.find((t) => t.key === key);
+  const [variant, setVariant] = useState<string | undefined>(undefined);
+  const v = variant && template?.variants.some((x) => x.key === variant) ? variant : template?.variants[0]?.key;
+  const preview = useQuery({ ...trpc.templates.preview.queryOptions({ key, ...(v ? { variant: v } : {}) }), enabled: Boolean(template) });
+  if (!template) return null;
+  return (
+    <section className="preview" aria-label="Message preview">
+      <div className="preview__bar">
+        <span className="preview__title">Preview</span>
+        {template.variants.length > 1 && (
+          <div role="tablist" aria-label="Variants" className="preview__variants">
+            {template.variants.map((x) => (
+              <button key={x.key} type="button" role="tab" aria-selected={x.key === v} className={`chip${x.key === v ? ' chip--on' : ''}`} onClick={() => setVariant(x.key)}>
+                {x.key.toUpperCase()} {x.weight}%
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+      {preview.isPending && <p className="muted">Rendering…</p>}
+      {preview.isError && <p className="sf__errors">{preview.error.message}</p>}
+      {preview.data &&
+        Object.entries(preview.data.parts).map(([part, text]) => (
+          <figure key={part} className="preview__part">
+            <figcaption className="muted">
+              {part} · {[...text].length} chars
+            </figcaption>
+            <pre className="preview__text">{text}</pre>
+          </figure>
+        ))}
+      <p className="sf__help">Rendered with sample traits. The copywriting page previews a real contact.</p>
+    </section>
+  );
+}

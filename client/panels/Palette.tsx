@@ -1,0 +1,46 @@
+import type { DragEvent } from 'react';
+import { nodeKinds, paletteByGroup, type NodeKind } from '../../shared/journey/registry';
+import { paletteIcon } from '../canvas/icons';
+
+/** The drag payload type: a node kind moving from the palette onto the canvas. */
+export const KIND_MIME = 'application/x-journey-node-kind';
+
+/**
+ * Every node kind, grouped as the registry groups them (Entry, Wait, Logic,
+ * Messages, Actions). Drag one onto the canvas, or press it to drop it in the
+ * middle of the view.
+ */
+export function Palette({ onAdd, disabled }: { onAdd(kind: NodeKind): void; disabled?: boolean }) {
+  const start = (e: DragEvent, kind: NodeKind) => {
+    e.dataTransfer.setData(KIND_MIME, kind);
+    e.dataTransfer.effectAllowed = 'copy';
+  };
+  return (
+    <nav className="palette" aria-label="Palette">
+      {paletteByGroup().map(({ group, kinds }) => (
+        <section key={group} className="palette__group" aria-label={group}>
+          <h3 className={`palette__title palette__title--${group.toLowerCase()}`}>{group}</h3>
+          {kinds.map((kind) => {
+            const p = nodeKinds[kind].palette;
+            const Icon = paletteIcon(p.icon);
+            return (
+              <button
+                key={kind}
+                type="button"
+                className={`palette__item palette__item--${group.toLowerCase()}`}
+                draggable={!disabled}
+                disabled={disabled}
+                title={p.description}
+                onDragStart={(e) => start(e, kind)}
+                onClick={() => onAdd(kind)}
+              >
+                <Icon size={15} aria-hidden />
+                {p.label}
+              </button>
+            );
+          })}
+        </section>
+      ))}
+    </nav>
+  );
+}
