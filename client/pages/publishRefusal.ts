@@ -7,6 +7,7 @@ const LocatedSchema = z.object({
   nodeId: z.string().optional(),
   edgeId: z.string().optional(),
   field: z.string().optional(),
+  detail: z.string().optional(),
 });
 const Refusal = z.object({ data: z.object({ details: z.object({ errors: z.array(LocatedSchema) }) }) });
 

@@ -35,6 +35,7 @@ function checkNodes(nodes: readonly GraphNode[], refs: CompileRefs, errors: Loca
           nodeId: node.id,
           field: fieldPath('config', path),
           message: `${nodeTitle(node)}: ${fieldPath('', path) || 'config'} ${message}`,
+          detail: message,
         })),
       );
       out.set(node.id, { node, config: null, ports: null });
@@ -42,7 +43,7 @@ function checkNodes(nodes: readonly GraphNode[], refs: CompileRefs, errors: Loca
     }
     const config = parsed.data as Record<string, unknown>;
     for (const issue of def.check?.(config, refs) ?? [])
-      errors.push({ code: issue.code, nodeId: node.id, field: fieldPath('config', [issue.field]), message: `${nodeTitle(node)}: ${issue.message}` });
+      errors.push({ code: issue.code, nodeId: node.id, field: fieldPath('config', [issue.field]), message: `${nodeTitle(node)}: ${issue.message}`, detail: issue.message });
     out.set(node.id, { node, config, ports: def.ports(config) });
   }
   return out;
@@ -61,6 +62,7 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
         code: path[0] === 'settings' ? 'invalid_settings' : 'invalid_graph',
         field: fieldPath('', path),
         message: `${fieldPath('', path) || 'graph'}: ${message}`,
+        detail: message,
       })),
     );
   const graph = parsed.data;

@@ -31,6 +31,8 @@ export interface Located {
   nodeId?: string;
   edgeId?: string;
   field?: string;
+  /** the message without its place (no node title, no field path): for display beside the field itself */
+  detail?: string;
 }
 
 /** `a.b.0.c` from a zod issue path. */

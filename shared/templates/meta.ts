@@ -48,28 +48,32 @@ export const TemplateVariant = z.object({
 });
 export type TemplateVariant = z.infer<typeof TemplateVariant>;
 
-export const TemplateMeta = z
-  .object({
-    key: z.string().regex(keyPattern, 'must be lower-case letters, digits or _, starting with a letter'),
-    channel: Channel,
-    name: z.string().trim().min(1, 'name the template').max(80),
-    description: z.string().trim().max(500).default(''),
-    /** marketing obeys quiet hours and caps and needs an opt-out line on SMS; transactional is for reminders */
-    category: MessageCategory,
-    locale: Locale,
-    /** contact traits the copy reads, so previews can ask for them */
-    variables: z.array(z.string().regex(variablePattern, 'must be a plain name such as daily_rate')).default([]),
-    variants: z.array(TemplateVariant).min(1, 'add at least one variant').max(10),
-  })
-  .superRefine((m, ctx) => {
-    const total = m.variants.reduce((s, v) => s + v.weight, 0);
-    if (Math.abs(total - 100) > 1e-9) ctx.addIssue({ code: 'custom', path: ['variants'], message: `variant weights must sum to 100 (now ${total})` });
-    const seen = new Set<string>();
-    m.variants.forEach((v, i) => {
-      if (seen.has(v.key)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'key'], message: `variant key "${v.key}" is used twice` });
-      seen.add(v.key);
-    });
+/** The fields of a template's meta.json, before the cross-variant checks. */
+export const TemplateMetaBase = z.object({
+  key: z.string().regex(keyPattern, 'must be lower-case letters, digits or _, starting with a letter'),
+  channel: Channel,
+  name: z.string().trim().min(1, 'name the template').max(80),
+  description: z.string().trim().max(500).default(''),
+  /** marketing obeys quiet hours and caps and needs an opt-out line on SMS; transactional is for reminders */
+  category: MessageCategory,
+  locale: Locale,
+  /** contact traits the copy reads, so previews can ask for them */
+  variables: z.array(z.string().regex(variablePattern, 'must be a plain name such as daily_rate')).default([]),
+  variants: z.array(TemplateVariant).min(1, 'add at least one variant').max(10),
+});
+
+/** Weights sum to 100 and variant keys are unique: the same rule for meta.json and for the editor's drafts. */
+export function checkVariants(variants: readonly { key: string; weight: number }[], ctx: z.RefinementCtx): void {
+  const total = variants.reduce((s, v) => s + v.weight, 0);
+  if (Math.abs(total - 100) > 1e-9) ctx.addIssue({ code: 'custom', path: ['variants'], message: `variant weights must sum to 100 (now ${Math.round(total * 100) / 100})` });
+  const seen = new Set<string>();
+  variants.forEach((v, i) => {
+    if (seen.has(v.key)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'key'], message: `variant key "${v.key}" is used twice` });
+    seen.add(v.key);
   });
+}
+
+export const TemplateMeta = TemplateMetaBase.superRefine((m, ctx) => checkVariants(m.variants, ctx));
 export type TemplateMeta = z.infer<typeof TemplateMeta>;
 
 /**

@@ -37,7 +37,7 @@ export function fieldProblems(problems: readonly Located[], nodeId: string | nul
   for (const p of problems) {
     if ((p.nodeId ?? null) !== nodeId || !p.field) continue;
     if (p.field !== prefix && !p.field.startsWith(`${prefix}.`)) continue;
-    (out[p.field.slice(prefix.length + 1)] ??= []).push(p.message);
+    (out[p.field.slice(prefix.length + 1)] ??= []).push(p.detail ?? p.message);
   }
   return out;
 }
