@@ -24,7 +24,7 @@ import { openDatabase } from '../server/db/client';
 import { FakeClock } from '../server/clock';
 import { createServices } from '../server/services';
 import { createCaller } from '../server/trpc/root';
-import { libraryRefs, loadBlueprints, loadMessageTemplates, loadSegments } from '../server/library/loadLibrary';
+import { loadBlueprints, loadMessageTemplates, loadSegments } from '../server/library/loadLibrary';
 import { aGraph } from '../shared/fixtures/builders';
 import { runSegmentEntries } from '../server/engine/segmentEntry';
 import { DAY, HOUR } from '../shared/util/time';
@@ -50,11 +50,9 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
   const db = openDatabase(join(dir, 'bench.db'));
   const clock = new FakeClock(T0);
-  const refs = libraryRefs();
   const services = createServices({
     db,
     clock,
-    refs: () => refs,
     blueprints: loadBlueprints,
     templates: loadMessageTemplates,
     segments: loadSegments,

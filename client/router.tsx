@@ -5,6 +5,8 @@ import { JourneyPage } from './pages/JourneyPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { OutboxPage } from './pages/OutboxPage';
+import { TemplatesPage } from './templates/TemplatesPage';
+import { TemplateEditorPage } from './templates/TemplateEditorPage';
 
 export const router = createBrowserRouter([
   {
@@ -13,6 +15,8 @@ export const router = createBrowserRouter([
     children: [
       { index: true, Component: JourneysPage },
       { path: 'journeys/:id', Component: JourneyPage },
+      { path: 'templates', Component: TemplatesPage },
+      { path: 'templates/:key', Component: TemplateEditorPage },
       { path: 'outbox', Component: OutboxPage },
       { path: 'settings', Component: SettingsPage },
       { path: '*', Component: NotFoundPage },

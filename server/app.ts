@@ -12,7 +12,7 @@ import { ingestRoutes } from './ingest/routes';
 import { buildProviders, providersFromEnv, type ProvidersConfig } from './channels/config';
 import { startScheduler, type Scheduler } from './scheduler';
 import { clientDist } from './build';
-import { libraryRefs, loadBlueprints, loadMessageTemplates, loadSegments } from './library/loadLibrary';
+import { loadBlueprints, loadMessageTemplates, loadSegments } from './library/loadLibrary';
 import type { ServiceDeps } from './services';
 
 export interface ServerOptions {
@@ -51,11 +51,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const blueprints = loadBlueprints();
   const templates = loadMessageTemplates();
   const segments = loadSegments();
-  const refs = libraryRefs();
   const services = createServices({
     db,
     clock,
-    refs: () => refs,
     blueprints: () => blueprints,
     templates: () => templates,
     segments: () => segments,
@@ -71,6 +69,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
   app.use('/v1', ingestRoutes(services.ingest, () => services.workspace.settings().writeKey));
+  // tracked links: record the click (first per message counts), then send the reader on, UTM-tagged
+  app.get('/l/:code', (req, res) => {
+    const click = services.engine.clicks(req.params.code, clock.now(), clock.now(), req.get('user-agent') ?? null);
+    if (!click) return void res.status(404).type('text/plain').send('This link does not exist or has expired.');
+    res.redirect(302, click.url);
+  });
   app.use(
     '/trpc',
     createExpressMiddleware({
@@ -92,6 +96,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const s = app.listen(opts.port, (err?: Error) => (err ? reject(err) : resolveListen(s)));
   });
   const { port } = server.address() as AddressInfo;
+  services.setPublicUrl(`http://localhost:${port}`);
   const scheduler: Scheduler | null = (opts.scheduler ?? clock.kind === 'real') ? startScheduler(services.engine, clock) : null;
   return {
     url: `http://localhost:${port}`,

@@ -137,8 +137,8 @@ function TemplatePreview({ config }: { config: Record<string, unknown> }) {
       </div>
       {preview.isPending && <p className="muted">Rendering…</p>}
       {preview.isError && <p className="sf__errors">{preview.error.message}</p>}
-      {preview.data &&
-        Object.entries(preview.data.parts).map(([part, text]) => (
+      {preview.data?.variants[0] &&
+        Object.entries(preview.data.variants[0].parts).map(([part, text]) => (
           <figure key={part} className="preview__part">
             <figcaption className="muted">
               {part} · {[...text].length} chars

@@ -14,6 +14,7 @@ export function Layout() {
           <NavLink to="/" end>
             Journeys
           </NavLink>
+          <NavLink to="/templates">Templates</NavLink>
           <NavLink to="/outbox">Outbox</NavLink>
           <NavLink to="/settings">Settings</NavLink>
         </nav>

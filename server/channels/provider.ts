@@ -11,6 +11,8 @@ export interface OutboundMessage {
   variant: string | null;
   /** rendered parts, e.g. {body} for SMS, {title, body} for push */
   parts: Record<string, string>;
+  /** the tracked short links printed in the parts, in order */
+  links: { code: string; url: string }[];
   journeyId: string;
   nodeId: string;
 }

@@ -12,7 +12,16 @@ export const SandboxBehaviour = z.object({
   delivered: z.number().min(0).max(1).default(0.97),
   /** replies given delivery: event name → probability, with a delay window */
   responses: z
-    .array(z.object({ event: z.string().min(1), probability: z.number().min(0).max(1), properties: z.record(z.string(), z.unknown()).default({}), maxDelayMinutes: z.number().int().min(0).default(120) }))
+    .array(
+      z.object({
+        event: z.string().min(1),
+        probability: z.number().min(0).max(1),
+        /** per-variant probabilities (variant key → probability), so a simulated A/B test has a true winner */
+        variants: z.record(z.string(), z.number().min(0).max(1)).default({}),
+        properties: z.record(z.string(), z.unknown()).default({}),
+        maxDelayMinutes: z.number().int().min(0).default(120),
+      }),
+    )
     .default([]),
 });
 export type SandboxBehaviour = z.infer<typeof SandboxBehaviour>;
@@ -46,10 +55,15 @@ export function createSandboxProvider(channel: Channel, opts: { seed: number; be
       const result: DeliveryResult = delivered ? { status: 'delivered', response: { sandbox: true } } : { status: 'sent', response: { sandbox: true } };
       // a resend under a key already accepted (after a crash) is acknowledged, not delivered or answered again
       if (!first) return { ...result, response: { sandbox: true, duplicateKey: true }, responses: [] };
+      // a click needs a link to click: it lands on the message's first tracked link, like a real reader's tap
       const responses: SimulatedResponse[] = delivered
         ? b.responses
-            .filter((r) => draw(`reply:${r.event}`) < r.probability)
-            .map((r) => ({ event: r.event, properties: { ...r.properties, message_key: msg.key, channel }, delay: Math.floor(draw(`delay:${r.event}`) * r.maxDelayMinutes * MINUTE) }))
+            .filter((r) => (r.event !== clickEvent || msg.links.length > 0) && draw(`reply:${r.event}`) < (msg.variant !== null ? (r.variants[msg.variant] ?? r.probability) : r.probability))
+            .map((r) => ({
+              event: r.event,
+              properties: { ...r.properties, message_key: msg.key, channel, ...(r.event === clickEvent ? { link_code: msg.links[0]?.code } : {}) },
+              delay: Math.floor(draw(`delay:${r.event}`) * r.maxDelayMinutes * MINUTE),
+            }))
         : [];
       return { ...result, responses };
     },
@@ -57,3 +71,6 @@ export function createSandboxProvider(channel: Channel, opts: { seed: number; be
 }
 
 export const SANDBOX_MAX_DELAY = 24 * HOUR;
+
+/** The reply that is a tap on a tracked link: recorded as a click (first click per message counts), then as an event. */
+export const clickEvent = 'message_clicked';

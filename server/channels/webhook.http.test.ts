@@ -59,7 +59,7 @@ describe('webhook channel: the partner offer reaches a real HTTP endpoint, signe
     partner?.server.close();
   });
 
-  it('signs every POST: X-Signature is the HMAC-SHA256 of the raw body, and the message key rides along', () => {
+  it('signs every POST: X-Signature is the HMAC-SHA256 of the raw body, and the message key rides along', async () => {
     expect(partner.received.length).toBe(4); // c1 twice (503, then 200), c2 once, c3 once (400)
     for (const r of partner.received) {
       expect(r.headers['x-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(r.raw).digest('hex')}`);
@@ -69,7 +69,11 @@ describe('webhook channel: the partner offer reaches a real HTTP endpoint, signe
     expect(body.channel).toBe('webhook');
     expect(body.payload.type).toBe('partner_offer');
     expect(['c1', 'c2']).toContain(body.payload.user_id);
-    expect(body.payload.card.url).toContain('utm_source=webhook');
+    // the offer's link is a tracked short link; following it lands on the partner page with the UTM tags
+    expect(body.payload.card.url).toMatch(/^http:\/\/localhost:\d+\/l\//);
+    const hop = await fetch(body.payload.card.url, { redirect: 'manual' });
+    expect(hop.status).toBe(302);
+    expect(hop.headers.get('location')).toContain('utm_source=webhook');
   });
 
   it('retries a 503 with backoff under the same key, and gives up on a 400 at once', async () => {

@@ -5,7 +5,9 @@ import { seededRng } from '../../shared/util/hash';
 import { MINUTE } from '../../shared/util/time';
 import { assignVariant } from '../../shared/templates/variant';
 import type { ChannelProvider, DeliveryResult, OutboundMessage, SimulatedResponse } from '../channels/provider';
-import type { Renderer } from '../templates/render';
+import { renderVariant, type CompiledVersion } from '../templates/render';
+import type { TemplateStore } from '../templates/store';
+import { linkCode, shortUrl } from '../templates/links';
 import { historyEntry } from './writeBatch';
 
 interface QueuedRow {
@@ -17,6 +19,9 @@ interface QueuedRow {
   node_id: string;
   channel: Channel;
   template: string;
+  /** set once the message was first rendered: a retry renders the same version and variant */
+  template_version: number | null;
+  variant: string | null;
   attempts: number;
   external_id: string | null;
   phone: string | null;
@@ -58,11 +63,16 @@ export interface DispatchReport {
 
 export interface DispatcherDeps {
   db: Db;
-  renderer: Renderer;
+  /** the database's templates: a message renders its template's current version (compiled once, cached) */
+  templates: TemplateStore;
   providers: Record<Channel, ChannelProvider>;
   settings: () => { timezone: string; rngSeed: number };
-  /** simulated replies (sandbox) become events at `at` */
-  onResponse: (contactId: number, r: SimulatedResponse, at: number) => void;
+  /** the origin tracked links point at, e.g. https://go.example.com */
+  publicUrl: () => string;
+  /** keys the HMAC in link codes */
+  linkSecret: () => string;
+  /** simulated replies (sandbox) become events at `at`; the message they answer rides along */
+  onResponse: (contactId: number, messageId: number, r: SimulatedResponse, at: number) => void;
   options?: Partial<DispatcherOptions>;
 }
 
@@ -72,12 +82,12 @@ export interface DispatcherDeps {
  * status history on every change. Each message is rendered once, with a
  * sticky variant, when it is first sent.
  */
-export function createDispatcher({ db, renderer, providers, settings, onResponse, options }: DispatcherDeps) {
+export function createDispatcher({ db, templates, providers, settings, publicUrl, linkSecret, onResponse, options }: DispatcherDeps) {
   const o = { ...defaultDispatcherOptions, ...options, rates: { ...defaultDispatcherOptions.rates, ...options?.rates } };
   const c = db.$client;
   const tokens = new Map<Channel, { n: number; at: number }>();
   const claim = c.prepare<[string, number, number], QueuedRow>(
-    `select m.id, m.run_id || ':' || m.node_id || ':' || m.visit key, m.contact_id, m.journey_id, m.version, m.node_id, m.channel, m.template, m.attempts,
+    `select m.id, m.run_id || ':' || m.node_id || ':' || m.visit key, m.contact_id, m.journey_id, m.version, m.node_id, m.channel, m.template, m.template_version, m.variant, m.attempts,
             k.external_id, k.phone, k.email, k.traits, k.timezone
      from messages m join contacts k on k.id = m.contact_id
      where m.status = 'queued' and m.channel = ? and m.next_attempt_at <= ?
@@ -88,9 +98,10 @@ export function createDispatcher({ db, renderer, providers, settings, onResponse
   const lease = c.prepare(`update messages set status = 'sending', history = json_insert(history, '$[#]', json(?)), updated_at = ? where id = ? and status = 'queued'`);
   const settle = (n: number) =>
     c.prepare(
-      `update messages set status = ?, attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), body = coalesce(?, body), response = ?,
+      `update messages set status = ?, attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), template_version = coalesce(?, template_version), body = coalesce(?, body), response = ?,
          history = json_insert(history${", '$[#]', json(?)".repeat(n)}), updated_at = ? where id = ?`,
     );
+  const insertLink = c.prepare('insert into links (code, message_id, url, created_at) values (?, ?, ?, ?) on conflict (code) do nothing');
   const settle1 = settle(1);
   const settle2 = settle(2);
   const bumpMetric = c.prepare(
@@ -106,26 +117,61 @@ export function createDispatcher({ db, renderer, providers, settings, onResponse
     return Math.floor(n);
   }
 
-  type Sent = { row: QueuedRow; msg: OutboundMessage | null; variant: string | null; result: DeliveryResult & { responses?: SimulatedResponse[] } };
+  type Sent = {
+    row: QueuedRow;
+    msg: OutboundMessage | null;
+    variant: string | null;
+    templateVersion: number | null;
+    links: { code: string; url: string }[];
+    result: DeliveryResult & { responses?: SimulatedResponse[] };
+  };
+
+  /** The version a message renders: the one it was first rendered with (a retry), else the template's current one. */
+  const versionFor = (row: QueuedRow): CompiledVersion | undefined => {
+    if (row.template_version === null) return templates.compiledCurrent(row.template);
+    const v = templates.version(row.template, row.template_version);
+    return v ? templates.compiledVersion(v.id) : undefined;
+  };
 
   /** Render and hand one message to its provider; never throws (a failure is a result). */
   async function sendOne(row: QueuedRow, channel: Channel, now: number, s: { timezone: string }, rng: ReturnType<typeof seededRng>): Promise<Sent> {
-    const template = renderer.template(row.template);
     let msg: OutboundMessage | null = null;
-    let variant: string | null = null;
+    let variant: string | null = row.variant;
+    let templateVersion: number | null = row.template_version;
+    const links: { code: string; url: string }[] = [];
     try {
-      if (!template) throw new Error(`template "${row.template}" does not exist`);
-      variant = assignVariant(template.variants, rng, row.contact_id, row.node_id, template.key).key;
-      const parts = renderer.render(row.template, variant, {
+      const t = versionFor(row);
+      if (!t) throw new Error(`template "${row.template}"${row.template_version === null ? '' : ` v${row.template_version}`} does not exist`);
+      templateVersion = t.version;
+      // sticky: deterministic from (contact, node, template version) and the weights, recorded on the message
+      variant = row.variant ?? assignVariant(t.variants, rng, row.contact_id, row.node_id, t.id).key;
+      const base = publicUrl();
+      const parts = renderVariant(t, variant, {
         // templates address the contact by user_id (the SDK's userId) unless a trait says otherwise
         traits: { user_id: row.external_id, ...(JSON.parse(row.traits) as Record<string, unknown>) },
         timezone: row.timezone ?? s.timezone,
         utm: { source: channel, campaign: row.journey_id, content: variant, term: row.node_id },
+        link: (target) => {
+          const code = linkCode(linkSecret(), row.id, links.length);
+          links.push({ code, url: target });
+          return shortUrl(base, code);
+        },
       });
-      msg = { id: row.id, key: row.key, channel, to: { contactId: row.contact_id, externalId: row.external_id, phone: row.phone, email: row.email }, template: row.template, variant, parts, journeyId: row.journey_id, nodeId: row.node_id };
-      return { row, msg, variant, result: await providers[channel].send(msg, now) };
+      msg = {
+        id: row.id,
+        key: row.key,
+        channel,
+        to: { contactId: row.contact_id, externalId: row.external_id, phone: row.phone, email: row.email },
+        template: row.template,
+        variant,
+        parts,
+        links: links.map((l) => ({ code: l.code, url: shortUrl(base, l.code) })),
+        journeyId: row.journey_id,
+        nodeId: row.node_id,
+      };
+      return { row, msg, variant, templateVersion, links, result: await providers[channel].send(msg, now) };
     } catch (e) {
-      return { row, msg, variant, result: { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) } };
+      return { row, msg, variant, templateVersion, links, result: { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) } };
     }
   }
 
@@ -139,24 +185,25 @@ export function createDispatcher({ db, renderer, providers, settings, onResponse
       if (t) t.n++;
       else tally.set(k, { row, metric, n: 1 });
     };
-    for (const { row, msg, variant, result } of done) {
+    for (const { row, msg, variant, templateVersion, links, result } of done) {
+      for (const l of links) insertLink.run(l.code, row.id, l.url, now);
       const attempts = row.attempts + 1;
       const body = msg ? Object.values(msg.parts).join('\n') : null;
       const response = JSON.stringify(result.response ?? null);
       if (result.status !== 'failed') {
-        if (result.status === 'delivered') settle2.run('delivered', attempts, null, variant, body, response, historyEntry('sent', now), historyEntry('delivered', now), now, row.id);
-        else settle1.run('sent', attempts, null, variant, body, response, historyEntry('sent', now), now, row.id);
+        if (result.status === 'delivered') settle2.run('delivered', attempts, null, variant, templateVersion, body, response, historyEntry('sent', now), historyEntry('delivered', now), now, row.id);
+        else settle1.run('sent', attempts, null, variant, templateVersion, body, response, historyEntry('sent', now), now, row.id);
         count(row, 'sent');
         if (result.status === 'delivered') count(row, 'delivered');
-        for (const r of result.responses ?? []) onResponse(row.contact_id, r, now + r.delay);
+        for (const r of result.responses ?? []) onResponse(row.contact_id, row.id, r, now + r.delay);
         report.sent++;
       } else if (result.retry && attempts < o.maxAttempts) {
         const next = now + o.backoffMs * 2 ** (attempts - 1);
-        settle2.run('queued', attempts, next, variant, body, response, historyEntry('failed', now, { error: result.error, retryAt: next }), historyEntry('queued', now), now, row.id);
+        settle2.run('queued', attempts, next, variant, templateVersion, body, response, historyEntry('failed', now, { error: result.error, retryAt: next }), historyEntry('queued', now), now, row.id);
         report.retried++;
       } else {
         const status = result.retry ? 'dead' : 'failed';
-        settle1.run(status, attempts, null, variant, body, response, historyEntry(status, now, { error: result.error }), now, row.id);
+        settle1.run(status, attempts, null, variant, templateVersion, body, response, historyEntry(status, now, { error: result.error }), now, row.id);
         count(row, status);
         if (status === 'dead') report.dead++;
         else report.failed++;

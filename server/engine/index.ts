@@ -3,7 +3,9 @@ import type { Channel } from '../../shared/journey/channels';
 import { channels } from '../../shared/journey/channels';
 import type { ChannelProvider } from '../channels/provider';
 import { createSandboxProvider, type SandboxBehaviour } from '../channels/sandbox';
-import type { Renderer } from '../templates/render';
+import type { TemplateStore } from '../templates/store';
+import { createClickRecorder } from './clicks';
+import { clickEvent } from '../channels/sandbox';
 import { createMachineCache } from './machines';
 import { createLiveIndex } from './live';
 import { createRunner, type EngineSettings, type TickReport } from './runner';
@@ -15,7 +17,9 @@ import { createRunLifecycle } from './lifecycle';
 export interface EngineDeps {
   db: Db;
   settings: () => EngineSettings;
-  renderer: Renderer;
+  templates: TemplateStore;
+  /** the origin tracked links point at */
+  publicUrl: () => string;
   /** per-channel providers; the sandbox stands in for any channel not given */
   providers?: Partial<Record<Channel, ChannelProvider>>;
   /** sandbox probabilities per channel, where the defaults do not fit */
@@ -36,11 +40,12 @@ export interface EngineTick {
  * then the dispatcher. `tick(now)` never overlaps itself: a tick that finds
  * another in progress returns null at once.
  */
-export function createEngine({ db, settings, renderer, providers = {}, sandbox = {}, dispatcher: dispatcherOptions }: EngineDeps) {
+export function createEngine({ db, settings, templates, publicUrl, providers = {}, sandbox = {}, dispatcher: dispatcherOptions }: EngineDeps) {
   const machines = createMachineCache(db);
   const live = createLiveIndex(db, machines);
   const runner = createRunner({ db, machines, settings });
   const events = createEventRouter({ db, runner, live });
+  const clicks = createClickRecorder(db, events);
   const c = db.$client;
   // like a real gateway, the sandbox accepts a message key once: a resend after a crash is a no-op
   const recordDelivery = c.prepare(
@@ -68,18 +73,23 @@ export function createEngine({ db, settings, renderer, providers = {}, sandbox =
 
   const dispatcher = createDispatcher({
     db,
-    renderer,
+    templates,
     providers: resolved,
     settings,
+    publicUrl,
+    linkSecret: () => `links:${settings().rngSeed}`,
     options: dispatcherOptions,
-    onResponse: (contactId, r, at) => scheduleEvent.run(contactId, r.event, JSON.stringify(r.properties), at),
+    onResponse: (contactId, messageId, r, at) => scheduleEvent.run(contactId, r.event, JSON.stringify({ ...r.properties, message_id: messageId }), at),
   });
 
   /** Replies whose time has come become events, routed like any ingested event. */
   const deliverDueEvents = c.transaction((now: number): number => {
     const rows = dueEvents.all(now, 5000);
     for (const r of rows) {
-      events.record({ contactId: r.contact_id, name: r.name, type: 'track', properties: JSON.parse(r.properties) as Record<string, unknown>, at: r.due_at }, now);
+      const properties = JSON.parse(r.properties) as Record<string, unknown>;
+      // a simulated tap goes through the same path as a real one on /l/:code
+      if (r.name === clickEvent && typeof properties.link_code === 'string') clicks(properties.link_code, r.due_at, now, 'sandbox');
+      else events.record({ contactId: r.contact_id, name: r.name, type: 'track', properties, at: r.due_at }, now);
       deleteEvent.run(r.id);
     }
     return rows.length;
@@ -91,6 +101,7 @@ export function createEngine({ db, settings, renderer, providers = {}, sandbox =
     events,
     live,
     dispatcher,
+    clicks,
     /** pause / resume / archive on the runs and outbox of one journey; the caller holds the transaction */
     lifecycle: createRunLifecycle(db),
 

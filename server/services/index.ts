@@ -7,7 +7,8 @@ import type { SandboxBehaviour } from '../channels/sandbox';
 import type { DispatcherOptions } from '../engine/dispatcher';
 import { createEngine } from '../engine';
 import type { LibrarySegment, LibraryTemplate } from '../library/loadLibrary';
-import { createRenderer } from '../templates/render';
+import { createTemplateStore } from '../templates/store';
+import { createTemplateStats } from './templateStats';
 import { createJourneyService, type Blueprint } from './journeys';
 import { createWorkspaceService } from './workspace';
 import { createContactStore } from './contacts';
@@ -21,7 +22,8 @@ import { createTemplateService } from './templates';
 export interface ServiceDeps {
   db: Db;
   clock: Clock;
-  refs: () => CompileRefs;
+  /** what journeys may reference; default: the templates and segments in the database */
+  refs?: () => CompileRefs;
   blueprints: () => readonly Blueprint[];
   templates?: () => readonly LibraryTemplate[];
   segments?: () => readonly LibrarySegment[];
@@ -31,6 +33,8 @@ export interface ServiceDeps {
   dispatcher?: Partial<DispatcherOptions>;
   /** workspace defaults on first start */
   workspace?: { timezone?: string; writeKey?: string };
+  /** the origin tracked links point at (default PUBLIC_URL, else the server's own URL once it listens) */
+  publicUrl?: string;
 }
 
 /** Every use case, wired once per server; tRPC procedures and HTTP routes reach them here. */
@@ -39,12 +43,14 @@ export function createServices(deps: ServiceDeps) {
   const workspace = createWorkspaceService(db, { now: clock.now(), ...deps.workspace });
   const segments = createSegmentService(db, clock);
   segments.importMissing(deps.segments?.() ?? []);
-  // one renderer per server: the dispatcher sends and `templates.preview` shows the same output
-  const renderer = createRenderer(deps.templates?.() ?? []);
+  // the database holds the templates; the library on disk is imported once (and new library files later)
+  const templateStore = createTemplateStore(db);
+  let publicUrl = deps.publicUrl ?? process.env.PUBLIC_URL ?? 'http://localhost:3000';
   const engine = createEngine({
     db,
     settings: workspace.settings,
-    renderer,
+    templates: templateStore,
+    publicUrl: () => publicUrl,
     providers: deps.providers,
     sandbox: deps.sandbox,
     dispatcher: deps.dispatcher,
@@ -53,14 +59,22 @@ export function createServices(deps: ServiceDeps) {
   engine.dispatcher.recover(clock.now());
   const contactStore = createContactStore(db);
   const contacts = createContactQueries(db, contactStore, () => workspace.settings().timezone);
+  const templates = createTemplateService({ store: templateStore, contact: contacts.get, knownTraits: contacts.knownTraits, timezone: () => workspace.settings().timezone, now: () => clock.now() });
+  templates.importLibrary(deps.templates?.() ?? [], 'library');
+  const refs = deps.refs ?? ((): CompileRefs => ({ templates: templateStore.channels(), segments: new Set(segments.list().map((x) => x.key)) }));
   return {
-    journeys: createJourneyService({ ...deps, runs: engine.lifecycle, onLiveChange: () => engine.live.invalidate() }),
+    journeys: createJourneyService({ ...deps, refs, runs: engine.lifecycle, onLiveChange: () => engine.live.invalidate() }),
     workspace,
     segments,
     engine,
     ingest: createIngestService({ db, clock, contacts: contactStore, events: engine.events }),
     contacts,
-    templates: createTemplateService({ renderer, contact: contacts.get, timezone: () => workspace.settings().timezone }),
+    templates,
+    templateStats: createTemplateStats(db, templateStore),
+    /** where tracked links point: set by the server once it knows its own address, unless PUBLIC_URL says otherwise */
+    setPublicUrl(url: string): void {
+      if (!deps.publicUrl && !process.env.PUBLIC_URL) publicUrl = url;
+    },
     outbox: createOutboxQueries(db),
     /** present only on a fake clock: `dev.advanceClock` and `dev.now` */
     simulation: clock instanceof FakeClock ? createSimulation(clock, engine) : null,

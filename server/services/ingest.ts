@@ -36,7 +36,7 @@ export function createIngestService({ db, clock, contacts, events }: IngestDeps)
   const c = db.$client;
   const markSeen = c.prepare('insert into ingested (message_id, received_at) values (?, ?) on conflict do nothing');
   const mergeInto = c.transaction((from: number, into: number, now: number) => {
-    for (const table of ['events', 'messages', 'conversions', 'scheduled_events']) c.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(into, from);
+    for (const table of ['events', 'messages', 'conversions', 'scheduled_events', 'clicks']) c.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(into, from);
     // a run of the same version on both sides keeps the identified contact's
     c.prepare('update or ignore runs set contact_id = ? where contact_id = ?').run(into, from);
     c.prepare('delete from runs where contact_id = ?').run(from);

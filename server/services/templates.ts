@@ -1,6 +1,12 @@
 import type { Channel, MessageCategory } from '../../shared/journey/channels';
-import type { Locale } from '../../shared/templates/meta';
-import type { Renderer } from '../templates/render';
+import { TemplateDraft, type DraftVariant } from '../../shared/templates/draft';
+import { checkTemplate, type TemplateIssue } from '../../shared/templates/checks';
+import { smsStats } from '../../shared/templates/sms';
+import { pushFit } from '../../shared/templates/push';
+import type { LibraryTemplate } from '../library/loadLibrary';
+import { templateVariables } from '../library/templateVariables';
+import { compileVersion, renderVariant } from '../templates/render';
+import type { TemplateStore, TemplateVersion } from '../templates/store';
 import { ServiceError, notFound } from './errors';
 
 export interface TemplateSummary {
@@ -9,88 +15,204 @@ export interface TemplateSummary {
   name: string;
   description: string;
   category: MessageCategory;
-  locale: Locale;
+  locale: string;
   /** contact traits the copy reads, so a preview can ask for them */
   variables: string[];
   variants: { key: string; name: string; weight: number }[];
+  version: number;
+  updatedAt: number;
+  updatedBy: string;
 }
 
 export interface PreviewInput {
-  key: string;
-  /** default: the template's first variant */
+  /** a stored template (its current version) … */
+  key?: string | undefined;
+  /** … or the editor's unsaved draft */
+  draft?: TemplateDraft | undefined;
+  /** one variant (default: every variant) */
   variant?: string | undefined;
   /** render with this contact's traits and time zone */
   externalId?: string | undefined;
   /** sample traits; with `externalId` they override the contact's, for "what if" previews */
   traits?: Record<string, unknown> | undefined;
+  /** price of one SMS part, for the cost per 10k sends */
+  pricePerPart?: number | undefined;
 }
 
-export interface Preview {
+export interface VariantPreview {
   variant: string;
-  /** part name (body, title, subject, html, script, json) → rendered text */
+  /** part → rendered text */
   parts: Record<string, string>;
-  /** characters (code points, not UTF-16 units) of the parts joined by newlines: the body the outbox stores */
+  /** code points of the parts joined by newlines: the body the outbox stores */
   chars: number;
+  sms: (ReturnType<typeof smsStats> & { costPer10k: number | null }) | null;
+  push: ReturnType<typeof pushFit> | null;
+  /** why this variant did not render, if it did not */
+  error: string | null;
 }
 
 export interface TemplateServiceDeps {
-  /** the dispatcher's own renderer: a preview is exactly what would be sent */
-  renderer: Renderer;
+  store: TemplateStore;
   /** a contact by external id; throws NOT_FOUND naming it */
   contact: (externalId: string) => { externalId: string | null; traits: Record<string, unknown>; timezone: string };
+  /** trait names contacts really have, for the unknown-variable check */
+  knownTraits: () => string[];
   timezone: () => string;
+  now: () => number;
 }
 
-const byChannelThenKey = (a: TemplateSummary, b: TemplateSummary): number =>
-  a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+const summary = (v: TemplateVersion, updatedAt = v.createdAt, updatedBy = v.createdBy): TemplateSummary => ({
+  key: v.key,
+  channel: v.channel,
+  name: v.name,
+  description: v.description,
+  category: v.category,
+  locale: v.locale,
+  variables: [...v.variables],
+  variants: v.variants.map(({ key, name, weight }) => ({ key, name, weight })),
+  version: v.version,
+  updatedAt,
+  updatedBy,
+});
+
+/** The names a draft's copy reads, over every variant and part. */
+const variablesOf = (variants: readonly DraftVariant[]): string[] => {
+  const all = new Set<string>();
+  for (const v of variants)
+    for (const src of Object.values(v.parts))
+      try {
+        for (const n of templateVariables(src)) all.add(n);
+      } catch {
+        // a syntax error is reported by the checks
+      }
+  return [...all].sort();
+};
+
+/** What the copy may read besides contact traits. */
+const builtinVariables = ['user_id', 'name', 'phone', 'email'];
 
 /**
- * Read-only message templates for the editor: the library loaded at start,
- * as the dispatcher renders it. (The copywriting issue replaces this with
- * versioned templates in the database.)
+ * Message templates for copywriters: the database is the source of truth
+ * (the library on disk is imported once), every save is a new immutable
+ * version, static checks block a broken save, and previews render exactly
+ * what the dispatcher would send.
  */
-export function createTemplateService({ renderer, contact, timezone }: TemplateServiceDeps) {
-  return {
-    /** Every template, sorted by channel (alphabetically) then key; copy stays out, `preview` renders it. */
-    list(): TemplateSummary[] {
-      return renderer
-        .templates()
-        .map((t) => ({
-          key: t.key,
-          channel: t.channel,
-          name: t.name,
-          description: t.description,
-          category: t.category,
-          locale: t.locale,
-          variables: [...t.variables],
-          variants: t.variants.map(({ key, name, weight }) => ({ key, name, weight })),
-        }))
-        .sort(byChannelThenKey);
+export function createTemplateService({ store, contact, knownTraits, timezone, now }: TemplateServiceDeps) {
+  const known = () => [...new Set([...builtinVariables, ...knownTraits()])];
+
+  const current = (key: string): TemplateVersion => {
+    const v = store.current(key);
+    if (!v) throw notFound('template', key);
+    return v;
+  };
+
+  const service = {
+    /** Library templates not in the database yet become version 1 (first start; new library files later). */
+    importLibrary(library: readonly LibraryTemplate[], actor: string): number {
+      let n = 0;
+      for (const t of library) {
+        if (store.current(t.key)) continue;
+        store.append({ key: t.key, channel: t.channel, name: t.name, description: t.description, category: t.category, locale: t.locale, variables: [...t.variables], variants: t.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, parts: { ...v.parts } })), note: 'imported from templates/messages' }, now(), actor);
+        n++;
+      }
+      return n;
     },
 
-    /** Render one variant for a contact (their traits and time zone) or for sample traits. */
-    preview(input: PreviewInput): Preview {
-      const t = renderer.template(input.key);
-      if (!t) throw notFound('template', input.key);
-      const variant = input.variant ?? t.variants[0]?.key;
-      if (!variant || !t.variants.some((v) => v.key === variant))
-        throw new ServiceError('NOT_FOUND', `template "${t.key}" has no variant "${input.variant ?? ''}"; it has ${t.variants.map((v) => `"${v.key}"`).join(', ')}`);
+    /** Every template at its current version, by channel then key. */
+    list(): TemplateSummary[] {
+      return store.list().map((v) => summary(v));
+    },
+
+    /** One template: its current version with the copy, and every version (newest first). */
+    get(key: string) {
+      const v = current(key);
+      return {
+        ...summary(v),
+        variants: v.variants,
+        versions: store.history(key).map((h) => ({ version: h.version, note: h.note, createdAt: h.createdAt, createdBy: h.createdBy, variants: h.variants.map(({ key: k, weight }) => ({ key: k, weight })) })),
+        knownVariables: known(),
+      };
+    },
+
+    /** Variable names copy may read without a warning: built-ins and the traits recent contacts carry. */
+    knownVariables: (): string[] => known(),
+
+    /** Static checks on a draft (the editor runs the same shared checks as you type). */
+    check(draft: TemplateDraft): TemplateIssue[] {
+      return checkTemplate({ channel: draft.channel, category: draft.category, variants: draft.variants, knownVariables: known() });
+    },
+
+    /**
+     * Save a draft as the template's next version (the first creates the
+     * template). Refused with the issues when a check fails with an error;
+     * warnings are returned and do not block. Saving what is already current
+     * writes nothing.
+     */
+    save(input: TemplateDraft, actor: string): { version: number; created: boolean; warnings: TemplateIssue[] } {
+      const draft = TemplateDraft.parse(input);
+      const prev = store.current(draft.key);
+      if (prev && prev.channel !== draft.channel)
+        throw new ServiceError('BAD_REQUEST', `template "${draft.key}" is a ${prev.channel} template; its channel cannot change (create a new template instead)`);
+      const issues = service.check(draft);
+      const errors = issues.filter((i) => i.severity === 'error');
+      if (errors.length) throw new ServiceError('BAD_REQUEST', `"${draft.name}" has ${errors.length} error(s): ${errors.map((e) => e.message).join('; ')}`, { issues });
+      const warnings = issues.filter((i) => i.severity === 'warning');
+      const next = { key: draft.key, channel: draft.channel, name: draft.name, description: draft.description, category: draft.category, locale: draft.locale, variables: variablesOf(draft.variants), variants: draft.variants };
+      if (prev && sameContent(prev, next)) return { version: prev.version, created: false, warnings };
+      const saved = store.append({ ...next, note: prev ? '' : 'created' }, now(), actor);
+      return { version: saved.version, created: true, warnings };
+    },
+
+    /** Write a new version where `variant` gets 100% (the others stay, at 0%, so their stats remain readable). */
+    promote(key: string, variant: string, actor: string): { version: number } {
+      const v = current(key);
+      if (!v.variants.some((x) => x.key === variant)) throw new ServiceError('NOT_FOUND', `template "${key}" has no variant "${variant}"`);
+      const saved = store.append({ ...v, variants: v.variants.map((x) => ({ ...x, weight: x.key === variant ? 100 : 0 })), note: `promoted variant ${variant} to 100%` }, now(), actor);
+      return { version: saved.version };
+    },
+
+    /** Render a stored template or a draft, variant by variant, for a contact or sample traits, with its length and cost. */
+    preview(input: PreviewInput): { variants: VariantPreview[]; issues: TemplateIssue[] } {
+      const draft = input.draft ? TemplateDraft.parse(input.draft) : null;
+      const source = draft ?? (input.key ? current(input.key) : null);
+      if (!source) throw new ServiceError('BAD_REQUEST', 'preview needs a template key or a draft');
+      const variants = input.variant ? source.variants.filter((v) => v.key === input.variant) : source.variants;
+      if (input.variant && variants.length === 0)
+        throw new ServiceError('NOT_FOUND', `template "${source.key}" has no variant "${input.variant}"; it has ${source.variants.map((v) => `"${v.key}"`).join(', ')}`);
       const who = input.externalId === undefined ? null : contact(input.externalId);
       // the dispatcher addresses the contact by user_id unless a trait says otherwise; so does the preview
       const traits = { ...(who ? { user_id: who.externalId, ...who.traits } : {}), ...input.traits };
-      let parts: Record<string, string>;
-      try {
-        parts = renderer.render(t.key, variant, {
-          traits,
-          timezone: who?.timezone ?? timezone(),
-          utm: { source: t.channel, campaign: 'preview', content: variant, term: 'preview' },
-        });
-      } catch (e) {
-        throw new ServiceError('BAD_REQUEST', `template "${t.key}" variant "${variant}" does not render: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      return { variant, parts, chars: [...Object.values(parts).join('\n')].length };
+      const tz = who?.timezone ?? timezone();
+      const issues = checkTemplate({ channel: source.channel, category: source.category, variants: source.variants, knownVariables: known() });
+      const out = variants.map((v): VariantPreview => {
+        let parts: Record<string, string> = {};
+        let error: string | null = null;
+        try {
+          const compiled = compileVersion({ id: 0, key: source.key, version: 0, channel: source.channel, category: source.category, variants: [v] });
+          parts = renderVariant(compiled, v.key, { traits, timezone: tz, utm: { source: source.channel, campaign: 'preview', content: v.key, term: 'preview' } });
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e);
+        }
+        const text = Object.values(parts).join('\n');
+        const sms = source.channel === 'sms' ? smsStats(parts.body ?? '') : null;
+        return {
+          variant: v.key,
+          parts,
+          chars: [...text].length,
+          sms: sms ? { ...sms, costPer10k: input.pricePerPart === undefined ? null : Math.round(sms.parts * input.pricePerPart * 10_000 * 100) / 100 } : null,
+          push: source.channel === 'push' ? pushFit(parts.title ?? '', parts.body ?? '') : null,
+          error,
+        };
+      });
+      return { variants: out, issues };
     },
   };
+  return service;
+}
+
+function sameContent(a: Omit<TemplateVersion, 'id' | 'version' | 'createdAt' | 'createdBy' | 'note'>, b: typeof a): boolean {
+  const norm = (x: typeof a) => JSON.stringify([x.name, x.description, x.category, x.locale, x.variants.map((v) => [v.key, v.name, v.weight, Object.entries(v.parts).sort()])]);
+  return norm(a) === norm(b);
 }
 
 export type TemplateService = ReturnType<typeof createTemplateService>;

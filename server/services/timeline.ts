@@ -47,8 +47,13 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
     };
   };
 
+  const recentTraitKeys = c.prepare<[], { key: string }>(
+    `select distinct j.key from (select traits from contacts order by id desc limit 2000) t, json_each(t.traits) j order by j.key`,
+  );
   return {
     get,
+    /** Trait names recent contacts carry: what a template may read without a default (for the unknown-variable check). */
+    knownTraits: (): string[] => recentTraitKeys.all().map((r) => r.key),
     timeline(externalId: string, limit = 200) {
       const contact = get(externalId);
       const id = contact.id;

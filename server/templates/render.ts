@@ -1,74 +1,113 @@
 import Handlebars from 'handlebars';
-import type { LibraryTemplate } from '../library/loadLibrary';
-import type { Channel } from '../../shared/journey/channels';
+import type { Channel, MessageCategory } from '../../shared/journey/channels';
+import type { StoredVariant } from '../db/schema';
 
 export interface RenderContext {
   traits: Record<string, unknown>;
   timezone: string;
   /** UTM tags for links: source = channel, campaign = journey, content = variant, term = node */
   utm: { source: Channel; campaign: string; content: string; term: string };
+  /**
+   * Mints a tracked short link for a UTM-tagged target and returns the URL to
+   * print. Absent in previews: the tagged target itself is printed.
+   */
+  link?: (target: string) => string;
 }
 
-// built once: toLocaleString builds a formatter on every call (~20 µs)
-const moneyFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+/** A template version ready to render: every variant's parts compiled once. */
+export interface CompiledVersion {
+  /** the version row's id: the variant assignment keys on it */
+  id: number;
+  key: string;
+  version: number;
+  channel: Channel;
+  category: MessageCategory;
+  variants: { key: string; name: string; weight: number; parts: Record<string, Handlebars.TemplateDelegate> }[];
+}
 
 /** Channels whose output is plain text: never HTML-escaped. Email HTML is escaped. */
 const plainText = (ch: Channel) => ch !== 'email';
 
-function helpersFor(ctx: RenderContext): Record<string, Handlebars.HelperDelegate> {
-  return {
-    link(url: unknown) {
-      const u = new URL(String(url));
-      u.searchParams.set('utm_source', ctx.utm.source);
-      u.searchParams.set('utm_medium', 'lifecycle');
-      u.searchParams.set('utm_campaign', ctx.utm.campaign);
-      u.searchParams.set('utm_content', ctx.utm.content);
-      u.searchParams.set('utm_term', ctx.utm.term);
-      return u.toString();
-    },
-    money(n: unknown) {
-      const x = typeof n === 'number' ? n : Number(n);
-      return Number.isFinite(x) ? moneyFormat.format(x) : '';
-    },
-    default(v: unknown, fallback: unknown) {
-      return v === undefined || v === null || v === '' ? fallback : v;
-    },
-    date(v: unknown) {
-      const t = typeof v === 'number' ? v : Date.parse(String(v));
-      return Number.isFinite(t) ? new Intl.DateTimeFormat('en-CA', { timeZone: ctx.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t) : '';
-    },
-  };
+// built once: toLocaleString builds a formatter on every call (~20 µs)
+const moneyFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const dateFormat = (tz: string): Intl.DateTimeFormat => {
+  let f = dateFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(tz, f);
+  }
+  return f;
+};
+
+/** The render context rides in Handlebars' private data, so the helpers are defined once, not per message. */
+const ctxOf = (options: unknown): RenderContext => (options as { data: { ctx: RenderContext } }).data.ctx;
+
+/** `UTM source = channel, medium = lifecycle, campaign = journey, content = variant, term = node`. */
+export function withUtm(target: string, utm: RenderContext['utm']): string {
+  const u = new URL(target);
+  u.searchParams.set('utm_source', utm.source);
+  u.searchParams.set('utm_medium', 'lifecycle');
+  u.searchParams.set('utm_campaign', utm.campaign);
+  u.searchParams.set('utm_content', utm.content);
+  u.searchParams.set('utm_term', utm.term);
+  return u.toString();
 }
 
 /**
- * Renders library templates: each variant part is compiled once and cached.
- * (The copywriting issue replaces the library with versioned templates in the
- * database and tracked short links.)
+ * The helpers copy may call, and nothing else (the static checks reject other
+ * names): `link` (a tracked short link), `money`, `date` (in the contact's
+ * time zone) and `default`.
  */
-export function createRenderer(templates: readonly LibraryTemplate[]) {
-  const byKey = new Map(templates.map((t) => [t.key, t]));
-  const compiled = new Map<string, Handlebars.TemplateDelegate>();
-  const compiledPart = (t: LibraryTemplate, variant: string, part: string, source: string) => {
-    const k = `${t.key}\u0000${variant}\u0000${part}`;
-    let fn = compiled.get(k);
-    if (!fn) {
-      fn = Handlebars.compile(source, { noEscape: plainText(t.channel), strict: false });
-      compiled.set(k, fn);
+export const helpers: Record<string, Handlebars.HelperDelegate> = {
+  link(url: unknown, options: unknown) {
+    const ctx = ctxOf(options);
+    let tagged: string;
+    try {
+      tagged = withUtm(String(url), ctx.utm);
+    } catch {
+      return String(url);
     }
-    return fn;
-  };
+    return ctx.link ? ctx.link(tagged) : tagged;
+  },
+  money(n: unknown) {
+    const x = typeof n === 'number' ? n : Number(n);
+    return Number.isFinite(x) ? moneyFormat.format(x) : '';
+  },
+  default(v: unknown, fallback: unknown) {
+    return v === undefined || v === null || v === '' ? fallback : v;
+  },
+  date(v: unknown, options: unknown) {
+    const t = typeof v === 'number' ? v : Date.parse(String(v));
+    return Number.isFinite(t) ? dateFormat(ctxOf(options).timezone).format(t) : '';
+  },
+};
+const knownHelpers = Object.fromEntries(Object.keys(helpers).map((h) => [h, true]));
+
+/** Compile every part of every variant of a version (done once per version and cached by the template store). */
+export function compileVersion(v: { id: number; key: string; version: number; channel: Channel; category: MessageCategory; variants: readonly StoredVariant[] }): CompiledVersion {
+  const options = { noEscape: plainText(v.channel), strict: false, knownHelpers, knownHelpersOnly: false };
   return {
-    /** every template it renders, in library order */
-    templates: (): readonly LibraryTemplate[] => templates,
-    template: (key: string): LibraryTemplate | undefined => byKey.get(key),
-    render(key: string, variantKey: string, ctx: RenderContext): Record<string, string> {
-      const t = byKey.get(key);
-      const v = t?.variants.find((x) => x.key === variantKey);
-      if (!t || !v) throw new Error(`template "${key}" has no variant "${variantKey}"`);
-      const helpers = helpersFor(ctx);
-      return Object.fromEntries(Object.entries(v.parts).map(([part, src]) => [part, compiledPart(t, v.key, part, src)(ctx.traits, { helpers }).trim()]));
-    },
+    id: v.id,
+    key: v.key,
+    version: v.version,
+    channel: v.channel,
+    category: v.category,
+    variants: v.variants.map((x) => ({
+      key: x.key,
+      name: x.name,
+      weight: x.weight,
+      parts: Object.fromEntries(Object.entries(x.parts).map(([part, src]) => [part, Handlebars.compile(src, options)])),
+    })),
   };
 }
 
-export type Renderer = ReturnType<typeof createRenderer>;
+/** Render one variant of a compiled version: part → text. */
+export function renderVariant(t: CompiledVersion, variantKey: string, ctx: RenderContext): Record<string, string> {
+  const v = t.variants.find((x) => x.key === variantKey);
+  if (!v) throw new Error(`template "${t.key}" v${t.version} has no variant "${variantKey}"`);
+  const out: Record<string, string> = {};
+  const opts = { data: { ctx }, helpers };
+  for (const part in v.parts) out[part] = (v.parts[part] as Handlebars.TemplateDelegate)(ctx.traits, opts).trim();
+  return out;
+}

@@ -5,7 +5,7 @@ import { openDatabase, type Db } from '../db/client';
 import { FakeClock } from '../clock';
 import { createServices, type Services } from '../services';
 import { createCaller } from '../trpc/root';
-import { libraryRefs, loadBlueprints, loadMessageTemplates, loadSegments } from '../library/loadLibrary';
+import { loadBlueprints, loadMessageTemplates, loadSegments } from '../library/loadLibrary';
 
 export interface TestWorld {
   db: Db;
@@ -23,10 +23,9 @@ export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0)): TestWorld {
   const db = openDatabase(dbPath);
   const clock = new FakeClock(start);
   const blueprints = loadBlueprints();
-  const refs = libraryRefs();
   const templates = loadMessageTemplates();
   const segments = loadSegments();
-  const services = createServices({ db, clock, refs: () => refs, blueprints: () => blueprints, templates: () => templates, segments: () => segments });
+  const services = createServices({ db, clock, blueprints: () => blueprints, templates: () => templates, segments: () => segments });
   const caller = createCaller({ services, clock, actor: 'tester' });
   return {
     db,

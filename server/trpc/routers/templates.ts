@@ -1,19 +1,33 @@
 import { z } from 'zod';
 import { publicProcedure, router } from '../init';
+import { TemplateDraft } from '../../../shared/templates/draft';
 
 const TraitValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const key = z.string().min(1, 'key is required');
 
-/** Read-only library templates for the editor's pickers and previews (the copywriting issue adds editing). */
+/** Message templates: the copywriters' page and the editor's pickers and previews. */
 export const templatesRouter = router({
   list: publicProcedure.query(({ ctx }) => ctx.services.templates.list()),
+  knownVariables: publicProcedure.query(({ ctx }) => ctx.services.templates.knownVariables()),
+  get: publicProcedure.input(z.object({ key })).query(({ ctx, input }) => ctx.services.templates.get(input.key)),
+  check: publicProcedure.input(z.object({ draft: TemplateDraft })).query(({ ctx, input }) => ctx.services.templates.check(input.draft)),
+  save: publicProcedure.input(z.object({ draft: TemplateDraft })).mutation(({ ctx, input }) => ctx.services.templates.save(input.draft, ctx.actor)),
   preview: publicProcedure
     .input(
-      z.object({
-        key: z.string().min(1, 'key is required'),
-        variant: z.string().min(1).optional(),
-        externalId: z.string().min(1, 'externalId must not be empty').optional(),
-        traits: z.record(z.string().min(1).max(64), TraitValue).optional(),
-      }),
+      z
+        .object({
+          key: key.optional(),
+          draft: TemplateDraft.optional(),
+          variant: z.string().min(1).optional(),
+          externalId: z.string().min(1, 'externalId must not be empty').optional(),
+          traits: z.record(z.string().min(1).max(64), TraitValue).optional(),
+          pricePerPart: z.number().min(0).max(100).optional(),
+        })
+        .refine((i) => i.key !== undefined || i.draft !== undefined, { message: 'give a template key or a draft', path: ['key'] }),
     )
     .query(({ ctx, input }) => ctx.services.templates.preview(input)),
+  stats: publicProcedure
+    .input(z.object({ key, metric: z.enum(['clicks', 'conversions']).optional(), control: z.string().min(1).optional() }))
+    .query(({ ctx, input }) => ctx.services.templateStats.stats(input.key, input)),
+  promote: publicProcedure.input(z.object({ key, variant: z.string().min(1) })).mutation(({ ctx, input }) => ctx.services.templates.promote(input.key, input.variant, ctx.actor)),
 });

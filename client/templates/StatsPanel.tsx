@@ -1,0 +1,90 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Trophy } from 'lucide-react';
+import { useTRPC } from '../trpc';
+
+type Interval = { rate: number | null; low: number | null; high: number | null };
+
+const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
+const ci = (i: Interval) => (i.rate === null ? '–' : `${pct(i.rate)} (${pct(i.low)}–${pct(i.high)})`);
+const p = (x: number | undefined) => (x === undefined ? '–' : x < 0.001 ? '< 0.001' : x.toFixed(3));
+
+/**
+ * How each variant does: sent, unique clicks, conversions, each rate with
+ * its 95% interval, and a two-proportion test against the control. "Promote
+ * winner" writes a new version with that variant at 100%.
+ */
+export function StatsPanel({ templateKey }: { templateKey: string }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const [metric, setMetric] = useState<'clicks' | 'conversions'>('clicks');
+  const stats = useQuery({ ...trpc.templates.stats.queryOptions({ key: templateKey, metric }), refetchInterval: 10_000 });
+  const promote = useMutation(
+    trpc.templates.promote.mutationOptions({
+      onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: trpc.templates.get.queryKey({ key: templateKey }) }), qc.invalidateQueries({ queryKey: trpc.templates.stats.queryKey() })]),
+    }),
+  );
+  if (stats.isPending) return <section className="card" aria-label="Variant stats">Loading stats…</section>;
+  if (stats.isError) return <section className="card" aria-label="Variant stats">{stats.error.message}</section>;
+  const s = stats.data;
+  return (
+    <section className="card stats" aria-label="Variant stats">
+      <div className="stats__head">
+        <h2>Results</h2>
+        <label>
+          Winner by
+          <select value={metric} onChange={(e) => setMetric(e.target.value as 'clicks' | 'conversions')}>
+            <option value="clicks">click rate</option>
+            <option value="conversions">conversion rate</option>
+          </select>
+        </label>
+      </div>
+      <table className="table" aria-label="Variant results">
+        <thead>
+          <tr>
+            <th scope="col">Variant</th>
+            <th scope="col" className="num">
+              Sent
+            </th>
+            <th scope="col" className="num">
+              Unique clicks
+            </th>
+            <th scope="col">Click rate (95% CI)</th>
+            <th scope="col" className="num">
+              Conversions
+            </th>
+            <th scope="col">Conversion rate (95% CI)</th>
+            <th scope="col">p vs {s.control.toUpperCase()}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.variants.map((v) => (
+            <tr key={v.key} data-variant={v.key}>
+              <th scope="row">
+                {v.key.toUpperCase()} <span className="muted">{v.name}</span> {v.key === s.control && <span className="muted">(control)</span>}
+              </th>
+              <td className="num">{v.sent.toLocaleString('en-US')}</td>
+              <td className="num">{v.clicks.toLocaleString('en-US')}</td>
+              <td>{ci(v.clickRate)}</td>
+              <td className="num">{v.conversions.toLocaleString('en-US')}</td>
+              <td>{ci(v.conversionRate)}</td>
+              <td>{v.vsControl ? p(v.vsControl[metric]?.pValue) : '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {s.winner ? (
+        <div className="stats__winner" role="status">
+          <Trophy size={16} aria-hidden /> Variant {s.winner.key.toUpperCase()} wins: {s.winner.reason}
+          <button type="button" className="btn btn--primary btn--small" disabled={promote.isPending} onClick={() => s.winner && promote.mutate({ key: templateKey, variant: s.winner.key })}>
+            Promote winner
+          </button>
+        </div>
+      ) : (
+        <p className="muted">No variant beats the control significantly yet (two-sided test, p &lt; 0.05).</p>
+      )}
+      {promote.isSuccess && <p role="status">Saved v{promote.data.version}: every new send uses the winner.</p>}
+      {promote.isError && <p className="sf__errors">{promote.error.message}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,186 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { ArrowLeft, Save } from 'lucide-react';
+import { Channel, channelLabels } from '../../shared/journey/channels';
+import { TemplateDraft } from '../../shared/templates/draft';
+import { templateParts, locales } from '../../shared/templates/meta';
+import { checkTemplate } from '../../shared/templates/checks';
+import { useTRPC, type RouterOutputs } from '../trpc';
+import { LoadError, Loading } from '../components/QueryState';
+import { RelativeTime } from '../components/RelativeTime';
+import { VariantsEditor } from './VariantsEditor';
+import { PreviewPanel } from './PreviewPanel';
+import { StatsPanel } from './StatsPanel';
+
+type Stored = RouterOutputs['templates']['get'];
+
+const fromStored = (t: Stored): TemplateDraft => ({
+  key: t.key,
+  channel: t.channel,
+  name: t.name,
+  description: t.description,
+  category: t.category,
+  locale: t.locale as TemplateDraft['locale'],
+  variants: t.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, parts: { ...v.parts } })),
+});
+
+const blank = (channel: Channel): TemplateDraft => ({
+  key: '',
+  channel,
+  name: '',
+  description: '',
+  category: 'marketing',
+  locale: 'zh-CN',
+  variants: [{ key: 'a', name: 'Variant A', weight: 100, parts: Object.fromEntries(templateParts[channel].map((p) => [p, ''])) }],
+});
+
+/** One template: edit it (or write a new one), preview it live, and read how its variants do. */
+export function TemplateEditorPage() {
+  const { key = '' } = useParams();
+  const [params] = useSearchParams();
+  const trpc = useTRPC();
+  const isNew = key === 'new';
+  const stored = useQuery({ ...trpc.templates.get.queryOptions({ key }), enabled: !isNew });
+  const known = useQuery(trpc.templates.knownVariables.queryOptions());
+  const channel = Channel.safeParse(params.get('channel'));
+
+  if (isNew) return channel.success ? <Editor initial={blank(channel.data)} known={known.data ?? []} stored={null} /> : <LoadError error={{ message: 'choose a channel for the new template' }} />;
+  if (stored.isPending) return <Loading what="template" />;
+  if (stored.isError) return <LoadError error={stored.error} />;
+  return <Editor key={`${stored.data.key}:${stored.data.version}`} initial={fromStored(stored.data)} known={stored.data.knownVariables} stored={stored.data} />;
+}
+
+function Editor({ initial, known, stored }: { initial: TemplateDraft; known: string[]; stored: Stored | null }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const [draft, setDraft] = useState<TemplateDraft>(initial);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
+  const parsed = TemplateDraft.safeParse(draft);
+  const shape = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'template'}: ${i.message}`);
+  // the same static checks the server runs on save, as you type
+  const issues = useMemo(() => checkTemplate({ channel: draft.channel, category: draft.category, variants: draft.variants, knownVariables: known }), [draft, known]);
+  const errors = issues.filter((i) => i.severity === 'error').length + shape.length;
+  const save = useMutation(
+    trpc.templates.save.mutationOptions({
+      onSuccess: async () => {
+        await Promise.all([qc.invalidateQueries({ queryKey: trpc.templates.list.queryKey() }), qc.invalidateQueries({ queryKey: trpc.templates.get.queryKey({ key: draft.key }) })]);
+        if (!stored) navigate(`/templates/${encodeURIComponent(draft.key)}`, { replace: true });
+      },
+    }),
+  );
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => dirty && e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+  const set = (patch: Partial<TemplateDraft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  return (
+    <main className="page page--wide tedit">
+      <header className="tedit__header">
+        <Link to="/templates" className="jheader__back" aria-label="Back to templates">
+          <ArrowLeft size={18} aria-hidden />
+        </Link>
+        <div className="tedit__titles">
+          <h1>{stored ? stored.name : 'New template'}</h1>
+          <div className="muted">
+            {channelLabels[draft.channel]} · {stored ? <>v{stored.version}, saved <RelativeTime ms={stored.updatedAt} /> by {stored.updatedBy}</> : 'not saved yet'}
+            {dirty && <strong className="tedit__dirty"> · unsaved changes</strong>}
+          </div>
+        </div>
+        <span className={`count${errors ? ' count--bad' : ''}`} aria-label={`${errors} errors`}>
+          {errors} error{errors === 1 ? '' : 's'}
+        </span>
+        <button type="button" className="btn btn--primary" disabled={!dirty || errors > 0 || !parsed.success || save.isPending} onClick={() => parsed.success && save.mutate({ draft: parsed.data })}>
+          <Save size={15} aria-hidden /> {save.isPending ? 'Saving…' : 'Save new version'}
+        </button>
+      </header>
+      {save.isError && (
+        <div className="banner banner--error" role="alert">
+          <strong>Not saved.</strong> {save.error.message}
+        </div>
+      )}
+      {save.isSuccess && !dirty && (
+        <div className="banner banner--ok" role="status">
+          {save.data.created ? `Saved as v${save.data.version}. New sends use it; messages already sent keep the version they used.` : 'Nothing changed since the current version.'}
+          {save.data.warnings.length > 0 && ` ${save.data.warnings.length} warning(s) remain.`}
+        </div>
+      )}
+      <div className="tedit__body">
+        <div className="tedit__main">
+          <section className="card tmeta" aria-label="Template">
+            <label>
+              Key
+              <input type="text" value={draft.key} disabled={Boolean(stored)} placeholder="e.g. recall_sms" onChange={(e) => set({ key: e.target.value.trim() })} />
+            </label>
+            <label>
+              Name
+              <input type="text" value={draft.name} onChange={(e) => set({ name: e.target.value })} />
+            </label>
+            <label>
+              Category
+              <select value={draft.category} onChange={(e) => set({ category: e.target.value as TemplateDraft['category'] })}>
+                <option value="marketing">marketing (caps, quiet hours, opt-out line)</option>
+                <option value="transactional">transactional (reminders)</option>
+              </select>
+            </label>
+            <label>
+              Language
+              <select value={draft.locale} onChange={(e) => set({ locale: e.target.value as TemplateDraft['locale'] })}>
+                {locales.map((l) => (
+                  <option key={l}>{l}</option>
+                ))}
+              </select>
+            </label>
+            <label className="tmeta__wide">
+              Description
+              <input type="text" value={draft.description} onChange={(e) => set({ description: e.target.value })} />
+            </label>
+            {shape.length > 0 && (
+              <ul className="issues tmeta__wide" aria-label="Problems with the template">
+                {shape.map((m, i) => (
+                  <li key={i} className="issue issue--error">
+                    {m}
+                  </li>
+                ))}
+              </ul>
+            )}
+            <p className="sf__help tmeta__wide">
+              Helpers: <code>{'{{link "https://…"}}'}</code> (tracked short link), <code>{'{{money limit}}'}</code>, <code>{'{{date due_at}}'}</code> (contact’s time zone),{' '}
+              <code>{'{{default name "您好"}}'}</code>. Known traits: {known.slice(0, 16).join(', ')}
+              {known.length > 16 ? '…' : ''}
+            </p>
+          </section>
+          <VariantsEditor draft={draft} issues={issues} onChange={(variants) => set({ variants })} />
+        </div>
+        <div className="tedit__side">
+          <PreviewPanel draft={draft} />
+          {stored && <StatsPanel templateKey={stored.key} />}
+          {stored && (
+            <section className="card" aria-label="Versions">
+              <h2>Versions</h2>
+              <ul className="versions">
+                {stored.versions.map((v) => (
+                  <li key={v.version} className="version">
+                    <div className="version__head">
+                      <span className="version__num">v{v.version}</span>
+                      <span className="muted">
+                        <RelativeTime ms={v.createdAt} /> · {v.createdBy}
+                      </span>
+                    </div>
+                    <div className="version__summary">
+                      {v.variants.map((x) => `${x.key.toUpperCase()} ${x.weight}%`).join(' · ')}
+                      {v.note && <span className="muted"> · {v.note}</span>}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </div>
+      </div>
+    </main>
+  );
+}

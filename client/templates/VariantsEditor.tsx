@@ -1,0 +1,115 @@
+import { ArrowDown, ArrowUp, Plus, X } from 'lucide-react';
+import { templateParts } from '../../shared/templates/meta';
+import type { TemplateDraft } from '../../shared/templates/draft';
+import type { TemplateIssue } from '../../shared/templates/checks';
+
+type Variant = TemplateDraft['variants'][number];
+
+const partLabels: Record<string, string> = { body: 'Body', title: 'Title', script: 'Call script', subject: 'Subject', html: 'HTML body', json: 'JSON body' };
+
+/** The next unused variant key: b, c, d … */
+export function nextVariantKey(variants: readonly Variant[]): string {
+  for (const k of 'abcdefghijklmnopqrstuvwxyz') if (!variants.some((v) => v.key === k)) return k;
+  return `v${variants.length + 1}`;
+}
+
+/**
+ * Variants side by side with their weights and copy: add, remove, reorder,
+ * and see at once whether the weights sum to 100. A new variant starts as a
+ * copy of the last one, so writing B means editing A's words.
+ */
+export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDraft; onChange(variants: Variant[]): void; issues: readonly TemplateIssue[] }) {
+  const parts: readonly string[] = templateParts[draft.channel];
+  const total = draft.variants.reduce((s, v) => s + (Number.isFinite(v.weight) ? v.weight : 0), 0);
+  const set = (i: number, patch: Partial<Variant>) => onChange(draft.variants.map((v, j) => (j === i ? { ...v, ...patch } : v)));
+  const move = (i: number, to: number) => {
+    const next = [...draft.variants];
+    const [v] = next.splice(i, 1);
+    if (v) next.splice(to, 0, v);
+    onChange(next);
+  };
+  const add = () => {
+    const last = draft.variants[draft.variants.length - 1];
+    const key = nextVariantKey(draft.variants);
+    onChange([...draft.variants, { key, name: `Variant ${key.toUpperCase()}`, weight: 0, parts: last ? { ...last.parts } : Object.fromEntries(parts.map((p) => [p, ''])) }]);
+  };
+
+  return (
+    <section className="card variants" aria-label="Variants">
+      <div className="variants__head">
+        <h2>Variants</h2>
+        <span className={`weights${Math.abs(total - 100) < 1e-9 ? '' : ' weights--bad'}`} role="status">
+          Weights sum to {Math.round(total * 100) / 100}% {Math.abs(total - 100) < 1e-9 ? '✓' : '(must be 100)'}
+        </span>
+        <button type="button" className="btn btn--small" onClick={add} disabled={draft.variants.length >= 10}>
+          <Plus size={13} aria-hidden /> Add variant
+        </button>
+      </div>
+      <div className="variants__list">
+        {draft.variants.map((v, i) => {
+          const mine = issues.filter((x) => x.variant === v.key);
+          return (
+            <article key={i} className="variant" aria-label={`Variant ${v.key.toUpperCase()}`}>
+              <div className="variant__bar">
+                <label>
+                  Key
+                  <input type="text" value={v.key} size={6} onChange={(e) => set(i, { key: e.target.value.trim().toLowerCase() })} aria-label={`Key of variant ${i + 1}`} />
+                </label>
+                <label className="variant__name">
+                  Name
+                  <input type="text" value={v.name} onChange={(e) => set(i, { name: e.target.value })} aria-label={`Name of variant ${v.key.toUpperCase()}`} />
+                </label>
+                <label>
+                  Weight %
+                  <input
+                    type="number"
+                    min={0}
+                    max={100}
+                    value={Number.isFinite(v.weight) ? v.weight : ''}
+                    onChange={(e) => set(i, { weight: e.target.valueAsNumber })}
+                    aria-label={`Weight of variant ${v.key.toUpperCase()}`}
+                  />
+                </label>
+                <span className="variant__tools">
+                  <button type="button" className="iconbtn" aria-label={`Move variant ${v.key.toUpperCase()} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>
+                    <ArrowUp size={14} aria-hidden />
+                  </button>
+                  <button type="button" className="iconbtn" aria-label={`Move variant ${v.key.toUpperCase()} down`} disabled={i === draft.variants.length - 1} onClick={() => move(i, i + 1)}>
+                    <ArrowDown size={14} aria-hidden />
+                  </button>
+                  <button type="button" className="iconbtn" aria-label={`Remove variant ${v.key.toUpperCase()}`} disabled={draft.variants.length === 1} onClick={() => onChange(draft.variants.filter((_, j) => j !== i))}>
+                    <X size={14} aria-hidden />
+                  </button>
+                </span>
+              </div>
+              {parts.map((p) => (
+                <label key={p} className="variant__part">
+                  {partLabels[p] ?? p}
+                  <textarea
+                    value={v.parts[p] ?? ''}
+                    rows={p === 'title' || p === 'subject' ? 1 : p === 'html' || p === 'json' ? 8 : 4}
+                    spellCheck={false}
+                    aria-label={`${partLabels[p] ?? p} of variant ${v.key.toUpperCase()}`}
+                    aria-invalid={mine.some((x) => x.part === p && x.severity === 'error') || undefined}
+                    onChange={(e) => set(i, { parts: { ...v.parts, [p]: e.target.value } })}
+                  />
+                </label>
+              ))}
+              {mine.length > 0 && (
+                <ul className="issues" aria-label={`Checks of variant ${v.key.toUpperCase()}`}>
+                  {mine.map((x, k) => (
+                    <li key={k} className={`issue issue--${x.severity}`}>
+                      <strong>{x.severity === 'error' ? 'Error' : 'Warning'}</strong> {x.part ? `${partLabels[x.part] ?? x.part}: ` : ''}
+                      {x.message}
+                      {x.line !== undefined ? ` (line ${x.line})` : ''}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </article>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
