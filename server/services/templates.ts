@@ -6,6 +6,7 @@ import { pushFit } from '../../shared/templates/push';
 import type { LibraryTemplate } from '../library/loadLibrary';
 import { templateVariables } from '../library/templateVariables';
 import { compileVersion, renderVariant } from '../templates/render';
+import { linkCode, shortUrl } from '../templates/links';
 import type { TemplateStore, TemplateVersion } from '../templates/store';
 import { ServiceError, notFound } from './errors';
 
@@ -59,6 +60,8 @@ export interface TemplateServiceDeps {
   knownTraits: () => string[];
   timezone: () => string;
   now: () => number;
+  /** the origin tracked links point at: previews print links as long as the real ones, so lengths and SMS parts are true */
+  publicUrl: () => string;
 }
 
 const summary = (v: TemplateVersion, updatedAt = v.createdAt, updatedBy = v.createdBy): TemplateSummary => ({
@@ -97,7 +100,7 @@ const builtinVariables = ['user_id', 'name', 'phone', 'email'];
  * version, static checks block a broken save, and previews render exactly
  * what the dispatcher would send.
  */
-export function createTemplateService({ store, contact, knownTraits, timezone, now }: TemplateServiceDeps) {
+export function createTemplateService({ store, contact, knownTraits, timezone, now, publicUrl }: TemplateServiceDeps) {
   const known = () => [...new Set([...builtinVariables, ...knownTraits()])];
 
   const current = (key: string): TemplateVersion => {
@@ -189,7 +192,10 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
         let error: string | null = null;
         try {
           const compiled = compileVersion({ id: 0, key: source.key, version: 0, channel: source.channel, category: source.category, variants: [v] });
-          parts = renderVariant(compiled, v.key, { traits, timezone: tz, utm: { source: source.channel, campaign: 'preview', content: v.key, term: 'preview' } });
+          let n = 0;
+          // a stand-in short link of a real one's length (the reader sees /l/<code>, not the long URL)
+          const link = () => shortUrl(publicUrl(), linkCode('preview', 1_000_000 + n, n++));
+          parts = renderVariant(compiled, v.key, { traits, timezone: tz, utm: { source: source.channel, campaign: 'preview', content: v.key, term: 'preview' }, link });
         } catch (e) {
           error = e instanceof Error ? e.message : String(e);
         }
