@@ -19,7 +19,7 @@ const templateByKey = new Map(templates.map((t) => [t.key, t]));
 const sendNodes = (nodes: readonly GraphNode[]) => nodes.filter((n) => n.kind === 'send');
 const configString = (n: GraphNode, field: string): string => String(n.config[field]);
 
-/** Render with stand-ins for the helpers the sender registers (link, money, default). */
+/** Render with stand-ins for the helpers the sender registers (link, money, default, date). */
 function render(source: string, context: Record<string, unknown>): string {
   const hb = Handlebars.create();
   hb.registerHelper('link', (url: unknown) => {
@@ -28,6 +28,7 @@ function render(source: string, context: Record<string, unknown>): string {
   });
   hb.registerHelper('money', (v: unknown) => `¥${Number(v).toLocaleString('en-US')}`);
   hb.registerHelper('default', (v: unknown, fallback: unknown) => (v === undefined || v === null || v === '' ? fallback : v));
+  hb.registerHelper('date', (v: unknown) => String(v).slice(0, 10));
   return hb.compile(source, { noEscape: true, strict: false })(context);
 }
 

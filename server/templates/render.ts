@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { Channel, MessageCategory } from '../../shared/journey/channels';
 import type { StoredVariant } from '../db/schema';
+import { compileFast, type PartRenderer } from './fastRender';
 
 export interface RenderContext {
   traits: Record<string, unknown>;
@@ -22,7 +23,7 @@ export interface CompiledVersion {
   version: number;
   channel: Channel;
   category: MessageCategory;
-  variants: { key: string; name: string; weight: number; parts: Record<string, Handlebars.TemplateDelegate> }[];
+  variants: { key: string; name: string; weight: number; parts: Record<string, PartRenderer> }[];
 }
 
 /** Channels whose output is plain text: never HTML-escaped. Email HTML is escaped. */
@@ -43,8 +44,25 @@ const dateFormat = (tz: string): Intl.DateTimeFormat => {
 /** The render context rides in Handlebars' private data, so the helpers are defined once, not per message. */
 const ctxOf = (options: unknown): RenderContext => (options as { data: { ctx: RenderContext } }).data.ctx;
 
-/** `UTM source = channel, medium = lifecycle, campaign = journey, content = variant, term = node`. */
+const tagged = new Map<string, string>();
+
+/**
+ * `UTM source = channel, medium = lifecycle, campaign = journey, content =
+ * variant, term = node`. Memoised: a send wave prints the same few links with
+ * the same few tag sets, and building a URL costs more than the whole render.
+ */
 export function withUtm(target: string, utm: RenderContext['utm']): string {
+  const k = `${target}\u0000${utm.source}\u0000${utm.campaign}\u0000${utm.content}\u0000${utm.term}`;
+  let out = tagged.get(k);
+  if (out === undefined) {
+    out = tagUrl(target, utm);
+    if (tagged.size > 50_000) tagged.clear();
+    tagged.set(k, out);
+  }
+  return out;
+}
+
+function tagUrl(target: string, utm: RenderContext['utm']): string {
   const u = new URL(target);
   u.searchParams.set('utm_source', utm.source);
   u.searchParams.set('utm_medium', 'lifecycle');
@@ -84,6 +102,14 @@ export const helpers: Record<string, Handlebars.HelperDelegate> = {
 };
 const knownHelpers = Object.fromEntries(Object.keys(helpers).map((h) => [h, true]));
 
+/**
+ * A private Handlebars with the helpers registered once: passing `helpers` on
+ * every call makes Handlebars merge them into a fresh object per render.
+ */
+const hbs = Handlebars.create();
+hbs.registerHelper(helpers);
+const fastHelpers = helpers as unknown as Record<string, (...args: unknown[]) => unknown>;
+
 /** Compile every part of every variant of a version (done once per version and cached by the template store). */
 export function compileVersion(v: { id: number; key: string; version: number; channel: Channel; category: MessageCategory; variants: readonly StoredVariant[] }): CompiledVersion {
   const options = { noEscape: plainText(v.channel), strict: false, knownHelpers, knownHelpersOnly: false };
@@ -97,7 +123,10 @@ export function compileVersion(v: { id: number; key: string; version: number; ch
       key: x.key,
       name: x.name,
       weight: x.weight,
-      parts: Object.fromEntries(Object.entries(x.parts).map(([part, src]) => [part, Handlebars.compile(src, options)])),
+      // the fast path for plain copy, Handlebars itself for anything richer; same output either way
+      parts: Object.fromEntries(
+        Object.entries(x.parts).map(([part, src]): [string, PartRenderer] => [part, compileFast(src, fastHelpers, !options.noEscape) ?? (hbs.compile(src, options) as PartRenderer)]),
+      ),
     })),
   };
 }
@@ -107,7 +136,7 @@ export function renderVariant(t: CompiledVersion, variantKey: string, ctx: Rende
   const v = t.variants.find((x) => x.key === variantKey);
   if (!v) throw new Error(`template "${t.key}" v${t.version} has no variant "${variantKey}"`);
   const out: Record<string, string> = {};
-  const opts = { data: { ctx }, helpers };
-  for (const part in v.parts) out[part] = (v.parts[part] as Handlebars.TemplateDelegate)(ctx.traits, opts).trim();
+  const opts = { data: { ctx } };
+  for (const part in v.parts) out[part] = (v.parts[part] as PartRenderer)(ctx.traits, opts).trim();
   return out;
 }
