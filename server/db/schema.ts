@@ -120,7 +120,7 @@ export const segments = sqliteTable('segments', {
 // ─── runs, outbox, ledger, metrics ─────────────────────────────────────────
 
 /** One node a run entered: [nodeId, visit, at]. */
-export type PathEntry = [nodeId: string, visit: number, at: number];
+export type PathEntry = [nodeId: string, visit: number, at: number, viaPort: string | null];
 
 export const runs = sqliteTable(
   'runs',
@@ -151,7 +151,9 @@ export const runs = sqliteTable(
     entries: integer('entries').notNull().default(1),
     /**
      * Every node the run entered, in order, across re-entries: JSON array of
-     * [nodeId, visit, at]. The timeline's steps and the basis of attribution.
+     * [nodeId, visit, at, viaPort] (the port it came by; null at the entry).
+     * The timeline's steps, the basis of attribution, and the raw truth the
+     * pre-aggregated edge and node counters reconcile with.
      * Kept in the run's own row, appended by the same UPDATE that moves the
      * run, so a step costs one row write, not one per node.
      */
@@ -251,12 +253,18 @@ export const metrics = sqliteTable(
   (t) => [primaryKey({ columns: [t.journeyId, t.version, t.nodeId, t.metric, t.label, t.day] })],
 );
 
-/** A goal event credited to a node the contact visited within the attribution window. */
+/**
+ * A tracked event (a goal, or a funnel step) credited to a node the contact
+ * visited within the attribution window: once per contact, node and event,
+ * so counting rows counts people. `goal` is the event's name.
+ */
 export const conversions = sqliteTable(
   'conversions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     eventId: integer('event_id').notNull(),
+    /** the run that visited the node (its message there carries the variant); 0 only on rows older than this column */
+    runId: integer('run_id').notNull().default(0),
     contactId: integer('contact_id').notNull(),
     journeyId: text('journey_id').notNull(),
     version: integer('version').notNull(),
@@ -264,7 +272,23 @@ export const conversions = sqliteTable(
     goal: text('goal').notNull(),
     at: integer('at').notNull(),
   },
-  (t) => [uniqueIndex('conversions_event_node').on(t.eventId, t.journeyId, t.version, t.nodeId), index('conversions_journey').on(t.journeyId, t.version, t.nodeId)],
+  (t) => [uniqueIndex('conversions_once').on(t.contactId, t.journeyId, t.version, t.nodeId, t.goal), index('conversions_journey').on(t.journeyId, t.version, t.nodeId)],
+);
+
+/**
+ * How many runs are at each node of each version right now (not exited):
+ * the overlay's "waiting now", kept by every writer of runs in its own
+ * transaction (enrolment, the runner, archive, merges) so it never needs a
+ * scan of a million runs.
+ */
+export const nodeGauges = sqliteTable(
+  'node_gauges',
+  {
+    versionId: integer('version_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    active: integer('active').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.nodeId] })],
 );
 
 /** When each live segment-entry version last enrolled, so the schedule knows when it is due. */

@@ -26,7 +26,7 @@ export function createClickRecorder(db: Db, events: EventRouter) {
   const hasClick = c.prepare<[number], { one: number }>('select 1 one from clicks where message_id = ? and first = 1');
   const insert = c.prepare('insert into clicks (code, message_id, contact_id, at, first, user_agent) values (?, ?, ?, ?, ?, ?)');
   const bump = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, 'clicked', '', ?, 1)
+    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, 1)
      on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + 1`,
   );
 
@@ -35,7 +35,10 @@ export function createClickRecorder(db: Db, events: EventRouter) {
     if (!l) return null;
     const first = !hasClick.get(l.message_id);
     insert.run(code, l.message_id, l.contact_id, at, first ? 1 : 0, userAgent);
-    if (first) bump.run(l.journey_id, l.version, l.node_id, utcDay(at));
+    if (first) {
+      bump.run(l.journey_id, l.version, l.node_id, 'clicked', '', utcDay(at));
+      if (l.variant !== null) bump.run(l.journey_id, l.version, l.node_id, 'clicked_variant', l.variant, utcDay(at));
+    }
     events.record(
       { contactId: l.contact_id, name: clickEvent, type: 'track', properties: { message_id: l.message_id, node: l.node_id, template: l.template, variant: l.variant, url: l.url, first }, at },
       now,

@@ -9,6 +9,7 @@ import { renderVariant, type CompiledVersion } from '../templates/render';
 import type { TemplateStore } from '../templates/store';
 import { linkCode, shortUrl } from '../templates/links';
 import { historyEntry } from './writeBatch';
+import { smsStats } from '../../shared/templates/sms';
 
 interface QueuedRow {
   id: number;
@@ -105,7 +106,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   const settle1 = settle(1);
   const settle2 = settle(2);
   const bumpMetric = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, '', ?, ?)
+    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, ?)
      on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
   );
 
@@ -178,12 +179,12 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   /** Write a batch's outcomes in one transaction: status, history, retries, metrics, and the simulated replies. */
   const settleBatch = c.transaction((done: readonly Sent[], now: number, report: DispatchReport) => {
     const day = new Date(now).toISOString().slice(0, 10);
-    const tally = new Map<string, { row: QueuedRow; metric: string; n: number }>();
-    const count = (row: QueuedRow, metric: string) => {
-      const k = `${row.journey_id}\u0000${row.version}\u0000${row.node_id}\u0000${metric}`;
+    const tally = new Map<string, { row: QueuedRow; metric: string; label: string; n: number }>();
+    const count = (row: QueuedRow, metric: string, label = '', n = 1) => {
+      const k = `${row.journey_id}\u0000${row.version}\u0000${row.node_id}\u0000${metric}\u0000${label}`;
       const t = tally.get(k);
-      if (t) t.n++;
-      else tally.set(k, { row, metric, n: 1 });
+      if (t) t.n += n;
+      else tally.set(k, { row, metric, label, n });
     };
     for (const { row, msg, variant, templateVersion, links, result } of done) {
       for (const l of links) insertLink.run(l.code, row.id, l.url, now);
@@ -194,6 +195,9 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
         if (result.status === 'delivered') settle2.run('delivered', attempts, null, variant, templateVersion, body, response, historyEntry('sent', now), historyEntry('delivered', now), now, row.id);
         else settle1.run('sent', attempts, null, variant, templateVersion, body, response, historyEntry('sent', now), now, row.id);
         count(row, 'sent');
+        if (variant !== null) count(row, 'sent_variant', variant);
+        // what it cost in billed units: SMS parts, one of anything else (the price per unit is applied when read)
+        count(row, 'cost_units', '', row.channel === 'sms' ? smsStats(msg?.parts.body ?? '').parts : 1);
         if (result.status === 'delivered') count(row, 'delivered');
         for (const r of result.responses ?? []) onResponse(row.contact_id, row.id, r, now + r.delay);
         report.sent++;
@@ -209,7 +213,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
         else report.failed++;
       }
     }
-    for (const t of tally.values()) bumpMetric.run(t.row.journey_id, t.row.version, t.row.node_id, t.metric, day, t.n);
+    for (const t of tally.values()) bumpMetric.run(t.row.journey_id, t.row.version, t.row.node_id, t.metric, t.label, day, t.n);
   });
 
   return {

@@ -111,9 +111,22 @@ function entryOpen(v: LoadedVersion, now: number): boolean {
 /**
  * The one INSERT…SELECT that enrols: contacts matching `where` that re-entry
  * and the exclusion group admit, as runs due at once. Re-entry into the same
- * version resets the row and keeps counting visits.
+ * version resets the row (re-entry only ever admits a contact whose runs have
+ * all exited) and keeps counting visits. The entry node's "waiting now" gauge
+ * moves in the same transaction.
  */
 function insertRuns(db: Db, v: LoadedVersion, where: SQL, now: number, o: { order?: SQL; limit?: number } = {}): number {
+  return db.$client.transaction(() => {
+    const n = insertRunsSql(db, v, where, now, o);
+    if (n > 0)
+      db.$client
+        .prepare('insert into node_gauges (version_id, node_id, active) values (?, ?, ?) on conflict (version_id, node_id) do update set active = active + excluded.active')
+        .run(v.versionId, v.machine.entry, n);
+    return n;
+  })();
+}
+
+function insertRunsSql(db: Db, v: LoadedVersion, where: SQL, now: number, o: { order?: SQL; limit?: number }): number {
   const { exclusionGroup } = v.machine.settings;
   const exclusion = exclusionGroup
     ? sql`and not exists (select 1 from runs x where x.contact_id = ${contacts.id} and x.exclusion_group = ${exclusionGroup} and x.status <> 'exited' and x.journey_id <> ${v.journeyId})`

@@ -47,18 +47,23 @@ export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner
   const endingRuns = c.prepare<[number, string], RunRow>(
     `select ${cols} from runs where contact_id = ? and status <> 'exited' and version_id in (select value from json_each(?))`,
   );
-  const credit = c.prepare<[number, string, number, number, string, number, number, number], { node_id: string }>(
-    `insert into conversions (event_id, contact_id, journey_id, version, node_id, goal, at)
-     select distinct ?, r.contact_id, r.journey_id, v.version, p.value ->> 0, ?, ?
+  // once per contact, node and event (the unique index): the first time counts people, later repeats do not
+  const credit = c.prepare<[number, string, number, number, string, number, number, number], { node_id: string; run_id: number }>(
+    `insert into conversions (event_id, run_id, contact_id, journey_id, version, node_id, goal, at)
+     select ?, r.id, r.contact_id, r.journey_id, v.version, p.value ->> 0, ?, ?
      from runs r join journey_versions v on v.id = r.version_id, json_each(r.path) p
      where r.contact_id = ? and r.journey_id = ? and v.version = ? and p.value ->> 2 >= ? and p.value ->> 2 <= ?
-     on conflict do nothing returning node_id`,
+     group by r.id, p.value ->> 0
+     on conflict do nothing returning node_id, run_id`,
+  );
+  const variantAt = c.prepare<[number, string], { variant: string }>(
+    'select variant from messages where run_id = ? and node_id = ? and variant is not null order by visit desc limit 1',
   );
   const insertEvent = c.prepare<unknown[], { id: number }>(
     `insert into events (contact_id, name, type, properties, context, at, message_id, received_at) values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
   );
   const bumpMetric = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, 'converted', ?, ?, 1)
+    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, 1)
      on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + 1`,
   );
 
@@ -83,11 +88,16 @@ export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner
         if (!entry || !kindDef(entry.kind).accepts?.(entry.config, ev)) continue;
         enrolContact(db, v, e.contactId, now);
       }
-      // 3. goals: credit every node visited within the window before the event
-      for (const { v, goal } of live.goalsOn(e.name)) {
-        if (!matchesFilters(e.properties, goal.filter)) continue;
-        const credited = credit.all(e.eventId, goal.event, e.at, e.contactId, v.journeyId, v.version, e.at - goal.windowDays * DAY, e.at);
-        for (const r of credited) bumpMetric.run(v.journeyId, v.version, r.node_id, goal.event, utcDay(e.at));
+      // 3. goals and funnel steps: credit every node visited within the window before the event,
+      //    counted per node (`reached`, labelled with the event) and per node and variant of its message
+      for (const t of live.trackedOn(e.name)) {
+        if (!matchesFilters(e.properties, t.filter)) continue;
+        const day = utcDay(e.at);
+        for (const r of credit.all(e.eventId, t.event, e.at, e.contactId, t.v.journeyId, t.v.version, e.at - t.windowDays * DAY, e.at)) {
+          bumpMetric.run(t.v.journeyId, t.v.version, r.node_id, 'reached', t.event, day);
+          const m = variantAt.get(r.run_id, r.node_id);
+          if (m) bumpMetric.run(t.v.journeyId, t.v.version, r.node_id, 'reached_variant', `${t.event}|${m.variant}`, day);
+        }
       }
     },
   };

@@ -53,6 +53,8 @@ export function createRunLifecycle(db: Db) {
     `update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, held_wake_at = null, waiting_for = null
      where journey_id = ? and status <> 'exited'`,
   );
+  // every run of the journey has exited: no one is at any of its nodes any more
+  const zeroGauges = c.prepare(`update node_gauges set active = 0 where version_id in (select id from journey_versions where journey_id = ?)`);
   const unsent = `journey_id = ? and status in ('queued', 'held', 'deferred')`;
   const countSuppressed = c.prepare(
     `insert into metrics (journey_id, version, node_id, metric, label, day, count)
@@ -90,6 +92,7 @@ export function createRunLifecycle(db: Db) {
       const day = utcDay(now);
       countExits.run(reason, day, journeyId);
       const exited = endRuns.run(reason, now, journeyId).changes;
+      zeroGauges.run(journeyId);
       countSuppressed.run(reason, day, journeyId);
       const suppressed = suppress.run(reason, historyEntry('suppressed', now, { reason }), now, journeyId).changes;
       return { exited, suppressed };

@@ -1,6 +1,26 @@
 import type { Db } from '../db/client';
-import type { Goal } from '../../shared/journey/settings';
+import type { PropertyFilter } from '../../shared/segments/rules';
 import type { LoadedVersion, MachineCache } from './machines';
+
+/** An event a version credits to visited nodes: one of its goals, or a funnel step. */
+export interface Tracked {
+  v: LoadedVersion;
+  event: string;
+  filter: readonly PropertyFilter[];
+  windowDays: number;
+  goal: boolean;
+}
+
+/** A version's goals and funnel steps, one entry per event (a goal's filter wins); funnel steps use the first goal's window. */
+export function trackedEvents(v: LoadedVersion): Tracked[] {
+  const s = v.machine.settings;
+  const out = new Map<string, Tracked>();
+  for (const g of s.goals) if (!out.has(g.event)) out.set(g.event, { v, event: g.event, filter: g.filter, windowDays: g.windowDays, goal: true });
+  const window = s.goals[0]?.windowDays ?? 7;
+  // versions published before funnel steps existed have none
+  for (const e of s.funnel ?? []) if (!out.has(e)) out.set(e, { v, event: e, filter: [], windowDays: window, goal: false });
+  return [...out.values()];
+}
 
 /**
  * Which published versions take new contacts (the latest version of each
@@ -17,7 +37,7 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
   let built: {
     live: LoadedVersion[];
     byTrigger: Map<string, LoadedVersion[]>;
-    goals: Map<string, { v: LoadedVersion; goal: Goal }[]>;
+    tracked: Map<string, Tracked[]>;
     endingOn: Map<string, number[]>;
   } | null = null;
 
@@ -39,15 +59,15 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
     const byTrigger = new Map<string, LoadedVersion[]>();
     for (const v of live)
       if (v.machine.triggerEvent !== null) byTrigger.set(v.machine.triggerEvent, [...(byTrigger.get(v.machine.triggerEvent) ?? []), v]);
-    const goals = new Map<string, { v: LoadedVersion; goal: Goal }[]>();
+    const tracked = new Map<string, Tracked[]>();
     const endingOn = new Map<string, number[]>();
     for (const id of goalIds) {
       const v = loaded.get(id);
       if (!v) continue;
-      for (const goal of v.machine.settings.goals) goals.set(goal.event, [...(goals.get(goal.event) ?? []), { v, goal }]);
+      for (const t of trackedEvents(v)) tracked.set(t.event, [...(tracked.get(t.event) ?? []), t]);
       for (const name of new Set(v.machine.settings.exitCriteria.map((x) => x.event))) endingOn.set(name, [...(endingOn.get(name) ?? []), v.versionId]);
     }
-    return { live, byTrigger, goals, endingOn };
+    return { live, byTrigger, tracked, endingOn };
   }
 
   const get = () => (built ??= build());
@@ -57,7 +77,8 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
     },
     live: (): readonly LoadedVersion[] => get().live,
     triggeredBy: (event: string): readonly LoadedVersion[] => get().byTrigger.get(event) ?? [],
-    goalsOn: (event: string): readonly { v: LoadedVersion; goal: Goal }[] => get().goals.get(event) ?? [],
+    /** the versions that credit this event to the nodes a contact visited (a goal or a funnel step) */
+    trackedOn: (event: string): readonly Tracked[] => get().tracked.get(event) ?? [],
     /** ids of the versions (of live journeys) whose exit criteria name this event */
     endingOn: (event: string): readonly number[] => get().endingOn.get(event) ?? [],
   };

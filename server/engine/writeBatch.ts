@@ -64,6 +64,9 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
      where messages.status = 'deferred'`,
   );
   const setTrait = c.prepare(`update contacts set traits = json_set(traits, ?, json(?)), updated_at = ? where id = ?`);
+  const bumpGauge = c.prepare(
+    `insert into node_gauges (version_id, node_id, active) values (?, ?, ?) on conflict (version_id, node_id) do update set active = active + excluded.active`,
+  );
   const bumpMetric = c.prepare(
     `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, ?)
      on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
@@ -78,8 +81,19 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       if (t) t.n += 1;
       else tally.set(k, { journeyId: v.journeyId, version: v.version, nodeId, metric, label, n: 1 });
     };
+    // runs leaving one node for another (or the journey): the "waiting now" gauges move by batch, not by row
+    const gauges = new Map<string, { versionId: number; nodeId: string; n: number }>();
+    const gauge = (versionId: number, nodeId: string, d: number) => {
+      const k = `${versionId}\u0000${nodeId}`;
+      const g = gauges.get(k);
+      if (g) g.n += d;
+      else gauges.set(k, { versionId, nodeId, n: d });
+    };
     for (const { before, run, effects, version: v } of batch) {
+      if (before.status !== 'exited') gauge(before.version_id, before.node_id, -1);
+      if (run.status !== 'exited') gauge(before.version_id, run.nodeId, 1);
       let path = '';
+      let via: string | null = null;
       for (const e of effects) {
         switch (e.type) {
           case 'send': {
@@ -91,7 +105,8 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
           }
           case 'withheld': {
             const entry = historyEntry(e.decision, now, { reason: e.reason, until: e.until });
-            upsertMessage.run(before.id, v.journeyId, v.version, e.nodeId, e.visit, before.contact_id, e.channel, e.template, e.category, e.decision, e.reason, null, null, `[${entry}]`, now, now);
+            const changed = upsertMessage.run(before.id, v.journeyId, v.version, e.nodeId, e.visit, before.contact_id, e.channel, e.template, e.category, e.decision, e.reason, null, null, `[${entry}]`, now, now).changes;
+            if (changed === 0) break; // the message left already: nothing was held back
             count(v, e.nodeId, e.decision, e.reason);
             counts.withheld++;
             break;
@@ -104,7 +119,11 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
             counts.exited++;
             break;
           case 'metric':
-            if (e.metric === 'entered') path += `,[${JSON.stringify(e.nodeId)},${e.visit ?? run.visit},${now}]`;
+            if (e.metric === 'edge') via = e.port ?? null;
+            if (e.metric === 'entered') {
+              path += `,[${JSON.stringify(e.nodeId)},${e.visit ?? run.visit},${now},${via === null ? 'null' : JSON.stringify(via)}]`;
+              via = null;
+            }
             count(v, e.nodeId, e.metric, e.port ?? e.reason ?? '');
             break;
           case 'wakeAt':
@@ -115,6 +134,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       updateRun.run(run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, run.status === 'exited' ? now : null, path, path, path, before.id);
     }
     for (const t of tally.values()) bumpMetric.run(t.journeyId, t.version, t.nodeId, t.metric, t.label, day, t.n);
+    for (const g of gauges.values()) if (g.n !== 0) bumpGauge.run(g.versionId, g.nodeId, g.n);
   });
   return (batch, now) => {
     const counts: BatchCounts = { stepped: batch.length, queued: 0, withheld: 0, exited: 0 };

@@ -9,6 +9,7 @@ import { createEngine } from '../engine';
 import type { LibrarySegment, LibraryTemplate } from '../library/loadLibrary';
 import { createTemplateStore } from '../templates/store';
 import { createTemplateStats } from './templateStats';
+import { createAnalytics } from './analytics';
 import { createJourneyService, type Blueprint } from './journeys';
 import { createWorkspaceService } from './workspace';
 import { createContactStore } from './contacts';
@@ -71,6 +72,7 @@ export function createServices(deps: ServiceDeps) {
     contacts,
     templates,
     templateStats: createTemplateStats(db, templateStore),
+    analytics: createAnalytics(db),
     /** where tracked links point: set by the server once it knows its own address, unless PUBLIC_URL says otherwise */
     setPublicUrl(url: string): void {
       if (!deps.publicUrl && !process.env.PUBLIC_URL) publicUrl = url;

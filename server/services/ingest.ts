@@ -36,9 +36,16 @@ export function createIngestService({ db, clock, contacts, events }: IngestDeps)
   const c = db.$client;
   const markSeen = c.prepare('insert into ingested (message_id, received_at) values (?, ?) on conflict do nothing');
   const mergeInto = c.transaction((from: number, into: number, now: number) => {
-    for (const table of ['events', 'messages', 'conversions', 'scheduled_events', 'clicks']) c.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(into, from);
-    // a run of the same version on both sides keeps the identified contact's
+    for (const table of ['events', 'messages', 'scheduled_events', 'clicks']) c.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(into, from);
+    // a node credited to both keeps one credit (once per contact, node and event)
+    c.prepare('update or ignore conversions set contact_id = ? where contact_id = ?').run(into, from);
+    c.prepare('delete from conversions where contact_id = ?').run(from);
+    // a run of the same version on both sides keeps the identified contact's; the other leaves its node's gauge
     c.prepare('update or ignore runs set contact_id = ? where contact_id = ?').run(into, from);
+    c.prepare(
+      `update node_gauges set active = active - (select count(*) from runs r where r.contact_id = ? and r.status <> 'exited' and r.version_id = node_gauges.version_id and r.node_id = node_gauges.node_id)
+       where (version_id, node_id) in (select version_id, node_id from runs where contact_id = ? and status <> 'exited')`,
+    ).run(from, from);
     c.prepare('delete from runs where contact_id = ?').run(from);
     const old = c.prepare<[number], { traits: string; anonymous_id: string | null; opt_outs: string }>('select traits, anonymous_id, opt_outs from contacts where id = ?').get(from);
     c.prepare('delete from contacts where id = ?').run(from);

@@ -6,6 +6,7 @@ import { policyRouter } from './routers/policy';
 import { channelsRouter } from './routers/channels';
 import { workspaceRouter } from './routers/workspace';
 import { devRouter } from './routers/dev';
+import { analyticsRouter } from './routers/analytics';
 import { templatesRouter } from './routers/templates';
 
 /**
@@ -20,6 +21,7 @@ const procedures = {
   policy: policyRouter,
   channels: channelsRouter,
   workspace: workspaceRouter,
+  analytics: analyticsRouter,
 };
 
 export const appRouter = router({ ...procedures, dev: devRouter });

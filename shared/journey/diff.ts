@@ -22,6 +22,7 @@ export const settingsLabels = {
   exitCriteria: 'exit criteria',
   goals: 'goals',
   exclusionGroup: 'exclusion group',
+  funnel: 'funnel steps',
 } as const satisfies Record<SettingsKey, string>;
 
 const settingsKeys = Object.keys(settingsLabels) as SettingsKey[];

@@ -40,6 +40,15 @@ export const JourneySettings = z.object({
   reentry: ReentryPolicy.default({ policy: 'never' }).meta({ title: 'Re-entry' }),
   exitCriteria: z.array(ExitCriterion).default([]).meta({ title: 'Exit criteria', description: 'Events that end a run wherever it is, e.g. credit_granted.' }),
   goals: z.array(Goal).default([]).meta({ title: 'Goals', description: 'Conversions credited to the nodes a contact visited within the attribution window.' }),
+  /**
+   * The events the node funnel follows after a message (ops' "sent → clicked → …"), credited like
+   * goals to the nodes a contact visited within the first goal's attribution window (7 days without one).
+   */
+  funnel: z
+    .array(eventName.meta({ ui: 'event', title: 'Step' }))
+    .max(8, 'at most 8 funnel steps')
+    .default(['app_login', 'credit_application_started', 'loan_drawn'])
+    .meta({ title: 'Funnel steps', description: 'Events the node funnel follows after sent and clicked.' }),
   /** journeys sharing a group never hold the same contact at once */
   exclusionGroup: z.string().trim().min(1).max(60).nullable().default(null).meta({ title: 'Mutual-exclusion group', description: 'Journeys in one group never hold the same contact at once.' }),
 });

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { publicProcedure, router } from '../init';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is YYYY-MM-DD (UTC)');
+const Range = z
+  .object({
+    journeyId: z.string().min(1, 'journeyId is required'),
+    version: z.number().int().min(1).optional(),
+    from: day.optional(),
+    to: day.optional(),
+  })
+  .refine((r) => !r.from || !r.to || r.from <= r.to, { message: 'from must not be after to', path: ['to'] });
+
+/** Per-node numbers for the canvas overlay, a node's funnel, and a journey's summary. */
+export const analyticsRouter = router({
+  journeyOverlay: publicProcedure.input(Range).query(({ ctx, input }) => ctx.services.analytics.journeyOverlay(input)),
+  nodeFunnel: publicProcedure.input(Range.and(z.object({ nodeId: z.string().min(1, 'nodeId is required') }))).query(({ ctx, input }) => ctx.services.analytics.nodeFunnel(input)),
+  journeySummary: publicProcedure.input(Range).query(({ ctx, input }) => ctx.services.analytics.journeySummary(input)),
+});
