@@ -47,6 +47,7 @@ export function JourneyCanvas() {
   const nodes = useEditorStore((s) => s.nodes);
   const edges = useEditorStore((s) => s.edges);
   const problemsByEdge = useEditorStore((s) => s.problemsByEdge);
+  const edgeCounts = useEditorStore((s) => s.edgeCounts);
   const readOnly = useEditorStore((s) => s.readOnly);
   const onNodesChange = useEditorStore((s) => s.onNodesChange);
   const onEdgesChange = useEditorStore((s) => s.onEdgesChange);
@@ -57,10 +58,18 @@ export function JourneyCanvas() {
   const { screenToFlowPosition } = useReactFlow();
   const beforeDrag = useRef<HistoryState | null>(null);
 
-  // an edge the compiler complains about is drawn as such, with its reason on hover
+  // an edge the compiler complains about is drawn as such, with its reason on hover;
+  // with the overlay on, each edge also says how many contacts took it
   const shownEdges = useMemo(
-    () => edges.map((e) => (problemsByEdge[e.id] ? ({ ...e, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.join(' ') } as JourneyFlowEdge) : e)),
-    [edges, problemsByEdge],
+    () =>
+      edges.map((e) => {
+        let out = e;
+        if (problemsByEdge[e.id]) out = { ...out, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.join(' ') } as JourneyFlowEdge;
+        const n = edgeCounts?.[e.id];
+        if (n !== undefined) out = { ...out, label: `${e.label ? `${String(e.label)} · ` : ''}${n.toLocaleString('en-US')}`, className: `${out.className ?? ''} je--counted`.trim() } as JourneyFlowEdge;
+        return out;
+      }),
+    [edges, problemsByEdge, edgeCounts],
   );
 
   const isValidConnection: IsValidConnection<Edge> = useCallback(

@@ -17,8 +17,11 @@ import { Inspector, type FieldFocus } from '../inspector/Inspector';
 import { CatalogueContext, emptyCatalogue, knownEvents, knownTraits, refsOf, type Catalogue } from '../inspector/catalogue';
 import { LoadError, Loading } from '../components/QueryState';
 import { JourneyHeader } from './JourneyHeader';
+import { OverlayControls } from '../analytics/OverlayControls';
+import { FunnelPanel } from '../analytics/FunnelPanel';
+import { useOverlay, type OverlayParams } from '../analytics/useOverlay';
 
-type Tab = 'inspector' | 'settings' | 'problems' | 'versions';
+type Tab = 'inspector' | 'funnel' | 'settings' | 'problems' | 'versions';
 
 /** One journey: header, palette, the canvas editing its draft, and the inspector, settings, problems and versions beside it. */
 export function JourneyPage() {
@@ -66,6 +69,12 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
   useAutosave(store, save);
 
   const [tab, setTab] = useState<Tab>('inspector');
+  const [overlayParams, setOverlayParams] = useState<OverlayParams>({ on: false, version: undefined, from: undefined, to: undefined });
+  const overlay = useOverlay(store, journey.id, overlayParams);
+  const selectedNode = useEditorStore((s) => {
+    const sel = s.nodes.filter((n) => n.selected);
+    return sel.length === 1 ? (sel[0]?.id ?? null) : null;
+  });
   const [focus, setFocus] = useState<FieldFocus | null>(null);
   const problemCount = useEditorStore((s) => s.problems.length);
   const readOnly = useEditorStore((s) => s.readOnly);
@@ -77,7 +86,7 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
       store.subscribe((s, prev) => {
         if (s.nodes === prev.nodes) return;
         const now = s.nodes.filter((n) => n.selected).map((n) => n.id).join();
-        if (now && now !== prev.nodes.filter((n) => n.selected).map((n) => n.id).join()) setTab((t) => (t === 'problems' ? t : 'inspector'));
+        if (now && now !== prev.nodes.filter((n) => n.selected).map((n) => n.id).join()) setTab((t) => (t === 'problems' || t === 'funnel' ? t : 'inspector'));
       }),
     [store],
   );
@@ -107,6 +116,7 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
 
   const tabs: { id: Tab; label: string; badge?: number }[] = [
     { id: 'inspector', label: 'Inspector' },
+    ...(overlayParams.on ? [{ id: 'funnel' as const, label: 'Funnel' }] : []),
     { id: 'settings', label: 'Journey settings' },
     { id: 'problems', label: 'Problems', badge: problemCount },
     { id: 'versions', label: 'Versions', badge: journey.versions.length },
@@ -114,6 +124,17 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
   return (
     <>
       <JourneyHeader journey={journey} save={save} onShowProblems={() => setTab('problems')} />
+      <OverlayControls
+        params={overlayParams}
+        onChange={(p) => {
+          setOverlayParams(p);
+          if (p.on && !overlayParams.on) setTab('funnel');
+          if (!p.on && tab === 'funnel') setTab('inspector');
+        }}
+        versions={journey.versions.map((v) => v.version).sort((a, b) => a - b)}
+        fetching={overlay.fetching}
+        error={overlay.error?.message ?? null}
+      />
       <div className="journey__body">
         <Palette onAdd={addAtCentre} disabled={readOnly} />
         <JourneyCanvas />
@@ -128,6 +149,8 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
           </div>
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="sidebar__body">
             {tab === 'inspector' && <Inspector focus={focus} />}
+            {tab === 'funnel' &&
+              (selectedNode ? <FunnelPanel journeyId={journey.id} nodeId={selectedNode} params={overlayParams} /> : <p className="panel muted">Select a node to see its funnel.</p>)}
             {tab === 'settings' && <SettingsPanel />}
             {tab === 'problems' && <ProblemsPanel onFocus={focusProblem} />}
             {tab === 'versions' && <VersionsPanel journey={journey} />}

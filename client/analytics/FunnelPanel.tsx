@@ -1,0 +1,107 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { channelLabels } from '../../shared/journey/channels';
+import { useTRPC } from '../trpc';
+import type { OverlayParams } from './useOverlay';
+
+const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
+const yuan = (x: number | null) => (x === null ? '–' : `¥${x.toLocaleString('en-US', { maximumFractionDigits: 2 })}`);
+
+/**
+ * One node's recipients through the journey's funnel (sent → clicked →
+ * app_login → credit_application_started → loan_drawn, the steps the journey
+ * settings name), the same split by variant, the cost per conversion, and a
+ * sample of contacts to open on their timeline.
+ */
+export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; nodeId: string; params: OverlayParams }) {
+  const trpc = useTRPC();
+  const f = useQuery({
+    ...trpc.analytics.nodeFunnel.queryOptions({ journeyId, nodeId, ...(params.version ? { version: params.version } : {}), ...(params.from ? { from: params.from } : {}), ...(params.to ? { to: params.to } : {}) }),
+    refetchInterval: 10_000,
+  });
+  if (f.isPending) return <p className="muted panel">Loading the funnel…</p>;
+  if (f.isError) return <p className="sf__errors panel">{f.error.message}</p>;
+  const d = f.data;
+  const top = d.steps[0]?.count ?? 0;
+  return (
+    <section className="panel funnel" aria-label={`Funnel of ${nodeId}`}>
+      <h2 className="panel__title">
+        Funnel · {nodeId}
+        {d.channel && <span className="muted"> · {channelLabels[d.channel]}</span>}
+      </h2>
+      <ol className="funnel__steps" aria-label="Funnel steps">
+        {d.steps.map((s, i) => {
+          const prev = i > 0 ? d.steps[i - 1]?.count ?? 0 : null;
+          return (
+            <li key={s.key} className="funnel__step" data-step={s.key}>
+              <span className="funnel__label">{s.label}</span>
+              <span className="funnel__bar">
+                <span style={{ width: `${top > 0 ? Math.max(2, (s.count / top) * 100) : 0}%` }} />
+              </span>
+              <span className="funnel__count">{s.count.toLocaleString('en-US')}</span>
+              <span className="funnel__rate muted" title="of the first step / of the step before">
+                {pct(s.rate)}
+                {prev !== null && prev > 0 ? ` · ${pct(s.count / prev)} of prev` : ''}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+      {d.channel && (
+        <p className="funnel__cost">
+          Cost {yuan(d.cost.total)} for {d.cost.units.toLocaleString('en-US')} billed units · per conversion ({d.goal ?? 'no goal'}) <strong>{yuan(d.cost.perConversion)}</strong>
+        </p>
+      )}
+      {d.byVariant.length > 0 && (
+        <table className="table funnel__variants" aria-label="By variant">
+          <thead>
+            <tr>
+              <th scope="col">Variant</th>
+              <th scope="col" className="num">
+                Sent
+              </th>
+              <th scope="col">Click rate</th>
+              {Object.keys(d.byVariant[0]?.reached ?? {}).map((e) => (
+                <th key={e} scope="col" className="num">
+                  {e}
+                </th>
+              ))}
+              <th scope="col">Conversion</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.byVariant.map((v) => (
+              <tr key={v.variant}>
+                <th scope="row">{v.variant.toUpperCase()}</th>
+                <td className="num">{v.sent.toLocaleString('en-US')}</td>
+                <td>{pct(v.clickRate)}</td>
+                {Object.entries(v.reached).map(([e, n]) => (
+                  <td key={e} className="num">
+                    {n.toLocaleString('en-US')}
+                  </td>
+                ))}
+                <td>{pct(v.conversionRate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3 className="funnel__h3">Contacts here</h3>
+      {d.sample.length === 0 ? (
+        <p className="muted">Nobody yet.</p>
+      ) : (
+        <ul className="funnel__sample" aria-label="Sample contacts">
+          {d.sample.map((s, i) => (
+            <li key={i}>
+              {s.externalId ? <Link to={`/contacts/${encodeURIComponent(s.externalId)}`}>{s.externalId}</Link> : <span className="muted">anonymous</span>}
+              <span className="muted">
+                {' '}
+                {s.variant ? `· ${s.variant.toUpperCase()} ` : ''}· {s.status}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+import { BarChart3, RefreshCw } from 'lucide-react';
+import type { OverlayParams } from './useOverlay';
+
+/** The conversion scale the nodes are tinted by (NodeShell's bands 1–5). */
+export const conversionBands = [
+  { band: 1, label: '< 1%' },
+  { band: 2, label: '1–5%' },
+  { band: 3, label: '5–10%' },
+  { band: 4, label: '10–20%' },
+  { band: 5, label: '≥ 20%' },
+];
+
+/**
+ * The overlay switch, with what it shows: which version (or all), which days
+ * (UTC), and the conversion colour scale. Numbers refresh on their own while on.
+ */
+export function OverlayControls({ params, onChange, versions, fetching, error }: { params: OverlayParams; onChange(p: OverlayParams): void; versions: number[]; fetching: boolean; error: string | null }) {
+  return (
+    <div className="ovc" role="group" aria-label="Numbers on the canvas">
+      <button type="button" className={`btn btn--small${params.on ? ' btn--on' : ''}`} aria-pressed={params.on} onClick={() => onChange({ ...params, on: !params.on })}>
+        <BarChart3 size={14} aria-hidden /> Numbers
+      </button>
+      {params.on && (
+        <>
+          <label>
+            Version
+            <select value={params.version ?? ''} onChange={(e) => onChange({ ...params, version: e.target.value ? Number(e.target.value) : undefined })}>
+              <option value="">all</option>
+              {versions.map((v) => (
+                <option key={v} value={v}>
+                  v{v}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            From
+            <input type="date" value={params.from ?? ''} onChange={(e) => onChange({ ...params, from: e.target.value || undefined })} />
+          </label>
+          <label>
+            To
+            <input type="date" value={params.to ?? ''} onChange={(e) => onChange({ ...params, to: e.target.value || undefined })} />
+          </label>
+          <span className="ovc__legend" aria-label="Conversion colour scale">
+            {conversionBands.map((b) => (
+              <span key={b.band} className={`ovc__swatch jn__overlay--band${b.band}`}>
+                {b.label}
+              </span>
+            ))}
+          </span>
+          <span className="muted ovc__live" aria-live="polite">
+            <RefreshCw size={12} aria-hidden className={fetching ? 'spin' : undefined} /> live
+          </span>
+          {error && <span className="sf__errors">{error}</span>}
+        </>
+      )}
+    </div>
+  );
+}

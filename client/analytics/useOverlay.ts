@@ -1,0 +1,57 @@
+import { useEffect } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC, type RouterOutputs } from '../trpc';
+import type { EditorStore } from '../store/createEditorStore';
+import type { NodeOverlay } from '../store/slices/overlaySlice';
+
+export type Overlay = RouterOutputs['analytics']['journeyOverlay'];
+
+export interface OverlayParams {
+  on: boolean;
+  version: number | undefined;
+  from: string | undefined;
+  to: string | undefined;
+}
+
+/** How often the numbers refresh while the overlay is on. */
+export const OVERLAY_REFRESH_MS = 10_000;
+
+/** The API's numbers as the canvas draws them: per node, and per edge id of the canvas (by source and port). */
+export function toCanvas(o: Overlay, edges: readonly { id: string; source: string; sourceHandle?: string | null }[]): { nodes: Record<string, NodeOverlay>; edges: Record<string, number> } {
+  const nodes: Record<string, NodeOverlay> = {};
+  for (const [id, n] of Object.entries(o.nodes))
+    nodes[id] = { entered: n.entered, waiting: n.waiting, ...(n.sent || n.queued ? { sent: n.sent } : {}), converted: n.converted, conversionRate: n.conversionRate };
+  const byPort = new Map(o.edges.map((e) => [`${e.source}\u0000${e.port}`, e.count]));
+  const counts: Record<string, number> = {};
+  for (const e of edges) counts[e.id] = byPort.get(`${e.source}\u0000${e.sourceHandle ?? 'next'}`) ?? 0;
+  return { nodes, edges: counts };
+}
+
+/**
+ * Keeps the editor's overlay in step with `analytics.journeyOverlay` while it
+ * is on (refreshing every few seconds), and clears it when turned off.
+ */
+export function useOverlay(store: EditorStore, journeyId: string, p: OverlayParams): { data: Overlay | undefined; error: { message: string } | null; fetching: boolean } {
+  const trpc = useTRPC();
+  const q = useQuery({
+    ...trpc.analytics.journeyOverlay.queryOptions({ journeyId, ...(p.version ? { version: p.version } : {}), ...(p.from ? { from: p.from } : {}), ...(p.to ? { to: p.to } : {}) }),
+    enabled: p.on,
+    refetchInterval: p.on ? OVERLAY_REFRESH_MS : false,
+  });
+  useEffect(() => {
+    if (!p.on || !q.data) {
+      if (!p.on) store.getState().setOverlay(null, null);
+      return;
+    }
+    const apply = () => {
+      const shown = toCanvas(q.data, store.getState().edges);
+      store.getState().setOverlay(shown.nodes, shown.edges);
+    };
+    apply();
+    // edges drawn or re-wired while the overlay is on get their counts too
+    return store.subscribe((s, prev) => {
+      if (s.edges !== prev.edges && s.edges.length !== prev.edges.length) apply();
+    });
+  }, [p.on, q.data, store]);
+  return { data: q.data, error: q.error, fetching: q.isFetching };
+}
