@@ -173,6 +173,32 @@ async function main() {
   const d2 = await drain();
   console.log(`dispatched ${fmt(d2.sent)} pushes in ${(d2.ms / 1000).toFixed(1)} s`);
 
+  // ── analytics at scale: the outbox now holds the waves' messages; add 5M events to the event log ──
+  const messagesNow = (c.prepare('select count(*) n from messages').get() as { n: number }).n;
+  t = performance.now();
+  const EVENTS = Number(process.env.BENCH_EVENTS ?? 5 * N);
+  const evNames = `json_array('app_login','page','message_clicked','credit_application_started','credit_step_completed','loan_drawn','screen','app_open')`;
+  for (let from = 0; from < EVENTS; from += 500_000)
+    c.exec(`with recursive n(i) as (select ${from} union all select i + 1 from n where i < ${Math.min(EVENTS, from + 500_000) - 1})
+      insert into events (contact_id, name, type, properties, at, received_at)
+      select 1 + (i * 7919) % ${N}, ${evNames} ->> (i % 8), 'track', '{}', ${T0} - (i % 2592000) * 1000, ${T0} from n`);
+  const eventsNow = (c.prepare('select count(*) n from events').get() as { n: number }).n;
+  console.log(`added ${fmt(eventsNow)} events in ${(ms(t) / 1000).toFixed(1)} s; outbox holds ${fmt(messagesNow)} messages`);
+  const timeCalls = async (label: string, call: () => Promise<unknown>) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t1 = performance.now();
+      await call();
+      xs.push(ms(t1));
+    }
+    const r = { p50: Number(percentile(xs, 50).toFixed(2)), p95: Number(percentile(xs, 95).toFixed(2)), max: Number(Math.max(...xs).toFixed(2)) };
+    console.log(`${label}: p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms`);
+    return r;
+  };
+  const overlayMs = await timeCalls('analytics.journeyOverlay', () => caller.analytics.journeyOverlay({ journeyId }));
+  const funnelMs = await timeCalls('analytics.nodeFunnel (sms)', () => caller.analytics.nodeFunnel({ journeyId, nodeId: 'sms' }));
+  const summaryMs = await timeCalls('analytics.journeySummary', () => caller.analytics.journeySummary({ journeyId }));
+
   const transitionsPerSec = transitions / (runnerMs / 1000);
   sampleRss();
   clearInterval(rssTimer);
@@ -189,7 +215,8 @@ async function main() {
     emptyTickMs: { p50: Number(emptyTick.p50.toFixed(3)), p99: Number(emptyTick.p99.toFixed(3)), max: Number(emptyTick.max.toFixed(3)), waiting },
     dispatchPerSec: Math.round((d1.sent + d2.sent) / ((d1.ms + d2.ms) / 1000)),
     peakRssMB: Math.round(peakRss / 1024 / 1024),
-    targets: { transitionsPerSec: 100_000, ratioToRaw: 0.5, enrolSeconds: 3, emptyTickP99Ms: 2, peakRssMB: 400 },
+    analytics: { messages: messagesNow, events: eventsNow, journeyOverlayMs: overlayMs, nodeFunnelMs: funnelMs, journeySummaryMs: summaryMs },
+    targets: { transitionsPerSec: 100_000, ratioToRaw: 0.5, enrolSeconds: 3, emptyTickP99Ms: 2, peakRssMB: 400, analyticsMs: 200 },
   };
   console.log('\nfigure                      value        target');
   const row = (name: string, v: string, target: string, ok: boolean) => console.log(`${name.padEnd(27)} ${v.padEnd(12)} ${target.padEnd(8)} ${ok ? 'ok' : 'MISSED'}`);
@@ -198,6 +225,8 @@ async function main() {
   row('enrol 1M (s)', String(results.enrolSeconds), '≤3', results.enrolSeconds <= 3);
   row('empty-tick p99 (ms)', String(results.emptyTickMs.p99), '≤2', results.emptyTickMs.p99 <= 2);
   row('peak RSS (MB)', String(results.peakRssMB), '≤400', results.peakRssMB <= 400);
+  row('journeyOverlay max (ms)', String(overlayMs.max), '≤200', overlayMs.max <= 200);
+  row('nodeFunnel max (ms)', String(funnelMs.max), '≤200', funnelMs.max <= 200);
   mkdirSync(here, { recursive: true });
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwritten to bench/results.json`);

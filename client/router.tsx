@@ -7,6 +7,8 @@ import { SettingsPage } from './pages/SettingsPage';
 import { OutboxPage } from './pages/OutboxPage';
 import { TemplatesPage } from './templates/TemplatesPage';
 import { TemplateEditorPage } from './templates/TemplateEditorPage';
+import { ContactSearchPage } from './contacts/ContactSearchPage';
+import { ContactPage } from './contacts/ContactPage';
 
 export const router = createBrowserRouter([
   {
@@ -17,6 +19,7 @@ export const router = createBrowserRouter([
       { path: 'journeys/:id', Component: JourneyPage },
       { path: 'templates', Component: TemplatesPage },
       { path: 'templates/:key', Component: TemplateEditorPage },
+      { path: 'contacts', children: [{ index: true, Component: ContactSearchPage }, { path: ':externalId', Component: ContactPage }] },
       { path: 'outbox', Component: OutboxPage },
       { path: 'settings', Component: SettingsPage },
       { path: '*', Component: NotFoundPage },

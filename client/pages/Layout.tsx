@@ -15,6 +15,7 @@ export function Layout() {
             Journeys
           </NavLink>
           <NavLink to="/templates">Templates</NavLink>
+          <NavLink to="/contacts">Contacts</NavLink>
           <NavLink to="/outbox">Outbox</NavLink>
           <NavLink to="/settings">Settings</NavLink>
         </nav>

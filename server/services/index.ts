@@ -10,6 +10,7 @@ import type { LibrarySegment, LibraryTemplate } from '../library/loadLibrary';
 import { createTemplateStore } from '../templates/store';
 import { createTemplateStats } from './templateStats';
 import { createAnalytics } from './analytics';
+import { createContactSearch } from './contactSearch';
 import { createJourneyService, type Blueprint } from './journeys';
 import { createWorkspaceService } from './workspace';
 import { createContactStore } from './contacts';
@@ -70,6 +71,7 @@ export function createServices(deps: ServiceDeps) {
     engine,
     ingest: createIngestService({ db, clock, contacts: contactStore, events: engine.events }),
     contacts,
+    contactSearch: createContactSearch(db),
     templates,
     templateStats: createTemplateStats(db, templateStore),
     analytics: createAnalytics(db),

@@ -1,0 +1,41 @@
+import { Link } from 'react-router';
+import type { TimelineRun } from './timelineModel';
+import { dateTimeIn } from './zonedFormat';
+
+/** Where the run stands, in words: what it waits for and until when, or why it left. */
+export function runState(r: TimelineRun, tz: string): string {
+  if (r.status === 'exited') return `exited${r.exit_reason ? `: ${r.exit_reason}` : ''}${r.exited_at === null ? '' : ` on ${dateTimeIn(r.exited_at, tz)}`}`;
+  const until = r.wake_at === null ? '' : ` until ${dateTimeIn(r.wake_at, tz)}`;
+  if (r.waiting_for) return `waiting for ${r.waiting_for}${until}`;
+  return r.wake_at === null ? r.status : `waiting${until}`;
+}
+
+/** The journeys this contact is (or was) in: current node and state, newest enrolment first. */
+export function ContactJourneys({ runs, tz }: { runs: readonly TimelineRun[]; tz: string }) {
+  return (
+    <section className="card ct-journeys" aria-labelledby="ct-journeys-title">
+      <h2 id="ct-journeys-title">Journeys</h2>
+      {runs.length === 0 ? (
+        <p className="muted">Not in any journey.</p>
+      ) : (
+        <ul className="ct-runs">
+          {runs.map((r) => (
+            <li key={r.id} className={`ct-run ct-run--${r.status}`}>
+              <div className="ct-run__head">
+                <Link to={`/journeys/${r.journey_id}`} className="ct-run__name">
+                  {r.name}
+                </Link>
+                <span className={`ct-state ct-state--${r.status}`}>{r.status}</span>
+              </div>
+              <div className="small">
+                <span className="muted">v{r.version}</span> · at node <code>{r.node_id}</code>
+              </div>
+              <div className="small">{runState(r, tz)}</div>
+              <div className="muted small">entered {dateTimeIn(r.entered_at, tz)}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Search } from 'lucide-react';
+import { useTRPC, type RouterOutputs } from '../trpc';
+import { LoadError, Loading } from '../components/QueryState';
+import { dateTimeIn } from './zonedFormat';
+
+type Hit = RouterOutputs['contacts']['search'][number];
+
+/** The id a contact page is opened by: the SDK's userId, else the anonymous id (the server looks up both). */
+export const contactKey = (h: Pick<Hit, 'externalId' | 'anonymousId'>): string => h.externalId ?? h.anonymousId ?? '';
+export const contactPath = (key: string): string => `/contacts/${encodeURIComponent(key)}`;
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+/**
+ * Find one contact by user id, phone or name (prefix, any case), then open their timeline.
+ * The URL keeps the query, so a search can be shared; Enter opens the first hit.
+ */
+export function ContactSearchPage() {
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const debounced = useDebounced(q.trim(), 200);
+  const hits = useQuery({ ...trpc.contacts.search.queryOptions({ q: debounced }), placeholderData: keepPreviousData });
+  const workspace = useQuery(trpc.workspace.get.queryOptions());
+  const defaultZone = workspace.data?.timezone ?? 'UTC';
+  const first = hits.data?.[0];
+
+  return (
+    <main className="page">
+      <div className="page__header">
+        <div>
+          <h1>Contacts</h1>
+          <p className="muted">Find a contact by user id, phone or name, then follow everything that happened to them.</p>
+        </div>
+      </div>
+      <form
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (first && !hits.isPlaceholderData) navigate(contactPath(contactKey(first)));
+        }}
+      >
+        <label className="search ct-search">
+          <Search size={15} aria-hidden />
+          <input
+            type="search"
+            autoFocus
+            aria-label="Search contacts"
+            placeholder="User id, phone (+86138…) or name"
+            value={q}
+            onChange={(e) => setParams(e.target.value ? { q: e.target.value } : {}, { replace: true })}
+          />
+        </label>
+      </form>
+      {hits.isPending ? (
+        <Loading what="contacts" />
+      ) : hits.isError ? (
+        <LoadError error={hits.error} />
+      ) : hits.data.length === 0 ? (
+        <div className="placeholder">{debounced ? `No contact's id, phone or name starts with “${debounced}”.` : 'No contacts yet.'}</div>
+      ) : (
+        <div className="card ct-card">
+          <table className="table" aria-label={debounced ? 'Matching contacts' : 'Newest contacts'}>
+            <thead>
+              <tr>
+                <th scope="col">Contact</th>
+                <th scope="col">Name</th>
+                <th scope="col">Phone</th>
+                <th scope="col">Time zone</th>
+                <th scope="col">First seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {hits.data.map((h) => (
+                <tr key={h.id}>
+                  <td>
+                    <Link className={`table__name${h.matched === 'externalId' && debounced ? ' ct-hit' : ''}`} to={contactPath(contactKey(h))}>
+                      {h.externalId ?? <span className="muted">anonymous {h.anonymousId}</span>}
+                    </Link>
+                  </td>
+                  <td className={h.matched === 'name' ? 'ct-hit' : undefined}>{h.name ?? <span className="muted">—</span>}</td>
+                  <td className={h.matched === 'phone' ? 'ct-hit' : undefined}>{h.phone ?? <span className="muted">—</span>}</td>
+                  <td className="muted">{h.timezone ?? `${defaultZone} (workspace)`}</td>
+                  <td className="muted nowrap">{dateTimeIn(h.createdAt, h.timezone ?? defaultZone)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </main>
+  );
+}

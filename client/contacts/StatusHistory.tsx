@@ -1,0 +1,46 @@
+import { useState } from 'react';
+import type { TimelineMessage } from './timelineModel';
+import { timeNear } from './zonedFormat';
+
+type Change = TimelineMessage['history'][number];
+
+/** Longer histories (retries) fold; the last changes and every decision stay in view. */
+const FOLD_OVER = 6;
+const KEEP_LAST = 3;
+
+/**
+ * A message's status changes, each policy decision in words in place of its bare status
+ * ("deferred by quiet hours until 09:00 Asia/Shanghai"), and each provider error.
+ */
+export function StatusHistory({ message: m, tz }: { message: TimelineMessage; tz: string }) {
+  const [open, setOpen] = useState(false);
+  const folds = m.history.length > FOLD_OVER && !open;
+  const rows = m.history.map((h, i) => ({ h, i })).filter(({ h, i }) => !folds || h.decision || i >= m.history.length - KEEP_LAST);
+  const hidden = m.history.length - rows.length;
+  const failures = m.history.filter((h) => h.status === 'failed').length;
+
+  return (
+    <ol className="ct-history" aria-label="Status history">
+      {rows.map(({ h, i }) => (
+        <Row key={i} change={h} createdAt={m.created_at} tz={tz} />
+      ))}
+      {(folds || open) && m.history.length > FOLD_OVER && (
+        <li>
+          <button type="button" className="linkbtn ct-fold" aria-expanded={open} onClick={() => setOpen(!open)}>
+            {open ? 'Show fewer' : `Show all ${m.history.length} changes (${hidden} hidden${failures ? `, ${failures} failed attempts` : ''})`}
+          </button>
+        </li>
+      )}
+    </ol>
+  );
+}
+
+function Row({ change: h, createdAt, tz }: { change: Change; createdAt: number; tz: string }) {
+  return (
+    <li>
+      <time dateTime={new Date(h.at).toISOString()}>{timeNear(h.at, createdAt, tz)}</time>
+      {h.decision ? <span className={`ct-decision ct-decision--${h.status}`}>{h.decision}</span> : <span className={`status status--${h.status}`}>{h.status}</span>}
+      {h.error && <span className="ct-error">error: {h.error}</span>}
+    </li>
+  );
+}

@@ -1,0 +1,114 @@
+import { Link } from 'react-router';
+import { Activity, CircleDot, MessageSquare } from 'lucide-react';
+import { channelLabels, Channel } from '../../shared/journey/channels';
+import { describeReason } from '../../shared/policy/describe';
+import { assertNever } from '../../shared/util/assertNever';
+import { channelIcons } from '../canvas/icons';
+import type { JourneyRef, TimelineEntry, TimelineEvent, TimelineMessage, TimelineStep } from './timelineModel';
+import { timeIn } from './zonedFormat';
+import { StatusHistory } from './StatusHistory';
+
+/** One line of the timeline: its time in the contact's zone, an icon, and what happened. */
+export function TimelineLine({ entry, tz }: { entry: TimelineEntry; tz: string }) {
+  return (
+    <li className={`ct-entry ct-entry--${entry.kind}`}>
+      <time className="ct-entry__time" dateTime={new Date(entry.at).toISOString()}>
+        {timeIn(entry.at, tz)}
+      </time>
+      <div className="ct-entry__body">{lineBody(entry, tz)}</div>
+    </li>
+  );
+}
+
+function lineBody(e: TimelineEntry, tz: string) {
+  switch (e.kind) {
+    case 'event':
+      return <EventLine event={e.event} />;
+    case 'step':
+      return <StepLine step={e.step} journey={e.journey} repeat={e.repeat} />;
+    case 'message':
+      return <MessageLine message={e.message} journey={e.journey} tz={tz} />;
+    default:
+      return assertNever(e);
+  }
+}
+
+const propText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+function EventLine({ event }: { event: TimelineEvent }) {
+  const props = Object.entries(event.properties);
+  return (
+    <>
+      <div className="ct-entry__head">
+        <Activity size={14} aria-hidden className="ct-icon ct-icon--event" />
+        <span className="ct-kind">Event</span>
+        <code className="ct-entry__title">{event.name}</code>
+        {event.type !== 'track' && <span className="muted small">{event.type}</span>}
+      </div>
+      {props.length > 0 && (
+        <ul className="ct-props" aria-label="Properties">
+          {props.map(([k, v]) => (
+            <li key={k}>
+              <span className="muted">{k}</span> {propText(v)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function JourneyLink({ journey, version }: { journey: JourneyRef; version?: number }) {
+  return (
+    <Link to={`/journeys/${journey.id}`}>
+      {journey.name}
+      {version !== undefined && <span className="muted"> v{version}</span>}
+    </Link>
+  );
+}
+
+function StepLine({ step, journey, repeat }: { step: TimelineStep; journey: JourneyRef; repeat: number }) {
+  return (
+    <div className="ct-entry__head">
+      <CircleDot size={14} aria-hidden className="ct-icon ct-icon--step" />
+      <span className="ct-kind">Step</span>
+      <span>
+        entered <code className="ct-entry__title">{step.node_id}</code>
+        {repeat > 1 && <span className="muted"> (time {repeat})</span>} in <JourneyLink journey={journey} version={step.version} />
+      </span>
+    </div>
+  );
+}
+
+const channelName = (ch: string): string => {
+  const c = Channel.safeParse(ch);
+  return c.success ? channelLabels[c.data] : ch;
+};
+
+function MessageLine({ message: m, journey, tz }: { message: TimelineMessage; journey: JourneyRef; tz: string }) {
+  const c = Channel.safeParse(m.channel);
+  const Icon = c.success ? channelIcons[c.data] : MessageSquare;
+  // every decision is in the history; an older row without one still says why in its final reason
+  const undescribed = m.reason && !m.history.some((h) => h.decision) ? `${m.status}: ${describeReason(m.reason)}` : null;
+  return (
+    <>
+      <div className="ct-entry__head">
+        <Icon size={14} aria-hidden className="ct-icon ct-icon--message" />
+        <span className="ct-kind">{channelName(m.channel)}</span>
+        <code className="ct-entry__title">{m.template}</code>
+        {m.variant && <span className="ct-variant">variant {m.variant.toUpperCase()}</span>}
+        <span className={`status status--${m.status}`}>{m.status}</span>
+      </div>
+      <div className="muted small">
+        from <code>{m.node_id}</code> in <JourneyLink journey={journey} />
+      </div>
+      {m.body ? (
+        <p className={`ct-bubble ct-bubble--${m.channel}`}>{m.body}</p>
+      ) : (
+        <p className="muted small">{m.status === 'suppressed' ? 'Not rendered: withheld before sending.' : 'No text rendered.'}</p>
+      )}
+      {undescribed && <p className={`ct-decision ct-decision--${m.status}`}>{undescribed}</p>}
+      {m.history.length > 0 && <StatusHistory message={m} tz={tz} />}
+    </>
+  );
+}
