@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { channelLabels, type Channel } from '../../shared/journey/channels';
 import { describeReason } from '../../shared/policy/describe';
 import { messageStatuses, type MessageStatus } from '../../shared/outbox/status';
@@ -88,7 +88,7 @@ export function OutboxPage() {
               {out.data.map((m) => (
                 <tr key={m.id} data-channel={m.channel} data-contact={m.externalId ?? ''}>
                   <td className="muted nowrap">{time(m.createdAt)}</td>
-                  <td>{m.externalId}</td>
+                  <td>{m.externalId ? <Link to={`/contacts/${encodeURIComponent(m.externalId)}`}>{m.externalId}</Link> : <span className="muted">anonymous</span>}</td>
                   <td>{channelLabels[m.channel as Channel] ?? m.channel}</td>
                   <td>
                     <code>{m.template}</code>
