@@ -19,6 +19,7 @@ import { LoadError, Loading } from '../components/QueryState';
 import { JourneyHeader } from './JourneyHeader';
 import { OverlayControls } from '../analytics/OverlayControls';
 import { FunnelPanel } from '../analytics/FunnelPanel';
+import { SummaryPanel } from '../analytics/SummaryPanel';
 import { useOverlay, type OverlayParams } from '../analytics/useOverlay';
 
 type Tab = 'inspector' | 'funnel' | 'settings' | 'problems' | 'versions';
@@ -150,7 +151,7 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="sidebar__body">
             {tab === 'inspector' && <Inspector focus={focus} />}
             {tab === 'funnel' &&
-              (selectedNode ? <FunnelPanel journeyId={journey.id} nodeId={selectedNode} params={overlayParams} /> : <p className="panel muted">Select a node to see its funnel.</p>)}
+              (selectedNode ? <FunnelPanel journeyId={journey.id} nodeId={selectedNode} params={overlayParams} /> : <SummaryPanel journeyId={journey.id} params={overlayParams} />)}
             {tab === 'settings' && <SettingsPanel />}
             {tab === 'problems' && <ProblemsPanel onFocus={focusProblem} />}
             {tab === 'versions' && <VersionsPanel journey={journey} />}
