@@ -8,9 +8,9 @@ import type { AppRouter } from '../server/trpc/root';
 
 export const artifactsDir = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
-/** Debian's Chromium; this project never downloads a browser of its own. */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Debian's Chromium; this project never downloads a browser of its own (bench/canvas.ts launches the same). */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Vitest globalSetup: the server serves dist/client, so build it first when missing or stale. */
 export async function setup(): Promise<void> {
@@ -35,11 +35,22 @@ export interface App {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** 'fake': the server's clock moves only through `dev.advanceClock` (and exposes `dev.*`) */
+  clock?: 'real' | 'fake';
+  /** where a fake clock starts (epoch ms); default: now */
+  fakeClockStart?: number;
+  viewport?: { width: number; height: number };
+}
+
 /** The real server on a free port over a fresh temporary database, and a Chromium page. */
-export async function startApp(opts: { clock?: 'real' | 'fake'; viewport?: { width: number; height: number } } = {}): Promise<App> {
+export async function startApp(opts: StartOptions = {}): Promise<App> {
   const { startServer } = await import('../server/app');
+  const { FakeClock } = await import('../server/clock');
+  if (opts.fakeClockStart !== undefined && opts.clock !== 'fake') throw new Error('fakeClockStart needs clock: "fake"');
+  const clock = opts.clock === 'fake' ? new FakeClock(opts.fakeClockStart ?? Date.now()) : 'real';
   const dir = mkdtempSync(join(tmpdir(), 'journeys-e2e-'));
-  const server = await startServer({ port: 0, databasePath: join(dir, 'e2e.db'), clock: opts.clock ?? 'real', log: () => {} });
+  const server = await startServer({ port: 0, host: '127.0.0.1', databasePath: join(dir, 'e2e.db'), clock, log: () => {} });
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });

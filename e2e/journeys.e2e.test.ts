@@ -39,7 +39,14 @@ describe('journeys UI', () => {
     expect(await nodes.count()).toBe(detail.draft.nodes.length);
     await page.getByRole('group', { name: /^Send message: / }).first().waitFor({ state: 'visible' });
     await page.locator('.react-flow__edge-text', { hasText: /^timeout$/ }).first().waitFor({ state: 'visible' });
-    await page.getByRole('region', { name: /Problems/ }).getByText('No problems').waitFor();
+    // the editor around the canvas: the palette, the toolbar and the sidebar's tabs
+    await page.getByRole('navigation', { name: 'Palette' }).getByRole('button', { name: 'Segment entry', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Auto-layout' }).waitFor();
+    await page.getByRole('tab', { name: /^Inspector/ }).waitFor();
+    // compile problems live in their own tab; a seeded blueprint has none
+    await page.getByRole('tab', { name: /^Problems/ }).click();
+    await page.getByRole('tabpanel', { name: /^Problems/ }).getByText(/No problems/).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Draft saved/ }).waitFor();
     await app.screenshot('blueprint-1-canvas');
   });
 
@@ -64,14 +71,23 @@ describe('journeys UI', () => {
     await page.waitForURL('**/journeys/*');
     await page.getByRole('heading', { level: 1, name: 'Win-back, blank' }).waitFor();
 
-    const problems = page.getByRole('list', { name: 'Problems' });
+    // the empty canvas says how to start; the header counts the problems and opens their tab
+    await page.getByText(/This journey is empty/).waitFor();
+    await page.getByRole('button', { name: /^\d+ problems?$/ }).click();
+    expect(await page.getByRole('tab', { name: /^Problems/ }).getAttribute('aria-selected')).toBe('true');
+    const problems = page.getByRole('tabpanel', { name: /^Problems/ }).getByRole('list', { name: 'Problems' });
     await problems.getByText(/^Add an entry/).waitFor();
     await app.screenshot('blank-journey');
 
-    await page.getByRole('button', { name: 'Publish' }).click();
-    const refusal = page.getByRole('alert').filter({ hasText: 'Not published' });
-    await refusal.getByText(/Add an entry/).waitFor();
+    // publishing is refused while problems remain: the dialog lists them and its button stays disabled
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const publish = page.getByRole('dialog', { name: 'Publish version 1' });
+    await publish.getByRole('alert').getByText(/Add an entry/).waitFor();
+    expect(await publish.getByRole('button', { name: 'Publish v1' }).isDisabled()).toBe(true);
     await app.screenshot('blank-journey-publish-refused');
+    await publish.getByRole('button', { name: 'Cancel' }).click();
+    await publish.waitFor({ state: 'hidden' });
+    expect((await app.trpc.journeys.list.query()).find((j) => j.name === 'Win-back, blank')?.version ?? null).toBeNull();
 
     await page.getByRole('link', { name: 'Back to journeys' }).click();
     await page.getByRole('table', { name: 'Journeys' }).getByRole('link', { name: 'Win-back, blank', exact: true }).waitFor();
@@ -94,8 +110,14 @@ describe('problems on the canvas', () => {
     await waitNode.getByLabel('1 problem', { exact: true }).waitFor();
     expect(await waitNode.getAttribute('class')).toContain('jn--error');
 
+    expect(await waitNode.getAttribute('aria-invalid')).toBe('true');
+    await waitNode.getByLabel(/: timeout port \(not connected\)$/).waitFor();
+
+    await page.getByRole('tab', { name: /^Problems/ }).click();
     await page.getByRole('list', { name: 'Problems' }).getByRole('button', { name: /timeout" port/ }).click();
     await page.waitForFunction(() => document.querySelector('.jn--selected')?.getAttribute('aria-label')?.startsWith('Wait for event: '));
+    // choosing the problem opens the node's form in the inspector
+    await page.getByRole('region', { name: 'Inspector: Wait for event' }).waitFor();
     await app.screenshot('problem-focused');
   });
 });

@@ -17,6 +17,8 @@ import type { ServiceDeps } from './services';
 
 export interface ServerOptions {
   port: number;
+  /** interface to listen on (default: all, as `npm start` should; tests and benches pass 127.0.0.1) */
+  host?: string;
   databasePath: string;
   clock?: Clock | 'real' | 'fake';
   /** seed the demo workspace into an empty database (default true) */
@@ -93,13 +95,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   const server: Server = await new Promise((resolveListen, reject) => {
-    const s = app.listen(opts.port, (err?: Error) => (err ? reject(err) : resolveListen(s)));
+    const s = opts.host === undefined ? app.listen(opts.port, (err?: Error) => (err ? reject(err) : resolveListen(s))) : app.listen(opts.port, opts.host, (err?: Error) => (err ? reject(err) : resolveListen(s)));
   });
   const { port } = server.address() as AddressInfo;
-  services.setPublicUrl(`http://localhost:${port}`);
+  services.setPublicUrl(`http://${opts.host ?? 'localhost'}:${port}`);
   const scheduler: Scheduler | null = (opts.scheduler ?? clock.kind === 'real') ? startScheduler(services.engine, clock) : null;
   return {
-    url: `http://localhost:${port}`,
+    url: `http://${opts.host ?? 'localhost'}:${port}`,
     db,
     services,
     clock,

@@ -20,14 +20,32 @@ export interface NodeShellProps {
   body?: ReactNode;
 }
 
-/** Source ports that edges use but the config doesn't declare (a removed case, an unparsable config). */
-function wiredPorts(s: EditorState, id: string): string[] {
-  const out: string[] = [];
-  for (const e of s.edges) if (e.source === id && e.sourceHandle && !out.includes(e.sourceHandle)) out.push(e.sourceHandle);
-  return out;
+const noProblems: string[] = [];
+const noPorts: string[] = [];
+
+/**
+ * Wired source ports by node, built once per edges array and shared by every
+ * node: each node scanning all edges on every store update (a drag frame) was
+ * O(nodes × edges).
+ */
+const portsBySource = new WeakMap<EditorState['edges'], Map<string, string[]>>();
+function wiredPortIndex(edges: EditorState['edges']): Map<string, string[]> {
+  let index = portsBySource.get(edges);
+  if (!index) {
+    index = new Map();
+    for (const e of edges) {
+      if (!e.sourceHandle) continue;
+      const ports = index.get(e.source);
+      if (!ports) index.set(e.source, [e.sourceHandle]);
+      else if (!ports.includes(e.sourceHandle)) ports.push(e.sourceHandle);
+    }
+    portsBySource.set(edges, index);
+  }
+  return index;
 }
 
-const noProblems: string[] = [];
+/** Source ports that edges use but the config doesn't declare (a removed case, an unparsable config). */
+const wiredPorts = (s: EditorState, id: string): string[] => wiredPortIndex(s.edges).get(id) ?? noPorts;
 
 /** Ports the compiler says are not wired (`ports.<id>`), so the node can mark those handles. */
 function unwiredPorts(s: EditorState, id: string): string[] {

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { getViewportForBounds, useNodesInitialized, useReactFlow, useStore } from '@xyflow/react';
+import { useEditorStoreApi } from '../store/editorContext';
 
 /** Below this zoom node text can't be read; a long journey opens at its entry instead. */
 export const MIN_READABLE_ZOOM = 0.6;
@@ -8,14 +9,17 @@ export const FIT_PADDING = 0.12;
 /**
  * Fits the journey once its nodes are measured. A journey too tall to fit
  * readably opens at its top (the entry), centred, at the smallest readable
- * zoom; the minimap and controls reach the rest.
+ * zoom; the minimap and controls reach the rest. A journey that opens empty
+ * has nothing to fit: the first node dropped on it stays where it was dropped
+ * (fitting it would centre it at zoom 1, under the operator's next drop).
  */
 export function useInitialViewport(): void {
   const initialized = useNodesInitialized();
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
   const { getNodes, getNodesBounds, setViewport } = useReactFlow();
-  const done = useRef(false);
+  const store = useEditorStoreApi();
+  const done = useRef(store.getState().nodes.length === 0);
 
   useEffect(() => {
     if (done.current || !initialized || !width || !height) return;

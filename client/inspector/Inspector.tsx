@@ -51,7 +51,8 @@ export function Inspector({ focus }: { focus: FieldFocus | null }) {
 }
 
 function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | null }) {
-  const node = useEditorStore((s) => s.nodes.find((n) => n.id === nodeId));
+  // the node's data, not the node: dragging it makes a new node object every frame, and the form need not follow
+  const data = useEditorStore((s) => s.nodes.find((n) => n.id === nodeId)?.data);
   const problems = useEditorStore((s) => s.problems);
   const readOnly = useEditorStore((s) => s.readOnly);
   const updateConfig = useEditorStore((s) => s.updateConfig);
@@ -73,8 +74,8 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
     return () => clearTimeout(t);
   }, [focus, nodeId]);
 
-  if (!node) return null;
-  const kind = node.data.kind as NodeKind;
+  if (!data) return null;
+  const kind = data.kind as NodeKind;
   const def = nodeKinds[kind];
   const Icon = paletteIcon(def.palette.icon);
   return (
@@ -85,16 +86,16 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
         </span>
         <div>
           <div className="inspector__kind">{def.palette.label}</div>
-          <div className="muted inspector__id">{node.id}</div>
+          <div className="muted inspector__id">{nodeId}</div>
         </div>
-        <button type="button" className="iconbtn" aria-label={`Delete ${nodeTitle(node.data)}`} disabled={readOnly} onClick={deleteSelection}>
+        <button type="button" className="iconbtn" aria-label={`Delete ${nodeTitle(data)}`} disabled={readOnly} onClick={deleteSelection}>
           <Trash2 size={15} aria-hidden />
         </button>
       </header>
       <p className="sf__help">{def.palette.description}</p>
       <div className="sf__field" data-path="title">
         <label htmlFor={titleId}>Title</label>
-        <input id={titleId} type="text" value={node.data.title ?? ''} placeholder={def.palette.label} maxLength={80} disabled={readOnly} onChange={(e) => updateTitle(nodeId, e.target.value)} />
+        <input id={titleId} type="text" value={data.title ?? ''} placeholder={def.palette.label} maxLength={80} disabled={readOnly} onChange={(e) => updateTitle(nodeId, e.target.value)} />
       </div>
       {nodeLevel.length > 0 && (
         <ul className="sf__errors" role="alert">
@@ -104,8 +105,8 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
         </ul>
       )}
       <Suggestions />
-      <SchemaForm schema={kindSchema(kind)} value={node.data.config} onChange={(c) => updateConfig(nodeId, c as Record<string, unknown>)} errors={errors} widget={inspectorWidgets} readOnly={readOnly} />
-      {kind === 'send' && <TemplatePreview config={node.data.config} />}
+      <SchemaForm schema={kindSchema(kind)} value={data.config} onChange={(c) => updateConfig(nodeId, c as Record<string, unknown>)} errors={errors} widget={inspectorWidgets} readOnly={readOnly} />
+      {kind === 'send' && <TemplatePreview config={data.config} />}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Pencil, Users } from 'lucide-react';
 import { RuleSet } from '../../shared/segments/rules';
-import { channelLabels, type Channel } from '../../shared/journey/channels';
+import { channelLabels, channels, type Channel } from '../../shared/journey/channels';
 import { useTRPC } from '../trpc';
 import { useCatalogue } from './catalogue';
 import { SchemaForm, parseScalar, scalarText, type WidgetProps, type WidgetRenderer } from './SchemaForm';
@@ -11,6 +11,16 @@ import { ruleSetSchema } from './jsonSchema';
 /** The inspector's widgets for the registry's `ui` hints. */
 export const inspectorWidgets: WidgetRenderer = (ui, p) => {
   switch (ui) {
+    case 'channel':
+      return (
+        <select id={p.id} value={typeof p.value === 'string' ? p.value : ''} aria-invalid={p.invalid || undefined} onChange={(e) => p.onChange(e.target.value)}>
+          {channels.map((c) => (
+            <option key={c} value={c}>
+              {channelLabels[c]}
+            </option>
+          ))}
+        </select>
+      );
     case 'template':
       return <TemplatePicker {...p} />;
     case 'segment':
