@@ -177,7 +177,7 @@ describe('canvas: build the recall journey by hand, publish it, watch it send', 
     expect(await wait.getByLabel(/problems?$/).count()).toBe(0);
     await problems.getByRole('button', { name: /timeout" port/ }).waitFor({ state: 'detached' });
     // the edges carry their ports' names
-    for (const port of ['event', 'timeout']) await page.locator('.react-flow__edge-text', { hasText: new RegExp(`^${port}$`) }).waitFor();
+    for (const port of ['event', 'timeout']) await page.locator('.je__label', { hasText: new RegExp(`^${port}$`) }).waitFor();
   });
 
   it('chooses the segment and the templates in the inspector until no problem is left', async () => {

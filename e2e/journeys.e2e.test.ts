@@ -38,7 +38,7 @@ describe('journeys UI', () => {
     const nodes = page.getByRole('group', { name: /^[^:]+: .+/ });
     expect(await nodes.count()).toBe(detail.draft.nodes.length);
     await page.getByRole('group', { name: /^Send message: / }).first().waitFor({ state: 'visible' });
-    await page.locator('.react-flow__edge-text', { hasText: /^timeout$/ }).first().waitFor({ state: 'visible' });
+    await page.locator('.je__label', { hasText: /^timeout$/ }).first().waitFor({ state: 'visible' });
     // the editor around the canvas: the palette, the toolbar and the sidebar's tabs
     await page.getByRole('navigation', { name: 'Palette' }).getByRole('button', { name: 'Segment entry', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Auto-layout' }).waitFor();

@@ -19,14 +19,13 @@ import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import { historyOptions, sameGraph, type HistoryState } from '../store/history';
 import { KIND_MIME } from '../panels/Palette';
 import { nodeTypes } from './nodeTypes';
+import { edgeTypes } from './PortEdge';
 import { FIT_PADDING, useInitialViewport } from './useInitialViewport';
 import { Toolbar } from './Toolbar';
 
 export const fitViewOptions: FitViewOptions = { padding: FIT_PADDING, maxZoom: 1 };
 const defaultEdgeOptions: DefaultEdgeOptions = {
   markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#94a3b8' },
-  labelBgPadding: [6, 3],
-  labelBgBorderRadius: 4,
 };
 const groupColors: Record<string, string> = {
   Entry: '#16a34a',
@@ -117,6 +116,7 @@ export function JourneyCanvas() {
         nodes={nodes}
         edges={shownEdges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { getViewportForBounds, useNodesInitialized, useReactFlow, useStore } from '@xyflow/react';
+import { getViewportForBounds, useReactFlow, useStore } from '@xyflow/react';
 import { useEditorStoreApi } from '../store/editorContext';
 
 /** Below this zoom node text can't be read; a long journey opens at its entry instead. */
@@ -14,7 +14,8 @@ export const FIT_PADDING = 0.12;
  * (fitting it would centre it at zoom 1, under the operator's next drop).
  */
 export function useInitialViewport(): void {
-  const initialized = useNodesInitialized();
+  // nodes carry an initial size (toFlow), so the view can be set before they are measured
+  const initialized = useStore((s) => s.nodeLookup.size > 0);
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
   const { getNodes, getNodesBounds, setViewport } = useReactFlow();

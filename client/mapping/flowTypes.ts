@@ -16,7 +16,7 @@ export type JourneyNodeData<K extends NodeKind = NodeKind> = {
 export type JourneyFlowNode<K extends NodeKind = NodeKind> = K extends NodeKind ? Node<JourneyNodeData<K>, K> : never;
 
 /** The edge's source port lives in `sourceHandle`; the label is derived from the port. */
-export type JourneyFlowEdge = Edge<Record<string, never>, 'smoothstep'>;
+export type JourneyFlowEdge = Edge<Record<string, never>, 'port'>;
 
 export interface JourneyFlow {
   nodes: JourneyFlowNode[];

@@ -1,6 +1,7 @@
 import type { GraphEdge, GraphNode, JourneyGraph } from '../../shared/journey/graph';
 import type { JourneyFlow, JourneyFlowEdge, JourneyFlowNode } from './flowTypes';
 import { portLabel } from './ports';
+import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 
 /** A stored node as a canvas node: `type` is the kind, so React Flow picks that kind's component. */
 export function nodeToFlow(node: GraphNode): JourneyFlowNode {
@@ -9,6 +10,10 @@ export function nodeToFlow(node: GraphNode): JourneyFlowNode {
     id: node.id,
     type: node.kind,
     position: { x: node.position.x, y: node.position.y },
+    // drawn at once at the size a node nearly always has, instead of hidden until measured;
+    // React Flow measures it right after and the edges settle on the real size
+    initialWidth: NODE_WIDTH,
+    initialHeight: NODE_HEIGHT,
     data: { kind: node.kind, title: node.title, config: node.config },
   } as JourneyFlowNode;
 }
@@ -18,7 +23,7 @@ export function edgeToFlow(edge: GraphEdge, source: GraphNode | undefined): Jour
   const label = source ? portLabel(source.kind, source.config, edge.sourcePort) : edge.sourcePort;
   return {
     id: edge.id,
-    type: 'smoothstep',
+    type: 'port',
     source: edge.source,
     sourceHandle: edge.sourcePort,
     target: edge.target,
