@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ensureClientBuilt, rootDir } from './build';
 import { startServer } from './app';
+import { demoOptionsFromEnv, prepareDemo } from './demo/start';
 
 /** `npm start`: build the client if needed, open (and migrate) the database, serve. */
 async function main(): Promise<void> {
@@ -8,9 +9,13 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
   await ensureClientBuilt();
   const databasePath = resolve(process.env.DATABASE_PATH ?? `${rootDir}/data/journeys.db`);
-  const server = await startServer({ port, databasePath, seedDemo: process.env.SEED_DEMO !== '0' });
+  const seedDemo = process.env.SEED_DEMO !== '0';
+  // the living demo (server/demo/start.ts): an empty database gets a population and 30 replayed days
+  const demo = seedDemo ? prepareDemo(databasePath, demoOptionsFromEnv()) : null;
+  const server = await startServer({ port, databasePath, seedDemo, ...demo?.serverOptions });
   console.log(`Journey builder at ${server.url}/ (database ${databasePath}, clock ${server.clock.kind})`);
-  const stop = () => void server.close().then(() => process.exit(0));
+  const living = demo?.start(server);
+  const stop = () => void (living?.stop() ?? Promise.resolve()).then(() => server.close()).then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
