@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import { pickWinner, twoProportionTest, wilson } from '../../shared/templates/abStats';
 import type { TemplateStore } from '../templates/store';
+import type { CompiledJourney } from '../../shared/journey/machine';
 import { notFound } from './errors';
 
 export type StatsMetric = 'clicks' | 'conversions';
@@ -16,7 +17,7 @@ export interface VariantStats {
   sent: number;
   /** messages clicked at least once */
   clicks: number;
-  /** messages whose node was credited with a goal within the journey's attribution window */
+  /** messages whose node was credited with one of its journey's goals (not a funnel step) within the attribution window */
   conversions: number;
   clickRate: Interval;
   conversionRate: Interval;
@@ -49,16 +50,22 @@ export function createTemplateStats(db: Db, store: TemplateStore) {
     `select m.variant, count(*) n from clicks k join messages m on m.id = k.message_id
      where k.first = 1 and m.template = ? and m.status in ${sentStatuses} group by m.variant`,
   );
-  // a conversion is credited to a node; the message that node sent the contact is the one converted
-  const converted = c.prepare<[string], { variant: string | null; n: number }>(
+  // a conversion is a goal of the message's journey (not a funnel step) credited to the node that
+  // sent it; the goals come in as "journey|version|event" keys
+  const converted = c.prepare<[string, string], { variant: string | null; n: number }>(
     `select m.variant, count(distinct m.id) n
      from conversions cv
      join journey_versions v on v.journey_id = cv.journey_id and v.version = cv.version
      join runs r on r.contact_id = cv.contact_id and r.version_id = v.id
      join messages m on m.run_id = r.id and m.node_id = cv.node_id
      where m.template = ? and m.status in ${sentStatuses} and m.created_at <= cv.at
+       and cv.journey_id || '|' || cv.version || '|' || cv.goal in (select value from json_each(?))
      group by m.variant`,
   );
+  const versions = c.prepare<[], { journey_id: string; version: number; machine: string }>('select journey_id, version, machine from journey_versions');
+  /** every journey version's goals, as "journey|version|event" */
+  const goalKeys = (): string =>
+    JSON.stringify(versions.all().flatMap((v) => (JSON.parse(v.machine) as CompiledJourney).settings.goals.map((g) => `${v.journey_id}|${v.version}|${g.event}`)));
   const byVariant = (rows: { variant: string | null; n: number }[]) => new Map(rows.map((r) => [r.variant ?? '', r.n]));
 
   return {
@@ -67,7 +74,7 @@ export function createTemplateStats(db: Db, store: TemplateStore) {
       if (!v) throw notFound('template', key);
       const s = byVariant(sent.all(key));
       const k = byVariant(clicked.all(key));
-      const cv = byVariant(converted.all(key));
+      const cv = byVariant(converted.all(key, goalKeys()));
       // variants of earlier versions that still have sends are reported too
       const keys = [...new Set([...v.variants.map((x) => x.key), ...[...s.keys()].filter(Boolean)])];
       const control = opts.control && keys.includes(opts.control) ? opts.control : (v.variants[0]?.key ?? keys[0] ?? '');

@@ -155,3 +155,30 @@ describe('templates.preview', () => {
     expect((await rejection(w.caller.templates.preview({}))).code).toBe('BAD_REQUEST');
   });
 });
+
+describe('templates.stats', () => {
+  it('counts as conversions only the journey’s goals, not its funnel steps', async () => {
+    const graph = aGraph()
+      .node('entry', 'trigger.event', { event: 'credit_granted' })
+      .node('sms', 'send', { channel: 'sms', template: 'approved_sms' })
+      .node('wait', 'wait.duration', { amount: 5, unit: 'days' })
+      .node('done', 'exit', {})
+      .then('entry', 'sms')
+      .then('sms', 'wait')
+      .then('wait', 'done')
+      .settings({ goals: [{ event: 'loan_drawn', filter: [], windowDays: 7 }], funnel: ['app_login', 'loan_drawn'] })
+      .build();
+    const { id } = await w.caller.journeys.create({ name: 'Draw' });
+    expect((await w.caller.journeys.saveDraft({ id, graph })).errors).toEqual([]);
+    await w.caller.journeys.publish({ id });
+    w.services.ingest.ingest(['g1', 'g2', 'g3'].flatMap((u) => [{ type: 'identify' as const, userId: u, traits: { name: u } }, { type: 'track' as const, userId: u, event: 'credit_granted' }]));
+    await w.caller.dev.advanceClock({ ms: 60_000 });
+    // g1 only logs in (a funnel step); g2 draws the loan (the goal); g3 does nothing
+    w.services.ingest.ingest([{ type: 'track', userId: 'g1', event: 'app_login' }, { type: 'track', userId: 'g2', event: 'loan_drawn' }]);
+    const credited = w.db.$client.prepare(`select goal, count(*) n from conversions where journey_id = ? group by goal order by goal`).all(id);
+    expect(credited).toEqual([expect.objectContaining({ goal: 'app_login' }), expect.objectContaining({ goal: 'loan_drawn' })]);
+    const s = await w.caller.templates.stats({ key: 'approved_sms' });
+    expect(s.variants.reduce((n, v) => n + v.sent, 0)).toBe(3);
+    expect(s.variants.reduce((n, v) => n + v.conversions, 0)).toBe(1);
+  });
+});
