@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useDebounced } from '../components/useDebounced';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Search } from 'lucide-react';
@@ -11,15 +12,6 @@ type Hit = RouterOutputs['contacts']['search'][number];
 /** The id a contact page is opened by: the SDK's userId, else the anonymous id (the server looks up both). */
 export const contactKey = (h: Pick<Hit, 'externalId' | 'anonymousId'>): string => h.externalId ?? h.anonymousId ?? '';
 export const contactPath = (key: string): string => `/contacts/${encodeURIComponent(key)}`;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 /**
  * Find one contact by user id, phone or name (prefix, any case), then open their timeline.

@@ -21,13 +21,10 @@ export function useAutosave(store: EditorStore, save: SaveDraft): void {
       const s = store.getState();
       if (inFlight || s.readOnly || s.revision <= s.savedRevision) return;
       inFlight = true;
-      const revision = s.revision;
-      s.markSaving();
       try {
-        const r = await save(s.toGraph());
-        store.getState().markSaved(revision, r.updatedAt);
-      } catch (e) {
-        store.getState().markSaveFailed(e instanceof Error ? e.message : String(e));
+        await saveRevision(store, save);
+      } catch {
+        // shown through the save slice; the next change retries
       } finally {
         inFlight = false;
       }
@@ -61,6 +58,12 @@ export async function saveNow(store: EditorStore, save: SaveDraft): Promise<void
   for (let i = 0; i < 100 && store.getState().saving; i++) await new Promise((r) => setTimeout(r, 30));
   const s = store.getState();
   if (s.revision <= s.savedRevision) return;
+  await saveRevision(store, save);
+}
+
+/** Save the journey as it is now and mark that revision saved; a failure is marked and rethrown. */
+async function saveRevision(store: EditorStore, save: SaveDraft): Promise<void> {
+  const s = store.getState();
   const revision = s.revision;
   s.markSaving();
   try {

@@ -1,18 +1,9 @@
 import { useEffect, useState } from 'react';
+import { useDebounced } from '../components/useDebounced';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { TemplateDraft } from '../../shared/templates/draft';
 import { useTRPC } from '../trpc';
 import { parseScalar } from '../inspector/SchemaForm';
-
-/** Wait for typing to pause before asking the server to render. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 /** "name: 林\nlimit: 20000" → traits, typed like the inspector types them. */
 export function parseSampleTraits(text: string): Record<string, string | number | boolean | null> {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TRPCError } from '@trpc/server';
 import { aTestWorld, type TestWorld } from '../../testing/harness';
+import { rejection } from '../../testing/rejection';
 import { smsThenCallGraph } from '../../../shared/fixtures/builders';
 import { journeyVersions } from '../../db/schema';
 
@@ -10,14 +10,6 @@ beforeEach(() => {
 });
 afterEach(() => w.close());
 
-async function rejection(p: Promise<unknown>): Promise<TRPCError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(TRPCError);
-  return e as TRPCError;
-}
 
 describe('journeys router', () => {
   it('seeds one draft journey per blueprint into an empty workspace, once', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TRPCError } from '@trpc/server';
 import { aTestWorld, type TestWorld } from '../../testing/harness';
+import { rejection } from '../../testing/rejection';
 import { createCaller } from '../root';
 import { aGraph } from '../../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../../shared/journey/graph';
@@ -12,14 +12,6 @@ beforeEach(() => {
 });
 afterEach(() => w.close());
 
-async function rejection(p: Promise<unknown>): Promise<TRPCError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(TRPCError);
-  return e as TRPCError;
-}
 
 /** credit_rejected → "Wait 3 days" → exit */
 const waitGraph = (event = 'credit_rejected'): JourneyGraph =>

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { aTestWorld, type TestWorld } from '../../testing/harness';
+import { rejection } from '../../testing/rejection';
 import { loadSegments } from '../../library/loadLibrary';
 import type { Call } from '../../ingest/calls';
 import { DAY } from '../../../shared/util/time';
@@ -13,14 +14,6 @@ beforeEach(() => {
 });
 afterEach(() => w.close());
 
-async function rejection(p: Promise<unknown>): Promise<TRPCError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(TRPCError);
-  return e as TRPCError;
-}
 
 /** The dotted paths of the input fields a BAD_REQUEST names. */
 function issuePaths(e: TRPCError): string[] {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TRPCError } from '@trpc/server';
 import { aTestWorld, type TestWorld } from '../../testing/harness';
+import { rejection } from '../../testing/rejection';
 import { aGraph } from '../../../shared/fixtures/builders';
 import { loadMessageTemplates } from '../../library/loadLibrary';
 import type { TemplateDraft } from '../../../shared/templates/draft';
@@ -14,14 +14,6 @@ beforeEach(() => {
 });
 afterEach(() => w.close());
 
-async function rejection(p: Promise<unknown>): Promise<TRPCError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(TRPCError);
-  return e as TRPCError;
-}
 
 const draftOf = async (key: string): Promise<TemplateDraft> => {
   const t = await w.caller.templates.get({ key });
