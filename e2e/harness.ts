@@ -87,6 +87,18 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
   }
 }
 
+/** POST a Segment-compatible batch to /v1/batch with the workspace's write key (HTTP Basic, as an SDK sends it). */
+export async function postBatch(app: Pick<App, 'url' | 'trpc'>, batch: unknown[]): Promise<{ success: boolean; accepted: number; duplicates: number }> {
+  const { writeKey } = await app.trpc.workspace.get.query();
+  const res = await fetch(`${app.url}/v1/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` },
+    body: JSON.stringify({ batch }),
+  });
+  if (res.status !== 200) throw new Error(`POST /v1/batch answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as { success: boolean; accepted: number; duplicates: number };
+}
+
 /** Wait until React Flow has measured and fitted the canvas (nodes are visible, not just mounted). */
 export async function waitForCanvas(page: Page): Promise<void> {
   await page.locator('.react-flow__node').first().waitFor({ state: 'visible' });

@@ -29,10 +29,15 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
   const trpc = useTRPC();
   const [contact, setContact] = useState('');
   const [sample, setSample] = useState(defaultSample);
+  // for a real contact, only what the user types here overrides their traits: the sample's
+  // stand-in name would otherwise replace the contact's own
+  const [overrides, setOverrides] = useState('');
+  const forContact = contact.trim() !== '';
+  const traitsText = forContact ? overrides : sample;
   const [price, setPrice] = useState(() => Number(localStorage.getItem('sms.pricePerPart') ?? '0.045'));
   useEffect(() => localStorage.setItem('sms.pricePerPart', String(price)), [price]);
   const input = useDebounced(
-    { draft, ...(contact.trim() ? { externalId: contact.trim() } : {}), traits: parseSampleTraits(sample), ...(Number.isFinite(price) ? { pricePerPart: price } : {}) },
+    { draft, ...(forContact ? { externalId: contact.trim() } : {}), traits: parseSampleTraits(traitsText), ...(Number.isFinite(price) ? { pricePerPart: price } : {}) },
     350,
   );
   const preview = useQuery({ ...trpc.templates.preview.queryOptions(input), placeholderData: keepPreviousData, retry: false });
@@ -46,8 +51,14 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
           <input type="search" value={contact} placeholder="render for a real contact" onChange={(e) => setContact(e.target.value)} />
         </label>
         <label>
-          {contact.trim() ? 'Override traits' : 'Sample traits'}
-          <textarea rows={4} value={sample} onChange={(e) => setSample(e.target.value)} spellCheck={false} />
+          {forContact ? 'Override traits' : 'Sample traits'}
+          <textarea
+            rows={4}
+            value={traitsText}
+            placeholder={forContact ? 'none: the contact’s own traits (e.g. limit: 50000)' : undefined}
+            onChange={(e) => (forContact ? setOverrides : setSample)(e.target.value)}
+            spellCheck={false}
+          />
         </label>
         {draft.channel === 'sms' && (
           <label>

@@ -14,6 +14,7 @@ import { PreviewPanel } from './PreviewPanel';
 import { StatsPanel } from './StatsPanel';
 
 type Stored = RouterOutputs['templates']['get'];
+type SaveResult = RouterOutputs['templates']['save'];
 
 const fromStored = (t: Stored): TemplateDraft => ({
   key: t.key,
@@ -44,14 +45,26 @@ export function TemplateEditorPage() {
   const stored = useQuery({ ...trpc.templates.get.queryOptions({ key }), enabled: !isNew });
   const known = useQuery(trpc.templates.knownVariables.queryOptions());
   const channel = Channel.safeParse(params.get('channel'));
+  // the editor remounts on the version a save creates, which would drop its "Saved as vN" banner: keep the result here
+  const [lastSave, setLastSave] = useState<{ key: string; result: SaveResult } | null>(null);
+  const onSaved = (k: string, result: SaveResult) => setLastSave({ key: k, result });
 
-  if (isNew) return channel.success ? <Editor initial={blank(channel.data)} known={known.data ?? []} stored={null} /> : <LoadError error={{ message: 'choose a channel for the new template' }} />;
+  if (isNew) return channel.success ? <Editor initial={blank(channel.data)} known={known.data ?? []} stored={null} lastSave={null} onSaved={onSaved} /> : <LoadError error={{ message: 'choose a channel for the new template' }} />;
   if (stored.isPending) return <Loading what="template" />;
   if (stored.isError) return <LoadError error={stored.error} />;
-  return <Editor key={`${stored.data.key}:${stored.data.version}`} initial={fromStored(stored.data)} known={stored.data.knownVariables} stored={stored.data} />;
+  return (
+    <Editor
+      key={`${stored.data.key}:${stored.data.version}`}
+      initial={fromStored(stored.data)}
+      known={stored.data.knownVariables}
+      stored={stored.data}
+      lastSave={lastSave?.key === stored.data.key ? lastSave.result : null}
+      onSaved={onSaved}
+    />
+  );
 }
 
-function Editor({ initial, known, stored }: { initial: TemplateDraft; known: string[]; stored: Stored | null }) {
+function Editor({ initial, known, stored, lastSave, onSaved }: { initial: TemplateDraft; known: string[]; stored: Stored | null; lastSave: SaveResult | null; onSaved(key: string, result: SaveResult): void }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const navigate = useNavigate();
@@ -64,8 +77,14 @@ function Editor({ initial, known, stored }: { initial: TemplateDraft; known: str
   const errors = issues.filter((i) => i.severity === 'error').length + shape.length;
   const save = useMutation(
     trpc.templates.save.mutationOptions({
-      onSuccess: async () => {
-        await Promise.all([qc.invalidateQueries({ queryKey: trpc.templates.list.queryKey() }), qc.invalidateQueries({ queryKey: trpc.templates.get.queryKey({ key: draft.key }) })]);
+      onSuccess: async (result) => {
+        onSaved(draft.key, result);
+        // stats too: their rows are the current version's variants
+        await Promise.all([
+          qc.invalidateQueries({ queryKey: trpc.templates.list.queryKey() }),
+          qc.invalidateQueries({ queryKey: trpc.templates.get.queryKey({ key: draft.key }) }),
+          qc.invalidateQueries({ queryKey: trpc.templates.stats.queryKey() }),
+        ]);
         if (!stored) navigate(`/templates/${encodeURIComponent(draft.key)}`, { replace: true });
       },
     }),
@@ -76,6 +95,7 @@ function Editor({ initial, known, stored }: { initial: TemplateDraft; known: str
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
   const set = (patch: Partial<TemplateDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const saved = save.data ?? lastSave;
 
   return (
     <main className="page page--wide tedit">
@@ -102,10 +122,10 @@ function Editor({ initial, known, stored }: { initial: TemplateDraft; known: str
           <strong>Not saved.</strong> {save.error.message}
         </div>
       )}
-      {save.isSuccess && !dirty && (
+      {saved && !dirty && (
         <div className="banner banner--ok" role="status">
-          {save.data.created ? `Saved as v${save.data.version}. New sends use it; messages already sent keep the version they used.` : 'Nothing changed since the current version.'}
-          {save.data.warnings.length > 0 && ` ${save.data.warnings.length} warning(s) remain.`}
+          {saved.created ? `Saved as v${saved.version}. New sends use it; messages already sent keep the version they used.` : 'Nothing changed since the current version.'}
+          {saved.warnings.length > 0 && ` ${saved.warnings.length} warning(s) remain.`}
         </div>
       )}
       <div className="tedit__body">
