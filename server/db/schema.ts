@@ -231,6 +231,8 @@ export const messages = sqliteTable(
     uniqueIndex('messages_key').on(t.runId, t.nodeId, t.visit),
     index('messages_queue').on(t.channel, t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
     index('messages_journey').on(t.journeyId, t.createdAt),
+    // a node's recent recipients (the funnel's sample) without walking the journey's other nodes' messages
+    index('messages_node').on(t.journeyId, t.nodeId, t.createdAt),
     // variant stats count by template, variant and outcome from the index alone
     index('messages_template').on(t.template, t.variant, t.status),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX `messages_node` ON `messages` (`journey_id`,`node_id`,`created_at`);
