@@ -31,12 +31,11 @@ function useShortcuts(store: EditorStore, actions: { fit(): void; help(): void }
     const onKey = (e: KeyboardEvent) => {
       if (typing(e.target)) return;
       const s = store.getState();
-      const t = store.temporal.getState();
       const cmd = e.metaKey || e.ctrlKey;
       const k = e.key.toLowerCase();
       let handled = true;
-      if (cmd && k === 'z' && !e.shiftKey) t.undo();
-      else if (cmd && (k === 'y' || (k === 'z' && e.shiftKey))) t.redo();
+      if (cmd && k === 'z' && !e.shiftKey) s.undo();
+      else if (cmd && (k === 'y' || (k === 'z' && e.shiftKey))) s.redo();
       else if (cmd && k === 'c') s.copySelection();
       else if (cmd && k === 'v') s.paste();
       else if (cmd && k === 'd') {
@@ -68,10 +67,10 @@ export function Toolbar() {
 
   return (
     <Panel position="top-left" className="toolbar" aria-label="Canvas tools">
-      <button type="button" className="iconbtn" aria-label="Undo" title={`Undo (${mod}+Z)`} disabled={readOnly || !canUndo} onClick={() => store.temporal.getState().undo()}>
+      <button type="button" className="iconbtn" aria-label="Undo" title={`Undo (${mod}+Z)`} disabled={readOnly || !canUndo} onClick={() => store.getState().undo()}>
         <Undo2 size={16} aria-hidden />
       </button>
-      <button type="button" className="iconbtn" aria-label="Redo" title={`Redo (${mod}+Shift+Z)`} disabled={readOnly || !canRedo} onClick={() => store.temporal.getState().redo()}>
+      <button type="button" className="iconbtn" aria-label="Redo" title={`Redo (${mod}+Shift+Z)`} disabled={readOnly || !canRedo} onClick={() => store.getState().redo()}>
         <Redo2 size={16} aria-hidden />
       </button>
       <span className="toolbar__sep" />

@@ -49,8 +49,8 @@ describe('editor store', () => {
 });
 
 const graphOf = (store: ReturnType<typeof createEditorStore>) => store.getState().toGraph();
-const undo = (store: ReturnType<typeof createEditorStore>) => store.temporal.getState().undo();
-const redo = (store: ReturnType<typeof createEditorStore>) => store.temporal.getState().redo();
+const undo = (store: ReturnType<typeof createEditorStore>) => store.getState().undo();
+const redo = (store: ReturnType<typeof createEditorStore>) => store.getState().redo();
 
 describe('editing', () => {
   it('adds a node of a kind with its registry defaults, selected, under a readable fresh id', () => {
@@ -147,5 +147,28 @@ describe('editing', () => {
     expect(store.getState().revision).toBe(r0);
     store.getState().onNodesChange([{ type: 'position', id: 'wait', position: { x: 5, y: 5 } }]);
     expect(store.getState().revision).toBe(r0 + 1);
+  });
+
+  it('counts undo and redo as edits, so autosave saves the restored graph', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    store.getState().updateTitle('sms', 'Recall SMS');
+    const edited = store.getState().revision;
+    undo(store);
+    expect(store.getState().revision).toBe(edited + 1);
+    expect(store.temporal.getState().futureStates).toHaveLength(1);
+    redo(store);
+    expect(store.getState().revision).toBe(edited + 2);
+    expect(store.temporal.getState().pastStates).toHaveLength(1);
+    // nothing left to redo: no change, no revision
+    redo(store);
+    expect(store.getState().revision).toBe(edited + 2);
+  });
+
+  it('does not undo on a read-only (archived) journey', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    store.getState().updateTitle('sms', 'Recall SMS');
+    store.getState().setReadOnly(true);
+    undo(store);
+    expect(graphOf(store).nodes.find((n) => n.id === 'sms')?.title).toBe('Recall SMS');
   });
 });

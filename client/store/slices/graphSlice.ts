@@ -37,6 +37,9 @@ export interface GraphSlice {
   /** Wire a port to a node; a port holds one edge, so an existing one from the same port is replaced. */
   connect(c: Connection): void;
   deleteSelection(): void;
+  /** Step back through the journey's history; a change like any other, so autosave saves it. */
+  undo(): void;
+  redo(): void;
   updateConfig(nodeId: string, config: Record<string, unknown>): void;
   updateTitle(nodeId: string, title: string): void;
   updateSettings(settings: JourneySettings): void;
@@ -75,10 +78,19 @@ function relabel(edges: JourneyFlowEdge[], node: JourneyFlowNode): JourneyFlowEd
   });
 }
 
-export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]], [], GraphSlice> = (set, get) => {
+export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]], [], GraphSlice> = (set, get, api) => {
   /** A change to the journey: new data plus a revision bump. */
   const edit = (patch: Partial<GraphSlice>) => set({ ...patch, revision: get().revision + 1 });
   const writable = () => !get().readOnly;
+  /** zundo's history, attached to the store by the middleware that wraps these slices. */
+  const history = () => (api as unknown as { temporal: { getState(): { undo(): void; redo(): void; pastStates: unknown[]; futureStates: unknown[] } } }).temporal.getState();
+  const travel = (step: 'undo' | 'redo') => {
+    const h = history();
+    if (!writable() || (step === 'undo' ? h.pastStates : h.futureStates).length === 0) return;
+    h[step]();
+    // restoring a past graph changes the journey: autosave and validation must see it
+    set({ revision: get().revision + 1 });
+  };
 
   return {
     nodes: [],
@@ -132,6 +144,8 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
       const edge = edgeToFlow({ id: edgeId(c.source, port, c.target), source: c.source, sourcePort: port, target: c.target }, source ? nodeFromFlow(source) : undefined);
       edit({ edges: [...get().edges.filter((e) => !(e.source === c.source && (e.sourceHandle ?? 'next') === port)), edge] });
     },
+    undo: () => travel('undo'),
+    redo: () => travel('redo'),
     deleteSelection() {
       if (!writable()) return;
       const gone = new Set(get().nodes.filter((n) => n.selected).map((n) => n.id));
