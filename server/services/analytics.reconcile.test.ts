@@ -142,7 +142,7 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
     for (const ch of ['sms', 'voice'] as Channel[]) {
       expect(byChannel[ch]?.sent, ch).toBe(one(`select count(*) n from messages where journey_id = ? and channel = ? and status in ('sent', 'delivered')`, id, ch));
       expect(byChannel[ch]?.converted, ch).toBe(
-        one(`select count(*) n from conversions cv where cv.journey_id = ? and cv.goal = 'app_login' and cv.node_id in (select distinct node_id from messages where journey_id = ? and channel = ?)`, id, id, ch),
+        one(`select count(distinct cv.contact_id) n from conversions cv where cv.journey_id = ? and cv.goal = 'app_login' and cv.node_id in (select distinct node_id from messages where journey_id = ? and channel = ?)`, id, id, ch),
       );
     }
   });

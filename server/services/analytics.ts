@@ -104,6 +104,16 @@ export function createAnalytics(db: Db) {
     return out;
   }
 
+  /** Distinct contacts credited with `goal` at any of `nodes`, in range (days by the goal event's time, as the metrics are). */
+  const convertedThrough = (r: AnalyticsRange, goal: string, nodes: readonly string[]): number => {
+    const parts = ['journey_id = ?', 'goal = ?', 'node_id in (select value from json_each(?))'];
+    const args: (string | number)[] = [r.journeyId, goal, JSON.stringify(nodes)];
+    if (r.version !== undefined) (parts.push('version = ?'), args.push(r.version));
+    if (r.from) (parts.push('at >= ?'), args.push(Date.parse(`${r.from}T00:00:00Z`)));
+    if (r.to) (parts.push('at < ?'), args.push(Date.parse(`${r.to}T00:00:00Z`) + 86_400_000));
+    return c.prepare<(string | number)[], { n: number }>(`select count(distinct contact_id) n from conversions where ${parts.join(' and ')}`).get(...args)?.n ?? 0;
+  };
+
   const primaryGoal = (ms: readonly { machine: CompiledJourney }[]): string | null => ms[ms.length - 1]?.machine.settings.goals[0]?.event ?? null;
 
   function nodeNumbers(rows: readonly MetricRow[], waiting: Map<string, number>, goal: string | null): Record<string, NodeNumbers> {
@@ -243,8 +253,12 @@ export function createAnalytics(db: Db) {
         const b = byChannel.get(ch) ?? { sent: 0, delivered: 0, clicked: 0, converted: 0, units: 0 };
         if (x.metric === 'sent' || x.metric === 'delivered' || x.metric === 'clicked') b[x.metric] += x.n;
         if (x.metric === 'cost_units') b.units += x.n;
-        if (x.metric === 'reached' && x.label === goal) b.converted += x.n;
         byChannel.set(ch, b);
+      }
+      // a contact who passed two SMS nodes and converted is one SMS conversion, not two: count people
+      for (const [ch, b] of byChannel) {
+        const nodes = [...send].filter(([, s]) => s.channel === ch).map(([id]) => id);
+        b.converted = goal === null ? 0 : convertedThrough(r, goal, nodes);
       }
       let active = 0;
       for (const n of gauges(r).values()) active += n;
