@@ -274,7 +274,7 @@ export const conversions = sqliteTable(
     goal: text('goal').notNull(),
     at: integer('at').notNull(),
   },
-  (t) => [uniqueIndex('conversions_once').on(t.contactId, t.journeyId, t.version, t.nodeId, t.goal), index('conversions_journey').on(t.journeyId, t.version, t.nodeId)],
+  (t) => [uniqueIndex('conversions_once').on(t.contactId, t.journeyId, t.version, t.nodeId, t.goal), index('conversions_journey').on(t.journeyId, t.version, t.nodeId, t.goal, t.at, t.contactId)],
 );
 
 /**
