@@ -9,6 +9,7 @@ import { renderVariant, type CompiledVersion } from '../templates/render';
 import type { TemplateStore } from '../templates/store';
 import { linkCode, shortUrl } from '../templates/links';
 import { historyEntry } from './writeBatch';
+import { archivedExitReason, pausedHoldReason } from './lifecycle';
 import { smsStats } from '../../shared/templates/sms';
 
 interface QueuedRow {
@@ -105,10 +106,29 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   const insertLink = c.prepare('insert into links (code, message_id, url, created_at) values (?, ?, ?, ?) on conflict (code) do nothing');
   const settle1 = settle(1);
   const settle2 = settle(2);
+  // a message out with a provider when its journey was paused or archived comes back held or suppressed, never queued
+  const journeyStatus = c.prepare<[string], { status: string }>('select status from journeys where id = ?');
+  const park = c.prepare(
+    `update messages set status = ?, reason = ?, attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), template_version = coalesce(?, template_version), body = coalesce(?, body), response = ?,
+       history = json_insert(history, '$[#]', json(?), '$[#]', json(?)), updated_at = ? where id = ?`,
+  );
   const bumpMetric = c.prepare(
     `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, ?)
      on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
   );
+
+  /**
+   * Where an unfinished message goes back to: the queue, unless its journey
+   * was paused (held, queued again on resume) or archived (suppressed) while
+   * the message was out with a provider. Pause and archive change only the
+   * rows they can see, and a message being sent is not one of them.
+   */
+  function putBackAs(journeyId: string): { status: 'queued' } | { status: 'held' | 'suppressed'; reason: string } {
+    const s = journeyStatus.get(journeyId)?.status;
+    if (s === 'paused') return { status: 'held', reason: pausedHoldReason };
+    if (s === 'archived') return { status: 'suppressed', reason: archivedExitReason };
+    return { status: 'queued' };
+  }
 
   function take(channel: Channel, now: number): number {
     const rate = o.rates[channel];
@@ -203,8 +223,18 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
         report.sent++;
       } else if (result.retry && attempts < o.maxAttempts) {
         const next = now + o.backoffMs * 2 ** (attempts - 1);
-        settle2.run('queued', attempts, next, variant, templateVersion, body, response, historyEntry('failed', now, { error: result.error, retryAt: next }), historyEntry('queued', now), now, row.id);
-        report.retried++;
+        const failed = historyEntry('failed', now, { error: result.error, retryAt: next });
+        const back = putBackAs(row.journey_id);
+        if (back.status === 'queued') {
+          settle2.run('queued', attempts, next, variant, templateVersion, body, response, failed, historyEntry('queued', now), now, row.id);
+          report.retried++;
+        } else {
+          // held keeps its retry time for the resume; suppressed is final
+          const at = back.status === 'held' ? next : null;
+          park.run(back.status, back.reason, attempts, at, variant, templateVersion, body, response, failed, historyEntry(back.status, now, { reason: back.reason }), now, row.id);
+          if (back.status === 'suppressed') count(row, 'suppressed', back.reason);
+          else report.retried++;
+        }
       } else {
         const status = result.retry ? 'dead' : 'failed';
         settle1.run(status, attempts, null, variant, templateVersion, body, response, historyEntry(status, now, { error: result.error }), now, row.id);
@@ -217,12 +247,21 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   });
 
   return {
-    /** On start: messages a crashed process had handed to providers go again (same key). */
+    /** On start: messages a crashed process had handed to providers go again (same key), unless their journey was paused or archived meanwhile. */
     recover(now: number): number {
       return c.transaction(() => {
-        const rows = c.prepare<[], { id: number }>(`select id from messages where status = 'sending'`).all();
-        const requeue = c.prepare(`update messages set status = 'queued', next_attempt_at = ?, history = json_insert(history, '$[#]', json(?)), updated_at = ? where id = ?`);
-        for (const r of rows) requeue.run(now, historyEntry('queued', now, { reason: 'in_doubt_after_restart' }), now, r.id);
+        const rows = c.prepare<[], { id: number; journey_id: string; version: number; node_id: string }>(`select id, journey_id, version, node_id from messages where status = 'sending'`).all();
+        const putBack = c.prepare(
+          `update messages set status = ?, reason = coalesce(?, reason), next_attempt_at = ?, history = json_insert(history, '$[#]', json(?)), updated_at = ? where id = ?`,
+        );
+        const day = new Date(now).toISOString().slice(0, 10);
+        for (const r of rows) {
+          // unless the journey was paused or archived while they were out
+          const back = putBackAs(r.journey_id);
+          const reason = back.status === 'queued' ? null : back.reason;
+          putBack.run(back.status, reason, back.status === 'suppressed' ? null : now, historyEntry(back.status, now, { reason: reason ?? 'in_doubt_after_restart' }), now, r.id);
+          if (back.status === 'suppressed') bumpMetric.run(r.journey_id, r.version, r.node_id, 'suppressed', back.reason, day, 1);
+        }
         return rows.length;
       })();
     },

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
-import { DAY, HOUR } from '../../shared/util/time';
+import { DAY, HOUR, MINUTE } from '../../shared/util/time';
+import type { ChannelProvider, DeliveryResult } from '../channels/provider';
 
 /** 12:00 in Shanghai (the workspace's zone): no quiet hours in the way of SMS or calls. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
@@ -177,5 +178,93 @@ describe('journey lifecycle in the engine', () => {
     const id = await live(recall());
     expect(await w.caller.journeys.archive({ id })).toMatchObject({ status: 'archived', exited: 0 });
     expect(sql(`select * from metrics where journey_id = ?`, id)).toEqual([]);
+  });
+
+  describe('a message out with a provider when its journey is paused or archived', () => {
+    /** An SMS gateway that answers only when told to: the first answer is a retryable error, later ones deliver. */
+    function aGatedGateway() {
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      const keys: string[] = [];
+      const provider: ChannelProvider = {
+        name: 'gated',
+        async send(msg): Promise<DeliveryResult> {
+          keys.push(msg.key);
+          if (keys.length > 1) return { status: 'delivered' };
+          await gate;
+          return { status: 'failed', retry: true, error: 'gateway timeout' };
+        },
+      };
+      return { provider, keys, open: () => open() };
+    }
+    const message = (userId: string) =>
+      sql<{ status: string; reason: string | null; next_attempt_at: number | null; history: string }>(
+        `select m.status, m.reason, m.next_attempt_at, m.history from messages m join contacts c on c.id = m.contact_id where c.external_id = ?`,
+        userId,
+      )[0];
+
+    it('a retry that comes back while the journey is paused is held, not queued, and goes on resume', async () => {
+      const gw = aGatedGateway();
+      w.close();
+      w = aTestWorld(NOON_SH, { providers: { sms: gw.provider } });
+      const id = await live(recall());
+      track('a', 'credit_rejected');
+      w.services.engine.runner.tick(w.clock.now());
+      const out = w.services.engine.dispatcher.dispatch(w.clock.now());
+      await w.caller.journeys.pause({ id }); // while the SMS is with the gateway
+      gw.open();
+      expect(await out).toMatchObject({ sent: 0, retried: 1 });
+      expect(message('a')).toMatchObject({ status: 'held', reason: 'journey_paused', next_attempt_at: NOON_SH + MINUTE });
+      expect(JSON.parse(message('a')!.history).map((h: { status: string }) => h.status)).toEqual(['queued', 'sending', 'failed', 'held']);
+
+      // the retry time passes during the pause: nothing goes
+      expect(await advance(HOUR)).toMatchObject({ sent: 0 });
+      expect(gw.keys).toHaveLength(1);
+      await w.caller.journeys.resume({ id });
+      expect(await advance(0)).toMatchObject({ sent: 1 });
+      expect(message('a')).toMatchObject({ status: 'delivered', reason: null });
+      expect(gw.keys).toEqual([gw.keys[0], gw.keys[0]]); // the same idempotency key both times
+    });
+
+    it('a retry that comes back after the journey was archived is suppressed and counted', async () => {
+      const gw = aGatedGateway();
+      w.close();
+      w = aTestWorld(NOON_SH, { providers: { sms: gw.provider } });
+      const id = await live(recall());
+      track('a', 'credit_rejected');
+      w.services.engine.runner.tick(w.clock.now());
+      const out = w.services.engine.dispatcher.dispatch(w.clock.now());
+      await w.caller.journeys.archive({ id });
+      gw.open();
+      expect(await out).toMatchObject({ sent: 0, retried: 0 });
+      expect(message('a')).toMatchObject({ status: 'suppressed', reason: 'journey_archived', next_attempt_at: null });
+      expect(sql(`select node_id, count from metrics where journey_id = ? and metric = 'suppressed' and label = 'journey_archived'`, id)).toEqual([{ node_id: 'sms', count: 1 }]);
+      expect(await advance(DAY)).toMatchObject({ sent: 0 });
+      expect(gw.keys).toHaveLength(1);
+    });
+
+    it('after a crash, a message that was with a provider comes back held if its journey is paused and suppressed if archived', async () => {
+      const [p, a] = [await live(recall()), await live(recall())];
+      track('p', 'credit_rejected');
+      track('a', 'credit_rejected');
+      w.services.engine.runner.tick(w.clock.now());
+      // the process died with both SMS handed over; the journeys were paused and archived since (another process, or by hand)
+      sql(`update messages set status = 'sending' returning id`);
+      w.db.$client.prepare(`update journeys set status = 'paused' where id = ?`).run(p);
+      w.db.$client.prepare(`update journeys set status = 'archived' where id = ?`).run(a);
+
+      expect(w.services.engine.dispatcher.recover(w.clock.now())).toBe(4);
+      const byJourney = sql<{ journey_id: string; status: string; reason: string }>(`select journey_id, status, reason from messages order by journey_id, id`);
+      expect(byJourney.filter((m) => m.journey_id === p).map((m) => [m.status, m.reason])).toEqual([
+        ['held', 'journey_paused'],
+        ['held', 'journey_paused'],
+      ]);
+      expect(byJourney.filter((m) => m.journey_id === a).map((m) => [m.status, m.reason])).toEqual([
+        ['suppressed', 'journey_archived'],
+        ['suppressed', 'journey_archived'],
+      ]);
+      expect(sql(`select count from metrics where journey_id = ? and metric = 'suppressed'`, a)).toEqual([{ count: 2 }]);
+      expect(await advance(HOUR)).toMatchObject({ sent: 0 });
+    });
   });
 });

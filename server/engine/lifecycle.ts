@@ -1,6 +1,11 @@
 import type { Db } from '../db/client';
 import { historyEntry } from './writeBatch';
 
+/** The exit reason (and metric label) of runs ended, and messages suppressed, by archiving their journey. */
+export const archivedExitReason = 'journey_archived';
+/** Why a message of a paused journey is held. */
+export const pausedHoldReason = 'journey_paused';
+
 const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
 export interface HoldReport {
@@ -35,7 +40,7 @@ export function createRunLifecycle(db: Db) {
   const holdTimers = c.prepare(`update runs set held_wake_at = wake_at, wake_at = null where journey_id = ? and wake_at is not null`);
   const releaseTimers = c.prepare(`update runs set wake_at = held_wake_at, held_wake_at = null where journey_id = ? and held_wake_at is not null`);
   const holdMessages = c.prepare(
-    `update messages set status = 'held', reason = 'journey_paused', history = json_insert(history, '$[#]', json(?)), updated_at = ? where journey_id = ? and status = 'queued'`,
+    `update messages set status = 'held', reason = '${pausedHoldReason}', history = json_insert(history, '$[#]', json(?)), updated_at = ? where journey_id = ? and status = 'queued'`,
   );
   const releaseMessages = c.prepare(
     `update messages set status = 'queued', reason = null, history = json_insert(history, '$[#]', json(?)), updated_at = ? where journey_id = ? and status = 'held'`,
@@ -71,7 +76,7 @@ export function createRunLifecycle(db: Db) {
     hold(journeyId: string, now: number): HoldReport {
       return {
         timers: holdTimers.run(journeyId).changes,
-        messages: holdMessages.run(historyEntry('held', now, { reason: 'journey_paused' }), now, journeyId).changes,
+        messages: holdMessages.run(historyEntry('held', now, { reason: pausedHoldReason }), now, journeyId).changes,
       };
     },
 

@@ -2,11 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { journeys, type JourneyStatus } from '../db/schema';
 import type { Clock } from '../clock';
-import type { RunLifecycle } from '../engine/lifecycle';
+import { archivedExitReason, type RunLifecycle } from '../engine/lifecycle';
 import { ServiceError, notFound } from './errors';
-
-/** The exit reason (and metric label) of runs ended by archiving their journey. */
-export const archivedExitReason = 'journey_archived';
 
 export interface StatusChange {
   id: string;

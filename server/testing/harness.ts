@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../db/client';
 import { FakeClock } from '../clock';
-import { createServices, type Services } from '../services';
+import { createServices, type ServiceDeps, type Services } from '../services';
 import { createCaller } from '../trpc/root';
 import { loadBlueprints, loadMessageTemplates, loadSegments } from '../library/loadLibrary';
 
@@ -16,8 +16,8 @@ export interface TestWorld {
   close(): void;
 }
 
-/** A real SQLite file in a temp dir, the real library, a fake clock, and a tRPC caller. */
-export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0)): TestWorld {
+/** A real SQLite file in a temp dir, the real library, a fake clock, and a tRPC caller; `providers` replace the sandbox per channel. */
+export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0), { providers }: Pick<ServiceDeps, 'providers'> = {}): TestWorld {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-test-'));
   const dbPath = join(dir, 'test.db');
   const db = openDatabase(dbPath);
@@ -25,7 +25,7 @@ export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0)): TestWorld {
   const blueprints = loadBlueprints();
   const templates = loadMessageTemplates();
   const segments = loadSegments();
-  const services = createServices({ db, clock, blueprints: () => blueprints, templates: () => templates, segments: () => segments });
+  const services = createServices({ db, clock, blueprints: () => blueprints, templates: () => templates, segments: () => segments, providers });
   const caller = createCaller({ services, clock, actor: 'tester' });
   return {
     db,
