@@ -121,3 +121,25 @@ describe('problems on the canvas', () => {
     await app.screenshot('problem-focused');
   });
 });
+
+describe('archiving', () => {
+  it('saves the last edit before archiving: an archived draft can no longer be saved, so nothing may be pending', async () => {
+    const { page } = app;
+    const { id } = await app.trpc.journeys.create.mutate({ name: 'Archived right after an edit' });
+    await app.trpc.journeys.saveDraft.mutate({ id, graph: smsThenCallGraph() });
+    await page.goto(`${app.url}/journeys/${encodeURIComponent(id)}`);
+    await waitForCanvas(page);
+    await page.getByRole('group', { name: /^Exit: / }).click();
+    await page.keyboard.press('Delete');
+    await page.getByRole('group', { name: /^Exit: / }).waitFor({ state: 'detached' });
+    // archive at once, well inside the autosave's quiet time
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    await page.getByText(/^Archived: this journey no longer runs/).waitFor();
+    const j = await app.trpc.journeys.get.query({ id });
+    expect(j.status).toBe('archived');
+    expect(j.draft.nodes.map((n) => n.kind)).not.toContain('exit');
+    expect(j.draft.nodes).toHaveLength(smsThenCallGraph().nodes.length - 1);
+    await page.getByRole('status').filter({ hasText: /^Draft saved/ }).waitFor();
+  });
+});

@@ -7,7 +7,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { RelativeTime } from '../components/RelativeTime';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import { saveStatus } from '../store/slices/saveSlice';
-import type { SaveDraft } from '../store/useAutosave';
+import { saveNow, type SaveDraft } from '../store/useAutosave';
 import { PublishDialog } from './PublishDialog';
 
 /** Name, status, save state, the lifecycle actions (pause, resume, archive) and Publish. */
@@ -80,8 +80,15 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
               type="button"
               className="btn"
               disabled={archive.isPending}
-              onClick={() => {
-                if (window.confirm(`Archive "${journey.name}"? It stops enrolling, every contact still in it leaves, and it can no longer be edited.`)) archive.mutate({ id: journey.id });
+              onClick={async () => {
+                if (!window.confirm(`Archive "${journey.name}"? It stops enrolling, every contact still in it leaves, and it can no longer be edited.`)) return;
+                // an archived draft can no longer be saved: keep the last edits first (a failed save shows and stops here)
+                try {
+                  await saveNow(store, save);
+                } catch {
+                  return;
+                }
+                archive.mutate({ id: journey.id });
               }}
             >
               <Archive size={15} aria-hidden /> Archive

@@ -16,20 +16,16 @@ export type SaveDraft = (graph: JourneyGraph) => Promise<{ updatedAt: number }>;
 export function useAutosave(store: EditorStore, save: SaveDraft): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let inFlight = false;
     const flush = async () => {
-      const s = store.getState();
-      if (inFlight || s.readOnly || s.revision <= s.savedRevision) return;
-      inFlight = true;
+      if (store.getState().readOnly || !unsaved(store)) return;
       try {
-        await saveRevision(store, save);
+        await saveNow(store, save);
       } catch {
         // shown through the save slice; the next change retries
-      } finally {
-        inFlight = false;
+        return;
       }
       // edits made during the save: save again
-      if (store.getState().revision > store.getState().savedRevision && !store.getState().saveError) schedule();
+      if (unsaved(store)) schedule();
     };
     const schedule = () => {
       clearTimeout(timer);
@@ -39,8 +35,7 @@ export function useAutosave(store: EditorStore, save: SaveDraft): void {
       if (s.revision !== prev.revision) schedule();
     });
     const beforeUnload = (e: BeforeUnloadEvent) => {
-      const s = store.getState();
-      if (s.revision > s.savedRevision) e.preventDefault();
+      if (unsaved(store)) e.preventDefault();
     };
     window.addEventListener('beforeunload', beforeUnload);
     return () => {
@@ -53,12 +48,22 @@ export function useAutosave(store: EditorStore, save: SaveDraft): void {
   }, [store, save]);
 }
 
-/** Save now (e.g. before publishing), waiting for a save already in flight. */
-export async function saveNow(store: EditorStore, save: SaveDraft): Promise<void> {
-  for (let i = 0; i < 100 && store.getState().saving; i++) await new Promise((r) => setTimeout(r, 30));
-  const s = store.getState();
-  if (s.revision <= s.savedRevision) return;
-  await saveRevision(store, save);
+const unsaved = (store: EditorStore): boolean => store.getState().revision > store.getState().savedRevision;
+
+/** Each store's saves, chained: one is in flight at a time, so an older graph never lands after a newer one. */
+const queues = new WeakMap<EditorStore, Promise<unknown>>();
+
+/**
+ * Save the journey as it is when this save's turn comes (e.g. before
+ * publishing or archiving), after any save already queued; nothing to do if
+ * that revision is saved already. Rejects with this save's failure.
+ */
+export function saveNow(store: EditorStore, save: SaveDraft): Promise<void> {
+  const turn = (queues.get(store) ?? Promise.resolve())
+    .catch(() => undefined) // an earlier failure is that save's to report
+    .then(() => (unsaved(store) ? saveRevision(store, save) : undefined));
+  queues.set(store, turn);
+  return turn;
 }
 
 /** Save the journey as it is now and mark that revision saved; a failure is marked and rethrown. */
