@@ -50,15 +50,20 @@ export function createTemplateStats(db: Db, store: TemplateStore) {
     `select m.variant, count(*) n from clicks k join messages m on m.id = k.message_id
      where k.first = 1 and m.template = ? and m.status in ${sentStatuses} group by m.variant`,
   );
-  // a conversion is a goal of the message's journey (not a funnel step) credited to the node that
-  // sent it; the goals come in as "journey|version|event" keys
+  // A conversion is a goal of the message's journey (not a funnel step), credited once per node
+  // that sent it. Within that node it goes to the last message sent before it (a contact looping
+  // back to the node got several): so a variant's conversions add up to its nodes' conversions,
+  // and a message that led to two goals counts once. Goals come in as "journey|version|event" keys.
   const converted = c.prepare<[string, string], { variant: string | null; n: number }>(
     `select m.variant, count(distinct m.id) n
      from conversions cv
      join journey_versions v on v.journey_id = cv.journey_id and v.version = cv.version
      join runs r on r.contact_id = cv.contact_id and r.version_id = v.id
-     join messages m on m.run_id = r.id and m.node_id = cv.node_id
-     where m.template = ? and m.status in ${sentStatuses} and m.created_at <= cv.at
+     join messages m on m.id = (
+       select l.id from messages l
+       where l.run_id = r.id and l.node_id = cv.node_id and l.status in ${sentStatuses} and l.created_at <= cv.at
+       order by l.created_at desc, l.id desc limit 1)
+     where m.template = ?
        and cv.journey_id || '|' || cv.version || '|' || cv.goal in (select value from json_each(?))
      group by m.variant`,
   );

@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aTestWorld, type TestWorld } from '../testing/harness';
+import { aGraph } from '../../shared/fixtures/builders';
+import { DAY } from '../../shared/util/time';
+
+/** 12:00 in Shanghai (the workspace's zone): no quiet hours in the way. */
+const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
+
+/** credit_rejected → SMS → wait two days for app_login → (timeout) the same SMS again, round and round; app_login and loan_drawn are goals. */
+const recallLoop = () =>
+  aGraph()
+    .node('entry', 'trigger.event', { event: 'credit_rejected' })
+    .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+    .node('wait', 'wait.event', { event: 'app_login', timeout: { amount: 2, unit: 'days' } })
+    .node('done', 'exit', { reason: 'logged_in' })
+    .then('entry', 'sms')
+    .then('sms', 'wait')
+    .then('wait', 'sms', 'timeout')
+    .then('wait', 'done', 'event')
+    .settings({
+      goals: [
+        { event: 'app_login', filter: [], windowDays: 7 },
+        { event: 'loan_drawn', filter: [], windowDays: 7 },
+      ],
+    })
+    .build();
+
+describe('template stats: conversions', () => {
+  let w: TestWorld;
+  beforeEach(() => {
+    w = aTestWorld(NOON_SH);
+  });
+  afterEach(() => w.close());
+
+  it('a contact who got the SMS twice at one node and converted (on two goals) is one conversion, credited to the later SMS', async () => {
+    const { id } = await w.caller.journeys.create({ name: 'Recall loop' });
+    expect((await w.caller.journeys.saveDraft({ id, graph: recallLoop() })).errors).toEqual([]);
+    await w.caller.journeys.publish({ id });
+    w.services.ingest.ingest([
+      { type: 'track', userId: 'a', event: 'credit_rejected' },
+      { type: 'track', userId: 'b', event: 'credit_rejected' },
+    ]);
+    await w.caller.dev.advanceClock({ ms: 2 * DAY + 1000 }); // both got the SMS twice
+    w.services.ingest.ingest([
+      { type: 'track', userId: 'a', event: 'app_login' },
+      { type: 'track', userId: 'a', event: 'loan_drawn' },
+    ]);
+    await w.caller.dev.advanceClock({ ms: 0 });
+
+    const rows = w.db.$client
+      .prepare(`select c.external_id who, m.variant, m.id from messages m join contacts c on c.id = m.contact_id where m.status in ('sent', 'delivered') order by m.id`)
+      .all() as { who: string; variant: string; id: number }[];
+    expect(rows.map((r) => r.who)).toEqual(['a', 'b', 'a', 'b']);
+    const stats = await w.caller.templates.stats({ key: 'recall_sms' });
+    const total = (k: 'sent' | 'conversions') => stats.variants.reduce((n, v) => n + v[k], 0);
+    expect(total('sent')).toBe(4);
+    expect(total('conversions')).toBe(1);
+    // the later SMS's variant gets it, and the node's own conversion count agrees
+    const later = rows.filter((r) => r.who === 'a')[1]!;
+    expect(stats.variants.find((v) => v.key === later.variant)?.conversions).toBe(1);
+    const overlay = await w.caller.analytics.journeyOverlay({ journeyId: id });
+    expect(overlay.nodes.sms?.converted).toBe(1);
+  });
+});
