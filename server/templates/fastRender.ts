@@ -8,32 +8,30 @@ type Arg = (traits: Record<string, unknown>) => unknown;
 
 const own = Object.prototype.hasOwnProperty;
 
-/** `a.b.c` read as Handlebars reads it: own properties only, missing → undefined. */
-function pathReader(parts: readonly string[]): Arg {
-  if (parts.length === 1) {
-    const k = parts[0] as string;
-    return (t) => (own.call(t, k) ? t[k] : undefined);
-  }
-  return (t) => {
-    let v: unknown = t;
-    for (const k of parts) {
-      if (v === null || v === undefined || typeof v !== 'object' || !own.call(v, k)) return undefined;
-      v = (v as Record<string, unknown>)[k];
-    }
-    return v;
-  };
+/** `name` read as Handlebars reads it: own properties only, missing → undefined. */
+function pathReader(k: string): Arg {
+  return (t) => (own.call(t, k) ? t[k] : undefined);
 }
+
+/**
+ * A plain one-part path: `name`, not `a.b`, `this`, `../x` or `@data`. Deeper
+ * paths go to Handlebars, which reads through strings and arrays as well
+ * (`{{name.length}}` prints 3 for "林小姐"), and matching every such rule here
+ * would buy nothing: message copy reads traits by name.
+ */
+const simplePath = (p: hbs.AST.PathExpression): string | null =>
+  !p.data && p.depth === 0 && p.parts.length === 1 && !p.original.startsWith('this') && !p.original.includes('/') && !p.original.includes('.') ? (p.parts[0] as string) : null;
 
 /** A mustache's value as Handlebars prints it: null/undefined → '', anything else its string, escaped unless told not to. */
 const print = (v: unknown, escape: boolean): string => (v === null || v === undefined ? '' : escape ? Handlebars.escapeExpression(v as string) : String(v));
 
 /**
- * Compiles the common shape of message copy — text, `{{variable}}`,
- * `{{a.b}}` and helper calls with literal or variable arguments
+ * Compiles the common shape of message copy — text, `{{variable}}` and
+ * helper calls with literal or variable arguments
  * (`{{money limit}}`, `{{link "https://…"}}`, `{{default name "您好"}}`) —
  * to a plain closure that concatenates, with no Handlebars runtime per call.
  * Anything else (blocks, partials, hash arguments, sub-expressions, @data,
- * `this`, `../`) returns null, and the caller uses Handlebars itself. The
+ * `this`, `../`, dotted paths) returns null, and the caller uses Handlebars itself. The
  * output is the same as Handlebars' (a property test holds it to that).
  */
 export function compileFast(source: string, helpers: Readonly<Record<string, (...args: unknown[]) => unknown>>, escape: boolean): PartRenderer | null {
@@ -54,11 +52,10 @@ export function compileFast(source: string, helpers: Readonly<Record<string, (..
     if (s.type !== 'MustacheStatement') return null;
     const m = s as hbs.AST.MustacheStatement;
     if (m.path.type !== 'PathExpression' || (m.hash?.pairs.length ?? 0) > 0) return null;
-    const path = m.path as hbs.AST.PathExpression;
-    if (path.data || path.depth !== 0 || path.parts.length === 0 || path.original.startsWith('this') || path.original.includes('/')) return null;
+    const name = simplePath(m.path as hbs.AST.PathExpression);
+    if (name === null) return null;
     const esc = escape && m.escaped;
-    const name = path.parts[0] as string;
-    if (path.parts.length === 1 && own.call(helpers, name)) {
+    if (own.call(helpers, name)) {
       if (m.params.length === 0) return null; // {{link}} alone: leave the edge case to Handlebars
       const helper = helpers[name] as (...args: unknown[]) => unknown;
       const args: Arg[] = [];
@@ -67,9 +64,9 @@ export function compileFast(source: string, helpers: Readonly<Record<string, (..
           const v = (p as hbs.AST.StringLiteral | hbs.AST.NumberLiteral | hbs.AST.BooleanLiteral).value;
           args.push(() => v);
         } else if (p.type === 'PathExpression') {
-          const pp = p as hbs.AST.PathExpression;
-          if (pp.data || pp.depth !== 0 || pp.parts.length === 0 || pp.original.startsWith('this')) return null;
-          args.push(pathReader(pp.parts));
+          const arg = simplePath(p as hbs.AST.PathExpression);
+          if (arg === null) return null;
+          args.push(pathReader(arg));
         } else return null;
       }
       if (args.length === 1) {
@@ -82,7 +79,7 @@ export function compileFast(source: string, helpers: Readonly<Record<string, (..
       continue;
     }
     if (m.params.length > 0) return null; // an unknown helper: Handlebars reports it
-    const read = pathReader(path.parts);
+    const read = pathReader(name);
     pieces.push((t) => print(read(t), esc));
   }
   return (traits, options) => {

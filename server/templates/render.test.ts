@@ -47,7 +47,7 @@ describe('the fast renderer prints what Handlebars prints', () => {
   });
 
   it('for generated templates of text, variables, paths and helper calls (property)', () => {
-    const word = fc.constantFrom('name', 'limit', 'user.city', 'missing', 'flag');
+    const word = fc.constantFrom('name', 'limit', 'user.city', 'name.length', 'missing', 'flag');
     const text = fc.string({ unit: fc.constantFrom('a', '你', ' ', '<', '&', '"', '\n', '{', '}', '\\'), maxLength: 6 }).filter((s) => !s.includes('{{') && !s.endsWith('{') && !s.endsWith('\\'));
     const piece = fc.oneof(
       text,
@@ -77,6 +77,12 @@ describe('the fast renderer prints what Handlebars prints', () => {
     const f = compileFast('{{a}}{{b}}', fastHelpers, false);
     expect(f?.({ a: 1, b: 2 }, { data: { ctx: ctx({}) } })).toBe('12');
     expect(reference('{{a}}{{b}}', { a: 1, b: 2 }, false, ctx({}))).toBe('3');
+  });
+
+  it('leaves dotted paths to Handlebars, which reads through strings and arrays, and prints what it prints', () => {
+    for (const src of ['{{name.length}}', '{{user.city}}', '{{money loan.amount}}', '{{list.[1]}}']) expect(compileFast(src, fastHelpers, false), src).toBeNull();
+    const v = compileVersion({ id: 3, key: 't', version: 1, channel: 'sms', category: 'marketing', variants: [{ key: 'a', name: 'A', weight: 100, parts: { body: '{{name}}({{name.length}}) {{list.[1]}} {{user.city}}' } }] });
+    expect(renderVariant(v, 'a', ctx({ name: '林小姐', list: ['x', 'y'], user: { city: '杭州' } })).body).toBe('林小姐(3) y 杭州');
   });
 
   it('leaves blocks, hashes and sub-expressions to Handlebars, and still renders them', () => {
