@@ -58,6 +58,7 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
   const claimDue = {
     all: (now: number, limit: number): RunRow[] => claimStmt.all(now, limit).map(runRowOf),
   };
+  const exitOrphans = createOrphanExit(db);
 
   /** Step `rows` with `inputFor(row)` and write the outcome in one transaction. */
   function advance(rows: readonly RunRow[], inputFor: (row: RunRow) => StepInput, now: number): BatchCounts {
@@ -70,10 +71,14 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
     const contacts = loadContacts(rows.map((r) => r.contact_id), now, { defaultTimezone: s.timezone, policy: s.policy, history });
     const rng = seededRng(s.rngSeed);
     const batch: Stepped[] = [];
+    const orphans: { contact: number[]; version: number[] } = { contact: [], version: [] };
     for (const row of rows) {
       const version = versions.get(row.version_id);
       const contact = contacts.get(row.contact_id);
-      if (!version || !contact) continue;
+      if (!version || !contact) {
+        orphans[version ? 'contact' : 'version'].push(row.id);
+        continue;
+      }
       const before = {
         id: String(row.id),
         contactId: String(row.contact_id),
@@ -94,7 +99,12 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
         if (e.type === 'setTrait') contact.profile = { ...contact.profile, traits: { ...contact.profile.traits, [e.trait]: e.value } };
       batch.push({ before: row, run, effects: result.effects, version });
     }
-    return write(batch, now);
+    if (orphans.contact.length + orphans.version.length === 0) return write(batch, now);
+    return db.$client.transaction(() => {
+      const exited = exitOrphans(orphans.contact, 'contact_missing', now) + exitOrphans(orphans.version, 'version_missing', now);
+      const c = write(batch, now);
+      return { ...c, exited: c.exited + exited };
+    })();
   }
 
   return {
@@ -125,3 +135,33 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
 }
 
 export type Runner = ReturnType<typeof createRunner>;
+
+/**
+ * Ends runs whose contact or journey version no longer exists (a row deleted
+ * by hand, a restore gone wrong): they cannot be stepped, and left due they
+ * would be claimed again on every tick, ahead of everyone behind them. Each
+ * leaves with the reason, counted like any exit, and its node's gauge drops.
+ */
+function createOrphanExit(db: Db) {
+  const c = db.$client;
+  const ids = `(select value from json_each(?))`;
+  const countExits = c.prepare(
+    `insert into metrics (journey_id, version, node_id, metric, label, day, count)
+     select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
+     from runs r join journey_versions v on v.id = r.version_id where r.id in ${ids}
+     group by r.version_id, r.node_id
+     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
+  );
+  const dropGauges = c.prepare(
+    `update node_gauges set active = active - (select count(*) from runs r where r.id in ${ids} and r.version_id = node_gauges.version_id and r.node_id = node_gauges.node_id)
+     where (version_id, node_id) in (select version_id, node_id from runs where id in ${ids})`,
+  );
+  const end = c.prepare(`update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, waiting_for = null where id in ${ids}`);
+  return (runIds: readonly number[], reason: string, now: number): number => {
+    if (runIds.length === 0) return 0;
+    const json = JSON.stringify(runIds);
+    countExits.run(reason, new Date(now).toISOString().slice(0, 10), json);
+    dropGauges.run(json, json);
+    return end.run(reason, now, json).changes;
+  };
+}
