@@ -255,6 +255,41 @@ describe('contact policy in the engine', () => {
     });
   });
 
+  describe('a contact who leaves while a message waits', () => {
+    const SH_23H = Date.UTC(2026, 10, 2, 15, 0);
+
+    it('the deferred SMS is suppressed with the exit as its reason, counted, and never sent', async () => {
+      w = aTestWorld(SH_23H);
+      const graph = sendOn('credit_rejected', 'sms', 'recall_sms');
+      graph.settings.exitCriteria = [{ event: 'credit_granted', filter: [] }];
+      const j = await live(graph, 'recall');
+      identify('leaver', { phone: '+8613800000041', timezone: 'Asia/Shanghai' });
+      track('leaver', 'credit_rejected');
+      await advance(0);
+      const m = messageIn('leaver', j);
+      expect(m).toMatchObject({ status: 'deferred', reason: 'quiet_hours:21:00-09:00' });
+
+      w.clock.advance(HOUR);
+      track('leaver', 'credit_granted');
+      const reason = 'exited:exit_criteria:credit_granted';
+      expect(messageIn('leaver', j)).toMatchObject({ id: m.id, status: 'suppressed', reason });
+      expect(historyOf(m.id).map((e) => [e.status, e.detail?.reason])).toEqual([
+        ['deferred', 'quiet_hours:21:00-09:00'],
+        ['suppressed', reason],
+      ]);
+      expect(sql(`select node_id, metric, label, count from metrics where journey_id = ? and metric = 'suppressed'`, j)).toEqual([{ node_id: 'sms', metric: 'suppressed', label: reason, count: 1 }]);
+      const tl = await w.caller.contacts.timeline({ externalId: 'leaver' });
+      expect(tl.messages.find((x) => x.id === m.id)?.history.map((h) => h.decision)).toEqual([
+        'deferred by quiet hours until 09:00 Asia/Shanghai',
+        'suppressed: the contact left the journey first (exit_criteria:credit_granted)',
+      ]);
+      // 09:00 comes and goes: nothing is sent
+      await advance(12 * HOUR);
+      expect(deliveriesOf(m.id)).toEqual([]);
+      expect(smsSendTimes('leaver')).toEqual([]);
+    });
+  });
+
   describe('opt-outs', () => {
     /** SMS, then a robo-call, in one run. */
     const smsThenCall = (): JourneyGraph =>

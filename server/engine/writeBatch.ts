@@ -39,6 +39,9 @@ const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
 export const historyEntry = (status: string, at: number, detail?: Record<string, unknown>): string =>
   detail ? `{"status":${JSON.stringify(status)},"at":${at},"detail":${JSON.stringify(detail)}}` : `{"status":${JSON.stringify(status)},"at":${at}}`;
 
+/** Why a deferred message is suppressed when its run leaves the journey first: `exited:<the run's exit reason>`. */
+export const leftJourneyReason = (exitReason: string | null): string => `exited:${exitReason ?? 'exit'}`;
+
 /**
  * Prepares the statements once and returns the writer of one batch's
  * outcome in ONE transaction: new run states with the nodes each run entered,
@@ -62,6 +65,11 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
      on conflict(run_id, node_id, visit) do update set status = excluded.status, reason = excluded.reason, next_attempt_at = excluded.next_attempt_at,
        queued_at = excluded.queued_at, history = json_insert(messages.history, '$[#]', json(excluded.history -> '$[0]')), updated_at = excluded.updated_at
      where messages.status = 'deferred'`,
+  );
+  // a run that leaves the journey while its message waits (deferred) takes the message with it
+  const dropDeferred = c.prepare(
+    `update messages set status = 'suppressed', reason = ?, next_attempt_at = null, history = json_insert(history, '$[#]', json(?)), updated_at = ?
+     where run_id = ? and node_id = ? and status = 'deferred'`,
   );
   const setTrait = c.prepare(`update contacts set traits = json_set(traits, ?, json(?)), updated_at = ? where id = ?`);
   const bumpGauge = c.prepare(
@@ -130,6 +138,11 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
           case 'waitFor':
             break; // already in the run row
         }
+      }
+      // only a run waiting at a send node can have a deferred message: no extra statement for anyone else
+      if (run.status === 'exited' && before.status !== 'exited' && v.machine.nodes[before.node_id]?.kind === 'send') {
+        const reason = leftJourneyReason(run.exitReason);
+        if (dropDeferred.run(reason, historyEntry('suppressed', now, { reason }), now, before.id, before.node_id).changes > 0) count(v, before.node_id, 'suppressed', reason);
       }
       updateRun.run(run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, run.status === 'exited' ? now : null, path, path, path, before.id);
     }

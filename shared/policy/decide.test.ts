@@ -256,6 +256,9 @@ describe('describeReason / describeDecision: the timeline’s words', () => {
     expect(describeReason('cap:push:4/6h')).toBe('Push cap 4/6h');
     expect(describeReason('opted_out:voice')).toBe('opted out of Robo-call');
     expect(describeReason('quiet_hours:21:00-09:00')).toBe('quiet hours');
+    expect(describeReason('exited:exit_criteria:credit_granted')).toBe('the contact left the journey first (exit_criteria:credit_granted)');
+    expect(describeReason('journey_archived')).toBe('the journey was archived');
+    expect(describeReason('journey_paused')).toBe('the journey is paused');
     expect(describeReason('something_else')).toBe('something_else');
   });
 

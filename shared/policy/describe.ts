@@ -17,6 +17,9 @@ export function describeReason(reason: string): string {
     return `${a === 'all' ? 'total' : ch.success ? channelLabels[ch.data] : a} cap ${max}/${windowWords(hours ?? 0)}`;
   }
   if (kind === 'quiet_hours') return 'quiet hours';
+  if (kind === 'exited') return `the contact left the journey first (${reason.slice('exited:'.length)})`;
+  if (kind === 'journey_archived') return 'the journey was archived';
+  if (kind === 'journey_paused') return 'the journey is paused';
   return reason;
 }
 
