@@ -58,6 +58,8 @@ export const workspace = sqliteTable('workspace', {
   rngSeed: integer('rng_seed').notNull(),
   policy: text('policy', { mode: 'json' }).$type<ContactPolicy>().notNull(),
   createdAt: integer('created_at').notNull(),
+  /** keys tracked-link codes so nobody can mint codes for other people's messages; random, never shown ('' until first start fills it) */
+  linkSecret: text('link_secret').notNull().default(''),
 });
 
 export const contacts = sqliteTable(

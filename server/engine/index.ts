@@ -20,6 +20,8 @@ export interface EngineDeps {
   templates: TemplateStore;
   /** the origin tracked links point at */
   publicUrl: () => string;
+  /** keys tracked-link codes (the workspace's random secret) */
+  linkSecret: () => string;
   /** per-channel providers; the sandbox stands in for any channel not given */
   providers?: Partial<Record<Channel, ChannelProvider>>;
   /** sandbox probabilities per channel, where the defaults do not fit */
@@ -40,7 +42,7 @@ export interface EngineTick {
  * then the dispatcher. `tick(now)` never overlaps itself: a tick that finds
  * another in progress returns null at once.
  */
-export function createEngine({ db, settings, templates, publicUrl, providers = {}, sandbox = {}, dispatcher: dispatcherOptions }: EngineDeps) {
+export function createEngine({ db, settings, templates, publicUrl, linkSecret, providers = {}, sandbox = {}, dispatcher: dispatcherOptions }: EngineDeps) {
   const machines = createMachineCache(db);
   const live = createLiveIndex(db, machines);
   const runner = createRunner({ db, machines, settings });
@@ -77,7 +79,7 @@ export function createEngine({ db, settings, templates, publicUrl, providers = {
     providers: resolved,
     settings,
     publicUrl,
-    linkSecret: () => `links:${settings().rngSeed}`,
+    linkSecret,
     options: dispatcherOptions,
     onResponse: (contactId, messageId, r, at) => scheduleEvent.run(contactId, r.event, JSON.stringify({ ...r.properties, message_id: messageId }), at),
   });

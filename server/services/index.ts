@@ -53,6 +53,7 @@ export function createServices(deps: ServiceDeps) {
     settings: workspace.settings,
     templates: templateStore,
     publicUrl: () => publicUrl,
+    linkSecret: () => workspace.settings().linkSecret,
     providers: deps.providers,
     sandbox: deps.sandbox,
     dispatcher: deps.dispatcher,

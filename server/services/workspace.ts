@@ -12,7 +12,11 @@ export interface WorkspaceSettings {
   timezone: string;
   rngSeed: number;
   policy: ContactPolicy;
+  /** the key of tracked-link codes: internal, never sent to a client */
+  linkSecret: string;
 }
+
+const newLinkSecret = (): string => randomBytes(32).toString('base64url');
 
 /**
  * The one workspace row: created on first start (with a fresh write key), read
@@ -29,10 +33,23 @@ export function createWorkspaceService(db: Db, init: { now: number; timezone?: s
       rngSeed: randomBytes(4).readUInt32BE(0),
       policy: defaultPolicy(),
       createdAt: init.now,
+      linkSecret: newLinkSecret(),
     };
     db.insert(workspace).values(row).run();
   }
-  let cached: WorkspaceSettings = { name: row.name, writeKey: row.writeKey, timezone: row.timezone, rngSeed: row.rngSeed, policy: ContactPolicy.parse(row.policy) };
+  if (row.linkSecret === '') {
+    // a workspace from before link secrets: links it printed keep their codes (the links table holds them); new ones use this
+    row = { ...row, linkSecret: newLinkSecret() };
+    db.update(workspace).set({ linkSecret: row.linkSecret }).where(eq(workspace.id, 1)).run();
+  }
+  let cached: WorkspaceSettings = {
+    name: row.name,
+    writeKey: row.writeKey,
+    timezone: row.timezone,
+    rngSeed: row.rngSeed,
+    policy: ContactPolicy.parse(row.policy),
+    linkSecret: row.linkSecret,
+  };
 
   return {
     settings: (): WorkspaceSettings => cached,

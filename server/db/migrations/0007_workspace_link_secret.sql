@@ -1,0 +1,1 @@
+ALTER TABLE `workspace` ADD `link_secret` text DEFAULT '' NOT NULL;
