@@ -346,6 +346,20 @@ describe('contact policy in the engine', () => {
       await expectSmsSuppressedCallSent('o2', j);
     });
 
+    it('an inbound STOP finds the contact however the number was spelled: with spaces and dashes from the SDK, without the + from the gateway', async () => {
+      w = aTestWorld(NOON_SH);
+      const j = await live(smsThenCall(), 'recall');
+      identify('o4', { phone: '+86 138-0000-0041', timezone: 'Asia/Shanghai' });
+      identify('o5', { phone: '+86 (138) 0000.0051', timezone: 'Asia/Shanghai' });
+      expect(sql(`select phone from contacts where external_id in ('o4', 'o5') order by external_id`)).toEqual([{ phone: '+8613800000041' }, { phone: '+8613800000051' }]);
+      expect(w.services.ingest.inboundSms('8613800000041', 'STOP')).toEqual({ optedOut: 1 });
+      expect(w.services.ingest.inboundSms('+86 138 0000 0051', 'td')).toEqual({ optedOut: 1 });
+      track('o4', 'credit_rejected');
+      await advance(HOUR);
+      await expectSmsSuppressedCallSent('o4', j);
+      expect((await w.caller.contacts.timeline({ externalId: 'o5' })).contact.optOuts).toEqual(['sms']);
+    });
+
     it('an opt-out while a message is deferred suppresses it when its time comes', async () => {
       w = aTestWorld(NOON_SH);
       const a = await live(sendOn('credit_rejected', 'sms_a', 'recall_sms'), 'A');

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import type { Db } from '../db/client';
 import { Channel, channels } from '../../shared/journey/channels';
+import { normalizePhone, phonePattern } from '../../shared/contacts/phone';
 import { isTimeZone } from '../../shared/util/time';
 
 /**
@@ -62,7 +63,6 @@ class RowError extends Error {
 }
 
 const idColumns = new Set(['user_id', 'userid', 'external_id', 'externalid']);
-const phonePattern = /^\+?[0-9][0-9 ()-]{4,24}$/;
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const numberPattern = /^-?(0|[1-9]\d{0,14})(\.\d+)?$/;
 
@@ -93,7 +93,7 @@ export function contactFromRecord(record: Record<string, string>, now: number): 
       continue; // an empty cell leaves the contact's value as it is
     } else if (norm === 'phone') {
       if (!phonePattern.test(v)) throw new RowError(key, `"${v}" is not a phone number`);
-      out.phone = v.replace(/[ ()-]/g, '');
+      out.phone = normalizePhone(v);
       out.traits.phone = out.phone;
     } else if (norm === 'email') {
       if (!emailPattern.test(v)) throw new RowError(key, `"${v}" is not an email address`);

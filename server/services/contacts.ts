@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import type { Channel } from '../../shared/journey/channels';
 import { channels } from '../../shared/journey/channels';
 import { isTimeZone } from '../../shared/util/time';
+import { normalizePhone, phoneSpellings } from '../../shared/contacts/phone';
 
 interface ContactRow {
   id: number;
@@ -14,7 +15,7 @@ interface ContactRow {
 /** Traits with a column of their own: they are also kept in `traits`, as the SDK sent them. */
 function columnsFromTraits(traits: Record<string, unknown>): { phone?: string; email?: string; timezone?: string; registeredAt?: number } {
   const out: { phone?: string; email?: string; timezone?: string; registeredAt?: number } = {};
-  if (typeof traits.phone === 'string' && traits.phone.trim()) out.phone = traits.phone.trim();
+  if (typeof traits.phone === 'string' && traits.phone.trim()) out.phone = normalizePhone(traits.phone);
   if (typeof traits.email === 'string' && traits.email.trim()) out.email = traits.email.trim();
   const tz = traits.timezone ?? traits.time_zone;
   if (typeof tz === 'string' && isTimeZone(tz)) out.timezone = tz;
@@ -72,8 +73,8 @@ export function createContactStore(db: Db) {
       setOptOuts.run(JSON.stringify(channels.filter((ch) => set.has(ch))), now, contactId);
     },
 
-    /** Contacts with this phone number (an inbound SMS names only the number). */
-    byPhone: (phone: string) => byPhone.all(phone).map((r) => r.id),
+    /** Contacts with this phone number, however punctuated, with or without its + (an inbound SMS names only the number). */
+    byPhone: (phone: string): number[] => [...new Set(phoneSpellings(normalizePhone(phone)).flatMap((p) => byPhone.all(p).map((r) => r.id)))],
   };
 }
 

@@ -1,0 +1,16 @@
+/** A phone number as people type it: digits, an optional leading +, and the usual spaces, dots, dashes and brackets. */
+export const phonePattern = /^\+?[0-9][0-9 ().-]{4,24}$/;
+
+/**
+ * One spelling per number, so the number an SDK sent ("+86 138-0000-0001"),
+ * a CSV row and an SMS gateway ("+8613800000001") find the same contact: the
+ * punctuation goes, a leading + stays. Anything that is not a phone number
+ * comes back trimmed and otherwise as it was.
+ */
+export function normalizePhone(v: string): string {
+  const t = v.trim();
+  return phonePattern.test(t) ? t.replace(/[ ().-]/g, '') : t;
+}
+
+/** The spellings a gateway may use for a normalized number: with and without its leading +. */
+export const phoneSpellings = (normalized: string): string[] => (normalized.startsWith('+') ? [normalized, normalized.slice(1)] : [normalized, `+${normalized}`]);
