@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
+import { normalizePhone } from '../../shared/contacts/phone';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -23,6 +24,8 @@ export function openDatabase(path: string): Db {
   // checkpoint every ~40 MiB of WAL rather than 4: the runner rewrites the same index pages batch after batch
   sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('temp_store = memory');
+  // the one spelling of a phone number, for migrations that rewrite stored numbers (0008)
+  sqlite.function('normalize_phone', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? normalizePhone(v) : v));
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return db;

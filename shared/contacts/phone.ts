@@ -1,5 +1,5 @@
 /** A phone number as people type it: digits, an optional leading +, and the usual spaces, dots, dashes and brackets. */
-export const phonePattern = /^\+?[0-9][0-9 ().-]{4,24}$/;
+export const phonePattern = /^\+?\(?[0-9][0-9 ().-]{4,24}$/;
 
 /**
  * One spelling per number, so the number an SDK sent ("+86 138-0000-0001"),

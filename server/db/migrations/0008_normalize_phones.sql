@@ -1,5 +1,4 @@
--- Phone numbers are stored in one spelling (shared/contacts/phone.ts): punctuation out, a leading + kept,
--- so an inbound SMS from a gateway finds the contact whose SDK sent "+86 138-0000-0001".
-UPDATE `contacts` SET `phone` = replace(replace(replace(replace(replace(`phone`, ' ', ''), '-', ''), '(', ''), ')', ''), '.', '')
-WHERE `phone` GLOB '*[ ().-]*'
-  AND ltrim(replace(replace(replace(replace(replace(`phone`, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+') NOT GLOB '*[^0-9]*';
+-- Phone numbers are stored in one spelling: punctuation out, a leading + kept, so an inbound SMS from a
+-- gateway finds the contact whose SDK sent "+86 138-0000-0001". normalize_phone is shared/contacts/phone.ts,
+-- registered on the connection by openDatabase: the stored numbers get exactly the rule new ones get.
+UPDATE `contacts` SET `phone` = normalize_phone(`phone`) WHERE `phone` IS NOT NULL AND `phone` <> normalize_phone(`phone`);
