@@ -6,7 +6,7 @@ import { DAY } from '../../shared/util/time';
 /** 12:00 in Shanghai (the workspace's zone): no quiet hours in the way. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
 
-/** credit_rejected → SMS → wait two days for app_login → (timeout) the same SMS again, round and round; app_login and loan_drawn are goals. */
+/** credit_rejected → SMS → wait two days for app_login → (timeout) the same SMS again, round and round; app_login is the primary goal, loan_drawn a second one. */
 const recallLoop = () =>
   aGraph()
     .node('entry', 'trigger.event', { event: 'credit_rejected' })
@@ -32,7 +32,7 @@ describe('template stats: conversions', () => {
   });
   afterEach(() => w.close());
 
-  it('a contact who got the SMS twice at one node and converted (on two goals) is one conversion, credited to the later SMS', async () => {
+  it('a contact who got the SMS twice at one node and reached the primary goal is one conversion, credited to the later SMS, as on the canvas', async () => {
     const { id } = await w.caller.journeys.create({ name: 'Recall loop' });
     expect((await w.caller.journeys.saveDraft({ id, graph: recallLoop() })).errors).toEqual([]);
     await w.caller.journeys.publish({ id });
@@ -44,6 +44,8 @@ describe('template stats: conversions', () => {
     w.services.ingest.ingest([
       { type: 'track', userId: 'a', event: 'app_login' },
       { type: 'track', userId: 'a', event: 'loan_drawn' },
+      // a later goal, not the primary one: the canvas does not count it as a conversion, nor do the variants
+      { type: 'track', userId: 'b', event: 'loan_drawn' },
     ]);
     await w.caller.dev.advanceClock({ ms: 0 });
 

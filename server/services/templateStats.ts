@@ -50,10 +50,10 @@ export function createTemplateStats(db: Db, store: TemplateStore) {
     `select m.variant, count(*) n from clicks k join messages m on m.id = k.message_id
      where k.first = 1 and m.template = ? and m.status in ${sentStatuses} group by m.variant`,
   );
-  // A conversion is a goal of the message's journey (not a funnel step), credited once per node
-  // that sent it. Within that node it goes to the last message sent before it (a contact looping
-  // back to the node got several): so a variant's conversions add up to its nodes' conversions,
-  // and a message that led to two goals counts once. Goals come in as "journey|version|event" keys.
+  // A conversion is the primary goal (the first) of the message's journey version, as on the
+  // canvas, credited once per node that sent it. Within that node it goes to the last message sent
+  // before it (a contact looping back to the node got several): so a variant's conversions add up
+  // to its nodes' conversions. Goals come in as "journey|version|event" keys.
   const converted = c.prepare<[string, string], { variant: string | null; n: number }>(
     `select m.variant, count(distinct m.id) n
      from conversions cv
@@ -68,9 +68,14 @@ export function createTemplateStats(db: Db, store: TemplateStore) {
      group by m.variant`,
   );
   const versions = c.prepare<[], { journey_id: string; version: number; machine: string }>('select journey_id, version, machine from journey_versions');
-  /** every journey version's goals, as "journey|version|event" */
+  /** every journey version's primary goal, as "journey|version|event" */
   const goalKeys = (): string =>
-    JSON.stringify(versions.all().flatMap((v) => (JSON.parse(v.machine) as CompiledJourney).settings.goals.map((g) => `${v.journey_id}|${v.version}|${g.event}`)));
+    JSON.stringify(
+      versions.all().flatMap((v) => {
+        const goal = (JSON.parse(v.machine) as CompiledJourney).settings.goals[0];
+        return goal ? [`${v.journey_id}|${v.version}|${goal.event}`] : [];
+      }),
+    );
   const byVariant = (rows: { variant: string | null; n: number }[]) => new Map(rows.map((r) => [r.variant ?? '', r.n]));
 
   return {
