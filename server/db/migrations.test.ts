@@ -49,4 +49,42 @@ describe('migrations on data', () => {
     });
     db.$client.close();
   });
+
+  it('0009 suppresses deferred messages stranded by a run that had left (or was merged away), with history and metric; a waiting run keeps its own', () => {
+    const path = join(dir, 'm.db');
+    let db = openDatabase(path);
+    const c = db.$client;
+    const day = Date.UTC(2026, 10, 2, 15, 0);
+    const run = c.prepare(`insert into runs (id, journey_id, version_id, contact_id, node_id, status, visit, entered_at, node_entered_at, exit_reason, exited_at) values (?, 'j', 1, ?, 'sms', ?, 1, 0, 0, ?, ?)`);
+    run.run(1, 1, 'exited', 'exit_criteria:credit_granted', day + 3_600_000);
+    run.run(2, 2, 'waiting', null, null);
+    const message = c.prepare(
+      `insert into messages (id, run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, reason, history, created_at, updated_at)
+       values (?, ?, 'j', 1, 'sms', ?, ?, 'sms', 'recall_sms', 'marketing', ?, ?, '[{"status":"deferred","at":0}]', ?, ?)`,
+    );
+    message.run(1, 1, 1, 1, 'deferred', 'quiet_hours:21:00-09:00', day, day);
+    message.run(2, 2, 1, 2, 'deferred', 'quiet_hours:21:00-09:00', day, day);
+    message.run(3, 999, 1, 3, 'deferred', 'cap:sms:1/24h', day, day + 60_000); // its run was merged away
+    message.run(4, 1, 2, 1, 'sent', null, day, day);
+    c.prepare('delete from __drizzle_migrations where created_at >= ?').run(whenOf('0009_suppress_stranded_deferred'));
+    c.close();
+    db = openDatabase(path);
+    const rows = db.$client.prepare('select id, status, reason, history, updated_at from messages order by id').all() as { id: number; status: string; reason: string | null; history: string; updated_at: number }[];
+    expect(rows.map((r) => [r.id, r.status, r.reason])).toEqual([
+      [1, 'suppressed', 'exited:exit_criteria:credit_granted'],
+      [2, 'deferred', 'quiet_hours:21:00-09:00'],
+      [3, 'suppressed', 'exited:contact_merged'],
+      [4, 'sent', null],
+    ]);
+    expect(JSON.parse(rows[0]!.history)).toEqual([
+      { status: 'deferred', at: 0 },
+      { status: 'suppressed', at: day + 3_600_000, detail: { reason: 'exited:exit_criteria:credit_granted' } },
+    ]);
+    expect(db.$client.prepare(`select node_id, metric, label, day, count from metrics order by label`).all()).toEqual([
+      { node_id: 'sms', metric: 'suppressed', label: 'exited:contact_merged', day: '2026-11-02', count: 1 },
+      { node_id: 'sms', metric: 'suppressed', label: 'exited:exit_criteria:credit_granted', day: '2026-11-02', count: 1 },
+    ]);
+    expect(db.$client.prepare(`select count(*) n from sqlite_temp_master where name = 'stranded'`).get()).toEqual({ n: 0 });
+    db.$client.close();
+  });
 });

@@ -288,6 +288,26 @@ describe('contact policy in the engine', () => {
       expect(deliveriesOf(m.id)).toEqual([]);
       expect(smsSendTimes('leaver')).toEqual([]);
     });
+    it('a device merged into a known contact leaves the journey: the SMS it had deferred is suppressed, the contact gets one', async () => {
+      w = aTestWorld(SH_23H);
+      const j = await live(sendOn('credit_rejected', 'sms', 'recall_sms'), 'recall');
+      identify('known', { phone: '+8613800000061', timezone: 'Asia/Shanghai' });
+      track('known', 'credit_rejected');
+      w.services.ingest.ingest([{ type: 'track', anonymousId: 'device-1', event: 'credit_rejected' }]);
+      await advance(0);
+      expect(sql(`select status from messages where journey_id = ? order by id`, j)).toEqual([{ status: 'deferred' }, { status: 'deferred' }]);
+
+      w.services.ingest.ingest([{ type: 'alias', previousId: 'device-1', userId: 'known' }]);
+      const reason = 'exited:contact_merged';
+      const rows = sql<{ status: string; reason: string }>(`select status, reason from messages where journey_id = ? order by id`, j);
+      expect(rows).toEqual([
+        { status: 'deferred', reason: 'quiet_hours:21:00-09:00' },
+        { status: 'suppressed', reason },
+      ]);
+      expect(sql(`select label, count from metrics where journey_id = ? and metric = 'suppressed'`, j)).toEqual([{ label: reason, count: 1 }]);
+      await advance(12 * HOUR);
+      expect(smsSendTimes('known')).toHaveLength(1);
+    });
   });
 
   describe('opt-outs', () => {

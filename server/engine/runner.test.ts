@@ -74,4 +74,27 @@ describe('runner: runs it cannot step', () => {
     ]);
     expect(runner.tick(w.clock.now())).toMatchObject({ batches: 0 });
   });
+
+  it('a run whose contact was deleted while its SMS waited out quiet hours exits, and the SMS is suppressed with it', async () => {
+    w.close();
+    w = aTestWorld(Date.UTC(2026, 10, 2, 15, 0)); // 23:00 in Shanghai
+    const { id } = await w.caller.journeys.create({ name: 'SMS' });
+    const graph = aGraph()
+      .node('entry', 'trigger.event', { event: 'credit_rejected' })
+      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+      .node('done', 'exit', {})
+      .then('entry', 'sms')
+      .then('sms', 'done')
+      .build();
+    await w.caller.journeys.saveDraft({ id, graph });
+    await w.caller.journeys.publish({ id });
+    w.services.ingest.ingest([{ type: 'track', userId: 'gone', event: 'credit_rejected' }]);
+    await w.caller.dev.advanceClock({ ms: 0 });
+    expect(sql(`select status from messages`)).toEqual([{ status: 'deferred' }]);
+    w.db.$client.prepare(`delete from contacts where external_id = 'gone'`).run();
+    await w.caller.dev.advanceClock({ ms: 12 * 60 * 60 * 1000 });
+    expect(sql(`select status, reason from messages`)).toEqual([{ status: 'suppressed', reason: 'exited:contact_missing' }]);
+    expect(sql(`select status, exit_reason from runs`)).toEqual([{ status: 'exited', exit_reason: 'contact_missing' }]);
+    expect(sql(`select label, count from metrics where journey_id = ? and metric = 'suppressed'`, id)).toEqual([{ label: 'exited:contact_missing', count: 1 }]);
+  });
 });

@@ -6,7 +6,7 @@ import { MINUTE } from '../../shared/util/time';
 import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
 import { createContactLoader, policyFor } from './batchContext';
-import { createBatchWriter, type BatchCounts, type RunRow, type Stepped } from './writeBatch';
+import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type RunRow, type Stepped } from './writeBatch';
 
 export interface EngineSettings {
   timezone: string;
@@ -140,7 +140,9 @@ export type Runner = ReturnType<typeof createRunner>;
  * Ends runs whose contact or journey version no longer exists (a row deleted
  * by hand, a restore gone wrong): they cannot be stepped, and left due they
  * would be claimed again on every tick, ahead of everyone behind them. Each
- * leaves with the reason, counted like any exit, and its node's gauge drops.
+ * leaves with the reason, counted like any exit (a missing version has no
+ * version number to count under), its node's gauge drops, and a message it
+ * had deferred is suppressed.
  */
 function createOrphanExit(db: Db) {
   const c = db.$client;
@@ -157,11 +159,13 @@ function createOrphanExit(db: Db) {
      where (version_id, node_id) in (select version_id, node_id from runs where id in ${ids})`,
   );
   const end = c.prepare(`update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, waiting_for = null where id in ${ids}`);
+  const dropDeferred = createDeferredDrop(db);
   return (runIds: readonly number[], reason: string, now: number): number => {
     if (runIds.length === 0) return 0;
     const json = JSON.stringify(runIds);
     countExits.run(reason, new Date(now).toISOString().slice(0, 10), json);
     dropGauges.run(json, json);
+    dropDeferred(json, leftJourneyReason(reason), now);
     return end.run(reason, now, json).changes;
   };
 }

@@ -43,6 +43,28 @@ export const historyEntry = (status: string, at: number, detail?: Record<string,
 export const leftJourneyReason = (exitReason: string | null): string => `exited:${exitReason ?? 'exit'}`;
 
 /**
+ * Suppresses the deferred messages of runs leaving by some other way than
+ * a step (a contact merged away, a run that cannot be stepped), counted
+ * under `reason` like any suppression: one statement per kind of row, for a
+ * whole set of runs given as a JSON array of ids.
+ */
+export function createDeferredDrop(db: Db): (runIdsJson: string, reason: string, now: number) => number {
+  const c = db.$client;
+  const which = `run_id in (select value from json_each(?)) and status = 'deferred'`;
+  const countThem = c.prepare(
+    `insert into metrics (journey_id, version, node_id, metric, label, day, count)
+     select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages where ${which}
+     group by journey_id, version, node_id
+     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
+  );
+  const suppress = c.prepare(`update messages set status = 'suppressed', reason = ?, next_attempt_at = null, history = json_insert(history, '$[#]', json(?)), updated_at = ? where ${which}`);
+  return (runIdsJson, reason, now) => {
+    countThem.run(reason, utcDay(now), runIdsJson);
+    return suppress.run(reason, historyEntry('suppressed', now, { reason }), now, runIdsJson).changes;
+  };
+}
+
+/**
  * Prepares the statements once and returns the writer of one batch's
  * outcome in ONE transaction: new run states with the nodes each run entered,
  * outbox rows (idempotent by `run:node:visit`, with their first history
@@ -83,11 +105,11 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
   const inTransaction = c.transaction((batch: readonly Stepped[], now: number, counts: BatchCounts) => {
     const day = utcDay(now);
     const tally = new Map<string, { journeyId: string; version: number; nodeId: string; metric: string; label: string; n: number }>();
-    const count = (v: LoadedVersion, nodeId: string, metric: string, label = '') => {
+    const count = (v: LoadedVersion, nodeId: string, metric: string, label = '', n = 1) => {
       const k = `${v.versionId}\u0000${nodeId}\u0000${metric}\u0000${label}`;
       const t = tally.get(k);
-      if (t) t.n += 1;
-      else tally.set(k, { journeyId: v.journeyId, version: v.version, nodeId, metric, label, n: 1 });
+      if (t) t.n += n;
+      else tally.set(k, { journeyId: v.journeyId, version: v.version, nodeId, metric, label, n });
     };
     // runs leaving one node for another (or the journey): the "waiting now" gauges move by batch, not by row
     const gauges = new Map<string, { versionId: number; nodeId: string; n: number }>();
@@ -142,7 +164,8 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       // only a run waiting at a send node can have a deferred message: no extra statement for anyone else
       if (run.status === 'exited' && before.status !== 'exited' && v.machine.nodes[before.node_id]?.kind === 'send') {
         const reason = leftJourneyReason(run.exitReason);
-        if (dropDeferred.run(reason, historyEntry('suppressed', now, { reason }), now, before.id, before.node_id).changes > 0) count(v, before.node_id, 'suppressed', reason);
+        const dropped = dropDeferred.run(reason, historyEntry('suppressed', now, { reason }), now, before.id, before.node_id).changes;
+        if (dropped > 0) count(v, before.node_id, 'suppressed', reason, dropped);
       }
       updateRun.run(run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, run.status === 'exited' ? now : null, path, path, path, before.id);
     }

@@ -4,6 +4,7 @@ import type { Call } from '../ingest/calls';
 import { Channel } from '../../shared/journey/channels';
 import type { ContactStore } from './contacts';
 import type { EventRouter } from '../engine/events';
+import { createDeferredDrop, leftJourneyReason } from '../engine/writeBatch';
 
 export interface IngestDeps {
   db: Db;
@@ -34,6 +35,7 @@ function eventTime(call: Call, now: number): number {
  */
 export function createIngestService({ db, clock, contacts, events }: IngestDeps) {
   const c = db.$client;
+  const dropDeferred = createDeferredDrop(db);
   const markSeen = c.prepare('insert into ingested (message_id, received_at) values (?, ?) on conflict do nothing');
   const mergeInto = c.transaction((from: number, into: number, now: number) => {
     for (const table of ['events', 'messages', 'scheduled_events', 'clicks']) c.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(into, from);
@@ -46,6 +48,8 @@ export function createIngestService({ db, clock, contacts, events }: IngestDeps)
       `update node_gauges set active = active - (select count(*) from runs r where r.contact_id = ? and r.status <> 'exited' and r.version_id = node_gauges.version_id and r.node_id = node_gauges.node_id)
        where (version_id, node_id) in (select version_id, node_id from runs where contact_id = ? and status <> 'exited')`,
     ).run(from, from);
+    // the runs that lost to the identified contact's go, and what they had deferred with them
+    dropDeferred(JSON.stringify(c.prepare<[number], { id: number }>('select id from runs where contact_id = ?').all(from).map((r) => r.id)), leftJourneyReason('contact_merged'), now);
     c.prepare('delete from runs where contact_id = ?').run(from);
     const old = c.prepare<[number], { traits: string; anonymous_id: string | null; opt_outs: string }>('select traits, anonymous_id, opt_outs from contacts where id = ?').get(from);
     c.prepare('delete from contacts where id = ?').run(from);
