@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aTestWorld, type TestWorld } from '../testing/harness';
+import { aTestWorld, silentSms, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import { DAY } from '../../shared/util/time';
 
@@ -24,7 +24,7 @@ const twoReminders = () =>
 describe('journey summary by channel', () => {
   let w: TestWorld;
   beforeEach(() => {
-    w = aTestWorld(NOON_SH);
+    w = aTestWorld(NOON_SH, { sandbox: silentSms });
   });
   afterEach(() => w.close());
 

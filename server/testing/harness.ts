@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../db/client';
 import { FakeClock } from '../clock';
 import { createServices, type ServiceDeps, type Services } from '../services';
+import { SandboxBehaviour } from '../channels/sandbox';
 import { createCaller } from '../trpc/root';
 import { loadBlueprints, loadMessageTemplates, loadSegments } from '../library/loadLibrary';
 
@@ -16,8 +17,13 @@ export interface TestWorld {
   close(): void;
 }
 
-/** A real SQLite file in a temp dir, the real library, a fake clock, and a tRPC caller; `providers` replace the sandbox per channel. */
-export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0), { providers }: Pick<ServiceDeps, 'providers'> = {}): TestWorld {
+/**
+ * A real SQLite file in a temp dir, the real library, a fake clock, and a
+ * tRPC caller; `providers` replace the sandbox per channel, `sandbox` changes
+ * its probabilities (the workspace's rng seed is random, so a test that
+ * counts exact outcomes silences the simulated replies it does not want).
+ */
+export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0), { providers, sandbox }: Pick<ServiceDeps, 'providers' | 'sandbox'> = {}): TestWorld {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-test-'));
   const dbPath = join(dir, 'test.db');
   const db = openDatabase(dbPath);
@@ -25,7 +31,7 @@ export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0), { providers }: P
   const blueprints = loadBlueprints();
   const templates = loadMessageTemplates();
   const segments = loadSegments();
-  const services = createServices({ db, clock, blueprints: () => blueprints, templates: () => templates, segments: () => segments, providers });
+  const services = createServices({ db, clock, blueprints: () => blueprints, templates: () => templates, segments: () => segments, providers, sandbox });
   const caller = createCaller({ services, clock, actor: 'tester' });
   return {
     db,
@@ -39,3 +45,6 @@ export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0), { providers }: P
     },
   };
 }
+
+/** Sandbox SMS that are always delivered and never answered: no simulated click or login muddles a count. */
+export const silentSms = { sms: SandboxBehaviour.parse({ delivered: 1, responses: [] }) };
