@@ -20,6 +20,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
   const saveError = useEditorStore((s) => s.saveError);
   const lastSavedAt = useEditorStore((s) => s.lastSavedAt);
   const [publishing, setPublishing] = useState(false);
+  const [archiving, setArchiving] = useState(false);
   const refresh = () =>
     Promise.all([qc.invalidateQueries({ queryKey: trpc.journeys.get.queryKey({ id: journey.id }) }), qc.invalidateQueries({ queryKey: trpc.journeys.list.queryKey() })]);
   const lifecycle = { onSettled: refresh };
@@ -28,7 +29,12 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
   const archive = useMutation(
     trpc.journeys.archive.mutationOptions({
       onSuccess: () => store.getState().setReadOnly(true),
-      onSettled: refresh,
+      // refused: the canvas is editable again
+      onError: () => store.getState().setReadOnly(false),
+      onSettled: () => {
+        setArchiving(false);
+        return refresh();
+      },
     }),
   );
   const failed = pause.error ?? resume.error ?? archive.error;
@@ -79,13 +85,18 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
             <button
               type="button"
               className="btn"
-              disabled={archive.isPending}
+              disabled={archiving || archive.isPending}
               onClick={async () => {
                 if (!window.confirm(`Archive "${journey.name}"? It stops enrolling, every contact still in it leaves, and it can no longer be edited.`)) return;
-                // an archived draft can no longer be saved: keep the last edits first (a failed save shows and stops here)
+                // an archived draft can no longer be saved: freeze the canvas, keep the last edits, then archive
+                // (a failed save shows, unfreezes and stops here)
+                setArchiving(true);
+                store.getState().setReadOnly(true);
                 try {
                   await saveNow(store, save);
                 } catch {
+                  store.getState().setReadOnly(false);
+                  setArchiving(false);
                   return;
                 }
                 archive.mutate({ id: journey.id });

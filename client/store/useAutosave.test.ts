@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { smsThenCallGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { createEditorStore } from './createEditorStore';
-import { saveNow } from './useAutosave';
+import { SAVE_TIMEOUT_MS, saveNow } from './useAutosave';
 
 /** A server whose saves answer only when told to, in any order the test likes. */
 function aSlowServer() {
@@ -74,6 +74,28 @@ describe('saving the draft', () => {
     server.received[1]!.answer();
     await b;
     expect(titleOf(server.received[1]!.graph)).toBe('lost?');
+    expect(store.getState()).toMatchObject({ saveError: null, savedRevision: store.getState().revision });
+  });
+
+  it('a save the server never answers fails after the timeout, and the next save goes', async () => {
+    vi.useFakeTimers();
+    const store = createEditorStore({ graph: smsThenCallGraph(), problems: [] });
+    const server = aSlowServer();
+    rename(store, 'hung');
+    const hung = saveNow(store, server.save);
+    const check = expect(hung).rejects.toThrow(`did not answer within ${SAVE_TIMEOUT_MS / 1000} s`);
+    await vi.advanceTimersByTimeAsync(0);
+    rename(store, 'after');
+    const next = saveNow(store, server.save);
+    await vi.advanceTimersByTimeAsync(SAVE_TIMEOUT_MS - 1);
+    expect(server.received).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await check;
+    expect(store.getState().saveError).toMatch(/did not answer/);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.received.map((r) => titleOf(r.graph))).toEqual(['hung', 'after']);
+    server.received[1]!.answer();
+    await next;
     expect(store.getState()).toMatchObject({ saveError: null, savedRevision: store.getState().revision });
   });
 });

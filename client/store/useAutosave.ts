@@ -5,6 +5,9 @@ import type { EditorStore } from './createEditorStore';
 /** Quiet time after the last edit before the draft is saved. */
 export const AUTOSAVE_DEBOUNCE_MS = 700;
 
+/** A save the server has not answered by then is reported failed, so the saves queued behind it (and Publish, Archive) go on. */
+export const SAVE_TIMEOUT_MS = 20_000;
+
 export type SaveDraft = (graph: JourneyGraph) => Promise<{ updatedAt: number }>;
 
 /**
@@ -71,11 +74,17 @@ async function saveRevision(store: EditorStore, save: SaveDraft): Promise<void> 
   const s = store.getState();
   const revision = s.revision;
   s.markSaving();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the server did not answer within ${SAVE_TIMEOUT_MS / 1000} s`)), SAVE_TIMEOUT_MS);
+  });
   try {
-    const r = await save(s.toGraph());
+    const r = await Promise.race([save(s.toGraph()), timeout]);
     store.getState().markSaved(revision, r.updatedAt);
   } catch (e) {
     store.getState().markSaveFailed(e instanceof Error ? e.message : String(e));
     throw e;
+  } finally {
+    clearTimeout(timer);
   }
 }
