@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { workspace } from '../db/schema';
 import { ContactPolicy, defaultPolicy } from '../../shared/policy/policy';
@@ -38,9 +38,10 @@ export function createWorkspaceService(db: Db, init: { now: number; timezone?: s
     db.insert(workspace).values(row).run();
   }
   if (row.linkSecret === '') {
-    // a workspace from before link secrets: links it printed keep their codes (the links table holds them); new ones use this
-    row = { ...row, linkSecret: newLinkSecret() };
-    db.update(workspace).set({ linkSecret: row.linkSecret }).where(eq(workspace.id, 1)).run();
+    // a workspace from before link secrets: links it printed keep their codes (the links table holds them); new ones
+    // use this. Only an empty secret is filled, and what is stored is read back: two processes starting at once agree.
+    db.update(workspace).set({ linkSecret: newLinkSecret() }).where(and(eq(workspace.id, 1), eq(workspace.linkSecret, ''))).run();
+    row = db.select().from(workspace).where(eq(workspace.id, 1)).get() ?? row;
   }
   let cached: WorkspaceSettings = {
     name: row.name,
