@@ -40,6 +40,9 @@ describe('contact search: by external id, phone or name prefix, any case, newest
     aContact('wang', { name: 'Wang Fang', phone: '+8613900000002' });
     aContact('li', { name: 'wanda', phone: '+8618600000003' });
     expect(search.search({ q: '+86138' })).toMatchObject([{ externalId: 'lin', matched: 'phone', name: '林小明', phone: '+8613800000001' }]);
+    // typed as people write numbers: the stored spelling has no punctuation
+    expect(search.search({ q: '+86 138-' })).toMatchObject([{ externalId: 'lin', matched: 'phone' }]);
+    expect(search.search({ q: '+86 (139) 0000' })).toMatchObject([{ externalId: 'wang', matched: 'phone' }]);
     expect(search.search({ q: '林' })).toMatchObject([{ externalId: 'lin', matched: 'name' }]);
     expect(search.search({ q: 'WAN' }).map((h) => [h.externalId, h.matched])).toEqual([
       ['li', 'name'],

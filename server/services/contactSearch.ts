@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { phoneSearchPrefix } from '../../shared/contacts/phone';
 
 /** How many of the newest contacts a name search reads: names have no index, so the scan is bounded. */
 export const NAME_SCAN_LIMIT = 5000;
@@ -40,7 +41,7 @@ const startsWith = (value: unknown, needle: string): boolean => typeof value ===
 function matchedField(r: Row, needle: string): ContactMatch {
   const lower = needle.toLowerCase();
   if (startsWith(r.external_id, lower)) return 'externalId';
-  if (startsWith(r.phone, lower)) return 'phone';
+  if (startsWith(r.phone, phoneSearchPrefix(needle))) return 'phone';
   return startsWith(r.name, lower) ? 'name' : 'externalId';
 }
 
@@ -107,14 +108,16 @@ export function createContactSearch(db: Db) {
       const needle = q.trim();
       if (!needle) return newest.all(n).map((r) => hit(r, ''));
       const like = likePrefix(needle);
-      const recent = inNewest.all(NAME_SCAN_LIMIT, like, like, like, n);
+      // numbers are stored without punctuation: "+86 138-" looks for "+86138"
+      const phone = phoneSearchPrefix(needle);
+      const likePhone = likePrefix(phone);
+      const recent = inNewest.all(NAME_SCAN_LIMIT, like, likePhone, like, n);
       // n matches among the newest are the newest n overall: anything newer than the n-th would be in the window
       if (recent.length === n) return recent.map((r) => hit(r, needle));
       const found = new Map(recent.map((r) => [r.id, r]));
       // older matches by id or phone, through their indexes; the ranges are disjoint, so the newest n overall are among the newest n of each
-      for (const p of casePrefixes(needle)) {
-        for (const r of [...byExternal.all(p, p + TOP, like, n), ...byPhone.all(p, p + TOP, like, n)]) found.set(r.id, r);
-      }
+      for (const p of casePrefixes(needle)) for (const r of byExternal.all(p, p + TOP, like, n)) found.set(r.id, r);
+      for (const p of casePrefixes(phone)) for (const r of byPhone.all(p, p + TOP, likePhone, n)) found.set(r.id, r);
       return [...found.values()]
         .sort((a, b) => b.id - a.id)
         .slice(0, n)

@@ -14,3 +14,6 @@ export function normalizePhone(v: string): string {
 
 /** The spellings a gateway may use for a normalized number: with and without its leading +. */
 export const phoneSpellings = (normalized: string): string[] => (normalized.startsWith('+') ? [normalized, normalized.slice(1)] : [normalized, `+${normalized}`]);
+
+/** The start of a number as someone types it into a search box ("+86 138-"), in the stored spelling; anything else as it was. */
+export const phoneSearchPrefix = (q: string): string => (/^\+?\(?[0-9][0-9 ().-]*$/.test(q) ? q.replace(/[ ().-]/g, '') : q);
