@@ -7,9 +7,10 @@
  * the SMS goes to everyone at once, the robo-call three days later only to
  * those who did not log in meanwhile.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { startApp, type App } from './harness';
+import { stepsOfOneStory } from './story';
 
 /** Monday 2 Nov 2026, 10:00 in Shanghai (the workspace's zone): inside sending hours. */
 const MONDAY_10AM_SHANGHAI = Date.parse('2026-11-02T10:00:00+08:00');
@@ -29,14 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-// the steps are one story: after a failed step the rest would only fail for its reason, so skip them
-let failedStep: string | null = null;
-beforeEach((ctx) => {
-  if (failedStep) ctx.skip(`an earlier step failed: ${failedStep}`);
-  ctx.onTestFailed(() => {
-    failedStep = ctx.task.name;
-  });
-});
+stepsOfOneStory();
 
 /** Drag a kind from the palette onto the canvas (HTML5 drag and drop), at a point of the canvas (px from its top left). */
 async function dropFromPalette(label: string, at: { x: number; y: number }): Promise<void> {

@@ -5,9 +5,10 @@
  * the SMS node's funnel what `analytics.nodeFunnel` says, and a sample
  * contact's timeline why their SMS waited: quiet hours until 09:00.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { BLUEPRINT_1, postBatch, startApp, waitForCanvas, type App } from './harness';
+import { stepsOfOneStory } from './story';
 
 /** Monday 2 Nov 2026, 22:30 in Shanghai: inside quiet hours (21:00–09:00), so every SMS waits for the morning. */
 const MONDAY_2230_SHANGHAI = Date.parse('2026-11-02T22:30:00+08:00');
@@ -31,14 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-// the steps are one story: after a failed step the rest would only fail for its reason, so skip them
-let failedStep: string | null = null;
-beforeEach((ctx) => {
-  if (failedStep) ctx.skip(`an earlier step failed: ${failedStep}`);
-  ctx.onTestFailed(() => {
-    failedStep = ctx.task.name;
-  });
-});
+stepsOfOneStory();
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);

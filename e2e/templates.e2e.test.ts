@@ -5,11 +5,12 @@
  * new version; then a journey sends it to a crowd, the sandbox clicks, and
  * the Results table counts each variant exactly as the API does.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { aGraph } from '../shared/fixtures/builders';
 import { smsStats } from '../shared/templates/sms';
 import { postBatch, startApp, type App } from './harness';
+import { stepsOfOneStory } from './story';
 
 /** Tuesday 3 Nov 2026, 10:00 in Shanghai (the workspace's zone): inside sending hours, so nothing is deferred. */
 const TUESDAY_10AM_SHANGHAI = Date.parse('2026-11-03T10:00:00+08:00');
@@ -38,14 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-// the steps are one story: after a failed step the rest would only fail for its reason, so skip them
-let failedStep: string | null = null;
-beforeEach((ctx) => {
-  if (failedStep) ctx.skip(`an earlier step failed: ${failedStep}`);
-  ctx.onTestFailed(() => {
-    failedStep = ctx.task.name;
-  });
-});
+stepsOfOneStory();
 
 /** One variant's rendered preview as the panel shows it. */
 async function shownPreview(variant: 'A' | 'B'): Promise<{ body: string; parts: string }> {
