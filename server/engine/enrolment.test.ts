@@ -24,13 +24,7 @@ describe('enrolment and runs', () => {
   });
   afterEach(() => w.close());
 
-  async function live(graph: JourneyGraph, name = 'test'): Promise<string> {
-    const j = await w.caller.journeys.create({ name });
-    const saved = await w.caller.journeys.saveDraft({ id: j.id, graph });
-    expect(saved.errors).toEqual([]);
-    await w.caller.journeys.publish({ id: j.id });
-    return j.id;
-  }
+  const live = (graph: JourneyGraph, name?: string): Promise<string> => w.publish(graph, name);
   const track = (userId: string, event: string, properties: Record<string, unknown> = {}) => w.services.ingest.ingest([{ type: 'track', userId, event, properties }]);
   const runOf = (journeyId: string, userId: string) =>
     w.db.$client

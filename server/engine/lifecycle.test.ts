@@ -48,12 +48,7 @@ describe('journey lifecycle in the engine', () => {
   const advance = (ms: number) => w.caller.dev.advanceClock({ ms });
   const track = (userId: string, event: string) => w.services.ingest.ingest([{ type: 'track', userId, event }]);
 
-  async function live(graph: JourneyGraph): Promise<string> {
-    const { id } = await w.caller.journeys.create({ name: 'Recall' });
-    expect((await w.caller.journeys.saveDraft({ id, graph })).errors).toEqual([]);
-    await w.caller.journeys.publish({ id });
-    return id;
-  }
+  const live = (graph: JourneyGraph): Promise<string> => w.publish(graph, 'Recall');
   const runOf = (journeyId: string, userId: string): RunRow | undefined =>
     sql<RunRow>(
       `select r.status, r.node_id, r.wake_at, r.held_wake_at, r.exit_reason, r.path from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? and c.external_id = ?`,

@@ -34,13 +34,7 @@ describe('contact policy in the engine', () => {
   const track = (userId: string, event: string, properties: Record<string, unknown> = {}) => w.services.ingest.ingest([{ type: 'track', userId, event, properties }]);
   const identify = (userId: string, traits: Record<string, unknown>) => w.services.ingest.ingest([{ type: 'identify', userId, traits }]);
 
-  async function live(graph: JourneyGraph, name: string): Promise<string> {
-    const j = await w.caller.journeys.create({ name });
-    const saved = await w.caller.journeys.saveDraft({ id: j.id, graph });
-    expect(saved.errors).toEqual([]);
-    await w.caller.journeys.publish({ id: j.id });
-    return j.id;
-  }
+  const live = (graph: JourneyGraph, name: string): Promise<string> => w.publish(graph, name);
 
   /** trigger.event `event` → send `channel` `template` → exit; re-entry after exit so a contact can come back. */
   const sendOn = (event: string, node: string, template: string, opts: { channel?: 'sms' | 'voice'; whenCapped?: 'wait' | 'skip' } = {}): JourneyGraph =>

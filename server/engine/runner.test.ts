@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
-import { aGraph } from '../../shared/fixtures/builders';
+import { aGraph, sendOnEventGraph } from '../../shared/fixtures/builders';
 import { DAY } from '../../shared/util/time';
 import { createRunner } from './runner';
 import { createMachineCache } from './machines';
@@ -32,9 +32,7 @@ describe('runner: runs it cannot step', () => {
     )[0];
 
   async function twoWaiting(): Promise<string> {
-    const { id } = await w.caller.journeys.create({ name: 'Wait a day' });
-    await w.caller.journeys.saveDraft({ id, graph: waitADay() });
-    await w.caller.journeys.publish({ id });
+    const id = await w.publish(waitADay(), 'Wait a day');
     w.services.ingest.ingest([
       { type: 'track', userId: 'gone', event: 'credit_rejected' },
       { type: 'track', userId: 'stays', event: 'credit_rejected' },
@@ -78,16 +76,7 @@ describe('runner: runs it cannot step', () => {
   it('a run whose contact was deleted while its SMS waited out quiet hours exits, and the SMS is suppressed with it', async () => {
     w.close();
     w = aTestWorld(Date.UTC(2026, 10, 2, 15, 0)); // 23:00 in Shanghai
-    const { id } = await w.caller.journeys.create({ name: 'SMS' });
-    const graph = aGraph()
-      .node('entry', 'trigger.event', { event: 'credit_rejected' })
-      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
-      .node('done', 'exit', {})
-      .then('entry', 'sms')
-      .then('sms', 'done')
-      .build();
-    await w.caller.journeys.saveDraft({ id, graph });
-    await w.caller.journeys.publish({ id });
+    const id = await w.publish(sendOnEventGraph(), 'SMS');
     w.services.ingest.ingest([{ type: 'track', userId: 'gone', event: 'credit_rejected' }]);
     await w.caller.dev.advanceClock({ ms: 0 });
     expect(sql(`select status from messages`)).toEqual([{ status: 'deferred' }]);

@@ -29,9 +29,7 @@ describe('journey summary by channel', () => {
   afterEach(() => w.close());
 
   it('counts a contact who converted after two SMS of one journey as one SMS conversion, while each node credits it once', async () => {
-    const { id } = await w.caller.journeys.create({ name: 'Two reminders' });
-    expect((await w.caller.journeys.saveDraft({ id, graph: twoReminders() })).errors).toEqual([]);
-    await w.caller.journeys.publish({ id });
+    const id = await w.publish(twoReminders(), 'Two reminders');
     w.services.ingest.ingest([
       { type: 'track', userId: 'a', event: 'credit_rejected' },
       { type: 'track', userId: 'b', event: 'credit_rejected' },

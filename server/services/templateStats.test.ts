@@ -33,9 +33,7 @@ describe('template stats: conversions', () => {
   afterEach(() => w.close());
 
   it('a contact who got the SMS twice at one node and reached the primary goal is one conversion, credited to the later SMS, as on the canvas', async () => {
-    const { id } = await w.caller.journeys.create({ name: 'Recall loop' });
-    expect((await w.caller.journeys.saveDraft({ id, graph: recallLoop() })).errors).toEqual([]);
-    await w.caller.journeys.publish({ id });
+    const id = await w.publish(recallLoop(), 'Recall loop');
     w.services.ingest.ingest([
       { type: 'track', userId: 'a', event: 'credit_rejected' },
       { type: 'track', userId: 'b', event: 'credit_rejected' },

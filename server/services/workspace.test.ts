@@ -6,7 +6,7 @@ import { openDatabase } from '../db/client';
 import { createWorkspaceService } from './workspace';
 import { aTestWorld } from '../testing/harness';
 import { linkCode } from '../templates/links';
-import { aGraph } from '../../shared/fixtures/builders';
+import { sendOnEventGraph } from '../../shared/fixtures/builders';
 
 describe('the workspace link secret', () => {
   let dir: string;
@@ -40,16 +40,7 @@ describe('the workspace link secret', () => {
     const w = aTestWorld(Date.UTC(2026, 10, 2, 4, 0));
     try {
       const { rngSeed, linkSecret } = w.services.workspace.settings();
-      const { id } = await w.caller.journeys.create({ name: 'Links' });
-      const graph = aGraph()
-        .node('entry', 'trigger.event', { event: 'credit_rejected' })
-        .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
-        .node('done', 'exit', {})
-        .then('entry', 'sms')
-        .then('sms', 'done')
-        .build();
-      await w.caller.journeys.saveDraft({ id, graph });
-      await w.caller.journeys.publish({ id });
+      await w.publish(sendOnEventGraph(), 'Links');
       w.services.ingest.ingest([{ type: 'track', userId: 'a', event: 'credit_rejected' }]);
       await w.caller.dev.advanceClock({ ms: 0 });
       const link = w.db.$client.prepare('select code, message_id from links').get() as { code: string; message_id: number };

@@ -5,6 +5,7 @@ import { openDatabase, type Db } from '../db/client';
 import { FakeClock } from '../clock';
 import { createServices, type ServiceDeps, type Services } from '../services';
 import { SandboxBehaviour } from '../channels/sandbox';
+import type { JourneyGraph } from '../../shared/journey/graph';
 import { createCaller } from '../trpc/root';
 import { loadBlueprints, loadMessageTemplates, loadSegments } from '../library/loadLibrary';
 
@@ -14,6 +15,8 @@ export interface TestWorld {
   services: Services;
   caller: ReturnType<typeof createCaller>;
   dbPath: string;
+  /** Create a journey with this draft, which must compile, and publish it; its id. */
+  publish(graph: JourneyGraph, name?: string): Promise<string>;
   close(): void;
 }
 
@@ -39,6 +42,13 @@ export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0), { providers, san
     services,
     caller,
     dbPath,
+    async publish(graph, name = 'test') {
+      const { id } = await caller.journeys.create({ name });
+      const { errors } = await caller.journeys.saveDraft({ id, graph });
+      if (errors.length > 0) throw new Error(`journey "${name}" does not compile: ${JSON.stringify(errors)}`);
+      await caller.journeys.publish({ id });
+      return id;
+    },
     close() {
       db.$client.close();
       rmSync(dir, { recursive: true, force: true });

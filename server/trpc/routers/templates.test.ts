@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../../testing/harness';
 import { rejection } from '../../testing/rejection';
-import { aGraph } from '../../../shared/fixtures/builders';
+import { aGraph, sendOnEventGraph } from '../../../shared/fixtures/builders';
 import { loadMessageTemplates } from '../../library/loadLibrary';
 import type { TemplateDraft } from '../../../shared/templates/draft';
 
@@ -124,10 +124,7 @@ describe('templates.preview', () => {
 
   it("renders a stored template with a contact's traits exactly as the dispatcher sent it", async () => {
     w.services.ingest.ingest([{ type: 'identify', userId: 'u1', traits: { name: '王芳', limit: 8000, phone: '+8613800000000' } }]);
-    const graph = aGraph().node('entry', 'trigger.event', { event: 'credit_rejected' }).node('call', 'send', { channel: 'voice', template: 'recall_call' }).node('done', 'exit', {}).then('entry', 'call').then('call', 'done').build();
-    const { id } = await w.caller.journeys.create({ name: 'Call' });
-    await w.caller.journeys.saveDraft({ id, graph });
-    await w.caller.journeys.publish({ id });
+    const id = await w.publish(sendOnEventGraph({ node: 'call', channel: 'voice', template: 'recall_call' }), 'Call');
     w.services.ingest.ingest([{ type: 'track', userId: 'u1', event: 'credit_rejected' }]);
     await w.caller.dev.advanceClock({ ms: 0 });
     const sent = w.db.$client.prepare(`select body, variant, template_version from messages where journey_id = ?`).get(id) as { body: string; variant: string; template_version: number };
@@ -160,9 +157,7 @@ describe('templates.stats', () => {
       .then('wait', 'done')
       .settings({ goals: [{ event: 'loan_drawn', filter: [], windowDays: 7 }], funnel: ['app_login', 'loan_drawn'] })
       .build();
-    const { id } = await w.caller.journeys.create({ name: 'Draw' });
-    expect((await w.caller.journeys.saveDraft({ id, graph })).errors).toEqual([]);
-    await w.caller.journeys.publish({ id });
+    const id = await w.publish(graph, 'Draw');
     w.services.ingest.ingest(['g1', 'g2', 'g3'].flatMap((u) => [{ type: 'identify' as const, userId: u, traits: { name: u } }, { type: 'track' as const, userId: u, event: 'credit_granted' }]));
     await w.caller.dev.advanceClock({ ms: 60_000 });
     // g1 only logs in (a funnel step); g2 draws the loan (the goal); g3 does nothing
