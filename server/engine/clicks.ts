@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { utcDay } from '../../shared/util/time';
 import { clickEvent } from '../channels/sandbox';
 import type { EventRouter } from './events';
 
@@ -8,8 +9,6 @@ export interface RecordedClick {
   /** true for the message's first click: what "unique clicks" count */
   first: boolean;
 }
-
-const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
 /**
  * A click on a tracked link (`/l/:code`, or a simulated tap from the sandbox):

@@ -2,7 +2,7 @@ import type { Db } from '../db/client';
 import type { Channel } from '../../shared/journey/channels';
 import { channels } from '../../shared/journey/channels';
 import { seededRng } from '../../shared/util/hash';
-import { MINUTE } from '../../shared/util/time';
+import { MINUTE, utcDay } from '../../shared/util/time';
 import { assignVariant } from '../../shared/templates/variant';
 import type { ChannelProvider, DeliveryResult, OutboundMessage, SimulatedResponse } from '../channels/provider';
 import { renderVariant, type CompiledVersion } from '../templates/render';
@@ -198,7 +198,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
 
   /** Write a batch's outcomes in one transaction: status, history, retries, metrics, and the simulated replies. */
   const settleBatch = c.transaction((done: readonly Sent[], now: number, report: DispatchReport) => {
-    const day = new Date(now).toISOString().slice(0, 10);
+    const day = utcDay(now);
     const tally = new Map<string, { row: QueuedRow; metric: string; label: string; n: number }>();
     const count = (row: QueuedRow, metric: string, label = '', n = 1) => {
       const k = `${row.journey_id}\u0000${row.version}\u0000${row.node_id}\u0000${metric}\u0000${label}`;
@@ -254,7 +254,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
         const putBack = c.prepare(
           `update messages set status = ?, reason = coalesce(?, reason), next_attempt_at = ?, history = json_insert(history, '$[#]', json(?)), updated_at = ? where id = ?`,
         );
-        const day = new Date(now).toISOString().slice(0, 10);
+        const day = utcDay(now);
         for (const r of rows) {
           // unless the journey was paused or archived while they were out
           const back = putBackAs(r.journey_id);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { contacts } from '../db/schema';
 import { matchesFilters } from '../../shared/segments/evaluate';
-import { DAY } from '../../shared/util/time';
+import { DAY, utcDay } from '../../shared/util/time';
 import type { Runner } from './runner';
 import type { LiveIndex } from './live';
 import type { RunRow } from './writeBatch';
@@ -26,8 +26,6 @@ export interface NewEvent {
   at: number;
   messageId?: string | null;
 }
-
-const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
 /**
  * What an ingested event does, in order: wake this contact's runs that wait

@@ -1,12 +1,11 @@
 import type { Db } from '../db/client';
+import { utcDay } from '../../shared/util/time';
 import { historyEntry } from './writeBatch';
 
 /** The exit reason (and metric label) of runs ended, and messages suppressed, by archiving their journey. */
 export const archivedExitReason = 'journey_archived';
 /** Why a message of a paused journey is held. */
 export const pausedHoldReason = 'journey_paused';
-
-const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
 export interface HoldReport {
   /** runs whose timer was parked (or restored) */

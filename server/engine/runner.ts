@@ -2,7 +2,7 @@ import type { Db } from '../db/client';
 import type { StepInput } from '../../shared/journey/run';
 import { step } from '../../shared/journey/step';
 import { seededRng } from '../../shared/util/hash';
-import { MINUTE } from '../../shared/util/time';
+import { MINUTE, utcDay } from '../../shared/util/time';
 import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
 import { createContactLoader, policyFor } from './batchContext';
@@ -163,7 +163,7 @@ function createOrphanExit(db: Db) {
   return (runIds: readonly number[], reason: string, now: number): number => {
     if (runIds.length === 0) return 0;
     const json = JSON.stringify(runIds);
-    countExits.run(reason, new Date(now).toISOString().slice(0, 10), json);
+    countExits.run(reason, utcDay(now), json);
     dropGauges.run(json, json);
     dropDeferred(json, leftJourneyReason(reason), now);
     return end.run(reason, now, json).changes;

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { utcDay } from '../../shared/util/time';
 import type { Effect } from '../../shared/journey/effects';
 import type { Run } from '../../shared/journey/run';
 import type { LoadedVersion } from './machines';
@@ -32,8 +33,6 @@ export interface BatchCounts {
   withheld: number;
   exited: number;
 }
-
-const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
 /** A history entry as JSON text, built by hand: this runs for every message of a million-run wave. */
 export const historyEntry = (status: string, at: number, detail?: Record<string, unknown>): string =>

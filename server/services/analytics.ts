@@ -3,6 +3,7 @@ import type { CompiledJourney } from '../../shared/journey/machine';
 import type { Channel } from '../../shared/journey/channels';
 import { costOf, costPer } from '../../shared/analytics/cost';
 import { notFound } from './errors';
+import { DAY, utcDayStart } from '../../shared/util/time';
 
 export interface AnalyticsRange {
   journeyId: string;
@@ -109,8 +110,8 @@ export function createAnalytics(db: Db) {
     const parts = ['journey_id = ?', 'goal = ?', 'node_id in (select value from json_each(?))'];
     const args: (string | number)[] = [r.journeyId, goal, JSON.stringify(nodes)];
     if (r.version !== undefined) (parts.push('version = ?'), args.push(r.version));
-    if (r.from) (parts.push('at >= ?'), args.push(Date.parse(`${r.from}T00:00:00Z`)));
-    if (r.to) (parts.push('at < ?'), args.push(Date.parse(`${r.to}T00:00:00Z`) + 86_400_000));
+    if (r.from) (parts.push('at >= ?'), args.push(utcDayStart(r.from)));
+    if (r.to) (parts.push('at < ?'), args.push(utcDayStart(r.to) + DAY));
     return c.prepare<(string | number)[], { n: number }>(`select count(distinct contact_id) n from conversions where ${parts.join(' and ')}`).get(...args)?.n ?? 0;
   };
 

@@ -4,6 +4,12 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
+/** The UTC day of an instant, `YYYY-MM-DD`: the day the metrics count it under. */
+export const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
+
+/** The first instant of a UTC day given as `YYYY-MM-DD`. */
+export const utcDayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
+
 export const durationUnits = ['minutes', 'hours', 'days'] as const;
 export type DurationUnit = (typeof durationUnits)[number];
 const unitMs: Record<DurationUnit, number> = { minutes: MINUTE, hours: HOUR, days: DAY };
