@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR, MINUTE, durationMs, isTimeZone, localInstant, localTime, minutesOfDay } from './time';
+import fc from 'fast-check';
+import { DAY, HOUR, MINUTE, durationMs, isTimeZone, localInstant, localTime, minutesOfDay, utcDay, utcDayStart } from './time';
 
 describe('time helpers', () => {
   it('durations', () => {
@@ -33,5 +34,20 @@ describe('time helpers', () => {
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
     expect(() => localTime(0, 'Mars/Olympus_Mons')).toThrow(RangeError);
     expect(() => localInstant(0, 'Mars/Olympus_Mons', 0, 0)).toThrow(RangeError);
+  });
+});
+
+describe('UTC days', () => {
+  it('name the UTC day of an instant, and its first instant, around every boundary (property)', () => {
+    expect(utcDay(Date.UTC(2026, 10, 2, 23, 59, 59, 999))).toBe('2026-11-02');
+    expect(utcDay(Date.UTC(2026, 10, 3))).toBe('2026-11-03');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4102444800000 }), (t) => {
+        const day = utcDay(t);
+        expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(utcDayStart(day)).toBeLessThanOrEqual(t);
+        expect(t).toBeLessThan(utcDayStart(day) + DAY);
+      }),
+    );
   });
 });

@@ -5,7 +5,7 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 /** The UTC day of an instant, `YYYY-MM-DD`: the day the metrics count it under. */
-export const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
+export const utcDay = (t: number): string => new TZDate(t, 'UTC').toISOString().slice(0, 10);
 
 /** The first instant of a UTC day given as `YYYY-MM-DD`. */
 export const utcDayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
