@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import { utcDay } from '../../shared/util/time';
 import { clickEvent } from '../channels/sandbox';
+import { addToMetrics } from './counters';
 import type { EventRouter } from './events';
 
 export interface RecordedClick {
@@ -25,8 +26,7 @@ export function createClickRecorder(db: Db, events: EventRouter) {
   const hasClick = c.prepare<[number], { one: number }>('select 1 one from clicks where message_id = ? and first = 1');
   const insert = c.prepare('insert into clicks (code, message_id, contact_id, at, first, user_agent) values (?, ?, ?, ?, ?, ?)');
   const bump = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, 1)
-     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + 1`,
+    addToMetrics('values (?, ?, ?, ?, ?, ?, 1)'),
   );
 
   return c.transaction((code: string, at: number, now: number, userAgent: string | null): RecordedClick | null => {

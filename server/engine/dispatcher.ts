@@ -10,6 +10,7 @@ import type { TemplateStore } from '../templates/store';
 import { linkCode, shortUrl } from '../templates/links';
 import { historyEntry } from './writeBatch';
 import { archivedExitReason, pausedHoldReason } from './lifecycle';
+import { addToMetric } from './counters';
 import { smsStats } from '../../shared/templates/sms';
 
 interface QueuedRow {
@@ -112,10 +113,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     `update messages set status = ?, reason = ?, attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), template_version = coalesce(?, template_version), body = coalesce(?, body), response = ?,
        history = json_insert(history, '$[#]', json(?), '$[#]', json(?)), updated_at = ? where id = ?`,
   );
-  const bumpMetric = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, ?)
-     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
-  );
+  const bumpMetric = c.prepare(addToMetric);
 
   /**
    * Where an unfinished message goes back to: the queue, unless its journey

@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import { contacts } from '../db/schema';
 import type { LoadedVersion } from './machines';
 import { DAY } from '../../shared/util/time';
+import { addToGauge } from './counters';
 import { assertNever } from '../../shared/util/assertNever';
 
 export interface EnrolOptions {
@@ -120,7 +121,7 @@ function insertRuns(db: Db, v: LoadedVersion, where: SQL, now: number, o: { orde
     const n = insertRunsSql(db, v, where, now, o);
     if (n > 0)
       db.$client
-        .prepare('insert into node_gauges (version_id, node_id, active) values (?, ?, ?) on conflict (version_id, node_id) do update set active = active + excluded.active')
+        .prepare(addToGauge)
         .run(v.versionId, v.machine.entry, n);
     return n;
   })();

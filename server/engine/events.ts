@@ -7,6 +7,7 @@ import type { Runner } from './runner';
 import type { LiveIndex } from './live';
 import type { RunRow } from './writeBatch';
 import { enrolContact } from './enrol';
+import { addToMetrics } from './counters';
 import { kindDef } from '../../shared/journey/registry';
 
 export interface IngestedEvent {
@@ -61,8 +62,7 @@ export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner
     `insert into events (contact_id, name, type, properties, context, at, message_id, received_at) values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
   );
   const bumpMetric = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, 1)
-     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + 1`,
+    addToMetrics('values (?, ?, ?, ?, ?, ?, 1)'),
   );
 
   const api = {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import { utcDay } from '../../shared/util/time';
+import { addToMetrics } from './counters';
 import { historyEntry } from './writeBatch';
 
 /** The exit reason (and metric label) of runs ended, and messages suppressed, by archiving their journey. */
@@ -46,12 +47,10 @@ export function createRunLifecycle(db: Db) {
   );
   // metrics before the rows change: one counter per (version, node), as the runner writes them
   const countExits = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count)
-     select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
+    addToMetrics(`select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
      from runs r join journey_versions v on v.id = r.version_id
      where r.journey_id = ? and r.status <> 'exited'
-     group by r.version_id, r.node_id
-     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
+     group by r.version_id, r.node_id`),
   );
   const endRuns = c.prepare(
     `update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, held_wake_at = null, waiting_for = null
@@ -61,10 +60,8 @@ export function createRunLifecycle(db: Db) {
   const zeroGauges = c.prepare(`update node_gauges set active = 0 where version_id in (select id from journey_versions where journey_id = ?)`);
   const unsent = `journey_id = ? and status in ('queued', 'held', 'deferred')`;
   const countSuppressed = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count)
-     select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages where ${unsent}
-     group by version, node_id
-     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
+    addToMetrics(`select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages where ${unsent}
+     group by version, node_id`),
   );
   const suppress = c.prepare(
     `update messages set status = 'suppressed', reason = ?, next_attempt_at = null, history = json_insert(history, '$[#]', json(?)), updated_at = ? where ${unsent}`,

@@ -6,6 +6,7 @@ import { MINUTE, utcDay } from '../../shared/util/time';
 import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
 import { createContactLoader, policyFor } from './batchContext';
+import { addToMetrics } from './counters';
 import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type RunRow, type Stepped } from './writeBatch';
 
 export interface EngineSettings {
@@ -148,11 +149,9 @@ function createOrphanExit(db: Db) {
   const c = db.$client;
   const ids = `(select value from json_each(?))`;
   const countExits = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count)
-     select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
+    addToMetrics(`select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
      from runs r join journey_versions v on v.id = r.version_id where r.id in ${ids}
-     group by r.version_id, r.node_id
-     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
+     group by r.version_id, r.node_id`),
   );
   const dropGauges = c.prepare(
     `update node_gauges set active = active - (select count(*) from runs r where r.id in ${ids} and r.version_id = node_gauges.version_id and r.node_id = node_gauges.node_id)

@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import { utcDay } from '../../shared/util/time';
 import type { Effect } from '../../shared/journey/effects';
 import type { Run } from '../../shared/journey/run';
+import { addToGauge, addToMetric, addToMetrics } from './counters';
 import type { LoadedVersion } from './machines';
 
 export interface Stepped {
@@ -50,12 +51,7 @@ export const leftJourneyReason = (exitReason: string | null): string => `exited:
 export function createDeferredDrop(db: Db): (runIdsJson: string, reason: string, now: number) => number {
   const c = db.$client;
   const which = `run_id in (select value from json_each(?)) and status = 'deferred'`;
-  const countThem = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count)
-     select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages where ${which}
-     group by journey_id, version, node_id
-     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
-  );
+  const countThem = c.prepare(addToMetrics(`select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages where ${which} group by journey_id, version, node_id`));
   const suppress = c.prepare(`update messages set status = 'suppressed', reason = ?, next_attempt_at = null, history = json_insert(history, '$[#]', json(?)), updated_at = ? where ${which}`);
   return (runIdsJson, reason, now) => {
     countThem.run(reason, utcDay(now), runIdsJson);
@@ -94,12 +90,9 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
   );
   const setTrait = c.prepare(`update contacts set traits = json_set(traits, ?, json(?)), updated_at = ? where id = ?`);
   const bumpGauge = c.prepare(
-    `insert into node_gauges (version_id, node_id, active) values (?, ?, ?) on conflict (version_id, node_id) do update set active = active + excluded.active`,
+    addToGauge,
   );
-  const bumpMetric = c.prepare(
-    `insert into metrics (journey_id, version, node_id, metric, label, day, count) values (?, ?, ?, ?, ?, ?, ?)
-     on conflict(journey_id, version, node_id, metric, label, day) do update set count = count + excluded.count`,
-  );
+  const bumpMetric = c.prepare(addToMetric);
 
   const inTransaction = c.transaction((batch: readonly Stepped[], now: number, counts: BatchCounts) => {
     const day = utcDay(now);
