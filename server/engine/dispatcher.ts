@@ -9,8 +9,8 @@ import { renderVariant, type CompiledVersion } from '../templates/render';
 import type { TemplateStore } from '../templates/store';
 import { linkCode, shortUrl } from '../templates/links';
 import { historyEntry } from './writeBatch';
-import { archivedExitReason, pausedHoldReason } from './lifecycle';
-import { addToMetric } from './counters';
+import { frozenMessage } from './lifecycle';
+import { addToMetric, addToMetrics } from './counters';
 import { smsStats } from '../../shared/templates/sms';
 
 interface QueuedRow {
@@ -99,34 +99,38 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   const anyDue = c.prepare<[string, number], { one: number }>(`select 1 one from messages where status = 'queued' and channel = ? and next_attempt_at <= ? limit 1`);
   // status history lives in the row: each change appends to it
   const lease = c.prepare(`update messages set status = 'sending', history = json_insert(history, '$[#]', json(?)), updated_at = ? where id = ? and status = 'queued'`);
+  // reason: null keeps the one the message has
   const settle = (n: number) =>
     c.prepare(
-      `update messages set status = ?, attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), template_version = coalesce(?, template_version), body = coalesce(?, body), response = ?,
+      `update messages set status = ?, reason = coalesce(?, reason), attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), template_version = coalesce(?, template_version), body = coalesce(?, body), response = ?,
          history = json_insert(history${", '$[#]', json(?)".repeat(n)}), updated_at = ? where id = ?`,
     );
   const insertLink = c.prepare('insert into links (code, message_id, url, created_at) values (?, ?, ?, ?) on conflict (code) do nothing');
   const settle1 = settle(1);
   const settle2 = settle(2);
-  // a message out with a provider when its journey was paused or archived comes back held or suppressed, never queued
-  const journeyStatus = c.prepare<[string], { status: string }>('select status from journeys where id = ?');
-  const park = c.prepare(
-    `update messages set status = ?, reason = ?, attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), template_version = coalesce(?, template_version), body = coalesce(?, body), response = ?,
-       history = json_insert(history, '$[#]', json(?), '$[#]', json(?)), updated_at = ? where id = ?`,
-  );
   const bumpMetric = c.prepare(addToMetric);
-
-  /**
-   * Where an unfinished message goes back to: the queue, unless its journey
-   * was paused (held, queued again on resume) or archived (suppressed) while
-   * the message was out with a provider. Pause and archive change only the
-   * rows they can see, and a message being sent is not one of them.
-   */
-  function putBackAs(journeyId: string): { status: 'queued' } | { status: 'held' | 'suppressed'; reason: string } {
-    const s = journeyStatus.get(journeyId)?.status;
-    if (s === 'paused') return { status: 'held', reason: pausedHoldReason };
-    if (s === 'archived') return { status: 'suppressed', reason: archivedExitReason };
-    return { status: 'queued' };
-  }
+  // An unfinished message goes back to the queue, unless its journey was paused or archived while
+  // the message was out with a provider: pause and archive change only the rows they can see, and
+  // a message being sent is not one of them. Then it is held or suppressed (frozenMessage).
+  const journeyStatus = c.prepare<[string], { status: string }>('select status from journeys where id = ?');
+  const frozenAs = (journeyId: string) => frozenMessage[journeyStatus.get(journeyId)?.status ?? ''];
+  // after a crash, the same for every message that was 'sending', in two statements
+  const frozen = (pick: (f: { status: string; reason: string }) => string, otherwise: string) =>
+    `case j.status ${Object.entries(frozenMessage).map(([js, f]) => `when '${js}' then '${pick(f)}'`).join(' ')} else ${otherwise} end`;
+  const countRecoveredSuppressed = c.prepare(
+    addToMetrics(
+      `select m.journey_id, m.version, m.node_id, 'suppressed', ${frozen((f) => f.reason, 'null')}, ?, count(*)
+       from messages m join journeys j on j.id = m.journey_id where m.status = 'sending' and ${frozen((f) => f.status, "''")} = 'suppressed'
+       group by m.journey_id, m.version, m.node_id, j.status`,
+    ),
+  );
+  const requeueRecovered = c.prepare(
+    `update messages set status = ${frozen((f) => f.status, "'queued'")}, reason = coalesce(${frozen((f) => f.reason, 'null')}, messages.reason),
+       next_attempt_at = case when ${frozen((f) => f.status, "''")} = 'suppressed' then null else ? end,
+       history = json_insert(messages.history, '$[#]', json_object('status', ${frozen((f) => f.status, "'queued'")}, 'at', ?, 'detail', json_object('reason', ${frozen((f) => f.reason, "'in_doubt_after_restart'")}))),
+       updated_at = ?
+     from journeys j where j.id = messages.journey_id and messages.status = 'sending'`,
+  );
 
   function take(channel: Channel, now: number): number {
     const rate = o.rates[channel];
@@ -210,8 +214,8 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
       const body = msg ? Object.values(msg.parts).join('\n') : null;
       const response = JSON.stringify(result.response ?? null);
       if (result.status !== 'failed') {
-        if (result.status === 'delivered') settle2.run('delivered', attempts, null, variant, templateVersion, body, response, historyEntry('sent', now), historyEntry('delivered', now), now, row.id);
-        else settle1.run('sent', attempts, null, variant, templateVersion, body, response, historyEntry('sent', now), now, row.id);
+        if (result.status === 'delivered') settle2.run('delivered', null, attempts, null, variant, templateVersion, body, response, historyEntry('sent', now), historyEntry('delivered', now), now, row.id);
+        else settle1.run('sent', null, attempts, null, variant, templateVersion, body, response, historyEntry('sent', now), now, row.id);
         count(row, 'sent');
         if (variant !== null) count(row, 'sent_variant', variant);
         // what it cost in billed units: SMS parts, one of anything else (the price per unit is applied when read)
@@ -222,20 +226,20 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
       } else if (result.retry && attempts < o.maxAttempts) {
         const next = now + o.backoffMs * 2 ** (attempts - 1);
         const failed = historyEntry('failed', now, { error: result.error, retryAt: next });
-        const back = putBackAs(row.journey_id);
-        if (back.status === 'queued') {
-          settle2.run('queued', attempts, next, variant, templateVersion, body, response, failed, historyEntry('queued', now), now, row.id);
+        const frozen = frozenAs(row.journey_id);
+        if (!frozen) {
+          settle2.run('queued', null, attempts, next, variant, templateVersion, body, response, failed, historyEntry('queued', now), now, row.id);
           report.retried++;
         } else {
           // held keeps its retry time for the resume; suppressed is final
-          const at = back.status === 'held' ? next : null;
-          park.run(back.status, back.reason, attempts, at, variant, templateVersion, body, response, failed, historyEntry(back.status, now, { reason: back.reason }), now, row.id);
-          if (back.status === 'suppressed') count(row, 'suppressed', back.reason);
+          const at = frozen.status === 'held' ? next : null;
+          settle2.run(frozen.status, frozen.reason, attempts, at, variant, templateVersion, body, response, failed, historyEntry(frozen.status, now, { reason: frozen.reason }), now, row.id);
+          if (frozen.status === 'suppressed') count(row, 'suppressed', frozen.reason);
           else report.retried++;
         }
       } else {
         const status = result.retry ? 'dead' : 'failed';
-        settle1.run(status, attempts, null, variant, templateVersion, body, response, historyEntry(status, now, { error: result.error }), now, row.id);
+        settle1.run(status, null, attempts, null, variant, templateVersion, body, response, historyEntry(status, now, { error: result.error }), now, row.id);
         count(row, status);
         if (status === 'dead') report.dead++;
         else report.failed++;
@@ -248,19 +252,8 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     /** On start: messages a crashed process had handed to providers go again (same key), unless their journey was paused or archived meanwhile. */
     recover(now: number): number {
       return c.transaction(() => {
-        const rows = c.prepare<[], { id: number; journey_id: string; version: number; node_id: string }>(`select id, journey_id, version, node_id from messages where status = 'sending'`).all();
-        const putBack = c.prepare(
-          `update messages set status = ?, reason = coalesce(?, reason), next_attempt_at = ?, history = json_insert(history, '$[#]', json(?)), updated_at = ? where id = ?`,
-        );
-        const day = utcDay(now);
-        for (const r of rows) {
-          // unless the journey was paused or archived while they were out
-          const back = putBackAs(r.journey_id);
-          const reason = back.status === 'queued' ? null : back.reason;
-          putBack.run(back.status, reason, back.status === 'suppressed' ? null : now, historyEntry(back.status, now, { reason: reason ?? 'in_doubt_after_restart' }), now, r.id);
-          if (back.status === 'suppressed') bumpMetric.run(r.journey_id, r.version, r.node_id, 'suppressed', back.reason, day, 1);
-        }
-        return rows.length;
+        countRecoveredSuppressed.run(utcDay(now));
+        return requeueRecovered.run(now, now, now).changes;
       })();
     },
 

@@ -8,6 +8,16 @@ export const archivedExitReason = 'journey_archived';
 /** Why a message of a paused journey is held. */
 export const pausedHoldReason = 'journey_paused';
 
+/**
+ * Where an unsent message of a frozen or ended journey belongs, by the
+ * journey's status: held while paused (queued again on resume), suppressed
+ * once archived. Any other status: nowhere special, the queue.
+ */
+export const frozenMessage: Readonly<Record<string, { status: 'held' | 'suppressed'; reason: string }>> = {
+  paused: { status: 'held', reason: pausedHoldReason },
+  archived: { status: 'suppressed', reason: archivedExitReason },
+};
+
 export interface HoldReport {
   /** runs whose timer was parked (or restored) */
   timers: number;
