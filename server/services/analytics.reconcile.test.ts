@@ -85,7 +85,9 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
         id,
       );
       expect(Object.fromEntries(o.edges.map((e) => [`${e.source}/${e.port}`, e.count]))).toEqual(byKey(rawEdges, (r) => `${r.src}/${r.port}`, (r) => r.n));
-      // waiting now and exits
+      // waiting now (and the journeys list's active users) and exits
+      const inJourney = q<{ n: number }>(`select count(*) n from runs where journey_id = ? and status <> 'exited'`, id)[0]?.n;
+      expect((await w.caller.journeys.list()).find((j) => j.id === id)?.activeUsers).toBe(inJourney);
       expect(figure((x) => x.waiting)).toEqual(byKey(q<{ node_id: string; n: number }>(`select node_id, count(*) n from runs where journey_id = ? and status <> 'exited' group by node_id`, id), (r) => r.node_id, (r) => r.n));
       expect(nonZero(Object.fromEntries(Object.entries(nodes).flatMap(([k, v]) => Object.entries(v.exitReasons).map(([reason, n]) => [`${k}/${reason}`, n]))))).toEqual(
         byKey(q<{ node_id: string; exit_reason: string; n: number }>(`select node_id, exit_reason, count(*) n from runs where journey_id = ? and status = 'exited' group by node_id, exit_reason`, id), (r) => `${r.node_id}/${r.exit_reason}`, (r) => r.n),

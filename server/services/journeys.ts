@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { desc, eq, ne, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { journeys, journeyVersions, runs, type JourneyStatus } from '../db/schema';
+import { journeys, journeyVersions, type JourneyStatus } from '../db/schema';
 import type { Clock } from '../clock';
 import { compile } from '../../shared/journey/compile';
 import { JourneyGraph } from '../../shared/journey/graph';
@@ -77,19 +77,16 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
   };
 
   /**
-   * Runs not exited, per journey, in one grouped query. It reads every run
-   * (no index on journey: each would be paid by a million enrolments), which
-   * is fine for a list page; the count is exact, not an estimate.
+   * Contacts in each journey now: the sum of its node gauges, which every
+   * step, enrolment, exit and merge keeps in the same transaction as the runs
+   * (a handful of rows per journey, where counting runs read them all).
    */
   const activeUsers = () =>
     new Map(
-      db
-        .select({ journeyId: runs.journeyId, n: sql<number>`count(*)` })
-        .from(runs)
-        .where(ne(runs.status, 'exited'))
-        .groupBy(runs.journeyId)
+      db.$client
+        .prepare<[], { journey_id: string; n: number }>(`select v.journey_id, sum(g.active) n from node_gauges g join journey_versions v on v.id = g.version_id group by v.journey_id`)
         .all()
-        .map((r) => [r.journeyId, r.n]),
+        .map((r) => [r.journey_id, r.n]),
     );
 
   return {

@@ -109,15 +109,18 @@ describe('journeys.rename', () => {
 
 describe('journeys.list activeUsers', () => {
   it('counts the runs not exited per journey, exactly', async () => {
-    const a = await journey(waitGraph('credit_rejected'), true, 'A');
+    const leaves = waitGraph('credit_rejected');
+    leaves.settings.exitCriteria = [{ event: 'credit_granted', filter: [] }];
+    const a = await journey(leaves, true, 'A');
     const b = await journey(waitGraph('app_opened'), true, 'B');
     const idle = await journey(waitGraph('never_happens'), true, 'Idle');
     const draft = await journey(waitGraph(), false, 'Draft');
     w.services.ingest.ingest(['u1', 'u2', 'u3'].map((userId) => ({ type: 'track' as const, userId, event: 'credit_rejected' })));
     w.services.ingest.ingest(['u1', 'u4'].map((userId) => ({ type: 'track' as const, userId, event: 'app_opened' })));
     await w.caller.dev.advanceClock({ ms: 0 });
-    // u3 leaves A by hand: an exited run no longer counts
-    w.db.$client.prepare(`update runs set status = 'exited', exit_reason = 'test' where journey_id = ? and contact_id = (select id from contacts where external_id = 'u3')`).run(a);
+    // u3 leaves A (its exit criteria): an exited run no longer counts
+    w.services.ingest.ingest([{ type: 'track', userId: 'u3', event: 'credit_granted' }]);
+    expect(w.db.$client.prepare(`select r.exit_reason from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? and c.external_id = 'u3'`).get(a)).toEqual({ exit_reason: 'exit_criteria:credit_granted' });
     const counts = Object.fromEntries((await w.caller.journeys.list()).map((j) => [j.id, j.activeUsers]));
     expect(counts).toEqual({ [a]: 2, [b]: 2, [idle]: 0, [draft]: 0 });
   });
