@@ -4,6 +4,7 @@ import type { Effect } from '../../shared/journey/effects';
 import type { Run } from '../../shared/journey/run';
 import { addToGauge, addToMetric, addToMetrics } from './counters';
 import type { LoadedVersion } from './machines';
+import { kindDef } from '../../shared/journey/registry';
 
 export interface Stepped {
   before: RunRow;
@@ -38,6 +39,12 @@ export interface BatchCounts {
 /** A history entry as JSON text, built by hand: this runs for every message of a million-run wave. */
 export const historyEntry = (status: string, at: number, detail?: Record<string, unknown>): string =>
   detail ? `{"status":${JSON.stringify(status)},"at":${at},"detail":${JSON.stringify(detail)}}` : `{"status":${JSON.stringify(status)},"at":${at}}`;
+
+/** Whether the node sends a message (the registry says), so a run waiting there may hold one deferred. */
+const sendsAt = (v: LoadedVersion, nodeId: string): boolean => {
+  const n = v.machine.nodes[nodeId];
+  return n !== undefined && kindDef(n.kind).sends !== undefined;
+};
 
 /** Why a deferred message is suppressed when its run leaves the journey first: `exited:<the run's exit reason>`. */
 export const leftJourneyReason = (exitReason: string | null): string => `exited:${exitReason ?? 'exit'}`;
@@ -154,7 +161,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
         }
       }
       // only a run waiting at a send node can have a deferred message: no extra statement for anyone else
-      if (run.status === 'exited' && before.status !== 'exited' && v.machine.nodes[before.node_id]?.kind === 'send') {
+      if (run.status === 'exited' && before.status !== 'exited' && sendsAt(v, before.node_id)) {
         const reason = leftJourneyReason(run.exitReason);
         const dropped = dropDeferred.run(reason, historyEntry('suppressed', now, { reason }), now, before.id, before.node_id).changes;
         if (dropped > 0) count(v, before.node_id, 'suppressed', reason, dropped);

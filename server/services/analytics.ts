@@ -3,6 +3,7 @@ import type { CompiledJourney } from '../../shared/journey/machine';
 import type { Channel } from '../../shared/journey/channels';
 import { costOf, costPer } from '../../shared/analytics/cost';
 import { notFound } from './errors';
+import { kindDef } from '../../shared/journey/registry';
 import { DAY, utcDayStart } from '../../shared/util/time';
 
 export interface AnalyticsRange {
@@ -96,12 +97,14 @@ export function createAnalytics(db: Db) {
       .map((v) => ({ version: v.version, machine: JSON.parse(v.machine) as CompiledJourney }));
   }
 
-  /** node id → its send channel, over the versions in range (a newer version wins). */
+  /** node id → what it sends (channel and template), over the versions in range (a newer version wins). */
   function channels(ms: readonly { machine: CompiledJourney }[]): Map<string, { channel: Channel; template: string }> {
     const out = new Map<string, { channel: Channel; template: string }>();
     for (const { machine } of ms)
-      for (const [id, n] of Object.entries(machine.nodes))
-        if (n.kind === 'send') out.set(id, { channel: (n.config as { channel: Channel }).channel, template: (n.config as { template: string }).template });
+      for (const [id, n] of Object.entries(machine.nodes)) {
+        const message = kindDef(n.kind).sends?.(n.config);
+        if (message) out.set(id, message);
+      }
     return out;
   }
 

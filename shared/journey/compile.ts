@@ -155,7 +155,7 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
     settings: graph.settings,
     maxMessages: messageBound(entry.id, ids, adj, (id) => {
       const n = machineNodes[id] as MachineNode;
-      return kindDef(n.kind).sends?.(n.config) ?? null;
+      return kindDef(n.kind).sends?.(n.config)?.channel ?? null;
     }),
     awaitedEvents: [...awaited].sort(),
     historyEvents: Object.fromEntries(Object.entries(historyEvents).sort(([a], [b]) => a.localeCompare(b))),

@@ -70,8 +70,8 @@ export interface KindDef<K extends string, S extends z.ZodType> {
   ports(config: z.output<S>): Port[];
   /** compile rule beyond the schema: references and cross-field checks */
   check?(config: z.output<S>, refs: CompileRefs): FieldIssue[];
-  /** the channel this node sends on, for the static message bound */
-  sends?(config: z.output<S>): Channel | null;
+  /** the message this node sends: its channel (the static message bound) and template (analytics); null when none */
+  sends?(config: z.output<S>): { channel: Channel; template: string } | null;
   /** entry kinds started by an event: does this event (with its properties) enrol? */
   accepts?(config: z.output<S>, event: ProfileEvent): boolean;
   /** event names (→ days of history) the node reads from the contact's profile */

@@ -50,7 +50,7 @@ describe('send: schema and ports', () => {
   it('has one "next" port and reports its channel for the message bound', () => {
     const c = nodeKinds.send.schema.parse({ channel: 'voice', template: 'call' });
     expect(nodeKinds.send.ports(c).map((p) => p.id)).toEqual(['next']);
-    expect(nodeKinds.send.sends?.(c)).toBe('voice');
+    expect(nodeKinds.send.sends?.(c)?.channel).toBe('voice');
   });
 
   it('checks the template against the catalogue', () => {

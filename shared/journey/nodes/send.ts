@@ -4,7 +4,7 @@ import type { Effect } from '../effects';
 import { Channel, MessageCategory, channelLabels } from '../channels';
 
 const SendConfig = z.object({
-  channel: Channel.default('sms').meta({ title: 'Channel' }),
+  channel: Channel.default('sms').meta({ ui: 'channel', title: 'Channel' }),
   /** template key under templates/messages/ */
   template: z.string().trim().default('').meta({ ui: 'template', title: 'Template' }),
   category: MessageCategory.default('marketing').meta({ title: 'Category', description: 'Transactional messages (reminders) are not held by the caps.' }),
@@ -51,7 +51,7 @@ export const send = defineKind({
       return [{ code: 'template_channel_mismatch', field: 'template', message: `Template "${c.template}" is for ${channelLabels[channel]}, not ${channelLabels[c.channel]}.` }];
     return [];
   },
-  sends: (c) => c.channel,
+  sends: (c) => ({ channel: c.channel, template: c.template }),
   enter: trySend,
   // a deferred message re-asks the policy when its timer fires; same visit, so still one send at most
   onTimer: trySend,
