@@ -1,7 +1,7 @@
 import type { Channel, MessageCategory } from '../../shared/journey/channels';
 import { TemplateDraft, type DraftVariant } from '../../shared/templates/draft';
 import { checkTemplate, type TemplateIssue } from '../../shared/templates/checks';
-import { smsStats } from '../../shared/templates/sms';
+import { smsCostPer10k, smsStats } from '../../shared/templates/sms';
 import { pushFit } from '../../shared/templates/push';
 import type { LibraryTemplate } from '../library/loadLibrary';
 import { templateVariables } from '../library/templateVariables';
@@ -205,7 +205,7 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
           variant: v.key,
           parts,
           chars: [...text].length,
-          sms: sms ? { ...sms, costPer10k: input.pricePerPart === undefined ? null : Math.round(sms.parts * input.pricePerPart * 10_000 * 100) / 100 } : null,
+          sms: sms ? { ...sms, costPer10k: input.pricePerPart === undefined ? null : smsCostPer10k(sms.parts, input.pricePerPart) } : null,
           push: source.channel === 'push' ? pushFit(parts.title ?? '', parts.body ?? '') : null,
           error,
         };

@@ -14,8 +14,6 @@ export const unitPrice: Record<Channel, number> = {
   webhook: 0,
 };
 
-export const unitNames: Record<Channel, string> = { sms: 'SMS part', push: 'push', voice: 'call', email: 'email', webhook: 'call-out' };
-
 /** Cost of `units` on `channel`, rounded to the fen. */
 export const costOf = (channel: Channel, units: number): number => Math.round(units * unitPrice[channel] * 100) / 100;
 
