@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRelative } from './format';
+import { formatCount, formatPercent, formatRelative, formatUtcMinute, formatYuan } from './format';
 
 describe('formatRelative', () => {
   const now = Date.UTC(2026, 0, 10, 12);
@@ -12,5 +12,24 @@ describe('formatRelative', () => {
   });
   it('says now for the present', () => {
     expect(formatRelative(now, now)).toBe('now');
+  });
+});
+
+describe('number formatters', () => {
+  it('groups counts en-US style', () => {
+    expect(formatCount(1234567)).toBe('1,234,567');
+  });
+  it('shows rates as percent with one decimal, a dash for none', () => {
+    expect(formatPercent(0.1234)).toBe('12.3%');
+    expect(formatPercent(0)).toBe('0.0%');
+    expect(formatPercent(null)).toBe('–');
+  });
+  it('shows yuan with at most two decimals, a dash for none', () => {
+    expect(formatYuan(1234.567)).toBe('¥1,234.57');
+    expect(formatYuan(5)).toBe('¥5');
+    expect(formatYuan(null)).toBe('–');
+  });
+  it('shows an instant to the minute in UTC', () => {
+    expect(formatUtcMinute(Date.UTC(2026, 10, 22, 14, 4, 59))).toBe('2026-11-22 14:04 UTC');
   });
 });

@@ -25,3 +25,23 @@ const absolute = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle:
 export function formatAbsolute(ms: number): string {
   return absolute.format(ms);
 }
+
+/** "12,345": a count (or any plain number) with en-US grouping. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** "12.3%" for a 0–1 rate, one decimal; "–" when there is no rate. */
+export function formatPercent(rate: number | null): string {
+  return rate === null ? '–' : `${(rate * 100).toFixed(1)}%`;
+}
+
+/** "¥1,234.5": an amount in yuan, at most two decimals; "–" when there is none. */
+export function formatYuan(amount: number | null): string {
+  return amount === null ? '–' : `¥${amount.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+}
+
+/** "2026-11-22 14:04 UTC": an instant to the minute, in UTC. */
+export function formatUtcMinute(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}

@@ -1,11 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { channelLabels } from '../../shared/journey/channels';
+import { formatCount, formatPercent, formatYuan } from '../format';
 import { useTRPC } from '../trpc';
-import type { OverlayParams } from './useOverlay';
-
-const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
-const yuan = (x: number | null) => (x === null ? '–' : `¥${x.toLocaleString('en-US', { maximumFractionDigits: 2 })}`);
+import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
 
 /**
  * One node's recipients through the journey's funnel (sent → clicked →
@@ -16,8 +14,8 @@ const yuan = (x: number | null) => (x === null ? '–' : `¥${x.toLocaleString('
 export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; nodeId: string; params: OverlayParams }) {
   const trpc = useTRPC();
   const f = useQuery({
-    ...trpc.analytics.nodeFunnel.queryOptions({ journeyId, nodeId, ...(params.version ? { version: params.version } : {}), ...(params.from ? { from: params.from } : {}), ...(params.to ? { to: params.to } : {}) }),
-    refetchInterval: 10_000,
+    ...trpc.analytics.nodeFunnel.queryOptions({ journeyId, nodeId, ...overlayRange(params) }),
+    refetchInterval: OVERLAY_REFRESH_MS,
   });
   if (f.isPending) return <p className="muted panel">Loading the funnel…</p>;
   if (f.isError) return <p className="sf__errors panel">{f.error.message}</p>;
@@ -38,10 +36,10 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
               <span className="funnel__bar">
                 <span style={{ width: `${top > 0 ? Math.max(2, (s.count / top) * 100) : 0}%` }} />
               </span>
-              <span className="funnel__count">{s.count.toLocaleString('en-US')}</span>
+              <span className="funnel__count">{formatCount(s.count)}</span>
               <span className="funnel__rate muted" title="of the first step / of the step before">
-                {pct(s.rate)}
-                {prev !== null && prev > 0 ? ` · ${pct(s.count / prev)} of prev` : ''}
+                {formatPercent(s.rate)}
+                {prev !== null && prev > 0 ? ` · ${formatPercent(s.count / prev)} of prev` : ''}
               </span>
             </li>
           );
@@ -49,7 +47,7 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
       </ol>
       {d.channel && (
         <p className="funnel__cost">
-          Cost {yuan(d.cost.total)} for {d.cost.units.toLocaleString('en-US')} billed units · per conversion ({d.goal ?? 'no goal'}) <strong>{yuan(d.cost.perConversion)}</strong>
+          Cost {formatYuan(d.cost.total)} for {formatCount(d.cost.units)} billed units · per conversion ({d.goal ?? 'no goal'}) <strong>{formatYuan(d.cost.perConversion)}</strong>
         </p>
       )}
       {d.byVariant.length > 0 && (
@@ -73,14 +71,14 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
             {d.byVariant.map((v) => (
               <tr key={v.variant}>
                 <th scope="row">{v.variant.toUpperCase()}</th>
-                <td className="num">{v.sent.toLocaleString('en-US')}</td>
-                <td>{pct(v.clickRate)}</td>
+                <td className="num">{formatCount(v.sent)}</td>
+                <td>{formatPercent(v.clickRate)}</td>
                 {Object.entries(v.reached).map(([e, n]) => (
                   <td key={e} className="num">
-                    {n.toLocaleString('en-US')}
+                    {formatCount(n)}
                   </td>
                 ))}
-                <td>{pct(v.conversionRate)}</td>
+                <td>{formatPercent(v.conversionRate)}</td>
               </tr>
             ))}
           </tbody>

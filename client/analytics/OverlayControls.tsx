@@ -1,14 +1,6 @@
 import { BarChart3, RefreshCw } from 'lucide-react';
 import type { OverlayParams } from './useOverlay';
-
-/** The conversion scale the nodes are tinted by (NodeShell's bands 1–5). */
-export const conversionBands = [
-  { band: 1, label: '< 1%' },
-  { band: 2, label: '1–5%' },
-  { band: 3, label: '5–10%' },
-  { band: 4, label: '10–20%' },
-  { band: 5, label: '≥ 20%' },
-];
+import { conversionBands } from './conversionScale';
 
 /**
  * The overlay switch, with what it shows: which version (or all), which days

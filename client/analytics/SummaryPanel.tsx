@@ -1,16 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { channelLabels } from '../../shared/journey/channels';
+import { formatCount, formatYuan } from '../format';
 import { useTRPC } from '../trpc';
-import type { OverlayParams } from './useOverlay';
-
-const yuan = (x: number | null) => (x === null ? '–' : `¥${x.toLocaleString('en-US', { maximumFractionDigits: 2 })}`);
+import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
 
 /** The journey at a glance while the overlay is on: entries, who is inside now, exits, and per channel what it sent, converted and cost. */
 export function SummaryPanel({ journeyId, params }: { journeyId: string; params: OverlayParams }) {
   const trpc = useTRPC();
   const s = useQuery({
-    ...trpc.analytics.journeySummary.queryOptions({ journeyId, ...(params.version ? { version: params.version } : {}), ...(params.from ? { from: params.from } : {}), ...(params.to ? { to: params.to } : {}) }),
-    refetchInterval: 10_000,
+    ...trpc.analytics.journeySummary.queryOptions({ journeyId, ...overlayRange(params) }),
+    refetchInterval: OVERLAY_REFRESH_MS,
   });
   if (s.isPending) return <p className="panel muted">Loading…</p>;
   if (s.isError) return <p className="panel sf__errors">{s.error.message}</p>;
@@ -20,9 +19,9 @@ export function SummaryPanel({ journeyId, params }: { journeyId: string; params:
       <h2 className="panel__title">Journey</h2>
       <dl className="summary__facts">
         <dt>Entered</dt>
-        <dd>{d.entered.toLocaleString('en-US')}</dd>
+        <dd>{formatCount(d.entered)}</dd>
         <dt>In the journey now</dt>
-        <dd>{d.active.toLocaleString('en-US')}</dd>
+        <dd>{formatCount(d.active)}</dd>
         {Object.entries(d.exits).map(([reason, n]) => (
           <FragmentRow key={reason} label={`Exited: ${reason}`} value={n} />
         ))}
@@ -49,10 +48,10 @@ export function SummaryPanel({ journeyId, params }: { journeyId: string; params:
           {d.byChannel.map((c) => (
             <tr key={c.channel}>
               <th scope="row">{channelLabels[c.channel]}</th>
-              <td className="num">{c.sent.toLocaleString('en-US')}</td>
-              <td className="num">{c.converted.toLocaleString('en-US')}</td>
-              <td className="num">{yuan(c.cost)}</td>
-              <td className="num">{yuan(c.costPerConversion)}</td>
+              <td className="num">{formatCount(c.sent)}</td>
+              <td className="num">{formatCount(c.converted)}</td>
+              <td className="num">{formatYuan(c.cost)}</td>
+              <td className="num">{formatYuan(c.costPerConversion)}</td>
             </tr>
           ))}
         </tbody>
@@ -66,7 +65,7 @@ function FragmentRow({ label, value }: { label: string; value: number }) {
   return (
     <>
       <dt>{label}</dt>
-      <dd>{value.toLocaleString('en-US')}</dd>
+      <dd>{formatCount(value)}</dd>
     </>
   );
 }

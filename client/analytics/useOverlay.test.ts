@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toCanvas, type Overlay } from './useOverlay';
+import { overlayRange, toCanvas, type Overlay } from './useOverlay';
 
 const node = (n: Partial<Overlay['nodes'][string]>): Overlay['nodes'][string] => ({
   entered: 0, waiting: 0, exited: 0, exitReasons: {}, queued: 0, sent: 0, delivered: 0, failed: 0, suppressed: {}, deferred: {}, clicked: 0, reached: {}, converted: 0, conversionRate: null, holdout: 0, ...n,
@@ -21,5 +21,12 @@ describe('overlay numbers on the canvas', () => {
     expect(shown.edges).toEqual({ e1: 480, e2: 300, e3: 900, e4: 0 });
     expect(shown.nodes.wait).toEqual({ entered: 900, waiting: 120, converted: 90, conversionRate: 0.1 });
     expect(shown.nodes.sms).toMatchObject({ sent: 940 });
+  });
+});
+
+describe('overlayRange', () => {
+  it('passes only the version and days that are set', () => {
+    expect(overlayRange({ on: true, version: undefined, from: undefined, to: undefined })).toEqual({});
+    expect(overlayRange({ on: false, version: 3, from: '2026-01-01', to: '2026-01-31' })).toEqual({ version: 3, from: '2026-01-01', to: '2026-01-31' });
   });
 });

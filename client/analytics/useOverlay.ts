@@ -16,6 +16,11 @@ export interface OverlayParams {
 /** How often the numbers refresh while the overlay is on. */
 export const OVERLAY_REFRESH_MS = 10_000;
 
+/** The version and days the analytics queries take from the overlay's params, leaving out those not set (all versions, open-ended days). */
+export function overlayRange(p: OverlayParams): { version?: number; from?: string; to?: string } {
+  return { ...(p.version ? { version: p.version } : {}), ...(p.from ? { from: p.from } : {}), ...(p.to ? { to: p.to } : {}) };
+}
+
 /** The API's numbers as the canvas draws them: per node, and per edge id of the canvas (by source and port). */
 export function toCanvas(o: Overlay, edges: readonly { id: string; source: string; sourceHandle?: string | null }[]): { nodes: Record<string, NodeOverlay>; edges: Record<string, number> } {
   const nodes: Record<string, NodeOverlay> = {};
@@ -34,7 +39,7 @@ export function toCanvas(o: Overlay, edges: readonly { id: string; source: strin
 export function useOverlay(store: EditorStore, journeyId: string, p: OverlayParams): { data: Overlay | undefined; error: { message: string } | null; fetching: boolean } {
   const trpc = useTRPC();
   const q = useQuery({
-    ...trpc.analytics.journeyOverlay.queryOptions({ journeyId, ...(p.version ? { version: p.version } : {}), ...(p.from ? { from: p.from } : {}), ...(p.to ? { to: p.to } : {}) }),
+    ...trpc.analytics.journeyOverlay.queryOptions({ journeyId, ...overlayRange(p) }),
     enabled: p.on,
     refetchInterval: p.on ? OVERLAY_REFRESH_MS : false,
   });

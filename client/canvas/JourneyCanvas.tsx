@@ -10,20 +10,20 @@ import {
   type Connection,
   type DefaultEdgeOptions,
   type Edge,
-  type FitViewOptions,
   type IsValidConnection,
 } from '@xyflow/react';
 import { isNodeKind, nodeKinds } from '../../shared/journey/registry';
 import type { JourneyFlowEdge, JourneyFlowNode } from '../mapping/flowTypes';
+import { NODE_HALF_WIDTH } from '../mapping/layout';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import { historyOptions, sameGraph, type HistoryState } from '../store/history';
+import { formatCount } from '../format';
 import { KIND_MIME } from '../panels/Palette';
 import { nodeTypes } from './nodeTypes';
 import { edgeTypes } from './PortEdge';
-import { FIT_PADDING, useInitialViewport } from './useInitialViewport';
+import { useInitialViewport } from './useInitialViewport';
 import { Toolbar } from './Toolbar';
 
-export const fitViewOptions: FitViewOptions = { padding: FIT_PADDING, maxZoom: 1 };
 const defaultEdgeOptions: DefaultEdgeOptions = {
   markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#94a3b8' },
 };
@@ -65,7 +65,7 @@ export function JourneyCanvas() {
         let out = e;
         if (problemsByEdge[e.id]) out = { ...out, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.join(' ') } as JourneyFlowEdge;
         const n = edgeCounts?.[e.id];
-        if (n !== undefined) out = { ...out, label: `${e.label ? `${String(e.label)} · ` : ''}${n.toLocaleString('en-US')}`, className: `${out.className ?? ''} je--counted`.trim() } as JourneyFlowEdge;
+        if (n !== undefined) out = { ...out, label: `${e.label ? `${String(e.label)} · ` : ''}${formatCount(n)}`, className: `${out.className ?? ''} je--counted`.trim() } as JourneyFlowEdge;
         return out;
       }),
     [edges, problemsByEdge, edgeCounts],
@@ -89,7 +89,7 @@ export function JourneyCanvas() {
       e.preventDefault();
       const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
       // the pointer holds the node by its top centre, as it was dragged
-      addNode(kind, { x: Math.round(p.x - 120), y: Math.round(p.y - 20) });
+      addNode(kind, { x: Math.round(p.x - NODE_HALF_WIDTH), y: Math.round(p.y - 20) });
     },
     [addNode, screenToFlowPosition],
   );

@@ -10,6 +10,8 @@ import { parseNodeConfig } from '../mapping/ports';
 import { useEditorStore } from '../store/editorContext';
 import type { EditorState } from '../store/createEditorStore';
 import type { NodeOverlay } from '../store/slices/overlaySlice';
+import { formatCount, formatPercent } from '../format';
+import { conversionBand } from '../analytics/conversionScale';
 import { paletteIcon } from './icons';
 
 export interface NodeShellProps {
@@ -54,37 +56,28 @@ function unwiredPorts(s: EditorState, id: string): string[] {
   return out;
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
-
-/** Conversion on a five-step scale, for the node's tint (the legend lives with the overlay toggle). */
-export function conversionBand(rate: number | null): number {
-  if (rate === null) return 0;
-  return rate >= 0.2 ? 5 : rate >= 0.1 ? 4 : rate >= 0.05 ? 3 : rate >= 0.01 ? 2 : 1;
-}
-
 /** The overlay's numbers under a node: entered, waiting now, sent, converted. */
 function OverlayStrip({ overlay }: { overlay: NodeOverlay }) {
-  const rate = overlay.conversionRate === null ? '–' : `${(overlay.conversionRate * 100).toFixed(1)}%`;
   return (
     <dl className={`jn__overlay jn__overlay--band${conversionBand(overlay.conversionRate)}`} aria-label="Node numbers">
       <div>
         <dt>entered</dt>
-        <dd>{fmt(overlay.entered)}</dd>
+        <dd>{formatCount(overlay.entered)}</dd>
       </div>
       <div>
         <dt>waiting</dt>
-        <dd>{fmt(overlay.waiting)}</dd>
+        <dd>{formatCount(overlay.waiting)}</dd>
       </div>
       {overlay.sent !== undefined && (
         <div>
           <dt>sent</dt>
-          <dd>{fmt(overlay.sent)}</dd>
+          <dd>{formatCount(overlay.sent)}</dd>
         </div>
       )}
       <div>
         <dt>converted</dt>
         <dd>
-          {fmt(overlay.converted)} <span className="jn__rate">{rate}</span>
+          {formatCount(overlay.converted)} <span className="jn__rate">{formatPercent(overlay.conversionRate)}</span>
         </dd>
       </div>
     </dl>

@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import { Keyboard, LayoutGrid, Maximize, Redo2, Undo2 } from 'lucide-react';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import type { EditorStore } from '../store/createEditorStore';
+import { fitViewOptions } from './useInitialViewport';
 
 const mod = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
 
@@ -62,7 +63,7 @@ export function Toolbar() {
   const canRedo = useStore(store.temporal, (t) => t.futureStates.length > 0);
   const { fitView } = useReactFlow();
   const [help, setHelp] = useState(false);
-  const [actions] = useState(() => ({ fit: () => void fitView({ padding: 0.12, maxZoom: 1, duration: 200 }), help: () => setHelp((h) => !h) }));
+  const [actions] = useState(() => ({ fit: () => void fitView({ ...fitViewOptions, duration: 200 }), help: () => setHelp((h) => !h) }));
   useShortcuts(store, actions);
 
   return (

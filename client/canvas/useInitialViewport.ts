@@ -1,10 +1,12 @@
 import { useEffect, useRef } from 'react';
-import { getViewportForBounds, useReactFlow, useStore } from '@xyflow/react';
+import { getViewportForBounds, useReactFlow, useStore, type FitViewOptions } from '@xyflow/react';
 import { useEditorStoreApi } from '../store/editorContext';
 
 /** Below this zoom node text can't be read; a long journey opens at its entry instead. */
 export const MIN_READABLE_ZOOM = 0.6;
 export const FIT_PADDING = 0.12;
+/** How the canvas fits the journey: the toolbar's fit button (and the opening fit's padding). */
+export const fitViewOptions: FitViewOptions = { padding: FIT_PADDING, maxZoom: 1 };
 
 /**
  * Fits the journey once its nodes are measured. A journey too tall to fit

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { nodeKinds, type NodeKind } from '../../shared/journey/registry';
 import { JourneySettings } from '../../shared/journey/settings';
 import { RuleSet } from '../../shared/segments/rules';
-import { channels } from '../../shared/journey/channels';
 
 /**
  * The part of JSON Schema the inspector reads. The forms are generated from
@@ -29,21 +28,7 @@ export interface JsonSchema {
   maxItems?: number;
 }
 
-/**
- * A field that is the registry's Channel enum asks for the channel widget, so
- * operators read "Robo-call" and "SMS" (channelLabels) as on the node, not the
- * stored keys humanized ("Voice", "Sms").
- */
-function markChannels(s: JsonSchema): JsonSchema {
-  const isChannel = s.enum?.length === channels.length && channels.every((c) => s.enum?.includes(c));
-  return {
-    ...s,
-    ...(isChannel && !s.ui ? { ui: 'channel' } : {}),
-    ...(s.properties ? { properties: Object.fromEntries(Object.entries(s.properties).map(([k, p]) => [k, markChannels(p)])) } : {}),
-  };
-}
-
-const toSchema = (s: z.ZodType): JsonSchema => markChannels(z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
+const toSchema = (s: z.ZodType): JsonSchema => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 
 const byKind = new Map<NodeKind, JsonSchema>();
 

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Pencil, Users } from 'lucide-react';
 import { RuleSet } from '../../shared/segments/rules';
 import { channelLabels, channels, type Channel } from '../../shared/journey/channels';
+import { formatCount } from '../format';
 import { useTRPC } from '../trpc';
 import { useCatalogue } from './catalogue';
 import { SchemaForm, parseScalar, scalarText, type WidgetProps, type WidgetRenderer } from './SchemaForm';
@@ -120,7 +121,7 @@ export function SegmentCount({ rules }: { rules: RuleSet }) {
   const q = useQuery({ ...trpc.segments.preview.queryOptions({ rules, sample: 0 }), refetchInterval: 15_000 });
   return (
     <p className="segcount" aria-live="polite">
-      <Users size={14} aria-hidden /> {q.isPending ? 'counting…' : q.isError ? 'count unavailable' : `${q.data.count.toLocaleString('en-US')} contacts in this segment now`}
+      <Users size={14} aria-hidden /> {q.isPending ? 'counting…' : q.isError ? 'count unavailable' : `${formatCount(q.data.count)} contacts in this segment now`}
     </p>
   );
 }

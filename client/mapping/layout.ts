@@ -4,6 +4,8 @@ import type { GraphEdge, GraphNode } from '../../shared/journey/graph';
 /** Layout box of a node on the canvas; NodeShell is drawn at this width. */
 export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 100;
+/** A node placed at a point is centred on it horizontally: its left edge goes this far left of the point. */
+export const NODE_HALF_WIDTH = NODE_WIDTH / 2;
 
 /**
  * True when stored positions can't be shown as they are: two nodes share a

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { CircleAlert, CircleCheck, Plus } from 'lucide-react';
+import { formatCount } from '../format';
 import { useTRPC, type JourneySummary } from '../trpc';
 import { StatusBadge } from '../components/StatusBadge';
 import { RelativeTime } from '../components/RelativeTime';
@@ -79,7 +80,7 @@ function JourneysTable({ journeys }: { journeys: JourneySummary[] }) {
                 <StatusBadge status={j.status} />
               </td>
               <td className="num">{j.version === null ? <span className="muted">—</span> : `v${j.version}`}</td>
-              <td className="num">{j.activeUsers.toLocaleString('en-US')}</td>
+              <td className="num">{formatCount(j.activeUsers)}</td>
               <td className="num">{j.nodeCount}</td>
               <td>
                 {j.errorCount > 0 ? (

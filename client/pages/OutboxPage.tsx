@@ -3,10 +3,9 @@ import { Link, useSearchParams } from 'react-router';
 import { channelLabels, type Channel } from '../../shared/journey/channels';
 import { describeReason } from '../../shared/policy/describe';
 import { messageStatuses, type MessageStatus } from '../../shared/outbox/status';
+import { formatUtcMinute } from '../format';
 import { useTRPC } from '../trpc';
 import { LoadError, Loading } from '../components/QueryState';
-
-const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 /**
  * The outbox as ops read it: every message the engine queued, held back or
@@ -87,7 +86,7 @@ export function OutboxPage() {
             <tbody>
               {out.data.map((m) => (
                 <tr key={m.id} data-channel={m.channel} data-contact={m.externalId ?? ''}>
-                  <td className="muted nowrap">{time(m.createdAt)}</td>
+                  <td className="muted nowrap">{formatUtcMinute(m.createdAt)}</td>
                   <td>{m.externalId ? <Link to={`/contacts/${encodeURIComponent(m.externalId)}`}>{m.externalId}</Link> : <span className="muted">anonymous</span>}</td>
                   <td>{channelLabels[m.channel as Channel] ?? m.channel}</td>
                   <td>

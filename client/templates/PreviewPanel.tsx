@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useDebounced } from '../components/useDebounced';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { TemplateDraft } from '../../shared/templates/draft';
+import { formatCount } from '../format';
 import { useTRPC } from '../trpc';
 import { parseScalar } from '../inspector/SchemaForm';
 
@@ -84,7 +85,7 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
                   {v.sms.parts} {v.sms.parts === 1 ? 'part' : 'parts'}
                 </span>
                 <span className="muted">{v.sms.remainingInPart} left in this part</span>
-                {v.sms.costPer10k !== null && <span className="pv__fact">¥{v.sms.costPer10k.toLocaleString('en-US')} per 10k sends</span>}
+                {v.sms.costPer10k !== null && <span className="pv__fact">¥{formatCount(v.sms.costPer10k)} per 10k sends</span>}
               </>
             )}
           </header>

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Trophy } from 'lucide-react';
+import { formatCount, formatPercent } from '../format';
 import { useTRPC } from '../trpc';
 
 type Interval = { rate: number | null; low: number | null; high: number | null };
 
-const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
-const ci = (i: Interval) => (i.rate === null ? '–' : `${pct(i.rate)} (${pct(i.low)}–${pct(i.high)})`);
+const ci = (i: Interval) => (i.rate === null ? '–' : `${formatPercent(i.rate)} (${formatPercent(i.low)}–${formatPercent(i.high)})`);
 const p = (x: number | undefined) => (x === undefined ? '–' : x < 0.001 ? '< 0.001' : x.toFixed(3));
 
 /**
@@ -63,10 +63,10 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
               <th scope="row">
                 {v.key.toUpperCase()} <span className="muted">{v.name}</span> {v.key === s.control && <span className="muted">(control)</span>}
               </th>
-              <td className="num">{v.sent.toLocaleString('en-US')}</td>
-              <td className="num">{v.clicks.toLocaleString('en-US')}</td>
+              <td className="num">{formatCount(v.sent)}</td>
+              <td className="num">{formatCount(v.clicks)}</td>
               <td>{ci(v.clickRate)}</td>
-              <td className="num">{v.conversions.toLocaleString('en-US')}</td>
+              <td className="num">{formatCount(v.conversions)}</td>
               <td>{ci(v.conversionRate)}</td>
               <td>{v.vsControl ? p(v.vsControl[metric]?.pValue) : '–'}</td>
             </tr>

@@ -26,7 +26,6 @@ export interface GraphSlice {
   clipboard: Clipboard | null;
   /** Bumped by every change to the journey itself (not selection or measuring): autosave and validation watch it. */
   revision: number;
-  loadGraph(graph: JourneyGraph): void;
   setReadOnly(readOnly: boolean): void;
   onNodesChange(changes: NodeChange<JourneyFlowNode>[]): void;
   onEdgesChange(changes: EdgeChange<JourneyFlowEdge>[]): void;
@@ -99,9 +98,6 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
     readOnly: false,
     clipboard: null,
     revision: 0,
-    loadGraph(graph) {
-      set({ ...graphState(graph), revision: get().revision + 1 });
-    },
     setReadOnly(readOnly) {
       set({ readOnly });
     },
