@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import type { Channel, MessageCategory } from '../../shared/journey/channels';
-import type { StoredVariant } from '../db/schema';
+import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { templates, templateVersions, type StoredVariant } from '../db/schema';
 import { compileVersion, type CompiledVersion } from './render';
 
 /** A template version as stored: immutable once written. */
@@ -23,38 +24,9 @@ export interface TemplateVersion {
 /** What a new version holds (the key's channel is fixed when the template is created). */
 export type NewVersion = Omit<TemplateVersion, 'id' | 'version' | 'createdAt' | 'createdBy'>;
 
-interface VersionRow {
-  id: number;
-  template_key: string;
-  version: number;
-  channel: Channel;
-  name: string;
-  description: string;
-  category: MessageCategory;
-  locale: string;
-  variables: string;
-  variants: string;
-  note: string;
-  created_at: number;
-  created_by: string;
-}
-
-const cols = `v.id, v.template_key, v.version, t.channel, v.name, v.description, v.category, v.locale, v.variables, v.variants, v.note, v.created_at, v.created_by`;
-const toVersion = (r: VersionRow): TemplateVersion => ({
-  id: r.id,
-  key: r.template_key,
-  version: r.version,
-  channel: r.channel,
-  name: r.name,
-  description: r.description,
-  category: r.category,
-  locale: r.locale,
-  variables: JSON.parse(r.variables) as string[],
-  variants: JSON.parse(r.variants) as StoredVariant[],
-  note: r.note,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-});
+/** A version row joined with its template's channel: exactly the fields of `TemplateVersion`. */
+const { id: versionId, templateKey, version: versionNumber, ...content } = getTableColumns(templateVersions);
+const versionFields = { id: versionId, key: templateKey, version: versionNumber, channel: templates.channel, ...content };
 
 /**
  * Message templates in the database, the source of truth once the library is
@@ -64,17 +36,13 @@ const toVersion = (r: VersionRow): TemplateVersion => ({
  */
 export function createTemplateStore(db: Db) {
   const c = db.$client;
-  const currentRow = c.prepare<[string], VersionRow>(`select ${cols} from templates t join template_versions v on v.template_key = t.key and v.version = t.current_version where t.key = ?`);
-  const versionRow = c.prepare<[string, number], VersionRow>(`select ${cols} from templates t join template_versions v on v.template_key = t.key where t.key = ? and v.version = ?`);
-  const byIdRow = c.prepare<[number], VersionRow>(`select ${cols} from template_versions v join templates t on t.key = v.template_key where v.id = ?`);
-  const allCurrent = c.prepare<[], VersionRow>(`select ${cols} from templates t join template_versions v on v.template_key = t.key and v.version = t.current_version order by t.channel, t.key`);
-  const history = c.prepare<[string], VersionRow>(`select ${cols} from templates t join template_versions v on v.template_key = t.key where t.key = ? order by v.version desc`);
-  const insertTemplate = c.prepare('insert into templates (key, channel, current_version, created_at, updated_at, updated_by) values (?, ?, 1, ?, ?, ?)');
-  const insertVersion = c.prepare<unknown[], { id: number }>(
-    `insert into template_versions (template_key, version, name, description, category, locale, variables, variants, note, created_at, created_by)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-  );
-  const bumpCurrent = c.prepare('update templates set current_version = ?, updated_at = ?, updated_by = ? where key = ?');
+  const key = sql.placeholder('key');
+  const versions = () => db.select(versionFields).from(templateVersions).innerJoin(templates, eq(templates.key, templateVersions.templateKey));
+  const currentRow = versions().where(and(eq(templates.key, key), eq(templateVersions.version, templates.currentVersion))).prepare();
+  const versionRow = versions().where(and(eq(templates.key, key), eq(templateVersions.version, sql.placeholder('version')))).prepare();
+  const byIdRow = versions().where(eq(templateVersions.id, sql.placeholder('id'))).prepare();
+  const allCurrent = versions().where(eq(templateVersions.version, templates.currentVersion)).orderBy(asc(templates.channel), asc(templates.key)).prepare();
+  const history = versions().where(eq(templates.key, key)).orderBy(desc(templateVersions.version)).prepare();
 
   const compiled = new Map<number, CompiledVersion>();
   /** key → current version id; cleared for a key when it gets a new version */
@@ -91,22 +59,13 @@ export function createTemplateStore(db: Db) {
 
   const store = {
     /** The current version of `key`, or undefined when no such template exists. */
-    current(key: string): TemplateVersion | undefined {
-      const r = currentRow.get(key);
-      return r ? toVersion(r) : undefined;
-    },
-    version(key: string, version: number): TemplateVersion | undefined {
-      const r = versionRow.get(key, version);
-      return r ? toVersion(r) : undefined;
-    },
-    byId(id: number): TemplateVersion | undefined {
-      const r = byIdRow.get(id);
-      return r ? toVersion(r) : undefined;
-    },
+    current: (key: string): TemplateVersion | undefined => currentRow.get({ key }),
+    version: (key: string, version: number): TemplateVersion | undefined => versionRow.get({ key, version }),
+    byId: (id: number): TemplateVersion | undefined => byIdRow.get({ id }),
     /** Every template at its current version, by channel then key. */
-    list: (): TemplateVersion[] => allCurrent.all().map(toVersion),
+    list: (): TemplateVersion[] => allCurrent.all(),
     /** Every version of `key`, newest first. */
-    history: (key: string): TemplateVersion[] => history.all(key).map(toVersion),
+    history: (key: string): TemplateVersion[] => history.all({ key }),
 
     /** The current version compiled (cached: a version is compiled once per process). */
     compiledCurrent(key: string): CompiledVersion | undefined {
@@ -116,11 +75,7 @@ export function createTemplateStore(db: Db) {
         id = v ? compile(v).id : null;
         currentId.set(key, id);
       }
-      if (id === null) return undefined;
-      return compiled.get(id) ?? (() => {
-        const v = store.byId(id);
-        return v ? compile(v) : undefined;
-      })();
+      return id === null ? undefined : store.compiledVersion(id);
     },
     compiledVersion(id: number): CompiledVersion | undefined {
       const hit = compiled.get(id);
@@ -133,22 +88,15 @@ export function createTemplateStore(db: Db) {
     append(next: NewVersion, now: number, actor: string): TemplateVersion {
       return c.transaction(() => {
         const prev = store.current(next.key);
-        if (!prev) insertTemplate.run(next.key, next.channel, now, now, actor);
+        if (!prev) db.insert(templates).values({ key: next.key, channel: next.channel, currentVersion: 1, createdAt: now, updatedAt: now, updatedBy: actor }).run();
         const version = (prev?.version ?? 0) + 1;
-        const { id } = insertVersion.get(
-          next.key,
-          version,
-          next.name,
-          next.description,
-          next.category,
-          next.locale,
-          JSON.stringify(next.variables),
-          JSON.stringify(next.variants),
-          next.note,
-          now,
-          actor,
-        ) as { id: number };
-        if (prev) bumpCurrent.run(version, now, actor, next.key);
+        const { key, name, description, category, locale, variables, variants, note } = next;
+        const { id } = db
+          .insert(templateVersions)
+          .values({ templateKey: key, version, name, description, category, locale, variables, variants, note, createdAt: now, createdBy: actor })
+          .returning({ id: templateVersions.id })
+          .get();
+        if (prev) db.update(templates).set({ currentVersion: version, updatedAt: now, updatedBy: actor }).where(eq(templates.key, next.key)).run();
         currentId.delete(next.key);
         return { ...next, id, version, createdAt: now, createdBy: actor };
       })();
@@ -156,7 +104,7 @@ export function createTemplateStore(db: Db) {
 
     /** key → channel, for the compiler's reference checks. */
     channels(): Map<string, Channel> {
-      return new Map(c.prepare<[], { key: string; channel: Channel }>('select key, channel from templates').all().map((r) => [r.key, r.channel]));
+      return new Map(db.select({ key: templates.key, channel: templates.channel }).from(templates).all().map((r) => [r.key, r.channel]));
     },
   };
   return store;
