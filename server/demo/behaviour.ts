@@ -99,7 +99,7 @@ export interface Answer {
 }
 
 /** Library templates come in a Chinese and an English (`_en`) edition that behave alike. */
-export const playOf = (m: BehaviourModel, template: string): Play => m.plays[template.replace(/_en$/, '')] ?? m.fallback;
+const playOf = (m: BehaviourModel, template: string): Play => m.plays[template.replace(/_en$/, '')] ?? m.fallback;
 
 const expDelay = (u: number, mean: number, cap: number): number => Math.min(cap, Math.round(-mean * Math.log(1 - u)));
 

@@ -18,7 +18,7 @@ export type FeedItem =
  * many ms before (someone who drew the loan after the call does not draw it
  * again a week later because their story said so).
  */
-export const replacedByReplies: Record<string, number> = {
+const replacedByReplies: Record<string, number> = {
   credit_application_started: 30 * DAY,
   credit_step_completed: 7 * DAY,
   loan_drawn: 30 * DAY,
@@ -60,15 +60,10 @@ export function futureOf(pop: Population, from: number): FeedItem[] {
 export interface Feeder {
   /** Ingest every item due by `t`, each group of same-time items at its own time (`moveTo` sets the clock there). Returns how many calls went in. */
   feedUntil(t: number, moveTo?: (at: number) => void): number;
-  /** when the next item is due, or null when the feed is done */
-  nextAt(): number | null;
-  /** when the last item is due (null: none) */
-  lastAt(): number | null;
   /** how many items are due by `t` and not fed yet */
   countUntil(t: number): number;
   /** every item due by this time has been fed: where a new feed takes over */
   fedThrough(): number;
-  remaining(): number;
 }
 
 /** Feeds the population's future through the real ingestion path (the same service POST /v1/batch calls). */
@@ -137,8 +132,6 @@ export function createFeeder(
       through = Math.max(through, t);
       return n;
     },
-    nextAt: () => items[next]?.at ?? null,
-    lastAt: () => items[items.length - 1]?.at ?? null,
     countUntil(t) {
       let lo = next;
       let hi = items.length;
@@ -150,6 +143,5 @@ export function createFeeder(
       return lo - next;
     },
     fedThrough: () => through,
-    remaining: () => items.length - next,
   };
 }

@@ -54,7 +54,7 @@ export function countInFunnel(f: FunnelCounts, s: ContactStory, at: number): voi
 }
 
 /** DOMAIN.md's funnel per registered user: 8,000 register → 6,400 apply → 3,200 pass risk → 640 approved. */
-export const domainShares: Partial<Record<keyof FunnelCounts, number>> = { applied: 0.8, riskPassed: 0.4, approved: 0.08 };
+const domainShares: Partial<Record<keyof FunnelCounts, number>> = { applied: 0.8, riskPassed: 0.4, approved: 0.08 };
 
 /** The funnel as text lines, each stage with its share of the registered contacts (and DOMAIN.md's share where it gives one). */
 export function formatFunnel(f: FunnelCounts): string[] {

@@ -7,7 +7,7 @@ import { DAY, HOUR } from '../../shared/util/time';
  * `days_to_due` / `amount_due` traits happens at 08:00 Beijing, before the
  * "due in 3 days" segment enrols at 09:00.
  */
-export const LEDGER_OFFSET = 8 * HOUR;
+const LEDGER_OFFSET = 8 * HOUR;
 
 /** Beijing day number of instant `t` (days since 1970-01-01 in UTC+8). */
 export const ledgerDay = (t: number): number => Math.floor((t + LEDGER_OFFSET) / DAY);

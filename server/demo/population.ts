@@ -1,6 +1,6 @@
 import { seededRng } from '../../shared/util/hash';
 import { DAY, HOUR, MINUTE } from '../../shared/util/time';
-import { ledgerDay, ledgerDayStart, scheduleOf, type Instalment, type Loan } from './loans';
+import { ledgerDate, ledgerDay, ledgerDayStart, scheduleOf, type Instalment, type Loan } from './loans';
 import {
   acquisitionChannels,
   applicationSteps,
@@ -94,7 +94,7 @@ const GROWTH = 1;
 const densityAtEnd = (1 + GROWTH) / (1 + GROWTH / 2);
 const inverseCdf = (u: number): number => (-1 + Math.sqrt(1 + 2 * GROWTH * u * (1 + GROWTH / 2))) / GROWTH;
 
-export const externalIdOf = (i: number): string => `u${String(i).padStart(6, '0')}`;
+const externalIdOf = (i: number): string => `u${String(i).padStart(6, '0')}`;
 
 /** Generate the population: pure and deterministic in (contacts, seed, anchor, spanDays, until). */
 export function generatePopulation(o: PopulationOptions): Population {
@@ -102,7 +102,7 @@ export function generatePopulation(o: PopulationOptions): Population {
   return { options, stories: [...populationStories(options)] };
 }
 
-export const withDefaults = (o: PopulationOptions): Required<PopulationOptions> => ({ spanDays: 365, until: o.anchor, ...o });
+const withDefaults = (o: PopulationOptions): Required<PopulationOptions> => ({ spanDays: 365, until: o.anchor, ...o });
 
 /**
  * The population's stories one by one, in registration order, without
@@ -229,7 +229,7 @@ function storyOf(i: number, registeredRaw: number, latest: number, r: (k: string
         track(drawnAt, 'loan_drawn', { loan_id: loan.id, amount: loan.amount, term_months: loan.termMonths });
         identify(drawnAt, { loans_count: n + 1 });
         for (const inst of loan.instalments) {
-          const due = { loan_id: loan.id, instalment: inst.n, amount: inst.amount, due_date: new Date((inst.dueDay) * DAY).toISOString().slice(0, 10) };
+          const due = { loan_id: loan.id, instalment: inst.n, amount: inst.amount, due_date: ledgerDate(inst.dueDay) };
           track(ledgerDayStart(inst.dueDay - 3) + 8 * HOUR, 'repayment_due', due);
           if (inst.repaidAt !== null) {
             track(inst.repaidAt - MINUTE, 'app_login', { os });

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/client';
 import { channels, type Channel } from '../../shared/journey/channels';
 import { seededRng } from '../../shared/util/hash';
+import { isTimeZone, localTime, MINUTE } from '../../shared/util/time';
 import { clickEvent } from '../channels/sandbox';
 import type { ChannelProvider, SimulatedResponse } from '../channels/provider';
 import { answerMessage, defaultModel, type BehaviourModel } from './behaviour';
@@ -23,23 +24,16 @@ interface Statements {
   record: Statement<unknown[]>;
 }
 
-const offsetCache = new Map<string, { hour: number; offset: number }>();
+const WEEK_MINUTES = 7 * 24 * 60;
 
-/** UTC offset (hours) of `zone` at `t`, cached per zone and hour: a batch asks it thousands of times. */
+/** UTC offset (hours) of `zone` at `t`: its wall clock (shared `localTime`, cached and DST-correct) minus UTC's. */
 function utcOffsetHours(zone: string, t: number): number {
-  const hour = Math.floor(t / 3_600_000);
-  const hit = offsetCache.get(zone);
-  if (hit && hit.hour === hour) return hit.offset;
-  let offset = 8;
-  try {
-    const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+08:00';
-    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-    offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) + Number(m[3]) / 60) : 0;
-  } catch {
-    // an unknown zone reads as Beijing time, the workspace default
-  }
-  offsetCache.set(zone, { hour, offset });
-  return offset;
+  if (!isTimeZone(zone)) return 8; // an unknown zone reads as Beijing time, the workspace default
+  const local = localTime(t, zone);
+  // minutes into the week from Monday 00:00 (1970-01-01, minute 0, was a Thursday), so the date line counts
+  const utc = (Math.floor(t / MINUTE) + 3 * 24 * 60) % WEEK_MINUTES;
+  const ahead = (local.weekday * 24 * 60 + local.minutes - utc + WEEK_MINUTES) % WEEK_MINUTES;
+  return (ahead > WEEK_MINUTES / 2 ? ahead - WEEK_MINUTES : ahead) / 60;
 }
 
 /**
