@@ -31,8 +31,8 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { AppRouter } from '../server/trpc/root';
@@ -68,7 +68,7 @@ const r1 = (n: number) => Math.round(n * 10) / 10;
  * each lane a chain of units (send → wait for login, login → exit; wait a day
  * → branch, yes → exit; set trait), ending in an exit.
  */
-export function generatedJourney(n: number): JourneyGraph {
+function generatedJourney(n: number): JourneyGraph {
   const lanes = ['a', 'b', 'c', 'd'];
   const b = aGraph()
     .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in' }, 'Registered, never logged in')
@@ -306,15 +306,14 @@ async function main(): Promise<void> {
   await ensureClientBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-canvas-'));
   const server = await startServer({ port: 0, host: '127.0.0.1', databasePath: join(dir, 'bench.db'), clock: 'real', seedDemo: false, scheduler: false, log: () => {} });
-  const base = server.url.replace('localhost', '127.0.0.1');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
-    const trpc = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${base}/trpc` })] });
+    const trpc = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc` })] });
     const graph = generatedJourney(NODES);
     const { id } = await trpc.journeys.create.mutate({ name: `Bench: ${NODES} nodes` });
     const { errors } = await trpc.journeys.saveDraft.mutate({ id, graph });
     if (errors.length) throw new Error(`the generated journey does not compile:\n${errors.map((e) => `${e.code} ${e.nodeId ?? ''} ${e.message}`).join('\n')}`);
-    const url = `${base}/journeys/${encodeURIComponent(id)}`;
+    const url = `${server.url}/journeys/${encodeURIComponent(id)}`;
 
     const page = await browser.newPage({ viewport: VIEWPORT });
     const pageErrors: string[] = [];
@@ -388,9 +387,7 @@ async function main(): Promise<void> {
   }
 }
 
-// run as a script (npm run bench:canvas); importing it only gets the helpers
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

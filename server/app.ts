@@ -95,13 +95,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   const server: Server = await new Promise((resolveListen, reject) => {
-    const s = opts.host === undefined ? app.listen(opts.port, (err?: Error) => (err ? reject(err) : resolveListen(s))) : app.listen(opts.port, opts.host, (err?: Error) => (err ? reject(err) : resolveListen(s)));
+    // no host: every interface, as app.listen(port) would
+    const s = app.listen({ port: opts.port, host: opts.host }, (err?: Error) => (err ? reject(err) : resolveListen(s)));
   });
   const { port } = server.address() as AddressInfo;
-  services.setPublicUrl(`http://${opts.host ?? 'localhost'}:${port}`);
+  const url = `http://${opts.host ?? 'localhost'}:${port}`;
+  services.setPublicUrl(url);
   const scheduler: Scheduler | null = (opts.scheduler ?? clock.kind === 'real') ? startScheduler(services.engine, clock) : null;
   return {
-    url: `http://${opts.host ?? 'localhost'}:${port}`,
+    url,
     db,
     services,
     clock,

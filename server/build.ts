@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 export const rootDir = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const clientDist = join(rootDir, 'dist', 'client');
 
+/** The SQLite file the server and the CLIs open: DATABASE_PATH, else data/journeys.db in the project. */
+export const databasePathFromEnv = (): string => resolve(process.env.DATABASE_PATH ?? join(rootDir, 'data', 'journeys.db'));
+
 /** Newest modification time under `path` (a file or a folder), skipping tests and stories. */
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;

@@ -1,6 +1,6 @@
 import { createServer } from 'vite';
-import { join, resolve } from 'node:path';
-import { rootDir } from './build';
+import { join } from 'node:path';
+import { databasePathFromEnv, rootDir } from './build';
 import { startServer } from './app';
 
 /**
@@ -9,7 +9,7 @@ import { startServer } from './app';
  */
 async function dev(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
-  const api = await startServer({ port, databasePath: resolve(process.env.DATABASE_PATH ?? `${rootDir}/data/journeys.db`) });
+  const api = await startServer({ port, databasePath: databasePathFromEnv() });
   const vite = await createServer({ configFile: join(rootDir, 'vite.config.ts') });
   await vite.listen();
   console.log(`API ${api.url}/trpc · UI with hot reload:`);

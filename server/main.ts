@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { ensureClientBuilt, rootDir } from './build';
+import { databasePathFromEnv, ensureClientBuilt } from './build';
 import { startServer } from './app';
 import { demoOptionsFromEnv, prepareDemo } from './demo/start';
 
@@ -8,7 +7,7 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
   await ensureClientBuilt();
-  const databasePath = resolve(process.env.DATABASE_PATH ?? `${rootDir}/data/journeys.db`);
+  const databasePath = databasePathFromEnv();
   const seedDemo = process.env.SEED_DEMO !== '0';
   // the living demo (server/demo/start.ts): an empty database gets a population and 30 replayed days
   const demo = seedDemo ? prepareDemo(databasePath, demoOptionsFromEnv()) : null;

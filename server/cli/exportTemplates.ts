@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../db/client';
-import { rootDir } from '../build';
+import { databasePathFromEnv } from '../build';
 import { createTemplateStore } from '../templates/store';
 import { templatesDir } from '../library/loadLibrary';
 import { partFileName } from '../../shared/templates/meta';
@@ -15,7 +15,7 @@ import { partFileName } from '../../shared/templates/meta';
  */
 function main(): number {
   const out = resolve(process.argv[2] ?? templatesDir);
-  const databasePath = resolve(process.env.DATABASE_PATH ?? `${rootDir}/data/journeys.db`);
+  const databasePath = databasePathFromEnv();
   if (!existsSync(databasePath)) {
     console.error(`no database at ${databasePath} (set DATABASE_PATH)`);
     return 1;

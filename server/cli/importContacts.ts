@@ -2,7 +2,7 @@ import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { openDatabase } from '../db/client';
-import { rootDir } from '../build';
+import { databasePathFromEnv } from '../build';
 import { importContactsCsv } from '../ingest/csvImport';
 
 /**
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
     console.error(`cannot read ${path}: no such file`);
     return 1;
   }
-  const databasePath = resolve(process.env.DATABASE_PATH ?? `${rootDir}/data/journeys.db`);
+  const databasePath = databasePathFromEnv();
   const db = openDatabase(databasePath);
   const bar = new cliProgress.SingleBar(
     { format: 'importing |{bar}| {percentage}% · {rows} rows · {bad} bad · {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000, stream: process.stderr },

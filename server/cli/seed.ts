@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
 import { openDatabase } from '../db/client';
-import { rootDir } from '../build';
+import { databasePathFromEnv } from '../build';
 import { populationStories, type ContactStory } from '../demo/population';
 import { writeHistory } from '../demo/history';
 import { countInFunnel, emptyFunnel, formatFunnel } from '../demo/funnel';
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   if (contacts === null || seed === null || days === null) return 1;
   const population = { contacts, seed, spanDays: days };
 
-  const databasePath = resolve(process.env.DATABASE_PATH ?? `${rootDir}/data/journeys.db`);
+  const databasePath = databasePathFromEnv();
   const db = openDatabase(databasePath);
   try {
     const existing = db.$client.prepare<[], { n: number }>('select count(*) n from contacts').get()?.n ?? 0;
@@ -62,17 +62,18 @@ async function main(): Promise<number> {
         yield s;
       }
     }
-    let shown = 0;
-    const report = await writeHistory(db, counted(), now, {
-      chunk: 2000,
-      onProgress: (done) => {
-        if (process.stderr.isTTY && done - shown >= population.contacts / 20) {
-          shown = done;
-          process.stderr.write(`\rwriting contacts ${done.toLocaleString('en-US')} / ${population.contacts.toLocaleString('en-US')}`);
-        }
-      },
-    });
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    // on a terminal only, and cleared when done
+    const bar = new cliProgress.SingleBar(
+      { format: 'writing contacts |{bar}| {value} / {total} · {eta_formatted} left', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(population.contacts, 0);
+    let report;
+    try {
+      report = await writeHistory(db, counted(), now, { chunk: 2000, onProgress: (done) => bar.update(done) });
+    } finally {
+      bar.stop();
+    }
     db.$client.pragma('wal_checkpoint(TRUNCATE)');
     const fmt = (n: number) => n.toLocaleString('en-US');
     console.log(`seed ${seed}: ${fmt(report.contacts)} contacts registered over ${days} days and ${fmt(report.events)} events, into ${databasePath} (${(statSync(databasePath).size / 2 ** 20).toFixed(1)} MiB)`);
