@@ -95,7 +95,7 @@ export function createContactLoader(db: Db): ContactLoader {
  */
 export function policyFor(policy: ContactPolicy, c: ContactState, now: number): PolicyCheck {
   return (req) => {
-    const verdict = decide(policy, { ...req, now, timezone: c.profile.timezone, optedOut: c.optedOut, sends: c.ledger });
+    const verdict = decide(policy, { channel: req.channel, category: req.category, now, timezone: c.profile.timezone, optedOut: c.optedOut, sends: c.ledger });
     if (verdict.decision === 'allow') c.ledger.push({ channel: req.channel, at: now });
     return verdict;
   };

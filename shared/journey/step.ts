@@ -85,7 +85,6 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
       // Back at a node this call already acted on? A wait re-entered as `looped` holds by itself;
       // for an instant node, rewind to the wait the run passed since and re-enter that as looped.
       const before = trail.findLastIndex((a) => a.node.id === targetNode.id);
-      const isWait = (n: MachineNode) => kindDef(n.kind).role === 'wait';
       const holdAt = before < 0 || isWait(targetNode) ? -1 : trail.findLastIndex((a, i) => i > before && isWait(a.node));
       if (holdAt >= 0) {
         const at = trail[holdAt] as Arrival;
@@ -111,6 +110,9 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
     return finish(env.run, { type: 'exit', reason: `error:${e instanceof Error ? e.message : String(e)}`.slice(0, 200) }, effects, ctx);
   }
 }
+
+/** Whether a node holds a run (a wait kind). Module level: a closure built per hop costs more than the check. */
+const isWait = (n: MachineNode): boolean => kindDef(n.kind).role === 'wait';
 
 function finish(run: Run, outcome: Exclude<Outcome, { type: 'go' }>, effects: Effect[], ctx: StepContext): StepResult {
   if (outcome.type === 'exit') {

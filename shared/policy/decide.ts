@@ -35,16 +35,17 @@ const DAY_MINUTES = 24 * 60;
 export function quietUntil(q: QuietHours, now: number, tz: string, depth = 0): number | null {
   const from = minutesOfDay(q.from);
   const to = minutesOfDay(q.to);
-  const wraps = from > to;
-  const quiet = (m: number) => (wraps ? m >= from || m < to : m >= from && m < to);
   const { minutes } = localTime(now, tz);
-  if (!quiet(minutes)) return null;
+  if (!isQuiet(minutes, from, to)) return null;
   const end = quietEnd(to, minutes, now, tz);
   // the whole free stretch can fall inside a spring-forward gap (free 01:00–01:15, clocks jump 01:00 → 02:00):
   // that night the window never opens, so it ends at the next opening
-  if (depth < 2 && quiet(localTime(end, tz).minutes)) return quietUntil(q, end, tz, depth + 1) ?? end;
+  if (depth < 2 && isQuiet(localTime(end, tz).minutes, from, to)) return quietUntil(q, end, tz, depth + 1) ?? end;
   return end;
 }
+
+/** Whether local minute-of-day `m` falls in the window [from, to), which may wrap past midnight. */
+const isQuiet = (m: number, from: number, to: number): boolean => (from > to ? m >= from || m < to : m >= from && m < to);
 
 function quietEnd(to: number, minutes: number, now: number, tz: string): number {
   // local minutes start on whole UTC minutes (offsets are whole minutes)
@@ -60,6 +61,8 @@ function quietEnd(to: number, minutes: number, now: number, tz: string): number 
 
 /** When the cap frees a slot again, or null when it is not reached. */
 export function capUntil(cap: Cap, channel: Channel, now: number, sends: readonly LedgerEntry[]): number | null {
+  // fewer sends than the cap allows, whatever their channel or age: nothing to sort (most contacts, most messages)
+  if (sends.length < cap.max) return null;
   const window = cap.windowHours * HOUR;
   const inWindow = sends
     .filter((s) => (cap.channel === 'all' || s.channel === cap.channel) && s.at > now - window && s.at <= now)
@@ -73,6 +76,8 @@ export function capUntil(cap: Cap, channel: Channel, now: number, sends: readonl
 
 /** Stable reason codes; `describeReason` turns them into words for the timeline. */
 export const capReason = (c: Cap): string => `cap:${c.channel}:${c.max}/${c.windowHours}h`;
+
+const allow: PolicyVerdict = Object.freeze({ decision: 'allow' });
 
 /**
  * The contact policy's verdict on one message: opt-outs suppress; quiet hours
@@ -102,5 +107,5 @@ export function decide(policy: ContactPolicy, s: PolicySubject): PolicyVerdict {
         reason = capReason(cap);
       }
     }
-  return until < 0 ? { decision: 'allow' } : { decision: 'defer', until, reason };
+  return until < 0 ? allow : { decision: 'defer', until, reason };
 }

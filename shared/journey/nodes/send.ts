@@ -13,11 +13,14 @@ const SendConfig = z.object({
 });
 type SendConfig = z.infer<typeof SendConfig>;
 
-function trySend(c: SendConfig, { ctx, run, nodeId }: StepEnv): Outcome {
+/** The record of a message the policy held back (module level: this runs for every message a batch sends). */
+const withheld = (c: SendConfig, { run, nodeId }: StepEnv, decision: 'deferred' | 'suppressed', reason: string, until: number | null): Effect => ({
+  type: 'withheld', nodeId, visit: run.visit, channel: c.channel, template: c.template, category: c.category, decision, reason, until,
+});
+
+function trySend(c: SendConfig, env: StepEnv): Outcome {
+  const { ctx, run, nodeId } = env;
   const verdict = ctx.policy({ channel: c.channel, category: c.category, nodeId });
-  const withheld = (decision: 'deferred' | 'suppressed', reason: string, until: number | null): Effect => ({
-    type: 'withheld', nodeId, visit: run.visit, channel: c.channel, template: c.template, category: c.category, decision, reason, until,
-  });
   switch (verdict.decision) {
     case 'allow':
       return {
@@ -26,11 +29,11 @@ function trySend(c: SendConfig, { ctx, run, nodeId }: StepEnv): Outcome {
         effects: [{ type: 'send', nodeId, visit: run.visit, channel: c.channel, template: c.template, category: c.category }],
       };
     case 'suppress':
-      return { type: 'go', port: 'next', effects: [withheld('suppressed', verdict.reason, null)] };
+      return { type: 'go', port: 'next', effects: [withheld(c, env, 'suppressed', verdict.reason, null)] };
     case 'defer':
       return c.whenCapped === 'wait'
-        ? { type: 'wait', until: verdict.until, effects: [withheld('deferred', verdict.reason, verdict.until)] }
-        : { type: 'go', port: 'next', effects: [withheld('suppressed', verdict.reason, null)] };
+        ? { type: 'wait', until: verdict.until, effects: [withheld(c, env, 'deferred', verdict.reason, verdict.until)] }
+        : { type: 'go', port: 'next', effects: [withheld(c, env, 'suppressed', verdict.reason, null)] };
   }
 }
 
