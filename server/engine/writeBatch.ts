@@ -40,6 +40,24 @@ export interface BatchCounts {
 export const historyEntry = (status: string, at: number, detail?: Record<string, unknown>): string =>
   detail ? `{"status":${JSON.stringify(status)},"at":${at},"detail":${JSON.stringify(detail)}}` : `{"status":${JSON.stringify(status)},"at":${at}}`;
 
+const newMap = <K, V>(): Map<K, V> => new Map<K, V>();
+function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+}
+
+/** A node id or port as a JSON string, memoised: the path of every run that moves spells them again. */
+const quotedCache = new Map<string, string>();
+function quoted(s: string): string {
+  let q = quotedCache.get(s);
+  if (q === undefined) {
+    q = JSON.stringify(s);
+    if (quotedCache.size < 10_000) quotedCache.set(s, q);
+  }
+  return q;
+}
+
 /** Whether the node sends a message (the registry says), so a run waiting there may hold one deferred. */
 const sendsAt = (v: LoadedVersion, nodeId: string): boolean => {
   const n = v.machine.nodes[nodeId];
@@ -103,21 +121,22 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
 
   const inTransaction = c.transaction((batch: readonly Stepped[], now: number, counts: BatchCounts) => {
     const day = utcDay(now);
-    const tally = new Map<string, { journeyId: string; version: number; nodeId: string; metric: string; label: string; n: number }>();
+    // counters add up in memory, keyed by nested maps on the machine's own strings (joining a key
+    // string per count cost more than the rest of the loop), and are written once per counter
+    const tally = new Map<LoadedVersion, Map<string, Map<string, Map<string, number>>>>();
     const count = (v: LoadedVersion, nodeId: string, metric: string, label = '', n = 1) => {
-      const k = `${v.versionId}\u0000${nodeId}\u0000${metric}\u0000${label}`;
-      const t = tally.get(k);
-      if (t) t.n += n;
-      else tally.set(k, { journeyId: v.journeyId, version: v.version, nodeId, metric, label, n });
+      const byNode = getOr(tally, v, newMap<string, Map<string, Map<string, number>>>);
+      const byMetric = getOr(byNode, nodeId, newMap<string, Map<string, number>>);
+      const byLabel = getOr(byMetric, metric, newMap<string, number>);
+      byLabel.set(label, (byLabel.get(label) ?? 0) + n);
     };
     // runs leaving one node for another (or the journey): the "waiting now" gauges move by batch, not by row
-    const gauges = new Map<string, { versionId: number; nodeId: string; n: number }>();
+    const gauges = new Map<number, Map<string, number>>();
     const gauge = (versionId: number, nodeId: string, d: number) => {
-      const k = `${versionId}\u0000${nodeId}`;
-      const g = gauges.get(k);
-      if (g) g.n += d;
-      else gauges.set(k, { versionId, nodeId, n: d });
+      const byNode = getOr(gauges, versionId, newMap<string, number>);
+      byNode.set(nodeId, (byNode.get(nodeId) ?? 0) + d);
     };
+    const queuedHistory = `[${historyEntry('queued', now)}]`;
     for (const { before, run, effects, version: v } of batch) {
       if (before.status !== 'exited') gauge(before.version_id, before.node_id, -1);
       if (run.status !== 'exited') gauge(before.version_id, run.nodeId, 1);
@@ -126,7 +145,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       for (const e of effects) {
         switch (e.type) {
           case 'send': {
-            const changed = upsertMessage.run(before.id, v.journeyId, v.version, e.nodeId, e.visit, before.contact_id, e.channel, e.template, e.category, 'queued', null, now, now, `[${historyEntry('queued', now)}]`, now, now).changes;
+            const changed = upsertMessage.run(before.id, v.journeyId, v.version, e.nodeId, e.visit, before.contact_id, e.channel, e.template, e.category, 'queued', null, now, now, queuedHistory, now, now).changes;
             if (changed === 0) break; // already queued or sent under this key: never twice
             count(v, e.nodeId, 'queued');
             counts.queued++;
@@ -150,7 +169,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
           case 'metric':
             if (e.metric === 'edge') via = e.port ?? null;
             if (e.metric === 'entered') {
-              path += `,[${JSON.stringify(e.nodeId)},${e.visit ?? run.visit},${now},${via === null ? 'null' : JSON.stringify(via)}]`;
+              path += `,[${quoted(e.nodeId)},${e.visit ?? run.visit},${now},${via === null ? 'null' : quoted(via)}]`;
               via = null;
             }
             count(v, e.nodeId, e.metric, e.port ?? e.reason ?? '');
@@ -168,8 +187,10 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       }
       updateRun.run(run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, run.status === 'exited' ? now : null, path, path, path, before.id);
     }
-    for (const t of tally.values()) bumpMetric.run(t.journeyId, t.version, t.nodeId, t.metric, t.label, day, t.n);
-    for (const g of gauges.values()) if (g.n !== 0) bumpGauge.run(g.versionId, g.nodeId, g.n);
+    for (const [v, byNode] of tally)
+      for (const [nodeId, byMetric] of byNode)
+        for (const [metric, byLabel] of byMetric) for (const [label, n] of byLabel) bumpMetric.run(v.journeyId, v.version, nodeId, metric, label, day, n);
+    for (const [versionId, byNode] of gauges) for (const [nodeId, n] of byNode) if (n !== 0) bumpGauge.run(versionId, nodeId, n);
   });
   return (batch, now) => {
     const counts: BatchCounts = { stepped: batch.length, queued: 0, withheld: 0, exited: 0 };
