@@ -235,8 +235,9 @@ export const messages = sqliteTable(
     index('messages_journey').on(t.journeyId, t.createdAt),
     // a node's recent recipients (the funnel's sample) without walking the journey's other nodes' messages
     index('messages_node').on(t.journeyId, t.nodeId, t.createdAt),
-    // variant stats count by template, variant and outcome from the index alone
-    index('messages_template').on(t.template, t.variant, t.status),
+    // variant stats count by template, variant and outcome from the index alone. A message gets its
+    // variant when it is rendered, so only sent messages are in it: the runner's inserts never touch it
+    index('messages_template').on(t.template, t.variant, t.status).where(sql`${t.variant} is not null`),
   ],
 );
 

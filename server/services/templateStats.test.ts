@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, silentSms, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import { DAY } from '../../shared/util/time';
+import { sentByVariantSql } from './templateStats';
 
 /** 12:00 in Shanghai (the workspace's zone): no quiet hours in the way. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
@@ -60,5 +61,28 @@ describe('template stats: conversions', () => {
     expect(stats.variants.find((v) => v.key === later.variant)?.conversions).toBe(1);
     const overlay = await w.caller.analytics.journeyOverlay({ journeyId: id });
     expect(overlay.nodes.sms?.converted).toBe(1);
+  });
+});
+
+describe('template stats: the index', () => {
+  let w: TestWorld;
+  beforeEach(() => {
+    w = aTestWorld(NOON_SH, { sandbox: silentSms });
+  });
+  afterEach(() => w.close());
+
+  it('counts sends per variant from the index alone, an index of sent messages only, which the runner never writes to', async () => {
+    const plan = w.db.$client.prepare(`explain query plan ${sentByVariantSql}`).all('recall_sms') as { detail: string }[];
+    expect(plan.map((p) => p.detail)).toEqual(['SEARCH messages USING COVERING INDEX messages_template (template=? AND variant>?)']);
+    const indexes = w.db.$client.pragma('index_list(messages)') as { name: string; partial: number }[];
+    expect(indexes.find((i) => i.name === 'messages_template')?.partial).toBe(1);
+
+    await w.publish(recallLoop(), 'Recall loop');
+    w.services.ingest.ingest([{ type: 'track', userId: 'a', event: 'credit_rejected' }]);
+    w.services.engine.runner.tick(w.clock.now());
+    // queued by the runner: no variant yet, so not in the index
+    expect(w.db.$client.prepare(`select status, variant from messages`).all()).toEqual([{ status: 'queued', variant: null }]);
+    await w.caller.dev.advanceClock({ ms: 0 });
+    expect((await w.caller.templates.stats({ key: 'recall_sms' })).variants.reduce((n, v) => n + v.sent, 0)).toBe(1);
   });
 });
