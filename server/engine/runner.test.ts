@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
 import { aGraph, sendOnEventGraph } from '../../shared/fixtures/builders';
 import { DAY } from '../../shared/util/time';
-import { createRunner } from './runner';
+import { createRunner, runRowOf } from './runner';
 import { createMachineCache } from './machines';
 
 /** 12:00 in Shanghai (the workspace's zone). */
@@ -85,5 +85,90 @@ describe('runner: runs it cannot step', () => {
     expect(sql(`select status, reason from messages`)).toEqual([{ status: 'suppressed', reason: 'exited:contact_missing' }]);
     expect(sql(`select status, exit_reason from runs`)).toEqual([{ status: 'exited', exit_reason: 'contact_missing' }]);
     expect(sql(`select label, count from metrics where journey_id = ? and metric = 'suppressed'`, id)).toEqual([{ label: 'exited:contact_missing', count: 1 }]);
+  });
+});
+
+describe('runner: a batch is written by groups of runs that took the same step', () => {
+  let w: TestWorld;
+  beforeEach(() => {
+    w = aTestWorld(NOON_SH);
+  });
+  afterEach(() => w.close());
+
+  const sql = <T>(q: string, ...args: unknown[]): T[] => w.db.$client.prepare(q).all(...args) as T[];
+
+  /** gold contacts get a push then an SMS, everyone else the SMS alone; then all wait a day */
+  const byTier = () =>
+    aGraph()
+      .node('entry', 'trigger.event', { event: 'credit_rejected' })
+      .node('tier', 'branch.condition', { cases: [{ key: 'gold', label: 'Gold', conditions: [{ type: 'trait', trait: 'tier', op: 'eq', value: 'gold' }] }] })
+      .node('push', 'send', { channel: 'push', template: 'idle_push' })
+      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+      .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+      .node('done', 'exit', { reason: 'waited' })
+      .then('entry', 'tier')
+      .then('tier', 'push', 'gold')
+      .then('tier', 'sms', 'else')
+      .then('push', 'sms')
+      .then('sms', 'wait')
+      .then('wait', 'done')
+      .build();
+
+  it('runs that took different routes in one batch each get their own state, path and messages, in the order their step sent them', async () => {
+    const id = await w.publish(byTier(), 'By tier');
+    w.services.ingest.ingest([
+      { type: 'identify', userId: 'g1', traits: { tier: 'gold', phone: '+8613800000001' } },
+      { type: 'identify', userId: 'p1', traits: { phone: '+8613800000002' } },
+      { type: 'identify', userId: 'g2', traits: { tier: 'gold', phone: '+8613800000003' } },
+      { type: 'identify', userId: 'p2', traits: { phone: '+8613800000004' } },
+      ...['g1', 'p1', 'g2', 'p2'].map((userId) => ({ type: 'track' as const, userId, event: 'credit_rejected' })),
+    ]);
+    expect(w.services.engine.runner.tick(w.clock.now())).toMatchObject({ batches: 1, stepped: 4, queued: 6 });
+
+    const runs = sql<{ who: string; node_id: string; status: string; visit: number; wake_at: number; path: string }>(
+      `select c.external_id who, r.node_id, r.status, r.visit, r.wake_at, r.path from runs r join contacts c on c.id = r.contact_id order by c.external_id`,
+    );
+    const at = NOON_SH;
+    const goldPath = [['entry', 1, at, null], ['tier', 2, at, 'next'], ['push', 3, at, 'gold'], ['sms', 4, at, 'next'], ['wait', 5, at, 'next']];
+    const plainPath = [['entry', 1, at, null], ['tier', 2, at, 'next'], ['sms', 3, at, 'else'], ['wait', 4, at, 'next']];
+    expect(runs.map((r) => ({ ...r, path: JSON.parse(r.path) as unknown }))).toEqual([
+      { who: 'g1', node_id: 'wait', status: 'waiting', visit: 5, wake_at: at + DAY, path: goldPath },
+      { who: 'g2', node_id: 'wait', status: 'waiting', visit: 5, wake_at: at + DAY, path: goldPath },
+      { who: 'p1', node_id: 'wait', status: 'waiting', visit: 4, wake_at: at + DAY, path: plainPath },
+      { who: 'p2', node_id: 'wait', status: 'waiting', visit: 4, wake_at: at + DAY, path: plainPath },
+    ]);
+    // each contact's messages in id order are its step's sends in order: the push before the SMS
+    const messages = sql<{ who: string; node_id: string; visit: number; status: string }>(
+      `select c.external_id who, m.node_id, m.visit, m.status from messages m join contacts c on c.id = m.contact_id order by m.id`,
+    );
+    const of = (who: string) => messages.filter((m) => m.who === who).map((m) => [m.node_id, m.visit, m.status]);
+    expect(of('g1')).toEqual([['push', 3, 'queued'], ['sms', 4, 'queued']]);
+    expect(of('g2')).toEqual([['push', 3, 'queued'], ['sms', 4, 'queued']]);
+    expect(of('p1')).toEqual([['sms', 3, 'queued']]);
+    expect(of('p2')).toEqual([['sms', 3, 'queued']]);
+    expect(sql(`select node_id, metric, label, count from metrics where journey_id = ? and metric in ('entered', 'queued', 'edge') order by node_id, metric, label`, id)).toEqual([
+      { node_id: 'entry', metric: 'edge', label: 'next', count: 4 },
+      { node_id: 'entry', metric: 'entered', label: '', count: 4 },
+      { node_id: 'push', metric: 'edge', label: 'next', count: 2 },
+      { node_id: 'push', metric: 'entered', label: '', count: 2 },
+      { node_id: 'push', metric: 'queued', label: '', count: 2 },
+      { node_id: 'sms', metric: 'edge', label: 'next', count: 4 },
+      { node_id: 'sms', metric: 'entered', label: '', count: 4 },
+      { node_id: 'sms', metric: 'queued', label: '', count: 4 },
+      { node_id: 'tier', metric: 'edge', label: 'else', count: 2 },
+      { node_id: 'tier', metric: 'edge', label: 'gold', count: 2 },
+      { node_id: 'tier', metric: 'entered', label: '', count: 4 },
+      { node_id: 'wait', metric: 'entered', label: '', count: 4 },
+    ]);
+  });
+
+  it('refuses a batch that holds one run twice, and writes none of it', async () => {
+    await w.publish(byTier(), 'By tier');
+    w.services.ingest.ingest([{ type: 'track', userId: 'p1', event: 'credit_rejected' }]);
+    const [row] = w.db.$client.prepare(`select ${'id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason'} from runs`).raw(true).all() as unknown[][];
+    const run = runRowOf(row!);
+    expect(() => w.services.engine.runner.advance([run, run], () => ({ type: 'start' }), w.clock.now())).toThrow(/run \d+ twice in one batch/);
+    expect(sql(`select node_id, status from runs`)).toEqual([{ node_id: 'entry', status: 'active' }]);
+    expect(sql(`select count(*) n from messages`)).toEqual([{ n: 0 }]);
   });
 });
