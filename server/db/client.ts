@@ -15,6 +15,9 @@ export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)),
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
+  // 16 KiB pages for a new file (an existing one keeps its own): a runner batch dirties a few
+  // hundred pages, and each is a WAL frame written at commit; fewer, larger frames commit faster
+  sqlite.pragma('page_size = 16384');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
