@@ -70,8 +70,27 @@ function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   return v;
 }
 
-/** A nullable string as part of a group key: null and every string (even "null") stay apart. */
-const orNone = (s: string | null): string => (s === null ? '' : `\u0001${s}`);
+/**
+ * Rows grouped by a tuple of values through nested maps (Map keys keep null,
+ * numbers and strings apart): cheaper per row than joining a key string and
+ * hashing it, since most parts are numbers or the machine's own strings.
+ */
+class Groups<G> {
+  private readonly root = new Map<unknown, unknown>();
+  readonly list: G[] = [];
+  get(parts: readonly unknown[], make: () => G): G {
+    let m = this.root;
+    const last = parts.length - 1;
+    for (let i = 0; i < last; i++) m = getOr(m, parts[i], newMap<unknown, unknown>) as Map<unknown, unknown>;
+    let g = m.get(parts[last]) as G | undefined;
+    if (g === undefined) {
+      g = make();
+      m.set(parts[last], g);
+      this.list.push(g);
+    }
+    return g;
+  }
+}
 
 /** A node id or port as a JSON string, memoised: the path of every run that moves spells them again. */
 const quotedCache = new Map<string, string>();
@@ -165,15 +184,15 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       byNode.set(nodeId, (byNode.get(nodeId) ?? 0) + d);
     };
     const queuedHistory = `[${historyEntry('queued', now)}]`;
-    const messageGroups = new Map<string, MessageGroup>();
+    const messageGroups = new Groups<MessageGroup>();
     // `nth`: the message's place among its step's messages, so that each run's messages get ids in the step's order
-    const message = (nth: number, v: LoadedVersion, e: Extract<Effect, { type: 'send' | 'withheld' }>, status: string, reason: string | null, history: string, runId: number, contactId: number) => {
-      const k = `${nth}\u0000${v.versionId}\u0000${e.nodeId}\u0000${e.visit}\u0000${e.channel}\u0000${e.template}\u0000${e.category}\u0000${status}\u0000${orNone(reason)}\u0000${history}`;
-      let g = messageGroups.get(k);
-      if (!g) messageGroups.set(k, (g = { nth, v, nodeId: e.nodeId, visit: e.visit, channel: e.channel, template: e.template, category: e.category, status, reason, history, pairs: [] }));
-      g.pairs.push([runId, contactId]);
-    };
-    const runGroups = new Map<string, RunGroup>();
+    const message = (nth: number, v: LoadedVersion, e: Extract<Effect, { type: 'send' | 'withheld' }>, status: string, reason: string | null, history: string, runId: number, contactId: number) =>
+      messageGroups
+        .get([nth, v, e.nodeId, e.visit, e.channel, e.template, e.category, status, reason, history], () => ({
+          nth, v, nodeId: e.nodeId, visit: e.visit, channel: e.channel, template: e.template, category: e.category, status, reason, history, pairs: [],
+        }))
+        .pairs.push([runId, contactId]);
+    const runGroups = new Groups<RunGroup>();
     const leaving: { v: LoadedVersion; runId: number; nodeId: string; reason: string }[] = [];
     const seen = new Set<number>();
     for (const { before, run, effects, version: v } of batch) {
@@ -217,12 +236,10 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       if (run.status === 'exited' && before.status !== 'exited' && sendsAt(v, before.node_id))
         leaving.push({ v, runId: before.id, nodeId: before.node_id, reason: leftJourneyReason(run.exitReason) });
       const exitedAt = run.status === 'exited' ? now : null;
-      const k = `${run.nodeId}\u0000${run.status}\u0000${run.visit}\u0000${run.wakeAt}\u0000${orNone(run.waitingFor)}\u0000${run.nodeEnteredAt}\u0000${orNone(run.exitReason)}\u0000${exitedAt}\u0000${path}`;
-      let g = runGroups.get(k);
-      if (!g) runGroups.set(k, (g = { run, exitedAt, path, ids: [] }));
+      const g = runGroups.get([path, run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, exitedAt], () => ({ run, exitedAt, path, ids: [] }));
       g.ids.push(before.id);
     }
-    for (const g of [...messageGroups.values()].sort((a, b) => a.nth - b.nth)) {
+    for (const g of messageGroups.list.sort((a, b) => a.nth - b.nth)) {
       const { v } = g;
       const changed = upsertMessages.run(v.journeyId, v.version, g.nodeId, g.visit, g.channel, g.template, g.category, g.status, g.reason, g.status === 'queued' ? now : null, g.status === 'queued' ? now : null, g.history, now, now, JSON.stringify(g.pairs)).changes;
       // a key already queued or sent is left alone (never twice), and is not counted
@@ -240,7 +257,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       const dropped = dropDeferred.run(l.reason, historyEntry('suppressed', now, { reason: l.reason }), now, l.runId, l.nodeId).changes;
       if (dropped > 0) count(l.v, l.nodeId, 'suppressed', l.reason, dropped);
     }
-    for (const { run, exitedAt, path, ids } of runGroups.values())
+    for (const { run, exitedAt, path, ids } of runGroups.list)
       updateRuns.run(run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, exitedAt, path, path, path, JSON.stringify(ids));
     for (const [v, byNode] of tally)
       for (const [nodeId, byMetric] of byNode)
