@@ -13,14 +13,16 @@
  *   transactions of the runner's batch size, on the same file, same run;
  * - empty tick: `engine.tick(now)` with 1M runs waiting and nothing due;
  * - dispatch: outbox messages rendered and handed to the sandbox per second;
- * - peak RSS of this process.
+ * - peak RSS of this process (the checkpointer thread included).
+ * WAL checkpoints run on their own thread, as in the server (server/db/checkpointer.ts).
  * BENCH_CONTACTS overrides the population (default 1,000,000).
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../server/db/client';
+import { startCheckpointer } from '../server/db/checkpointer';
 import { FakeClock } from '../server/clock';
 import { createServices } from '../server/services';
 import { createCaller } from '../server/trpc/root';
@@ -49,6 +51,8 @@ const rssTimer = setInterval(sampleRss, 50);
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
   const db = openDatabase(join(dir, 'bench.db'));
+  // as the server runs it: WAL checkpoints on a thread of their own
+  const checkpointer = startCheckpointer(db, join(dir, 'bench.db'));
   const clock = new FakeClock(T0);
   const services = createServices({
     db,
@@ -230,6 +234,8 @@ async function main() {
   mkdirSync(here, { recursive: true });
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwritten to bench/results.json`);
+  console.log(`WAL at the end: ${(statSync(join(dir, 'bench.db-wal')).size / 1024 / 1024).toFixed(1)} MiB`);
+  await checkpointer.stop();
   db.$client.close();
   rmSync(dir, { recursive: true, force: true });
 

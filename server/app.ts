@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Db } from './db/client';
+import { startCheckpointer } from './db/checkpointer';
 import { clockFromEnv, type Clock } from './clock';
 import { createServices, type Services } from './services';
 import { appRouter, productionRouter } from './trpc/root';
@@ -50,6 +51,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? console.log;
   const clock = resolveClock(opts.clock);
   const db = openDatabase(opts.databasePath);
+  // WAL checkpoints on a thread of their own, off the engine's
+  const checkpointer = opts.databasePath === ':memory:' ? null : startCheckpointer(db, opts.databasePath);
   const blueprints = loadBlueprints();
   const templates = loadMessageTemplates();
   const segments = loadSegments();
@@ -109,6 +112,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     clock,
     close: async () => {
       await scheduler?.stop();
+      await checkpointer?.stop();
       await new Promise<void>((done) => {
         server.close(() => {
           db.$client.close();

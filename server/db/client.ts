@@ -11,6 +11,9 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
+/** WAL pages after which a commit checkpoints (unless a checkpointer thread does it: checkpointer.ts). */
+export const walAutocheckpointPages = 10_000;
+
 /** Open (creating if needed) the SQLite file, set WAL, and apply pending migrations. */
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -24,8 +27,8 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   // a 64 MiB page cache keeps the hot indexes (runs_due, the outbox queue) in memory at a million runs
   sqlite.pragma('cache_size = -65536');
-  // checkpoint every ~40 MiB of WAL rather than 4: the runner rewrites the same index pages batch after batch
-  sqlite.pragma('wal_autocheckpoint = 10000');
+  // checkpoint every 10,000 WAL pages rather than 1,000: the runner rewrites the same index pages batch after batch
+  sqlite.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
   sqlite.pragma('temp_store = memory');
   // the one spelling of a phone number, for migrations that rewrite stored numbers (0008)
   sqlite.function('normalize_phone', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? normalizePhone(v) : v));

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, walAutocheckpointPages, type Db } from './client';
+import { startCheckpointer, type CheckpointReport } from './checkpointer';
+
+describe('checkpointer thread', () => {
+  let dir: string;
+  let db: Db;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'checkpointer-test-'));
+    db = openDatabase(join(dir, 'c.db'));
+  });
+  afterEach(() => {
+    if (db.$client.open) db.$client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const until = async (ok: () => boolean, ms = 10_000) => {
+    for (const t0 = Date.now(); !ok(); ) {
+      if (Date.now() - t0 > ms) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('copies the WAL back into the database file on its own thread while the engine connection only commits, and the WAL starts over', async () => {
+    const path = join(dir, 'c.db');
+    const reports: CheckpointReport[] = [];
+    const checkpointer = startCheckpointer(db, path, { everyMs: 20, onCheckpoint: (r) => reports.push(r) });
+    // the engine's connection would not checkpoint before tens of thousands of pages
+    expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(walAutocheckpointPages);
+    const before = statSync(path).size;
+    const insert = db.$client.prepare(`insert into contacts (external_id, traits, opt_outs, created_at, updated_at) values (?, ?, '[]', 0, 0)`);
+    const pad = 'x'.repeat(2000);
+    const write = db.$client.transaction((from: number) => {
+      for (let i = from; i < from + 500; i++) insert.run(`c${i}`, JSON.stringify({ pad }));
+    });
+    for (let i = 0; i < 4000; i += 500) write(i);
+    // about 8 MB committed: the file grows as the thread copies it in, with no checkpoint on this connection
+    await until(() => statSync(path).size > before + 6_000_000);
+    await until(() => reports.some((r) => r.log > 0 && r.checkpointed === r.log));
+    // once everything is copied, the next commit writes the WAL from its start again: it does not keep growing
+    const walAfterFirst = statSync(`${path}-wal`).size;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4000; i += 500) write(10_000 * (round + 1) + i);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(statSync(`${path}-wal`).size).toBeLessThan(walAfterFirst * 2);
+    expect((db.$client.prepare('select count(*) n from contacts').get() as { n: number }).n).toBe(16_000);
+
+    await checkpointer.stop();
+    expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(walAutocheckpointPages);
+  });
+});
