@@ -52,4 +52,5 @@ describe('checkpointer thread', () => {
     await checkpointer.stop();
     expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(walAutocheckpointPages);
   });
+
 });
