@@ -209,6 +209,8 @@ async function main() {
   const results = {
     at: new Date().toISOString(),
     node: process.version,
+    // node's flags: npm run bench runs the engine as npm start runs the server (a 32 MiB young generation)
+    execArgv: process.execArgv.filter((a) => a.startsWith('--max-')),
     contacts: N,
     journey: 'segment → SMS → wait 1 day → push → exit, default caps and quiet hours, sandbox providers',
     transitionsPerSec: Math.round(transitionsPerSec),
