@@ -232,8 +232,9 @@ export const messages = sqliteTable(
     // runs are stepped in id order, so the key index grows at its end
     uniqueIndex('messages_key').on(t.runId, t.nodeId, t.visit),
     index('messages_queue').on(t.channel, t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
-    index('messages_journey').on(t.journeyId, t.createdAt),
-    // a node's recent recipients (the funnel's sample) without walking the journey's other nodes' messages
+    // a node's recent recipients (the funnel's sample) without walking the journey's other nodes' messages;
+    // the outbox of a journey, read node by node and merged; a journey's messages (pause, archive) by its prefix.
+    // No index by journey alone: each is one more B-tree for every message the runner queues
     index('messages_node').on(t.journeyId, t.nodeId, t.createdAt),
     // variant stats count by template, variant and outcome from the index alone. A message gets its
     // variant when it is rendered, so only sent messages are in it: the runner's inserts never touch it
