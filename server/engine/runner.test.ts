@@ -162,6 +162,44 @@ describe('runner: a batch is written by groups of runs that took the same step',
     ]);
   });
 
+  it('runs that reach the same node along the same path from different nodes count each their own edge', async () => {
+    // gold contacts wait at w1, the others at w2; an hour later both go on to the SMS and out, same visits, same path
+    const twoWaits = aGraph()
+      .node('entry', 'trigger.event', { event: 'credit_rejected' })
+      .node('tier', 'branch.condition', { cases: [{ key: 'gold', label: 'Gold', conditions: [{ type: 'trait', trait: 'tier', op: 'eq', value: 'gold' }] }] })
+      .node('w1', 'wait.duration', { amount: 1, unit: 'hours' })
+      .node('w2', 'wait.duration', { amount: 1, unit: 'hours' })
+      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+      .node('done', 'exit', { reason: 'sent' })
+      .then('entry', 'tier')
+      .then('tier', 'w1', 'gold')
+      .then('tier', 'w2', 'else')
+      .then('w1', 'sms')
+      .then('w2', 'sms')
+      .then('sms', 'done')
+      .build();
+    const id = await w.publish(twoWaits, 'Two waits');
+    w.services.ingest.ingest([
+      { type: 'identify', userId: 'g', traits: { tier: 'gold' } },
+      { type: 'track', userId: 'g', event: 'credit_rejected' },
+      { type: 'track', userId: 'p', event: 'credit_rejected' },
+    ]);
+    w.services.engine.runner.tick(w.clock.now());
+    w.clock.advance(60 * 60 * 1000);
+    expect(w.services.engine.runner.tick(w.clock.now())).toMatchObject({ batches: 1, stepped: 2, exited: 2 });
+    const paths = sql<{ path: string }>(`select path from runs order by id`).map((r) => (JSON.parse(r.path) as unknown[][]).slice(3));
+    expect(paths[0]).toEqual(paths[1]); // the same path since the waits: one group
+    expect(sql(`select node_id, label, count from metrics where journey_id = ? and metric = 'edge' and node_id in ('w1', 'w2', 'sms') order by node_id`, id)).toEqual([
+      { node_id: 'sms', label: 'next', count: 2 },
+      { node_id: 'w1', label: 'next', count: 1 },
+      { node_id: 'w2', label: 'next', count: 1 },
+    ]);
+    expect(sql(`select node_id, count from metrics where journey_id = ? and metric = 'entered' and node_id in ('sms', 'done') order by node_id`, id)).toEqual([
+      { node_id: 'done', count: 2 },
+      { node_id: 'sms', count: 2 },
+    ]);
+  });
+
   it('refuses a batch that holds one run twice, and writes none of it', async () => {
     await w.publish(byTier(), 'By tier');
     w.services.ingest.ingest([{ type: 'track', userId: 'p1', event: 'credit_rejected' }]);
