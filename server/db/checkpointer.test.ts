@@ -51,6 +51,5 @@ describe('checkpointer thread', () => {
 
     await checkpointer.stop();
     expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(walAutocheckpointPages);
-  });
-
+  }, 20_000);
 });
