@@ -10,7 +10,7 @@ const timer = setInterval(() => {
   try {
     // PASSIVE: copies what no reader still needs; never waits, never blocks a writer
     const [row] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ type: 'checkpoint', log: row.log, checkpointed: row.checkpointed });
+    if (workerData.report) parentPort.postMessage({ type: 'checkpoint', log: row.log, checkpointed: row.checkpointed });
   } catch (e) {
     parentPort.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   }

@@ -37,7 +37,10 @@ export function startCheckpointer(
 ): Checkpointer {
   if (path === ':memory:') throw new Error('an in-memory database has no WAL to checkpoint');
   db.$client.pragma(`wal_autocheckpoint = ${fallbackPages}`);
-  const worker = new Worker(new URL('./checkpointWorker.mjs', import.meta.url), { workerData: { path, everyMs: opts.everyMs ?? 50 } });
+  const worker = new Worker(new URL('./checkpointWorker.mjs', import.meta.url), {
+    // reports only to a listener: twenty messages a second for nobody would be waste
+    workerData: { path, everyMs: opts.everyMs ?? 50, report: opts.onCheckpoint !== undefined },
+  });
   worker.unref();
   const exited = new Promise<void>((done) => worker.once('exit', () => done()));
   worker.on('message', (m: { type: 'checkpoint'; log: number; checkpointed: number } | { type: 'error'; message: string }) => {
