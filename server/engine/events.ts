@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { contacts } from '../db/schema';
 import { matchesFilters } from '../../shared/segments/evaluate';
 import { DAY, utcDay } from '../../shared/util/time';
-import type { Runner } from './runner';
+import { runColumns, type Runner } from './runner';
 import type { LiveIndex } from './live';
 import type { RunRow } from './writeBatch';
 import { enrolContact } from './enrol';
@@ -36,15 +36,14 @@ export interface NewEvent {
  */
 export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner; live: LiveIndex }) {
   const c = db.$client;
-  const cols = 'id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason';
   // the runs waiting for this very event: straight through the index on the awaited event. A paused
   // journey's runs are frozen: the event passes them by (it is not kept for later), as do its exit criteria
   const waitingRuns = c.prepare<[string, number], RunRow>(
-    `select ${cols} from runs where waiting_for = ? and contact_id = ? and not exists (select 1 from journeys j where j.id = runs.journey_id and j.status = 'paused')`,
+    `select ${runColumns} from runs where waiting_for = ? and contact_id = ? and not exists (select 1 from journeys j where j.id = runs.journey_id and j.status = 'paused')`,
   );
   // the contact's live runs in versions that end on this event (exit criteria), through runs_contact_version
   const endingRuns = c.prepare<[number, string], RunRow>(
-    `select ${cols} from runs where contact_id = ? and status <> 'exited' and version_id in (select value from json_each(?))`,
+    `select ${runColumns} from runs where contact_id = ? and status <> 'exited' and version_id in (select value from json_each(?))`,
   );
   // once per contact, node and event (the unique index): the first time counts people, later repeats do not
   const credit = c.prepare<[number, string, number, number, string, number, number, number], { node_id: string; run_id: number }>(

@@ -44,25 +44,24 @@ describe('journey lifecycle in the engine', () => {
   });
   afterEach(() => w.close());
 
-  const sql = <T>(q: string, ...args: unknown[]): T[] => w.db.$client.prepare(q).all(...args) as T[];
   const advance = (ms: number) => w.caller.dev.advanceClock({ ms });
   const track = (userId: string, event: string) => w.services.ingest.ingest([{ type: 'track', userId, event }]);
 
   const live = (graph: JourneyGraph): Promise<string> => w.publish(graph, 'Recall');
   const runOf = (journeyId: string, userId: string): RunRow | undefined =>
-    sql<RunRow>(
+    w.sql<RunRow>(
       `select r.status, r.node_id, r.wake_at, r.held_wake_at, r.exit_reason, r.path from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? and c.external_id = ?`,
       journeyId,
       userId,
     )[0];
   /** what reached the (sandbox) outside world for a contact, as channel names in order */
   const delivered = (userId: string): string[] =>
-    sql<{ channel: string }>(`select d.channel from sandbox_deliveries d join messages m on m.id = d.message_id join contacts c on c.id = m.contact_id where c.external_id = ? order by d.id`, userId).map(
+    w.sql<{ channel: string }>(`select d.channel from sandbox_deliveries d join messages m on m.id = d.message_id join contacts c on c.id = m.contact_id where c.external_id = ? order by d.id`, userId).map(
       (r) => r.channel,
     );
   const messageStatuses = (userId: string): string[] =>
-    sql<{ status: string }>(`select m.status from messages m join contacts c on c.id = m.contact_id where c.external_id = ? order by m.id`, userId).map((r) => r.status);
-  const conversions = (journeyId: string): number => sql<{ n: number }>(`select count(*) n from conversions where journey_id = ?`, journeyId)[0]?.n ?? 0;
+    w.sql<{ status: string }>(`select m.status from messages m join contacts c on c.id = m.contact_id where c.external_id = ? order by m.id`, userId).map((r) => r.status);
+  const conversions = (journeyId: string): number => w.sql<{ n: number }>(`select count(*) n from conversions where journey_id = ?`, journeyId)[0]?.n ?? 0;
 
   it('pause freezes a journey mid-flight: nothing is stepped or sent, nobody enters, events pass it by; resume fires the held timers and messages', async () => {
     const id = await live(recall());
@@ -155,10 +154,10 @@ describe('journey lifecycle in the engine', () => {
     expect(runOf(id, 'x')).toMatchObject({ exit_reason: 'exit_criteria:credit_granted' });
     expect(messageStatuses('q')).toEqual(['suppressed']);
     const day = new Date(NOON_SH + HOUR).toISOString().slice(0, 10);
-    expect(sql(`select node_id, count, day from metrics where journey_id = ? and metric = 'exited' and label = 'journey_archived' order by node_id`, id)).toEqual([
+    expect(w.sql(`select node_id, count, day from metrics where journey_id = ? and metric = 'exited' and label = 'journey_archived' order by node_id`, id)).toEqual([
       { node_id: 'wait', count: 3, day },
     ]);
-    expect(sql(`select node_id, count from metrics where journey_id = ? and metric = 'suppressed' and label = 'journey_archived'`, id)).toEqual([{ node_id: 'sms', count: 1 }]);
+    expect(w.sql(`select node_id, count from metrics where journey_id = ? and metric = 'suppressed' and label = 'journey_archived'`, id)).toEqual([{ node_id: 'sms', count: 1 }]);
 
     // nobody enters again, nothing moves, nothing goes out
     track('n', 'credit_rejected');
@@ -172,7 +171,7 @@ describe('journey lifecycle in the engine', () => {
   it('archive of a journey with no runs ends nothing and writes no metric', async () => {
     const id = await live(recall());
     expect(await w.caller.journeys.archive({ id })).toMatchObject({ status: 'archived', exited: 0 });
-    expect(sql(`select * from metrics where journey_id = ?`, id)).toEqual([]);
+    expect(w.sql(`select * from metrics where journey_id = ?`, id)).toEqual([]);
   });
 
   describe('a message out with a provider when its journey is paused or archived', () => {
@@ -193,19 +192,24 @@ describe('journey lifecycle in the engine', () => {
       return { provider, keys, open: () => open() };
     }
     const message = (userId: string) =>
-      sql<{ status: string; reason: string | null; next_attempt_at: number | null; history: string }>(
+      w.sql<{ status: string; reason: string | null; next_attempt_at: number | null; history: string }>(
         `select m.status, m.reason, m.next_attempt_at, m.history from messages m join contacts c on c.id = m.contact_id where c.external_id = ?`,
         userId,
       )[0];
 
-    it('a retry that comes back while the journey is paused is held, not queued, and goes on resume', async () => {
+    /** a's SMS handed to a gateway that answers only when told: the journey, the gateway and the dispatch in flight */
+    async function smsInFlight() {
       const gw = aGatedGateway();
       w.close();
       w = aTestWorld(NOON_SH, { providers: { sms: gw.provider } });
       const id = await live(recall());
       track('a', 'credit_rejected');
       w.services.engine.runner.tick(w.clock.now());
-      const out = w.services.engine.dispatcher.dispatch(w.clock.now());
+      return { gw, id, out: w.services.engine.dispatcher.dispatch(w.clock.now()) };
+    }
+
+    it('a retry that comes back while the journey is paused is held, not queued, and goes on resume', async () => {
+      const { gw, id, out } = await smsInFlight();
       await w.caller.journeys.pause({ id }); // while the SMS is with the gateway
       gw.open();
       expect(await out).toMatchObject({ sent: 0, retried: 1 });
@@ -222,18 +226,12 @@ describe('journey lifecycle in the engine', () => {
     });
 
     it('a retry that comes back after the journey was archived is suppressed and counted', async () => {
-      const gw = aGatedGateway();
-      w.close();
-      w = aTestWorld(NOON_SH, { providers: { sms: gw.provider } });
-      const id = await live(recall());
-      track('a', 'credit_rejected');
-      w.services.engine.runner.tick(w.clock.now());
-      const out = w.services.engine.dispatcher.dispatch(w.clock.now());
+      const { gw, id, out } = await smsInFlight();
       await w.caller.journeys.archive({ id });
       gw.open();
       expect(await out).toMatchObject({ sent: 0, retried: 0 });
       expect(message('a')).toMatchObject({ status: 'suppressed', reason: 'journey_archived', next_attempt_at: null });
-      expect(sql(`select node_id, count from metrics where journey_id = ? and metric = 'suppressed' and label = 'journey_archived'`, id)).toEqual([{ node_id: 'sms', count: 1 }]);
+      expect(w.sql(`select node_id, count from metrics where journey_id = ? and metric = 'suppressed' and label = 'journey_archived'`, id)).toEqual([{ node_id: 'sms', count: 1 }]);
       expect(await advance(DAY)).toMatchObject({ sent: 0 });
       expect(gw.keys).toHaveLength(1);
     });
@@ -244,12 +242,12 @@ describe('journey lifecycle in the engine', () => {
       track('a', 'credit_rejected');
       w.services.engine.runner.tick(w.clock.now());
       // the process died with both SMS handed over; the journeys were paused and archived since (another process, or by hand)
-      sql(`update messages set status = 'sending' returning id`);
+      w.sql(`update messages set status = 'sending' returning id`);
       w.db.$client.prepare(`update journeys set status = 'paused' where id = ?`).run(p);
       w.db.$client.prepare(`update journeys set status = 'archived' where id = ?`).run(a);
 
       expect(w.services.engine.dispatcher.recover(w.clock.now())).toBe(4);
-      const byJourney = sql<{ journey_id: string; status: string; reason: string }>(`select journey_id, status, reason from messages order by journey_id, id`);
+      const byJourney = w.sql<{ journey_id: string; status: string; reason: string }>(`select journey_id, status, reason from messages order by journey_id, id`);
       expect(byJourney.filter((m) => m.journey_id === p).map((m) => [m.status, m.reason])).toEqual([
         ['held', 'journey_paused'],
         ['held', 'journey_paused'],
@@ -258,7 +256,7 @@ describe('journey lifecycle in the engine', () => {
         ['suppressed', 'journey_archived'],
         ['suppressed', 'journey_archived'],
       ]);
-      expect(sql(`select count from metrics where journey_id = ? and metric = 'suppressed'`, a)).toEqual([{ count: 2 }]);
+      expect(w.sql(`select count from metrics where journey_id = ? and metric = 'suppressed'`, a)).toEqual([{ count: 2 }]);
       expect(await advance(HOUR)).toMatchObject({ sent: 0 });
     });
   });

@@ -29,7 +29,6 @@ describe('contact policy in the engine', () => {
   let w: TestWorld;
   afterEach(() => w.close());
 
-  const sql = <T>(q: string, ...args: unknown[]): T[] => w.db.$client.prepare(q).all(...args) as T[];
   const advance = (ms: number) => w.caller.dev.advanceClock({ ms });
   const track = (userId: string, event: string, properties: Record<string, unknown> = {}) => w.services.ingest.ingest([{ type: 'track', userId, event, properties }]);
   const identify = (userId: string, traits: Record<string, unknown>) => w.services.ingest.ingest([{ type: 'identify', userId, traits }]);
@@ -48,7 +47,7 @@ describe('contact policy in the engine', () => {
       .build();
 
   const messagesOf = (userId: string): MessageRow[] =>
-    sql<MessageRow>(
+    w.sql<MessageRow>(
       `select m.id, m.journey_id, m.node_id, m.channel, m.status, m.reason from messages m join contacts c on c.id = m.contact_id where c.external_id = ? order by m.id`,
       userId,
     );
@@ -58,13 +57,13 @@ describe('contact policy in the engine', () => {
     return rows[0] as MessageRow;
   };
   const historyOf = (messageId: number): MessageEvent[] =>
-    sql<{ status: string; at: number; detail: string | null }>(`select h.value ->> 'status' status, h.value ->> 'at' at, h.value -> 'detail' detail from messages m, json_each(m.history) h where m.id = ? order by h.key`, messageId).map((e) => ({
+    w.sql<{ status: string; at: number; detail: string | null }>(`select h.value ->> 'status' status, h.value ->> 'at' at, h.value -> 'detail' detail from messages m, json_each(m.history) h where m.id = ? order by h.key`, messageId).map((e) => ({
       ...e,
       detail: e.detail ? (JSON.parse(e.detail) as MessageEvent['detail']) : null,
     }));
-  const deliveriesOf = (messageId: number) => sql<{ channel: string; at: number; outcome: string }>('select channel, at, outcome from sandbox_deliveries where message_id = ?', messageId);
+  const deliveriesOf = (messageId: number) => w.sql<{ channel: string; at: number; outcome: string }>('select channel, at, outcome from sandbox_deliveries where message_id = ?', messageId);
   const smsSendTimes = (userId: string): number[] =>
-    sql<{ at: number }>(`select m.queued_at at from messages m join contacts c on c.id = m.contact_id where c.external_id = ? and m.channel = 'sms' and m.queued_at is not null order by m.queued_at`, userId).map((r) => r.at);
+    w.sql<{ at: number }>(`select m.queued_at at from messages m join contacts c on c.id = m.contact_id where c.external_id = ? and m.channel = 'sms' and m.queued_at is not null order by m.queued_at`, userId).map((r) => r.at);
   const localHHMM = (t: number, timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(t));
 
   describe('caps count every journey', () => {
@@ -123,14 +122,14 @@ describe('contact policy in the engine', () => {
       // the weekly cap, not the daily one, held the fourth back, until the first left the window
       expect(times[3]).toBe(NOON_SH + 7 * DAY);
       // the outbox and the ledger agree, and the gateway saw no more than that
-      const queued = sql<{ id: number; journey_id: string }>(
+      const queued = w.sql<{ id: number; journey_id: string }>(
         `select m.id, m.journey_id from messages m join contacts c on c.id = m.contact_id where c.external_id = 'u1' and m.status in ('queued', 'sending', 'sent', 'delivered')`,
       );
       expect(queued).toHaveLength(times.length);
       expect(queued.every((m) => m.journey_id === a || m.journey_id === b)).toBe(true);
       // fairness: when the day's slot frees, the message that has waited longest takes it, so B's
       // first SMS (deferred since hour 0) goes at 24h rather than A's newer one, and both journeys are heard
-      const byTime = sql<{ journey_id: string; queued_at: number }>(
+      const byTime = w.sql<{ journey_id: string; queued_at: number }>(
         `select m.journey_id, m.queued_at from messages m join contacts c on c.id = m.contact_id where c.external_id = 'u1' and m.queued_at is not null order by m.queued_at`,
       );
       expect(byTime.slice(0, 2).map((m) => m.journey_id)).toEqual([a, b]);
@@ -139,7 +138,7 @@ describe('contact policy in the engine', () => {
       const held = messagesOf('u1').filter((m) => m.status === 'deferred');
       expect(held.length).toBeGreaterThan(0);
       for (const m of held) expect(m.reason).toMatch(/^cap:sms:/);
-      const reasons = sql<{ detail: string }>(
+      const reasons = w.sql<{ detail: string }>(
         `select h.value -> 'detail' detail from messages m join contacts c on c.id = m.contact_id, json_each(m.history) h where c.external_id = 'u1' and h.value ->> 'status' = 'deferred'`,
       ).map((e) => (JSON.parse(e.detail) as { reason: string }).reason);
       expect(reasons).toContain('cap:sms:1/24h');
@@ -169,7 +168,7 @@ describe('contact policy in the engine', () => {
       const skipped = messageIn('u2', b);
       expect(skipped).toMatchObject({ status: 'suppressed', reason: 'cap:sms:1/24h', node_id: 'sms_b' });
       expect(historyOf(skipped.id)).toEqual([{ status: 'suppressed', at: NOON_SH, detail: { reason: 'cap:sms:1/24h', until: null } }]);
-      const run = sql<{ status: string; exit_reason: string | null; wake_at: number | null }>(
+      const run = w.sql<{ status: string; exit_reason: string | null; wake_at: number | null }>(
         `select r.status, r.exit_reason, r.wake_at from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? and c.external_id = 'u2'`,
         b,
       );
@@ -271,7 +270,7 @@ describe('contact policy in the engine', () => {
         ['deferred', 'quiet_hours:21:00-09:00'],
         ['suppressed', reason],
       ]);
-      expect(sql(`select node_id, metric, label, count from metrics where journey_id = ? and metric = 'suppressed'`, j)).toEqual([{ node_id: 'sms', metric: 'suppressed', label: reason, count: 1 }]);
+      expect(w.sql(`select node_id, metric, label, count from metrics where journey_id = ? and metric = 'suppressed'`, j)).toEqual([{ node_id: 'sms', metric: 'suppressed', label: reason, count: 1 }]);
       const tl = await w.caller.contacts.timeline({ externalId: 'leaver' });
       expect(tl.messages.find((x) => x.id === m.id)?.history.map((h) => h.decision)).toEqual([
         'deferred by quiet hours until 09:00 Asia/Shanghai',
@@ -289,16 +288,16 @@ describe('contact policy in the engine', () => {
       track('known', 'credit_rejected');
       w.services.ingest.ingest([{ type: 'track', anonymousId: 'device-1', event: 'credit_rejected' }]);
       await advance(0);
-      expect(sql(`select status from messages where journey_id = ? order by id`, j)).toEqual([{ status: 'deferred' }, { status: 'deferred' }]);
+      expect(w.sql(`select status from messages where journey_id = ? order by id`, j)).toEqual([{ status: 'deferred' }, { status: 'deferred' }]);
 
       w.services.ingest.ingest([{ type: 'alias', previousId: 'device-1', userId: 'known' }]);
       const reason = 'exited:contact_merged';
-      const rows = sql<{ status: string; reason: string }>(`select status, reason from messages where journey_id = ? order by id`, j);
+      const rows = w.sql<{ status: string; reason: string }>(`select status, reason from messages where journey_id = ? order by id`, j);
       expect(rows).toEqual([
         { status: 'deferred', reason: 'quiet_hours:21:00-09:00' },
         { status: 'suppressed', reason },
       ]);
-      expect(sql(`select label, count from metrics where journey_id = ? and metric = 'suppressed'`, j)).toEqual([{ label: reason, count: 1 }]);
+      expect(w.sql(`select label, count from metrics where journey_id = ? and metric = 'suppressed'`, j)).toEqual([{ label: reason, count: 1 }]);
       await advance(12 * HOUR);
       expect(smsSendTimes('known')).toHaveLength(1);
     });
@@ -365,7 +364,7 @@ describe('contact policy in the engine', () => {
       const j = await live(smsThenCall(), 'recall');
       identify('o4', { phone: '+86 138-0000-0041', timezone: 'Asia/Shanghai' });
       identify('o5', { phone: '+86 (138) 0000.0051', timezone: 'Asia/Shanghai' });
-      expect(sql(`select phone from contacts where external_id in ('o4', 'o5') order by external_id`)).toEqual([{ phone: '+8613800000041' }, { phone: '+8613800000051' }]);
+      expect(w.sql(`select phone from contacts where external_id in ('o4', 'o5') order by external_id`)).toEqual([{ phone: '+8613800000041' }, { phone: '+8613800000051' }]);
       expect(w.services.ingest.inboundSms('8613800000041', 'STOP')).toEqual({ optedOut: 1 });
       expect(w.services.ingest.inboundSms('+86 138 0000 0051', 'td')).toEqual({ optedOut: 1 });
       track('o4', 'credit_rejected');
@@ -422,7 +421,7 @@ describe('contact policy in the engine', () => {
 
       expect(await w.caller.policy.set(raised)).toEqual(raised);
       expect(await w.caller.policy.get()).toEqual(raised);
-      const stored = sql<{ policy: string }>('select policy from workspace where id = 1')[0];
+      const stored = w.sql<{ policy: string }>('select policy from workspace where id = 1')[0];
       expect(JSON.parse(stored?.policy ?? 'null')).toEqual(raised);
 
       track('after', 'credit_rejected');
@@ -452,7 +451,7 @@ describe('contact policy in the engine', () => {
       expect(await rejection({ caps: [], quietHours: [{ channels: ['sms'], from: '9pm', to: '09:00' }] })).toEqual({ code: 'BAD_REQUEST', paths: ['quietHours.0.from'] });
       expect(await rejection({ caps: [{ channel: 'fax', max: 1, windowHours: 24 }], quietHours: [] })).toEqual({ code: 'BAD_REQUEST', paths: ['caps.0.channel'] });
       expect(await w.caller.policy.get()).toEqual(raised);
-      expect(JSON.parse(sql<{ policy: string }>('select policy from workspace where id = 1')[0]?.policy ?? 'null')).toEqual(raised);
+      expect(JSON.parse(w.sql<{ policy: string }>('select policy from workspace where id = 1')[0]?.policy ?? 'null')).toEqual(raised);
     });
   });
 });

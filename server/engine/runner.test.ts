@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
 import { aGraph, sendOnEventGraph } from '../../shared/fixtures/builders';
 import { DAY } from '../../shared/util/time';
-import { createRunner, runRowOf } from './runner';
+import { createRunner, runColumns, runRowOf } from './runner';
 import { createMachineCache } from './machines';
 
 /** 12:00 in Shanghai (the workspace's zone). */
@@ -17,16 +17,15 @@ const waitADay = () =>
     .then('wait', 'done')
     .build();
 
-describe('runner: runs it cannot step', () => {
-  let w: TestWorld;
-  beforeEach(() => {
-    w = aTestWorld(NOON_SH);
-  });
-  afterEach(() => w.close());
+let w: TestWorld;
+beforeEach(() => {
+  w = aTestWorld(NOON_SH);
+});
+afterEach(() => w.close());
 
-  const sql = <T>(q: string, ...args: unknown[]): T[] => w.db.$client.prepare(q).all(...args) as T[];
+describe('runner: runs it cannot step', () => {
   const run = (userId: string) =>
-    sql<{ status: string; exit_reason: string | null; wake_at: number | null }>(
+    w.sql<{ status: string; exit_reason: string | null; wake_at: number | null }>(
       `select r.status, r.exit_reason, r.wake_at from runs r join contacts c on c.id = r.contact_id where c.external_id = ?`,
       userId,
     )[0];
@@ -43,24 +42,24 @@ describe('runner: runs it cannot step', () => {
 
   it('a due run whose contact was deleted exits with contact_missing, counted, instead of being claimed again on every tick', async () => {
     const id = await twoWaiting();
-    const [gone] = sql<{ id: number }>(`select id from contacts where external_id = 'gone'`);
-    const [runId] = sql<{ id: number }>(`select id from runs where contact_id = ?`, gone!.id);
+    const [gone] = w.sql<{ id: number }>(`select id from contacts where external_id = 'gone'`);
+    const [runId] = w.sql<{ id: number }>(`select id from runs where contact_id = ?`, gone!.id);
     w.db.$client.prepare('delete from contacts where id = ?').run(gone!.id);
 
     w.clock.advance(DAY);
     const tick = w.services.engine.runner.tick(w.clock.now());
     expect(tick).toMatchObject({ stepped: 1, exited: 2, backlog: false });
-    expect(sql(`select status, exit_reason, wake_at from runs where id = ?`, runId!.id)).toEqual([{ status: 'exited', exit_reason: 'contact_missing', wake_at: null }]);
+    expect(w.sql(`select status, exit_reason, wake_at from runs where id = ?`, runId!.id)).toEqual([{ status: 'exited', exit_reason: 'contact_missing', wake_at: null }]);
     expect(run('stays')).toMatchObject({ status: 'exited', exit_reason: 'waited' });
     // nothing is left due, and the counters agree with the rows
     expect(w.services.engine.runner.tick(w.clock.now())).toMatchObject({ batches: 0, stepped: 0 });
-    expect(sql(`select node_id, label, count from metrics where journey_id = ? and metric = 'exited' and label = 'contact_missing'`, id)).toEqual([{ node_id: 'wait', label: 'contact_missing', count: 1 }]);
-    expect(sql(`select node_id, active from node_gauges where active <> 0`)).toEqual([]);
+    expect(w.sql(`select node_id, label, count from metrics where journey_id = ? and metric = 'exited' and label = 'contact_missing'`, id)).toEqual([{ node_id: 'wait', label: 'contact_missing', count: 1 }]);
+    expect(w.sql(`select node_id, active from node_gauges where active <> 0`)).toEqual([]);
   });
 
   it('a due run whose journey version is gone exits with version_missing', async () => {
     await twoWaiting();
-    const [v] = sql<{ id: number }>(`select id from journey_versions`);
+    const [v] = w.sql<{ id: number }>(`select id from journey_versions`);
     w.db.$client.prepare('delete from journey_versions where id = ?').run(v!.id);
     // a fresh process: nothing cached
     const runner = createRunner({ db: w.db, machines: createMachineCache(w.db), settings: () => w.services.workspace.settings() });
@@ -79,24 +78,16 @@ describe('runner: runs it cannot step', () => {
     const id = await w.publish(sendOnEventGraph(), 'SMS');
     w.services.ingest.ingest([{ type: 'track', userId: 'gone', event: 'credit_rejected' }]);
     await w.caller.dev.advanceClock({ ms: 0 });
-    expect(sql(`select status from messages`)).toEqual([{ status: 'deferred' }]);
+    expect(w.sql(`select status from messages`)).toEqual([{ status: 'deferred' }]);
     w.db.$client.prepare(`delete from contacts where external_id = 'gone'`).run();
     await w.caller.dev.advanceClock({ ms: 12 * 60 * 60 * 1000 });
-    expect(sql(`select status, reason from messages`)).toEqual([{ status: 'suppressed', reason: 'exited:contact_missing' }]);
-    expect(sql(`select status, exit_reason from runs`)).toEqual([{ status: 'exited', exit_reason: 'contact_missing' }]);
-    expect(sql(`select label, count from metrics where journey_id = ? and metric = 'suppressed'`, id)).toEqual([{ label: 'exited:contact_missing', count: 1 }]);
+    expect(w.sql(`select status, reason from messages`)).toEqual([{ status: 'suppressed', reason: 'exited:contact_missing' }]);
+    expect(w.sql(`select status, exit_reason from runs`)).toEqual([{ status: 'exited', exit_reason: 'contact_missing' }]);
+    expect(w.sql(`select label, count from metrics where journey_id = ? and metric = 'suppressed'`, id)).toEqual([{ label: 'exited:contact_missing', count: 1 }]);
   });
 });
 
 describe('runner: a batch is written by groups of runs that took the same step', () => {
-  let w: TestWorld;
-  beforeEach(() => {
-    w = aTestWorld(NOON_SH);
-  });
-  afterEach(() => w.close());
-
-  const sql = <T>(q: string, ...args: unknown[]): T[] => w.db.$client.prepare(q).all(...args) as T[];
-
   /** gold contacts get a push then an SMS, everyone else the SMS alone; then all wait a day */
   const byTier = () =>
     aGraph()
@@ -125,7 +116,7 @@ describe('runner: a batch is written by groups of runs that took the same step',
     ]);
     expect(w.services.engine.runner.tick(w.clock.now())).toMatchObject({ batches: 1, stepped: 4, queued: 6 });
 
-    const runs = sql<{ who: string; node_id: string; status: string; visit: number; wake_at: number; path: string }>(
+    const runs = w.sql<{ who: string; node_id: string; status: string; visit: number; wake_at: number; path: string }>(
       `select c.external_id who, r.node_id, r.status, r.visit, r.wake_at, r.path from runs r join contacts c on c.id = r.contact_id order by c.external_id`,
     );
     const at = NOON_SH;
@@ -138,7 +129,7 @@ describe('runner: a batch is written by groups of runs that took the same step',
       { who: 'p2', node_id: 'wait', status: 'waiting', visit: 4, wake_at: at + DAY, path: plainPath },
     ]);
     // each contact's messages in id order are its step's sends in order: the push before the SMS
-    const messages = sql<{ who: string; node_id: string; visit: number; status: string }>(
+    const messages = w.sql<{ who: string; node_id: string; visit: number; status: string }>(
       `select c.external_id who, m.node_id, m.visit, m.status from messages m join contacts c on c.id = m.contact_id order by m.id`,
     );
     const of = (who: string) => messages.filter((m) => m.who === who).map((m) => [m.node_id, m.visit, m.status]);
@@ -146,7 +137,7 @@ describe('runner: a batch is written by groups of runs that took the same step',
     expect(of('g2')).toEqual([['push', 3, 'queued'], ['sms', 4, 'queued']]);
     expect(of('p1')).toEqual([['sms', 3, 'queued']]);
     expect(of('p2')).toEqual([['sms', 3, 'queued']]);
-    expect(sql(`select node_id, metric, label, count from metrics where journey_id = ? and metric in ('entered', 'queued', 'edge') order by node_id, metric, label`, id)).toEqual([
+    expect(w.sql(`select node_id, metric, label, count from metrics where journey_id = ? and metric in ('entered', 'queued', 'edge') order by node_id, metric, label`, id)).toEqual([
       { node_id: 'entry', metric: 'edge', label: 'next', count: 4 },
       { node_id: 'entry', metric: 'entered', label: '', count: 4 },
       { node_id: 'push', metric: 'edge', label: 'next', count: 2 },
@@ -187,14 +178,14 @@ describe('runner: a batch is written by groups of runs that took the same step',
     w.services.engine.runner.tick(w.clock.now());
     w.clock.advance(60 * 60 * 1000);
     expect(w.services.engine.runner.tick(w.clock.now())).toMatchObject({ batches: 1, stepped: 2, exited: 2 });
-    const paths = sql<{ path: string }>(`select path from runs order by id`).map((r) => (JSON.parse(r.path) as unknown[][]).slice(3));
+    const paths = w.sql<{ path: string }>(`select path from runs order by id`).map((r) => (JSON.parse(r.path) as unknown[][]).slice(3));
     expect(paths[0]).toEqual(paths[1]); // the same path since the waits: one group
-    expect(sql(`select node_id, label, count from metrics where journey_id = ? and metric = 'edge' and node_id in ('w1', 'w2', 'sms') order by node_id`, id)).toEqual([
+    expect(w.sql(`select node_id, label, count from metrics where journey_id = ? and metric = 'edge' and node_id in ('w1', 'w2', 'sms') order by node_id`, id)).toEqual([
       { node_id: 'sms', label: 'next', count: 2 },
       { node_id: 'w1', label: 'next', count: 1 },
       { node_id: 'w2', label: 'next', count: 1 },
     ]);
-    expect(sql(`select node_id, count from metrics where journey_id = ? and metric = 'entered' and node_id in ('sms', 'done') order by node_id`, id)).toEqual([
+    expect(w.sql(`select node_id, count from metrics where journey_id = ? and metric = 'entered' and node_id in ('sms', 'done') order by node_id`, id)).toEqual([
       { node_id: 'done', count: 2 },
       { node_id: 'sms', count: 2 },
     ]);
@@ -203,10 +194,10 @@ describe('runner: a batch is written by groups of runs that took the same step',
   it('refuses a batch that holds one run twice, and writes none of it', async () => {
     await w.publish(byTier(), 'By tier');
     w.services.ingest.ingest([{ type: 'track', userId: 'p1', event: 'credit_rejected' }]);
-    const [row] = w.db.$client.prepare(`select ${'id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason'} from runs`).raw(true).all() as unknown[][];
+    const [row] = w.db.$client.prepare(`select ${runColumns} from runs`).raw(true).all() as unknown[][];
     const run = runRowOf(row!);
     expect(() => w.services.engine.runner.advance([run, run], () => ({ type: 'start' }), w.clock.now())).toThrow(/run \d+ twice in one batch/);
-    expect(sql(`select node_id, status from runs`)).toEqual([{ node_id: 'entry', status: 'active' }]);
-    expect(sql(`select count(*) n from messages`)).toEqual([{ n: 0 }]);
+    expect(w.sql(`select node_id, status from runs`)).toEqual([{ node_id: 'entry', status: 'active' }]);
+    expect(w.sql(`select count(*) n from messages`)).toEqual([{ n: 0 }]);
   });
 });

@@ -27,7 +27,8 @@ export interface TickReport extends BatchCounts {
   backlog: boolean;
 }
 
-const runColumns = 'id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason';
+/** The columns of `runs` that make a RunRow, in order (the runner's claim, the event router, `runRowOf`). */
+export const runColumns = 'id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason';
 
 /** A `runs` row read as an array of `runColumns`, as a RunRow. */
 export function runRowOf(r: unknown[]): RunRow {

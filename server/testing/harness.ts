@@ -15,6 +15,8 @@ export interface TestWorld {
   services: Services;
   caller: ReturnType<typeof createCaller>;
   dbPath: string;
+  /** Rows of a query on the world's database, for assertions. */
+  sql<T>(query: string, ...args: unknown[]): T[];
   /** Create a journey with this draft, which must compile, and publish it; its id. */
   publish(graph: JourneyGraph, name?: string): Promise<string>;
   close(): void;
@@ -42,6 +44,7 @@ export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0), { providers, san
     services,
     caller,
     dbPath,
+    sql: <T>(query: string, ...args: unknown[]) => db.$client.prepare(query).all(...args) as T[],
     async publish(graph, name = 'test') {
       const { id } = await caller.journeys.create({ name });
       const { errors } = await caller.journeys.saveDraft({ id, graph });
