@@ -1,20 +1,17 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '../testing/tempDir';
 import { openDatabase, walAutocheckpointPages, type Db } from './client';
 import { startCheckpointer, type CheckpointReport } from './checkpointer';
 
 describe('checkpointer thread', () => {
-  let dir: string;
+  const inDir = useTempDir('checkpointer-test');
   let db: Db;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'checkpointer-test-'));
-    db = openDatabase(join(dir, 'c.db'));
+    db = openDatabase(inDir('c.db'));
   });
   afterEach(() => {
     if (db.$client.open) db.$client.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const until = async (ok: () => boolean, ms = 10_000) => {
@@ -25,7 +22,7 @@ describe('checkpointer thread', () => {
   };
 
   it('copies the WAL back into the database file on its own thread while the engine connection only commits, and the WAL starts over', async () => {
-    const path = join(dir, 'c.db');
+    const path = inDir('c.db');
     const reports: CheckpointReport[] = [];
     const checkpointer = startCheckpointer(db, path, { everyMs: 20, onCheckpoint: (r) => reports.push(r) });
     // the engine's connection would not checkpoint before tens of thousands of pages

@@ -1,26 +1,20 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from './client';
+import { useTempDir } from '../testing/tempDir';
 
 describe('openDatabase', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'client-test-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const inDir = useTempDir('client-test');
 
   it('creates a new file with 16 KiB pages in WAL mode', () => {
-    const db = openDatabase(join(dir, 'new.db'));
+    const db = openDatabase(inDir('new.db'));
     expect(db.$client.pragma('page_size', { simple: true })).toBe(16384);
     expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
     db.$client.close();
   });
 
   it('opens an existing file with the page size it was made with, data intact', () => {
-    const path = join(dir, 'old.db');
+    const path = inDir('old.db');
     const old = new Database(path);
     old.pragma('journal_mode = WAL');
     old.exec(`create table kept (v text); insert into kept values ('still here')`);

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrationsFolder, openDatabase } from './client';
+import { useTempDir } from '../testing/tempDir';
 
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string; when: number }[] };
 const whenOf = (tag: string): number => {
@@ -12,14 +12,10 @@ const whenOf = (tag: string): number => {
 };
 
 describe('migrations on data', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'migrations-test-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const inDir = useTempDir('migrations-test');
 
   it('0008 rewrites stored phone numbers to the one spelling new ones get, and leaves what is not a number alone', () => {
-    const path = join(dir, 'm.db');
+    const path = inDir('m.db');
     let db = openDatabase(path);
     const insert = db.$client.prepare(`insert into contacts (external_id, phone, traits, opt_outs, created_at, updated_at) values (?, ?, '{}', '[]', 0, 0)`);
     const before: [string, string | null][] = [
@@ -51,7 +47,7 @@ describe('migrations on data', () => {
   });
 
   it('0009 suppresses deferred messages stranded by a run that had left (or was merged away), with history and metric; a waiting run keeps its own', () => {
-    const path = join(dir, 'm.db');
+    const path = inDir('m.db');
     let db = openDatabase(path);
     const c = db.$client;
     const day = Date.UTC(2026, 10, 2, 15, 0);

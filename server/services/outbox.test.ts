@@ -88,17 +88,18 @@ describe('outbox', () => {
   });
 
   it('keeps no index by journey alone, so a queued message writes one B-tree fewer; a node of the journey reads newest first from messages_node', () => {
-    const c = w.db.$client;
-    const indexes = (c.pragma('index_list(messages)') as { name: string; partial: number }[]).map((i) => [i.name, i.partial]).sort();
+    const indexes = (w.db.$client.pragma('index_list(messages)') as { name: string; partial: number }[]).map((i) => [i.name, i.partial]).sort();
     expect(indexes).toEqual([
       ['messages_key', 0],
       ['messages_node', 0],
       ['messages_queue', 1],
       ['messages_template', 1],
     ]);
-    const plan = c
-      .prepare(`explain query plan select m.id, m.status from messages m where m.journey_id = ? and m.node_id = ? order by m.created_at desc, m.id desc limit 10`)
-      .all('j', 'sms') as { detail: string }[];
+    const plan = w.sql<{ detail: string }>(
+      `explain query plan select m.id, m.status from messages m where m.journey_id = ? and m.node_id = ? order by m.created_at desc, m.id desc limit 10`,
+      'j',
+      'sms',
+    );
     expect(plan.map((p) => p.detail)).toEqual(['SEARCH m USING INDEX messages_node (journey_id=? AND node_id=?)']);
   });
 });

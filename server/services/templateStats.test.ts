@@ -26,13 +26,13 @@ const recallLoop = () =>
     })
     .build();
 
-describe('template stats: conversions', () => {
-  let w: TestWorld;
-  beforeEach(() => {
-    w = aTestWorld(NOON_SH, { sandbox: silentSms });
-  });
-  afterEach(() => w.close());
+let w: TestWorld;
+beforeEach(() => {
+  w = aTestWorld(NOON_SH, { sandbox: silentSms });
+});
+afterEach(() => w.close());
 
+describe('template stats: conversions', () => {
   it('a contact who got the SMS twice at one node and reached the primary goal is one conversion, credited to the later SMS, as on the canvas', async () => {
     const id = await w.publish(recallLoop(), 'Recall loop');
     w.services.ingest.ingest([
@@ -65,14 +65,8 @@ describe('template stats: conversions', () => {
 });
 
 describe('template stats: the index', () => {
-  let w: TestWorld;
-  beforeEach(() => {
-    w = aTestWorld(NOON_SH, { sandbox: silentSms });
-  });
-  afterEach(() => w.close());
-
   it('counts sends per variant from the index alone, an index of sent messages only, which the runner never writes to', async () => {
-    const plan = w.db.$client.prepare(`explain query plan ${sentByVariantSql}`).all('recall_sms') as { detail: string }[];
+    const plan = w.sql<{ detail: string }>(`explain query plan ${sentByVariantSql}`, 'recall_sms');
     expect(plan.map((p) => p.detail)).toEqual(['SEARCH messages USING COVERING INDEX messages_template (template=? AND variant>?)']);
     const indexes = w.db.$client.pragma('index_list(messages)') as { name: string; partial: number }[];
     expect(indexes.find((i) => i.name === 'messages_template')?.partial).toBe(1);
@@ -81,7 +75,7 @@ describe('template stats: the index', () => {
     w.services.ingest.ingest([{ type: 'track', userId: 'a', event: 'credit_rejected' }]);
     w.services.engine.runner.tick(w.clock.now());
     // queued by the runner: no variant yet, so not in the index
-    expect(w.db.$client.prepare(`select status, variant from messages`).all()).toEqual([{ status: 'queued', variant: null }]);
+    expect(w.sql(`select status, variant from messages`)).toEqual([{ status: 'queued', variant: null }]);
     await w.caller.dev.advanceClock({ ms: 0 });
     expect((await w.caller.templates.stats({ key: 'recall_sms' })).variants.reduce((n, v) => n + v.sent, 0)).toBe(1);
   });

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../testing/tempDir';
 import { openDatabase } from '../db/client';
 import { createWorkspaceService } from './workspace';
 import { aTestWorld } from '../testing/harness';
@@ -9,14 +7,10 @@ import { linkCode } from '../templates/links';
 import { sendOnEventGraph } from '../../shared/fixtures/builders';
 
 describe('the workspace link secret', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'workspace-test-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const inDir = useTempDir('workspace-test');
 
   it('is 32 random bytes, kept across restarts, and filled in for a workspace from before it existed', () => {
-    const path = join(dir, 'w.db');
+    const path = inDir('w.db');
     let db = openDatabase(path);
     const first = createWorkspaceService(db, { now: 0 }).settings().linkSecret;
     expect(Buffer.from(first, 'base64url')).toHaveLength(32);
@@ -31,7 +25,7 @@ describe('the workspace link secret', () => {
     expect(db.$client.prepare('select link_secret s from workspace').get()).toEqual({ s: filled });
     db.$client.close();
     // another workspace gets its own
-    const other = openDatabase(join(dir, 'other.db'));
+    const other = openDatabase(inDir('other.db'));
     expect(createWorkspaceService(other, { now: 0 }).settings().linkSecret).not.toBe(first);
     other.$client.close();
   });
