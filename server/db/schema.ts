@@ -229,15 +229,12 @@ export const messages = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    // runs are stepped in id order, so the key index grows at its end
     uniqueIndex('messages_key').on(t.runId, t.nodeId, t.visit),
     index('messages_queue').on(t.channel, t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
-    // a node's recent recipients (the funnel's sample) without walking the journey's other nodes' messages;
-    // the outbox of a journey, read node by node and merged; a journey's messages (pause, archive) by its prefix.
-    // No index by journey alone: each is one more B-tree for every message the runner queues
+    // a node's recent recipients (the funnel's sample), a journey's outbox read node by node, a journey's messages
+    // (pause, archive) by its prefix; no index by journey alone: one B-tree fewer for every message queued
     index('messages_node').on(t.journeyId, t.nodeId, t.createdAt),
-    // variant stats count by template, variant and outcome from the index alone. A message gets its
-    // variant when it is rendered, so only sent messages are in it: the runner's inserts never touch it
+    // variant stats from the index alone; only a rendered (sent) message has a variant, so the runner never writes it
     index('messages_template').on(t.template, t.variant, t.status).where(sql`${t.variant} is not null`),
   ],
 );
