@@ -63,13 +63,6 @@ export interface BatchCounts {
 export const historyEntry = (status: string, at: number, detail?: Record<string, unknown>): string =>
   detail ? `{"status":${JSON.stringify(status)},"at":${at},"detail":${JSON.stringify(detail)}}` : `{"status":${JSON.stringify(status)},"at":${at}}`;
 
-const newMap = <K, V>(): Map<K, V> => new Map<K, V>();
-function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
-  let v = m.get(k);
-  if (v === undefined) m.set(k, (v = make()));
-  return v;
-}
-
 /**
  * Rows grouped by a tuple of values through nested maps (Map keys keep null,
  * numbers and strings apart): cheaper per row than joining a key string and
@@ -81,7 +74,11 @@ class Groups<G> {
   get(parts: readonly unknown[], make: () => G): G {
     let m = this.root;
     const last = parts.length - 1;
-    for (let i = 0; i < last; i++) m = getOr(m, parts[i], newMap<unknown, unknown>) as Map<unknown, unknown>;
+    for (let i = 0; i < last; i++) {
+      let next = m.get(parts[i]) as Map<unknown, unknown> | undefined;
+      if (next === undefined) m.set(parts[i], (next = new Map()));
+      m = next;
+    }
     let g = m.get(parts[last]) as G | undefined;
     if (g === undefined) {
       g = make();
@@ -168,20 +165,14 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
 
   const inTransaction = c.transaction((batch: readonly Stepped[], now: number, counts: BatchCounts) => {
     const day = utcDay(now);
-    // counters add up in memory, keyed by nested maps on the machine's own strings (joining a key
-    // string per count cost more than the rest of the loop), and are written once per counter
-    const tally = new Map<LoadedVersion, Map<string, Map<string, Map<string, number>>>>();
+    // counters and "waiting now" gauges add up in memory and are written once each, not per row
+    const tally = new Groups<{ v: LoadedVersion; nodeId: string; metric: string; label: string; n: number }>();
     const count = (v: LoadedVersion, nodeId: string, metric: string, label = '', n = 1) => {
-      const byNode = getOr(tally, v, newMap<string, Map<string, Map<string, number>>>);
-      const byMetric = getOr(byNode, nodeId, newMap<string, Map<string, number>>);
-      const byLabel = getOr(byMetric, metric, newMap<string, number>);
-      byLabel.set(label, (byLabel.get(label) ?? 0) + n);
+      tally.get([v, nodeId, metric, label], () => ({ v, nodeId, metric, label, n: 0 })).n += n;
     };
-    // runs leaving one node for another (or the journey): the "waiting now" gauges move by batch, not by row
-    const gauges = new Map<number, Map<string, number>>();
+    const gauges = new Groups<{ versionId: number; nodeId: string; n: number }>();
     const gauge = (versionId: number, nodeId: string, d: number) => {
-      const byNode = getOr(gauges, versionId, newMap<string, number>);
-      byNode.set(nodeId, (byNode.get(nodeId) ?? 0) + d);
+      gauges.get([versionId, nodeId], () => ({ versionId, nodeId, n: 0 })).n += d;
     };
     const queuedHistory = `[${historyEntry('queued', now)}]`;
     const messageGroups = new Groups<MessageGroup>();
@@ -259,10 +250,8 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
     }
     for (const { run, exitedAt, path, ids } of runGroups.list)
       updateRuns.run(run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, exitedAt, path, path, path, JSON.stringify(ids));
-    for (const [v, byNode] of tally)
-      for (const [nodeId, byMetric] of byNode)
-        for (const [metric, byLabel] of byMetric) for (const [label, n] of byLabel) bumpMetric.run(v.journeyId, v.version, nodeId, metric, label, day, n);
-    for (const [versionId, byNode] of gauges) for (const [nodeId, n] of byNode) if (n !== 0) bumpGauge.run(versionId, nodeId, n);
+    for (const t of tally.list) bumpMetric.run(t.v.journeyId, t.v.version, t.nodeId, t.metric, t.label, day, t.n);
+    for (const g of gauges.list) if (g.n !== 0) bumpGauge.run(g.versionId, g.nodeId, g.n);
   });
   return (batch, now) => {
     const counts: BatchCounts = { stepped: batch.length, queued: 0, withheld: 0, exited: 0 };
