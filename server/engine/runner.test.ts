@@ -191,6 +191,36 @@ describe('runner: a batch is written by groups of runs that took the same step',
     ]);
   });
 
+  it('runs that end in the same state but were held back for different reasons keep each their own reason', async () => {
+    // no SMS at all today: the opted-out contact is suppressed for the opt-out, the other one for the cap; both go on to wait
+    await w.caller.policy.set({ caps: [{ channel: 'sms', max: 0, windowHours: 24 }], quietHours: [] });
+    const skipThenWait = aGraph()
+      .node('entry', 'trigger.event', { event: 'credit_rejected' })
+      .node('sms', 'send', { channel: 'sms', template: 'recall_sms', whenCapped: 'skip' })
+      .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+      .node('done', 'exit', { reason: 'waited' })
+      .then('entry', 'sms')
+      .then('sms', 'wait')
+      .then('wait', 'done')
+      .build();
+    const id = await w.publish(skipThenWait, 'Skip then wait');
+    w.services.ingest.ingest([
+      { type: 'track', userId: 'out', event: 'unsubscribed', properties: { channel: 'sms' } },
+      ...['out', 'capped', 'capped2'].map((userId) => ({ type: 'track' as const, userId, event: 'credit_rejected' })),
+    ]);
+    expect(w.services.engine.runner.tick(w.clock.now())).toMatchObject({ batches: 1, stepped: 3, queued: 0, withheld: 3 });
+    expect(w.sql(`select distinct node_id, status, visit, wake_at from runs`)).toEqual([{ node_id: 'wait', status: 'waiting', visit: 3, wake_at: NOON_SH + DAY }]);
+    expect(w.sql(`select c.external_id who, m.status, m.reason from messages m join contacts c on c.id = m.contact_id order by c.external_id`)).toEqual([
+      { who: 'capped', status: 'suppressed', reason: 'cap:sms:0/24h' },
+      { who: 'capped2', status: 'suppressed', reason: 'cap:sms:0/24h' },
+      { who: 'out', status: 'suppressed', reason: 'opted_out:sms' },
+    ]);
+    expect(w.sql(`select label, count from metrics where journey_id = ? and metric = 'suppressed' order by label`, id)).toEqual([
+      { label: 'cap:sms:0/24h', count: 2 },
+      { label: 'opted_out:sms', count: 1 },
+    ]);
+  });
+
   it('refuses a batch that holds one run twice, and writes none of it', async () => {
     await w.publish(byTier(), 'By tier');
     w.services.ingest.ingest([{ type: 'track', userId: 'p1', event: 'credit_rejected' }]);

@@ -89,6 +89,66 @@ class Groups<G> {
   }
 }
 
+/**
+ * Runs of one batch whose steps came out the same but for their run and
+ * contact ids: the same node, status and version before, the same effects
+ * field by field, and the same new state as the writer writes it. A wave of
+ * runs has a handful of outcomes; each is worked out once, not once per run.
+ */
+interface Outcome {
+  rep: Stepped;
+  runIds: number[];
+  contactIds: number[];
+}
+
+/** The batch's outcomes, in the order of their first run. A run twice in one batch is refused (the order of its two steps would be lost). */
+function outcomesOf(batch: readonly Stepped[]): Outcome[] {
+  const all: Outcome[] = [];
+  // by the node each run moved to; a bucket compares a run with its most recent outcomes only, so a batch of all-different steps stays linear
+  const buckets = new Map<string, Outcome[]>();
+  const seen = new Set<number>();
+  for (const s of batch) {
+    if (seen.has(s.before.id)) throw new Error(`run ${s.before.id} twice in one batch`);
+    seen.add(s.before.id);
+    let bucket = buckets.get(s.run.nodeId);
+    if (bucket === undefined) buckets.set(s.run.nodeId, (bucket = []));
+    let o: Outcome | undefined;
+    for (let i = bucket.length - 1; i >= Math.max(0, bucket.length - 8) && o === undefined; i--) if (sameOutcome((bucket[i] as Outcome).rep, s)) o = bucket[i];
+    if (o === undefined) {
+      o = { rep: s, runIds: [], contactIds: [] };
+      bucket.push(o);
+      all.push(o);
+    }
+    o.runIds.push(s.before.id);
+    o.contactIds.push(s.before.contact_id);
+  }
+  return all;
+}
+
+function sameOutcome(a: Stepped, b: Stepped): boolean {
+  if (a.version !== b.version || a.before.node_id !== b.before.node_id || a.before.status !== b.before.status) return false;
+  const x = a.run;
+  const y = b.run;
+  // the fields of the run the writer writes (see updateRuns); id, contact and entry time are the run's own
+  if (x.nodeId !== y.nodeId || x.status !== y.status || x.visit !== y.visit || x.wakeAt !== y.wakeAt || x.waitingFor !== y.waitingFor || x.nodeEnteredAt !== y.nodeEnteredAt || x.exitReason !== y.exitReason) return false;
+  if (a.effects.length !== b.effects.length) return false;
+  for (let i = 0; i < a.effects.length; i++) if (!sameFields(a.effects[i] as object, b.effects[i] as object)) return false;
+  return true;
+}
+
+/** Two effects with the same keys and the same values (all of an effect's fields are scalars). */
+function sameFields(x: object, y: object): boolean {
+  const xs = x as Record<string, unknown>;
+  const ys = y as Record<string, unknown>;
+  let keys = 0;
+  for (const k in xs) {
+    if (xs[k] !== ys[k]) return false;
+    keys++;
+  }
+  for (const _ in ys) keys--;
+  return keys === 0;
+}
+
 /** A node id or port as a JSON string, memoised: the path of every run that moves spells them again. */
 const quotedCache = new Map<string, string>();
 function quoted(s: string): string {
@@ -177,38 +237,39 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
     const queuedHistory = `[${historyEntry('queued', now)}]`;
     const messageGroups = new Groups<MessageGroup>();
     // `nth`: the message's place among its step's messages, so that each run's messages get ids in the step's order
-    const message = (nth: number, v: LoadedVersion, e: Extract<Effect, { type: 'send' | 'withheld' }>, status: string, reason: string | null, history: string, runId: number, contactId: number) =>
-      messageGroups
-        .get([nth, v, e.nodeId, e.visit, e.channel, e.template, e.category, status, reason, history], () => ({
-          nth, v, nodeId: e.nodeId, visit: e.visit, channel: e.channel, template: e.template, category: e.category, status, reason, history, pairs: [],
-        }))
-        .pairs.push([runId, contactId]);
+    const message = (nth: number, v: LoadedVersion, e: Extract<Effect, { type: 'send' | 'withheld' }>, status: string, reason: string | null, history: string, runIds: number[], contactIds: number[]) => {
+      const { pairs } = messageGroups.get([nth, v, e.nodeId, e.visit, e.channel, e.template, e.category, status, reason, history], () => ({
+        nth, v, nodeId: e.nodeId, visit: e.visit, channel: e.channel, template: e.template, category: e.category, status, reason, history, pairs: [],
+      }));
+      for (let i = 0; i < runIds.length; i++) pairs.push([runIds[i] as number, contactIds[i] as number]);
+    };
     const runGroups = new Groups<RunGroup>();
     const leaving: { v: LoadedVersion; runId: number; nodeId: string; reason: string }[] = [];
-    const seen = new Set<number>();
-    for (const { before, run, effects, version: v } of batch) {
-      // the groups below assume one step per run and batch (the order of two would be lost)
-      if (seen.has(before.id)) throw new Error(`run ${before.id} twice in one batch`);
-      seen.add(before.id);
-      if (before.status !== 'exited') gauge(before.version_id, before.node_id, -1);
-      if (run.status !== 'exited') gauge(before.version_id, run.nodeId, 1);
+    for (const { rep, runIds, contactIds } of outcomesOf(batch)) {
+      const { before, run, effects, version: v } = rep;
+      const n = runIds.length;
+      if (before.status !== 'exited') gauge(before.version_id, before.node_id, -n);
+      if (run.status !== 'exited') gauge(before.version_id, run.nodeId, n);
       let path = '';
       let via: string | null = null;
       let nth = 0;
       for (const e of effects) {
         switch (e.type) {
           case 'send':
-            message(nth++, v, e, 'queued', null, queuedHistory, before.id, before.contact_id);
+            message(nth++, v, e, 'queued', null, queuedHistory, runIds, contactIds);
             break;
           case 'withheld':
-            message(nth++, v, e, e.decision, e.reason, `[${historyEntry(e.decision, now, { reason: e.reason, until: e.until })}]`, before.id, before.contact_id);
+            message(nth++, v, e, e.decision, e.reason, `[${historyEntry(e.decision, now, { reason: e.reason, until: e.until })}]`, runIds, contactIds);
             break;
-          case 'setTrait':
-            setTrait.run(`$."${e.trait.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`, JSON.stringify(e.value), now, before.contact_id);
+          case 'setTrait': {
+            const at = `$."${e.trait.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+            const value = JSON.stringify(e.value);
+            for (const contactId of contactIds) setTrait.run(at, value, now, contactId);
             break;
+          }
           case 'exit':
-            count(v, e.nodeId, 'exited', e.reason);
-            counts.exited++;
+            count(v, e.nodeId, 'exited', e.reason, n);
+            counts.exited += n;
             break;
           case 'metric':
             if (e.metric === 'edge') via = e.port ?? null;
@@ -216,7 +277,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
               path += `,[${quoted(e.nodeId)},${e.visit ?? run.visit},${now},${via === null ? 'null' : quoted(via)}]`;
               via = null;
             }
-            count(v, e.nodeId, e.metric, e.port ?? e.reason ?? '');
+            count(v, e.nodeId, e.metric, e.port ?? e.reason ?? '', n);
             break;
           case 'wakeAt':
           case 'waitFor':
@@ -225,10 +286,10 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       }
       // only a run waiting at a send node can have a deferred message: no extra statement for anyone else
       if (run.status === 'exited' && before.status !== 'exited' && sendsAt(v, before.node_id))
-        leaving.push({ v, runId: before.id, nodeId: before.node_id, reason: leftJourneyReason(run.exitReason) });
+        for (const runId of runIds) leaving.push({ v, runId, nodeId: before.node_id, reason: leftJourneyReason(run.exitReason) });
       const exitedAt = run.status === 'exited' ? now : null;
       const g = runGroups.get([path, run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, exitedAt], () => ({ run, exitedAt, path, ids: [] }));
-      g.ids.push(before.id);
+      for (const id of runIds) g.ids.push(id);
     }
     for (const g of messageGroups.list.sort((a, b) => a.nth - b.nth)) {
       const { v } = g;
