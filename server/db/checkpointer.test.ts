@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/tempDir';
 import { openDatabase, walAutocheckpointPages, type Db } from './client';
@@ -48,5 +49,21 @@ describe('checkpointer thread', () => {
 
     await checkpointer.stop();
     expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(walAutocheckpointPages);
+  }, 20_000);
+
+  it('stop waits for the thread even when nothing else keeps the process alive, so what follows the stop runs', () => {
+    db.$client.close();
+    const script = `
+      const { openDatabase } = await import(${JSON.stringify(new URL('./client.ts', import.meta.url).pathname)});
+      const { startCheckpointer } = await import(${JSON.stringify(new URL('./checkpointer.ts', import.meta.url).pathname)});
+      const db = openDatabase(${JSON.stringify(inDir('c.db'))});
+      const checkpointer = startCheckpointer(db, ${JSON.stringify(inDir('c.db'))});
+      await checkpointer.stop();
+      db.$client.close();
+      console.log('closed after stop');`;
+    writeFileSync(inDir('stop.mjs'), script);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', inDir('stop.mjs')], { encoding: 'utf8', timeout: 15_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('closed after stop');
   }, 20_000);
 });

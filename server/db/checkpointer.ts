@@ -53,6 +53,8 @@ export function startCheckpointer(
   });
   return {
     async stop() {
+      // unref'd, the thread would let a process with nothing else to do exit before it has stopped (and skip what follows the stop)
+      worker.ref();
       worker.postMessage('stop');
       await exited;
       if (db.$client.open) db.$client.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
