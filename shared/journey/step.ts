@@ -67,7 +67,7 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
     // A chain passes each node at most once per call. Compile puts a wait in every loop, but a
     // `wait.until` inside its window lets the run straight through; when the chain comes back
     // round without the clock moving, the run holds at that wait instead of going round again.
-    const maxHops = Object.keys(ctx.machine.nodes).length + 1;
+    const maxHops = hopLimit(ctx.machine.nodes);
     let current: MachineNode = node;
     let profile = ctx.profile;
     const trail: Arrival[] = [{ node, run, profile, effectsAt: effects.length }];
@@ -84,7 +84,7 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
 
       // Back at a node this call already acted on? A wait re-entered as `looped` holds by itself;
       // for an instant node, rewind to the wait the run passed since and re-enter that as looped.
-      const before = trail.findLastIndex((a) => a.node.id === targetNode.id);
+      const before = lastArrival(trail, targetNode.id);
       const holdAt = before < 0 || isWait(targetNode) ? -1 : trail.findLastIndex((a, i) => i > before && isWait(a.node));
       if (holdAt >= 0) {
         const at = trail[holdAt] as Arrival;
@@ -109,6 +109,20 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
     // a kind's rule threw on data compile could not foresee (e.g. an unknown time zone): end the run, never the batch
     return finish(env.run, { type: 'exit', reason: `error:${e instanceof Error ? e.message : String(e)}`.slice(0, 200) }, effects, ctx);
   }
+}
+
+/** The longest chain one call can walk: every node once, plus one. Counted once per machine, not on every step. */
+const hopLimits = new WeakMap<Record<string, MachineNode>, number>();
+function hopLimit(nodes: Record<string, MachineNode>): number {
+  let n = hopLimits.get(nodes);
+  if (n === undefined) hopLimits.set(nodes, (n = Object.keys(nodes).length + 1));
+  return n;
+}
+
+/** Where the chain last arrived at `nodeId`, or -1. A loop, not findLastIndex: a closure built per hop costs more than the search. */
+function lastArrival(trail: readonly Arrival[], nodeId: string): number {
+  for (let i = trail.length - 1; i >= 0; i--) if ((trail[i] as Arrival).node.id === nodeId) return i;
+  return -1;
 }
 
 /** Whether a node holds a run (a wait kind). Module level: a closure built per hop costs more than the check. */
