@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
 import { aGraph, sendOnEventGraph } from '../../shared/fixtures/builders';
 import { DAY } from '../../shared/util/time';
-import { createRunner, runColumns, runRowOf } from './runner';
+import { createRunner, inDueOrder, runColumns, runRowOf } from './runner';
 import { createMachineCache } from './machines';
 
 /** 12:00 in Shanghai (the workspace's zone). */
@@ -84,6 +84,18 @@ describe('runner: runs it cannot step', () => {
     expect(w.sql(`select status, reason from messages`)).toEqual([{ status: 'suppressed', reason: 'exited:contact_missing' }]);
     expect(w.sql(`select status, exit_reason from runs`)).toEqual([{ status: 'exited', exit_reason: 'contact_missing' }]);
     expect(w.sql(`select label, count from metrics where journey_id = ? and metric = 'suppressed'`, id)).toEqual([{ label: 'exited:contact_missing', count: 1 }]);
+  });
+});
+
+describe('runner: the claim', () => {
+  const row = (id: number, wakeAt: number, nodeEnteredAt: number) =>
+    runRowOf([id, 'j', 1, id, 'wait', 'waiting', 2, wakeAt, null, 0, nodeEnteredAt, null]);
+
+  it('puts a batch in due order (wake time, then the longest at its node, then id) whatever order the rows came in', () => {
+    const rows = [row(5, 200, 50), row(1, 300, 10), row(2, 200, 60), row(3, 200, 50), row(4, 100, 90)];
+    expect(inDueOrder(rows).map((r) => r.id)).toEqual([4, 3, 5, 2, 1]);
+    const sorted = [row(4, 100, 90), row(3, 200, 50), row(5, 200, 50)];
+    expect(inDueOrder(sorted)).toBe(sorted);
   });
 });
 
