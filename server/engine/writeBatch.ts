@@ -41,7 +41,7 @@ interface MessageGroup {
   status: string;
   reason: string | null;
   history: string;
-  pairs: [runId: number, contactId: number][];
+  runIds: number[];
 }
 
 /** Runs of one batch that took the same step to the same state: written by one statement. */
@@ -205,11 +205,12 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
        path = case when ? = '' then path when path = '[]' then '[' || substr(?, 2) || ']' else substr(path, 1, length(path) - 1) || ? || ']' end
      where id in (select value from json_each(?))`,
   );
-  // one message per [run, contact] pair; a deferred message becomes queued (or deferred again, or
-  // suppressed) under the same key; any other existing row stays as it is, so `changes` counts what moved
+  // one message per run, its contact read from the run's row (cheaper than a [run, contact] pair taken
+  // apart with ->> twice a row); a deferred message becomes queued (or deferred again, or suppressed)
+  // under the same key; any other existing row stays as it is, so `changes` counts what moved
   const upsertMessages = c.prepare(
     `insert into messages (run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, reason, next_attempt_at, queued_at, history, created_at, updated_at)
-     select r.value ->> 0, ?, ?, ?, ?, r.value ->> 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from json_each(?) r where true
+     select r.id, ?, ?, ?, ?, r.contact_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from runs r where r.id in (select value from json_each(?))
      on conflict(run_id, node_id, visit) do update set status = excluded.status, reason = excluded.reason, next_attempt_at = excluded.next_attempt_at,
        queued_at = excluded.queued_at, history = json_insert(messages.history, '$[#]', json(excluded.history -> '$[0]')), updated_at = excluded.updated_at
      where messages.status = 'deferred'`,
@@ -237,11 +238,11 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
     const queuedHistory = `[${historyEntry('queued', now)}]`;
     const messageGroups = new Groups<MessageGroup>();
     // `nth`: the message's place among its step's messages, so that each run's messages get ids in the step's order
-    const message = (nth: number, v: LoadedVersion, e: Extract<Effect, { type: 'send' | 'withheld' }>, status: string, reason: string | null, history: string, runIds: number[], contactIds: number[]) => {
-      const { pairs } = messageGroups.get([nth, v, e.nodeId, e.visit, e.channel, e.template, e.category, status, reason, history], () => ({
-        nth, v, nodeId: e.nodeId, visit: e.visit, channel: e.channel, template: e.template, category: e.category, status, reason, history, pairs: [],
+    const message = (nth: number, v: LoadedVersion, e: Extract<Effect, { type: 'send' | 'withheld' }>, status: string, reason: string | null, history: string, runIds: number[]) => {
+      const g = messageGroups.get([nth, v, e.nodeId, e.visit, e.channel, e.template, e.category, status, reason, history], () => ({
+        nth, v, nodeId: e.nodeId, visit: e.visit, channel: e.channel, template: e.template, category: e.category, status, reason, history, runIds: [],
       }));
-      for (let i = 0; i < runIds.length; i++) pairs.push([runIds[i] as number, contactIds[i] as number]);
+      for (const id of runIds) g.runIds.push(id);
     };
     const runGroups = new Groups<RunGroup>();
     const leaving: { v: LoadedVersion; runId: number; nodeId: string; reason: string }[] = [];
@@ -256,10 +257,10 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       for (const e of effects) {
         switch (e.type) {
           case 'send':
-            message(nth++, v, e, 'queued', null, queuedHistory, runIds, contactIds);
+            message(nth++, v, e, 'queued', null, queuedHistory, runIds);
             break;
           case 'withheld':
-            message(nth++, v, e, e.decision, e.reason, `[${historyEntry(e.decision, now, { reason: e.reason, until: e.until })}]`, runIds, contactIds);
+            message(nth++, v, e, e.decision, e.reason, `[${historyEntry(e.decision, now, { reason: e.reason, until: e.until })}]`, runIds);
             break;
           case 'setTrait': {
             const at = `$."${e.trait.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -293,7 +294,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
     }
     for (const g of messageGroups.list.sort((a, b) => a.nth - b.nth)) {
       const { v } = g;
-      const changed = upsertMessages.run(v.journeyId, v.version, g.nodeId, g.visit, g.channel, g.template, g.category, g.status, g.reason, g.status === 'queued' ? now : null, g.status === 'queued' ? now : null, g.history, now, now, JSON.stringify(g.pairs)).changes;
+      const changed = upsertMessages.run(v.journeyId, v.version, g.nodeId, g.visit, g.channel, g.template, g.category, g.status, g.reason, g.status === 'queued' ? now : null, g.status === 'queued' ? now : null, g.history, now, now, JSON.stringify(g.runIds)).changes;
       // a key already queued or sent is left alone (never twice), and is not counted
       if (changed === 0) continue;
       if (g.status === 'queued') {
