@@ -233,6 +233,70 @@ describe('runner: a batch is written by groups of runs that took the same step',
     ]);
   });
 
+  it('runs of different outcomes that send the same message get their message ids in due order, not by outcome or run id', async () => {
+    // gold contacts wait half an hour, the others an hour; then the SMS and out
+    const byWait = aGraph()
+      .node('entry', 'trigger.event', { event: 'credit_rejected' })
+      .node('tier', 'branch.condition', { cases: [{ key: 'gold', label: 'Gold', conditions: [{ type: 'trait', trait: 'tier', op: 'eq', value: 'gold' }] }] })
+      .node('short', 'wait.duration', { amount: 30, unit: 'minutes' })
+      .node('long', 'wait.duration', { amount: 1, unit: 'hours' })
+      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+      .node('done', 'exit', { reason: 'sent' })
+      .then('entry', 'tier')
+      .then('tier', 'short', 'gold')
+      .then('tier', 'long', 'else')
+      .then('short', 'sms')
+      .then('long', 'sms')
+      .then('sms', 'done')
+      .build();
+    await w.publish(byWait, 'By wait');
+    const enter = (userId: string, traits: Record<string, unknown>) => {
+      w.services.ingest.ingest([
+        { type: 'identify', userId, traits },
+        { type: 'track', userId, event: 'credit_rejected' },
+      ]);
+      w.services.engine.runner.tick(w.clock.now());
+    };
+    enter('p1', { phone: '+8613800000001' }); // run 1, due at +60 min
+    w.clock.advance(25 * 60 * 1000);
+    enter('g1', { phone: '+8613800000002', tier: 'gold' }); // run 2, due at +55 min
+    w.clock.advance(15 * 60 * 1000);
+    enter('g2', { phone: '+8613800000003', tier: 'gold' }); // run 3, due at +70 min
+    w.clock.advance(60 * 60 * 1000);
+    expect(w.services.engine.runner.tick(w.clock.now())).toMatchObject({ batches: 1, stepped: 3, queued: 3 });
+    expect(w.sql(`select c.external_id who from messages m join contacts c on c.id = m.contact_id order by m.id`)).toEqual([{ who: 'g1' }, { who: 'p1' }, { who: 'g2' }]);
+  });
+
+  it("trait writes land in due order, so the contact keeps the last step's value, as the batch's own steps saw it", async () => {
+    const setsStage = (event: string, stage: string) =>
+      aGraph()
+        .node('entry', 'trigger.event', { event })
+        .node('pause', 'wait.duration', { amount: 1, unit: 'hours' })
+        .node('mark', 'action.setTrait', { trait: 'stage', value: stage })
+        .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+        .node('done', 'exit', { reason: 'waited' })
+        .then('entry', 'pause')
+        .then('pause', 'mark')
+        .then('mark', 'wait')
+        .then('wait', 'done')
+        .build();
+    await w.publish(setsStage('credit_rejected', 'partner_offer'), 'Rejected');
+    await w.publish(setsStage('loan_repaid', 'upsell'), 'Repaid');
+    // runs in due order: c1 in Rejected, c2 in Repaid, c2 in Rejected
+    w.services.ingest.ingest([
+      { type: 'track', userId: 'c1', event: 'credit_rejected' },
+      { type: 'track', userId: 'c2', event: 'loan_repaid' },
+      { type: 'track', userId: 'c2', event: 'credit_rejected' },
+    ]);
+    w.services.engine.runner.tick(w.clock.now());
+    w.clock.advance(60 * 60 * 1000);
+    expect(w.services.engine.runner.tick(w.clock.now())).toMatchObject({ batches: 1, stepped: 3 });
+    expect(w.sql(`select external_id, traits ->> 'stage' stage from contacts order by external_id`)).toEqual([
+      { external_id: 'c1', stage: 'partner_offer' },
+      { external_id: 'c2', stage: 'partner_offer' },
+    ]);
+  });
+
   it('refuses a batch that holds one run twice, and writes none of it', async () => {
     await w.publish(byTier(), 'By tier');
     w.services.ingest.ingest([{ type: 'track', userId: 'p1', event: 'credit_rejected' }]);

@@ -41,7 +41,8 @@ interface MessageGroup {
   status: string;
   reason: string | null;
   history: string;
-  runIds: number[];
+  /** the runs, as places in the batch: their messages take ids in batch (due) order */
+  at: number[];
 }
 
 /** Runs of one batch that took the same step to the same state: written by one statement. */
@@ -98,7 +99,8 @@ class Groups<G> {
 interface Outcome {
   rep: Stepped;
   runIds: number[];
-  contactIds: number[];
+  /** each run's place in the batch */
+  at: number[];
 }
 
 /** The batch's outcomes, in the order of their first run. A run twice in one batch is refused (the order of its two steps would be lost). */
@@ -107,7 +109,8 @@ function outcomesOf(batch: readonly Stepped[]): Outcome[] {
   // by the node each run moved to; a bucket compares a run with its most recent outcomes only, so a batch of all-different steps stays linear
   const buckets = new Map<string, Outcome[]>();
   const seen = new Set<number>();
-  for (const s of batch) {
+  for (let i = 0; i < batch.length; i++) {
+    const s = batch[i] as Stepped;
     if (seen.has(s.before.id)) throw new Error(`run ${s.before.id} twice in one batch`);
     seen.add(s.before.id);
     let bucket = buckets.get(s.run.nodeId);
@@ -115,12 +118,12 @@ function outcomesOf(batch: readonly Stepped[]): Outcome[] {
     let o: Outcome | undefined;
     for (let i = bucket.length - 1; i >= Math.max(0, bucket.length - 8) && o === undefined; i--) if (sameOutcome((bucket[i] as Outcome).rep, s)) o = bucket[i];
     if (o === undefined) {
-      o = { rep: s, runIds: [], contactIds: [] };
+      o = { rep: s, runIds: [], at: [] };
       bucket.push(o);
       all.push(o);
     }
     o.runIds.push(s.before.id);
-    o.contactIds.push(s.before.contact_id);
+    o.at.push(i);
   }
   return all;
 }
@@ -147,6 +150,12 @@ function sameFields(x: object, y: object): boolean {
   }
   for (const _ in ys) keys--;
   return keys === 0;
+}
+
+/** Places in a batch, ascending: as they are when one outcome gave them all (checked in one pass), else sorted. */
+function inBatchOrder(at: number[]): number[] {
+  for (let i = 1; i < at.length; i++) if ((at[i - 1] as number) > (at[i] as number)) return at.sort((a, b) => a - b);
+  return at;
 }
 
 /** A node id or port as a JSON string, memoised: the path of every run that moves spells them again. */
@@ -205,12 +214,13 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
        path = case when ? = '' then path when path = '[]' then '[' || substr(?, 2) || ']' else substr(path, 1, length(path) - 1) || ? || ']' end
      where id in (select value from json_each(?))`,
   );
-  // one message per run, its contact read from the run's row (cheaper than a [run, contact] pair taken
-  // apart with ->> twice a row); a deferred message becomes queued (or deferred again, or suppressed)
-  // under the same key; any other existing row stays as it is, so `changes` counts what moved
+  // one message per run id, in the array's order (cross join: the array drives the loop), its contact read
+  // from the run's row (cheaper than a [run, contact] pair taken apart with ->> twice a row); a deferred
+  // message becomes queued (or deferred again, or suppressed) under the same key; any other existing
+  // row stays as it is, so `changes` counts what moved
   const upsertMessages = c.prepare(
     `insert into messages (run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, reason, next_attempt_at, queued_at, history, created_at, updated_at)
-     select r.id, ?, ?, ?, ?, r.contact_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from runs r where r.id in (select value from json_each(?))
+     select r.id, ?, ?, ?, ?, r.contact_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from json_each(?) j cross join runs r on r.id = j.value where true
      on conflict(run_id, node_id, visit) do update set status = excluded.status, reason = excluded.reason, next_attempt_at = excluded.next_attempt_at,
        queued_at = excluded.queued_at, history = json_insert(messages.history, '$[#]', json(excluded.history -> '$[0]')), updated_at = excluded.updated_at
      where messages.status = 'deferred'`,
@@ -238,15 +248,18 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
     const queuedHistory = `[${historyEntry('queued', now)}]`;
     const messageGroups = new Groups<MessageGroup>();
     // `nth`: the message's place among its step's messages, so that each run's messages get ids in the step's order
-    const message = (nth: number, v: LoadedVersion, e: Extract<Effect, { type: 'send' | 'withheld' }>, status: string, reason: string | null, history: string, runIds: number[]) => {
+    const message = (nth: number, v: LoadedVersion, e: Extract<Effect, { type: 'send' | 'withheld' }>, status: string, reason: string | null, history: string, at: number[]) => {
       const g = messageGroups.get([nth, v, e.nodeId, e.visit, e.channel, e.template, e.category, status, reason, history], () => ({
-        nth, v, nodeId: e.nodeId, visit: e.visit, channel: e.channel, template: e.template, category: e.category, status, reason, history, runIds: [],
+        nth, v, nodeId: e.nodeId, visit: e.visit, channel: e.channel, template: e.template, category: e.category, status, reason, history, at: [],
       }));
-      for (const id of runIds) g.runIds.push(id);
+      for (const i of at) g.at.push(i);
     };
+    // traits in batch order, run by run: two journeys setting one trait of one contact leave the value of the later step
+    for (const { before, effects } of batch)
+      for (const e of effects) if (e.type === 'setTrait') setTrait.run(`$."${e.trait.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`, JSON.stringify(e.value), now, before.contact_id);
     const runGroups = new Groups<RunGroup>();
     const leaving: { v: LoadedVersion; runId: number; nodeId: string; reason: string }[] = [];
-    for (const { rep, runIds, contactIds } of outcomesOf(batch)) {
+    for (const { rep, runIds, at } of outcomesOf(batch)) {
       const { before, run, effects, version: v } = rep;
       const n = runIds.length;
       if (before.status !== 'exited') gauge(before.version_id, before.node_id, -n);
@@ -257,17 +270,13 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       for (const e of effects) {
         switch (e.type) {
           case 'send':
-            message(nth++, v, e, 'queued', null, queuedHistory, runIds);
+            message(nth++, v, e, 'queued', null, queuedHistory, at);
             break;
           case 'withheld':
-            message(nth++, v, e, e.decision, e.reason, `[${historyEntry(e.decision, now, { reason: e.reason, until: e.until })}]`, runIds);
+            message(nth++, v, e, e.decision, e.reason, `[${historyEntry(e.decision, now, { reason: e.reason, until: e.until })}]`, at);
             break;
-          case 'setTrait': {
-            const at = `$."${e.trait.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-            const value = JSON.stringify(e.value);
-            for (const contactId of contactIds) setTrait.run(at, value, now, contactId);
-            break;
-          }
+          case 'setTrait':
+            break; // written above, in batch order
           case 'exit':
             count(v, e.nodeId, 'exited', e.reason, n);
             counts.exited += n;
@@ -294,7 +303,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
     }
     for (const g of messageGroups.list.sort((a, b) => a.nth - b.nth)) {
       const { v } = g;
-      const changed = upsertMessages.run(v.journeyId, v.version, g.nodeId, g.visit, g.channel, g.template, g.category, g.status, g.reason, g.status === 'queued' ? now : null, g.status === 'queued' ? now : null, g.history, now, now, JSON.stringify(g.runIds)).changes;
+      const changed = upsertMessages.run(v.journeyId, v.version, g.nodeId, g.visit, g.channel, g.template, g.category, g.status, g.reason, g.status === 'queued' ? now : null, g.status === 'queued' ? now : null, g.history, now, now, JSON.stringify(inBatchOrder(g.at).map((i) => (batch[i] as Stepped).before.id))).changes;
       // a key already queued or sent is left alone (never twice), and is not counted
       if (changed === 0) continue;
       if (g.status === 'queued') {
