@@ -116,7 +116,7 @@ function outcomesOf(batch: readonly Stepped[]): Outcome[] {
     let bucket = buckets.get(s.run.nodeId);
     if (bucket === undefined) buckets.set(s.run.nodeId, (bucket = []));
     let o: Outcome | undefined;
-    for (let i = bucket.length - 1; i >= Math.max(0, bucket.length - 8) && o === undefined; i--) if (sameOutcome((bucket[i] as Outcome).rep, s)) o = bucket[i];
+    for (let k = bucket.length - 1; k >= Math.max(0, bucket.length - 8) && o === undefined; k--) if (sameOutcome((bucket[k] as Outcome).rep, s)) o = bucket[k];
     if (o === undefined) {
       o = { rep: s, runIds: [], at: [] };
       bucket.push(o);
