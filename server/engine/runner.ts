@@ -54,13 +54,10 @@ const dueBefore = (a: RunRow, b: RunRow): number => (a.wake_at ?? 0) - (b.wake_a
 /**
  * The claimed runs in due order, so that within a batch the run that has waited
  * longest takes a contact's free cap slot first. SQLite aggregates the claim's
- * rows in the order its subquery gives them, but does not promise it: checked
- * in one pass, sorted only if needed.
+ * rows in the order its subquery gives them, but does not promise it; rows
+ * already in order cost the sort one pass (a single run).
  */
-export function inDueOrder(rows: RunRow[]): RunRow[] {
-  for (let i = 1; i < rows.length; i++) if (dueBefore(rows[i - 1] as RunRow, rows[i] as RunRow) > 0) return rows.sort(dueBefore);
-  return rows;
-}
+export const inDueOrder = (rows: RunRow[]): RunRow[] => rows.sort(dueBefore);
 
 /** The runner: claims due runs in batches, steps them with the pure core, writes each batch in one transaction. */
 export function createRunner({ db, machines, settings }: RunnerDeps) {

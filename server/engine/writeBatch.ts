@@ -41,7 +41,7 @@ interface MessageGroup {
   status: string;
   reason: string | null;
   history: string;
-  /** the runs, as places in the batch: their messages take ids in batch (due) order */
+  /** the runs, as places in the batch, sorted before the insert: their messages take ids in batch (due) order */
   at: number[];
 }
 
@@ -98,7 +98,6 @@ class Groups<G> {
  */
 interface Outcome {
   rep: Stepped;
-  runIds: number[];
   /** each run's place in the batch */
   at: number[];
 }
@@ -118,11 +117,10 @@ function outcomesOf(batch: readonly Stepped[]): Outcome[] {
     let o: Outcome | undefined;
     for (let k = bucket.length - 1; k >= Math.max(0, bucket.length - 8) && o === undefined; k--) if (sameOutcome((bucket[k] as Outcome).rep, s)) o = bucket[k];
     if (o === undefined) {
-      o = { rep: s, runIds: [], at: [] };
+      o = { rep: s, at: [] };
       bucket.push(o);
       all.push(o);
     }
-    o.runIds.push(s.before.id);
     o.at.push(i);
   }
   return all;
@@ -150,12 +148,6 @@ function sameFields(x: object, y: object): boolean {
   }
   for (const _ in ys) keys--;
   return keys === 0;
-}
-
-/** Places in a batch, ascending: as they are when one outcome gave them all (checked in one pass), else sorted. */
-function inBatchOrder(at: number[]): number[] {
-  for (let i = 1; i < at.length; i++) if ((at[i - 1] as number) > (at[i] as number)) return at.sort((a, b) => a - b);
-  return at;
 }
 
 /** A node id or port as a JSON string, memoised: the path of every run that moves spells them again. */
@@ -259,9 +251,10 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       for (const e of effects) if (e.type === 'setTrait') setTrait.run(`$."${e.trait.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`, JSON.stringify(e.value), now, before.contact_id);
     const runGroups = new Groups<RunGroup>();
     const leaving: { v: LoadedVersion; runId: number; nodeId: string; reason: string }[] = [];
-    for (const { rep, runIds, at } of outcomesOf(batch)) {
+    for (const { rep, at } of outcomesOf(batch)) {
       const { before, run, effects, version: v } = rep;
-      const n = runIds.length;
+      const runIds = at.map((i) => (batch[i] as Stepped).before.id);
+      const n = at.length;
       if (before.status !== 'exited') gauge(before.version_id, before.node_id, -n);
       if (run.status !== 'exited') gauge(before.version_id, run.nodeId, n);
       let path = '';
@@ -303,7 +296,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
     }
     for (const g of messageGroups.list.sort((a, b) => a.nth - b.nth)) {
       const { v } = g;
-      const changed = upsertMessages.run(v.journeyId, v.version, g.nodeId, g.visit, g.channel, g.template, g.category, g.status, g.reason, g.status === 'queued' ? now : null, g.status === 'queued' ? now : null, g.history, now, now, JSON.stringify(inBatchOrder(g.at).map((i) => (batch[i] as Stepped).before.id))).changes;
+      const changed = upsertMessages.run(v.journeyId, v.version, g.nodeId, g.visit, g.channel, g.template, g.category, g.status, g.reason, g.status === 'queued' ? now : null, g.status === 'queued' ? now : null, g.history, now, now, JSON.stringify(g.at.sort((a, b) => a - b).map((i) => (batch[i] as Stepped).before.id))).changes;
       // a key already queued or sent is left alone (never twice), and is not counted
       if (changed === 0) continue;
       if (g.status === 'queued') {
