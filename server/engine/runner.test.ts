@@ -117,6 +117,23 @@ describe('runner: a batch is written by groups of runs that took the same step',
       .then('wait', 'done')
       .build();
 
+  /** Gold contacts wait at w1, the others at w2, each for its own time; then the SMS and out. */
+  const goldWaitsThenSms = ({ goldMinutes, otherMinutes }: { goldMinutes: number; otherMinutes: number }) =>
+    aGraph()
+      .node('entry', 'trigger.event', { event: 'credit_rejected' })
+      .node('tier', 'branch.condition', { cases: [{ key: 'gold', label: 'Gold', conditions: [{ type: 'trait', trait: 'tier', op: 'eq', value: 'gold' }] }] })
+      .node('w1', 'wait.duration', { amount: goldMinutes, unit: 'minutes' })
+      .node('w2', 'wait.duration', { amount: otherMinutes, unit: 'minutes' })
+      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+      .node('done', 'exit', { reason: 'sent' })
+      .then('entry', 'tier')
+      .then('tier', 'w1', 'gold')
+      .then('tier', 'w2', 'else')
+      .then('w1', 'sms')
+      .then('w2', 'sms')
+      .then('sms', 'done')
+      .build();
+
   it('runs that took different routes in one batch each get their own state, path and messages, in the order their step sent them', async () => {
     const id = await w.publish(byTier(), 'By tier');
     w.services.ingest.ingest([
@@ -167,20 +184,7 @@ describe('runner: a batch is written by groups of runs that took the same step',
 
   it('runs that reach the same node along the same path from different nodes count each their own edge', async () => {
     // gold contacts wait at w1, the others at w2; an hour later both go on to the SMS and out, same visits, same path
-    const twoWaits = aGraph()
-      .node('entry', 'trigger.event', { event: 'credit_rejected' })
-      .node('tier', 'branch.condition', { cases: [{ key: 'gold', label: 'Gold', conditions: [{ type: 'trait', trait: 'tier', op: 'eq', value: 'gold' }] }] })
-      .node('w1', 'wait.duration', { amount: 1, unit: 'hours' })
-      .node('w2', 'wait.duration', { amount: 1, unit: 'hours' })
-      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
-      .node('done', 'exit', { reason: 'sent' })
-      .then('entry', 'tier')
-      .then('tier', 'w1', 'gold')
-      .then('tier', 'w2', 'else')
-      .then('w1', 'sms')
-      .then('w2', 'sms')
-      .then('sms', 'done')
-      .build();
+    const twoWaits = goldWaitsThenSms({ goldMinutes: 60, otherMinutes: 60 });
     const id = await w.publish(twoWaits, 'Two waits');
     w.services.ingest.ingest([
       { type: 'identify', userId: 'g', traits: { tier: 'gold' } },
@@ -234,21 +238,8 @@ describe('runner: a batch is written by groups of runs that took the same step',
   });
 
   it('runs of different outcomes that send the same message get their message ids in due order, not by outcome or run id', async () => {
-    // gold contacts wait half an hour, the others an hour; then the SMS and out
-    const byWait = aGraph()
-      .node('entry', 'trigger.event', { event: 'credit_rejected' })
-      .node('tier', 'branch.condition', { cases: [{ key: 'gold', label: 'Gold', conditions: [{ type: 'trait', trait: 'tier', op: 'eq', value: 'gold' }] }] })
-      .node('short', 'wait.duration', { amount: 30, unit: 'minutes' })
-      .node('long', 'wait.duration', { amount: 1, unit: 'hours' })
-      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
-      .node('done', 'exit', { reason: 'sent' })
-      .then('entry', 'tier')
-      .then('tier', 'short', 'gold')
-      .then('tier', 'long', 'else')
-      .then('short', 'sms')
-      .then('long', 'sms')
-      .then('sms', 'done')
-      .build();
+    // gold contacts wait half an hour at w1, the others an hour at w2; then the SMS and out
+    const byWait = goldWaitsThenSms({ goldMinutes: 30, otherMinutes: 60 });
     await w.publish(byWait, 'By wait');
     const enter = (userId: string, traits: Record<string, unknown>) => {
       w.services.ingest.ingest([
