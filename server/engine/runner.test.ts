@@ -100,11 +100,14 @@ describe('runner: the claim', () => {
 });
 
 describe('runner: a batch is written by groups of runs that took the same step', () => {
+  /** the branch that sends gold contacts (trait tier = gold) one way and everyone else the other */
+  const goldTier = { cases: [{ key: 'gold', label: 'Gold', conditions: [{ type: 'trait', trait: 'tier', op: 'eq', value: 'gold' }] }] };
+
   /** gold contacts get a push then an SMS, everyone else the SMS alone; then all wait a day */
   const byTier = () =>
     aGraph()
       .node('entry', 'trigger.event', { event: 'credit_rejected' })
-      .node('tier', 'branch.condition', { cases: [{ key: 'gold', label: 'Gold', conditions: [{ type: 'trait', trait: 'tier', op: 'eq', value: 'gold' }] }] })
+      .node('tier', 'branch.condition', goldTier)
       .node('push', 'send', { channel: 'push', template: 'idle_push' })
       .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
       .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
@@ -121,7 +124,7 @@ describe('runner: a batch is written by groups of runs that took the same step',
   const goldWaitsThenSms = ({ goldMinutes, otherMinutes }: { goldMinutes: number; otherMinutes: number }) =>
     aGraph()
       .node('entry', 'trigger.event', { event: 'credit_rejected' })
-      .node('tier', 'branch.condition', { cases: [{ key: 'gold', label: 'Gold', conditions: [{ type: 'trait', trait: 'tier', op: 'eq', value: 'gold' }] }] })
+      .node('tier', 'branch.condition', goldTier)
       .node('w1', 'wait.duration', { amount: goldMinutes, unit: 'minutes' })
       .node('w2', 'wait.duration', { amount: otherMinutes, unit: 'minutes' })
       .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
