@@ -22,6 +22,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/trpc': apiTarget,
+      '/auth': apiTarget,
       '/v1': apiTarget,
       '/l': apiTarget,
     },

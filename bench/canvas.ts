@@ -34,8 +34,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import type { AppRouter } from '../server/trpc/root';
+import { signIn, testAdmin, trpcClient } from '../server/testing/signIn';
 import { startServer } from '../server/app';
 import { ensureClientBuilt } from '../server/build';
 import { aGraph } from '../shared/fixtures/builders';
@@ -305,10 +304,11 @@ export async function measureDrag(page: Page, ms: number): Promise<DragFigures> 
 async function main(): Promise<void> {
   await ensureClientBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-canvas-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', databasePath: join(dir, 'bench.db'), clock: 'real', seedDemo: false, scheduler: false, log: () => {} });
+  const server = await startServer({ port: 0, host: '127.0.0.1', databasePath: join(dir, 'bench.db'), clock: 'real', seedDemo: false, scheduler: false, log: () => {}, admin: testAdmin });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
-    const trpc = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc` })] });
+    const cookie = await signIn(server.url, testAdmin.login, testAdmin.password);
+    const trpc = trpcClient(server.url, cookie);
     const graph = generatedJourney(NODES);
     const { id } = await trpc.journeys.create.mutate({ name: `Bench: ${NODES} nodes` });
     const { errors } = await trpc.journeys.saveDraft.mutate({ id, graph });
@@ -316,6 +316,7 @@ async function main(): Promise<void> {
     const url = `${server.url}/journeys/${encodeURIComponent(id)}`;
 
     const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.context().addCookies([{ name: 'jb_session', value: cookie.slice('jb_session='.length), url: server.url }]);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     // tsx keeps function names with a `__name` helper the page does not have: give it one

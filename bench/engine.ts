@@ -25,7 +25,7 @@ import { openDatabase } from '../server/db/client';
 import { startCheckpointer } from '../server/db/checkpointer';
 import { FakeClock } from '../server/clock';
 import { createServices } from '../server/services';
-import { createCaller } from '../server/trpc/root';
+import { callerAs } from '../server/trpc/root';
 import { loadBlueprints, loadMessageTemplates, loadSegments } from '../server/library/loadLibrary';
 import { aGraph } from '../shared/fixtures/builders';
 import { runSegmentEntries } from '../server/engine/segmentEntry';
@@ -62,8 +62,12 @@ async function main() {
     segments: loadSegments,
     // the bench measures the engine, not a vendor's rate limit
     dispatcher: { rates: { sms: 1e9, push: 1e9, voice: 1e9, email: 1e9, webhook: 1e9 } },
+    // one operator publishing for the bench: no second pair of eyes to wait for
+    workspace: { approvals: false },
   });
-  const caller = createCaller({ services, clock, actor: 'bench' });
+  // in process, no HTTP: the caller acts as an admin made here (an HTTP script signs in through POST /auth/sign-in)
+  const bencher = services.users.get(services.users.create({ login: 'bench', displayName: 'bench', password: 'bench-password', roles: ['admin'] }).id);
+  const caller = callerAs(services, clock, bencher);
   const c = db.$client;
   const engine = services.engine;
   console.log(`bench: ${fmt(N)} contacts, database ${join(dir, 'bench.db')}`);

@@ -9,8 +9,15 @@ import { TemplatesPage } from './templates/TemplatesPage';
 import { TemplateEditorPage } from './templates/TemplateEditorPage';
 import { ContactSearchPage } from './contacts/ContactSearchPage';
 import { ContactPage } from './contacts/ContactPage';
+import { SignInPage } from './auth/SignInPage';
+import { ApprovalsPage } from './approvals/ApprovalsPage';
+import { ApprovalPage } from './approvals/ApprovalPage';
+import { UsersPage } from './admin/UsersPage';
+import { AuditPage } from './admin/AuditPage';
 
 export const router = createBrowserRouter([
+  // outside the Layout: it needs no session
+  { path: '/sign-in', Component: SignInPage },
   {
     path: '/',
     Component: Layout,
@@ -21,6 +28,9 @@ export const router = createBrowserRouter([
       { path: 'templates/:key', Component: TemplateEditorPage },
       { path: 'contacts', children: [{ index: true, Component: ContactSearchPage }, { path: ':externalId', Component: ContactPage }] },
       { path: 'outbox', Component: OutboxPage },
+      { path: 'approvals', children: [{ index: true, Component: ApprovalsPage }, { path: ':id', Component: ApprovalPage }] },
+      { path: 'audit', Component: AuditPage },
+      { path: 'users', Component: UsersPage },
       { path: 'settings', Component: SettingsPage },
       { path: '*', Component: NotFoundPage },
     ],

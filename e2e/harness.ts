@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
-import type { AppRouter } from '../server/trpc/root';
+import { signIn, testAdmin, testPasswordCost, trpcClient } from '../server/testing/signIn';
+import type { Role } from '../shared/auth/roles';
 
 export const artifactsDir = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
@@ -29,7 +29,12 @@ export interface App {
   url: string;
   browser: Browser;
   page: Page;
-  trpc: TRPCClient<AppRouter>;
+  /** signed in as the admin */
+  trpc: ReturnType<typeof trpcClient>;
+  /** Create a user with these roles (login: the roles joined, password "<login>-password"). */
+  addUser(roles: Role[], login?: string): Promise<{ login: string; password: string }>;
+  /** Sign the browser page in (replacing any session) through the sign-in page's own route. */
+  signInAs(who: { login: string; password: string }): Promise<void>;
   /** Save a screenshot to e2e/artifacts/<name>.png (gitignored). */
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +46,10 @@ export interface StartOptions {
   /** where a fake clock starts (epoch ms); default: now */
   fakeClockStart?: number;
   viewport?: { width: number; height: number };
+  /** four-eyes approval (default off: a single-user install; the approvals spec turns it on) */
+  approvals?: boolean;
+  /** sign the page in as the admin before the test starts (default true) */
+  signedIn?: boolean;
 }
 
 /** The real server on a free port over a fresh temporary database, and a Chromium page. */
@@ -50,7 +59,16 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
   if (opts.fakeClockStart !== undefined && opts.clock !== 'fake') throw new Error('fakeClockStart needs clock: "fake"');
   const clock = opts.clock === 'fake' ? new FakeClock(opts.fakeClockStart ?? Date.now()) : 'real';
   const dir = mkdtempSync(join(tmpdir(), 'journeys-e2e-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', databasePath: join(dir, 'e2e.db'), clock, log: () => {} });
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    databasePath: join(dir, 'e2e.db'),
+    clock,
+    log: () => {},
+    admin: testAdmin,
+    approvals: opts.approvals ?? false,
+    services: { accounts: { passwordCost: testPasswordCost } },
+  });
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
@@ -64,11 +82,25 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     });
     mkdirSync(artifactsDir, { recursive: true });
     const b = browser;
+    const trpc = trpcClient(server.url, await signIn(server.url, testAdmin.login, testAdmin.password));
+    const signInAs = async (who: { login: string; password: string }) => {
+      await page.context().clearCookies();
+      // the page's own request context: the cookie lands in the browser, as the sign-in page would leave it
+      const res = await page.request.post(`${server.url}/auth/sign-in`, { data: who, headers: { origin: server.url } });
+      if (res.status() !== 204) throw new Error(`sign-in as "${who.login}" answered ${res.status()}: ${await res.text()}`);
+    };
+    if (opts.signedIn ?? true) await signInAs(testAdmin);
     return {
       url: server.url,
       browser: b,
       page,
-      trpc: createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc` })] }),
+      trpc,
+      signInAs,
+      async addUser(roles, login = roles.join('-')) {
+        const password = `${login}-password`;
+        await trpc.users.create.mutate({ login, displayName: login, password, roles });
+        return { login, password };
+      },
       screenshot: async (name) => {
         await page.screenshot({ path: join(artifactsDir, `${name}.png`) });
       },
@@ -90,6 +122,7 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
 /** POST a Segment-compatible batch to /v1/batch with the workspace's write key (HTTP Basic, as an SDK sends it). */
 export async function postBatch(app: Pick<App, 'url' | 'trpc'>, batch: unknown[]): Promise<{ success: boolean; accepted: number; duplicates: number }> {
   const { writeKey } = await app.trpc.workspace.get.query();
+  if (!writeKey) throw new Error('only an admin sees the write key');
   const res = await fetch(`${app.url}/v1/batch`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` },

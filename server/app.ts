@@ -1,4 +1,6 @@
 import express from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +17,10 @@ import { startScheduler, type Scheduler } from './scheduler';
 import { clientDist } from './build';
 import { loadBlueprints, loadMessageTemplates, loadSegments } from './library/loadLibrary';
 import type { ServiceDeps } from './services';
+import { authRoutes, clientIp, csrfGuard, sessionToken } from './auth/http';
+import type { Context } from './trpc/init';
+import { roles } from '../shared/auth/roles';
+import { generatePassword } from './auth/passwords';
 
 export interface ServerOptions {
   port: number;
@@ -28,7 +34,13 @@ export interface ServerOptions {
   /** tick the engine on node-cron (default: on with a real clock, off with a fake one, which `dev.advanceClock` drives) */
   scheduler?: boolean;
   /** providers, dispatcher options and workspace defaults, e.g. for tests */
-  services?: Pick<ServiceDeps, 'providers' | 'sandbox' | 'dispatcher' | 'workspace'>;
+  services?: Pick<ServiceDeps, 'providers' | 'sandbox' | 'dispatcher' | 'workspace' | 'accounts'>;
+  /** the first admin on an empty database (default ADMIN_LOGIN / ADMIN_PASSWORD; else `admin` with a generated password, logged once) */
+  admin?: { login?: string; password?: string };
+  /** four-eyes approval for a new workspace (default APPROVALS: on unless "off") */
+  approvals?: boolean;
+  /** also create one user per role (the living demo), with generated passwords, logged once */
+  demoUsers?: boolean;
   /** channel → provider (default: CHANNEL_PROVIDERS from the environment; sandbox for the rest) */
   channels?: ProvidersConfig;
 }
@@ -64,7 +76,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     segments: () => segments,
     ...buildProviders(opts.channels ?? providersFromEnv(process.env.CHANNEL_PROVIDERS)),
     ...opts.services,
+    workspace: { approvals: opts.approvals ?? approvalsFromEnv(process.env.APPROVALS), ...opts.services?.workspace },
   });
+  const firstAdmin = services.users.ensureFirstAdmin(opts.admin ?? { login: process.env.ADMIN_LOGIN, password: process.env.ADMIN_PASSWORD });
+  if (firstAdmin) {
+    log(`First admin: login "${firstAdmin.login}", ${firstAdmin.password ? `password ${firstAdmin.password} (shown once: note it, or change it under Users)` : 'password from ADMIN_PASSWORD'}`);
+    if (opts.demoUsers) for (const role of roles.filter((r) => r !== 'admin')) {
+      const password = generatePassword();
+      services.users.create({ login: role, displayName: `Demo ${role}`, password, roles: [role] });
+      log(`Demo user: login "${role}", password ${password}`);
+    }
+  }
   if (opts.seedDemo ?? true) {
     const seeded = services.journeys.seedBlueprints('demo');
     if (seeded) log(`Seeded ${seeded} blueprint journeys into the empty workspace.`);
@@ -73,7 +95,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use('/v1', ingestRoutes(services.ingest, () => services.workspace.settings().writeKey));
+  // req.ip and req.secure from X-Forwarded-* only when a proxy on this machine sets them (HTTPS terminated in front)
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        // React and React Flow set style attributes; the built client has no inline script
+        directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null },
+      },
+      // plain http on a LAN or localhost must keep working: HSTS only makes sense behind HTTPS
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use('/auth', authRoutes(services.users, services.audit));
+  app.use('/v1', ingestRoutes(services.ingest, (key) => services.workspace.acceptsWriteKey(key, Date.now())));
   // tracked links: record the click (first per message counts), then send the reader on, UTM-tagged
   app.get('/l/:code', (req, res) => {
     const click = services.engine.clicks(req.params.code, clock.now(), clock.now(), req.get('user-agent') ?? null);
@@ -82,10 +118,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   app.use(
     '/trpc',
+    csrfGuard,
     createExpressMiddleware({
       // dev.* (advanceClock, now) exists only on a fake clock
       router: services.simulation ? appRouter : productionRouter,
-      createContext: () => ({ services, clock, actor: 'operator' }),
+      createContext: ({ req }): Context => {
+        const session = services.users.authenticate(sessionToken(req));
+        const user = session?.user ?? null;
+        return { services, clock, user, actor: user?.displayName ?? 'anonymous', ip: clientIp(req), requestId: randomUUID() };
+      },
+      maxBodySize: 2 * 1024 * 1024,
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error);
       },
@@ -122,4 +164,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       });
     },
   };
+}
+
+/** APPROVALS=off turns four-eyes off for a new workspace (a single-user install); anything but on/off is refused. */
+export function approvalsFromEnv(v: string | undefined): boolean {
+  if (v === undefined || v === '' || v === 'on') return true;
+  if (v === 'off') return false;
+  throw new Error(`APPROVALS must be "on" or "off", got "${v}"`);
 }

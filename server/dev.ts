@@ -9,7 +9,7 @@ import { startServer } from './app';
  */
 async function dev(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
-  const api = await startServer({ port, databasePath: databasePathFromEnv() });
+  const api = await startServer({ port, host: process.env.HOST || '127.0.0.1', databasePath: databasePathFromEnv() });
   const vite = await createServer({ configFile: join(rootDir, 'vite.config.ts') });
   await vite.listen();
   console.log(`API ${api.url}/trpc · UI with hot reload:`);

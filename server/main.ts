@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const seedDemo = process.env.SEED_DEMO !== '0';
   // the living demo (server/demo/start.ts): an empty database gets a population and 30 replayed days
   const demo = seedDemo ? prepareDemo(databasePath, demoOptionsFromEnv()) : null;
-  const server = await startServer({ port, databasePath, seedDemo, ...demo?.serverOptions });
+  // loopback unless told otherwise: putting the product on a network is a decision (HOST=0.0.0.0)
+  const host = process.env.HOST || '127.0.0.1';
+  const server = await startServer({ port, host, databasePath, seedDemo, demoUsers: seedDemo, ...demo?.serverOptions });
   console.log(`Journey builder at ${server.url}/ (database ${databasePath}, clock ${server.clock.kind})`);
   const living = demo?.start(server);
   const stop = () => void (living?.stop() ?? Promise.resolve()).then(() => server.close()).then(() => process.exit(0));

@@ -1,19 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './app';
 import type { AppRouter } from './trpc/root';
+import { signedInClient, testAdmin, type trpcClient } from './testing/signIn';
 
 describe('on a real clock: the cron scheduler drives the engine, and dev procedures do not exist', () => {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-real-'));
   let server: RunningServer;
-  let trpc: ReturnType<typeof createTRPCClient<AppRouter>>;
+  let trpc: ReturnType<typeof trpcClient>;
 
   beforeAll(async () => {
-    server = await startServer({ port: 0, databasePath: join(dir, 'real.db'), clock: 'real', log: () => {} });
-    trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${server.url}/trpc` })] });
+    server = await startServer({ port: 0, host: '127.0.0.1', databasePath: join(dir, 'real.db'), clock: 'real', log: () => {}, admin: testAdmin, approvals: false });
+    trpc = await signedInClient(server.url, testAdmin, { batch: false });
   });
   afterAll(async () => {
     await server?.close();

@@ -8,6 +8,7 @@ import { RelativeTime } from '../components/RelativeTime';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import { saveStatus } from '../store/slices/saveSlice';
 import { saveNow, type SaveDraft } from '../store/useAutosave';
+import { useAuth } from '../auth/AuthContext';
 import { PublishDialog } from './PublishDialog';
 
 /** Name, status, save state, the lifecycle actions (pause, resume, archive) and Publish. */
@@ -19,6 +20,8 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
   const status = useEditorStore(saveStatus);
   const saveError = useEditorStore((s) => s.saveError);
   const lastSavedAt = useEditorStore((s) => s.lastSavedAt);
+  // pause, resume, archive and publish are the operator's (the server refuses them to others)
+  const operates = useAuth().can('operator');
   const [publishing, setPublishing] = useState(false);
   const [archiving, setArchiving] = useState(false);
   const refresh = () =>
@@ -71,17 +74,17 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
               <CircleAlert size={15} aria-hidden /> {problems} problem{problems > 1 ? 's' : ''}
             </button>
           )}
-          {journey.status === 'live' && (
+          {operates && journey.status === 'live' && (
             <button type="button" className="btn" disabled={pause.isPending} onClick={() => pause.mutate({ id: journey.id })}>
               <Pause size={15} aria-hidden /> Pause
             </button>
           )}
-          {journey.status === 'paused' && (
+          {operates && journey.status === 'paused' && (
             <button type="button" className="btn" disabled={resume.isPending} onClick={() => resume.mutate({ id: journey.id })}>
               <Play size={15} aria-hidden /> Resume
             </button>
           )}
-          {journey.status !== 'archived' && (
+          {operates && journey.status !== 'archived' && (
             <button
               type="button"
               className="btn"
@@ -105,7 +108,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
               <Archive size={15} aria-hidden /> Archive
             </button>
           )}
-          {journey.status !== 'archived' && (
+          {operates && journey.status !== 'archived' && (
             <button type="button" className="btn btn--primary" onClick={() => setPublishing(true)}>
               <Rocket size={16} aria-hidden /> Publish
             </button>
@@ -115,6 +118,11 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
       {journey.status === 'paused' && (
         <div className="banner" role="status">
           Paused: nobody enters, and contacts in the journey hold where they are until you resume. Timers that fall due meanwhile fire on resume.
+        </div>
+      )}
+      {!operates && journey.status !== 'archived' && (
+        <div className="banner" role="status">
+          Read-only: editing, publishing and pausing journeys needs the operator role.
         </div>
       )}
       {journey.status === 'archived' && (

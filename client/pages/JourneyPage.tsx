@@ -9,6 +9,7 @@ import { useAutosave, type SaveDraft } from '../store/useAutosave';
 import { VersionsPanel } from '../panels/VersionsPanel';
 import { CatalogueContext, emptyCatalogue, knownEvents, knownTraits, refsOf, type Catalogue } from '../inspector/catalogue';
 import { LoadError, Loading } from '../components/QueryState';
+import { useAuth } from '../auth/AuthContext';
 import { JourneyHeader } from './JourneyHeader';
 import { EditorBody, editorTabs, useEditorLayout } from './EditorLayout';
 import { OverlayControls } from '../analytics/OverlayControls';
@@ -21,6 +22,8 @@ export function JourneyPage() {
   const { id = '' } = useParams();
   const trpc = useTRPC();
   const journey = useQuery(trpc.journeys.get.queryOptions({ id }));
+  // only operators edit journeys and segments: for everyone else the canvas is read-only, and nothing autosaves
+  const operates = useAuth().can('operator');
   const templates = useQuery(trpc.templates.list.queryOptions());
   const segments = useQuery(trpc.segments.list.queryOptions());
   const loaded = templates.isSuccess && segments.isSuccess;
@@ -43,7 +46,7 @@ export function JourneyPage() {
   return (
     <main className="journey">
       <CatalogueContext.Provider value={catalogue}>
-        <EditorStoreProvider key={j.id} initial={{ graph: j.draft, problems: j.errors, readOnly: j.status === 'archived' }}>
+        <EditorStoreProvider key={j.id} initial={{ graph: j.draft, problems: j.errors, readOnly: j.status === 'archived' || !operates }}>
           <ReactFlowProvider>
             <Editor journey={j} catalogue={catalogue} catalogueLoaded={loaded} />
           </ReactFlowProvider>

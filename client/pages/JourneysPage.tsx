@@ -8,12 +8,14 @@ import { StatusBadge } from '../components/StatusBadge';
 import { RelativeTime } from '../components/RelativeTime';
 import { LoadError, Loading } from '../components/QueryState';
 import { NewJourneyDialog } from './NewJourneyDialog';
+import { useAuth } from '../auth/AuthContext';
 
 /** All journeys of the workspace, newest change first, and the way to start a new one. */
 export function JourneysPage() {
   const trpc = useTRPC();
   const list = useQuery(trpc.journeys.list.queryOptions());
   const [creating, setCreating] = useState(false);
+  const operates = useAuth().can('operator');
 
   return (
     <main className="page">
@@ -22,10 +24,12 @@ export function JourneysPage() {
           <h1>Journeys</h1>
           <p className="muted">Recall and conversion flows: who enters, which channel, what waits, when a contact leaves.</p>
         </div>
-        <button type="button" className="btn btn--primary" onClick={() => setCreating(true)}>
-          <Plus size={16} aria-hidden />
-          New journey
-        </button>
+        {operates && (
+          <button type="button" className="btn btn--primary" onClick={() => setCreating(true)}>
+            <Plus size={16} aria-hidden />
+            New journey
+          </button>
+        )}
       </div>
       {list.isPending ? (
         <Loading what="journeys" />

@@ -1,11 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { CircleAlert, Rocket } from 'lucide-react';
 import { diffGraphs, summarizeChanges } from '../../shared/journey/diff';
 import { useTRPC, type JourneyDetail } from '../trpc';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import { saveNow, type SaveDraft } from '../store/useAutosave';
 import { publishRefusal } from './publishRefusal';
+import { approvalPath, requestOf } from '../approvals/approvalLabels';
 
 /**
  * Publishing, with a look first: refused while the draft has problems (the
@@ -21,8 +23,15 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
   const [saveError, setSaveError] = useState<string | null>(null);
   // the draft as it stands now (the dialog is modal: it cannot change underneath)
   const changes = useMemo(() => diffGraphs(journey.published?.graph ?? null, store.getState().toGraph()), [journey.published, store, revision]);
-  const publish = useMutation(trpc.journeys.publish.mutationOptions({ onSuccess: () => onPublished() }));
+  const qc = useQueryClient();
+  // a request instead of a version: the Approvals count changes too
+  const publish = useMutation(
+    trpc.journeys.publish.mutationOptions({ onSuccess: () => Promise.all([onPublished(), qc.invalidateQueries({ queryKey: trpc.approvals.pathKey() })]) }),
+  );
   const refusal = publish.isError ? publishRefusal(publish.error) : null;
+  // with four-eyes on, publishing answers a request instead of a version
+  const requested = requestOf(publish.data);
+  const published = !requested && publish.data && 'version' in publish.data ? publish.data.version : null;
 
   useEffect(() => {
     const d = dialog.current;
@@ -44,9 +53,13 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
   const next = (journey.version ?? 0) + 1;
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby="publish-title" onClose={onClose} onCancel={onClose}>
-      <h2 id="publish-title">{publish.isSuccess ? `Published version ${publish.data.version}` : `Publish version ${next}`}</h2>
-      {publish.isSuccess ? (
-        <p role="status">New contacts now enter v{publish.data.version}. Contacts already inside stay on the version they started.</p>
+      <h2 id="publish-title">{requested ? 'Sent for approval' : published !== null ? `Published version ${published}` : `Publish version ${next}`}</h2>
+      {requested ? (
+        <p role="status">
+          Sent for approval: v{next} goes live once someone else with the approver role approves it. <Link to={approvalPath(requested.id)}>See the request</Link>
+        </p>
+      ) : published !== null ? (
+        <p role="status">New contacts now enter v{published}. Contacts already inside stay on the version they started.</p>
       ) : problems.length > 0 ? (
         <div role="alert">
           <p>

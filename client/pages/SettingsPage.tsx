@@ -2,6 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
 import { LoadError, Loading } from '../components/QueryState';
 import { channelLabels } from '../../shared/journey/channels';
+import { useAuth } from '../auth/AuthContext';
+import { ApprovalsSetting, RotateWriteKey } from '../admin/WorkspaceControls';
 
 /** Workspace settings: how an SDK sends data here (the write key), and the contact policy every journey obeys. */
 export function SettingsPage() {
@@ -9,6 +11,7 @@ export function SettingsPage() {
   const ws = useQuery(trpc.workspace.get.queryOptions());
   const policy = useQuery(trpc.policy.get.queryOptions());
   const origin = window.location.origin;
+  const admin = useAuth().can('admin');
 
   return (
     <main className="page">
@@ -30,19 +33,32 @@ export function SettingsPage() {
             <dd>{ws.data.name}</dd>
             <dt>Default time zone</dt>
             <dd>{ws.data.timezone}</dd>
-            <dt>Write key</dt>
-            <dd>
-              <code aria-label="Write key">{ws.data.writeKey}</code>
-            </dd>
+            {/* the server sends the write key to admins only */}
+            {ws.data.writeKey !== null && (
+              <>
+                <dt>Write key</dt>
+                <dd>
+                  <code aria-label="Write key">{ws.data.writeKey}</code>
+                </dd>
+              </>
+            )}
             <dt>Endpoint</dt>
             <dd>
               <code>{origin}/v1</code> (identify, track, page, screen, alias, group, batch)
             </dd>
           </dl>
           <pre className="settings__snippet">{`curl ${origin}/v1/track \\
-  -u ${ws.data.writeKey}: \\
+  -u ${ws.data.writeKey ?? '<write key>'}: \\
   -H 'content-type: application/json' \\
   -d '{"userId":"u123","event":"app_login"}'`}</pre>
+          {ws.data.writeKey === null && <p className="muted">Only an admin sees the write key.</p>}
+          {admin && <RotateWriteKey previousExpiresAt={ws.data.previousWriteKeyExpiresAt} />}
+        </section>
+      )}
+      {ws.isSuccess && (
+        <section className="card settings" aria-labelledby="approvals-setting">
+          <h2 id="approvals-setting">Approvals</h2>
+          <ApprovalsSetting on={ws.data.approvals} editable={admin} />
         </section>
       )}
       {policy.isPending ? (

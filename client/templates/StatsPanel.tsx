@@ -1,8 +1,11 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { Trophy } from 'lucide-react';
 import { formatCount, formatPercent } from '../format';
 import { useTRPC } from '../trpc';
+import { useAuth } from '../auth/AuthContext';
+import { approvalPath, requestOf } from '../approvals/approvalLabels';
 
 type Interval = { rate: number | null; low: number | null; high: number | null };
 
@@ -18,12 +21,19 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [metric, setMetric] = useState<'clicks' | 'conversions'>('clicks');
+  const writes = useAuth().can('copywriter');
   const stats = useQuery({ ...trpc.templates.stats.queryOptions({ key: templateKey, metric }), refetchInterval: 10_000 });
   const promote = useMutation(
     trpc.templates.promote.mutationOptions({
-      onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: trpc.templates.get.queryKey({ key: templateKey }) }), qc.invalidateQueries({ queryKey: trpc.templates.stats.queryKey() })]),
+      onSuccess: () =>
+        Promise.all([
+          qc.invalidateQueries({ queryKey: trpc.templates.get.queryKey({ key: templateKey }) }),
+          qc.invalidateQueries({ queryKey: trpc.templates.stats.queryKey() }),
+          qc.invalidateQueries({ queryKey: trpc.approvals.pathKey() }),
+        ]),
     }),
   );
+  const requested = requestOf(promote.data);
   if (stats.isPending) return <section className="card" aria-label="Variant stats">Loading stats…</section>;
   if (stats.isError) return <section className="card" aria-label="Variant stats">{stats.error.message}</section>;
   const s = stats.data;
@@ -76,14 +86,21 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
       {s.winner ? (
         <div className="stats__winner" role="status">
           <Trophy size={16} aria-hidden /> Variant {s.winner.key.toUpperCase()} wins: {s.winner.reason}
-          <button type="button" className="btn btn--primary btn--small" disabled={promote.isPending} onClick={() => s.winner && promote.mutate({ key: templateKey, variant: s.winner.key })}>
-            Promote winner
-          </button>
+          {writes && (
+            <button type="button" className="btn btn--primary btn--small" disabled={promote.isPending} onClick={() => s.winner && promote.mutate({ key: templateKey, variant: s.winner.key })}>
+              Promote winner
+            </button>
+          )}
         </div>
       ) : (
         <p className="muted">No variant beats the control significantly yet (two-sided test, p &lt; 0.05).</p>
       )}
-      {promote.isSuccess && <p role="status">Saved v{promote.data.version}: every new send uses the winner.</p>}
+      {requested && (
+        <p role="status">
+          Sent for approval: every new send uses the winner once someone else approves it. <Link to={approvalPath(requested.id)}>See the request</Link>
+        </p>
+      )}
+      {!requested && promote.data && 'version' in promote.data && <p role="status">Saved v{promote.data.version}: every new send uses the winner.</p>}
       {promote.isError && <p className="sf__errors">{promote.error.message}</p>}
     </section>
   );

@@ -7,6 +7,8 @@ import { TemplateDraft } from '../../shared/templates/draft';
 import { templateParts, locales } from '../../shared/templates/meta';
 import { checkTemplate } from '../../shared/templates/checks';
 import { useTRPC, type RouterOutputs } from '../trpc';
+import { useAuth } from '../auth/AuthContext';
+import { approvalPath, requestOf } from '../approvals/approvalLabels';
 import { LoadError, Loading } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
 import { VariantsEditor } from './VariantsEditor';
@@ -69,6 +71,10 @@ function Editor({ initial, known, stored, lastSave, onSaved }: { initial: Templa
   const qc = useQueryClient();
   const navigate = useNavigate();
   const [draft, setDraft] = useState<TemplateDraft>(initial);
+  // editing templates is the copywriter's: everyone else reads (the server refuses their save)
+  const writes = useAuth().can('copywriter');
+  // a template a live journey uses may answer a save with an approval request: the version comes when it is approved
+  const [sent, setSent] = useState<{ id: string; draft: string } | null>(null);
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
   const parsed = TemplateDraft.safeParse(draft);
   const shape = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'template'}: ${i.message}`);
@@ -77,13 +83,16 @@ function Editor({ initial, known, stored, lastSave, onSaved }: { initial: Templa
   const errors = issues.filter((i) => i.severity === 'error').length + shape.length;
   const save = useMutation(
     trpc.templates.save.mutationOptions({
-      onSuccess: async (result) => {
+      onSuccess: async (result, { draft: saved }) => {
+        const request = requestOf(result);
+        setSent(request ? { id: request.id, draft: JSON.stringify(saved) } : null);
         onSaved(draft.key, result);
         // stats too: their rows are the current version's variants
         await Promise.all([
           qc.invalidateQueries({ queryKey: trpc.templates.list.queryKey() }),
           qc.invalidateQueries({ queryKey: trpc.templates.get.queryKey({ key: draft.key }) }),
           qc.invalidateQueries({ queryKey: trpc.templates.stats.queryKey() }),
+          qc.invalidateQueries({ queryKey: trpc.approvals.pathKey() }),
         ]);
         if (!stored) navigate(`/templates/${encodeURIComponent(draft.key)}`, { replace: true });
       },
@@ -96,6 +105,8 @@ function Editor({ initial, known, stored, lastSave, onSaved }: { initial: Templa
   }, [dirty]);
   const set = (patch: Partial<TemplateDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const saved = save.data ?? lastSave;
+  // the request still matches what is on screen (typing on makes it a new change)
+  const awaiting = sent && parsed.success && sent.draft === JSON.stringify(parsed.data) ? sent.id : null;
 
   return (
     <main className="page page--wide tedit">
@@ -107,29 +118,41 @@ function Editor({ initial, known, stored, lastSave, onSaved }: { initial: Templa
           <h1>{stored ? stored.name : 'New template'}</h1>
           <div className="muted">
             {channelLabels[draft.channel]} · {stored ? <>v{stored.version}, saved <RelativeTime ms={stored.updatedAt} /> by {stored.updatedBy}</> : 'not saved yet'}
-            {dirty && <strong className="tedit__dirty"> · unsaved changes</strong>}
+            {dirty && <strong className="tedit__dirty">{awaiting ? ' · awaiting approval' : ' · unsaved changes'}</strong>}
           </div>
         </div>
         <span className={`count${errors ? ' count--bad' : ''}`} aria-label={`${errors} errors`}>
           {errors} error{errors === 1 ? '' : 's'}
         </span>
-        <button type="button" className="btn btn--primary" disabled={!dirty || errors > 0 || !parsed.success || save.isPending} onClick={() => parsed.success && save.mutate({ draft: parsed.data })}>
-          <Save size={15} aria-hidden /> {save.isPending ? 'Saving…' : 'Save new version'}
-        </button>
+        {writes && (
+          <button type="button" className="btn btn--primary" disabled={!dirty || errors > 0 || !parsed.success || save.isPending || Boolean(awaiting)} onClick={() => parsed.success && save.mutate({ draft: parsed.data })}>
+            <Save size={15} aria-hidden /> {save.isPending ? 'Saving…' : 'Save new version'}
+          </button>
+        )}
       </header>
       {save.isError && (
         <div className="banner banner--error" role="alert">
           <strong>Not saved.</strong> {save.error.message}
         </div>
       )}
-      {saved && !dirty && (
+      {!writes && (
+        <div className="banner" role="status">
+          Read-only: editing templates needs the copywriter role.
+        </div>
+      )}
+      {awaiting && (
+        <div className="banner banner--ok" role="status">
+          Sent for approval: a live journey uses this template, so the new version waits for someone else to approve it. <Link to={approvalPath(awaiting)}>See the request</Link>
+        </div>
+      )}
+      {saved && !dirty && !requestOf(saved) && (
         <div className="banner banner--ok" role="status">
           {saved.created ? `Saved as v${saved.version}. New sends use it; messages already sent keep the version they used.` : 'Nothing changed since the current version.'}
           {saved.warnings.length > 0 && ` ${saved.warnings.length} warning(s) remain.`}
         </div>
       )}
       <div className="tedit__body">
-        <div className="tedit__main">
+        <fieldset className="tedit__main" disabled={!writes}>
           <section className="card tmeta" aria-label="Template">
             <label>
               Key
@@ -174,7 +197,7 @@ function Editor({ initial, known, stored, lastSave, onSaved }: { initial: Templa
             </p>
           </section>
           <VariantsEditor draft={draft} issues={issues} onChange={(variants) => set({ variants })} />
-        </div>
+        </fieldset>
         <div className="tedit__side">
           <PreviewPanel draft={draft} />
           {stored && <StatsPanel templateKey={stored.key} />}

@@ -5,6 +5,7 @@ import { Plus, Search } from 'lucide-react';
 import { channelLabels, channels, type Channel } from '../../shared/journey/channels';
 import { channelIcons } from '../canvas/icons';
 import { useTRPC } from '../trpc';
+import { useAuth } from '../auth/AuthContext';
 import { LoadError, Loading } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
 
@@ -15,6 +16,7 @@ export function TemplatesPage() {
   const [q, setQ] = useState('');
   const navigate = useNavigate();
   const [creating, setCreating] = useState<Channel | ''>('');
+  const writes = useAuth().can('copywriter');
   const groups = useMemo(() => {
     const needle = q.trim().toLowerCase();
     const rows = (list.data ?? []).filter((t) => !needle || `${t.key} ${t.name} ${t.description}`.toLowerCase().includes(needle));
@@ -28,19 +30,21 @@ export function TemplatesPage() {
           <h1>Templates</h1>
           <p className="muted">The copy every journey sends, with its A/B variants. Saving makes a new version; messages record the version they used.</p>
         </div>
-        <div className="page__actions">
-          <select aria-label="Channel of the new template" value={creating} onChange={(e) => setCreating(e.target.value as Channel | '')}>
-            <option value="">New template for…</option>
-            {channels.map((c) => (
-              <option key={c} value={c}>
-                {channelLabels[c]}
-              </option>
-            ))}
-          </select>
-          <button type="button" className="btn btn--primary" disabled={!creating} onClick={() => creating && navigate(`/templates/new?channel=${creating}`)}>
-            <Plus size={15} aria-hidden /> New template
-          </button>
-        </div>
+        {writes && (
+          <div className="page__actions">
+            <select aria-label="Channel of the new template" value={creating} onChange={(e) => setCreating(e.target.value as Channel | '')}>
+              <option value="">New template for…</option>
+              {channels.map((c) => (
+                <option key={c} value={c}>
+                  {channelLabels[c]}
+                </option>
+              ))}
+            </select>
+            <button type="button" className="btn btn--primary" disabled={!creating} onClick={() => creating && navigate(`/templates/new?channel=${creating}`)}>
+              <Plus size={15} aria-hidden /> New template
+            </button>
+          </div>
+        )}
       </div>
       <label className="search">
         <Search size={15} aria-hidden />

@@ -14,8 +14,8 @@ export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)),
 /** WAL pages after which a commit checkpoints (unless a checkpointer thread does it: checkpointer.ts). */
 export const walAutocheckpointPages = 10_000;
 
-/** Open (creating if needed) the SQLite file, set WAL, and apply pending migrations. */
-export function openDatabase(path: string): Db {
+/** Open (creating if needed) the SQLite file, set WAL, and apply pending migrations (from `migrationsFolder`; tests pass an older set). */
+export function openDatabase(path: string, opts: { migrationsFolder?: string } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   // 16 KiB pages for a new file (an existing one keeps its own): a runner batch dirties a few
@@ -33,6 +33,6 @@ export function openDatabase(path: string): Db {
   // the one spelling of a phone number, for migrations that rewrite stored numbers (0008)
   sqlite.function('normalize_phone', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? normalizePhone(v) : v));
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder });
+  migrate(db, { migrationsFolder: opts.migrationsFolder ?? migrationsFolder });
   return db;
 }

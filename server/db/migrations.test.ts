@@ -1,22 +1,27 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrationsFolder, openDatabase } from './client';
 import { useTempDir } from '../testing/tempDir';
 
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string; when: number }[] };
-const whenOf = (tag: string): number => {
-  const e = journal.entries.find((x) => x.tag === tag);
-  if (!e) throw new Error(`no migration ${tag}`);
-  return e.when;
-};
 
 describe('migrations on data', () => {
   const inDir = useTempDir('migrations-test');
 
+  /** A copy of the migrations folder that stops before `tag`: a database migrated with it is one from before that migration. */
+  const migrationsBefore = (tag: string): string => {
+    const at = journal.entries.findIndex((x) => x.tag === tag);
+    if (at < 0) throw new Error(`no migration ${tag}`);
+    const folder = inDir(`before-${tag}`);
+    cpSync(migrationsFolder, folder, { recursive: true });
+    writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
+    return folder;
+  };
+
   it('0008 rewrites stored phone numbers to the one spelling new ones get, and leaves what is not a number alone', () => {
     const path = inDir('m.db');
-    let db = openDatabase(path);
+    let db = openDatabase(path, { migrationsFolder: migrationsBefore('0008_normalize_phones') });
     const insert = db.$client.prepare(`insert into contacts (external_id, phone, traits, opt_outs, created_at, updated_at) values (?, ?, '{}', '[]', 0, 0)`);
     const before: [string, string | null][] = [
       ['sdk', '+86 138-0000-0001'],
@@ -29,8 +34,7 @@ describe('migrations on data', () => {
       ['none', null],
     ];
     for (const [id, phone] of before) insert.run(id, phone);
-    // as a database from before 0008: forget that it (and anything after it) ran, and open it again
-    db.$client.prepare('delete from __drizzle_migrations where created_at >= ?').run(whenOf('0008_normalize_phones'));
+    // a database from before 0008, opened by this version
     db.$client.close();
     db = openDatabase(path);
     expect(Object.fromEntries((db.$client.prepare('select external_id, phone from contacts').all() as { external_id: string; phone: string | null }[]).map((r) => [r.external_id, r.phone]))).toEqual({
@@ -48,7 +52,7 @@ describe('migrations on data', () => {
 
   it('0009 suppresses deferred messages stranded by a run that had left (or was merged away), with history and metric; a waiting run keeps its own', () => {
     const path = inDir('m.db');
-    let db = openDatabase(path);
+    let db = openDatabase(path, { migrationsFolder: migrationsBefore('0009_suppress_stranded_deferred') });
     const c = db.$client;
     const day = Date.UTC(2026, 10, 2, 15, 0);
     const run = c.prepare(`insert into runs (id, journey_id, version_id, contact_id, node_id, status, visit, entered_at, node_entered_at, exit_reason, exited_at) values (?, 'j', 1, ?, 'sms', ?, 1, 0, 0, ?, ?)`);
@@ -62,7 +66,6 @@ describe('migrations on data', () => {
     message.run(2, 2, 1, 2, 'deferred', 'quiet_hours:21:00-09:00', day, day);
     message.run(3, 999, 1, 3, 'deferred', 'cap:sms:1/24h', day, day + 60_000); // its run was merged away
     message.run(4, 1, 2, 1, 'sent', null, day, day);
-    c.prepare('delete from __drizzle_migrations where created_at >= ?').run(whenOf('0009_suppress_stranded_deferred'));
     c.close();
     db = openDatabase(path);
     const rows = db.$client.prepare('select id, status, reason, history, updated_at from messages order by id').all() as { id: number; status: string; reason: string | null; history: string; updated_at: number }[];

@@ -60,6 +60,11 @@ export const workspace = sqliteTable('workspace', {
   createdAt: integer('created_at').notNull(),
   /** keys tracked-link codes so nobody can mint codes for other people's messages; random, never shown ('' until first start fills it) */
   linkSecret: text('link_secret').notNull().default(''),
+  /** four-eyes: publishing and template changes to live journeys become requests an approver decides */
+  approvals: integer('approvals', { mode: 'boolean' }).notNull().default(true),
+  /** the write key before the last rotation, accepted until `previousWriteKeyExpiresAt` */
+  previousWriteKey: text('previous_write_key'),
+  previousWriteKeyExpiresAt: integer('previous_write_key_expires_at'),
 });
 
 export const contacts = sqliteTable(
@@ -397,3 +402,5 @@ export const scheduledEvents = sqliteTable(
   },
   (t) => [index('scheduled_events_due').on(t.dueAt)],
 );
+
+export * from './accountsSchema';

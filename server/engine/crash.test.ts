@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { createTRPCClient, httpLink } from '@trpc/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../trpc/root';
+import { signedInClient, testAdmin, type trpcClient } from '../testing/signIn';
 import { rootDir } from '../build';
 import { DAY } from '../../shared/util/time';
 
@@ -16,14 +15,14 @@ const N = 20_000;
 interface Child {
   proc: ChildProcess;
   url: string;
-  trpc: ReturnType<typeof createTRPCClient<AppRouter>>;
+  trpc: ReturnType<typeof trpcClient>;
   writeKey: string;
 }
 
 async function startChild(dbPath: string): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(rootDir, 'server/testing/childServer.ts')], {
     cwd: rootDir,
-    env: { ...process.env, CLOCK: 'fake', FAKE_CLOCK_START: new Date(T0).toISOString(), DATABASE_PATH: dbPath, PORT: '0' },
+    env: { ...process.env, CLOCK: 'fake', FAKE_CLOCK_START: new Date(T0).toISOString(), DATABASE_PATH: dbPath, PORT: '0', ADMIN_LOGIN: testAdmin.login, ADMIN_PASSWORD: testAdmin.password, APPROVALS: 'off' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -31,8 +30,9 @@ async function startChild(dbPath: string): Promise<Child> {
     createInterface({ input: proc.stdout as NodeJS.ReadableStream }).once('line', resolve);
   });
   const { url } = JSON.parse(line) as { url: string };
-  const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${url}/trpc` })] });
+  const trpc = await signedInClient(url, testAdmin, { batch: false });
   const { writeKey } = await trpc.workspace.get.query();
+  if (!writeKey) throw new Error('the admin sees no write key');
   return { proc, url, trpc, writeKey };
 }
 

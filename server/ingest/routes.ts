@@ -13,13 +13,13 @@ class HttpError extends Error {
   }
 }
 
-/** HTTP Basic auth with the workspace write key as the user name (password ignored, as Segment does). */
-function writeKeyAuth(writeKey: () => string): RequestHandler {
+/** HTTP Basic auth with the workspace write key as the user name (password ignored, as Segment does); `accepts` compares in constant time. */
+function writeKeyAuth(accepts: (key: string) => boolean): RequestHandler {
   return (req, _res, next) => {
     const h = req.headers.authorization ?? '';
     const [scheme, encoded] = h.split(' ');
     const user = scheme?.toLowerCase() === 'basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8').split(':')[0] : undefined;
-    if (user !== writeKey()) return next(new HttpError(401, 'missing or wrong write key: use HTTP Basic auth with the write key as the user name'));
+    if (user === undefined || !accepts(user)) return next(new HttpError(401, 'missing or wrong write key: use HTTP Basic auth with the write key as the user name'));
     next();
   };
 }
@@ -45,10 +45,10 @@ const Batch = z.object({ batch: z.array(z.unknown(), { error: 'batch must be an 
  * SMS webhook. Bad input is a 400 naming the field, oversize a 413, and
  * nothing of a rejected request is written.
  */
-export function ingestRoutes(ingest: IngestService, writeKey: () => string): Router {
+export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: string) => boolean): Router {
   const r = express.Router();
   // authenticate before reading the body: a caller without the key gets a 401, whatever it sent
-  r.use(writeKeyAuth(writeKey));
+  r.use(writeKeyAuth(acceptsWriteKey));
   r.use(express.json({ limit: MAX_BODY, type: () => true }));
 
   const single = (type: Call['type']): RequestHandler => (req: Request, res) => {

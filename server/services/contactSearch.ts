@@ -1,3 +1,5 @@
+import { maskPhone } from '../../shared/auth/roles';
+import type { Pii } from './timeline';
 import type { Db } from '../db/client';
 import { phoneSearchPrefix } from '../../shared/contacts/phone';
 
@@ -103,7 +105,13 @@ export function createContactSearch(db: Db) {
 
   return {
     /** Up to `limit` (max 20) contacts whose external id, phone or name starts with `q`, ignoring case; an empty `q` lists the newest. */
-    search({ q, limit = SEARCH_LIMIT }: { q: string; limit?: number }): ContactHit[] {
+    search(input: { q: string; limit?: number }, { pii }: Pii = { pii: true }): ContactHit[] {
+      const hits = find(input);
+      return pii ? hits : hits.map((h) => ({ ...h, phone: maskPhone(h.phone) }));
+    },
+  };
+
+  function find({ q, limit = SEARCH_LIMIT }: { q: string; limit?: number }): ContactHit[] {
       const n = Math.max(1, Math.min(SEARCH_LIMIT, Math.floor(limit)));
       const needle = q.trim();
       if (!needle) return newest.all(n).map((r) => hit(r, ''));
@@ -122,8 +130,7 @@ export function createContactSearch(db: Db) {
         .sort((a, b) => b.id - a.id)
         .slice(0, n)
         .map((r) => hit(r, needle));
-    },
-  };
+  }
 }
 
 export type ContactSearch = ReturnType<typeof createContactSearch>;

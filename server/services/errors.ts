@@ -2,7 +2,7 @@
  * A use case's refusal, with a code the transport maps (tRPC error code / HTTP
  * status) and optional structured details (e.g. compile errors).
  */
-export type ServiceErrorCode = 'NOT_FOUND' | 'BAD_REQUEST' | 'CONFLICT';
+export type ServiceErrorCode = 'NOT_FOUND' | 'BAD_REQUEST' | 'CONFLICT' | 'FORBIDDEN';
 
 export class ServiceError extends Error {
   constructor(

@@ -20,6 +20,9 @@ import { createContactQueries } from './timeline';
 import { createOutboxQueries } from './outbox';
 import { createSimulation } from './simulation';
 import { createTemplateService } from './templates';
+import { createUserService, type UsersDeps } from './users';
+import { createAuditLog } from './audit';
+import { createApprovalService } from './approvals';
 
 export interface ServiceDeps {
   db: Db;
@@ -34,7 +37,9 @@ export interface ServiceDeps {
   sandbox?: Partial<Record<Channel, SandboxBehaviour>>;
   dispatcher?: Partial<DispatcherOptions>;
   /** workspace defaults on first start */
-  workspace?: { timezone?: string; writeKey?: string };
+  workspace?: { timezone?: string; writeKey?: string; approvals?: boolean };
+  /** accounts: wall-clock time for sessions and lock-outs (default Date.now), and the scrypt cost (tests pass a cheap one) */
+  accounts?: Omit<UsersDeps, 'db'>;
   /** the origin tracked links point at (default PUBLIC_URL, else the server's own URL once it listens) */
   publicUrl?: string;
 }
@@ -64,10 +69,15 @@ export function createServices(deps: ServiceDeps) {
   const contacts = createContactQueries(db, contactStore, () => workspace.settings().timezone);
   const templates = createTemplateService({ store: templateStore, contact: contacts.get, knownTraits: contacts.knownTraits, timezone: () => workspace.settings().timezone, now: () => clock.now(), publicUrl: () => publicUrl });
   templates.importLibrary(deps.templates?.() ?? [], 'library');
+  const users = createUserService({ db, ...deps.accounts });
   const refs = deps.refs ?? ((): CompileRefs => ({ templates: templateStore.channels(), segments: new Set(segments.list().map((x) => x.key)) }));
+  const journeys = createJourneyService({ ...deps, refs, runs: engine.lifecycle, onLiveChange: () => engine.live.invalidate() });
   return {
-    journeys: createJourneyService({ ...deps, refs, runs: engine.lifecycle, onLiveChange: () => engine.live.invalidate() }),
+    journeys,
     workspace,
+    users,
+    audit: createAuditLog(db, deps.accounts?.wallNow),
+    approvals: createApprovalService({ db, clock, enabled: () => workspace.settings().approvals, journeys, templates, templateStore }),
     segments,
     engine,
     ingest: createIngestService({ db, clock, contacts: contactStore, events: engine.events }),

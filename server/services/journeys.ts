@@ -57,6 +57,16 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
     return r.ok ? [] : r.errors;
   };
 
+  const publishable = (id: string) => {
+    const j = row(id);
+    if (j.status === 'archived') throw new ServiceError('CONFLICT', `journey "${j.name}" is archived; an archived journey cannot be published again`, { status: j.status });
+    const draft = JourneyGraph.parse(j.draft);
+    const compiled = compile(draft, refs());
+    if (!compiled.ok)
+      throw new ServiceError('BAD_REQUEST', `"${j.name}" has ${compiled.errors.length} problem(s); fix them before publishing`, { errors: compiled.errors });
+    return { j, draft, compiled };
+  };
+
   const latestVersions = () =>
     db
       .select({ journeyId: journeyVersions.journeyId, version: sql<number>`max(${journeyVersions.version})` })
@@ -186,12 +196,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
      * paused journey stays paused (its new version takes contacts on resume).
      */
     publish(id: string, actor: string): { version: number } {
-      const j = row(id);
-      if (j.status === 'archived') throw new ServiceError('CONFLICT', `journey "${j.name}" is archived; an archived journey cannot be published again`, { status: j.status });
-      const draft = JourneyGraph.parse(j.draft);
-      const compiled = compile(draft, refs());
-      if (!compiled.ok)
-        throw new ServiceError('BAD_REQUEST', `"${j.name}" has ${compiled.errors.length} problem(s); fix them before publishing`, { errors: compiled.errors });
+      const { j, draft, compiled } = publishable(id);
       const published = db.transaction((tx) => {
         const last = tx
           .select({ v: sql<number | null>`max(${journeyVersions.version})` })
@@ -206,6 +211,11 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
       });
       onLiveChange?.();
       return published;
+    },
+
+    /** Refuses (as publish would) a draft that cannot be published: errors, or an archived journey. */
+    assertPublishable(id: string): void {
+      publishable(id);
     },
 
     /** Create one draft journey per blueprint; used to seed an empty workspace. */

@@ -152,6 +152,17 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
      * writes nothing.
      */
     save(input: TemplateDraft, actor: string): { version: number; created: boolean; warnings: TemplateIssue[] } {
+      const { prev, next, warnings, changed } = service.validate(input);
+      if (prev && !changed) return { version: prev.version, created: false, warnings };
+      const saved = store.append({ ...next, note: prev ? '' : 'created' }, now(), actor);
+      return { version: saved.version, created: true, warnings };
+    },
+
+    /**
+     * What `save` would write, checked: refused with the issues when a check
+     * fails with an error; `changed` is false when it equals the current version.
+     */
+    validate(input: TemplateDraft) {
       const draft = TemplateDraft.parse(input);
       const prev = store.current(draft.key);
       if (prev && prev.channel !== draft.channel)
@@ -161,9 +172,7 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
       if (errors.length) throw new ServiceError('BAD_REQUEST', `"${draft.name}" has ${errors.length} error(s): ${errors.map((e) => e.message).join('; ')}`, { issues });
       const warnings = issues.filter((i) => i.severity === 'warning');
       const next = { key: draft.key, channel: draft.channel, name: draft.name, description: draft.description, category: draft.category, locale: draft.locale, variables: variablesOf(draft.variants), variants: draft.variants };
-      if (prev && sameContent(prev, next)) return { version: prev.version, created: false, warnings };
-      const saved = store.append({ ...next, note: prev ? '' : 'created' }, now(), actor);
-      return { version: saved.version, created: true, warnings };
+      return { draft, prev, next, warnings, changed: !prev || !sameContent(prev, next) };
     },
 
     /** Write a new version where `variant` gets 100% (the others stay, at 0%, so their stats remain readable). */

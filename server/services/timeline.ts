@@ -1,3 +1,4 @@
+import { maskPhone } from '../../shared/auth/roles';
 import type { Db } from '../db/client';
 import type { ContactStore } from './contacts';
 import { describeDecision } from '../../shared/policy/describe';
@@ -18,6 +19,15 @@ interface ContactFull {
 }
 
 
+/** May the reader see personal data in full? (analysts and admins; see shared/auth/roles.ts) */
+export interface Pii {
+  pii: boolean;
+}
+
+/** Traits as a viewer sees them: any phone-like trait masked. */
+export const maskedTraits = (traits: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(traits).map(([k, v]) => [k, /phone|mobile/i.test(k) && typeof v === 'string' ? maskPhone(v) : v]));
+
 /** One contact, everything that happened to them: events, journeys, steps, messages and every policy decision. */
 export function createContactQueries(db: Db, contacts: ContactStore, defaultTimezone: () => string) {
   const c = db.$client;
@@ -31,9 +41,10 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
     return row;
   };
 
-  const get = (externalId: string) => {
+  /** One contact; without `pii` (a viewer) phone numbers come masked, in the column and in the traits. */
+  const get = (externalId: string, { pii }: Pii = { pii: true }) => {
     const r = contactRow(externalId);
-    return {
+    const contact = {
       id: r.id,
       externalId: r.external_id,
       anonymousId: r.anonymous_id,
@@ -45,6 +56,7 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
       registeredAt: r.registered_at,
       createdAt: r.created_at,
     };
+    return pii ? contact : { ...contact, phone: maskPhone(contact.phone), traits: maskedTraits(contact.traits) };
   };
 
   const recentTraitKeys = c.prepare<[], { key: string }>(
@@ -54,8 +66,8 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
     get,
     /** Trait names recent contacts carry: what a template may read without a default (for the unknown-variable check). */
     knownTraits: (): string[] => recentTraitKeys.all().map((r) => r.key),
-    timeline(externalId: string, limit = 200) {
-      const contact = get(externalId);
+    timeline(externalId: string, limit = 200, pii: Pii = { pii: true }) {
+      const contact = get(externalId, pii);
       const id = contact.id;
       const events = c
         .prepare<[number, number], { id: number; name: string; type: string; properties: string; at: number }>('select id, name, type, properties, at from events where contact_id = ? order by at desc, id desc limit ?')

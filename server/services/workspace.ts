@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { workspace } from '../db/schema';
@@ -14,7 +14,20 @@ export interface WorkspaceSettings {
   policy: ContactPolicy;
   /** the key of tracked-link codes: internal, never sent to a client */
   linkSecret: string;
+  /** four-eyes approval of publishing and of template changes to live journeys */
+  approvals: boolean;
+  /** the key before the last rotation and until when it still works */
+  previousWriteKey: string | null;
+  previousWriteKeyExpiresAt: number | null;
 }
+
+const newWriteKey = (): string => `wk_${randomBytes(12).toString('hex')}`;
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+/** Equal strings, in time that does not depend on where they differ (both are hashed to 32 bytes first). */
+const sameSecret = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
+
+/** How long a rotated-out write key keeps working by default: a day, time to redeploy the SDKs that send with it. */
+export const defaultWriteKeyGraceHours = 24;
 
 const newLinkSecret = (): string => randomBytes(32).toString('base64url');
 
@@ -22,18 +35,21 @@ const newLinkSecret = (): string => randomBytes(32).toString('base64url');
  * The one workspace row: created on first start (with a fresh write key), read
  * through a cache the engine consults on every batch, written by `policy.set`.
  */
-export function createWorkspaceService(db: Db, init: { now: number; timezone?: string; writeKey?: string }) {
+export function createWorkspaceService(db: Db, init: { now: number; timezone?: string; writeKey?: string; approvals?: boolean }) {
   let row = db.select().from(workspace).where(eq(workspace.id, 1)).get();
   if (!row) {
     row = {
       id: 1,
       name: 'Orange Credit',
-      writeKey: init.writeKey ?? `wk_${randomBytes(12).toString('hex')}`,
+      writeKey: init.writeKey ?? newWriteKey(),
       timezone: init.timezone ?? 'Asia/Shanghai',
       rngSeed: randomBytes(4).readUInt32BE(0),
       policy: defaultPolicy(),
       createdAt: init.now,
       linkSecret: newLinkSecret(),
+      approvals: init.approvals ?? true,
+      previousWriteKey: null,
+      previousWriteKeyExpiresAt: null,
     };
     db.insert(workspace).values(row).run();
   }
@@ -50,6 +66,9 @@ export function createWorkspaceService(db: Db, init: { now: number; timezone?: s
     rngSeed: row.rngSeed,
     policy: ContactPolicy.parse(row.policy),
     linkSecret: row.linkSecret,
+    approvals: row.approvals,
+    previousWriteKey: row.previousWriteKey,
+    previousWriteKeyExpiresAt: row.previousWriteKeyExpiresAt,
   };
 
   return {
@@ -61,6 +80,34 @@ export function createWorkspaceService(db: Db, init: { now: number; timezone?: s
       cached = { ...cached, policy };
       return policy;
     },
+    /**
+     * Is `key` the write key, or the previous one within its grace period?
+     * Compared in constant time; `now` is wall-clock time.
+     */
+    acceptsWriteKey(key: string, now: number): boolean {
+      const { writeKey, previousWriteKey, previousWriteKeyExpiresAt } = cached;
+      const current = sameSecret(key, writeKey);
+      const previous = previousWriteKey !== null && sameSecret(key, previousWriteKey) && now < (previousWriteKeyExpiresAt ?? 0);
+      return current || previous;
+    },
+
+    /** A new write key; the old one keeps working for `graceHours` (0: stops at once). */
+    rotateWriteKey(graceHours: number, now: number): { writeKey: string; previousWriteKeyExpiresAt: number | null } {
+      if (!Number.isFinite(graceHours) || graceHours < 0 || graceHours > 720) throw new ServiceError('BAD_REQUEST', `graceHours must be 0 to 720 (30 days), got ${graceHours}`);
+      const writeKey = newWriteKey();
+      const previousWriteKeyExpiresAt = graceHours > 0 ? now + graceHours * 3600_000 : null;
+      const previousWriteKey = graceHours > 0 ? cached.writeKey : null;
+      db.update(workspace).set({ writeKey, previousWriteKey, previousWriteKeyExpiresAt }).where(eq(workspace.id, 1)).run();
+      cached = { ...cached, writeKey, previousWriteKey, previousWriteKeyExpiresAt };
+      return { writeKey, previousWriteKeyExpiresAt };
+    },
+
+    setApprovals(on: boolean): { approvals: boolean } {
+      db.update(workspace).set({ approvals: on }).where(eq(workspace.id, 1)).run();
+      cached = { ...cached, approvals: on };
+      return { approvals: on };
+    },
+
     setTimezone(tz: string): void {
       if (!isTimeZone(tz)) throw new ServiceError('BAD_REQUEST', `"${tz}" is not an IANA time zone, e.g. Asia/Shanghai`);
       db.update(workspace).set({ timezone: tz }).where(eq(workspace.id, 1)).run();

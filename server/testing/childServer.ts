@@ -9,5 +9,6 @@ const server = await startServer({
   port: Number(process.env.PORT ?? 0),
   databasePath: process.env.DATABASE_PATH ?? '',
   log: () => {},
+  // ADMIN_LOGIN / ADMIN_PASSWORD and APPROVALS come from the environment, as under npm start
 });
 process.stdout.write(`${JSON.stringify({ url: server.url, pid: process.pid })}\n`);

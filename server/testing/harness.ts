@@ -6,14 +6,20 @@ import { FakeClock } from '../clock';
 import { createServices, type ServiceDeps, type Services } from '../services';
 import { SandboxBehaviour } from '../channels/sandbox';
 import type { JourneyGraph } from '../../shared/journey/graph';
-import { createCaller } from '../trpc/root';
+import { callerAs } from '../trpc/root';
+import type { Role } from '../../shared/auth/roles';
+import type { User } from '../services/users';
+import { testPasswordCost } from './signIn';
 import { loadBlueprints, loadMessageTemplates, loadSegments } from '../library/loadLibrary';
 
 export interface TestWorld {
   db: Db;
   clock: FakeClock;
   services: Services;
-  caller: ReturnType<typeof createCaller>;
+  /** the admin "tester" */
+  caller: ReturnType<typeof callerAs>;
+  /** A new user with these roles (login defaults to the roles joined) and a caller acting as them. */
+  as(roles: Role[], login?: string): { user: User; caller: ReturnType<typeof callerAs> };
   dbPath: string;
   /** Rows of a query on the world's database, for assertions. */
   sql<T>(query: string, ...args: unknown[]): T[];
@@ -28,7 +34,10 @@ export interface TestWorld {
  * its probabilities (the workspace's rng seed is random, so a test that
  * counts exact outcomes silences the simulated replies it does not want).
  */
-export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0), { providers, sandbox }: Pick<ServiceDeps, 'providers' | 'sandbox'> = {}): TestWorld {
+export function aTestWorld(
+  start = Date.UTC(2026, 10, 2, 2, 0),
+  { providers, sandbox, approvals = false, wallNow }: Pick<ServiceDeps, 'providers' | 'sandbox'> & { approvals?: boolean; wallNow?: () => number } = {},
+): TestWorld {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-test-'));
   const dbPath = join(dir, 'test.db');
   const db = openDatabase(dbPath);
@@ -36,13 +45,30 @@ export function aTestWorld(start = Date.UTC(2026, 10, 2, 2, 0), { providers, san
   const blueprints = loadBlueprints();
   const templates = loadMessageTemplates();
   const segments = loadSegments();
-  const services = createServices({ db, clock, blueprints: () => blueprints, templates: () => templates, segments: () => segments, providers, sandbox });
-  const caller = createCaller({ services, clock, actor: 'tester' });
+  // four-eyes is off unless a test asks (a single-user install); the engine tests publish directly
+  const services = createServices({
+    db,
+    clock,
+    blueprints: () => blueprints,
+    templates: () => templates,
+    segments: () => segments,
+    providers,
+    sandbox,
+    workspace: { approvals },
+    accounts: { passwordCost: testPasswordCost, ...(wallNow ? { wallNow } : {}) },
+  });
+  const as = (roles: Role[], login = roles.join('-')) => {
+    const { id } = services.users.create({ login, displayName: login, password: 'a-test-password', roles });
+    const user = services.users.get(id);
+    return { user, caller: callerAs(services, clock, user) };
+  };
+  const { caller } = as(['admin'], 'tester');
   return {
     db,
     clock,
     services,
     caller,
+    as,
     dbPath,
     sql: <T>(query: string, ...args: unknown[]) => db.$client.prepare(query).all(...args) as T[],
     async publish(graph, name = 'test') {

@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTRPCClient, httpLink } from '@trpc/client';
 import { startServer, type RunningServer, type ServerOptions } from '../app';
 import { FakeClock } from '../clock';
-import type { AppRouter } from '../trpc/root';
+import { signedInClient, testAdmin, testPasswordCost, type trpcClient } from './signIn';
 
 export interface HttpWorld {
   server: RunningServer;
   clock: FakeClock;
-  trpc: ReturnType<typeof createTRPCClient<AppRouter>>;
+  /** signed in as the admin */
+  trpc: ReturnType<typeof trpcClient>;
   /** POST to the Segment-compatible ingestion API with the workspace write key */
   ingest(path: string, body: unknown, writeKey?: string): Promise<{ status: number; body: Record<string, unknown> }>;
   dbPath: string;
@@ -17,12 +17,21 @@ export interface HttpWorld {
 }
 
 /** The real server on a free port over a temp SQLite file and a fake clock, driven through HTTP only. */
-export async function anHttpWorld(start: number, opts: Pick<ServerOptions, 'services' | 'seedDemo' | 'channels'> = {}): Promise<HttpWorld> {
+export async function anHttpWorld(start: number, opts: Pick<ServerOptions, 'services' | 'seedDemo' | 'channels' | 'approvals'> = {}): Promise<HttpWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-http-'));
   const dbPath = join(dir, 'test.db');
   const clock = new FakeClock(start);
-  const server = await startServer({ port: 0, databasePath: dbPath, clock, log: () => {}, ...opts });
-  const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${server.url}/trpc` })] });
+  const server = await startServer({
+    port: 0,
+    databasePath: dbPath,
+    clock,
+    log: () => {},
+    admin: testAdmin,
+    approvals: false,
+    ...opts,
+    services: { accounts: { passwordCost: testPasswordCost }, ...opts.services },
+  });
+  const trpc = await signedInClient(server.url, testAdmin, { batch: false });
   const key = server.services.workspace.settings().writeKey;
   return {
     server,

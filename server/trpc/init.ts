@@ -2,28 +2,46 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Services } from '../services';
 import type { Clock } from '../clock';
+import type { User } from '../services/users';
 import { ServiceError } from '../services/errors';
+import { hasRole, type Role } from '../../shared/auth/roles';
+import { redacted } from '../../shared/util/compactDiff';
+import { auditOf, type AuditMeta } from './auditing';
 
 export interface Context {
   services: Services;
   clock: Clock;
-  /** who is acting; a real login replaces this later */
+  /** the signed-in user, or null (every procedure then answers UNAUTHORIZED) */
+  user: User | null;
+  /** the name versions and history record: the user's display name */
   actor: string;
+  /** for the audit log */
+  ip: string | null;
+  requestId: string | null;
 }
 
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    return {
-      ...shape,
-      data: {
-        ...shape.data,
-        details: cause instanceof ServiceError ? (cause.details ?? null) : null,
-        issues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : null,
-      },
-    };
-  },
-});
+/** What each procedure declares: the role it needs, and how the audit log describes its changes. */
+export interface Meta {
+  role: Role;
+  audit?: AuditMeta;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          details: cause instanceof ServiceError ? (cause.details ?? null) : null,
+          issues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : null,
+        },
+      };
+    },
+  });
 
 /** Services refuse with a ServiceError; the client sees the matching tRPC code, message and details. */
 const serviceErrors = t.middleware(async ({ next }) => {
@@ -33,6 +51,59 @@ const serviceErrors = t.middleware(async ({ next }) => {
   return res;
 });
 
+/** No session: UNAUTHORIZED. A session without the role: FORBIDDEN, naming the role. Runs before the input is read. */
+const authorize = t.middleware(({ ctx, meta, path, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: POST /auth/sign-in' });
+  if (!meta?.role) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} declares no role` });
+  if (!hasRole(ctx.user.roles, meta.role)) throw new TRPCError({ code: 'FORBIDDEN', message: `${path} needs the ${meta.role} role` });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+class Rollback extends Error {
+  constructor(readonly result: unknown) {
+    super('rolled back');
+  }
+}
+
+/**
+ * Every mutation runs in one SQLite transaction with its audit row (who, what,
+ * before → after, request id, IP): a change that fails leaves no row. A
+ * procedure whose work is not synchronous (dev.advanceClock drives the engine
+ * and providers) sets `audit.outside` and is recorded after it succeeds.
+ */
+const audited = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }) => {
+  if (type !== 'mutation' || !ctx.user) return next();
+  const user = ctx.user;
+  const input = await getRawInput();
+  const describe = auditOf(meta?.audit, ctx.services, input);
+  const entry = (result: unknown, before: unknown) => {
+    const d = describe.after(before, result);
+    return d && { actor: user, action: path, objectType: d.objectType, objectId: d.objectId, diff: d.diff ?? redacted(input), requestId: ctx.requestId, ip: ctx.ip };
+  };
+  if (meta?.audit?.outside) {
+    const res = await next();
+    if (res.ok) ctx.services.audit.record(entry(res.data, null) ?? { actor: user, action: path, objectType: null, objectId: null, diff: redacted(input), requestId: ctx.requestId, ip: ctx.ip });
+    return res;
+  }
+  let before: unknown = null;
+  try {
+    return await ctx.services.audit.inTransaction(
+      async () => {
+        before = describe.before();
+        const res = await next();
+        if (!res.ok) throw new Rollback(res);
+        return res;
+      },
+      (res) => entry(res.ok ? res.data : null, before),
+    );
+  } catch (e) {
+    if (e instanceof Rollback) return e.result as Awaited<ReturnType<typeof next>>;
+    throw e;
+  }
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(serviceErrors);
 export const createCallerFactory = t.createCallerFactory;
+
+/** The only way to make a procedure: it names the role it needs (the role-table test walks them all). */
+export const procedure = (role: Role, audit?: AuditMeta) => t.procedure.meta({ role, audit }).use(serviceErrors).use(authorize).use(audited);

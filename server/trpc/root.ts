@@ -1,4 +1,7 @@
 import { createCallerFactory, router } from './init';
+import type { Services } from '../services';
+import type { Clock } from '../clock';
+import type { User } from '../services/users';
 import { journeysRouter } from './routers/journeys';
 import { segmentsRouter } from './routers/segments';
 import { contactsRouter } from './routers/contacts';
@@ -8,6 +11,10 @@ import { workspaceRouter } from './routers/workspace';
 import { devRouter } from './routers/dev';
 import { analyticsRouter } from './routers/analytics';
 import { templatesRouter } from './routers/templates';
+import { authRouter } from './routers/auth';
+import { usersRouter } from './routers/users';
+import { approvalsRouter } from './routers/approvals';
+import { auditRouter } from './routers/audit';
 
 /**
  * Every procedure. `dev.*` answers only on a fake clock (CLOCK=fake); on a real
@@ -22,6 +29,10 @@ const procedures = {
   channels: channelsRouter,
   workspace: workspaceRouter,
   analytics: analyticsRouter,
+  auth: authRouter,
+  users: usersRouter,
+  approvals: approvalsRouter,
+  audit: auditRouter,
 };
 
 export const appRouter = router({ ...procedures, dev: devRouter });
@@ -31,3 +42,7 @@ export type AppRouter = typeof appRouter;
 
 /** In-process caller: tests and scripts call procedures without HTTP. */
 export const createCaller = createCallerFactory(appRouter);
+
+/** An in-process caller acting as `user` (tests, benches): the same role checks and audit log as over HTTP. */
+export const callerAs = (services: Services, clock: Clock, user: User) =>
+  createCaller({ services, clock, user, actor: user.displayName, ip: null, requestId: null });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { publicProcedure, router } from '../init';
+import { procedure, router } from '../init';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is YYYY-MM-DD (UTC)');
 const Range = z
@@ -13,7 +13,7 @@ const Range = z
 
 /** Per-node numbers for the canvas overlay, a node's funnel, and a journey's summary. */
 export const analyticsRouter = router({
-  journeyOverlay: publicProcedure.input(Range).query(({ ctx, input }) => ctx.services.analytics.journeyOverlay(input)),
-  nodeFunnel: publicProcedure.input(Range.and(z.object({ nodeId: z.string().min(1, 'nodeId is required') }))).query(({ ctx, input }) => ctx.services.analytics.nodeFunnel(input)),
-  journeySummary: publicProcedure.input(Range).query(({ ctx, input }) => ctx.services.analytics.journeySummary(input)),
+  journeyOverlay: procedure('viewer').input(Range).query(({ ctx, input }) => ctx.services.analytics.journeyOverlay(input)),
+  nodeFunnel: procedure('viewer').input(Range.and(z.object({ nodeId: z.string().min(1, 'nodeId is required') }))).query(({ ctx, input }) => ctx.services.analytics.nodeFunnel(input)),
+  journeySummary: procedure('viewer').input(Range).query(({ ctx, input }) => ctx.services.analytics.journeySummary(input)),
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { publicProcedure, router } from '../init';
+import { procedure, router } from '../init';
 import { messageStatuses } from '../../db/schema';
 
 export const channelsRouter = router({
-  outbox: publicProcedure
+  outbox: procedure('analyst')
     .input(
       z
         .object({ journeyId: z.string().optional(), externalId: z.string().optional(), status: z.enum(messageStatuses).optional(), limit: z.number().int().min(1).max(5000).optional() })

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../../testing/harness';
 import { rejection } from '../../testing/rejection';
-import { createCaller } from '../root';
 import { aGraph } from '../../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../../shared/journey/graph';
 import { HOUR, MINUTE } from '../../../shared/util/time';
@@ -33,7 +32,7 @@ async function journey(graph: JourneyGraph = waitGraph(), publish = true, name =
 describe('journeys.pause / resume / archive', () => {
   it('walks live → paused → live → archived, recording who and when', async () => {
     const id = await journey();
-    const ops = createCaller({ services: w.services, clock: w.clock, actor: 'ops@example' });
+    const { caller: ops } = w.as(['operator'], 'ops@example');
     w.clock.advance(MINUTE);
     expect(await ops.journeys.pause({ id })).toEqual({ id, status: 'paused', updatedAt: w.clock.now(), updatedBy: 'ops@example' });
     expect(await w.caller.journeys.get({ id })).toMatchObject({ status: 'paused', updatedAt: w.clock.now(), updatedBy: 'ops@example' });

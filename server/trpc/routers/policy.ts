@@ -1,7 +1,8 @@
-import { publicProcedure, router } from '../init';
+import { procedure, router } from '../init';
+import { policyAudit } from '../auditing';
 import { ContactPolicy } from '../../../shared/policy/policy';
 
 export const policyRouter = router({
-  get: publicProcedure.query(({ ctx }) => ctx.services.workspace.getPolicy()),
-  set: publicProcedure.input(ContactPolicy).mutation(({ ctx, input }) => ctx.services.workspace.setPolicy(input)),
+  get: procedure('viewer').query(({ ctx }) => ctx.services.workspace.getPolicy()),
+  set: procedure('admin', policyAudit).input(ContactPolicy).mutation(({ ctx, input }) => ctx.services.workspace.setPolicy(input)),
 });

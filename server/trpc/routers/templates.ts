@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { publicProcedure, router } from '../init';
+import { procedure, router } from '../init';
+import { templateAudit } from '../auditing';
 import { TemplateDraft } from '../../../shared/templates/draft';
 
 const TraitValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -7,12 +8,13 @@ const key = z.string().min(1, 'key is required');
 
 /** Message templates: the copywriters' page and the editor's pickers and previews. */
 export const templatesRouter = router({
-  list: publicProcedure.query(({ ctx }) => ctx.services.templates.list()),
-  knownVariables: publicProcedure.query(({ ctx }) => ctx.services.templates.knownVariables()),
-  get: publicProcedure.input(z.object({ key })).query(({ ctx, input }) => ctx.services.templates.get(input.key)),
-  check: publicProcedure.input(z.object({ draft: TemplateDraft })).query(({ ctx, input }) => ctx.services.templates.check(input.draft)),
-  save: publicProcedure.input(z.object({ draft: TemplateDraft })).mutation(({ ctx, input }) => ctx.services.templates.save(input.draft, ctx.actor)),
-  preview: publicProcedure
+  list: procedure('viewer').query(({ ctx }) => ctx.services.templates.list()),
+  knownVariables: procedure('viewer').query(({ ctx }) => ctx.services.templates.knownVariables()),
+  get: procedure('viewer').input(z.object({ key })).query(({ ctx, input }) => ctx.services.templates.get(input.key)),
+  check: procedure('viewer').input(z.object({ draft: TemplateDraft })).query(({ ctx, input }) => ctx.services.templates.check(input.draft)),
+  /** a new version, or `{ request }` when it changes a template a live journey sends and four-eyes approval is on */
+  save: procedure('copywriter', templateAudit).input(z.object({ draft: TemplateDraft })).mutation(({ ctx, input }) => ctx.services.approvals.saveTemplate(input.draft, ctx.user)),
+  preview: procedure('viewer')
     .input(
       z
         .object({
@@ -26,8 +28,10 @@ export const templatesRouter = router({
         .refine((i) => i.key !== undefined || i.draft !== undefined, { message: 'give a template key or a draft', path: ['key'] }),
     )
     .query(({ ctx, input }) => ctx.services.templates.preview(input)),
-  stats: publicProcedure
+  stats: procedure('viewer')
     .input(z.object({ key, metric: z.enum(['clicks', 'conversions']).optional(), control: z.string().min(1).optional() }))
     .query(({ ctx, input }) => ctx.services.templateStats.stats(input.key, input)),
-  promote: publicProcedure.input(z.object({ key, variant: z.string().min(1) })).mutation(({ ctx, input }) => ctx.services.templates.promote(input.key, input.variant, ctx.actor)),
+  promote: procedure('copywriter', templateAudit)
+    .input(z.object({ key, variant: z.string().min(1) }))
+    .mutation(({ ctx, input }) => ctx.services.approvals.promoteVariant(input.key, input.variant, ctx.user)),
 });

@@ -1,9 +1,21 @@
-import { publicProcedure, router } from '../init';
+import { z } from 'zod';
+import { procedure, router } from '../init';
+import { hasRole } from '../../../shared/auth/roles';
+import { workspaceAudit } from '../auditing';
+import { defaultWriteKeyGraceHours } from '../../services/workspace';
 
 export const workspaceRouter = router({
-  /** name, time zone and the write key the UI shows for SDK setup */
-  get: publicProcedure.query(({ ctx }) => {
-    const { name, timezone, writeKey } = ctx.services.workspace.settings();
-    return { name, timezone, writeKey, clock: ctx.clock.kind };
+  /** name, time zone, the four-eyes setting, and (to admins only) the write key the UI shows for SDK setup */
+  get: procedure('viewer').query(({ ctx }) => {
+    const { name, timezone, writeKey, approvals, previousWriteKeyExpiresAt } = ctx.services.workspace.settings();
+    const admin = hasRole(ctx.user.roles, 'admin');
+    return { name, timezone, clock: ctx.clock.kind, approvals, writeKey: admin ? writeKey : null, previousWriteKeyExpiresAt: admin ? previousWriteKeyExpiresAt : null };
   }),
+  /** a new write key; the old one keeps working for graceHours (default 24, 0 = stops at once) */
+  rotateWriteKey: procedure('admin', workspaceAudit)
+    .input(z.object({ graceHours: z.number().min(0, 'graceHours must be ≥ 0').max(720, 'graceHours is at most 720 (30 days)').default(defaultWriteKeyGraceHours) }).default({ graceHours: defaultWriteKeyGraceHours }))
+    .mutation(({ ctx, input }) => ctx.services.workspace.rotateWriteKey(input.graceHours, Date.now())),
+  setApprovals: procedure('admin', workspaceAudit)
+    .input(z.object({ on: z.boolean() }))
+    .mutation(({ ctx, input }) => ctx.services.workspace.setApprovals(input.on)),
 });

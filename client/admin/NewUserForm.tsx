@@ -1,0 +1,68 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { UserPlus } from 'lucide-react';
+import { passwordMin, type Role } from '../../shared/auth/roles';
+import { useTRPC } from '../trpc';
+import { errorText } from '../components/errorText';
+import { RoleChecks, orViewer } from './RoleChecks';
+
+/** Creates an account; the admin passes the first password on, and the new user can change it. */
+export function NewUserForm() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const [login, setLogin] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [held, setHeld] = useState<Role[]>([]);
+  const create = useMutation(
+    trpc.users.create.mutationOptions({
+      onSuccess: () => {
+        setLogin('');
+        setDisplayName('');
+        setPassword('');
+        setHeld([]);
+        return qc.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+      },
+    }),
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({ login: login.trim(), displayName: displayName.trim(), password, roles: orViewer(held) });
+  };
+
+  return (
+    <section className="card" aria-labelledby="new-user">
+      <h2 id="new-user">New user</h2>
+      <form className="userform" aria-labelledby="new-user" onSubmit={submit}>
+        <label className="field">
+          Login
+          <input type="text" autoComplete="off" autoCapitalize="none" spellCheck={false} required value={login} onChange={(e) => setLogin(e.target.value)} />
+        </label>
+        <label className="field">
+          Display name
+          <input type="text" required value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+        </label>
+        <label className="field">
+          Password
+          <input type="password" autoComplete="new-password" required minLength={passwordMin} value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        <RoleChecks value={held} onChange={setHeld} />
+        {create.isError && (
+          <p className="banner banner--error userform__wide" role="alert">
+            {errorText(create.error)}
+          </p>
+        )}
+        {create.isSuccess && !create.isPending && (
+          <p className="banner banner--ok userform__wide" role="status">
+            Created. Pass the password on; they can change it after signing in.
+          </p>
+        )}
+        <div className="userform__wide">
+          <button type="submit" className="btn btn--primary" disabled={create.isPending}>
+            <UserPlus size={15} aria-hidden /> Create user
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

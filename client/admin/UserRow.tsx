@@ -1,0 +1,105 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { passwordMin, type Role } from '../../shared/auth/roles';
+import { useTRPC, type RouterOutputs } from '../trpc';
+import { RelativeTime } from '../components/RelativeTime';
+import { errorText } from '../components/errorText';
+import { RoleChecks, orViewer, roleLabels } from './RoleChecks';
+
+export type UserSummary = RouterOutputs['users']['list'][number];
+
+/** One account: its facts, and the admin's edits in place (roles, active, a new password). */
+export function UserRow({ user: u, isMe }: { user: UserSummary; isMe: boolean }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const [open, setOpen] = useState<'roles' | 'password' | null>(null);
+  const [held, setHeld] = useState<Role[]>(u.roles);
+  const [password, setPassword] = useState('');
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+  const update = useMutation(
+    trpc.users.update.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        setOpen(null);
+      },
+    }),
+  );
+  const reset = useMutation(
+    trpc.users.resetPassword.mutationOptions({
+      onSuccess: () => {
+        setPassword('');
+        setOpen(null);
+      },
+    }),
+  );
+  const failed = update.error ?? reset.error;
+  const toggle = (what: 'roles' | 'password') => {
+    update.reset();
+    reset.reset();
+    setHeld(u.roles);
+    setOpen((o) => (o === what ? null : what));
+  };
+  const saveRoles = (e: FormEvent) => {
+    e.preventDefault();
+    update.mutate({ id: u.id, roles: orViewer(held) });
+  };
+  const setPasswordNow = (e: FormEvent) => {
+    e.preventDefault();
+    reset.mutate({ id: u.id, password });
+  };
+
+  return (
+    <tr className={u.active ? undefined : 'user--inactive'}>
+      <td>
+        <code>{u.login}</code>
+        {isMe && <span className="muted"> (you)</span>}
+      </td>
+      <td>{u.displayName}</td>
+      <td>{roleLabels(u.roles)}</td>
+      <td>{u.active ? 'Active' : <span className="muted">Deactivated</span>}</td>
+      <td className="muted nowrap">{u.lastSignInAt === null ? 'never' : <RelativeTime ms={u.lastSignInAt} />}</td>
+      <td className="user__actions">
+        <div className="user__buttons">
+          <button type="button" className="btn btn--small" aria-label={`Edit roles of ${u.login}`} aria-expanded={open === 'roles'} onClick={() => toggle('roles')}>
+            Edit roles
+          </button>
+          <button type="button" className="btn btn--small" aria-label={`Reset password of ${u.login}`} aria-expanded={open === 'password'} onClick={() => toggle('password')}>
+            Reset password
+          </button>
+          <button type="button" className="btn btn--small" aria-label={`${u.active ? 'Deactivate' : 'Activate'} ${u.login}`} disabled={update.isPending} onClick={() => update.mutate({ id: u.id, active: !u.active })}>
+            {u.active ? 'Deactivate' : 'Activate'}
+          </button>
+        </div>
+        {open === 'roles' && (
+          <form className="user__edit" aria-label={`Roles of ${u.login}`} onSubmit={saveRoles}>
+            <RoleChecks value={held} onChange={setHeld} legend={`Roles of ${u.login}`} />
+            <button type="submit" className="btn btn--primary btn--small" disabled={update.isPending}>
+              Save roles
+            </button>
+          </form>
+        )}
+        {open === 'password' && (
+          <form className="user__edit" aria-label={`Reset the password of ${u.login}`} onSubmit={setPasswordNow}>
+            <label>
+              New password
+              <input type="password" autoComplete="new-password" required minLength={passwordMin} value={password} onChange={(e) => setPassword(e.target.value)} />
+            </label>
+            <button type="submit" className="btn btn--primary btn--small" disabled={reset.isPending}>
+              Save password
+            </button>
+          </form>
+        )}
+        {reset.isSuccess && (
+          <p className="user__done" role="status">
+            Password reset.
+          </p>
+        )}
+        {failed && (
+          <p className="form-error" role="alert">
+            {errorText(failed)}
+          </p>
+        )}
+      </td>
+    </tr>
+  );
+}

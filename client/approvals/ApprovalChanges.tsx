@@ -1,0 +1,51 @@
+import type { ApprovalDetail } from './approvalLabels';
+
+/** One changed part of one template variant: the copy before and after (null: the variant is new, or gone). */
+export interface TemplateChange {
+  variant: string;
+  part: string;
+  before: string | null;
+  after: string | null;
+}
+
+const isTemplateChange = (c: unknown): c is TemplateChange => typeof c === 'object' && c !== null && 'variant' in c && 'part' in c;
+
+/**
+ * What approving would change: for a journey the "what changes" lines against
+ * the live version; for a template the copy of each changed variant part,
+ * before beside after.
+ */
+export function ApprovalChanges({ changes }: { changes: ApprovalDetail['changes'] }) {
+  const items: readonly unknown[] = changes;
+  const lines = items.filter((c): c is string => typeof c === 'string');
+  const copy = items.filter(isTemplateChange);
+  if (items.length === 0) return <p className="muted">No changes against what is live now.</p>;
+  return (
+    <>
+      {lines.length > 0 && (
+        <ul className="dialog__list approval__lines" aria-label="What changes">
+          {lines.map((l, i) => (
+            <li key={i}>{l}</li>
+          ))}
+        </ul>
+      )}
+      {copy.map((c) => (
+        <article key={`${c.variant}:${c.part}`} className="copydiff" aria-label={`Variant ${c.variant.toUpperCase()} ${c.part}`}>
+          <h3 className="copydiff__title">
+            Variant {c.variant.toUpperCase()} · {c.part}
+          </h3>
+          <div className="copydiff__cols">
+            <div>
+              <div className="copydiff__label">Before</div>
+              {c.before === null ? <p className="muted copydiff__none">(new)</p> : <pre className="copydiff__text copydiff__text--before">{c.before}</pre>}
+            </div>
+            <div>
+              <div className="copydiff__label">After</div>
+              {c.after === null ? <p className="muted copydiff__none">(removed)</p> : <pre className="copydiff__text copydiff__text--after">{c.after}</pre>}
+            </div>
+          </div>
+        </article>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,165 @@
+import { useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { ArrowLeft, Check, Undo2, X } from 'lucide-react';
+import { useTRPC } from '../trpc';
+import { useAuth } from '../auth/AuthContext';
+import { LoadError, Loading } from '../components/QueryState';
+import { RelativeTime } from '../components/RelativeTime';
+import { ApprovalBadges } from './ApprovalBadges';
+import { ApprovalChanges } from './ApprovalChanges';
+import { kindLabels, objectPath, type ApprovalDetail } from './approvalLabels';
+
+/** One request: what it changes, who asked, and (while pending) approve, reject or withdraw it. */
+export function ApprovalPage() {
+  const { id = '' } = useParams();
+  const trpc = useTRPC();
+  const request = useQuery(trpc.approvals.get.queryOptions({ id }));
+
+  return (
+    <main className="page approval">
+      {/* not "Approvals": the nav link keeps that name to itself */}
+      <Link to="/approvals" className="ct-back">
+        <ArrowLeft size={14} aria-hidden /> All requests
+      </Link>
+      {request.isPending ? <Loading what="request" /> : request.isError ? <LoadError error={request.error} /> : <Request request={request.data} />}
+    </main>
+  );
+}
+
+function Request({ request: r }: { request: ApprovalDetail }) {
+  return (
+    <>
+      <div className="page__header">
+        <div>
+          <div className="approval__title">
+            <h1>
+              {kindLabels[r.kind]}: {r.objectName}
+            </h1>
+            <ApprovalBadges request={r} />
+          </div>
+          <p className="muted">{r.summary}</p>
+        </div>
+        <Link to={objectPath(r)} className="btn">
+          Open {r.objectType}
+        </Link>
+      </div>
+      <section className="card" aria-labelledby="request-facts">
+        <h2 id="request-facts">Request</h2>
+        <dl className="settings__facts">
+          <dt>Requested by</dt>
+          <dd>
+            {r.requestedBy.displayName} · <RelativeTime ms={r.requestedAt} />
+          </dd>
+          {r.decidedBy && (
+            <>
+              <dt>{r.status === 'withdrawn' ? 'Withdrawn by' : 'Decided by'}</dt>
+              <dd>
+                {r.decidedBy.displayName}
+                {r.decidedAt !== null && (
+                  <>
+                    {' '}
+                    · <RelativeTime ms={r.decidedAt} />
+                  </>
+                )}
+              </dd>
+            </>
+          )}
+          {r.comment && (
+            <>
+              <dt>Comment</dt>
+              <dd className="approval__comment">{r.comment}</dd>
+            </>
+          )}
+        </dl>
+        {r.stale && (
+          <div className="banner banner--error" role="status">
+            <strong>Stale:</strong> {r.staleReason ?? 'the draft changed after this request was made.'} It can no longer be approved; ask for a new one.
+          </div>
+        )}
+      </section>
+      <section className="card" aria-labelledby="request-changes">
+        <h2 id="request-changes">What changes</h2>
+        <ApprovalChanges changes={r.changes} />
+      </section>
+      {r.status === 'pending' && <Decision request={r} />}
+    </>
+  );
+}
+
+/** Approve or reject (an approver, not the requester), or withdraw (the requester). */
+function Decision({ request: r }: { request: ApprovalDetail }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { user, can } = useAuth();
+  const [comment, setComment] = useState('');
+  const [missing, setMissing] = useState(false);
+  const box = useRef<HTMLTextAreaElement>(null);
+  // approving publishes or saves: journeys and templates change too
+  const done = { onSuccess: () => qc.invalidateQueries() };
+  const approve = useMutation(trpc.approvals.approve.mutationOptions(done));
+  const reject = useMutation(trpc.approvals.reject.mutationOptions(done));
+  const withdraw = useMutation(trpc.approvals.withdraw.mutationOptions(done));
+  const failed = approve.error ?? reject.error ?? withdraw.error;
+  const busy = approve.isPending || reject.isPending || withdraw.isPending;
+  const mine = r.requestedBy.id === user.id;
+  const decides = can('approver') && !mine;
+  const note = comment.trim();
+
+  const onReject = () => {
+    if (!note) {
+      setMissing(true);
+      box.current?.focus();
+      return;
+    }
+    reject.mutate({ id: r.id, comment: note });
+  };
+
+  return (
+    <section className="card" aria-labelledby="request-decision">
+      <h2 id="request-decision">Decision</h2>
+      {mine && <p className="approval__note">You cannot approve your own request.</p>}
+      {!mine && !can('approver') && <p className="approval__note">Only someone with the approver role can approve or reject this request.</p>}
+      {decides && (
+        <label className="field approval__box">
+          Comment
+          <textarea
+            ref={box}
+            rows={3}
+            value={comment}
+            aria-invalid={missing && !note ? true : undefined}
+            aria-describedby={missing && !note ? 'comment-missing' : undefined}
+            onChange={(e) => setComment(e.target.value)}
+          />
+        </label>
+      )}
+      {missing && !note && (
+        <p id="comment-missing" className="form-error" role="alert">
+          Say why in the comment before rejecting.
+        </p>
+      )}
+      {failed && (
+        <div className="banner banner--error" role="alert">
+          {failed.message}
+        </div>
+      )}
+      <div className="dialog__actions approval__actions">
+        {mine && (
+          <button type="button" className="btn" disabled={busy} onClick={() => withdraw.mutate({ id: r.id })}>
+            <Undo2 size={15} aria-hidden /> Withdraw
+          </button>
+        )}
+        {decides && (
+          <button type="button" className="btn" disabled={busy} onClick={onReject}>
+            <X size={15} aria-hidden /> Reject
+          </button>
+        )}
+        {decides && !r.stale && (
+          <button type="button" className="btn btn--primary" disabled={busy} onClick={() => approve.mutate({ id: r.id, ...(note ? { comment: note } : {}) })}>
+            <Check size={15} aria-hidden /> Approve
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,239 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { approvalRequests, journeys, journeyVersions, users, type ApprovalKind, type ApprovalStatus } from '../db/schema';
+import type { Clock } from '../clock';
+import { JourneyGraph } from '../../shared/journey/graph';
+import { diffGraphs, summarizeChanges } from '../../shared/journey/diff';
+import { hasRole } from '../../shared/auth/roles';
+import { TemplateDraft } from '../../shared/templates/draft';
+import type { TemplateStore, TemplateVersion } from '../templates/store';
+import type { JourneyService } from './journeys';
+import type { TemplateService } from './templates';
+import type { User } from './users';
+import { ServiceError, notFound } from './errors';
+
+export interface ApprovalDeps {
+  db: Db;
+  clock: Clock;
+  /** is four-eyes on for this workspace? */
+  enabled: () => boolean;
+  journeys: JourneyService;
+  templates: TemplateService;
+  templateStore: TemplateStore;
+}
+
+/** One copy change a template request makes: a variant's part before and after (null: the variant is new or gone). */
+export interface CopyChange {
+  variant: string;
+  part: string;
+  before: string | null;
+  after: string | null;
+}
+
+/** What approval performs, and what it changes as shown to the approver (taken when the request is filed). */
+type Payload =
+  | { kind: 'journey.publish'; changes: string[] }
+  | { kind: 'template.version'; draft: TemplateDraft; changes: CopyChange[] }
+  | { kind: 'template.promote'; variant: string; changes: CopyChange[] };
+
+const sha = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('base64url');
+
+/** Per variant and part, the copy that differs between two versions of a template. */
+export function copyChanges(before: Pick<TemplateVersion, 'variants'> | null, after: Pick<TemplateVersion, 'variants'>): CopyChange[] {
+  const out: CopyChange[] = [];
+  const keys = new Set([...(before?.variants ?? []).map((v) => v.key), ...after.variants.map((v) => v.key)]);
+  for (const key of keys) {
+    const b = before?.variants.find((v) => v.key === key);
+    const a = after.variants.find((v) => v.key === key);
+    for (const part of new Set([...Object.keys(b?.parts ?? {}), ...Object.keys(a?.parts ?? {})])) {
+      const pb = b?.parts[part] ?? null;
+      const pa = a?.parts[part] ?? null;
+      if (pb !== pa) out.push({ variant: key, part, before: pb, after: pa });
+    }
+    if (b && a && b.weight !== a.weight) out.push({ variant: key, part: 'weight', before: `${b.weight}%`, after: `${a.weight}%` });
+  }
+  return out;
+}
+
+/**
+ * Four-eyes approval: publishing a journey, a new version of a template a live
+ * journey sends, and promoting an A/B winner become requests that someone else
+ * with the approver role decides. A request remembers what its object looked
+ * like (`base`); once that changes the request is stale and cannot be approved.
+ * Approval performs the change in the caller's transaction (the audited one).
+ */
+export function createApprovalService({ db, clock, enabled, journeys: journeyService, templates, templateStore }: ApprovalDeps) {
+  const journeyRow = (id: string) => {
+    const j = db.select({ id: journeys.id, name: journeys.name, draft: journeys.draft, status: journeys.status }).from(journeys).where(eq(journeys.id, id)).get();
+    if (!j) throw notFound('journey', id);
+    return j;
+  };
+  const currentTemplate = (key: string): TemplateVersion => {
+    const v = templateStore.current(key);
+    if (!v) throw notFound('template', key);
+    return v;
+  };
+  const liveGraph = (journeyId: string): JourneyGraph | null => {
+    const v = db.select({ graph: journeyVersions.graph }).from(journeyVersions).where(eq(journeyVersions.journeyId, journeyId)).orderBy(desc(journeyVersions.version)).limit(1).get();
+    return v ? JourneyGraph.parse(v.graph) : null;
+  };
+
+  /** What the object looks like now, in the form its request's `base` was taken. */
+  const baseNow = (kind: ApprovalKind, objectId: string): string =>
+    kind === 'journey.publish' ? sha(journeyRow(objectId).draft) : `v${templateStore.current(objectId)?.version ?? 0}`;
+
+  const staleReason = (r: { kind: ApprovalKind; objectId: string; base: string; status: ApprovalStatus }): string | null => {
+    if (r.status !== 'pending') return null;
+    try {
+      if (baseNow(r.kind, r.objectId) === r.base) return null;
+    } catch {
+      return 'the object no longer exists';
+    }
+    return r.kind === 'journey.publish' ? 'the draft changed after this request was made; request again' : `the template has a newer version than ${r.base}; request again`;
+  };
+
+  const file = (kind: ApprovalKind, objectType: string, objectId: string, objectName: string, payload: Payload, summary: string, user: User): { request: { id: string } } => {
+    const base = baseNow(kind, objectId);
+    // asking again for the same change returns the open request instead of a second one
+    const open = db
+      .select({ id: approvalRequests.id, payload: approvalRequests.payload, base: approvalRequests.base })
+      .from(approvalRequests)
+      .where(and(eq(approvalRequests.kind, kind), eq(approvalRequests.objectId, objectId), eq(approvalRequests.status, 'pending')))
+      .all()
+      .find((r) => r.base === base && sha(r.payload) === sha(payload));
+    if (open) return { request: { id: open.id } };
+    const id = randomUUID();
+    db.insert(approvalRequests).values({ id, kind, objectType, objectId, objectName, payload, base, summary, requestedBy: user.id, requestedAt: clock.now() }).run();
+    return { request: { id } };
+  };
+
+  const perform = (r: { kind: ApprovalKind; objectId: string; payload: unknown }, requester: string): unknown => {
+    const p = r.payload as Payload;
+    switch (p.kind) {
+      case 'journey.publish':
+        return journeyService.publish(r.objectId, requester);
+      case 'template.version':
+        return templates.save(p.draft, requester);
+      case 'template.promote':
+        return templates.promote(r.objectId, p.variant, requester);
+    }
+  };
+
+  const nameOf = (id: string | null) => (id ? (db.select({ id: users.id, displayName: users.displayName }).from(users).where(eq(users.id, id)).get() ?? { id, displayName: '(deleted user)' }) : null);
+
+  const view = (r: typeof approvalRequests.$inferSelect) => {
+    const stale = staleReason(r);
+    return {
+      id: r.id,
+      kind: r.kind,
+      objectType: r.objectType,
+      objectId: r.objectId,
+      objectName: r.objectName,
+      requestedBy: nameOf(r.requestedBy) ?? { id: r.requestedBy, displayName: '' },
+      requestedAt: r.requestedAt,
+      status: r.status,
+      decidedBy: nameOf(r.decidedBy),
+      decidedAt: r.decidedAt,
+      comment: r.comment,
+      stale: stale !== null,
+      staleReason: stale,
+      summary: r.summary,
+      result: r.result ?? null,
+    };
+  };
+
+  const row = (id: string) => {
+    const r = db.select().from(approvalRequests).where(eq(approvalRequests.id, id)).get();
+    if (!r) throw notFound('approval request', id);
+    return r;
+  };
+
+  const decide = (id: string, user: User, status: 'approved' | 'rejected', comment: string | null) => {
+    const r = row(id);
+    if (r.status !== 'pending') throw new ServiceError('CONFLICT', `this request was already ${r.status}`);
+    if (r.requestedBy === user.id) throw new ServiceError('FORBIDDEN', 'you cannot approve or reject your own request; someone else with the approver role decides it');
+    if (!hasRole(user.roles, 'approver')) throw new ServiceError('FORBIDDEN', 'deciding a request needs the approver role');
+    let result: unknown = null;
+    if (status === 'approved') {
+      const stale = staleReason(r);
+      if (stale) throw new ServiceError('CONFLICT', `this request is stale: ${stale}`);
+      result = perform(r, nameOf(r.requestedBy)?.displayName ?? 'unknown');
+    }
+    db.update(approvalRequests).set({ status, decidedBy: user.id, decidedAt: clock.now(), comment, result }).where(eq(approvalRequests.id, id)).run();
+    return { id, status, result };
+  };
+
+  return {
+    enabled,
+
+    /** Publish now (four-eyes off) or file a request; either way a draft with errors is refused first. */
+    publishJourney(id: string, user: User): { version: number } | { request: { id: string } } {
+      if (!enabled()) return journeyService.publish(id, user.displayName);
+      journeyService.assertPublishable(id);
+      const j = journeyRow(id);
+      const live = liveGraph(id);
+      const changes = diffGraphs(live, JourneyGraph.parse(j.draft));
+      const summary = live ? summarizeChanges(changes) : 'first version';
+      return file('journey.publish', 'journey', id, j.name, { kind: 'journey.publish', changes: live ? changes.map((c) => c.message) : ['First version: everything goes live'] }, summary, user);
+    },
+
+    /** Save a template; a new version of one a live journey sends waits for approval when four-eyes is on. */
+    saveTemplate(draft: TemplateDraft, user: User) {
+      if (!enabled() || !templateStore.current(draft.key) || !usedLive(draft.key)) return templates.save(draft, user.displayName);
+      const { warnings, changed } = templates.validate(draft);
+      if (!changed) return templates.save(draft, user.displayName);
+      const changes = copyChanges(currentTemplate(draft.key), draft);
+      const n = changes.length;
+      const filed = file('template.version', 'template', draft.key, draft.name, { kind: 'template.version', draft, changes }, `${n} change${n === 1 ? '' : 's'} to the copy`, user);
+      return { ...filed, version: null, created: false, warnings };
+    },
+
+    promoteVariant(key: string, variant: string, user: User): { version: number } | { request: { id: string } } {
+      if (!enabled()) return templates.promote(key, variant, user.displayName);
+      const v = currentTemplate(key);
+      if (!v.variants.some((x) => x.key === variant)) throw new ServiceError('NOT_FOUND', `template "${key}" has no variant "${variant}"`);
+      const changes = copyChanges(v, { variants: v.variants.map((x) => ({ ...x, weight: x.key === variant ? 100 : 0 })) });
+      return file('template.promote', 'template', key, v.name, { kind: 'template.promote', variant, changes }, `promote variant ${variant} to 100%`, user);
+    },
+
+    list(f: { status?: ApprovalStatus | undefined; limit?: number | undefined }) {
+      const rows = db
+        .select()
+        .from(approvalRequests)
+        .where(f.status ? eq(approvalRequests.status, f.status) : undefined)
+        .orderBy(desc(approvalRequests.requestedAt))
+        .limit(f.limit ?? 200)
+        .all();
+      return rows.map(view);
+    },
+
+    /** One request with what it changes: the graph changes for a journey, the copy per variant for a template. */
+    get(id: string) {
+      const r = row(id);
+      return { ...view(r), changes: (r.payload as Payload).changes };
+    },
+
+    approve: (id: string, user: User, comment: string | null) => decide(id, user, 'approved', comment),
+    reject: (id: string, user: User, comment: string) => decide(id, user, 'rejected', comment),
+
+    /** The requester takes a pending request back. */
+    withdraw(id: string, user: User) {
+      const r = row(id);
+      if (r.requestedBy !== user.id) throw new ServiceError('FORBIDDEN', 'only the requester can withdraw a request');
+      if (r.status !== 'pending') throw new ServiceError('CONFLICT', `this request was already ${r.status}`);
+      db.update(approvalRequests).set({ status: 'withdrawn', decidedBy: user.id, decidedAt: clock.now() }).where(eq(approvalRequests.id, id)).run();
+      return { id, status: 'withdrawn' as const };
+    },
+
+    pendingCount: (): number => db.select({ id: approvalRequests.id }).from(approvalRequests).where(eq(approvalRequests.status, 'pending')).all().length,
+  };
+
+  /** Does a live or paused journey's running version send this template? */
+  function usedLive(key: string): boolean {
+    const live = db.select({ id: journeys.id }).from(journeys).where(inArray(journeys.status, ['live', 'paused'])).all();
+    return live.some(({ id }) => liveGraph(id)?.nodes.some((n) => n.kind === 'send' && (n.config as { template?: string }).template === key) ?? false);
+  }
+}
+
+export type ApprovalService = ReturnType<typeof createApprovalService>;

@@ -1,0 +1,173 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { sessions, users } from '../db/schema';
+import { Login, Password, Role, hasRole, type Role as RoleT } from '../../shared/auth/roles';
+import { defaultCost, generatePassword, hashPassword, verifyPassword, verifyPasswordSync, type PasswordCost } from '../auth/passwords';
+import { createFailureCounter } from '../auth/rateLimit';
+import { ServiceError, notFound } from './errors';
+import { z } from 'zod';
+
+export interface User {
+  id: string;
+  login: string;
+  displayName: string;
+  roles: RoleT[];
+  active: boolean;
+  createdAt: number;
+  lastSignInAt: number | null;
+}
+
+export const NewUser = z.object({
+  login: Login,
+  displayName: z.string().trim().min(1, 'a display name is required').max(80, 'a display name has at most 80 characters'),
+  password: Password,
+  roles: z.array(Role).min(1, 'give the user at least one role'),
+});
+export type NewUser = z.infer<typeof NewUser>;
+
+export interface UsersDeps {
+  db: Db;
+  /** wall-clock time for sessions and lock-outs: real time even when the journey clock is fake */
+  wallNow?: () => number;
+  passwordCost?: PasswordCost;
+  /** idle expiry (sliding) and absolute limit of a session */
+  session?: { idleMs?: number; maxMs?: number };
+}
+
+export const sessionCookie = 'jb_session';
+const hour = 3600_000;
+const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+export type SignInResult = { ok: true; token: string; user: User; expiresAt: number } | { ok: false; status: 401 | 403 | 429; error: string };
+
+/** Accounts and their sessions. Passwords are kept as scrypt hashes and never leave this module. */
+export function createUserService({ db, wallNow = Date.now, passwordCost = defaultCost, session = {} }: UsersDeps) {
+  const idleMs = session.idleMs ?? 12 * hour;
+  const maxMs = session.maxMs ?? 7 * 24 * hour;
+  const byLogin = createFailureCounter({ max: 5, windowMs: 15 * 60_000 });
+  const byIp = createFailureCounter({ max: 30, windowMs: 15 * 60_000 });
+  // verified when the login is unknown, so a wrong login takes as long as a wrong password
+  let decoy: string | undefined;
+  const decoyHash = (): string => (decoy ??= hashPassword(randomBytes(16).toString('hex'), passwordCost));
+  const publicFields = { id: users.id, login: users.login, displayName: users.displayName, roles: users.roles, active: users.active, createdAt: users.createdAt, lastSignInAt: users.lastSignInAt };
+
+  const get = (id: string): User => {
+    const u = db.select(publicFields).from(users).where(eq(users.id, id)).get();
+    if (!u) throw notFound('user', id);
+    return u;
+  };
+  const activeAdmins = (): number =>
+    db.select({ n: sql<number>`count(*)` }).from(users).where(and(eq(users.active, true), sql`exists (select 1 from json_each(${users.roles}) where value = 'admin')`)).get()?.n ?? 0;
+  const endSessions = (userId: string): void => void db.delete(sessions).where(eq(sessions.userId, userId)).run();
+  const minutes = (ms: number): string => `${Math.max(1, Math.ceil(ms / 60_000))} minute${ms > 60_000 ? 's' : ''}`;
+
+  const service = {
+    get,
+    list: (): User[] => db.select(publicFields).from(users).orderBy(asc(users.login)).all(),
+    count: (): number => db.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0,
+
+    create(input: NewUser): { id: string } {
+      const u = NewUser.parse(input);
+      if (db.select({ id: users.id }).from(users).where(eq(users.login, u.login)).get()) throw new ServiceError('CONFLICT', `the login "${u.login}" is taken`);
+      const id = randomUUID();
+      const now = wallNow();
+      db.insert(users)
+        .values({ id, login: u.login, displayName: u.displayName, passwordHash: hashPassword(u.password, passwordCost), roles: [...new Set(u.roles)], active: true, createdAt: now, updatedAt: now })
+        .run();
+      return { id };
+    },
+
+    /** Roles, name, active. Deactivating ends the user's sessions at once; the last active admin stays. */
+    update(id: string, change: { displayName?: string; roles?: RoleT[]; active?: boolean }): User {
+      const before = get(id);
+      const after = { ...before, ...change, roles: change.roles ? [...new Set(change.roles)] : before.roles };
+      if (after.roles.length === 0) throw new ServiceError('BAD_REQUEST', 'give the user at least one role');
+      const wasAdmin = before.active && before.roles.includes('admin');
+      const staysAdmin = after.active && after.roles.includes('admin');
+      if (wasAdmin && !staysAdmin && activeAdmins() <= 1) throw new ServiceError('CONFLICT', `"${before.login}" is the last active admin; make someone else an admin first`);
+      db.update(users).set({ displayName: after.displayName, roles: after.roles, active: after.active, updatedAt: wallNow() }).where(eq(users.id, id)).run();
+      if (!after.active) endSessions(id);
+      return get(id);
+    },
+
+    /** A new password; the user's sessions end (whoever knew the old one is signed out). */
+    setPassword(id: string, password: string): void {
+      get(id);
+      db.update(users).set({ passwordHash: hashPassword(Password.parse(password), passwordCost), updatedAt: wallNow() }).where(eq(users.id, id)).run();
+      endSessions(id);
+    },
+
+    /**
+     * Check a login and password, rate-limited per login and per IP (5 and 30
+     * failures in 15 minutes); a success starts a session whose token is
+     * returned once and stored only as its hash.
+     */
+    async signIn(login: string, password: string, meta: { ip: string | null; userAgent: string | null }): Promise<SignInResult> {
+      const now = wallNow();
+      const name = login.trim().toLowerCase();
+      const ipKey = meta.ip ?? 'unknown';
+      const wait = Math.max(byLogin.blockedFor(name, now), byIp.blockedFor(ipKey, now));
+      if (wait > 0) return { ok: false, status: 429, error: `too many failed sign-in attempts; try again in ${minutes(wait)}` };
+      const row = db.select().from(users).where(eq(users.login, name)).get();
+      const good = await verifyPassword(password, row?.passwordHash ?? decoyHash());
+      if (!row || !good) {
+        byLogin.fail(name, now);
+        byIp.fail(ipKey, now);
+        return { ok: false, status: 401, error: 'wrong login or password' };
+      }
+      if (!row.active) return { ok: false, status: 403, error: `the account "${row.login}" is deactivated; ask an admin` };
+      byLogin.clear(name);
+      const token = randomBytes(32).toString('base64url');
+      const expiresAt = now + idleMs;
+      db.insert(sessions).values({ tokenHash: tokenHash(token), userId: row.id, createdAt: now, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 200) ?? null }).run();
+      db.update(users).set({ lastSignInAt: now }).where(eq(users.id, row.id)).run();
+      return { ok: true, token, user: get(row.id), expiresAt };
+    },
+
+    /** The active user a session token belongs to, sliding its expiry; null when unknown, expired or deactivated. */
+    authenticate(token: string | undefined): { user: User; sessionId: string } | null {
+      if (!token) return null;
+      const now = wallNow();
+      const id = tokenHash(token);
+      const s = db.select().from(sessions).where(and(eq(sessions.tokenHash, id), gt(sessions.expiresAt, now))).get();
+      if (!s) return null;
+      const user = db.select(publicFields).from(users).where(eq(users.id, s.userId)).get();
+      if (!user?.active) return null;
+      // slide the idle expiry, at most once a minute per session, never past the absolute limit
+      const next = Math.min(now + idleMs, s.createdAt + maxMs);
+      if (next - s.expiresAt > 60_000) db.update(sessions).set({ expiresAt: next }).where(eq(sessions.tokenHash, id)).run();
+      return { user, sessionId: id };
+    },
+
+    signOut(token: string | undefined): void {
+      if (token) db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token))).run();
+    },
+
+    /** Change one's own password, knowing the current one. */
+    changePassword(id: string, current: string, next: string): void {
+      const row = db.select().from(users).where(eq(users.id, id)).get();
+      if (!row || !verifyPasswordSync(current, row.passwordHash)) throw new ServiceError('BAD_REQUEST', 'the current password is wrong');
+      service.setPassword(id, next);
+    },
+
+    /**
+     * First start: an empty users table gets an admin, from ADMIN_LOGIN /
+     * ADMIN_PASSWORD when given, else `admin` with a generated password that
+     * is returned (for the start-up log) and never stored in clear.
+     */
+    ensureFirstAdmin(given: { login?: string; password?: string }): { login: string; password: string | null } | null {
+      if (service.count() > 0) return null;
+      const login = Login.parse(given.login ?? 'admin');
+      const password = given.password ?? generatePassword();
+      service.create({ login, displayName: login === 'admin' ? 'Administrator' : login, password, roles: ['admin'] });
+      return { login, password: given.password ? null : password };
+    },
+
+    /** Does this user hold this role (admins hold them all)? */
+    can: (u: Pick<User, 'roles'>, role: RoleT): boolean => hasRole(u.roles, role),
+  };
+  return service;
+}
+
+export type UserService = ReturnType<typeof createUserService>;
