@@ -135,8 +135,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   );
   if (existsSync(clientDist)) {
     app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
-    // client-side routes (/journeys/:id …) all load the SPA shell
-    app.get('/{*path}', (_req, res) => res.sendFile(join(clientDist, 'index.html'), { maxAge: 0 }));
+    // client-side routes (/journeys/:id …) all load the SPA shell; without a session, the sign-in page first
+    app.get('/{*path}', (req, res) => {
+      if (req.path !== '/sign-in' && !services.users.authenticate(sessionToken(req))) return void res.redirect(302, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+      res.sendFile(join(clientDist, 'index.html'), { maxAge: 0 });
+    });
   }
 
   const server: Server = await new Promise((resolveListen, reject) => {

@@ -40,9 +40,10 @@ export function authRoutes(users: UserService, audit: AuditLog): Router {
     const parsed = SignIn.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: parsed.error.issues[0]?.message ?? 'send {"login","password"}' });
     const meta = { ip: clientIp(req), userAgent: req.get('user-agent') ?? null };
-    const result = await users.signIn(parsed.data.login, parsed.data.password, meta);
+    const result = await users.signIn(parsed.data.login, parsed.data.password, meta, (user) =>
+      audit.record({ actor: user, action: 'auth.signIn', objectType: 'user', objectId: user.id, diff: null, requestId: null, ip: meta.ip }),
+    );
     if (!result.ok) return void res.status(result.status).json({ error: result.error });
-    audit.record({ actor: result.user, action: 'auth.signIn', objectType: 'user', objectId: result.user.id, diff: null, requestId: null, ip: meta.ip });
     cookie(req, res, result.token, new Date(result.expiresAt + 7 * 24 * 3600_000));
     res.status(204).end();
   });

@@ -103,7 +103,7 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
      * failures in 15 minutes); a success starts a session whose token is
      * returned once and stored only as its hash.
      */
-    async signIn(login: string, password: string, meta: { ip: string | null; userAgent: string | null }): Promise<SignInResult> {
+    async signIn(login: string, password: string, meta: { ip: string | null; userAgent: string | null }, record?: (user: User) => void): Promise<SignInResult> {
       const now = wallNow();
       const name = login.trim().toLowerCase();
       const ipKey = meta.ip ?? 'unknown';
@@ -120,9 +120,15 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
       byLogin.clear(name);
       const token = randomBytes(32).toString('base64url');
       const expiresAt = now + idleMs;
-      db.insert(sessions).values({ tokenHash: tokenHash(token), userId: row.id, createdAt: now, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 200) ?? null }).run();
-      db.update(users).set({ lastSignInAt: now }).where(eq(users.id, row.id)).run();
-      return { ok: true, token, user: get(row.id), expiresAt };
+      // the session, the user's last sign-in and the caller's record of it (the audit row) land together
+      const user = db.$client.transaction(() => {
+        db.insert(sessions).values({ tokenHash: tokenHash(token), userId: row.id, createdAt: now, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 200) ?? null }).run();
+        db.update(users).set({ lastSignInAt: now }).where(eq(users.id, row.id)).run();
+        const u = get(row.id);
+        record?.(u);
+        return u;
+      })();
+      return { ok: true, token, user, expiresAt };
     },
 
     /** The active user a session token belongs to, sliding its expiry; null when unknown, expired or deactivated. */

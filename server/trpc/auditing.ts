@@ -105,6 +105,6 @@ export const approvalAudit: AuditMeta = {
   objectType: 'approval',
   snapshot: (s, id) => {
     const r = s.approvals.get(id);
-    return { kind: r.kind, object: `${r.objectType} ${r.objectId}`, status: r.status, comment: r.comment };
+    return { kind: r.kind, object: `${r.objectType} ${r.objectId}`, status: r.status, comment: r.comment, result: r.result };
   },
 };

@@ -78,11 +78,14 @@ const audited = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
   const describe = auditOf(meta?.audit, ctx.services, input);
   const entry = (result: unknown, before: unknown) => {
     const d = describe.after(before, result);
-    return d && { actor: user, action: path, objectType: d.objectType, objectId: d.objectId, diff: d.diff ?? redacted(input), requestId: ctx.requestId, ip: ctx.ip };
+    // no snapshot, or nothing it shows changed (a publish that became a request): what was asked and answered
+    const changed = d.diff !== undefined && !(typeof d.diff === 'object' && d.diff !== null && Object.keys(d.diff).length === 0);
+    const diff = changed ? d.diff : { input: redacted(input), result: redacted(result) };
+    return { actor: user, action: path, objectType: d.objectType, objectId: d.objectId, diff, requestId: ctx.requestId, ip: ctx.ip };
   };
   if (meta?.audit?.outside) {
     const res = await next();
-    if (res.ok) ctx.services.audit.record(entry(res.data, null) ?? { actor: user, action: path, objectType: null, objectId: null, diff: redacted(input), requestId: ctx.requestId, ip: ctx.ip });
+    if (res.ok) ctx.services.audit.record(entry(res.data, null));
     return res;
   }
   let before: unknown = null;
