@@ -10,6 +10,9 @@ import { ApprovalBadges } from './ApprovalBadges';
 import { ApprovalChanges } from './ApprovalChanges';
 import { kindLabels, objectPath, type ApprovalDetail } from './approvalLabels';
 
+/** A reason as a sentence: full stop added when missing. */
+const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
+
 /** One request: what it changes, who asked, and (while pending) approve, reject or withdraw it. */
 export function ApprovalPage() {
   const { id = '' } = useParams();
@@ -74,7 +77,7 @@ function Request({ request: r }: { request: ApprovalDetail }) {
         </dl>
         {r.stale && (
           <div className="banner banner--error" role="status">
-            <strong>Stale:</strong> {r.staleReason ?? 'the draft changed after this request was made.'} It can no longer be approved; ask for a new one.
+            <strong>Stale:</strong> {sentence(r.staleReason ?? 'what it would change has changed since it was made')} It can no longer be approved.
           </div>
         )}
       </section>

@@ -72,7 +72,9 @@ function ApprovalsTable({ rows }: { rows: ApprovalRow[] }) {
                 </Link>
                 <div className="table__sub">{kindLabels[r.kind]}</div>
               </td>
-              <td className="table__sub">{r.summary}</td>
+              <td>
+                <div className="table__sub">{r.summary}</div>
+              </td>
               <td>{r.requestedBy.displayName}</td>
               <td className="muted nowrap">
                 <RelativeTime ms={r.requestedAt} />

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { channelLabels, Channel } from '../../shared/journey/channels';
 import type { ContactTimeline } from './timelineModel';
 import { dateTimeIn } from './zonedFormat';
+import { useAuth } from '../auth/AuthContext';
 
 type Contact = ContactTimeline['contact'];
 
@@ -22,6 +23,8 @@ export function ContactHeader({ contact }: { contact: Contact }) {
   const key = traits.slice(0, KEY_TRAITS);
   const more = traits.slice(KEY_TRAITS);
   const tz = contact.timezone;
+  // the server masks phone numbers for anyone without the analyst role
+  const masked = !useAuth().can('analyst');
 
   return (
     <section className="card ct-header" aria-label="Contact">
@@ -31,7 +34,19 @@ export function ContactHeader({ contact }: { contact: Contact }) {
       </div>
       <dl className="ct-facts">
         {contact.anonymousId && <Fact term="Anonymous id" value={<code>{contact.anonymousId}</code>} />}
-        <Fact term="Phone" value={contact.phone ?? <span className="muted">none</span>} />
+        <Fact
+          term="Phone"
+          value={
+            contact.phone ? (
+              <>
+                <span>{contact.phone}</span>
+                {masked && <span className="muted small"> (masked)</span>}
+              </>
+            ) : (
+              <span className="muted">none</span>
+            )
+          }
+        />
         {contact.email && <Fact term="Email" value={contact.email} />}
         <Fact term="Time zone" value={tz} />
         <Fact

@@ -58,13 +58,19 @@ function ApprovalsLink() {
   const trpc = useTRPC();
   const pending = useQuery({ ...trpc.approvals.pendingCount.queryOptions(), refetchInterval: 30_000 });
   const n = pending.data ?? 0;
+  // the link's name stays exactly "Approvals"; the count is its description
   return (
-    <NavLink to="/approvals">
+    <NavLink to="/approvals" aria-describedby={n > 0 ? 'approvals-pending' : undefined}>
       Approvals
       {n > 0 && (
-        <span className="count count--nav" title={`${n} pending`}>
-          {n}
-        </span>
+        <>
+          <span className="count count--nav" aria-hidden="true">
+            {n}
+          </span>
+          <span id="approvals-pending" hidden>
+            {n} pending
+          </span>
+        </>
       )}
     </NavLink>
   );

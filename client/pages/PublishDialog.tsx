@@ -56,7 +56,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
       <h2 id="publish-title">{requested ? 'Sent for approval' : published !== null ? `Published version ${published}` : `Publish version ${next}`}</h2>
       {requested ? (
         <p role="status">
-          Sent for approval: v{next} goes live once someone else with the approver role approves it. <Link to={approvalPath(requested.id)}>See the request</Link>
+          v{next} goes live once someone else with the approver role approves it. <Link to={approvalPath(requested.id)}>See the request</Link>
         </p>
       ) : published !== null ? (
         <p role="status">New contacts now enter v{published}. Contacts already inside stay on the version they started.</p>
