@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { approvalRequests, journeys, journeyVersions, users, type ApprovalKind, type ApprovalStatus } from '../db/schema';
-import type { Clock } from '../clock';
 import { JourneyGraph } from '../../shared/journey/graph';
 import { diffGraphs, summarizeChanges } from '../../shared/journey/diff';
 import { hasRole } from '../../shared/auth/roles';
@@ -15,7 +14,8 @@ import { ServiceError, notFound } from './errors';
 
 export interface ApprovalDeps {
   db: Db;
-  clock: Clock;
+  /** when people asked and decided: wall-clock time, like sessions and the audit log, even under a fake journey clock */
+  wallNow: () => number;
   /** is four-eyes on for this workspace? */
   enabled: () => boolean;
   journeys: JourneyService;
@@ -63,7 +63,7 @@ export function copyChanges(before: Pick<TemplateVersion, 'variants'> | null, af
  * like (`base`); once that changes the request is stale and cannot be approved.
  * Approval performs the change in the caller's transaction (the audited one).
  */
-export function createApprovalService({ db, clock, enabled, journeys: journeyService, templates, templateStore }: ApprovalDeps) {
+export function createApprovalService({ db, wallNow, enabled, journeys: journeyService, templates, templateStore }: ApprovalDeps) {
   const journeyRow = (id: string) => {
     const j = db.select({ id: journeys.id, name: journeys.name, draft: journeys.draft, status: journeys.status }).from(journeys).where(eq(journeys.id, id)).get();
     if (!j) throw notFound('journey', id);
@@ -104,7 +104,7 @@ export function createApprovalService({ db, clock, enabled, journeys: journeySer
       .find((r) => r.base === base && sha(r.payload) === sha(payload));
     if (open) return { request: { id: open.id } };
     const id = randomUUID();
-    db.insert(approvalRequests).values({ id, kind, objectType, objectId, objectName, payload, base, summary, requestedBy: user.id, requestedAt: clock.now() }).run();
+    db.insert(approvalRequests).values({ id, kind, objectType, objectId, objectName, payload, base, summary, requestedBy: user.id, requestedAt: wallNow() }).run();
     return { request: { id } };
   };
 
@@ -160,7 +160,7 @@ export function createApprovalService({ db, clock, enabled, journeys: journeySer
       if (stale) throw new ServiceError('CONFLICT', `this request is stale: ${stale}`);
       result = perform(r, nameOf(r.requestedBy)?.displayName ?? 'unknown');
     }
-    db.update(approvalRequests).set({ status, decidedBy: user.id, decidedAt: clock.now(), comment, result }).where(eq(approvalRequests.id, id)).run();
+    db.update(approvalRequests).set({ status, decidedBy: user.id, decidedAt: wallNow(), comment, result }).where(eq(approvalRequests.id, id)).run();
     return { id, status, result };
   };
 
@@ -222,7 +222,7 @@ export function createApprovalService({ db, clock, enabled, journeys: journeySer
       const r = row(id);
       if (r.requestedBy !== user.id) throw new ServiceError('FORBIDDEN', 'only the requester can withdraw a request');
       if (r.status !== 'pending') throw new ServiceError('CONFLICT', `this request was already ${r.status}`);
-      db.update(approvalRequests).set({ status: 'withdrawn', decidedBy: user.id, decidedAt: clock.now() }).where(eq(approvalRequests.id, id)).run();
+      db.update(approvalRequests).set({ status: 'withdrawn', decidedBy: user.id, decidedAt: wallNow() }).where(eq(approvalRequests.id, id)).run();
       return { id, status: 'withdrawn' as const };
     },
 

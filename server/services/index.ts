@@ -77,7 +77,7 @@ export function createServices(deps: ServiceDeps) {
     workspace,
     users,
     audit: createAuditLog(db, deps.accounts?.wallNow),
-    approvals: createApprovalService({ db, clock, enabled: () => workspace.settings().approvals, journeys, templates, templateStore }),
+    approvals: createApprovalService({ db, wallNow: deps.accounts?.wallNow ?? Date.now, enabled: () => workspace.settings().approvals, journeys, templates, templateStore }),
     segments,
     engine,
     ingest: createIngestService({ db, clock, contacts: contactStore, events: engine.events }),

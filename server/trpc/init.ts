@@ -80,7 +80,7 @@ const audited = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
     const d = describe.after(before, result);
     // no snapshot, or nothing it shows changed (a publish that became a request): what was asked and answered
     const changed = d.diff !== undefined && !(typeof d.diff === 'object' && d.diff !== null && Object.keys(d.diff).length === 0);
-    const diff = changed ? d.diff : { input: redacted(input), result: redacted(result) };
+    const diff = changed ? d.diff : { input: redacted(input, 2), result: redacted(result, 2) };
     return { actor: user, action: path, objectType: d.objectType, objectId: d.objectId, diff, requestId: ctx.requestId, ip: ctx.ip };
   };
   if (meta?.audit?.outside) {
