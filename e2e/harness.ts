@@ -77,8 +77,9 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     // React Flow reports a mis-wired canvas (e.g. an edge to a missing handle) only on the console
+    // … and a Content-Security-Policy violation (helmet's CSP must let the built client do all it does) likewise
     page.on('console', (m) => {
-      if (m.text().includes('[React Flow]')) pageErrors.push(m.text());
+      if (m.text().includes('[React Flow]') || m.text().includes('Content Security Policy')) pageErrors.push(m.text());
     });
     mkdirSync(artifactsDir, { recursive: true });
     const b = browser;
