@@ -25,6 +25,9 @@ export const journeys = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     updatedBy: text('updated_by').notNull(),
+    /** why the engine stopped working this journey (its segment SQL, a template, its config failed); null while healthy */
+    error: text('error'),
+    erroredAt: integer('errored_at'),
   },
   (t) => [index('journeys_updated_at').on(t.updatedAt)],
 );
@@ -65,6 +68,8 @@ export const workspace = sqliteTable('workspace', {
   /** the write key before the last rotation, accepted until `previousWriteKeyExpiresAt` */
   previousWriteKey: text('previous_write_key'),
   previousWriteKeyExpiresAt: integer('previous_write_key_expires_at'),
+  /** hosts a tracked link may point at (and their subdomains); empty: only the hosts the library's templates use */
+  linkHosts: text('link_hosts', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
 });
 
 export const contacts = sqliteTable(

@@ -50,6 +50,7 @@ export function createWorkspaceService(db: Db, init: { now: number; timezone?: s
       approvals: init.approvals ?? true,
       previousWriteKey: null,
       previousWriteKeyExpiresAt: null,
+      linkHosts: [],
     };
     db.insert(workspace).values(row).run();
   }
