@@ -231,6 +231,13 @@ export const messages = sqliteTable(
     body: text('body'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at'),
+    /** the engine holding it while `sending` (host:pid:random, see server/outbox/ownership.ts) and until when (wall-clock ms): only an expired lease is re-queued */
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    /** the provider's last error (a retry, a dead letter, a failure): what the Dead letters page groups by */
+    error: text('error'),
+    /** when its first attempt failed: the retry horizon counts from here (a re-drive starts it again) */
+    firstFailedAt: integer('first_failed_at'),
     /** when the policy let it through (null while deferred or when suppressed): the cap ledger */
     queuedAt: integer('queued_at'),
     history: text('history', { mode: 'json' }).$type<MessageHistoryEntry[]>().notNull().default([]),
@@ -246,8 +253,42 @@ export const messages = sqliteTable(
     index('messages_node').on(t.journeyId, t.nodeId, t.createdAt),
     // variant stats from the index alone; only a rendered (sent) message has a variant, so the runner never writes it
     index('messages_template').on(t.template, t.variant, t.status).where(sql`${t.variant} is not null`),
+    // the Dead letters page by channel and error; written only when a message dies
+    index('messages_dead').on(t.channel, t.error, t.updatedAt).where(sql`${t.status} = 'dead'`),
   ],
 );
+
+/**
+ * The one engine that owns this database file (one row): a second server on
+ * the same file refuses to start while the owner's heartbeat is fresh and its
+ * process alive (server/outbox/ownership.ts).
+ */
+export const engineOwner = sqliteTable('engine_owner', {
+  id: integer('id').primaryKey(),
+  /** host:pid:random, the id its message leases carry */
+  owner: text('owner').notNull(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  startedAt: integer('started_at').notNull(),
+  /** wall-clock ms of its last heartbeat */
+  heartbeatAt: integer('heartbeat_at').notNull(),
+});
+
+export const channelHealthStates = ['healthy', 'failing'] as const;
+export type ChannelHealthState = (typeof channelHealthStates)[number];
+
+/** Each channel's recent error rate as the dispatcher last saw it, and whether that makes it failing (the banner reads this). */
+export const channelHealth = sqliteTable('channel_health', {
+  channel: text('channel').$type<Channel>().primaryKey(),
+  state: text('state', { enum: channelHealthStates }).notNull(),
+  /** provider answers and failures in the window ending at `updated_at` */
+  attempts: integer('attempts').notNull(),
+  failures: integer('failures').notNull(),
+  lastError: text('last_error'),
+  /** since when it is in this state */
+  since: integer('since').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
 
 /** Pre-aggregated counters per (journey, version, node, metric, label, day), written in the runner's transaction. */
 export const metrics = sqliteTable(
