@@ -7,9 +7,9 @@ const chineseCopy = '{{name}}，您最高¥{{money limit}}的额度还在等您�
 /** Checks one variant `a` of a template; marketing SMS knowing `name` and `limit` unless told otherwise. */
 function check(
   parts: Record<string, string>,
-  { channel = 'sms', category = 'marketing', known = ['name', 'limit'] }: { channel?: Channel; category?: MessageCategory; known?: string[] } = {},
+  { channel = 'sms', category = 'marketing', known = ['name', 'limit'], linkHosts }: { channel?: Channel; category?: MessageCategory; known?: string[]; linkHosts?: string[] } = {},
 ): TemplateIssue[] {
-  return checkTemplate({ channel, category, variants: [{ key: 'a', parts }], knownVariables: known });
+  return checkTemplate({ channel, category, variants: [{ key: 'a', parts }], knownVariables: known, linkHosts });
 }
 const codes = (issues: TemplateIssue[]) => issues.map((i) => i.code);
 
@@ -108,7 +108,7 @@ describe('checkTemplate: unknown_variable', () => {
 
   it('checks helper arguments, hash values, sub-expressions and block conditions', () => {
     const body = '{{money amount}} {{link url tag=campaign}} {{money (default amt 0)}} {{#if vip}}x{{/if}} 回T退订';
-    expect(check({ body }).map((i) => i.name)).toEqual(['amount', 'url', 'campaign', 'amt', 'vip']);
+    expect(check({ body }).filter((i) => i.code === 'unknown_variable').map((i) => i.name)).toEqual(['amount', 'url', 'campaign', 'amt', 'vip']);
   });
 
   it('reads the head of a dotted path', () => {
@@ -214,5 +214,39 @@ describe('checkTemplate: untracked_link', () => {
   it('leaves voice scripts and webhook payloads alone: nobody clicks those', () => {
     expect(check({ script: '请访问 https://h5.orange.example' }, { channel: 'voice' })).toEqual([]);
     expect(check({ json: '{"callback": "https://api.partner.example/hook"}' }, { channel: 'webhook' })).toEqual([]);
+  });
+});
+
+describe('checkTemplate: link_target (only http/https, only allow-listed hosts)', () => {
+  const linkHosts = ['h5.orange.example', '*.orangecredit.example'];
+
+  it('accepts allow-listed hosts, exactly or under a *. entry', () => {
+    expect(check({ body: chineseCopy }, { linkHosts })).toEqual([]);
+    expect(check({ body: '{{link "https://m.orangecredit.example/repay"}} 回T退订' }, { linkHosts })).toEqual([]);
+  });
+
+  it('refuses javascript:, data: and other schemes with an error at the literal', () => {
+    for (const target of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'ftp://h5.orange.example/x']) {
+      const issues = check({ body: `看：{{link "${target}"}} 回T退订` }, { linkHosts });
+      expect(issues).toEqual([expect.objectContaining({ severity: 'error', code: 'link_target', name: target, line: 1, column: 10 })]);
+      expect(issues[0]?.message).toMatch(/must use http or https, not (javascript|data|ftp)/);
+    }
+    // with no allow-list at all, the scheme is still checked
+    expect(codes(check({ body: '{{link "javascript:alert(1)"}} 回T退订' }))).toEqual(['link_target']);
+  });
+
+  it('refuses a host not on the list, naming it and where to add it', () => {
+    const issues = check({ body: '{{link "https://evil.example/login"}} 回T退订' }, { linkHosts });
+    expect(issues).toEqual([expect.objectContaining({ severity: 'error', code: 'link_target', name: 'https://evil.example/login' })]);
+    expect(issues[0]?.message).toContain('evil.example is not on the workspace\'s link allow-list');
+    expect(issues[0]?.message).toContain('Settings');
+    // *.orangecredit.example covers subdomains, not the bare domain or a look-alike
+    expect(codes(check({ body: '{{link "https://orangecredit.example/"}} 回T退订' }, { linkHosts }))).toEqual(['link_target']);
+    expect(codes(check({ body: '{{link "https://evilorangecredit.example/"}} 回T退订' }, { linkHosts }))).toEqual(['link_target']);
+  });
+
+  it('warns when the target is read from a trait: the redirect checks it on each click', () => {
+    const issues = check({ body: '{{link offer_url}} 回T退订' }, { known: ['offer_url'], linkHosts });
+    expect(issues).toEqual([expect.objectContaining({ severity: 'warning', code: 'link_target', name: 'offer_url' })]);
   });
 });

@@ -1,13 +1,14 @@
 import Handlebars from 'handlebars';
 import type { Channel, MessageCategory } from '../journey/channels';
 import { hasOptOutLine } from './meta';
+import { linkTargetProblem } from './linkTargets';
 
 /**
  * Static checks on message copy, run live in the template editor and again
  * before a template version is saved: mistakes a copywriter can see without
  * rendering for a contact (a typo in a variable, a helper that does not exist,
  * a marketing SMS without its opt-out line, a link whose clicks would not be
- * attributed).
+ * attributed, a tracked link to another scheme or a host not on the allow-list).
  *
  * Positions follow what people read in an editor: `line` and `column` both
  * start at 1, and columns count UTF-16 code units (as JS strings, CodeMirror
@@ -16,7 +17,7 @@ import { hasOptOutLine } from './meta';
  */
 export interface TemplateIssue {
   severity: 'error' | 'warning';
-  code: 'syntax' | 'unknown_variable' | 'unknown_helper' | 'missing_opt_out' | 'untracked_link';
+  code: 'syntax' | 'unknown_variable' | 'unknown_helper' | 'missing_opt_out' | 'untracked_link' | 'link_target';
   message: string;
   variant?: string;
   part?: string;
@@ -67,6 +68,8 @@ interface CheckTemplateInput {
   variants: { key: string; parts: Record<string, string> }[];
   /** the template's declared variables (meta.json `variables`) */
   knownVariables: readonly string[];
+  /** hosts `{{link}}` may point at (the workspace's allow-list); absent or empty: any http(s) host */
+  linkHosts?: readonly string[] | undefined;
 }
 
 /**
@@ -87,7 +90,7 @@ export function checkTemplate(input: CheckTemplateInput): TemplateIssue[] {
         continue;
       }
       const found: TemplateIssue[] = [];
-      walk(parsed.ast, { otherContext: false, blockParams: new Set() }, { known, linksTracked: clickableChannels[input.channel], report: (i) => found.push({ ...i, ...at }) });
+      walk(parsed.ast, { otherContext: false, blockParams: new Set() }, { known, linksTracked: clickableChannels[input.channel], linkHosts: input.linkHosts ?? [], report: (i) => found.push({ ...i, ...at }) });
       issues.push(...found);
     }
     if (input.channel === 'sms' && input.category === 'marketing') {
@@ -181,6 +184,7 @@ const startOf = (node: hbs.AST.Node): Position => ({ line: node.loc.start.line, 
 interface Walk {
   known: ReadonlySet<string>;
   linksTracked: boolean;
+  linkHosts: readonly string[];
   report: (issue: Omit<TemplateIssue, 'variant' | 'part'>) => void;
 }
 
@@ -233,6 +237,7 @@ function call(path: Path | hbs.AST.Literal, c: Call, scope: Scope, w: Walk): voi
   if (!knownHelpers.has(name)) {
     w.report({ severity: 'error', code: 'unknown_helper', name, ...startOf(path), message: `"${name}" is not a helper here: use one of ${helperList}` });
   }
+  if (name === 'link') linkTarget(c.params[0], w);
   args(c, scope, w, name);
 }
 
@@ -259,6 +264,28 @@ function read(p: Path, scope: Scope, w: Walk, defaulted: boolean): void {
     ? `"${head}" is not a known variable, so the fallback will always show: add it to the template's variables`
     : `"${head}" is not a known variable: add it to the template's variables, or give it a fallback: {{default ${head} "…"}}`;
   w.report({ severity: 'warning', code: 'unknown_variable', name: head, ...startOf(p), message });
+}
+
+/**
+ * `{{link "…"}}` with a literal target: only http(s), only allow-listed hosts.
+ * A target read from a trait cannot be known here; the redirect checks it on
+ * every click, and the warning says so.
+ */
+function linkTarget(target: Expression | undefined, w: Walk): void {
+  if (target?.type === 'StringLiteral') {
+    const url = String((target as hbs.AST.StringLiteral).value);
+    const problem = linkTargetProblem(url, w.linkHosts);
+    if (problem) w.report({ severity: 'error', code: 'link_target', name: url, ...startOf(target), message: problem });
+  } else if (target?.type === 'PathExpression') {
+    const name = (target as Path).original;
+    w.report({
+      severity: 'warning',
+      code: 'link_target',
+      name,
+      ...startOf(target),
+      message: `the link's target comes from "${name}": readers are sent on only when it is an http(s) URL on the workspace's link allow-list`,
+    });
+  }
 }
 
 function untrackedLinks(c: hbs.AST.ContentStatement, w: Walk): void {
