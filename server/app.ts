@@ -125,7 +125,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       createContext: ({ req }): Context => {
         const session = services.users.authenticate(sessionToken(req));
         const user = session?.user ?? null;
-        return { services, clock, user, actor: user?.displayName ?? 'anonymous', ip: clientIp(req), requestId: randomUUID() };
+        return { services, clock, user, sessionId: session?.sessionId ?? null, actor: user?.displayName ?? 'anonymous', ip: clientIp(req), requestId: randomUUID() };
       },
       maxBodySize: 2 * 1024 * 1024,
       onError: ({ error, path }) => {

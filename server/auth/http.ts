@@ -1,4 +1,4 @@
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { z } from 'zod';
 import { sessionCookie, type UserService } from '../services/users';
@@ -56,6 +56,15 @@ export function authRoutes(users: UserService, audit: AuditLog): Router {
     cookie(req, res, '', new Date(0));
     res.status(204).end();
   });
+
+  // a body that is not JSON or is too large: a JSON refusal like the others, not Express's HTML page with a stack trace
+  const refuse: ErrorRequestHandler = (err: { status?: unknown } | null, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) console.error('auth route failed:', err);
+    res.status(status).json({ error: status === 413 ? 'the body is too large' : status < 500 ? 'send JSON: {"login","password"}' : 'sign-in failed; try again' });
+  };
+  r.use(refuse);
   return r;
 }
 

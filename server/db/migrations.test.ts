@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrationsFolder, openDatabase } from './client';
 import { useTempDir } from '../testing/tempDir';
+import { createWorkspaceService } from '../services/workspace';
+import { createUserService } from '../services/users';
+import { testPasswordCost } from '../testing/signIn';
 
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string; when: number }[] };
 
@@ -84,6 +87,28 @@ describe('migrations on data', () => {
       { node_id: 'sms', metric: 'suppressed', label: 'exited:exit_criteria:credit_granted', day: '2026-11-02', count: 1 },
     ]);
     expect(db.$client.prepare(`select count(*) n from sqlite_temp_master where name = 'stranded'`).get()).toEqual({ n: 0 });
+    db.$client.close();
+  });
+
+  it('0012 keeps a workspace from before accounts, with its write key, and turns four-eyes on; the upgrade gets a first admin', () => {
+    const path = inDir('m.db');
+    let db = openDatabase(path, { migrationsFolder: migrationsBefore('0012_accounts') });
+    db.$client
+      .prepare(`insert into workspace (id, name, write_key, timezone, rng_seed, policy, created_at, link_secret) values (1, 'Old Lender', 'wk_from_before', 'Asia/Shanghai', 7, '{"caps":[],"quietHours":[]}', 0, 'secret')`)
+      .run();
+    db.$client.close();
+    db = openDatabase(path);
+    expect(db.$client.prepare('select name, write_key, approvals, previous_write_key, previous_write_key_expires_at from workspace').all()).toEqual([
+      { name: 'Old Lender', write_key: 'wk_from_before', approvals: 1, previous_write_key: null, previous_write_key_expires_at: null },
+    ]);
+    // a new workspace's APPROVALS setting does not apply to one that already exists
+    const ws = createWorkspaceService(db, { now: 1, approvals: false, writeKey: 'wk_other' });
+    expect(ws.settings()).toMatchObject({ name: 'Old Lender', writeKey: 'wk_from_before', approvals: true, previousWriteKey: null, policy: { caps: [], quietHours: [] } });
+    expect(ws.acceptsWriteKey('wk_from_before', Date.now())).toBe(true);
+    const users = createUserService({ db, passwordCost: testPasswordCost });
+    expect(users.count()).toBe(0);
+    expect(users.ensureFirstAdmin({})).toMatchObject({ login: 'admin' });
+    expect(db.$client.prepare('select count(*) n from audit_events').get()).toEqual({ n: 0 });
     db.$client.close();
   });
 });

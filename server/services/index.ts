@@ -76,7 +76,10 @@ export function createServices(deps: ServiceDeps) {
     journeys,
     workspace,
     users,
-    audit: createAuditLog(db, deps.accounts?.wallNow),
+    audit: createAuditLog(db, deps.accounts?.wallNow, () => {
+      workspace.reload();
+      engine.live.invalidate();
+    }),
     approvals: createApprovalService({ db, wallNow: deps.accounts?.wallNow ?? Date.now, enabled: () => workspace.settings().approvals, journeys, templates, templateStore }),
     segments,
     engine,

@@ -72,7 +72,10 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
       const events = c
         .prepare<[number, number], { id: number; name: string; type: string; properties: string; at: number }>('select id, name, type, properties, at from events where contact_id = ? order by at desc, id desc limit ?')
         .all(id, limit)
-        .map((e) => ({ ...e, properties: JSON.parse(e.properties) as Record<string, unknown> }));
+        .map((e) => {
+          const properties = JSON.parse(e.properties) as Record<string, unknown>;
+          return { ...e, properties: pii.pii ? properties : maskedTraits(properties) };
+        });
       const runs = c
         .prepare<[number], { id: number; journey_id: string; name: string; version: number; node_id: string; status: string; entered_at: number; exit_reason: string | null; exited_at: number | null; wake_at: number | null; waiting_for: string | null }>(
           `select r.id, r.journey_id, j.name, v.version, r.node_id, r.status, r.entered_at, r.exit_reason, r.exited_at, r.wake_at, r.waiting_for

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { sessions, users } from '../db/schema';
 import { Login, Password, Role, hasRole, type Role as RoleT } from '../../shared/auth/roles';
@@ -91,11 +91,12 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
       return get(id);
     },
 
-    /** A new password; the user's sessions end (whoever knew the old one is signed out). */
-    setPassword(id: string, password: string): void {
+    /** A new password; the user's sessions end (whoever knew the old one is signed out), but for `keep`: the one that changed it. */
+    setPassword(id: string, password: string, keep: string | null = null): void {
       get(id);
       db.update(users).set({ passwordHash: hashPassword(Password.parse(password), passwordCost), updatedAt: wallNow() }).where(eq(users.id, id)).run();
-      endSessions(id);
+      if (keep) db.delete(sessions).where(and(eq(sessions.userId, id), ne(sessions.tokenHash, keep))).run();
+      else endSessions(id);
     },
 
     /**
@@ -117,6 +118,8 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
         return { ok: false, status: 401, error: 'wrong login or password' };
       }
       if (!row.active) return { ok: false, status: 403, error: `the account "${row.login}" is deactivated; ask an admin` };
+      // expired sessions go when someone signs in, so the table holds about the live ones
+      db.delete(sessions).where(lte(sessions.expiresAt, now)).run();
       byLogin.clear(name);
       const token = randomBytes(32).toString('base64url');
       const expiresAt = now + idleMs;
@@ -151,10 +154,10 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
     },
 
     /** Change one's own password, knowing the current one. */
-    changePassword(id: string, current: string, next: string): void {
+    changePassword(id: string, current: string, next: string, keepSession: string | null = null): void {
       const row = db.select().from(users).where(eq(users.id, id)).get();
       if (!row || !verifyPasswordSync(current, row.passwordHash)) throw new ServiceError('BAD_REQUEST', 'the current password is wrong');
-      service.setPassword(id, next);
+      service.setPassword(id, next, keepSession);
     },
 
     /**

@@ -60,19 +60,25 @@ export function createWorkspaceService(db: Db, init: { now: number; timezone?: s
     db.update(workspace).set({ linkSecret: newLinkSecret() }).where(and(eq(workspace.id, 1), eq(workspace.linkSecret, ''))).run();
     row = db.select().from(workspace).where(eq(workspace.id, 1)).get() ?? row;
   }
-  let cached: WorkspaceSettings = {
-    name: row.name,
-    writeKey: row.writeKey,
-    timezone: row.timezone,
-    rngSeed: row.rngSeed,
-    policy: ContactPolicy.parse(row.policy),
-    linkSecret: row.linkSecret,
-    approvals: row.approvals,
-    previousWriteKey: row.previousWriteKey,
-    previousWriteKeyExpiresAt: row.previousWriteKeyExpiresAt,
-  };
+  const fromRow = (r: typeof row): WorkspaceSettings => ({
+    name: r.name,
+    writeKey: r.writeKey,
+    timezone: r.timezone,
+    rngSeed: r.rngSeed,
+    policy: ContactPolicy.parse(r.policy),
+    linkSecret: r.linkSecret,
+    approvals: r.approvals,
+    previousWriteKey: r.previousWriteKey,
+    previousWriteKeyExpiresAt: r.previousWriteKeyExpiresAt,
+  });
+  let cached: WorkspaceSettings = fromRow(row);
 
   return {
+    /** Read the row again: after a rolled-back change, the cache must not keep what the database no longer has. */
+    reload(): void {
+      const r = db.select().from(workspace).where(eq(workspace.id, 1)).get();
+      if (r) cached = fromRow(r);
+    },
     settings: (): WorkspaceSettings => cached,
     getPolicy: (): ContactPolicy => cached.policy,
     setPolicy(input: ContactPolicy): ContactPolicy {

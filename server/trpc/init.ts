@@ -13,6 +13,8 @@ export interface Context {
   clock: Clock;
   /** the signed-in user, or null (every procedure then answers UNAUTHORIZED) */
   user: User | null;
+  /** the session this call came with (HTTP only): a password change keeps it and ends the others */
+  sessionId?: string | null;
   /** the name versions and history record: the user's display name */
   actor: string;
   /** for the audit log */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizePhone } from '../contacts/phone';
 
 /**
  * Who may do what. Every signed-in user may read (the viewer's rights); each
@@ -35,7 +36,8 @@ export const seesPii = (held: readonly Role[]): boolean => hasRole(held, 'analys
  */
 export function maskPhone(phone: string | null): string | null {
   if (phone === null) return null;
-  const m = /^(\+86|\+)?(\d+)$/.exec(phone);
+  // as typed in a trait: "+86 138-0001-0001", "(010) 1234 5678"; the stored column is already bare digits
+  const m = /^(\+86|\+)?(\d+)$/.exec(normalizePhone(phone));
   if (!m) return phone.replace(/\d(?=\d{4})/g, '*');
   const [, cc = '', digits = ''] = m;
   const keep = digits.length > 7 ? 3 : 0;

@@ -11,7 +11,7 @@ export const authRouter = router({
   changePassword: procedure('viewer', { objectType: 'user', objectId: (_i, _r) => null })
     .input(z.object({ current: z.string().min(1, 'the current password is required'), password: Password }))
     .mutation(({ ctx, input }) => {
-      ctx.services.users.changePassword(ctx.user.id, input.current, input.password);
+      ctx.services.users.changePassword(ctx.user.id, input.current, input.password, ctx.sessionId ?? null);
       return { ok: true as const };
     }),
 });
