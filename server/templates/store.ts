@@ -102,6 +102,11 @@ export function createTemplateStore(db: Db) {
       })();
     },
 
+    /** Forget which version is current (another connection wrote one): the next send reads it again. */
+    forgetCurrent(): void {
+      currentId.clear();
+    },
+
     /** key → channel, for the compiler's reference checks. */
     channels(): Map<string, Channel> {
       return new Map(db.select({ key: templates.key, channel: templates.channel }).from(templates).all().map((r) => [r.key, r.channel]));

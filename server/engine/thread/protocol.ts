@@ -1,0 +1,28 @@
+import type { Channel } from '../../../shared/journey/channels';
+import type { ProvidersConfig } from '../../channels/config';
+import type { SandboxBehaviour } from '../../channels/sandbox';
+import type { DispatcherOptions } from '../dispatcher';
+import type { EngineTick } from '..';
+
+/**
+ * What the engine thread is started with: only data (a worker receives a
+ * structured clone), so providers come as their config, and the living demo's
+ * behaviour model as its seed and channels, built again on the thread.
+ */
+export interface EngineThreadConfig {
+  databasePath: string;
+  providers: ProvidersConfig;
+  sandbox: Partial<Record<Channel, SandboxBehaviour>>;
+  dispatcher?: Partial<DispatcherOptions>;
+  /** the living demo's simulated people answer these channels */
+  demo?: { seed: number; channels: Channel[] };
+  publicUrl: string;
+}
+
+export type ToThread = { type: 'tick'; id: number; now: number } | { type: 'invalidate' } | { type: 'publicUrl'; url: string } | { type: 'stop' };
+
+export type FromThread =
+  | { type: 'ready' }
+  | { type: 'tick'; id: number; report: EngineTick | null }
+  | { type: 'tick'; id: number; error: string }
+  | { type: 'stopped' };

@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aTestWorld, silentSms, type TestWorld } from '../../testing/harness';
+import { aGraph, sendOnEventGraph } from '../../../shared/fixtures/builders';
+import { startEngineThread, type EngineThread } from './client';
+
+/** 12:00 in Shanghai (the workspace's zone): inside sending hours. */
+const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
+
+let w: TestWorld;
+let thread: EngineThread | null = null;
+beforeEach(() => {
+  w = aTestWorld(NOON_SH, { sandbox: silentSms });
+});
+afterEach(async () => {
+  await thread?.stop();
+  thread = null;
+  w.close();
+});
+
+const start = () => startEngineThread({ databasePath: w.dbPath, providers: {}, sandbox: silentSms, publicUrl: 'http://localhost:3000' });
+const messages = () => w.sql<{ status: string; journey_id: string }>('select status, journey_id from messages order by id');
+
+describe('the engine on its own thread', () => {
+  it('steps the runs the API thread started and sends their messages, on its own connection', async () => {
+    const id = await w.publish(sendOnEventGraph());
+    thread = await start();
+    w.services.ingest.ingest([
+      { type: 'track', userId: 'u1', event: 'credit_rejected' },
+      { type: 'track', userId: 'u2', event: 'credit_rejected' },
+    ]);
+    const t = await thread.tick(w.clock.now());
+    expect(t).toMatchObject({ runs: expect.objectContaining({ stepped: 2 }), dispatch: expect.objectContaining({ sent: 2 }) });
+    expect(messages()).toEqual([
+      { status: 'delivered', journey_id: id },
+      { status: 'delivered', journey_id: id },
+    ]);
+  });
+
+  it('enrols a segment journey published after it started once told to invalidate, not before', async () => {
+    w.services.ingest.ingest([{ type: 'identify', userId: 'seg-1', traits: { registered_at: new Date(NOON_SH - 86_400_000).toISOString() } }]);
+    thread = await start();
+    expect(await thread.tick(w.clock.now())).toMatchObject({ enrolled: 0 });
+    const graph = aGraph()
+      .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in', schedule: { every: 'once', at: '10:00' } })
+      .node('done', 'exit', {})
+      .then('entry', 'done')
+      .build();
+    await w.publish(graph, 'Recall once');
+    // the thread keeps its index of live journeys (built on its first tick) until told
+    expect(await thread.tick(w.clock.now())).toMatchObject({ enrolled: 0 });
+    thread.invalidate();
+    expect(await thread.tick(w.clock.now())).toMatchObject({ enrolled: 1 });
+    expect(w.sql('select count(*) n from runs')).toEqual([{ n: 1 }]);
+  });
+
+  it('reports an error a tick throws on the thread as a rejected tick, with its message', async () => {
+    thread = await start();
+    w.db.$client.exec('drop table scheduled_events');
+    await expect(thread.tick(w.clock.now())).rejects.toThrow(/engine thread: .*scheduled_events/);
+  });
+});

@@ -1,0 +1,64 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase, type Db } from '../../db/client';
+import { createEngine } from '..';
+import { createTemplateStore } from '../../templates/store';
+import { createWorkspaceService } from '../../services/workspace';
+import { buildProviders } from '../../channels/config';
+import { createBehaviourProviders } from '../../demo/provider';
+import type { EngineThreadConfig, FromThread, ToThread } from './protocol';
+
+/**
+ * The engine thread: its own SQLite connection, the runner, segment entry and
+ * the dispatcher, ticked by the main thread (`tick(now)`: the clock stays
+ * there, so a fake clock drives this thread as it drives the in-process engine).
+ * API requests and ingestion stay on the main thread and no longer wait
+ * behind a batch.
+ */
+const config = workerData as EngineThreadConfig;
+const port = parentPort;
+if (!port) throw new Error('the engine thread runs as a worker');
+const send = (m: FromThread) => port.postMessage(m);
+
+const db: Db = openDatabase(config.databasePath);
+const workspace = createWorkspaceService(db, { now: Date.now() });
+const templates = createTemplateStore(db);
+const built = buildProviders(config.providers);
+const demo = config.demo ? createBehaviourProviders({ seed: config.demo.seed, db: () => db, channels: config.demo.channels }) : {};
+let publicUrl = config.publicUrl;
+const engine = createEngine({
+  db,
+  settings: workspace.settings,
+  templates,
+  publicUrl: () => publicUrl,
+  linkSecret: () => workspace.settings().linkSecret,
+  providers: { ...demo, ...built.providers },
+  sandbox: { ...config.sandbox, ...built.sandbox },
+  dispatcher: config.dispatcher,
+});
+
+port.on('message', (m: ToThread) => {
+  switch (m.type) {
+    case 'tick':
+      // settings (policy, time zone) may have changed on the main thread: one row, read again each tick
+      workspace.reload();
+      engine.tick(m.now).then(
+        (report) => send({ type: 'tick', id: m.id, report }),
+        (e: unknown) => send({ type: 'tick', id: m.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+      );
+      break;
+    case 'invalidate':
+      // something was published, paused or edited: rebuild what the engine keeps of journeys and templates
+      engine.live.invalidate();
+      templates.forgetCurrent();
+      break;
+    case 'publicUrl':
+      publicUrl = m.url;
+      break;
+    case 'stop':
+      db.$client.close();
+      send({ type: 'stopped' });
+      port.close();
+      break;
+  }
+});
+send({ type: 'ready' });
