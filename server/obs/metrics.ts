@@ -1,0 +1,149 @@
+import { performance } from 'node:perf_hooks';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Channel } from '../../shared/journey/channels';
+import type { ChannelProvider, DeliveryResult } from '../channels/provider';
+import type { Db } from '../db/client';
+import type { EngineTick } from '../engine';
+
+/**
+ * What /metrics serves, in Prometheus' text format. Counters and histograms
+ * are process-wide (one server per process in production; in tests they only
+ * add up), so any module can count without being handed a registry. Gauges
+ * read from a database live in `serverMetrics`, one registry per server.
+ */
+export const processRegistry = new Registry();
+// CPU, memory, GC and event-loop delay: the first place to look when the API is slow
+collectDefaultMetrics({ register: processRegistry });
+
+const registers = [processRegistry];
+const seconds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** HTTP latency by method, route (a pattern, never a raw path) and status. */
+export const httpDuration = new Histogram({
+  name: 'journeys_http_request_duration_seconds',
+  help: 'HTTP request latency by method, route pattern (tRPC: the procedure) and status code',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: seconds,
+  registers,
+});
+
+export const tickDuration = new Histogram({ name: 'journeys_engine_tick_duration_seconds', help: 'Wall time of one engine tick (enrolment, replies, runner, dispatcher)', buckets: seconds, registers });
+export const tickOverruns = new Counter({ name: 'journeys_engine_tick_overruns_total', help: 'Episodes in which a tick was still running when the next was due', registers });
+export const transitions = new Counter({ name: 'journeys_engine_transitions_total', help: 'Runs stepped by the runner', registers });
+export const enrolled = new Counter({ name: 'journeys_engine_enrolled_total', help: 'Runs started by segment entry', registers });
+export const dispatched = new Counter({
+  name: 'journeys_dispatch_messages_total',
+  help: 'Dispatcher outcomes per tick: sent, failed (final), retried, dead (dead-lettered)',
+  labelNames: ['outcome'] as const,
+  registers,
+});
+export const ingestCalls = new Counter({
+  name: 'journeys_ingest_calls_total',
+  help: 'Calls ingested on /v1/*: accepted, or a duplicate messageId ignored',
+  labelNames: ['result'] as const,
+  registers,
+});
+
+/** One provider call: how long the vendor took, per channel and outcome (ok | retry | failed | error). */
+export const providerDuration = new Histogram({
+  name: 'journeys_provider_request_duration_seconds',
+  help: 'Time a channel provider took to answer a send, by channel and outcome (ok, retry, failed, error)',
+  labelNames: ['channel', 'outcome'] as const,
+  buckets: seconds,
+  registers,
+});
+export const providerErrors = new Counter({
+  name: 'journeys_provider_errors_total',
+  help: 'Provider sends that did not succeed, by channel and kind (retry: temporary, failed: final, error: threw)',
+  labelNames: ['channel', 'kind'] as const,
+  registers,
+});
+export const messagesSent = new Counter({ name: 'journeys_messages_sent_total', help: 'Messages a provider accepted, by channel', labelNames: ['channel'] as const, registers });
+
+export type ProviderOutcome = 'ok' | 'retry' | 'failed' | 'error';
+
+/** Record one provider call (the dispatcher's API: call it once per send with the time it took). */
+export function recordProviderCall(channel: Channel, elapsedSeconds: number, outcome: ProviderOutcome): void {
+  providerDuration.observe({ channel, outcome }, elapsedSeconds);
+  if (outcome === 'ok') messagesSent.inc({ channel });
+  else providerErrors.inc({ channel, kind: outcome });
+}
+
+const outcomeOf = (r: DeliveryResult): ProviderOutcome => (r.status !== 'failed' ? 'ok' : r.retry ? 'retry' : 'failed');
+
+/** A provider whose sends are timed and counted; what it answers is unchanged. */
+export function instrumentProvider(channel: Channel, provider: ChannelProvider): ChannelProvider {
+  return {
+    name: provider.name,
+    async send(msg, now) {
+      const t = performance.now();
+      try {
+        const r = await provider.send(msg, now);
+        recordProviderCall(channel, (performance.now() - t) / 1000, outcomeOf(r));
+        return r;
+      } catch (e) {
+        recordProviderCall(channel, (performance.now() - t) / 1000, 'error');
+        throw e;
+      }
+    },
+  };
+}
+
+/** What a finished tick adds to the counters. */
+export function recordTick(t: EngineTick, elapsedSeconds: number): void {
+  tickDuration.observe(elapsedSeconds);
+  transitions.inc(t.runs.stepped);
+  enrolled.inc(t.enrolled);
+  for (const outcome of ['sent', 'failed', 'retried', 'dead'] as const) if (t.dispatch[outcome] > 0) dispatched.inc({ outcome }, t.dispatch[outcome]);
+}
+
+/** Outbox statuses that are still waiting for something: the queue. Sent, delivered, failed and dead are history. */
+const pending = ['deferred', 'queued', 'held', 'sending'] as const;
+
+/**
+ * One server's metrics: the outbox queue and dead letters counted at scrape (a
+ * grouped count over the pending and dead statuses only), and the engine's tick
+ * lag, from `tickLagSeconds` (null: no scheduler, e.g. a fake clock).
+ */
+export function serverMetrics(db: Db, tickLagSeconds: () => number | null) {
+  const registry = new Registry();
+  const c = db.$client;
+  const placeholders = [...pending, 'dead'].map(() => '?').join(', ');
+  const grouped = c.prepare<string[], { channel: string; status: string; n: number }>(`select channel, status, count(*) n from messages where status in (${placeholders}) group by channel, status`);
+  const counts = () => (c.open ? grouped.all(...pending, 'dead') : []);
+  new Gauge({
+    name: 'journeys_outbox_messages',
+    help: 'Messages waiting in the outbox, by channel and status (deferred, queued, held, sending)',
+    labelNames: ['channel', 'status'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of counts()) if (r.status !== 'dead') this.set({ channel: r.channel, status: r.status }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'journeys_outbox_dead_letters',
+    help: 'Dead-lettered messages (retries exhausted), by channel',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of counts()) if (r.status === 'dead') this.set({ channel: r.channel }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'journeys_engine_tick_lag_seconds',
+    help: 'Seconds since the engine last finished a tick (absent without a scheduler)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const lag = tickLagSeconds();
+      if (lag !== null) this.set(lag);
+    },
+  });
+  return {
+    contentType: registry.contentType,
+    /** The exposition text: this server's gauges and the process's counters. */
+    render: (): Promise<string> => Registry.merge([processRegistry, registry]).metrics(),
+  };
+}
