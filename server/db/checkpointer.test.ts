@@ -3,7 +3,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/tempDir';
 import { openDatabase, walAutocheckpointPages, type Db } from './client';
-import { startCheckpointer, type CheckpointReport } from './checkpointer';
+import { startCheckpointer, type CheckpointFailure, type CheckpointReport } from './checkpointer';
+import { memoryLogger } from '../obs/log';
 
 describe('checkpointer thread', () => {
   const inDir = useTempDir('checkpointer-test');
@@ -66,4 +67,22 @@ describe('checkpointer thread', () => {
     expect(child.stderr).toBe('');
     expect(child.stdout.trim()).toBe('closed after stop');
   }, 20_000);
+
+  it('backs off exponentially when checkpoints fail, and logs the cause once instead of every attempt', async () => {
+    const junk = inDir('junk.db');
+    writeFileSync(junk, 'not a database '.repeat(100));
+    const failures: CheckpointFailure[] = [];
+    const { logger, lines } = memoryLogger();
+    // the thread opens a file that is not a database: every checkpoint fails
+    const checkpointer = startCheckpointer(db, junk, { everyMs: 10, maxBackoffMs: 200, onFailure: (f) => failures.push(f), logger });
+    await new Promise((r) => setTimeout(r, 1_200));
+    await checkpointer.stop();
+    // every 10 ms would be ~120 attempts; 20, 40, 80, 160, then 200 ms apart is under a dozen
+    expect(failures.length).toBeGreaterThanOrEqual(3);
+    expect(failures.length).toBeLessThan(12);
+    expect(failures.slice(0, 4).map((f) => f.retryInMs)).toEqual([20, 40, 80, 160]);
+    expect(failures.at(-1)?.retryInMs).toBe(200);
+    expect(failures[0]?.message).toMatch(/not a database/);
+    expect(lines.filter((l) => l.level === 50)).toHaveLength(1);
+  }, 10_000);
 });

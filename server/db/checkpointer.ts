@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { walAutocheckpointPages, type Db } from './client';
+import { log as processLog, type Logger } from '../obs/log';
 
 /** What a checkpoint did: WAL frames in the log, and how many of them are back in the database file. */
 export interface CheckpointReport {
@@ -15,6 +16,14 @@ export interface CheckpointReport {
  * checkpoint has little left to do. Also the safety net should the thread stall.
  */
 const fallbackPages = 2 * walAutocheckpointPages;
+
+/** A failed checkpoint: the thread tries again after `retryInMs`, doubling the wait each time up to `maxBackoffMs`. */
+export interface CheckpointFailure {
+  message: string;
+  /** failures in a row, this one included */
+  failures: number;
+  retryInMs: number;
+}
 
 export interface Checkpointer {
   /** Stop the thread and close its connection; the engine's connection checkpoints by itself again. */
@@ -33,22 +42,32 @@ export interface Checkpointer {
 export function startCheckpointer(
   db: Db,
   path: string,
-  opts: { everyMs?: number; onCheckpoint?: (r: CheckpointReport) => void } = {},
+  opts: { everyMs?: number; maxBackoffMs?: number; onCheckpoint?: (r: CheckpointReport) => void; onFailure?: (f: CheckpointFailure) => void; logger?: Logger } = {},
 ): Checkpointer {
+  const logger = (opts.logger ?? processLog).child({ component: 'checkpointer' });
   if (path === ':memory:') throw new Error('an in-memory database has no WAL to checkpoint');
   db.$client.pragma(`wal_autocheckpoint = ${fallbackPages}`);
   const worker = new Worker(new URL('./checkpointWorker.mjs', import.meta.url), {
     // reports only to a listener: twenty messages a second for nobody would be waste
-    workerData: { path, everyMs: opts.everyMs ?? 50, report: opts.onCheckpoint !== undefined },
+    workerData: { path, everyMs: opts.everyMs ?? 50, maxBackoffMs: opts.maxBackoffMs ?? 30_000, report: opts.onCheckpoint !== undefined },
   });
   worker.unref();
   const exited = new Promise<void>((done) => worker.once('exit', () => done()));
-  worker.on('message', (m: { type: 'checkpoint'; log: number; checkpointed: number } | { type: 'error'; message: string }) => {
-    if (m.type === 'error') console.error(`checkpointer: ${m.message}`);
-    else opts.onCheckpoint?.({ log: m.log, checkpointed: m.checkpointed });
+  let lastMessage = '';
+  type Message = { type: 'checkpoint'; log: number; checkpointed: number } | ({ type: 'error' } & CheckpointFailure) | { type: 'recovered'; failures: number };
+  worker.on('message', (m: Message) => {
+    if (m.type === 'checkpoint') return opts.onCheckpoint?.({ log: m.log, checkpointed: m.checkpointed });
+    if (m.type === 'recovered') {
+      lastMessage = '';
+      return void logger.info({ failures: m.failures }, `WAL checkpoints work again after ${m.failures} failures`);
+    }
+    opts.onFailure?.({ message: m.message, failures: m.failures, retryInMs: m.retryInMs });
+    // once per cause, not once per attempt: the thread backs off, and the engine's own checkpoints are the safety net
+    if (m.message !== lastMessage) logger.error({ failures: m.failures, retryInMs: m.retryInMs }, `WAL checkpoint failed: ${m.message}; retrying with backoff`);
+    lastMessage = m.message;
   });
   worker.on('error', (e) => {
-    console.error('checkpointer thread failed; the engine checkpoints by itself again:', e);
+    logger.error({ err: e }, 'checkpointer thread failed; the engine checkpoints by itself again');
     if (db.$client.open) db.$client.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
   });
   return {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from './client';
+import { journalSizeLimitBytes, openDatabase } from './client';
 import { useTempDir } from '../testing/tempDir';
 
 describe('openDatabase', () => {
@@ -10,6 +10,13 @@ describe('openDatabase', () => {
     const db = openDatabase(inDir('new.db'));
     expect(db.$client.pragma('page_size', { simple: true })).toBe(16384);
     expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.$client.close();
+  });
+
+  it('caps the WAL left on disk after a checkpoint at 64 MiB (a backlog once grew it to 335 MB)', () => {
+    const db = openDatabase(inDir('limit.db'));
+    expect(journalSizeLimitBytes).toBe(64 * 1024 * 1024);
+    expect(db.$client.pragma('journal_size_limit', { simple: true })).toBe(journalSizeLimitBytes);
     db.$client.close();
   });
 

@@ -14,6 +14,9 @@ export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)),
 /** WAL pages after which a commit checkpoints (unless a checkpointer thread does it: checkpointer.ts). */
 export const walAutocheckpointPages = 10_000;
 
+/** Bytes a WAL file is cut back to once checkpointed: 64 MiB, far above a runner batch, far below a disk. */
+export const journalSizeLimitBytes = 64 * 1024 * 1024;
+
 /** Open (creating if needed) the SQLite file, set WAL, and apply pending migrations (from `migrationsFolder`; tests pass an older set). */
 export function openDatabase(path: string, opts: { migrationsFolder?: string } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -30,6 +33,8 @@ export function openDatabase(path: string, opts: { migrationsFolder?: string } =
   // checkpoint every 10,000 WAL pages rather than 1,000: the runner rewrites the same index pages batch after batch
   sqlite.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
   sqlite.pragma('temp_store = memory');
+  // after a checkpoint resets the log, truncate a WAL that a long backlog grew (335 MB seen) back to this size
+  sqlite.pragma(`journal_size_limit = ${journalSizeLimitBytes}`);
   // the one spelling of a phone number, for migrations that rewrite stored numbers (0008)
   sqlite.function('normalize_phone', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? normalizePhone(v) : v));
   const db = drizzle(sqlite, { schema });
