@@ -35,7 +35,7 @@ export interface AuditFilter {
  * in one SQLite transaction, so a change that fails leaves no row and a row
  * never describes a change that did not happen.
  */
-export function createAuditLog(db: Db, wallNow: () => number = Date.now, onRollback: () => void = () => {}) {
+export function createAuditLog(db: Db, wallNow: () => number = Date.now, hooks: { onCommit?: () => void; onRollback?: () => void } = {}) {
   const c = db.$client;
   // one change at a time: tRPC runs the calls of a batch concurrently, and SQLite has one write transaction per connection
   let queue: Promise<unknown> = Promise.resolve();
@@ -72,11 +72,12 @@ export function createAuditLog(db: Db, wallNow: () => number = Date.now, onRollb
           const entry = describe(result);
           if (entry) log.record(entry);
           c.exec('COMMIT');
+          hooks.onCommit?.();
           return result;
         } catch (e) {
           if (c.inTransaction) c.exec('ROLLBACK');
           // caches the change wrote through (the workspace settings) forget it with the database
-          onRollback();
+          hooks.onRollback?.();
           throw e;
         }
       });

@@ -71,15 +71,37 @@ export function createServices(deps: ServiceDeps) {
   templates.importLibrary(deps.templates?.() ?? [], 'library');
   const users = createUserService({ db, ...deps.accounts });
   const refs = deps.refs ?? ((): CompileRefs => ({ templates: templateStore.channels(), segments: new Set(segments.list().map((x) => x.key)) }));
-  const journeys = createJourneyService({ ...deps, refs, runs: engine.lifecycle, onLiveChange: () => engine.live.invalidate() });
+  // whoever else keeps what the engine keeps (the engine thread) is told when journeys, templates or settings change
+  const engineListeners: (() => void)[] = [];
+  const engineChanged = () => {
+    for (const l of engineListeners) l();
+  };
+  const journeys = createJourneyService({
+    ...deps,
+    refs,
+    runs: engine.lifecycle,
+    onLiveChange: () => {
+      engine.live.invalidate();
+      engineChanged();
+    },
+  });
   return {
     journeys,
     workspace,
     users,
-    audit: createAuditLog(db, deps.accounts?.wallNow, () => {
-      workspace.reload();
-      engine.live.invalidate();
+    audit: createAuditLog(db, deps.accounts?.wallNow, {
+      // any change an API call made may touch what the engine thread caches: it rebuilds on its next use
+      onCommit: engineChanged,
+      // caches the change wrote through (the workspace settings) forget it with the database
+      onRollback: () => {
+        workspace.reload();
+        engine.live.invalidate();
+      },
     }),
+    /** Call `listener` whenever journeys, templates or settings change (the engine thread invalidates its caches). */
+    onEngineChange(listener: () => void): void {
+      engineListeners.push(listener);
+    },
     approvals: createApprovalService({ db, wallNow: deps.accounts?.wallNow ?? Date.now, enabled: () => workspace.settings().approvals, journeys, templates, templateStore }),
     segments,
     engine,
