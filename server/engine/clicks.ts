@@ -11,11 +11,18 @@ export interface RecordedClick {
   first: boolean;
 }
 
+/** A link whose target the redirect will not follow: nothing is recorded. */
+export interface RefusedClick {
+  refused: string;
+}
+
 /**
  * A click on a tracked link (`/l/:code`, or a simulated tap from the sandbox):
  * stored, credited to message → node → variant, counted once per message on
  * the node's `clicked` metric, and routed as a `message_clicked` event (so a
- * journey can wait for it), all in one transaction.
+ * journey can wait for it), all in one transaction. `refuse` vets the target
+ * first (`/l/:code` passes the link allow-list check): a refused target
+ * records no click, so a link nobody can follow never counts as clicked.
  */
 export function createClickRecorder(db: Db, events: EventRouter) {
   const c = db.$client;
@@ -29,9 +36,11 @@ export function createClickRecorder(db: Db, events: EventRouter) {
     addToMetrics('values (?, ?, ?, ?, ?, ?, 1)'),
   );
 
-  return c.transaction((code: string, at: number, now: number, userAgent: string | null): RecordedClick | null => {
+  return c.transaction((code: string, at: number, now: number, userAgent: string | null, refuse?: (url: string) => string | null): RecordedClick | RefusedClick | null => {
     const l = link.get(code);
     if (!l) return null;
+    const refused = refuse?.(l.url);
+    if (refused) return { refused };
     const first = !hasClick.get(l.message_id);
     insert.run(code, l.message_id, l.contact_id, at, first ? 1 : 0, userAgent);
     if (first) {

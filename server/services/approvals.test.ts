@@ -52,7 +52,7 @@ const draftOf = async (key: string): Promise<TemplateDraft> => {
 };
 
 /** recall_sms with variant b's body rewritten (still a valid marketing SMS). */
-async function editedRecallSms(body = '{{default name "您好"}}，首借30天免息：{{link "https://h5.orange.example/offer"}} 回T退订') {
+async function editedRecallSms(body = '{{default name "您好"}}，首借30天免息：{{link "https://m.orangecredit.example/offer"}} 回T退订') {
   const d = await draftOf('recall_sms');
   const before = d.variants[1]?.parts.body ?? '';
   d.variants = d.variants.map((v) => (v.key === 'b' ? { ...v, parts: { ...v.parts, body } } : v));

@@ -8,6 +8,7 @@ import type { DispatcherOptions } from '../engine/dispatcher';
 import { createEngine } from '../engine';
 import type { LibrarySegment, LibraryTemplate } from '../library/loadLibrary';
 import { createTemplateStore } from '../templates/store';
+import { libraryLinkHosts } from '../templates/links';
 import { createTemplateStats } from './templateStats';
 import { createAnalytics } from './analytics';
 import { createContactSearch } from './contactSearch';
@@ -47,7 +48,7 @@ export interface ServiceDeps {
 /** Every use case, wired once per server; tRPC procedures and HTTP routes reach them here. */
 export function createServices(deps: ServiceDeps) {
   const { db, clock } = deps;
-  const workspace = createWorkspaceService(db, { now: clock.now(), ...deps.workspace });
+  const workspace = createWorkspaceService(db, { now: clock.now(), defaultLinkHosts: libraryLinkHosts(deps.templates?.() ?? []), ...deps.workspace });
   const segments = createSegmentService(db, clock);
   segments.importMissing(deps.segments?.() ?? []);
   // the database holds the templates; the library on disk is imported once (and new library files later)
@@ -67,7 +68,7 @@ export function createServices(deps: ServiceDeps) {
   engine.dispatcher.recover(clock.now());
   const contactStore = createContactStore(db);
   const contacts = createContactQueries(db, contactStore, () => workspace.settings().timezone);
-  const templates = createTemplateService({ store: templateStore, contact: contacts.get, knownTraits: contacts.knownTraits, timezone: () => workspace.settings().timezone, now: () => clock.now(), publicUrl: () => publicUrl });
+  const templates = createTemplateService({ store: templateStore, contact: contacts.get, knownTraits: contacts.knownTraits, timezone: () => workspace.settings().timezone, now: () => clock.now(), publicUrl: () => publicUrl, linkHosts: workspace.linkHosts });
   templates.importLibrary(deps.templates?.() ?? [], 'library');
   const users = createUserService({ db, ...deps.accounts });
   const refs = deps.refs ?? ((): CompileRefs => ({ templates: templateStore.channels(), segments: new Set(segments.list().map((x) => x.key)) }));

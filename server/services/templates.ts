@@ -62,6 +62,8 @@ export interface TemplateServiceDeps {
   now: () => number;
   /** the origin tracked links point at: previews print links as long as the real ones, so lengths and SMS parts are true */
   publicUrl: () => string;
+  /** hosts `{{link}}` may point at (the workspace's allow-list); default: any http(s) host */
+  linkHosts?: () => readonly string[];
 }
 
 const summary = (v: TemplateVersion, updatedAt = v.createdAt, updatedBy = v.createdBy): TemplateSummary => ({
@@ -100,7 +102,7 @@ const builtinVariables = ['user_id', 'name', 'phone', 'email'];
  * version, static checks block a broken save, and previews render exactly
  * what the dispatcher would send.
  */
-export function createTemplateService({ store, contact, knownTraits, timezone, now, publicUrl }: TemplateServiceDeps) {
+export function createTemplateService({ store, contact, knownTraits, timezone, now, publicUrl, linkHosts = () => [] }: TemplateServiceDeps) {
   const known = () => [...new Set([...builtinVariables, ...knownTraits()])];
 
   const current = (key: string): TemplateVersion => {
@@ -142,7 +144,7 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
 
     /** Static checks on a draft (the editor runs the same shared checks as you type). */
     check(draft: TemplateDraft): TemplateIssue[] {
-      return checkTemplate({ channel: draft.channel, category: draft.category, variants: draft.variants, knownVariables: known() });
+      return checkTemplate({ channel: draft.channel, category: draft.category, variants: draft.variants, knownVariables: known(), linkHosts: linkHosts() });
     },
 
     /**
@@ -195,7 +197,7 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
       // the dispatcher addresses the contact by user_id unless a trait says otherwise; so does the preview
       const traits = { ...(who ? { user_id: who.externalId, ...who.traits } : {}), ...input.traits };
       const tz = who?.timezone ?? timezone();
-      const issues = checkTemplate({ channel: source.channel, category: source.category, variants: source.variants, knownVariables: known() });
+      const issues = checkTemplate({ channel: source.channel, category: source.category, variants: source.variants, knownVariables: known(), linkHosts: linkHosts() });
       const out = variants.map((v): VariantPreview => {
         let parts: Record<string, string> = {};
         let error: string | null = null;

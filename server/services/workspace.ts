@@ -5,6 +5,7 @@ import { workspace } from '../db/schema';
 import { ContactPolicy, defaultPolicy } from '../../shared/policy/policy';
 import { isTimeZone } from '../../shared/util/time';
 import { ServiceError } from './errors';
+import { maxLinkHosts, normaliseHost } from '../../shared/templates/linkTargets';
 
 export interface WorkspaceSettings {
   name: string;
@@ -19,6 +20,8 @@ export interface WorkspaceSettings {
   /** the key before the last rotation and until when it still works */
   previousWriteKey: string | null;
   previousWriteKeyExpiresAt: number | null;
+  /** hosts tracked links may point at, as an admin set them (empty: the defaults, see `linkHosts()`) */
+  linkHosts: string[];
 }
 
 const newWriteKey = (): string => `wk_${randomBytes(12).toString('hex')}`;
@@ -34,8 +37,10 @@ const newLinkSecret = (): string => randomBytes(32).toString('base64url');
 /**
  * The one workspace row: created on first start (with a fresh write key), read
  * through a cache the engine consults on every batch, written by `policy.set`.
+ * `defaultLinkHosts` is the link allow-list while an admin has set none: the
+ * hosts the shipped templates link to, so the demo's links keep working.
  */
-export function createWorkspaceService(db: Db, init: { now: number; timezone?: string; writeKey?: string; approvals?: boolean }) {
+export function createWorkspaceService(db: Db, init: { now: number; timezone?: string; writeKey?: string; approvals?: boolean; defaultLinkHosts?: readonly string[] }) {
   let row = db.select().from(workspace).where(eq(workspace.id, 1)).get();
   if (!row) {
     row = {
@@ -70,7 +75,9 @@ export function createWorkspaceService(db: Db, init: { now: number; timezone?: s
     approvals: r.approvals,
     previousWriteKey: r.previousWriteKey,
     previousWriteKeyExpiresAt: r.previousWriteKeyExpiresAt,
+    linkHosts: r.linkHosts,
   });
+  const defaultLinkHosts = [...new Set(init.defaultLinkHosts ?? [])].sort();
   let cached: WorkspaceSettings = fromRow(row);
 
   return {
@@ -113,6 +120,25 @@ export function createWorkspaceService(db: Db, init: { now: number; timezone?: s
       db.update(workspace).set({ approvals: on }).where(eq(workspace.id, 1)).run();
       cached = { ...cached, approvals: on };
       return { approvals: on };
+    },
+
+    /** The hosts tracked links may point at now: the admin's list, or the defaults while it is empty. */
+    linkHosts: (): readonly string[] => (cached.linkHosts.length > 0 ? cached.linkHosts : defaultLinkHosts),
+    defaultLinkHosts: (): readonly string[] => defaultLinkHosts,
+
+    /** Replace the allow-list (host names, or `*.domain` for its subdomains); an empty list goes back to the defaults. */
+    setLinkHosts(hosts: readonly string[]): { linkHosts: string[]; effective: readonly string[] } {
+      if (hosts.length > maxLinkHosts) throw new ServiceError('BAD_REQUEST', `the link allow-list holds at most ${maxLinkHosts} hosts, got ${hosts.length}`);
+      const linkHosts: string[] = [];
+      for (const [i, h] of hosts.entries()) {
+        const n = normaliseHost(h);
+        if (n === null) throw new ServiceError('BAD_REQUEST', `hosts.${i}: "${h.slice(0, 80)}" is not a host name (write m.example.com, or *.example.com for its subdomains; no scheme, port or path)`);
+        if (!linkHosts.includes(n)) linkHosts.push(n);
+      }
+      linkHosts.sort();
+      db.update(workspace).set({ linkHosts }).where(eq(workspace.id, 1)).run();
+      cached = { ...cached, linkHosts };
+      return { linkHosts, effective: linkHosts.length > 0 ? linkHosts : defaultLinkHosts };
     },
 
     setTimezone(tz: string): void {

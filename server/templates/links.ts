@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { literalLinkHosts } from '../../shared/templates/linkTargets';
 
 /**
  * The code of the `index`-th tracked link in message `messageId`: the message
@@ -16,3 +17,11 @@ export function linkCode(secret: string, messageId: number, index: number): stri
 
 /** The short URL printed in a message. */
 export const shortUrl = (base: string, code: string): string => `${base.replace(/\/+$/, '')}/l/${code}`;
+
+/**
+ * The hosts the shipped library's copy links to: the link allow-list while an
+ * admin has set none, so the demo's links keep working out of the box.
+ */
+export function libraryLinkHosts(library: readonly { variants: readonly { parts: Record<string, string> }[] }[]): string[] {
+  return literalLinkHosts(library.flatMap((t) => t.variants.flatMap((v) => Object.values(v.parts))));
+}

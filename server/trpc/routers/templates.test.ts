@@ -47,7 +47,7 @@ describe('templates.save: immutable versions, checks that block', () => {
   it('saves an edit as the next version and leaves the old one as it was', async () => {
     const d = await draftOf('recall_sms');
     const before = d.variants[1]?.parts.body;
-    d.variants[1] = { key: 'b', name: '优惠型', weight: 50, parts: { body: '{{default name "您好"}}，首借30天免息，今天就用：{{link "https://h5.orange.example/offer"}} 回T退订' } };
+    d.variants[1] = { key: 'b', name: '优惠型', weight: 50, parts: { body: '{{default name "您好"}}，首借30天免息，今天就用：{{link "https://m.orangecredit.example/offer"}} 回T退订' } };
     expect(await w.caller.templates.save({ draft: d })).toMatchObject({ version: 2, created: true });
     const t = await w.caller.templates.get({ key: 'recall_sms' });
     expect(t.version).toBe(2);

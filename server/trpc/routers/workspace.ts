@@ -3,18 +3,24 @@ import { procedure, router } from '../init';
 import { hasRole } from '../../../shared/auth/roles';
 import { workspaceAudit } from '../auditing';
 import { defaultWriteKeyGraceHours } from '../../services/workspace';
+import { maxHostLength, maxLinkHosts } from '../../../shared/templates/linkTargets';
 
 export const workspaceRouter = router({
   /** name, time zone, the four-eyes setting, and (to admins only) the write key the UI shows for SDK setup */
   get: procedure('viewer').query(({ ctx }) => {
     const { name, timezone, writeKey, approvals, previousWriteKeyExpiresAt } = ctx.services.workspace.settings();
     const admin = hasRole(ctx.user.roles, 'admin');
-    return { name, timezone, clock: ctx.clock.kind, approvals, writeKey: admin ? writeKey : null, previousWriteKeyExpiresAt: admin ? previousWriteKeyExpiresAt : null };
+    const linkHosts = { set: ctx.services.workspace.settings().linkHosts, defaults: ctx.services.workspace.defaultLinkHosts() };
+    return { name, timezone, clock: ctx.clock.kind, approvals, writeKey: admin ? writeKey : null, previousWriteKeyExpiresAt: admin ? previousWriteKeyExpiresAt : null, linkHosts };
   }),
   /** a new write key; the old one keeps working for graceHours (default 24, 0 = stops at once) */
   rotateWriteKey: procedure('admin', workspaceAudit)
     .input(z.object({ graceHours: z.number().min(0, 'graceHours must be ≥ 0').max(720, 'graceHours is at most 720 (30 days)').default(defaultWriteKeyGraceHours) }).default({ graceHours: defaultWriteKeyGraceHours }))
     .mutation(({ ctx, input }) => ctx.services.workspace.rotateWriteKey(input.graceHours, Date.now())),
+  /** the hosts tracked links may point at; [] goes back to the hosts the shipped templates use */
+  setLinkHosts: procedure('admin', workspaceAudit)
+    .input(z.object({ hosts: z.array(z.string().max(maxHostLength, `a host name is at most ${maxHostLength} characters`)).max(maxLinkHosts, `at most ${maxLinkHosts} hosts`) }))
+    .mutation(({ ctx, input }) => ctx.services.workspace.setLinkHosts(input.hosts)),
   setApprovals: procedure('admin', workspaceAudit)
     .input(z.object({ on: z.boolean() }))
     .mutation(({ ctx, input }) => ctx.services.workspace.setApprovals(input.on)),
