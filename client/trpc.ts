@@ -50,7 +50,8 @@ export interface TrpcClientOptions {
  * mutation without it, which a cross-site form or fetch cannot add (CSRF).
  */
 export function makeTrpcClient(baseUrl = '', options: TrpcClientOptions = {}) {
-  const http = httpBatchLink({ url: `${baseUrl}/trpc`, headers: { 'x-journeys-client': 'web' } });
+  // maxItems: the server refuses a batch of more than 20 calls (server/http/trpcGuard.ts), so a busy page splits its batches
+  const http = httpBatchLink({ url: `${baseUrl}/trpc`, headers: { 'x-journeys-client': 'web' }, maxItems: 20 });
   const { onUnauthorized } = options;
   return createTRPCClient<AppRouter>({ links: onUnauthorized ? [unauthorizedLink(onUnauthorized), http] : [http] });
 }

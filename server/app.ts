@@ -1,6 +1,5 @@
 import express from 'express';
 import helmet from 'helmet';
-import { randomUUID } from 'node:crypto';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +20,16 @@ import { authRoutes, clientIp, csrfGuard, sessionToken } from './auth/http';
 import type { Context } from './trpc/init';
 import { roles } from '../shared/auth/roles';
 import { generatePassword } from './auth/passwords';
+import { log as processLog, type Logger } from './obs/log';
+import { instrumentProvider, serverMetrics } from './obs/metrics';
+import { assignRequestId, requestIdOf } from './http/requestId';
+import { observeRequests } from './http/observe';
+import { healthRoutes } from './http/health';
+import { apiNotFound, concealInternal, errorHandler, finalNotFound } from './http/errors';
+import { maxBatchCalls, trpcGuard } from './http/trpcGuard';
+import type { TokenBucketRule } from './http/rateLimit';
+import { linkTargetProblem } from '../shared/templates/linkTargets';
+import type { Channel } from '../shared/journey/channels';
 
 export interface ServerOptions {
   port: number;
@@ -43,6 +52,16 @@ export interface ServerOptions {
   demoUsers?: boolean;
   /** channel → provider (default: CHANNEL_PROVIDERS from the environment; sandbox for the rest) */
   channels?: ProvidersConfig;
+  /** structured logs (default: the process logger, server/obs/log.ts); `log` above takes the start-up lines */
+  logger?: Logger;
+  /** errors without internals (default: NODE_ENV is production, as under `npm start`) */
+  production?: boolean;
+  /** /readyz fails when the engine has not finished a tick for this long (default READY_MAX_TICK_LAG_MS, else 60 s) */
+  maxTickLagMs?: number;
+  /** per-IP budget of previews and analytics calls (default: a burst of 20, then 2 a second) */
+  expensiveRate?: TokenBucketRule;
+  /** INBOUND_SMS_SECRET: when set, /v1/inbound/sms needs the vendor's X-Signature (HMAC-SHA256 of the body) */
+  inboundSmsSecret?: string;
 }
 
 export interface RunningServer {
@@ -60,22 +79,26 @@ function resolveClock(c: ServerOptions['clock']): Clock {
 
 /** The whole product on one port: tRPC at /trpc, the built client at /. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const log = opts.log ?? console.log;
+  const logger = opts.logger ?? processLog;
+  const log = opts.log ?? ((m: string) => logger.info(m));
+  const production = opts.production ?? process.env.NODE_ENV === 'production';
   const clock = resolveClock(opts.clock);
   const db = openDatabase(opts.databasePath);
   // WAL checkpoints on a thread of their own, off the engine's
-  const checkpointer = opts.databasePath === ':memory:' ? null : startCheckpointer(db, opts.databasePath);
+  const checkpointer = opts.databasePath === ':memory:' ? null : startCheckpointer(db, opts.databasePath, { logger });
   const blueprints = loadBlueprints();
   const templates = loadMessageTemplates();
   const segments = loadSegments();
+  const given = { ...buildProviders(opts.channels ?? providersFromEnv(process.env.CHANNEL_PROVIDERS)), ...opts.services };
   const services = createServices({
     db,
     clock,
     blueprints: () => blueprints,
     templates: () => templates,
     segments: () => segments,
-    ...buildProviders(opts.channels ?? providersFromEnv(process.env.CHANNEL_PROVIDERS)),
-    ...opts.services,
+    ...given,
+    // each configured provider's latency and errors land in /metrics (journeys_provider_*)
+    providers: Object.fromEntries(Object.entries(given.providers ?? {}).map(([ch, p]) => [ch, instrumentProvider(ch as Channel, p)])),
     workspace: { approvals: opts.approvals ?? approvalsFromEnv(process.env.APPROVALS), ...opts.services?.workspace },
   });
   const firstAdmin = services.users.ensureFirstAdmin(opts.admin ?? { login: process.env.ADMIN_LOGIN, password: process.env.ADMIN_PASSWORD });
@@ -93,8 +116,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log(`Ingestion: POST /v1/identify | /v1/track | /v1/batch with HTTP Basic auth, user = write key ${services.workspace.settings().writeKey}`);
   }
 
+  let scheduler: Scheduler | null = null;
+  const tickLagMs = () => scheduler?.lagMs() ?? null;
+  const metrics = serverMetrics(db, () => (scheduler ? scheduler.lagMs() / 1000 : null));
+  const router = services.simulation ? appRouter : productionRouter;
+  const procedures = new Set(Object.keys(router._def.procedures));
+
   const app = express();
   app.disable('x-powered-by');
+  app.use(assignRequestId);
+  app.use(observeRequests(logger, procedures));
   // req.ip and req.secure from X-Forwarded-* only when a proxy on this machine sets them (HTTPS terminated in front)
   app.set('trust proxy', 'loopback');
   app.use(
@@ -108,31 +139,52 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       strictTransportSecurity: false,
     }),
   );
+  // probes and metrics: no auth, served on whatever HOST exposes (127.0.0.1 by default)
+  app.use(healthRoutes(db, tickLagMs, opts.maxTickLagMs ?? maxTickLagFromEnv(process.env.READY_MAX_TICK_LAG_MS)));
+  app.get('/metrics', async (_req, res) => void res.type(metrics.contentType).send(await metrics.render()));
   app.use('/auth', authRoutes(services.users, services.audit));
-  app.use('/v1', ingestRoutes(services.ingest, (key) => services.workspace.acceptsWriteKey(key, Date.now())));
-  // tracked links: record the click (first per message counts), then send the reader on, UTM-tagged
+  app.use(
+    '/v1',
+    ingestRoutes(services.ingest, (key) => services.workspace.acceptsWriteKey(key, Date.now()), {
+      logger,
+      inboundSmsSecret: opts.inboundSmsSecret ?? (process.env.INBOUND_SMS_SECRET || undefined),
+    }),
+  );
+  // tracked links: record the click (first per message counts), then send the reader on, UTM-tagged; only to
+  // http(s) on the allow-list, checked at each click (a target may have come from a trait, or the list changed)
   app.get('/l/:code', (req, res) => {
-    const click = services.engine.clicks(req.params.code, clock.now(), clock.now(), req.get('user-agent') ?? null);
+    const click = services.engine.clicks(req.params.code, clock.now(), clock.now(), req.get('user-agent') ?? null, (url) => linkTargetProblem(url, services.workspace.linkHosts()));
     if (!click) return void res.status(404).type('text/plain').send('This link does not exist or has expired.');
+    if ('refused' in click) {
+      logger.warn({ requestId: requestIdOf(res), code: req.params.code, why: click.refused }, 'tracked link refused');
+      return void res.status(403).type('text/plain').send(`This link cannot be followed: ${click.refused.replace(/: add it under.*$/, '')}.`);
+    }
     res.redirect(302, click.url);
   });
   app.use(
     '/trpc',
     csrfGuard,
+    trpcGuard({ ip: clientIp, ...(opts.expensiveRate ? { expensive: opts.expensiveRate } : {}) }),
     createExpressMiddleware({
       // dev.* (advanceClock, now) exists only on a fake clock
-      router: services.simulation ? appRouter : productionRouter,
-      createContext: ({ req }): Context => {
+      router,
+      createContext: ({ req, res }): Context => {
         const session = services.users.authenticate(sessionToken(req));
         const user = session?.user ?? null;
-        return { services, clock, user, sessionId: session?.sessionId ?? null, actor: user?.displayName ?? 'anonymous', ip: clientIp(req), requestId: randomUUID() };
+        return { services, clock, user, sessionId: session?.sessionId ?? null, actor: user?.displayName ?? 'anonymous', ip: clientIp(req), requestId: requestIdOf(res) };
       },
-      maxBodySize: 2 * 1024 * 1024,
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error);
+      // 1 MB: the largest journey graph or template draft is far below; a 100 MB body is refused before it is read
+      maxBodySize: 1024 * 1024,
+      maxBatchSize: maxBatchCalls,
+      onError: ({ error, path, req }) => {
+        const requestId = req.res ? requestIdOf(req.res) : 'unknown';
+        const original = concealInternal(error, requestId, production);
+        if (original) logger.error({ err: error.cause ?? error, requestId, path, stack: original.stack }, `tRPC ${path ?? '?'} failed: ${original.message}`);
       },
     }),
   );
+  // unknown /api…, /v2…, /trpc typos: 404 JSON, never the SPA shell
+  app.use(apiNotFound);
   if (existsSync(clientDist)) {
     app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
     // client-side routes (/journeys/:id …) all load the SPA shell; without a session, the sign-in page first
@@ -141,6 +193,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.sendFile(join(clientDist, 'index.html'), { maxAge: 0 });
     });
   }
+  app.use(finalNotFound);
+  // a route that throws: 500 JSON with the request id, logged whole; no stack or SQL to the client
+  app.use(errorHandler(logger, production));
 
   const server: Server = await new Promise((resolveListen, reject) => {
     // no host: every interface, as app.listen(port) would
@@ -149,7 +204,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? 'localhost'}:${port}`;
   services.setPublicUrl(url);
-  const scheduler: Scheduler | null = (opts.scheduler ?? clock.kind === 'real') ? startScheduler(services.engine, clock) : null;
+  if (opts.scheduler ?? clock.kind === 'real') scheduler = startScheduler(services.engine, clock, { logger });
   return {
     url,
     db,
@@ -167,6 +222,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       });
     },
   };
+}
+
+/** READY_MAX_TICK_LAG_MS: how stale the engine's last tick may be before /readyz fails (default 60 s). */
+export function maxTickLagFromEnv(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1000) throw new Error(`READY_MAX_TICK_LAG_MS must be a whole number of ms, at least 1000; got "${v}"`);
+  return n;
 }
 
 /** APPROVALS=off turns four-eyes off for a new workspace (a single-user install); anything but on/off is refused. */

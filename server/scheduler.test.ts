@@ -3,6 +3,7 @@ import { startScheduler, type Scheduler } from './scheduler';
 import { FakeClock } from './clock';
 import { memoryLogger } from './obs/log';
 import type { EngineTick } from './engine';
+import { transitions } from './obs/metrics';
 
 const aTick = (now: number): EngineTick => ({
   now,
@@ -40,9 +41,12 @@ describe('scheduler: a tick overrun is logged once per episode, not every second
   it('warns once while a tick runs for 5 s, says when it caught up, and warns again in the next episode', async () => {
     const { logger, lines } = memoryLogger();
     const e = aSlowEngine();
+    const stepped = (await transitions.get()).values[0]?.value ?? 0;
     scheduler = startScheduler(e.engine, new FakeClock(0), { logger });
     await vi.advanceTimersByTimeAsync(2_000);
     expect(lines.filter((l) => l.level === 40)).toEqual([]);
+    // each tick's report reaches /metrics: 3 runs stepped a tick
+    expect(((await transitions.get()).values[0]?.value ?? 0) - stepped).toBeGreaterThanOrEqual(6);
 
     e.slowDown();
     await vi.advanceTimersByTimeAsync(6_000);

@@ -5,7 +5,17 @@ import { z } from 'zod';
  * RudderStack SDK pointed at this host works unchanged. Unknown extra fields
  * are accepted and ignored; `context` is kept with the event.
  */
-const id = z.union([z.string().trim().min(1).max(200), z.number().int().transform(String)]);
+/**
+ * Text that names something (an id, an event, a trait): no NUL, which SQLite
+ * and C strings cut at, and no lone UTF-16 surrogate, which is not a character
+ * and cannot be written as UTF-8. Refused with a 400 naming the field.
+ */
+export const cleanText = (s: string): boolean => !s.includes('\u0000') && !loneSurrogate.test(s);
+// a high half not followed by a low one, or a low half not preceded by a high one (String#isWellFormed is ES2024)
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const cleanMessage = 'must not contain NUL (\\u0000) or a lone surrogate';
+const name = (max: number) => z.string().max(max).refine(cleanText, cleanMessage);
+const id = z.union([z.string().trim().min(1).max(200).refine(cleanText, cleanMessage), z.number().int().transform(String)]);
 /** How deep traits/properties/context may nest: far below where SQLite's JSON functions (1,000 levels) or JSON.stringify's recursion give up with a 500. */
 export const MAX_DEPTH = 32;
 /** Whether a parsed JSON value nests objects/arrays more than `max` levels deep (stops at the limit, so it cannot overflow the stack). */
@@ -14,12 +24,14 @@ function nestsDeeper(v: unknown, max: number): boolean {
   return max <= 0 || Object.values(v).some((x) => nestsDeeper(x, max - 1));
 }
 const json = z.record(z.string(), z.unknown()).refine((v) => !nestsDeeper(v, MAX_DEPTH), `must not nest deeper than ${MAX_DEPTH} levels`);
+/** Traits and properties: segment rules and templates read them by key, so keys are names too. */
+const keyed = json.refine((v) => Object.keys(v).every(cleanText), `keys ${cleanMessage}`);
 const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional();
 
 const common = {
   userId: id.optional().nullable(),
   anonymousId: id.optional().nullable(),
-  messageId: z.string().trim().min(1).max(200).optional(),
+  messageId: z.string().trim().min(1).max(200).refine(cleanText, cleanMessage).optional(),
   timestamp,
   sentAt: timestamp,
   originalTimestamp: timestamp,
@@ -31,20 +43,20 @@ const common = {
 const hasId = (c: { userId?: string | null; anonymousId?: string | null }) => Boolean(c.userId || c.anonymousId);
 const needsId = { message: 'userId or anonymousId is required', path: ['userId'] };
 
-export const IdentifyCall = z.object({ ...common, type: z.literal('identify'), traits: json.optional() }).refine(hasId, needsId);
+export const IdentifyCall = z.object({ ...common, type: z.literal('identify'), traits: keyed.optional() }).refine(hasId, needsId);
 export const TrackCall = z
   .object({
     ...common,
     type: z.literal('track'),
-    event: z.string({ error: 'event is required' }).trim().min(1, 'event is required').max(200),
-    properties: json.optional(),
+    event: z.string({ error: 'event is required' }).trim().min(1, 'event is required').max(200).refine(cleanText, cleanMessage),
+    properties: keyed.optional(),
   })
   .refine(hasId, needsId);
 export const PageCall = z
-  .object({ ...common, type: z.literal('page'), name: z.string().max(200).optional(), category: z.string().max(200).optional(), properties: json.optional() })
+  .object({ ...common, type: z.literal('page'), name: name(200).optional(), category: name(200).optional(), properties: keyed.optional() })
   .refine(hasId, needsId);
 export const ScreenCall = z
-  .object({ ...common, type: z.literal('screen'), name: z.string().max(200).optional(), properties: json.optional() })
+  .object({ ...common, type: z.literal('screen'), name: name(200).optional(), properties: keyed.optional() })
   .refine(hasId, needsId);
 export const AliasCall = z.object({
   ...common,
@@ -52,7 +64,7 @@ export const AliasCall = z.object({
   previousId: id,
   userId: id,
 });
-export const GroupCall = z.object({ ...common, type: z.literal('group'), groupId: id, traits: json.optional() }).refine(hasId, needsId);
+export const GroupCall = z.object({ ...common, type: z.literal('group'), groupId: id, traits: keyed.optional() }).refine(hasId, needsId);
 
 export const Call = z.discriminatedUnion('type', [IdentifyCall, TrackCall, PageCall, ScreenCall, AliasCall, GroupCall]);
 export type Call = z.infer<typeof Call>;

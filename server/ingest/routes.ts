@@ -1,7 +1,11 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
-import { Call, MAX_BATCH_CALLS, MAX_BODY } from './calls';
-import type { IngestService } from '../services/ingest';
+import { Call, MAX_BATCH_CALLS, MAX_BODY, cleanText } from './calls';
+import type { IngestService, IngestReport } from '../services/ingest';
+import { log as processLog, type Logger } from '../obs/log';
+import { ingestCalls } from '../obs/metrics';
+import { requestIdOf } from '../http/requestId';
 
 class HttpError extends Error {
   constructor(
@@ -39,21 +43,56 @@ function parseCall(body: unknown, type: Call['type'] | null, prefix = ''): Call 
 }
 
 const Batch = z.object({ batch: z.array(z.unknown(), { error: 'batch must be an array of calls' }) });
+const InboundSms = z.object({
+  from: z.string().trim().min(1, 'from is required').max(64).refine(cleanText, 'must not contain NUL or a lone surrogate'),
+  text: z.string().max(2000),
+});
+
+/** The header a vendor signs inbound SMS with: `sha256=<hex HMAC-SHA256 of the raw body>`, as our own webhook channel sends. */
+export const signatureHeader = 'x-signature';
+
+/** Whether `header` is the HMAC-SHA256 of `body` under `secret` (hex, with or without `sha256=`), compared in constant time. */
+export function validSignature(secret: string, body: Buffer, header: string | undefined): boolean {
+  const given = Buffer.from((header ?? '').trim().replace(/^sha256=/i, ''), 'hex');
+  const expected = createHmac('sha256', secret).update(body).digest();
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const counted = (r: IngestReport): IngestReport => {
+  if (r.accepted) ingestCalls.inc({ result: 'accepted' }, r.accepted);
+  if (r.duplicates) ingestCalls.inc({ result: 'duplicate' }, r.duplicates);
+  return r;
+};
+
+export interface IngestRouteOptions {
+  logger?: Logger;
+  /**
+   * INBOUND_SMS_SECRET: when set, /v1/inbound/sms is authenticated by the
+   * vendor's signature instead of the write key, and refused (401) without a
+   * valid one. Unset: the write key, like every /v1 route.
+   */
+  inboundSmsSecret?: string | undefined;
+}
 
 /**
  * `/v1/*`: Segment HTTP Tracking API compatible ingestion, plus the inbound
  * SMS webhook. Bad input is a 400 naming the field, oversize a 413, and
  * nothing of a rejected request is written.
  */
-export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: string) => boolean): Router {
+export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: string) => boolean, opts: IngestRouteOptions = {}): Router {
   const r = express.Router();
+  const logger = opts.logger ?? processLog;
+  const secret = opts.inboundSmsSecret;
+  const signed = (req: Request) => secret !== undefined && req.path === '/inbound/sms';
   // authenticate before reading the body: a caller without the key gets a 401, whatever it sent
-  r.use(writeKeyAuth(acceptsWriteKey));
-  r.use(express.json({ limit: MAX_BODY, type: () => true }));
+  const keyAuth = writeKeyAuth(acceptsWriteKey);
+  r.use((req, res, next) => (signed(req) ? next() : keyAuth(req, res, next)));
+  // the signature covers the body as sent: keep its bytes for the one route that checks it
+  r.use(express.json({ limit: MAX_BODY, type: () => true, verify: (req, _res, buf) => void (signed(req as Request) && ((req as Request & { rawBody?: Buffer }).rawBody = buf)) }));
 
   const single = (type: Call['type']): RequestHandler => (req: Request, res) => {
     const call = parseCall(req.body, type);
-    res.json({ success: true, ...ingest.ingest([call]) });
+    res.json({ success: true, ...counted(ingest.ingest([call])) });
   };
   for (const type of ['identify', 'track', 'page', 'screen', 'alias', 'group'] as const) {
     r.post(`/${type}`, single(type));
@@ -64,22 +103,28 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
     if (!b.success) throw firstIssue(b.error, '');
     if (b.data.batch.length > MAX_BATCH_CALLS) throw new HttpError(413, `batch holds ${b.data.batch.length} calls; the limit is ${MAX_BATCH_CALLS}`);
     const calls = b.data.batch.map((c, i) => parseCall(c, null, `batch.${i}`));
-    res.json({ success: true, ...ingest.ingest(calls) });
+    res.json({ success: true, ...counted(ingest.ingest(calls)) });
   });
   r.post('/inbound/sms', (req, res) => {
-    const p = z.object({ from: z.string().trim().min(1, 'from is required'), text: z.string() }).safeParse(req.body);
+    if (secret !== undefined && !validSignature(secret, (req as Request & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0), req.get(signatureHeader)))
+      throw new HttpError(401, `missing or wrong ${signatureHeader}: send sha256=<hex HMAC-SHA256 of the raw body, keyed with INBOUND_SMS_SECRET>`, signatureHeader);
+    const p = InboundSms.safeParse(req.body);
     if (!p.success) throw firstIssue(p.error, '');
     res.json({ success: true, ...ingest.inboundSms(p.data.from, p.data.text) });
   });
 
-  const errors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+  // an unknown /v1 path is a JSON 404 here, not the app's page
+  r.use((req, _res, next) => next(new HttpError(404, `no such endpoint: ${req.method} /v1${req.path}`)));
+
+  const errors: ErrorRequestHandler = (err: unknown, req, res, _next) => {
     if (err instanceof HttpError) return void res.status(err.status).json({ error: err.message, ...(err.field ? { field: err.field } : {}) });
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.too.large') return void res.status(413).json({ error: `body is larger than ${MAX_BODY}` });
     if (e.type === 'entity.parse.failed') return void res.status(400).json({ error: `body is not valid JSON: ${e.message ?? ''}` });
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return void res.status(e.status).json({ error: e.message ?? 'bad request' });
-    console.error('ingest failed:', err);
-    res.status(500).json({ error: 'internal error; nothing was written' });
+    const requestId = requestIdOf(res);
+    logger.error({ err, requestId, path: `/v1${req.path}` }, `ingest failed: ${e.message ?? String(err)}`);
+    res.status(500).json({ error: `internal error; nothing was written (request id ${requestId})`, requestId });
   };
   r.use(errors);
   return r;

@@ -71,9 +71,10 @@ export function recordProviderCall(channel: Channel, elapsedSeconds: number, out
 
 const outcomeOf = (r: DeliveryResult): ProviderOutcome => (r.status !== 'failed' ? 'ok' : r.retry ? 'retry' : 'failed');
 
-/** A provider whose sends are timed and counted; what it answers is unchanged. */
+/** A provider whose sends are timed and counted; what it answers, and its other settings, are unchanged. */
 export function instrumentProvider(channel: Channel, provider: ChannelProvider): ChannelProvider {
   return {
+    ...provider,
     name: provider.name,
     async send(msg, now) {
       const t = performance.now();
