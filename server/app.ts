@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Db } from './db/client';
 import { startCheckpointer } from './db/checkpointer';
+import { acquireEngineOwnership } from './outbox/ownership';
 import { clockFromEnv, type Clock } from './clock';
 import { createServices, type Services } from './services';
 import { appRouter, productionRouter } from './trpc/root';
@@ -84,6 +85,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const production = opts.production ?? process.env.NODE_ENV === 'production';
   const clock = resolveClock(opts.clock);
   const db = openDatabase(opts.databasePath);
+  // one engine per database file: a second server refuses here, naming the owner's pid and host (server/outbox/ownership.ts)
+  acquireEngineOwnership(db);
   // WAL checkpoints on a thread of their own, off the engine's
   const checkpointer = opts.databasePath === ':memory:' ? null : startCheckpointer(db, opts.databasePath, { logger });
   const blueprints = loadBlueprints();

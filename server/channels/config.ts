@@ -17,6 +17,10 @@ export const ProviderConfig = z.discriminatedUnion('type', [
     url: z.url({ error: 'url must be an http(s) URL' }),
     secret: z.string().min(16, 'secret must be at least 16 characters'),
     timeoutMs: z.number().int().min(100).max(60_000).optional(),
+    /** requests open at once; also the most a crash can send twice (default 32) */
+    maxInFlight: z.number().int().min(1).max(1000).optional(),
+    /** how long a failing message is retried before it is a dead letter (default 1440 = 24 h) */
+    retryHorizonMinutes: z.number().int().min(1).max(30 * 24 * 60).optional(),
   }),
 ]);
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
@@ -47,7 +51,14 @@ export function buildProviders(config: ProvidersConfig): { providers: Partial<Re
   for (const ch of channels) {
     const c = config[ch];
     if (!c) continue;
-    if (c.type === 'webhook') providers[ch] = createWebhookProvider({ url: c.url, secret: c.secret, ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}) });
+    if (c.type === 'webhook')
+      providers[ch] = createWebhookProvider({
+        url: c.url,
+        secret: c.secret,
+        ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}),
+        ...(c.maxInFlight ? { maxInFlight: c.maxInFlight } : {}),
+        ...(c.retryHorizonMinutes ? { retryHorizonMs: c.retryHorizonMinutes * 60_000 } : {}),
+      });
     else {
       const { type: _type, ...behaviour } = c;
       sandbox[ch] = behaviour;

@@ -19,11 +19,12 @@ export interface OutboundMessage {
 
 /**
  * What a provider answers. `retry` asks the dispatcher to try again with
- * backoff (timeouts, 5xx, 429); a plain failure is final.
+ * backoff (timeouts, 5xx, 429); a plain failure is final. `retryAfterMs` is
+ * the vendor's own word on when to come back (`Retry-After`): no retry goes sooner.
  */
 export type DeliveryResult =
   | { status: 'sent' | 'delivered'; response?: unknown }
-  | { status: 'failed'; retry: boolean; error: string; response?: unknown };
+  | { status: 'failed'; retry: boolean; error: string; retryAfterMs?: number; response?: unknown };
 
 /** A simulated reply from the outside world (a click, an `app_login`, a keypress on a call). */
 export interface SimulatedResponse {
@@ -35,5 +36,9 @@ export interface SimulatedResponse {
 
 export interface ChannelProvider {
   readonly name: string;
+  /** messages out with this provider at once (default: the dispatcher's); also the most a crash can send twice */
+  readonly maxInFlight?: number;
+  /** how long a failing message is retried before it is a dead letter (default: the dispatcher's, 24 h) */
+  readonly retryHorizonMs?: number;
   send(msg: OutboundMessage, now: number): Promise<DeliveryResult & { responses?: SimulatedResponse[] }>;
 }

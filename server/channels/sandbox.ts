@@ -44,6 +44,8 @@ export function createSandboxProvider(channel: Channel, opts: { seed: number; be
   const b = opts.behaviour ?? defaultSandbox[channel];
   return {
     name: `sandbox:${channel}`,
+    // in process, no network: a claim the size of a dispatcher batch; a resend after a crash is acknowledged, not delivered again
+    maxInFlight: 500,
     async send(msg, now) {
       const draw = (what: string) => rng(`${msg.key}:${what}`);
       if (draw('fail') < b.failure) {

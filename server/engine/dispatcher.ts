@@ -2,55 +2,50 @@ import type { Db } from '../db/client';
 import type { Channel } from '../../shared/journey/channels';
 import { channels } from '../../shared/journey/channels';
 import { seededRng } from '../../shared/util/hash';
-import { MINUTE, utcDay } from '../../shared/util/time';
-import { assignVariant } from '../../shared/templates/variant';
-import type { ChannelProvider, DeliveryResult, OutboundMessage, SimulatedResponse } from '../channels/provider';
-import { renderVariant, type CompiledVersion } from '../templates/render';
+import { utcDay } from '../../shared/util/time';
+import type { ChannelProvider, SimulatedResponse } from '../channels/provider';
 import type { TemplateStore } from '../templates/store';
-import { linkCode, shortUrl } from '../templates/links';
-import { historyEntry } from './writeBatch';
-import { frozenMessage } from './lifecycle';
-import { addToMetric, addToMetrics } from './counters';
+import { addToMetric } from './counters';
 import { smsStats } from '../../shared/templates/sms';
-
-interface QueuedRow {
-  id: number;
-  key: string;
-  contact_id: number;
-  journey_id: string;
-  version: number;
-  node_id: string;
-  channel: Channel;
-  template: string;
-  /** set once the message was first rendered: a retry renders the same version and variant */
-  template_version: number | null;
-  variant: string | null;
-  attempts: number;
-  external_id: string | null;
-  phone: string | null;
-  email: string | null;
-  traits: string;
-  timezone: string | null;
-}
+import { createOutbox, type Attempt, type ClaimedMessage, type Outbox } from '../outbox';
+import { decideRetry, defaultRetryPolicy, type RetryPolicy } from '../outbox/retry';
+import { createChannelHealth, type HealthOptions } from '../outbox/health';
+import { createRenderer, type Sent } from './renderMessage';
 
 export interface DispatcherOptions {
   /** messages per second per channel */
   rates: Record<Channel, number>;
-  /** messages claimed per channel per batch: bounds memory and the time between commits */
-  batchSize: number;
-  /** batches per channel per dispatch call; what is left waits for the next tick */
-  maxBatches: number;
-  maxAttempts: number;
-  /** first retry delay; doubles each attempt */
-  backoffMs: number;
+  /** messages out with a provider at once, per channel, unless the provider says (ChannelProvider.maxInFlight): what a crash can send twice */
+  maxInFlight: number;
+  /** inline mode: messages one dispatch call sends per channel at most, so a tick stays bounded; the rest waits for the next */
+  maxPerCall: number;
+  retry: RetryPolicy;
+  /**
+   * Channel lanes keep going between ticks (a real clock): a tick never waits
+   * for a provider and a slow channel never holds up another. Off, the
+   * default: `dispatch(now)` returns once what it started is settled (the
+   * fake clock's simulation, tests, benches).
+   */
+  background: boolean;
+  /** [0, 1) for a retry's jitter; default a draw keyed by the message and attempt from the workspace's seed */
+  random?: (key: string, attempt: number) => number;
+  /** how long a claim holds a message (wall-clock ms) before another engine may take it back */
+  leaseMs: number;
+  wallNow: () => number;
+  /** one line per dead letter and per channel health change */
+  log: (line: string) => void;
+  health?: Partial<HealthOptions>;
 }
 
 export const defaultDispatcherOptions: DispatcherOptions = {
   rates: { sms: 1000, push: 2000, voice: 100, email: 1000, webhook: 200 },
-  batchSize: 500,
-  maxBatches: 20,
-  maxAttempts: 5,
-  backoffMs: MINUTE,
+  maxInFlight: 32,
+  maxPerCall: 10_000,
+  retry: defaultRetryPolicy,
+  background: false,
+  leaseMs: 5 * 60_000,
+  wallNow: Date.now,
+  log: (line) => console.warn(`dispatcher: ${line}`),
 };
 
 export interface DispatchReport {
@@ -60,7 +55,7 @@ export interface DispatchReport {
   dead: number;
   /** queued messages left because a channel's rate was used up: they need the clock to move */
   throttled: boolean;
-  /** queued messages left because this call's batch budget ran out: the next tick takes them */
+  /** queued messages left because this call's budget ran out (in background: a lane is still at work): the next tick takes them */
   backlog: boolean;
 }
 
@@ -77,221 +72,234 @@ export interface DispatcherDeps {
   /** simulated replies (sandbox) become events at `at`; the message they answer rides along */
   onResponse: (contactId: number, messageId: number, r: SimulatedResponse, at: number) => void;
   options?: Partial<DispatcherOptions>;
+  /** the outbox it claims from and settles to (default: one over `db`) */
+  outbox?: Outbox;
 }
 
+/** One channel's worker: claims while it has room, settles as answers come. */
+interface Lane {
+  channel: Channel;
+  limit: number;
+  policy: RetryPolicy;
+  /** claimed and not yet settled */
+  inFlight: number;
+  /** the clock as the latest dispatch call gave it */
+  now: number;
+  /** the `now` at which a claim last found nothing more due: no query again until the next dispatch call */
+  drainedAt: number | null;
+  running: Promise<void> | null;
+  wake: (() => void)[];
+}
+
+const newReport = (): DispatchReport => ({ sent: 0, failed: 0, retried: 0, dead: 0, throttled: false, backlog: false });
+
 /**
- * Drains the outbox to channel providers: per-channel rate limits (a token
- * bucket refilled by the injected clock), retries with exponential backoff,
- * status history on every change. Each message is rendered once, with a
- * sticky variant, when it is first sent.
+ * Drains the outbox to channel providers, each channel on a lane of its own:
+ * at most `maxInFlight` messages out per channel, claimed under a lease, and
+ * each settled as soon as its provider answers (answers that arrive in one
+ * turn of the event loop share a commit). A crash therefore re-sends only what
+ * was out at that moment, never what the server had recorded. Per-channel
+ * rate limits (a token bucket on the injected clock), retries with
+ * exponential backoff and jitter over a horizon, then a dead letter; a
+ * channel's error rate feeds its health.
  */
-export function createDispatcher({ db, templates, providers, settings, publicUrl, linkSecret, onResponse, options }: DispatcherDeps) {
-  const o = { ...defaultDispatcherOptions, ...options, rates: { ...defaultDispatcherOptions.rates, ...options?.rates } };
+export function createDispatcher({ db, templates, providers, settings, publicUrl, linkSecret, onResponse, options, outbox: given }: DispatcherDeps) {
+  const o: DispatcherOptions = { ...defaultDispatcherOptions, ...options, rates: { ...defaultDispatcherOptions.rates, ...options?.rates }, retry: { ...defaultRetryPolicy, ...options?.retry } };
   const c = db.$client;
+  const outbox = given ?? createOutbox(db, { wallNow: o.wallNow, leaseMs: o.leaseMs });
+  const health = createChannelHealth(db, o.log, o.health);
+  const render = createRenderer({ templates, providers, publicUrl, linkSecret });
   const tokens = new Map<Channel, { n: number; at: number }>();
-  const claim = c.prepare<[string, number, number], QueuedRow>(
-    `select m.id, m.run_id || ':' || m.node_id || ':' || m.visit key, m.contact_id, m.journey_id, m.version, m.node_id, m.channel, m.template, m.template_version, m.variant, m.attempts,
-            k.external_id, k.phone, k.email, k.traits, k.timezone
-     from messages m join contacts k on k.id = m.contact_id
-     where m.status = 'queued' and m.channel = ? and m.next_attempt_at <= ?
-     order by m.next_attempt_at, m.id limit ?`,
-  );
   const anyDue = c.prepare<[string, number], { one: number }>(`select 1 one from messages where status = 'queued' and channel = ? and next_attempt_at <= ? limit 1`);
-  // status history lives in the row: each change appends to it
-  const lease = c.prepare(`update messages set status = 'sending', history = json_insert(history, '$[#]', json(?)), updated_at = ? where id = ? and status = 'queued'`);
-  // reason: null keeps the one the message has
-  const settle = (n: number) =>
-    c.prepare(
-      `update messages set status = ?, reason = coalesce(?, reason), attempts = ?, next_attempt_at = ?, variant = coalesce(?, variant), template_version = coalesce(?, template_version), body = coalesce(?, body), response = ?,
-         history = json_insert(history${", '$[#]', json(?)".repeat(n)}), updated_at = ? where id = ?`,
-    );
   const insertLink = c.prepare('insert into links (code, message_id, url, created_at) values (?, ?, ?, ?) on conflict (code) do nothing');
-  const settle1 = settle(1);
-  const settle2 = settle(2);
   const bumpMetric = c.prepare(addToMetric);
-  // An unfinished message goes back to the queue, unless its journey was paused or archived while
-  // the message was out with a provider: pause and archive change only the rows they can see, and
-  // a message being sent is not one of them. Then it is held or suppressed (frozenMessage).
-  const journeyStatus = c.prepare<[string], { status: string }>('select status from journeys where id = ?');
-  const frozenAs = (journeyId: string) => frozenMessage[journeyStatus.get(journeyId)?.status ?? ''];
-  // after a crash, the same for every message that was 'sending', in two statements
-  const frozen = (pick: (f: { status: string; reason: string }) => string, otherwise: string) =>
-    `case j.status ${Object.entries(frozenMessage).map(([js, f]) => `when '${js}' then '${pick(f)}'`).join(' ')} else ${otherwise} end`;
-  const countRecoveredSuppressed = c.prepare(
-    addToMetrics(
-      `select m.journey_id, m.version, m.node_id, 'suppressed', ${frozen((f) => f.reason, 'null')}, ?, count(*)
-       from messages m join journeys j on j.id = m.journey_id where m.status = 'sending' and ${frozen((f) => f.status, "''")} = 'suppressed'
-       group by m.journey_id, m.version, m.node_id, j.status`,
-    ),
+  const lanes = channels.map(
+    (channel): Lane => ({
+      channel,
+      limit: Math.max(1, providers[channel].maxInFlight ?? o.maxInFlight),
+      policy: { ...o.retry, ...(providers[channel].retryHorizonMs ? { horizonMs: providers[channel].retryHorizonMs } : {}) },
+      inFlight: 0,
+      now: 0,
+      drainedAt: null,
+      running: null,
+      wake: [],
+    }),
   );
-  const requeueRecovered = c.prepare(
-    `update messages set status = ${frozen((f) => f.status, "'queued'")}, reason = coalesce(${frozen((f) => f.reason, 'null')}, messages.reason),
-       next_attempt_at = case when ${frozen((f) => f.status, "''")} = 'suppressed' then null else ? end,
-       history = json_insert(messages.history, '$[#]', json_object('status', ${frozen((f) => f.status, "'queued'")}, 'at', ?, 'detail', json_object('reason', ${frozen((f) => f.reason, "'in_doubt_after_restart'")}))),
-       updated_at = ?
-     from journeys j where j.id = messages.journey_id and messages.status = 'sending'`,
-  );
+  // background lanes count here between dispatch calls; inline ones into their call's report
+  let background = newReport();
 
   function take(channel: Channel, now: number): number {
     const rate = o.rates[channel];
     const t = tokens.get(channel) ?? { n: rate, at: now };
-    const n = Math.min(rate, t.n + ((now - t.at) / 1000) * rate);
-    tokens.set(channel, { n, at: now });
+    const n = Math.min(rate, t.n + (Math.max(0, now - t.at) / 1000) * rate);
+    tokens.set(channel, { n, at: Math.max(now, t.at) });
     return Math.floor(n);
   }
 
-  type Sent = {
-    row: QueuedRow;
-    msg: OutboundMessage | null;
-    variant: string | null;
-    templateVersion: number | null;
-    links: { code: string; url: string }[];
-    result: DeliveryResult & { responses?: SimulatedResponse[] };
-  };
+  const jitter = (key: string, attempt: number) => (o.random ?? ((k: string, a: number) => seededRng(settings().rngSeed)(`${k}:retry:${a}`)))(key, attempt);
 
-  /** The version a message renders: the one it was first rendered with (a retry), else the template's current one. */
-  const versionFor = (row: QueuedRow): CompiledVersion | undefined => {
-    if (row.template_version === null) return templates.compiledCurrent(row.template);
-    const v = templates.version(row.template, row.template_version);
-    return v ? templates.compiledVersion(v.id) : undefined;
-  };
+  /** Write what answered, in one transaction: status and history through the outbox, links, metrics, simulated replies, health. */
+  const settleGroup = outbox.transaction((done: readonly { lane: Lane; s: Sent; report: DispatchReport }[]) => {
+    const tally = new Map<string, { row: ClaimedMessage; metric: string; label: string; n: number; day: string }>();
+    const count = (row: ClaimedMessage, day: string, metric: string, label = '', n = 1) => {
+      const k = `${row.journey_id}\u0000${row.version}\u0000${row.node_id}\u0000${metric}\u0000${label}\u0000${day}`;
+      const t = tally.get(k);
+      if (t) t.n += n;
+      else tally.set(k, { row, metric, label, n, day });
+    };
+    for (const { lane, s, report } of done) {
+      const { row, msg, variant, templateVersion, links, result } = s;
+      const now = lane.now;
+      const day = utcDay(now);
+      const a: Attempt = { attempts: row.attempts + 1, variant, templateVersion, body: msg ? Object.values(msg.parts).join('\n') : null, response: JSON.stringify(result.response ?? null) };
+      let wrote = false;
+      if (result.status !== 'failed') {
+        wrote = outbox.settleSent(row.id, result.status, a, now);
+        if (wrote) {
+          count(row, day, 'sent');
+          if (variant !== null) count(row, day, 'sent_variant', variant);
+          // what it cost in billed units: SMS parts, one of anything else (the price per unit is applied when read)
+          count(row, day, 'cost_units', '', row.channel === 'sms' ? smsStats(msg?.parts.body ?? '').parts : 1);
+          if (result.status === 'delivered') count(row, day, 'delivered');
+          for (const r of result.responses ?? []) onResponse(row.contact_id, row.id, r, now + r.delay);
+          report.sent++;
+        }
+      } else if (result.retry) {
+        const d = decideRetry(lane.policy, { attempts: a.attempts, firstFailedAt: row.first_failed_at, now, retryAfterMs: result.retryAfterMs }, jitter(row.key, a.attempts));
+        if ('retryAt' in d) {
+          const r = outbox.retry(row.id, a, result.error, d.retryAt, now);
+          wrote = r !== null;
+          if (r?.status === 'suppressed') count(row, day, 'suppressed', r.reason ?? '');
+          else if (r) report.retried++;
+        } else if ((wrote = outbox.deadLetter(row.id, a, result.error, d.dead, now))) {
+          count(row, day, 'dead');
+          report.dead++;
+          o.log(`message ${row.id} (key ${row.key}, ${row.channel}, journey ${row.journey_id}, node ${row.node_id}) is a dead letter: ${d.dead}; last error: ${result.error}`);
+        }
+      } else if ((wrote = outbox.fail(row.id, a, result.error, now))) {
+        count(row, day, 'failed');
+        report.failed++;
+      }
+      if (!wrote) continue; // another engine took the message back meanwhile: its outcome is theirs to write
+      for (const l of links) insertLink.run(l.code, row.id, l.url, now);
+      if (s.answered) health.record(row.channel, result.status === 'failed', result.status === 'failed' ? result.error : null, now);
+    }
+    for (const t of tally.values()) bumpMetric.run(t.row.journey_id, t.row.version, t.row.node_id, t.metric, t.label, t.day, t.n);
+  });
 
-  /** Render and hand one message to its provider; never throws (a failure is a result). */
-  async function sendOne(row: QueuedRow, channel: Channel, now: number, s: { timezone: string }, rng: ReturnType<typeof seededRng>): Promise<Sent> {
-    let msg: OutboundMessage | null = null;
-    let variant: string | null = row.variant;
-    let templateVersion: number | null = row.template_version;
-    const links: { code: string; url: string }[] = [];
+  // answers wait here for the next turn of the event loop, then settle together
+  let pending: { lane: Lane; s: Sent; report: DispatchReport }[] = [];
+  let flushing = false;
+  function flush(): void {
+    flushing = false;
+    const batch = pending;
+    pending = [];
     try {
-      const t = versionFor(row);
-      if (!t) throw new Error(`template "${row.template}"${row.template_version === null ? '' : ` v${row.template_version}`} does not exist`);
-      templateVersion = t.version;
-      // sticky: deterministic from (contact, node, template version) and the weights, recorded on the message
-      variant = row.variant ?? assignVariant(t.variants, rng, row.contact_id, row.node_id, t.id).key;
-      const base = publicUrl();
-      const parts = renderVariant(t, variant, {
-        // templates address the contact by user_id (the SDK's userId) unless a trait says otherwise
-        traits: { user_id: row.external_id, ...(JSON.parse(row.traits) as Record<string, unknown>) },
-        timezone: row.timezone ?? s.timezone,
-        utm: { source: channel, campaign: row.journey_id, content: variant, term: row.node_id },
-        link: (target) => {
-          const code = linkCode(linkSecret(), row.id, links.length);
-          links.push({ code, url: target });
-          return shortUrl(base, code);
-        },
-      });
-      msg = {
-        id: row.id,
-        key: row.key,
-        channel,
-        to: { contactId: row.contact_id, externalId: row.external_id, phone: row.phone, email: row.email },
-        template: row.template,
-        variant,
-        parts,
-        links: links.map((l) => ({ code: l.code, url: shortUrl(base, l.code) })),
-        journeyId: row.journey_id,
-        nodeId: row.node_id,
-      };
-      return { row, msg, variant, templateVersion, links, result: await providers[channel].send(msg, now) };
+      if (c.open) settleGroup(batch);
     } catch (e) {
-      return { row, msg, variant, templateVersion, links, result: { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) } };
+      // the rows stay `sending` under this engine's lease: a restart (or a takeover) recovers them once it expires
+      o.log(`could not record ${batch.length} provider answers: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const woken = new Set<Lane>();
+    for (const { lane } of batch) {
+      lane.inFlight--;
+      woken.add(lane);
+    }
+    for (const lane of woken) for (const w of lane.wake.splice(0)) w();
+  }
+  const answered = (lane: Lane, s: Sent, report: DispatchReport) => {
+    pending.push({ lane, s, report });
+    if (!flushing) {
+      flushing = true;
+      setImmediate(flush);
+    }
+  };
+
+  /** Claim and send until nothing more is due (or the rate, or this call's budget, runs out) and everything out has answered. */
+  async function runLane(lane: Lane, report: () => DispatchReport, budget: number): Promise<void> {
+    let claimed = 0;
+    let stop = false;
+    for (;;) {
+      const now = lane.now;
+      if (!stop && lane.inFlight < lane.limit && lane.drainedAt !== now) {
+        const tokensLeft = take(lane.channel, now);
+        const want = Math.min(lane.limit - lane.inFlight, tokensLeft, budget - claimed);
+        if (want <= 0) {
+          stop = true;
+          if (anyDue.get(lane.channel, now)) report()[tokensLeft <= 0 ? 'throttled' : 'backlog'] = true;
+        } else {
+          const s = settings();
+          const rng = seededRng(s.rngSeed);
+          const into = report();
+          const n = outbox.claim(lane.channel, now, want, (rows) => {
+            for (const row of rows) void render(row, lane.channel, now, s, rng).then((sent) => answered(lane, sent, into));
+            return rows.length;
+          });
+          lane.inFlight += n;
+          claimed += n;
+          const t = tokens.get(lane.channel);
+          if (t) t.n -= n;
+          if (n < want) lane.drainedAt = now;
+        }
+      }
+      if (lane.inFlight === 0 && (stop || lane.drainedAt === lane.now)) return;
+      await new Promise<void>((resolve) => lane.wake.push(resolve));
     }
   }
 
-  /** Write a batch's outcomes in one transaction: status, history, retries, metrics, and the simulated replies. */
-  const settleBatch = c.transaction((done: readonly Sent[], now: number, report: DispatchReport) => {
-    const day = utcDay(now);
-    const tally = new Map<string, { row: QueuedRow; metric: string; label: string; n: number }>();
-    const count = (row: QueuedRow, metric: string, label = '', n = 1) => {
-      const k = `${row.journey_id}\u0000${row.version}\u0000${row.node_id}\u0000${metric}\u0000${label}`;
-      const t = tally.get(k);
-      if (t) t.n += n;
-      else tally.set(k, { row, metric, label, n });
-    };
-    for (const { row, msg, variant, templateVersion, links, result } of done) {
-      for (const l of links) insertLink.run(l.code, row.id, l.url, now);
-      const attempts = row.attempts + 1;
-      const body = msg ? Object.values(msg.parts).join('\n') : null;
-      const response = JSON.stringify(result.response ?? null);
-      if (result.status !== 'failed') {
-        if (result.status === 'delivered') settle2.run('delivered', null, attempts, null, variant, templateVersion, body, response, historyEntry('sent', now), historyEntry('delivered', now), now, row.id);
-        else settle1.run('sent', null, attempts, null, variant, templateVersion, body, response, historyEntry('sent', now), now, row.id);
-        count(row, 'sent');
-        if (variant !== null) count(row, 'sent_variant', variant);
-        // what it cost in billed units: SMS parts, one of anything else (the price per unit is applied when read)
-        count(row, 'cost_units', '', row.channel === 'sms' ? smsStats(msg?.parts.body ?? '').parts : 1);
-        if (result.status === 'delivered') count(row, 'delivered');
-        for (const r of result.responses ?? []) onResponse(row.contact_id, row.id, r, now + r.delay);
-        report.sent++;
-      } else if (result.retry && attempts < o.maxAttempts) {
-        const next = now + o.backoffMs * 2 ** (attempts - 1);
-        const failed = historyEntry('failed', now, { error: result.error, retryAt: next });
-        const frozen = frozenAs(row.journey_id);
-        if (!frozen) {
-          settle2.run('queued', null, attempts, next, variant, templateVersion, body, response, failed, historyEntry('queued', now), now, row.id);
-          report.retried++;
-        } else {
-          // held keeps its retry time for the resume; suppressed is final
-          const at = frozen.status === 'held' ? next : null;
-          settle2.run(frozen.status, frozen.reason, attempts, at, variant, templateVersion, body, response, failed, historyEntry(frozen.status, now, { reason: frozen.reason }), now, row.id);
-          if (frozen.status === 'suppressed') count(row, 'suppressed', frozen.reason);
-          else report.retried++;
-        }
-      } else {
-        const status = result.retry ? 'dead' : 'failed';
-        settle1.run(status, null, attempts, null, variant, templateVersion, body, response, historyEntry(status, now, { error: result.error }), now, row.id);
-        count(row, status);
-        if (status === 'dead') report.dead++;
-        else report.failed++;
-      }
-    }
-    for (const t of tally.values()) bumpMetric.run(t.row.journey_id, t.row.version, t.row.node_id, t.metric, t.label, day, t.n);
-  });
-
   return {
-    /** On start: messages a crashed process had handed to providers go again (same key), unless their journey was paused or archived meanwhile. */
-    recover(now: number): number {
-      return c.transaction(() => {
-        countRecoveredSuppressed.run(utcDay(now));
-        return requeueRecovered.run(now, now, now).changes;
-      })();
-    },
+    /** On start: messages whose lease expired (a crashed engine's) go again under the same key, unless their journey was paused or archived meanwhile. */
+    recover: (now: number): number => outbox.recover(now),
 
     /**
-     * Drain what is due, per channel, within its rate and at most
-     * `maxBatches` × `batchSize` messages, one transaction per batch.
+     * Send what is due at `now`, every channel at once. Inline (default): at
+     * most `maxPerCall` per channel, returning when all of it is settled.
+     * Background: wakes the idle lanes and moves every lane's clock to `now`,
+     * and returns what was settled since the last call without waiting.
      */
     async dispatch(now: number): Promise<DispatchReport> {
-      const report: DispatchReport = { sent: 0, failed: 0, retried: 0, dead: 0, throttled: false, backlog: false };
-      const s = settings();
-      const rng = seededRng(s.rngSeed);
-      for (const channel of channels) {
-        let budget = take(channel, now);
-        for (let batch = 0; ; batch++) {
-          if (budget <= 0 || batch >= o.maxBatches) {
-            if (anyDue.get(channel, now)) {
-              if (budget <= 0) report.throttled = true;
-              else report.backlog = true;
-            }
-            break;
-          }
-          const rows = claim.all(channel, now, Math.min(budget, o.batchSize));
-          if (rows.length === 0) break;
-          budget -= rows.length;
-          tokens.set(channel, { n: (tokens.get(channel)?.n ?? 0) - rows.length, at: now });
-          // Mark them handed over before any leaves: after a crash, `recover` queues 'sending' rows
-          // again under the same idempotency key (providers dedupe on it), so nothing handed over is
-          // forgotten. The sends start inside the same transaction: whatever a provider records
-          // synchronously as it accepts a message (the sandbox's delivery log) commits with the lease.
-          const work = c.transaction(() => {
-            for (const row of rows) lease.run(historyEntry('sending', now), now, row.id);
-            return rows.map((row) => sendOne(row, channel, now, s, rng));
-          })();
-          settleBatch(await Promise.all(work), now, report);
-        }
+      for (const lane of lanes) {
+        lane.now = Math.max(lane.now, now);
+        // the runner may have queued more at this very moment: look again
+        lane.drainedAt = null;
       }
+      if (o.background) {
+        for (const lane of lanes)
+          if (!lane.running)
+            lane.running = runLane(lane, () => background, Number.POSITIVE_INFINITY)
+              .catch((e: unknown) => o.log(`${lane.channel} lane stopped: ${e instanceof Error ? e.message : String(e)}`))
+              .finally(() => (lane.running = null));
+        // one turn of the event loop: answers already in settle, so a caller that ticks in a loop until no
+        // backlog is left (the demo's replay) sees progress rather than spinning on microtasks
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const r = background;
+        background = newReport();
+        r.backlog ||= lanes.some((l) => l.running !== null);
+        return r;
+      }
+      const report = newReport();
+      await Promise.all(
+        lanes.map(async (lane) => {
+          // a lane still busy from an earlier call finishes first: one runner per lane
+          while (lane.running) await lane.running;
+          const run = runLane(lane, () => report, o.maxPerCall).finally(() => (lane.running = null));
+          lane.running = run;
+          return run;
+        }),
+      );
       return report;
     },
+
+    /** Resolves once no lane is running (tests of the background mode, a clean stop). */
+    async idle(): Promise<void> {
+      while (lanes.some((l) => l.running)) await Promise.all(lanes.map((l) => l.running));
+    },
+
+    /** Messages out with providers now, per channel. */
+    inFlight: (): Record<Channel, number> => Object.fromEntries(lanes.map((l) => [l.channel, l.inFlight])) as Record<Channel, number>,
+
+    /** A channel's health as this engine sees it. */
+    health: (channel: Channel) => health.state(channel),
   };
 }
 

@@ -13,6 +13,7 @@ import { createEventRouter } from './events';
 import { createDispatcher, type DispatchReport, type DispatcherOptions } from './dispatcher';
 import { nextEnrolmentAt, runSegmentEntries } from './segmentEntry';
 import { createRunLifecycle } from './lifecycle';
+import { createOutbox } from '../outbox';
 
 export interface EngineDeps {
   db: Db;
@@ -49,6 +50,8 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
   const events = createEventRouter({ db, runner, live });
   const clicks = createClickRecorder(db, events);
   const c = db.$client;
+  // the one writer of message status: the dispatcher claims and settles through it, the lifecycle holds and suppresses
+  const outbox = createOutbox(db, { ...(dispatcherOptions?.wallNow ? { wallNow: dispatcherOptions.wallNow } : {}), ...(dispatcherOptions?.leaseMs ? { leaseMs: dispatcherOptions.leaseMs } : {}) });
   // like a real gateway, the sandbox accepts a message key once: a resend after a crash is a no-op
   const recordDelivery = c.prepare(
     `insert into sandbox_deliveries (message_id, channel, "to", body, outcome, at) select ?, ?, ?, ?, ?, ?
@@ -80,6 +83,7 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
     settings,
     publicUrl,
     linkSecret,
+    outbox,
     options: dispatcherOptions,
     onResponse: (contactId, messageId, r, at) => scheduleEvent.run(contactId, r.event, JSON.stringify({ ...r.properties, message_id: messageId }), at),
   });
@@ -103,19 +107,32 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
     events,
     live,
     dispatcher,
+    outbox,
     clicks,
     /** pause / resume / archive on the runs and outbox of one journey; the caller holds the transaction */
-    lifecycle: createRunLifecycle(db),
+    lifecycle: createRunLifecycle(db, outbox),
 
     async tick(now: number): Promise<EngineTick | null> {
       if (busy) return null;
       busy = true;
       try {
+        // the dispatcher sends what is queued even when a step before it threw (a journey's bad segment,
+        // a runner error): one broken part never stops the outbox; the first error is thrown after
+        const failures: unknown[] = [];
+        const attempt = <T>(f: () => T, otherwise: T): T => {
+          try {
+            return f();
+          } catch (e) {
+            failures.push(e);
+            return otherwise;
+          }
+        };
         const s = settings();
-        const enrolled = runSegmentEntries(db, live.live(), now, s.timezone).reduce((n, e) => n + e.enrolled, 0);
-        const responses = deliverDueEvents(now);
-        const runs = runner.tick(now);
+        const enrolled = attempt(() => runSegmentEntries(db, live.live(), now, s.timezone).reduce((n, e) => n + e.enrolled, 0), 0);
+        const responses = attempt(() => deliverDueEvents(now), 0);
+        const runs = attempt((): TickReport => runner.tick(now), { stepped: 0, queued: 0, withheld: 0, exited: 0, batches: 0, backlog: false });
         const dispatch = await dispatcher.dispatch(now);
+        if (failures.length > 0) throw failures[0];
         return { now, enrolled, responses, runs, dispatch };
       } finally {
         busy = false;

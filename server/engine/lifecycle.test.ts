@@ -213,7 +213,10 @@ describe('journey lifecycle in the engine', () => {
       await w.caller.journeys.pause({ id }); // while the SMS is with the gateway
       gw.open();
       expect(await out).toMatchObject({ sent: 0, retried: 1 });
-      expect(message('a')).toMatchObject({ status: 'held', reason: 'journey_paused', next_attempt_at: NOON_SH + MINUTE });
+      expect(message('a')).toMatchObject({ status: 'held', reason: 'journey_paused' });
+      // the first retry waits a minute with equal jitter: between 30 s and 60 s
+      expect(message('a')!.next_attempt_at).toBeGreaterThanOrEqual(NOON_SH + MINUTE / 2);
+      expect(message('a')!.next_attempt_at).toBeLessThanOrEqual(NOON_SH + MINUTE);
       expect(JSON.parse(message('a')!.history).map((h: { status: string }) => h.status)).toEqual(['queued', 'sending', 'failed', 'held']);
 
       // the retry time passes during the pause: nothing goes

@@ -1,22 +1,10 @@
 import type { Db } from '../db/client';
 import { utcDay } from '../../shared/util/time';
 import { addToMetrics } from './counters';
-import { historyEntry } from './writeBatch';
+import { createOutbox, pausedHoldReason, type Outbox } from '../outbox';
 
-/** The exit reason (and metric label) of runs ended, and messages suppressed, by archiving their journey. */
-export const archivedExitReason = 'journey_archived';
-/** Why a message of a paused journey is held. */
-export const pausedHoldReason = 'journey_paused';
-
-/**
- * Where an unsent message of a frozen or ended journey belongs, by the
- * journey's status: held while paused (queued again on resume), suppressed
- * once archived. Any other status: nowhere special, the queue.
- */
-export const frozenMessage: Readonly<Record<string, { status: 'held' | 'suppressed'; reason: string }>> = {
-  paused: { status: 'held', reason: pausedHoldReason },
-  archived: { status: 'suppressed', reason: archivedExitReason },
-};
+// where they have always been imported from; the outbox owns them now
+export { archivedExitReason, pausedHoldReason, frozenMessage } from '../outbox';
 
 export interface HoldReport {
   /** runs whose timer was parked (or restored) */
@@ -40,21 +28,15 @@ export interface EndReport {
  *
  * Pause freezes: timers move from `wake_at` to `held_wake_at` (the runner
  * claims by `wake_at` only) and queued messages become `held` (the
- * dispatcher claims `queued` only). The event router skips the runs of a
+ * dispatcher claims `queued` only); the outbox writes the messages' side. The event router skips the runs of a
  * paused journey and the live index drops its entry, goals and exit
  * criteria, so nothing moves a frozen run. Resume reverses both UPDATEs;
  * whatever fell due in between fires on the next tick.
  */
-export function createRunLifecycle(db: Db) {
+export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
   const c = db.$client;
   const holdTimers = c.prepare(`update runs set held_wake_at = wake_at, wake_at = null where journey_id = ? and wake_at is not null`);
   const releaseTimers = c.prepare(`update runs set wake_at = held_wake_at, held_wake_at = null where journey_id = ? and held_wake_at is not null`);
-  const holdMessages = c.prepare(
-    `update messages set status = 'held', reason = '${pausedHoldReason}', history = json_insert(history, '$[#]', json(?)), updated_at = ? where journey_id = ? and status = 'queued'`,
-  );
-  const releaseMessages = c.prepare(
-    `update messages set status = 'queued', reason = null, history = json_insert(history, '$[#]', json(?)), updated_at = ? where journey_id = ? and status = 'held'`,
-  );
   // metrics before the rows change: one counter per (version, node), as the runner writes them
   const countExits = c.prepare(
     addToMetrics(`select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
@@ -68,21 +50,13 @@ export function createRunLifecycle(db: Db) {
   );
   // every run of the journey has exited: no one is at any of its nodes any more
   const zeroGauges = c.prepare(`update node_gauges set active = 0 where version_id in (select id from journey_versions where journey_id = ?)`);
-  const unsent = `journey_id = ? and status in ('queued', 'held', 'deferred')`;
-  const countSuppressed = c.prepare(
-    addToMetrics(`select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages where ${unsent}
-     group by version, node_id`),
-  );
-  const suppress = c.prepare(
-    `update messages set status = 'suppressed', reason = ?, next_attempt_at = null, history = json_insert(history, '$[#]', json(?)), updated_at = ? where ${unsent}`,
-  );
 
   return {
     /** Freeze a journey's runs: park their timers and hold their queued messages. */
     hold(journeyId: string, now: number): HoldReport {
       return {
         timers: holdTimers.run(journeyId).changes,
-        messages: holdMessages.run(historyEntry('held', now, { reason: pausedHoldReason }), now, journeyId).changes,
+        messages: outbox.hold(journeyId, pausedHoldReason, now),
       };
     },
 
@@ -90,7 +64,7 @@ export function createRunLifecycle(db: Db) {
     release(journeyId: string, now: number): HoldReport {
       return {
         timers: releaseTimers.run(journeyId).changes,
-        messages: releaseMessages.run(historyEntry('queued', now, { reason: 'journey_resumed' }), now, journeyId).changes,
+        messages: outbox.release(journeyId, now),
       };
     },
 
@@ -104,9 +78,7 @@ export function createRunLifecycle(db: Db) {
       countExits.run(reason, day, journeyId);
       const exited = endRuns.run(reason, now, journeyId).changes;
       zeroGauges.run(journeyId);
-      countSuppressed.run(reason, day, journeyId);
-      const suppressed = suppress.run(reason, historyEntry('suppressed', now, { reason }), now, journeyId).changes;
-      return { exited, suppressed };
+      return { exited, suppressed: outbox.suppressUnsent(journeyId, reason, now) };
     },
   };
 }

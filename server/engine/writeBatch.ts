@@ -5,6 +5,7 @@ import type { Run } from '../../shared/journey/run';
 import { addToGauge, addToMetric, addToMetrics } from './counters';
 import type { LoadedVersion } from './machines';
 import { kindDef } from '../../shared/journey/registry';
+import { outboxSql } from '../outbox/statements';
 
 export interface Stepped {
   before: RunRow;
@@ -178,9 +179,9 @@ export const leftJourneyReason = (exitReason: string | null): string => `exited:
  */
 export function createDeferredDrop(db: Db): (runIdsJson: string, reason: string, now: number) => number {
   const c = db.$client;
-  const which = `run_id in (select value from json_each(?)) and status = 'deferred'`;
-  const countThem = c.prepare(addToMetrics(`select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages where ${which} group by journey_id, version, node_id`));
-  const suppress = c.prepare(`update messages set status = 'suppressed', reason = ?, next_attempt_at = null, history = json_insert(history, '$[#]', json(?)), updated_at = ? where ${which}`);
+  // the outbox owns message status: its statements, prepared here
+  const countThem = c.prepare(addToMetrics(outboxSql.countDeferredOfRuns));
+  const suppress = c.prepare(outboxSql.suppressDeferredOfRuns);
   return (runIdsJson, reason, now) => {
     countThem.run(reason, utcDay(now), runIdsJson);
     return suppress.run(reason, historyEntry('suppressed', now, { reason }), now, runIdsJson).changes;
@@ -206,22 +207,12 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
        path = case when ? = '' then path when path = '[]' then '[' || substr(?, 2) || ']' else substr(path, 1, length(path) - 1) || ? || ']' end
      where id in (select value from json_each(?))`,
   );
-  // one message per run id, in the array's order (cross join: the array drives the loop), its contact read
-  // from the run's row (cheaper than a [run, contact] pair taken apart with ->> twice a row); a deferred
-  // message becomes queued (or deferred again, or suppressed) under the same key; any other existing
-  // row stays as it is, so `changes` counts what moved
-  const upsertMessages = c.prepare(
-    `insert into messages (run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, reason, next_attempt_at, queued_at, history, created_at, updated_at)
-     select r.id, ?, ?, ?, ?, r.contact_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from json_each(?) j cross join runs r on r.id = j.value where true
-     on conflict(run_id, node_id, visit) do update set status = excluded.status, reason = excluded.reason, next_attempt_at = excluded.next_attempt_at,
-       queued_at = excluded.queued_at, history = json_insert(messages.history, '$[#]', json(excluded.history -> '$[0]')), updated_at = excluded.updated_at
-     where messages.status = 'deferred'`,
-  );
+  // one message per run id, in the array's order; a deferred message becomes queued (or deferred again, or
+  // suppressed) under the same key; any other existing row stays as it is, so `changes` counts what moved.
+  // The outbox owns message status: the statements are its own (outboxSql), prepared here
+  const upsertMessages = c.prepare(outboxSql.enqueueForRuns);
   // a run that leaves the journey while its message waits (deferred) takes the message with it
-  const dropDeferred = c.prepare(
-    `update messages set status = 'suppressed', reason = ?, next_attempt_at = null, history = json_insert(history, '$[#]', json(?)), updated_at = ?
-     where run_id = ? and node_id = ? and status = 'deferred'`,
-  );
+  const dropDeferred = c.prepare(outboxSql.suppressDeferredOfRun);
   const setTrait = c.prepare(`update contacts set traits = json_set(traits, ?, json(?)), updated_at = ? where id = ?`);
   const bumpGauge = c.prepare(addToGauge);
   const bumpMetric = c.prepare(addToMetric);

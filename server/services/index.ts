@@ -62,9 +62,10 @@ export function createServices(deps: ServiceDeps) {
     linkSecret: () => workspace.settings().linkSecret,
     providers: deps.providers,
     sandbox: deps.sandbox,
-    dispatcher: deps.dispatcher,
+    // a real clock's dispatcher keeps its channel lanes going between ticks; a fake clock's finishes within each tick
+    dispatcher: { background: clock.kind === 'real', ...deps.dispatcher },
   });
-  // messages a crashed process had handed to providers go again under the same key
+  // messages whose lease expired (a crashed engine had handed them to providers) go again under the same key
   engine.dispatcher.recover(clock.now());
   const contactStore = createContactStore(db);
   const contacts = createContactQueries(db, contactStore, () => workspace.settings().timezone);

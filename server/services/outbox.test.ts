@@ -90,6 +90,8 @@ describe('outbox', () => {
   it('keeps no index by journey alone, so a queued message writes one B-tree fewer; a node of the journey reads newest first from messages_node', () => {
     const indexes = (w.db.$client.pragma('index_list(messages)') as { name: string; partial: number }[]).map((i) => [i.name, i.partial]).sort();
     expect(indexes).toEqual([
+      // dead letters by channel and error: written only when a message dies
+      ['messages_dead', 1],
       ['messages_key', 0],
       ['messages_node', 0],
       ['messages_queue', 1],

@@ -1,0 +1,87 @@
+import type { Channel } from '../../shared/journey/channels';
+import type { KeyedRng } from '../../shared/util/hash';
+import { assignVariant } from '../../shared/templates/variant';
+import type { ChannelProvider, DeliveryResult, OutboundMessage, SimulatedResponse } from '../channels/provider';
+import { renderVariant, type CompiledVersion } from '../templates/render';
+import type { TemplateStore } from '../templates/store';
+import { linkCode, shortUrl } from '../templates/links';
+import type { ClaimedMessage } from '../outbox';
+
+/** One attempt at a message: what was rendered and what came back. */
+export interface Sent {
+  row: ClaimedMessage;
+  msg: OutboundMessage | null;
+  variant: string | null;
+  templateVersion: number | null;
+  links: { code: string; url: string }[];
+  result: DeliveryResult & { responses?: SimulatedResponse[] };
+  /** the provider answered (a render that failed here never reached it, and says nothing of the channel's health) */
+  answered: boolean;
+}
+
+export interface RendererDeps {
+  templates: TemplateStore;
+  providers: Record<Channel, ChannelProvider>;
+  publicUrl: () => string;
+  linkSecret: () => string;
+}
+
+/**
+ * Render one claimed message and hand it to its provider. Each message is
+ * rendered with a sticky variant, and a retry renders the version it was
+ * first rendered with. Never throws: a failure is a result.
+ */
+export function createRenderer({ templates, providers, publicUrl, linkSecret }: RendererDeps) {
+  /** The version a message renders: the one it was first rendered with (a retry), else the template's current one. */
+  const versionFor = (row: ClaimedMessage): CompiledVersion | undefined => {
+    if (row.template_version === null) return templates.compiledCurrent(row.template);
+    const v = templates.version(row.template, row.template_version);
+    return v ? templates.compiledVersion(v.id) : undefined;
+  };
+
+  return async function sendOne(row: ClaimedMessage, channel: Channel, now: number, s: { timezone: string }, rng: KeyedRng): Promise<Sent> {
+    let msg: OutboundMessage | null = null;
+    let variant: string | null = row.variant;
+    let templateVersion: number | null = row.template_version;
+    const links: { code: string; url: string }[] = [];
+    try {
+      const t = versionFor(row);
+      if (!t) throw new Error(`template "${row.template}"${row.template_version === null ? '' : ` v${row.template_version}`} does not exist`);
+      templateVersion = t.version;
+      // sticky: deterministic from (contact, node, template version) and the weights, recorded on the message
+      variant = row.variant ?? assignVariant(t.variants, rng, row.contact_id, row.node_id, t.id).key;
+      const base = publicUrl();
+      const parts = renderVariant(t, variant, {
+        // templates address the contact by user_id (the SDK's userId) unless a trait says otherwise
+        traits: { user_id: row.external_id, ...(JSON.parse(row.traits) as Record<string, unknown>) },
+        timezone: row.timezone ?? s.timezone,
+        utm: { source: channel, campaign: row.journey_id, content: variant, term: row.node_id },
+        link: (target) => {
+          const code = linkCode(linkSecret(), row.id, links.length);
+          links.push({ code, url: target });
+          return shortUrl(base, code);
+        },
+      });
+      msg = {
+        id: row.id,
+        key: row.key,
+        channel,
+        to: { contactId: row.contact_id, externalId: row.external_id, phone: row.phone, email: row.email },
+        template: row.template,
+        variant,
+        parts,
+        links: links.map((l) => ({ code: l.code, url: shortUrl(base, l.code) })),
+        journeyId: row.journey_id,
+        nodeId: row.node_id,
+      };
+    } catch (e) {
+      return { row, msg, variant, templateVersion, links, answered: false, result: { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) } };
+    }
+    try {
+      return { row, msg, variant, templateVersion, links, answered: true, result: await providers[channel].send(msg, now) };
+    } catch (e) {
+      // a provider that throws instead of answering: worth another try, like a network error
+      return { row, msg, variant, templateVersion, links, answered: true, result: { status: 'failed', retry: true, error: e instanceof Error ? e.message : String(e) } };
+    }
+  };
+}

@@ -1,0 +1,248 @@
+import type { Db } from '../db/client';
+import type { Channel } from '../../shared/journey/channels';
+import { discardedReason, redrivenReason } from '../../shared/outbox/status';
+import { utcDay } from '../../shared/util/time';
+import { addToMetrics } from '../engine/counters';
+import { historyEntry } from '../engine/writeBatch';
+import { frozenCase } from './frozen';
+import { moves } from './moves';
+import { outboxSql } from './statements';
+import { ownershipOf, processOwnerId } from './ownership';
+
+export { outboxSql } from './statements';
+export { archivedExitReason, pausedHoldReason, frozenMessage } from './frozen';
+
+/** A claimed message with what rendering and addressing it needs. */
+export interface ClaimedMessage {
+  id: number;
+  key: string;
+  contact_id: number;
+  journey_id: string;
+  version: number;
+  node_id: string;
+  channel: Channel;
+  template: string;
+  /** set once the message was first rendered: a retry renders the same version and variant */
+  template_version: number | null;
+  variant: string | null;
+  attempts: number;
+  /** when its first attempt failed (the retry horizon counts from here), null before */
+  first_failed_at: number | null;
+  external_id: string | null;
+  phone: string | null;
+  email: string | null;
+  traits: string;
+  timezone: string | null;
+}
+
+/** What an attempt leaves on the message, whatever the answer: null keeps what the message has. */
+export interface Attempt {
+  attempts: number;
+  variant: string | null;
+  templateVersion: number | null;
+  body: string | null;
+  /** the provider's answer as JSON text */
+  response: string;
+}
+
+/** Dead letters by id, or a whole (channel, error) group as the Dead letters page lists them. */
+export type DeadLetterSelection = { ids: readonly number[] } | { channel: Channel; error: string | null };
+
+export interface OutboxOptions {
+  /** the lease owner this engine writes: default the ownership taken on the database (ownership.ts), else this process's id */
+  owner?: () => string;
+  /** wall-clock ms for leases (default Date.now): a lease is about a process and a vendor call, not the journey clock */
+  wallNow?: () => number;
+  /** how long a claim holds a message before another engine may take it back (default 5 min: well over a provider timeout) */
+  leaseMs?: number;
+}
+
+/**
+ * The outbox's one owner: every write of `messages.status` is here (the
+ * runner's batch prepares `outboxSql` in its own transaction), each one
+ * statement or one transaction, each a move the status table allows
+ * (moves.ts). The dispatcher claims under a lease, settles what providers
+ * answer and dead-letters what runs out of time; the journey lifecycle holds,
+ * releases and suppresses; ops re-drive or discard dead letters; start-up
+ * recovers expired leases.
+ */
+export function createOutbox(db: Db, o: OutboxOptions = {}) {
+  const c = db.$client;
+  const owner = o.owner ?? (() => ownershipOf(db)?.owner ?? processOwnerId);
+  // an engine that lost the database to another (it was silent too long) claims nothing more
+  const mayClaim = () => ownershipOf(db)?.held() ?? true;
+  const wallNow = o.wallNow ?? Date.now;
+  const leaseMs = o.leaseMs ?? 5 * 60_000;
+
+  const due = c.prepare<[string, number, number], ClaimedMessage>(
+    `select m.id, m.run_id || ':' || m.node_id || ':' || m.visit key, m.contact_id, m.journey_id, m.version, m.node_id, m.channel, m.template, m.template_version, m.variant, m.attempts, m.first_failed_at,
+            k.external_id, k.phone, k.email, k.traits, k.timezone
+     from messages m join contacts k on k.id = m.contact_id
+     where m.status = 'queued' and m.channel = ? and m.next_attempt_at <= ?
+     order by m.next_attempt_at, m.id limit ?`,
+  );
+  const lease = c.prepare(
+    `update messages set status = 'sending', lease_owner = @owner, lease_expires_at = @until, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now
+     where id in (select value from json_each(@ids)) and ${moves.claim.where()}`,
+  );
+  const attemptSet = `attempts = @attempts, variant = coalesce(@variant, variant), template_version = coalesce(@templateVersion, template_version), body = coalesce(@body, body), response = @response,
+    lease_owner = null, lease_expires_at = null, updated_at = @now`;
+  const mine = `id = @id and ${moves.settleSent.where()} and lease_owner = @owner`;
+  const sent = c.prepare(`update messages set status = 'sent', next_attempt_at = null, ${attemptSet}, history = json_insert(history, '$[#]', json(@sent)) where ${mine}`);
+  const delivered = c.prepare(
+    `update messages set status = 'delivered', next_attempt_at = null, ${attemptSet}, history = json_insert(history, '$[#]', json(@sent), '$[#]', json(@delivered)) where ${mine}`,
+  );
+  const ended = (status: 'failed' | 'dead') =>
+    c.prepare(
+      `update messages set status = '${status}', next_attempt_at = null, error = @error, first_failed_at = coalesce(first_failed_at, @now), ${attemptSet},
+         history = json_insert(history, '$[#]', json(@entry)) where ${mine}`,
+    );
+  const fail = ended('failed');
+  const kill = ended('dead');
+  // back to the queue for its retry, unless its journey was paused or archived while the message was
+  // with the provider (pause and archive change only the rows they can see): then held or suppressed
+  const retry = c.prepare<Record<string, unknown>, { status: 'queued' | 'held' | 'suppressed'; reason: string | null }>(
+    `update messages set status = ${frozenCase((f) => `'${f.status}'`, "'queued'")}, reason = ${frozenCase((f) => `'${f.reason}'`, 'messages.reason')},
+       next_attempt_at = case when ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed' then null else @at end,
+       error = @error, first_failed_at = coalesce(first_failed_at, @now), ${attemptSet},
+       history = json_insert(messages.history, '$[#]', json(@failed), '$[#]', ${frozenCase((f) => `json_object('status', '${f.status}', 'at', @now, 'detail', json_object('reason', '${f.reason}'))`, "json_object('status', 'queued', 'at', @now)")})
+     from journeys j where j.id = messages.journey_id and messages.id = @id and messages.${moves.retry.where()} and messages.lease_owner = @owner
+     returning messages.status, messages.reason`,
+  );
+
+  const holdJourney = c.prepare(
+    `update messages set status = 'held', reason = @reason, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where journey_id = @journeyId and ${moves.hold.where()}`,
+  );
+  const releaseJourney = c.prepare(
+    `update messages set status = 'queued', reason = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where journey_id = @journeyId and ${moves.release.where()}`,
+  );
+  const unsent = `journey_id = ? and ${moves.suppressUnsent.where()}`;
+  const countUnsent = c.prepare(addToMetrics(`select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages where ${unsent} group by version, node_id`));
+  const suppressJourney = c.prepare(`update messages set status = 'suppressed', reason = ?, next_attempt_at = null, history = json_insert(history, '$[#]', json(?)), updated_at = ? where ${unsent}`);
+  const countDeferred = c.prepare(addToMetrics(outboxSql.countDeferredOfRuns));
+  const suppressDeferred = c.prepare(outboxSql.suppressDeferredOfRuns);
+
+  // dead letters: one selection, by ids or by (channel, error), for re-drive and discard alike
+  const deadWhere = `${moves.redrive.where()} and (case when @ids is not null then id in (select value from json_each(@ids)) else channel = @channel and error is @error end)`;
+  const selection = (s: DeadLetterSelection) => ('ids' in s ? { ids: JSON.stringify(s.ids), channel: null, error: null } : { ids: null, channel: s.channel, error: s.error });
+  // the node's counters follow the messages: a re-driven letter is no longer dead, a discarded one is failed
+  const countDead = (metric: string, label: string, sign: number) =>
+    c.prepare(addToMetrics(`select journey_id, version, node_id, '${metric}', '${label}', @day, ${sign} * count(*) from messages where ${deadWhere} group by journey_id, version, node_id`));
+  const uncountDead = countDead('dead', '', -1);
+  const countDiscarded = countDead('failed', discardedReason, 1);
+  const redrive = c.prepare(
+    `update messages set status = 'queued', attempts = 0, first_failed_at = null, next_attempt_at = @now, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where ${deadWhere}`,
+  );
+  const discard = c.prepare(
+    `update messages set status = 'failed', reason = '${discardedReason}', next_attempt_at = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where ${deadWhere}`,
+  );
+
+  // recovery: a message whose lease expired (its engine died, or was taken over) goes again under the same
+  // key, unless its journey was paused or archived meanwhile; rows from before leases (no owner) count as expired
+  const expired = `messages.${moves.recover.where()} and (messages.lease_owner is null or messages.lease_expires_at is null or messages.lease_expires_at <= @wall)`;
+  const countRecoveredSuppressed = c.prepare(
+    addToMetrics(
+      `select m.journey_id, m.version, m.node_id, 'suppressed', ${frozenCase((f) => `'${f.reason}'`, 'null')}, @day, count(*)
+       from messages m join journeys j on j.id = m.journey_id where ${expired.replaceAll('messages.', 'm.')} and ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed'
+       group by m.journey_id, m.version, m.node_id, j.status`,
+    ),
+  );
+  const requeueRecovered = c.prepare(
+    `update messages set status = ${frozenCase((f) => `'${f.status}'`, "'queued'")}, reason = coalesce(${frozenCase((f) => `'${f.reason}'`, 'null')}, messages.reason),
+       next_attempt_at = case when ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed' then null else @now end, lease_owner = null, lease_expires_at = null,
+       history = json_insert(messages.history, '$[#]', json_object('status', ${frozenCase((f) => `'${f.status}'`, "'queued'")}, 'at', @now, 'detail', json_object('reason', ${frozenCase((f) => `'${f.reason}'`, "'in_doubt_after_restart'")}))),
+       updated_at = @now
+     from journeys j where j.id = messages.journey_id and ${expired}`,
+  );
+
+  const attempt = (id: number, a: Attempt, now: number) => ({ id, owner: owner(), now, attempts: a.attempts, variant: a.variant, templateVersion: a.templateVersion, body: a.body, response: a.response });
+
+  return {
+    /** The lease owner this outbox writes. */
+    owner,
+
+    /** Several settles (with the caller's metrics) as one commit: the dispatcher settles what answered in one turn of the event loop together. */
+    transaction: <A extends unknown[], R>(fn: (...args: A) => R) => c.transaction(fn),
+
+    /**
+     * Claim up to `limit` queued messages of a channel due by `now`, oldest
+     * first, under a lease for this engine, and run `start` on them inside the
+     * same transaction: whatever a provider records synchronously as it
+     * accepts a message (the sandbox's delivery log) commits with the lease.
+     */
+    claim<T>(channel: Channel, now: number, limit: number, start: (rows: ClaimedMessage[]) => T): T {
+      return c.transaction(() => {
+        const rows = mayClaim() ? due.all(channel, now, limit) : [];
+        if (rows.length > 0) lease.run({ owner: owner(), until: wallNow() + leaseMs, entry: historyEntry('sending', now), now, ids: JSON.stringify(rows.map((r) => r.id)) });
+        return start(rows);
+      })();
+    },
+
+    /** The provider accepted it: sent, or delivered at once. False if this engine no longer holds the lease (nothing written). */
+    settleSent(id: number, status: 'sent' | 'delivered', a: Attempt, now: number): boolean {
+      const p = { ...attempt(id, a, now), sent: historyEntry('sent', now) };
+      return (status === 'delivered' ? delivered.run({ ...p, delivered: historyEntry('delivered', now) }) : sent.run(p)).changes > 0;
+    },
+
+    /** A failure worth another try at `at`: queued again, or held / suppressed if its journey froze meanwhile. Null if the lease is gone. */
+    retry(id: number, a: Attempt, error: string, at: number, now: number) {
+      return retry.get({ ...attempt(id, a, now), at, error, failed: historyEntry('failed', now, { error, retryAt: at }) }) ?? null;
+    },
+
+    /** A final failure (the provider refused it for good). */
+    fail(id: number, a: Attempt, error: string, now: number): boolean {
+      return fail.run({ ...attempt(id, a, now), error, entry: historyEntry('failed', now, { error }) }).changes > 0;
+    },
+
+    /** Out of retries (the horizon passed): a dead letter, for ops to re-drive or discard. */
+    deadLetter(id: number, a: Attempt, error: string, why: string, now: number): boolean {
+      return kill.run({ ...attempt(id, a, now), error, entry: historyEntry('dead', now, { error, reason: why }) }).changes > 0;
+    },
+
+    /** Park a paused journey's queued messages (the dispatcher claims `queued` only). */
+    hold(journeyId: string, reason: string, now: number): number {
+      return holdJourney.run({ journeyId, reason, now, entry: historyEntry('held', now, { reason }) }).changes;
+    },
+
+    /** Queue them again on resume; what is overdue goes on the next tick. */
+    release(journeyId: string, now: number): number {
+      return releaseJourney.run({ journeyId, now, entry: historyEntry('queued', now, { reason: 'journey_resumed' }) }).changes;
+    },
+
+    /** Suppress what a journey has not sent yet (queued, held, deferred), counted under `reason`; the caller holds the transaction. */
+    suppressUnsent(journeyId: string, reason: string, now: number): number {
+      countUnsent.run(reason, utcDay(now), journeyId);
+      return suppressJourney.run(reason, historyEntry('suppressed', now, { reason }), now, journeyId).changes;
+    },
+
+    /** Suppress the deferred messages of runs that left by some other way than a step (a merge, an unsteppable run), counted under `reason`. */
+    suppressDeferred(runIdsJson: string, reason: string, now: number): number {
+      countDeferred.run(reason, utcDay(now), runIdsJson);
+      return suppressDeferred.run(reason, historyEntry('suppressed', now, { reason }), now, runIdsJson).changes;
+    },
+
+    /** Dead letters back to the queue, attempts and retry horizon reset, due now. One transaction with the node counters. */
+    redrive: c.transaction((s: DeadLetterSelection, now: number): number => {
+      const p = { ...selection(s), now, day: utcDay(now) };
+      uncountDead.run(p);
+      return redrive.run({ ...selection(s), now, entry: historyEntry('queued', now, { reason: redrivenReason }) }).changes;
+    }),
+
+    /** Dead letters given up for good: failed, reason `discarded`. One transaction with the node counters. */
+    discard: c.transaction((s: DeadLetterSelection, now: number): number => {
+      const p = { ...selection(s), now, day: utcDay(now) };
+      uncountDead.run(p);
+      countDiscarded.run(p);
+      return discard.run({ ...selection(s), now, entry: historyEntry('failed', now, { reason: discardedReason }) }).changes;
+    }),
+
+    /** On start: messages whose lease expired go again under the same key (held or suppressed if their journey froze meanwhile). */
+    recover: c.transaction((now: number): number => {
+      const wall = wallNow();
+      countRecoveredSuppressed.run({ wall, day: utcDay(now) });
+      return requeueRecovered.run({ wall, now }).changes;
+    }),
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

@@ -1,0 +1,42 @@
+import { canMove, type MessageStatus, type NextStatus } from '../../shared/outbox/status';
+
+/** The statuses that may move to every status in `T` (non-distributive: all of them, not any). */
+export type FromStatus<T extends MessageStatus> = { [K in MessageStatus]: [T] extends [NextStatus<K>] ? K : never }[MessageStatus];
+
+/** A status change a statement makes: the `from` it matches and the `to` it may write, as SQL. */
+export interface Move {
+  from: readonly MessageStatus[];
+  to: readonly MessageStatus[];
+  /** `status in ('queued', …)`, prefixed with `alias.` when given */
+  where: (alias?: string) => string;
+}
+
+const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
+
+/**
+ * Every statement in server/outbox/ that changes `messages.status` declares
+ * its change here: a change the table in shared/outbox/status.ts does not
+ * allow fails to compile (and, for a cast, at load).
+ */
+export function move<T extends MessageStatus, F extends FromStatus<T>>(from: readonly F[], to: T | readonly T[]): Move {
+  const tos: readonly MessageStatus[] = typeof to === 'string' ? [to] : to;
+  for (const f of from) for (const t of tos) if (!canMove(f, t)) throw new Error(`outbox: ${f} → ${t} is not an allowed transition`);
+  return { from, to: tos, where: (alias) => `${alias ? `${alias}.` : ''}status in (${list(from)})` };
+}
+
+/** Every move the outbox makes, for the test that reads them against the table. */
+export const moves = {
+  enqueue: move(['deferred'], ['queued', 'deferred', 'suppressed']),
+  claim: move(['queued'], 'sending'),
+  settleSent: move(['sending'], ['sent', 'delivered']),
+  retry: move(['sending'], ['queued', 'held', 'suppressed']),
+  fail: move(['sending'], 'failed'),
+  deadLetter: move(['sending'], 'dead'),
+  hold: move(['queued'], 'held'),
+  release: move(['held'], 'queued'),
+  suppressUnsent: move(['queued', 'held', 'deferred'], 'suppressed'),
+  suppressDeferred: move(['deferred'], 'suppressed'),
+  recover: move(['sending'], ['queued', 'held', 'suppressed']),
+  redrive: move(['dead'], 'queued'),
+  discard: move(['dead'], 'failed'),
+} as const satisfies Record<string, Move>;
