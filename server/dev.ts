@@ -2,6 +2,7 @@ import { createServer } from 'vite';
 import { join } from 'node:path';
 import { databasePathFromEnv, rootDir } from './build';
 import { startServer } from './app';
+import { log } from './obs/log';
 
 /**
  * `npm run dev`: the API on PORT (3000) and Vite with hot reload on 5173,
@@ -12,11 +13,11 @@ async function dev(): Promise<void> {
   const api = await startServer({ port, host: process.env.HOST || '127.0.0.1', databasePath: databasePathFromEnv() });
   const vite = await createServer({ configFile: join(rootDir, 'vite.config.ts') });
   await vite.listen();
-  console.log(`API ${api.url}/trpc · UI with hot reload:`);
+  log.info(`API ${api.url}/trpc · UI with hot reload:`);
   vite.printUrls();
 }
 
 dev().catch((e: unknown) => {
-  console.error(e);
+  log.fatal({ err: e }, e instanceof Error ? e.message : String(e));
   process.exit(1);
 });
