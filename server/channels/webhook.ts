@@ -28,6 +28,8 @@ export function retryAfterMs(value: string | null, wallNow: number): number | un
   const v = value?.trim();
   if (!v) return undefined;
   if (/^\d+$/.test(v)) return Number(v) * 1000;
+  // an HTTP date names its day and month; Date.parse would take "-5" for a year
+  if (!/[a-z]/i.test(v)) return undefined;
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, at - wallNow);
 }

@@ -139,7 +139,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   const jitter = (key: string, attempt: number) => (o.random ?? ((k: string, a: number) => seededRng(settings().rngSeed)(`${k}:retry:${a}`)))(key, attempt);
 
   /** Write what answered, in one transaction: status and history through the outbox, links, metrics, simulated replies, health. */
-  const settleGroup = outbox.transaction((done: readonly { lane: Lane; s: Sent; report: DispatchReport }[]) => {
+  const settleGroup = outbox.transaction((done: readonly { lane: Lane; s: Sent; report: () => DispatchReport }[]) => {
     const tally = new Map<string, { row: ClaimedMessage; metric: string; label: string; n: number; day: string }>();
     const count = (row: ClaimedMessage, day: string, metric: string, label = '', n = 1) => {
       const k = `${row.journey_id}\u0000${row.version}\u0000${row.node_id}\u0000${metric}\u0000${label}\u0000${day}`;
@@ -147,8 +147,10 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
       if (t) t.n += n;
       else tally.set(k, { row, metric, label, n, day });
     };
-    for (const { lane, s, report } of done) {
+    for (const { lane, s, report: reportOf } of done) {
       const { row, msg, variant, templateVersion, links, result } = s;
+      // where this call counts: its dispatch call's report (inline), or whatever the next call returns (background)
+      const report = reportOf();
       const now = lane.now;
       const day = utcDay(now);
       const a: Attempt = { attempts: row.attempts + 1, variant, templateVersion, body: msg ? Object.values(msg.parts).join('\n') : null, response: JSON.stringify(result.response ?? null) };
@@ -188,7 +190,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   });
 
   // answers wait here for the next turn of the event loop, then settle together
-  let pending: { lane: Lane; s: Sent; report: DispatchReport }[] = [];
+  let pending: { lane: Lane; s: Sent; report: () => DispatchReport }[] = [];
   let flushing = false;
   function flush(): void {
     flushing = false;
@@ -207,7 +209,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     }
     for (const lane of woken) for (const w of lane.wake.splice(0)) w();
   }
-  const answered = (lane: Lane, s: Sent, report: DispatchReport) => {
+  const answered = (lane: Lane, s: Sent, report: () => DispatchReport) => {
     pending.push({ lane, s, report });
     if (!flushing) {
       flushing = true;
@@ -230,9 +232,8 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
         } else {
           const s = settings();
           const rng = seededRng(s.rngSeed);
-          const into = report();
           const n = outbox.claim(lane.channel, now, want, (rows) => {
-            for (const row of rows) void render(row, lane.channel, now, s, rng).then((sent) => answered(lane, sent, into));
+            for (const row of rows) void render(row, lane.channel, now, s, rng).then((sent) => answered(lane, sent, report));
             return rows.length;
           });
           lane.inFlight += n;

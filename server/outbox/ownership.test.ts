@@ -1,0 +1,112 @@
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/client';
+import { acquireEngineOwnership, EngineOwnedError, ownershipOf } from './ownership';
+import { useTempDir } from '../testing/tempDir';
+import { startServer } from '../app';
+import { FakeClock } from '../clock';
+import { testAdmin, testPasswordCost } from '../testing/signIn';
+
+const T0 = Date.UTC(2026, 10, 2, 4, 0);
+
+describe('one engine per database file', () => {
+  const inDir = useTempDir('ownership-test');
+
+  const ownerRow = (path: string) => {
+    const db = openDatabase(path);
+    try {
+      return db.$client.prepare('select owner, host, pid, heartbeat_at from engine_owner').get() as { owner: string; host: string; pid: number; heartbeat_at: number } | undefined;
+    } finally {
+      db.$client.close();
+    }
+  };
+
+  it('the first connection owns it; a second one is refused with the owner’s pid and host, and closed', () => {
+    const path = inDir('a.db');
+    const first = openDatabase(path);
+    const o = acquireEngineOwnership(first);
+    expect(o.owner).toMatch(new RegExp(`^${hostname()}:${process.pid}:[0-9a-f]{8}$`));
+    expect(ownershipOf(first)?.owner).toBe(o.owner);
+    const second = openDatabase(path);
+    let refusal: unknown;
+    try {
+      acquireEngineOwnership(second);
+    } catch (e) {
+      refusal = e;
+    }
+    expect(refusal).toBeInstanceOf(EngineOwnedError);
+    expect((refusal as Error).message).toContain(`pid ${process.pid} on ${hostname()}`);
+    expect((refusal as Error).message).toContain(path);
+    expect(second.$client.open).toBe(false);
+    first.$client.close();
+  });
+
+  it('closing the owner’s connection gives the database up: the next server takes it at once', () => {
+    const path = inDir('b.db');
+    const first = openDatabase(path);
+    acquireEngineOwnership(first);
+    first.$client.close();
+    expect(ownerRow(path)).toBeUndefined();
+    const second = openDatabase(path);
+    expect(() => acquireEngineOwnership(second)).not.toThrow();
+    second.$client.close();
+  });
+
+  it('an owner on another host is taken over only once its heartbeat is stale; its leases expire so recovery takes its messages back', () => {
+    const path = inDir('c.db');
+    const db = openDatabase(path);
+    const c = db.$client;
+    const now = Date.now();
+    c.prepare(`insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at) values (1, 'other-host:77:abcd', 'other-host', 77, ?, ?)`).run(now - 60_000, now - 5_000);
+    expect(() => acquireEngineOwnership(db)).toThrow('pid 77 on other-host');
+
+    const again = openDatabase(path);
+    again.$client.prepare(`update engine_owner set heartbeat_at = ?`).run(now - 31_000);
+    // a message the dead owner had out: its lease runs for minutes more, until the takeover ends it
+    again.$client
+      .prepare(
+        `insert into messages (run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, lease_owner, lease_expires_at, history, created_at, updated_at)
+         values (1, 'j', 1, 'sms', 1, 1, 'sms', 't', 'marketing', 'sending', 'other-host:77:abcd', ?, '[]', 0, 0)`,
+      )
+      .run(now + 300_000);
+    const o = acquireEngineOwnership(again, { wallNow: () => now });
+    expect(again.$client.prepare('select lease_expires_at from messages').get()).toEqual({ lease_expires_at: now });
+    expect(again.$client.prepare('select owner, host, pid from engine_owner').get()).toEqual({ owner: o.owner, host: hostname(), pid: process.pid });
+    again.$client.close();
+  });
+
+  it('an owner on this host whose process is gone (kill -9) is taken over at once, heartbeat or not', () => {
+    const path = inDir('d.db');
+    const db = openDatabase(path);
+    db.$client.prepare(`insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at) values (1, ?, ?, 4242, ?, ?)`).run(`${hostname()}:4242:beef`, hostname(), Date.now(), Date.now());
+    expect(() => acquireEngineOwnership(db, { isAlive: (pid) => pid !== 4242 })).not.toThrow();
+    db.$client.close();
+  });
+
+  it('keeps its heartbeat fresh while it holds the database', async () => {
+    const path = inDir('e.db');
+    const db = openDatabase(path);
+    let t = 1_000;
+    acquireEngineOwnership(db, { wallNow: () => t, heartbeatMs: 5 });
+    t = 2_000;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(db.$client.prepare('select heartbeat_at from engine_owner').get()).toEqual({ heartbeat_at: 2_000 });
+    db.$client.close();
+  });
+
+  it('a second server on the same file refuses to start, naming the first one’s pid and host; once the first stops, it starts', async () => {
+    const path = inDir('server.db');
+    const options = { port: 0, host: '127.0.0.1', databasePath: path, clock: new FakeClock(T0), seedDemo: false, log: () => {}, admin: testAdmin, services: { accounts: { passwordCost: testPasswordCost } } };
+    const first = await startServer(options);
+    try {
+      await expect(startServer({ ...options, clock: new FakeClock(T0) })).rejects.toThrow(`Another server owns this database (${path}): pid ${process.pid} on ${hostname()}`);
+      // the refused server changed nothing: the first one still owns the file and serves
+      expect(ownerRow(path)?.pid).toBe(process.pid);
+      expect((await fetch(`${first.url}/healthz`)).status).toBeLessThan(500);
+    } finally {
+      await first.close();
+    }
+    const second = await startServer({ ...options, clock: new FakeClock(T0) });
+    await second.close();
+  });
+});
