@@ -77,3 +77,71 @@ export function ApprovalsSetting({ on, editable }: { on: boolean; editable: bool
     </div>
   );
 }
+
+/**
+ * The hosts tracked links may send readers to. Admins edit the list (one host
+ * a line, `*.example.com` for subdomains); empty means the hosts the shipped
+ * templates use. Templates linking elsewhere fail their check, and a link
+ * whose target is off the list (say, from a contact trait) is not followed.
+ */
+export function LinkHostsSetting({ hosts, editable }: { hosts: { set: readonly string[]; defaults: readonly string[]; effective: readonly string[] }; editable: boolean }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const [text, setText] = useState(hosts.set.join('\n'));
+  const save = useMutation(
+    trpc.workspace.setLinkHosts.mutationOptions({
+      onSuccess: (r) => {
+        setText(r.linkHosts.join('\n'));
+        return qc.invalidateQueries({ queryKey: trpc.workspace.get.queryKey() });
+      },
+    }),
+  );
+  const entered = text
+    .split('\n')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const list = (hs: readonly string[]) =>
+    hs.length
+      ? hs.map((h, i) => (
+          <span key={h}>
+            {i > 0 && ', '}
+            <code>{h}</code>
+          </span>
+        ))
+      : 'any http(s) host';
+  return (
+    <div>
+      <p>
+        Links may go to: {list(hosts.effective)}
+        {hosts.set.length === 0 && <span className="muted"> (the hosts the shipped templates use, while no list is set)</span>}
+      </p>
+      <p className="sf__help">Only http and https. A template that links anywhere else fails its check, and a link to another host is never followed.</p>
+      {editable && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate({ hosts: entered });
+          }}
+        >
+          <label className="field">
+            Allowed hosts, one a line (<code>*.example.com</code> allows its subdomains; empty: the defaults)
+            <textarea rows={Math.min(10, Math.max(3, entered.length + 1))} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} placeholder={hosts.defaults.join('\n')} />
+          </label>
+          <button type="submit" className="btn" disabled={save.isPending || entered.length > 100}>
+            Save allow-list
+          </button>
+        </form>
+      )}
+      {save.isSuccess && (
+        <p className="banner banner--ok" role="status">
+          Saved.
+        </p>
+      )}
+      {save.isError && (
+        <p className="banner banner--error" role="alert">
+          {save.error.message}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -3,7 +3,7 @@ import { useTRPC } from '../trpc';
 import { LoadError, Loading } from '../components/QueryState';
 import { channelLabels } from '../../shared/journey/channels';
 import { useAuth } from '../auth/AuthContext';
-import { ApprovalsSetting, RotateWriteKey } from '../admin/WorkspaceControls';
+import { ApprovalsSetting, LinkHostsSetting, RotateWriteKey } from '../admin/WorkspaceControls';
 
 /** Workspace settings: how an SDK sends data here (the write key), and the contact policy every journey obeys. */
 export function SettingsPage() {
@@ -59,6 +59,12 @@ export function SettingsPage() {
         <section className="card settings" aria-labelledby="approvals-setting">
           <h2 id="approvals-setting">Approvals</h2>
           <ApprovalsSetting on={ws.data.approvals} editable={admin} />
+        </section>
+      )}
+      {ws.isSuccess && (
+        <section className="card settings" aria-labelledby="link-hosts">
+          <h2 id="link-hosts">Tracked links</h2>
+          <LinkHostsSetting hosts={ws.data.linkHosts} editable={admin} />
         </section>
       )}
       {policy.isPending ? (

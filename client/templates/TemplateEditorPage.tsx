@@ -79,7 +79,9 @@ function Editor({ initial, known, stored, lastSave, onSaved }: { initial: Templa
   const parsed = TemplateDraft.safeParse(draft);
   const shape = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'template'}: ${i.message}`);
   // the same static checks the server runs on save, as you type
-  const issues = useMemo(() => checkTemplate({ channel: draft.channel, category: draft.category, variants: draft.variants, knownVariables: known }), [draft, known]);
+  // the workspace's tracked-link allow-list: the editor flags the links the server's check refuses
+  const linkHosts = useQuery(trpc.workspace.get.queryOptions()).data?.linkHosts.effective;
+  const issues = useMemo(() => checkTemplate({ channel: draft.channel, category: draft.category, variants: draft.variants, knownVariables: known, linkHosts }), [draft, known, linkHosts]);
   const errors = issues.filter((i) => i.severity === 'error').length + shape.length;
   const save = useMutation(
     trpc.templates.save.mutationOptions({

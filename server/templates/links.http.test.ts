@@ -26,7 +26,8 @@ describe('tracked links go only to http(s) on the workspace allow-list', () => {
   afterAll(() => w?.close());
 
   it('defaults to the hosts the shipped templates link to, so the demo works; the redirect carries UTM tags', async () => {
-    expect((await w.trpc.workspace.get.query()).linkHosts).toEqual({ set: [], defaults: ['m.orangecredit.example', 'partner.bluewhale.example', 'partner.safeharbor.example'] });
+    const defaults = ['m.orangecredit.example', 'partner.bluewhale.example', 'partner.safeharbor.example'];
+    expect((await w.trpc.workspace.get.query()).linkHosts).toEqual({ set: [], defaults, effective: defaults });
     const res = await follow();
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toMatch(/^https:\/\/m\.orangecredit\.example\/.*utm_source=sms/);

@@ -10,7 +10,8 @@ export const workspaceRouter = router({
   get: procedure('viewer').query(({ ctx }) => {
     const { name, timezone, writeKey, approvals, previousWriteKeyExpiresAt } = ctx.services.workspace.settings();
     const admin = hasRole(ctx.user.roles, 'admin');
-    const linkHosts = { set: ctx.services.workspace.settings().linkHosts, defaults: ctx.services.workspace.defaultLinkHosts() };
+    // the tracked-link allow-list: as set, the defaults an empty list means, and what applies (the template editor checks with it)
+    const linkHosts = { set: ctx.services.workspace.settings().linkHosts, defaults: ctx.services.workspace.defaultLinkHosts(), effective: ctx.services.workspace.linkHosts() };
     return { name, timezone, clock: ctx.clock.kind, approvals, writeKey: admin ? writeKey : null, previousWriteKeyExpiresAt: admin ? previousWriteKeyExpiresAt : null, linkHosts };
   }),
   /** a new write key; the old one keeps working for graceHours (default 24, 0 = stops at once) */
