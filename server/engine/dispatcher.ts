@@ -11,6 +11,7 @@ import { createOutbox, type Attempt, type ClaimedMessage, type Outbox } from '..
 import { decideRetry, defaultRetryPolicy, type RetryPolicy } from '../outbox/retry';
 import { createChannelHealth, type HealthOptions } from '../outbox/health';
 import { createRenderer, type Sent } from './renderMessage';
+import { log as processLog } from '../obs/log';
 
 export interface DispatcherOptions {
   /** messages per second per channel */
@@ -45,7 +46,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   background: false,
   leaseMs: 5 * 60_000,
   wallNow: Date.now,
-  log: (line) => console.warn(`dispatcher: ${line}`),
+  log: (line) => processLog.warn({ component: 'dispatcher' }, line),
 };
 
 export interface DispatchReport {

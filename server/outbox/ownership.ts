@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
+import { log as processLog } from '../obs/log';
 
 /** This process's engine id when no ownership was taken (tests over a bare database): host:pid:random. */
 export const processOwnerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -126,7 +127,7 @@ export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Owners
       if (beat.run(wallNow(), owner).changes === 0) {
         held = false;
         stop();
-        (o.log ?? console.error)(`engine ${owner} lost the database to another server: it stops claiming messages`);
+        (o.log ?? ((l: string) => processLog.error({ component: 'ownership' }, l)))(`engine ${owner} lost the database to another server: it stops claiming messages`);
       }
     } catch {
       // busy or closing: the next beat tries again; the owner goes stale only after staleMs of silence

@@ -117,7 +117,7 @@ export function createServices(deps: ServiceDeps) {
     setPublicUrl(url: string): void {
       if (!deps.publicUrl && !process.env.PUBLIC_URL) publicUrl = url;
     },
-    outbox: createOutboxQueries(db),
+    outbox: createOutboxQueries(db, { now: () => clock.now(), outbox: engine.outbox }),
     /** present only on a fake clock: `dev.advanceClock` and `dev.now` */
     simulation: clock instanceof FakeClock ? createSimulation(clock, engine) : null,
   };

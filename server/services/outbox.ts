@@ -1,13 +1,29 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { contacts, journeyVersions, messages, type MessageStatus } from '../db/schema';
+import { channelHealth, contacts, journeys, journeyVersions, messages, type MessageStatus } from '../db/schema';
 import { kindDef } from '../../shared/journey/registry';
+import type { Channel } from '../../shared/journey/channels';
+import { createOutbox, type DeadLetterSelection, type Outbox } from '../outbox';
 
 export interface OutboxFilter {
   journeyId?: string | undefined;
   externalId?: string | undefined;
   status?: MessageStatus | undefined;
   limit?: number | undefined;
+}
+
+export interface DeadLetterFilter {
+  channel?: Channel | undefined;
+  /** one error exactly, as the groups list it (null: messages that died without one) */
+  error?: string | null | undefined;
+  limit?: number | undefined;
+}
+
+export interface OutboxDeps {
+  /** the journey clock: a re-driven message is due now */
+  now: () => number;
+  /** the outbox that writes (default: one over `db`; the engine may run on a thread of its own) */
+  outbox?: Outbox;
 }
 
 /**
@@ -17,7 +33,9 @@ export interface OutboxFilter {
  * keeps no index by journey alone, which every message the runner queues
  * would pay for.
  */
-export function createOutboxQueries(db: Db) {
+export function createOutboxQueries(db: Db, deps: OutboxDeps = { now: Date.now }) {
+  const outbox = deps.outbox ?? createOutbox(db);
+  const dead = eq(messages.status, 'dead');
   /** Every node of the journey that sends, in any of its published versions (a node removed later still has messages). */
   const sendingNodes = (journeyId: string): string[] => {
     const nodes = new Set<string>();
@@ -65,6 +83,63 @@ export function createOutboxQueries(db: Db) {
         .flatMap((nodeId) => newest([eq(messages.journeyId, journeyId), eq(messages.nodeId, nodeId), ...where], limit))
         .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)
         .slice(0, limit);
+    },
+
+    /**
+     * Dead letters: grouped by channel and error (most first), and the
+     * newest of them, or of one group. Both read the `messages_dead` index,
+     * which holds only dead messages.
+     */
+    deadLetters(f: DeadLetterFilter = {}) {
+      const groups = db
+        .select({ channel: messages.channel, error: messages.error, count: sql<number>`count(*)`, oldest: sql<number>`min(${messages.updatedAt})`, newest: sql<number>`max(${messages.updatedAt})` })
+        .from(messages)
+        .where(dead)
+        .groupBy(messages.channel, messages.error)
+        .orderBy(desc(sql`count(*)`), messages.channel, messages.error)
+        .all();
+      const where: SQL[] = [dead];
+      if (f.channel) where.push(eq(messages.channel, f.channel));
+      if (f.error !== undefined) where.push(sql`${messages.error} is ${f.error}`);
+      const list = db
+        .select({
+          id: messages.id,
+          key: sql<string>`${messages.runId} || ':' || ${messages.nodeId} || ':' || ${messages.visit}`,
+          journeyId: messages.journeyId,
+          journeyName: journeys.name,
+          nodeId: messages.nodeId,
+          externalId: contacts.externalId,
+          channel: messages.channel,
+          template: messages.template,
+          error: messages.error,
+          attempts: messages.attempts,
+          firstFailedAt: messages.firstFailedAt,
+          diedAt: messages.updatedAt,
+        })
+        .from(messages)
+        .innerJoin(contacts, eq(contacts.id, messages.contactId))
+        .leftJoin(journeys, eq(journeys.id, messages.journeyId))
+        .where(and(...where))
+        .orderBy(desc(messages.updatedAt), desc(messages.id))
+        .limit(Math.min(f.limit ?? 200, 1000))
+        .all();
+      return { groups, messages: list };
+    },
+
+    /** Dead letters back to the queue, attempts and retry horizon reset, due now. Synchronous: it runs in the procedure's audited transaction. */
+    redrive: (s: DeadLetterSelection): { redriven: number } => ({ redriven: outbox.redrive(s, deps.now()) }),
+
+    /** Dead letters given up for good (failed, reason `discarded`). */
+    discard: (s: DeadLetterSelection): { discarded: number } => ({ discarded: outbox.discard(s, deps.now()) }),
+
+    /** Each channel's recent error rate and state as the dispatcher last recorded it (the banner shows the failing ones). */
+    health() {
+      return db
+        .select()
+        .from(channelHealth)
+        .orderBy(channelHealth.channel)
+        .all()
+        .map((h) => ({ ...h, errorRate: h.attempts === 0 ? 0 : h.failures / h.attempts }));
     },
   };
 }

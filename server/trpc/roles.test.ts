@@ -40,6 +40,10 @@ const expectedRoles: Record<string, Role> = {
   'users.update': 'admin',
   'users.resetPassword': 'admin',
   'channels.outbox': 'analyst',
+  'channels.deadLetters': 'analyst',
+  'channels.redrive': 'analyst',
+  'channels.discard': 'analyst',
+  'channels.health': 'viewer',
   'approvals.approve': 'approver',
   'approvals.reject': 'approver',
   'audit.list': 'analyst',
@@ -78,9 +82,9 @@ describe('the role table: every procedure in the router', () => {
     for (const [path, role] of Object.entries(expectedRoles)) expect(actual[path], path).toBe(role);
   });
 
-  it('reading is for everyone signed in: every query but the outbox, the audit log and the user list needs only viewer', () => {
+  it('reading is for everyone signed in: every query but the outbox and its dead letters, the audit log and the user list needs only viewer', () => {
     const gatedQueries = procedures.filter((p) => p.type === 'query' && p.role !== 'viewer').map((p) => p.path);
-    expect(gatedQueries.sort()).toEqual(['audit.facets', 'audit.list', 'channels.outbox', 'users.list']);
+    expect(gatedQueries.sort()).toEqual(['audit.facets', 'audit.list', 'channels.deadLetters', 'channels.outbox', 'users.list']);
   });
 
   it.each(procedures)('$path declares a role from the roles list', ({ role }) => {
