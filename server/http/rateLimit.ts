@@ -5,7 +5,9 @@
  * sign-in limiter: one process serves the database.
  */
 export interface TokenBucketRule {
+  /** tokens the bucket holds at most: what a quiet client may spend at once */
   burst: number;
+  /** tokens added a second */
   perSecond: number;
 }
 
@@ -35,6 +37,16 @@ export function createTokenBuckets({ burst, perSecond }: TokenBucketRule, maxKey
         }
       }
       return 0;
+    },
+    /**
+     * Spend `amount` after the fact, into debt if need be (a cost known only
+     * once the work is done, such as the time it took): `take` then refuses
+     * until the refill has paid it back.
+     */
+    charge(key: string, amount: number, now: number): void {
+      const tokens = level(key, now) - amount;
+      buckets.delete(key);
+      buckets.set(key, { tokens, at: now });
     },
   };
 }

@@ -11,6 +11,13 @@ export const isExpensive = (path: string): boolean => path === 'segments.preview
 /** Per IP: a burst of 20 expensive calls, then 2 a second (a person editing a segment or a template stays far below). */
 export const defaultExpensiveRate: TokenBucketRule = { burst: 20, perSecond: 2 };
 
+/**
+ * Per IP, in milliseconds of expensive work: 10 s at once, then a quarter of
+ * each second. A preview over a million contacts costs what it took, so a
+ * client cannot hold the event loop by sending slow calls slowly either.
+ */
+export const defaultExpensiveTime: TokenBucketRule = { burst: 10_000, perSecond: 250 };
+
 /** The procedure paths a /trpc request names (`/a.b,c.d` and `?batch=1`), as tRPC reads them. */
 export function procedurePaths(path: string, batchParam: unknown): { paths: string[]; batch: boolean } {
   let raw = path.replace(/^\/+/, '');
@@ -35,22 +42,31 @@ function refuse(res: Response, status: number, code: TRPC_ERROR_CODE_KEY, messag
  * the caller's bucket (429 with Retry-After when it is empty). One anonymous
  * GET of 40 `segments.preview` calls blocked the event loop for 16 s.
  */
-export function trpcGuard(opts: { maxBatch?: number; expensive?: TokenBucketRule; ip: (req: Request) => string | null; now?: () => number }): RequestHandler {
+export function trpcGuard(opts: { maxBatch?: number; expensive?: TokenBucketRule; expensiveTime?: TokenBucketRule; ip: (req: Request) => string | null; now?: () => number }): RequestHandler {
   const maxBatch = opts.maxBatch ?? maxBatchCalls;
   const buckets = createTokenBuckets(opts.expensive ?? defaultExpensiveRate);
+  const time = createTokenBuckets(opts.expensiveTime ?? defaultExpensiveTime);
   const now = opts.now ?? Date.now;
   return (req, res, next) => {
     const call = procedurePaths(req.path, req.query.batch);
     if (call.batch && call.paths.length > maxBatch) return refuse(res, 400, 'BAD_REQUEST', `a batch holds ${call.paths.length} calls; the limit is ${maxBatch} per request`, call);
     const cost = call.paths.filter(isExpensive).length;
     if (cost > 0) {
-      const wait = buckets.take(opts.ip(req) ?? 'unknown', cost, now());
+      const ip = opts.ip(req) ?? 'unknown';
+      const owed = time.take(ip, 1, now());
+      if (owed > 0) {
+        res.setHeader('Retry-After', String(Math.ceil(owed / 1000)));
+        return refuse(res, 429, 'TOO_MANY_REQUESTS', `previews and analytics from this address took too long lately: try again in ${Math.ceil(owed / 1000)} s`, call);
+      }
+      const wait = buckets.take(ip, cost, now());
       if (wait === Number.POSITIVE_INFINITY)
         return refuse(res, 429, 'TOO_MANY_REQUESTS', `${cost} previews or analytics calls in one request; at most ${(opts.expensive ?? defaultExpensiveRate).burst}`, call);
       if (wait > 0) {
         res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
         return refuse(res, 429, 'TOO_MANY_REQUESTS', `too many previews and analytics calls from this address: try again in ${Math.ceil(wait / 1000)} s`, call);
       }
+      const started = now();
+      res.once('finish', () => time.charge(ip, now() - started, now()));
     }
     next();
   };
