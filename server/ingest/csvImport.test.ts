@@ -41,6 +41,7 @@ describe('contactFromRecord: one CSV row as a contact, or the column at fault', 
     [{ user_id: 'u', registered_at: '2027-01-01' }, 'registered_at: "2027-01-01" is in the future'],
     [{ user_id: 'u', opt_outs: 'sms;fax' }, 'opt_outs: "fax" is not a channel'],
     [{ user_id: 'u', email: 'nope' }, 'email: "nope" is not an email address'],
+    [{ user_id: 'u\u0000v' }, 'user_id: must not contain NUL (\\u0000) or a lone surrogate'],
   ])('rejects %j naming the column', (record, message) => {
     expect(() => contactFromRecord(record, NOW)).toThrow(message.split(': ').slice(1).join(': '));
     try {
@@ -108,6 +109,11 @@ describe('importContactsCsv into a real SQLite file', () => {
   it('refuses a file whose header has no user_id column, writing nothing', async () => {
     await expect(importContactsCsv(db, Readable.from(['phone,name\n+8613800000001,林\n']), { now: NOW })).rejects.toThrow(/user_id column; it has: phone, name/);
     await expect(importContactsCsv(db, Readable.from(['']), { now: NOW })).rejects.toThrow(/empty/);
+    expect(all()).toEqual([]);
+  });
+
+  it('refuses a header with a NUL in a column name (it would become a trait name), writing nothing', async () => {
+    await expect(importContactsCsv(db, Readable.from(['user_id,ti\u0000er\nu1,gold\n']), { now: NOW })).rejects.toThrow(/column 2 must not contain NUL/);
     expect(all()).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { Channel, channels } from '../../shared/journey/channels';
 import { normalizePhone, phonePattern } from '../../shared/contacts/phone';
 import { isTimeZone } from '../../shared/util/time';
+import { cleanText } from './calls';
 
 /**
  * Bulk contact import from CSV (`npm run import -- contacts.csv`).
@@ -88,6 +89,7 @@ export function contactFromRecord(record: Record<string, string>, now: number): 
     const v = rawValue.trim();
     if (idColumns.has(norm)) {
       if (v.length > 200) throw new RowError(key, 'is longer than 200 characters');
+      if (!cleanText(v)) throw new RowError(key, 'must not contain NUL (\\u0000) or a lone surrogate');
       out.externalId = v;
     } else if (v === '') {
       continue; // an empty cell leaves the contact's value as it is
@@ -157,6 +159,9 @@ export async function importContactsCsv(db: Db, input: Readable, opts: ImportOpt
   const parser = parse({
     columns: (names: string[]) => {
       header = names.map((h) => h.trim());
+      const bad = header.findIndex((h) => !cleanText(h));
+      // a column name becomes a trait name, which segment rules and templates read: a NUL would cut it in SQLite
+      if (bad >= 0) throw new Error(`the header row (line 1): column ${bad + 1} must not contain NUL (\\u0000) or a lone surrogate`);
       if (!header.some((h) => idColumns.has(h.toLowerCase())))
         throw new Error(`the header row (line 1) must have a user_id column; it has: ${header.join(', ') || '(nothing)'}`);
       return header;
