@@ -74,6 +74,16 @@ describe('in production, a failure says what failed and its request id, never th
     expect(await res.text()).toContain('journeyId is required');
   });
 
+  it('the request id a caller sends is the one the audit log records for its change', async () => {
+    const res = await fetch(`${server.url}/trpc/workspace.setApprovals`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-journeys-client': 'test', 'x-request-id': 'audit-7' },
+      body: JSON.stringify({ on: false }),
+    });
+    expect(res.status).toBe(200);
+    expect(server.db.$client.prepare(`select action from audit_events where request_id = 'audit-7'`).all()).toEqual([{ action: 'workspace.setApprovals' }]);
+  });
+
   it('makes up a request id when the one sent is not a sane token', async () => {
     for (const given of ['two words', 'x'.repeat(200), '<script>']) {
       const res = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': given } });
