@@ -5,6 +5,7 @@ import { JourneyPage } from './pages/JourneyPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { OutboxPage } from './pages/OutboxPage';
+import { DeadLettersPage } from './outbox/DeadLettersPage';
 import { TemplatesPage } from './templates/TemplatesPage';
 import { TemplateEditorPage } from './templates/TemplateEditorPage';
 import { ContactSearchPage } from './contacts/ContactSearchPage';
@@ -28,6 +29,7 @@ export const router = createBrowserRouter([
       { path: 'templates/:key', Component: TemplateEditorPage },
       { path: 'contacts', children: [{ index: true, Component: ContactSearchPage }, { path: ':externalId', Component: ContactPage }] },
       { path: 'outbox', Component: OutboxPage },
+      { path: 'dead-letters', Component: DeadLettersPage },
       { path: 'approvals', children: [{ index: true, Component: ApprovalsPage }, { path: ':id', Component: ApprovalPage }] },
       { path: 'audit', Component: AuditPage },
       { path: 'users', Component: UsersPage },

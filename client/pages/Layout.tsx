@@ -6,6 +6,7 @@ import { AuthProvider, useAuth } from '../auth/AuthContext';
 import { useMe } from '../auth/useMe';
 import { signOut } from '../auth/session';
 import { LoadError, Loading } from '../components/QueryState';
+import { ChannelHealthBanner } from '../outbox/ChannelHealthBanner';
 
 /** App frame: the top bar and the page below it, for a signed-in user (without a session the tRPC client sends the browser to sign in). */
 export function Layout() {
@@ -17,6 +18,7 @@ export function Layout() {
     <AuthProvider user={me.data}>
       <div className="app">
         <TopBar />
+        <ChannelHealthBanner />
         <Outlet />
       </div>
     </AuthProvider>
@@ -38,6 +40,7 @@ function TopBar() {
         <NavLink to="/templates">Templates</NavLink>
         <NavLink to="/contacts">Contacts</NavLink>
         {can('analyst') && <NavLink to="/outbox">Outbox</NavLink>}
+        {can('analyst') && <NavLink to="/dead-letters">Dead letters</NavLink>}
         <ApprovalsLink />
         {can('analyst') && <NavLink to="/audit">Audit</NavLink>}
         {can('admin') && <NavLink to="/users">Users</NavLink>}
