@@ -148,6 +148,11 @@ function TemplatePreview({ config }: { config: Record<string, unknown> }) {
           </figure>
         ))}
       <p className="sf__help">Rendered with sample traits. The copywriting page previews a real contact.</p>
+      <p className="sf__help">
+        {template.category === 'transactional'
+          ? 'Transactional template (an admin marked it): the contact caps do not hold it; quiet hours and opt-outs still do.'
+          : 'Marketing template: the contact caps, quiet hours and opt-outs apply. Only an admin can mark a template transactional.'}
+      </p>
     </section>
   );
 }

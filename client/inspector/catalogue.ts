@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { Channel } from '../../shared/journey/channels';
+import type { Channel, MessageCategory } from '../../shared/journey/channels';
 import type { CompileRefs } from '../../shared/journey/kind';
 import type { RuleSet } from '../../shared/segments/rules';
 
@@ -7,6 +7,8 @@ export interface TemplateOption {
   key: string;
   channel: Channel;
   name: string;
+  /** transactional (marked by an admin) escapes the caps: the canvas marks the send nodes that use it */
+  category: MessageCategory;
   variants: { key: string; name: string; weight: number }[];
 }
 

@@ -31,7 +31,7 @@ export function JourneyPage() {
     () =>
       loaded
         ? {
-            templates: templates.data.map((t) => ({ key: t.key, channel: t.channel, name: t.name, variants: t.variants })),
+            templates: templates.data.map((t) => ({ key: t.key, channel: t.channel, name: t.name, category: t.category, variants: t.variants })),
             segments: segments.data.map((s) => ({ key: s.key, name: s.name, description: s.description, rules: s.rules })),
             events: knownEvents,
             traits: knownTraits,

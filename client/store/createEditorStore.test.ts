@@ -59,7 +59,7 @@ describe('editing', () => {
     const again = store.getState().addNode('send', { x: 10, y: 200 });
     expect([id, again]).toEqual(['send_1', 'send_2']);
     const node = graphOf(store).nodes.find((n) => n.id === 'send_2');
-    expect(node).toMatchObject({ kind: 'send', position: { x: 10, y: 200 }, config: { channel: 'sms', template: '', category: 'marketing', whenCapped: 'wait' } });
+    expect(node).toMatchObject({ kind: 'send', position: { x: 10, y: 200 }, config: { channel: 'sms', template: '', whenCapped: 'wait' } });
     expect(store.getState().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['send_2']);
   });
 

@@ -68,7 +68,7 @@ export function blueprint(key: string): Blueprint {
 
 /** What the editor may reference, as JourneyPage builds it from templates.list and segments.list. */
 export const storyCatalogue: Catalogue = {
-  templates: libraryTemplates.map((t) => ({ key: t.key, channel: t.channel, name: t.name, variants: t.variants.map(({ key, name, weight }) => ({ key, name, weight })) })),
+  templates: libraryTemplates.map((t) => ({ key: t.key, channel: t.channel, name: t.name, category: t.category, variants: t.variants.map(({ key, name, weight }) => ({ key, name, weight })) })),
   segments: librarySegments.map((s) => ({ key: s.key, name: s.name, description: s.description, rules: s.rules })),
   events: knownEvents,
   traits: knownTraits,

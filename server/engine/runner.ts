@@ -8,6 +8,7 @@ import type { MachineCache } from './machines';
 import { createContactLoader, policyFor } from './batchContext';
 import { addToMetrics } from './counters';
 import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type RunRow, type Stepped } from './writeBatch';
+import { createTemplateCategories } from './templateCategories';
 
 export interface EngineSettings {
   timezone: string;
@@ -63,6 +64,7 @@ export const inDueOrder = (rows: RunRow[]): RunRow[] => rows.sort(dueBefore);
 export function createRunner({ db, machines, settings }: RunnerDeps) {
   const write = createBatchWriter(db);
   const loadContacts = createContactLoader(db);
+  const templateCategories = createTemplateCategories(db);
   // the batch comes back as one JSON array of rows, parsed once and shaped here: better-sqlite3 builds
   // each row of a result and each value in it separately, which costs more than the query itself
   const due = `select ${runColumns} from runs where wake_at is not null and wake_at <= ? order by wake_at, node_entered_at, id limit ?`;
@@ -82,6 +84,7 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
       for (const [name, days] of Object.entries(v.machine.historyEvents)) history.set(name, Math.max(history.get(name) ?? 0, days));
     const contacts = loadContacts(rows.map((r) => r.contact_id), now, { defaultTimezone: s.timezone, policy: s.policy, history });
     const rng = seededRng(s.rngSeed);
+    const templateCategory = templateCategories();
     const batch: Stepped[] = [];
     const orphans: { contact: number[]; version: number[] } = { contact: [], version: [] };
     for (const row of rows) {
@@ -103,7 +106,7 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
         nodeEnteredAt: row.node_entered_at,
         exitReason: row.exit_reason,
       };
-      const result = step(before, inputFor(row), { machine: version.machine, now, rng, profile: contact.profile, policy: policyFor(s.policy, contact, now) });
+      const result = step(before, inputFor(row), { machine: version.machine, now, rng, profile: contact.profile, policy: policyFor(s.policy, contact, now), templateCategory });
       let run = result.run;
       // a due run that did not move would be claimed again at once; give it a minute
       if (result.effects.length === 0 && run.wakeAt !== null && run.wakeAt <= now) run = { ...run, wakeAt: now + MINUTE };

@@ -56,10 +56,10 @@ describe('diffGraphs', () => {
       const wait = g.nodes.find((n) => n.id === 'wait');
       if (wait) wait.config = { amount: 5, unit: 'days' };
       const sms = g.nodes.find((n) => n.id === 'sms');
-      if (sms) sms.config = { channel: 'sms', template: 'dropoff_d1_sms', category: 'transactional' };
+      if (sms) sms.config = { channel: 'sms', template: 'dropoff_d1_sms', whenCapped: 'skip' };
     });
     expect(diffGraphs(base(), after)).toEqual([
-      { type: 'nodeChanged', nodeId: 'sms', fields: ['category', 'template'], message: 'Changed "Recall SMS": category, template' },
+      { type: 'nodeChanged', nodeId: 'sms', fields: ['template', 'whenCapped'], message: 'Changed "Recall SMS": template, whenCapped' },
       { type: 'nodeChanged', nodeId: 'wait', fields: ['amount'], message: 'Changed "Wait 3 days": amount' },
     ]);
   });

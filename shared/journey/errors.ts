@@ -39,3 +39,14 @@ export interface Located {
 export function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
   return [prefix, ...path.map(String)].filter(Boolean).join('.');
 }
+
+/**
+ * A fault of the journey itself, the same for every run in it, not of one
+ * contact's data: a node kind this code does not know, a template that no
+ * longer exists. `step` lets it through, where any other throw from a node's
+ * rule ends just that run, so that the runner marks the journey errored and
+ * leaves its runs where they are until an operator fixes it.
+ */
+export class JourneyFault extends Error {
+  override name = 'JourneyFault';
+}

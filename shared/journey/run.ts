@@ -52,6 +52,13 @@ export interface StepContext {
   rng: KeyedRng;
   profile: Profile;
   policy: PolicyCheck;
+  /**
+   * A template's category as an admin marked it: transactional is a property
+   * of the template, and a node cannot relax it. Throws a `JourneyFault` for a
+   * template that does not exist. Absent: every template is marketing, the
+   * strict reading (caps and quiet hours apply).
+   */
+  templateCategory?: (template: string) => MessageCategory;
 }
 
 export const allowAll: PolicyCheck = () => ({ decision: 'allow' });

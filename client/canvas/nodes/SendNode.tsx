@@ -1,8 +1,10 @@
 import { useMemo } from 'react';
 import type { NodeProps } from '@xyflow/react';
+import { ShieldCheck } from 'lucide-react';
 import { nodeKinds, type ConfigOf } from '../../../shared/journey/registry';
 import { channelLabels } from '../../../shared/journey/channels';
 import type { JourneyFlowNode } from '../../mapping/flowTypes';
+import { useCatalogue } from '../../inspector/catalogue';
 import { NodeShell } from '../NodeShell';
 import { channelIcons } from '../icons';
 
@@ -13,8 +15,10 @@ export function SendNode({ id, data, selected }: NodeProps<JourneyFlowNode<'send
   return <NodeShell id={id} data={data} selected={selected} body={body} />;
 }
 
-function SendBody({ channel, template, category, whenCapped }: ConfigOf<'send'>) {
+function SendBody({ channel, template, whenCapped }: ConfigOf<'send'>) {
   const Icon = channelIcons[channel];
+  // the category is the template's (an admin marks it), never the node's
+  const transactional = useCatalogue().templates.find((t) => t.key === template)?.category === 'transactional';
   return (
     <div className="jn-send">
       <div className="jn-send__row">
@@ -27,8 +31,16 @@ function SendBody({ channel, template, category, whenCapped }: ConfigOf<'send'>)
         </span>
       </div>
       {/* marketing + wait-when-capped is the norm; say only what differs */}
-      {(category !== 'marketing' || whenCapped !== 'wait') && (
-        <span className="jn-send__meta">{[category !== 'marketing' && category, whenCapped === 'skip' && 'skip if capped'].filter(Boolean).join(' · ')}</span>
+      {(transactional || whenCapped !== 'wait') && (
+        <span className="jn-send__meta">
+          {transactional && (
+            <span className="jn-send__transactional" title="An admin marked this template transactional: the contact caps do not hold it (quiet hours and opt-outs still do).">
+              <ShieldCheck size={12} aria-hidden /> transactional
+            </span>
+          )}
+          {transactional && whenCapped === 'skip' && ' · '}
+          {whenCapped === 'skip' && 'skip if capped'}
+        </span>
       )}
     </div>
   );

@@ -32,13 +32,16 @@ function scriptedPolicy(...answers: PolicyVerdict[]): PolicyCheck & { asked: Pol
 }
 
 describe('send: schema and ports', () => {
-  it('defaults to a marketing SMS that waits when capped, with no template yet', () => {
-    expect(defaultConfig('send')).toEqual({ channel: 'sms', template: '', category: 'marketing', whenCapped: 'wait' });
+  it('defaults to an SMS that waits when capped, with no template yet', () => {
+    expect(defaultConfig('send')).toEqual({ channel: 'sms', template: '', whenCapped: 'wait' });
+  });
+
+  it('has no category of its own: a config saved when it had one still parses, without it', () => {
+    expect(nodeKinds.send.schema.parse({ channel: 'sms', template: 'recall_sms', category: 'transactional' })).toEqual({ channel: 'sms', template: 'recall_sms', whenCapped: 'wait' });
   });
 
   it.each([
     [{ channel: 'fax' }, 'channel'],
-    [{ category: 'promo' }, 'category'],
     [{ whenCapped: 'later' }, 'whenCapped'],
     [{ template: 42 }, 'template'],
   ])('rejects %j', (config, field) => {
@@ -66,14 +69,29 @@ describe('send: schema and ports', () => {
 });
 
 describe('send: through step', () => {
-  it('allowed: emits one send keyed by the visit and moves on', () => {
+  it('allowed: emits one send keyed by the visit, in its template\'s category, and moves on', () => {
     const policy = scriptedPolicy({ decision: 'allow' });
-    const d = new JourneyDriver(sendJourney({ channel: 'sms', category: 'transactional' }), { now: T0, policy });
+    const d = new JourneyDriver(sendJourney({ channel: 'sms' }), { now: T0, policy, templateCategory: () => 'transactional' });
     const r = d.start();
     expect(effectsOf(r.effects, 'send')).toEqual([{ type: 'send', nodeId: 'sms', visit: 2, channel: 'sms', template: 'recall_sms', category: 'transactional' }]);
     expect(policy.asked).toEqual([{ channel: 'sms', category: 'transactional', nodeId: 'sms' }]);
     expect(d.run).toMatchObject({ nodeId: 'after', status: 'waiting', visit: 3 });
   });
+
+  it('a node that still says transactional over a marketing template asks the policy as marketing', () => {
+    const policy = scriptedPolicy({ decision: 'defer', until: T0 + HOUR, reason: 'cap_day' });
+    const d = new JourneyDriver(sendJourney({ channel: 'sms', category: 'transactional' }), { now: T0, policy, templateCategory: () => 'marketing' });
+    const r = d.start();
+    expect(policy.asked).toEqual([{ channel: 'sms', category: 'marketing', nodeId: 'sms' }]);
+    expect(effectsOf(r.effects, 'withheld')).toEqual([expect.objectContaining({ category: 'marketing', decision: 'deferred', reason: 'cap_day' })]);
+  });
+
+  it('without a category lookup every template is marketing: the strict reading', () => {
+    const policy = scriptedPolicy({ decision: 'allow' });
+    new JourneyDriver(sendJourney({ category: 'transactional' }), { now: T0, policy }).start();
+    expect(policy.asked).toEqual([{ channel: 'sms', category: 'marketing', nodeId: 'sms' }]);
+  });
+
 
   it('suppressed: no send, a withheld record with the reason, and the run moves on', () => {
     const d = new JourneyDriver(sendJourney({}), { now: T0, policy: scriptedPolicy({ decision: 'suppress', reason: 'opted_out' }) });
