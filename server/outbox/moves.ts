@@ -7,7 +7,7 @@ export type FromStatus<T extends MessageStatus> = { [K in MessageStatus]: [T] ex
 export interface Move {
   from: readonly MessageStatus[];
   to: readonly MessageStatus[];
-  /** `status in ('queued', …)`, prefixed with `alias.` when given */
+  /** `status = 'queued'` or `status in ('queued', …)`, prefixed with `alias.` when given */
   where: (alias?: string) => string;
 }
 
@@ -21,7 +21,8 @@ const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 export function move<T extends MessageStatus, F extends FromStatus<T>>(from: readonly F[], to: T | readonly T[]): Move {
   const tos: readonly MessageStatus[] = typeof to === 'string' ? [to] : to;
   for (const f of from) for (const t of tos) if (!canMove(f, t)) throw new Error(`outbox: ${f} → ${t} is not an allowed transition`);
-  return { from, to: tos, where: (alias) => `${alias ? `${alias}.` : ''}status in (${list(from)})` };
+  // one status is written `= 'x'`, as the runner's statements always were: the same SQL text, the same plan
+  return { from, to: tos, where: (alias) => `${alias ? `${alias}.` : ''}status ${from.length === 1 ? `= ${list(from)}` : `in (${list(from)})`}` };
 }
 
 /** Every move the outbox makes, for the test that reads them against the table. */
