@@ -72,7 +72,10 @@ function Editor({ initial, known, stored, lastSave, onSaved }: { initial: Templa
   const navigate = useNavigate();
   const [draft, setDraft] = useState<TemplateDraft>(initial);
   // editing templates is the copywriter's: everyone else reads (the server refuses their save)
-  const writes = useAuth().can('copywriter');
+  const auth = useAuth();
+  const writes = auth.can('copywriter');
+  // transactional escapes the caps: only an admin marks a template so (the server refuses anyone else)
+  const marksTransactional = auth.can('admin') || stored?.category === 'transactional';
   // a template a live journey uses may answer a save with an approval request: the version comes when it is approved
   const [sent, setSent] = useState<{ id: string; draft: string } | null>(null);
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
@@ -168,7 +171,9 @@ function Editor({ initial, known, stored, lastSave, onSaved }: { initial: Templa
               Category
               <select value={draft.category} onChange={(e) => set({ category: e.target.value as TemplateDraft['category'] })}>
                 <option value="marketing">marketing (caps, quiet hours, opt-out line)</option>
-                <option value="transactional">transactional (reminders)</option>
+                <option value="transactional" disabled={!marksTransactional}>
+                  transactional (reminders; not held by the caps){marksTransactional ? '' : ' · admin only'}
+                </option>
               </select>
             </label>
             <label>

@@ -9,6 +9,7 @@ import { compileVersion, renderVariant } from '../templates/render';
 import { linkCode, shortUrl } from '../templates/links';
 import type { TemplateStore, TemplateVersion } from '../templates/store';
 import { ServiceError, notFound } from './errors';
+import { hasRole, type Role } from '../../shared/auth/roles';
 
 export interface TemplateSummary {
   key: string;
@@ -145,6 +146,21 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
     /** Static checks on a draft (the editor runs the same shared checks as you type). */
     check(draft: TemplateDraft): TemplateIssue[] {
       return checkTemplate({ channel: draft.channel, category: draft.category, variants: draft.variants, knownVariables: known(), linkHosts: linkHosts() });
+    },
+
+    /**
+     * Transactional messages are not held by the contact caps, so only an
+     * admin marks a template transactional: a new one, or one that was
+     * marketing. Keeping a transactional template so, or making one
+     * marketing, is anyone's who may edit copy. Refused with FORBIDDEN.
+     */
+    assertMayCategorise(draft: Pick<TemplateDraft, 'key' | 'category'>, roles: readonly Role[]): void {
+      if (draft.category !== 'transactional' || hasRole(roles, 'admin')) return;
+      if (store.current(draft.key)?.category === 'transactional') return;
+      throw new ServiceError(
+        'FORBIDDEN',
+        `only an admin may mark template "${draft.key}" transactional: transactional messages are not held by the contact caps. Save it as marketing, or ask an admin to mark it.`,
+      );
     },
 
     /**

@@ -13,7 +13,13 @@ export const templatesRouter = router({
   get: procedure('viewer').input(z.object({ key })).query(({ ctx, input }) => ctx.services.templates.get(input.key)),
   check: procedure('viewer').input(z.object({ draft: TemplateDraft })).query(({ ctx, input }) => ctx.services.templates.check(input.draft)),
   /** a new version, or `{ request }` when it changes a template a live journey sends and four-eyes approval is on */
-  save: procedure('copywriter', templateAudit).input(z.object({ draft: TemplateDraft })).mutation(({ ctx, input }) => ctx.services.approvals.saveTemplate(input.draft, ctx.user)),
+  save: procedure('copywriter', templateAudit)
+    .input(z.object({ draft: TemplateDraft }))
+    .mutation(({ ctx, input }) => {
+      // only an admin marks a template transactional (it escapes the caps): refused before any request is filed
+      ctx.services.templates.assertMayCategorise(input.draft, ctx.user.roles);
+      return ctx.services.approvals.saveTemplate(input.draft, ctx.user);
+    }),
   preview: procedure('viewer')
     .input(
       z
