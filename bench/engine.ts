@@ -30,6 +30,7 @@ import { loadBlueprints, loadMessageTemplates, loadSegments } from '../server/li
 import { aGraph } from '../shared/fixtures/builders';
 import { runSegmentEntries } from '../server/engine/segmentEntry';
 import { DAY, HOUR } from '../shared/util/time';
+import { seedContacts } from './population';
 
 const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 // runs per runner batch (one transaction each): the engine's default
@@ -75,12 +76,7 @@ async function main() {
   // ── population: registered evenly over the last 80 days, none logged in; as in a real
   // workspace, contacts were created as they registered, so ids follow registration time ──
   let t = performance.now();
-  c.exec(`
-    with recursive n(i) as (select 0 union all select i + 1 from n where i < ${N - 1})
-    insert into contacts (external_id, traits, phone, opt_outs, registered_at, created_at, updated_at)
-    select 'u' || i, json_object('name', '用户' || i, 'limit', 5000 + (i % 5) * 5000), '+86138' || printf('%08d', i), '[]',
-           ${T0} - cast((${N} - 1 - i) * 80.0 * ${DAY} / ${N} as integer) - 1000, ${T0}, ${T0}
-    from n`);
+  seedContacts(c, N, T0);
   const seedMs = ms(t);
   console.log(`seeded ${fmt(N)} contacts in ${(seedMs / 1000).toFixed(1)} s`);
 

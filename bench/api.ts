@@ -1,0 +1,337 @@
+/**
+ * `npm run bench:api`: is the API responsive while the engine works at full
+ * rate (issue 15, "A responsive API under load")? Prints the figures and
+ * writes them to bench/api-results.json.
+ *
+ * Set-up: a temp SQLite file with BENCH_CONTACTS contacts (default 1M, as
+ * bench/engine.ts seeds them) in interleaved cohorts (trait cohort: a and b
+ * 45% each, w 10%), a segment per cohort and a journey per segment (segment
+ * entry once → SMS → wait 1 minute → push → exit; w's has no wait and is run
+ * to the end first, to warm the engine up), the server of `npm start` on 127.0.0.1
+ * (startServer: real clock, sandbox providers, four-eyes off), and every call
+ * made over HTTP as a script would, signed in through POST /auth/sign-in.
+ * The scheduler is off: this process ticks the engine itself at full rate,
+ * tick after tick while there is work (a turn of the event loop between
+ * ticks, as between the scheduler's), every 20 ms while there is none.
+ *
+ * Figures:
+ * - the API alone: the same mix as below for BENCH_API_ALONE_SECONDS
+ *   (default 15; 0 skips it) with the engine idle, the best the API can do
+ *   on this machine whichever way the engine runs (no target: context).
+ * - engine rate without load: journey A's node entries (metrics 'entered',
+ *   as bench/engine.ts counts them) per second of the time the engine had
+ *   work, over BENCH_API_SECONDS from its publication; no API traffic. A is
+ *   paused at the end of its window so its second wave stays out of B's.
+ * - API latency under load: a child process (bench/apiLoad.ts) sends
+ *   BENCH_API_RPS requests a second of a realistic mix for BENCH_API_SECONDS
+ *   at a constant arrival rate, timing each from its due time; journey B is
+ *   published as the load starts. p50/p90/p99/max per route and overall, errors.
+ * - engine rate with load: journey B's rate over the load's window, as for A;
+ *   the ratio to A's (target ≥ 0.8).
+ * - /v1/batch throughput: BENCH_BATCH_SECONDS (default 10) of
+ *   BENCH_BATCH_CONNECTIONS (default 4) connections posting batches of 500
+ *   track events back to back, the engine not ticking; accepted events/s.
+ *
+ * The mode (engine on its own thread, or in this process with the API) is
+ * what startServer chose; the results say which ran.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir, release, platform } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { openDatabase } from '../server/db/client';
+import { startServer } from '../server/app';
+import type { EngineTick } from '../server/engine';
+import { signIn, testAdmin, testPasswordCost, trpcClient } from '../server/testing/signIn';
+import { aGraph } from '../shared/fixtures/builders';
+import { seedContacts } from './population';
+
+const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 60);
+const RPS = Number(process.env.BENCH_API_RPS ?? 500);
+const ALONE_SECONDS = Number(process.env.BENCH_API_ALONE_SECONDS ?? 15);
+const BATCH_SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 10);
+const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 4);
+const BATCH_SIZE = 500;
+const targets = { p99Ms: 25, errors: 0, engineRatio: 0.8, batchEventsPerSec: 100_000 };
+const here = dirname(fileURLToPath(import.meta.url));
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (n: number, d = 2) => Number(n.toFixed(d));
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
+interface Latency {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+interface MixFigures {
+  mode: 'mix';
+  seconds: number;
+  count: number;
+  errors: number;
+  overall: Latency;
+  routes: Record<string, Latency & { share: number; errors: number }>;
+  maxInFlight: number;
+  lateSends: number;
+  errorSamples: string[];
+}
+interface BatchFigures {
+  mode: 'batch';
+  seconds: number;
+  requests: number;
+  accepted: number;
+  eventsPerSec: number;
+  errors: number;
+  requestMs: Latency;
+  errorSamples: string[];
+}
+
+const children = new Set<ChildProcess>();
+// a failed run does not leave a load generator firing at nothing
+process.on('exit', () => children.forEach((ch) => ch.kill()));
+
+/** bench/apiLoad.ts as a child process: `started` when its first request goes out, `result` its JSON line. */
+function load<T>(vars: Record<string, string | number>): { started: Promise<void>; result: Promise<T> } {
+  const child = fork(join(here, 'apiLoad.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])) },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (children.delete(child), resolve(code))));
+  const started = new Promise<void>((resolve, reject) => {
+    child.on('message', (m: { type?: string }) => m.type === 'started' && resolve());
+    void exited.then((code) => reject(new Error(`bench/apiLoad.ts exited (${code}) before it started`)));
+  });
+  const result = exited.then((code) => {
+    const line = out.trim().split('\n').pop();
+    if (code !== 0 || !line) throw new Error(`bench/apiLoad.ts exited with ${code}: ${out}`);
+    return JSON.parse(line) as T;
+  });
+  started.catch(() => {}); // a failure before the start is reported through result too
+  return { started, result };
+}
+
+function printMix(label: string, f: MixFigures) {
+  console.log(`${label}: ${fmt(f.count)} requests in ${f.seconds} s, ${f.errors} errors; p50 ${f.overall.p50} ms, p90 ${f.overall.p90} ms, p99 ${f.overall.p99} ms, max ${f.overall.max} ms`);
+  for (const [route, r] of Object.entries(f.routes))
+    console.log(`  ${route.padEnd(26)} ${String(r.count).padStart(6)}  p50 ${String(r.p50).padStart(7)}  p90 ${String(r.p90).padStart(7)}  p99 ${String(r.p99).padStart(7)}  max ${String(r.max).padStart(7)} ms  errors ${r.errors}`);
+  if (f.errorSamples.length) console.log(`  errors, e.g.: ${f.errorSamples.join(' | ')}`);
+  if (f.lateSends) console.log(`  the load generator sent ${f.lateSends} requests more than 5 ms late (each timed from its due time all the same)`);
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-api-'));
+  try {
+    await bench(dir);
+  } finally {
+    // a failed run leaves no database behind either (a million contacts is a few hundred MB)
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function bench(dir: string) {
+  const databasePath = join(dir, 'bench.db');
+  const t0 = Date.now();
+  // other work on the machine skews every figure here: the results keep the load average seen at the start
+  const loadAtStart = loadavg().map((l) => round(l));
+
+  // ── population, before the server opens the file ──
+  let t = performance.now();
+  const seedDb = openDatabase(databasePath);
+  seedContacts(seedDb.$client, N, t0, { cohorts: true });
+  seedDb.$client.close();
+  console.log(`bench:api: seeded ${fmt(N)} contacts (cohorts a, b, w) in ${((performance.now() - t) / 1000).toFixed(1)} s, database ${databasePath}`);
+
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    databasePath,
+    clock: 'real',
+    seedDemo: false,
+    scheduler: false,
+    log: () => {},
+    approvals: false,
+    admin: testAdmin,
+    // the bench measures the engine and the API, not a vendor's rate limit
+    services: { accounts: { passwordCost: testPasswordCost }, dispatcher: { rates: { sms: 1e9, push: 1e9, voice: 1e9, email: 1e9, webhook: 1e9 } } },
+    // the load comes from one address but stands for many operators watching dashboards: no per-IP budget on analytics
+    expensiveRate: { burst: 1e9, perSecond: 1e9 },
+  });
+  const engineThread = (server as { engineThread?: boolean }).engineThread ?? false;
+  const mode = engineThread ? 'thread' : 'in-process';
+  console.log(`server at ${server.url}, engine ${engineThread ? 'on its own thread' : 'in process, on the API’s event loop'}`);
+  const c = server.db.$client;
+  const writeKey = server.services.workspace.settings().writeKey;
+
+  // ── workspace, over HTTP as a script would ──
+  const cookie = await signIn(server.url, testAdmin.login, testAdmin.password);
+  const api = trpcClient(server.url, cookie, { batch: false });
+  // a real clock: quiet hours would hold every SMS at night and the figures would depend on the hour; caps stay on
+  const policy = await api.policy.get.query();
+  await api.policy.set.mutate({ ...policy, quietHours: [] });
+  const journeys: Record<'w' | 'a' | 'b', string> = { w: '', a: '', b: '' };
+  for (const cohort of ['w', 'a', 'b'] as const) {
+    const segment = `bench_cohort_${cohort}`;
+    await api.segments.save.mutate({ key: segment, name: `Bench cohort ${cohort}`, rules: { match: 'all', conditions: [{ type: 'trait', trait: 'cohort', op: 'eq', value: cohort }] } });
+    const g = aGraph()
+      .node('entry', 'trigger.segment', { segment, schedule: { every: 'once' }, order: 'newest_first' })
+      .node('sms', 'send', { channel: 'sms', template: 'recall_sms', whenCapped: 'wait' })
+      .node('push', 'send', { channel: 'push', template: 'idle_push', whenCapped: 'wait' })
+      .node('done', 'exit', { reason: 'done' })
+      .then('entry', 'sms')
+      .then('push', 'done');
+    // the warm-up journey goes straight on to the push (a wait is a minute at least), so it ends within seconds
+    const graph = (cohort === 'w' ? g.then('sms', 'push') : g.node('wait', 'wait.duration', { amount: 1, unit: 'minutes' }).then('sms', 'wait').then('wait', 'push')).build();
+    const { id } = await api.journeys.create.mutate({ name: `bench ${cohort}` });
+    const saved = await api.journeys.saveDraft.mutate({ id, graph });
+    if (saved.errors.length) throw new Error(`bench journey ${cohort} does not compile: ${JSON.stringify(saved.errors)}`);
+    journeys[cohort] = id;
+  }
+
+  const loadVars = { LOAD_URL: server.url, LOAD_COOKIE: cookie, LOAD_WRITE_KEY: writeKey, LOAD_CONTACTS: N };
+  // ── warm-up: every route answers (a mistake here would be a minute of errors), and the server's code is compiled ──
+  const warm = await load<MixFigures>({ ...loadVars, LOAD_MODE: 'mix', LOAD_SECONDS: 3, LOAD_RPS: 50, LOAD_JOURNEY_ID: journeys.b }).result;
+  if (warm.errors) throw new Error(`warm-up: ${warm.errors} errors: ${warm.errorSamples.join(' | ')}`);
+  console.log(`warm-up: ${warm.count} requests, p50 ${warm.overall.p50} ms, 0 errors`);
+
+  // ── the API alone, the engine idle: the best the API can do on this machine, whatever runs the engine ──
+  // and the server's CPU per request (all its threads, user + system): past 1000 / RPS ms, one event loop cannot keep up
+  const cpuAlone = process.cpuUsage();
+  const alone = ALONE_SECONDS > 0 ? await load<MixFigures>({ ...loadVars, LOAD_MODE: 'mix', LOAD_SECONDS: ALONE_SECONDS, LOAD_RPS: RPS, LOAD_JOURNEY_ID: journeys.b }).result : null;
+  const cpuMsPerRequest = alone ? round(cpuMs(process.cpuUsage(cpuAlone)) / alone.count, 3) : null;
+  if (alone) printMix(`API alone, ${RPS} requests/s for ${ALONE_SECONDS} s, engine idle; server CPU ${cpuMsPerRequest} ms a request`, alone);
+
+  // ── the engine at full rate ──
+  const engineTick = (now: number): Promise<EngineTick | null> => server.services.engine.tick(now);
+  const entered = (journeyId: string) => (c.prepare(`select coalesce(sum(count), 0) n from metrics where journey_id = ? and metric = 'entered'`).get(journeyId) as { n: number }).n;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  async function drive(journeyId: string, done: () => boolean) {
+    const before = entered(journeyId);
+    const started = performance.now();
+    let busyMs = 0;
+    let workTicks = 0;
+    let longestTickMs = 0;
+    loopDelay.reset();
+    loopDelay.enable();
+    while (!done()) {
+      const t1 = performance.now();
+      const r = await engineTick(Date.now());
+      const tickMs = performance.now() - t1;
+      // requests that arrived meanwhile get their turn, as between two of the scheduler's ticks
+      await new Promise((resolve) => setImmediate(resolve));
+      const worked = r === null || r.enrolled > 0 || r.runs.batches > 0;
+      if (worked) {
+        busyMs += performance.now() - t1;
+        workTicks++;
+        longestTickMs = Math.max(longestTickMs, tickMs);
+      } else await sleep(20);
+    }
+    loopDelay.disable();
+    const transitions = entered(journeyId) - before;
+    return {
+      transitions,
+      busySeconds: round(busyMs / 1000),
+      windowSeconds: round((performance.now() - started) / 1000),
+      perSec: Math.round(transitions / Math.max(busyMs / 1000, 1e-9)),
+      workTicks,
+      longestTickMs: round(longestTickMs),
+      eventLoopDelayMs: { p50: round(loopDelay.percentile(50) / 1e6), p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
+    };
+  }
+
+  // ── warm-up journey W (a tenth of the contacts, every node): A, measured first, would otherwise pay for the
+  // engine's cold start (its code not yet optimised, first statements prepared) and flatter the ratio ──
+  const unfinished = c.prepare<[string, string], { n: number }>(
+    `select (select count(*) from runs where journey_id = ? and status <> 'exited') + (select count(*) from messages where journey_id = ? and status in ('queued', 'sending')) n`,
+  );
+  t = performance.now();
+  await api.journeys.publish.mutate({ id: journeys.w });
+  let checkedAt = 0;
+  const warmEngine = await drive(journeys.w, () => {
+    if (performance.now() - checkedAt < 250) return false;
+    checkedAt = performance.now();
+    return (entered(journeys.w) > 0 && (unfinished.get(journeys.w, journeys.w)?.n ?? 0) === 0) || performance.now() - t > 120_000;
+  });
+  await api.journeys.pause.mutate({ id: journeys.w });
+  console.log(`engine warm-up (journey W): ${fmt(warmEngine.transitions)} transitions in ${warmEngine.windowSeconds} s`);
+
+  // ── A: no API load ──
+  await api.journeys.publish.mutate({ id: journeys.a });
+  const deadline = performance.now() + SECONDS * 1000;
+  const without = await drive(journeys.a, () => performance.now() >= deadline);
+  await api.journeys.pause.mutate({ id: journeys.a });
+  console.log(`journey A, no load: ${fmt(without.transitions)} transitions in ${without.busySeconds} s of engine work = ${fmt(without.perSec)}/s (longest tick ${without.longestTickMs} ms)`);
+
+  // ── B: the same with RPS requests/s ──
+  const mix = load<MixFigures>({ ...loadVars, LOAD_MODE: 'mix', LOAD_SECONDS: SECONDS, LOAD_RPS: RPS, LOAD_JOURNEY_ID: journeys.b });
+  await mix.started;
+  let loadOver = false;
+  const loadResult = mix.result.finally(() => (loadOver = true));
+  await api.journeys.publish.mutate({ id: journeys.b });
+  const withLoad = await drive(journeys.b, () => loadOver);
+  const figures = await loadResult;
+  await api.journeys.pause.mutate({ id: journeys.b });
+  const ratio = round(withLoad.perSec / Math.max(without.perSec, 1), 3);
+  console.log(`journey B, ${RPS} requests/s: ${fmt(withLoad.transitions)} transitions in ${withLoad.busySeconds} s of engine work = ${fmt(withLoad.perSec)}/s (longest tick ${withLoad.longestTickMs} ms); ratio ${ratio}`);
+  printMix(`API with the engine at work, ${RPS} requests/s`, figures);
+
+  // ── /v1/batch throughput, the engine idle ──
+  const cpuBatch = process.cpuUsage();
+  const batch = await load<BatchFigures>({ ...loadVars, LOAD_MODE: 'batch', LOAD_SECONDS: BATCH_SECONDS, LOAD_CONNECTIONS: BATCH_CONNECTIONS, LOAD_BATCH: BATCH_SIZE }).result;
+  const cpuMsPer1000Events = round((cpuMs(process.cpuUsage(cpuBatch)) / Math.max(batch.accepted, 1)) * 1000);
+  console.log(
+    `/v1/batch: ${fmt(batch.accepted)} events accepted in ${batch.seconds} s over ${BATCH_CONNECTIONS} connections = ${fmt(batch.eventsPerSec)}/s (${batch.requests} batches of ${BATCH_SIZE}, p50 ${batch.requestMs.p50} ms, p99 ${batch.requestMs.p99} ms), ${batch.errors} errors; server CPU ${cpuMsPer1000Events} ms per 1000 events`,
+  );
+  if (batch.errorSamples.length) console.log(`  errors, e.g.: ${batch.errorSamples.join(' | ')}`);
+
+  const met = {
+    p99: figures.overall.p99 <= targets.p99Ms,
+    errors: figures.errors <= targets.errors,
+    engineRatio: ratio >= targets.engineRatio,
+    batchEventsPerSec: batch.eventsPerSec >= targets.batchEventsPerSec && batch.errors === 0,
+  };
+  const cpu = cpus();
+  const results = {
+    at: new Date().toISOString(),
+    mode,
+    node: process.version,
+    execArgv: process.execArgv.filter((a) => a.startsWith('--max-')),
+    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryGB: round(totalmem() / 1024 ** 3, 1), os: `${platform()} ${release()}`, loadAverageAtStart: loadAtStart },
+    contacts: N,
+    journey: 'A and B, 45% of the contacts each: segment entry once → SMS → wait 1 minute → push → exit, default caps, no quiet hours, sandbox providers',
+    load: { rps: RPS, seconds: SECONDS, model: 'open (constant arrival rate, latency from due time)', mix: Object.fromEntries(Object.entries(figures.routes).map(([r, f]) => [r, f.share])) },
+    apiAlone: alone && { seconds: ALONE_SECONDS, serverCpuMsPerRequest: cpuMsPerRequest, count: alone.count, errors: alone.errors, overallMs: alone.overall, routesMs: alone.routes, lateSends: alone.lateSends },
+    api: { count: figures.count, errors: figures.errors, overallMs: figures.overall, routesMs: figures.routes, maxInFlight: figures.maxInFlight, lateSends: figures.lateSends, errorSamples: figures.errorSamples },
+    engine: { withoutLoad: without, withLoad, ratio },
+    ingestBatch: { connections: BATCH_CONNECTIONS, batchSize: BATCH_SIZE, seconds: batch.seconds, accepted: batch.accepted, eventsPerSec: batch.eventsPerSec, errors: batch.errors, requestMs: batch.requestMs, serverCpuMsPer1000Events: cpuMsPer1000Events },
+    targets,
+    met,
+  };
+
+  console.log(`\nengine mode: ${mode}`);
+  console.log('figure                      value        target');
+  const row = (name: string, v: string, target: string, ok: boolean | null) => console.log(`${name.padEnd(27)} ${v.padEnd(12)} ${target.padEnd(8)} ${ok === null ? '' : ok ? 'ok' : 'MISSED'}`.trimEnd());
+  row('API p99 (ms)', String(figures.overall.p99), `≤${targets.p99Ms}`, met.p99);
+  if (alone) row('API p99, engine idle (ms)', String(alone.overall.p99), '', null);
+  row('API errors', String(figures.errors), '0', met.errors);
+  row('engine rate with/without', String(ratio), `≥${targets.engineRatio}`, met.engineRatio);
+  row('/v1/batch events/s', fmt(batch.eventsPerSec), '≥100k', met.batchEventsPerSec);
+  writeFileSync(join(here, 'api-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nwritten to bench/api-results.json');
+
+  await server.close();
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
