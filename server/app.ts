@@ -119,9 +119,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log(`Ingestion: POST /v1/identify | /v1/track | /v1/batch with HTTP Basic auth, user = write key ${services.workspace.settings().writeKey}`);
   }
 
+  const ticking = opts.scheduler ?? clock.kind === 'real';
   let scheduler: Scheduler | null = null;
   const tickLagMs = () => scheduler?.lagMs() ?? null;
-  const metrics = serverMetrics(db, () => (scheduler ? scheduler.lagMs() / 1000 : null));
+  const metrics = serverMetrics(db, ticking ? () => (scheduler?.lagMs() ?? 0) / 1000 : null);
   const router = services.simulation ? appRouter : productionRouter;
   const procedures = new Set(Object.keys(router._def.procedures));
 
@@ -207,7 +208,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? 'localhost'}:${port}`;
   services.setPublicUrl(url);
-  if (opts.scheduler ?? clock.kind === 'real') scheduler = startScheduler(services.engine, clock, { logger });
+  if (ticking) scheduler = startScheduler(services.engine, clock, { logger });
   return {
     url,
     db,

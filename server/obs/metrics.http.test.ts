@@ -48,7 +48,6 @@ describe('/metrics: Prometheus text with the engine, outbox, provider, ingest an
     for (const name of [
       'journeys_http_request_duration_seconds',
       'journeys_engine_tick_duration_seconds',
-      'journeys_engine_tick_lag_seconds',
       'journeys_engine_tick_overruns_total',
       'journeys_engine_transitions_total',
       'journeys_engine_enrolled_total',

@@ -98,28 +98,36 @@ export function recordTick(t: EngineTick, elapsedSeconds: number): void {
   for (const outcome of ['sent', 'failed', 'retried', 'dead'] as const) if (t.dispatch[outcome] > 0) dispatched.inc({ outcome }, t.dispatch[outcome]);
 }
 
-/** Outbox statuses that are still waiting for something: the queue. Sent, delivered, failed and dead are history. */
-const pending = ['deferred', 'queued', 'held', 'sending'] as const;
-
 /**
- * One server's metrics: the outbox queue and dead letters counted at scrape (a
- * grouped count over the pending and dead statuses only), and the engine's tick
- * lag, from `tickLagSeconds` (null: no scheduler, e.g. a fake clock).
+ * One server's metrics: the outbox queue and dead letters counted at scrape,
+ * and the engine's tick lag, from `tickLagSeconds` (null: no scheduler ticks
+ * this server, e.g. on a fake clock, and the series is left out rather than
+ * reading a reassuring 0). Queued and dead messages are counted through their partial
+ * indexes on every scrape. No index serves deferred, held and sending, so
+ * those are recounted at most every `slowCountMs` (a scan of the outbox, whose
+ * rows carry bodies and history, must not run on every scrape).
  */
-export function serverMetrics(db: Db, tickLagSeconds: () => number | null) {
+export function serverMetrics(db: Db, tickLagSeconds: (() => number) | null, { slowCountMs = 60_000, now = Date.now }: { slowCountMs?: number; now?: () => number } = {}) {
   const registry = new Registry();
   const c = db.$client;
-  const placeholders = [...pending, 'dead'].map(() => '?').join(', ');
-  const grouped = c.prepare<string[], { channel: string; status: string; n: number }>(`select channel, status, count(*) n from messages where status in (${placeholders}) group by channel, status`);
-  const counts = () => (c.open ? grouped.all(...pending, 'dead') : []);
+  type Count = { channel: string; status: string; n: number };
+  const queued = c.prepare<[], Count>(`select channel, 'queued' status, count(*) n from messages where status = 'queued' group by channel`);
+  const dead = c.prepare<[], Count>(`select channel, 'dead' status, count(*) n from messages where status = 'dead' group by channel`);
+  const unindexed = c.prepare<[], Count>(`select channel, status, count(*) n from messages where status in ('deferred', 'held', 'sending') group by channel, status`);
+  let slow: { at: number; rows: Count[] } | null = null;
+  const counts = (): Count[] => {
+    if (!c.open) return [];
+    if (!slow || now() - slow.at >= slowCountMs) slow = { at: now(), rows: unindexed.all() };
+    return [...queued.all(), ...slow.rows];
+  };
   new Gauge({
     name: 'journeys_outbox_messages',
-    help: 'Messages waiting in the outbox, by channel and status (deferred, queued, held, sending)',
+    help: 'Messages waiting in the outbox, by channel and status: queued (every scrape); deferred, held and sending (recounted at most once a minute)',
     labelNames: ['channel', 'status'] as const,
     registers: [registry],
     collect() {
       this.reset();
-      for (const r of counts()) if (r.status !== 'dead') this.set({ channel: r.channel, status: r.status }, r.n);
+      for (const r of counts()) this.set({ channel: r.channel, status: r.status }, r.n);
     },
   });
   new Gauge({
@@ -129,19 +137,18 @@ export function serverMetrics(db: Db, tickLagSeconds: () => number | null) {
     registers: [registry],
     collect() {
       this.reset();
-      for (const r of counts()) if (r.status === 'dead') this.set({ channel: r.channel }, r.n);
+      for (const r of c.open ? dead.all() : []) this.set({ channel: r.channel }, r.n);
     },
   });
-  new Gauge({
-    name: 'journeys_engine_tick_lag_seconds',
-    help: 'Seconds since the engine last finished a tick (absent without a scheduler)',
-    registers: [registry],
-    collect() {
-      this.reset();
-      const lag = tickLagSeconds();
-      if (lag !== null) this.set(lag);
-    },
-  });
+  if (tickLagSeconds)
+    new Gauge({
+      name: 'journeys_engine_tick_lag_seconds',
+      help: 'Seconds since the engine last finished a tick',
+      registers: [registry],
+      collect() {
+        this.set(tickLagSeconds());
+      },
+    });
   return {
     contentType: registry.contentType,
     /** The exposition text: this server's gauges and the process's counters. */
