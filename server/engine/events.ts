@@ -32,14 +32,17 @@ export interface NewEvent {
  * What an ingested event does, in order: wake this contact's runs that wait
  * for it or end on it (exit criteria), start event-triggered journeys, then
  * credit goals to the nodes the contact visited within each attribution window.
- * A paused journey takes no part in any of the three (see `createLiveIndex`).
+ * A paused journey takes no part in any of the three (see `createLiveIndex`),
+ * nor does one marked errored until an operator clears it.
  */
 export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner; live: LiveIndex }) {
   const c = db.$client;
-  // the runs waiting for this very event: straight through the index on the awaited event. A paused
-  // journey's runs are frozen: the event passes them by (it is not kept for later), as do its exit criteria
+  // the runs waiting for this very event: straight through the index on the awaited event. A paused or
+  // errored journey's runs are frozen: the event passes them by (it is not kept for later), as do its exit
+  // criteria (the live index leaves both out)
   const waitingRuns = c.prepare<[string, number], RunRow>(
-    `select ${runColumns} from runs where waiting_for = ? and contact_id = ? and not exists (select 1 from journeys j where j.id = runs.journey_id and j.status = 'paused')`,
+    `select ${runColumns} from runs where waiting_for = ? and contact_id = ?
+     and not exists (select 1 from journeys j where j.id = runs.journey_id and (j.status = 'paused' or j.error is not null))`,
   );
   // the contact's live runs in versions that end on this event (exit criteria), through runs_contact_version
   const endingRuns = c.prepare<[number, string], RunRow>(

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import type { PropertyFilter } from '../../shared/segments/rules';
 import type { LoadedVersion, MachineCache } from './machines';
+import { errorGeneration } from './journeyErrors';
 
 /** An event a version credits to visited nodes: one of its goals, or a funnel step. */
 export interface Tracked {
@@ -30,8 +31,10 @@ export function trackedEvents(v: LoadedVersion): Tracked[] {
  * one, its runs do not exit on its criteria, and a goal event during the
  * pause is not credited to it (its figures stand as they were when it was
  * paused; resuming does not replay the events it missed). An archived
- * journey has no runs left. Rebuilt lazily after `invalidate()`, which every
- * status change (publish, pause, resume, archive) calls.
+ * journey has no runs left. A journey marked errored (journeyErrors.ts) is
+ * frozen the same way until an operator clears it. Rebuilt lazily after
+ * `invalidate()`, which every status change (publish, pause, resume, archive)
+ * calls, and after any mark or clear on this connection.
  */
 export function createLiveIndex(db: Db, machines: MachineCache) {
   let built: {
@@ -45,13 +48,13 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
     const liveIds = db.$client
       .prepare<[], { id: number }>(
         `select v.id from journey_versions v join journeys j on j.id = v.journey_id
-         where j.status = 'live' and v.version = (select max(version) from journey_versions w where w.journey_id = v.journey_id)
+         where j.status = 'live' and j.error is null and v.version = (select max(version) from journey_versions w where w.journey_id = v.journey_id)
          order by v.id`,
       )
       .all()
       .map((r) => r.id);
     const goalIds = db.$client
-      .prepare<[], { id: number }>(`select v.id from journey_versions v join journeys j on j.id = v.journey_id where j.status = 'live' order by v.id`)
+      .prepare<[], { id: number }>(`select v.id from journey_versions v join journeys j on j.id = v.journey_id where j.status = 'live' and j.error is null order by v.id`)
       .all()
       .map((r) => r.id);
     const loaded = machines.load([...liveIds, ...goalIds]);
@@ -70,7 +73,15 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
     return { live, byTrigger, tracked, endingOn };
   }
 
-  const get = () => (built ??= build());
+  let builtAt = -1;
+  const get = () => {
+    const generation = errorGeneration(db);
+    if (generation !== builtAt) {
+      built = null;
+      builtAt = generation;
+    }
+    return (built ??= build());
+  };
   return {
     invalidate(): void {
       built = null;

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client';
 import type { StepInput } from '../../shared/journey/run';
-import { step } from '../../shared/journey/step';
+import { step, type StepResult } from '../../shared/journey/step';
 import { seededRng } from '../../shared/util/hash';
 import { MINUTE, utcDay } from '../../shared/util/time';
 import type { ContactPolicy } from '../../shared/policy/policy';
@@ -8,6 +8,7 @@ import type { MachineCache } from './machines';
 import { createContactLoader, policyFor } from './batchContext';
 import { addToMetrics } from './counters';
 import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type RunRow, type Stepped } from './writeBatch';
+import { failureReason, journeyErrorsOf } from './journeyErrors';
 import { createTemplateCategories } from './templateCategories';
 
 export interface EngineSettings {
@@ -60,17 +61,35 @@ const dueBefore = (a: RunRow, b: RunRow): number => (a.wake_at ?? 0) - (b.wake_a
  */
 export const inDueOrder = (rows: RunRow[]): RunRow[] => rows.sort(dueBefore);
 
-/** The runner: claims due runs in batches, steps them with the pure core, writes each batch in one transaction. */
+/**
+ * The runner: claims due runs in batches, steps them with the pure core, writes each batch in one transaction.
+ *
+ * One journey's failure never stops the others: a step that throws (its
+ * machine names a kind this code does not know, a template it sends is gone)
+ * marks that run's journey errored with the reason, and the batch is stepped
+ * again without that journey's runs, which stay where they are, due, until an
+ * operator clears the error. The claim passes over errored journeys' runs.
+ */
 export function createRunner({ db, machines, settings }: RunnerDeps) {
   const write = createBatchWriter(db);
   const loadContacts = createContactLoader(db);
+  const errors = journeyErrorsOf(db);
   const templateCategories = createTemplateCategories(db);
   // the batch comes back as one JSON array of rows, parsed once and shaped here: better-sqlite3 builds
   // each row of a result and each value in it separately, which costs more than the query itself
   const due = `select ${runColumns} from runs where wake_at is not null and wake_at <= ? order by wake_at, node_entered_at, id limit ?`;
   const claimStmt = db.$client.prepare<[number, number], string>(`select json_group_array(json_array(${runColumns})) from (${due})`).pluck();
+  // the same claim passing over errored journeys (their ids as a JSON array), used only while there are any:
+  // each claim then reads past their due runs in the index, a cost the healthy path never pays
+  const dueSkipping = `select ${runColumns} from runs where wake_at is not null and wake_at <= ? and journey_id not in (select value from json_each(?)) order by wake_at, node_entered_at, id limit ?`;
+  const claimSkippingStmt = db.$client.prepare<[number, string, number], string>(`select json_group_array(json_array(${runColumns})) from (${dueSkipping})`).pluck();
+  /** errored journeys, read at the start of each tick and joined by those its steps mark */
+  let skipping = new Set<string>();
   const claimDue = {
-    all: (now: number, limit: number): RunRow[] => inDueOrder((JSON.parse(claimStmt.get(now, limit) as string) as unknown[][]).map(runRowOf)),
+    all: (now: number, limit: number): RunRow[] =>
+      inDueOrder(
+        (JSON.parse((skipping.size === 0 ? claimStmt.get(now, limit) : claimSkippingStmt.get(now, JSON.stringify([...skipping]), limit)) as string) as unknown[][]).map(runRowOf),
+      ),
   };
   const exitOrphans = createOrphanExit(db);
 
@@ -87,6 +106,8 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
     const templateCategory = templateCategories();
     const batch: Stepped[] = [];
     const orphans: { contact: number[]; version: number[] } = { contact: [], version: [] };
+    /** journey → why its step threw; null while none did (the usual case) */
+    let failed: Map<string, string> | null = null;
     for (const row of rows) {
       const version = versions.get(row.version_id);
       const contact = contacts.get(row.contact_id);
@@ -94,6 +115,7 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
         orphans[version ? 'contact' : 'version'].push(row.id);
         continue;
       }
+      if (failed?.has(row.journey_id)) continue;
       const before = {
         id: String(row.id),
         contactId: String(row.contact_id),
@@ -106,13 +128,29 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
         nodeEnteredAt: row.node_entered_at,
         exitReason: row.exit_reason,
       };
-      const result = step(before, inputFor(row), { machine: version.machine, now, rng, profile: contact.profile, policy: policyFor(s.policy, contact, now), templateCategory });
+      let result: StepResult;
+      try {
+        result = step(before, inputFor(row), { machine: version.machine, now, rng, profile: contact.profile, policy: policyFor(s.policy, contact, now), templateCategory });
+      } catch (e) {
+        (failed ??= new Map()).set(row.journey_id, failureReason('runner', e));
+        continue;
+      }
       let run = result.run;
       // a due run that did not move would be claimed again at once; give it a minute
       if (result.effects.length === 0 && run.wakeAt !== null && run.wakeAt <= now) run = { ...run, wakeAt: now + MINUTE };
       for (const e of result.effects)
         if (e.type === 'setTrait') contact.profile = { ...contact.profile, traits: { ...contact.profile.traits, [e.trait]: e.value } };
       batch.push({ before: row, run, effects: result.effects, version });
+    }
+    if (failed !== null) {
+      // the failed journeys' earlier runs in this batch already took cap slots and set traits in memory:
+      // step the rest again from fresh contacts, as if those journeys had not been in the batch
+      for (const [journeyId, reason] of failed) {
+        errors.mark(journeyId, reason, now);
+        skipping.add(journeyId);
+      }
+      const journeys = failed;
+      return advance(rows.filter((r) => !journeys.has(r.journey_id)), inputFor, now);
     }
     if (orphans.contact.length + orphans.version.length === 0) return write(batch, now);
     return db.$client.transaction(() => {
@@ -131,6 +169,7 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
      */
     tick(now: number, { batchSize = 2000, maxBatches = 50 } = {}): TickReport {
       const report: TickReport = { batches: 0, stepped: 0, queued: 0, withheld: 0, exited: 0, backlog: false };
+      skipping = errors.erroredIds();
       for (;;) {
         if (report.batches >= maxBatches) {
           report.backlog = claimDue.all(now, 1).length > 0;

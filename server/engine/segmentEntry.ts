@@ -7,6 +7,7 @@ import { DAY, HOUR, localInstant, minutesOfDay } from '../../shared/util/time';
 import type { LoadedVersion } from './machines';
 import type { ConfigOf } from '../../shared/journey/registry';
 import { enrol } from './enrol';
+import { failureReason, journeyErrorsOf } from './journeyErrors';
 
 type Schedule = ConfigOf<'trigger.segment'>['schedule'];
 
@@ -32,25 +33,48 @@ export function isDue(s: Schedule, lastRunAt: number | null, now: number, tz: st
   }
 }
 
-/** Enrols the live segment-triggered versions whose schedule is due, newest registrations first, in chunks. */
-export function runSegmentEntries(db: Db, live: readonly LoadedVersion[], now: number, tz: string, chunk = 5000): { versionId: number; enrolled: number }[] {
-  const out: { versionId: number; enrolled: number }[] = [];
+/**
+ * Enrols the live segment-triggered versions whose schedule is due, newest
+ * registrations first, in chunks. One journey's failure (its segment's SQL
+ * does not prepare, its stored rules no longer parse) marks that journey
+ * errored with the reason and the loop goes on to the next: it never ends the
+ * tick for the others. Errored journeys are skipped until an operator clears them.
+ */
+export function runSegmentEntries(db: Db, live: readonly LoadedVersion[], now: number, tz: string, chunk = 5000): SegmentEntry[] {
+  const out: SegmentEntry[] = [];
+  const errors = journeyErrorsOf(db);
+  // the live index already leaves errored journeys out; a list taken before this tick's marks may not
+  const errored = errors.erroredIds();
   for (const v of live) {
     const entry = v.machine.nodes[v.machine.entry];
-    if (entry?.kind !== 'trigger.segment') continue;
+    if (entry?.kind !== 'trigger.segment' || errored.has(v.journeyId)) continue;
     const cfg = entry.config as ConfigOf<'trigger.segment'>; // validated by compile when the version was published
-    const last = db.select().from(enrolments).where(eq(enrolments.versionId, v.versionId)).get();
-    if (!isDue(cfg.schedule, last?.lastRunAt ?? null, now, tz)) continue;
-    const seg = db.select().from(segments).where(eq(segments.key, cfg.segment)).get();
-    // a deleted segment enrols no one, and says so in the count
-    const enrolled = seg ? enrol(db, v, ruleSetSql(RuleSet.parse(seg.rules), now), now, { chunk, order: cfg.order }) : 0;
-    db.insert(enrolments)
-      .values({ versionId: v.versionId, lastRunAt: now, enrolled })
-      .onConflictDoUpdate({ target: enrolments.versionId, set: { lastRunAt: now, enrolled: sql`${enrolments.enrolled} + ${enrolled}` } })
-      .run();
-    out.push({ versionId: v.versionId, enrolled });
+    try {
+      const last = db.select().from(enrolments).where(eq(enrolments.versionId, v.versionId)).get();
+      if (!isDue(cfg.schedule, last?.lastRunAt ?? null, now, tz)) continue;
+      const seg = db.select().from(segments).where(eq(segments.key, cfg.segment)).get();
+      // a deleted segment enrols no one, and says so in the count
+      const enrolled = seg ? enrol(db, v, ruleSetSql(RuleSet.parse(seg.rules), now), now, { chunk, order: cfg.order }) : 0;
+      db.insert(enrolments)
+        .values({ versionId: v.versionId, lastRunAt: now, enrolled })
+        .onConflictDoUpdate({ target: enrolments.versionId, set: { lastRunAt: now, enrolled: sql`${enrolments.enrolled} + ${enrolled}` } })
+        .run();
+      out.push({ versionId: v.versionId, enrolled });
+    } catch (e) {
+      const error = failureReason(`segment entry (segment "${cfg.segment}")`, e);
+      errors.mark(v.journeyId, error, now);
+      errored.add(v.journeyId);
+      out.push({ versionId: v.versionId, enrolled: 0, error });
+    }
   }
   return out;
+}
+
+export interface SegmentEntry {
+  versionId: number;
+  enrolled: number;
+  /** why this version's journey was marked errored instead */
+  error?: string;
 }
 
 /** The next moment after `after` when a live segment entry falls due, for the fake clock to stop at. */

@@ -12,6 +12,7 @@ import { ServiceError, notFound } from './errors';
 import type { RunLifecycle } from '../engine/lifecycle';
 import { createJourneyLifecycle } from './journeyLifecycle';
 import { versionHistory } from './journeyHistory';
+import { journeyErrorsOf } from '../engine/journeyErrors';
 
 export interface Blueprint {
   key: string;
@@ -44,6 +45,9 @@ export interface JourneySummary {
   nodeCount: number;
   /** contacts in the journey now (runs not exited), exact */
   activeUsers: number;
+  /** why the engine stopped working this journey (segment SQL, a template, its config); null while healthy */
+  error: string | null;
+  erroredAt: number | null;
 }
 
 export const journeyNameMax = 120;
@@ -125,6 +129,8 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
             errorCount: errorsOf(draft).length,
             nodeCount: draft.nodes.length,
             activeUsers: active.get(j.id) ?? 0,
+            error: j.error,
+            erroredAt: j.erroredAt,
           };
         });
     },
@@ -143,6 +149,8 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
         version: versions[0]?.version ?? null,
         updatedAt: j.updatedAt,
         updatedBy: j.updatedBy,
+        error: j.error,
+        erroredAt: j.erroredAt,
         draft,
         errors: errorsOf(draft),
         published,
@@ -211,6 +219,22 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
       });
       onLiveChange?.();
       return published;
+    },
+
+    /**
+     * "Resume after fixing": the engine works the journey again from the next
+     * tick. Its runs waited where they were; what fell due meanwhile goes
+     * then. Refused when the journey has no error (nothing to resume). The
+     * engine marks it again if the cause is still there. Not an edit of the
+     * journey: its updatedAt stays.
+     */
+    clearError(id: string): { id: string; cleared: string } {
+      const j = row(id);
+      if (j.error === null) throw new ServiceError('CONFLICT', `journey "${j.name}" has no engine error to clear`);
+      journeyErrorsOf(db).clear(id);
+      onLiveChange?.();
+      // the audit row (procedure's input and result) keeps what was cleared and who did it
+      return { id, cleared: j.error };
     },
 
     /** Refuses (as publish would) a draft that cannot be published: errors, or an archived journey. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aGraph, aProfile, compiled, effectsOf, JourneyDriver, smsThenCallGraph } from '../fixtures/builders';
 import { step } from './step';
 import { allowAll, newRun, type StepContext } from './run';
+import { JourneyFault } from './errors';
 import type { CompiledJourney } from './machine';
 import { seededRng } from '../util/hash';
 import { DAY, HOUR } from '../util/time';
@@ -102,6 +103,21 @@ describe('step: robustness', () => {
     const r = step(newRun(broken, 'r', 'c', T0), { type: 'start' }, ctxFor(broken));
     expect(r.run).toMatchObject({ status: 'exited', nodeId: 'sms', exitReason: 'port_unwired' });
     expect(effectsOf(r.effects, 'send')).toHaveLength(1);
+  });
+
+  it('a node of a kind this code does not know is a fault of the journey: a JourneyFault, at the run\'s node or down the chain', () => {
+    const m = recallWithExit();
+    const sms = m.nodes.sms;
+    if (!sms) throw new Error('fixture changed');
+    const unknown = { ...m, nodes: { ...m.nodes, sms: { ...sms, kind: 'send.v9' } } } as unknown as CompiledJourney;
+    expect(() => step(newRun(unknown, 'r', 'c', T0), { type: 'start' }, ctxFor(unknown))).toThrow(JourneyFault);
+    expect(() => step({ ...newRun(unknown, 'r', 'c', T0), nodeId: 'sms', status: 'waiting', wakeAt: T0 }, { type: 'timer' }, ctxFor(unknown))).toThrow(/node "sms" is of kind "send.v9"/);
+  });
+
+  it('any other throw from a node\'s rule ends that run alone, with the error as its reason', () => {
+    const m = recallWithExit();
+    const r = step(newRun(m, 'r', 'c', T0), { type: 'start' }, { ...ctxFor(m), policy: () => { throw new Error('boom'); } });
+    expect(r.run).toMatchObject({ status: 'exited', exitReason: 'error:boom' });
   });
 
   it('an instant loop in a hand-made machine stops at the hop limit', () => {

@@ -2,6 +2,7 @@ import type { Effect } from './effects';
 import type { Outcome, StepEnv } from './kind';
 import type { MachineNode } from './machine';
 import { kindDef } from './registry';
+import { JourneyFault } from './errors';
 import type { Run, StepContext, StepInput } from './run';
 import { matchesFilters, type Profile } from '../segments/evaluate';
 
@@ -22,7 +23,10 @@ interface Arrival {
 /**
  * Advance one run by one input. Pure: `ctx` carries the machine, the clock
  * reading, a keyed RNG, the contact's profile and the policy verdicts; the
- * result is the new run plus effects as data. Never throws for any input.
+ * result is the new run plus effects as data. Never throws for a run or an
+ * input: a node's rule that throws ends that run. Only a `JourneyFault` (the
+ * machine, or a template it names, is broken for every run alike) comes
+ * through, for the runner to mark the journey errored.
  *
  * - `start` moves a fresh run from its entry node;
  * - `timer` acts when the run waits and `ctx.now` has reached `wakeAt`;
@@ -41,7 +45,7 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
   const effects: Effect[] = [];
   let outcome: Outcome | null = null;
   let env: StepEnv = { run, nodeId: node.id, ctx };
-  const def = kindDef(node.kind);
+  const def = defOf(node);
   try {
     switch (input.type) {
       case 'start':
@@ -93,7 +97,7 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
         current = at.node;
         profile = at.profile;
         env = { run: at.run, nodeId: current.id, ctx: profile === ctx.profile ? ctx : { ...ctx, profile }, looped: true };
-        outcome = kindDef(current.kind).enter(current.config, env);
+        outcome = defOf(current).enter(current.config, env);
         continue;
       }
 
@@ -103,9 +107,10 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
       current = targetNode;
       env = { run: moved, nodeId: current.id, ctx: profile === ctx.profile ? ctx : { ...ctx, profile }, looped: before >= 0 };
       trail.push({ node: current, run: moved, profile, effectsAt: effects.length });
-      outcome = kindDef(current.kind).enter(current.config, env);
+      outcome = defOf(current).enter(current.config, env);
     }
   } catch (e) {
+    if (e instanceof JourneyFault) throw e;
     // a kind's rule threw on data compile could not foresee (e.g. an unknown time zone): end the run, never the batch
     return finish(env.run, { type: 'exit', reason: `error:${e instanceof Error ? e.message : String(e)}`.slice(0, 200) }, effects, ctx);
   }
@@ -126,7 +131,14 @@ function lastArrival(trail: readonly Arrival[], nodeId: string): number {
 }
 
 /** Whether a node holds a run (a wait kind). Module level: a closure built per hop costs more than the check. */
-const isWait = (n: MachineNode): boolean => kindDef(n.kind).role === 'wait';
+const isWait = (n: MachineNode): boolean => defOf(n).role === 'wait';
+
+/** The node's kind; a machine naming a kind this code does not know is broken for every run in it. */
+function defOf(n: MachineNode) {
+  const def = kindDef(n.kind) as ReturnType<typeof kindDef> | undefined;
+  if (def === undefined) throw new JourneyFault(`node "${n.id}" is of kind "${String(n.kind)}", which this server does not know`);
+  return def;
+}
 
 function finish(run: Run, outcome: Exclude<Outcome, { type: 'go' }>, effects: Effect[], ctx: StepContext): StepResult {
   if (outcome.type === 'exit') {

@@ -25,4 +25,6 @@ export const journeysRouter = router({
   pause: procedure('operator', journeyAudit).input(byId).mutation(({ ctx, input }) => ctx.services.journeys.pause(input.id, ctx.actor)),
   resume: procedure('operator', journeyAudit).input(byId).mutation(({ ctx, input }) => ctx.services.journeys.resume(input.id, ctx.actor)),
   archive: procedure('operator', journeyAudit).input(byId).mutation(({ ctx, input }) => ctx.services.journeys.archive(input.id, ctx.actor)),
+  /** "Resume after fixing": the engine works a journey it had marked errored again */
+  clearError: procedure('operator', journeyAudit).input(byId).mutation(({ ctx, input }) => ctx.services.journeys.clearError(input.id)),
 });

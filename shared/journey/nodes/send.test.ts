@@ -3,6 +3,7 @@ import { aGraph, compiled, effectsOf, JourneyDriver, metricsOf } from '../../fix
 import { defaultConfig, nodeKinds } from '../registry';
 import type { PolicyCheck, PolicyRequest, PolicyVerdict } from '../run';
 import { HOUR } from '../../util/time';
+import { JourneyFault } from '../errors';
 
 const T0 = Date.parse('2026-03-02T02:00:00Z');
 
@@ -92,6 +93,16 @@ describe('send: through step', () => {
     expect(policy.asked).toEqual([{ channel: 'sms', category: 'marketing', nodeId: 'sms' }]);
   });
 
+  it('a template that does not exist is a fault of the journey: step lets it through instead of ending the run', () => {
+    const d = new JourneyDriver(sendJourney({}), {
+      now: T0,
+      templateCategory: (t) => {
+        throw new JourneyFault(`template "${t}" does not exist`);
+      },
+    });
+    expect(() => d.start()).toThrow(JourneyFault);
+    expect(d.run).toMatchObject({ nodeId: 'entry', status: 'active' });
+  });
 
   it('suppressed: no send, a withheld record with the reason, and the run moves on', () => {
     const d = new JourneyDriver(sendJourney({}), { now: T0, policy: scriptedPolicy({ decision: 'suppress', reason: 'opted_out' }) });
