@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { Archive, ArrowLeft, CircleAlert, Pause, Play, Rocket } from 'lucide-react';
+import { Archive, ArrowLeft, CircleAlert, Pause, Play, RotateCcw, Rocket } from 'lucide-react';
 import { useTRPC, type JourneyDetail } from '../trpc';
 import { StatusBadge } from '../components/StatusBadge';
 import { RelativeTime } from '../components/RelativeTime';
@@ -40,7 +40,9 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
       },
     }),
   );
-  const failed = pause.error ?? resume.error ?? archive.error;
+  const clearError = useMutation(trpc.journeys.clearError.mutationOptions(lifecycle));
+  const failed = pause.error ?? resume.error ?? archive.error ?? clearError.error;
+  const errored = journey.error !== null && journey.status !== 'archived';
 
   return (
     <header className="jheader">
@@ -51,7 +53,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
         <div className="jheader__titles">
           <div className="jheader__line">
             <h1>{journey.name}</h1>
-            <StatusBadge status={journey.status} />
+            <StatusBadge status={journey.status} error={journey.error} />
             <span className="jheader__version">{journey.version === null ? 'Not published' : `Published v${journey.version}`}</span>
           </div>
           <div className="jheader__meta muted">
@@ -115,6 +117,20 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
           )}
         </div>
       </div>
+      {errored && (
+        <div className="banner banner--error" role="alert">
+          <strong>Errored{journey.erroredAt !== null && <> <RelativeTime ms={journey.erroredAt} /></>}:</strong> the engine stopped working this journey, and every other journey
+          goes on. Nobody enters it, and contacts in it wait where they are. Reason: <code>{journey.error}</code>
+          {operates && (
+            <div className="banner__actions">
+              <button type="button" className="btn" disabled={clearError.isPending} onClick={() => clearError.mutate({ id: journey.id })}>
+                <RotateCcw size={15} aria-hidden /> Resume after fixing
+              </button>
+              <span className="muted">Fix the cause first (the segment, the template, or publish a corrected version): if it is still there, the engine marks the journey again.</span>
+            </div>
+          )}
+        </div>
+      )}
       {journey.status === 'paused' && (
         <div className="banner" role="status">
           Paused: nobody enters, and contacts in the journey hold where they are until you resume. Timers that fall due meanwhile fire on resume.

@@ -81,7 +81,12 @@ function JourneysTable({ journeys }: { journeys: JourneySummary[] }) {
                 )}
               </td>
               <td>
-                <StatusBadge status={j.status} />
+                <StatusBadge status={j.status} error={j.error} />
+                {j.error !== null && j.status !== 'archived' && (
+                  <div className="errored-reason" title={j.error}>
+                    {j.error}
+                  </div>
+                )}
               </td>
               <td className="num">{j.version === null ? <span className="muted">—</span> : `v${j.version}`}</td>
               <td className="num">{formatCount(j.activeUsers)}</td>
