@@ -148,12 +148,15 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
       if (t) t.n += n;
       else tally.set(k, { row, metric, label, n, day });
     };
+    // the UTC day of a time is a date format away: once per clock reading, not once per message
+    let dayOf = { now: Number.NaN, day: '' };
     for (const { lane, s, report: reportOf } of done) {
       const { row, msg, variant, templateVersion, links, result } = s;
       // where this call counts: its dispatch call's report (inline), or whatever the next call returns (background)
       const report = reportOf();
       const now = lane.now;
-      const day = utcDay(now);
+      if (dayOf.now !== now) dayOf = { now, day: utcDay(now) };
+      const { day } = dayOf;
       const a: Attempt = { attempts: row.attempts + 1, variant, templateVersion, body: msg ? Object.values(msg.parts).join('\n') : null, response: JSON.stringify(result.response ?? null) };
       let wrote = false;
       if (result.status !== 'failed') {

@@ -155,7 +155,7 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
      from journeys j where j.id = messages.journey_id and ${expired}`,
   );
 
-  const attempt = (id: number, a: Attempt, now: number) => ({ id, owner: owner(), now, attempts: a.attempts, variant: a.variant, templateVersion: a.templateVersion, body: a.body, response: a.response });
+  const attempt = (id: number, a: Attempt, now: number): Record<string, unknown> => ({ id, owner: owner(), now, attempts: a.attempts, variant: a.variant, templateVersion: a.templateVersion, body: a.body, response: a.response });
 
   return {
     /** The lease owner this outbox writes. */
@@ -180,8 +180,11 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
 
     /** The provider accepted it: sent, or delivered at once. False if this engine no longer holds the lease (nothing written). */
     settleSent(id: number, status: 'sent' | 'delivered', a: Attempt, now: number): boolean {
-      const p = { ...attempt(id, a, now), sent: historyEntry('sent', now) };
-      return (status === 'delivered' ? delivered.run({ ...p, delivered: historyEntry('delivered', now) }) : sent.run(p)).changes > 0;
+      const p: Record<string, unknown> = attempt(id, a, now);
+      p.sent = historyEntry('sent', now);
+      if (status === 'sent') return sent.run(p).changes > 0;
+      p.delivered = historyEntry('delivered', now);
+      return delivered.run(p).changes > 0;
     },
 
     /** A failure worth another try at `at`: queued again, or held / suppressed if its journey froze meanwhile. Null if the lease is gone. */
