@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Pencil, Users } from 'lucide-react';
-import { RuleSet } from '../../shared/segments/rules';
+import { SegmentRules, type RuleSet } from '../../shared/segments/rules';
 import { channelLabels, channels, type Channel } from '../../shared/journey/channels';
 import { formatCount } from '../format';
 import { useTRPC } from '../trpc';
@@ -130,7 +130,8 @@ function SegmentEditor(p: { segmentKey: string; name: string; description: strin
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [rules, setRules] = useState<unknown>(p.rules);
-  const parsed = RuleSet.safeParse(rules);
+  // the limits the server holds a segment to on save (list sizes, names), at the field that breaks them
+  const parsed = SegmentRules.safeParse(rules);
   const errors: Record<string, string[]> = {};
   if (!parsed.success) for (const i of parsed.error.issues) (errors[i.path.join('.')] ??= []).push(i.message);
   const save = useMutation(

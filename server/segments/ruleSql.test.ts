@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { openDatabase, type Db } from '../db/client';
 import { contacts, events } from '../db/schema';
-import { ruleSetSql } from './ruleSql';
+import { ruleSetSql, ruleSqlIssues } from './ruleSql';
 import { evaluateRuleSet, type Profile, type ProfileEvent } from '../../shared/segments/evaluate';
 import { comparisonOps, RuleSet, type Scalar } from '../../shared/segments/rules';
 import { DAY } from '../../shared/util/time';
@@ -356,5 +356,19 @@ describe('ruleSetSql', () => {
     expect(members({ conditions: [{ type: 'trait', trait: 'os', op: 'eq', value: evil }] })).toEqual(['evil']);
     expect(members(rules)).toEqual(['evil']);
     expect(db.$client.prepare<[], { n: number }>('select count(*) as n from contacts').get()?.n).toBe(2);
+  });
+});
+
+describe('ruleSqlIssues: the SQL prepared when rules are saved', () => {
+  const inList = (n: number) => ({ type: 'trait' as const, trait: 'id', op: 'in' as const, value: Array.from({ length: n }, (_, i) => `u${i}`) });
+
+  it('says nothing of rules SQLite prepares', () => {
+    expect(ruleSqlIssues(db, { match: 'any', conditions: [inList(500), { type: 'registered', minDaysAgo: 0, maxDaysAgo: 30 }] }, NOW)).toEqual([]);
+  });
+
+  it('locates the condition SQLite refuses (an `in` list of 1,000 nests deeper than its expression limit)', () => {
+    expect(ruleSqlIssues(db, { match: 'all', conditions: [inList(3), inList(1000)] }, NOW)).toEqual([
+      { path: ['conditions', 1], message: 'SQLite cannot run this condition: Expression tree is too large (maximum depth 1000)' },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { contacts, events } from '../db/schema';
-import type { ComparisonOp, Condition, PropertyFilter, RuleSet, Scalar } from '../../shared/segments/rules';
+import type { Db } from '../db/client';
+import type { ComparisonOp, Condition, PropertyFilter, RuleIssue, RuleSet, Scalar } from '../../shared/segments/rules';
 import { DAY } from '../../shared/util/time';
 import { assertNever } from '../../shared/util/assertNever';
 
@@ -84,4 +85,28 @@ export function ruleSetSql(r: RuleSet, now: number): SQL {
   if (r.conditions.length === 0) return sql`1`;
   const parts = r.conditions.map((c) => sql`(${conditionSql(c, now)})`);
   return sql`(${sql.join(parts, r.match === 'all' ? sql` and ` : sql` or `)})`;
+}
+
+/**
+ * Prepares the rule set's SQL without running it, as segment entry will run
+ * it: SQLite's refusal (an expression nested too deep, a JSON path it cannot
+ * parse) comes back as issues when the rules are saved, not on a tick. When
+ * the whole set fails, each condition is prepared alone to say which one.
+ */
+export function ruleSqlIssues(db: Db, r: RuleSet, now: number): RuleIssue[] {
+  const prepares = (where: SQL): string | null => {
+    try {
+      db.$client.prepare(db.select({ id: contacts.id }).from(contacts).where(where).toSQL().sql);
+      return null;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  };
+  const whole = prepares(ruleSetSql(r, now));
+  if (whole === null) return [];
+  const located = r.conditions.flatMap((c, i): RuleIssue[] => {
+    const why = prepares(sql`(${conditionSql(c, now)})`);
+    return why === null ? [] : [{ path: ['conditions', i], message: `SQLite cannot run this condition: ${why}` }];
+  });
+  return located.length ? located : [{ path: ['conditions'], message: `SQLite cannot run these rules together: ${whole}` }];
 }

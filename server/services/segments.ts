@@ -2,9 +2,9 @@ import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { contacts, segments } from '../db/schema';
 import type { Clock } from '../clock';
-import { RuleSet } from '../../shared/segments/rules';
-import { ruleSetSql } from '../segments/ruleSql';
-import { notFound } from './errors';
+import { RuleSet, ruleSetIssues } from '../../shared/segments/rules';
+import { ruleSetSql, ruleSqlIssues } from '../segments/ruleSql';
+import { ServiceError, notFound } from './errors';
 
 export interface SegmentInput {
   key: string;
@@ -20,22 +20,39 @@ export function createSegmentService(db: Db, clock: Clock) {
     if (!s) throw notFound('segment', key);
     return s;
   };
+  /**
+   * The rules parsed and held to the limits (shared/segments/rules.ts), then
+   * their SQL prepared: refused with each problem at its path, so the editor
+   * can point at the condition. What passes here, segment entry can run.
+   */
+  const checked = (input: RuleSet, now: number): RuleSet => {
+    const rules = RuleSet.parse(input);
+    const shape = ruleSetIssues(rules);
+    const issues = shape.length ? shape : ruleSqlIssues(db, rules, now);
+    if (issues.length) {
+      const located = issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      throw new ServiceError('BAD_REQUEST', `segment rules refused: ${located.map((i) => `${i.path}: ${i.message}`).join('; ')}`.slice(0, 1000), { issues: located });
+    }
+    return rules;
+  };
+
   return {
     list: () => db.select().from(segments).orderBy(segments.name).all(),
     get: (key: string) => row(key),
+    /** Create or replace a segment; refused (BAD_REQUEST, located issues) when its rules break a limit or SQLite cannot prepare them. */
     save(input: SegmentInput) {
-      const rules = RuleSet.parse(input.rules);
       const now = clock.now();
+      const rules = checked(input.rules, now);
       db.insert(segments)
         .values({ key: input.key, name: input.name, description: input.description ?? '', rules, updatedAt: now })
         .onConflictDoUpdate({ target: segments.key, set: { name: input.name, description: input.description ?? '', rules, updatedAt: now } })
         .run();
       return row(input.key);
     },
-    /** How many contacts match now, and a sample of the newest. */
+    /** How many contacts match now, and a sample of the newest; refused as `save` refuses. */
     preview(rules: RuleSet, sampleSize = 10) {
       const now = clock.now();
-      const where = ruleSetSql(RuleSet.parse(rules), now);
+      const where = ruleSetSql(checked(rules, now), now);
       const count = db.select({ n: sql<number>`count(*)` }).from(contacts).where(where).get()?.n ?? 0;
       const sample = db
         .select({ id: contacts.id, externalId: contacts.externalId, traits: contacts.traits, registeredAt: contacts.registeredAt })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertNever } from '../util/assertNever';
 
 /**
  * Audience rules, shared by segments (issue: engine) and by the
@@ -67,3 +68,114 @@ export const RuleSet = z.object({
   conditions: z.array(Condition).default([]),
 });
 export type RuleSet = z.infer<typeof RuleSet>;
+
+// ─── limits on a segment's rules, checked when saved or previewed ───────────
+
+/**
+ * What a segment's rules may hold. The server turns them into one SQL
+ * expression per segment that every scheduled entry runs; these bounds keep
+ * that expression within what SQLite prepares (an `in` list of 1,000 values
+ * nested deeper than its expression-depth limit; a NUL in a JSON path does
+ * not parse) and cheap enough for a tick. The editor checks the same.
+ * Nesting is bounded by the schema itself: a rule set holds conditions, an
+ * event condition holds property filters, and nothing holds a rule set.
+ */
+export const ruleLimits = {
+  /** values in one `in` list */
+  listValues: 500,
+  /** values over every list of a rule set */
+  totalValues: 2000,
+  /** conditions of a rule set, each event condition's property filters counted too */
+  conditions: 50,
+  /** characters of a trait or property name */
+  nameLength: 64,
+  /** characters of a string value */
+  valueLength: 500,
+} as const;
+
+/** A trait or property name: letters and digits of any script, and _ - . : and spaces inside. */
+const safeName = /^[\p{L}\p{N}_][\p{L}\p{N}_ .:-]*$/u;
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What is wrong with a text the rules carry (NUL, a lone surrogate), or null. */
+function textProblem(s: string): string | null {
+  if (s.includes('\u0000')) return 'holds a NUL character';
+  if (loneSurrogate.test(s)) return 'holds a lone surrogate (text that is not valid Unicode)';
+  return null;
+}
+
+/** What is wrong with a trait or property name, or null. */
+export function nameProblem(name: string): string | null {
+  const t = textProblem(name);
+  if (t) return t;
+  if (name.length > ruleLimits.nameLength) return `is longer than ${ruleLimits.nameLength} characters`;
+  if (!safeName.test(name)) return 'may hold only letters, digits, spaces and _ - . : (starting with a letter, digit or _)';
+  return null;
+}
+
+/** A problem at a path inside the rules, as zod reports it. */
+export interface RuleIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Every limit a rule set breaks, each at the path of the field that breaks it (`conditions.3.value`). */
+export function ruleSetIssues(r: RuleSet): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  let total = 0;
+  let conditions = r.conditions.length;
+  const value = (v: Scalar | Scalar[] | undefined, path: (string | number)[]) => {
+    if (!Array.isArray(v)) {
+      if (typeof v === 'string') checkText(v, path);
+      return;
+    }
+    total += v.length;
+    if (v.length > ruleLimits.listValues) out.push({ path, message: `a list may hold at most ${ruleLimits.listValues} values (this one holds ${v.length})` });
+    v.forEach((x, i) => typeof x === 'string' && checkText(x, [...path, i]));
+  };
+  const checkText = (s: string, path: (string | number)[]) => {
+    const p = textProblem(s) ?? (s.length > ruleLimits.valueLength ? `is longer than ${ruleLimits.valueLength} characters` : null);
+    if (p) out.push({ path, message: `the value ${p}` });
+  };
+  const checkName = (what: string, name: string, path: (string | number)[]) => {
+    const p = nameProblem(name);
+    if (p) out.push({ path, message: `the ${what} name ${JSON.stringify(name.slice(0, 40))} ${p}` });
+  };
+  r.conditions.forEach((c, i) => {
+    const at = ['conditions', i];
+    switch (c.type) {
+      case 'trait':
+        checkName('trait', c.trait, [...at, 'trait']);
+        value(c.value, [...at, 'value']);
+        break;
+      case 'event': {
+        const t = textProblem(c.event);
+        if (t) out.push({ path: [...at, 'event'], message: `the event name ${t}` });
+        conditions += c.filter.length;
+        c.filter.forEach((f, k) => {
+          checkName('property', f.property, [...at, 'filter', k, 'property']);
+          value(f.value, [...at, 'filter', k, 'value']);
+        });
+        break;
+      }
+      case 'registered':
+        break;
+      default:
+        assertNever(c, 'condition');
+    }
+  });
+  if (conditions > ruleLimits.conditions)
+    out.push({ path: ['conditions'], message: `a segment may hold at most ${ruleLimits.conditions} conditions and property filters in all (this one holds ${conditions})` });
+  if (total > ruleLimits.totalValues) out.push({ path: ['conditions'], message: `a segment's lists may hold at most ${ruleLimits.totalValues} values in all (this one holds ${total})` });
+  return out;
+}
+
+/**
+ * A segment's rules as saved and previewed: the rule set within `ruleLimits`,
+ * each problem located at its field. Rules already stored are read with the
+ * lenient `RuleSet`, so a segment saved before these limits still loads (and
+ * a journey whose segment SQLite cannot run is marked errored, not the tick).
+ */
+export const SegmentRules = RuleSet.superRefine((r, ctx) => {
+  for (const i of ruleSetIssues(r)) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { procedure, router } from '../init';
 import { segmentAudit } from '../auditing';
-import { RuleSet } from '../../../shared/segments/rules';
+import { SegmentRules } from '../../../shared/segments/rules';
 
 const key = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'key must be lower-case letters, digits or _, starting with a letter');
 
@@ -9,9 +9,9 @@ export const segmentsRouter = router({
   list: procedure('viewer').query(({ ctx }) => ctx.services.segments.list()),
   get: procedure('viewer').input(z.object({ key })).query(({ ctx, input }) => ctx.services.segments.get(input.key)),
   save: procedure('operator', segmentAudit)
-    .input(z.object({ key, name: z.string().trim().min(1, 'name is required').max(120), description: z.string().max(500).optional(), rules: RuleSet }))
+    .input(z.object({ key, name: z.string().trim().min(1, 'name is required').max(120), description: z.string().max(500).optional(), rules: SegmentRules }))
     .mutation(({ ctx, input }) => ctx.services.segments.save(input)),
   preview: procedure('viewer')
-    .input(z.object({ rules: RuleSet, sample: z.number().int().min(0).max(100).optional() }))
+    .input(z.object({ rules: SegmentRules, sample: z.number().int().min(0).max(100).optional() }))
     .query(({ ctx, input }) => ctx.services.segments.preview(input.rules, input.sample)),
 });
