@@ -7,13 +7,13 @@ import { DAY } from '../shared/util/time';
  * INSERT…SELECT, a few seconds for a million.
  *
  * `cohorts` adds a trait `cohort` that splits the population in three,
- * interleaved in id and registration order: 'w' for one contact in ten
- * (i % 20 in 18, 19), 'a' for the other even i and 'b' for the other odd i,
- * 45% each (bench/api.ts: a warm-up journey over w, then one journey measured
- * without API load and one with it, over the same kind of contacts).
+ * interleaved in id and registration order: 'w' for 4% (i % 50 in 48, 49),
+ * 'a' for the other even i and 'b' for the other odd i, 48% each
+ * (bench/api.ts: a warm-up journey over w, then one journey measured without
+ * API load and one with it, over the same kind of contacts).
  */
 export function seedContacts(c: { exec(sql: string): unknown }, n: number, t0: number, { cohorts = false }: { cohorts?: boolean } = {}): void {
-  const cohort = cohorts ? `, 'cohort', iif(i % 20 >= 18, 'w', iif(i % 2 = 0, 'a', 'b'))` : '';
+  const cohort = cohorts ? `, 'cohort', iif(i % 50 >= 48, 'w', iif(i % 2 = 0, 'a', 'b'))` : '';
   c.exec(`
     with recursive n(i) as (select 0 union all select i + 1 from n where i < ${n - 1})
     insert into contacts (external_id, traits, phone, opt_outs, registered_at, created_at, updated_at)
