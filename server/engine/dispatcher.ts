@@ -227,6 +227,8 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     let stop = false;
     for (;;) {
       const now = lane.now;
+      // the server closed its connection (a stop): claim nothing more; what is out is recovered on the next start
+      if (!c.open) return;
       if (!stop && lane.inFlight < lane.limit && lane.drainedAt !== now) {
         const tokensLeft = take(lane.channel, now);
         const want = Math.min(lane.limit - lane.inFlight, tokensLeft, budget - claimed);
