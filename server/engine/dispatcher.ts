@@ -20,7 +20,8 @@ export interface DispatcherOptions {
   maxInFlight: number;
   /** inline mode: messages one dispatch call sends per channel at most, so a tick stays bounded; the rest waits for the next */
   maxPerCall: number;
-  retry: RetryPolicy;
+  /** backoff and horizon; a provider's own `retryHorizonMs` wins for its channel */
+  retry: Partial<RetryPolicy>;
   /**
    * Channel lanes keep going between ticks (a real clock): a tick never waits
    * for a provider and a slow channel never holds up another. Off, the
@@ -105,7 +106,8 @@ const newReport = (): DispatchReport => ({ sent: 0, failed: 0, retried: 0, dead:
  * channel's error rate feeds its health.
  */
 export function createDispatcher({ db, templates, providers, settings, publicUrl, linkSecret, onResponse, options, outbox: given }: DispatcherDeps) {
-  const o: DispatcherOptions = { ...defaultDispatcherOptions, ...options, rates: { ...defaultDispatcherOptions.rates, ...options?.rates }, retry: { ...defaultRetryPolicy, ...options?.retry } };
+  const o: DispatcherOptions = { ...defaultDispatcherOptions, ...options, rates: { ...defaultDispatcherOptions.rates, ...options?.rates } };
+  const retry: RetryPolicy = { ...defaultRetryPolicy, ...options?.retry };
   const c = db.$client;
   const outbox = given ?? createOutbox(db, { wallNow: o.wallNow, leaseMs: o.leaseMs });
   const health = createChannelHealth(db, o.log, o.health);
@@ -118,7 +120,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     (channel): Lane => ({
       channel,
       limit: Math.max(1, providers[channel].maxInFlight ?? o.maxInFlight),
-      policy: { ...o.retry, ...(providers[channel].retryHorizonMs ? { horizonMs: providers[channel].retryHorizonMs } : {}) },
+      policy: { ...retry, ...(providers[channel].retryHorizonMs ? { horizonMs: providers[channel].retryHorizonMs } : {}) },
       inFlight: 0,
       now: 0,
       drainedAt: null,

@@ -5,7 +5,7 @@ import { utcDay } from '../../shared/util/time';
 import { addToMetrics } from '../engine/counters';
 import { historyEntry } from '../engine/writeBatch';
 import { frozenCase } from './frozen';
-import { moves } from './moves';
+import { moves, type Move } from './moves';
 import { outboxSql } from './statements';
 import { ownershipOf, processOwnerId } from './ownership';
 
@@ -87,18 +87,19 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   );
   const attemptSet = `attempts = @attempts, variant = coalesce(@variant, variant), template_version = coalesce(@templateVersion, template_version), body = coalesce(@body, body), response = @response,
     lease_owner = null, lease_expires_at = null, updated_at = @now`;
-  const mine = `id = @id and ${moves.settleSent.where()} and lease_owner = @owner`;
-  const sent = c.prepare(`update messages set status = 'sent', next_attempt_at = null, ${attemptSet}, history = json_insert(history, '$[#]', json(@sent)) where ${mine}`);
+  // a settle writes only a message this engine still holds: after a takeover, the answer is the new owner's to write
+  const mine = (m: Move) => `id = @id and ${m.where()} and lease_owner = @owner`;
+  const sent = c.prepare(`update messages set status = 'sent', next_attempt_at = null, ${attemptSet}, history = json_insert(history, '$[#]', json(@sent)) where ${mine(moves.settleSent)}`);
   const delivered = c.prepare(
-    `update messages set status = 'delivered', next_attempt_at = null, ${attemptSet}, history = json_insert(history, '$[#]', json(@sent), '$[#]', json(@delivered)) where ${mine}`,
+    `update messages set status = 'delivered', next_attempt_at = null, ${attemptSet}, history = json_insert(history, '$[#]', json(@sent), '$[#]', json(@delivered)) where ${mine(moves.settleSent)}`,
   );
-  const ended = (status: 'failed' | 'dead') =>
+  const ended = (status: 'failed' | 'dead', m: Move) =>
     c.prepare(
       `update messages set status = '${status}', next_attempt_at = null, error = @error, first_failed_at = coalesce(first_failed_at, @now), ${attemptSet},
-         history = json_insert(history, '$[#]', json(@entry)) where ${mine}`,
+         history = json_insert(history, '$[#]', json(@entry)) where ${mine(m)}`,
     );
-  const fail = ended('failed');
-  const kill = ended('dead');
+  const fail = ended('failed', moves.fail);
+  const kill = ended('dead', moves.deadLetter);
   // back to the queue for its retry, unless its journey was paused or archived while the message was
   // with the provider (pause and archive change only the rows they can see): then held or suppressed
   const retry = c.prepare<Record<string, unknown>, { status: 'queued' | 'held' | 'suppressed'; reason: string | null }>(
