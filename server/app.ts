@@ -31,6 +31,7 @@ import { maxBatchCalls, trpcGuard } from './http/trpcGuard';
 import type { TokenBucketRule } from './http/rateLimit';
 import { linkTargetProblem } from '../shared/templates/linkTargets';
 import type { Channel } from '../shared/journey/channels';
+import { startEngineThread } from './engine/thread/client';
 
 export interface ServerOptions {
   port: number;
@@ -63,9 +64,18 @@ export interface ServerOptions {
   expensiveRate?: TokenBucketRule;
   /** INBOUND_SMS_SECRET: when set, /v1/inbound/sms needs the vendor's X-Signature (HMAC-SHA256 of the body) */
   inboundSmsSecret?: string;
+  /**
+   * Run the engine (segment entry, runner, dispatcher) on a worker thread with its own connection, so API
+   * latency does not depend on batch size. Default: on for a database file whose providers come from config
+   * (CHANNEL_PROVIDERS / `channels`); provider objects (`services.providers`, tests' fakes) cannot cross to a
+   * thread, so those run in-process. The living demo passes its behaviour model's seed for the thread to rebuild.
+   */
+  engineThread?: boolean | { demo: { seed: number; channels: Channel[] } };
 }
 
 export interface RunningServer {
+  /** true when the engine ticks on its own thread */
+  engineThread: boolean;
   url: string;
   db: Db;
   services: Services;
@@ -92,7 +102,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const blueprints = loadBlueprints();
   const templates = loadMessageTemplates();
   const segments = loadSegments();
-  const given = { ...buildProviders(opts.channels ?? providersFromEnv(process.env.CHANNEL_PROVIDERS)), ...opts.services };
+  const channelConfig = opts.channels ?? providersFromEnv(process.env.CHANNEL_PROVIDERS);
+  const given = { ...buildProviders(channelConfig), ...opts.services };
   const services = createServices({
     db,
     clock,
@@ -208,14 +219,32 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? 'localhost'}:${port}`;
   services.setPublicUrl(url);
+  const useThread = opts.engineThread ?? (opts.databasePath !== ':memory:' && opts.services?.providers === undefined);
+  const thread = useThread
+    ? await startEngineThread({
+        databasePath: opts.databasePath,
+        providers: channelConfig,
+        sandbox: opts.services?.sandbox ?? {},
+        ...(opts.services?.dispatcher ? { dispatcher: opts.services.dispatcher } : {}),
+        ...(typeof opts.engineThread === 'object' ? { demo: opts.engineThread.demo } : {}),
+        publicUrl: services.publicUrl(),
+      })
+    : null;
+  if (thread) {
+    // the scheduler, dev.advanceClock and the demo's replay all tick through services.engine: now on the thread
+    services.engine.tick = (now) => thread.tick(now);
+    services.onEngineChange(() => thread.invalidate());
+  }
   if (ticking) scheduler = startScheduler(services.engine, clock, { logger });
   return {
     url,
     db,
     services,
     clock,
+    engineThread: thread !== null,
     close: async () => {
       await scheduler?.stop();
+      await thread?.stop();
       await checkpointer?.stop();
       await new Promise<void>((done) => {
         server.close(() => {

@@ -47,7 +47,7 @@ export interface RunningDemo {
 
 export interface PreparedDemo {
   /** what `startServer` needs for the demo: its clock, no scheduler while replaying, the behaviour model as providers */
-  serverOptions: Pick<ServerOptions, 'clock' | 'scheduler' | 'services'>;
+  serverOptions: Pick<ServerOptions, 'clock' | 'scheduler' | 'services' | 'engineThread'>;
   start(server: RunningServer): RunningDemo;
 }
 
@@ -134,7 +134,13 @@ export function prepareDemo(databasePath: string, o: DemoOptions, env: NodeJS.Pr
   const demoProviders = createBehaviourProviders({ seed: p.population.seed, db: () => db, channels: channels.filter((ch) => !configured[ch]) });
   const clock = new CatchUpClock(p.start, o.wall);
   return {
-    serverOptions: { clock, scheduler: false, services: { providers: { ...demoProviders, ...built.providers }, sandbox: built.sandbox } },
+    serverOptions: {
+      clock,
+      scheduler: false,
+      services: { providers: { ...demoProviders, ...built.providers }, sandbox: built.sandbox },
+      // the engine thread builds the same behaviour model on its own connection (sends record where the dispatcher leases)
+      engineThread: { demo: { seed: p.population.seed, channels: channels.filter((ch) => !configured[ch]) } },
+    },
     start(server) {
       db = server.db;
       let stopped = false;

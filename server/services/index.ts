@@ -113,6 +113,7 @@ export function createServices(deps: ServiceDeps) {
     templates,
     templateStats: createTemplateStats(db, templateStore),
     analytics: createAnalytics(db),
+    publicUrl: (): string => publicUrl,
     /** where tracked links point: set by the server once it knows its own address, unless PUBLIC_URL says otherwise */
     setPublicUrl(url: string): void {
       if (!deps.publicUrl && !process.env.PUBLIC_URL) publicUrl = url;
