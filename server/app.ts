@@ -219,13 +219,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? 'localhost'}:${port}`;
   services.setPublicUrl(url);
-  const useThread = opts.engineThread ?? (opts.databasePath !== ':memory:' && opts.services?.providers === undefined);
+  // what crosses to a thread is cloned: provider objects and option functions (tests' fakes) keep the engine here
+  const dispatcherOptions = { background: clock.kind === 'real', ...opts.services?.dispatcher };
+  const useThread = opts.engineThread ?? (opts.databasePath !== ':memory:' && opts.services?.providers === undefined && cloneable(dispatcherOptions));
   const thread = useThread
     ? await startEngineThread({
         databasePath: opts.databasePath,
         providers: channelConfig,
         sandbox: opts.services?.sandbox ?? {},
-        ...(opts.services?.dispatcher ? { dispatcher: opts.services.dispatcher } : {}),
+        dispatcher: dispatcherOptions,
         ...(typeof opts.engineThread === 'object' ? { demo: opts.engineThread.demo } : {}),
         publicUrl: services.publicUrl(),
       })
@@ -255,6 +257,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       });
     },
   };
+}
+
+function cloneable(v: unknown): boolean {
+  try {
+    structuredClone(v);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** READY_MAX_TICK_LAG_MS: how stale the engine's last tick may be before /readyz fails (default 60 s). */

@@ -72,7 +72,7 @@ export function recordProviderCall(channel: Channel, elapsedSeconds: number, out
 const outcomeOf = (r: DeliveryResult): ProviderOutcome => (r.status !== 'failed' ? 'ok' : r.retry ? 'retry' : 'failed');
 
 /** A provider whose sends are timed and counted; what it answers, and its other settings, are unchanged. */
-export function instrumentProvider(channel: Channel, provider: ChannelProvider): ChannelProvider {
+export function instrumentProvider(channel: Channel, provider: ChannelProvider, record: typeof recordProviderCall = recordProviderCall): ChannelProvider {
   return {
     ...provider,
     name: provider.name,
@@ -80,10 +80,10 @@ export function instrumentProvider(channel: Channel, provider: ChannelProvider):
       const t = performance.now();
       try {
         const r = await provider.send(msg, now);
-        recordProviderCall(channel, (performance.now() - t) / 1000, outcomeOf(r));
+        record(channel, (performance.now() - t) / 1000, outcomeOf(r));
         return r;
       } catch (e) {
-        recordProviderCall(channel, (performance.now() - t) / 1000, 'error');
+        record(channel, (performance.now() - t) / 1000, 'error');
         throw e;
       }
     },

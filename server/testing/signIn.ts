@@ -1,6 +1,7 @@
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import type { AppRouter } from '../trpc/root';
 import { clientHeader } from '../auth/http';
+import { maxBatchCalls } from '../http/trpcGuard';
 
 /** The admin tests, e2e and benches start their servers with (ADMIN_LOGIN / ADMIN_PASSWORD on a child process). */
 export const testAdmin = { login: 'admin', password: 'test-admin-password' } as const;
@@ -20,7 +21,8 @@ export async function signIn(url: string, login: string, password: string): Prom
 /** A tRPC client over HTTP that sends a session cookie and the client header (the CSRF check wants one of Origin or it). */
 export function trpcClient(url: string, cookie: string, { batch = true } = {}) {
   const headers = { cookie, [clientHeader]: 'script' };
-  return createTRPCClient<AppRouter>({ links: [batch ? httpBatchLink({ url: `${url}/trpc`, headers }) : httpLink({ url: `${url}/trpc`, headers })] });
+  // the server takes at most maxBatchCalls calls a request (server/http/trpcGuard.ts)
+  return createTRPCClient<AppRouter>({ links: [batch ? httpBatchLink({ url: `${url}/trpc`, headers, maxItems: maxBatchCalls }) : httpLink({ url: `${url}/trpc`, headers })] });
 }
 
 /** Sign in and return a client: `await signedInClient(url)` is the admin. */

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EngineTick } from '..';
 import type { EngineThreadConfig, FromThread, ToThread } from './protocol';
+import { recordProviderCall } from '../../obs/metrics';
 
 export interface EngineThread {
   /** One engine tick on the thread at `now`; null when one was already running there. */
@@ -28,7 +29,10 @@ export async function startEngineThread(config: EngineThreadConfig): Promise<Eng
         const p = pending.get(m.id);
         pending.delete(m.id);
         if ('error' in m) p?.reject(new Error(`engine thread: ${m.error}`));
-        else p?.resolve(m.report);
+        else {
+          for (const [channel, seconds, outcome] of m.providerCalls) recordProviderCall(channel, seconds, outcome);
+          p?.resolve(m.report);
+        }
       }
     });
     worker.on('error', (e) => {

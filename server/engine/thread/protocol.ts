@@ -3,6 +3,7 @@ import type { ProvidersConfig } from '../../channels/config';
 import type { SandboxBehaviour } from '../../channels/sandbox';
 import type { DispatcherOptions } from '../dispatcher';
 import type { EngineTick } from '..';
+import type { ProviderOutcome } from '../../obs/metrics';
 
 /**
  * What the engine thread is started with: only data (a worker receives a
@@ -19,10 +20,13 @@ export interface EngineThreadConfig {
   publicUrl: string;
 }
 
+/** One configured provider's send, timed on the thread and counted in /metrics on the main thread (prom-client lives there). */
+export type ProviderCall = [channel: Channel, elapsedSeconds: number, outcome: ProviderOutcome];
+
 export type ToThread = { type: 'tick'; id: number; now: number } | { type: 'invalidate' } | { type: 'publicUrl'; url: string } | { type: 'stop' };
 
 export type FromThread =
   | { type: 'ready' }
-  | { type: 'tick'; id: number; report: EngineTick | null }
+  | { type: 'tick'; id: number; report: EngineTick | null; providerCalls: ProviderCall[] }
   | { type: 'tick'; id: number; error: string }
   | { type: 'stopped' };

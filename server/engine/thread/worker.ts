@@ -5,7 +5,9 @@ import { createTemplateStore } from '../../templates/store';
 import { createWorkspaceService } from '../../services/workspace';
 import { buildProviders } from '../../channels/config';
 import { createBehaviourProviders } from '../../demo/provider';
-import type { EngineThreadConfig, FromThread, ToThread } from './protocol';
+import type { EngineThreadConfig, FromThread, ProviderCall, ToThread } from './protocol';
+import { instrumentProvider } from '../../obs/metrics';
+import type { Channel } from '../../../shared/journey/channels';
 
 /**
  * The engine thread: its own SQLite connection, the runner, segment entry and
@@ -23,6 +25,11 @@ const db: Db = openDatabase(config.databasePath);
 const workspace = createWorkspaceService(db, { now: Date.now() });
 const templates = createTemplateStore(db);
 const built = buildProviders(config.providers);
+// configured providers are timed here and counted on the main thread, with each tick's report
+let providerCalls: ProviderCall[] = [];
+const timed = Object.fromEntries(
+  Object.entries(built.providers).map(([ch, p]) => [ch, instrumentProvider(ch as Channel, p, (channel, seconds, outcome) => void providerCalls.push([channel, seconds, outcome]))]),
+);
 const demo = config.demo ? createBehaviourProviders({ seed: config.demo.seed, db: () => db, channels: config.demo.channels }) : {};
 let publicUrl = config.publicUrl;
 const engine = createEngine({
@@ -31,7 +38,7 @@ const engine = createEngine({
   templates,
   publicUrl: () => publicUrl,
   linkSecret: () => workspace.settings().linkSecret,
-  providers: { ...demo, ...built.providers },
+  providers: { ...demo, ...timed },
   sandbox: { ...config.sandbox, ...built.sandbox },
   dispatcher: config.dispatcher,
 });
@@ -42,7 +49,10 @@ port.on('message', (m: ToThread) => {
       // settings (policy, time zone) may have changed on the main thread: one row, read again each tick
       workspace.reload();
       engine.tick(m.now).then(
-        (report) => send({ type: 'tick', id: m.id, report }),
+        (report) => {
+          send({ type: 'tick', id: m.id, report, providerCalls });
+          providerCalls = [];
+        },
         (e: unknown) => send({ type: 'tick', id: m.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
       );
       break;
@@ -55,9 +65,12 @@ port.on('message', (m: ToThread) => {
       publicUrl = m.url;
       break;
     case 'stop':
-      db.$client.close();
-      send({ type: 'stopped' });
-      port.close();
+      // background lanes may still have messages out with providers: settle them before the connection goes
+      void engine.dispatcher.idle().then(() => {
+        db.$client.close();
+        send({ type: 'stopped' });
+        port.close();
+      });
       break;
   }
 });
