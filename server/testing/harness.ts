@@ -36,7 +36,7 @@ export interface TestWorld {
  */
 export function aTestWorld(
   start = Date.UTC(2026, 10, 2, 2, 0),
-  { providers, sandbox, approvals = false, wallNow }: Pick<ServiceDeps, 'providers' | 'sandbox'> & { approvals?: boolean; wallNow?: () => number } = {},
+  { providers, sandbox, dispatcher, approvals = false, wallNow }: Pick<ServiceDeps, 'providers' | 'sandbox' | 'dispatcher'> & { approvals?: boolean; wallNow?: () => number } = {},
 ): TestWorld {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-test-'));
   const dbPath = join(dir, 'test.db');
@@ -54,6 +54,7 @@ export function aTestWorld(
     segments: () => segments,
     providers,
     sandbox,
+    ...(dispatcher ? { dispatcher } : {}),
     workspace: { approvals },
     accounts: { passwordCost: testPasswordCost, ...(wallNow ? { wallNow } : {}) },
   });
