@@ -124,7 +124,9 @@ function load<T>(vars: Record<string, string | number>): { started: Promise<void
 function printMix(label: string, f: MixFigures) {
   console.log(`${label}: ${fmt(f.count)} requests in ${f.seconds} s, ${f.errors} errors; p50 ${f.overall.p50} ms, p90 ${f.overall.p90} ms, p99 ${f.overall.p99} ms, max ${f.overall.max} ms`);
   for (const [route, r] of Object.entries(f.routes))
-    console.log(`  ${route.padEnd(26)} ${String(r.count).padStart(6)}  p50 ${String(r.p50).padStart(7)}  p90 ${String(r.p90).padStart(7)}  p99 ${String(r.p99).padStart(7)}  max ${String(r.max).padStart(7)} ms  errors ${r.errors}`);
+    console.log(
+      `  ${route.padEnd(26)} ${String(r.count).padStart(6)}  p50 ${String(r.p50).padStart(7)}  p90 ${String(r.p90).padStart(7)}  p99 ${String(r.p99).padStart(7)}  max ${String(r.max).padStart(7)} ms  errors ${r.errors}`,
+    );
   if (f.errorSamples.length) console.log(`  errors, e.g.: ${f.errorSamples.join(' | ')}`);
   if (f.lateSends) console.log(`  the load generator sent ${f.lateSends} requests more than 5 ms late (each timed from its due time all the same)`);
 }
@@ -286,7 +288,9 @@ async function bench(dir: string) {
   const figures = await loadResult;
   await api.journeys.pause.mutate({ id: journeys.b });
   const ratio = round(withLoad.perSec / Math.max(without.perSec, 1), 3);
-  console.log(`journey B, ${RPS} requests/s: ${fmt(withLoad.transitions)} transitions in ${withLoad.busySeconds} s of engine work = ${fmt(withLoad.perSec)}/s (longest tick ${withLoad.longestTickMs} ms); ratio ${ratio}`);
+  console.log(
+    `journey B, ${RPS} requests/s: ${fmt(withLoad.transitions)} transitions in ${withLoad.busySeconds} s of engine work = ${fmt(withLoad.perSec)}/s (longest tick ${withLoad.longestTickMs} ms); ratio ${ratio}`,
+  );
   printMix(`API with the engine at work, ${RPS} requests/s`, figures);
 
   // ── /v1/batch throughput, the engine idle ──
@@ -314,17 +318,43 @@ async function bench(dir: string) {
     contacts: N,
     journey: 'A and B, 48% of the contacts each: segment entry once → SMS → wait 1 minute → push → exit, default caps, no quiet hours, sandbox providers',
     load: { rps: RPS, seconds: SECONDS, model: 'open (constant arrival rate, latency from due time)', mix: Object.fromEntries(Object.entries(figures.routes).map(([r, f]) => [r, f.share])) },
-    apiAlone: alone && { seconds: ALONE_SECONDS, serverCpuMsPerRequest: cpuMsPerRequest, count: alone.count, errors: alone.errors, overallMs: alone.overall, routesMs: alone.routes, lateSends: alone.lateSends },
-    api: { count: figures.count, errors: figures.errors, overallMs: figures.overall, routesMs: figures.routes, maxInFlight: figures.maxInFlight, lateSends: figures.lateSends, errorSamples: figures.errorSamples },
+    apiAlone: alone && {
+      seconds: ALONE_SECONDS,
+      serverCpuMsPerRequest: cpuMsPerRequest,
+      count: alone.count,
+      errors: alone.errors,
+      overallMs: alone.overall,
+      routesMs: alone.routes,
+      lateSends: alone.lateSends,
+    },
+    api: {
+      count: figures.count,
+      errors: figures.errors,
+      overallMs: figures.overall,
+      routesMs: figures.routes,
+      maxInFlight: figures.maxInFlight,
+      lateSends: figures.lateSends,
+      errorSamples: figures.errorSamples,
+    },
     engine: { withoutLoad: without, withLoad, ratio },
-    ingestBatch: { connections: BATCH_CONNECTIONS, batchSize: BATCH_SIZE, seconds: batch.seconds, accepted: batch.accepted, eventsPerSec: batch.eventsPerSec, errors: batch.errors, requestMs: batch.requestMs, serverCpuMsPer1000Events: cpuMsPer1000Events },
+    ingestBatch: {
+      connections: BATCH_CONNECTIONS,
+      batchSize: BATCH_SIZE,
+      seconds: batch.seconds,
+      accepted: batch.accepted,
+      eventsPerSec: batch.eventsPerSec,
+      errors: batch.errors,
+      requestMs: batch.requestMs,
+      serverCpuMsPer1000Events: cpuMsPer1000Events,
+    },
     targets,
     met,
   };
 
   console.log(`\nengine mode: ${mode}`);
   console.log('figure                      value        target');
-  const row = (name: string, v: string, target: string, ok: boolean | null) => console.log(`${name.padEnd(27)} ${v.padEnd(12)} ${target.padEnd(8)} ${ok === null ? '' : ok ? 'ok' : 'MISSED'}`.trimEnd());
+  const row = (name: string, v: string, target: string, ok: boolean | null) =>
+    console.log(`${name.padEnd(27)} ${v.padEnd(12)} ${target.padEnd(8)} ${ok === null ? '' : ok ? 'ok' : 'MISSED'}`.trimEnd());
   row('API p99 (ms)', String(figures.overall.p99), `≤${targets.p99Ms}`, met.p99);
   if (alone) row('API p99, engine idle (ms)', String(alone.overall.p99), '', null);
   row('API errors', String(figures.errors), '0', met.errors);

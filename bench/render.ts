@@ -42,7 +42,9 @@ function run(label: string, mint: boolean): { perSec: number; ms: number } {
 for (let i = 0; i < 20_000; i++) renderVariant(compiled, 'a', { traits: contacts[i % 1000] as Record<string, unknown>, timezone: 'Asia/Shanghai', utm });
 const plain = run('render (link code precomputed)', false);
 const minted = run('render + tracked link minted (keyed hash)', true);
-const sample = renderVariant(compiled, 'a', { traits: contacts[1] as Record<string, unknown>, timezone: 'Asia/Shanghai', utm, link: () => shortUrl('https://go.orange.example', linkCode('s', 123456, 0)) }).body ?? '';
+const sample =
+  renderVariant(compiled, 'a', { traits: contacts[1] as Record<string, unknown>, timezone: 'Asia/Shanghai', utm, link: () => shortUrl('https://go.orange.example', linkCode('s', 123456, 0)) }).body ??
+  '';
 const results = {
   at: new Date().toISOString(),
   node: process.version,

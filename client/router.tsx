@@ -27,10 +27,22 @@ export const router = createBrowserRouter([
       { path: 'journeys/:id', Component: JourneyPage },
       { path: 'templates', Component: TemplatesPage },
       { path: 'templates/:key', Component: TemplateEditorPage },
-      { path: 'contacts', children: [{ index: true, Component: ContactSearchPage }, { path: ':externalId', Component: ContactPage }] },
+      {
+        path: 'contacts',
+        children: [
+          { index: true, Component: ContactSearchPage },
+          { path: ':externalId', Component: ContactPage },
+        ],
+      },
       { path: 'outbox', Component: OutboxPage },
       { path: 'dead-letters', Component: DeadLettersPage },
-      { path: 'approvals', children: [{ index: true, Component: ApprovalsPage }, { path: ':id', Component: ApprovalPage }] },
+      {
+        path: 'approvals',
+        children: [
+          { index: true, Component: ApprovalsPage },
+          { path: ':id', Component: ApprovalPage },
+        ],
+      },
       { path: 'audit', Component: AuditPage },
       { path: 'users', Component: UsersPage },
       { path: 'settings', Component: SettingsPage },

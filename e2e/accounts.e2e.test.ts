@@ -106,7 +106,11 @@ describe('accounts: roles, four-eyes approval, masking and the audit log', () =>
     const requests = page.getByRole('table', { name: 'Requests' });
     await requests.getByRole('link', { name: journeyName }).click();
     await page.getByText(people.operator.name).first().waitFor();
-    await page.getByRole('list', { name: /changes/i }).or(page.getByText('First version')).first().waitFor();
+    await page
+      .getByRole('list', { name: /changes/i })
+      .or(page.getByText('First version'))
+      .first()
+      .waitFor();
     await page.getByLabel('Comment').fill('Checked the copy and the timing.');
     await app.screenshot('accounts-3-approve');
     await page.getByRole('button', { name: 'Approve' }).click();

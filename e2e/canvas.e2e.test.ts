@@ -41,7 +41,10 @@ async function dropFromPalette(label: string, at: { x: number; y: number }): Pro
 
 /** Name the node just dropped (it is the selection, so the inspector shows its form). */
 async function title(kindLabel: string, text: string): Promise<Locator> {
-  await page.getByRole('region', { name: `Inspector: ${kindLabel}` }).getByLabel('Title', { exact: true }).fill(text);
+  await page
+    .getByRole('region', { name: `Inspector: ${kindLabel}` })
+    .getByLabel('Title', { exact: true })
+    .fill(text);
   const node = page.getByRole('group', { name: `${kindLabel}: ${text}`, exact: true });
   await node.waitFor();
   return node;
@@ -191,9 +194,15 @@ describe('canvas: build the recall journey by hand, publish it, watch it send', 
     await page.getByRole('group', { name: 'Send message: Robo-call', exact: true }).getByText('recall_call').waitFor();
 
     await page.getByRole('tab', { name: /^Problems/ }).click();
-    await page.getByRole('tabpanel', { name: /^Problems/ }).getByText(/No problems/).waitFor();
+    await page
+      .getByRole('tabpanel', { name: /^Problems/ })
+      .getByText(/No problems/)
+      .waitFor();
     expect(await page.locator('.react-flow__node [aria-invalid="true"]').count()).toBe(0);
-    await page.getByRole('status').filter({ hasText: /^Draft saved/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Draft saved/ })
+      .waitFor();
     await app.screenshot('canvas-5-configured');
 
     // what autosave stored is the journey drawn: five nodes, five edges, port by port
@@ -221,7 +230,11 @@ describe('canvas: build the recall journey by hand, publish it, watch it send', 
     expect(await dialog.getByRole('list', { name: 'What changes' }).getByRole('listitem').count()).toBeGreaterThan(0);
     await app.screenshot('canvas-6-publish-dialog');
     await dialog.getByRole('button', { name: 'Publish v1' }).click();
-    await page.getByRole('dialog', { name: 'Published version 1' }).getByRole('status').getByText(/New contacts now enter v1/).waitFor();
+    await page
+      .getByRole('dialog', { name: 'Published version 1' })
+      .getByRole('status')
+      .getByText(/New contacts now enter v1/)
+      .waitFor();
     await page.getByRole('dialog', { name: 'Published version 1' }).getByRole('button', { name: 'Close' }).click();
     await page.getByText('Published v1').waitFor();
     await app.screenshot('canvas-7-published');

@@ -37,16 +37,28 @@ describe('journeys UI', () => {
 
     const nodes = page.getByRole('group', { name: /^[^:]+: .+/ });
     expect(await nodes.count()).toBe(detail.draft.nodes.length);
-    await page.getByRole('group', { name: /^Send message: / }).first().waitFor({ state: 'visible' });
-    await page.locator('.je__label', { hasText: /^timeout$/ }).first().waitFor({ state: 'visible' });
+    await page
+      .getByRole('group', { name: /^Send message: / })
+      .first()
+      .waitFor({ state: 'visible' });
+    await page
+      .locator('.je__label', { hasText: /^timeout$/ })
+      .first()
+      .waitFor({ state: 'visible' });
     // the editor around the canvas: the palette, the toolbar and the sidebar's tabs
     await page.getByRole('navigation', { name: 'Palette' }).getByRole('button', { name: 'Segment entry', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Auto-layout' }).waitFor();
     await page.getByRole('tab', { name: /^Inspector/ }).waitFor();
     // compile problems live in their own tab; a seeded blueprint has none
     await page.getByRole('tab', { name: /^Problems/ }).click();
-    await page.getByRole('tabpanel', { name: /^Problems/ }).getByText(/No problems/).waitFor();
-    await page.getByRole('status').filter({ hasText: /^Draft saved/ }).waitFor();
+    await page
+      .getByRole('tabpanel', { name: /^Problems/ })
+      .getByText(/No problems/)
+      .waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Draft saved/ })
+      .waitFor();
     await app.screenshot('blueprint-1-canvas');
   });
 
@@ -82,7 +94,10 @@ describe('journeys UI', () => {
     // publishing is refused while problems remain: the dialog lists them and its button stays disabled
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const publish = page.getByRole('dialog', { name: 'Publish version 1' });
-    await publish.getByRole('alert').getByText(/Add an entry/).waitFor();
+    await publish
+      .getByRole('alert')
+      .getByText(/Add an entry/)
+      .waitFor();
     expect(await publish.getByRole('button', { name: 'Publish v1' }).isDisabled()).toBe(true);
     await app.screenshot('blank-journey-publish-refused');
     await publish.getByRole('button', { name: 'Cancel' }).click();
@@ -114,7 +129,10 @@ describe('problems on the canvas', () => {
     await waitNode.getByLabel(/: timeout port \(not connected\)$/).waitFor();
 
     await page.getByRole('tab', { name: /^Problems/ }).click();
-    await page.getByRole('list', { name: 'Problems' }).getByRole('button', { name: /timeout" port/ }).click();
+    await page
+      .getByRole('list', { name: 'Problems' })
+      .getByRole('button', { name: /timeout" port/ })
+      .click();
     await page.waitForFunction(() => document.querySelector('.jn--selected')?.getAttribute('aria-label')?.startsWith('Wait for event: '));
     // choosing the problem opens the node's form in the inspector
     await page.getByRole('region', { name: 'Inspector: Wait for event' }).waitFor();
@@ -140,6 +158,9 @@ describe('archiving', () => {
     expect(j.status).toBe('archived');
     expect(j.draft.nodes.map((n) => n.kind)).not.toContain('exit');
     expect(j.draft.nodes).toHaveLength(smsThenCallGraph().nodes.length - 1);
-    await page.getByRole('status').filter({ hasText: /^Draft saved/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Draft saved/ })
+      .waitFor();
   });
 });

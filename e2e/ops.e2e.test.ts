@@ -146,7 +146,10 @@ describe('ops: the overlay, a node funnel and a contact timeline agree with the 
 
   it("opens the SMS node's funnel: sent, clicked and each step as analytics.nodeFunnel counts them", async () => {
     const smsNode = nodes.find((x) => x.id === 'sms_1');
-    await page.getByRole('group', { name: `Send message: ${smsNode?.title ?? ''}`, exact: true }).locator('.jn__title').click();
+    await page
+      .getByRole('group', { name: `Send message: ${smsNode?.title ?? ''}`, exact: true })
+      .locator('.jn__title')
+      .click();
     await expect.poll(() => page.locator('.react-flow__node[data-id="sms_1"] .jn').getAttribute('class')).toContain('jn--selected');
     // turning Numbers on opened the Funnel tab; selecting a node keeps it there
     expect(await page.getByRole('tab', { name: 'Funnel' }).getAttribute('aria-selected')).toBe('true');
@@ -158,9 +161,11 @@ describe('ops: the overlay, a node funnel and a contact timeline agree with the 
     expect(api.steps.slice(0, 2).map((s) => s.key)).toEqual(['sent', 'clicked']);
     expect(api.steps[0]?.count).toBe(overlay.nodes.sms_1?.sent);
     expect(api.steps[1]?.count).toBe(overlay.nodes.sms_1?.clicked);
-    const shown = await steps.getByRole('listitem').evaluateAll((lis) =>
-      lis.map((li) => ({ key: li.getAttribute('data-step') ?? '', label: li.querySelector('.funnel__label')?.textContent ?? '', count: li.querySelector('.funnel__count')?.textContent ?? '' })),
-    );
+    const shown = await steps
+      .getByRole('listitem')
+      .evaluateAll((lis) =>
+        lis.map((li) => ({ key: li.getAttribute('data-step') ?? '', label: li.querySelector('.funnel__label')?.textContent ?? '', count: li.querySelector('.funnel__count')?.textContent ?? '' })),
+      );
     expect(shown).toEqual(api.steps.map((s) => ({ key: s.key, label: s.label, count: fmt(s.count) })));
     // the same sends split by variant
     const byVariant = await panel
@@ -171,7 +176,7 @@ describe('ops: the overlay, a node funnel and a contact timeline agree with the 
     await app.screenshot('ops-3-funnel');
   });
 
-  it("follows a sample contact to their timeline and reads why their SMS waited", async () => {
+  it('follows a sample contact to their timeline and reads why their SMS waited', async () => {
     const api = await app.trpc.analytics.nodeFunnel.query({ journeyId, nodeId: 'sms_1' });
     const first = api.sample[0]?.externalId;
     if (!first) throw new Error('the SMS node has no sample contact');

@@ -148,7 +148,10 @@ describe('templates: a copywriter adds variant B, previews it for a contact, sav
 
   it('saves version 2 with both variants, and the preview matches what the API renders for that contact', async () => {
     await page.getByRole('button', { name: 'Save new version' }).click();
-    await page.getByRole('status').filter({ hasText: /^Saved as v2\./ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Saved as v2\./ })
+      .waitFor();
     await page.getByRole('region', { name: 'Versions' }).getByText('A 50% · B 50%').waitFor();
     // the Results table has a row for the new variant at once, with nothing sent yet
     const table = page.getByRole('region', { name: 'Variant stats' }).getByRole('table', { name: 'Variant results' });

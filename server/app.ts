@@ -118,11 +118,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const firstAdmin = services.users.ensureFirstAdmin(opts.admin ?? { login: process.env.ADMIN_LOGIN, password: process.env.ADMIN_PASSWORD });
   if (firstAdmin) {
     log(`First admin: login "${firstAdmin.login}", ${firstAdmin.password ? `password ${firstAdmin.password} (shown once: note it, or change it under Users)` : 'password from ADMIN_PASSWORD'}`);
-    if (opts.demoUsers) for (const role of roles.filter((r) => r !== 'admin')) {
-      const password = generatePassword();
-      services.users.create({ login: role, displayName: `Demo ${role}`, password, roles: [role] });
-      log(`Demo user: login "${role}", password ${password}`);
-    }
+    if (opts.demoUsers)
+      for (const role of roles.filter((r) => r !== 'admin')) {
+        const password = generatePassword();
+        services.users.create({ login: role, displayName: `Demo ${role}`, password, roles: [role] });
+        log(`Demo user: login "${role}", password ${password}`);
+      }
   }
   if (opts.seedDemo ?? true) {
     const seeded = services.journeys.seedBlueprints('demo');
@@ -172,7 +173,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!click) return void res.status(404).type('text/plain').send('This link does not exist or has expired.');
     if ('refused' in click) {
       logger.warn({ requestId: requestIdOf(res), code: req.params.code, why: click.refused }, 'tracked link refused');
-      return void res.status(403).type('text/plain').send(`This link cannot be followed: ${click.refused.replace(/: add it under.*$/, '')}.`);
+      return void res
+        .status(403)
+        .type('text/plain')
+        .send(`This link cannot be followed: ${click.refused.replace(/: add it under.*$/, '')}.`);
     }
     res.redirect(302, click.url);
   });

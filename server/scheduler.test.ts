@@ -19,8 +19,7 @@ function aSlowEngine() {
   let slow = false;
   return {
     engine: {
-      tick: (now: number) =>
-        slow ? new Promise<EngineTick>((done) => pending.push(() => done(aTick(now)))) : Promise.resolve(aTick(now)),
+      tick: (now: number) => (slow ? new Promise<EngineTick>((done) => pending.push(() => done(aTick(now)))) : Promise.resolve(aTick(now))),
     },
     slowDown: () => void (slow = true),
     finish() {

@@ -67,17 +67,14 @@ export function startScheduler(engine: Pick<Engine, 'tick'>, clock: Clock, opts:
     async () => {
       tickStarted = wallNow();
       inFlight = true;
-      const p = engine.tick(clock.now()).then(
-        (t) => {
-          if (failing) logger.info({ failedTicks: failing.count }, 'engine ticks succeed again');
-          failing = null;
-          if (t) {
-            recordTick(t, (wallNow() - tickStarted) / 1000);
-            opts.onTick?.(t);
-          }
-        },
-        failed,
-      );
+      const p = engine.tick(clock.now()).then((t) => {
+        if (failing) logger.info({ failedTicks: failing.count }, 'engine ticks succeed again');
+        failing = null;
+        if (t) {
+          recordTick(t, (wallNow() - tickStarted) / 1000);
+          opts.onTick?.(t);
+        }
+      }, failed);
       running = p;
       await p;
       inFlight = false;

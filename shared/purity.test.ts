@@ -178,7 +178,7 @@ describe('the purity scanner', () => {
   it.each([
     ['// step never calls Date.now()', 'a line comment'],
     ['/* Math.random is banned; so is new Date() */ const x = 1;', 'a block comment'],
-    ["/**\n * process.env is read by the server only\n */\nexport const y = 2;", 'a JSDoc block'],
+    ['/**\n * process.env is read by the server only\n */\nexport const y = 2;', 'a JSDoc block'],
     ["const url = 'https://example.com/a'; const t = new TZDate(0, 'UTC');", 'a URL in a string and TZDate'],
     ["const re = /\\/\\//; const ok = 'x';", 'a regex with slashes'],
     ['const half = total / 2; // Date.now', 'a division then a comment'],

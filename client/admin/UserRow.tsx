@@ -66,7 +66,13 @@ export function UserRow({ user: u, isMe }: { user: UserSummary; isMe: boolean })
           <button type="button" className="btn btn--small" aria-label={`Reset password of ${u.login}`} aria-expanded={open === 'password'} onClick={() => toggle('password')}>
             Reset password
           </button>
-          <button type="button" className="btn btn--small" aria-label={`${u.active ? 'Deactivate' : 'Activate'} ${u.login}`} disabled={update.isPending} onClick={() => update.mutate({ id: u.id, active: !u.active })}>
+          <button
+            type="button"
+            className="btn btn--small"
+            aria-label={`${u.active ? 'Deactivate' : 'Activate'} ${u.login}`}
+            disabled={update.isPending}
+            onClick={() => update.mutate({ id: u.id, active: !u.active })}
+          >
             {u.active ? 'Deactivate' : 'Activate'}
           </button>
         </div>

@@ -125,7 +125,14 @@ export function LinkHostsSetting({ hosts, editable }: { hosts: { set: readonly s
         >
           <label className="field">
             Allowed hosts, one a line
-            <textarea rows={Math.min(10, Math.max(3, entered.length + 1))} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} placeholder={hosts.defaults.join('\n')} aria-describedby="link-hosts-help" />
+            <textarea
+              rows={Math.min(10, Math.max(3, entered.length + 1))}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              spellCheck={false}
+              placeholder={hosts.defaults.join('\n')}
+              aria-describedby="link-hosts-help"
+            />
           </label>
           <p id="link-hosts-help" className="sf__help">
             <code>*.example.com</code> allows the subdomains of example.com. An empty list means the defaults.

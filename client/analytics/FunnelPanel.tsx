@@ -29,7 +29,7 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
       </h2>
       <ol className="funnel__steps" aria-label="Funnel steps">
         {d.steps.map((s, i) => {
-          const prev = i > 0 ? d.steps[i - 1]?.count ?? 0 : null;
+          const prev = i > 0 ? (d.steps[i - 1]?.count ?? 0) : null;
           return (
             <li key={s.key} className="funnel__step" data-step={s.key}>
               <span className="funnel__label">{s.label}</span>

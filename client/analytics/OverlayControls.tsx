@@ -6,7 +6,19 @@ import { conversionBands } from './conversionScale';
  * The overlay switch, with what it shows: which version (or all), which days
  * (UTC), and the conversion colour scale. Numbers refresh on their own while on.
  */
-export function OverlayControls({ params, onChange, versions, fetching, error }: { params: OverlayParams; onChange(p: OverlayParams): void; versions: number[]; fetching: boolean; error: string | null }) {
+export function OverlayControls({
+  params,
+  onChange,
+  versions,
+  fetching,
+  error,
+}: {
+  params: OverlayParams;
+  onChange(p: OverlayParams): void;
+  versions: number[];
+  fetching: boolean;
+  error: string | null;
+}) {
   return (
     <div className="ovc" role="group" aria-label="Numbers on the canvas">
       <button type="button" className={`btn btn--small${params.on ? ' btn--on' : ''}`} aria-pressed={params.on} onClick={() => onChange({ ...params, on: !params.on })}>

@@ -2,15 +2,42 @@ import { describe, expect, it } from 'vitest';
 import { overlayRange, toCanvas, type Overlay } from './useOverlay';
 
 const node = (n: Partial<Overlay['nodes'][string]>): Overlay['nodes'][string] => ({
-  entered: 0, waiting: 0, exited: 0, exitReasons: {}, queued: 0, sent: 0, delivered: 0, failed: 0, suppressed: {}, deferred: {}, clicked: 0, reached: {}, converted: 0, conversionRate: null, holdout: 0, ...n,
+  entered: 0,
+  waiting: 0,
+  exited: 0,
+  exitReasons: {},
+  queued: 0,
+  sent: 0,
+  delivered: 0,
+  failed: 0,
+  suppressed: {},
+  deferred: {},
+  clicked: 0,
+  reached: {},
+  converted: 0,
+  conversionRate: null,
+  holdout: 0,
+  ...n,
 });
 
 describe('overlay numbers on the canvas', () => {
   it('puts each node’s numbers on it, sends only on message nodes, and each port’s count on the canvas edge leaving by it', () => {
     const o: Overlay = {
-      journeyId: 'j', versions: [1], version: null, from: null, to: null, goal: 'app_login',
-      nodes: { wait: node({ entered: 900, waiting: 120, reached: { app_login: 90 }, converted: 90, conversionRate: 0.1 }), sms: node({ entered: 950, sent: 940, queued: 950, converted: 95, conversionRate: 0.1 }) },
-      edges: [{ source: 'wait', port: 'event', count: 300 }, { source: 'wait', port: 'timeout', count: 480 }, { source: 'sms', port: 'next', count: 900 }],
+      journeyId: 'j',
+      versions: [1],
+      version: null,
+      from: null,
+      to: null,
+      goal: 'app_login',
+      nodes: {
+        wait: node({ entered: 900, waiting: 120, reached: { app_login: 90 }, converted: 90, conversionRate: 0.1 }),
+        sms: node({ entered: 950, sent: 940, queued: 950, converted: 95, conversionRate: 0.1 }),
+      },
+      edges: [
+        { source: 'wait', port: 'event', count: 300 },
+        { source: 'wait', port: 'timeout', count: 480 },
+        { source: 'sms', port: 'next', count: 900 },
+      ],
     };
     const shown = toCanvas(o, [
       { id: 'e1', source: 'wait', sourceHandle: 'timeout' },

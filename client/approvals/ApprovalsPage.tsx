@@ -30,7 +30,15 @@ export function ApprovalsPage() {
       </div>
       <div role="tablist" aria-label="Status" className="tabs tabs--page">
         {tabs.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} aria-controls="approvals-list" className="tabs__tab" onClick={() => setParams(t.id === 'pending' ? {} : { status: t.id }, { replace: true })}>
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            aria-controls="approvals-list"
+            className="tabs__tab"
+            onClick={() => setParams(t.id === 'pending' ? {} : { status: t.id }, { replace: true })}
+          >
             {t.label}
           </button>
         ))}

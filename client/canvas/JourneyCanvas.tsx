@@ -1,17 +1,5 @@
 import { useCallback, useMemo, useRef, type DragEvent } from 'react';
-import {
-  Background,
-  Controls,
-  MarkerType,
-  MiniMap,
-  Panel,
-  ReactFlow,
-  useReactFlow,
-  type Connection,
-  type DefaultEdgeOptions,
-  type Edge,
-  type IsValidConnection,
-} from '@xyflow/react';
+import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, useReactFlow, type Connection, type DefaultEdgeOptions, type Edge, type IsValidConnection } from '@xyflow/react';
 import { isNodeKind, nodeKinds } from '../../shared/journey/registry';
 import type { JourneyFlowEdge, JourneyFlowNode } from '../mapping/flowTypes';
 import { NODE_HALF_WIDTH } from '../mapping/layout';

@@ -3,7 +3,15 @@ import { errorText } from './errorText';
 
 describe('errorText', () => {
   it('joins schema issues with their paths', () => {
-    const e = { message: '[{"code":"too_small"}]', data: { issues: [{ path: 'password', message: 'a password needs at least 10 characters' }, { path: '', message: 'bad' }] } };
+    const e = {
+      message: '[{"code":"too_small"}]',
+      data: {
+        issues: [
+          { path: 'password', message: 'a password needs at least 10 characters' },
+          { path: '', message: 'bad' },
+        ],
+      },
+    };
     expect(errorText(e)).toBe('password: a password needs at least 10 characters; bad');
   });
   it('is the message otherwise', () => {

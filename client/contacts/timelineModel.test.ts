@@ -14,12 +14,22 @@ function aTimeline(): Pick<ContactTimeline, 'events' | 'runs' | 'steps' | 'messa
       { id: 1, name: 'identify', type: 'system', properties: {}, at: T },
     ],
     runs: [
-      { id: 7, journey_id: 'j1', name: 'Never logged in', version: 2, node_id: 'exit', status: 'exited', entered_at: T, exit_reason: 'goal', exited_at: T + 12 * HOUR, wake_at: null, waiting_for: null },
+      {
+        id: 7,
+        journey_id: 'j1',
+        name: 'Never logged in',
+        version: 2,
+        node_id: 'exit',
+        status: 'exited',
+        entered_at: T,
+        exit_reason: 'goal',
+        exited_at: T + 12 * HOUR,
+        wake_at: null,
+        waiting_for: null,
+      },
     ],
     steps: [step('exit', T + 12 * HOUR), step('wait_login', T), step('sms_1', T), step('entry', T)],
-    messages: [
-      { id: 5, journey_id: 'j1', node_id: 'sms_1', channel: 'sms', template: 't', variant: 'a', status: 'delivered', reason: null, body: 'hi', created_at: T, history: [] },
-    ],
+    messages: [{ id: 5, journey_id: 'j1', node_id: 'sms_1', channel: 'sms', template: 't', variant: 'a', status: 'delivered', reason: null, body: 'hi', created_at: T, history: [] }],
   };
 }
 

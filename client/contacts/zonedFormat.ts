@@ -20,9 +20,7 @@ export function dateTimeIn(at: number, tz: string): string {
 /** "Tuesday, Nov 3, 2026" for a YYYY-MM-DD day (a calendar day, so no zone applies) */
 export function dayLabel(day: string): string {
   const [y, m, d] = day.split('-').map(Number);
-  return format('day', () => new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', year: 'numeric', month: 'short', day: 'numeric' })).format(
-    Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1),
-  );
+  return format('day', () => new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', year: 'numeric', month: 'short', day: 'numeric' })).format(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
 }
 
 /** "09:00" when `at` falls on the same day as `ref` in this zone, else "Nov 3, 2026, 09:00": a deferral often lands the next morning. */

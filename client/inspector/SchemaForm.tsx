@@ -38,14 +38,7 @@ const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === 'ob
  * in shared/). Every change yields the whole new value; `errors` (path →
  * messages, e.g. `cases.0.key`) are shown beside the field they name.
  */
-export function SchemaForm(props: {
-  schema: JsonSchema;
-  value: unknown;
-  onChange(value: unknown): void;
-  errors?: Record<string, string[]>;
-  widget?: WidgetRenderer;
-  readOnly?: boolean;
-}) {
+export function SchemaForm(props: { schema: JsonSchema; value: unknown; onChange(value: unknown): void; errors?: Record<string, string[]>; widget?: WidgetRenderer; readOnly?: boolean }) {
   return (
     <Ctx.Provider value={{ errors: props.errors ?? {}, widget: props.widget ?? (() => null), readOnly: props.readOnly ?? false }}>
       <fieldset className="sf" disabled={props.readOnly}>
@@ -241,11 +234,7 @@ function EnumSet(p: FieldProps & { options: unknown[] }) {
       <legend>{p.label}</legend>
       {p.options.map((o) => (
         <label key={String(o)} className="sf__chip">
-          <input
-            type="checkbox"
-            checked={chosen.has(o)}
-            onChange={(e) => p.onChange(p.options.filter((x) => (x === o ? e.target.checked : chosen.has(x))))}
-          />
+          <input type="checkbox" checked={chosen.has(o)} onChange={(e) => p.onChange(p.options.filter((x) => (x === o ? e.target.checked : chosen.has(x))))} />
           {String(o)}
         </label>
       ))}

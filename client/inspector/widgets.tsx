@@ -147,7 +147,12 @@ function SegmentEditor(p: { segmentKey: string; name: string; description: strin
       <SchemaForm schema={ruleSetSchema()} value={rules} onChange={setRules} errors={errors} widget={inspectorWidgets} />
       {parsed.success && <SegmentCount rules={parsed.data} />}
       {save.isError && <p className="sf__errors">{save.error.message}</p>}
-      <button type="button" className="btn btn--primary btn--small" disabled={!parsed.success || save.isPending} onClick={() => parsed.success && save.mutate({ key: p.segmentKey, name: p.name, description: p.description, rules: parsed.data })}>
+      <button
+        type="button"
+        className="btn btn--primary btn--small"
+        disabled={!parsed.success || save.isPending}
+        onClick={() => parsed.success && save.mutate({ key: p.segmentKey, name: p.name, description: p.description, rules: parsed.data })}
+      >
         {save.isPending ? 'Saving…' : 'Save segment'}
       </button>
       <p className="sf__help">Saving changes this segment for every journey that uses it.</p>
@@ -175,7 +180,14 @@ function ComparisonValue(p: WidgetProps) {
         placeholder="a, b, c"
         aria-invalid={p.invalid || undefined}
         defaultValue={scalarText(p.value)}
-        onChange={(e) => p.onChange(e.target.value.split(',').map((x) => parseScalar(x.trim())).filter((x) => x !== ''))}
+        onChange={(e) =>
+          p.onChange(
+            e.target.value
+              .split(',')
+              .map((x) => parseScalar(x.trim()))
+              .filter((x) => x !== ''),
+          )
+        }
       />
     );
   return <input id={p.id} type="text" aria-invalid={p.invalid || undefined} defaultValue={scalarText(p.value)} onChange={(e) => p.onChange(parseScalar(e.target.value))} />;

@@ -1,9 +1,7 @@
 import { kindDef, type NodeKind } from '../../shared/journey/registry';
 import type { Port } from '../../shared/journey/kind';
 
-export type ParsedNode =
-  | { ok: true; config: Record<string, unknown>; summary: string; ports: Port[] }
-  | { ok: false; error: string };
+export type ParsedNode = { ok: true; config: Record<string, unknown>; summary: string; ports: Port[] } | { ok: false; error: string };
 
 /** A node's config parsed with its kind's schema, with the registry's summary and ports. */
 export function parseNodeConfig(kind: NodeKind, config: unknown): ParsedNode {

@@ -139,7 +139,19 @@ export function DeadLettersPage() {
   );
 }
 
-function Messages({ rows, busy, confirming, onRedrive, onDiscard }: { rows: DeadLetters['messages']; busy: boolean; confirming: string | null; onRedrive: (id: number) => void; onDiscard: (id: number) => void }) {
+function Messages({
+  rows,
+  busy,
+  confirming,
+  onRedrive,
+  onDiscard,
+}: {
+  rows: DeadLetters['messages'];
+  busy: boolean;
+  confirming: string | null;
+  onRedrive: (id: number) => void;
+  onDiscard: (id: number) => void;
+}) {
   if (rows.length === 0) return <div className="placeholder">None in this group.</div>;
   return (
     <div className="card">

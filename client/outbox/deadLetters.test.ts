@@ -23,6 +23,8 @@ describe('dead letters, in words', () => {
 
   it('puts a failing channel in one sentence for the banner', () => {
     const line = failingLine({ channel: 'sms', state: 'failing', attempts: 120, failures: 104, errorRate: 104 / 120, lastError: 'HTTP 503', since: 0 }, () => '10:04');
-    expect(line).toBe('SMS is failing since 10:04: 86.7% of the last 120 attempts failed (last error: HTTP 503). Messages are retried; those still failing after the retry horizon become dead letters.');
+    expect(line).toBe(
+      'SMS is failing since 10:04: 86.7% of the last 120 attempts failed (last error: HTTP 503). Messages are retried; those still failing after the retry horizon become dead letters.',
+    );
   });
 });

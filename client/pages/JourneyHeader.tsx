@@ -24,8 +24,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
   const operates = useAuth().can('operator');
   const [publishing, setPublishing] = useState(false);
   const [archiving, setArchiving] = useState(false);
-  const refresh = () =>
-    Promise.all([qc.invalidateQueries({ queryKey: trpc.journeys.get.queryKey({ id: journey.id }) }), qc.invalidateQueries({ queryKey: trpc.journeys.list.queryKey() })]);
+  const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: trpc.journeys.get.queryKey({ id: journey.id }) }), qc.invalidateQueries({ queryKey: trpc.journeys.list.queryKey() })]);
   const lifecycle = { onSettled: refresh };
   const pause = useMutation(trpc.journeys.pause.mutationOptions(lifecycle));
   const resume = useMutation(trpc.journeys.resume.mutationOptions(lifecycle));
@@ -61,7 +60,16 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
               {status === 'saving' && 'Saving…'}
               {status === 'unsaved' && 'Unsaved changes'}
               {status === 'error' && `Not saved: ${saveError ?? 'error'}`}
-              {status === 'saved' && (lastSavedAt ? <>Draft saved <RelativeTime ms={lastSavedAt} /></> : <>Draft saved <RelativeTime ms={journey.updatedAt} /></>)}
+              {status === 'saved' &&
+                (lastSavedAt ? (
+                  <>
+                    Draft saved <RelativeTime ms={lastSavedAt} />
+                  </>
+                ) : (
+                  <>
+                    Draft saved <RelativeTime ms={journey.updatedAt} />
+                  </>
+                ))}
             </span>
             {journey.description && (
               <span className="jheader__desc" title={journey.description}>
@@ -119,8 +127,17 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
       </div>
       {errored && (
         <div className="banner banner--error" role="alert">
-          <strong>Errored{journey.erroredAt !== null && <> <RelativeTime ms={journey.erroredAt} /></>}:</strong> the engine stopped working this journey, and every other journey
-          goes on. Nobody enters it, and contacts in it wait where they are. Reason: <code>{journey.error}</code>
+          <strong>
+            Errored
+            {journey.erroredAt !== null && (
+              <>
+                {' '}
+                <RelativeTime ms={journey.erroredAt} />
+              </>
+            )}
+            :
+          </strong>{' '}
+          the engine stopped working this journey, and every other journey goes on. Nobody enters it, and contacts in it wait where they are. Reason: <code>{journey.error}</code>
           {operates && (
             <div className="banner__actions">
               <button type="button" className="btn" disabled={clearError.isPending} onClick={() => clearError.mutate({ id: journey.id })}>

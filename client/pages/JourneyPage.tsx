@@ -78,8 +78,19 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
     () =>
       store.subscribe((s, prev) => {
         if (s.nodes === prev.nodes) return;
-        const now = s.nodes.filter((n) => n.selected).map((n) => n.id).join();
-        if (now && now !== prev.nodes.filter((n) => n.selected).map((n) => n.id).join()) setTab((t) => (t === 'problems' || t === 'funnel' ? t : 'inspector'));
+        const now = s.nodes
+          .filter((n) => n.selected)
+          .map((n) => n.id)
+          .join();
+        if (
+          now &&
+          now !==
+            prev.nodes
+              .filter((n) => n.selected)
+              .map((n) => n.id)
+              .join()
+        )
+          setTab((t) => (t === 'problems' || t === 'funnel' ? t : 'inspector'));
       }),
     [store, setTab],
   );
@@ -100,8 +111,7 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
         error={overlay.error?.message ?? null}
       />
       <EditorBody tabs={tabs} tab={tab} onTab={setTab} focus={focus} onFocusProblem={focusProblem} onAdd={addAtCentre}>
-        {tab === 'funnel' &&
-          (selectedNode ? <FunnelPanel journeyId={journey.id} nodeId={selectedNode} params={overlayParams} /> : <SummaryPanel journeyId={journey.id} params={overlayParams} />)}
+        {tab === 'funnel' && (selectedNode ? <FunnelPanel journeyId={journey.id} nodeId={selectedNode} params={overlayParams} /> : <SummaryPanel journeyId={journey.id} params={overlayParams} />)}
         {tab === 'versions' && <VersionsPanel journey={journey} />}
       </EditorBody>
     </>

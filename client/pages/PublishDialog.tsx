@@ -25,9 +25,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
   const changes = useMemo(() => diffGraphs(journey.published?.graph ?? null, store.getState().toGraph()), [journey.published, store, revision]);
   const qc = useQueryClient();
   // a request instead of a version: the Approvals count changes too
-  const publish = useMutation(
-    trpc.journeys.publish.mutationOptions({ onSuccess: () => Promise.all([onPublished(), qc.invalidateQueries({ queryKey: trpc.approvals.pathKey() })]) }),
-  );
+  const publish = useMutation(trpc.journeys.publish.mutationOptions({ onSuccess: () => Promise.all([onPublished(), qc.invalidateQueries({ queryKey: trpc.approvals.pathKey() })]) }));
   const refusal = publish.isError ? publishRefusal(publish.error) : null;
   // with four-eyes on, publishing answers a request instead of a version
   const requested = requestOf(publish.data);
@@ -84,8 +82,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
           </ul>
           {journey.status === 'live' || journey.status === 'paused' ? (
             <p className="dialog__note">
-              Contacts already in the journey stay on v{journey.version} until they leave it; only new entries follow v{next}. Moving them node by node to the new
-              version comes later.
+              Contacts already in the journey stay on v{journey.version} until they leave it; only new entries follow v{next}. Moving them node by node to the new version comes later.
             </p>
           ) : (
             <p className="dialog__note">Publishing makes the journey live: its entry starts enrolling contacts.</p>

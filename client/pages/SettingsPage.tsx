@@ -78,7 +78,8 @@ export function SettingsPage() {
           <ul>
             {policy.data.caps.map((c) => (
               <li key={`${c.channel}-${c.windowHours}`}>
-                at most {c.max} {c.channel === 'all' ? 'messages' : channelLabels[c.channel]} per {c.windowHours % 24 === 0 ? `${c.windowHours / 24} day${c.windowHours === 24 ? '' : 's'}` : `${c.windowHours} h`}
+                at most {c.max} {c.channel === 'all' ? 'messages' : channelLabels[c.channel]} per{' '}
+                {c.windowHours % 24 === 0 ? `${c.windowHours / 24} day${c.windowHours === 24 ? '' : 's'}` : `${c.windowHours} h`}
               </li>
             ))}
           </ul>

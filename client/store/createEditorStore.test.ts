@@ -34,7 +34,12 @@ describe('editor store', () => {
     const store = createEditorStore({ graph: smsThenCallGraph(), problems: [] });
     store.getState().selectNode('wait');
     store.getState().selectNode('call');
-    expect(store.getState().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['call']);
+    expect(
+      store
+        .getState()
+        .nodes.filter((n) => n.selected)
+        .map((n) => n.id),
+    ).toEqual(['call']);
   });
 
   it('indexes problems by node so each node reads only its own', () => {
@@ -60,7 +65,12 @@ describe('editing', () => {
     expect([id, again]).toEqual(['send_1', 'send_2']);
     const node = graphOf(store).nodes.find((n) => n.id === 'send_2');
     expect(node).toMatchObject({ kind: 'send', position: { x: 10, y: 200 }, config: { channel: 'sms', template: '', whenCapped: 'wait' } });
-    expect(store.getState().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['send_2']);
+    expect(
+      store
+        .getState()
+        .nodes.filter((n) => n.selected)
+        .map((n) => n.id),
+    ).toEqual(['send_2']);
   });
 
   it('wires a port to a node with its label; a port holds one edge, so rewiring replaces it', () => {
@@ -95,15 +105,32 @@ describe('editing', () => {
   it('relabels a node’s edges when its config renames a port', () => {
     const graph = aGraph()
       .node('t', 'trigger.event', { event: 'x' })
-      .node('s', 'split.random', { arms: [{ key: 'a', label: 'A', weight: 50 }, { key: 'b', label: 'B', weight: 50 }] })
+      .node('s', 'split.random', {
+        arms: [
+          { key: 'a', label: 'A', weight: 50 },
+          { key: 'b', label: 'B', weight: 50 },
+        ],
+      })
       .node('e', 'exit')
       .then('t', 's')
       .then('s', 'e', 'a')
       .then('s', 'e', 'b')
       .build();
     const store = createEditorStore({ graph });
-    store.getState().updateConfig('s', { arms: [{ key: 'a', label: 'Caring', weight: 70 }, { key: 'b', label: 'Offer', weight: 30 }], holdout: 0 });
-    expect(store.getState().edges.filter((e) => e.source === 's').map((e) => e.label).sort()).toEqual(['Caring 70%', 'Offer 30%']);
+    store.getState().updateConfig('s', {
+      arms: [
+        { key: 'a', label: 'Caring', weight: 70 },
+        { key: 'b', label: 'Offer', weight: 30 },
+      ],
+      holdout: 0,
+    });
+    expect(
+      store
+        .getState()
+        .edges.filter((e) => e.source === 's')
+        .map((e) => e.label)
+        .sort(),
+    ).toEqual(['Caring 70%', 'Offer 30%']);
   });
 
   it('copies and pastes nodes with the edges between them, under new ids, offset', () => {

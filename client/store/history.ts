@@ -26,10 +26,7 @@ export function sameGraph(a: Partial<HistoryState>, b: Partial<HistoryState>): b
 
 function sameItems(a: Partial<HistoryState>, b: Partial<HistoryState>): boolean {
   if (a.nodes === b.nodes && a.edges === b.edges) return true;
-  return (
-    JSON.stringify(a.nodes?.map(nodeContent)) === JSON.stringify(b.nodes?.map(nodeContent)) &&
-    JSON.stringify(a.edges?.map(edgeContent)) === JSON.stringify(b.edges?.map(edgeContent))
-  );
+  return JSON.stringify(a.nodes?.map(nodeContent)) === JSON.stringify(b.nodes?.map(nodeContent)) && JSON.stringify(a.edges?.map(edgeContent)) === JSON.stringify(b.edges?.map(edgeContent));
 }
 
 /** Restored nodes come back unselected: a selection from the past would be confusing. */

@@ -63,7 +63,9 @@ export function sampleOverlay(kind: NodeKind): NodeOverlay {
 /** One node of `kind` (its blueprint sample) on a small canvas inside its own editor store. */
 export function NodeStory({ kind, title, config, selected, problems, overlay }: NodeStoryArgs) {
   const id = storyNodeId(kind);
-  const graph = aGraph().node(id, kind, config, title || undefined).build();
+  const graph = aGraph()
+    .node(id, kind, config, title || undefined)
+    .build();
   return (
     <EditorFixture graph={graph} problems={problems} selected={selected ? [id] : []} overlay={overlay ? { [id]: overlay } : null}>
       <NodeCanvas />

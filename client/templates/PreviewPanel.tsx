@@ -37,10 +37,7 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
   const traitsText = forContact ? overrides : sample;
   const [price, setPrice] = useState(() => Number(localStorage.getItem('sms.pricePerPart') ?? '0.045'));
   useEffect(() => localStorage.setItem('sms.pricePerPart', String(price)), [price]);
-  const input = useDebounced(
-    { draft, ...(forContact ? { externalId: contact.trim() } : {}), traits: parseSampleTraits(traitsText), ...(Number.isFinite(price) ? { pricePerPart: price } : {}) },
-    350,
-  );
+  const input = useDebounced({ draft, ...(forContact ? { externalId: contact.trim() } : {}), traits: parseSampleTraits(traitsText), ...(Number.isFinite(price) ? { pricePerPart: price } : {}) }, 350);
   const preview = useQuery({ ...trpc.templates.preview.queryOptions(input), placeholderData: keepPreviousData, retry: false });
 
   return (

@@ -34,8 +34,18 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
     }),
   );
   const requested = requestOf(promote.data);
-  if (stats.isPending) return <section className="card" aria-label="Variant stats">Loading stats…</section>;
-  if (stats.isError) return <section className="card" aria-label="Variant stats">{stats.error.message}</section>;
+  if (stats.isPending)
+    return (
+      <section className="card" aria-label="Variant stats">
+        Loading stats…
+      </section>
+    );
+  if (stats.isError)
+    return (
+      <section className="card" aria-label="Variant stats">
+        {stats.error.message}
+      </section>
+    );
   const s = stats.data;
   return (
     <section className="card stats" aria-label="Variant stats">

@@ -51,7 +51,12 @@ export function TemplateEditorPage() {
   const [lastSave, setLastSave] = useState<{ key: string; result: SaveResult } | null>(null);
   const onSaved = (k: string, result: SaveResult) => setLastSave({ key: k, result });
 
-  if (isNew) return channel.success ? <Editor initial={blank(channel.data)} known={known.data ?? []} stored={null} lastSave={null} onSaved={onSaved} /> : <LoadError error={{ message: 'choose a channel for the new template' }} />;
+  if (isNew)
+    return channel.success ? (
+      <Editor initial={blank(channel.data)} known={known.data ?? []} stored={null} lastSave={null} onSaved={onSaved} />
+    ) : (
+      <LoadError error={{ message: 'choose a channel for the new template' }} />
+    );
   if (stored.isPending) return <Loading what="template" />;
   if (stored.isError) return <LoadError error={stored.error} />;
   return (
@@ -66,7 +71,19 @@ export function TemplateEditorPage() {
   );
 }
 
-function Editor({ initial, known, stored, lastSave, onSaved }: { initial: TemplateDraft; known: string[]; stored: Stored | null; lastSave: SaveResult | null; onSaved(key: string, result: SaveResult): void }) {
+function Editor({
+  initial,
+  known,
+  stored,
+  lastSave,
+  onSaved,
+}: {
+  initial: TemplateDraft;
+  known: string[];
+  stored: Stored | null;
+  lastSave: SaveResult | null;
+  onSaved(key: string, result: SaveResult): void;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const navigate = useNavigate();
@@ -122,7 +139,14 @@ function Editor({ initial, known, stored, lastSave, onSaved }: { initial: Templa
         <div className="tedit__titles">
           <h1>{stored ? stored.name : 'New template'}</h1>
           <div className="muted">
-            {channelLabels[draft.channel]} · {stored ? <>v{stored.version}, saved <RelativeTime ms={stored.updatedAt} /> by {stored.updatedBy}</> : 'not saved yet'}
+            {channelLabels[draft.channel]} ·{' '}
+            {stored ? (
+              <>
+                v{stored.version}, saved <RelativeTime ms={stored.updatedAt} /> by {stored.updatedBy}
+              </>
+            ) : (
+              'not saved yet'
+            )}
             {dirty && <strong className="tedit__dirty">{awaiting ? ' · awaiting approval' : ' · unsaved changes'}</strong>}
           </div>
         </div>
@@ -130,7 +154,12 @@ function Editor({ initial, known, stored, lastSave, onSaved }: { initial: Templa
           {errors} error{errors === 1 ? '' : 's'}
         </span>
         {writes && (
-          <button type="button" className="btn btn--primary" disabled={!dirty || errors > 0 || !parsed.success || save.isPending || Boolean(awaiting)} onClick={() => parsed.success && save.mutate({ draft: parsed.data })}>
+          <button
+            type="button"
+            className="btn btn--primary"
+            disabled={!dirty || errors > 0 || !parsed.success || save.isPending || Boolean(awaiting)}
+            onClick={() => parsed.success && save.mutate({ draft: parsed.data })}
+          >
             <Save size={15} aria-hidden /> {save.isPending ? 'Saving…' : 'Save new version'}
           </button>
         )}

@@ -77,7 +77,13 @@ export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDra
                   <button type="button" className="iconbtn" aria-label={`Move variant ${v.key.toUpperCase()} down`} disabled={i === draft.variants.length - 1} onClick={() => move(i, i + 1)}>
                     <ArrowDown size={14} aria-hidden />
                   </button>
-                  <button type="button" className="iconbtn" aria-label={`Remove variant ${v.key.toUpperCase()}`} disabled={draft.variants.length === 1} onClick={() => onChange(draft.variants.filter((_, j) => j !== i))}>
+                  <button
+                    type="button"
+                    className="iconbtn"
+                    aria-label={`Remove variant ${v.key.toUpperCase()}`}
+                    disabled={draft.variants.length === 1}
+                    onClick={() => onChange(draft.variants.filter((_, j) => j !== i))}
+                  >
                     <X size={14} aria-hidden />
                   </button>
                 </span>

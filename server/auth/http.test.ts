@@ -310,7 +310,17 @@ describe('dev procedures', () => {
 
   it('do not exist on a real clock', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'journeys-real-'));
-    const s = await startServer({ port: 0, host: '127.0.0.1', databasePath: join(dir, 'db.sqlite'), clock: 'real', scheduler: false, seedDemo: false, log: () => {}, admin: testAdmin, services: { accounts: { passwordCost: testPasswordCost } } });
+    const s = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      databasePath: join(dir, 'db.sqlite'),
+      clock: 'real',
+      scheduler: false,
+      seedDemo: false,
+      log: () => {},
+      admin: testAdmin,
+      services: { accounts: { passwordCost: testPasswordCost } },
+    });
     try {
       const client = trpcClient(s.url, await signIn(s.url, testAdmin.login, testAdmin.password), { batch: false });
       expect((await client.auth.me.query()).login).toBe('admin');

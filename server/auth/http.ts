@@ -26,7 +26,10 @@ export function sameOrigin(req: Request): boolean {
   return req.get(clientHeader) !== undefined;
 }
 
-const SignIn = z.object({ login: z.string({ error: 'login is required' }).min(1, 'login is required').max(200), password: z.string({ error: 'password is required' }).min(1, 'password is required').max(200) });
+const SignIn = z.object({
+  login: z.string({ error: 'login is required' }).min(1, 'login is required').max(200),
+  password: z.string({ error: 'password is required' }).min(1, 'password is required').max(200),
+});
 
 /** POST /auth/sign-in and /auth/sign-out: the one place a session cookie is set or cleared. */
 export function authRoutes(users: UserService, audit: AuditLog): Router {

@@ -20,7 +20,12 @@ export const ProviderConfig = z.discriminatedUnion('type', [
     /** requests open at once; also the most a crash can send twice (default 32) */
     maxInFlight: z.number().int().min(1).max(1000).optional(),
     /** how long a failing message is retried before it is a dead letter (default 1440 = 24 h) */
-    retryHorizonMinutes: z.number().int().min(1).max(30 * 24 * 60).optional(),
+    retryHorizonMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24 * 60)
+      .optional(),
   }),
 ]);
 export type ProviderConfig = z.infer<typeof ProviderConfig>;

@@ -22,9 +22,7 @@ export interface OutboundMessage {
  * backoff (timeouts, 5xx, 429); a plain failure is final. `retryAfterMs` is
  * the vendor's own word on when to come back (`Retry-After`): no retry goes sooner.
  */
-export type DeliveryResult =
-  | { status: 'sent' | 'delivered'; response?: unknown }
-  | { status: 'failed'; retry: boolean; error: string; retryAfterMs?: number; response?: unknown };
+export type DeliveryResult = { status: 'sent' | 'delivered'; response?: unknown } | { status: 'failed'; retry: boolean; error: string; retryAfterMs?: number; response?: unknown };
 
 /** A simulated reply from the outside world (a click, an `app_login`, a keypress on a call). */
 export interface SimulatedResponse {

@@ -27,9 +27,26 @@ export const SandboxBehaviour = z.object({
 export type SandboxBehaviour = z.infer<typeof SandboxBehaviour>;
 
 export const defaultSandbox: Record<Channel, SandboxBehaviour> = {
-  sms: SandboxBehaviour.parse({ responses: [{ event: 'message_clicked', probability: 0.08 }, { event: 'app_login', probability: 0.05 }] }),
-  push: SandboxBehaviour.parse({ delivered: 0.9, responses: [{ event: 'message_clicked', probability: 0.06 }, { event: 'app_login', probability: 0.06, maxDelayMinutes: 30 }] }),
-  voice: SandboxBehaviour.parse({ delivered: 0.6, responses: [{ event: 'voice_pressed_1', probability: 0.12, maxDelayMinutes: 2 }, { event: 'app_login', probability: 0.1 }] }),
+  sms: SandboxBehaviour.parse({
+    responses: [
+      { event: 'message_clicked', probability: 0.08 },
+      { event: 'app_login', probability: 0.05 },
+    ],
+  }),
+  push: SandboxBehaviour.parse({
+    delivered: 0.9,
+    responses: [
+      { event: 'message_clicked', probability: 0.06 },
+      { event: 'app_login', probability: 0.06, maxDelayMinutes: 30 },
+    ],
+  }),
+  voice: SandboxBehaviour.parse({
+    delivered: 0.6,
+    responses: [
+      { event: 'voice_pressed_1', probability: 0.12, maxDelayMinutes: 2 },
+      { event: 'app_login', probability: 0.1 },
+    ],
+  }),
   email: SandboxBehaviour.parse({ responses: [{ event: 'message_clicked', probability: 0.03, maxDelayMinutes: 24 * 60 }] }),
   webhook: SandboxBehaviour.parse({ delivered: 1 }),
 };
@@ -39,7 +56,10 @@ export const defaultSandbox: Record<Channel, SandboxBehaviour> = {
  * delivery status and replies with configurable probabilities, so demos and
  * simulations behave like real traffic. Deterministic per (seed, message key).
  */
-export function createSandboxProvider(channel: Channel, opts: { seed: number; behaviour?: SandboxBehaviour; record: (msg: OutboundMessage, outcome: string, now: number) => boolean }): ChannelProvider {
+export function createSandboxProvider(
+  channel: Channel,
+  opts: { seed: number; behaviour?: SandboxBehaviour; record: (msg: OutboundMessage, outcome: string, now: number) => boolean },
+): ChannelProvider {
   const rng = seededRng(opts.seed);
   const b = opts.behaviour ?? defaultSandbox[channel];
   return {

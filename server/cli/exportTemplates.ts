@@ -26,7 +26,16 @@ function main(): number {
     for (const t of all) {
       const dir = join(out, 'messages', t.key);
       mkdirSync(dir, { recursive: true });
-      const meta = { key: t.key, channel: t.channel, name: t.name, description: t.description, category: t.category, locale: t.locale, variables: t.variables, variants: t.variants.map(({ key, name, weight }) => ({ key, name, weight })) };
+      const meta = {
+        key: t.key,
+        channel: t.channel,
+        name: t.name,
+        description: t.description,
+        category: t.category,
+        locale: t.locale,
+        variables: t.variables,
+        variants: t.variants.map(({ key, name, weight }) => ({ key, name, weight })),
+      };
       writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
       const written = new Set<string>();
       for (const v of t.variants)

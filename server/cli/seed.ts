@@ -76,8 +76,12 @@ async function main(): Promise<number> {
     }
     db.$client.pragma('wal_checkpoint(TRUNCATE)');
     const fmt = (n: number) => n.toLocaleString('en-US');
-    console.log(`seed ${seed}: ${fmt(report.contacts)} contacts registered over ${days} days and ${fmt(report.events)} events, into ${databasePath} (${(statSync(databasePath).size / 2 ** 20).toFixed(1)} MiB)`);
-    console.log(`generated and written in ${(report.ms / 1000).toFixed(1)} s (${fmt(Math.round(report.contacts / (report.ms / 1000)))} contacts/s, ${fmt(Math.round(report.events / (report.ms / 1000)))} events/s)`);
+    console.log(
+      `seed ${seed}: ${fmt(report.contacts)} contacts registered over ${days} days and ${fmt(report.events)} events, into ${databasePath} (${(statSync(databasePath).size / 2 ** 20).toFixed(1)} MiB)`,
+    );
+    console.log(
+      `generated and written in ${(report.ms / 1000).toFixed(1)} s (${fmt(Math.round(report.contacts / (report.ms / 1000)))} contacts/s, ${fmt(Math.round(report.events / (report.ms / 1000)))} events/s)`,
+    );
     console.log('events:');
     for (const [name, n] of Object.entries(report.byEvent).sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(28)} ${fmt(n).padStart(8)}`);
     console.log('funnel (share of registered):');

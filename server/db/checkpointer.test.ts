@@ -17,7 +17,7 @@ describe('checkpointer thread', () => {
   });
 
   const until = async (ok: () => boolean, ms = 10_000) => {
-    for (const t0 = Date.now(); !ok(); ) {
+    for (const t0 = Date.now(); !ok();) {
       if (Date.now() - t0 > ms) throw new Error('timed out');
       await new Promise((r) => setTimeout(r, 20));
     }

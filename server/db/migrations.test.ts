@@ -58,7 +58,9 @@ describe('migrations on data', () => {
     let db = openDatabase(path, { migrationsFolder: migrationsBefore('0009_suppress_stranded_deferred') });
     const c = db.$client;
     const day = Date.UTC(2026, 10, 2, 15, 0);
-    const run = c.prepare(`insert into runs (id, journey_id, version_id, contact_id, node_id, status, visit, entered_at, node_entered_at, exit_reason, exited_at) values (?, 'j', 1, ?, 'sms', ?, 1, 0, 0, ?, ?)`);
+    const run = c.prepare(
+      `insert into runs (id, journey_id, version_id, contact_id, node_id, status, visit, entered_at, node_entered_at, exit_reason, exited_at) values (?, 'j', 1, ?, 'sms', ?, 1, 0, 0, ?, ?)`,
+    );
     run.run(1, 1, 'exited', 'exit_criteria:credit_granted', day + 3_600_000);
     run.run(2, 2, 'waiting', null, null);
     const message = c.prepare(
@@ -71,7 +73,13 @@ describe('migrations on data', () => {
     message.run(4, 1, 2, 1, 'sent', null, day, day);
     c.close();
     db = openDatabase(path);
-    const rows = db.$client.prepare('select id, status, reason, history, updated_at from messages order by id').all() as { id: number; status: string; reason: string | null; history: string; updated_at: number }[];
+    const rows = db.$client.prepare('select id, status, reason, history, updated_at from messages order by id').all() as {
+      id: number;
+      status: string;
+      reason: string | null;
+      history: string;
+      updated_at: number;
+    }[];
     expect(rows.map((r) => [r.id, r.status, r.reason])).toEqual([
       [1, 'suppressed', 'exited:exit_criteria:credit_granted'],
       [2, 'deferred', 'quiet_hours:21:00-09:00'],
@@ -94,7 +102,9 @@ describe('migrations on data', () => {
     const path = inDir('m.db');
     let db = openDatabase(path, { migrationsFolder: migrationsBefore('0012_accounts') });
     db.$client
-      .prepare(`insert into workspace (id, name, write_key, timezone, rng_seed, policy, created_at, link_secret) values (1, 'Old Lender', 'wk_from_before', 'Asia/Shanghai', 7, '{"caps":[],"quietHours":[]}', 0, 'secret')`)
+      .prepare(
+        `insert into workspace (id, name, write_key, timezone, rng_seed, policy, created_at, link_secret) values (1, 'Old Lender', 'wk_from_before', 'Asia/Shanghai', 7, '{"caps":[],"quietHours":[]}', 0, 'secret')`,
+      )
       .run();
     db.$client.close();
     db = openDatabase(path);

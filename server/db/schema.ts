@@ -49,7 +49,6 @@ export const journeyVersions = sqliteTable(
   (t) => [uniqueIndex('journey_versions_journey_version').on(t.journeyId, t.version)],
 );
 
-
 // ─── workspace, contacts, events ────────────────────────────────────────────
 
 /** The single workspace: its write key for ingestion, default time zone, RNG seed and contact policy. */
@@ -69,7 +68,10 @@ export const workspace = sqliteTable('workspace', {
   previousWriteKey: text('previous_write_key'),
   previousWriteKeyExpiresAt: integer('previous_write_key_expires_at'),
   /** hosts a tracked link may point at (and their subdomains); empty: only the hosts the library's templates use */
-  linkHosts: text('link_hosts', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  linkHosts: text('link_hosts', { mode: 'json' })
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'`),
 });
 
 export const contacts = sqliteTable(
@@ -105,7 +107,9 @@ export const events = sqliteTable(
     contactId: integer('contact_id').notNull(),
     /** track: the event name; page/screen: "page"/"screen" */
     name: text('name').notNull(),
-    type: text('type', { enum: ['track', 'page', 'screen', 'system'] }).notNull().default('track'),
+    type: text('type', { enum: ['track', 'page', 'screen', 'system'] })
+      .notNull()
+      .default('track'),
     properties: text('properties', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
     context: text('context', { mode: 'json' }).$type<Record<string, unknown>>(),
     at: integer('at').notNull(),
@@ -178,10 +182,16 @@ export const runs = sqliteTable(
   (t) => [
     uniqueIndex('runs_contact_version').on(t.contactId, t.versionId),
     // due order: by wake time, then whoever has waited at its node longest (a deferred message is not starved by newer ones)
-    index('runs_due').on(t.wakeAt, t.nodeEnteredAt).where(sql`${t.wakeAt} is not null`),
-    index('runs_waiting_for').on(t.waitingFor, t.contactId).where(sql`${t.waitingFor} is not null`),
+    index('runs_due')
+      .on(t.wakeAt, t.nodeEnteredAt)
+      .where(sql`${t.wakeAt} is not null`),
+    index('runs_waiting_for')
+      .on(t.waitingFor, t.contactId)
+      .where(sql`${t.waitingFor} is not null`),
     // empty unless a journey is paused, so neither enrolment nor a step ever writes to it; resume finds its runs here
-    index('runs_held').on(t.journeyId).where(sql`${t.heldWakeAt} is not null`),
+    index('runs_held')
+      .on(t.journeyId)
+      .where(sql`${t.heldWakeAt} is not null`),
   ],
 );
 
@@ -247,14 +257,20 @@ export const messages = sqliteTable(
   },
   (t) => [
     uniqueIndex('messages_key').on(t.runId, t.nodeId, t.visit),
-    index('messages_queue').on(t.channel, t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+    index('messages_queue')
+      .on(t.channel, t.nextAttemptAt)
+      .where(sql`${t.status} = 'queued'`),
     // a node's recent recipients (the funnel's sample), a journey's outbox read node by node, a journey's messages
     // (pause, archive) by its prefix; no index by journey alone: one B-tree fewer for every message queued
     index('messages_node').on(t.journeyId, t.nodeId, t.createdAt),
     // variant stats from the index alone; only a rendered (sent) message has a variant, so the runner never writes it
-    index('messages_template').on(t.template, t.variant, t.status).where(sql`${t.variant} is not null`),
+    index('messages_template')
+      .on(t.template, t.variant, t.status)
+      .where(sql`${t.variant} is not null`),
     // the Dead letters page by channel and error; written only when a message dies
-    index('messages_dead').on(t.channel, t.error, t.updatedAt).where(sql`${t.status} = 'dead'`),
+    index('messages_dead')
+      .on(t.channel, t.error, t.updatedAt)
+      .where(sql`${t.status} = 'dead'`),
   ],
 );
 
@@ -418,7 +434,12 @@ export const clicks = sqliteTable(
     first: integer('first', { mode: 'boolean' }).notNull(),
     userAgent: text('user_agent'),
   },
-  (t) => [index('clicks_message').on(t.messageId), uniqueIndex('clicks_first').on(t.messageId).where(sql`${t.first} = 1`)],
+  (t) => [
+    index('clicks_message').on(t.messageId),
+    uniqueIndex('clicks_first')
+      .on(t.messageId)
+      .where(sql`${t.first} = 1`),
+  ],
 );
 
 /** What the sandbox provider "delivered": the demo's and tests' view of the outside world. */

@@ -12,7 +12,13 @@ import { createBehaviourProviders } from './provider';
 
 // a Monday, 14:00 in Beijing: nobody's quiet hours, the afternoon lift
 const now = Date.UTC(2026, 10, 2, 6, 0);
-const who = (over: Partial<Respondent> = {}): Respondent => ({ externalId: 'u000001', registeredAt: now - 20 * DAY, utcOffsetHours: 8, traits: { limit: 8000, application_step: 'bank_card', amount_due: 1234.5 }, ...over });
+const who = (over: Partial<Respondent> = {}): Respondent => ({
+  externalId: 'u000001',
+  registeredAt: now - 20 * DAY,
+  utcOffsetHours: 8,
+  traits: { limit: 8000, application_step: 'bank_card', amount_due: 1234.5 },
+  ...over,
+});
 const prompt = (template: string, channel: Channel, variant: string | null, i: number, hasLink = channel === 'sms'): Prompt => ({ key: `${i}:node:1`, channel, template, variant, hasLink });
 
 /** The share of `n` messages whose answer carries the stage's goal. */
@@ -63,7 +69,9 @@ describe('the behaviour model', () => {
   it('clicks only a message with a link, and says what the stage does next', () => {
     const rng = seededRng(1);
     const clicks = (hasLink: boolean) =>
-      Array.from({ length: 3000 }, (_, i) => answerMessage(defaultModel, prompt('dropoff_d1_sms', 'sms', 'a', i, hasLink), who(), now, rng)).filter((x) => x.replies.some((r) => r.event === 'message_clicked')).length;
+      Array.from({ length: 3000 }, (_, i) => answerMessage(defaultModel, prompt('dropoff_d1_sms', 'sms', 'a', i, hasLink), who(), now, rng)).filter((x) =>
+        x.replies.some((r) => r.event === 'message_clicked'),
+      ).length;
     expect(clicks(true)).toBeGreaterThan(50);
     expect(clicks(false)).toBe(0);
     const step = Array.from({ length: 3000 }, (_, i) => answerMessage(defaultModel, prompt('dropoff_d1_sms', 'sms', 'a', i), who(), now, rng))

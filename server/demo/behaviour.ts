@@ -155,7 +155,10 @@ function conversion(stage: Stage, p: Prompt, who: Respondent, t: number, draw: (
       const at = soon('loginT', 30 * MINUTE);
       const limit = typeof who.traits.limit === 'number' ? who.traits.limit : 5000;
       const amount = Math.max(1000, Math.round((limit * (0.4 + 0.6 * draw('amount'))) / 500) * 500);
-      return [login(at), { event: 'loan_drawn', properties: { amount, term_months: draw('term') < 0.6 ? 3 : 6, loan_id: `${who.externalId ?? 'c'}-${p.key}` }, delay: at + expDelay(draw('drawT'), 15 * MINUTE, DAY) }];
+      return [
+        login(at),
+        { event: 'loan_drawn', properties: { amount, term_months: draw('term') < 0.6 ? 3 : 6, loan_id: `${who.externalId ?? 'c'}-${p.key}` }, delay: at + expDelay(draw('drawT'), 15 * MINUTE, DAY) },
+      ];
     }
     case 'rejected':
       return [{ event: 'partner_offer_clicked', properties: { offer: p.variant ?? 'a' }, delay: t + 1000 }];

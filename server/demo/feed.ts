@@ -67,12 +67,7 @@ export interface Feeder {
 }
 
 /** Feeds the population's future through the real ingestion path (the same service POST /v1/batch calls). */
-export function createFeeder(
-  db: Db,
-  ingest: IngestService,
-  items: readonly FeedItem[],
-  opts: { from: number; onError?: (e: unknown, calls: readonly Call[]) => void },
-): Feeder {
+export function createFeeder(db: Db, ingest: IngestService, items: readonly FeedItem[], opts: { from: number; onError?: (e: unknown, calls: readonly Call[]) => void }): Feeder {
   const c = db.$client;
   const repliedTo = c.prepare<[string, string, number, number], { one: number }>(
     `select 1 one from events where contact_id = (select id from contacts where external_id = ?) and name = ? and at >= ? and at <= ?

@@ -18,7 +18,19 @@ export interface FunnelCounts {
   recentNeverLoggedIn: number;
 }
 
-export const emptyFunnel = (): FunnelCounts => ({ registered: 0, loggedIn: 0, applied: 0, submitted: 0, riskPassed: 0, approved: 0, rejected: 0, drew: 0, repaidOnce: 0, borrowedAgain: 0, recentNeverLoggedIn: 0 });
+export const emptyFunnel = (): FunnelCounts => ({
+  registered: 0,
+  loggedIn: 0,
+  applied: 0,
+  submitted: 0,
+  riskPassed: 0,
+  approved: 0,
+  rejected: 0,
+  drew: 0,
+  repaidOnce: 0,
+  borrowedAgain: 0,
+  recentNeverLoggedIn: 0,
+});
 
 export function funnelOf(stories: Iterable<ContactStory>, at: number): FunnelCounts {
   const f = emptyFunnel();

@@ -39,12 +39,7 @@ export function contactAt(s: ContactStory, cutoff: number): { traits: Record<str
  * keeps answering requests. Contacts registering later and events after
  * `cutoff` are left for the feed (feed.ts).
  */
-export async function writeHistory(
-  db: Db,
-  stories: Iterable<ContactStory>,
-  cutoff: number,
-  opts: { chunk?: number; onProgress?: (done: number) => void } = {},
-): Promise<HistoryReport> {
+export async function writeHistory(db: Db, stories: Iterable<ContactStory>, cutoff: number, opts: { chunk?: number; onProgress?: (done: number) => void } = {}): Promise<HistoryReport> {
   const started = performance.now();
   const c = db.$client;
   const insertContact = c.prepare<unknown[], { id: number }>(

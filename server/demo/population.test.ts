@@ -113,7 +113,11 @@ describe('the synthetic population', () => {
     expect(days).toHaveLength(14);
     // from 20:00 UTC (04:00 in Beijing, a new ledger day): the refresh four hours later is not skipped
     const evening = anchor - 7 * DAY + 16 * HOUR;
-    const first = Math.min(...futureOf(pop, evening).filter((f) => f.type === 'refresh').map((f) => f.at));
+    const first = Math.min(
+      ...futureOf(pop, evening)
+        .filter((f) => f.type === 'refresh')
+        .map((f) => f.at),
+    );
     expect(first - evening).toBe(4 * HOUR);
   });
 });

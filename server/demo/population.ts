@@ -53,9 +53,7 @@ export const funnelRates = {
   email: 0.15,
 } as const;
 
-export type Happening =
-  | { at: number; kind: 'track'; event: string; properties: Record<string, unknown> }
-  | { at: number; kind: 'identify'; traits: Record<string, unknown> };
+export type Happening = { at: number; kind: 'track'; event: string; properties: Record<string, unknown> } | { at: number; kind: 'identify'; traits: Record<string, unknown> };
 
 export interface ContactStory {
   index: number;
@@ -126,7 +124,7 @@ export function* populationStories(o: PopulationOptions): Generator<ContactStory
 
 /** Move `t` into local waking hours (08:00–23:00 at UTC offset `offsetH`), never backwards. */
 function daytime(t: number, offsetH: number, u: number): number {
-  const h = (((t + offsetH * HOUR) % DAY) + DAY) % DAY / HOUR;
+  const h = ((((t + offsetH * HOUR) % DAY) + DAY) % DAY) / HOUR;
   if (h < 8) return t + (8 - h + u * 4) * HOUR;
   if (h >= 23) return t + (32 - h + u * 4) * HOUR;
   return t;

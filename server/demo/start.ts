@@ -161,10 +161,14 @@ export function prepareDemo(databasePath: string, o: DemoOptions, env: NodeJS.Pr
             budgetMs: o.budgetMs,
             stopped: () => stopped,
             onDay: (r, now) =>
-              o.log(`demo: replayed to ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC · ${(r.wallMs / 1000).toFixed(1)} s · ${fmt(r.ingested)} organic calls · ${fmt(r.enrolled)} enrolled · ${fmt(r.sent)} sent · ${fmt(r.responses)} replies`),
+              o.log(
+                `demo: replayed to ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC · ${(r.wallMs / 1000).toFixed(1)} s · ${fmt(r.ingested)} organic calls · ${fmt(r.enrolled)} enrolled · ${fmt(r.sent)} sent · ${fmt(r.responses)} replies`,
+              ),
           });
           if (stopped) return report;
-          o.log(`demo: caught up with the wall clock: ${((report.to - report.from) / DAY).toFixed(1)} days replayed in ${(report.wallMs / 1000).toFixed(1)} s (${fmt(report.ticks)} ticks, ${fmt(report.sent)} messages, ${fmt(report.responses)} replies); now on the wall clock`);
+          o.log(
+            `demo: caught up with the wall clock: ${((report.to - report.from) / DAY).toFixed(1)} days replayed in ${(report.wallMs / 1000).toFixed(1)} s (${fmt(report.ticks)} ticks, ${fmt(report.sent)} messages, ${fmt(report.responses)} replies); now on the wall clock`,
+          );
         } catch (e) {
           // the product must not stay on a simulated clock: give up the replay, not the server
           o.log(`demo: the replay failed, going on from the wall clock: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -215,14 +219,7 @@ async function generate(options: PopulationOptions): Promise<ContactStory[]> {
 }
 
 /** The population's calls after `fedThrough`, generated to `horizonDays` past `now`. */
-async function generateFeed(
-  server: RunningServer,
-  o: DemoOptions,
-  p: Plan,
-  now: number,
-  fedThrough: number,
-  stories?: ContactStory[],
-): Promise<{ feed: Feeder; until: number }> {
+async function generateFeed(server: RunningServer, o: DemoOptions, p: Plan, now: number, fedThrough: number, stories?: ContactStory[]): Promise<{ feed: Feeder; until: number }> {
   const until = Math.max(p.population.anchor, now) + o.horizonDays * DAY;
   const options = { ...p.population, until };
   const pop = { options: { spanDays: 365, ...options }, stories: stories ?? (await generate(options)) };
@@ -246,7 +243,9 @@ async function prepareFeed(server: RunningServer, o: DemoOptions, p: Plan, now: 
   const stories = await generate({ ...p.population, until: p.population.anchor + o.horizonDays * DAY });
   const genMs = performance.now() - t0;
   const history = await writeHistory(server.db, stories, p.start);
-  o.log(`demo: ${fmt(history.contacts)} contacts and ${fmt(history.events)} events up to ${o.replayDays} days ago (generated in ${(genMs / 1000).toFixed(1)} s, written in ${(history.ms / 1000).toFixed(1)} s)`);
+  o.log(
+    `demo: ${fmt(history.contacts)} contacts and ${fmt(history.events)} events up to ${o.replayDays} days ago (generated in ${(genMs / 1000).toFixed(1)} s, written in ${(history.ms / 1000).toFixed(1)} s)`,
+  );
   const { journeys } = server.services;
   let published = 0;
   for (const j of journeys.list()) {

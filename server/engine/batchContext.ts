@@ -6,7 +6,6 @@ import type { ContactPolicy } from '../../shared/policy/policy';
 import { decide, type LedgerEntry } from '../../shared/policy/decide';
 import { DAY, HOUR } from '../../shared/util/time';
 
-
 export interface ContactState {
   profile: Profile;
   optedOut: ReadonlySet<Channel>;
@@ -40,11 +39,7 @@ class LazyProfile implements Profile {
  * of data (never one per contact): profiles, recent sends for the caps, and
  * the event history the batch's branch conditions look at.
  */
-export type ContactLoader = (
-  ids: readonly number[],
-  now: number,
-  opts: { defaultTimezone: string; policy: ContactPolicy; history: ReadonlyMap<string, number> },
-) => Map<number, ContactState>;
+export type ContactLoader = (ids: readonly number[], now: number, opts: { defaultTimezone: string; policy: ContactPolicy; history: ReadonlyMap<string, number> }) => Map<number, ContactState>;
 
 export function createContactLoader(db: Db): ContactLoader {
   const c = db.$client;
@@ -77,7 +72,8 @@ export function createContactLoader(db: Db): ContactLoader {
       });
 
     const capWindow = Math.max(0, ...opts.policy.caps.map((x) => x.windowHours)) * HOUR;
-    if (capWindow > 0) for (const [contactId, channel, at] of JSON.parse(ledger.get(idsJson, now - capWindow) as string) as [number, Channel, number][]) out.get(contactId)?.ledger.push({ channel, at });
+    if (capWindow > 0)
+      for (const [contactId, channel, at] of JSON.parse(ledger.get(idsJson, now - capWindow) as string) as [number, Channel, number][]) out.get(contactId)?.ledger.push({ channel, at });
 
     if (opts.history.size > 0) {
       const maxDays = Math.max(...opts.history.values());

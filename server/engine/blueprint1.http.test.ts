@@ -84,9 +84,12 @@ describe('blueprint 1 (registered, never logged in) end to end over HTTP', () =>
   });
 
   it('counts the canvas numbers from the same runs: entered, edges and the recalled exit', async () => {
-    const rows = w.server.db.$client
-      .prepare(`select node_id, metric, label, sum(count) n from metrics where journey_id = ? group by node_id, metric, label`)
-      .all(journeyId) as { node_id: string; metric: string; label: string; n: number }[];
+    const rows = w.server.db.$client.prepare(`select node_id, metric, label, sum(count) n from metrics where journey_id = ? group by node_id, metric, label`).all(journeyId) as {
+      node_id: string;
+      metric: string;
+      label: string;
+      n: number;
+    }[];
     const n = (node: string, metric: string, label = '') => rows.find((r) => r.node_id === node && r.metric === metric && r.label === label)?.n ?? 0;
     const sms = await sentTo('sms');
     const calls = await sentTo('voice');

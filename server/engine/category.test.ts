@@ -31,10 +31,12 @@ async function pingEveryMinuteForAnHour(template: string): Promise<Record<string
     w.services.ingest.ingest([{ type: 'track', userId: 'u1', event: 'ping' }]);
     await w.caller.dev.advanceClock({ ms: MINUTE });
   }
-  return Object.fromEntries(w.sql<{ k: string; n: number }>(`select case when status in ('sent', 'delivered') then 'sent' else coalesce(reason, status) end k, count(*) n from messages group by 1`).map((r) => [r.k, r.n]));
+  return Object.fromEntries(
+    w.sql<{ k: string; n: number }>(`select case when status in ('sent', 'delivered') then 'sent' else coalesce(reason, status) end k, count(*) n from messages group by 1`).map((r) => [r.k, r.n]),
+  );
 }
 
-describe('a message\'s category is its template\'s', () => {
+describe("a message's category is its template's", () => {
   it('a send node claiming transactional with a marketing template is capped like marketing: 1 SMS in the hour, not 61', async () => {
     const outcome = await pingEveryMinuteForAnHour('recall_sms');
     expect(outcome).toEqual({ sent: 1, 'cap:sms:1/24h': 60 });

@@ -32,9 +32,7 @@ export function createClickRecorder(db: Db, events: EventRouter) {
   );
   const hasClick = c.prepare<[number], { one: number }>('select 1 one from clicks where message_id = ? and first = 1');
   const insert = c.prepare('insert into clicks (code, message_id, contact_id, at, first, user_agent) values (?, ?, ?, ?, ?, ?)');
-  const bump = c.prepare(
-    addToMetrics('values (?, ?, ?, ?, ?, ?, 1)'),
-  );
+  const bump = c.prepare(addToMetrics('values (?, ?, ?, ?, ?, ?, 1)'));
 
   return c.transaction((code: string, at: number, now: number, userAgent: string | null, refuse?: (url: string) => string | null): RecordedClick | RefusedClick | null => {
     const l = link.get(code);

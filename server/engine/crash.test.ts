@@ -22,7 +22,16 @@ interface Child {
 async function startChild(dbPath: string): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(rootDir, 'server/testing/childServer.ts')], {
     cwd: rootDir,
-    env: { ...process.env, CLOCK: 'fake', FAKE_CLOCK_START: new Date(T0).toISOString(), DATABASE_PATH: dbPath, PORT: '0', ADMIN_LOGIN: testAdmin.login, ADMIN_PASSWORD: testAdmin.password, APPROVALS: 'off' },
+    env: {
+      ...process.env,
+      CLOCK: 'fake',
+      FAKE_CLOCK_START: new Date(T0).toISOString(),
+      DATABASE_PATH: dbPath,
+      PORT: '0',
+      ADMIN_LOGIN: testAdmin.login,
+      ADMIN_PASSWORD: testAdmin.password,
+      APPROVALS: 'off',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {

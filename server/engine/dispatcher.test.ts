@@ -167,7 +167,9 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
     expect(dead[0]!.attempts).toBeGreaterThan(3);
     const deathLines = logs.filter((l) => l.includes('is a dead letter'));
     expect(deathLines).toHaveLength(12);
-    expect(deathLines[0]).toMatch(/^message \d+ \(key \d+:sms:\d+, sms, journey [^,]+, node sms\) is a dead letter: the next try would come more than 30 min after the first failure .*; last error: HTTP 503$/);
+    expect(deathLines[0]).toMatch(
+      /^message \d+ \(key \d+:sms:\d+, sms, journey [^,]+, node sms\) is a dead letter: the next try would come more than 30 min after the first failure .*; last error: HTTP 503$/,
+    );
     expect(logs.filter((l) => l.startsWith('channel sms'))).toEqual(['channel sms failing: 10 of 10 attempts failed (100%) in the last 5 min; last error: HTTP 503']);
     expect(w.sql(`select state, last_error from channel_health where channel = 'sms'`)).toEqual([{ state: 'failing', last_error: 'HTTP 503' }]);
     expect(w.sql(`select sum(count) n from metrics where metric = 'dead'`)).toEqual([{ n: 12 }]);

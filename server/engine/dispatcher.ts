@@ -116,18 +116,16 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   const anyDue = c.prepare<[string, number], { one: number }>(`select 1 one from messages where status = 'queued' and channel = ? and next_attempt_at <= ? limit 1`);
   const insertLink = c.prepare('insert into links (code, message_id, url, created_at) values (?, ?, ?, ?) on conflict (code) do nothing');
   const bumpMetric = c.prepare(addToMetric);
-  const lanes = channels.map(
-    (channel): Lane => ({
-      channel,
-      limit: Math.max(1, providers[channel].maxInFlight ?? o.maxInFlight),
-      policy: { ...retry, ...(providers[channel].retryHorizonMs ? { horizonMs: providers[channel].retryHorizonMs } : {}) },
-      inFlight: 0,
-      now: 0,
-      drainedAt: null,
-      running: null,
-      wake: [],
-    }),
-  );
+  const lanes = channels.map((channel): Lane => ({
+    channel,
+    limit: Math.max(1, providers[channel].maxInFlight ?? o.maxInFlight),
+    policy: { ...retry, ...(providers[channel].retryHorizonMs ? { horizonMs: providers[channel].retryHorizonMs } : {}) },
+    inFlight: 0,
+    now: 0,
+    drainedAt: null,
+    running: null,
+    wake: [],
+  }));
   // background lanes count here between dispatch calls; inline ones into their call's report
   let background = newReport();
 

@@ -24,7 +24,10 @@ function reentrySql(db: Db, v: LoadedVersion, now: number): SQL {
     .prepare<[string], { id: number }>('select id from journey_versions where journey_id = ?')
     .all(v.journeyId)
     .map((x) => x.id);
-  const prior = sql`select 1 from runs r where r.contact_id = ${contacts.id} and r.version_id in (${sql.join(versionIds.map((id) => sql`${id}`), sql`, `)})`;
+  const prior = sql`select 1 from runs r where r.contact_id = ${contacts.id} and r.version_id in (${sql.join(
+    versionIds.map((id) => sql`${id}`),
+    sql`, `,
+  )})`;
   switch (r.policy) {
     case 'never':
       return sql`not exists (${prior})`;
@@ -69,11 +72,7 @@ export function enrol(db: Db, v: LoadedVersion, where: SQL, now: number, opts: E
   }
 
   const after = (cur: Cursor | null, dated: boolean): SQL =>
-    cur === null
-      ? sql``
-      : dated
-        ? sql`and (${contacts.registeredAt}, ${contacts.id}) ${cmp} (${cur.registeredAt}, ${cur.id})`
-        : sql`and ${contacts.id} ${cmp} ${cur.id}`;
+    cur === null ? sql`` : dated ? sql`and (${contacts.registeredAt}, ${contacts.id}) ${cmp} (${cur.registeredAt}, ${cur.id})` : sql`and ${contacts.id} ${cmp} ${cur.id}`;
   /** The last contact of the next range of `chunk` contacts after `cur`, or null when fewer remain (the range runs to the end). */
   const boundary = (cur: Cursor | null, dated: boolean): Cursor | null => {
     const row = db.get<{ r: number | null; id: number } | undefined>(sql`
@@ -89,7 +88,12 @@ export function enrol(db: Db, v: LoadedVersion, where: SQL, now: number, opts: E
     for (;;) {
       if (remaining <= 0) return total;
       const end = boundary(cur, dated);
-      const upTo = end === null ? sql`` : dated ? sql`and (${contacts.registeredAt}, ${contacts.id}) ${desc ? sql`>=` : sql`<=`} (${end.registeredAt}, ${end.id})` : sql`and ${contacts.id} ${desc ? sql`>=` : sql`<=`} ${end.id}`;
+      const upTo =
+        end === null
+          ? sql``
+          : dated
+            ? sql`and (${contacts.registeredAt}, ${contacts.id}) ${desc ? sql`>=` : sql`<=`} (${end.registeredAt}, ${end.id})`
+            : sql`and ${contacts.id} ${desc ? sql`>=` : sql`<=`} ${end.id}`;
       const inserted = insertRuns(db, v, sql`${contacts.registeredAt} is ${dated ? sql`not null` : sql`null`} ${after(cur, dated)} ${upTo} and ${where}`, now, {
         order: sql`${contacts.registeredAt} ${dir}, ${contacts.id} ${dir}`,
         limit: remaining,
@@ -119,10 +123,7 @@ function entryOpen(v: LoadedVersion, now: number): boolean {
 function insertRuns(db: Db, v: LoadedVersion, where: SQL, now: number, o: { order?: SQL; limit?: number } = {}): number {
   return db.$client.transaction(() => {
     const n = insertRunsSql(db, v, where, now, o);
-    if (n > 0)
-      db.$client
-        .prepare(addToGauge)
-        .run(v.versionId, v.machine.entry, n);
+    if (n > 0) db.$client.prepare(addToGauge).run(v.versionId, v.machine.entry, n);
     return n;
   })();
 }

@@ -107,10 +107,8 @@ describe('enrolment and runs', () => {
     expect(runOf(id, 'a')).toMatchObject({ status: 'exited', exit_reason: 'exit_criteria:credit_granted' });
   });
 
-  it('segment entry takes the newest registrations first and stops at the journey\'s maximum', async () => {
-    w.services.ingest.ingest(
-      Array.from({ length: 10 }, (_, i) => ({ type: 'identify' as const, userId: `r${i}`, traits: { registered_at: new Date(T0 - (10 - i) * DAY).toISOString() } })),
-    );
+  it("segment entry takes the newest registrations first and stops at the journey's maximum", async () => {
+    w.services.ingest.ingest(Array.from({ length: 10 }, (_, i) => ({ type: 'identify' as const, userId: `r${i}`, traits: { registered_at: new Date(T0 - (10 - i) * DAY).toISOString() } })));
     const graph = aGraph()
       .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in', schedule: { every: 'day', at: '10:00' }, order: 'newest_first' })
       .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
@@ -121,9 +119,9 @@ describe('enrolment and runs', () => {
       .build();
     const id = await live(graph);
     await advance(0);
-    const entered = (w.db.$client.prepare(`select c.external_id from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? order by c.external_id`).all(id) as { external_id: string }[]).map(
-      (r) => r.external_id,
-    );
+    const entered = (
+      w.db.$client.prepare(`select c.external_id from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? order by c.external_id`).all(id) as { external_id: string }[]
+    ).map((r) => r.external_id);
     expect(entered).toEqual(['r7', 'r8', 'r9']);
   });
 

@@ -45,9 +45,7 @@ export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner
      and not exists (select 1 from journeys j where j.id = runs.journey_id and (j.status = 'paused' or j.error is not null))`,
   );
   // the contact's live runs in versions that end on this event (exit criteria), through runs_contact_version
-  const endingRuns = c.prepare<[number, string], RunRow>(
-    `select ${runColumns} from runs where contact_id = ? and status <> 'exited' and version_id in (select value from json_each(?))`,
-  );
+  const endingRuns = c.prepare<[number, string], RunRow>(`select ${runColumns} from runs where contact_id = ? and status <> 'exited' and version_id in (select value from json_each(?))`);
   // once per contact, node and event (the unique index): the first time counts people, later repeats do not
   const credit = c.prepare<[number, string, number, number, string, number, number, number], { node_id: string; run_id: number }>(
     `insert into conversions (event_id, run_id, contact_id, journey_id, version, node_id, goal, at)
@@ -57,15 +55,11 @@ export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner
      group by r.id, p.value ->> 0
      on conflict do nothing returning node_id, run_id`,
   );
-  const variantAt = c.prepare<[number, string], { variant: string }>(
-    'select variant from messages where run_id = ? and node_id = ? and variant is not null order by visit desc limit 1',
-  );
+  const variantAt = c.prepare<[number, string], { variant: string }>('select variant from messages where run_id = ? and node_id = ? and variant is not null order by visit desc limit 1');
   const insertEvent = c.prepare<unknown[], { id: number }>(
     `insert into events (contact_id, name, type, properties, context, at, message_id, received_at) values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
   );
-  const bumpMetric = c.prepare(
-    addToMetrics('values (?, ?, ?, ?, ?, ?, 1)'),
-  );
+  const bumpMetric = c.prepare(addToMetrics('values (?, ?, ?, ?, ?, ?, 1)'));
 
   const api = {
     /** Append the event, then route it. */

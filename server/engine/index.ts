@@ -70,8 +70,7 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
         createSandboxProvider(ch, {
           seed: settings().rngSeed,
           ...(sandbox[ch] ? { behaviour: sandbox[ch] } : {}),
-          record: (m, outcome, now) =>
-            recordDelivery.run(m.id, m.channel, m.to.phone ?? m.to.email ?? m.to.externalId, Object.values(m.parts).join('\n'), outcome, now, outcome, m.id).changes > 0,
+          record: (m, outcome, now) => recordDelivery.run(m.id, m.channel, m.to.phone ?? m.to.email ?? m.to.externalId, Object.values(m.parts).join('\n'), outcome, now, outcome, m.id).changes > 0,
         }),
     ]),
   ) as Record<Channel, ChannelProvider>;

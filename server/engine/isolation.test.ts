@@ -22,7 +22,8 @@ const track = (ids: string[], event: string) => w.services.ingest.ingest(ids.map
 
 /** messages of a journey that reached the provider */
 const sentBy = (journeyId: string) => w.sql<{ n: number }>(`select count(*) n from messages where journey_id = ? and status in ('sent', 'delivered')`, journeyId)[0]?.n;
-const runsOf = (journeyId: string) => w.sql<{ node_id: string; status: string; due: number }>(`select node_id, status, wake_at is not null and wake_at <= ? due from runs where journey_id = ?`, w.clock.now(), journeyId);
+const runsOf = (journeyId: string) =>
+  w.sql<{ node_id: string; status: string; due: number }>(`select node_id, status, wake_at is not null and wake_at <= ? due from runs where journey_id = ?`, w.clock.now(), journeyId);
 const errorOf = async (id: string) => {
   const j = await w.caller.journeys.get({ id });
   return { error: j.error, erroredAt: j.erroredAt };
@@ -42,7 +43,11 @@ describe('poisoned-journey isolation: segment entry', () => {
   const tierA: RuleSet = { match: 'all', conditions: [{ type: 'trait', trait: 'tier', op: 'eq', value: 'a' }] };
 
   it.each([
-    ['an `in` list of 1,000 ids (SQLite: expression tree too deep)', { match: 'all', conditions: [{ type: 'trait', trait: 'id', op: 'in', value: Array.from({ length: 1000 }, (_, i) => `u${i}`) }] }, /Expression tree is too large/],
+    [
+      'an `in` list of 1,000 ids (SQLite: expression tree too deep)',
+      { match: 'all', conditions: [{ type: 'trait', trait: 'id', op: 'in', value: Array.from({ length: 1000 }, (_, i) => `u${i}`) }] },
+      /Expression tree is too large/,
+    ],
     ['a NUL in a trait name (SQLite: bad JSON path)', { match: 'all', conditions: [{ type: 'trait', trait: 'ti\u0000er', op: 'eq', value: 'a' }] }, /bad JSON path/],
   ])('a segment rule whose SQL fails, %s, marks its journey; the healthy journey beside it sends everything', async (_, poison, why) => {
     w = aTestWorld(NOON_SH, { sandbox: silentSms });
@@ -90,7 +95,12 @@ describe('poisoned-journey isolation: the runner', () => {
     const healthy = await w.publish(smsJourney({ kind: 'trigger.event', event: 'app_login' }), 'Healthy');
     poison(poisoned);
     // interleaved: p0, h0, p1, h1 … enter at the same moment
-    w.services.ingest.ingest(p.flatMap((id, i) => [{ type: 'track' as const, userId: id, event: 'credit_rejected' }, { type: 'track' as const, userId: h[i] as string, event: 'app_login' }]));
+    w.services.ingest.ingest(
+      p.flatMap((id, i) => [
+        { type: 'track' as const, userId: id, event: 'credit_rejected' },
+        { type: 'track' as const, userId: h[i] as string, event: 'app_login' },
+      ]),
+    );
     expect(runsOf(poisoned).filter((r) => r.due)).toHaveLength(N);
     return { poisoned, healthy, p, h };
   }
@@ -177,7 +187,7 @@ describe('poisoned-journey isolation: event routing', () => {
 });
 
 describe('journeys.clearError', () => {
-  it('is the operator\'s, audited, and refused for a journey with no error', async () => {
+  it("is the operator's, audited, and refused for a journey with no error", async () => {
     w = aTestWorld(NOON_SH);
     const id = await w.publish(smsJourney({ kind: 'trigger.event', event: 'credit_rejected' }), 'J');
     const viewer = w.as(['viewer']).caller;

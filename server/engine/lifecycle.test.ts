@@ -56,9 +56,12 @@ describe('journey lifecycle in the engine', () => {
     )[0];
   /** what reached the (sandbox) outside world for a contact, as channel names in order */
   const delivered = (userId: string): string[] =>
-    w.sql<{ channel: string }>(`select d.channel from sandbox_deliveries d join messages m on m.id = d.message_id join contacts c on c.id = m.contact_id where c.external_id = ? order by d.id`, userId).map(
-      (r) => r.channel,
-    );
+    w
+      .sql<{ channel: string }>(
+        `select d.channel from sandbox_deliveries d join messages m on m.id = d.message_id join contacts c on c.id = m.contact_id where c.external_id = ? order by d.id`,
+        userId,
+      )
+      .map((r) => r.channel);
   const messageStatuses = (userId: string): string[] =>
     w.sql<{ status: string }>(`select m.status from messages m join contacts c on c.id = m.contact_id where c.external_id = ? order by m.id`, userId).map((r) => r.status);
   const conversions = (journeyId: string): number => w.sql<{ n: number }>(`select count(*) n from conversions where journey_id = ?`, journeyId)[0]?.n ?? 0;

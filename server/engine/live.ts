@@ -60,8 +60,7 @@ export function createLiveIndex(db: Db, machines: MachineCache) {
     const loaded = machines.load([...liveIds, ...goalIds]);
     const live = liveIds.map((id) => loaded.get(id)).filter((v): v is LoadedVersion => v !== undefined);
     const byTrigger = new Map<string, LoadedVersion[]>();
-    for (const v of live)
-      if (v.machine.triggerEvent !== null) byTrigger.set(v.machine.triggerEvent, [...(byTrigger.get(v.machine.triggerEvent) ?? []), v]);
+    for (const v of live) if (v.machine.triggerEvent !== null) byTrigger.set(v.machine.triggerEvent, [...(byTrigger.get(v.machine.triggerEvent) ?? []), v]);
     const tracked = new Map<string, Tracked[]>();
     const endingOn = new Map<string, number[]>();
     for (const id of goalIds) {

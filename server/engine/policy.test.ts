@@ -47,23 +47,30 @@ describe('contact policy in the engine', () => {
       .build();
 
   const messagesOf = (userId: string): MessageRow[] =>
-    w.sql<MessageRow>(
-      `select m.id, m.journey_id, m.node_id, m.channel, m.status, m.reason from messages m join contacts c on c.id = m.contact_id where c.external_id = ? order by m.id`,
-      userId,
-    );
+    w.sql<MessageRow>(`select m.id, m.journey_id, m.node_id, m.channel, m.status, m.reason from messages m join contacts c on c.id = m.contact_id where c.external_id = ? order by m.id`, userId);
   const messageIn = (userId: string, journeyId: string): MessageRow => {
     const rows = messagesOf(userId).filter((m) => m.journey_id === journeyId);
     expect(rows).toHaveLength(1);
     return rows[0] as MessageRow;
   };
   const historyOf = (messageId: number): MessageEvent[] =>
-    w.sql<{ status: string; at: number; detail: string | null }>(`select h.value ->> 'status' status, h.value ->> 'at' at, h.value -> 'detail' detail from messages m, json_each(m.history) h where m.id = ? order by h.key`, messageId).map((e) => ({
-      ...e,
-      detail: e.detail ? (JSON.parse(e.detail) as MessageEvent['detail']) : null,
-    }));
+    w
+      .sql<{ status: string; at: number; detail: string | null }>(
+        `select h.value ->> 'status' status, h.value ->> 'at' at, h.value -> 'detail' detail from messages m, json_each(m.history) h where m.id = ? order by h.key`,
+        messageId,
+      )
+      .map((e) => ({
+        ...e,
+        detail: e.detail ? (JSON.parse(e.detail) as MessageEvent['detail']) : null,
+      }));
   const deliveriesOf = (messageId: number) => w.sql<{ channel: string; at: number; outcome: string }>('select channel, at, outcome from sandbox_deliveries where message_id = ?', messageId);
   const smsSendTimes = (userId: string): number[] =>
-    w.sql<{ at: number }>(`select m.queued_at at from messages m join contacts c on c.id = m.contact_id where c.external_id = ? and m.channel = 'sms' and m.queued_at is not null order by m.queued_at`, userId).map((r) => r.at);
+    w
+      .sql<{ at: number }>(
+        `select m.queued_at at from messages m join contacts c on c.id = m.contact_id where c.external_id = ? and m.channel = 'sms' and m.queued_at is not null order by m.queued_at`,
+        userId,
+      )
+      .map((r) => r.at);
   const localHHMM = (t: number, timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(t));
 
   describe('caps count every journey', () => {
@@ -138,9 +145,11 @@ describe('contact policy in the engine', () => {
       const held = messagesOf('u1').filter((m) => m.status === 'deferred');
       expect(held.length).toBeGreaterThan(0);
       for (const m of held) expect(m.reason).toMatch(/^cap:sms:/);
-      const reasons = w.sql<{ detail: string }>(
-        `select h.value -> 'detail' detail from messages m join contacts c on c.id = m.contact_id, json_each(m.history) h where c.external_id = 'u1' and h.value ->> 'status' = 'deferred'`,
-      ).map((e) => (JSON.parse(e.detail) as { reason: string }).reason);
+      const reasons = w
+        .sql<{ detail: string }>(
+          `select h.value -> 'detail' detail from messages m join contacts c on c.id = m.contact_id, json_each(m.history) h where c.external_id = 'u1' and h.value ->> 'status' = 'deferred'`,
+        )
+        .map((e) => (JSON.parse(e.detail) as { reason: string }).reason);
       expect(reasons).toContain('cap:sms:1/24h');
       expect(reasons).toContain('cap:sms:3/168h');
     });

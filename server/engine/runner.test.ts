@@ -53,7 +53,9 @@ describe('runner: runs it cannot step', () => {
     expect(run('stays')).toMatchObject({ status: 'exited', exit_reason: 'waited' });
     // nothing is left due, and the counters agree with the rows
     expect(w.services.engine.runner.tick(w.clock.now())).toMatchObject({ batches: 0, stepped: 0 });
-    expect(w.sql(`select node_id, label, count from metrics where journey_id = ? and metric = 'exited' and label = 'contact_missing'`, id)).toEqual([{ node_id: 'wait', label: 'contact_missing', count: 1 }]);
+    expect(w.sql(`select node_id, label, count from metrics where journey_id = ? and metric = 'exited' and label = 'contact_missing'`, id)).toEqual([
+      { node_id: 'wait', label: 'contact_missing', count: 1 },
+    ]);
     expect(w.sql(`select node_id, active from node_gauges where active <> 0`)).toEqual([]);
   });
 
@@ -88,8 +90,7 @@ describe('runner: runs it cannot step', () => {
 });
 
 describe('runner: the claim', () => {
-  const row = (id: number, wakeAt: number, nodeEnteredAt: number) =>
-    runRowOf([id, 'j', 1, id, 'wait', 'waiting', 2, wakeAt, null, 0, nodeEnteredAt, null]);
+  const row = (id: number, wakeAt: number, nodeEnteredAt: number) => runRowOf([id, 'j', 1, id, 'wait', 'waiting', 2, wakeAt, null, 0, nodeEnteredAt, null]);
 
   it('puts a batch in due order (wake time, then the longest at its node, then id) whatever order the rows came in', () => {
     const rows = [row(5, 200, 50), row(1, 300, 10), row(2, 200, 60), row(3, 200, 50), row(4, 100, 90)];
@@ -152,8 +153,19 @@ describe('runner: a batch is written by groups of runs that took the same step',
       `select c.external_id who, r.node_id, r.status, r.visit, r.wake_at, r.path from runs r join contacts c on c.id = r.contact_id order by c.external_id`,
     );
     const at = NOON_SH;
-    const goldPath = [['entry', 1, at, null], ['tier', 2, at, 'next'], ['push', 3, at, 'gold'], ['sms', 4, at, 'next'], ['wait', 5, at, 'next']];
-    const plainPath = [['entry', 1, at, null], ['tier', 2, at, 'next'], ['sms', 3, at, 'else'], ['wait', 4, at, 'next']];
+    const goldPath = [
+      ['entry', 1, at, null],
+      ['tier', 2, at, 'next'],
+      ['push', 3, at, 'gold'],
+      ['sms', 4, at, 'next'],
+      ['wait', 5, at, 'next'],
+    ];
+    const plainPath = [
+      ['entry', 1, at, null],
+      ['tier', 2, at, 'next'],
+      ['sms', 3, at, 'else'],
+      ['wait', 4, at, 'next'],
+    ];
     expect(runs.map((r) => ({ ...r, path: JSON.parse(r.path) as unknown }))).toEqual([
       { who: 'g1', node_id: 'wait', status: 'waiting', visit: 5, wake_at: at + DAY, path: goldPath },
       { who: 'g2', node_id: 'wait', status: 'waiting', visit: 5, wake_at: at + DAY, path: goldPath },
@@ -165,8 +177,14 @@ describe('runner: a batch is written by groups of runs that took the same step',
       `select c.external_id who, m.node_id, m.visit, m.status from messages m join contacts c on c.id = m.contact_id order by m.id`,
     );
     const of = (who: string) => messages.filter((m) => m.who === who).map((m) => [m.node_id, m.visit, m.status]);
-    expect(of('g1')).toEqual([['push', 3, 'queued'], ['sms', 4, 'queued']]);
-    expect(of('g2')).toEqual([['push', 3, 'queued'], ['sms', 4, 'queued']]);
+    expect(of('g1')).toEqual([
+      ['push', 3, 'queued'],
+      ['sms', 4, 'queued'],
+    ]);
+    expect(of('g2')).toEqual([
+      ['push', 3, 'queued'],
+      ['sms', 4, 'queued'],
+    ]);
     expect(of('p1')).toEqual([['sms', 3, 'queued']]);
     expect(of('p2')).toEqual([['sms', 3, 'queued']]);
     expect(w.sql(`select node_id, metric, label, count from metrics where journey_id = ? and metric in ('entered', 'queued', 'edge') order by node_id, metric, label`, id)).toEqual([

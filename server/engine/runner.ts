@@ -87,9 +87,7 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
   let skipping = new Set<string>();
   const claimDue = {
     all: (now: number, limit: number): RunRow[] =>
-      inDueOrder(
-        (JSON.parse((skipping.size === 0 ? claimStmt.get(now, limit) : claimSkippingStmt.get(now, JSON.stringify([...skipping]), limit)) as string) as unknown[][]).map(runRowOf),
-      ),
+      inDueOrder((JSON.parse((skipping.size === 0 ? claimStmt.get(now, limit) : claimSkippingStmt.get(now, JSON.stringify([...skipping]), limit)) as string) as unknown[][]).map(runRowOf)),
   };
   const exitOrphans = createOrphanExit(db);
 
@@ -99,9 +97,12 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
     const s = settings();
     const versions = machines.load(rows.map((r) => r.version_id));
     const history = new Map<string, number>();
-    for (const v of versions.values())
-      for (const [name, days] of Object.entries(v.machine.historyEvents)) history.set(name, Math.max(history.get(name) ?? 0, days));
-    const contacts = loadContacts(rows.map((r) => r.contact_id), now, { defaultTimezone: s.timezone, policy: s.policy, history });
+    for (const v of versions.values()) for (const [name, days] of Object.entries(v.machine.historyEvents)) history.set(name, Math.max(history.get(name) ?? 0, days));
+    const contacts = loadContacts(
+      rows.map((r) => r.contact_id),
+      now,
+      { defaultTimezone: s.timezone, policy: s.policy, history },
+    );
     const rng = seededRng(s.rngSeed);
     const templateCategory = templateCategories();
     const batch: Stepped[] = [];
@@ -138,8 +139,7 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
       let run = result.run;
       // a due run that did not move would be claimed again at once; give it a minute
       if (result.effects.length === 0 && run.wakeAt !== null && run.wakeAt <= now) run = { ...run, wakeAt: now + MINUTE };
-      for (const e of result.effects)
-        if (e.type === 'setTrait') contact.profile = { ...contact.profile, traits: { ...contact.profile.traits, [e.trait]: e.value } };
+      for (const e of result.effects) if (e.type === 'setTrait') contact.profile = { ...contact.profile, traits: { ...contact.profile.traits, [e.trait]: e.value } };
       batch.push({ before: row, run, effects: result.effects, version });
     }
     if (failed !== null) {
@@ -150,7 +150,11 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
         skipping.add(journeyId);
       }
       const journeys = failed;
-      return advance(rows.filter((r) => !journeys.has(r.journey_id)), inputFor, now);
+      return advance(
+        rows.filter((r) => !journeys.has(r.journey_id)),
+        inputFor,
+        now,
+      );
     }
     if (orphans.contact.length + orphans.version.length === 0) return write(batch, now);
     return db.$client.transaction(() => {

@@ -132,7 +132,16 @@ function sameOutcome(a: Stepped, b: Stepped): boolean {
   const x = a.run;
   const y = b.run;
   // the fields of the run the writer writes (see updateRuns); id, contact and entry time are the run's own
-  if (x.nodeId !== y.nodeId || x.status !== y.status || x.visit !== y.visit || x.wakeAt !== y.wakeAt || x.waitingFor !== y.waitingFor || x.nodeEnteredAt !== y.nodeEnteredAt || x.exitReason !== y.exitReason) return false;
+  if (
+    x.nodeId !== y.nodeId ||
+    x.status !== y.status ||
+    x.visit !== y.visit ||
+    x.wakeAt !== y.wakeAt ||
+    x.waitingFor !== y.waitingFor ||
+    x.nodeEnteredAt !== y.nodeEnteredAt ||
+    x.exitReason !== y.exitReason
+  )
+    return false;
   if (a.effects.length !== b.effects.length) return false;
   for (let i = 0; i < a.effects.length; i++) if (!sameFields(a.effects[i] as object, b.effects[i] as object)) return false;
   return true;
@@ -233,7 +242,17 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
     // `nth`: the message's place among its step's messages, so that each run's messages get ids in the step's order
     const message = (nth: number, v: LoadedVersion, e: Extract<Effect, { type: 'send' | 'withheld' }>, status: string, reason: string | null, history: string, at: number[]) => {
       const g = messageGroups.get([nth, v, e.nodeId, e.visit, e.channel, e.template, e.category, status, reason, history], () => ({
-        nth, v, nodeId: e.nodeId, visit: e.visit, channel: e.channel, template: e.template, category: e.category, status, reason, history, at: [],
+        nth,
+        v,
+        nodeId: e.nodeId,
+        visit: e.visit,
+        channel: e.channel,
+        template: e.template,
+        category: e.category,
+        status,
+        reason,
+        history,
+        at: [],
       }));
       for (const i of at) g.at.push(i);
     };
@@ -287,7 +306,23 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
     }
     for (const g of messageGroups.list.sort((a, b) => a.nth - b.nth)) {
       const { v } = g;
-      const changed = upsertMessages.run(v.journeyId, v.version, g.nodeId, g.visit, g.channel, g.template, g.category, g.status, g.reason, g.status === 'queued' ? now : null, g.status === 'queued' ? now : null, g.history, now, now, JSON.stringify(g.at.sort((a, b) => a - b).map((i) => (batch[i] as Stepped).before.id))).changes;
+      const changed = upsertMessages.run(
+        v.journeyId,
+        v.version,
+        g.nodeId,
+        g.visit,
+        g.channel,
+        g.template,
+        g.category,
+        g.status,
+        g.reason,
+        g.status === 'queued' ? now : null,
+        g.status === 'queued' ? now : null,
+        g.history,
+        now,
+        now,
+        JSON.stringify(g.at.sort((a, b) => a - b).map((i) => (batch[i] as Stepped).before.id)),
+      ).changes;
       // a key already queued or sent is left alone (never twice), and is not counted
       if (changed === 0) continue;
       if (g.status === 'queued') {

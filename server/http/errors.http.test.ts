@@ -44,7 +44,9 @@ describe('in production, a failure says what failed and its request id, never th
     vi.spyOn(server.services.analytics, 'journeySummary').mockImplementation(() => {
       throw sqlFailure();
     });
-    const res = await fetch(`${server.url}/trpc/analytics.journeySummary?input=${encodeURIComponent(JSON.stringify({ journeyId: 'j1' }))}`, { headers: { cookie: s.cookie, 'x-request-id': 'req-42' } });
+    const res = await fetch(`${server.url}/trpc/analytics.journeySummary?input=${encodeURIComponent(JSON.stringify({ journeyId: 'j1' }))}`, {
+      headers: { cookie: s.cookie, 'x-request-id': 'req-42' },
+    });
     expect(res.status).toBe(500);
     expect(res.headers.get('x-request-id')).toBe('req-42');
     const text = await res.text();

@@ -25,7 +25,17 @@ describe('/v1: NUL and lone surrogates in ids, names and keys are a 400 naming t
     ['a trait key', 'identify', { userId: 'u1', traits: { 'na\u0000me': 'x' } }, 'traits'],
     ['a property key', 'track', { userId: 'u1', event: 'e', properties: { '\udbff': 1 } }, 'properties'],
     ['a page name', 'page', { userId: 'u1', name: 'home\u0000' }, 'name'],
-    ['a call in a batch', 'batch', { batch: [{ type: 'track', userId: 'ok', event: 'e' }, { type: 'identify', userId: 'u\u0000' }] }, 'batch.1.userId'],
+    [
+      'a call in a batch',
+      'batch',
+      {
+        batch: [
+          { type: 'track', userId: 'ok', event: 'e' },
+          { type: 'identify', userId: 'u\u0000' },
+        ],
+      },
+      'batch.1.userId',
+    ],
   ] as const)('%s', async (_what, path, body, field) => {
     const before = contacts();
     const r = await w.ingest(path, body);
@@ -48,7 +58,17 @@ describe('/v1/inbound/sms with INBOUND_SMS_SECRET: the vendor signs each call', 
   const sign = (body: string, key = secret) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
 
   beforeAll(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', databasePath: join(dir, 's.db'), clock: new FakeClock(T0), seedDemo: false, log: () => {}, admin: testAdmin, inboundSmsSecret: secret, services: { accounts: { passwordCost: testPasswordCost } } });
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      databasePath: join(dir, 's.db'),
+      clock: new FakeClock(T0),
+      seedDemo: false,
+      log: () => {},
+      admin: testAdmin,
+      inboundSmsSecret: secret,
+      services: { accounts: { passwordCost: testPasswordCost } },
+    });
     server.services.ingest.ingest([{ type: 'identify', userId: 'p1', traits: { phone: '+8613800000001' } }]);
   });
   afterAll(async () => {

@@ -52,12 +52,8 @@ export const TrackCall = z
     properties: keyed.optional(),
   })
   .refine(hasId, needsId);
-export const PageCall = z
-  .object({ ...common, type: z.literal('page'), name: name(200).optional(), category: name(200).optional(), properties: keyed.optional() })
-  .refine(hasId, needsId);
-export const ScreenCall = z
-  .object({ ...common, type: z.literal('screen'), name: name(200).optional(), properties: keyed.optional() })
-  .refine(hasId, needsId);
+export const PageCall = z.object({ ...common, type: z.literal('page'), name: name(200).optional(), category: name(200).optional(), properties: keyed.optional() }).refine(hasId, needsId);
+export const ScreenCall = z.object({ ...common, type: z.literal('screen'), name: name(200).optional(), properties: keyed.optional() }).refine(hasId, needsId);
 export const AliasCall = z.object({
   ...common,
   type: z.literal('alias'),

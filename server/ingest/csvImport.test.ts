@@ -21,7 +21,10 @@ interface Stored {
 
 describe('contactFromRecord: one CSV row as a contact, or the column at fault', () => {
   it('maps id, phone, zone, registration and opt-outs to columns and types the other traits', () => {
-    const c = contactFromRecord({ user_id: 'u1', phone: '+86 138-0000-0001', timezone: 'Asia/Shanghai', registered_at: '2026-03-01', opt_outs: 'sms; Voice', limit: '20000', vip: 'true', code: '007', name: '林' }, NOW);
+    const c = contactFromRecord(
+      { user_id: 'u1', phone: '+86 138-0000-0001', timezone: 'Asia/Shanghai', registered_at: '2026-03-01', opt_outs: 'sms; Voice', limit: '20000', vip: 'true', code: '007', name: '林' },
+      NOW,
+    );
     expect(c).toEqual({
       externalId: 'u1',
       phone: '+8613800000001',
@@ -149,7 +152,11 @@ describe('npm run import -- contacts.csv', () => {
         check.$client.close();
       }
       // a missing file is named, and exits 1
-      const missing = spawnSync(process.execPath, ['--import', 'tsx', join(rootDir, 'server/cli/importContacts.ts'), join(dir, 'nope.csv')], { cwd: rootDir, env: { ...process.env, DATABASE_PATH: dbPath }, encoding: 'utf8' });
+      const missing = spawnSync(process.execPath, ['--import', 'tsx', join(rootDir, 'server/cli/importContacts.ts'), join(dir, 'nope.csv')], {
+        cwd: rootDir,
+        env: { ...process.env, DATABASE_PATH: dbPath },
+        encoding: 'utf8',
+      });
       expect(missing.status).toBe(1);
       expect(missing.stderr).toContain('nope.csv');
       expect(existsSync(`${join(dir, 'nope.csv')}.errors.csv`)).toBe(false);

@@ -112,7 +112,10 @@ export function contactFromRecord(record: Record<string, string>, now: number): 
       out.registeredAt = t;
       out.traits.registered_at = new Date(t).toISOString();
     } else if (norm === 'opt_outs' || norm === 'opted_out') {
-      for (const part of v.split(/[;|]/).map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+      for (const part of v
+        .split(/[;|]/)
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean)) {
         const ch = Channel.safeParse(part);
         if (!ch.success) throw new RowError(key, `"${part}" is not a channel (${channels.join(', ')})`);
         if (!out.optOuts.includes(ch.data)) out.optOuts.push(ch.data);
@@ -148,8 +151,7 @@ export async function importContactsCsv(db: Db, input: Readable, opts: ImportOpt
   // inside the write transaction nobody else inserts, so "rows above the old max id" is exactly what this chunk created
   const writeChunk = c.transaction((rows: readonly ContactRow[]) => {
     const before = maxId.get()?.m ?? 0;
-    for (const r of rows)
-      upsert.run(r.externalId, JSON.stringify(r.traits), r.phone, r.email, r.timezone, JSON.stringify(r.optOuts), r.registeredAt, opts.now, opts.now);
+    for (const r of rows) upsert.run(r.externalId, JSON.stringify(r.traits), r.phone, r.email, r.timezone, JSON.stringify(r.optOuts), r.registeredAt, opts.now, opts.now);
     const created = countAbove.get(before)?.n ?? 0;
     report.created += created;
     report.updated += rows.length - created;
@@ -162,8 +164,7 @@ export async function importContactsCsv(db: Db, input: Readable, opts: ImportOpt
       const bad = header.findIndex((h) => !cleanText(h));
       // a column name becomes a trait name, which segment rules and templates read: a NUL would cut it in SQLite
       if (bad >= 0) throw new Error(`the header row (line 1): column ${bad + 1} must not contain NUL (\\u0000) or a lone surrogate`);
-      if (!header.some((h) => idColumns.has(h.toLowerCase())))
-        throw new Error(`the header row (line 1) must have a user_id column; it has: ${header.join(', ') || '(nothing)'}`);
+      if (!header.some((h) => idColumns.has(h.toLowerCase()))) throw new Error(`the header row (line 1) must have a user_id column; it has: ${header.join(', ') || '(nothing)'}`);
       return header;
     },
     bom: true,

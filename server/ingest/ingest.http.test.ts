@@ -36,15 +36,10 @@ const written = (w: HttpWorld) => {
   return { contacts: n('contacts'), events: n('events'), ingested: n('ingested'), runs: n('runs') };
 };
 const contactRow = (w: HttpWorld, externalId: string) =>
-  w.server.db.$client.prepare('select id, external_id, anonymous_id, traits, phone, email, timezone, opt_outs from contacts where external_id = ?').get(externalId) as
-    | ContactRow
-    | undefined;
+  w.server.db.$client.prepare('select id, external_id, anonymous_id, traits, phone, email, timezone, opt_outs from contacts where external_id = ?').get(externalId) as ContactRow | undefined;
 const eventsOf = (w: HttpWorld, externalId: string) =>
-  w.server.db.$client
-    .prepare('select e.* from events e join contacts c on c.id = e.contact_id where c.external_id = ? order by e.id')
-    .all(externalId) as EventRow[];
-const eventByMessageId = (w: HttpWorld, messageId: string) =>
-  w.server.db.$client.prepare('select * from events where message_id = ?').all(messageId) as EventRow[];
+  w.server.db.$client.prepare('select e.* from events e join contacts c on c.id = e.contact_id where c.external_id = ? order by e.id').all(externalId) as EventRow[];
+const eventByMessageId = (w: HttpWorld, messageId: string) => w.server.db.$client.prepare('select * from events where message_id = ?').all(messageId) as EventRow[];
 
 /** A POST to /v1/<path> with a raw body and any headers (the helper always sends good auth and JSON). */
 async function rawPost(w: HttpWorld, path: string, body: string, headers: Record<string, string>) {
@@ -68,7 +63,14 @@ describe('Segment-compatible ingestion over HTTP', () => {
       const before = written(w);
       expect(await w.ingest('identify', { userId: 'auth-1', traits: { name: 'A' } })).toEqual({ status: 200, body: { success: true, accepted: 1, duplicates: 0 } });
       expect(await w.ingest('track', { userId: 'auth-1', event: 'app_login' })).toEqual({ status: 200, body: { success: true, accepted: 1, duplicates: 0 } });
-      expect(await w.ingest('batch', { batch: [{ type: 'track', userId: 'auth-1', event: 'a' }, { type: 'identify', userId: 'auth-2' }] })).toEqual({
+      expect(
+        await w.ingest('batch', {
+          batch: [
+            { type: 'track', userId: 'auth-1', event: 'a' },
+            { type: 'identify', userId: 'auth-2' },
+          ],
+        }),
+      ).toEqual({
         status: 200,
         body: { success: true, accepted: 2, duplicates: 0 },
       });
@@ -185,9 +187,7 @@ describe('Segment-compatible ingestion over HTTP', () => {
     it('anonymous-only calls create an anonymous contact, found again by its anonymousId', async () => {
       await w.ingest('track', { anonymousId: 'anon-only-1', event: 'landing' });
       await w.ingest('track', { anonymousId: 'anon-only-1', event: 'landing_again' });
-      const rows = w.server.db.$client
-        .prepare("select c.external_id, e.name from events e join contacts c on c.id = e.contact_id where c.anonymous_id = 'anon-only-1' order by e.id")
-        .all();
+      const rows = w.server.db.$client.prepare("select c.external_id, e.name from events e join contacts c on c.id = e.contact_id where c.anonymous_id = 'anon-only-1' order by e.id").all();
       expect(rows).toEqual([
         { external_id: null, name: 'landing' },
         { external_id: null, name: 'landing_again' },
@@ -253,7 +253,11 @@ describe('Segment-compatible ingestion over HTTP', () => {
       // later calls from the same device, with only the anonymousId, land on the merged contact
       expect(merged.anonymousId).toBe('anon-m');
       await w.ingest('track', { anonymousId: 'anon-m', event: 'after_alias' });
-      expect(eventsOf(w, 'merged-1').map((e) => e.name).at(-1)).toBe('after_alias');
+      expect(
+        eventsOf(w, 'merged-1')
+          .map((e) => e.name)
+          .at(-1),
+      ).toBe('after_alias');
       expect(written(w).contacts).toBe(before.contacts - 1);
     });
 
@@ -450,7 +454,12 @@ describe('Segment-compatible ingestion over HTTP', () => {
         screen: { userId: 'prop-2', name: 'Home' },
         alias: { previousId: 'prop-anon-2', userId: 'prop-2' },
         group: { userId: 'prop-1', groupId: 'g-1', traits: { plan: 'x' } },
-        batch: { batch: [{ type: 'identify', userId: 'prop-3' }, { type: 'track', anonymousId: 'prop-anon-3', event: 'e' }] },
+        batch: {
+          batch: [
+            { type: 'identify', userId: 'prop-3' },
+            { type: 'track', anonymousId: 'prop-anon-3', event: 'e' },
+          ],
+        },
         'inbound/sms': { from: '+8613800009999', text: 'hello' },
       };
       const keys = ['type', 'userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name', 'properties', 'traits', 'context', 'timestamp', 'sentAt', 'messageId', 'batch', 'from', 'text'];
@@ -472,7 +481,12 @@ describe('Segment-compatible ingestion over HTTP', () => {
         .array(fc.oneof(mutated({ type: 'track', userId: 'prop-4', event: 'e' }), mutated({ type: 'identify', anonymousId: 'prop-anon-4' }), anyJson), { maxLength: 4 })
         .map((batch) => ({ batch }));
       const body = (path: (typeof endpoints)[number]) =>
-        fc.oneof(anyJson, mutated(valid[path]), ...(path === 'batch' ? [mutatedBatch] : []), fc.string().map((s) => `{${s}`));
+        fc.oneof(
+          anyJson,
+          mutated(valid[path]),
+          ...(path === 'batch' ? [mutatedBatch] : []),
+          fc.string().map((s) => `{${s}`),
+        );
 
       let rejected = 0;
       for (const path of endpoints) {
@@ -605,9 +619,10 @@ describe('messageId deduplication with an event-triggered journey', () => {
   afterAll(() => w?.close());
 
   const runOf = () =>
-    w.server.db.$client
-      .prepare("select r.entries, r.status from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? and c.external_id = 'rej-1'")
-      .all(journeyId) as { entries: number; status: string }[];
+    w.server.db.$client.prepare("select r.entries, r.status from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? and c.external_id = 'rej-1'").all(journeyId) as {
+      entries: number;
+      status: string;
+    }[];
   const rejections = () => eventsOf(w, 'rej-1').filter((e) => e.name === 'credit_rejected').length;
 
   it('enrols on the first credit_rejected; the same messageId again neither appends nor enrols, a new one does', async () => {

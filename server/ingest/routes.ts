@@ -90,10 +90,12 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
   // the signature covers the body as sent: keep its bytes for the one route that checks it
   r.use(express.json({ limit: MAX_BODY, type: () => true, verify: (req, _res, buf) => void (signed(req as Request) && ((req as Request & { rawBody?: Buffer }).rawBody = buf)) }));
 
-  const single = (type: Call['type']): RequestHandler => (req: Request, res) => {
-    const call = parseCall(req.body, type);
-    res.json({ success: true, ...counted(ingest.ingest([call])) });
-  };
+  const single =
+    (type: Call['type']): RequestHandler =>
+    (req: Request, res) => {
+      const call = parseCall(req.body, type);
+      res.json({ success: true, ...counted(ingest.ingest([call])) });
+    };
   for (const type of ['identify', 'track', 'page', 'screen', 'alias', 'group'] as const) {
     r.post(`/${type}`, single(type));
     r.post(`/${type[0]}`, single(type)); // the SDKs' short paths: /v1/i, /v1/t, /v1/p …

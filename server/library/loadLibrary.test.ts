@@ -49,14 +49,7 @@ function hbsFiles(dir: string): string[] {
 
 describe('blueprints', () => {
   it('are the six seed journeys', () => {
-    expect(blueprints.map((b) => b.key)).toEqual([
-      'application_dropped',
-      'approved_never_drew',
-      'logged_in_idle',
-      'registered_never_logged_in',
-      'rejected_partner_offer',
-      'repayment_due',
-    ]);
+    expect(blueprints.map((b) => b.key)).toEqual(['application_dropped', 'approved_never_drew', 'logged_in_idle', 'registered_never_logged_in', 'rejected_partner_offer', 'repayment_due']);
   });
 
   it.each(blueprints.map((b) => [b.key, b] as const))('%s compiles against the library with no errors', (_key, b) => {
@@ -89,7 +82,9 @@ describe('blueprints', () => {
 });
 
 describe('templates referenced by blueprints', () => {
-  const referenced = blueprints.flatMap((b) => sendNodes(b.graph.nodes).map((n) => ({ where: `${b.key}/${n.id}`, key: configString(n, 'template'), channel: configString(n, 'channel'), category: configString(n, 'category') })));
+  const referenced = blueprints.flatMap((b) =>
+    sendNodes(b.graph.nodes).map((n) => ({ where: `${b.key}/${n.id}`, key: configString(n, 'template'), channel: configString(n, 'channel'), category: configString(n, 'category') })),
+  );
 
   it.each(referenced.map((r) => [r.where, r] as const))('%s: exists with the right channel, category and every part', (_where, r) => {
     const t = templateByKey.get(r.key);

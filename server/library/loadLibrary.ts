@@ -89,8 +89,7 @@ function readJson<S extends z.ZodType>(file: string, schema: S): z.output<S> {
     throw new LibraryError(file, `invalid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw new LibraryError(file, parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new LibraryError(file, parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; '));
   return parsed.data;
 }
 

@@ -27,7 +27,12 @@ export const httpDuration = new Histogram({
   registers,
 });
 
-export const tickDuration = new Histogram({ name: 'journeys_engine_tick_duration_seconds', help: 'Wall time of one engine tick (enrolment, replies, runner, dispatcher)', buckets: seconds, registers });
+export const tickDuration = new Histogram({
+  name: 'journeys_engine_tick_duration_seconds',
+  help: 'Wall time of one engine tick (enrolment, replies, runner, dispatcher)',
+  buckets: seconds,
+  registers,
+});
 export const tickOverruns = new Counter({ name: 'journeys_engine_tick_overruns_total', help: 'Episodes in which a tick was still running when the next was due', registers });
 export const transitions = new Counter({ name: 'journeys_engine_transitions_total', help: 'Runs stepped by the runner', registers });
 export const enrolled = new Counter({ name: 'journeys_engine_enrolled_total', help: 'Runs started by segment entry', registers });

@@ -11,13 +11,19 @@ describe('crash safety of dispatch: kill -9 while a webhook vendor on 127.0.0.1 
 
     // the kills came mid-dispatch, or this test proves nothing
     expect(r.kills.length, why).toBeGreaterThanOrEqual(3);
-    expect(r.kills.some((k) => k.inFlight > 0), why).toBe(true);
+    expect(
+      r.kills.some((k) => k.inFlight > 0),
+      why,
+    ).toBe(true);
     // none lost: every contact not held out has its SMS, the vendor confirmed it, and the server recorded it
     expect(r.contacts, why).toBe(3000);
     expect(r.messages, why).toBe(3000 - r.holdouts);
     expect(r.distinctKeys, why).toBe(r.messages);
     // none stuck: nothing queued, sending, held, failed or dead
-    expect(Object.keys(r.statuses).filter((s) => s !== 'sent' && s !== 'delivered'), why).toEqual([]);
+    expect(
+      Object.keys(r.statuses).filter((s) => s !== 'sent' && s !== 'delivered'),
+      why,
+    ).toEqual([]);
     // caps exact: one SMS a contact, and the canvas counts each once
     expect(r.overCap, why).toBe(0);
     expect(r.sentMetric, why).toBe(r.messages);

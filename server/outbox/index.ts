@@ -156,7 +156,16 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
      from journeys j where j.id = messages.journey_id and ${expired}`,
   );
 
-  const attempt = (id: number, a: Attempt, now: number): Record<string, unknown> => ({ id, owner: owner(), now, attempts: a.attempts, variant: a.variant, templateVersion: a.templateVersion, body: a.body, response: a.response });
+  const attempt = (id: number, a: Attempt, now: number): Record<string, unknown> => ({
+    id,
+    owner: owner(),
+    now,
+    attempts: a.attempts,
+    variant: a.variant,
+    templateVersion: a.templateVersion,
+    body: a.body,
+    response: a.response,
+  });
 
   return {
     /** The lease owner this outbox writes. */

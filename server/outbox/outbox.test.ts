@@ -22,9 +22,10 @@ describe('the outbox: leases, recovery, dead letters', () => {
     w.services.engine.runner.tick(w.clock.now());
     return createOutbox(w.db, { owner: () => owner, wallNow: () => wall, leaseMs: 60_000 });
   }
-  const rows = () => w.sql<{ id: number; status: string; lease_owner: string | null; lease_expires_at: number | null; attempts: number; error: string | null; reason: string | null }>(
-    'select id, status, lease_owner, lease_expires_at, attempts, error, reason from messages order by id',
-  );
+  const rows = () =>
+    w.sql<{ id: number; status: string; lease_owner: string | null; lease_expires_at: number | null; attempts: number; error: string | null; reason: string | null }>(
+      'select id, status, lease_owner, lease_expires_at, attempts, error, reason from messages order by id',
+    );
   const attempt: Attempt = { attempts: 1, variant: null, templateVersion: null, body: 'hi', response: 'null' };
 
   it('claims oldest first under a lease: this engine’s id and an expiry', async () => {
@@ -82,7 +83,9 @@ describe('the outbox: leases, recovery, dead letters', () => {
     // a queued message is no dead letter: naming it does nothing
     expect(outbox.redrive({ ids: [ids[0]!] }, w.clock.now() + MINUTE)).toBe(1);
     expect(outbox.redrive({ ids: [ids[0]!] }, w.clock.now() + MINUTE)).toBe(0);
-    expect(w.sql('select status, attempts, first_failed_at, next_attempt_at from messages where id = ?', ids[0])).toEqual([{ status: 'queued', attempts: 0, first_failed_at: null, next_attempt_at: w.clock.now() + MINUTE }]);
+    expect(w.sql('select status, attempts, first_failed_at, next_attempt_at from messages where id = ?', ids[0])).toEqual([
+      { status: 'queued', attempts: 0, first_failed_at: null, next_attempt_at: w.clock.now() + MINUTE },
+    ]);
     expect(w.sql(`select sum(count) n from metrics where metric = 'dead'`)).toEqual([{ n: 1 }]);
 
     // the other is given up for good: failed, reason discarded, counted as failed

@@ -96,7 +96,16 @@ describe('one engine per database file', () => {
 
   it('a second server on the same file refuses to start, naming the first one’s pid and host; once the first stops, it starts', async () => {
     const path = inDir('server.db');
-    const options = { port: 0, host: '127.0.0.1', databasePath: path, clock: new FakeClock(T0), seedDemo: false, log: () => {}, admin: testAdmin, services: { accounts: { passwordCost: testPasswordCost } } };
+    const options = {
+      port: 0,
+      host: '127.0.0.1',
+      databasePath: path,
+      clock: new FakeClock(T0),
+      seedDemo: false,
+      log: () => {},
+      admin: testAdmin,
+      services: { accounts: { passwordCost: testPasswordCost } },
+    };
     const first = await startServer(options);
     try {
       await expect(startServer({ ...options, clock: new FakeClock(T0) })).rejects.toThrow(`Another server owns this database (${path}): pid ${process.pid} on ${hostname()}`);

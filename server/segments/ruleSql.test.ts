@@ -90,7 +90,13 @@ function members(rules: unknown, now = NOW): string[] {
   const parsed = RuleSet.parse(rules);
   const ids = bySql(parsed, now);
   expect(ids).toEqual(byEvaluator(parsed, now));
-  const names = new Map(db.select({ id: contacts.id, externalId: contacts.externalId }).from(contacts).all().map((r) => [r.id, r.externalId]));
+  const names = new Map(
+    db
+      .select({ id: contacts.id, externalId: contacts.externalId })
+      .from(contacts)
+      .all()
+      .map((r) => [r.id, r.externalId]),
+  );
   return ids.map((id) => names.get(id) ?? `#${id}`).sort();
 }
 
@@ -129,17 +135,10 @@ const notableStrings = [
 ];
 const chars = fc.constantFrom('a', 'b', 'B', '3', '.', ' ', '"', "'", '\\', '北', '京', '，', '！', '\uFF01', '😀', 'é');
 const text = fc.oneof(fc.constantFrom(...notableStrings), fc.string({ unit: chars, maxLength: 4 }));
-const number = fc.oneof(
-  fc.integer({ min: -3, max: 5 }),
-  fc.constantFrom(0.5, 0.1 + 0.2, 1.5e-7, 1e21, 2 ** 60, 2 ** 53 + 2, -0),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-);
+const number = fc.oneof(fc.integer({ min: -3, max: 5 }), fc.constantFrom(0.5, 0.1 + 0.2, 1.5e-7, 1e21, 2 ** 60, 2 ** 53 + 2, -0), fc.double({ noNaN: true, noDefaultInfinity: true }));
 const scalar: fc.Arbitrary<Scalar> = fc.oneof(text, number, fc.boolean(), fc.constant(null));
 /** What a contact's trait or an event's property may hold: mostly scalars, sometimes a list or an object. */
-const stored: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 8, arbitrary: scalar },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>({ k: 1 }, { b: 1 }, ['a', 'b'], ['3'], [], {}) },
-);
+const stored: fc.Arbitrary<unknown> = fc.oneof({ weight: 8, arbitrary: scalar }, { weight: 1, arbitrary: fc.constantFrom<unknown>({ k: 1 }, { b: 1 }, ['a', 'b'], ['3'], [], {}) });
 const doc = fc.array(fc.tuple(fc.constantFrom(...keys), stored), { maxLength: 5 }).map((kv) => Object.fromEntries(kv));
 
 const windows = [1, 7, 30, 90, 180, 365];
@@ -210,7 +209,10 @@ describe('ruleSetSql', () => {
   });
 
   it('an empty rule set selects everyone', () => {
-    seed([{ externalId: 'a', traits: {}, registeredAt: null, events: [] }, { externalId: 'b', traits: { os: 'ios' }, registeredAt: NOW, events: [] }]);
+    seed([
+      { externalId: 'a', traits: {}, registeredAt: null, events: [] },
+      { externalId: 'b', traits: { os: 'ios' }, registeredAt: NOW, events: [] },
+    ]);
     expect(members({})).toEqual(['a', 'b']);
   });
 
@@ -241,13 +243,7 @@ describe('ruleSetSql', () => {
       { externalId: 'other-event', traits: {}, registeredAt: null, events: [{ name: 'loan_drawn', at: NOW - DAY, properties: {} }] },
       { externalId: 'never', traits: {}, registeredAt: null, events: [] },
     ]);
-    expect(members({ conditions: [{ type: 'event', event: 'app_login', did: false, withinDays: 7 }] })).toEqual([
-      'future',
-      'just-over-7',
-      'month-ago',
-      'never',
-      'other-event',
-    ]);
+    expect(members({ conditions: [{ type: 'event', event: 'app_login', did: false, withinDays: 7 }] })).toEqual(['future', 'just-over-7', 'month-ago', 'never', 'other-event']);
     expect(members({ conditions: [{ type: 'event', event: 'app_login', did: true, withinDays: 7 }] })).toEqual(['exactly7', 'yesterday']);
   });
 

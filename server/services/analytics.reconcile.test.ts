@@ -28,7 +28,17 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
     const calls = [];
     for (let i = 0; i < N; i++) {
       const userId = `p${i}`;
-      calls.push({ type: 'identify' as const, userId, traits: { name: `用户${i}`, phone: `+86135${String(i).padStart(8, '0')}`, limit: 8000, registered_at: new Date(T0 - (1 + (i % 80)) * DAY).toISOString(), ...(i % 7 === 0 ? { timezone: 'Europe/London' } : {}) } });
+      calls.push({
+        type: 'identify' as const,
+        userId,
+        traits: {
+          name: `用户${i}`,
+          phone: `+86135${String(i).padStart(8, '0')}`,
+          limit: 8000,
+          registered_at: new Date(T0 - (1 + (i % 80)) * DAY).toISOString(),
+          ...(i % 7 === 0 ? { timezone: 'Europe/London' } : {}),
+        },
+      });
       // a third logged in recently without applying: the idle journey's segment
       if (rand(i, 'idle') < 0.33) calls.push({ type: 'track' as const, userId, event: 'app_login', timestamp: new Date(T0 - 2 * DAY).toISOString() });
     }
@@ -61,7 +71,7 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
   const nonZero = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== 0));
 
   it('the simulation exercised what it should: deferrals, clicks, conversions, calls, offers', () => {
-    const n = (sql: string) => (q<{ n: number }>(sql)[0]?.n ?? 0);
+    const n = (sql: string) => q<{ n: number }>(sql)[0]?.n ?? 0;
     expect(n(`select count(*) n from messages where history like '%"deferred"%'`)).toBeGreaterThan(0);
     expect(n(`select count(*) n from clicks`)).toBeGreaterThan(0);
     expect(n(`select count(*) n from conversions`)).toBeGreaterThan(0);
@@ -78,22 +88,49 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
       const figure = (f: (x: (typeof nodes)[string]) => number) => nonZero(Object.fromEntries(Object.entries(nodes).map(([k, v]) => [k, f(v)])));
 
       // entered: every node any run entered, from the runs' own paths
-      expect(figure((x) => x.entered)).toEqual(byKey(q<{ node: string; n: number }>(`select p.value ->> 0 node, count(*) n from runs r, json_each(r.path) p where r.journey_id = ? group by node`, id), (r) => r.node, (r) => r.n));
+      expect(figure((x) => x.entered)).toEqual(
+        byKey(
+          q<{ node: string; n: number }>(`select p.value ->> 0 node, count(*) n from runs r, json_each(r.path) p where r.journey_id = ? group by node`, id),
+          (r) => r.node,
+          (r) => r.n,
+        ),
+      );
       // edges: each entry's port, from the node before it in the path
       const rawEdges = q<{ src: string; port: string; n: number }>(
         `select src, port, count(*) n from (select lag(p.value ->> 0) over (partition by r.id order by p.key) src, p.value ->> 3 port from runs r, json_each(r.path) p where r.journey_id = ?) where port is not null group by src, port`,
         id,
       );
-      expect(Object.fromEntries(o.edges.map((e) => [`${e.source}/${e.port}`, e.count]))).toEqual(byKey(rawEdges, (r) => `${r.src}/${r.port}`, (r) => r.n));
+      expect(Object.fromEntries(o.edges.map((e) => [`${e.source}/${e.port}`, e.count]))).toEqual(
+        byKey(
+          rawEdges,
+          (r) => `${r.src}/${r.port}`,
+          (r) => r.n,
+        ),
+      );
       // waiting now (and the journeys list's active users) and exits
       const inJourney = q<{ n: number }>(`select count(*) n from runs where journey_id = ? and status <> 'exited'`, id)[0]?.n;
       expect((await w.caller.journeys.list()).find((j) => j.id === id)?.activeUsers).toBe(inJourney);
-      expect(figure((x) => x.waiting)).toEqual(byKey(q<{ node_id: string; n: number }>(`select node_id, count(*) n from runs where journey_id = ? and status <> 'exited' group by node_id`, id), (r) => r.node_id, (r) => r.n));
+      expect(figure((x) => x.waiting)).toEqual(
+        byKey(
+          q<{ node_id: string; n: number }>(`select node_id, count(*) n from runs where journey_id = ? and status <> 'exited' group by node_id`, id),
+          (r) => r.node_id,
+          (r) => r.n,
+        ),
+      );
       expect(nonZero(Object.fromEntries(Object.entries(nodes).flatMap(([k, v]) => Object.entries(v.exitReasons).map(([reason, n]) => [`${k}/${reason}`, n]))))).toEqual(
-        byKey(q<{ node_id: string; exit_reason: string; n: number }>(`select node_id, exit_reason, count(*) n from runs where journey_id = ? and status = 'exited' group by node_id, exit_reason`, id), (r) => `${r.node_id}/${r.exit_reason}`, (r) => r.n),
+        byKey(
+          q<{ node_id: string; exit_reason: string; n: number }>(`select node_id, exit_reason, count(*) n from runs where journey_id = ? and status = 'exited' group by node_id, exit_reason`, id),
+          (r) => `${r.node_id}/${r.exit_reason}`,
+          (r) => r.n,
+        ),
       );
       // the outbox: queued by the runner, sent, delivered, failed, held back by reason
-      const perNode = (sql: string) => byKey(q<{ node_id: string; n: number }>(sql, id), (r) => r.node_id, (r) => r.n);
+      const perNode = (sql: string) =>
+        byKey(
+          q<{ node_id: string; n: number }>(sql, id),
+          (r) => r.node_id,
+          (r) => r.n,
+        );
       expect(figure((x) => x.queued)).toEqual(perNode(`select node_id, count(*) n from messages where journey_id = ? and queued_at is not null group by node_id`));
       expect(figure((x) => x.sent)).toEqual(perNode(`select node_id, count(*) n from messages where journey_id = ? and status in ('sent', 'delivered') group by node_id`));
       expect(figure((x) => x.delivered)).toEqual(perNode(`select node_id, count(*) n from messages where journey_id = ? and status = 'delivered' group by node_id`));
@@ -105,12 +142,26 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
           decision,
         );
         const shown = Object.fromEntries(Object.entries(nodes).flatMap(([k, v]) => Object.entries(v[decision]).map(([reason, n]) => [`${k}/${reason}`, n])));
-        expect(nonZero(shown)).toEqual(byKey(raw, (r) => `${r.node_id}/${r.reason}`, (r) => r.n));
+        expect(nonZero(shown)).toEqual(
+          byKey(
+            raw,
+            (r) => `${r.node_id}/${r.reason}`,
+            (r) => r.n,
+          ),
+        );
       }
       // clicks (unique per message) and conversions (once per contact, node and event)
-      expect(figure((x) => x.clicked)).toEqual(perNode(`select m.node_id, count(distinct k.message_id) n from clicks k join messages m on m.id = k.message_id where m.journey_id = ? group by m.node_id`));
+      expect(figure((x) => x.clicked)).toEqual(
+        perNode(`select m.node_id, count(distinct k.message_id) n from clicks k join messages m on m.id = k.message_id where m.journey_id = ? group by m.node_id`),
+      );
       const reached = Object.fromEntries(Object.entries(nodes).flatMap(([k, v]) => Object.entries(v.reached).map(([e, n]) => [`${k}/${e}`, n])));
-      expect(nonZero(reached)).toEqual(byKey(q<{ node_id: string; goal: string; n: number }>(`select node_id, goal, count(*) n from conversions where journey_id = ? group by node_id, goal`, id), (r) => `${r.node_id}/${r.goal}`, (r) => r.n));
+      expect(nonZero(reached)).toEqual(
+        byKey(
+          q<{ node_id: string; goal: string; n: number }>(`select node_id, goal, count(*) n from conversions where journey_id = ? group by node_id, goal`, id),
+          (r) => `${r.node_id}/${r.goal}`,
+          (r) => r.n,
+        ),
+      );
     });
 
   it('the node funnel and its variant split equal the raw rows; cost counts billed SMS parts', async () => {
@@ -120,13 +171,20 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
     const step = (k: string) => f.steps.find((s) => s.key === k)?.count;
     expect(step('sent')).toBe(one(`select count(*) n from messages where journey_id = ? and node_id = 'sms_1' and status in ('sent', 'delivered')`, id));
     expect(step('clicked')).toBe(one(`select count(distinct k.message_id) n from clicks k join messages m on m.id = k.message_id where m.journey_id = ? and m.node_id = 'sms_1'`, id));
-    for (const e of ['app_login', 'credit_application_started', 'loan_drawn']) expect(step(e), e).toBe(one(`select count(*) n from conversions where journey_id = ? and node_id = 'sms_1' and goal = ?`, id, e));
+    for (const e of ['app_login', 'credit_application_started', 'loan_drawn'])
+      expect(step(e), e).toBe(one(`select count(*) n from conversions where journey_id = ? and node_id = 'sms_1' and goal = ?`, id, e));
     expect(f.byVariant.map((v) => v.variant)).toEqual(['a', 'b']);
     for (const v of f.byVariant) {
       expect(v.sent).toBe(one(`select count(*) n from messages where journey_id = ? and node_id = 'sms_1' and variant = ? and status in ('sent', 'delivered')`, id, v.variant));
-      expect(v.clicked).toBe(one(`select count(distinct k.message_id) n from clicks k join messages m on m.id = k.message_id where m.journey_id = ? and m.node_id = 'sms_1' and m.variant = ?`, id, v.variant));
+      expect(v.clicked).toBe(
+        one(`select count(distinct k.message_id) n from clicks k join messages m on m.id = k.message_id where m.journey_id = ? and m.node_id = 'sms_1' and m.variant = ?`, id, v.variant),
+      );
       expect(v.converted).toBe(
-        one(`select count(*) n from conversions cv join messages m on m.run_id = cv.run_id and m.node_id = cv.node_id where cv.journey_id = ? and cv.node_id = 'sms_1' and cv.goal = 'app_login' and m.variant = ?`, id, v.variant),
+        one(
+          `select count(*) n from conversions cv join messages m on m.run_id = cv.run_id and m.node_id = cv.node_id where cv.journey_id = ? and cv.node_id = 'sms_1' and cv.goal = 'app_login' and m.variant = ?`,
+          id,
+          v.variant,
+        ),
       );
     }
     const bodies = q<{ body: string }>(`select body from messages where journey_id = ? and node_id = 'sms_1' and status in ('sent', 'delivered')`, id);
@@ -144,7 +202,12 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
     for (const ch of ['sms', 'voice'] as Channel[]) {
       expect(byChannel[ch]?.sent, ch).toBe(one(`select count(*) n from messages where journey_id = ? and channel = ? and status in ('sent', 'delivered')`, id, ch));
       expect(byChannel[ch]?.converted, ch).toBe(
-        one(`select count(distinct cv.contact_id) n from conversions cv where cv.journey_id = ? and cv.goal = 'app_login' and cv.node_id in (select distinct node_id from messages where journey_id = ? and channel = ?)`, id, id, ch),
+        one(
+          `select count(distinct cv.contact_id) n from conversions cv where cv.journey_id = ? and cv.goal = 'app_login' and cv.node_id in (select distinct node_id from messages where journey_id = ? and channel = ?)`,
+          id,
+          id,
+          ch,
+        ),
       );
     }
   });

@@ -38,7 +38,23 @@ export interface NodeNumbers {
   holdout: number;
 }
 
-const emptyNode = (): NodeNumbers => ({ entered: 0, waiting: 0, exited: 0, exitReasons: {}, queued: 0, sent: 0, delivered: 0, failed: 0, suppressed: {}, deferred: {}, clicked: 0, reached: {}, converted: 0, conversionRate: null, holdout: 0 });
+const emptyNode = (): NodeNumbers => ({
+  entered: 0,
+  waiting: 0,
+  exited: 0,
+  exitReasons: {},
+  queued: 0,
+  sent: 0,
+  delivered: 0,
+  failed: 0,
+  suppressed: {},
+  deferred: {},
+  clicked: 0,
+  reached: {},
+  converted: 0,
+  conversionRate: null,
+  holdout: 0,
+});
 
 interface MetricRow {
   node_id: string;

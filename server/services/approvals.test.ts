@@ -323,8 +323,18 @@ describe('templates with four-eyes on', () => {
 
 describe('copyChanges', () => {
   it('lists each changed part per variant, new and removed variants against null, and weight changes', () => {
-    const before = { variants: [{ key: 'a', name: 'A', weight: 50, parts: { body: 'old a' } }, { key: 'b', name: 'B', weight: 50, parts: { body: 'same' } }] };
-    const after = { variants: [{ key: 'b', name: 'B', weight: 60, parts: { body: 'same' } }, { key: 'c', name: 'C', weight: 40, parts: { body: 'new c' } }] };
+    const before = {
+      variants: [
+        { key: 'a', name: 'A', weight: 50, parts: { body: 'old a' } },
+        { key: 'b', name: 'B', weight: 50, parts: { body: 'same' } },
+      ],
+    };
+    const after = {
+      variants: [
+        { key: 'b', name: 'B', weight: 60, parts: { body: 'same' } },
+        { key: 'c', name: 'C', weight: 40, parts: { body: 'new c' } },
+      ],
+    };
     expect(copyChanges(before, after)).toEqual([
       { variant: 'a', part: 'body', before: 'old a', after: null },
       { variant: 'b', part: 'weight', before: '50%', after: '60%' },

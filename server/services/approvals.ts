@@ -33,9 +33,7 @@ export interface CopyChange {
 
 /** What approval performs, and what it changes as shown to the approver (taken when the request is filed). */
 type Payload =
-  | { kind: 'journey.publish'; changes: string[] }
-  | { kind: 'template.version'; draft: TemplateDraft; changes: CopyChange[] }
-  | { kind: 'template.promote'; variant: string; changes: CopyChange[] };
+  { kind: 'journey.publish'; changes: string[] } | { kind: 'template.version'; draft: TemplateDraft; changes: CopyChange[] } | { kind: 'template.promote'; variant: string; changes: CopyChange[] };
 
 const sha = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('base64url');
 
@@ -80,8 +78,7 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
   };
 
   /** What the object looks like now, in the form its request's `base` was taken. */
-  const baseNow = (kind: ApprovalKind, objectId: string): string =>
-    kind === 'journey.publish' ? sha(journeyRow(objectId).draft) : `v${templateStore.current(objectId)?.version ?? 0}`;
+  const baseNow = (kind: ApprovalKind, objectId: string): string => (kind === 'journey.publish' ? sha(journeyRow(objectId).draft) : `v${templateStore.current(objectId)?.version ?? 0}`);
 
   const staleReason = (r: { kind: ApprovalKind; objectId: string; base: string; status: ApprovalStatus }): string | null => {
     if (r.status !== 'pending') return null;
@@ -231,7 +228,11 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
 
   /** Does a live or paused journey's running version send this template? */
   function usedLive(key: string): boolean {
-    const live = db.select({ id: journeys.id }).from(journeys).where(inArray(journeys.status, ['live', 'paused'])).all();
+    const live = db
+      .select({ id: journeys.id })
+      .from(journeys)
+      .where(inArray(journeys.status, ['live', 'paused']))
+      .all();
     return live.some(({ id }) => liveGraph(id)?.nodes.some((n) => n.kind === 'send' && (n.config as { template?: string }).template === key) ?? false);
   }
 }

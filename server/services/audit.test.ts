@@ -201,14 +201,15 @@ describe('a failing change leaves no row and no change', () => {
 
   it('concurrent mutations each get their own row', async () => {
     const written = await rowsOf(() =>
-      Promise.all([
-        w.caller.segments.save({ key: 'one', name: 'One', rules: aRule }),
-        w.caller.segments.save({ key: 'two', name: 'Two', rules: aRule }),
-        w.caller.journeys.create({ name: 'Three' }),
-      ]),
+      Promise.all([w.caller.segments.save({ key: 'one', name: 'One', rules: aRule }), w.caller.segments.save({ key: 'two', name: 'Two', rules: aRule }), w.caller.journeys.create({ name: 'Three' })]),
     );
     expect(written.map((r) => r.action).sort()).toEqual(['journeys.create', 'segments.save', 'segments.save']);
-    expect(written.filter((r) => r.action === 'segments.save').map((r) => r.object_id).sort()).toEqual(['one', 'two']);
+    expect(
+      written
+        .filter((r) => r.action === 'segments.save')
+        .map((r) => r.object_id)
+        .sort(),
+    ).toEqual(['one', 'two']);
   });
 });
 
@@ -269,7 +270,13 @@ describe('audit.list', () => {
     const all = await analyst.audit.list({});
     expect(all.rows.map((r) => r.action)).toEqual(['workspace.setApprovals', 'templates.save', 'segments.save', 'segments.save']);
     expect(all.next).toBeNull();
-    expect(all.rows[0]).toMatchObject({ at: T0 + 4 * 3_600_000, actor: { login: 'tester', displayName: 'tester' }, objectType: 'workspace', objectId: 'workspace', diff: { approvals: [false, true] } });
+    expect(all.rows[0]).toMatchObject({
+      at: T0 + 4 * 3_600_000,
+      actor: { login: 'tester', displayName: 'tester' },
+      objectType: 'workspace',
+      objectId: 'workspace',
+      diff: { approvals: [false, true] },
+    });
 
     expect((await analyst.audit.list({ actor: 'olga' })).rows.map((r) => r.objectId)).toEqual(['seg_b', 'seg_a']);
     expect((await analyst.audit.list({ action: 'templates.save' })).rows.map((r) => r.actor?.login)).toEqual(['cora']);

@@ -112,24 +112,24 @@ export function createContactSearch(db: Db) {
   };
 
   function find({ q, limit = SEARCH_LIMIT }: { q: string; limit?: number }): ContactHit[] {
-      const n = Math.max(1, Math.min(SEARCH_LIMIT, Math.floor(limit)));
-      const needle = q.trim();
-      if (!needle) return newest.all(n).map((r) => hit(r, ''));
-      const like = likePrefix(needle);
-      // numbers are stored without punctuation: "+86 138-" looks for "+86138"
-      const phone = phoneSearchPrefix(needle);
-      const likePhone = likePrefix(phone);
-      const recent = inNewest.all(NAME_SCAN_LIMIT, like, likePhone, like, n);
-      // n matches among the newest are the newest n overall: anything newer than the n-th would be in the window
-      if (recent.length === n) return recent.map((r) => hit(r, needle));
-      const found = new Map(recent.map((r) => [r.id, r]));
-      // older matches by id or phone, through their indexes; the ranges are disjoint, so the newest n overall are among the newest n of each
-      for (const p of casePrefixes(needle)) for (const r of byExternal.all(p, p + TOP, like, n)) found.set(r.id, r);
-      for (const p of casePrefixes(phone)) for (const r of byPhone.all(p, p + TOP, likePhone, n)) found.set(r.id, r);
-      return [...found.values()]
-        .sort((a, b) => b.id - a.id)
-        .slice(0, n)
-        .map((r) => hit(r, needle));
+    const n = Math.max(1, Math.min(SEARCH_LIMIT, Math.floor(limit)));
+    const needle = q.trim();
+    if (!needle) return newest.all(n).map((r) => hit(r, ''));
+    const like = likePrefix(needle);
+    // numbers are stored without punctuation: "+86 138-" looks for "+86138"
+    const phone = phoneSearchPrefix(needle);
+    const likePhone = likePrefix(phone);
+    const recent = inNewest.all(NAME_SCAN_LIMIT, like, likePhone, like, n);
+    // n matches among the newest are the newest n overall: anything newer than the n-th would be in the window
+    if (recent.length === n) return recent.map((r) => hit(r, needle));
+    const found = new Map(recent.map((r) => [r.id, r]));
+    // older matches by id or phone, through their indexes; the ranges are disjoint, so the newest n overall are among the newest n of each
+    for (const p of casePrefixes(needle)) for (const r of byExternal.all(p, p + TOP, like, n)) found.set(r.id, r);
+    for (const p of casePrefixes(phone)) for (const r of byPhone.all(p, p + TOP, likePhone, n)) found.set(r.id, r);
+    return [...found.values()]
+      .sort((a, b) => b.id - a.id)
+      .slice(0, n)
+      .map((r) => hit(r, needle));
   }
 }
 

@@ -69,7 +69,15 @@ export function createServices(deps: ServiceDeps) {
   engine.dispatcher.recover(clock.now());
   const contactStore = createContactStore(db);
   const contacts = createContactQueries(db, contactStore, () => workspace.settings().timezone);
-  const templates = createTemplateService({ store: templateStore, contact: contacts.get, knownTraits: contacts.knownTraits, timezone: () => workspace.settings().timezone, now: () => clock.now(), publicUrl: () => publicUrl, linkHosts: workspace.linkHosts });
+  const templates = createTemplateService({
+    store: templateStore,
+    contact: contacts.get,
+    knownTraits: contacts.knownTraits,
+    timezone: () => workspace.settings().timezone,
+    now: () => clock.now(),
+    publicUrl: () => publicUrl,
+    linkHosts: workspace.linkHosts,
+  });
   templates.importLibrary(deps.templates?.() ?? [], 'library');
   const users = createUserService({ db, ...deps.accounts });
   const refs = deps.refs ?? ((): CompileRefs => ({ templates: templateStore.channels(), segments: new Set(segments.list().map((x) => x.key)) }));

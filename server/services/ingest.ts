@@ -49,7 +49,16 @@ export function createIngestService({ db, clock, contacts, events }: IngestDeps)
        where (version_id, node_id) in (select version_id, node_id from runs where contact_id = ? and status <> 'exited')`,
     ).run(from, from);
     // the runs that lost to the identified contact's go, and what they had deferred with them
-    dropDeferred(JSON.stringify(c.prepare<[number], { id: number }>('select id from runs where contact_id = ?').all(from).map((r) => r.id)), leftJourneyReason('contact_merged'), now);
+    dropDeferred(
+      JSON.stringify(
+        c
+          .prepare<[number], { id: number }>('select id from runs where contact_id = ?')
+          .all(from)
+          .map((r) => r.id),
+      ),
+      leftJourneyReason('contact_merged'),
+      now,
+    );
     c.prepare('delete from runs where contact_id = ?').run(from);
     const old = c.prepare<[number], { traits: string; anonymous_id: string | null; opt_outs: string }>('select traits, anonymous_id, opt_outs from contacts where id = ?').get(from);
     c.prepare('delete from contacts where id = ?').run(from);
@@ -74,7 +83,18 @@ export function createIngestService({ db, clock, contacts, events }: IngestDeps)
         contacts.identify(contactId, { ...(call.traits ?? {}), ...(typeof call.context?.timezone === 'string' && !call.traits?.timezone ? { timezone: call.context.timezone } : {}) }, now);
         return;
       case 'group':
-        events.record({ contactId, name: 'group', type: 'system', properties: { groupId: call.groupId, traits: call.traits ?? {} }, context: call.context ?? null, at: eventTime(call, now), messageId: call.messageId ?? null }, now);
+        events.record(
+          {
+            contactId,
+            name: 'group',
+            type: 'system',
+            properties: { groupId: call.groupId, traits: call.traits ?? {} },
+            context: call.context ?? null,
+            at: eventTime(call, now),
+            messageId: call.messageId ?? null,
+          },
+          now,
+        );
         return;
       case 'track':
       case 'page':

@@ -66,8 +66,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
     if (j.status === 'archived') throw new ServiceError('CONFLICT', `journey "${j.name}" is archived; an archived journey cannot be published again`, { status: j.status });
     const draft = JourneyGraph.parse(j.draft);
     const compiled = compile(draft, refs());
-    if (!compiled.ok)
-      throw new ServiceError('BAD_REQUEST', `"${j.name}" has ${compiled.errors.length} problem(s); fix them before publishing`, { errors: compiled.errors });
+    if (!compiled.ok) throw new ServiceError('BAD_REQUEST', `"${j.name}" has ${compiled.errors.length} problem(s); fix them before publishing`, { errors: compiled.errors });
     return { j, draft, compiled };
   };
 
@@ -80,7 +79,13 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
 
   const findBlueprint = (key: string): Blueprint => {
     const b = blueprints().find((x) => x.key === key);
-    if (!b) throw new ServiceError('BAD_REQUEST', `blueprint "${key}" does not exist; choose one of ${blueprints().map((x) => x.key).join(', ')}`);
+    if (!b)
+      throw new ServiceError(
+        'BAD_REQUEST',
+        `blueprint "${key}" does not exist; choose one of ${blueprints()
+          .map((x) => x.key)
+          .join(', ')}`,
+      );
     return b;
   };
 
@@ -181,8 +186,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
     rename(id: string, name: string, actor: string): { id: string; name: string; updatedAt: number } {
       row(id);
       const trimmed = name.trim();
-      if (trimmed.length < 1 || trimmed.length > journeyNameMax)
-        throw new ServiceError('BAD_REQUEST', `a journey name needs 1 to ${journeyNameMax} characters (got ${trimmed.length})`);
+      if (trimmed.length < 1 || trimmed.length > journeyNameMax) throw new ServiceError('BAD_REQUEST', `a journey name needs 1 to ${journeyNameMax} characters (got ${trimmed.length})`);
       const now = clock.now();
       db.update(journeys).set({ name: trimmed, updatedAt: now, updatedBy: actor }).where(eq(journeys.id, id)).run();
       return { id, name: trimmed, updatedAt: now };
@@ -214,7 +218,10 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
         const version = (last?.v ?? 0) + 1;
         const now = clock.now();
         tx.insert(journeyVersions).values({ journeyId: id, version, graph: draft, machine: compiled.value, publishedAt: now, publishedBy: actor }).run();
-        tx.update(journeys).set({ status: j.status === 'paused' ? 'paused' : 'live', updatedAt: now, updatedBy: actor }).where(eq(journeys.id, id)).run();
+        tx.update(journeys)
+          .set({ status: j.status === 'paused' ? 'paused' : 'live', updatedAt: now, updatedBy: actor })
+          .where(eq(journeys.id, id))
+          .run();
         return { version };
       });
       onLiveChange?.();
@@ -244,7 +251,10 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
 
     /** Create one draft journey per blueprint; used to seed an empty workspace. */
     seedBlueprints(actor: string): number {
-      const existing = db.select({ n: sql<number>`count(*)` }).from(journeys).get();
+      const existing = db
+        .select({ n: sql<number>`count(*)` })
+        .from(journeys)
+        .get();
       if ((existing?.n ?? 0) > 0) return 0;
       for (const b of blueprints()) this.create({ blueprint: b.key }, actor);
       return blueprints().length;

@@ -40,8 +40,7 @@ export function createOutboxQueries(db: Db, deps: OutboxDeps = { now: Date.now }
   const sendingNodes = (journeyId: string): string[] => {
     const nodes = new Set<string>();
     for (const { machine } of db.select({ machine: journeyVersions.machine }).from(journeyVersions).where(eq(journeyVersions.journeyId, journeyId)).all())
-      for (const n of Object.values(machine.nodes))
-        if (kindDef(n.kind).sends) nodes.add(n.id);
+      for (const n of Object.values(machine.nodes)) if (kindDef(n.kind).sends) nodes.add(n.id);
     return [...nodes];
   };
 

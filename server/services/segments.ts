@@ -53,7 +53,12 @@ export function createSegmentService(db: Db, clock: Clock) {
     preview(rules: RuleSet, sampleSize = 10) {
       const now = clock.now();
       const where = ruleSetSql(checked(rules, now), now);
-      const count = db.select({ n: sql<number>`count(*)` }).from(contacts).where(where).get()?.n ?? 0;
+      const count =
+        db
+          .select({ n: sql<number>`count(*)` })
+          .from(contacts)
+          .where(where)
+          .get()?.n ?? 0;
       const sample = db
         .select({ id: contacts.id, externalId: contacts.externalId, traits: contacts.traits, registeredAt: contacts.registeredAt })
         .from(contacts)
@@ -68,7 +73,11 @@ export function createSegmentService(db: Db, clock: Clock) {
       const now = clock.now();
       let n = 0;
       for (const s of list)
-        n += db.insert(segments).values({ key: s.key, name: s.name, description: s.description ?? '', rules: RuleSet.parse(s.rules), updatedAt: now }).onConflictDoNothing().run().changes;
+        n += db
+          .insert(segments)
+          .values({ key: s.key, name: s.name, description: s.description ?? '', rules: RuleSet.parse(s.rules), updatedAt: now })
+          .onConflictDoNothing()
+          .run().changes;
       return n;
     },
   };

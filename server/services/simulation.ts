@@ -38,7 +38,9 @@ export function createSimulation(clock: FakeClock, engine: Engine) {
         r.sent += t.dispatch.sent;
         r.failed += t.dispatch.failed + t.dispatch.dead;
         r.responses += t.responses;
-        return t.enrolled + t.runs.stepped + t.dispatch.sent + t.dispatch.retried + t.dispatch.failed + t.dispatch.dead + t.responses > 0 || t.runs.backlog || t.dispatch.backlog || t.dispatch.throttled;
+        return (
+          t.enrolled + t.runs.stepped + t.dispatch.sent + t.dispatch.retried + t.dispatch.failed + t.dispatch.dead + t.responses > 0 || t.runs.backlog || t.dispatch.backlog || t.dispatch.throttled
+        );
       };
       for (;;) {
         // drain everything due now; a throttled channel needs the clock to move a second

@@ -101,20 +101,18 @@ export function createTemplateStats(db: Db, store: TemplateStore) {
         return { key: variant, name: cur?.name ?? variant, weight: cur?.weight ?? 0, sent: n, clicks: k.get(variant) ?? 0, conversions: cv.get(variant) ?? 0 };
       });
       const ctl = rows.find((r) => r.key === control);
-      const variants = rows.map(
-        (r): VariantStats => ({
-          ...r,
-          clickRate: wilson(r.clicks, r.sent),
-          conversionRate: wilson(r.conversions, r.sent),
-          vsControl:
-            ctl && r.key !== control
-              ? {
-                  clicks: twoProportionTest({ successes: r.clicks, trials: r.sent }, { successes: ctl.clicks, trials: ctl.sent }),
-                  conversions: twoProportionTest({ successes: r.conversions, trials: r.sent }, { successes: ctl.conversions, trials: ctl.sent }),
-                }
-              : null,
-        }),
-      );
+      const variants = rows.map((r): VariantStats => ({
+        ...r,
+        clickRate: wilson(r.clicks, r.sent),
+        conversionRate: wilson(r.conversions, r.sent),
+        vsControl:
+          ctl && r.key !== control
+            ? {
+                clicks: twoProportionTest({ successes: r.clicks, trials: r.sent }, { successes: ctl.clicks, trials: ctl.sent }),
+                conversions: twoProportionTest({ successes: r.conversions, trials: r.sent }, { successes: ctl.conversions, trials: ctl.sent }),
+              }
+            : null,
+      }));
       const metric = opts.metric ?? 'clicks';
       const winner = pickWinner(
         rows.map((r) => ({ key: r.key, sent: r.sent, successes: metric === 'clicks' ? r.clicks : r.conversions })),

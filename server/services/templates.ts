@@ -118,7 +118,21 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
       let n = 0;
       for (const t of library) {
         if (store.current(t.key)) continue;
-        store.append({ key: t.key, channel: t.channel, name: t.name, description: t.description, category: t.category, locale: t.locale, variables: [...t.variables], variants: t.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, parts: { ...v.parts } })), note: 'imported from templates/messages' }, now(), actor);
+        store.append(
+          {
+            key: t.key,
+            channel: t.channel,
+            name: t.name,
+            description: t.description,
+            category: t.category,
+            locale: t.locale,
+            variables: [...t.variables],
+            variants: t.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, parts: { ...v.parts } })),
+            note: 'imported from templates/messages',
+          },
+          now(),
+          actor,
+        );
         n++;
       }
       return n;
@@ -135,7 +149,9 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
       return {
         ...summary(v),
         variants: v.variants,
-        versions: store.history(key).map((h) => ({ version: h.version, note: h.note, createdAt: h.createdAt, createdBy: h.createdBy, variants: h.variants.map(({ key: k, weight }) => ({ key: k, weight })) })),
+        versions: store
+          .history(key)
+          .map((h) => ({ version: h.version, note: h.note, createdAt: h.createdAt, createdBy: h.createdBy, variants: h.variants.map(({ key: k, weight }) => ({ key: k, weight })) })),
         knownVariables: known(),
       };
     },
@@ -189,7 +205,16 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
       const errors = issues.filter((i) => i.severity === 'error');
       if (errors.length) throw new ServiceError('BAD_REQUEST', `"${draft.name}" has ${errors.length} error(s): ${errors.map((e) => e.message).join('; ')}`, { issues });
       const warnings = issues.filter((i) => i.severity === 'warning');
-      const next = { key: draft.key, channel: draft.channel, name: draft.name, description: draft.description, category: draft.category, locale: draft.locale, variables: variablesOf(draft.variants), variants: draft.variants };
+      const next = {
+        key: draft.key,
+        channel: draft.channel,
+        name: draft.name,
+        description: draft.description,
+        category: draft.category,
+        locale: draft.locale,
+        variables: variablesOf(draft.variants),
+        variants: draft.variants,
+      };
       return { draft, prev, next, warnings, changed: !prev || !sameContent(prev, next) };
     },
 

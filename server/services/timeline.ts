@@ -18,7 +18,6 @@ interface ContactFull {
   created_at: number;
 }
 
-
 /** May the reader see personal data in full? (analysts and admins; see shared/auth/roles.ts) */
 export interface Pii {
   pii: boolean;
@@ -31,9 +30,7 @@ export const maskedTraits = (traits: Record<string, unknown>): Record<string, un
 /** One contact, everything that happened to them: events, journeys, steps, messages and every policy decision. */
 export function createContactQueries(db: Db, contacts: ContactStore, defaultTimezone: () => string) {
   const c = db.$client;
-  const byId = c.prepare<[number], ContactFull>(
-    'select id, external_id, anonymous_id, traits, phone, email, timezone, opt_outs, registered_at, created_at from contacts where id = ?',
-  );
+  const byId = c.prepare<[number], ContactFull>('select id, external_id, anonymous_id, traits, phone, email, timezone, opt_outs, registered_at, created_at from contacts where id = ?');
   const contactRow = (externalId: string): ContactFull => {
     const found = contacts.find(externalId, externalId);
     const row = found ? byId.get(found.id) : undefined;
@@ -59,9 +56,7 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
     return pii ? contact : { ...contact, phone: maskPhone(contact.phone), traits: maskedTraits(contact.traits) };
   };
 
-  const recentTraitKeys = c.prepare<[], { key: string }>(
-    `select distinct j.key from (select traits from contacts order by id desc limit 2000) t, json_each(t.traits) j order by j.key`,
-  );
+  const recentTraitKeys = c.prepare<[], { key: string }>(`select distinct j.key from (select traits from contacts order by id desc limit 2000) t, json_each(t.traits) j order by j.key`);
   return {
     get,
     /** Trait names recent contacts carry: what a template may read without a default (for the unknown-variable check). */
@@ -70,14 +65,31 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
       const contact = get(externalId, pii);
       const id = contact.id;
       const events = c
-        .prepare<[number, number], { id: number; name: string; type: string; properties: string; at: number }>('select id, name, type, properties, at from events where contact_id = ? order by at desc, id desc limit ?')
+        .prepare<[number, number], { id: number; name: string; type: string; properties: string; at: number }>(
+          'select id, name, type, properties, at from events where contact_id = ? order by at desc, id desc limit ?',
+        )
         .all(id, limit)
         .map((e) => {
           const properties = JSON.parse(e.properties) as Record<string, unknown>;
           return { ...e, properties: pii.pii ? properties : maskedTraits(properties) };
         });
       const runs = c
-        .prepare<[number], { id: number; journey_id: string; name: string; version: number; node_id: string; status: string; entered_at: number; exit_reason: string | null; exited_at: number | null; wake_at: number | null; waiting_for: string | null }>(
+        .prepare<
+          [number],
+          {
+            id: number;
+            journey_id: string;
+            name: string;
+            version: number;
+            node_id: string;
+            status: string;
+            entered_at: number;
+            exit_reason: string | null;
+            exited_at: number | null;
+            wake_at: number | null;
+            waiting_for: string | null;
+          }
+        >(
           `select r.id, r.journey_id, j.name, v.version, r.node_id, r.status, r.entered_at, r.exit_reason, r.exited_at, r.wake_at, r.waiting_for
            from runs r join journeys j on j.id = r.journey_id join journey_versions v on v.id = r.version_id where r.contact_id = ? order by r.entered_at desc`,
         )
@@ -91,7 +103,22 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
         )
         .all(id, limit);
       const messages = c
-        .prepare<[number, number], { id: number; journey_id: string; node_id: string; channel: string; template: string; variant: string | null; status: string; reason: string | null; body: string | null; created_at: number; history: string }>(
+        .prepare<
+          [number, number],
+          {
+            id: number;
+            journey_id: string;
+            node_id: string;
+            channel: string;
+            template: string;
+            variant: string | null;
+            status: string;
+            reason: string | null;
+            body: string | null;
+            created_at: number;
+            history: string;
+          }
+        >(
           `select m.id, m.journey_id, m.node_id, m.channel, m.template, m.variant, m.status, m.reason, m.body, m.created_at, m.history
            from runs r join messages m on m.run_id = r.id where r.contact_id = ? order by m.created_at desc, m.id desc limit ?`,
         )

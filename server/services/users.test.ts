@@ -125,7 +125,7 @@ describe('signing in', () => {
     expect((await users.signIn('vera', pw, at)).ok).toBe(true);
   });
 
-  it('a success clears the login\'s failures', async () => {
+  it("a success clears the login's failures", async () => {
     aUser('vera');
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 4; i++) expect(await users.signIn('vera', 'wrong-password', at)).toMatchObject({ status: 401 });
@@ -213,7 +213,7 @@ describe('sessions', () => {
     expect(users.authenticate(phone)?.user.login).toBe('vera');
   });
 
-  it("deactivating a user ends their sessions at once, and reactivating does not bring them back", async () => {
+  it('deactivating a user ends their sessions at once, and reactivating does not bring them back', async () => {
     const id = aUser('vera');
     aUser('boss', ['admin']);
     const token = await signedIn('vera');
@@ -236,7 +236,7 @@ describe('sessions', () => {
     expect(refusalOf(() => users.setPassword('no-such-user', 'brand-new-password')).code).toBe('NOT_FOUND');
   });
 
-  it('a deactivated user\'s session row, if one survived, still authenticates no one', async () => {
+  it("a deactivated user's session row, if one survived, still authenticates no one", async () => {
     const id = aUser('vera');
     const token = await signedIn('vera');
     db.$client.prepare('update users set active = 0 where id = ?').run(id);
@@ -310,7 +310,7 @@ describe('the first admin', () => {
   });
 });
 
-describe('changing one\'s own password', () => {
+describe("changing one's own password", () => {
   it('needs the current password', async () => {
     const id = aUser('vera');
     const e = refusalOf(() => users.changePassword(id, 'not-the-password', 'brand-new-password'));

@@ -58,14 +58,22 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
     return u;
   };
   const activeAdmins = (): number =>
-    db.select({ n: sql<number>`count(*)` }).from(users).where(and(eq(users.active, true), sql`exists (select 1 from json_each(${users.roles}) where value = 'admin')`)).get()?.n ?? 0;
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(users)
+      .where(and(eq(users.active, true), sql`exists (select 1 from json_each(${users.roles}) where value = 'admin')`))
+      .get()?.n ?? 0;
   const endSessions = (userId: string): void => void db.delete(sessions).where(eq(sessions.userId, userId)).run();
   const minutes = (ms: number): string => `${Math.max(1, Math.ceil(ms / 60_000))} minute${ms > 60_000 ? 's' : ''}`;
 
   const service = {
     get,
     list: (): User[] => db.select(publicFields).from(users).orderBy(asc(users.login)).all(),
-    count: (): number => db.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0,
+    count: (): number =>
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(users)
+        .get()?.n ?? 0,
 
     create(input: NewUser): { id: string } {
       const u = NewUser.parse(input);
@@ -94,8 +102,14 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
     /** A new password; the user's sessions end (whoever knew the old one is signed out), but for `keep`: the one that changed it. */
     setPassword(id: string, password: string, keep: string | null = null): void {
       get(id);
-      db.update(users).set({ passwordHash: hashPassword(Password.parse(password), passwordCost), updatedAt: wallNow() }).where(eq(users.id, id)).run();
-      if (keep) db.delete(sessions).where(and(eq(sessions.userId, id), ne(sessions.tokenHash, keep))).run();
+      db.update(users)
+        .set({ passwordHash: hashPassword(Password.parse(password), passwordCost), updatedAt: wallNow() })
+        .where(eq(users.id, id))
+        .run();
+      if (keep)
+        db.delete(sessions)
+          .where(and(eq(sessions.userId, id), ne(sessions.tokenHash, keep)))
+          .run();
       else endSessions(id);
     },
 
@@ -125,7 +139,9 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
       const expiresAt = now + idleMs;
       // the session, the user's last sign-in and the caller's record of it (the audit row) land together
       const user = db.$client.transaction(() => {
-        db.insert(sessions).values({ tokenHash: tokenHash(token), userId: row.id, createdAt: now, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 200) ?? null }).run();
+        db.insert(sessions)
+          .values({ tokenHash: tokenHash(token), userId: row.id, createdAt: now, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 200) ?? null })
+          .run();
         db.update(users).set({ lastSignInAt: now }).where(eq(users.id, row.id)).run();
         const u = get(row.id);
         record?.(u);
@@ -139,7 +155,11 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
       if (!token) return null;
       const now = wallNow();
       const id = tokenHash(token);
-      const s = db.select().from(sessions).where(and(eq(sessions.tokenHash, id), gt(sessions.expiresAt, now))).get();
+      const s = db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.tokenHash, id), gt(sessions.expiresAt, now)))
+        .get();
       if (!s) return null;
       const user = db.select(publicFields).from(users).where(eq(users.id, s.userId)).get();
       if (!user?.active) return null;
@@ -150,7 +170,10 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
     },
 
     signOut(token: string | undefined): void {
-      if (token) db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token))).run();
+      if (token)
+        db.delete(sessions)
+          .where(eq(sessions.tokenHash, tokenHash(token)))
+          .run();
     },
 
     /** Change one's own password, knowing the current one. */

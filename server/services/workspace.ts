@@ -62,7 +62,10 @@ export function createWorkspaceService(db: Db, init: { now: number; timezone?: s
   if (row.linkSecret === '') {
     // a workspace from before link secrets: links it printed keep their codes (the links table holds them); new ones
     // use this. Only an empty secret is filled, and what is stored is read back: two processes starting at once agree.
-    db.update(workspace).set({ linkSecret: newLinkSecret() }).where(and(eq(workspace.id, 1), eq(workspace.linkSecret, ''))).run();
+    db.update(workspace)
+      .set({ linkSecret: newLinkSecret() })
+      .where(and(eq(workspace.id, 1), eq(workspace.linkSecret, '')))
+      .run();
     row = db.select().from(workspace).where(eq(workspace.id, 1)).get() ?? row;
   }
   const fromRow = (r: typeof row): WorkspaceSettings => ({

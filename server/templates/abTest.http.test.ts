@@ -14,7 +14,9 @@ describe('A/B over real sends: variants, tracked links, clicks, stats and the wi
   beforeAll(async () => {
     // the sandbox gateway delivers everything; readers tap B's link four times as often as A's
     w = await anHttpWorld(T0, {
-      channels: { sms: { type: 'sandbox', failure: 0, delivered: 1, responses: [{ event: 'message_clicked', probability: 0.05, variants: { a: 0.05, b: 0.2 }, properties: {}, maxDelayMinutes: 60 }] } },
+      channels: {
+        sms: { type: 'sandbox', failure: 0, delivered: 1, responses: [{ event: 'message_clicked', probability: 0.05, variants: { a: 0.05, b: 0.2 }, properties: {}, maxDelayMinutes: 60 }] },
+      },
     });
     const graph = aGraph()
       .node('entry', 'trigger.event', { event: 'credit_application_started' })

@@ -81,21 +81,46 @@ describe('the fast renderer prints what Handlebars prints', () => {
 
   it('leaves dotted paths to Handlebars, which reads through strings and arrays, and prints what it prints', () => {
     for (const src of ['{{name.length}}', '{{user.city}}', '{{money loan.amount}}', '{{list.[1]}}']) expect(compileFast(src, fastHelpers, false), src).toBeNull();
-    const v = compileVersion({ id: 3, key: 't', version: 1, channel: 'sms', category: 'marketing', variants: [{ key: 'a', name: 'A', weight: 100, parts: { body: '{{name}}({{name.length}}) {{list.[1]}} {{user.city}}' } }] });
+    const v = compileVersion({
+      id: 3,
+      key: 't',
+      version: 1,
+      channel: 'sms',
+      category: 'marketing',
+      variants: [{ key: 'a', name: 'A', weight: 100, parts: { body: '{{name}}({{name.length}}) {{list.[1]}} {{user.city}}' } }],
+    });
     expect(renderVariant(v, 'a', ctx({ name: '林小姐', list: ['x', 'y'], user: { city: '杭州' } })).body).toBe('林小姐(3) y 杭州');
   });
 
   it('leaves blocks, hashes and sub-expressions to Handlebars, and still renders them', () => {
     for (const src of ['{{#if name}}Hi {{name}}{{/if}}', '{{money (default limit 1)}}', '{{link url=x}}', '{{@root.name}}']) expect(compileFast(src, fastHelpers, false)).toBeNull();
-    const v = compileVersion({ id: 1, key: 't', version: 1, channel: 'sms', category: 'marketing', variants: [{ key: 'a', name: 'A', weight: 100, parts: { body: '{{#if name}}您好{{name}}{{else}}您好{{/if}}，额度{{money limit}}' } }] });
+    const v = compileVersion({
+      id: 1,
+      key: 't',
+      version: 1,
+      channel: 'sms',
+      category: 'marketing',
+      variants: [{ key: 'a', name: 'A', weight: 100, parts: { body: '{{#if name}}您好{{name}}{{else}}您好{{/if}}，额度{{money limit}}' } }],
+    });
     expect(renderVariant(v, 'a', ctx({ name: '林', limit: 5000 })).body).toBe('您好林，额度5,000');
     expect(renderVariant(v, 'a', ctx({ limit: 5000 })).body).toBe('您好，额度5,000');
   });
 
   it('tags links with UTM once per (link, tags) and prints the minted short link', () => {
-    const v = compileVersion({ id: 2, key: 't', version: 1, channel: 'sms', category: 'marketing', variants: [{ key: 'a', name: 'A', weight: 100, parts: { body: '看：{{link "https://h5.example/x?ref=1"}}' } }] });
+    const v = compileVersion({
+      id: 2,
+      key: 't',
+      version: 1,
+      channel: 'sms',
+      category: 'marketing',
+      variants: [{ key: 'a', name: 'A', weight: 100, parts: { body: '看：{{link "https://h5.example/x?ref=1"}}' } }],
+    });
     const minted: string[] = [];
-    const out = renderVariant(v, 'a', ctx({}, (u) => (minted.push(u), 'https://go.example/l/abc')));
+    const out = renderVariant(
+      v,
+      'a',
+      ctx({}, (u) => (minted.push(u), 'https://go.example/l/abc')),
+    );
     expect(out.body).toBe('看：https://go.example/l/abc');
     expect(minted).toEqual([withUtm('https://h5.example/x?ref=1', ctx({}).utm)]);
     expect(new URL(minted[0] ?? '').searchParams.get('utm_term')).toBe('sms_1');

@@ -38,9 +38,15 @@ export function createTemplateStore(db: Db) {
   const c = db.$client;
   const key = sql.placeholder('key');
   const versions = () => db.select(versionFields).from(templateVersions).innerJoin(templates, eq(templates.key, templateVersions.templateKey));
-  const currentRow = versions().where(and(eq(templates.key, key), eq(templateVersions.version, templates.currentVersion))).prepare();
-  const versionRow = versions().where(and(eq(templates.key, key), eq(templateVersions.version, sql.placeholder('version')))).prepare();
-  const byIdRow = versions().where(eq(templateVersions.id, sql.placeholder('id'))).prepare();
+  const currentRow = versions()
+    .where(and(eq(templates.key, key), eq(templateVersions.version, templates.currentVersion)))
+    .prepare();
+  const versionRow = versions()
+    .where(and(eq(templates.key, key), eq(templateVersions.version, sql.placeholder('version'))))
+    .prepare();
+  const byIdRow = versions()
+    .where(eq(templateVersions.id, sql.placeholder('id')))
+    .prepare();
   const allCurrent = versions().where(eq(templateVersions.version, templates.currentVersion)).orderBy(asc(templates.channel), asc(templates.key)).prepare();
   const history = versions().where(eq(templates.key, key)).orderBy(desc(templateVersions.version)).prepare();
 
@@ -109,7 +115,13 @@ export function createTemplateStore(db: Db) {
 
     /** key → channel, for the compiler's reference checks. */
     channels(): Map<string, Channel> {
-      return new Map(db.select({ key: templates.key, channel: templates.channel }).from(templates).all().map((r) => [r.key, r.channel]));
+      return new Map(
+        db
+          .select({ key: templates.key, channel: templates.channel })
+          .from(templates)
+          .all()
+          .map((r) => [r.key, r.channel]),
+      );
     },
   };
   return store;

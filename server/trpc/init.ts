@@ -48,8 +48,7 @@ const t = initTRPC
 /** Services refuse with a ServiceError; the client sees the matching tRPC code, message and details. */
 const serviceErrors = t.middleware(async ({ next }) => {
   const res = await next();
-  if (!res.ok && res.error.cause instanceof ServiceError)
-    throw new TRPCError({ code: res.error.cause.code, message: res.error.cause.message, cause: res.error.cause });
+  if (!res.ok && res.error.cause instanceof ServiceError) throw new TRPCError({ code: res.error.cause.code, message: res.error.cause.message, cause: res.error.cause });
   return res;
 });
 

@@ -64,7 +64,13 @@ beforeAll(() => {
     const held = roles.filter((r) => r !== role && r !== 'admin');
     allBut.set(role, w.as(held, `all-but-${role}`).user);
   }
-  allBut.set('admin', w.as(roles.filter((r) => r !== 'admin'), 'all-but-admin').user);
+  allBut.set(
+    'admin',
+    w.as(
+      roles.filter((r) => r !== 'admin'),
+      'all-but-admin',
+    ).user,
+  );
   admin = w.services.users.get(w.sql<{ id: string }>(`select id from users where login = 'tester'`)[0]?.id ?? '');
 });
 afterAll(() => w.close());

@@ -44,5 +44,4 @@ export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
 
 /** An in-process caller acting as `user` (tests, benches): the same role checks and audit log as over HTTP. */
-export const callerAs = (services: Services, clock: Clock, user: User) =>
-  createCaller({ services, clock, user, actor: user.displayName, ip: null, requestId: null });
+export const callerAs = (services: Services, clock: Clock, user: User) => createCaller({ services, clock, user, actor: user.displayName, ip: null, requestId: null });

@@ -53,8 +53,7 @@ describe('hasRole: every user is a viewer, admin holds every role', () => {
 
   it('each other role gives exactly its own rights (roles do not imply one another)', () => {
     const others = roles.filter((r): r is Exclude<Role, 'viewer' | 'admin'> => r !== 'viewer' && r !== 'admin');
-    for (const held of others)
-      for (const needed of others) expect(hasRole([held], needed), `${held} → ${needed}`).toBe(held === needed);
+    for (const held of others) for (const needed of others) expect(hasRole([held], needed), `${held} → ${needed}`).toBe(held === needed);
     expect(hasRole(['operator', 'approver'], 'approver')).toBe(true);
     expect(hasRole(['operator', 'approver'], 'admin')).toBe(false);
   });

@@ -71,9 +71,7 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
 
   const entries = graph.nodes.filter((n) => nodeKinds[n.kind].role === 'entry');
   if (entries.length === 0) errors.push({ code: 'no_entry', message: 'Add an entry: a segment entry or an event entry.' });
-  if (entries.length > 1)
-    for (const n of entries.slice(1))
-      errors.push({ code: 'multiple_entries', nodeId: n.id, message: `A journey has one entry; remove "${nodeTitle(n)}" or the other entry.` });
+  if (entries.length > 1) for (const n of entries.slice(1)) errors.push({ code: 'multiple_entries', nodeId: n.id, message: `A journey has one entry; remove "${nodeTitle(n)}" or the other entry.` });
   const entry = entries[0];
 
   // edges: each lands on real nodes and a real port, each port at most once
@@ -88,8 +86,7 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
       errors.push({ code: 'dangling_edge', edgeId: e.id, message: `Edge "${e.id}" points at a node that does not exist ("${from ? e.target : e.source}").` });
       continue;
     }
-    if (nodeKinds[to.node.kind].role === 'entry')
-      errors.push({ code: 'edge_into_entry', edgeId: e.id, nodeId: to.node.id, message: `Nothing can lead into the entry "${nodeTitle(to.node)}".` });
+    if (nodeKinds[to.node.kind].role === 'entry') errors.push({ code: 'edge_into_entry', edgeId: e.id, nodeId: to.node.id, message: `Nothing can lead into the entry "${nodeTitle(to.node)}".` });
     if (from.ports && !from.ports.some((p) => p.id === e.sourcePort)) {
       errors.push({ code: 'unknown_port', edgeId: e.id, nodeId: from.node.id, message: `"${nodeTitle(from.node)}" has no port "${e.sourcePort}".` });
       continue;
@@ -114,18 +111,23 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
         });
 
   const ids = [...nodes.keys()].sort();
-  const adj = new Map(ids.map((id) => [id, Object.keys(next.get(id) ?? {}).sort().map((p) => (next.get(id) as Record<string, string>)[p] as string)]));
+  const adj = new Map(
+    ids.map((id) => [
+      id,
+      Object.keys(next.get(id) ?? {})
+        .sort()
+        .map((p) => (next.get(id) as Record<string, string>)[p] as string),
+    ]),
+  );
   if (entry) {
     const reached = reachableFrom(entry.id, adj);
     for (const id of ids)
-      if (!reached.has(id))
-        errors.push({ code: 'unreachable_node', nodeId: id, message: `"${nodeTitle((nodes.get(id) as CheckedNode).node)}" can never be reached from the entry.` });
+      if (!reached.has(id)) errors.push({ code: 'unreachable_node', nodeId: id, message: `"${nodeTitle((nodes.get(id) as CheckedNode).node)}" can never be reached from the entry.` });
   }
   for (const comp of stronglyConnected(ids, adj)) {
     if (!isCycle(comp, adj) || comp.some((id) => nodeKinds[(nodes.get(id) as CheckedNode).node.kind].role === 'wait')) continue;
     const names = comp.map((id) => `"${nodeTitle((nodes.get(id) as CheckedNode).node)}"`).join(' → ');
-    for (const id of comp)
-      errors.push({ code: 'cycle_without_wait', nodeId: id, message: `The loop ${names} has no wait: a contact would go round it forever. Add a wait to the loop.` });
+    for (const id of comp) errors.push({ code: 'cycle_without_wait', nodeId: id, message: `The loop ${names} has no wait: a contact would go round it forever. Add a wait to the loop.` });
   }
 
   if (errors.length > 0 || !entry) return err(errors);
@@ -145,8 +147,7 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
   const awaited = new Set<string>();
   for (const n of Object.values(machineNodes)) if (n.kind === 'wait.event') awaited.add(String(n.config.event));
   const historyEvents: Record<string, number> = {};
-  for (const n of Object.values(machineNodes))
-    for (const [event, days] of Object.entries(kindDef(n.kind).history?.(n.config) ?? {})) historyEvents[event] = Math.max(historyEvents[event] ?? 0, days);
+  for (const n of Object.values(machineNodes)) for (const [event, days] of Object.entries(kindDef(n.kind).history?.(n.config) ?? {})) historyEvents[event] = Math.max(historyEvents[event] ?? 0, days);
   const entryNode = machineNodes[entry.id] as MachineNode;
   return ok({
     format: 1,

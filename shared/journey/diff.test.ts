@@ -82,9 +82,7 @@ describe('diffGraphs', () => {
       const wait = g.nodes.find((n) => n.id === 'wait');
       if (wait) wait.config = { amount: 1, unit: 'hours' };
     });
-    expect(diffGraphs(base(), both)).toEqual([
-      { type: 'nodeChanged', nodeId: 'wait', fields: ['title', 'amount', 'unit'], message: 'Changed "Cool off" (was "Wait 3 days"): amount, unit' },
-    ]);
+    expect(diffGraphs(base(), both)).toEqual([{ type: 'nodeChanged', nodeId: 'wait', fields: ['title', 'amount', 'unit'], message: 'Changed "Cool off" (was "Wait 3 days"): amount, unit' }]);
   });
 
   it('reports a kind change once, without field noise', () => {

@@ -67,9 +67,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
  */
 function normalConfig(node: GraphNode): { config: Record<string, unknown>; valid: boolean } {
   const parsed = kindDef(node.kind).schema.safeParse(node.config);
-  return parsed.success && typeof parsed.data === 'object' && parsed.data !== null
-    ? { config: parsed.data as Record<string, unknown>, valid: true }
-    : { config: node.config, valid: false };
+  return parsed.success && typeof parsed.data === 'object' && parsed.data !== null ? { config: parsed.data as Record<string, unknown>, valid: true } : { config: node.config, valid: false };
 }
 
 function changedFields(before: GraphNode, after: GraphNode): string[] {
@@ -92,7 +90,10 @@ function portWords(node: GraphNode | undefined, port: string): string {
     const { config, valid } = normalConfig(node);
     if (valid) {
       try {
-        label = kindDef(node.kind).ports(config).find((p) => p.id === port)?.label || port;
+        label =
+          kindDef(node.kind)
+            .ports(config)
+            .find((p) => p.id === port)?.label || port;
       } catch {
         // a kind's ports() on an odd config: the id is still a fine name
       }
@@ -115,15 +116,11 @@ function nodeChange(before: GraphNode, after: GraphNode): GraphChange | null {
   const renamed = nodeTitle(before) !== nodeTitle(after);
   const fields = changedFields(before, after);
   if (!renamed && fields.length === 0) return null;
-  const message =
-    fields.length === 0
-      ? `Renamed ${quoted(before)} to ${quoted(after)}`
-      : `Changed ${quoted(after)}${renamed ? ` (was ${quoted(before)})` : ''}: ${fields.join(', ')}`;
+  const message = fields.length === 0 ? `Renamed ${quoted(before)} to ${quoted(after)}` : `Changed ${quoted(after)}${renamed ? ` (was ${quoted(before)})` : ''}: ${fields.join(', ')}`;
   return { type: 'nodeChanged', nodeId: after.id, fields: renamed ? ['title', ...fields] : fields, message };
 }
 
-const uniqueEdges = (edges: readonly GraphEdge[]): Map<string, EdgeRef> =>
-  new Map(edges.map((e) => [edgeKey(e), { source: e.source, sourcePort: e.sourcePort, target: e.target }]));
+const uniqueEdges = (edges: readonly GraphEdge[]): Map<string, EdgeRef> => new Map(edges.map((e) => [edgeKey(e), { source: e.source, sourcePort: e.sourcePort, target: e.target }]));
 
 /**
  * Every change from `before` to `after`, in reading order: nodes removed,
@@ -138,8 +135,7 @@ export function diffGraphs(before: JourneyGraph | null, after: JourneyGraph): Gr
   const newNodes = new Map(after.nodes.map((n) => [n.id, n]));
   const changes: GraphChange[] = [];
 
-  for (const n of oldNodes.values())
-    if (!newNodes.has(n.id)) changes.push({ type: 'nodeRemoved', nodeId: n.id, kind: n.kind, message: `Removed ${quoted(n)} (${kindLabel(n.kind)})` });
+  for (const n of oldNodes.values()) if (!newNodes.has(n.id)) changes.push({ type: 'nodeRemoved', nodeId: n.id, kind: n.kind, message: `Removed ${quoted(n)} (${kindLabel(n.kind)})` });
   for (const n of newNodes.values()) {
     const was = oldNodes.get(n.id);
     if (!was) changes.push({ type: 'nodeAdded', nodeId: n.id, kind: n.kind, message: `Added ${quoted(n)} (${kindLabel(n.kind)})` });

@@ -15,9 +15,7 @@ export interface Port {
 
 /** Where a run goes after a node has acted. */
 export type Outcome =
-  | { type: 'go'; port: string; effects?: Effect[] }
-  | { type: 'wait'; until: number | null; event?: string; effects?: Effect[] }
-  | { type: 'exit'; reason: string; effects?: Effect[] };
+  { type: 'go'; port: string; effects?: Effect[] } | { type: 'wait'; until: number | null; event?: string; effects?: Effect[] } | { type: 'exit'; reason: string; effects?: Effect[] };
 
 export interface StepEnv {
   run: Run;

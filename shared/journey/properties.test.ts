@@ -51,8 +51,7 @@ function simulate(machine: CompiledJourney, s: Scenario): StepRecord[] {
   const feed = (input: StepInput) => {
     const before = deepFreeze(run);
     const result = step(before, deepFreeze(input), { machine, now, rng, profile: deepFreeze(profile), policy: policyAt(now, s.policySeed) });
-    for (const e of result.effects)
-      if (e.type === 'setTrait') profile = { ...profile, traits: { ...profile.traits, [e.trait]: e.value } };
+    for (const e of result.effects) if (e.type === 'setTrait') profile = { ...profile, traits: { ...profile.traits, [e.trait]: e.value } };
     records.push({ before, input, now, result });
     run = result.run;
   };

@@ -22,15 +22,9 @@ export interface Run {
   exitReason: string | null;
 }
 
-export type StepInput =
-  | { type: 'start' }
-  | { type: 'timer' }
-  | { type: 'event'; event: ProfileEvent };
+export type StepInput = { type: 'start' } | { type: 'timer' } | { type: 'event'; event: ProfileEvent };
 
-export type PolicyVerdict =
-  | { decision: 'allow' }
-  | { decision: 'defer'; until: number; reason: string }
-  | { decision: 'suppress'; reason: string };
+export type PolicyVerdict = { decision: 'allow' } | { decision: 'defer'; until: number; reason: string } | { decision: 'suppress'; reason: string };
 
 export interface PolicyRequest {
   channel: Channel;

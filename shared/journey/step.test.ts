@@ -105,7 +105,7 @@ describe('step: robustness', () => {
     expect(effectsOf(r.effects, 'send')).toHaveLength(1);
   });
 
-  it('a node of a kind this code does not know is a fault of the journey: a JourneyFault, at the run\'s node or down the chain', () => {
+  it("a node of a kind this code does not know is a fault of the journey: a JourneyFault, at the run's node or down the chain", () => {
     const m = recallWithExit();
     const sms = m.nodes.sms;
     if (!sms) throw new Error('fixture changed');
@@ -114,9 +114,18 @@ describe('step: robustness', () => {
     expect(() => step({ ...newRun(unknown, 'r', 'c', T0), nodeId: 'sms', status: 'waiting', wakeAt: T0 }, { type: 'timer' }, ctxFor(unknown))).toThrow(/node "sms" is of kind "send.v9"/);
   });
 
-  it('any other throw from a node\'s rule ends that run alone, with the error as its reason', () => {
+  it("any other throw from a node's rule ends that run alone, with the error as its reason", () => {
     const m = recallWithExit();
-    const r = step(newRun(m, 'r', 'c', T0), { type: 'start' }, { ...ctxFor(m), policy: () => { throw new Error('boom'); } });
+    const r = step(
+      newRun(m, 'r', 'c', T0),
+      { type: 'start' },
+      {
+        ...ctxFor(m),
+        policy: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     expect(r.run).toMatchObject({ status: 'exited', exitReason: 'error:boom' });
   });
 

@@ -83,8 +83,7 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
       if (outcome.type !== 'go') return finish(env.run, outcome, effects, ctx);
       const target = current.next[outcome.port];
       const targetNode = target === undefined ? undefined : ctx.machine.nodes[target];
-      if (!targetNode || hop >= maxHops)
-        return finish(env.run, { type: 'exit', reason: targetNode ? 'hop_limit' : 'port_unwired' }, effects, ctx);
+      if (!targetNode || hop >= maxHops) return finish(env.run, { type: 'exit', reason: targetNode ? 'hop_limit' : 'port_unwired' }, effects, ctx);
 
       // Back at a node this call already acted on? A wait re-entered as `looped` holds by itself;
       // for an instant node, rewind to the wait the run passed since and re-enter that as looped.

@@ -299,9 +299,7 @@ const arbCap: fc.Arbitrary<Cap> = fc.record({
   max: fc.integer({ min: 0, max: 4 }),
   windowHours: fc.integer({ min: 1, max: 200 }),
 });
-const arbQuiet: fc.Arbitrary<QuietHours> = fc
-  .record({ channels: fc.subarray([...channels], { minLength: 1 }), from: hhmm, to: hhmm })
-  .filter((q) => q.from !== q.to);
+const arbQuiet: fc.Arbitrary<QuietHours> = fc.record({ channels: fc.subarray([...channels], { minLength: 1 }), from: hhmm, to: hhmm }).filter((q) => q.from !== q.to);
 const arbPolicy: fc.Arbitrary<ContactPolicy> = fc.record({
   caps: fc.array(arbCap, { maxLength: 4 }),
   quietHours: fc.array(arbQuiet, { maxLength: 2 }),
@@ -408,7 +406,10 @@ describe('decide, for any policy and ledger', () => {
         offset: fc.integer({ min: -30 * HOUR, max: 2 * HOUR }),
         from: quarter(20, 23),
         to: quarter(0, 3),
-        caps: fc.array(arbCap.filter((c) => c.max > 0), { maxLength: 2 }),
+        caps: fc.array(
+          arbCap.filter((c) => c.max > 0),
+          { maxLength: 2 },
+        ),
         ago: fc.array(fc.integer({ min: 0, max: 48 * HOUR }), { maxLength: 3 }),
       })
       .map(({ night: [timezone, change], offset, from, to, caps, ago }) => {

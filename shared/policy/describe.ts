@@ -1,8 +1,7 @@
 import { channelLabels, Channel } from '../journey/channels';
 import { localTime } from '../util/time';
 
-const windowWords = (hours: number): string =>
-  hours === 24 ? 'day' : hours === 168 ? 'week' : hours % 24 === 0 ? `${hours / 24} days` : `${hours}h`;
+const windowWords = (hours: number): string => (hours === 24 ? 'day' : hours === 168 ? 'week' : hours % 24 === 0 ? `${hours / 24} days` : `${hours}h`);
 
 /** A reason code in plain words: `cap:sms:1/24h` → "SMS cap 1/day". */
 export function describeReason(reason: string): string {

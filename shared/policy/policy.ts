@@ -6,7 +6,11 @@ import { hhmmPattern } from '../util/time';
 export const Cap = z.object({
   channel: z.union([Channel, z.literal('all')]),
   max: z.number().int().min(0, 'max must be 0 or more').max(1000),
-  windowHours: z.number().int().min(1, 'window must be at least 1 hour').max(24 * 90),
+  windowHours: z
+    .number()
+    .int()
+    .min(1, 'window must be at least 1 hour')
+    .max(24 * 90),
 });
 export type Cap = z.infer<typeof Cap>;
 

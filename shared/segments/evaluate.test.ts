@@ -55,8 +55,18 @@ describe('matchesFilters', () => {
   it('needs every filter; no filter matches anything', () => {
     const props = { step: 'id_photo', attempt: 2 };
     expect(matchesFilters(props, [])).toBe(true);
-    expect(matchesFilters(props, [{ property: 'step', op: 'eq', value: 'id_photo' }, { property: 'attempt', op: 'gte', value: 2 }])).toBe(true);
-    expect(matchesFilters(props, [{ property: 'step', op: 'eq', value: 'id_photo' }, { property: 'attempt', op: 'gt', value: 2 }])).toBe(false);
+    expect(
+      matchesFilters(props, [
+        { property: 'step', op: 'eq', value: 'id_photo' },
+        { property: 'attempt', op: 'gte', value: 2 },
+      ]),
+    ).toBe(true);
+    expect(
+      matchesFilters(props, [
+        { property: 'step', op: 'eq', value: 'id_photo' },
+        { property: 'attempt', op: 'gt', value: 2 },
+      ]),
+    ).toBe(false);
   });
 });
 

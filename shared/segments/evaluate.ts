@@ -96,9 +96,7 @@ export function evaluateCondition(c: Condition, p: Profile, now: number): boolea
       return compare(p.traits[c.trait], c.op, c.value);
     case 'event': {
       const since = now - c.withinDays * DAY;
-      const happened = p.events.some(
-        (e) => e.name === c.event && e.at >= since && e.at <= now && matchesFilters(e.properties, c.filter),
-      );
+      const happened = p.events.some((e) => e.name === c.event && e.at >= since && e.at <= now && matchesFilters(e.properties, c.filter));
       return happened === c.did;
     }
     case 'registered': {
@@ -114,7 +112,5 @@ export function evaluateCondition(c: Condition, p: Profile, now: number): boolea
 /** An empty rule set matches everyone. */
 export function evaluateRuleSet(r: RuleSet, p: Profile, now: number): boolean {
   if (r.conditions.length === 0) return true;
-  return r.match === 'all'
-    ? r.conditions.every((c) => evaluateCondition(c, p, now))
-    : r.conditions.some((c) => evaluateCondition(c, p, now));
+  return r.match === 'all' ? r.conditions.every((c) => evaluateCondition(c, p, now)) : r.conditions.some((c) => evaluateCondition(c, p, now));
 }

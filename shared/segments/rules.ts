@@ -26,7 +26,10 @@ const name = (what: string) =>
 export const PropertyFilter = z.object({
   property: name('property').meta({ ui: 'property', title: 'Property' }),
   op: ComparisonOp.meta({ title: 'is' }),
-  value: z.union([Scalar, z.array(Scalar)]).optional().meta({ ui: 'value', title: 'Value' }),
+  value: z
+    .union([Scalar, z.array(Scalar)])
+    .optional()
+    .meta({ ui: 'value', title: 'Value' }),
 });
 export type PropertyFilter = z.infer<typeof PropertyFilter>;
 
@@ -35,7 +38,10 @@ export const TraitCondition = z.object({
   type: z.literal('trait'),
   trait: name('trait').meta({ ui: 'trait', title: 'Trait' }),
   op: ComparisonOp.meta({ title: 'is' }),
-  value: z.union([Scalar, z.array(Scalar)]).optional().meta({ ui: 'value', title: 'Value' }),
+  value: z
+    .union([Scalar, z.array(Scalar)])
+    .optional()
+    .meta({ ui: 'value', title: 'Value' }),
 });
 
 /** "Did (or did not) do `event` (matching `filter`) in the last `withinDays` days." */

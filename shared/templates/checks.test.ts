@@ -36,9 +36,7 @@ describe('checkTemplate: clean copy', () => {
 describe('checkTemplate: syntax', () => {
   it('an unclosed mustache is an error at the offending token', () => {
     // the lexer reads `name`, skips the space, then cannot read 回 inside a mustache
-    expect(check({ body: '您好 {{name 回T退订' })).toEqual([
-      expect.objectContaining({ severity: 'error', code: 'syntax', variant: 'a', part: 'body', line: 1, column: 11 }),
-    ]);
+    expect(check({ body: '您好 {{name 回T退订' })).toEqual([expect.objectContaining({ severity: 'error', code: 'syntax', variant: 'a', part: 'body', line: 1, column: 11 })]);
   });
 
   it('an unclosed block reports the end of the text, on its line', () => {
@@ -48,9 +46,7 @@ describe('checkTemplate: syntax', () => {
   });
 
   it('mismatched blocks point at the opening helper', () => {
-    expect(check({ body: '回T退订 {{#if name}}x{{/each}}' })).toEqual([
-      expect.objectContaining({ code: 'syntax', line: 1, column: 9, message: expect.stringContaining("if doesn't match each") }),
-    ]);
+    expect(check({ body: '回T退订 {{#if name}}x{{/each}}' })).toEqual([expect.objectContaining({ code: 'syntax', line: 1, column: 9, message: expect.stringContaining("if doesn't match each") })]);
   });
 
   it('finds the column on a later line after Chinese text', () => {
@@ -108,7 +104,11 @@ describe('checkTemplate: unknown_variable', () => {
 
   it('checks helper arguments, hash values, sub-expressions and block conditions', () => {
     const body = '{{money amount}} {{link url tag=campaign}} {{money (default amt 0)}} {{#if vip}}x{{/if}} 回T退订';
-    expect(check({ body }).filter((i) => i.code === 'unknown_variable').map((i) => i.name)).toEqual(['amount', 'url', 'campaign', 'amt', 'vip']);
+    expect(
+      check({ body })
+        .filter((i) => i.code === 'unknown_variable')
+        .map((i) => i.name),
+    ).toEqual(['amount', 'url', 'campaign', 'amt', 'vip']);
   });
 
   it('reads the head of a dotted path', () => {
@@ -116,12 +116,7 @@ describe('checkTemplate: unknown_variable', () => {
   });
 
   it('ignores @data, this, parent paths, block params and names inside each/with', () => {
-    const body = [
-      '{{@index}} {{this}} {{../x}} {{@root.whatever}}',
-      '{{#each loans as |loan|}}{{loan.amount}}{{amount}}{{/each}}',
-      '{{#with name}}{{first}}{{/with}}',
-      '回T退订',
-    ].join('\n');
+    const body = ['{{@index}} {{this}} {{../x}} {{@root.whatever}}', '{{#each loans as |loan|}}{{loan.amount}}{{amount}}{{/each}}', '{{#with name}}{{first}}{{/with}}', '回T退订'].join('\n');
     expect(check({ body }, { known: ['name', 'loans'] })).toEqual([]);
   });
 
@@ -238,7 +233,7 @@ describe('checkTemplate: link_target (only http/https, only allow-listed hosts)'
   it('refuses a host not on the list, naming it and where to add it', () => {
     const issues = check({ body: '{{link "https://evil.example/login"}} 回T退订' }, { linkHosts });
     expect(issues).toEqual([expect.objectContaining({ severity: 'error', code: 'link_target', name: 'https://evil.example/login' })]);
-    expect(issues[0]?.message).toContain('evil.example is not on the workspace\'s link allow-list');
+    expect(issues[0]?.message).toContain("evil.example is not on the workspace's link allow-list");
     expect(issues[0]?.message).toContain('Settings');
     // *.orangecredit.example covers subdomains, not the bare domain or a look-alike
     expect(codes(check({ body: '{{link "https://orangecredit.example/"}} 回T退订' }, { linkHosts }))).toEqual(['link_target']);

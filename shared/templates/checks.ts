@@ -90,7 +90,11 @@ export function checkTemplate(input: CheckTemplateInput): TemplateIssue[] {
         continue;
       }
       const found: TemplateIssue[] = [];
-      walk(parsed.ast, { otherContext: false, blockParams: new Set() }, { known, linksTracked: clickableChannels[input.channel], linkHosts: input.linkHosts ?? [], report: (i) => found.push({ ...i, ...at }) });
+      walk(
+        parsed.ast,
+        { otherContext: false, blockParams: new Set() },
+        { known, linksTracked: clickableChannels[input.channel], linkHosts: input.linkHosts ?? [], report: (i) => found.push({ ...i, ...at }) },
+      );
       issues.push(...found);
     }
     if (input.channel === 'sms' && input.category === 'marketing') {

@@ -23,7 +23,8 @@ export const TemplateDraft = TemplateMetaBase.omit({ variables: true })
     const parts: readonly string[] = templateParts[t.channel];
     t.variants.forEach((v, i) => {
       for (const p of parts) if (typeof v.parts[p] !== 'string') ctx.addIssue({ code: 'custom', path: ['variants', i, 'parts', p], message: `variant "${v.key}" needs its ${p}` });
-      for (const p of Object.keys(v.parts)) if (!parts.includes(p)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'parts', p], message: `${t.channel} has no part "${p}" (its parts: ${parts.join(', ')})` });
+      for (const p of Object.keys(v.parts))
+        if (!parts.includes(p)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'parts', p], message: `${t.channel} has no part "${p}" (its parts: ${parts.join(', ')})` });
     });
   });
 export type TemplateDraft = z.infer<typeof TemplateDraft>;

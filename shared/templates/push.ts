@@ -25,10 +25,7 @@ export const pushLimits = {
  * the reader sees it; a ZWJ emoji sequence (👨‍👩‍👧) counts as its several
  * code points, which errs towards warning early.
  */
-export function pushFit(
-  title: string,
-  body: string,
-): { platform: 'ios' | 'android'; part: 'title' | 'body'; length: number; limit: number; over: boolean }[] {
+export function pushFit(title: string, body: string): { platform: 'ios' | 'android'; part: 'title' | 'body'; length: number; limit: number; over: boolean }[] {
   const lengths = { title: [...title].length, body: [...body].length };
   return (['ios', 'android'] as const).flatMap((platform) =>
     (['title', 'body'] as const).map((part) => {

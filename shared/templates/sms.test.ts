@@ -2,10 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { smsCostPer10k, smsStats } from './sms';
 
-const basicChars = [
-  ...'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?',
-  ...'¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
-];
+const basicChars = [...'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?', ...'¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'];
 const extensionChars = [...'\f^{}\\[~]|€'];
 
 describe('smsStats: GSM-7', () => {
@@ -111,11 +108,7 @@ describe('smsStats: UCS-2', () => {
 });
 
 describe('smsStats: properties', () => {
-  const anyChar = fc.oneof(
-    fc.constantFrom(...basicChars),
-    fc.constantFrom(...extensionChars),
-    fc.constantFrom('中', '额', '💰', '🎉', '“'),
-  );
+  const anyChar = fc.oneof(fc.constantFrom(...basicChars), fc.constantFrom(...extensionChars), fc.constantFrom('中', '额', '💰', '🎉', '“'));
 
   it('appending characters never lowers the part count', () => {
     fc.assert(

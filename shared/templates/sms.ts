@@ -21,9 +21,7 @@ export type SmsEncoding = 'GSM-7' | 'UCS-2';
  * Greek Α → A) do so unevenly, and counting them as UCS-2 errs towards the
  * higher, safer cost estimate.
  */
-const gsm7Basic =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const gsm7Basic = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' + '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 
 /** GSM 03.38 extension table (reached through ESC): 2 septets each. */
 const gsm7Extension = '\f^{}\\[~]|€';

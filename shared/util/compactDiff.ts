@@ -29,5 +29,7 @@ export function redacted(input: unknown, depth = 3): unknown {
   if (Array.isArray(input)) return input.length > 20 ? `[${input.length} items]` : input.map((x) => redacted(x, depth - 1));
   if (!isPlain(input)) return shown(input);
   if (depth <= 0) return shown(input);
-  return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, /password|secret|token|key$|^current$/i.test(k) && typeof v === 'string' && !/^(key|templateKey)$/.test(k) ? '***' : redacted(v, depth - 1)]));
+  return Object.fromEntries(
+    Object.entries(input).map(([k, v]) => [k, /password|secret|token|key$|^current$/i.test(k) && typeof v === 'string' && !/^(key|templateKey)$/.test(k) ? '***' : redacted(v, depth - 1)]),
+  );
 }

@@ -54,7 +54,10 @@ describe('seededRng', () => {
     const b = seededRng('workspace-1');
     const keys = ['c1:split', 'c2:split', 'c3:split'];
     const forward = keys.map((k) => a(k));
-    const backward = [...keys].reverse().map((k) => b(k)).reverse();
+    const backward = [...keys]
+      .reverse()
+      .map((k) => b(k))
+      .reverse();
     expect(forward).toEqual(backward);
   });
 

@@ -61,7 +61,10 @@ export function graphState(graph: JourneyGraph): Pick<GraphSlice, 'nodes' | 'edg
 
 /** A readable id not in use: `send_3`, `wait_duration_1`. */
 export function freshNodeId(kind: NodeKind, taken: ReadonlySet<string>): string {
-  const base = kind.replace(/\./g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const base = kind
+    .replace(/\./g, '_')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
   for (let i = 1; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
 }
 
@@ -144,7 +147,11 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
     redo: () => travel('redo'),
     deleteSelection() {
       if (!writable()) return;
-      const gone = new Set(get().nodes.filter((n) => n.selected).map((n) => n.id));
+      const gone = new Set(
+        get()
+          .nodes.filter((n) => n.selected)
+          .map((n) => n.id),
+      );
       const edges = get().edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target));
       if (gone.size === 0 && edges.length === get().edges.length) return;
       edit({ nodes: get().nodes.filter((n) => !gone.has(n.id)), edges });
@@ -166,7 +173,12 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
     autoLayout() {
       if (!writable()) return;
       const { nodes, edges } = get();
-      edit({ nodes: layoutNodes(nodes, edges.map((e) => ({ source: e.source, target: e.target }))) });
+      edit({
+        nodes: layoutNodes(
+          nodes,
+          edges.map((e) => ({ source: e.source, target: e.target })),
+        ),
+      });
     },
     selectNode(id) {
       set({
@@ -196,9 +208,7 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
         taken.add(id);
         rename.set(n.id, id);
       }
-      const nodes = clip.nodes.map(
-        (n) => ({ ...n, id: rename.get(n.id) ?? n.id, position: { x: n.position.x + 40, y: n.position.y + 40 }, selected: true, dragging: false }) as JourneyFlowNode,
-      );
+      const nodes = clip.nodes.map((n) => ({ ...n, id: rename.get(n.id) ?? n.id, position: { x: n.position.x + 40, y: n.position.y + 40 }, selected: true, dragging: false }) as JourneyFlowNode);
       const edges = clip.edges.map((e) => {
         const source = rename.get(e.source) ?? e.source;
         const target = rename.get(e.target) ?? e.target;

@@ -44,10 +44,13 @@ export function fieldProblems(problems: readonly Located[], nodeId: string | nul
 
 /** Same problems as before? Then keep the old array, so nothing that selects it re-renders. */
 function same(a: readonly Located[], b: readonly Located[]): boolean {
-  return a.length === b.length && a.every((p, i) => {
-    const q = b[i];
-    return q !== undefined && p.code === q.code && p.message === q.message && p.nodeId === q.nodeId && p.edgeId === q.edgeId && p.field === q.field;
-  });
+  return (
+    a.length === b.length &&
+    a.every((p, i) => {
+      const q = b[i];
+      return q !== undefined && p.code === q.code && p.message === q.message && p.nodeId === q.nodeId && p.edgeId === q.edgeId && p.field === q.field;
+    })
+  );
 }
 
 export const createProblemsSlice: StateCreator<EditorState, [['temporal', unknown]], [], ProblemsSlice> = (set, get) => ({

@@ -64,11 +64,16 @@ export async function startEngineThread(config: EngineThreadConfig): Promise<Eng
     async stop() {
       if (failed) return;
       // a tick in flight finishes first: messages are handled in order
-      await Promise.allSettled([...pending.values()].map((p) => new Promise<void>((done) => {
-        const { resolve, reject } = p;
-        p.resolve = (r) => (resolve(r), done());
-        p.reject = (e) => (reject(e), done());
-      })));
+      await Promise.allSettled(
+        [...pending.values()].map(
+          (p) =>
+            new Promise<void>((done) => {
+              const { resolve, reject } = p;
+              p.resolve = (r) => (resolve(r), done());
+              p.reject = (e) => (reject(e), done());
+            }),
+        ),
+      );
       const gone = new Promise<void>((done) => worker.once('exit', () => done()));
       await new Promise<void>((done) => {
         stopped = done;

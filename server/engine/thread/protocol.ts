@@ -25,8 +25,4 @@ export type ProviderCall = [channel: Channel, elapsedSeconds: number, outcome: P
 
 export type ToThread = { type: 'tick'; id: number; now: number } | { type: 'invalidate' } | { type: 'publicUrl'; url: string } | { type: 'stop' };
 
-export type FromThread =
-  | { type: 'ready' }
-  | { type: 'tick'; id: number; report: EngineTick | null; providerCalls: ProviderCall[] }
-  | { type: 'tick'; id: number; error: string }
-  | { type: 'stopped' };
+export type FromThread = { type: 'ready' } | { type: 'tick'; id: number; report: EngineTick | null; providerCalls: ProviderCall[] } | { type: 'tick'; id: number; error: string } | { type: 'stopped' };

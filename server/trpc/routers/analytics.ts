@@ -13,7 +13,13 @@ const Range = z
 
 /** Per-node numbers for the canvas overlay, a node's funnel, and a journey's summary. */
 export const analyticsRouter = router({
-  journeyOverlay: procedure('viewer').input(Range).query(({ ctx, input }) => ctx.services.analytics.journeyOverlay(input)),
-  nodeFunnel: procedure('viewer').input(Range.and(z.object({ nodeId: z.string().min(1, 'nodeId is required') }))).query(({ ctx, input }) => ctx.services.analytics.nodeFunnel(input)),
-  journeySummary: procedure('viewer').input(Range).query(({ ctx, input }) => ctx.services.analytics.journeySummary(input)),
+  journeyOverlay: procedure('viewer')
+    .input(Range)
+    .query(({ ctx, input }) => ctx.services.analytics.journeyOverlay(input)),
+  nodeFunnel: procedure('viewer')
+    .input(Range.and(z.object({ nodeId: z.string().min(1, 'nodeId is required') })))
+    .query(({ ctx, input }) => ctx.services.analytics.nodeFunnel(input)),
+  journeySummary: procedure('viewer')
+    .input(Range)
+    .query(({ ctx, input }) => ctx.services.analytics.journeySummary(input)),
 });

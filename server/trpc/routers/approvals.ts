@@ -11,7 +11,9 @@ export const approvalsRouter = router({
   list: procedure('viewer')
     .input(z.object({ status: z.enum(approvalStatuses).optional(), limit: z.number().int().min(1).max(500).optional() }).default({}))
     .query(({ ctx, input }) => ctx.services.approvals.list(input)),
-  get: procedure('viewer').input(byId).query(({ ctx, input }) => ctx.services.approvals.get(input.id)),
+  get: procedure('viewer')
+    .input(byId)
+    .query(({ ctx, input }) => ctx.services.approvals.get(input.id)),
   pendingCount: procedure('viewer').query(({ ctx }) => ctx.services.approvals.pendingCount()),
   approve: procedure('approver', approvalAudit)
     .input(byId.extend({ comment: comment.optional() }))
@@ -20,5 +22,7 @@ export const approvalsRouter = router({
     .input(byId.extend({ comment: comment.min(1, 'say why in a comment') }))
     .mutation(({ ctx, input }) => ctx.services.approvals.reject(input.id, ctx.user, input.comment)),
   /** the requester takes a pending request back (the service checks it is theirs) */
-  withdraw: procedure('viewer', approvalAudit).input(byId).mutation(({ ctx, input }) => ctx.services.approvals.withdraw(input.id, ctx.user)),
+  withdraw: procedure('viewer', approvalAudit)
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.services.approvals.withdraw(input.id, ctx.user)),
 });

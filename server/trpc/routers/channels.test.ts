@@ -32,8 +32,13 @@ describe('dead letters: listed by channel and error, re-driven and discarded by 
   });
   afterEach(() => w.close());
 
-  const statusOf = (userId: string) => w.sql<{ status: string; attempts: number; reason: string | null }>(`select m.status, m.attempts, m.reason from messages m join contacts c on c.id = m.contact_id where c.external_id = ?`, userId)[0];
-  const audit = () => w.sql<{ action: string; actor_login: string | null; object_type: string | null; object_id: string | null; diff: string }>(`select * from audit_events where action like 'channels.%' order by id`);
+  const statusOf = (userId: string) =>
+    w.sql<{ status: string; attempts: number; reason: string | null }>(
+      `select m.status, m.attempts, m.reason from messages m join contacts c on c.id = m.contact_id where c.external_id = ?`,
+      userId,
+    )[0];
+  const audit = () =>
+    w.sql<{ action: string; actor_login: string | null; object_type: string | null; object_id: string | null; diff: string }>(`select * from audit_events where action like 'channels.%' order by id`);
 
   it('lists them grouped by channel and error, and the newest with their journey and contact', async () => {
     const analyst = w.as(['analyst']).caller;

@@ -5,7 +5,9 @@ import { seesPii } from '../../../shared/auth/roles';
 const byExternalId = z.object({ externalId: z.string().min(1, 'externalId is required') });
 
 export const contactsRouter = router({
-  get: procedure('viewer').input(byExternalId).query(({ ctx, input }) => ctx.services.contacts.get(input.externalId, { pii: seesPii(ctx.user.roles) })),
+  get: procedure('viewer')
+    .input(byExternalId)
+    .query(({ ctx, input }) => ctx.services.contacts.get(input.externalId, { pii: seesPii(ctx.user.roles) })),
   timeline: procedure('viewer')
     .input(byExternalId.extend({ limit: z.number().int().min(1).max(1000).optional() }))
     .query(({ ctx, input }) => ctx.services.contacts.timeline(input.externalId, input.limit, { pii: seesPii(ctx.user.roles) })),

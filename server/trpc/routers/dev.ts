@@ -15,6 +15,14 @@ const fake = procedure('viewer', { objectType: 'clock', objectId: () => 'clock',
 export const devRouter = router({
   now: fake.query(({ ctx }) => ({ now: ctx.simulation.now() })),
   advanceClock: fake
-    .input(z.object({ ms: z.number().int('ms must be a whole number').min(0, 'ms must be ≥ 0').max(366 * 24 * 3600 * 1000, 'at most a year at a time') }))
+    .input(
+      z.object({
+        ms: z
+          .number()
+          .int('ms must be a whole number')
+          .min(0, 'ms must be ≥ 0')
+          .max(366 * 24 * 3600 * 1000, 'at most a year at a time'),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.simulation.advance(input.ms)),
 });

@@ -10,7 +10,6 @@ beforeEach(() => {
 });
 afterEach(() => w.close());
 
-
 describe('journeys router', () => {
   it('seeds one draft journey per blueprint into an empty workspace, once', async () => {
     expect(w.services.journeys.seedBlueprints('demo')).toBe(6);

@@ -7,7 +7,9 @@ const byId = z.object({ id: z.string().min(1, 'id is required') });
 
 export const journeysRouter = router({
   list: procedure('viewer').query(({ ctx }) => ctx.services.journeys.list()),
-  get: procedure('viewer').input(byId).query(({ ctx, input }) => ctx.services.journeys.get(input.id)),
+  get: procedure('viewer')
+    .input(byId)
+    .query(({ ctx, input }) => ctx.services.journeys.get(input.id)),
   blueprints: procedure('viewer').query(({ ctx }) => ctx.services.journeys.blueprints()),
   create: procedure('operator', journeyAudit)
     .input(z.object({ name: z.string().max(120).optional(), blueprint: z.string().optional() }))
@@ -19,12 +21,22 @@ export const journeysRouter = router({
     .input(byId.extend({ graph: JourneyGraph }))
     .mutation(({ ctx, input }) => ctx.services.journeys.saveDraft(input.id, input.graph, ctx.actor)),
   /** `{ version }` at once, or `{ request }` when four-eyes approval is on */
-  publish: procedure('operator', journeyAudit).input(byId).mutation(({ ctx, input }) => ctx.services.approvals.publishJourney(input.id, ctx.user)),
+  publish: procedure('operator', journeyAudit)
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.services.approvals.publishJourney(input.id, ctx.user)),
   // archive is the delete: there is no journeys.delete
   // pause is never gated by approval: an emergency stop
-  pause: procedure('operator', journeyAudit).input(byId).mutation(({ ctx, input }) => ctx.services.journeys.pause(input.id, ctx.actor)),
-  resume: procedure('operator', journeyAudit).input(byId).mutation(({ ctx, input }) => ctx.services.journeys.resume(input.id, ctx.actor)),
-  archive: procedure('operator', journeyAudit).input(byId).mutation(({ ctx, input }) => ctx.services.journeys.archive(input.id, ctx.actor)),
+  pause: procedure('operator', journeyAudit)
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.services.journeys.pause(input.id, ctx.actor)),
+  resume: procedure('operator', journeyAudit)
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.services.journeys.resume(input.id, ctx.actor)),
+  archive: procedure('operator', journeyAudit)
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.services.journeys.archive(input.id, ctx.actor)),
   /** "Resume after fixing": the engine works a journey it had marked errored again */
-  clearError: procedure('operator', journeyAudit).input(byId).mutation(({ ctx, input }) => ctx.services.journeys.clearError(input.id)),
+  clearError: procedure('operator', journeyAudit)
+    .input(byId)
+    .mutation(({ ctx, input }) => ctx.services.journeys.clearError(input.id)),
 });

@@ -11,7 +11,6 @@ beforeEach(() => {
 });
 afterEach(() => w.close());
 
-
 /** credit_rejected → "Wait 3 days" → exit */
 const waitGraph = (event = 'credit_rejected'): JourneyGraph =>
   aGraph()
@@ -119,7 +118,9 @@ describe('journeys.list activeUsers', () => {
     await w.caller.dev.advanceClock({ ms: 0 });
     // u3 leaves A (its exit criteria): an exited run no longer counts
     w.services.ingest.ingest([{ type: 'track', userId: 'u3', event: 'credit_granted' }]);
-    expect(w.db.$client.prepare(`select r.exit_reason from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? and c.external_id = 'u3'`).get(a)).toEqual({ exit_reason: 'exit_criteria:credit_granted' });
+    expect(w.db.$client.prepare(`select r.exit_reason from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? and c.external_id = 'u3'`).get(a)).toEqual({
+      exit_reason: 'exit_criteria:credit_granted',
+    });
     const counts = Object.fromEntries((await w.caller.journeys.list()).map((j) => [j.id, j.activeUsers]));
     expect(counts).toEqual({ [a]: 2, [b]: 2, [idle]: 0, [draft]: 0 });
   });

@@ -4,5 +4,7 @@ import { ContactPolicy } from '../../../shared/policy/policy';
 
 export const policyRouter = router({
   get: procedure('viewer').query(({ ctx }) => ctx.services.workspace.getPolicy()),
-  set: procedure('admin', policyAudit).input(ContactPolicy).mutation(({ ctx, input }) => ctx.services.workspace.setPolicy(input)),
+  set: procedure('admin', policyAudit)
+    .input(ContactPolicy)
+    .mutation(({ ctx, input }) => ctx.services.workspace.setPolicy(input)),
 });

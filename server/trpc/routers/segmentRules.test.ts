@@ -54,7 +54,17 @@ describe('segment rules are checked when saved and previewed, refused at the fie
   it('an event property name and a value inside a list are located as deep as they sit', async () => {
     const rules = {
       match: 'all',
-      conditions: [{ type: 'event', event: 'credit_step_completed', withinDays: 7, filter: [{ property: 'step', op: 'eq', value: 'a' }, { property: 'st\u0000ep', op: 'in', value: ['ok', 'b\u0000ad'] }] }],
+      conditions: [
+        {
+          type: 'event',
+          event: 'credit_step_completed',
+          withinDays: 7,
+          filter: [
+            { property: 'step', op: 'eq', value: 'a' },
+            { property: 'st\u0000ep', op: 'in', value: ['ok', 'b\u0000ad'] },
+          ],
+        },
+      ],
     };
     expect(await refusalOf(preview(rules))).toEqual({
       'rules.conditions.0.filter.1.property': 'the property name "st\\u0000ep" holds a NUL character',
@@ -72,7 +82,13 @@ describe('segment rules are checked when saved and previewed, refused at the fie
   });
 
   it('names in Chinese, with dots, spaces and dashes are fine', async () => {
-    const rules = { match: 'all', conditions: [{ type: 'trait', trait: '会员 等级', op: 'eq', value: '金' }, { type: 'trait', trait: 'plan.tier-2:x_y', op: 'exists' }] };
+    const rules = {
+      match: 'all',
+      conditions: [
+        { type: 'trait', trait: '会员 等级', op: 'eq', value: '金' },
+        { type: 'trait', trait: 'plan.tier-2:x_y', op: 'exists' },
+      ],
+    };
     expect(await save(rules)).toMatchObject({ key: 'checked' });
   });
 });

@@ -14,7 +14,6 @@ beforeEach(() => {
 });
 afterEach(() => w.close());
 
-
 /** The dotted paths of the input fields a BAD_REQUEST names. */
 function issuePaths(e: TRPCError): string[] {
   expect(e.cause).toBeInstanceOf(ZodError);
@@ -73,7 +72,12 @@ describe('segments router', () => {
     const saved = await w.caller.segments.save({
       key: 'new_logins',
       name: 'New logins',
-      rules: { conditions: [{ type: 'event', event: 'app_login', withinDays: 7 }, { type: 'registered', maxDaysAgo: 30 }] },
+      rules: {
+        conditions: [
+          { type: 'event', event: 'app_login', withinDays: 7 },
+          { type: 'registered', maxDaysAgo: 30 },
+        ],
+      },
     });
     expect(saved.rules).toEqual({
       match: 'all',
@@ -148,7 +152,13 @@ describe('segments router', () => {
     it('counts everyone for an empty rule set and recounts as the clock moves', async () => {
       expect((await w.caller.segments.preview({ rules: { match: 'all', conditions: [] }, sample: 0 })).count).toBe(people.length);
       const within = (days: number) => people.filter((p) => p.os === 'android' && p.registeredDaysAgo < days);
-      const recent: RuleSet = { match: 'all', conditions: [{ type: 'trait', trait: 'os', op: 'eq', value: 'android' }, { type: 'registered', minDaysAgo: 0, maxDaysAgo: 30 }] };
+      const recent: RuleSet = {
+        match: 'all',
+        conditions: [
+          { type: 'trait', trait: 'os', op: 'eq', value: 'android' },
+          { type: 'registered', minDaysAgo: 0, maxDaysAgo: 30 },
+        ],
+      };
       expect((await w.caller.segments.preview({ rules: recent })).count).toBe(within(30).length);
       w.clock.advance(10 * DAY);
       expect((await w.caller.segments.preview({ rules: recent })).count).toBe(within(20).length);

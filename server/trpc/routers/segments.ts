@@ -7,7 +7,9 @@ const key = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'key must be lower-case l
 
 export const segmentsRouter = router({
   list: procedure('viewer').query(({ ctx }) => ctx.services.segments.list()),
-  get: procedure('viewer').input(z.object({ key })).query(({ ctx, input }) => ctx.services.segments.get(input.key)),
+  get: procedure('viewer')
+    .input(z.object({ key }))
+    .query(({ ctx, input }) => ctx.services.segments.get(input.key)),
   save: procedure('operator', segmentAudit)
     .input(z.object({ key, name: z.string().trim().min(1, 'name is required').max(120), description: z.string().max(500).optional(), rules: SegmentRules }))
     .mutation(({ ctx, input }) => ctx.services.segments.save(input)),

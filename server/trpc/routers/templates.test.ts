@@ -14,7 +14,6 @@ beforeEach(() => {
 });
 afterEach(() => w.close());
 
-
 const draftOf = async (key: string): Promise<TemplateDraft> => {
   const t = await w.caller.templates.get({ key });
   return { key: t.key, channel: t.channel, name: t.name, description: t.description, category: t.category, locale: t.locale as TemplateDraft['locale'], variants: t.variants };
@@ -80,7 +79,15 @@ describe('templates.save: immutable versions, checks that block', () => {
   });
 
   it('creates a new template; its channel cannot change later', async () => {
-    const draft: TemplateDraft = { key: 'winback_push', channel: 'push', name: 'Win-back push', description: '', category: 'marketing', locale: 'en', variants: [{ key: 'a', name: 'A', weight: 100, parts: { title: 'We miss you', body: 'Your limit is still here.' } }] };
+    const draft: TemplateDraft = {
+      key: 'winback_push',
+      channel: 'push',
+      name: 'Win-back push',
+      description: '',
+      category: 'marketing',
+      locale: 'en',
+      variants: [{ key: 'a', name: 'A', weight: 100, parts: { title: 'We miss you', body: 'Your limit is still here.' } }],
+    };
     expect(await w.caller.templates.save({ draft })).toMatchObject({ version: 1, created: true });
     expect((await w.caller.templates.list()).some((t) => t.key === 'winback_push')).toBe(true);
     const e = await rejection(w.caller.templates.save({ draft: { ...draft, channel: 'sms', variants: [{ key: 'a', name: 'A', weight: 100, parts: { body: 'x 回T退订' } }] } }));
@@ -158,10 +165,18 @@ describe('templates.stats', () => {
       .settings({ goals: [{ event: 'loan_drawn', filter: [], windowDays: 7 }], funnel: ['app_login', 'loan_drawn'] })
       .build();
     const id = await w.publish(graph, 'Draw');
-    w.services.ingest.ingest(['g1', 'g2', 'g3'].flatMap((u) => [{ type: 'identify' as const, userId: u, traits: { name: u } }, { type: 'track' as const, userId: u, event: 'credit_granted' }]));
+    w.services.ingest.ingest(
+      ['g1', 'g2', 'g3'].flatMap((u) => [
+        { type: 'identify' as const, userId: u, traits: { name: u } },
+        { type: 'track' as const, userId: u, event: 'credit_granted' },
+      ]),
+    );
     await w.caller.dev.advanceClock({ ms: 60_000 });
     // g1 only logs in (a funnel step); g2 draws the loan (the goal); g3 does nothing
-    w.services.ingest.ingest([{ type: 'track', userId: 'g1', event: 'app_login' }, { type: 'track', userId: 'g2', event: 'loan_drawn' }]);
+    w.services.ingest.ingest([
+      { type: 'track', userId: 'g1', event: 'app_login' },
+      { type: 'track', userId: 'g2', event: 'loan_drawn' },
+    ]);
     const credited = w.db.$client.prepare(`select goal, count(*) n from conversions where journey_id = ? group by goal order by goal`).all(id);
     expect(credited).toEqual([expect.objectContaining({ goal: 'app_login' }), expect.objectContaining({ goal: 'loan_drawn' })]);
     const s = await w.caller.templates.stats({ key: 'approved_sms' });

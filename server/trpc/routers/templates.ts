@@ -10,8 +10,12 @@ const key = z.string().min(1, 'key is required');
 export const templatesRouter = router({
   list: procedure('viewer').query(({ ctx }) => ctx.services.templates.list()),
   knownVariables: procedure('viewer').query(({ ctx }) => ctx.services.templates.knownVariables()),
-  get: procedure('viewer').input(z.object({ key })).query(({ ctx, input }) => ctx.services.templates.get(input.key)),
-  check: procedure('viewer').input(z.object({ draft: TemplateDraft })).query(({ ctx, input }) => ctx.services.templates.check(input.draft)),
+  get: procedure('viewer')
+    .input(z.object({ key }))
+    .query(({ ctx, input }) => ctx.services.templates.get(input.key)),
+  check: procedure('viewer')
+    .input(z.object({ draft: TemplateDraft }))
+    .query(({ ctx, input }) => ctx.services.templates.check(input.draft)),
   /** a new version, or `{ request }` when it changes a template a live journey sends and four-eyes approval is on */
   save: procedure('copywriter', templateAudit)
     .input(z.object({ draft: TemplateDraft }))

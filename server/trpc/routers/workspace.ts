@@ -16,7 +16,11 @@ export const workspaceRouter = router({
   }),
   /** a new write key; the old one keeps working for graceHours (default 24, 0 = stops at once) */
   rotateWriteKey: procedure('admin', workspaceAudit)
-    .input(z.object({ graceHours: z.number().min(0, 'graceHours must be ≥ 0').max(720, 'graceHours is at most 720 (30 days)').default(defaultWriteKeyGraceHours) }).default({ graceHours: defaultWriteKeyGraceHours }))
+    .input(
+      z
+        .object({ graceHours: z.number().min(0, 'graceHours must be ≥ 0').max(720, 'graceHours is at most 720 (30 days)').default(defaultWriteKeyGraceHours) })
+        .default({ graceHours: defaultWriteKeyGraceHours }),
+    )
     .mutation(({ ctx, input }) => ctx.services.workspace.rotateWriteKey(input.graceHours, Date.now())),
   /** the hosts tracked links may point at; [] goes back to the hosts the shipped templates use */
   setLinkHosts: procedure('admin', workspaceAudit)

@@ -13,7 +13,14 @@ function branchJourney() {
       .node('entry', 'trigger.event', { event: 'signup' })
       .node('branch', 'branch.condition', {
         cases: [
-          { key: 'android', label: 'Android, score ≥ 600', conditions: [{ type: 'trait', trait: 'os', op: 'eq', value: 'android' }, { type: 'trait', trait: 'score', op: 'gte', value: 600 }] },
+          {
+            key: 'android',
+            label: 'Android, score ≥ 600',
+            conditions: [
+              { type: 'trait', trait: 'os', op: 'eq', value: 'android' },
+              { type: 'trait', trait: 'score', op: 'gte', value: 600 },
+            ],
+          },
           { key: 'recent_login', label: 'Logged in last 7 days', conditions: [{ type: 'event', event: 'app_login', withinDays: 7 }] },
         ],
       })
@@ -56,7 +63,15 @@ describe('branch.condition: schema and ports', () => {
     [{ cases: [] }, 'cases'],
     [{ cases: [{ key: 'else', label: 'Else', conditions: trait }] }, 'cases.0.key'],
     [{ cases: [{ key: 'Yes', label: 'Yes', conditions: trait }] }, 'cases.0.key'],
-    [{ cases: [{ key: 'a', label: 'A', conditions: trait }, { key: 'a', label: 'A again', conditions: trait }] }, 'cases.1.key'],
+    [
+      {
+        cases: [
+          { key: 'a', label: 'A', conditions: trait },
+          { key: 'a', label: 'A again', conditions: trait },
+        ],
+      },
+      'cases.1.key',
+    ],
     [{ cases: [{ key: 'a', label: 'A', conditions: [] }] }, 'cases.0.conditions'],
     [{ cases: [{ key: 'a', label: '  ', conditions: trait }] }, 'cases.0.label'],
     [{ cases: [{ key: 'a', label: 'A', conditions: [{ type: 'event', event: 'app_login', withinDays: 0 }] }] }, 'cases.0.conditions.0.withinDays'],
@@ -92,7 +107,15 @@ describe('branch.condition: through step', () => {
       .node('entry', 'trigger.event', { event: 'signup' })
       .node('branch', 'branch.condition', {
         cases: [
-          { key: 'idle', label: 'Idle', match: 'any', conditions: [{ type: 'event', event: 'app_login', did: false, withinDays: 30 }, { type: 'trait', trait: 'vip', op: 'eq', value: true }] },
+          {
+            key: 'idle',
+            label: 'Idle',
+            match: 'any',
+            conditions: [
+              { type: 'event', event: 'app_login', did: false, withinDays: 30 },
+              { type: 'trait', trait: 'vip', op: 'eq', value: true },
+            ],
+          },
         ],
       })
       .node('to_idle', 'exit', { reason: 'idle' })

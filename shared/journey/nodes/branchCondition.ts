@@ -5,7 +5,10 @@ import { evaluateRuleSet } from '../../segments/evaluate';
 
 export const BranchCase = z.object({
   /** port id: stable, lower-case */
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter').meta({ title: 'Port key' }),
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter')
+    .meta({ title: 'Port key' }),
   label: z.string().trim().min(1, 'give the case a name').max(40).meta({ title: 'Label' }),
   match: Match.default('all').meta({ title: 'Match' }),
   conditions: z.array(Condition).min(1, 'add at least one condition').meta({ title: 'Conditions' }),
@@ -36,8 +39,7 @@ export const branchCondition = defineKind({
   ports: (c) => [...c.cases.map((k) => ({ id: k.key, label: k.label })), { id: 'else', label: 'else' }],
   history(c) {
     const days: Record<string, number> = {};
-    for (const k of c.cases)
-      for (const cond of k.conditions) if (cond.type === 'event') days[cond.event] = Math.max(days[cond.event] ?? 0, cond.withinDays);
+    for (const k of c.cases) for (const cond of k.conditions) if (cond.type === 'event') days[cond.event] = Math.max(days[cond.event] ?? 0, cond.withinDays);
     return days;
   },
   enter(c, { ctx }) {

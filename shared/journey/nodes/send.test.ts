@@ -70,7 +70,7 @@ describe('send: schema and ports', () => {
 });
 
 describe('send: through step', () => {
-  it('allowed: emits one send keyed by the visit, in its template\'s category, and moves on', () => {
+  it("allowed: emits one send keyed by the visit, in its template's category, and moves on", () => {
     const policy = scriptedPolicy({ decision: 'allow' });
     const d = new JourneyDriver(sendJourney({ channel: 'sms' }), { now: T0, policy, templateCategory: () => 'transactional' });
     const r = d.start();
@@ -137,11 +137,7 @@ describe('send: through step', () => {
   });
 
   it('deferred again on the retry: waits again, still without sending', () => {
-    const policy = scriptedPolicy(
-      { decision: 'defer', until: T0 + HOUR, reason: 'cap_day' },
-      { decision: 'defer', until: T0 + 5 * HOUR, reason: 'cap_day' },
-      { decision: 'allow' },
-    );
+    const policy = scriptedPolicy({ decision: 'defer', until: T0 + HOUR, reason: 'cap_day' }, { decision: 'defer', until: T0 + 5 * HOUR, reason: 'cap_day' }, { decision: 'allow' });
     const d = new JourneyDriver(sendJourney({}), { now: T0, policy });
     d.start();
     const visit = d.run.visit;

@@ -20,7 +20,15 @@ type SendConfig = z.infer<typeof SendConfig>;
 
 /** The record of a message the policy held back (module level: this runs for every message a batch sends). */
 const withheld = (c: SendConfig, category: MessageCategory, { run, nodeId }: StepEnv, decision: 'deferred' | 'suppressed', reason: string, until: number | null): Effect => ({
-  type: 'withheld', nodeId, visit: run.visit, channel: c.channel, template: c.template, category, decision, reason, until,
+  type: 'withheld',
+  nodeId,
+  visit: run.visit,
+  channel: c.channel,
+  template: c.template,
+  category,
+  decision,
+  reason,
+  until,
 });
 
 function trySend(c: SendConfig, env: StepEnv): Outcome {
@@ -55,8 +63,7 @@ export const send = defineKind({
   check(c, refs) {
     if (!c.template) return [{ code: 'missing_template', field: 'template', message: `Choose a ${channelLabels[c.channel]} template.` }];
     const channel = refs.templates?.get(c.template);
-    if (refs.templates && channel === undefined)
-      return [{ code: 'unknown_template', field: 'template', message: `Template "${c.template}" does not exist.` }];
+    if (refs.templates && channel === undefined) return [{ code: 'unknown_template', field: 'template', message: `Template "${c.template}" does not exist.` }];
     if (channel !== undefined && channel !== c.channel)
       return [{ code: 'template_channel_mismatch', field: 'template', message: `Template "${c.template}" is for ${channelLabels[channel]}, not ${channelLabels[c.channel]}.` }];
     return [];

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { defineKind } from '../kind';
 
 const Arm = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter').meta({ title: 'Port key' }),
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter')
+    .meta({ title: 'Port key' }),
   label: z.string().trim().min(1).max(40).meta({ title: 'Label' }),
   weight: z.number().min(0).max(100).meta({ title: 'Weight %' }),
 });

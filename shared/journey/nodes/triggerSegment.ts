@@ -22,8 +22,7 @@ export const triggerSegment = defineKind({
   ports: () => [{ id: 'next', label: '' }],
   check(c, refs) {
     if (!c.segment) return [{ code: 'invalid_config', field: 'segment', message: 'Choose the segment to enrol.' }];
-    if (refs.segments && !refs.segments.has(c.segment))
-      return [{ code: 'unknown_segment', field: 'segment', message: `Segment "${c.segment}" does not exist.` }];
+    if (refs.segments && !refs.segments.has(c.segment)) return [{ code: 'unknown_segment', field: 'segment', message: `Segment "${c.segment}" does not exist.` }];
     return [];
   },
   enter: () => ({ type: 'go', port: 'next' }),

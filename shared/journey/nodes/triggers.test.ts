@@ -25,8 +25,7 @@ describe('trigger.segment', () => {
   });
 
   it('requires a segment, and a known one when the catalogue is given', () => {
-    const check = (segment: string, segments?: Set<string>) =>
-      nodeKinds['trigger.segment'].check?.(nodeKinds['trigger.segment'].schema.parse({ segment }), segments ? { segments } : {}) ?? [];
+    const check = (segment: string, segments?: Set<string>) => nodeKinds['trigger.segment'].check?.(nodeKinds['trigger.segment'].schema.parse({ segment }), segments ? { segments } : {}) ?? [];
     expect(check('').map((i) => [i.code, i.field])).toEqual([['invalid_config', 'segment']]);
     expect(check('lapsed', new Set(['new'])).map((i) => [i.code, i.field])).toEqual([['unknown_segment', 'segment']]);
     expect(check('lapsed', new Set(['lapsed']))).toEqual([]);
