@@ -31,7 +31,15 @@ const idOf = (v: unknown): string | null => {
 
 export function auditOf(meta: AuditMeta | undefined, services: Services, rawInput: unknown) {
   const input = rawInput as Input;
-  const id = (result: unknown) => (meta?.objectId ? meta.objectId(input, result) : (idOf(input) ?? idOf(result)));
+  // the audit reads the raw input before the schema has checked it (the snapshot is taken first): whatever it is
+  // (a number, { ids: null }, an object with a bad toString), it names no object rather than failing the call with a 500
+  const id = (result: unknown): string | null => {
+    try {
+      return meta?.objectId ? meta.objectId(input, result) : (idOf(input) ?? idOf(result));
+    } catch {
+      return null;
+    }
+  };
   const read = (objectId: string | null): unknown => {
     if (!meta?.snapshot || objectId === null) return null;
     try {
