@@ -37,7 +37,26 @@ export function openDatabase(path: string, opts: { migrationsFolder?: string } =
   sqlite.pragma(`journal_size_limit = ${journalSizeLimitBytes}`);
   // the one spelling of a phone number, for migrations that rewrite stored numbers (0008)
   sqlite.function('normalize_phone', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? normalizePhone(v) : v));
+  takeWriteLockAtBegin(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: opts.migrationsFolder ?? migrationsFolder });
   return db;
+}
+
+/**
+ * Every transaction on this connection begins IMMEDIATE. Two connections write
+ * the file (the API thread and the engine thread): a deferred transaction that
+ * reads and then writes fails at once with SQLITE_BUSY when the other committed
+ * in between (a stale snapshot cannot be upgraded, so busy_timeout does not
+ * help), while BEGIN IMMEDIATE takes the write lock first and waits its turn.
+ * Drizzle asks for `.deferred` by name, so that variant is mapped too; nested
+ * calls stay savepoints.
+ */
+function takeWriteLockAtBegin(sqlite: Database.Database): void {
+  const transaction = sqlite.transaction.bind(sqlite);
+  sqlite.transaction = ((fn: (...args: never[]) => unknown) => {
+    const tx = transaction(fn);
+    const immediate = tx.immediate;
+    return Object.assign((...args: never[]) => immediate(...args), { default: immediate, deferred: immediate, immediate, exclusive: tx.exclusive });
+  }) as typeof sqlite.transaction;
 }
