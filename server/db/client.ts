@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
 import { normalizePhone } from '../../shared/contacts/phone';
+import { throughGate } from './writeGate';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -56,7 +57,8 @@ function takeWriteLockAtBegin(sqlite: Database.Database): void {
   const transaction = sqlite.transaction.bind(sqlite);
   sqlite.transaction = ((fn: (...args: never[]) => unknown) => {
     const tx = transaction(fn);
-    const immediate = tx.immediate;
-    return Object.assign((...args: never[]) => immediate(...args), { default: immediate, deferred: immediate, immediate, exclusive: tx.exclusive });
+    // and through the write gate, when the server has two writing threads (writeGate.ts)
+    const immediate = (...args: never[]) => throughGate(sqlite, () => tx.immediate(...args));
+    return Object.assign(immediate, { default: immediate, deferred: immediate, immediate, exclusive: tx.exclusive });
   }) as typeof sqlite.transaction;
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { enterGate } from '../db/writeGate';
 import { auditEvents } from '../db/schema';
 
 export interface AuditActor {
@@ -66,16 +67,25 @@ export function createAuditLog(db: Db, wallNow: () => number = Date.now, hooks: 
      */
     async inTransaction<T>(change: () => Promise<T>, describe: (result: T) => AuditEntry | null): Promise<T> {
       const mine = queue.then(async () => {
-        c.exec('BEGIN IMMEDIATE');
+        // announced to the engine thread first, so it lets this write go before its next batch
+        const leave = enterGate(c);
+        try {
+          c.exec('BEGIN IMMEDIATE');
+        } catch (e) {
+          leave();
+          throw e;
+        }
         try {
           const result = await change();
           const entry = describe(result);
           if (entry) log.record(entry);
           c.exec('COMMIT');
+          leave();
           hooks.onCommit?.();
           return result;
         } catch (e) {
           if (c.inTransaction) c.exec('ROLLBACK');
+          leave();
           // caches the change wrote through (the workspace settings) forget it with the database
           hooks.onRollback?.();
           throw e;

@@ -3,6 +3,7 @@ import type { ProvidersConfig } from '../../channels/config';
 import type { SandboxBehaviour } from '../../channels/sandbox';
 import type { DispatcherOptions } from '../dispatcher';
 import type { EngineTick } from '..';
+import type { WriteGate } from '../../db/writeGate';
 import type { ProviderOutcome } from '../../obs/metrics';
 
 /**
@@ -18,6 +19,8 @@ export interface EngineThreadConfig {
   /** the living demo's simulated people answer these channels */
   demo?: { seed: number; channels: Channel[] };
   publicUrl: string;
+  /** the API thread's write announcements (server/db/writeGate.ts) */
+  writeGate?: WriteGate;
 }
 
 /** One configured provider's send, timed on the thread and counted in /metrics on the main thread (prom-client lives there). */

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, type Db } from '../../db/client';
+import { attachWriteGate } from '../../db/writeGate';
 import { createEngine } from '..';
 import { createTemplateStore } from '../../templates/store';
 import { createWorkspaceService } from '../../services/workspace';
@@ -22,6 +23,8 @@ if (!port) throw new Error('the engine thread runs as a worker');
 const send = (m: FromThread) => port.postMessage(m);
 
 const db: Db = openDatabase(config.databasePath);
+// before each of its transactions the engine lets the API thread's announced writes go first
+if (config.writeGate) attachWriteGate(db.$client, config.writeGate, 'engine');
 const workspace = createWorkspaceService(db, { now: Date.now() });
 const templates = createTemplateStore(db);
 const built = buildProviders(config.providers);
