@@ -110,11 +110,11 @@ function load<T>(vars: Record<string, string | number>): { started: Promise<void
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (children.delete(child), resolve(code))));
   const started = new Promise<void>((resolve, reject) => {
     child.on('message', (m: { type?: string }) => m.type === 'started' && resolve());
-    void exited.then((code) => reject(new Error(`bench/apiLoad.ts exited (${code}) before it started`)));
+    void exited.then((code) => reject(new Error(`bench/apiLoad.ts exited (${String(code)}) before it started`)));
   });
   const result = exited.then((code) => {
     const line = out.trim().split('\n').pop();
-    if (code !== 0 || !line) throw new Error(`bench/apiLoad.ts exited with ${code}: ${out}`);
+    if (code !== 0 || !line) throw new Error(`bench/apiLoad.ts exited with ${String(code)}: ${out}`);
     return JSON.parse(line) as T;
   });
   started.catch(() => {}); // a failure before the start is reported through result too
@@ -211,7 +211,7 @@ async function bench(dir: string) {
   const cpuAlone = process.cpuUsage();
   const alone = ALONE_SECONDS > 0 ? await load<MixFigures>({ ...loadVars, LOAD_MODE: 'mix', LOAD_SECONDS: ALONE_SECONDS, LOAD_RPS: RPS, LOAD_JOURNEY_ID: journeys.b }).result : null;
   const cpuMsPerRequest = alone ? round(cpuMs(process.cpuUsage(cpuAlone)) / alone.count, 3) : null;
-  if (alone) printMix(`API alone, ${RPS} requests/s for ${ALONE_SECONDS} s, engine idle; server CPU ${cpuMsPerRequest} ms a request`, alone);
+  if (alone && cpuMsPerRequest !== null) printMix(`API alone, ${RPS} requests/s for ${ALONE_SECONDS} s, engine idle; server CPU ${cpuMsPerRequest} ms a request`, alone);
 
   // ── the engine at full rate ──
   const engineTick = (now: number): Promise<EngineTick | null> => server.services.engine.tick(now);

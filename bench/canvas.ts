@@ -267,7 +267,7 @@ export async function measureDrag(page: Page, ms: number): Promise<DragFigures> 
   await page.mouse.move(start.x, start.y);
   await page.mouse.down();
   await page.mouse.move(start.x + 5, start.y + 5, { steps: 2 }); // past the drag threshold
-  await page.evaluate((nodeId) => (window as unknown as { __startFrames(id: string): void }).__startFrames(nodeId), start.id);
+  await page.evaluate((nodeId) => (window as unknown as { __startFrames: (id: string) => void }).__startFrames(nodeId), start.id);
   const m0 = await metrics();
   const t0 = performance.now();
   let moves = 0;
@@ -280,7 +280,7 @@ export async function measureDrag(page: Page, ms: number): Promise<DragFigures> 
   const durationMs = performance.now() - t0;
   const m1 = await metrics();
   await cdp.detach();
-  const { frames: stamps, moved } = await page.evaluate(() => (window as unknown as { __stopFrames(): { frames: number[]; moved: number } }).__stopFrames());
+  const { frames: stamps, moved } = await page.evaluate(() => (window as unknown as { __stopFrames: () => { frames: number[]; moved: number } }).__stopFrames());
   // whole turns end where they began: drop the node a little aside, so the move is visible in its position
   await page.mouse.move(start.x + 60, start.y + 40, { steps: 3 });
   await page.mouse.up();

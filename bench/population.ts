@@ -12,7 +12,7 @@ import { DAY } from '../shared/util/time';
  * (bench/api.ts: a warm-up journey over w, then one journey measured without
  * API load and one with it, over the same kind of contacts).
  */
-export function seedContacts(c: { exec(sql: string): unknown }, n: number, t0: number, { cohorts = false }: { cohorts?: boolean } = {}): void {
+export function seedContacts(c: { exec: (sql: string) => unknown }, n: number, t0: number, { cohorts = false }: { cohorts?: boolean } = {}): void {
   const cohort = cohorts ? `, 'cohort', iif(i % 50 >= 48, 'w', iif(i % 2 = 0, 'a', 'b'))` : '';
   c.exec(`
     with recursive n(i) as (select 0 union all select i + 1 from n where i < ${n - 1})

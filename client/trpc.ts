@@ -41,7 +41,7 @@ function unauthorizedLink(onUnauthorized: () => void): TRPCLink<AppRouter> {
 
 export interface TrpcClientOptions {
   /** called when the server answers UNAUTHORIZED (no or expired session) */
-  onUnauthorized?(): void;
+  onUnauthorized?: () => void;
 }
 
 /**

@@ -85,7 +85,7 @@ async function inspect(node: Locator, kindLabel: string): Promise<Locator> {
 
 async function basicAuth(): Promise<string> {
   const { writeKey } = await app.trpc.workspace.get.query();
-  return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+  return `Basic ${Buffer.from(`${writeKey ?? ''}:`).toString('base64')}`;
 }
 
 async function postBatch(batch: unknown[]): Promise<void> {

@@ -32,12 +32,12 @@ export interface App {
   /** signed in as the admin */
   trpc: ReturnType<typeof trpcClient>;
   /** Create a user with these roles (login: the roles joined, password "<login>-password"). */
-  addUser(roles: Role[], login?: string): Promise<{ login: string; password: string }>;
+  addUser: (roles: Role[], login?: string) => Promise<{ login: string; password: string }>;
   /** Sign the browser page in (replacing any session) through the sign-in page's own route. */
-  signInAs(who: { login: string; password: string }): Promise<void>;
+  signInAs: (who: { login: string; password: string }) => Promise<void>;
   /** Save a screenshot to e2e/artifacts/<name>.png (gitignored). */
-  screenshot(name: string): Promise<void>;
-  close(): Promise<void>;
+  screenshot: (name: string) => Promise<void>;
+  close: () => Promise<void>;
 }
 
 export interface StartOptions {

@@ -80,7 +80,7 @@ export interface RunningServer {
   db: Db;
   services: Services;
   clock: Clock;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 function resolveClock(c: ServerOptions['clock']): Clock {
@@ -208,7 +208,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
     // client-side routes (/journeys/:id …) all load the SPA shell; without a session, the sign-in page first
     app.get('/{*path}', (req, res) => {
-      if (req.path !== '/sign-in' && !services.users.authenticate(sessionToken(req))) return void res.redirect(302, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+      if (req.path !== '/sign-in' && !services.users.authenticate(sessionToken(req))) {
+        res.redirect(302, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+        return;
+      }
       res.sendFile(join(clientDist, 'index.html'), { maxAge: 0 });
     });
   }

@@ -1,7 +1,7 @@
 /** The server's only source of time. Production reads the wall clock; `CLOCK=fake` moves only when told. */
 export interface Clock {
   readonly kind: 'real' | 'fake';
-  now(): number;
+  now: () => number;
 }
 
 export const realClock: Clock = { kind: 'real', now: () => Date.now() };

@@ -8,7 +8,7 @@ import { log } from './obs/log';
 /** `npm start`: build the client if needed, open (and migrate) the database, serve. */
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT ?? ''}"`);
   await ensureClientBuilt((m) => log.info(m));
   const databasePath = databasePathFromEnv();
   const seedDemo = process.env.SEED_DEMO !== '0';

@@ -39,7 +39,7 @@ describe('on a real clock: the cron scheduler drives the engine, and dev procedu
     const { writeKey } = await trpc.workspace.get.query();
     const res = await fetch(`${server.url}/v1/track`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` },
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey ?? ''}:`).toString('base64')}` },
       body: JSON.stringify({ userId: 'r1', event: 'credit_rejected' }),
     });
     expect(res.status).toBe(200);

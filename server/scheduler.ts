@@ -5,9 +5,9 @@ import { log as processLog, type Logger } from './obs/log';
 import { recordTick, tickOverruns } from './obs/metrics';
 
 export interface Scheduler {
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
   /** wall-clock ms since the last tick finished (since the start before the first): what /readyz and /metrics report */
-  lagMs(): number;
+  lagMs: () => number;
 }
 
 export interface SchedulerOptions {
@@ -56,7 +56,10 @@ export function startScheduler(engine: Pick<Engine, 'tick'>, clock: Clock, opts:
     failing = { message, loggedAt: now, count: 1 };
   };
   const skipped = (why: 'overlap' | 'missed') => {
-    if (overrun) return void overrun.skipped++;
+    if (overrun) {
+      overrun.skipped++;
+      return;
+    }
     overrun = { skipped: 1 };
     tickOverruns.inc();
     logger.warn({ runningMs: wallNow() - tickStarted, why }, `engine tick overran: still running after ${wallNow() - tickStarted} ms, later ticks are skipped until it ends`);

@@ -1,20 +1,21 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
 import { useDebounced } from '../components/useDebounced';
 import type { AuditFilterValues } from './auditFilters';
 
 /** Who, what, which object and when: the audit log's filters (choices from `audit.facets`). */
-export function AuditFilters({ value, onChange }: { value: AuditFilterValues; onChange(k: keyof AuditFilterValues, v: string): void }) {
+export function AuditFilters({ value, onChange }: { value: AuditFilterValues; onChange: (k: keyof AuditFilterValues, v: string) => void }) {
   const trpc = useTRPC();
   const facets = useQuery(trpc.audit.facets.queryOptions());
   // the object id is typed: wait for a pause before it filters
   const [objectId, setObjectId] = useState(value.objectId);
   const typed = useDebounced(objectId, 300);
-  useEffect(() => {
-    if (typed !== value.objectId) onChange('objectId', typed.trim());
-    // a pause in typing drives this, not the URL or a new onChange
-  }, [typed]);
+  // a pause in typing drives this, not the URL or a new onChange: those are read, not watched
+  const filterBy = useEffectEvent((id: string) => {
+    if (id !== value.objectId) onChange('objectId', id.trim());
+  });
+  useEffect(() => filterBy(typed), [typed]);
 
   return (
     <form className="filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>

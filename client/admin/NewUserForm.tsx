@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { UserPlus } from 'lucide-react';
 import { passwordMin, type Role } from '../../shared/auth/roles';
@@ -25,7 +25,7 @@ export function NewUserForm() {
       },
     }),
   );
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     create.mutate({ login: login.trim(), displayName: displayName.trim(), password, roles: orViewer(held) });
   };

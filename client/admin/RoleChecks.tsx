@@ -1,7 +1,7 @@
 import { roleInfo, roles, type Role } from '../../shared/auth/roles';
 
 /** One checkbox per role, labelled as the roles table names them, with what each may do on hover. */
-export function RoleChecks({ value, onChange, legend = 'Roles' }: { value: readonly Role[]; onChange(roles: Role[]): void; legend?: string }) {
+export function RoleChecks({ value, onChange, legend = 'Roles' }: { value: readonly Role[]; onChange: (roles: Role[]) => void; legend?: string }) {
   const toggle = (r: Role, on: boolean) => onChange(roles.filter((x) => (x === r ? on : value.includes(x))));
   return (
     <fieldset className="rolechecks">

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { passwordMin, type Role } from '../../shared/auth/roles';
 import { useTRPC, type RouterOutputs } from '../trpc';
@@ -39,11 +39,11 @@ export function UserRow({ user: u, isMe }: { user: UserSummary; isMe: boolean })
     setHeld(u.roles);
     setOpen((o) => (o === what ? null : what));
   };
-  const saveRoles = (e: FormEvent) => {
+  const saveRoles = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     update.mutate({ id: u.id, roles: orViewer(held) });
   };
-  const setPasswordNow = (e: FormEvent) => {
+  const setPasswordNow = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     reset.mutate({ id: u.id, password });
   };

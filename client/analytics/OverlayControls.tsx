@@ -14,7 +14,7 @@ export function OverlayControls({
   error,
 }: {
   params: OverlayParams;
-  onChange(p: OverlayParams): void;
+  onChange: (p: OverlayParams) => void;
   versions: number[];
   fetching: boolean;
   error: string | null;

@@ -7,7 +7,7 @@ export type Me = RouterOutputs['auth']['me'];
 export interface Auth {
   user: Me;
   /** Would the server let this user do what `role` may? Hides what it would refuse; the server still checks. */
-  can(role: Role): boolean;
+  can: (role: Role) => boolean;
 }
 
 const AuthContext = createContext<Auth | null>(null);

@@ -40,7 +40,7 @@ export async function signIn(login: string, password: string): Promise<string | 
   });
   if (res.status === 204 || res.ok) return null;
   const body: unknown = await res.json().catch(() => null);
-  const error = typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error) : '';
+  const error = typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : '';
   return error || `sign-in failed (HTTP ${res.status})`;
 }
 

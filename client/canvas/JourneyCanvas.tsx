@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useRef, type DragEvent } from 'react';
-import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, useReactFlow, type Connection, type DefaultEdgeOptions, type Edge, type IsValidConnection } from '@xyflow/react';
+import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, useReactFlow, type Connection, type DefaultEdgeOptions, type IsValidConnection } from '@xyflow/react';
 import { isNodeKind, nodeKinds } from '../../shared/journey/registry';
 import type { JourneyFlowEdge, JourneyFlowNode } from '../mapping/flowTypes';
 import { NODE_HALF_WIDTH } from '../mapping/layout';
@@ -51,15 +51,15 @@ export function JourneyCanvas() {
     () =>
       edges.map((e) => {
         let out = e;
-        if (problemsByEdge[e.id]) out = { ...out, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.join(' ') } as JourneyFlowEdge;
+        if (problemsByEdge[e.id]) out = { ...out, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.join(' ') };
         const n = edgeCounts?.[e.id];
-        if (n !== undefined) out = { ...out, label: `${e.label ? `${String(e.label)} · ` : ''}${formatCount(n)}`, className: `${out.className ?? ''} je--counted`.trim() } as JourneyFlowEdge;
+        if (n !== undefined) out = { ...out, label: `${typeof e.label === 'string' && e.label ? `${e.label} · ` : ''}${formatCount(n)}`, className: `${out.className ?? ''} je--counted`.trim() };
         return out;
       }),
     [edges, problemsByEdge, edgeCounts],
   );
 
-  const isValidConnection: IsValidConnection<Edge> = useCallback(
+  const isValidConnection: IsValidConnection = useCallback(
     (c) => connectionProblem({ source: c.source, target: c.target, sourceHandle: c.sourceHandle ?? null, targetHandle: c.targetHandle ?? null }) === null,
     [connectionProblem],
   );

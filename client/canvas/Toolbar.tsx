@@ -27,7 +27,7 @@ export const shortcuts: { keys: string; does: string }[] = [
 const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
 /** Keyboard shortcuts on the canvas page; ignored while typing in a field. */
-function useShortcuts(store: EditorStore, actions: { fit(): void; help(): void }) {
+function useShortcuts(store: EditorStore, actions: { fit: () => void; help: () => void }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (typing(e.target)) return;

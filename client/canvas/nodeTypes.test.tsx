@@ -6,7 +6,6 @@ import { defaultConfig, kindDef, nodeKindNames, nodeKinds, type NodeKind } from 
 import type { Located } from '../../shared/journey/errors';
 import { aGraph } from '../../shared/fixtures/builders';
 import type { JourneyFlowNode } from '../mapping/flowTypes';
-import { createEditorStore } from '../store/createEditorStore';
 import { EditorStoreProvider } from '../store/editorContext';
 import { nodeTypes } from './nodeTypes';
 

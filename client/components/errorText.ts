@@ -6,7 +6,7 @@
 export function errorText(error: { message: string; data?: unknown } | null | undefined): string {
   if (!error) return '';
   const data = error.data;
-  const issues = typeof data === 'object' && data !== null && 'issues' in data ? (data as { issues: unknown }).issues : null;
+  const issues = typeof data === 'object' && data !== null && 'issues' in data ? data.issues : null;
   if (Array.isArray(issues) && issues.length > 0) return issues.map((i: { path?: unknown; message?: unknown }) => (i.path ? `${String(i.path)}: ${String(i.message)}` : String(i.message))).join('; ');
   return error.message;
 }

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { useDebounced } from '../components/useDebounced';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -40,7 +39,7 @@ export function ContactSearchPage() {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          if (first && !hits.isPlaceholderData) navigate(contactPath(contactKey(first)));
+          if (first && !hits.isPlaceholderData) void navigate(contactPath(contactKey(first)));
         }}
       >
         <label className="search ct-search">

@@ -22,7 +22,7 @@ export function ContactTimeline({ timeline, limit }: { timeline: Timeline; limit
       else next.add(k);
       return next;
     });
-  const truncated = (Object.values(counts) as number[]).some((n) => n >= limit);
+  const truncated = Object.values(counts).some((n) => n >= limit);
 
   return (
     <section className="ct-timeline" aria-labelledby="ct-timeline-title">

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useShallow } from 'zustand/react/shallow';
 import { Trash2 } from 'lucide-react';
-import { nodeKinds, type NodeKind } from '../../shared/journey/registry';
+import { nodeKinds } from '../../shared/journey/registry';
 import { nodeTitle } from '../../shared/journey/graph';
 import type { Located } from '../../shared/journey/errors';
 import { useEditorStore } from '../store/editorContext';
@@ -75,7 +75,7 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
   }, [focus, nodeId]);
 
   if (!data) return null;
-  const kind = data.kind as NodeKind;
+  const kind = data.kind;
   const def = nodeKinds[kind];
   const Icon = paletteIcon(def.palette.icon);
   return (

@@ -10,7 +10,7 @@ export interface WidgetProps {
   label: string;
   schema: JsonSchema;
   value: unknown;
-  onChange(value: unknown): void;
+  onChange: (value: unknown) => void;
   /** the object holding this field, for widgets that depend on a sibling (a template follows the channel) */
   parent: Record<string, unknown> | null;
   invalid: boolean;
@@ -38,7 +38,7 @@ const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === 'ob
  * in shared/). Every change yields the whole new value; `errors` (path →
  * messages, e.g. `cases.0.key`) are shown beside the field they name.
  */
-export function SchemaForm(props: { schema: JsonSchema; value: unknown; onChange(value: unknown): void; errors?: Record<string, string[]>; widget?: WidgetRenderer; readOnly?: boolean }) {
+export function SchemaForm(props: { schema: JsonSchema; value: unknown; onChange: (value: unknown) => void; errors?: Record<string, string[]>; widget?: WidgetRenderer; readOnly?: boolean }) {
   return (
     <Ctx.Provider value={{ errors: props.errors ?? {}, widget: props.widget ?? (() => null), readOnly: props.readOnly ?? false }}>
       <fieldset className="sf" disabled={props.readOnly}>
@@ -60,7 +60,7 @@ function Errors({ path }: { path: Path }) {
   );
 }
 
-function ObjectFields({ schema, value, path, onChange, skip }: { schema: JsonSchema; value: Record<string, unknown>; path: Path; onChange(v: Record<string, unknown>): void; skip?: string }) {
+function ObjectFields({ schema, value, path, onChange, skip }: { schema: JsonSchema; value: Record<string, unknown>; path: Path; onChange: (v: Record<string, unknown>) => void; skip?: string }) {
   return (
     <>
       {Object.entries(schema.properties ?? {}).map(([k, prop]) =>
@@ -92,7 +92,7 @@ interface FieldProps {
   value: unknown;
   path: Path;
   parent: Record<string, unknown> | null;
-  onChange(v: unknown): void;
+  onChange: (v: unknown) => void;
 }
 
 /** One field: picks its editor from the schema (ui hint, union, object, array, enum, scalar). */
@@ -189,7 +189,7 @@ function UnionField(p: FieldProps) {
 }
 
 function ArrayField(p: FieldProps) {
-  const items = Array.isArray(p.value) ? p.value : [];
+  const items: unknown[] = Array.isArray(p.value) ? p.value : [];
   const itemSchema = p.schema.items ?? {};
   const noun = p.label.replace(/s$/, '').toLowerCase();
   const set = (next: unknown[]) => p.onChange(next);
@@ -260,7 +260,7 @@ export function parseScalar(text: string): string | number | boolean | null {
 }
 export const scalarText = (v: unknown): string => (v === null ? 'null' : v === undefined ? '' : Array.isArray(v) ? v.map(scalarText).join(', ') : String(v));
 
-function ScalarInput({ id, schema, value, onChange, invalid }: { id: string; schema: JsonSchema; value: unknown; onChange(v: unknown): void; invalid: boolean }) {
+function ScalarInput({ id, schema, value, onChange, invalid }: { id: string; schema: JsonSchema; value: unknown; onChange: (v: unknown) => void; invalid: boolean }) {
   const types = typesOf(schema);
   const [draft, setDraft] = useState(() => scalarText(value));
   // keep the text in step when the value changes from outside (undo, another field)

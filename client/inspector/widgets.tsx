@@ -126,7 +126,7 @@ export function SegmentCount({ rules }: { rules: RuleSet }) {
   );
 }
 
-function SegmentEditor(p: { segmentKey: string; name: string; description: string; rules: RuleSet; onDone(): void }) {
+function SegmentEditor(p: { segmentKey: string; name: string; description: string; rules: RuleSet; onDone: () => void }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [rules, setRules] = useState<unknown>(p.rules);

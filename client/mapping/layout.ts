@@ -30,7 +30,8 @@ export function layoutNodes<N extends Pick<GraphNode, 'id' | 'position'>>(nodes:
   for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
   dagre.layout(g);
   return nodes.map((n) => {
-    const p = g.node(n.id);
+    // dagre.layout wrote the node's centre into its label
+    const p = g.node(n.id) as { x: number; y: number };
     return { ...n, position: { x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y - NODE_HEIGHT / 2) } };
   });
 }

@@ -72,10 +72,10 @@ export function useEditorLayout(initialTab: EditorTab = 'inspector') {
 export interface EditorBodyProps {
   tabs: TabSpec[];
   tab: EditorTab;
-  onTab(tab: EditorTab): void;
+  onTab: (tab: EditorTab) => void;
   focus: FieldFocus | null;
-  onFocusProblem(p: Located): void;
-  onAdd(kind: NodeKind): void;
+  onFocusProblem: (p: Located) => void;
+  onAdd: (kind: NodeKind) => void;
   style?: CSSProperties;
   /** panels of the page's own tabs (funnel, versions), shown in the tab panel beside the shared ones */
   children?: ReactNode;

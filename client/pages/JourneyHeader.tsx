@@ -12,7 +12,7 @@ import { useAuth } from '../auth/AuthContext';
 import { PublishDialog } from './PublishDialog';
 
 /** Name, status, save state, the lifecycle actions (pause, resume, archive) and Publish. */
-export function JourneyHeader({ journey, save, onShowProblems }: { journey: JourneyDetail; save: SaveDraft; onShowProblems(): void }) {
+export function JourneyHeader({ journey, save, onShowProblems }: { journey: JourneyDetail; save: SaveDraft; onShowProblems: () => void }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const store = useEditorStoreApi();
@@ -42,6 +42,21 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
   const clearError = useMutation(trpc.journeys.clearError.mutationOptions(lifecycle));
   const failed = pause.error ?? resume.error ?? archive.error ?? clearError.error;
   const errored = journey.error !== null && journey.status !== 'archived';
+  const archiveAfterSaving = async () => {
+    if (!window.confirm(`Archive "${journey.name}"? It stops enrolling, every contact still in it leaves, and it can no longer be edited.`)) return;
+    // an archived draft can no longer be saved: freeze the canvas, keep the last edits, then archive
+    // (a failed save shows, unfreezes and stops here)
+    setArchiving(true);
+    store.getState().setReadOnly(true);
+    try {
+      await saveNow(store, save);
+    } catch {
+      store.getState().setReadOnly(false);
+      setArchiving(false);
+      return;
+    }
+    archive.mutate({ id: journey.id });
+  };
 
   return (
     <header className="jheader">
@@ -95,26 +110,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
             </button>
           )}
           {operates && journey.status !== 'archived' && (
-            <button
-              type="button"
-              className="btn"
-              disabled={archiving || archive.isPending}
-              onClick={async () => {
-                if (!window.confirm(`Archive "${journey.name}"? It stops enrolling, every contact still in it leaves, and it can no longer be edited.`)) return;
-                // an archived draft can no longer be saved: freeze the canvas, keep the last edits, then archive
-                // (a failed save shows, unfreezes and stops here)
-                setArchiving(true);
-                store.getState().setReadOnly(true);
-                try {
-                  await saveNow(store, save);
-                } catch {
-                  store.getState().setReadOnly(false);
-                  setArchiving(false);
-                  return;
-                }
-                archive.mutate({ id: journey.id });
-              }}
-            >
+            <button type="button" className="btn" disabled={archiving || archive.isPending} onClick={() => void archiveAfterSaving()}>
               <Archive size={15} aria-hidden /> Archive
             </button>
           )}

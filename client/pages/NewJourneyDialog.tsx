@@ -20,7 +20,7 @@ export function NewJourneyDialog({ onClose }: { onClose: () => void }) {
     trpc.journeys.create.mutationOptions({
       onSuccess: async ({ id }) => {
         await queryClient.invalidateQueries({ queryKey: trpc.journeys.list.queryKey() });
-        navigate(`/journeys/${encodeURIComponent(id)}`);
+        void navigate(`/journeys/${encodeURIComponent(id)}`);
       },
     }),
   );

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
-import { channelLabels, type Channel } from '../../shared/journey/channels';
+import { channelLabels } from '../../shared/journey/channels';
 import { describeReason } from '../../shared/policy/describe';
 import { messageStatuses, type MessageStatus } from '../../shared/outbox/status';
 import { formatUtcMinute } from '../format';
@@ -88,7 +88,7 @@ export function OutboxPage() {
                 <tr key={m.id} data-channel={m.channel} data-contact={m.externalId ?? ''}>
                   <td className="muted nowrap">{formatUtcMinute(m.createdAt)}</td>
                   <td>{m.externalId ? <Link to={`/contacts/${encodeURIComponent(m.externalId)}`}>{m.externalId}</Link> : <span className="muted">anonymous</span>}</td>
-                  <td>{channelLabels[m.channel as Channel] ?? m.channel}</td>
+                  <td>{channelLabels[m.channel] ?? m.channel}</td>
                   <td>
                     <code>{m.template}</code>
                     {m.variant && <span className="muted"> · {m.variant.toUpperCase()}</span>}

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { CircleAlert, Rocket } from 'lucide-react';
 import { diffGraphs, summarizeChanges } from '../../shared/journey/diff';
+import { fromFlow } from '../mapping/fromFlow';
 import { useTRPC, type JourneyDetail } from '../trpc';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import { saveNow, type SaveDraft } from '../store/useAutosave';
@@ -14,15 +15,17 @@ import { approvalPath, requestOf } from '../approvals/approvalLabels';
  * same compile the server runs), otherwise a summary of what changes against
  * the live version and what happens to contacts already inside.
  */
-export function PublishDialog({ journey, save, onClose, onPublished }: { journey: JourneyDetail; save: SaveDraft; onClose(): void; onPublished(): Promise<unknown> }) {
+export function PublishDialog({ journey, save, onClose, onPublished }: { journey: JourneyDetail; save: SaveDraft; onClose: () => void; onPublished: () => Promise<unknown> }) {
   const trpc = useTRPC();
   const store = useEditorStoreApi();
   const problems = useEditorStore((s) => s.problems);
-  const revision = useEditorStore((s) => s.revision);
+  const nodes = useEditorStore((s) => s.nodes);
+  const edges = useEditorStore((s) => s.edges);
+  const settings = useEditorStore((s) => s.settings);
   const dialog = useRef<HTMLDialogElement>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   // the draft as it stands now (the dialog is modal: it cannot change underneath)
-  const changes = useMemo(() => diffGraphs(journey.published?.graph ?? null, store.getState().toGraph()), [journey.published, store, revision]);
+  const changes = useMemo(() => diffGraphs(journey.published?.graph ?? null, fromFlow({ nodes, edges }, settings)), [journey.published, nodes, edges, settings]);
   const qc = useQueryClient();
   // a request instead of a version: the Approvals count changes too
   const publish = useMutation(trpc.journeys.publish.mutationOptions({ onSuccess: () => Promise.all([onPublished(), qc.invalidateQueries({ queryKey: trpc.approvals.pathKey() })]) }));

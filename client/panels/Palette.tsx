@@ -10,7 +10,7 @@ export const KIND_MIME = 'application/x-journey-node-kind';
  * Messages, Actions). Drag one onto the canvas, or press it to drop it in the
  * middle of the view.
  */
-export function Palette({ onAdd, disabled }: { onAdd(kind: NodeKind): void; disabled?: boolean }) {
+export function Palette({ onAdd, disabled }: { onAdd: (kind: NodeKind) => void; disabled?: boolean }) {
   const start = (e: DragEvent, kind: NodeKind) => {
     e.dataTransfer.setData(KIND_MIME, kind);
     e.dataTransfer.effectAllowed = 'copy';

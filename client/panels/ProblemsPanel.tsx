@@ -7,7 +7,7 @@ import { useEditorStore } from '../store/editorContext';
  * takes the operator there (`onFocus`: select the node or edge, open the
  * field), so they see exactly what to fix.
  */
-export function ProblemsPanel({ onFocus }: { onFocus(p: Located): void }) {
+export function ProblemsPanel({ onFocus }: { onFocus: (p: Located) => void }) {
   const problems = useEditorStore((s) => s.problems);
   return (
     <section className="panel" aria-labelledby="problems-title">

@@ -35,5 +35,5 @@ export function createEditorStore(initial?: EditorInit): EditorStore {
       }),
       historyOptions,
     ),
-  ) as EditorStore;
+  );
 }

@@ -93,5 +93,5 @@ export function sampleNode(kind: NodeKind): SampleNode {
     const n = b.graph.nodes.find((x) => x.kind === kind);
     if (n) return { title: n.title, config: n.config };
   }
-  return { title: undefined, config: defaultConfig(kind) as Record<string, unknown> };
+  return { title: undefined, config: defaultConfig(kind) };
 }

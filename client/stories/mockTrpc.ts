@@ -17,11 +17,11 @@ type Outputs = inferRouterOutputs<AppRouter>;
  * the client sent them (zod input types), so handlers parse what has defaults.
  */
 export interface MockHandlers {
-  'templates.list'(input: Inputs['templates']['list']): Outputs['templates']['list'];
-  'templates.preview'(input: Inputs['templates']['preview']): Outputs['templates']['preview'];
-  'segments.list'(input: Inputs['segments']['list']): Outputs['segments']['list'];
-  'segments.preview'(input: Inputs['segments']['preview']): Outputs['segments']['preview'];
-  'segments.save'(input: Inputs['segments']['save']): Outputs['segments']['save'];
+  'templates.list': (input: Inputs['templates']['list']) => Outputs['templates']['list'];
+  'templates.preview': (input: Inputs['templates']['preview']) => Outputs['templates']['preview'];
+  'segments.list': (input: Inputs['segments']['list']) => Outputs['segments']['list'];
+  'segments.preview': (input: Inputs['segments']['preview']) => Outputs['segments']['preview'];
+  'segments.save': (input: Inputs['segments']['save']) => Outputs['segments']['save'];
 }
 type MockPath = keyof MockHandlers;
 

@@ -82,7 +82,7 @@ function Editor({
   known: string[];
   stored: Stored | null;
   lastSave: SaveResult | null;
-  onSaved(key: string, result: SaveResult): void;
+  onSaved: (key: string, result: SaveResult) => void;
 }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -116,7 +116,7 @@ function Editor({
           qc.invalidateQueries({ queryKey: trpc.templates.stats.queryKey() }),
           qc.invalidateQueries({ queryKey: trpc.approvals.pathKey() }),
         ]);
-        if (!stored) navigate(`/templates/${encodeURIComponent(draft.key)}`, { replace: true });
+        if (!stored) void navigate(`/templates/${encodeURIComponent(draft.key)}`, { replace: true });
       },
     }),
   );
@@ -181,7 +181,7 @@ function Editor({
       )}
       {saved && !dirty && !requestOf(saved) && (
         <div className="banner banner--ok" role="status">
-          {saved.created ? `Saved as v${saved.version}. New sends use it; messages already sent keep the version they used.` : 'Nothing changed since the current version.'}
+          {saved.created && saved.version !== null ? `Saved as v${saved.version}. New sends use it; messages already sent keep the version they used.` : 'Nothing changed since the current version.'}
           {saved.warnings.length > 0 && ` ${saved.warnings.length} warning(s) remain.`}
         </div>
       )}

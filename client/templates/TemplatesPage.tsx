@@ -40,7 +40,7 @@ export function TemplatesPage() {
                 </option>
               ))}
             </select>
-            <button type="button" className="btn btn--primary" disabled={!creating} onClick={() => creating && navigate(`/templates/new?channel=${creating}`)}>
+            <button type="button" className="btn btn--primary" disabled={!creating} onClick={() => creating && void navigate(`/templates/new?channel=${creating}`)}>
               <Plus size={15} aria-hidden /> New template
             </button>
           </div>

@@ -18,7 +18,7 @@ export function nextVariantKey(variants: readonly Variant[]): string {
  * and see at once whether the weights sum to 100. A new variant starts as a
  * copy of the last one, so writing B means editing A's words.
  */
-export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDraft; onChange(variants: Variant[]): void; issues: readonly TemplateIssue[] }) {
+export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDraft; onChange: (variants: Variant[]) => void; issues: readonly TemplateIssue[] }) {
   const parts: readonly string[] = templateParts[draft.channel];
   const total = draft.variants.reduce((s, v) => s + (Number.isFinite(v.weight) ? v.weight : 0), 0);
   const set = (i: number, patch: Partial<Variant>) => onChange(draft.variants.map((v, j) => (j === i ? { ...v, ...patch } : v)));

@@ -38,7 +38,7 @@ async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
     (x: unknown) => x,
   );
   expect(e).toBeInstanceOf(TRPCClientError);
-  return (e as TRPCClientError<AppRouter>).data?.code as string | undefined;
+  return (e as TRPCClientError<AppRouter>).data?.code;
 }
 
 describe('POST /auth/sign-in and /auth/sign-out', () => {

@@ -38,5 +38,5 @@ export interface ChannelProvider {
   readonly maxInFlight?: number;
   /** how long a failing message is retried before it is a dead letter (default: the dispatcher's, 24 h) */
   readonly retryHorizonMs?: number;
-  send(msg: OutboundMessage, now: number): Promise<DeliveryResult & { responses?: SimulatedResponse[] }>;
+  send: (msg: OutboundMessage, now: number) => Promise<DeliveryResult & { responses?: SimulatedResponse[] }>;
 }

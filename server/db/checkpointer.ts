@@ -27,7 +27,7 @@ export interface CheckpointFailure {
 
 export interface Checkpointer {
   /** Stop the thread and close its connection; the engine's connection checkpoints by itself again. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**
@@ -59,7 +59,7 @@ export function startCheckpointer(
     if (m.type === 'checkpoint') return opts.onCheckpoint?.({ log: m.log, checkpointed: m.checkpointed });
     if (m.type === 'recovered') {
       lastMessage = '';
-      return void logger.info({ failures: m.failures }, `WAL checkpoints work again after ${m.failures} failures`);
+      return logger.info({ failures: m.failures }, `WAL checkpoints work again after ${m.failures} failures`);
     }
     opts.onFailure?.({ message: m.message, failures: m.failures, retryInMs: m.retryInMs });
     // once per cause, not once per attempt: the thread backs off, and the engine's own checkpoints are the safety net

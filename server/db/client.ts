@@ -59,6 +59,6 @@ function takeWriteLockAtBegin(sqlite: Database.Database): void {
     const tx = transaction(fn);
     // and through the write gate, when the server has two writing threads (writeGate.ts)
     const immediate = (...args: never[]) => throughGate(sqlite, () => tx.immediate(...args));
-    return Object.assign(immediate, { default: immediate, deferred: immediate, immediate, exclusive: tx.exclusive });
+    return Object.assign(immediate, { default: immediate, deferred: immediate, immediate, exclusive: (...args: never[]) => tx.exclusive(...args) });
   }) as typeof sqlite.transaction;
 }

@@ -59,11 +59,11 @@ export function futureOf(pop: Population, from: number): FeedItem[] {
 
 export interface Feeder {
   /** Ingest every item due by `t`, each group of same-time items at its own time (`moveTo` sets the clock there). Returns how many calls went in. */
-  feedUntil(t: number, moveTo?: (at: number) => void): number;
+  feedUntil: (t: number, moveTo?: (at: number) => void) => number;
   /** how many items are due by `t` and not fed yet */
-  countUntil(t: number): number;
+  countUntil: (t: number) => number;
   /** every item due by this time has been fed: where a new feed takes over */
-  fedThrough(): number;
+  fedThrough: () => number;
 }
 
 /** Feeds the population's future through the real ingestion path (the same service POST /v1/batch calls). */

@@ -21,7 +21,7 @@ export interface BehaviourProviderOptions {
 
 interface Statements {
   profile: Statement<[number], { traits: string; registered_at: number | null; timezone: string | null }>;
-  record: Statement<unknown[]>;
+  record: Statement;
 }
 
 const WEEK_MINUTES = 7 * 24 * 60;

@@ -42,13 +42,13 @@ export function demoOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, log: (m
 export interface RunningDemo {
   /** resolves when the replay has caught up with the wall clock or was stopped (null: it failed, and was given up) */
   ready: Promise<ReplayReport | null>;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface PreparedDemo {
   /** what `startServer` needs for the demo: its clock, no scheduler while replaying, the behaviour model as providers */
   serverOptions: Pick<ServerOptions, 'clock' | 'scheduler' | 'services' | 'engineThread'>;
-  start(server: RunningServer): RunningDemo;
+  start: (server: RunningServer) => RunningDemo;
 }
 
 /** Replay steps, and the grid the demo's "now" is aligned to, so a restart finds it again. */

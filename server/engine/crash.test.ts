@@ -35,7 +35,7 @@ async function startChild(dbPath: string): Promise<Child> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`child server exited early (${code})`)));
+    proc.once('exit', (code) => reject(new Error(`child server exited early (${String(code)})`)));
     createInterface({ input: proc.stdout as NodeJS.ReadableStream }).once('line', resolve);
   });
   const { url } = JSON.parse(line) as { url: string };

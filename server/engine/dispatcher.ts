@@ -299,7 +299,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
 
     /** Resolves once no lane is running (tests of the background mode, a clean stop). */
     async idle(): Promise<void> {
-      while (lanes.some((l) => l.running)) await Promise.all(lanes.map((l) => l.running));
+      while (lanes.some((l) => l.running !== null)) await Promise.all(lanes.map((l) => l.running ?? Promise.resolve()));
     },
 
     /** Messages out with providers now, per channel. */

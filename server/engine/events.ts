@@ -1,6 +1,4 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { contacts } from '../db/schema';
 import { matchesFilters } from '../../shared/segments/evaluate';
 import { DAY, utcDay } from '../../shared/util/time';
 import { runColumns, type Runner } from './runner';

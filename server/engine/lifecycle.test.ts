@@ -220,7 +220,7 @@ describe('journey lifecycle in the engine', () => {
       // the first retry waits a minute with equal jitter: between 30 s and 60 s
       expect(message('a')!.next_attempt_at).toBeGreaterThanOrEqual(NOON_SH + MINUTE / 2);
       expect(message('a')!.next_attempt_at).toBeLessThanOrEqual(NOON_SH + MINUTE);
-      expect(JSON.parse(message('a')!.history).map((h: { status: string }) => h.status)).toEqual(['queued', 'sending', 'failed', 'held']);
+      expect((JSON.parse(message('a')!.history) as { status: string }[]).map((h) => h.status)).toEqual(['queued', 'sending', 'failed', 'held']);
 
       // the retry time passes during the pause: nothing goes
       expect(await advance(HOUR)).toMatchObject({ sent: 0 });

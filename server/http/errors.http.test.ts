@@ -50,7 +50,7 @@ describe('in production, a failure says what failed and its request id, never th
     expect(res.status).toBe(500);
     expect(res.headers.get('x-request-id')).toBe('req-42');
     const text = await res.text();
-    expect(JSON.parse(text).error.message).toBe('internal error (request id req-42); the server log has the details');
+    expect((JSON.parse(text) as { error: { message: string } }).error.message).toBe('internal error (request id req-42); the server log has the details');
     for (const leak of ['SELECT', 'secret_score', 'contacts', 'stack', '.ts:']) expect(text).not.toContain(leak);
     const logged = s.lines.find((l) => l.requestId === 'req-42');
     expect(logged).toMatchObject({ level: 50, path: 'analytics.journeySummary' });

@@ -45,7 +45,7 @@ export function errorHandler(logger: Logger, production: boolean): ErrorRequestH
     const e = err as { status?: number; statusCode?: number; type?: string; message?: string; expose?: boolean };
     const status = e.status ?? e.statusCode;
     const requestId = requestIdOf(res);
-    if (res.headersSent) return void logger.error({ err, requestId, method: req.method, path: req.path }, 'request failed after its response started');
+    if (res.headersSent) return logger.error({ err, requestId, method: req.method, path: req.path }, 'request failed after its response started');
     if (typeof status === 'number' && status >= 400 && status < 500) return void res.status(status).json({ error: e.expose === false ? 'bad request' : (e.message ?? 'bad request'), requestId });
     logger.error({ err, requestId, method: req.method, path: req.path }, `${req.method} ${req.path} failed: ${e.message ?? String(err)}`);
     res.status(500).json({ error: production ? internalMessage(requestId) : `${internalMessage(requestId)}: ${e.message ?? String(err)}`, requestId });

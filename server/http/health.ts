@@ -6,7 +6,8 @@ export const defaultMaxTickLagMs = 60_000;
 
 export interface ReadinessCheck {
   ok: boolean;
-  database: 'writable' | string;
+  /** 'writable', or why not */
+  database: string;
   /** ms since the engine last finished a tick; null without a scheduler (a fake clock drives it) */
   tickLagMs: number | null;
   maxTickLagMs: number;

@@ -21,7 +21,7 @@ export function routeLabel(req: Request, procedures: ReadonlySet<string>): strin
     if (batch) return '/trpc (batch)';
     return paths[0] && procedures.has(paths[0]) ? `/trpc/${paths[0]}` : '/trpc (unknown)';
   }
-  const route = (req as Request & { route?: { path?: unknown } }).route?.path;
+  const route = (req as { route?: { path?: unknown } }).route?.path;
   if (typeof route !== 'string') return 'other';
   return mounted.has(first) ? `/${first}${route}` : route;
 }

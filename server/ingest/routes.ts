@@ -88,7 +88,15 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
   const keyAuth = writeKeyAuth(acceptsWriteKey);
   r.use((req, res, next) => (signed(req) ? next() : keyAuth(req, res, next)));
   // the signature covers the body as sent: keep its bytes for the one route that checks it
-  r.use(express.json({ limit: MAX_BODY, type: () => true, verify: (req, _res, buf) => void (signed(req as Request) && ((req as Request & { rawBody?: Buffer }).rawBody = buf)) }));
+  r.use(
+    express.json({
+      limit: MAX_BODY,
+      type: () => true,
+      verify: (req, _res, buf) => {
+        if (signed(req as Request)) (req as Request & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
 
   const single =
     (type: Call['type']): RequestHandler =>
@@ -98,7 +106,7 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
     };
   for (const type of ['identify', 'track', 'page', 'screen', 'alias', 'group'] as const) {
     r.post(`/${type}`, single(type));
-    r.post(`/${type[0]}`, single(type)); // the SDKs' short paths: /v1/i, /v1/t, /v1/p …
+    r.post(`/${type.charAt(0)}`, single(type)); // the SDKs' short paths: /v1/i, /v1/t, /v1/p …
   }
   r.post(['/batch', '/import'], (req, res) => {
     const b = Batch.safeParse(req.body);

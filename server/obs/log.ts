@@ -9,7 +9,7 @@ export type { Logger };
  * means somebody is reading (`npm run dev`, or `npm start` by hand), so it is
  * pretty there and JSON everywhere else (a pipe, a file, systemd, Docker).
  */
-export function logFormat(env: NodeJS.ProcessEnv = process.env, tty = process.stdout.isTTY === true): 'json' | 'pretty' {
+export function logFormat(env: NodeJS.ProcessEnv = process.env, tty = process.stdout.isTTY): 'json' | 'pretty' {
   if (env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty') return env.LOG_FORMAT;
   if (env.LOG_FORMAT) throw new Error(`LOG_FORMAT must be "json" or "pretty", got "${env.LOG_FORMAT}"`);
   return tty ? 'pretty' : 'json';

@@ -18,7 +18,7 @@ const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
  * its change here: a change the table in shared/outbox/status.ts does not
  * allow fails to compile (and, for a cast, at load).
  */
-export function move<T extends MessageStatus, F extends FromStatus<T>>(from: readonly F[], to: T | readonly T[]): Move {
+export function move<T extends MessageStatus>(from: readonly FromStatus<T>[], to: T | readonly T[]): Move {
   const tos: readonly MessageStatus[] = typeof to === 'string' ? [to] : to;
   for (const f of from) for (const t of tos) if (!canMove(f, t)) throw new Error(`outbox: ${f} → ${t} is not an allowed transition`);
   // one status is written `= 'x'`, as the runner's statements always were: the same SQL text, the same plan

@@ -23,9 +23,9 @@ export interface Ownership {
   /** host:pid:random, the id this engine's message leases carry */
   readonly owner: string;
   /** false once another engine took the database over (this one was silent longer than `staleMs`) */
-  held(): boolean;
+  held: () => boolean;
   /** Give the database up (a clean stop); closing the connection does too. */
-  release(): void;
+  release: () => void;
 }
 
 interface OwnerRow {

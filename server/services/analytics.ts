@@ -80,9 +80,13 @@ export function createAnalytics(db: Db) {
   function where(r: AnalyticsRange): { sql: string; args: (string | number)[] } {
     const parts = ['journey_id = ?'];
     const args: (string | number)[] = [r.journeyId];
-    if (r.version !== undefined) (parts.push('version = ?'), args.push(r.version));
-    if (r.from) (parts.push('day >= ?'), args.push(r.from));
-    if (r.to) (parts.push('day <= ?'), args.push(r.to));
+    const and = (clause: string, arg: string | number) => {
+      parts.push(clause);
+      args.push(arg);
+    };
+    if (r.version !== undefined) and('version = ?', r.version);
+    if (r.from) and('day >= ?', r.from);
+    if (r.to) and('day <= ?', r.to);
     return { sql: parts.join(' and '), args };
   }
 
@@ -128,9 +132,13 @@ export function createAnalytics(db: Db) {
   const convertedThrough = (r: AnalyticsRange, goal: string, nodes: readonly string[]): number => {
     const parts = ['journey_id = ?', 'goal = ?', 'node_id in (select value from json_each(?))'];
     const args: (string | number)[] = [r.journeyId, goal, JSON.stringify(nodes)];
-    if (r.version !== undefined) (parts.push('version = ?'), args.push(r.version));
-    if (r.from) (parts.push('at >= ?'), args.push(utcDayStart(r.from)));
-    if (r.to) (parts.push('at < ?'), args.push(utcDayStart(r.to) + DAY));
+    const and = (clause: string, arg: string | number) => {
+      parts.push(clause);
+      args.push(arg);
+    };
+    if (r.version !== undefined) and('version = ?', r.version);
+    if (r.from) and('at >= ?', utcDayStart(r.from));
+    if (r.to) and('at < ?', utcDayStart(r.to) + DAY);
     return c.prepare<(string | number)[], { n: number }>(`select count(distinct contact_id) n from conversions where ${parts.join(' and ')}`).get(...args)?.n ?? 0;
   };
 

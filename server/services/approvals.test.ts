@@ -91,7 +91,7 @@ describe('publishing a journey with four-eyes on', () => {
     await olga.journeys.saveDraft({ id, graph: next });
     const r = await anna.approvals.get({ id: requestOf(await olga.journeys.publish({ id })) });
     expect(r.changes.length).toBeGreaterThan(0);
-    expect(r.changes.join('\n')).toMatch(/wait/i);
+    expect(r.changes).toContainEqual(expect.stringMatching(/wait/i));
     expect(r.summary).not.toBe('first version');
   });
 

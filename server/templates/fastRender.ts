@@ -6,11 +6,9 @@ export type PartRenderer = (traits: Record<string, unknown>, options: { data: { 
 type Piece = (traits: Record<string, unknown>, options: { data: { ctx: unknown } }) => string;
 type Arg = (traits: Record<string, unknown>) => unknown;
 
-const own = Object.prototype.hasOwnProperty;
-
 /** `name` read as Handlebars reads it: own properties only, missing → undefined. */
 function pathReader(k: string): Arg {
-  return (t) => (own.call(t, k) ? t[k] : undefined);
+  return (t) => (Object.hasOwn(t, k) ? t[k] : undefined);
 }
 
 /**
@@ -55,7 +53,7 @@ export function compileFast(source: string, helpers: Readonly<Record<string, (..
     const name = simplePath(m.path as hbs.AST.PathExpression);
     if (name === null) return null;
     const esc = escape && m.escaped;
-    if (own.call(helpers, name)) {
+    if (Object.hasOwn(helpers, name)) {
       if (m.params.length === 0) return null; // {{link}} alone: leave the edge case to Handlebars
       const helper = helpers[name] as (...args: unknown[]) => unknown;
       const args: Arg[] = [];

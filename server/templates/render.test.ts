@@ -66,7 +66,7 @@ describe('the fast renderer prints what Handlebars prints', () => {
         const src = pieces.join('');
         const f = compileFast(src, fastHelpers, escape);
         if (!f) return; // parse error or a shape left to Handlebars
-        const c = ctx(tr as Record<string, unknown>, (u) => `L(${u})`);
+        const c = ctx(tr, (u) => `L(${u})`);
         expect(f(tr as Record<string, unknown>, { data: { ctx: c } })).toBe(reference(src, tr as Record<string, unknown>, escape, c));
       }),
       { numRuns: 400 },

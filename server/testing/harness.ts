@@ -19,13 +19,13 @@ export interface TestWorld {
   /** the admin "tester" */
   caller: ReturnType<typeof callerAs>;
   /** A new user with these roles (login defaults to the roles joined) and a caller acting as them. */
-  as(roles: Role[], login?: string): { user: User; caller: ReturnType<typeof callerAs> };
+  as: (roles: Role[], login?: string) => { user: User; caller: ReturnType<typeof callerAs> };
   dbPath: string;
   /** Rows of a query on the world's database, for assertions. */
-  sql<T>(query: string, ...args: unknown[]): T[];
+  sql: <T>(query: string, ...args: unknown[]) => T[];
   /** Create a journey with this draft, which must compile, and publish it; its id. */
-  publish(graph: JourneyGraph, name?: string): Promise<string>;
-  close(): void;
+  publish: (graph: JourneyGraph, name?: string) => Promise<string>;
+  close: () => void;
 }
 
 /**

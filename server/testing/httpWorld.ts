@@ -11,9 +11,9 @@ export interface HttpWorld {
   /** signed in as the admin */
   trpc: ReturnType<typeof trpcClient>;
   /** POST to the Segment-compatible ingestion API with the workspace write key */
-  ingest(path: string, body: unknown, writeKey?: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  ingest: (path: string, body: unknown, writeKey?: string) => Promise<{ status: number; body: Record<string, unknown> }>;
   dbPath: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** The real server on a free port over a temp SQLite file and a fake clock, driven through HTTP only. */

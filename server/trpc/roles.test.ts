@@ -111,7 +111,7 @@ describe('the role table: every procedure in the router', () => {
     const e = await refusal(callerFor(user ?? null), path, {});
     expect(e).toBeInstanceOf(TRPCError);
     expect((e as TRPCError).code).toBe('FORBIDDEN');
-    expect((e as TRPCError).message).toBe(`${path} needs the ${role} role`);
+    expect((e as TRPCError).message).toBe(`${path} needs the ${String(role)} role`);
   });
 
   it.each(procedures)('$path lets an admin through (other refusals, like a bad input, are fine)', async ({ path, type }) => {

@@ -9,7 +9,7 @@ const id = (what: string) =>
     .max(64, `${what} id is longer than 64 characters`)
     .regex(/^[A-Za-z0-9_.:-]+$/, `${what} id may hold only letters, digits and _ . : -`);
 
-export const Position = z.object({ x: z.number().finite(), y: z.number().finite() });
+export const Position = z.object({ x: z.number(), y: z.number() });
 
 /**
  * A node as drafts store it. The config is kept as it was typed so a draft

@@ -64,22 +64,22 @@ export interface KindDef<K extends string, S extends z.ZodType> {
   role: NodeRole;
   palette: { group: PaletteGroup; label: string; icon: string; description: string };
   /** one-line human summary of a config, for the canvas and docs */
-  summary(config: z.output<S>): string;
-  ports(config: z.output<S>): Port[];
+  summary: (config: z.output<S>) => string;
+  ports: (config: z.output<S>) => Port[];
   /** compile rule beyond the schema: references and cross-field checks */
-  check?(config: z.output<S>, refs: CompileRefs): FieldIssue[];
+  check?: (config: z.output<S>, refs: CompileRefs) => FieldIssue[];
   /** the message this node sends: its channel (the static message bound) and template (analytics); null when none */
-  sends?(config: z.output<S>): { channel: Channel; template: string } | null;
+  sends?: (config: z.output<S>) => { channel: Channel; template: string } | null;
   /** entry kinds started by an event: does this event (with its properties) enrol? */
-  accepts?(config: z.output<S>, event: ProfileEvent): boolean;
+  accepts?: (config: z.output<S>, event: ProfileEvent) => boolean;
   /** event names (→ days of history) the node reads from the contact's profile */
-  history?(config: z.output<S>): Record<string, number>;
+  history?: (config: z.output<S>) => Record<string, number>;
   /** the run arrives at the node */
-  enter(config: z.output<S>, env: StepEnv): Outcome;
+  enter: (config: z.output<S>, env: StepEnv) => Outcome;
   /** the run's timer fired while it waits here; null = stay */
-  onTimer?(config: z.output<S>, env: StepEnv): Outcome | null;
+  onTimer?: (config: z.output<S>, env: StepEnv) => Outcome | null;
   /** the awaited event arrived while it waits here; null = stay */
-  onEvent?(config: z.output<S>, env: StepEnv, event: ProfileEvent): Outcome | null;
+  onEvent?: (config: z.output<S>, env: StepEnv, event: ProfileEvent) => Outcome | null;
 }
 
 /** Any kind; methods are declared as methods, so each concrete kind is assignable here. */

@@ -33,7 +33,7 @@ export const EntrySettings = z
     maxContacts: z.number().int().min(1).nullable().default(null).meta({ title: 'At most … contacts' }),
   })
   // compare instants, not strings: "…T01:00+08:00" is before "…T18:00Z" of the day before
-  .refine((e) => !e.from || !e.until || Date.parse(e.from) < Date.parse(e.until), { message: 'from must be before until', path: ['until'] });
+  .refine((e) => !e.from || !e.until || Date.parse(e.from) < Date.parse(e.until), { error: 'from must be before until', path: ['until'] });
 
 export const JourneySettings = z.object({
   entry: EntrySettings.default({ from: null, until: null, maxContacts: null }).meta({ title: 'Entry' }),

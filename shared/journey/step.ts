@@ -135,7 +135,7 @@ const isWait = (n: MachineNode): boolean => defOf(n).role === 'wait';
 /** The node's kind; a machine naming a kind this code does not know is broken for every run in it. */
 function defOf(n: MachineNode) {
   const def = kindDef(n.kind) as ReturnType<typeof kindDef> | undefined;
-  if (def === undefined) throw new JourneyFault(`node "${n.id}" is of kind "${String(n.kind)}", which this server does not know`);
+  if (def === undefined) throw new JourneyFault(`node "${n.id}" is of kind "${n.kind}", which this server does not know`);
   return def;
 }
 

@@ -8,12 +8,12 @@ export function describeReason(reason: string): string {
   const [kind, a, b] = reason.split(':');
   if (kind === 'opted_out') {
     const ch = Channel.safeParse(a);
-    return `opted out of ${ch.success ? channelLabels[ch.data] : a}`;
+    return `opted out of ${ch.success ? channelLabels[ch.data] : String(a)}`;
   }
   if (kind === 'cap' && a && b) {
     const [max, hours] = b.replace('h', '').split('/').map(Number);
     const ch = Channel.safeParse(a);
-    return `${a === 'all' ? 'total' : ch.success ? channelLabels[ch.data] : a} cap ${max}/${windowWords(hours ?? 0)}`;
+    return `${a === 'all' ? 'total' : ch.success ? channelLabels[ch.data] : a} cap ${String(max)}/${windowWords(hours ?? 0)}`;
   }
   if (kind === 'quiet_hours') return 'quiet hours';
   if (kind === 'exited') return `the contact left the journey first (${reason.slice('exited:'.length)})`;

@@ -21,7 +21,7 @@ export const QuietHours = z
     from: z.string().regex(hhmmPattern, 'must be HH:MM'),
     to: z.string().regex(hhmmPattern, 'must be HH:MM'),
   })
-  .refine((q) => q.from !== q.to, { message: '"from" and "to" must differ', path: ['to'] });
+  .refine((q) => q.from !== q.to, { error: '"from" and "to" must differ', path: ['to'] });
 export type QuietHours = z.infer<typeof QuietHours>;
 
 /**

@@ -60,7 +60,7 @@ export const RegisteredCondition = z
     minDaysAgo: z.number().int().min(0).default(0).meta({ title: 'At least … days ago' }),
     maxDaysAgo: z.number().int().min(1).max(3650).meta({ title: 'At most … days ago' }),
   })
-  .refine((c) => c.minDaysAgo < c.maxDaysAgo, { message: 'minDaysAgo must be less than maxDaysAgo', path: ['minDaysAgo'] });
+  .refine((c) => c.minDaysAgo < c.maxDaysAgo, { error: 'minDaysAgo must be less than maxDaysAgo', path: ['minDaysAgo'] });
 
 export const Condition = z.discriminatedUnion('type', [TraitCondition, EventCondition, RegisteredCondition]);
 export type Condition = z.infer<typeof Condition>;

@@ -237,7 +237,7 @@ function isHelperName(p: Path): boolean {
 }
 
 function call(path: Path | hbs.AST.Literal, c: Call, scope: Scope, w: Walk): void {
-  const name = path.type === 'PathExpression' ? (path as Path).original : String((path as hbs.AST.StringLiteral).value);
+  const name = path.type === 'PathExpression' ? (path as Path).original : String((path as hbs.AST.StringLiteral | hbs.AST.NumberLiteral | hbs.AST.BooleanLiteral).value);
   if (!knownHelpers.has(name)) {
     w.report({ severity: 'error', code: 'unknown_helper', name, ...startOf(path), message: `"${name}" is not a helper here: use one of ${helperList}` });
   }
@@ -277,7 +277,7 @@ function read(p: Path, scope: Scope, w: Walk, defaulted: boolean): void {
  */
 function linkTarget(target: Expression | undefined, w: Walk): void {
   if (target?.type === 'StringLiteral') {
-    const url = String((target as hbs.AST.StringLiteral).value);
+    const url = (target as hbs.AST.StringLiteral).value;
     const problem = linkTargetProblem(url, w.linkHosts);
     if (problem) w.report({ severity: 'error', code: 'link_target', name: url, ...startOf(target), message: problem });
   } else if (target?.type === 'PathExpression') {

@@ -26,30 +26,30 @@ export interface GraphSlice {
   clipboard: Clipboard | null;
   /** Bumped by every change to the journey itself (not selection or measuring): autosave and validation watch it. */
   revision: number;
-  setReadOnly(readOnly: boolean): void;
-  onNodesChange(changes: NodeChange<JourneyFlowNode>[]): void;
-  onEdgesChange(changes: EdgeChange<JourneyFlowEdge>[]): void;
+  setReadOnly: (readOnly: boolean) => void;
+  onNodesChange: (changes: NodeChange<JourneyFlowNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange<JourneyFlowEdge>[]) => void;
   /** Add a node of `kind` with its default config at `position`; it becomes the selection. Returns its id. */
-  addNode(kind: NodeKind, position: XYPosition): string | null;
+  addNode: (kind: NodeKind, position: XYPosition) => string | null;
   /** Why a connection is refused, or null when it may be made. */
-  connectionProblem(c: Connection): string | null;
+  connectionProblem: (c: Connection) => string | null;
   /** Wire a port to a node; a port holds one edge, so an existing one from the same port is replaced. */
-  connect(c: Connection): void;
-  deleteSelection(): void;
+  connect: (c: Connection) => void;
+  deleteSelection: () => void;
   /** Step back through the journey's history; a change like any other, so autosave saves it. */
-  undo(): void;
-  redo(): void;
-  updateConfig(nodeId: string, config: Record<string, unknown>): void;
-  updateTitle(nodeId: string, title: string): void;
-  updateSettings(settings: JourneySettings): void;
+  undo: () => void;
+  redo: () => void;
+  updateConfig: (nodeId: string, config: Record<string, unknown>) => void;
+  updateTitle: (nodeId: string, title: string) => void;
+  updateSettings: (settings: JourneySettings) => void;
   /** Lay every node out top to bottom (dagre). */
-  autoLayout(): void;
-  selectNode(id: string | null): void;
-  selectEdge(id: string): void;
-  copySelection(): number;
+  autoLayout: () => void;
+  selectNode: (id: string | null) => void;
+  selectEdge: (id: string) => void;
+  copySelection: () => number;
   /** Paste the clipboard with fresh ids, offset from the originals; the pasted nodes become the selection. */
-  paste(): number;
-  toGraph(): JourneyGraph;
+  paste: () => number;
+  toGraph: () => JourneyGraph;
 }
 
 /** The slice's data for a stored graph (laid out when its positions overlap). */
@@ -85,7 +85,7 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
   const edit = (patch: Partial<GraphSlice>) => set({ ...patch, revision: get().revision + 1 });
   const writable = () => !get().readOnly;
   /** zundo's history, attached to the store by the middleware that wraps these slices. */
-  const history = () => (api as unknown as { temporal: { getState(): { undo(): void; redo(): void; pastStates: unknown[]; futureStates: unknown[] } } }).temporal.getState();
+  const history = () => (api as unknown as { temporal: { getState: () => { undo: () => void; redo: () => void; pastStates: unknown[]; futureStates: unknown[] } } }).temporal.getState();
   const travel = (step: 'undo' | 'redo') => {
     const h = history();
     if (!writable() || (step === 'undo' ? h.pastStates : h.futureStates).length === 0) return;
@@ -124,7 +124,7 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
     addNode(kind, position) {
       if (!writable()) return null;
       const id = freshNodeId(kind, new Set(get().nodes.map((n) => n.id)));
-      const node = { ...nodeToFlow({ id, kind, position, config: defaultConfig(kind) as Record<string, unknown> }), selected: true };
+      const node = { ...nodeToFlow({ id, kind, position, config: defaultConfig(kind) }), selected: true };
       edit({ nodes: [...get().nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], edges: get().edges.map((e) => (e.selected ? { ...e, selected: false } : e)) });
       return id;
     },
@@ -208,7 +208,7 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
         taken.add(id);
         rename.set(n.id, id);
       }
-      const nodes = clip.nodes.map((n) => ({ ...n, id: rename.get(n.id) ?? n.id, position: { x: n.position.x + 40, y: n.position.y + 40 }, selected: true, dragging: false }) as JourneyFlowNode);
+      const nodes = clip.nodes.map((n) => ({ ...n, id: rename.get(n.id) ?? n.id, position: { x: n.position.x + 40, y: n.position.y + 40 }, selected: true, dragging: false }));
       const edges = clip.edges.map((e) => {
         const source = rename.get(e.source) ?? e.source;
         const target = rename.get(e.target) ?? e.target;

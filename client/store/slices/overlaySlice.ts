@@ -16,7 +16,7 @@ export interface OverlaySlice {
   overlay: Record<string, NodeOverlay> | null;
   /** edge id → contacts who took it */
   edgeCounts: Record<string, number> | null;
-  setOverlay(nodes: Record<string, NodeOverlay> | null, edges?: Record<string, number> | null): void;
+  setOverlay: (nodes: Record<string, NodeOverlay> | null, edges?: Record<string, number> | null) => void;
 }
 
 export const createOverlaySlice: StateCreator<EditorState, [['temporal', unknown]], [], OverlaySlice> = (set) => ({

@@ -9,7 +9,7 @@ export interface ProblemsSlice {
   problemsByNode: Record<string, string[]>;
   /** Messages per edge id, so the canvas can mark the exact edge. */
   problemsByEdge: Record<string, string[]>;
-  setProblems(problems: Located[]): void;
+  setProblems: (problems: Located[]) => void;
 }
 
 export function groupByNode(problems: readonly Located[]): Record<string, string[]> {

@@ -9,9 +9,9 @@ export interface SaveSlice {
   saving: boolean;
   saveError: string | null;
   lastSavedAt: number | null;
-  markSaving(): void;
-  markSaved(revision: number, at: number): void;
-  markSaveFailed(message: string): void;
+  markSaving: () => void;
+  markSaved: (revision: number, at: number) => void;
+  markSaveFailed: (message: string) => void;
 }
 
 export function saveStatus(s: Pick<EditorState, 'revision' | 'savedRevision' | 'saving' | 'saveError'>): SaveStatus {

@@ -5,11 +5,11 @@ import { recordProviderCall } from '../../obs/metrics';
 
 export interface EngineThread {
   /** One engine tick on the thread at `now`; null when one was already running there. */
-  tick(now: number): Promise<EngineTick | null>;
+  tick: (now: number) => Promise<EngineTick | null>;
   /** Journeys or templates changed: the thread rebuilds what it keeps of them before its next use. */
-  invalidate(): void;
-  setPublicUrl(url: string): void;
-  stop(): Promise<void>;
+  invalidate: () => void;
+  setPublicUrl: (url: string) => void;
+  stop: () => Promise<void>;
 }
 
 /** Start the engine thread and wait until it has opened the database. */

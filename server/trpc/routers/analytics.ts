@@ -9,7 +9,7 @@ const Range = z
     from: day.optional(),
     to: day.optional(),
   })
-  .refine((r) => !r.from || !r.to || r.from <= r.to, { message: 'from must not be after to', path: ['to'] });
+  .refine((r) => !r.from || !r.to || r.from <= r.to, { error: 'from must not be after to', path: ['to'] });
 
 /** Per-node numbers for the canvas overlay, a node's funnel, and a journey's summary. */
 export const analyticsRouter = router({

@@ -78,8 +78,8 @@ describe('dead letters: listed by channel and error, re-driven and discarded by 
     expect((await analyst.channels.deadLetters()).groups).toEqual([]);
 
     expect(audit().map((a) => [a.action, a.actor_login, a.object_type, a.object_id])).toEqual([
-      ['channels.redrive', 'ana', 'dead_letters', `ids:${ids[0]}`],
-      ['channels.discard', 'ana', 'dead_letters', `ids:${ids[1]}`],
+      ['channels.redrive', 'ana', 'dead_letters', `ids:${ids[0]!}`],
+      ['channels.discard', 'ana', 'dead_letters', `ids:${ids[1]!}`],
       ['channels.redrive', 'ana', 'dead_letters', 'sms:HTTP 503'],
     ]);
     expect(JSON.parse(audit()[2]!.diff)).toMatchObject({ result: { redriven: 1 } });

@@ -35,7 +35,7 @@ export const templatesRouter = router({
           traits: z.record(z.string().min(1).max(64), TraitValue).optional(),
           pricePerPart: z.number().min(0).max(100).optional(),
         })
-        .refine((i) => i.key !== undefined || i.draft !== undefined, { message: 'give a template key or a draft', path: ['key'] }),
+        .refine((i) => i.key !== undefined || i.draft !== undefined, { error: 'give a template key or a draft', path: ['key'] }),
     )
     .query(({ ctx, input }) => ctx.services.templates.preview(input)),
   stats: procedure('viewer')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aGraph, compiled, effectsOf, JourneyDriver, metricsOf } from '../../fixtures/builders';
+import { aGraph, compiled, effectsOf, JourneyDriver } from '../../fixtures/builders';
 import { defaultConfig, nodeKinds } from '../registry';
 import type { PolicyCheck, PolicyRequest, PolicyVerdict } from '../run';
 import { HOUR } from '../../util/time';

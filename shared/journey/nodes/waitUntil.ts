@@ -8,7 +8,7 @@ export const TimeWindow = z
     from: z.string().regex(hhmmPattern, 'must be HH:MM').meta({ ui: 'time', title: 'From' }),
     to: z.string().regex(hhmmPattern, 'must be HH:MM').meta({ ui: 'time', title: 'To' }),
   })
-  .refine((w) => minutesOfDay(w.from) < minutesOfDay(w.to), { message: '"from" must be before "to"', path: ['to'] });
+  .refine((w) => minutesOfDay(w.from) < minutesOfDay(w.to), { error: '"from" must be before "to"', path: ['to'] });
 export type TimeWindow = z.infer<typeof TimeWindow>;
 
 /**
