@@ -32,6 +32,7 @@ import type { TokenBucketRule } from './http/rateLimit';
 import { linkTargetProblem } from '../shared/templates/linkTargets';
 import type { Channel } from '../shared/journey/channels';
 import { startEngineThread } from './engine/thread/client';
+import { attachWriteGate, createWriteGate } from './db/writeGate';
 
 export interface ServerOptions {
   port: number;
@@ -229,8 +230,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // what crosses to a thread is cloned: provider objects and option functions (tests' fakes) keep the engine here
   const dispatcherOptions = { background: clock.kind === 'real', ...opts.services?.dispatcher };
   const useThread = opts.engineThread ?? (opts.databasePath !== ':memory:' && opts.services?.providers === undefined && cloneable(dispatcherOptions));
-  const thread = useThread
+  const writeGate = useThread ? createWriteGate() : null;
+  // the API's writes (ingest, every mutation) go before the engine thread's next batch: see db/writeGate.ts
+  if (writeGate) attachWriteGate(db.$client, writeGate, 'api');
+  const thread = writeGate
     ? await startEngineThread({
+        writeGate,
         databasePath: opts.databasePath,
         providers: channelConfig,
         sandbox: opts.services?.sandbox ?? {},
