@@ -256,7 +256,7 @@ async function fuzz<T>(name: string, arb: fc.Arbitrary<T>, numRuns: number, requ
         throw new Error(problem);
       }
     }),
-    { seed, numRuns, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false, maxSkipsPerRun: 0 },
+    { seed, numRuns, plugins: [fc.interruptAfterTimeLimit(timeLimitMs, { failOnInterrupt: false })], maxSkipsPerRun: 0 },
   );
   tally.ms = Date.now() - started;
   if (!details.failed) return;
@@ -265,7 +265,7 @@ async function fuzz<T>(name: string, arb: fc.Arbitrary<T>, numRuns: number, requ
   const distinct = new Set(failures.map((f) => f.problem)).size;
   throw new Error(
     [
-      `${name}: failed after ${details.numRuns} runs (FUZZ_SEED=${SEED}; fast-check seed ${details.seed}, path "${details.counterexamplePath}"; ${failures.length} failing requests while shrinking, ${distinct} distinct problems)`,
+      `${name}: failed after ${details.numRuns} runs (FUZZ_SEED=${SEED}; fast-check seed ${details.seed}, path "${details.counterexamplePath ?? ''}"; ${failures.length} failing requests while shrinking, ${distinct} distinct problems)`,
       `replay: FUZZ_SEED=${SEED} npx vitest run server/fuzz.http.test.ts -t ${JSON.stringify(expect.getState().currentTestName?.split(' > ').pop() ?? name)}`,
       'shrunk:',
       last ? describeFailure(last.answer, last.problem) : `  (no answer recorded: ${String(details.errorInstance)})`,
@@ -466,7 +466,11 @@ function jsonSize(v: unknown, budget: number): number {
     const [x, depth] = stack.pop() as [unknown, number];
     if (depth > MAX_NESTING) return Number.POSITIVE_INFINITY;
     total += typeof x === 'string' ? x.length + 2 : 4;
-    if (x !== null && typeof x === 'object') for (const [k, y] of Object.entries(x)) ((total += Array.isArray(x) ? 1 : k.length + 3), stack.push([y, depth + 1]));
+    if (x !== null && typeof x === 'object')
+      for (const [k, y] of Object.entries(x)) {
+        total += Array.isArray(x) ? 1 : k.length + 3;
+        stack.push([y, depth + 1]);
+      }
   }
   return total;
 }
@@ -498,7 +502,7 @@ function transform(node: unknown, e: Edit): unknown {
       return v;
     }
     case 'repeat':
-      if (Array.isArray(node)) return Array.from({ length: e.n }, (_, i) => node[i % Math.max(1, node.length)] ?? e.value);
+      if (Array.isArray(node)) return Array.from({ length: e.n }, (_, i): unknown => (node as unknown[])[i % Math.max(1, node.length)] ?? e.value);
       return typeof node === 'string' ? node.repeat(Math.min(e.n, Math.ceil(10_000 / Math.max(1, node.length)))) : node;
     case 'toArray':
       return node !== null && typeof node === 'object' ? Object.entries(node) : [node, e.value];
@@ -850,7 +854,7 @@ describe('fuzz every tRPC query with random input (GET ?input=): the answer is <
       arb,
       runs(200),
       (v) => {
-        const inputs = Object.fromEntries(v.inputs.map((x, i) => [String(i), x]).filter(([, x]) => x !== undefined));
+        const inputs: Record<string, unknown> = Object.fromEntries(v.inputs.map((x: unknown, i): [string, unknown] => [String(i), x]).filter(([, x]) => x !== undefined));
         // dev.advanceClock by batch: small ms only, as above
         for (const [i, p] of v.paths.entries()) if (p.startsWith('dev.advanceClock')) inputs[String(i)] = { ms: 1000 };
         const input = v.batch ? inputs : (inputs['0'] ?? undefined);
