@@ -1,60 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signedInClient, testAdmin, type trpcClient } from '../testing/signIn';
-import { rootDir } from '../build';
+import { killChild, startChild, type Child } from '../testing/childProcess';
 import { DAY } from '../../shared/util/time';
 
 const T0 = Date.UTC(2026, 10, 2, 2, 0);
 const N = 20_000;
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  trpc: ReturnType<typeof trpcClient>;
-  writeKey: string;
-}
-
-async function startChild(dbPath: string): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(rootDir, 'server/testing/childServer.ts')], {
-    cwd: rootDir,
-    env: {
-      ...process.env,
-      CLOCK: 'fake',
-      FAKE_CLOCK_START: new Date(T0).toISOString(),
-      DATABASE_PATH: dbPath,
-      PORT: '0',
-      ADMIN_LOGIN: testAdmin.login,
-      ADMIN_PASSWORD: testAdmin.password,
-      APPROVALS: 'off',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`child server exited early (${String(code)})`)));
-    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).once('line', resolve);
-  });
-  const { url } = JSON.parse(line) as { url: string };
-  const trpc = await signedInClient(url, testAdmin, { batch: false });
-  const { writeKey } = await trpc.workspace.get.query();
-  if (!writeKey) throw new Error('the admin sees no write key');
-  return { proc, url, trpc, writeKey };
-}
-
-const kill = (c: Child) =>
-  new Promise<void>((resolve) => {
-    c.proc.once('exit', () => resolve());
-    c.proc.kill('SIGKILL');
-  });
-
 /** Poll the database (a second connection; WAL lets it read while the child writes) until `ready` holds, then SIGKILL. */
 async function killWhen(c: Child, db: Database.Database, ready: () => boolean): Promise<void> {
   for (let i = 0; i < 20_000 && c.proc.exitCode === null; i++) {
-    if (ready()) return kill(c);
+    if (ready()) return killChild(c);
     await new Promise((r) => setTimeout(r, 2));
   }
   throw new Error('the moment to kill never came');
@@ -70,7 +28,7 @@ describe('crash safety: SIGKILL mid-work, restart, no duplicate send and none lo
   });
 
   it('holds across two kills: one while runs are stepped, one while the outbox drains', async () => {
-    child = await startChild(dbPath);
+    child = await startChild(dbPath, T0);
     const auth = `Basic ${Buffer.from(`${child.writeKey}:`).toString('base64')}`;
     for (let from = 0; from < N; from += 1000) {
       const batch = Array.from({ length: 1000 }, (_, k) => ({
@@ -94,7 +52,7 @@ describe('crash safety: SIGKILL mid-work, restart, no duplicate send and none lo
       const steppedAtKill1 = one(`select count(*) n from runs where node_id <> 'entry'`);
 
       // kill 2: the SMS outbox part-way drained
-      child = await startChild(dbPath);
+      child = await startChild(dbPath, T0);
       void child.trpc.dev.advanceClock.mutate({ ms: DAY }).catch(() => undefined);
       await killWhen(child, db, () => one(`select count(*) n from messages where status in ('sent', 'delivered')`) > 0);
       const pendingAtKill2 = one(`select count(*) n from messages where status in ('queued', 'sending')`);
@@ -106,12 +64,12 @@ describe('crash safety: SIGKILL mid-work, restart, no duplicate send and none lo
       expect(doneAtKill2).toBeGreaterThan(0);
 
       // recover and finish
-      child = await startChild(dbPath);
+      child = await startChild(dbPath, T0);
       await child.trpc.dev.advanceClock.mutate({ ms: DAY });
     } finally {
       db.close();
     }
-    await kill(child);
+    await killChild(child);
 
     const check = new Database(dbPath, { readonly: true });
     try {

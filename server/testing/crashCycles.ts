@@ -1,13 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { signedInClient, testAdmin, type trpcClient } from './signIn';
-import { rootDir } from '../build';
+import { killChild, startChild, type Child } from './childProcess';
 import { seededRng } from '../../shared/util/hash';
 import { DAY, HOUR } from '../../shared/util/time';
 
@@ -98,48 +95,11 @@ function startVendor(rng: (key: string) => number, [min, max]: [number, number])
   );
 }
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  trpc: ReturnType<typeof trpcClient>;
-  writeKey: string;
-}
-
-async function startChild(dbPath: string, vendorUrl: string, maxInFlight: number): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(rootDir, 'server/testing/childServer.ts')], {
-    cwd: rootDir,
-    env: {
-      ...process.env,
-      CLOCK: 'fake',
-      FAKE_CLOCK_START: new Date(T0).toISOString(),
-      DATABASE_PATH: dbPath,
-      PORT: '0',
-      ADMIN_LOGIN: testAdmin.login,
-      ADMIN_PASSWORD: testAdmin.password,
-      APPROVALS: 'off',
-      CHANNEL_PROVIDERS: JSON.stringify({ sms: { type: 'webhook', url: vendorUrl, secret: 'crash-test-shared-secret', maxInFlight } }),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`child server exited early (${String(code)})`)));
-    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).once('line', resolve);
-  });
-  const { url } = JSON.parse(line) as { url: string };
-  const trpc = await signedInClient(url, testAdmin, { batch: false });
-  const { writeKey } = await trpc.workspace.get.query();
-  if (!writeKey) throw new Error('the admin sees no write key');
-  return { proc, url, trpc, writeKey };
-}
-
-const kill = (c: Child) =>
-  new Promise<void>((resolve) => {
-    if (c.proc.exitCode !== null || c.proc.signalCode !== null) return resolve();
-    c.proc.once('exit', () => resolve());
-    c.proc.kill('SIGKILL');
-  });
-
 /** Run the cycles on a fresh database; the report holds what the assertions (or the soak's figures) need. */
+/** The child server sending SMS to the vendor, at most `maxInFlight` at a time. */
+const startVendorChild = (dbPath: string, vendorUrl: string, maxInFlight: number): Promise<Child> =>
+  startChild(dbPath, T0, { CHANNEL_PROVIDERS: JSON.stringify({ sms: { type: 'webhook', url: vendorUrl, secret: 'crash-test-shared-secret', maxInFlight } }) });
+
 export async function runCrashCycles(o: CrashOptions): Promise<CrashReport> {
   const started = performance.now();
   const log = o.log ?? (() => {});
@@ -150,7 +110,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashReport> {
   let child: Child | undefined;
   const kills: KillRecord[] = [];
   try {
-    child = await startChild(dbPath, vendor.url, o.maxInFlight);
+    child = await startVendorChild(dbPath, vendor.url, o.maxInFlight);
     const auth = `Basic ${Buffer.from(`${child.writeKey}:`).toString('base64')}`;
     for (let from = 0; from < o.contacts; from += 1000) {
       const batch = Array.from({ length: Math.min(1000, o.contacts - from) }, (_, k) => ({
@@ -184,7 +144,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashReport> {
           );
         });
         const killed = await hit;
-        if (killed) await kill(c);
+        if (killed) await killChild(c);
         vendor.onConfirm = null;
         if (!killed) {
           log(`cycle ${k + 1}: the outbox drained before the kill point`);
@@ -194,11 +154,11 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashReport> {
         const recorded = new Set((db.prepare(`select run_id || ':' || node_id || ':' || visit key from messages where status in ('sent', 'delivered')`).all() as { key: string }[]).map((r) => r.key));
         kills.push({ confirmedBefore: vendor.confirmed, inFlight, recorded, receivedBefore: vendor.received.length, duplicates: 0, recordedAndResent: 0 });
         log(`kill ${k + 1}: ${vendor.confirmed} confirmed by the vendor, ${recorded.size} recorded, ${inFlight} in flight`);
-        child = await startChild(dbPath, vendor.url, o.maxInFlight);
+        child = await startVendorChild(dbPath, vendor.url, o.maxInFlight);
       }
       // the last server drains what is left
       await child.trpc.dev.advanceClock.mutate({ ms: HOUR });
-      await kill(child);
+      await killChild(child);
       // in-flight answers the vendor had not written yet reach it now or never: wait for them to land
       await new Promise((r) => setTimeout(r, 50));
     } finally {
@@ -234,7 +194,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashReport> {
       check.close();
     }
   } finally {
-    if (child) await kill(child);
+    if (child) await killChild(child);
     vendor.server.closeAllConnections();
     vendor.server.close();
     rmSync(dir, { recursive: true, force: true });
