@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { approvalRequests, journeys, journeyVersions, users, type ApprovalKind, type ApprovalStatus } from '../db/schema';
 import { JourneyGraph } from '../../shared/journey/graph';
@@ -223,7 +223,13 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
       return { id, status: 'withdrawn' as const };
     },
 
-    pendingCount: (): number => db.select({ id: approvalRequests.id }).from(approvalRequests).where(eq(approvalRequests.status, 'pending')).all().length,
+    /** counted in SQL through approval_requests_status, not by loading the ids */
+    pendingCount: (): number =>
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(approvalRequests)
+        .where(eq(approvalRequests.status, 'pending'))
+        .get()?.n ?? 0,
   };
 
   /** Does a live or paused journey's running version send this template? */
