@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import type { Channel, MessageCategory } from '../../shared/journey/channels';
 import { messageStatuses, type MessageStatus } from '../../shared/outbox/status';
+import { runStatuses } from '../../shared/journey/runStatus';
 import type { RuleSet } from '../../shared/segments/rules';
 import type { ContactPolicy } from '../../shared/policy/policy';
 import type { JourneyGraph } from '../../shared/journey/graph';
@@ -138,6 +139,7 @@ export const segments = sqliteTable('segments', {
 /** One node a run entered: [nodeId, visit, at]. */
 export type PathEntry = [nodeId: string, visit: number, at: number, viaPort: string | null];
 
+/** One contact's place in one journey version. Written only by the run store (server/runs/), on the status table in shared/journey/runStatus.ts. */
 export const runs = sqliteTable(
   'runs',
   {
@@ -146,7 +148,7 @@ export const runs = sqliteTable(
     versionId: integer('version_id').notNull(),
     contactId: integer('contact_id').notNull(),
     nodeId: text('node_id').notNull(),
-    status: text('status', { enum: ['active', 'waiting', 'exited'] }).notNull(),
+    status: text('status', { enum: runStatuses }).notNull(),
     visit: integer('visit').notNull(),
     wakeAt: integer('wake_at'),
     /**
@@ -244,9 +246,9 @@ export const conversions = sqliteTable(
 
 /**
  * How many runs are at each node of each version right now (not exited):
- * the overlay's "waiting now", kept by every writer of runs in its own
- * transaction (enrolment, the runner, archive, merges) so it never needs a
- * scan of a million runs.
+ * the overlay's "waiting now", kept by the run store (server/runs/) with
+ * every write of runs, in its transaction (enrolment, the runner, archive,
+ * merges), so it never needs a scan of a million runs.
  */
 export const nodeGauges = sqliteTable(
   'node_gauges',

@@ -1,7 +1,8 @@
 /**
  * The pre-aggregated counters, written in the transaction that changes the
  * rows they count: `metrics` per (journey, version, node, metric, label, UTC
- * day), `node_gauges` (who is at a node now) per (version, node).
+ * day). `node_gauges` (who is at a node now) belong to the run store
+ * (server/runs/), which moves them with the runs.
  */
 
 /**
@@ -16,6 +17,3 @@ export const addToMetrics = (rows: string): string =>
 
 /** Add `count` to one counter: (journey, version, node, metric, label, day, count). */
 export const addToMetric = addToMetrics('values (?, ?, ?, ?, ?, ?, ?)');
-
-/** Move a node's "at this node now" gauge by `active`: (version id, node, active). */
-export const addToGauge = 'insert into node_gauges (version_id, node_id, active) values (?, ?, ?) on conflict (version_id, node_id) do update set active = active + excluded.active';

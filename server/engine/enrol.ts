@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { contacts } from '../db/schema';
 import type { LoadedVersion } from './machines';
 import { DAY } from '../../shared/util/time';
-import { addToGauge } from './counters';
+import { runStore } from '../runs';
 import { assertNever } from '../../shared/util/assertNever';
 
 export interface EnrolOptions {
@@ -114,37 +114,16 @@ function entryOpen(v: LoadedVersion, now: number): boolean {
 }
 
 /**
- * The one INSERT…SELECT that enrols: contacts matching `where` that re-entry
- * and the exclusion group admit, as runs due at once. Re-entry into the same
- * version resets the row (re-entry only ever admits a contact whose runs have
- * all exited) and keeps counting visits. The entry node's "waiting now" gauge
- * moves in the same transaction.
+ * Enrol the contacts matching `where` that re-entry and the exclusion group
+ * admit, as runs due at once: the run store's one INSERT…SELECT (which also
+ * moves the entry node's gauge), in one transaction.
  */
 function insertRuns(db: Db, v: LoadedVersion, where: SQL, now: number, o: { order?: SQL; limit?: number } = {}): number {
-  return db.$client.transaction(() => {
-    const n = insertRunsSql(db, v, where, now, o);
-    if (n > 0) db.$client.prepare(addToGauge).run(v.versionId, v.machine.entry, n);
-    return n;
-  })();
-}
-
-function insertRunsSql(db: Db, v: LoadedVersion, where: SQL, now: number, o: { order?: SQL; limit?: number }): number {
   const { exclusionGroup } = v.machine.settings;
   const exclusion = exclusionGroup
     ? sql`and not exists (select 1 from runs x where x.contact_id = ${contacts.id} and x.exclusion_group = ${exclusionGroup} and x.status <> 'exited' and x.journey_id <> ${v.journeyId})`
     : sql``;
-  const limit = o.limit !== undefined && Number.isFinite(o.limit) ? sql`limit ${o.limit}` : sql``;
-  return db.run(sql`
-    insert into runs (journey_id, version_id, contact_id, node_id, status, visit, wake_at, entered_at, node_entered_at, exclusion_group, entries)
-    select ${v.journeyId}, ${v.versionId}, ${contacts.id}, ${v.machine.entry}, 'active', 1, ${now}, ${now}, ${now}, ${exclusionGroup}, 1
-    from ${contacts}
-    where ${where} and ${reentrySql(db, v, now)} ${exclusion}
-    ${o.order ? sql`order by ${o.order}` : sql``}
-    ${limit}
-    on conflict (contact_id, version_id) do update set
-      node_id = excluded.node_id, status = 'active', visit = runs.visit + 1, wake_at = excluded.wake_at, waiting_for = null,
-      entered_at = excluded.entered_at, node_entered_at = excluded.node_entered_at, exit_reason = null, exited_at = null,
-      entries = runs.entries + 1`).changes;
+  return runStore(db).enter({ journeyId: v.journeyId, versionId: v.versionId, entry: v.machine.entry, exclusionGroup }, sql`${where} and ${reentrySql(db, v, now)} ${exclusion}`, now, o);
 }
 
 /** Event entry: enrol one contact (an ingested event matched the trigger), under the same rules as segment entry. */

@@ -1,6 +1,5 @@
 import type { Db } from '../db/client';
-import { utcDay } from '../../shared/util/time';
-import { addToMetrics } from './counters';
+import { runStore } from '../runs';
 import { createOutbox, pausedHoldReason, type Outbox } from '../outbox';
 
 // where they have always been imported from; the outbox owns them now
@@ -28,34 +27,19 @@ export interface EndReport {
  *
  * Pause freezes: timers move from `wake_at` to `held_wake_at` (the runner
  * claims by `wake_at` only) and queued messages become `held` (the
- * dispatcher claims `queued` only); the outbox writes the messages' side. The event router skips the runs of a
+ * dispatcher claims `queued` only); the run store writes the runs' side and
+ * the outbox the messages'. The event router skips the runs of a
  * paused journey and the live index drops its entry, goals and exit
  * criteria, so nothing moves a frozen run. Resume reverses both UPDATEs;
  * whatever fell due in between fires on the next tick.
  */
 export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
-  const c = db.$client;
-  const holdTimers = c.prepare(`update runs set held_wake_at = wake_at, wake_at = null where journey_id = ? and wake_at is not null`);
-  const releaseTimers = c.prepare(`update runs set wake_at = held_wake_at, held_wake_at = null where journey_id = ? and held_wake_at is not null`);
-  // metrics before the rows change: one counter per (version, node), as the runner writes them
-  const countExits = c.prepare(
-    addToMetrics(`select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
-     from runs r join journey_versions v on v.id = r.version_id
-     where r.journey_id = ? and r.status <> 'exited'
-     group by r.version_id, r.node_id`),
-  );
-  const endRuns = c.prepare(
-    `update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, held_wake_at = null, waiting_for = null
-     where journey_id = ? and status <> 'exited'`,
-  );
-  // every run of the journey has exited: no one is at any of its nodes any more
-  const zeroGauges = c.prepare(`update node_gauges set active = 0 where version_id in (select id from journey_versions where journey_id = ?)`);
-
+  const runs = runStore(db);
   return {
     /** Freeze a journey's runs: park their timers and hold their queued messages. */
     hold(journeyId: string, now: number): HoldReport {
       return {
-        timers: holdTimers.run(journeyId).changes,
+        timers: runs.holdTimers(journeyId),
         messages: outbox.hold(journeyId, pausedHoldReason, now),
       };
     },
@@ -63,7 +47,7 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
     /** Thaw them: timers and messages go back exactly as they were; what is overdue goes on the next tick. */
     release(journeyId: string, now: number): HoldReport {
       return {
-        timers: releaseTimers.run(journeyId).changes,
+        timers: runs.releaseTimers(journeyId),
         messages: outbox.release(journeyId, now),
       };
     },
@@ -74,11 +58,7 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
      * outbox has not sent yet: an archived journey says nothing more.
      */
     end(journeyId: string, reason: string, now: number): EndReport {
-      const day = utcDay(now);
-      countExits.run(reason, day, journeyId);
-      const exited = endRuns.run(reason, now, journeyId).changes;
-      zeroGauges.run(journeyId);
-      return { exited, suppressed: outbox.suppressUnsent(journeyId, reason, now) };
+      return { exited: runs.endJourney(journeyId, reason, now), suppressed: outbox.suppressUnsent(journeyId, reason, now) };
     },
   };
 }

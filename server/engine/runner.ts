@@ -2,11 +2,11 @@ import type { Db } from '../db/client';
 import type { StepInput } from '../../shared/journey/run';
 import { step, type StepResult } from '../../shared/journey/step';
 import { seededRng } from '../../shared/util/hash';
-import { MINUTE, utcDay } from '../../shared/util/time';
+import { MINUTE } from '../../shared/util/time';
 import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
 import { createContactLoader, policyFor } from './batchContext';
-import { addToMetrics } from './counters';
+import { runStore } from '../runs';
 import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type RunRow, type Stepped } from './writeBatch';
 import { failureReason, journeyErrorsOf } from './journeyErrors';
 import { createTemplateCategories } from './templateCategories';
@@ -203,25 +203,12 @@ export type Runner = ReturnType<typeof createRunner>;
  * had deferred is suppressed.
  */
 function createOrphanExit(db: Db) {
-  const c = db.$client;
-  const ids = `(select value from json_each(?))`;
-  const countExits = c.prepare(
-    addToMetrics(`select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
-     from runs r join journey_versions v on v.id = r.version_id where r.id in ${ids}
-     group by r.version_id, r.node_id`),
-  );
-  const dropGauges = c.prepare(
-    `update node_gauges set active = active - (select count(*) from runs r where r.id in ${ids} and r.version_id = node_gauges.version_id and r.node_id = node_gauges.node_id)
-     where (version_id, node_id) in (select version_id, node_id from runs where id in ${ids})`,
-  );
-  const end = c.prepare(`update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, waiting_for = null where id in ${ids}`);
+  const runs = runStore(db);
   const dropDeferred = createDeferredDrop(db);
   return (runIds: readonly number[], reason: string, now: number): number => {
     if (runIds.length === 0) return 0;
     const json = JSON.stringify(runIds);
-    countExits.run(reason, utcDay(now), json);
-    dropGauges.run(json, json);
     dropDeferred(json, leftJourneyReason(reason), now);
-    return end.run(reason, now, json).changes;
+    return runs.endRuns(json, reason, now);
   };
 }

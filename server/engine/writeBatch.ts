@@ -2,10 +2,11 @@ import type { Db } from '../db/client';
 import { utcDay } from '../../shared/util/time';
 import type { Effect } from '../../shared/journey/effects';
 import type { Run } from '../../shared/journey/run';
-import { addToGauge, addToMetric, addToMetrics } from './counters';
+import { addToMetric, addToMetrics } from './counters';
 import type { LoadedVersion } from './machines';
 import { kindDef } from '../../shared/journey/registry';
 import { outboxSql } from '../outbox/statements';
+import { assertStepMove, runStore } from '../runs';
 
 export interface Stepped {
   before: RunRow;
@@ -131,7 +132,7 @@ function sameOutcome(a: Stepped, b: Stepped): boolean {
   if (a.version !== b.version || a.before.node_id !== b.before.node_id || a.before.status !== b.before.status) return false;
   const x = a.run;
   const y = b.run;
-  // the fields of the run the writer writes (see updateRuns); id, contact and entry time are the run's own
+  // the fields of the run the writer writes (the run store's moveGroup); id, contact and entry time are the run's own
   if (
     x.nodeId !== y.nodeId ||
     x.status !== y.status ||
@@ -206,16 +207,11 @@ export function createDeferredDrop(db: Db): (runIdsJson: string, reason: string,
  */
 export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: number) => BatchCounts {
   const c = db.$client;
-  // Rows are written by group, one statement per set of runs that took the same step (same node,
+  // Runs are written by group, one statement per set of runs that took the same step (same node,
   // visit, wake time, path suffix…) with their ids as a JSON array: a wave of runs mostly shares a
   // handful of outcomes, and one statement over 2,000 ids costs about half what 2,000 statements do.
-  // The last three parameters append to the path: `,[node,visit,at,via]…` spliced in before its
-  // closing bracket, without parsing the old path.
-  const updateRuns = c.prepare(
-    `update runs set node_id = ?, status = ?, visit = ?, wake_at = ?, waiting_for = ?, node_entered_at = ?, exit_reason = ?, exited_at = ?,
-       path = case when ? = '' then path when path = '[]' then '[' || substr(?, 2) || ']' else substr(path, 1, length(path) - 1) || ? || ']' end
-     where id in (select value from json_each(?))`,
-  );
+  // The run store owns the statement (and the gauges); this writer only groups
+  const runs = runStore(db);
   // one message per run id, in the array's order; a deferred message becomes queued (or deferred again, or
   // suppressed) under the same key; any other existing row stays as it is, so `changes` counts what moved.
   // The outbox owns message status: the statements are its own (outboxSql), prepared here
@@ -223,7 +219,6 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
   // a run that leaves the journey while its message waits (deferred) takes the message with it
   const dropDeferred = c.prepare(outboxSql.suppressDeferredOfRun);
   const setTrait = c.prepare(`update contacts set traits = json_set(traits, ?, json(?)), updated_at = ? where id = ?`);
-  const bumpGauge = c.prepare(addToGauge);
   const bumpMetric = c.prepare(addToMetric);
 
   const inTransaction = c.transaction((batch: readonly Stepped[], now: number, counts: BatchCounts) => {
@@ -300,6 +295,9 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       // only a run waiting at a send node can have a deferred message: no extra statement for anyone else
       if (run.status === 'exited' && before.status !== 'exited' && sendsAt(v, before.node_id))
         for (const runId of runIds) leaving.push({ v, runId, nodeId: before.node_id, reason: leftJourneyReason(run.exitReason) });
+      // a step's move is one the run status table allows: checked once per outcome, not per run (a run
+      // that stays where it is, its status unchanged, is no move)
+      if (run.status !== before.status) assertStepMove(before.status, run.status, runIds);
       const exitedAt = run.status === 'exited' ? now : null;
       const g = runGroups.get([path, run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, exitedAt], () => ({ run, exitedAt, path, ids: [] }));
       for (const id of runIds) g.ids.push(id);
@@ -338,10 +336,9 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       const dropped = dropDeferred.run(l.reason, historyEntry('suppressed', now, { reason: l.reason }), now, l.runId, l.nodeId).changes;
       if (dropped > 0) count(l.v, l.nodeId, 'suppressed', l.reason, dropped);
     }
-    for (const { run, exitedAt, path, ids } of runGroups.list)
-      updateRuns.run(run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, exitedAt, path, path, path, JSON.stringify(ids));
+    for (const { run, exitedAt, path, ids } of runGroups.list) runs.moveGroup(run, exitedAt, path, JSON.stringify(ids));
     for (const t of tally.list) bumpMetric.run(t.v.journeyId, t.v.version, t.nodeId, t.metric, t.label, day, t.n);
-    for (const g of gauges.list) if (g.n !== 0) bumpGauge.run(g.versionId, g.nodeId, g.n);
+    for (const g of gauges.list) if (g.n !== 0) runs.addToGauge(g.versionId, g.nodeId, g.n);
   });
   return (batch, now) => {
     const counts: BatchCounts = { stepped: batch.length, queued: 0, withheld: 0, exited: 0 };

@@ -5,6 +5,7 @@ import { Channel } from '../../shared/journey/channels';
 import type { ContactStore } from './contacts';
 import type { EventRouter } from '../engine/events';
 import { createDeferredDrop, leftJourneyReason } from '../engine/writeBatch';
+import { runStore } from '../runs';
 
 export interface IngestDeps {
   db: Db;
@@ -42,24 +43,8 @@ export function createIngestService({ db, clock, contacts, events }: IngestDeps)
     // a node credited to both keeps one credit (once per contact, node and event)
     c.prepare('update or ignore conversions set contact_id = ? where contact_id = ?').run(into, from);
     c.prepare('delete from conversions where contact_id = ?').run(from);
-    // a run of the same version on both sides keeps the identified contact's; the other leaves its node's gauge
-    c.prepare('update or ignore runs set contact_id = ? where contact_id = ?').run(into, from);
-    c.prepare(
-      `update node_gauges set active = active - (select count(*) from runs r where r.contact_id = ? and r.status <> 'exited' and r.version_id = node_gauges.version_id and r.node_id = node_gauges.node_id)
-       where (version_id, node_id) in (select version_id, node_id from runs where contact_id = ? and status <> 'exited')`,
-    ).run(from, from);
-    // the runs that lost to the identified contact's go, and what they had deferred with them
-    dropDeferred(
-      JSON.stringify(
-        c
-          .prepare<[number], { id: number }>('select id from runs where contact_id = ?')
-          .all(from)
-          .map((r) => r.id),
-      ),
-      leftJourneyReason('contact_merged'),
-      now,
-    );
-    c.prepare('delete from runs where contact_id = ?').run(from);
+    // a run of the same version on both sides keeps the identified contact's; the runs that lost go, and what they had deferred with them
+    dropDeferred(runStore(db).mergeContact(from, into), leftJourneyReason('contact_merged'), now);
     const old = c.prepare<[number], { traits: string; anonymous_id: string | null; opt_outs: string }>('select traits, anonymous_id, opt_outs from contacts where id = ?').get(from);
     c.prepare('delete from contacts where id = ?').run(from);
     if (!old) return;

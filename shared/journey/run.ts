@@ -2,8 +2,9 @@ import type { Channel, MessageCategory } from './channels';
 import type { Profile, ProfileEvent } from '../segments/evaluate';
 import type { KeyedRng } from '../util/hash';
 import type { CompiledJourney } from './machine';
+import type { RunStatus } from './runStatus';
 
-export type RunStatus = 'active' | 'waiting' | 'exited';
+export type { RunStatus } from './runStatus';
 
 /** One contact's position in one journey version. Plain data: stored as a row. */
 export interface Run {

@@ -1,0 +1,190 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { contacts } from '../db/schema';
+import type { Run } from '../../shared/journey/run';
+import { enteredStatus } from '../../shared/journey/runStatus';
+import { utcDay } from '../../shared/util/time';
+import { addToMetrics } from '../engine/counters';
+import { runMoves } from './moves';
+
+export { assertStepMove, runMoves } from './moves';
+
+/** What enrolment needs of the version it enrols into. */
+export interface EnteringVersion {
+  journeyId: string;
+  versionId: number;
+  /** the entry node */
+  entry: string;
+  exclusionGroup: string | null;
+}
+
+/** A run's new state after a step, as the batch writes it for a group of runs that took the same step. */
+export type SteppedRun = Pick<Run, 'nodeId' | 'status' | 'visit' | 'wakeAt' | 'waitingFor' | 'nodeEnteredAt' | 'exitReason'>;
+
+const ids = '(select value from json_each(?))';
+
+/** Move a node's "at this node now" gauge by `active`: (version id, node, active). */
+const addToGauge = 'insert into node_gauges (version_id, node_id, active) values (?, ?, ?) on conflict (version_id, node_id) do update set active = active + excluded.active';
+
+/**
+ * The one owner of `runs` and of the `node_gauges` that count them: every
+ * write of a run (enrolment, a step's batch, pause and resume, archive, an
+ * orphan's end, a merge, a message's outcome) is here, each one statement or
+ * one transaction over a set of runs, never a loop of per-run statements, and
+ * each status change is one the table in shared/journey/runStatus.ts allows
+ * (moves.ts). A run's gauge moves in the same statement group as the run, so
+ * "waiting now" never needs a scan of a million runs.
+ *
+ * Callers that hold a transaction of their own (the runner's batch, a
+ * journey's status change, a merge) call these inside it; better-sqlite3
+ * nests the store's own transactions as savepoints.
+ */
+function createRunStore(db: Db) {
+  const c = db.$client;
+
+  // the runner's batch: one statement per set of runs that took the same step, ids as a JSON array.
+  // The last three parameters append to the path: `,[node,visit,at,via]…` spliced in before its
+  // closing bracket, without parsing the old path
+  const moveRuns = c.prepare(
+    `update runs set node_id = ?, status = ?, visit = ?, wake_at = ?, waiting_for = ?, node_entered_at = ?, exit_reason = ?, exited_at = ?,
+       path = case when ? = '' then path when path = '[]' then '[' || substr(?, 2) || ']' else substr(path, 1, length(path) - 1) || ? || ']' end
+     where id in ${ids}`,
+  );
+  const bumpGauge = c.prepare(addToGauge);
+
+  // orphans: runs whose contact or version is gone. Counted before the rows change, one counter per (version, node)
+  const countOrphanExits = c.prepare(
+    addToMetrics(`select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
+     from runs r join journey_versions v on v.id = r.version_id where r.id in ${ids} and r.${runMoves.end.where()}
+     group by r.version_id, r.node_id`),
+  );
+  const dropOrphanGauges = c.prepare(
+    `update node_gauges set active = active - (select count(*) from runs r where r.id in ${ids} and r.${runMoves.end.where()} and r.version_id = node_gauges.version_id and r.node_id = node_gauges.node_id)
+     where (version_id, node_id) in (select version_id, node_id from runs r where r.id in ${ids} and r.${runMoves.end.where()})`,
+  );
+  const endOrphans = c.prepare(`update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, waiting_for = null where id in ${ids} and ${runMoves.end.where()}`);
+
+  // pause parks timers where the runner (which claims by wake_at) cannot see them; resume puts them back
+  const holdTimers = c.prepare(`update runs set held_wake_at = wake_at, wake_at = null where journey_id = ? and wake_at is not null`);
+  const releaseTimers = c.prepare(`update runs set wake_at = held_wake_at, held_wake_at = null where journey_id = ? and held_wake_at is not null`);
+
+  // archive: every run still in the journey ends; counted as the runner counts exits
+  const countJourneyExits = c.prepare(
+    addToMetrics(`select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
+     from runs r join journey_versions v on v.id = r.version_id
+     where r.journey_id = ? and r.${runMoves.end.where()}
+     group by r.version_id, r.node_id`),
+  );
+  const endJourneyRuns = c.prepare(
+    `update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, held_wake_at = null, waiting_for = null
+     where journey_id = ? and ${runMoves.end.where()}`,
+  );
+  // every run of the journey has exited: no one is at any of its nodes any more
+  const zeroGauges = c.prepare(`update node_gauges set active = 0 where version_id in (select id from journey_versions where journey_id = ?)`);
+
+  // a merge: a run of the same version on both sides keeps the identified contact's; the other leaves its node's gauge, then the table
+  const moveContactRuns = c.prepare('update or ignore runs set contact_id = ? where contact_id = ?');
+  const dropContactGauges = c.prepare(
+    `update node_gauges set active = active - (select count(*) from runs r where r.contact_id = ? and r.status <> 'exited' and r.version_id = node_gauges.version_id and r.node_id = node_gauges.node_id)
+     where (version_id, node_id) in (select version_id, node_id from runs where contact_id = ? and status <> 'exited')`,
+  );
+  const contactRunIds = c.prepare<[number], string>(`select json_group_array(id) from runs where contact_id = ?`).pluck();
+  const deleteContactRuns = c.prepare('delete from runs where contact_id = ?');
+
+  /**
+   * Enrol as runs due at once the contacts `admitted` selects (the caller's
+   * SQL over `contacts`: its segment or contact, re-entry policy, exclusion
+   * group), in `order`, at most `limit`. Re-entry into the same version
+   * reuses the row of an exited run and keeps counting visits, so message
+   * keys stay unique. The entry node's gauge moves in the same transaction.
+   */
+  const enter = c.transaction((v: EnteringVersion, admitted: SQL, now: number, o: { order?: SQL; limit?: number } = {}): number => {
+    const limit = o.limit !== undefined && Number.isFinite(o.limit) ? sql`limit ${o.limit}` : sql``;
+    const n = db.run(sql`
+      insert into runs (journey_id, version_id, contact_id, node_id, status, visit, wake_at, entered_at, node_entered_at, exclusion_group, entries)
+      select ${v.journeyId}, ${v.versionId}, ${contacts.id}, ${v.entry}, ${enteredStatus}, 1, ${now}, ${now}, ${now}, ${v.exclusionGroup}, 1
+      from ${contacts}
+      where ${admitted}
+      ${o.order ? sql`order by ${o.order}` : sql``}
+      ${limit}
+      on conflict (contact_id, version_id) do update set
+        node_id = excluded.node_id, status = ${enteredStatus}, visit = runs.visit + 1, wake_at = excluded.wake_at, waiting_for = null,
+        entered_at = excluded.entered_at, node_entered_at = excluded.node_entered_at, exit_reason = null, exited_at = null,
+        entries = runs.entries + 1
+      where ${sql.raw(`runs.${runMoves.reenter.where()}`)}`).changes;
+    if (n > 0) bumpGauge.run(v.versionId, v.entry, n);
+    return n;
+  });
+
+  return {
+    enter,
+
+    /**
+     * Write one group of a batch's runs that took the same step to the same
+     * state (`idsJson`, a JSON array of run ids), appending `path` (entries
+     * `,[node,visit,at,via]…`, or '' for none) to each run's path. The caller
+     * holds the batch's transaction and has checked the move (assertStepMove).
+     * Positional: this runs for every group of every batch of a million-run wave.
+     */
+    moveGroup(r: SteppedRun, exitedAt: number | null, path: string, idsJson: string): void {
+      moveRuns.run(r.nodeId, r.status, r.visit, r.wakeAt, r.waitingFor, r.nodeEnteredAt, r.exitReason, exitedAt, path, path, path, idsJson);
+    },
+
+    /** Move the "at this node now" gauge of (version, node) by `n`, as a batch's runs arrive (+) and leave (−). */
+    addToGauge(versionId: number, nodeId: string, n: number): void {
+      bumpGauge.run(versionId, nodeId, n);
+    },
+
+    /**
+     * End runs that cannot be stepped (`runIdsJson`, a JSON array of ids) with
+     * `reason`: counted as exits (a missing version has no version number to
+     * count under), their nodes' gauges drop. The caller suppresses what they
+     * had deferred. Returns how many ended.
+     */
+    endRuns: c.transaction((runIdsJson: string, reason: string, now: number): number => {
+      countOrphanExits.run(reason, utcDay(now), runIdsJson);
+      dropOrphanGauges.run(runIdsJson, runIdsJson);
+      return endOrphans.run(reason, now, runIdsJson).changes;
+    }),
+
+    /** Park the timers of a paused journey's runs; how many. */
+    holdTimers: (journeyId: string): number => holdTimers.run(journeyId).changes,
+
+    /** Put them back on resume; what fell due meanwhile goes on the next tick. How many. */
+    releaseTimers: (journeyId: string): number => releaseTimers.run(journeyId).changes,
+
+    /** End every run still in the journey with `reason`, counted as exits; every gauge of the journey goes to 0. How many ended. */
+    endJourney: c.transaction((journeyId: string, reason: string, now: number): number => {
+      countJourneyExits.run(reason, utcDay(now), journeyId);
+      const n = endJourneyRuns.run(reason, now, journeyId).changes;
+      zeroGauges.run(journeyId);
+      return n;
+    }),
+
+    /**
+     * A contact merged into another: its runs become `into`'s, except where
+     * `into` has a run of the same version, which wins; the losing runs leave
+     * their gauges and the table. Returns their ids (a JSON array), for the
+     * caller to suppress what they had deferred.
+     */
+    mergeContact: c.transaction((from: number, into: number): string => {
+      moveContactRuns.run(into, from);
+      dropContactGauges.run(from, from);
+      const gone = contactRunIds.get(from) ?? '[]';
+      deleteContactRuns.run(from);
+      return gone;
+    }),
+  };
+}
+
+export type RunStore = ReturnType<typeof createRunStore>;
+
+// one store per connection: statements are prepared once, and the engine thread's connection gets its own
+const stores = new WeakMap<Db['$client'], RunStore>();
+
+/** The run store of this connection. */
+export function runStore(db: Db): RunStore {
+  let s = stores.get(db.$client);
+  if (s === undefined) stores.set(db.$client, (s = createRunStore(db)));
+  return s;
+}
