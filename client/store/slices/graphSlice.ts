@@ -42,7 +42,7 @@ export interface GraphSlice {
   updateConfig: (nodeId: string, config: Record<string, unknown>) => void;
   updateTitle: (nodeId: string, title: string) => void;
   updateSettings: (settings: JourneySettings) => void;
-  /** Lay every node out top to bottom (dagre). */
+  /** Lay every node out top to bottom (dagre), each node's ports leading left to right in their registry order. */
   autoLayout: () => void;
   selectNode: (id: string | null) => void;
   selectEdge: (id: string) => void;
@@ -173,12 +173,7 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
     autoLayout() {
       if (!writable()) return;
       const { nodes, edges } = get();
-      edit({
-        nodes: layoutNodes(
-          nodes,
-          edges.map((e) => ({ source: e.source, target: e.target })),
-        ),
-      });
+      edit({ nodes: layoutNodes(nodes, edges) });
     },
     selectNode(id) {
       set({
