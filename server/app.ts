@@ -165,6 +165,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ingestRoutes(services.ingest, (key) => services.workspace.acceptsWriteKey(key, Date.now()), {
       logger,
       inboundSmsSecret: opts.inboundSmsSecret ?? (process.env.INBOUND_SMS_SECRET || undefined),
+      sqlite: db.$client,
     }),
   );
   // tracked links: record the click (first per message counts), then send the reader on, UTM-tagged; only to

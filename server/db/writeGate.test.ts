@@ -1,9 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './client';
-import { attachWriteGate, createWriteGate, enterGate } from './writeGate';
+import { acquireWrite, attachWriteGate, createWriteGate } from './writeGate';
+import { createGroupCommit } from './groupCommit';
 import { useTempDir } from '../testing/tempDir';
 
-describe('the write gate: API writes go before the engine thread’s next transaction', () => {
+const HOLDER = 0;
+const WAITING = 1;
+const ENGINE = 1;
+const API = 2;
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe('the write gate: one writing thread at a time, the API waiting without blocking', () => {
   const inDir = useTempDir('write-gate');
   const open: Db[] = [];
   afterEach(() => {
@@ -17,33 +24,85 @@ describe('the write gate: API writes go before the engine thread’s next transa
     const gate = createWriteGate();
     attachWriteGate(api.$client, gate, 'api');
     attachWriteGate(engine.$client, gate, 'engine', 60);
-    const cell = new Int32Array(gate.buffer);
-    return { api, engine, cell };
+    const cells = new Int32Array(gate.buffer);
+    api.$client.exec('create table if not exists t (x)');
+    return { api, engine, cells };
   };
 
-  it('counts an API transaction in while it runs and out after, also when it throws', () => {
-    const { api, cell } = two();
-    const seen = api.$client.transaction(() => Atomics.load(cell, 0))();
-    expect(seen).toBe(1);
-    expect(Atomics.load(cell, 0)).toBe(0);
+  it('holds the lock for the length of a transaction, in its role, and frees it after, also when it throws', () => {
+    const { api, engine, cells } = two();
+    expect(api.$client.transaction(() => Atomics.load(cells, HOLDER))()).toBe(API);
+    expect(engine.$client.transaction(() => Atomics.load(cells, HOLDER))()).toBe(ENGINE);
+    expect(Atomics.load(cells, HOLDER)).toBe(0);
     expect(() =>
       api.$client.transaction(() => {
         throw new Error('no');
       })(),
     ).toThrow('no');
-    expect(Atomics.load(cell, 0)).toBe(0);
+    expect(Atomics.load(cells, HOLDER)).toBe(0);
+    // a transaction inside one is a savepoint under the same take, not a second take that would wait on itself
+    expect(api.$client.transaction(() => api.$client.transaction(() => Atomics.load(cells, HOLDER))())()).toBe(API);
   });
 
-  it('makes the engine wait while an API write is announced (up to its limit), and not at all otherwise', () => {
-    const { api, engine } = two();
-    const write = engine.$client.transaction(() => engine.$client.exec('create table if not exists t (x)'));
+  it('makes the engine let a waiting API writer go first (up to its limit), and not wait at all otherwise', () => {
+    const { engine, cells } = two();
+    const write = engine.$client.transaction(() => engine.$client.prepare('insert into t values (1)').run());
     let t = performance.now();
     write();
     expect(performance.now() - t).toBeLessThan(30);
-    const leave = enterGate(api.$client);
+    Atomics.store(cells, WAITING, 1);
     t = performance.now();
     write();
     expect(performance.now() - t).toBeGreaterThanOrEqual(55);
-    leave();
+    Atomics.store(cells, WAITING, 0);
+  });
+
+  it('lets the API await the lock while the engine holds it: the event loop runs on, and the write goes once it is free', async () => {
+    const { api, cells } = two();
+    Atomics.store(cells, HOLDER, ENGINE); // the engine thread is inside a batch
+    let acquired = false;
+    const turn = acquireWrite(api.$client).then((release) => ((acquired = true), release));
+    let ticks = 0;
+    for (let i = 0; i < 5; i++) {
+      await tick();
+      ticks++;
+    }
+    expect(ticks).toBe(5);
+    expect(acquired).toBe(false);
+    expect(Atomics.load(cells, WAITING)).toBe(1); // announced: the engine lets it go before its next batch
+    Atomics.store(cells, HOLDER, 0);
+    Atomics.notify(cells, HOLDER);
+    const release = await turn;
+    expect(Atomics.load(cells, HOLDER)).toBe(API);
+    expect(Atomics.load(cells, WAITING)).toBe(0);
+    api.$client.transaction(() => api.$client.prepare('insert into t values (2)').run())();
+    release();
+    expect(Atomics.load(cells, HOLDER)).toBe(0);
+  });
+
+  it('commits the calls that arrive together in one transaction, each in its own savepoint: a bad one fails alone', async () => {
+    const { api, cells } = two();
+    const c = api.$client;
+    const commits: number[] = [];
+    const insert = c.prepare('insert into t values (?)');
+    const write = createGroupCommit(c, (x: number) => {
+      if (x < 0) throw new Error(`bad ${x}`);
+      commits.push(Number(c.inTransaction));
+      return insert.run(x).changes;
+    });
+    Atomics.store(cells, HOLDER, ENGINE);
+    const all = Promise.allSettled([write(1), write(-1), write(3)]);
+    await tick();
+    const before = (c.prepare('select count(*) n from t').get() as { n: number }).n;
+    Atomics.store(cells, HOLDER, 0);
+    Atomics.notify(cells, HOLDER);
+    const [a, b, d] = await all;
+    expect(a).toEqual({ status: 'fulfilled', value: 1 });
+    expect(b.status === 'rejected' && String(b.reason)).toBe('Error: bad -1');
+    expect(d).toEqual({ status: 'fulfilled', value: 1 });
+    expect((c.prepare('select count(*) n from t').get() as { n: number }).n).toBe(before + 2);
+    expect(commits).toEqual([1, 1]);
+    // one lock take for the three calls; it is free again after
+    expect(Atomics.load(cells, HOLDER)).toBe(0);
   });
 });

@@ -6,6 +6,8 @@ import type { IngestService, IngestReport } from '../services/ingest';
 import { log as processLog, type Logger } from '../obs/log';
 import { ingestCalls } from '../obs/metrics';
 import { requestIdOf } from '../http/requestId';
+import { createGroupCommit } from '../db/groupCommit';
+import type Database from 'better-sqlite3';
 
 class HttpError extends Error {
   constructor(
@@ -72,6 +74,12 @@ export interface IngestRouteOptions {
    * valid one. Unset: the write key, like every /v1 route.
    */
   inboundSmsSecret?: string | undefined;
+  /**
+   * The connection ingestion writes through: calls that arrive together commit
+   * together (db/groupCommit.ts) and the event loop serves other requests
+   * while the engine thread finishes a batch. Without it each call commits alone.
+   */
+  sqlite?: Database.Database;
 }
 
 /**
@@ -98,22 +106,23 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
     }),
   );
 
+  const write: (calls: readonly Call[]) => Promise<IngestReport> = opts.sqlite ? createGroupCommit(opts.sqlite, (calls: readonly Call[]) => ingest.ingest(calls)) : async (calls) => ingest.ingest(calls);
   const single =
     (type: Call['type']): RequestHandler =>
-    (req: Request, res) => {
+    async (req: Request, res) => {
       const call = parseCall(req.body, type);
-      res.json({ success: true, ...counted(ingest.ingest([call])) });
+      res.json({ success: true, ...counted(await write([call])) });
     };
   for (const type of ['identify', 'track', 'page', 'screen', 'alias', 'group'] as const) {
     r.post(`/${type}`, single(type));
     r.post(`/${type.charAt(0)}`, single(type)); // the SDKs' short paths: /v1/i, /v1/t, /v1/p …
   }
-  r.post(['/batch', '/import'], (req, res) => {
+  r.post(['/batch', '/import'], async (req, res) => {
     const b = Batch.safeParse(req.body);
     if (!b.success) throw firstIssue(b.error, '');
     if (b.data.batch.length > MAX_BATCH_CALLS) throw new HttpError(413, `batch holds ${b.data.batch.length} calls; the limit is ${MAX_BATCH_CALLS}`);
     const calls = b.data.batch.map((c, i) => parseCall(c, null, `batch.${i}`));
-    res.json({ success: true, ...counted(ingest.ingest(calls)) });
+    res.json({ success: true, ...counted(await write(calls)) });
   });
   r.post('/inbound/sms', (req, res) => {
     if (secret !== undefined && !validSignature(secret, (req as Request & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0), req.get(signatureHeader)))

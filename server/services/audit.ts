@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { enterGate } from '../db/writeGate';
+import { acquireWrite } from '../db/writeGate';
 import { auditEvents } from '../db/schema';
 
 export interface AuditActor {
@@ -67,8 +67,8 @@ export function createAuditLog(db: Db, wallNow: () => number = Date.now, hooks: 
      */
     async inTransaction<T>(change: () => Promise<T>, describe: (result: T) => AuditEntry | null): Promise<T> {
       const mine = queue.then(async () => {
-        // announced to the engine thread first, so it lets this write go before its next batch
-        const leave = enterGate(c);
+        // the write lock first, awaited: the event loop serves reads while the engine thread finishes its batch
+        const leave = await acquireWrite(c);
         try {
           c.exec('BEGIN IMMEDIATE');
         } catch (e) {
