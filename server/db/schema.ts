@@ -98,6 +98,8 @@ export const contacts = sqliteTable(
     uniqueIndex('contacts_anonymous_id').on(t.anonymousId),
     index('contacts_registered_at').on(t.registeredAt),
     index('contacts_phone').on(t.phone),
+    // contact search finds a name by prefix through this index, like an external id or a phone
+    index('contacts_name').on(sql`(${t.traits} ->> 'name')`),
   ],
 );
 

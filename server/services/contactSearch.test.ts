@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
 import { createContactStore } from './contacts';
-import { casePrefixes, createContactSearch, NAME_SCAN_LIMIT, type ContactSearch } from './contactSearch';
+import { casePrefixes, createContactSearch, type ContactSearch } from './contactSearch';
 
 describe('contact search: by external id, phone or name prefix, any case, newest first', () => {
   let w: TestWorld;
@@ -74,15 +74,27 @@ describe('contact search: by external id, phone or name prefix, any case, newest
     expect(search.search({ q: 'ann' })).toMatchObject([{ externalId: null, anonymousId: expect.stringMatching(/^anon-/), matched: 'name' }]);
   });
 
-  it('reads names only among the newest contacts, so the scan stays bounded', () => {
+  it('finds a name however old: names are indexed like external ids', () => {
     aContact('old', { name: 'Zhou' });
     const insert = w.db.$client.prepare("insert into contacts (external_id, traits, opt_outs, created_at, updated_at) values (?, '{}', '[]', 0, 0)");
     w.db.$client.transaction(() => {
-      for (let i = 0; i < NAME_SCAN_LIMIT; i++) insert.run(`filler-${i}`);
+      for (let i = 0; i < 6000; i++) insert.run(`filler-${i}`);
     })();
-    expect(ids('zhou')).toEqual([]);
-    // an external id is still found however old: that lookup is indexed
+    expect(ids('zhou')).toEqual(['old']);
     expect(ids('old')).toEqual(['old']);
+    const plan = w.db.$client.prepare(`explain query plan select id from contacts where (traits ->> 'name') >= 'Z' and (traits ->> 'name') < 'Z\u{10FFFF}'`).all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join()).toContain('contacts_name');
+  });
+
+  it('answers a broad prefix with exactly the newest matches, whether they are recent or old', () => {
+    // a probe of 5 and a window of 10: "u" (12 matches) is broad
+    const small = createContactSearch(w.db, { rangeProbe: 5, newestScan: 10 });
+    for (let i = 0; i < 12; i++) aContact(`u${String(i).padStart(2, '0')}`);
+    expect(small.search({ q: 'u', limit: 3 }).map((h) => h.externalId)).toEqual(['u11', 'u10', 'u09']);
+    // twelve newer contacts that do not match: the window holds none of the u's, and the ranges give the newest of them all the same
+    for (let i = 0; i < 12; i++) aContact(`x${i}`);
+    expect(small.search({ q: 'u', limit: 3 }).map((h) => h.externalId)).toEqual(['u11', 'u10', 'u09']);
+    expect(small.search({ q: 'U1', limit: 20 }).map((h) => h.externalId)).toEqual(['u11', 'u10']);
   });
 
   it('answers through contacts.search, with the limit bounded by the input schema', async () => {

@@ -1,10 +1,17 @@
 import { maskPhone } from '../../shared/auth/roles';
 import type { Pii } from './timeline';
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import { phoneSearchPrefix } from '../../shared/contacts/phone';
 
-/** How many of the newest contacts a name search reads: names have no index, so the scan is bounded. */
-export const NAME_SCAN_LIMIT = 5000;
+/**
+ * A prefix range with more entries than this is broad ("u", "+86", a common
+ * surname): its newest matches are looked for newest first instead of by
+ * sorting the whole range, which at a million contacts would cost 100 ms.
+ */
+export const RANGE_PROBE = 20_000;
+/** How many of the newest contacts a broad prefix reads before it sorts its ranges after all. */
+export const NEWEST_SCAN = 20_000;
 export const SEARCH_LIMIT = 20;
 /** Case variants are tried for this many leading letters; the rest of the prefix is matched by LIKE inside each range. */
 const CASED_LETTERS = 3;
@@ -69,25 +76,34 @@ export function casePrefixes(q: string): string[] {
 }
 
 /**
- * Contact search for the timeline page, newest first. The newest NAME_SCAN_LIMIT contacts are read
- * newest first (cheap for a broad prefix, and the only place a name is looked for: names have no
- * index); older contacts are found by external id or phone through their indexes.
+ * Contact search for the timeline page, newest first, by external id, phone or
+ * name, each through its index (names through an index on the traits' name).
+ * A narrow prefix (no range past RANGE_PROBE entries, counted in SQLite) takes
+ * the newest n of each range; a broad one reads the newest NEWEST_SCAN contacts
+ * newest first and stops at the n-th match, and only when they hold fewer
+ * than n sorts its ranges after all. Either way the answer is exactly the newest n.
  */
-export function createContactSearch(db: Db) {
+export function createContactSearch(db: Db, { rangeProbe = RANGE_PROBE, newestScan = NEWEST_SCAN } = {}) {
   const c = db.$client;
-  const cols = `id, external_id, anonymous_id, phone, traits ->> 'name' name, timezone, registered_at, created_at`;
-  // each range stays on its covering index (value, id), rows are read only for the n kept;
-  // LIKE (ASCII case-insensitive) checks the part of q past the range prefix
-  const byExternal = c.prepare<[string, string, string, number], Row>(
-    `select ${cols} from contacts where id in (select id from contacts where external_id >= ? and external_id < ? and external_id like ? escape '\\' order by id desc limit ?)`,
-  );
-  const byPhone = c.prepare<[string, string, string, number], Row>(
-    `select ${cols} from contacts where id in (select id from contacts where phone >= ? and phone < ? and phone like ? escape '\\' order by id desc limit ?)`,
-  );
-  // the newest contacts, read newest first: stops at the n-th match, so a broad prefix ("u", "+86") costs only a few rows
+  const name = `(traits ->> 'name')`;
+  const cols = `id, external_id, anonymous_id, phone, ${name} name, timezone, registered_at, created_at`;
+  type Field = 'external_id' | 'phone' | 'name';
+  const column: Record<Field, string> = { external_id: 'external_id', phone: 'phone', name };
+  // each range stays on its index; LIKE (ASCII case-insensitive) checks the part of q past the range prefix
+  const range = (f: Field) => `${column[f]} >= ? and ${column[f]} < ? and ${column[f]} like ? escape '\\'`;
+  const fields: Field[] = ['external_id', 'phone', 'name'];
+  // how many entries a range holds, counted in SQLite up to one past the probe (no row reaches JavaScript)
+  const probe = Object.fromEntries(
+    fields.map((f) => [f, c.prepare<[string, string, string], number>(`select count(*) from (select 1 from contacts where ${range(f)} limit ${rangeProbe + 1})`).pluck()]),
+  ) as Record<Field, Database.Statement<[string, string, string], number>>;
+  const newestOfRange = Object.fromEntries(
+    fields.map((f) => [f, c.prepare<[string, string, string, number], number>(`select id from contacts where ${range(f)} order by id desc limit ?`).pluck()]),
+  ) as Record<Field, Database.Statement<[string, string, string, number], number>>;
+  const rowsOf = c.prepare<[string], Row>(`select ${cols} from contacts where id in (select value from json_each(?)) order by id desc`);
+  // the newest contacts, newest first, from the id NEWEST_SCAN places below the top: a rowid range, stopped at the n-th match
   const inNewest = c.prepare<[number, string, string, string, number], Row>(
-    `select ${cols} from (select * from contacts order by id desc limit ?)
-     where external_id like ? escape '\\' or phone like ? escape '\\' or traits ->> 'name' like ? escape '\\' order by id desc limit ?`,
+    `select ${cols} from contacts where id >= coalesce((select id from contacts order by id desc limit 1 offset ?), 0)
+     and (external_id like ? escape '\\' or phone like ? escape '\\' or ${name} like ? escape '\\') order by id desc limit ?`,
   );
   const newest = c.prepare<[number], Row>(`select ${cols} from contacts order by id desc limit ?`);
 
@@ -119,18 +135,22 @@ export function createContactSearch(db: Db) {
     // numbers are stored without punctuation: "+86 138-" looks for "+86138"
     const phone = phoneSearchPrefix(needle);
     const likePhone = likePrefix(phone);
-    const recent = inNewest.all(NAME_SCAN_LIMIT, like, likePhone, like, n);
-    // n matches among the newest are the newest n overall: anything newer than the n-th would be in the window
-    if (recent.length === n) return recent.map((r) => hit(r, needle));
-    const found = new Map(recent.map((r) => [r.id, r]));
-    // older matches by id or phone, through their indexes; the ranges are disjoint, so the newest n overall are among the newest n of each
-    for (const p of casePrefixes(needle)) for (const r of byExternal.all(p, p + TOP, like, n)) found.set(r.id, r);
-    for (const p of casePrefixes(phone)) for (const r of byPhone.all(p, p + TOP, likePhone, n)) found.set(r.id, r);
-    return [...found.values()]
-      .sort((a, b) => b.id - a.id)
-      .slice(0, n)
-      .map((r) => hit(r, needle));
+    const ranges: [Field, string, string][] = [
+      ...casePrefixes(needle).map((p): [Field, string, string] => ['external_id', p, like]),
+      ...casePrefixes(phone).map((p): [Field, string, string] => ['phone', p, likePhone]),
+      ...casePrefixes(needle).map((p): [Field, string, string] => ['name', p, like]),
+    ];
+    const broad = ranges.some(([f, p, l]) => (probe[f].get(p, p + TOP, l) ?? 0) > rangeProbe);
+    if (broad) {
+      // n matches among the newest are the newest n overall: anything newer than the n-th would be in the window
+      const recent = inNewest.all(newestScan - 1, like, likePhone, like, n);
+      if (recent.length === n) return recent.map((r) => hit(r, needle));
+    }
+    // the newest n of each range (they are disjoint, so the newest n overall are among them), sorted in SQLite
+    const ids = new Set<number>();
+    for (const [f, p, l] of ranges) for (const id of newestOfRange[f].all(p, p + TOP, l, n)) ids.add(id);
+    const top = [...ids].sort((a, b) => b - a).slice(0, n);
+    return top.length === 0 ? [] : rowsOf.all(JSON.stringify(top)).map((r) => hit(r, needle));
   }
 }
-
 export type ContactSearch = ReturnType<typeof createContactSearch>;

@@ -1,0 +1,1 @@
+CREATE INDEX `contacts_name` ON `contacts` (("traits" ->> 'name'));
