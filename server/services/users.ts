@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { sessions, users } from '../db/schema';
 import { Login, Password, Role, hasRole, type Role as RoleT } from '../../shared/auth/roles';
@@ -65,6 +65,17 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
       .get()?.n ?? 0;
   const endSessions = (userId: string): void => void db.delete(sessions).where(eq(sessions.userId, userId)).run();
   const minutes = (ms: number): string => `${Math.max(1, Math.ceil(ms / 60_000))} minute${ms > 60_000 ? 's' : ''}`;
+
+  // every API call authenticates: one prepared statement, not a query built per call
+  const sessionOf = db.$client.prepare<
+    [string, number],
+    { id: string; login: string; display_name: string; roles: string; active: number; created_at: number; last_sign_in_at: number | null; expires_at: number; session_created_at: number }
+  >(
+    `select u.id, u.login, u.display_name, u.roles, u.active, u.created_at, u.last_sign_in_at, s.expires_at, s.created_at session_created_at
+     from sessions s join users u on u.id = s.user_id where s.token_hash = ? and s.expires_at > ?`,
+  );
+  // a transaction of its own, so it takes the write lock like any other write (db/writeGate.ts)
+  const slide = db.$client.transaction((expiresAt: number, id: string) => db.update(sessions).set({ expiresAt }).where(eq(sessions.tokenHash, id)).run());
 
   const service = {
     get,
@@ -155,17 +166,12 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
       if (!token) return null;
       const now = wallNow();
       const id = tokenHash(token);
-      const s = db
-        .select()
-        .from(sessions)
-        .where(and(eq(sessions.tokenHash, id), gt(sessions.expiresAt, now)))
-        .get();
-      if (!s) return null;
-      const user = db.select(publicFields).from(users).where(eq(users.id, s.userId)).get();
-      if (!user?.active) return null;
+      const s = sessionOf.get(id, now);
+      if (!s?.active) return null;
       // slide the idle expiry, at most once a minute per session, never past the absolute limit
-      const next = Math.min(now + idleMs, s.createdAt + maxMs);
-      if (next - s.expiresAt > 60_000) db.update(sessions).set({ expiresAt: next }).where(eq(sessions.tokenHash, id)).run();
+      const next = Math.min(now + idleMs, s.session_created_at + maxMs);
+      if (next - s.expires_at > 60_000) slide(next, id);
+      const user: User = { id: s.id, login: s.login, displayName: s.display_name, roles: JSON.parse(s.roles) as RoleT[], active: true, createdAt: s.created_at, lastSignInAt: s.last_sign_in_at };
       return { user, sessionId: id };
     },
 
