@@ -3,11 +3,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Pencil, Users } from 'lucide-react';
 import { SegmentRules, type RuleSet } from '../../shared/segments/rules';
 import { channelLabels, channels, type Channel } from '../../shared/journey/channels';
-import { formatCount } from '../format';
 import { useTRPC } from '../trpc';
 import { useCatalogue } from './catalogue';
 import { SchemaForm, parseScalar, scalarText, type WidgetProps, type WidgetRenderer } from './SchemaForm';
 import { ruleSetSchema } from './jsonSchema';
+import { segmentCountText } from './segmentCountText';
 
 /** The inspector's widgets for the registry's `ui` hints. */
 export const inspectorWidgets: WidgetRenderer = (ui, p) => {
@@ -115,13 +115,13 @@ function SegmentPicker(p: WidgetProps) {
   );
 }
 
-/** Live count of a rule set, from the server's set-based SQL. */
+/** Live count of a rule set, from the server's set-based SQL; "at least …" when the server's time budget cut it short. */
 export function SegmentCount({ rules }: { rules: RuleSet }) {
   const trpc = useTRPC();
   const q = useQuery({ ...trpc.segments.preview.queryOptions({ rules, sample: 0 }), refetchInterval: 15_000 });
   return (
     <p className="segcount" aria-live="polite">
-      <Users size={14} aria-hidden /> {q.isPending ? 'counting…' : q.isError ? 'count unavailable' : `${formatCount(q.data.count)} contacts in this segment now`}
+      <Users size={14} aria-hidden /> {q.isPending ? 'counting…' : q.isError ? 'count unavailable' : segmentCountText(q.data)}
     </p>
   );
 }

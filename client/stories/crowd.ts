@@ -56,9 +56,9 @@ function contact(i: number): CrowdContact {
 
 export const crowd: CrowdContact[] = Array.from({ length: SIZE }, (_, i) => contact(i));
 
-/** How many contacts match `rules` now (scaled), and the newest `sample` of them. */
-export function countCrowd(rules: RuleSet, sample: number): { count: number; sample: CrowdContact[] } {
+/** How many contacts match `rules` now (scaled) out of how many read (everyone, scaled), and the newest `sample` of them. */
+export function countCrowd(rules: RuleSet, sample: number): { count: number; scanned: number; sample: CrowdContact[] } {
   const hits = crowd.filter((c) => evaluateRuleSet(rules, c.profile, storyNow));
   const newest = [...hits].sort((a, b) => (b.profile.registeredAt ?? 0) - (a.profile.registeredAt ?? 0));
-  return { count: hits.length * SCALE, sample: newest.slice(0, sample) };
+  return { count: hits.length * SCALE, scanned: crowd.length * SCALE, sample: newest.slice(0, sample) };
 }

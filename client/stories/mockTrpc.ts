@@ -70,7 +70,13 @@ export function fixtureHandlers(): MockHandlers {
     'segments.list': () => [...segments.values()].sort((a, b) => a.name.localeCompare(b.name)),
     'segments.preview': ({ rules, sample = 10 }) => {
       const r = countCrowd(RuleSet.parse(rules), sample);
-      return { count: r.count, sample: r.sample.map((c) => ({ id: c.id, externalId: c.externalId, traits: c.profile.traits, registeredAt: c.profile.registeredAt })) };
+      // the story crowd is small: always counted to the end within the server's time budget
+      return {
+        count: r.count,
+        capped: false,
+        scanned: r.scanned,
+        sample: r.sample.map((c) => ({ id: c.id, externalId: c.externalId, traits: c.profile.traits, registeredAt: c.profile.registeredAt })),
+      };
     },
     'segments.save': (input) => {
       const row = { key: input.key, name: input.name, description: input.description ?? '', rules: RuleSet.parse(input.rules), updatedAt: storyNow };

@@ -1,9 +1,10 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { contacts, segments } from '../db/schema';
+import { segments } from '../db/schema';
 import type { Clock } from '../clock';
 import { RuleSet, ruleSetIssues } from '../../shared/segments/rules';
 import { ruleSetSql, ruleSqlIssues } from '../segments/ruleSql';
+import { defaultPreviewBounds, scanPreview, type PreviewBounds, type PreviewCount } from '../segments/previewScan';
 import { ServiceError, notFound } from './errors';
 
 export interface SegmentInput {
@@ -13,8 +14,12 @@ export interface SegmentInput {
   rules: RuleSet;
 }
 
-/** Segments: rules from shared/, counted and sampled in set-based SQL. */
-export function createSegmentService(db: Db, clock: Clock) {
+/**
+ * Segments: rules from shared/, counted and sampled in set-based SQL.
+ * `bounds` limits what one preview may cost (tests pass a scripted timer).
+ */
+export function createSegmentService(db: Db, clock: Clock, bounds: Partial<PreviewBounds> = {}) {
+  const previewBounds: PreviewBounds = { ...defaultPreviewBounds, ...bounds };
   const row = (key: string) => {
     const s = db.select().from(segments).where(eq(segments.key, key)).get();
     if (!s) throw notFound('segment', key);
@@ -49,24 +54,15 @@ export function createSegmentService(db: Db, clock: Clock) {
         .run();
       return row(input.key);
     },
-    /** How many contacts match now, and a sample of the newest; refused as `save` refuses. */
-    preview(rules: RuleSet, sampleSize = 10) {
+    /**
+     * How many contacts match now, and a sample (at most `maxPreviewSample`) of the newest registrations;
+     * refused as `save` refuses. Bounded in time: past the budget the count says `capped` and covers the
+     * newest `scanned` contacts, so a rule that is slow over a million contacts cannot hold the API.
+     */
+    async preview(rules: RuleSet, sampleSize = 10): Promise<PreviewCount> {
       const now = clock.now();
-      const where = ruleSetSql(checked(rules, now), now);
-      const count =
-        db
-          .select({ n: sql<number>`count(*)` })
-          .from(contacts)
-          .where(where)
-          .get()?.n ?? 0;
-      const sample = db
-        .select({ id: contacts.id, externalId: contacts.externalId, traits: contacts.traits, registeredAt: contacts.registeredAt })
-        .from(contacts)
-        .where(where)
-        .orderBy(desc(contacts.registeredAt), desc(contacts.id))
-        .limit(sampleSize)
-        .all();
-      return { count, sample };
+      // async, so a refusal is a rejection like any other failure of the promise
+      return await scanPreview(db, ruleSetSql(checked(rules, now), now), sampleSize, previewBounds);
     },
     /** Import library segments that are not in the database yet (first start). */
     importMissing(list: readonly SegmentInput[]): number {

@@ -7,6 +7,7 @@ import { loadSegments } from '../../library/loadLibrary';
 import type { Call } from '../../ingest/calls';
 import { DAY } from '../../../shared/util/time';
 import type { RuleSet } from '../../../shared/segments/rules';
+import { createSegmentService } from '../../services/segments';
 
 let w: TestWorld;
 beforeEach(() => {
@@ -146,7 +147,8 @@ describe('segments router', () => {
       expect((await w.caller.segments.preview({ rules: dormantAndroid })).sample.map((s) => s.externalId)).toEqual(newestFirst.slice(0, 10).map((p) => p.userId));
       const all = await w.caller.segments.preview({ rules: dormantAndroid, sample: 100 });
       expect(all.sample.map((s) => s.externalId)).toEqual(newestFirst.map((p) => p.userId));
-      expect(await w.caller.segments.preview({ rules: dormantAndroid, sample: 0 })).toEqual({ count: dormant.length, sample: [] });
+      // every contact read: the count is exact, not capped
+      expect(await w.caller.segments.preview({ rules: dormantAndroid, sample: 0 })).toEqual({ count: dormant.length, capped: false, scanned: people.length, sample: [] });
     });
 
     it('counts everyone for an empty rule set and recounts as the clock moves', async () => {
@@ -171,6 +173,21 @@ describe('segments router', () => {
       const r = await w.caller.segments.preview({ rules: dormantAndroid, sample: 2 });
       expect(r.count).toBe(dormant.length + 1);
       expect(r.sample[0]).toMatchObject({ externalId: 'walk_in', registeredAt: w.clock.now() });
+    });
+
+    it('stops at the time budget it was given and says the count is capped', async () => {
+      const more: Call[] = Array.from({ length: 100 }, (_, i) => ({ type: 'identify', userId: `late${i}`, traits: { os: 'android' } }));
+      w.services.ingest.ingest(more);
+      // a clock that moves 10 ms a reading against a 1 ms budget: one slice of the newest 64 contacts, then stop
+      let t = 0;
+      const bounded = createSegmentService(w.db, w.clock, { budgetMs: 1, firstSlice: 64, timer: () => (t += 10) });
+      const r = await bounded.preview(dormantAndroid, 3);
+      expect(r).toMatchObject({ count: 64, capped: true, scanned: 64 });
+      expect(r.sample).toHaveLength(3);
+      // the same rules unbounded: every contact read
+      expect(await w.caller.segments.preview({ rules: dormantAndroid, sample: 0 })).toMatchObject({ count: dormant.length + 100, capped: false, scanned: people.length + 100 });
+      // and a bounded preview still refuses what save refuses
+      await expect(bounded.preview({ match: 'all', conditions: [{ type: 'trait', trait: 'a\u0000b', op: 'exists' }] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     });
 
     it('rejects a bad rule or sample size with BAD_REQUEST', async () => {
