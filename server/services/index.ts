@@ -115,7 +115,7 @@ export function createServices(deps: ServiceDeps) {
     approvals: createApprovalService({ db, wallNow: deps.accounts?.wallNow ?? Date.now, enabled: () => workspace.settings().approvals, journeys, templates, templateStore }),
     segments,
     engine,
-    ingest: createIngestService({ db, clock, contacts: contactStore, events: engine.events }),
+    ingest: createIngestService({ db, clock, contacts: contactStore, events: engine.events, live: engine.live }),
     contacts,
     contactSearch: createContactSearch(db),
     templates,

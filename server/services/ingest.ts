@@ -3,7 +3,9 @@ import type { Clock } from '../clock';
 import type { Call } from '../ingest/calls';
 import { Channel } from '../../shared/journey/channels';
 import type { ContactStore } from './contacts';
-import type { EventRouter } from '../engine/events';
+import type { EventRouter, NewEvent } from '../engine/events';
+import { createBulkEvents } from '../engine/bulkEvents';
+import type { LiveIndex } from '../engine/live';
 import { createDeferredDrop, leftJourneyReason } from '../engine/writeBatch';
 import { runStore } from '../runs';
 
@@ -12,6 +14,8 @@ export interface IngestDeps {
   clock: Clock;
   contacts: ContactStore;
   events: EventRouter;
+  /** the journeys an event may route to (the engine's live index) */
+  live: LiveIndex;
 }
 
 export interface IngestReport {
@@ -21,6 +25,13 @@ export interface IngestReport {
 
 /** Replies that opt a contact out of SMS (case-insensitive, trimmed). */
 export const smsStopWords = new Set(['T', 'TD', 'STOP', 'UNSUBSCRIBE', '退订', '退']);
+
+/** The event a track, page or screen call records. */
+function eventOf(call: Extract<Call, { type: 'track' | 'page' | 'screen' }>, contactId: number, now: number): NewEvent {
+  const name = call.type === 'track' ? call.event : call.type;
+  const properties = call.type === 'track' ? (call.properties ?? {}) : { ...(call.properties ?? {}), ...(call.name ? { name: call.name } : {}) };
+  return { contactId, name, type: call.type, properties, context: call.context ?? null, at: eventTime(call, now), messageId: call.messageId ?? null };
+}
 
 function eventTime(call: Call, now: number): number {
   const t = call.timestamp ? Date.parse(call.timestamp) : Number.NaN;
@@ -34,10 +45,10 @@ function eventTime(call: Call, now: number): number {
  * event, then wakes runs waiting for it, starts event-triggered runs, and
  * credits goals and exit criteria (the event router's order).
  */
-export function createIngestService({ db, clock, contacts, events }: IngestDeps) {
+export function createIngestService({ db, clock, contacts, events, live }: IngestDeps) {
   const c = db.$client;
+  const bulk = createBulkEvents(db, live);
   const dropDeferred = createDeferredDrop(db);
-  const markSeen = c.prepare('insert into ingested (message_id, received_at) values (?, ?) on conflict do nothing');
   const mergeInto = c.transaction((from: number, into: number, now: number) => {
     for (const table of ['events', 'messages', 'scheduled_events', 'clicks']) c.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(into, from);
     // a node credited to both keeps one credit (once per contact, node and event)
@@ -84,30 +95,80 @@ export function createIngestService({ db, clock, contacts, events }: IngestDeps)
       case 'track':
       case 'page':
       case 'screen': {
-        const name = call.type === 'track' ? call.event : call.type;
-        const properties = call.type === 'track' ? (call.properties ?? {}) : { ...(call.properties ?? {}), ...(call.name ? { name: call.name } : {}) };
-        const at = eventTime(call, now);
+        const e = eventOf(call, contactId, now);
         // the opt-out lands before routing, so a run woken by this very event already respects it
-        if (name === 'unsubscribed') {
-          const ch = Channel.safeParse(properties.channel);
+        if (e.name === 'unsubscribed') {
+          const ch = Channel.safeParse(e.properties.channel);
           if (ch.success) contacts.optOut(contactId, ch.data, now);
         }
-        events.record({ contactId, name, type: call.type, properties, context: call.context ?? null, at, messageId: call.messageId ?? null }, now);
+        events.record(e, now);
         return;
       }
     }
   }
 
+  const markSeenMany = c
+    .prepare<[number, string], string>('insert into ingested (message_id, received_at) select value, ? from json_each(?) where true on conflict do nothing returning message_id')
+    .pluck();
+  const contactIds = c.prepare<[string], { external_id: string; id: number }>('select external_id, id from contacts where external_id in (select value from json_each(?))');
+  /** userId → contact, for the identified contacts these calls name */
+  const knownContacts = (calls: readonly Call[]): Map<string, number> => {
+    const userIds = [...new Set(calls.flatMap((x) => (x.userId ? [x.userId] : [])))];
+    return new Map(userIds.length ? contactIds.all(JSON.stringify(userIds)).map((r) => [r.external_id, r.id]) : []);
+  };
+
+  /**
+   * Append events of known contacts in bulk, in the calls' order: those that
+   * route nowhere go in one statement per stretch, and each that does goes
+   * through the router where it stands. After one has routed, which of the rest
+   * a run waits for is asked again (it may have moved a run to wait for them).
+   */
+  function appendInOrder(pending: NewEvent[], now: number): void {
+    let rest = pending;
+    while (rest.length) {
+      const awaited = bulk.awaited(rest);
+      const i = rest.findIndex((e, k) => awaited.has(k) || bulk.routedByName(e.name));
+      if (i < 0) return bulk.append(rest, now);
+      bulk.append(rest.slice(0, i), now);
+      events.record(rest[i] as NewEvent, now);
+      rest = rest.slice(i + 1);
+    }
+  }
+
+  /**
+   * A batch is one transaction. Duplicates are found in one statement; a run of
+   * tracked events of known contacts (the bulk of an SDK's batch) is appended in
+   * bulk; anything else (identify, alias, a new contact, an unsubscribe) is
+   * applied call by call, in order, as before.
+   */
   const ingestAll = c.transaction((calls: readonly Call[], now: number): IngestReport => {
     const report: IngestReport = { accepted: 0, duplicates: 0 };
-    for (const call of calls) {
-      if (call.messageId && markSeen.run(call.messageId, now).changes === 0) {
+    // the first of a message id in this batch is new when the table did not hold it; any later one is a duplicate
+    const messageIds = [...new Set(calls.flatMap((x) => (x.messageId ? [x.messageId] : [])))];
+    const fresh = new Set(messageIds.length ? markSeenMany.all(now, JSON.stringify(messageIds)) : []);
+    let known = knownContacts(calls);
+    let pending: NewEvent[] = [];
+    calls.forEach((call, i) => {
+      if (call.messageId && !fresh.delete(call.messageId)) {
         report.duplicates++;
-        continue;
+        return;
       }
-      apply(call, now);
       report.accepted++;
-    }
+      const contactId = call.userId ? known.get(call.userId) : undefined;
+      if ((call.type === 'track' || call.type === 'page' || call.type === 'screen') && contactId !== undefined) {
+        const e = eventOf(call, contactId, now);
+        if (e.name !== 'unsubscribed') {
+          pending.push(e);
+          return;
+        }
+      }
+      appendInOrder(pending, now);
+      pending = [];
+      apply(call, now);
+      // a merge deletes a contact, an identify may give one its userId: who is who is read again for the rest
+      if (call.type === 'alias' || call.type === 'identify') known = knownContacts(calls.slice(i + 1));
+    });
+    appendInOrder(pending, now);
     return report;
   });
 
