@@ -262,6 +262,16 @@ describe('templates with four-eyes on', () => {
     expect(t.versions[0]).toMatchObject({ version: 2, createdBy: 'cora' });
   });
 
+  it('the service itself refuses a copywriter marking a template transactional, before any request is filed', async () => {
+    await aLiveJourney(sendOnEventGraph({ template: 'recall_sms' }));
+    const { draft } = await editedRecallSms();
+    const { user } = w.as(['copywriter'], 'cody');
+    // straight to the service, past any resolver: the rule holds for every caller
+    expect(() => w.services.approvals.saveTemplate({ ...draft, category: 'transactional' }, user)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(await w.caller.approvals.pendingCount()).toBe(0);
+    expect((await w.caller.templates.get({ key: 'recall_sms' })).category).toBe('marketing');
+  });
+
   it('a template no live journey sends saves at once', async () => {
     await aLiveJourney(sendOnEventGraph({ template: 'recall_sms' }));
     const d = await draftOf('recall_call');

@@ -175,8 +175,12 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
       return file('journey.publish', 'journey', id, j.name, { kind: 'journey.publish', changes: live ? changes.map((c) => c.message) : ['First version: everything goes live'] }, summary, user);
     },
 
-    /** Save a template; a new version of one a live journey sends waits for approval when four-eyes is on. */
+    /**
+     * Save a template; a new version of one a live journey sends waits for approval when four-eyes is on.
+     * Only an admin marks a template transactional: refused before anything is saved or any request filed.
+     */
     saveTemplate(draft: TemplateDraft, user: User) {
+      templates.assertMayCategorise(draft, user.roles);
       if (!enabled() || !templateStore.current(draft.key) || !usedLive(draft.key)) return templates.save(draft, user.displayName);
       const { warnings, changed } = templates.validate(draft);
       if (!changed) return templates.save(draft, user.displayName);
