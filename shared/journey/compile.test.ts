@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aGraph, smsThenCallGraph } from '../fixtures/builders';
+import { aGraph, smsOrCallGraph, smsThenCallGraph } from '../fixtures/builders';
 import { compile } from './compile';
 import { compileErrorCodes, type CompileErrorCode, type Located } from './errors';
 import type { JourneyGraph } from './graph';
@@ -161,6 +161,52 @@ describe('compile: loops', () => {
     const g = aGraph().node('entry', 'trigger.event', { event: 'x' }).node('tag', 'action.setTrait').then('entry', 'tag').then('tag', 'tag').build();
     const r = compile(g);
     expect(!r.ok && r.errors.map((e) => [e.code, e.nodeId])).toEqual([['cycle_without_wait', 'tag']]);
+  });
+});
+
+describe('compile: optional ports (a send node’s failed port)', () => {
+  it('left unwired, the node compiles as before and its machine has no failed edge', () => {
+    const r = compile(smsThenCallGraph(), refs);
+    if (!r.ok) throw new Error('expected a machine');
+    expect(r.value.nodes.sms?.next).toEqual({ next: 'wait' });
+  });
+
+  it('wired, the machine carries the failed edge, after next in port order', () => {
+    const r = compile(reordered(smsOrCallGraph()), refs);
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+    expect(r.value.nodes.sms?.next).toEqual({ next: 'sent', failed: 'call' });
+    expect(Object.keys(r.value.nodes.sms?.next ?? {})).toEqual(['next', 'failed']);
+    // the fallback path counts in the message bound like any branch: the SMS and the call on it
+    expect(r.value.maxMessages).toMatchObject({ sms: 1, voice: 1 });
+  });
+
+  it('a node that reaches nothing but by its failed port is still reachable, and a required port is still required', () => {
+    const g = smsOrCallGraph();
+    const r = compile({ ...g, edges: g.edges.filter((e) => !(e.source === 'sms' && e.sourcePort === 'next')) }, refs);
+    expect(!r.ok && r.errors.map((e) => [e.code, e.nodeId, e.field])).toEqual([
+      ['unwired_port', 'sms', 'ports.next'],
+      ['unreachable_node', 'sent', undefined],
+    ]);
+  });
+
+  it('wired twice, it is a mistake like any port', () => {
+    const g = smsOrCallGraph();
+    g.edges.push({ id: 'again', source: 'sms', sourcePort: 'failed', target: 'sent' });
+    const r = compile(g, refs);
+    expect(!r.ok && r.errors.map((e) => [e.code, e.edgeId])).toEqual([['port_wired_twice', 'again']]);
+  });
+
+  it('a loop back through the failed port needs a wait like any loop: the send does not count as one', () => {
+    const g = aGraph()
+      .node('entry', 'trigger.event', { event: 'x' })
+      .node('sms', 'send', { template: 'recall_sms' })
+      .node('done', 'exit')
+      .then('entry', 'sms')
+      .then('sms', 'done')
+      .then('sms', 'sms', 'failed')
+      .build();
+    const r = compile(g, refs);
+    expect(!r.ok && r.errors.map((e) => [e.code, e.nodeId])).toEqual([['cycle_without_wait', 'sms']]);
   });
 });
 

@@ -98,9 +98,10 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
     next.set(e.source, wired);
   }
 
+  // an optional port may stay unwired: its node then does without it (a send node that routes no failures)
   for (const { node, ports } of nodes.values())
     for (const p of ports ?? [])
-      if (next.get(node.id)?.[p.id] === undefined)
+      if (!p.optional && next.get(node.id)?.[p.id] === undefined)
         errors.push({
           code: 'unwired_port',
           nodeId: node.id,

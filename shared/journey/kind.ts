@@ -3,6 +3,7 @@ import type { Channel } from './channels';
 import type { Effect } from './effects';
 import type { ProfileEvent } from '../segments/evaluate';
 import type { Run, StepContext } from './run';
+import type { SettledStatus } from '../outbox/status';
 
 export const paletteGroups = ['Entry', 'Wait', 'Logic', 'Messages', 'Actions'] as const;
 export type PaletteGroup = (typeof paletteGroups)[number];
@@ -11,6 +12,11 @@ export type PaletteGroup = (typeof paletteGroups)[number];
 export interface Port {
   id: string;
   label: string;
+  /**
+   * The node works without it (a send node's `failed`): compile does not ask
+   * for it to be wired, and the node acts differently when it is.
+   */
+  optional?: boolean;
 }
 
 /** Where a run goes after a node has acted. */
@@ -80,6 +86,8 @@ export interface KindDef<K extends string, S extends z.ZodType> {
   onTimer?: (config: z.output<S>, env: StepEnv) => Outcome | null;
   /** the awaited event arrived while it waits here; null = stay */
   onEvent?: (config: z.output<S>, env: StepEnv, event: ProfileEvent) => Outcome | null;
+  /** the message the run waits for here (`awaitingMessage`) settled with `status`; null = stay */
+  onMessage?: (config: z.output<S>, env: StepEnv, status: SettledStatus) => Outcome | null;
 }
 
 /** Any kind; methods are declared as methods, so each concrete kind is assignable here. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { generatedRefs, scenario, validGraph, type GeneratedGraph, type Scenario } from '../fixtures/arbitraries';
+import { effectsOf } from '../fixtures/builders';
 import { compile } from './compile';
 import { step, type StepResult } from './step';
-import { newRun, type PolicyCheck, type Run, type StepInput } from './run';
+import { awaitingMessage, newRun, type PolicyCheck, type Run, type StepInput } from './run';
 import type { CompiledJourney } from './machine';
 import type { Effect } from './effects';
 import { channels } from './channels';
@@ -61,6 +62,8 @@ function simulate(machine: CompiledJourney, s: Scenario): StepRecord[] {
     if (i.type === 'timer') {
       if (i.toWake && run.wakeAt !== null) now = Math.max(now, run.wakeAt);
       feed({ type: 'timer' });
+    } else if (i.type === 'message') {
+      feed({ type: 'message', status: i.status });
     } else {
       const event: ProfileEvent = { name: i.name, at: now, properties: i.properties };
       profile = { ...profile, events: [...profile.events, event] };
@@ -166,6 +169,21 @@ describe('properties of step', () => {
           const left = result.effects.flatMap((e) => (e.type === 'metric' && e.metric === 'edge' ? [e.nodeId] : []));
           expect(new Set(left).size).toBe(left.length);
           expect(result.run.exitReason ?? '').not.toMatch(/^(hop_limit|port_unwired|node_missing|no_wake_time|error:)/);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a send whose failed port is wired holds its run for the outcome; unwired, the run never waits for one', () => {
+    fc.assert(
+      fc.property(journeyAndScenario, ({ g, s }) => {
+        const machine = machineOf(g);
+        for (const { result } of simulate(machine, s)) {
+          const routed = effectsOf(result.effects, 'send').filter((e) => machine.nodes[e.nodeId]?.next.failed !== undefined);
+          // such a send ends the step: the run waits at that node, for that message
+          for (const e of routed) expect(result.run).toMatchObject({ nodeId: e.nodeId, visit: e.visit, status: 'waiting', waitingFor: awaitingMessage });
+          if (result.run.waitingFor === awaitingMessage) expect(machine.nodes[result.run.nodeId]?.next.failed).toBeDefined();
         }
       }),
       { numRuns: 150 },

@@ -3,6 +3,7 @@ import type { Profile, ProfileEvent } from '../segments/evaluate';
 import type { KeyedRng } from '../util/hash';
 import type { CompiledJourney } from './machine';
 import type { RunStatus } from './runStatus';
+import type { SettledStatus } from '../outbox/status';
 
 export type { RunStatus } from './runStatus';
 
@@ -16,14 +17,28 @@ export interface Run {
   visit: number;
   /** epoch ms when a timer input is due, or null */
   wakeAt: number | null;
-  /** name of the event a `wait.event` node waits for, or null */
+  /** name of the event a `wait.event` node waits for, `awaitingMessage` while a send node waits for its message's outcome, or null */
   waitingFor: string | null;
   enteredAt: number;
   nodeEnteredAt: number;
   exitReason: string | null;
 }
 
-export type StepInput = { type: 'start' } | { type: 'timer' } | { type: 'event'; event: ProfileEvent };
+/**
+ * What `waitingFor` holds while a send node with its `failed` port connected
+ * waits for its message's outcome. Were an event ever named so, nothing would
+ * go wrong: an event input finds no rule for it at a send node, and a wake for
+ * a message finds no message at a wait node.
+ */
+export const awaitingMessage = '@message';
+
+/**
+ * - start: a fresh run (or one entered again) moves from its entry;
+ * - timer: its wake time came;
+ * - event: an event it waits for, or one that may end it (exit criteria);
+ * - message: the message it waits for at a send node settled (the outbox's final word).
+ */
+export type StepInput = { type: 'start' } | { type: 'timer' } | { type: 'event'; event: ProfileEvent } | { type: 'message'; status: SettledStatus };
 
 export type PolicyVerdict = { decision: 'allow' } | { decision: 'defer'; until: number; reason: string } | { decision: 'suppress'; reason: string };
 

@@ -3,7 +3,7 @@ import type { Outcome, StepEnv } from './kind';
 import type { MachineNode } from './machine';
 import { kindDef } from './registry';
 import { JourneyFault } from './errors';
-import type { Run, StepContext, StepInput } from './run';
+import { awaitingMessage, type Run, type StepContext, type StepInput } from './run';
 import { matchesFilters, type Profile } from '../segments/evaluate';
 
 export interface StepResult {
@@ -31,7 +31,9 @@ interface Arrival {
  * - `start` moves a fresh run from its entry node;
  * - `timer` acts when the run waits and `ctx.now` has reached `wakeAt`;
  * - `event` wakes a `wait.event` node waiting for it, else ends the run
- *   when it matches an exit criterion.
+ *   when it matches an exit criterion;
+ * - `message` gives a send node that waits for its message's outcome
+ *   (`awaitingMessage`) the status the outbox settled it at.
  *
  * Instant nodes chain within one call until the run waits or exits, passing
  * each node at most once; compile forbids loops without a wait, and a hop
@@ -65,6 +67,9 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
         if (exit) outcome = { type: 'exit', reason: `exit_criteria:${exit.event}` };
         break;
       }
+      case 'message':
+        if (run.status === 'waiting' && run.waitingFor === awaitingMessage) outcome = def.onMessage?.(node.config, env, input.status) ?? null;
+        break;
     }
     if (!outcome) return { run, effects };
 

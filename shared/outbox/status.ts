@@ -49,3 +49,13 @@ export function canMove(from: MessageStatus, to: MessageStatus): boolean {
 /** The reason a discarded dead letter keeps (status `failed`), and the one a re-driven message's history shows. */
 export const discardedReason = 'discarded';
 export const redrivenReason = 'redriven';
+
+/**
+ * The statuses at which a message's outcome is known, for a run that waits
+ * for it (a send node with its `failed` port connected): sent or delivered;
+ * failed or dead; or suppressed (its journey was archived, or its run left,
+ * while it waited). A dead letter may be re-driven later, but by then its run
+ * has gone on.
+ */
+export const settledStatuses = ['sent', 'delivered', 'failed', 'dead', 'suppressed'] as const satisfies readonly MessageStatus[];
+export type SettledStatus = (typeof settledStatuses)[number];
