@@ -12,6 +12,7 @@ import { decideRetry, defaultRetryPolicy, type RetryPolicy } from '../outbox/ret
 import { createChannelHealth, type HealthOptions } from '../outbox/health';
 import { createRenderer, type Sent } from './renderMessage';
 import { log as processLog } from '../obs/log';
+import { runStore } from '../runs';
 
 export interface DispatcherOptions {
   /** messages per second per channel */
@@ -110,6 +111,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   const retry: RetryPolicy = { ...defaultRetryPolicy, ...options?.retry };
   const c = db.$client;
   const outbox = given ?? createOutbox(db, { wallNow: o.wallNow, leaseMs: o.leaseMs });
+  const runs = runStore(db);
   const health = createChannelHealth(db, o.log, o.health);
   const render = createRenderer({ templates, providers, publicUrl, linkSecret });
   const tokens = new Map<Channel, { n: number; at: number }>();
@@ -150,6 +152,10 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     };
     // the UTC day of a time is a date format away: once per clock reading, not once per message
     let dayOf = { now: Number.NaN, day: '' };
+    // what was written here: a run waiting at its send node for one of them goes on if its message is now final
+    // (sent, delivered, failed, dead; a retry is queued again and wakes nobody). One statement for all
+    const settled: number[] = [];
+    let settledAt = Number.NEGATIVE_INFINITY;
     for (const { lane, s, report: reportOf } of done) {
       const { row, msg, variant, templateVersion, links, result } = s;
       // where this call counts: its dispatch call's report (inline), or whatever the next call returns (background)
@@ -187,10 +193,13 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
         report.failed++;
       }
       if (!wrote) continue; // another engine took the message back meanwhile: its outcome is theirs to write
+      settled.push(row.id);
+      settledAt = Math.max(settledAt, now);
       for (const l of links) insertLink.run(l.code, row.id, l.url, now);
       if (s.answered) health.record(row.channel, result.status === 'failed', result.status === 'failed' ? result.error : null, now);
     }
     for (const t of tally.values()) bumpMetric.run(t.row.journey_id, t.row.version, t.row.node_id, t.metric, t.label, t.day, t.n);
+    if (settled.length > 0) runs.wakeAwaiting(JSON.stringify(settled), settledAt);
   });
 
   // answers wait here for the next turn of the event loop, then settle together

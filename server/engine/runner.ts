@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import type { StepInput } from '../../shared/journey/run';
+import { awaitingMessage, type StepInput } from '../../shared/journey/run';
 import { step, type StepResult } from '../../shared/journey/step';
 import { seededRng } from '../../shared/util/hash';
 import { MINUTE } from '../../shared/util/time';
@@ -50,6 +50,9 @@ export function runRowOf(r: unknown[]): RunRow {
   };
 }
 
+const start: StepInput = { type: 'start' };
+const timer: StepInput = { type: 'timer' };
+
 /** Due order: by wake time, then whoever entered its node first, then id. */
 const dueBefore = (a: RunRow, b: RunRow): number => (a.wake_at ?? 0) - (b.wake_at ?? 0) || a.node_entered_at - b.node_entered_at || a.id - b.id;
 
@@ -90,6 +93,25 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
       inDueOrder((JSON.parse((skipping.size === 0 ? claimStmt.get(now, limit) : claimSkippingStmt.get(now, JSON.stringify([...skipping]), limit)) as string) as unknown[][]).map(runRowOf)),
   };
   const exitOrphans = createOrphanExit(db);
+  const runs = runStore(db);
+
+  /**
+   * What wakes each claimed run: a fresh run starts, a waiting one's timer
+   * fired; but a run waiting at a send node for its message's outcome gets
+   * that outcome when the outbox has settled it (the dispatcher made it due),
+   * else its timer: it waited as long as it would. The outcomes are one query
+   * for the batch, and only for a batch that holds such a run.
+   */
+  function inputsFor(rows: readonly RunRow[]): (row: RunRow) => StepInput {
+    let awaiting: number[] | null = null;
+    for (const r of rows) if (r.waiting_for === awaitingMessage) (awaiting ??= []).push(r.id);
+    const outcomes = awaiting === null ? null : runs.awaitedOutcomes(JSON.stringify(awaiting));
+    return (r) => {
+      if (r.status === 'active') return start;
+      const status = outcomes?.get(r.id);
+      return status === undefined ? timer : { type: 'message', status };
+    };
+  }
 
   /** Step `rows` with `inputFor(row)` and write the outcome in one transaction. */
   function advance(rows: readonly RunRow[], inputFor: (row: RunRow) => StepInput, now: number): BatchCounts {
@@ -181,7 +203,7 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
         }
         const rows = claimDue.all(now, batchSize);
         if (rows.length === 0) return report;
-        const c = advance(rows, (r) => ({ type: r.status === 'active' ? 'start' : 'timer' }), now);
+        const c = advance(rows, inputsFor(rows), now);
         report.batches++;
         report.stepped += c.stepped;
         report.queued += c.queued;

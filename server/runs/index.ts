@@ -1,8 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { contacts } from '../db/schema';
-import type { Run } from '../../shared/journey/run';
+import { awaitingMessage, type Run } from '../../shared/journey/run';
 import { enteredStatus } from '../../shared/journey/runStatus';
+import { settledStatuses, type SettledStatus } from '../../shared/outbox/status';
 import { utcDay } from '../../shared/util/time';
 import { addToMetrics } from '../engine/counters';
 import { runMoves } from './moves';
@@ -22,6 +23,7 @@ export interface EnteringVersion {
 export type SteppedRun = Pick<Run, 'nodeId' | 'status' | 'visit' | 'wakeAt' | 'waitingFor' | 'nodeEnteredAt' | 'exitReason'>;
 
 const ids = '(select value from json_each(?))';
+const settled = settledStatuses.map((s) => `'${s}'`).join(', ');
 
 /** Move a node's "at this node now" gauge by `active`: (version id, node, active). */
 const addToGauge = 'insert into node_gauges (version_id, node_id, active) values (?, ?, ?) on conflict (version_id, node_id) do update set active = active + excluded.active';
@@ -90,6 +92,20 @@ function createRunStore(db: Db) {
   );
   const contactRunIds = c.prepare<[number], string>(`select json_group_array(id) from runs where contact_id = ?`).pluck();
   const deleteContactRuns = c.prepare('delete from runs where contact_id = ?');
+
+  // a message settled: the run waiting for its outcome at that node and visit is due now (or, its journey
+  // paused, due as soon as it resumes). Through messages' primary key and runs' primary key, never a scan
+  const wakeAwaiting = c.prepare(
+    `update runs set wake_at = case when runs.held_wake_at is null then min(coalesce(runs.wake_at, @now), @now) end,
+       held_wake_at = case when runs.held_wake_at is not null then min(runs.held_wake_at, @now) end
+     from (select m.run_id, m.node_id, m.visit from json_each(@ids) j join messages m on m.id = j.value where m.status in (${settled})) m
+     where runs.id = m.run_id and runs.node_id = m.node_id and runs.visit = m.visit and runs.status = 'waiting' and runs.waiting_for = '${awaitingMessage}'`,
+  );
+  // what those runs' messages came to, when the runner claims them: through the message key (run, node, visit)
+  const outcomes = c.prepare<[string], { run_id: number; status: SettledStatus }>(
+    `select m.run_id, m.status from runs r join messages m on m.run_id = r.id and m.node_id = r.node_id and m.visit = r.visit
+     where r.id in ${ids} and m.status in (${settled})`,
+  );
 
   /**
    * Enrol as runs due at once the contacts `admitted` selects (the caller's
@@ -174,6 +190,17 @@ function createRunStore(db: Db) {
       deleteContactRuns.run(from);
       return gone;
     }),
+
+    /**
+     * Messages (`messageIdsJson`) reached a final status: the runs waiting
+     * for them at a send node become due now, so the next tick steps them
+     * with the outcome. One statement for a whole group of settles; a message
+     * nobody waits for costs a primary-key probe. Returns how many woke.
+     */
+    wakeAwaiting: (messageIdsJson: string, now: number): number => wakeAwaiting.run({ ids: messageIdsJson, now }).changes,
+
+    /** The settled status of the message each of these runs (JSON array of ids) waits for at its node and visit; runs whose message has not settled are absent. */
+    awaitedOutcomes: (runIdsJson: string): Map<number, SettledStatus> => new Map(outcomes.all(runIdsJson).map((r) => [r.run_id, r.status])),
   };
 }
 
