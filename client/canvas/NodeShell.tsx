@@ -89,7 +89,9 @@ const handleLeft = (i: number, n: number): string => `${((i + 1) / (n + 1)) * 10
 
 /**
  * The frame every node kind draws: icon, palette label, title, the registry's
- * summary, a target handle (not on entries) and one source handle per port.
+ * summary, a target handle (not on entries) and one source handle per port
+ * the registry declares (an optional one, such as a send node's `failed`,
+ * faint until it is wired).
  */
 export const NodeShell = memo(function NodeShell({ id, data, selected, body }: NodeShellProps) {
   const def = nodeKinds[data.kind];
@@ -105,6 +107,8 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
   const stray: Port[] = wired.filter((p) => !declared.some((d) => d.id === p)).map((p) => ({ id: p, label: p }));
   const ports = [...declared, ...stray];
   const labelled = ports.some((p) => p.label);
+  // an optional port left unwired is not a problem: drawn faint, so the canvas says the node does without it
+  const idle = (p: Port): boolean => p.optional === true && !wired.includes(p.id);
   const Icon = paletteIcon(def.palette.icon);
   const group = def.palette.group.toLowerCase();
 
@@ -143,7 +147,11 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
       {labelled && (
         <div className="jn__ports" aria-hidden>
           {ports.map((p, i) => (
-            <span key={p.id} className={`jn__port${stray.includes(p) ? ' jn__port--stray' : ''}${unwired.includes(p.id) ? ' jn__port--unwired' : ''}`} style={{ left: handleLeft(i, ports.length) }}>
+            <span
+              key={p.id}
+              className={`jn__port${stray.includes(p) ? ' jn__port--stray' : ''}${unwired.includes(p.id) ? ' jn__port--unwired' : ''}${idle(p) ? ' jn__port--optional' : ''}`}
+              style={{ left: handleLeft(i, ports.length) }}
+            >
               {p.label}
             </span>
           ))}
@@ -156,9 +164,9 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
           type="source"
           position={Position.Bottom}
           isConnectable={connectable}
-          aria-label={`${title}: ${p.label || p.id} port${unwired.includes(p.id) ? ' (not connected)' : ''}`}
+          aria-label={`${title}: ${p.label || p.id} port${unwired.includes(p.id) ? ' (not connected)' : idle(p) ? ' (optional)' : ''}`}
           data-port={p.id}
-          className={[stray.includes(p) && 'jn__handle--stray', unwired.includes(p.id) && 'jn__handle--unwired'].filter(Boolean).join(' ') || undefined}
+          className={[stray.includes(p) && 'jn__handle--stray', unwired.includes(p.id) && 'jn__handle--unwired', idle(p) && 'jn__handle--optional'].filter(Boolean).join(' ') || undefined}
           style={{ left: handleLeft(i, ports.length) }}
         />
       ))}

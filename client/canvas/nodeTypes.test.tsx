@@ -49,6 +49,18 @@ describe('node components', () => {
     expect(html).toContain('jn__port--stray');
   });
 
+  it('draws a send node’s optional failed port from the registry: faint while unwired, plain once wired', () => {
+    const idle = render('send', defaultConfig('send'), { title: 'SMS' });
+    expect(idle).toContain('data-handleid="failed"');
+    expect(idle).toContain('aria-label="SMS: failed port (optional)"');
+    expect(idle).toMatch(/class="[^"]*jn__handle--optional[^"]*"[^>]*data-handleid="failed"|data-handleid="failed"[^>]*class="[^"]*jn__handle--optional/);
+    expect(idle).toContain('jn__port--optional');
+    const wired = render('send', defaultConfig('send'), { title: 'SMS', edges: [['failed', 'x']] });
+    expect(wired).toContain('aria-label="SMS: failed port"');
+    expect(wired).not.toContain('jn__handle--optional');
+    expect(wired).not.toContain('jn__port--optional');
+  });
+
   it('badges a node with its problem count', () => {
     const html = render('send', defaultConfig('send'), {
       problems: [

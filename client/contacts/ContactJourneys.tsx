@@ -1,11 +1,13 @@
 import { Link } from 'react-router';
 import type { TimelineRun } from './timelineModel';
 import { dateTimeIn } from './zonedFormat';
+import { awaitingMessage } from '../../shared/journey/run';
 
 /** Where the run stands, in words: what it waits for and until when, or why it left. */
 export function runState(r: TimelineRun, tz: string): string {
   if (r.status === 'exited') return `exited${r.exit_reason ? `: ${r.exit_reason}` : ''}${r.exited_at === null ? '' : ` on ${dateTimeIn(r.exited_at, tz)}`}`;
   const until = r.wake_at === null ? '' : ` until ${dateTimeIn(r.wake_at, tz)}`;
+  if (r.waiting_for === awaitingMessage) return `waiting for its message’s outcome${until}`;
   if (r.waiting_for) return `waiting for ${r.waiting_for}${until}`;
   return r.wake_at === null ? r.status : `waiting${until}`;
 }
