@@ -75,7 +75,8 @@ async function wire(sourceHandle: string, targetTitle: string): Promise<void> {
 /** Select a node by clicking its title, and return its inspector (the sidebar stays on Problems while that tab is open). */
 async function inspect(node: Locator, kindLabel: string): Promise<Locator> {
   await node.locator('.jn__title').click();
-  await expect.poll(() => node.getAttribute('class')).toContain('jn--selected');
+  // the name is on React Flow's focusable wrapper; the drawn node inside carries the state
+  await expect.poll(() => node.locator('.jn').getAttribute('class')).toContain('jn--selected');
   const tab = page.getByRole('tab', { name: 'Inspector' });
   if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
   const inspector = page.getByRole('region', { name: `Inspector: ${kindLabel}` });
@@ -159,7 +160,7 @@ describe('canvas: build the recall journey by hand, publish it, watch it send', 
     await wire('Robo-call: next port', 'Done');
 
     const wait = page.getByRole('group', { name: 'Wait for event: Logged in within 3 days?', exact: true });
-    await expect.poll(() => wait.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => wait.locator('.jn').getAttribute('aria-invalid')).toBe('true');
     await wait.getByLabel('1 problem', { exact: true }).waitFor();
     await wait.getByLabel('Logged in within 3 days?: timeout port (not connected)', { exact: true }).waitFor();
     await app.screenshot('canvas-3-timeout-unwired');
@@ -170,7 +171,7 @@ describe('canvas: build the recall journey by hand, publish it, watch it send', 
     await app.screenshot('canvas-4-problems-tab');
 
     await wire('Logged in within 3 days?: timeout port', 'Robo-call');
-    await expect.poll(() => wait.getAttribute('aria-invalid')).toBeNull();
+    await expect.poll(() => wait.locator('.jn').getAttribute('aria-invalid')).toBeNull();
     expect(await wait.getByLabel(/problems?$/).count()).toBe(0);
     await problems.getByRole('button', { name: /timeout" port/ }).waitFor({ state: 'detached' });
     // the edges carry their ports' names

@@ -123,9 +123,10 @@ describe('problems on the canvas', () => {
     await waitForCanvas(page);
     const waitNode = page.getByRole('group', { name: /^Wait for event: / });
     await waitNode.getByLabel('1 problem', { exact: true }).waitFor();
-    expect(await waitNode.getAttribute('class')).toContain('jn--error');
+    // the name is on React Flow's focusable wrapper; the drawn node inside carries the state
+    expect(await waitNode.locator('.jn').getAttribute('class')).toContain('jn--error');
 
-    expect(await waitNode.getAttribute('aria-invalid')).toBe('true');
+    expect(await waitNode.locator('.jn').getAttribute('aria-invalid')).toBe('true');
     await waitNode.getByLabel(/: timeout port \(not connected\)$/).waitFor();
 
     await page.getByRole('tab', { name: /^Problems/ }).click();
@@ -133,7 +134,7 @@ describe('problems on the canvas', () => {
       .getByRole('list', { name: 'Problems' })
       .getByRole('button', { name: /timeout" port/ })
       .click();
-    await page.waitForFunction(() => document.querySelector('.jn--selected')?.getAttribute('aria-label')?.startsWith('Wait for event: '));
+    await page.waitForFunction(() => document.querySelector('.jn--selected')?.closest('.react-flow__node')?.getAttribute('aria-label')?.startsWith('Wait for event: '));
     // choosing the problem opens the node's form in the inspector
     await page.getByRole('region', { name: 'Inspector: Wait for event' }).waitFor();
     await app.screenshot('problem-focused');

@@ -1,5 +1,20 @@
 import { useCallback, useMemo, useRef, type DragEvent } from 'react';
-import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, useReactFlow, type Connection, type DefaultEdgeOptions, type IsValidConnection } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  MarkerType,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  useReactFlow,
+  type AriaLabelConfig,
+  type Connection,
+  type DefaultEdgeOptions,
+  type IsValidConnection,
+  type OnBeforeDelete,
+  type OnConnectEnd,
+} from '@xyflow/react';
+import { X } from 'lucide-react';
 import { isNodeKind, nodeKinds } from '../../shared/journey/registry';
 import type { JourneyFlowEdge, JourneyFlowNode } from '../mapping/flowTypes';
 import { NODE_HALF_WIDTH } from '../mapping/layout';
@@ -11,6 +26,8 @@ import { nodeTypes } from './nodeTypes';
 import { edgeTypes } from './PortEdge';
 import { useInitialViewport } from './useInitialViewport';
 import { Toolbar } from './Toolbar';
+import { ConnectDialog } from './ConnectDialog';
+import type { EditorStore } from '../store/createEditorStore';
 
 const defaultEdgeOptions: DefaultEdgeOptions = {
   markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#94a3b8' },
@@ -24,6 +41,42 @@ const groupColors: Record<string, string> = {
 };
 const minimapColor = (n: JourneyFlowNode): string => groupColors[nodeKinds[n.data.kind].palette.group] ?? '#94a3b8';
 const deleteKeys = ['Backspace', 'Delete'];
+/** What a screen reader says on a focused node or edge: how to act on it from the keyboard. */
+const ariaLabelConfig: Partial<AriaLabelConfig> = {
+  'node.a11yDescription.default': 'Press Enter or Space to select the node, then C to connect one of its ports to another node, Delete to remove it, Escape to cancel.',
+  'node.a11yDescription.keyboardDisabled':
+    'Press Enter or Space to select the node, then C to connect one of its ports to another node, the arrow keys to move it, Delete to remove it, Escape to cancel.',
+  'edge.a11yDescription.default': 'Press Enter or Space to select the edge, then Delete to remove it, Escape to cancel.',
+};
+
+/**
+ * React Flow deletes the edges of a deletion, then its nodes, as two changes
+ * (two undo steps: undo brought a node back without its edges). The store
+ * removes both as one change instead; React Flow's own removal is cancelled.
+ */
+export function deleteInOneStep(store: EditorStore): OnBeforeDelete<JourneyFlowNode, JourneyFlowEdge> {
+  return ({ nodes, edges }) => {
+    store.getState().removeElements(
+      nodes.map((n) => n.id),
+      edges.map((e) => e.id),
+    );
+    return Promise.resolve(false);
+  };
+}
+
+/**
+ * A drag released on a handle React Flow judged invalid: the store says why
+ * (an output port already wired, an entry as target) in the canvas notice,
+ * instead of the wire vanishing without a word. Only a source-to-target pair
+ * is a connection attempt; a drop on the wrong kind of handle is ignored.
+ */
+export function explainRefusal(store: EditorStore): OnConnectEnd {
+  return (_event, state) => {
+    if (state.isValid !== false || !state.fromHandle || !state.toHandle || state.fromHandle.type === state.toHandle.type) return;
+    const [from, to] = state.fromHandle.type === 'source' ? [state.fromHandle, state.toHandle] : [state.toHandle, state.fromHandle];
+    store.getState().connect({ source: from.nodeId, sourceHandle: from.id ?? null, target: to.nodeId, targetHandle: to.id ?? null });
+  };
+}
 
 /**
  * The journey drawn and edited with React Flow, from the editor store: drop
@@ -44,6 +97,8 @@ export function JourneyCanvas() {
   const store = useEditorStoreApi();
   const { screenToFlowPosition } = useReactFlow();
   const beforeDrag = useRef<HistoryState | null>(null);
+  const onBeforeDelete = useMemo(() => deleteInOneStep(store), [store]);
+  const onConnectEnd = useMemo(() => explainRefusal(store), [store]);
 
   // an edge the compiler complains about is drawn as such, with its reason on hover;
   // with the overlay on, each edge also says how many contacts took it
@@ -108,6 +163,9 @@ export function JourneyCanvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        onBeforeDelete={onBeforeDelete}
+        ariaLabelConfig={ariaLabelConfig}
         isValidConnection={isValidConnection}
         onNodeDragStart={onNodeDragStart}
         onNodeDragStop={onNodeDragStop}
@@ -128,9 +186,32 @@ export function JourneyCanvas() {
         {nodes.length > 0 && <MiniMap<JourneyFlowNode> pannable zoomable nodeColor={minimapColor} nodeBorderRadius={6} ariaLabel="Journey overview" />}
         <Controls showInteractive={false} showFitView={false} />
         <Toolbar />
+        <CanvasNotice />
         <InitialViewport />
       </ReactFlow>
+      <ConnectDialog />
     </div>
+  );
+}
+
+/** The last refusal or news from the canvas (a port already wired, a node placed unconnected), until dismissed. */
+function CanvasNotice() {
+  const notice = useEditorStore((s) => s.notice);
+  const dismiss = useEditorStore((s) => s.dismissNotice);
+  return (
+    <Panel position="bottom-center" className="canvas__noticebox">
+      {/* the live region stays mounted, so a screen reader hears each new message */}
+      <div role={notice?.tone === 'done' ? 'status' : 'alert'} className={notice ? `canvas__notice canvas__notice--${notice.tone}` : undefined}>
+        {notice && (
+          <>
+            <span key={notice.seq}>{notice.message}</span>
+            <button type="button" className="iconbtn" aria-label="Dismiss" onClick={dismiss}>
+              <X size={14} aria-hidden />
+            </button>
+          </>
+        )}
+      </div>
+    </Panel>
   );
 }
 

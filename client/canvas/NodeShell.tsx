@@ -114,11 +114,10 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
 
   return (
     <div
+      // the node's name ("<kind>: <title>") is on React Flow's focusable wrapper around this group (nodeAriaLabel), where Tab lands
       role="group"
-      aria-label={`${def.palette.label}: ${title}`}
       aria-invalid={problems.length > 0 || undefined}
       className={`jn jn--${group}${problems.length ? ' jn--error' : ''}${selected ? ' jn--selected' : ''}`}
-      title={problems.length ? problems.join('\n') : undefined}
     >
       {def.role !== 'entry' && <Handle type="target" position={Position.Top} isConnectable={connectable} aria-label={`Into ${title}`} />}
       <div className="jn__head">
@@ -127,13 +126,14 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
         </span>
         <span className="jn__kind">{def.palette.label}</span>
         {problems.length > 0 && (
-          <span className="jn__badge" aria-label={`${problems.length} problem${problems.length > 1 ? 's' : ''}`}>
+          <span className="jn__badge" title={problems.join('\n')} aria-label={`${problems.length} problem${problems.length > 1 ? 's' : ''}`}>
             <CircleAlert size={12} aria-hidden />
             {problems.length}
           </span>
         )}
       </div>
-      <div className="jn__body">
+      {/* the problems as a tooltip here and on the badge, not on the group: a group's title would become its accessible name */}
+      <div className="jn__body" title={problems.length ? problems.join('\n') : undefined}>
         <div className="jn__title">{title}</div>
         {!parsed.ok ? (
           <div className="jn__summary jn__summary--invalid" title={parsed.error}>

@@ -17,6 +17,8 @@ export const shortcuts: { keys: string; does: string }[] = [
   { keys: `${mod}+D`, does: 'Duplicate the selected nodes' },
   { keys: `${mod}+A`, does: 'Select every node' },
   { keys: 'Delete / Backspace', does: 'Delete the selection' },
+  { keys: 'Tab, then Enter', does: 'Focus a node, then select it' },
+  { keys: 'C', does: 'Connect a port of the selected node to another node' },
   { keys: `Shift+drag / ${mod}+click`, does: 'Select several' },
   { keys: 'Shift+1', does: 'Fit the journey in view' },
   { keys: 'Shift+L', does: 'Tidy up (auto-layout)' },
@@ -24,9 +26,15 @@ export const shortcuts: { keys: string; does: string }[] = [
   { keys: '?', does: 'Show these shortcuts' },
 ];
 
-const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) || t.closest('dialog') !== null);
 
-/** Keyboard shortcuts on the canvas page; ignored while typing in a field. */
+/** The one selected node, if exactly one is. */
+const soleSelected = (s: ReturnType<EditorStore['getState']>): string | null => {
+  const sel = s.nodes.filter((n) => n.selected);
+  return sel.length === 1 ? (sel[0]?.id ?? null) : null;
+};
+
+/** Keyboard shortcuts on the canvas page; ignored while typing in a field or working in a dialog. */
 function useShortcuts(store: EditorStore, actions: { fit: () => void; help: () => void }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -45,6 +53,7 @@ function useShortcuts(store: EditorStore, actions: { fit: () => void; help: () =
       else if (e.shiftKey && (e.code === 'Digit1' || e.key === '!')) actions.fit();
       else if (e.shiftKey && k === 'l') s.autoLayout();
       else if (e.key === '?') actions.help();
+      else if (!cmd && !e.altKey && k === 'c' && soleSelected(s)) s.openConnect(soleSelected(s) ?? '');
       else if (e.key === 'Escape') s.selectNode(null);
       else handled = false;
       if (handled) e.preventDefault();

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useShallow } from 'zustand/react/shallow';
-import { Trash2 } from 'lucide-react';
+import { Cable, Trash2 } from 'lucide-react';
 import { nodeKinds } from '../../shared/journey/registry';
 import { nodeTitle } from '../../shared/journey/graph';
 import type { Located } from '../../shared/journey/errors';
@@ -58,6 +58,12 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
   const updateConfig = useEditorStore((s) => s.updateConfig);
   const updateTitle = useEditorStore((s) => s.updateTitle);
   const deleteSelection = useEditorStore((s) => s.deleteSelection);
+  const endFieldEdit = useEditorStore((s) => s.endFieldEdit);
+  const openConnect = useEditorStore((s) => s.openConnect);
+  const hasPorts = useMemo(() => {
+    const parsed = data ? parseNodeConfig(data.kind, data.config) : null;
+    return parsed?.ok === true && parsed.ports.length > 0;
+  }, [data]);
   const titleId = useId();
   const root = useRef<HTMLElement>(null);
   const errors = useMemo(() => fieldProblems(problems, nodeId, 'config'), [problems, nodeId]);
@@ -79,7 +85,8 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
   const def = nodeKinds[kind];
   const Icon = paletteIcon(def.palette.icon);
   return (
-    <section className="panel inspector" aria-label={`Inspector: ${def.palette.label}`} ref={root}>
+    // leaving a field ends its edit: what was typed there is one undo step
+    <section className="panel inspector" aria-label={`Inspector: ${def.palette.label}`} ref={root} onBlur={endFieldEdit}>
       <header className="inspector__head">
         <span className={`jn__icon jn__icon--${def.palette.group.toLowerCase()}`} aria-hidden>
           <Icon size={14} />
@@ -88,6 +95,11 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
           <div className="inspector__kind">{def.palette.label}</div>
           <div className="muted inspector__id">{nodeId}</div>
         </div>
+        {hasPorts && (
+          <button type="button" className="iconbtn" aria-label={`Connect ${nodeTitle(data)}…`} title="Connect a port to another node (C)" disabled={readOnly} onClick={() => openConnect(nodeId)}>
+            <Cable size={15} aria-hidden />
+          </button>
+        )}
         <button type="button" className="iconbtn" aria-label={`Delete ${nodeTitle(data)}`} disabled={readOnly} onClick={deleteSelection}>
           <Trash2 size={15} aria-hidden />
         </button>

@@ -1,7 +1,15 @@
-import type { GraphEdge, GraphNode, JourneyGraph } from '../../shared/journey/graph';
+import { nodeTitle, type GraphEdge, type GraphNode, type JourneyGraph } from '../../shared/journey/graph';
+import { nodeKinds, type NodeKind } from '../../shared/journey/registry';
 import type { JourneyFlow, JourneyFlowEdge, JourneyFlowNode } from './flowTypes';
 import { portLabel } from './ports';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
+
+/**
+ * The accessible name of a node on the canvas, "<kind>: <title>" (e.g.
+ * "Wait for event: Logged in within 3 days?"): React Flow puts it on the
+ * focusable element that keyboard users Tab to.
+ */
+export const nodeAriaLabel = (kind: NodeKind, title: string | undefined): string => `${nodeKinds[kind].palette.label}: ${nodeTitle({ kind, title })}`;
 
 /** A stored node as a canvas node: `type` is the kind, so React Flow picks that kind's component. */
 export function nodeToFlow(node: GraphNode): JourneyFlowNode {
@@ -15,6 +23,7 @@ export function nodeToFlow(node: GraphNode): JourneyFlowNode {
     initialWidth: NODE_WIDTH,
     initialHeight: NODE_HEIGHT,
     data: { kind: node.kind, title: node.title, config: node.config },
+    ariaLabel: nodeAriaLabel(node.kind, node.title),
   } as JourneyFlowNode;
 }
 

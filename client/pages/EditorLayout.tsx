@@ -4,7 +4,7 @@ import type { Located } from '../../shared/journey/errors';
 import type { NodeKind } from '../../shared/journey/registry';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import { JourneyCanvas } from '../canvas/JourneyCanvas';
-import { NODE_HALF_WIDTH } from '../mapping/layout';
+import { NODE_HALF_WIDTH, NODE_HEIGHT, NODE_WIDTH } from '../mapping/layout';
 import { Palette } from '../panels/Palette';
 import { ProblemsPanel } from '../panels/ProblemsPanel';
 import { SettingsPanel } from '../panels/SettingsPanel';
@@ -40,7 +40,7 @@ export function useEditorLayout(initialTab: EditorTab = 'inspector') {
   const store = useEditorStoreApi();
   const [tab, setTab] = useState<EditorTab>(initialTab);
   const [focus, setFocus] = useState<FieldFocus | null>(null);
-  const { fitView, getViewport, screenToFlowPosition } = useReactFlow();
+  const { fitView, getViewport, screenToFlowPosition, setCenter } = useReactFlow();
 
   const focusProblem = (p: Located) => {
     const s = store.getState();
@@ -59,11 +59,22 @@ export function useEditorLayout(initialTab: EditorTab = 'inspector') {
     }
   };
 
-  /** Adds a node of `kind` centred across the canvas, a third of the way down (the new node is selected). */
+  /**
+   * Adds a node of `kind` from a press on the palette: after the selected node
+   * (below it and wired from its first free port), else in free space around
+   * the view's centre, a third of the way down. The new node is selected and
+   * brought into view if it landed outside it.
+   */
   const addAtCentre = (kind: NodeKind) => {
     const canvas = document.querySelector('.canvas')?.getBoundingClientRect();
     const p = canvas ? screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 3 }) : { x: -getViewport().x, y: -getViewport().y };
-    store.getState().addNode(kind, { x: Math.round(p.x - NODE_HALF_WIDTH), y: Math.round(p.y) });
+    const id = store.getState().placeNode(kind, { x: Math.round(p.x), y: Math.round(p.y) });
+    const node = store.getState().nodes.find((n) => n.id === id);
+    if (!node || !canvas) return;
+    const topLeft = screenToFlowPosition({ x: canvas.left, y: canvas.top });
+    const bottomRight = screenToFlowPosition({ x: canvas.right, y: canvas.bottom });
+    const inView = node.position.x >= topLeft.x && node.position.y >= topLeft.y && node.position.x + NODE_WIDTH <= bottomRight.x && node.position.y + NODE_HEIGHT <= bottomRight.y;
+    if (!inView) void setCenter(node.position.x + NODE_HALF_WIDTH, node.position.y + NODE_HEIGHT / 2, { zoom: getViewport().zoom, duration: 200 });
   };
 
   return { tab, setTab, focus, focusProblem, addAtCentre };

@@ -17,6 +17,7 @@ export function SettingsPanel() {
   const updateSettings = useEditorStore((s) => s.updateSettings);
   const readOnly = useEditorStore((s) => s.readOnly);
   const problems = useEditorStore((s) => s.problems);
+  const endFieldEdit = useEditorStore((s) => s.endFieldEdit);
   const [draft, setDraft] = useState<unknown>(settings);
   const sent = useRef(settings);
   // undo/redo replaces the settings from outside: show them (but not our own, normalised, echo)
@@ -32,7 +33,8 @@ export function SettingsPanel() {
   }, [problems, parsed]);
 
   return (
-    <section className="panel" aria-label="Journey settings">
+    // leaving a field ends its edit: what was typed there is one undo step
+    <section className="panel" aria-label="Journey settings" onBlur={endFieldEdit}>
       <Suggestions />
       <SchemaForm
         schema={settingsSchema()}

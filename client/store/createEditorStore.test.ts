@@ -73,14 +73,30 @@ describe('editing', () => {
     ).toEqual(['send_2']);
   });
 
-  it('wires a port to a node with its label; a port holds one edge, so rewiring replaces it', () => {
+  it('wires a free port to a node with its label', () => {
     const store = createEditorStore({ graph: smsThenCallGraph() });
     const s = store.getState();
+    s.disconnect('wait', 'timeout');
     s.addNode('exit', { x: 0, y: 900 });
-    s.connect({ source: 'wait', sourceHandle: 'timeout', target: 'exit_1', targetHandle: null });
+    expect(s.connect({ source: 'wait', sourceHandle: 'timeout', target: 'exit_1', targetHandle: null })).toBe(true);
     const fromTimeout = graphOf(store).edges.filter((e) => e.source === 'wait' && e.sourcePort === 'timeout');
     expect(fromTimeout).toEqual([{ id: 'wait-timeout-exit_1', source: 'wait', sourcePort: 'timeout', target: 'exit_1' }]);
     expect(store.getState().edges.find((e) => e.id === 'wait-timeout-exit_1')?.label).toBe('timeout');
+  });
+
+  it('refuses a second edge from a wired port, leaves the first alone and says why in the notice', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    const s = store.getState();
+    s.addNode('exit', { x: 0, y: 900 });
+    const attempt = { source: 'wait', sourceHandle: 'timeout', target: 'exit_1', targetHandle: null };
+    expect(s.connectionProblem(attempt)).toMatch(/"timeout" port of "Wait for event" already leads to "Send message"/);
+    const before = graphOf(store).edges;
+    expect(s.connect(attempt)).toBe(false);
+    expect(graphOf(store).edges).toEqual(before);
+    expect(store.getState().notice).toMatchObject({ tone: 'refused', message: expect.stringMatching(/already leads to "Send message": an output port holds one edge/) as unknown });
+    // the same wire again is not a refusal: it is already there
+    expect(s.connect({ source: 'wait', sourceHandle: 'timeout', target: 'call', targetHandle: null })).toBe(true);
+    expect(graphOf(store).edges).toEqual(before);
   });
 
   it('refuses a wire into an entry or back into its own node, and says why', () => {

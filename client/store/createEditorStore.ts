@@ -6,9 +6,10 @@ import { createGraphSlice, graphState, type GraphSlice } from './slices/graphSli
 import { createProblemsSlice, problemsState, type ProblemsSlice } from './slices/problemsSlice';
 import { createSaveSlice, type SaveSlice } from './slices/saveSlice';
 import { createOverlaySlice, type OverlaySlice } from './slices/overlaySlice';
+import { createNoticeSlice, type NoticeSlice } from './slices/noticeSlice';
 import { historyOptions, type HistoryState } from './history';
 
-export type EditorState = GraphSlice & ProblemsSlice & SaveSlice & OverlaySlice;
+export type EditorState = GraphSlice & ProblemsSlice & SaveSlice & OverlaySlice & NoticeSlice;
 export type EditorStore = StoreApi<EditorState> & { temporal: StoreApi<TemporalState<HistoryState>> };
 export interface EditorInit {
   graph: JourneyGraph;
@@ -30,6 +31,7 @@ export function createEditorStore(initial?: EditorInit): EditorStore {
         ...createProblemsSlice(...a),
         ...createSaveSlice(...a),
         ...createOverlaySlice(...a),
+        ...createNoticeSlice(...a),
         // the loaded graph is part of the initial state, so getInitialState() shows it too
         ...(initial ? { ...graphState(initial.graph), ...problemsState(initial.problems ?? []), readOnly: initial.readOnly ?? false } : {}),
       }),

@@ -37,3 +37,34 @@ export const historyOptions: ZundoOptions<EditorState, HistoryState> = {
   equality: sameGraph,
   limit: 200,
 };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** What differs between two values: nothing (undefined), one typed leaf (its path), or something else (null). */
+function diffLeaf(a: unknown, b: unknown, path: string): string | null | undefined {
+  if (Object.is(a, b)) return undefined;
+  const typed = (v: unknown) => typeof v === 'string' || typeof v === 'number';
+  if (typed(a) && typed(b) && typeof a === typeof b) return path;
+  if (!isRecord(a) || !isRecord(b) || Array.isArray(a) !== Array.isArray(b)) return null;
+  let found: string | undefined = undefined;
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    // a key that appears or vanishes is a change of shape, not a keystroke
+    if (!(k in a) || !(k in b)) return null;
+    const d = diffLeaf(a[k], b[k], path ? `${path}.${k}` : k);
+    if (d === undefined) continue;
+    if (d === null || found !== undefined) return null;
+    found = d;
+  }
+  return found;
+}
+
+/**
+ * The one typed value that differs between two versions of a config or the
+ * settings (`timeout.amount`, `arms.0.label`), or null when the change is
+ * anything else (a choice that adds or removes fields, an item added, two
+ * values at once, a flag ticked) or nothing. Keystrokes in one text or
+ * number field change the same leaf, so the editor records them as one undo step.
+ */
+export function changedLeaf(a: unknown, b: unknown): string | null {
+  return diffLeaf(a, b, '') ?? null;
+}

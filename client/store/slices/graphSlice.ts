@@ -2,11 +2,15 @@ import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, t
 import type { StateCreator } from 'zustand';
 import type { JourneyGraph } from '../../../shared/journey/graph';
 import { defaultConfig, kindDef, type NodeKind } from '../../../shared/journey/registry';
+import { nodeTitle } from '../../../shared/journey/graph';
 import { defaultSettings, type JourneySettings } from '../../../shared/journey/settings';
 import type { JourneyFlowEdge, JourneyFlowNode } from '../../mapping/flowTypes';
-import { edgeToFlow, nodeToFlow, toFlow } from '../../mapping/toFlow';
+import { edgeToFlow, nodeAriaLabel, nodeToFlow, toFlow } from '../../mapping/toFlow';
 import { fromFlow, nodeFromFlow } from '../../mapping/fromFlow';
 import { layoutNodes, needsLayout } from '../../mapping/layout';
+import { canBeEntered, firstFreePort, placeAfter } from '../../mapping/placement';
+import { portLabel } from '../../mapping/ports';
+import { changedLeaf } from '../history';
 import type { EditorState } from '../createEditorStore';
 
 /** Changes a read-only canvas (an archived journey) still accepts: measuring and selecting. */
@@ -31,14 +35,28 @@ export interface GraphSlice {
   onEdgesChange: (changes: EdgeChange<JourneyFlowEdge>[]) => void;
   /** Add a node of `kind` with its default config at `position`; it becomes the selection. Returns its id. */
   addNode: (kind: NodeKind, position: XYPosition) => string | null;
-  /** Why a connection is refused, or null when it may be made. */
+  /**
+   * Add a node from the palette without a drop point: after the selected node
+   * (below it, wired from its first free port, in one undo step), else in
+   * free space near `fallback`. It becomes the selection, so pressing on
+   * kinds one after another builds a chain. Returns its id.
+   */
+  placeNode: (kind: NodeKind, fallback: XYPosition) => string | null;
+  /** Why a connection is refused (an output port holds one edge), or null when it may be made. */
   connectionProblem: (c: Connection) => string | null;
-  /** Wire a port to a node; a port holds one edge, so an existing one from the same port is replaced. */
-  connect: (c: Connection) => void;
+  /** Wire a port to a node, or refuse and say why in the notice. True when the edge is there. */
+  connect: (c: Connection) => boolean;
+  /** Remove the edge leaving a node's port, if any. */
+  disconnect: (nodeId: string, port: string) => void;
   deleteSelection: () => void;
+  /** Remove nodes (with every edge touching them) and edges as one change: one undo step. */
+  removeElements: (nodeIds: readonly string[], edgeIds: readonly string[]) => void;
+  /** Ends the field edit under way: the next keystroke starts a new undo step (the inspector calls it on blur). */
+  endFieldEdit: () => void;
   /** Step back through the journey's history; a change like any other, so autosave saves it. */
   undo: () => void;
   redo: () => void;
+  /** Keystrokes in one field (the same value changing) are one undo step until the field edit ends. */
   updateConfig: (nodeId: string, config: Record<string, unknown>) => void;
   updateTitle: (nodeId: string, title: string) => void;
   updateSettings: (settings: JourneySettings) => void;
@@ -80,14 +98,53 @@ function relabel(edges: JourneyFlowEdge[], node: JourneyFlowNode): JourneyFlowEd
   });
 }
 
+/** Why a port cannot take another edge: it has one. */
+function portTaken(s: Pick<GraphSlice, 'nodes' | 'edges'>, source: string, port: string, target: string): string | null {
+  const existing = s.edges.find((e) => e.source === source && (e.sourceHandle ?? 'next') === port);
+  if (!existing || existing.target === target) return null;
+  const from = s.nodes.find((n) => n.id === source);
+  const to = s.nodes.find((n) => n.id === existing.target);
+  const label = from ? portLabel(from.data.kind, from.data.config, port) || 'next' : port;
+  const title = (n: typeof from) => (n ? nodeTitle(n.data) : 'another node');
+  return `The "${label}" port of "${title(from)}" already leads to "${title(to)}": an output port holds one edge. Delete that edge first (select it and press Delete), then connect again.`;
+}
+
 export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]], [], GraphSlice> = (set, get, api) => {
-  /** A change to the journey: new data plus a revision bump. */
-  const edit = (patch: Partial<GraphSlice>) => set({ ...patch, revision: get().revision + 1 });
-  const writable = () => !get().readOnly;
   /** zundo's history, attached to the store by the middleware that wraps these slices. */
-  const history = () => (api as unknown as { temporal: { getState: () => { undo: () => void; redo: () => void; pastStates: unknown[]; futureStates: unknown[] } } }).temporal.getState();
+  const history = () =>
+    (
+      api as unknown as { temporal: { getState: () => { undo: () => void; redo: () => void; pause: () => void; resume: () => void; pastStates: unknown[]; futureStates: unknown[] } } }
+    ).temporal.getState();
+  /** The field being typed in (`node:path`, `settings:path`): its keystrokes extend one undo step. */
+  let fieldEdit: string | null = null;
+  /** A change to the journey: new data plus a revision bump. It ends any field edit. */
+  const edit = (patch: Partial<GraphSlice>) => {
+    fieldEdit = null;
+    set({ ...patch, revision: get().revision + 1 });
+  };
+  /**
+   * A change to one field's value: the first keystroke records an undo step,
+   * the next ones to the same field change the journey without another.
+   */
+  const editField = (key: string | null, patch: Partial<GraphSlice>) => {
+    const extend = key !== null && key === fieldEdit;
+    if (!extend) {
+      edit(patch);
+      fieldEdit = key;
+      return;
+    }
+    const h = history();
+    h.pause();
+    try {
+      set({ ...patch, revision: get().revision + 1 });
+    } finally {
+      h.resume();
+    }
+  };
+  const writable = () => !get().readOnly;
   const travel = (step: 'undo' | 'redo') => {
     const h = history();
+    fieldEdit = null;
     if (!writable() || (step === 'undo' ? h.pastStates : h.futureStates).length === 0) return;
     h[step]();
     // restoring a past graph changes the journey: autosave and validation must see it
@@ -128,47 +185,96 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
       edit({ nodes: [...get().nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], edges: get().edges.map((e) => (e.selected ? { ...e, selected: false } : e)) });
       return id;
     },
+    placeNode(kind, fallback) {
+      if (!writable()) return null;
+      const { nodes, edges } = get();
+      const selected = nodes.filter((n) => n.selected);
+      const parent = selected.length === 1 ? (selected[0] ?? null) : null;
+      const port = parent && canBeEntered(kind) ? firstFreePort(parent, edges) : null;
+      const id = freshNodeId(kind, new Set(nodes.map((n) => n.id)));
+      const position = placeAfter(nodes, edges, parent, port, fallback);
+      const node = { ...nodeToFlow({ id, kind, position, config: defaultConfig(kind) }), selected: true };
+      const wire = parent && port ? [edgeToFlow({ id: edgeId(parent.id, port, id), source: parent.id, sourcePort: port, target: id }, nodeFromFlow(parent))] : [];
+      // the node and its edge land together: one undo step takes both away
+      edit({ nodes: [...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], edges: [...edges.map((e) => (e.selected ? { ...e, selected: false } : e)), ...wire] });
+      if (parent && !port)
+        get().showNotice(
+          canBeEntered(kind) ? `"${nodeTitle(parent.data)}" has no free port: the new node is placed below it, not connected.` : 'An entry starts the journey: it is placed on its own, not connected.',
+        );
+      return id;
+    },
     connectionProblem(c) {
       if (!c.source || !c.target) return 'connect a port to a node';
       if (c.source === c.target) return 'a node cannot lead to itself';
       const target = get().nodes.find((n) => n.id === c.target);
       if (!target) return 'that node does not exist';
       if (kindDef(target.data.kind).role === 'entry') return 'an entry cannot be entered from another node';
-      return null;
+      return portTaken(get(), c.source, c.sourceHandle ?? 'next', c.target);
     },
     connect(c) {
-      if (!writable() || get().connectionProblem(c) !== null) return;
+      if (!writable()) return false;
+      const problem = get().connectionProblem(c);
+      if (problem !== null) {
+        get().showNotice(problem);
+        return false;
+      }
       const port = c.sourceHandle ?? 'next';
+      // the same wire again: nothing to do
+      if (get().edges.some((e) => e.source === c.source && (e.sourceHandle ?? 'next') === port && e.target === c.target)) return true;
       const source = get().nodes.find((n) => n.id === c.source);
       const edge = edgeToFlow({ id: edgeId(c.source, port, c.target), source: c.source, sourcePort: port, target: c.target }, source ? nodeFromFlow(source) : undefined);
-      edit({ edges: [...get().edges.filter((e) => !(e.source === c.source && (e.sourceHandle ?? 'next') === port)), edge] });
+      edit({ edges: [...get().edges, edge] });
+      return true;
+    },
+    disconnect(nodeId, port) {
+      if (!writable()) return;
+      const edges = get().edges.filter((e) => !(e.source === nodeId && (e.sourceHandle ?? 'next') === port));
+      if (edges.length !== get().edges.length) edit({ edges });
     },
     undo: () => travel('undo'),
     redo: () => travel('redo'),
     deleteSelection() {
-      if (!writable()) return;
-      const gone = new Set(
-        get()
-          .nodes.filter((n) => n.selected)
-          .map((n) => n.id),
+      const { nodes, edges } = get();
+      get().removeElements(
+        nodes.filter((n) => n.selected).map((n) => n.id),
+        edges.filter((e) => e.selected).map((e) => e.id),
       );
-      const edges = get().edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target));
-      if (gone.size === 0 && edges.length === get().edges.length) return;
-      edit({ nodes: get().nodes.filter((n) => !gone.has(n.id)), edges });
+    },
+    removeElements(nodeIds, edgeIds) {
+      if (!writable()) return;
+      const gone = new Set(nodeIds);
+      const cut = new Set(edgeIds);
+      const edges = get().edges.filter((e) => !cut.has(e.id) && !gone.has(e.source) && !gone.has(e.target));
+      const nodes = get().nodes.filter((n) => !gone.has(n.id));
+      if (nodes.length === get().nodes.length && edges.length === get().edges.length) return;
+      edit({ nodes, edges });
+    },
+    endFieldEdit() {
+      fieldEdit = null;
     },
     updateConfig(nodeId, config) {
       if (!writable()) return;
       let changed: JourneyFlowNode | null = null;
-      const nodes = get().nodes.map((n) => (n.id === nodeId ? (changed = { ...n, data: { ...n.data, config } } as JourneyFlowNode) : n));
-      if (changed) edit({ nodes, edges: relabel(get().edges, changed) });
+      let before: unknown = undefined;
+      const nodes = get().nodes.map((n) => {
+        if (n.id !== nodeId) return n;
+        before = n.data.config;
+        return (changed = { ...n, data: { ...n.data, config } } as JourneyFlowNode);
+      });
+      if (!changed) return;
+      const leaf = changedLeaf(before, config);
+      editField(leaf === null ? null : `${nodeId}:config.${leaf}`, { nodes, edges: relabel(get().edges, changed) });
     },
     updateTitle(nodeId, title) {
       if (!writable()) return;
       const t = title.trim() ? title : undefined;
-      edit({ nodes: get().nodes.map((n) => (n.id === nodeId ? ({ ...n, data: { ...n.data, title: t } } as JourneyFlowNode) : n)) });
+      const nodes = get().nodes.map((n) => (n.id === nodeId ? ({ ...n, ariaLabel: nodeAriaLabel(n.data.kind, t), data: { ...n.data, title: t } } as JourneyFlowNode) : n));
+      editField(`${nodeId}:title`, { nodes });
     },
     updateSettings(settings) {
-      if (writable()) edit({ settings });
+      if (!writable()) return;
+      const leaf = changedLeaf(get().settings, settings);
+      editField(leaf === null ? null : `settings:${leaf}`, { settings });
     },
     autoLayout() {
       if (!writable()) return;
