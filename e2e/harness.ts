@@ -50,6 +50,12 @@ export interface StartOptions {
   approvals?: boolean;
   /** sign the page in as the admin before the test starts (default true) */
   signedIn?: boolean;
+  /**
+   * The workspace's rng seed (default random): the sandbox's replies and the
+   * splits' draws follow it, so a spec that counts on a reply (a login, a
+   * click) names one and tells the same story every run.
+   */
+  seed?: number;
 }
 
 /** The real server on a free port over a fresh temporary database, and a Chromium page. */
@@ -67,7 +73,7 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     log: () => {},
     admin: testAdmin,
     approvals: opts.approvals ?? false,
-    services: { accounts: { passwordCost: testPasswordCost } },
+    services: { accounts: { passwordCost: testPasswordCost }, ...(opts.seed === undefined ? {} : { workspace: { rngSeed: opts.seed } }) },
   });
   let browser: Browser | undefined;
   try {

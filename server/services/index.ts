@@ -37,8 +37,8 @@ export interface ServiceDeps {
   providers?: Partial<Record<Channel, ChannelProvider>>;
   sandbox?: Partial<Record<Channel, SandboxBehaviour>>;
   dispatcher?: Partial<DispatcherOptions>;
-  /** workspace defaults on first start */
-  workspace?: { timezone?: string; writeKey?: string; approvals?: boolean };
+  /** workspace defaults on first start; `rngSeed` pins the sandbox's and splits' draws (tests that tell one story) */
+  workspace?: { timezone?: string; writeKey?: string; approvals?: boolean; rngSeed?: number };
   /** accounts: wall-clock time for sessions and lock-outs (default Date.now), and the scrypt cost (tests pass a cheap one) */
   accounts?: Omit<UsersDeps, 'db'>;
   /** the origin tracked links point at (default PUBLIC_URL, else the server's own URL once it listens) */

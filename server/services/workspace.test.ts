@@ -47,3 +47,16 @@ describe('the workspace link secret', () => {
     }
   });
 });
+
+describe('the workspace rng seed', () => {
+  it('is random unless the first start names one, and a later start keeps what the first chose', () => {
+    const a = openDatabase(':memory:');
+    const b = openDatabase(':memory:');
+    const c = openDatabase(':memory:');
+    expect(createWorkspaceService(a, { now: 0, rngSeed: 20261102 }).settings().rngSeed).toBe(20261102);
+    expect(createWorkspaceService(a, { now: 0, rngSeed: 7 }).settings().rngSeed).toBe(20261102);
+    // two unnamed seeds agree by chance once in 2^32
+    expect(createWorkspaceService(b, { now: 0 }).settings().rngSeed).not.toBe(createWorkspaceService(c, { now: 0 }).settings().rngSeed);
+    for (const db of [a, b, c]) db.$client.close();
+  });
+});

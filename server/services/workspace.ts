@@ -40,7 +40,18 @@ const newLinkSecret = (): string => randomBytes(32).toString('base64url');
  * `defaultLinkHosts` is the link allow-list while an admin has set none: the
  * hosts the shipped templates link to, so the demo's links keep working.
  */
-export function createWorkspaceService(db: Db, init: { now: number; timezone?: string; writeKey?: string; approvals?: boolean; defaultLinkHosts?: readonly string[] }) {
+export function createWorkspaceService(
+  db: Db,
+  init: {
+    now: number;
+    timezone?: string;
+    writeKey?: string;
+    approvals?: boolean;
+    defaultLinkHosts?: readonly string[];
+    /** the simulated world's seed (default random): a story told with a named one replays alike */
+    rngSeed?: number;
+  },
+) {
   let row = db.select().from(workspace).where(eq(workspace.id, 1)).get();
   if (!row) {
     row = {
@@ -48,7 +59,7 @@ export function createWorkspaceService(db: Db, init: { now: number; timezone?: s
       name: 'Orange Credit',
       writeKey: init.writeKey ?? newWriteKey(),
       timezone: init.timezone ?? 'Asia/Shanghai',
-      rngSeed: randomBytes(4).readUInt32BE(0),
+      rngSeed: init.rngSeed ?? randomBytes(4).readUInt32BE(0),
       policy: defaultPolicy(),
       createdAt: init.now,
       linkSecret: newLinkSecret(),
