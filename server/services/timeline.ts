@@ -75,7 +75,7 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
         });
       const runs = c
         .prepare<
-          [number],
+          [number, number],
           {
             id: number;
             journey_id: string;
@@ -91,9 +91,10 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
           }
         >(
           `select r.id, r.journey_id, j.name, v.version, r.node_id, r.status, r.entered_at, r.exit_reason, r.exited_at, r.wake_at, r.waiting_for
-           from runs r join journeys j on j.id = r.journey_id join journey_versions v on v.id = r.version_id where r.contact_id = ? order by r.entered_at desc`,
+           from runs r join journeys j on j.id = r.journey_id join journey_versions v on v.id = r.version_id where r.contact_id = ? order by r.entered_at desc, r.id desc limit ?`,
         )
-        .all(id);
+        // bounded like the rest: a contact re-entering a journey daily has a run a day
+        .all(id, limit);
       // each run keeps the nodes it entered as [node, visit, at]; the timeline shows one line per node
       const steps = c
         .prepare<[number, number], { run_id: number; journey_id: string; version: number; node_id: string; visit: number; at: number }>(
