@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { journeyVersions } from '../db/schema';
 import { JourneyGraph } from '../../shared/journey/graph';
@@ -52,4 +52,14 @@ export function versionHistory(db: Db, journeyId: string): { published: Publishe
   });
   const latest = rows.at(-1);
   return { published: latest ?? null, versions: versions.reverse() };
+}
+
+/** One published version with its graph as published, or null when the journey has no such version. */
+export function publishedVersion(db: Db, journeyId: string, version: number): PublishedVersion | null {
+  const r = db
+    .select({ version: journeyVersions.version, graph: journeyVersions.graph, publishedAt: journeyVersions.publishedAt, publishedBy: journeyVersions.publishedBy })
+    .from(journeyVersions)
+    .where(and(eq(journeyVersions.journeyId, journeyId), eq(journeyVersions.version, version)))
+    .get();
+  return r ? { ...r, graph: JourneyGraph.parse(r.graph) } : null;
 }

@@ -12,6 +12,7 @@ import { ServiceError, notFound } from './errors';
 import type { RunLifecycle } from '../engine/lifecycle';
 import { createJourneyLifecycle } from './journeyLifecycle';
 import { versionHistory } from './journeyHistory';
+import { createJourneyDrafts, journeyNameMax } from './journeyDrafts';
 import { journeyErrorsOf } from '../engine/journeyErrors';
 
 export interface Blueprint {
@@ -49,8 +50,6 @@ export interface JourneySummary {
   error: string | null;
   erroredAt: number | null;
 }
-
-export const journeyNameMax = 120;
 
 const emptyGraph = (): JourneyGraph => ({ nodes: [], edges: [], settings: defaultSettings() });
 
@@ -110,6 +109,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
 
   return {
     ...createJourneyLifecycle({ db, clock, runs: runLifecycle, onLiveChange }),
+    ...createJourneyDrafts({ db, clock, errorsOf }),
 
     blueprints: () => blueprints().map(({ key, name, description }) => ({ key, name, description })),
 

@@ -65,7 +65,7 @@ export const journeyAudit: AuditMeta = {
   objectType: 'journey',
   snapshot: (s, id) => {
     const j = s.journeys.get(id);
-    return { name: j.name, status: j.status, version: j.version, draft: j.draft };
+    return { name: j.name, description: j.description, status: j.status, version: j.version, draft: j.draft };
   },
   // the draft as the graph changes it made (node added, config changed …), the rest field by field
   diff: (before, after) => {
@@ -78,6 +78,9 @@ export const journeyAudit: AuditMeta = {
     return { ...compactDiff(b ? bRest : null, aRest), ...(graph.length ? { draft: graph.slice(0, 20) } : {}) };
   },
 };
+
+/** A copy is a new journey: the row names the copy (from the result) and shows all of it; the input names the original. */
+export const journeyCopyAudit: AuditMeta = { ...journeyAudit, objectId: (_input, result) => idOf(result) };
 
 export const templateAudit: AuditMeta = {
   objectType: 'template',

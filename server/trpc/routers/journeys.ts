@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { procedure, router } from '../init';
-import { journeyAudit } from '../auditing';
+import { journeyAudit, journeyCopyAudit } from '../auditing';
 import { JourneyGraph } from '../../../shared/journey/graph';
 
 const byId = z.object({ id: z.string().min(1, 'id is required') });
+const byVersion = byId.extend({ version: z.number().int().min(1, 'versions count from 1') });
 
 export const journeysRouter = router({
   list: procedure('viewer').query(({ ctx }) => ctx.services.journeys.list()),
@@ -17,6 +18,21 @@ export const journeysRouter = router({
   rename: procedure('operator', journeyAudit)
     .input(byId.extend({ name: z.string().trim().min(1, 'name is required').max(120, 'name is longer than 120 characters') }))
     .mutation(({ ctx, input }) => ctx.services.journeys.rename(input.id, input.name, ctx.actor)),
+  describe: procedure('operator', journeyAudit)
+    .input(byId.extend({ description: z.string().trim().max(1000, 'description is longer than 1000 characters') }))
+    .mutation(({ ctx, input }) => ctx.services.journeys.describe(input.id, input.description, ctx.actor)),
+  /** a new draft journey with this one's draft and description; `{ id, name }` of the copy */
+  duplicate: procedure('operator', journeyCopyAudit)
+    .input(byId.extend({ name: z.string().max(120, 'name is longer than 120 characters').optional() }))
+    .mutation(({ ctx, input }) => ctx.services.journeys.duplicate(input.id, input.name, ctx.actor)),
+  /** one published version's graph, read-only */
+  version: procedure('viewer')
+    .input(byVersion)
+    .query(({ ctx, input }) => ctx.services.journeys.version(input.id, input.version)),
+  /** the version's graph becomes the draft (publish to make it live) */
+  restoreVersion: procedure('operator', journeyAudit)
+    .input(byVersion)
+    .mutation(({ ctx, input }) => ctx.services.journeys.restoreVersion(input.id, input.version, ctx.actor)),
   saveDraft: procedure('operator', journeyAudit)
     .input(byId.extend({ graph: JourneyGraph }))
     .mutation(({ ctx, input }) => ctx.services.journeys.saveDraft(input.id, input.graph, ctx.actor)),
