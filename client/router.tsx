@@ -2,6 +2,7 @@ import { createBrowserRouter } from 'react-router';
 import { Layout } from './pages/Layout';
 import { JourneysPage } from './pages/JourneysPage';
 import { JourneyPage } from './pages/JourneyPage';
+import { VersionPage } from './pages/VersionPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { OutboxPage } from './pages/OutboxPage';
@@ -25,6 +26,7 @@ export const router = createBrowserRouter([
     children: [
       { index: true, Component: JourneysPage },
       { path: 'journeys/:id', Component: JourneyPage },
+      { path: 'journeys/:id/versions/:version', Component: VersionPage },
       { path: 'templates', Component: TemplatesPage },
       { path: 'templates/:key', Component: TemplateEditorPage },
       {

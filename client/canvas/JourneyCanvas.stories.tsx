@@ -63,6 +63,28 @@ export const ReadOnly: Story = {
   ),
 };
 
+/** A wire dragged from a port that already has one: refused, and the canvas says why (an output port holds one edge). */
+export const RefusedWire: Story = {
+  render: () => (
+    <EditorFixture
+      graph={blueprint1()}
+      notice={'The "timeout" port of "Logged in within 3 days?" already leads to "Robo-call": an output port holds one edge. Delete that edge first (select it and press Delete), then connect again.'}
+      validate
+    >
+      <StoryEditor />
+    </EditorFixture>
+  ),
+};
+
+/** Wiring without a mouse: C on a selected node (or the inspector's Connect button) opens this dialog. */
+export const ConnectWithKeyboard: Story = {
+  render: () => (
+    <EditorFixture graph={blueprint1()} selected={['wait_login']} connecting="wait_login" validate>
+      <StoryEditor />
+    </EditorFixture>
+  ),
+};
+
 /** A new journey: the canvas says where to start. */
 export const Empty: Story = {
   render: () => (

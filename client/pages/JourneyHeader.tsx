@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link } from 'react-router';
-import { Archive, ArrowLeft, CircleAlert, Pause, Play, RotateCcw, Rocket } from 'lucide-react';
+import { Link, useNavigate } from 'react-router';
+import { Archive, ArrowLeft, CircleAlert, Copy, Pause, Pencil, Play, RotateCcw, Rocket } from 'lucide-react';
 import { useTRPC, type JourneyDetail } from '../trpc';
 import { StatusBadge } from '../components/StatusBadge';
 import { RelativeTime } from '../components/RelativeTime';
@@ -10,8 +10,9 @@ import { saveStatus } from '../store/slices/saveSlice';
 import { saveNow, type SaveDraft } from '../store/useAutosave';
 import { useAuth } from '../auth/AuthContext';
 import { PublishDialog } from './PublishDialog';
+import { JourneyDetailsDialog } from './JourneyDetailsDialog';
 
-/** Name, status, save state, the lifecycle actions (pause, resume, archive) and Publish. */
+/** Name (editable with the description), status, save state, the lifecycle actions (pause, resume, archive), Duplicate and Publish. */
 export function JourneyHeader({ journey, save, onShowProblems }: { journey: JourneyDetail; save: SaveDraft; onShowProblems: () => void }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -24,6 +25,8 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
   const operates = useAuth().can('operator');
   const [publishing, setPublishing] = useState(false);
   const [archiving, setArchiving] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const navigate = useNavigate();
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: trpc.journeys.get.queryKey({ id: journey.id }) }), qc.invalidateQueries({ queryKey: trpc.journeys.list.queryKey() })]);
   const lifecycle = { onSettled: refresh };
   const pause = useMutation(trpc.journeys.pause.mutationOptions(lifecycle));
@@ -40,7 +43,26 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
     }),
   );
   const clearError = useMutation(trpc.journeys.clearError.mutationOptions(lifecycle));
-  const failed = pause.error ?? resume.error ?? archive.error ?? clearError.error;
+  const duplicate = useMutation(
+    trpc.journeys.duplicate.mutationOptions({
+      onSuccess: async ({ id }) => {
+        await qc.invalidateQueries({ queryKey: trpc.journeys.list.queryKey() });
+        void navigate(`/journeys/${encodeURIComponent(id)}`);
+      },
+    }),
+  );
+  // the copy is of the stored draft: store the last edits first (a failed save shows, and stops here)
+  const duplicateAfterSaving = async () => {
+    if (!store.getState().readOnly) {
+      try {
+        await saveNow(store, save);
+      } catch {
+        return;
+      }
+    }
+    duplicate.mutate({ id: journey.id });
+  };
+  const failed = pause.error ?? resume.error ?? archive.error ?? clearError.error ?? duplicate.error;
   const errored = journey.error !== null && journey.status !== 'archived';
   const archiveAfterSaving = async () => {
     if (!window.confirm(`Archive "${journey.name}"? It stops enrolling, every contact still in it leaves, and it can no longer be edited.`)) return;
@@ -67,6 +89,11 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
         <div className="jheader__titles">
           <div className="jheader__line">
             <h1>{journey.name}</h1>
+            {operates && (
+              <button type="button" className="iconbtn" aria-label="Rename or describe" title="Rename or describe" onClick={() => setEditing(true)}>
+                <Pencil size={14} aria-hidden />
+              </button>
+            )}
             <StatusBadge status={journey.status} error={journey.error} />
             <span className="jheader__version">{journey.version === null ? 'Not published' : `Published v${journey.version}`}</span>
           </div>
@@ -107,6 +134,11 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
           {operates && journey.status === 'paused' && (
             <button type="button" className="btn" disabled={resume.isPending} onClick={() => resume.mutate({ id: journey.id })}>
               <Play size={15} aria-hidden /> Resume
+            </button>
+          )}
+          {operates && (
+            <button type="button" className="btn" disabled={duplicate.isPending} title="A new draft journey with this one's draft" onClick={() => void duplicateAfterSaving()}>
+              <Copy size={15} aria-hidden /> Duplicate
             </button>
           )}
           {operates && journey.status !== 'archived' && (
@@ -164,6 +196,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
           {failed.message}
         </div>
       )}
+      {editing && <JourneyDetailsDialog journey={journey} onClose={() => setEditing(false)} />}
       {publishing && <PublishDialog journey={journey} save={save} onClose={() => setPublishing(false)} onPublished={refresh} />}
     </header>
   );

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useParams } from 'react-router';
+import { useLocation, useParams } from 'react-router';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useTRPC, useTRPCClient, type JourneyDetail } from '../trpc';
 import { EditorStoreProvider, useEditorStore, useEditorStoreApi } from '../store/editorContext';
@@ -17,13 +17,9 @@ import { FunnelPanel } from '../analytics/FunnelPanel';
 import { SummaryPanel } from '../analytics/SummaryPanel';
 import { useOverlay, type OverlayParams } from '../analytics/useOverlay';
 
-/** One journey: header, palette, the canvas editing its draft, and the inspector, settings, problems and versions beside it. */
-export function JourneyPage() {
-  const { id = '' } = useParams();
+/** The templates and segments the inspector offers (and the live compile checks), once both have loaded. */
+export function useJourneyCatalogue(): { catalogue: Catalogue; loaded: boolean } {
   const trpc = useTRPC();
-  const journey = useQuery(trpc.journeys.get.queryOptions({ id }));
-  // only operators edit journeys and segments: for everyone else the canvas is read-only, and nothing autosaves
-  const operates = useAuth().can('operator');
   const templates = useQuery(trpc.templates.list.queryOptions());
   const segments = useQuery(trpc.segments.list.queryOptions());
   const loaded = templates.isSuccess && segments.isSuccess;
@@ -39,6 +35,17 @@ export function JourneyPage() {
         : emptyCatalogue,
     [loaded, templates.data, segments.data],
   );
+  return { catalogue, loaded };
+}
+
+/** One journey: header, palette, the canvas editing its draft, and the inspector, settings, problems and versions beside it. */
+export function JourneyPage() {
+  const { id = '' } = useParams();
+  const trpc = useTRPC();
+  const journey = useQuery(trpc.journeys.get.queryOptions({ id }));
+  // only operators edit journeys and segments: for everyone else the canvas is read-only, and nothing autosaves
+  const operates = useAuth().can('operator');
+  const { catalogue, loaded } = useJourneyCatalogue();
 
   if (journey.isPending) return <Loading what="journey" />;
   if (journey.isError) return <LoadError error={journey.error} />;
@@ -72,6 +79,11 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
     return sel.length === 1 ? (sel[0]?.id ?? null) : null;
   });
   const problemCount = useEditorStore((s) => s.problems.length);
+  // arriving from "Restore as draft" on a version's page: say what the canvas now shows
+  const restored = (useLocation().state as { restored?: number } | null)?.restored;
+  useEffect(() => {
+    if (restored !== undefined) store.getState().showNotice(`The draft is now version ${restored} as it was published. Publish to make it live again.`, 'done');
+  }, [store, restored]);
 
   // choosing a node (on the canvas) shows its form
   useEffect(

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router';
-import { CircleAlert, CircleCheck, Plus } from 'lucide-react';
+import { Link, useSearchParams } from 'react-router';
+import { CircleAlert, CircleCheck, Plus, Search } from 'lucide-react';
 import { formatCount } from '../format';
 import { useTRPC, type JourneySummary } from '../trpc';
 import { StatusBadge } from '../components/StatusBadge';
@@ -9,13 +9,24 @@ import { RelativeTime } from '../components/RelativeTime';
 import { LoadError, Loading } from '../components/QueryState';
 import { NewJourneyDialog } from './NewJourneyDialog';
 import { useAuth } from '../auth/AuthContext';
+import { countByView, filterJourneys, readJourneyFilter, statusFilters, writeJourneyFilter, type JourneyFilter, type StatusFilter } from './journeyFilter';
 
-/** All journeys of the workspace, newest change first, and the way to start a new one. */
+const statusLabels: Record<StatusFilter, string> = { all: 'All statuses', draft: 'Draft', live: 'Live', paused: 'Paused', errored: 'Errored' };
+
+/**
+ * All journeys of the workspace, newest change first, and the way to start a
+ * new one. Search (name and description) and a status filter narrow the
+ * list; archived journeys are listed apart, in their own view. The filter
+ * lives in the URL.
+ */
 export function JourneysPage() {
   const trpc = useTRPC();
   const list = useQuery(trpc.journeys.list.queryOptions());
   const [creating, setCreating] = useState(false);
   const operates = useAuth().can('operator');
+  const [params, setParams] = useSearchParams();
+  const filter = readJourneyFilter(params);
+  const setFilter = (f: Partial<JourneyFilter>) => setParams(writeJourneyFilter(params, { ...filter, ...f }), { replace: true });
 
   return (
     <main className="page">
@@ -38,18 +49,69 @@ export function JourneysPage() {
       ) : list.data.length === 0 ? (
         <div className="placeholder">No journeys yet. Start one from a blueprint or from scratch.</div>
       ) : (
-        <JourneysTable journeys={list.data} />
+        <>
+          <JourneyFilters filter={filter} counts={countByView(list.data)} onChange={setFilter} />
+          <div role="tabpanel" id="journeys-view" aria-label={filter.archived ? 'Archived journeys' : 'Active journeys'}>
+            <FilteredJourneys journeys={filterJourneys(list.data, filter)} filter={filter} />
+          </div>
+        </>
       )}
       {creating && <NewJourneyDialog onClose={() => setCreating(false)} />}
     </main>
   );
 }
 
-function JourneysTable({ journeys }: { journeys: JourneySummary[] }) {
+/** The active/archived views (with their counts), the search box and the status filter. */
+function JourneyFilters({ filter, counts, onChange }: { filter: JourneyFilter; counts: { active: number; archived: number }; onChange: (f: Partial<JourneyFilter>) => void }) {
+  return (
+    <div className="jfilters">
+      <div role="tablist" aria-label="Journeys" className="tabs jfilters__views">
+        <button type="button" role="tab" aria-selected={!filter.archived} aria-controls="journeys-view" className="tabs__tab" onClick={() => onChange({ archived: false })}>
+          Active <span className="count">{counts.active}</span>
+        </button>
+        <button type="button" role="tab" aria-selected={filter.archived} aria-controls="journeys-view" className="tabs__tab" onClick={() => onChange({ archived: true })}>
+          Archived <span className="count">{counts.archived}</span>
+        </button>
+      </div>
+      <label className="jfilters__search">
+        <Search size={15} aria-hidden />
+        <input type="search" aria-label="Search journeys" placeholder="Search by name or description" value={filter.search} onChange={(e) => onChange({ search: e.target.value })} />
+      </label>
+      {!filter.archived && (
+        <label className="jfilters__status">
+          <span className="muted">Status</span>
+          <select value={filter.status} onChange={(e) => onChange({ status: e.target.value as StatusFilter })}>
+            {statusFilters.map((s) => (
+              <option key={s} value={s}>
+                {statusLabels[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </div>
+  );
+}
+
+function FilteredJourneys({ journeys, filter }: { journeys: JourneySummary[]; filter: JourneyFilter }) {
+  if (journeys.length > 0) return <JourneysTable journeys={journeys} archived={filter.archived} />;
+  const narrowed = filter.search.trim() !== '' || (!filter.archived && filter.status !== 'all');
+  return (
+    <div className="placeholder" role="status">
+      {narrowed
+        ? 'No journey matches this search and filter.'
+        : filter.archived
+          ? 'No archived journeys. Archiving a journey (from its page) moves it here.'
+          : 'Every journey is archived. Start a new one, or duplicate an archived one.'}
+    </div>
+  );
+}
+
+function JourneysTable({ journeys, archived }: { journeys: JourneySummary[]; archived: boolean }) {
   const rows = [...journeys].sort((a, b) => b.updatedAt - a.updatedAt);
   return (
     <div className="card">
-      <table className="table" aria-label="Journeys">
+      <table className="table" aria-label={archived ? 'Archived journeys' : 'Journeys'}>
         <thead>
           <tr>
             <th scope="col">Name</th>

@@ -1,7 +1,12 @@
+import { Link } from 'react-router';
 import type { JourneyDetail } from '../trpc';
 import { RelativeTime } from '../components/RelativeTime';
 
-/** Published versions, newest first: who, when, and what changed against the one before. Runs stay on the version they entered. */
+/**
+ * Published versions, newest first: who, when, and what changed against the
+ * one before, each with a link to view it read-only (and restore it as the
+ * draft from there). Runs stay on the version they entered.
+ */
 export function VersionsPanel({ journey }: { journey: JourneyDetail }) {
   const sorted = [...journey.versions].sort((a, b) => b.version - a.version);
   return (
@@ -25,6 +30,9 @@ export function VersionsPanel({ journey }: { journey: JourneyDetail }) {
                 </span>
               </div>
               <div className="version__summary">{v.summary}</div>
+              <Link className="version__view" to={`/journeys/${encodeURIComponent(journey.id)}/versions/${v.version}`}>
+                View v{v.version}
+              </Link>
               {v.changes.length > 0 && (
                 <details>
                   <summary>What changed</summary>

@@ -18,6 +18,10 @@ export interface EditorFixtureProps {
   selected?: string[];
   overlay?: Record<string, NodeOverlay> | null;
   edgeCounts?: Record<string, number> | null;
+  /** a canvas notice to show (a refused wire, a node placed unconnected) */
+  notice?: string;
+  /** the node whose keyboard Connect dialog is open */
+  connecting?: string;
   /** run the shared compiler live against the library, as the journey page does */
   validate?: boolean;
   children: ReactNode;
@@ -33,21 +37,23 @@ export function EditorFixture({ children, ...props }: EditorFixtureProps) {
   const { graph, problems, readOnly, validate } = props;
   return (
     <EditorStoreProvider key={JSON.stringify(props)} initial={{ graph, problems: validate ? [] : (problems ?? []), readOnly: readOnly ?? false }}>
-      <Seed selected={props.selected} overlay={props.overlay} edgeCounts={props.edgeCounts} />
+      <Seed selected={props.selected} overlay={props.overlay} edgeCounts={props.edgeCounts} notice={props.notice} connecting={props.connecting} />
       {validate && <LiveValidation />}
       <ReactFlowProvider>{children}</ReactFlowProvider>
     </EditorStoreProvider>
   );
 }
 
-function Seed({ selected, overlay, edgeCounts }: Pick<EditorFixtureProps, 'selected' | 'overlay' | 'edgeCounts'>) {
+function Seed({ selected, overlay, edgeCounts, notice, connecting }: Pick<EditorFixtureProps, 'selected' | 'overlay' | 'edgeCounts' | 'notice' | 'connecting'>) {
   const store = useEditorStoreApi();
   // before paint, so the first frame (and a screenshot) already shows them
   useLayoutEffect(() => {
     const ids = new Set(selected ?? []);
     if (ids.size) store.setState((s) => ({ nodes: s.nodes.map((n) => (ids.has(n.id) ? { ...n, selected: true } : n)) }));
     if (overlay) store.getState().setOverlay(overlay, edgeCounts ?? null);
-  }, [store, selected, overlay, edgeCounts]);
+    if (notice) store.getState().showNotice(notice);
+    if (connecting) store.getState().openConnect(connecting);
+  }, [store, selected, overlay, edgeCounts, notice, connecting]);
   return null;
 }
 
