@@ -373,3 +373,4 @@ export const scheduledEvents = sqliteTable(
 
 export * from './outboxSchema';
 export * from './accountsSchema';
+export * from './backtestSchema';
