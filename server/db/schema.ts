@@ -46,6 +46,13 @@ export const journeyVersions = sqliteTable(
     machine: text('machine', { mode: 'json' }).$type<CompiledJourney>().notNull(),
     publishedAt: integer('published_at').notNull(),
     publishedBy: text('published_by').notNull(),
+    /**
+     * A segment entry's first enrolment: the schedule's next time after the
+     * publish, or the publish itself when the operator chose "also enrol now".
+     * Null for event entry, and for versions published before this column
+     * (they enrolled at once).
+     */
+    enrolFrom: integer('enrol_from'),
   },
   (t) => [uniqueIndex('journey_versions_journey_version').on(t.journeyId, t.version)],
 );
@@ -73,6 +80,11 @@ export const workspace = sqliteTable('workspace', {
     .$type<string[]>()
     .notNull()
     .default(sql`'[]'`),
+  /** yuan per billed unit and channel as an admin set them; a channel missing here costs the default (shared/analytics/cost.ts) */
+  unitPrices: text('unit_prices', { mode: 'json' })
+    .$type<Partial<Record<Channel, number>>>()
+    .notNull()
+    .default(sql`'{}'`),
 });
 
 export const contacts = sqliteTable(
@@ -178,6 +190,8 @@ export const runs = sqliteTable(
      * run, so a step costs one row write, not one per node.
      */
     path: text('path', { mode: 'json' }).$type<PathEntry[]>().notNull().default([]),
+    /** passes through each loop-limited node in this entry (shared/journey/loops.ts); null until the first, and again on re-entry */
+    laps: text('laps', { mode: 'json' }).$type<Record<string, number>>(),
   },
   // Few indexes on purpose: every one is paid on each of a million enrolments and on every step.
   // One run per (contact, version), keyed contact first, so the same index answers every

@@ -6,6 +6,7 @@ import { ContactPolicy, defaultPolicy } from '../../shared/policy/policy';
 import { isTimeZone } from '../../shared/util/time';
 import { ServiceError } from './errors';
 import { maxLinkHosts, normaliseHost } from '../../shared/templates/linkTargets';
+import { pricesWith, UnitPrices, type UnitPrices as Prices } from '../../shared/analytics/cost';
 
 export interface WorkspaceSettings {
   name: string;
@@ -22,6 +23,8 @@ export interface WorkspaceSettings {
   previousWriteKeyExpiresAt: number | null;
   /** hosts tracked links may point at, as an admin set them (empty: the defaults, see `linkHosts()`) */
   linkHosts: string[];
+  /** yuan per billed unit (an SMS part, a call, an email), the defaults filled in for channels an admin did not set */
+  unitPrices: Prices;
 }
 
 const newWriteKey = (): string => `wk_${randomBytes(12).toString('hex')}`;
@@ -67,6 +70,7 @@ export function createWorkspaceService(
       previousWriteKey: null,
       previousWriteKeyExpiresAt: null,
       linkHosts: [],
+      unitPrices: {},
     };
     db.insert(workspace).values(row).run();
   }
@@ -90,6 +94,7 @@ export function createWorkspaceService(
     previousWriteKey: r.previousWriteKey,
     previousWriteKeyExpiresAt: r.previousWriteKeyExpiresAt,
     linkHosts: r.linkHosts,
+    unitPrices: pricesWith(r.unitPrices),
   });
   const defaultLinkHosts = [...new Set(init.defaultLinkHosts ?? [])].sort();
   let cached: WorkspaceSettings = fromRow(row);
@@ -128,6 +133,15 @@ export function createWorkspaceService(
       db.update(workspace).set({ writeKey, previousWriteKey, previousWriteKeyExpiresAt }).where(eq(workspace.id, 1)).run();
       cached = { ...cached, writeKey, previousWriteKey, previousWriteKeyExpiresAt };
       return { writeKey, previousWriteKeyExpiresAt };
+    },
+
+    /** Set the price of a unit per channel (a channel left out keeps its default); the forecast and the cost figures use them. */
+    setUnitPrices(input: Partial<Record<keyof Prices, number>>): Prices {
+      const set = UnitPrices.parse(input);
+      const stored = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined)) as Partial<Prices>;
+      db.update(workspace).set({ unitPrices: stored }).where(eq(workspace.id, 1)).run();
+      cached = { ...cached, unitPrices: pricesWith(stored) };
+      return cached.unitPrices;
     },
 
     setApprovals(on: boolean): { approvals: boolean } {
