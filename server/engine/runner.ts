@@ -30,7 +30,7 @@ export interface TickReport extends BatchCounts {
 }
 
 /** The columns of `runs` that make a RunRow, in order (the runner's claim, the event router, `runRowOf`). */
-export const runColumns = 'id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason';
+export const runColumns = 'id, journey_id, version_id, contact_id, node_id, status, visit, wake_at, waiting_for, entered_at, node_entered_at, exit_reason, laps';
 
 /** A `runs` row read as an array of `runColumns`, as a RunRow. */
 export function runRowOf(r: unknown[]): RunRow {
@@ -47,6 +47,7 @@ export function runRowOf(r: unknown[]): RunRow {
     entered_at: r[9] as number,
     node_entered_at: r[10] as number,
     exit_reason: r[11] as string | null,
+    laps: r[12] as string | null,
   };
 }
 
@@ -150,6 +151,8 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
         enteredAt: row.entered_at,
         nodeEnteredAt: row.node_entered_at,
         exitReason: row.exit_reason,
+        // only runs that passed a loop-limited node have any: no parse for the rest
+        laps: row.laps === null ? null : (JSON.parse(row.laps) as Record<string, number>),
       };
       let result: StepResult;
       try {

@@ -29,6 +29,8 @@ export interface RunRow {
   entered_at: number;
   node_entered_at: number;
   exit_reason: string | null;
+  /** JSON of the run's passes through loop-limited nodes, or null */
+  laps: string | null;
 }
 
 /** Messages of one batch that share everything but their run and contact: written by one statement. */
@@ -52,6 +54,7 @@ interface RunGroup {
   run: Run;
   exitedAt: number | null;
   path: string;
+  laps: string | null;
   ids: number[];
 }
 
@@ -140,13 +143,17 @@ function sameOutcome(a: Stepped, b: Stepped): boolean {
     x.wakeAt !== y.wakeAt ||
     x.waitingFor !== y.waitingFor ||
     x.nodeEnteredAt !== y.nodeEnteredAt ||
-    x.exitReason !== y.exitReason
+    x.exitReason !== y.exitReason ||
+    lapsOf(x) !== lapsOf(y)
   )
     return false;
   if (a.effects.length !== b.effects.length) return false;
   for (let i = 0; i < a.effects.length; i++) if (!sameFields(a.effects[i] as object, b.effects[i] as object)) return false;
   return true;
 }
+
+/** A run's loop passes as the store writes them: JSON, or null for the runs (nearly all) that passed no limited node. */
+const lapsOf = (run: Run): string | null => (run.laps ? JSON.stringify(run.laps) : null);
 
 /** Two effects with the same keys and the same values (all of an effect's fields are scalars). */
 function sameFields(x: object, y: object): boolean {
@@ -299,7 +306,8 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       // that stays where it is, its status unchanged, is no move)
       if (run.status !== before.status) assertStepMove(before.status, run.status, runIds);
       const exitedAt = run.status === 'exited' ? now : null;
-      const g = runGroups.get([path, run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, exitedAt], () => ({ run, exitedAt, path, ids: [] }));
+      const laps = lapsOf(run);
+      const g = runGroups.get([path, run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, exitedAt, laps], () => ({ run, exitedAt, path, laps, ids: [] }));
       for (const id of runIds) g.ids.push(id);
     }
     for (const g of messageGroups.list.sort((a, b) => a.nth - b.nth)) {
@@ -336,7 +344,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       const dropped = dropDeferred.run(l.reason, historyEntry('suppressed', now, { reason: l.reason }), now, l.runId, l.nodeId).changes;
       if (dropped > 0) count(l.v, l.nodeId, 'suppressed', l.reason, dropped);
     }
-    for (const { run, exitedAt, path, ids } of runGroups.list) runs.moveGroup(run, exitedAt, path, JSON.stringify(ids));
+    for (const { run, exitedAt, path, laps, ids } of runGroups.list) runs.moveGroup(run, exitedAt, path, laps, JSON.stringify(ids));
     for (const t of tally.list) bumpMetric.run(t.v.journeyId, t.v.version, t.nodeId, t.metric, t.label, day, t.n);
     for (const g of gauges.list) if (g.n !== 0) runs.addToGauge(g.versionId, g.nodeId, g.n);
   });

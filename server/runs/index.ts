@@ -48,7 +48,7 @@ function createRunStore(db: Db) {
   // The last three parameters append to the path: `,[node,visit,at,via]…` spliced in before its
   // closing bracket, without parsing the old path
   const moveRuns = c.prepare(
-    `update runs set node_id = ?, status = ?, visit = ?, wake_at = ?, waiting_for = ?, node_entered_at = ?, exit_reason = ?, exited_at = ?,
+    `update runs set node_id = ?, status = ?, visit = ?, wake_at = ?, waiting_for = ?, node_entered_at = ?, exit_reason = ?, exited_at = ?, laps = ?,
        path = case when ? = '' then path when path = '[]' then '[' || substr(?, 2) || ']' else substr(path, 1, length(path) - 1) || ? || ']' end
      where id in ${ids}`,
   );
@@ -126,7 +126,7 @@ function createRunStore(db: Db) {
       on conflict (contact_id, version_id) do update set
         node_id = excluded.node_id, status = ${enteredStatus}, visit = runs.visit + 1, wake_at = excluded.wake_at, waiting_for = null,
         entered_at = excluded.entered_at, node_entered_at = excluded.node_entered_at, exit_reason = null, exited_at = null,
-        entries = runs.entries + 1
+        entries = runs.entries + 1, laps = null
       where ${sql.raw(`runs.${runMoves.reenter.where()}`)}`).changes;
     if (n > 0) bumpGauge.run(v.versionId, v.entry, n);
     return n;
@@ -138,12 +138,13 @@ function createRunStore(db: Db) {
     /**
      * Write one group of a batch's runs that took the same step to the same
      * state (`idsJson`, a JSON array of run ids), appending `path` (entries
-     * `,[node,visit,at,via]…`, or '' for none) to each run's path. The caller
+     * `,[node,visit,at,via]…`, or '' for none) to each run's path and
+     * setting its loop passes (`laps`, JSON or null). The caller
      * holds the batch's transaction and has checked the move (assertStepMove).
      * Positional: this runs for every group of every batch of a million-run wave.
      */
-    moveGroup(r: SteppedRun, exitedAt: number | null, path: string, idsJson: string): void {
-      moveRuns.run(r.nodeId, r.status, r.visit, r.wakeAt, r.waitingFor, r.nodeEnteredAt, r.exitReason, exitedAt, path, path, path, idsJson);
+    moveGroup(r: SteppedRun, exitedAt: number | null, path: string, laps: string | null, idsJson: string): void {
+      moveRuns.run(r.nodeId, r.status, r.visit, r.wakeAt, r.waitingFor, r.nodeEnteredAt, r.exitReason, exitedAt, laps, path, path, path, idsJson);
     },
 
     /** Move the "at this node now" gauge of (version, node) by `n`, as a batch's runs arrive (+) and leave (−). */

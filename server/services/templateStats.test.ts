@@ -7,12 +7,12 @@ import { sentByVariantSql } from './templateStats';
 /** 12:00 in Shanghai (the workspace's zone): no quiet hours in the way. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
 
-/** credit_rejected → SMS → wait two days for app_login → (timeout) the same SMS again, round and round; app_login is the primary goal, loan_drawn a second one. */
+/** credit_rejected → SMS → wait two days for app_login → (timeout) the same SMS again, at most 5 times round; app_login is the primary goal, loan_drawn a second one. */
 const recallLoop = () =>
   aGraph()
     .node('entry', 'trigger.event', { event: 'credit_rejected' })
     .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
-    .node('wait', 'wait.event', { event: 'app_login', timeout: { amount: 2, unit: 'days' } })
+    .node('wait', 'wait.event', { event: 'app_login', timeout: { amount: 2, unit: 'days' }, maxVisits: 5 })
     .node('done', 'exit', { reason: 'logged_in' })
     .then('entry', 'sms')
     .then('sms', 'wait')

@@ -89,6 +89,18 @@ const cases = {
       .build(),
     at: [{ nodeId: 'sms' }, { nodeId: 'tag' }],
   },
+  // SMS → wait 3 days → back to the SMS: the edge out of the wait closes the loop
+  unbounded_send_loop: {
+    input: aGraph()
+      .node('entry', 'trigger.event', { event: 'signup' })
+      .node('sms', 'send', { template: 'recall_sms' })
+      .node('wait', 'wait.duration', { amount: 3, unit: 'days' })
+      .then('entry', 'sms')
+      .then('sms', 'wait')
+      .then('wait', 'sms')
+      .build(),
+    at: [{ edgeId: 'wait-next-sms' }],
+  },
 } satisfies Record<CompileErrorCode, Case>;
 
 const where = (e: Located): Where => ({ nodeId: e.nodeId, edgeId: e.edgeId, field: e.field });
@@ -138,11 +150,11 @@ describe('compile: one error per code, with its location', () => {
 });
 
 describe('compile: loops', () => {
-  it('a loop through a wait compiles: retry the SMS every 3 days until the contact logs in', () => {
+  it('a loop through a limited wait compiles: retry the SMS every 3 days, at most 4 times, until the contact logs in', () => {
     const g = aGraph()
       .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in' })
       .node('sms', 'send', { template: 'recall_sms' })
-      .node('wait', 'wait.event', { event: 'app_login', timeout: { amount: 3, unit: 'days' } })
+      .node('wait', 'wait.event', { event: 'app_login', timeout: { amount: 3, unit: 'days' }, maxVisits: 3 })
       .node('done', 'exit')
       .then('entry', 'sms')
       .then('sms', 'wait')
@@ -303,12 +315,12 @@ describe('compile: static bound on messages per contact', () => {
     expect(bound(g)).toEqual({ ...none, sms: 2, voice: 1 });
   });
 
-  it('a loop holding a send makes that channel unbounded, and only that channel', () => {
-    const g = aGraph()
+  const robocallLoop = (maxVisits: number | null) =>
+    aGraph()
       .node('entry', 'trigger.event', { event: 'x' })
       .node('push', 'send', { channel: 'push', template: 't' })
       .node('sms', 'send', { template: 't' })
-      .node('wait', 'wait.event', { event: 'app_login' })
+      .node('wait', 'wait.event', { event: 'app_login', maxVisits })
       .node('call', 'send', { channel: 'voice', template: 't' })
       .node('done', 'exit')
       .then('entry', 'push')
@@ -318,7 +330,56 @@ describe('compile: static bound on messages per contact', () => {
       .then('wait', 'call', 'event')
       .then('call', 'done')
       .build();
-    expect(bound(g)).toEqual({ ...none, sms: null, push: 1, voice: 1 });
+
+  it('a loop that sends with no limit is refused, on the edge that closes it, naming its nodes and channels', () => {
+    const r = compile(robocallLoop(null));
+    if (r.ok) throw new Error('expected the unbounded loop to be refused');
+    expect(r.errors).toEqual([
+      {
+        code: 'unbounded_send_loop',
+        edgeId: 'wait-timeout-sms',
+        message: expect.stringContaining('"Send message" → "Wait for event"') as string,
+        params: { nodes: ['sms', 'wait'], channels: ['sms'] },
+      },
+    ]);
+  });
+
+  it('a loop limit bounds the loop: each pass through the limit may send once more, plus the way in', () => {
+    // the wait is passed at most 3 times, so the SMS goes at most 4 times: once before the first pass, once after each
+    expect(bound(robocallLoop(3))).toEqual({ ...none, sms: 4, push: 1, voice: 1 });
+    expect(bound(robocallLoop(1))).toEqual({ ...none, sms: 2, push: 1, voice: 1 });
+  });
+
+  it('a robo-call looped back to its own wait needs a limit too: "every three days forever" is refused', () => {
+    const everyThreeDays = (maxVisits: number | null) =>
+      aGraph()
+        .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in' })
+        .node('call', 'send', { channel: 'voice', template: 'recall_call' })
+        .node('wait', 'wait.duration', { amount: 3, unit: 'days', maxVisits })
+        .then('entry', 'call')
+        .then('call', 'wait')
+        .then('wait', 'call')
+        .build();
+    const refused = compile(everyThreeDays(null), refs);
+    expect(!refused.ok && refused.errors.map((e) => [e.code, e.edgeId, e.params?.channels])).toEqual([['unbounded_send_loop', 'wait-next-call', ['voice']]]);
+    const limited = compile(everyThreeDays(5), refs);
+    expect(limited.ok && limited.value.maxMessages.voice).toBe(6);
+  });
+
+  it('a loop inside a limited loop that can send without passing the limit is still refused', () => {
+    const g = aGraph()
+      .node('entry', 'trigger.event', { event: 'x' })
+      .node('outer', 'wait.duration', { amount: 1, unit: 'days', maxVisits: 2 })
+      .node('sms', 'send', { template: 't' })
+      .node('inner', 'wait.event', { event: 'app_login' })
+      .then('entry', 'outer')
+      .then('outer', 'sms')
+      .then('sms', 'inner')
+      .then('inner', 'sms', 'timeout')
+      .then('inner', 'outer', 'event')
+      .build();
+    const r = compile(g);
+    expect(!r.ok && r.errors.map((e) => [e.code, e.edgeId])).toEqual([['unbounded_send_loop', 'inner-timeout-sms']]);
   });
 
   it('a loop without sends keeps the bound finite', () => {

@@ -4,7 +4,8 @@ import { kindDef, nodeKinds } from './registry';
 import type { CompileRefs, Port } from './kind';
 import type { CompiledJourney, MachineNode } from './machine';
 import { fieldPath, type Located } from './errors';
-import { isCycle, messageBound, reachableFrom, stronglyConnected } from './analysis';
+import { closingEdge, distanceFrom, isCycle, messageBound, reachableFrom, stronglyConnected, walkBounds } from './analysis';
+import { channelLabels, type Channel } from './channels';
 import { err, ok, type Result } from '../util/result';
 
 interface CheckedNode {
@@ -131,6 +132,18 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
     for (const id of comp) errors.push({ code: 'cycle_without_wait', nodeId: id, message: `The loop ${names} has no wait: a contact would go round it forever. Add a wait to the loop.` });
   }
 
+  // a loop that can send must pass a node with a loop limit: every published journey has a finite message bound
+  const limitOf = (id: string): number | null => {
+    const c = nodes.get(id);
+    return c?.config ? (kindDef(c.node.kind).maxVisits?.(c.config) ?? null) : null;
+  };
+  const channelOf = (id: string): Channel | null => {
+    const c = nodes.get(id);
+    return c?.config ? (kindDef(c.node.kind).sends?.(c.config)?.channel ?? null) : null;
+  };
+  // (a loop without a wait is already refused as such: not twice)
+  if (entry && !errors.some((e) => e.code === 'cycle_without_wait')) errors.push(...unboundedLoops(graph.edges, entry.id, ids, adj, nodes, channelOf, limitOf));
+
   if (errors.length > 0 || !entry) return err(errors);
 
   const machineNodes: Record<string, MachineNode> = {};
@@ -155,12 +168,43 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
     entry: entry.id,
     nodes: machineNodes,
     settings: graph.settings,
-    maxMessages: messageBound(entry.id, ids, adj, (id) => {
-      const n = machineNodes[id] as MachineNode;
-      return kindDef(n.kind).sends?.(n.config)?.channel ?? null;
-    }),
+    maxMessages: messageBound(entry.id, ids, adj, channelOf, limitOf),
     awaitedEvents: [...awaited].sort(),
     historyEvents: Object.fromEntries(Object.entries(historyEvents).sort(([a], [b]) => a.localeCompare(b))),
     triggerEvent: entryNode.kind === 'trigger.event' ? String(entryNode.config.event) : null,
+  });
+}
+
+/**
+ * One error per loop that can send with no limit on any of its nodes,
+ * located on the edge that closes it (seen from the entry), with the loop's
+ * nodes and channels as params.
+ */
+function unboundedLoops(
+  edges: readonly { id: string; source: string; sourcePort: string; target: string }[],
+  entry: string,
+  ids: readonly string[],
+  adj: ReadonlyMap<string, readonly string[]>,
+  nodes: ReadonlyMap<string, CheckedNode>,
+  channelOf: (id: string) => Channel | null,
+  limitOf: (id: string) => number | null,
+): Located[] {
+  const loops: string[][] = [];
+  walkBounds(ids, adj, (id) => (channelOf(id) ? 1 : 0), limitOf, loops);
+  if (loops.length === 0) return [];
+  const order = distanceFrom(entry, adj);
+  const title = (id: string) => `"${nodeTitle((nodes.get(id) as CheckedNode).node)}"`;
+  return loops.map((loop) => {
+    const closing = closingEdge(loop, adj, order);
+    // edges in port order of their source, so two edges between the same nodes pick the same one every time
+    const edge = closing ? edges.filter((e) => e.source === closing[0] && e.target === closing[1]).sort((a, b) => a.sourcePort.localeCompare(b.sourcePort))[0] : undefined;
+    const sent = [...new Set(loop.map(channelOf).filter((c): c is Channel => c !== null))].sort();
+    const names = loop.map(title).join(' → ');
+    return {
+      code: 'unbounded_send_loop',
+      ...(edge ? { edgeId: edge.id } : {}),
+      message: `The loop ${names} sends ${sent.map((c) => channelLabels[c]).join(' and ')} with no limit: a contact could get it again and again. Set "Pass at most … times" on a wait in the loop, or end the loop.`,
+      params: { nodes: loop, channels: sent },
+    } satisfies Located;
   });
 }

@@ -18,6 +18,7 @@ export const compileErrorCodes = [
   'unwired_port',
   'unreachable_node',
   'cycle_without_wait',
+  'unbounded_send_loop',
 ] as const;
 export type CompileErrorCode = (typeof compileErrorCodes)[number];
 
@@ -33,6 +34,8 @@ export interface Located {
   field?: string;
   /** the message without its place (no node title, no field path): for display beside the field itself */
   detail?: string;
+  /** the facts the message is made of, for code that words or badges it otherwise (e.g. a loop's nodes and channels) */
+  params?: Record<string, string | number | readonly string[]>;
 }
 
 /** `a.b.0.c` from a zod issue path. */

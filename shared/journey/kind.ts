@@ -76,6 +76,11 @@ export interface KindDef<K extends string, S extends z.ZodType> {
   check?: (config: z.output<S>, refs: CompileRefs) => FieldIssue[];
   /** the message this node sends: its channel (the static message bound) and template (analytics); null when none */
   sends?: (config: z.output<S>) => { channel: Channel; template: string } | null;
+  /**
+   * The node's loop limit (null: none): a run arriving once more than this
+   * leaves the journey there, and compile counts a loop through it as bounded
+   */
+  maxVisits?: (config: z.output<S>) => number | null;
   /** entry kinds started by an event: does this event (with its properties) enrol? */
   accepts?: (config: z.output<S>, event: ProfileEvent) => boolean;
   /** event names (→ days of history) the node reads from the contact's profile */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { generatedRefs, scenario, validGraph, type GeneratedGraph, type Scenario } from '../fixtures/arbitraries';
+import { generatedRefs, loopingGraph, scenario, validGraph, type GeneratedGraph, type Scenario } from '../fixtures/arbitraries';
 import { effectsOf } from '../fixtures/builders';
 import { compile } from './compile';
 import { step, type StepResult } from './step';
@@ -127,6 +127,69 @@ describe('properties of compile', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+/**
+ * The oracle for the loop rule, written apart from compile's analysis: with
+ * the limited nodes taken out, can some send node reach itself again?
+ */
+function hasUnboundedSendLoop(g: GeneratedGraph): boolean {
+  const limited = new Set(g.graph.nodes.filter((n) => (n.config.maxVisits ?? null) !== null).map((n) => n.id));
+  const next = (id: string) => g.graph.edges.filter((e) => e.source === id && !limited.has(e.target)).map((e) => e.target);
+  return g.graph.nodes
+    .filter((n) => n.kind === 'send' && !limited.has(n.id))
+    .some((s) => {
+      const seen = new Set<string>();
+      const stack = next(s.id);
+      while (stack.length) {
+        const v = stack.pop() as string;
+        if (v === s.id) return true;
+        if (seen.has(v)) continue;
+        seen.add(v);
+        stack.push(...next(v));
+      }
+      return false;
+    });
+}
+
+describe('properties of the loop rule', () => {
+  it('every graph compile accepts has a finite per-contact message bound, on every channel', () => {
+    fc.assert(
+      fc.property(loopingGraph, (g) => {
+        const r = compile(g.graph, generatedRefs);
+        if (!r.ok) return;
+        for (const ch of channels) {
+          expect(r.value.maxMessages[ch]).not.toBeNull();
+          expect(Number.isFinite(r.value.maxMessages[ch])).toBe(true);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('compile refuses a graph exactly when a loop can send without passing a loop limit, and only for that', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(loopingGraph, (g) => {
+        const r = compile(g.graph, generatedRefs);
+        const unbounded = hasUnboundedSendLoop(g);
+        expect(r.ok).toBe(!unbounded);
+        if (!r.ok) {
+          refused++;
+          // located on an edge of the graph, between two nodes of the loop it names
+          for (const e of r.errors) {
+            expect(e.code).toBe('unbounded_send_loop');
+            const edge = g.graph.edges.find((x) => x.id === e.edgeId);
+            expect(edge).toBeDefined();
+            expect(e.params?.nodes).toEqual(expect.arrayContaining([edge?.source, edge?.target]));
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    // the generator does make unbounded loops, or this property proves nothing
+    expect(refused).toBeGreaterThan(0);
   });
 });
 

@@ -22,6 +22,11 @@ export interface Run {
   enteredAt: number;
   nodeEnteredAt: number;
   exitReason: string | null;
+  /**
+   * Passes through each node with a loop limit (`maxVisits`) in this entry,
+   * keyed by node id; absent until the run first reaches one. Re-entry starts it again.
+   */
+  laps?: Readonly<Record<string, number>> | null;
 }
 
 /**

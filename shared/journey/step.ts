@@ -5,6 +5,7 @@ import { kindDef } from './registry';
 import { JourneyFault } from './errors';
 import { awaitingMessage, type Run, type StepContext, type StepInput } from './run';
 import { matchesFilters, type Profile } from '../segments/evaluate';
+import { loopLimitReason } from './loops';
 
 export interface StepResult {
   run: Run;
@@ -106,8 +107,15 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
       }
 
       effects.push({ type: 'metric', metric: 'edge', nodeId: current.id, port: outcome.port });
-      const moved: Run = { ...env.run, nodeId: targetNode.id, visit: env.run.visit + 1, status: 'active', wakeAt: null, waitingFor: null, nodeEnteredAt: ctx.now };
+      let moved: Run = { ...env.run, nodeId: targetNode.id, visit: env.run.visit + 1, status: 'active', wakeAt: null, waitingFor: null, nodeEnteredAt: ctx.now };
       effects.push({ type: 'metric', metric: 'entered', nodeId: targetNode.id, visit: moved.visit });
+      // a loop limit counts the run's passes; one arrival more than it allows leaves the journey here
+      const limit = defOf(targetNode).maxVisits?.(targetNode.config) ?? null;
+      if (typeof limit === 'number') {
+        const passes = (env.run.laps?.[targetNode.id] ?? 0) + 1;
+        moved = { ...moved, laps: { ...env.run.laps, [targetNode.id]: passes } };
+        if (passes > limit) return finish(moved, { type: 'exit', reason: loopLimitReason }, effects, ctx);
+      }
       current = targetNode;
       env = { run: moved, nodeId: current.id, ctx: profile === ctx.profile ? ctx : { ...ctx, profile }, looped: before >= 0 };
       trail.push({ node: current, run: moved, profile, effectsAt: effects.length });

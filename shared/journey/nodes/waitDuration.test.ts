@@ -19,7 +19,7 @@ function waitJourney(amount: number, unit: string) {
 
 describe('wait.duration: schema and ports', () => {
   it('defaults to one day', () => {
-    expect(defaultConfig('wait.duration')).toEqual({ amount: 1, unit: 'days' });
+    expect(defaultConfig('wait.duration')).toEqual({ amount: 1, unit: 'days', maxVisits: null });
   });
 
   it.each([

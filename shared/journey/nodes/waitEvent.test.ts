@@ -26,7 +26,7 @@ function waitForStep() {
 
 describe('wait.event: schema and ports', () => {
   it('defaults to waiting 3 days for app_login', () => {
-    expect(defaultConfig('wait.event')).toEqual({ event: 'app_login', filter: [], timeout: { amount: 3, unit: 'days' } });
+    expect(defaultConfig('wait.event')).toEqual({ event: 'app_login', filter: [], timeout: { amount: 3, unit: 'days' }, maxVisits: null });
   });
 
   it.each([

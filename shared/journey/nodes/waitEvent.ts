@@ -4,6 +4,7 @@ import { PropertyFilter } from '../../segments/rules';
 import { matchesFilters } from '../../segments/evaluate';
 import { durationMs } from '../../util/time';
 import { Duration } from './waitDuration';
+import { MaxVisits } from '../loops';
 
 /** Waits for an event, or gives up after a timeout: ports `event` and `timeout`. */
 export const waitEvent = defineKind({
@@ -13,13 +14,15 @@ export const waitEvent = defineKind({
     event: z.string().trim().min(1, 'Name the event to wait for.').max(120).default('app_login').meta({ ui: 'event', title: 'Event' }),
     filter: z.array(PropertyFilter).default([]).meta({ title: 'Only when its properties match' }),
     timeout: Duration.default({ amount: 3, unit: 'days' }).meta({ title: 'Give up after' }),
+    maxVisits: MaxVisits,
   }),
   palette: { group: 'Wait', label: 'Wait for event', icon: 'bell', description: 'Wait until the contact does something, or time out.' },
-  summary: (c) => `${c.event} · timeout ${c.timeout.amount} ${c.timeout.unit}`,
+  summary: (c) => `${c.event} · timeout ${c.timeout.amount} ${c.timeout.unit}${c.maxVisits === null ? '' : ` · at most ${c.maxVisits}×`}`,
   ports: () => [
     { id: 'event', label: 'event' },
     { id: 'timeout', label: 'timeout' },
   ],
+  maxVisits: (c) => c.maxVisits,
   enter: (c, { ctx }) => ({ type: 'wait', until: ctx.now + durationMs(c.timeout.amount, c.timeout.unit), event: c.event }),
   onEvent: (c, _env, event) => (event.name === c.event && matchesFilters(event.properties, c.filter) ? { type: 'go', port: 'event' } : null),
   onTimer: () => ({ type: 'go', port: 'timeout' }),

@@ -26,7 +26,7 @@ function windowJourney(windows: TimeWindow[] = lunchOrAfternoon) {
 
 describe('wait.until: schema and ports', () => {
   it('defaults to weekdays 12:00–14:00', () => {
-    expect(defaultConfig('wait.until')).toEqual({ windows: [{ days: [...weekdays], from: '12:00', to: '14:00' }] });
+    expect(defaultConfig('wait.until')).toEqual({ windows: [{ days: [...weekdays], from: '12:00', to: '14:00' }], maxVisits: null });
   });
 
   it.each([
@@ -112,12 +112,12 @@ describe('wait.until: the contact’s own time zone', () => {
 });
 
 describe('wait.until in a loop', () => {
-  /** entry → window → push → back to window: one push per window, e.g. a daily lunch-time nudge. */
+  /** entry → window → push → back to window: one push per window, e.g. a daily lunch-time nudge, for at most 30 windows. */
   function nudgeLoop(windows: TimeWindow[]) {
     return compiled(
       aGraph()
         .node('entry', 'trigger.event', { event: 'signup' })
-        .node('window', 'wait.until', { windows })
+        .node('window', 'wait.until', { windows, maxVisits: 30 })
         .node('push', 'send', { channel: 'push', template: 'nudge' })
         .then('entry', 'window')
         .then('window', 'push')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineKind } from '../kind';
+import { MaxVisits } from '../loops';
 import { hhmmPattern, localInstant, localTime, minutesOfDay, weekdays } from '../../util/time';
 
 export const TimeWindow = z
@@ -62,10 +63,12 @@ export const waitUntil = defineKind({
       .min(1, 'add at least one time window')
       .default([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '12:00', to: '14:00' }])
       .meta({ title: 'Time windows', description: 'In the contact’s own time zone.' }),
+    maxVisits: MaxVisits,
   }),
   palette: { group: 'Wait', label: 'Wait for time window', icon: 'clock', description: 'Wait for the next window in the contact’s time zone.' },
-  summary: (c) => c.windows.map((w) => `${w.days.length === 7 ? 'daily' : w.days.join(',')} ${w.from}–${w.to}`).join(' or '),
+  summary: (c) => c.windows.map((w) => `${w.days.length === 7 ? 'daily' : w.days.join(',')} ${w.from}–${w.to}`).join(' or ') + (c.maxVisits === null ? '' : ` · at most ${c.maxVisits}×`),
   ports: () => [{ id: 'next', label: '' }],
+  maxVisits: (c) => c.maxVisits,
   enter(c, { ctx, looped }) {
     // back round a loop in the same window: this window is spent, hold the run for the next one
     const from = looped ? windowStretchEnd(c.windows, ctx.now, ctx.profile.timezone) : ctx.now;
