@@ -25,6 +25,29 @@ export type SteppedRun = Pick<Run, 'nodeId' | 'status' | 'visit' | 'wakeAt' | 'w
 const ids = '(select value from json_each(?))';
 const settled = settledStatuses.map((s) => `'${s}'`).join(', ');
 
+/**
+ * The statements a message's outcome takes to its run, exported for the test
+ * that reads their plans: each must go by primary keys from the few messages
+ * or runs it is given, never through the runs that wait (a million may).
+ */
+export const runSql = {
+  /**
+   * A message settled: the run waiting for its outcome at that node and visit
+   * is due now (or, its journey paused, due as soon as it resumes). Parameters
+   * @ids (message ids, JSON) and @now. Driven from the message ids: the `+`
+   * keeps SQLite off the waiting_for index, which would read every run that
+   * waits for a message, once per statement.
+   */
+  wakeAwaiting: `update runs set wake_at = case when runs.held_wake_at is null then min(coalesce(runs.wake_at, @now), @now) end,
+       held_wake_at = case when runs.held_wake_at is not null then min(runs.held_wake_at, @now) end
+     from (select m.run_id, m.node_id, m.visit from json_each(@ids) j join messages m on m.id = j.value where m.status in (${settled})) m
+     where runs.id = m.run_id and runs.node_id = m.node_id and runs.visit = m.visit and runs.status = 'waiting' and +runs.waiting_for = '${awaitingMessage}'`,
+
+  /** What the messages of these runs (JSON array of ids) came to, through the message key (run, node, visit): settled ones only. */
+  awaitedOutcomes: `select m.run_id, m.status from runs r join messages m on m.run_id = r.id and m.node_id = r.node_id and m.visit = r.visit
+     where r.id in ${ids} and m.status in (${settled})`,
+} as const;
+
 /** Move a node's "at this node now" gauge by `active`: (version id, node, active). */
 const addToGauge = 'insert into node_gauges (version_id, node_id, active) values (?, ?, ?) on conflict (version_id, node_id) do update set active = active + excluded.active';
 
@@ -93,19 +116,8 @@ function createRunStore(db: Db) {
   const contactRunIds = c.prepare<[number], string>(`select json_group_array(id) from runs where contact_id = ?`).pluck();
   const deleteContactRuns = c.prepare('delete from runs where contact_id = ?');
 
-  // a message settled: the run waiting for its outcome at that node and visit is due now (or, its journey
-  // paused, due as soon as it resumes). Through messages' primary key and runs' primary key, never a scan
-  const wakeAwaiting = c.prepare(
-    `update runs set wake_at = case when runs.held_wake_at is null then min(coalesce(runs.wake_at, @now), @now) end,
-       held_wake_at = case when runs.held_wake_at is not null then min(runs.held_wake_at, @now) end
-     from (select m.run_id, m.node_id, m.visit from json_each(@ids) j join messages m on m.id = j.value where m.status in (${settled})) m
-     where runs.id = m.run_id and runs.node_id = m.node_id and runs.visit = m.visit and runs.status = 'waiting' and runs.waiting_for = '${awaitingMessage}'`,
-  );
-  // what those runs' messages came to, when the runner claims them: through the message key (run, node, visit)
-  const outcomes = c.prepare<[string], { run_id: number; status: SettledStatus }>(
-    `select m.run_id, m.status from runs r join messages m on m.run_id = r.id and m.node_id = r.node_id and m.visit = r.visit
-     where r.id in ${ids} and m.status in (${settled})`,
-  );
+  const wakeAwaiting = c.prepare(runSql.wakeAwaiting);
+  const outcomes = c.prepare<[string], { run_id: number; status: SettledStatus }>(runSql.awaitedOutcomes);
 
   /**
    * Enrol as runs due at once the contacts `admitted` selects (the caller's
