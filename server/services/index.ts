@@ -24,6 +24,8 @@ import { createTemplateService } from './templates';
 import { createUserService, type UsersDeps } from './users';
 import { createAuditLog } from './audit';
 import { createApprovalService } from './approvals';
+import { createBacktestService } from './backtests';
+import { compile } from '../../shared/journey/compile';
 
 export interface ServiceDeps {
   db: Db;
@@ -121,6 +123,16 @@ export function createServices(deps: ServiceDeps) {
     templates,
     templateStats: createTemplateStats(db, templateStore),
     analytics: createAnalytics(db),
+    /** the draft replayed over a past window on a copy of the data (server/backtest/), on a thread of its own */
+    backtests: createBacktestService({
+      db,
+      clock,
+      databasePath: db.$client.name,
+      errorsOf: (graph) => {
+        const r = compile(graph, refs());
+        return r.ok ? [] : r.errors;
+      },
+    }),
     publicUrl: (): string => publicUrl,
     /** where tracked links point: set by the server once it knows its own address, unless PUBLIC_URL says otherwise */
     setPublicUrl(url: string): void {

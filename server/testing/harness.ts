@@ -23,7 +23,7 @@ export interface TestWorld {
   dbPath: string;
   /** Rows of a query on the world's database, for assertions. */
   sql: <T>(query: string, ...args: unknown[]) => T[];
-  /** Create a journey with this draft, which must compile, and publish it; its id. */
+  /** Create a journey with this draft, which must compile, and publish it (a segment entry also enrolling now); its id. */
   publish: (graph: JourneyGraph, name?: string) => Promise<string>;
   close: () => void;
 }
@@ -36,7 +36,19 @@ export interface TestWorld {
  */
 export function aTestWorld(
   start = Date.UTC(2026, 10, 2, 2, 0),
-  { providers, sandbox, dispatcher, approvals = false, wallNow }: Pick<ServiceDeps, 'providers' | 'sandbox' | 'dispatcher'> & { approvals?: boolean; wallNow?: () => number } = {},
+  {
+    providers,
+    sandbox,
+    dispatcher,
+    approvals = false,
+    wallNow,
+    rngSeed,
+  }: Pick<ServiceDeps, 'providers' | 'sandbox' | 'dispatcher'> & {
+    approvals?: boolean;
+    wallNow?: () => number;
+    /** the workspace's seed (default random): two worlds that must split alike name one */
+    rngSeed?: number;
+  } = {},
 ): TestWorld {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-test-'));
   const dbPath = join(dir, 'test.db');
@@ -55,7 +67,7 @@ export function aTestWorld(
     providers,
     sandbox,
     ...(dispatcher ? { dispatcher } : {}),
-    workspace: { approvals },
+    workspace: { approvals, ...(rngSeed === undefined ? {} : { rngSeed }) },
     accounts: { passwordCost: testPasswordCost, ...(wallNow ? { wallNow } : {}) },
   });
   const as = (roles: Role[], login = roles.join('-')) => {
@@ -76,7 +88,8 @@ export function aTestWorld(
       const { id } = await caller.journeys.create({ name });
       const { errors } = await caller.journeys.saveDraft({ id, graph });
       if (errors.length > 0) throw new Error(`journey "${name}" does not compile: ${JSON.stringify(errors)}`);
-      await caller.journeys.publish({ id });
+      // a segment entry enrols at once, as if the operator ticked "also enrol now": engine tests count from the first tick
+      await caller.journeys.publish({ id, enrolNow: true });
       return id;
     },
     close() {

@@ -55,6 +55,9 @@ const expectedRoles: Record<string, Role> = {
   'workspace.rotateWriteKey': 'admin',
   'workspace.setApprovals': 'admin',
   'contacts.get': 'viewer',
+  'backtests.start': 'operator',
+  'backtests.cancel': 'operator',
+  'backtests.latest': 'viewer',
 };
 
 let w: TestWorld;

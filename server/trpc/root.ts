@@ -15,6 +15,7 @@ import { authRouter } from './routers/auth';
 import { usersRouter } from './routers/users';
 import { approvalsRouter } from './routers/approvals';
 import { auditRouter } from './routers/audit';
+import { backtestsRouter } from './routers/backtests';
 
 /**
  * Every procedure. `dev.*` answers only on a fake clock (CLOCK=fake); on a real
@@ -33,6 +34,7 @@ const procedures = {
   users: usersRouter,
   approvals: approvalsRouter,
   audit: auditRouter,
+  backtests: backtestsRouter,
 };
 
 export const appRouter = router({ ...procedures, dev: devRouter });

@@ -1,0 +1,173 @@
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { openDatabase, type Db } from '../db/client';
+import { journeys, journeyVersions } from '../db/schema';
+import type { CompiledJourney } from '../../shared/journey/machine';
+import type { JourneyGraph } from '../../shared/journey/graph';
+import { DAY } from '../../shared/util/time';
+import { candidateIds, entryRules, relevantEvents } from './candidates';
+
+/** A recorded event to replay, as read from the live database: [contact, name, type, properties JSON, context JSON, at, messageId]. */
+export type RecordedEvent = [contactId: number, name: string, type: 'track' | 'page' | 'screen' | 'system', properties: string, context: string | null, at: number, messageId: string | null];
+
+export interface BaseCopy {
+  /** the copy's file: config, the candidates and their events before the window; no journey, no runs */
+  path: string;
+  contacts: number;
+  /** events copied from before the window (what segment rules and branches look back at) */
+  history: number;
+  /** the candidates' relevant events inside the window, in time order, to replay */
+  events: RecordedEvent[];
+}
+
+/** Tables copied whole: what the engine reads besides contacts and events (policy, time zone, seed, templates, segments). */
+const configTables = ['workspace', 'templates', 'template_versions', 'segments'] as const;
+
+/**
+ * Secondary indexes of `contacts` the engine never reads (ingestion and search
+ * find contacts by them): dropped in the copy so a million contacts copy in
+ * a fraction of the time. Registration order stays indexed: enrolment walks it.
+ */
+const unusedContactIndexes = ['contacts_external_id', 'contacts_anonymous_id', 'contacts_phone', 'contacts_name'];
+
+/** No file at `path`, nor a WAL or shared-memory file beside it (a copy left by an earlier run in the same directory). */
+function clear(path: string): void {
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+}
+
+const quoted = (cols: readonly string[]) => cols.map((c) => `"${c}"`).join(', ');
+
+/**
+ * The isolated copy a backtest runs on: a new SQLite file under `dir`, made
+ * by the same migrations as the live one, holding only what the replay needs,
+ * copied with INSERT…SELECT from the live file ATTACHed to the copy's
+ * connection (reads only; in WAL mode they block no writer, and the copy sees
+ * one consistent moment of each table). Everything the replay writes lands in
+ * the copy; the live file is never written.
+ *
+ * What it holds: the workspace (policy, time zone, seed), templates and
+ * segments; the contacts who could have entered any of `machines` in the
+ * window (`candidateIds`) as they are now; their events of the names that
+ * matter (`relevantEvents`) from the longest look-back before the window up
+ * to its start. Their events inside the window are returned, in time order,
+ * for the replay to record one by one at their own time.
+ */
+export function buildBaseCopy(source: string, dir: string, machines: readonly CompiledJourney[], from: number, to: number): BaseCopy {
+  const path = join(dir, 'base.db');
+  const src = new Database(source, { readonly: true, fileMustExist: true });
+  src.pragma('busy_timeout = 5000');
+  const srcDb = drizzle(src);
+  let ids: number[];
+  const names = new Set<string>();
+  let lookbackDays = 0;
+  try {
+    const rulesOf = new Map(
+      src
+        .prepare<[], { key: string; rules: string }>('select key, rules from segments')
+        .all()
+        .map((r) => [r.key, JSON.parse(r.rules) as unknown]),
+    );
+    const found = new Set<number>();
+    for (const m of machines) {
+      const rules = entryRules(m, (k) => rulesOf.get(k));
+      for (const id of candidateIds(srcDb, m, rules, from, to)) found.add(id);
+      const r = relevantEvents(m, rules);
+      for (const n of r.names) names.add(n);
+      lookbackDays = Math.max(lookbackDays, r.lookbackDays);
+    }
+    ids = [...found].sort((a, b) => a - b);
+  } finally {
+    src.close();
+  }
+
+  clear(path);
+  const db = openDatabase(path);
+  const c = db.$client;
+  try {
+    // a throwaway file: no fsync, no journal to keep
+    c.pragma('synchronous = OFF');
+    for (const ix of unusedContactIndexes) c.exec(`drop index if exists ${ix}`);
+    c.prepare('attach database ? as src').run(source);
+    const columns = (table: string) =>
+      c
+        .prepare<[], { name: string }>(`select name from pragma_table_info('${table}', 'main')`)
+        .all()
+        .map((r) => r.name);
+    // one read snapshot of the live file for every table, and one write transaction on the copy. DEFERRED on
+    // purpose (not the connection's usual IMMEDIATE): IMMEDIATE would take the write lock of every attached
+    // file, the live one included, for the whole copy
+    const copyAll = () => {
+      for (const t of configTables) {
+        c.exec(`delete from main.${t}`);
+        const cols = quoted(columns(t));
+        c.exec(`insert into main.${t} (${cols}) select ${cols} from src.${t}`);
+      }
+      c.exec('create temp table candidates (id integer primary key)');
+      const add = c.prepare('insert into temp.candidates (id) select value from json_each(?)');
+      for (let i = 0; i < ids.length; i += 50_000) add.run(JSON.stringify(ids.slice(i, i + 50_000)));
+      const contactCols = columns('contacts');
+      c.exec(`insert into main.contacts (${quoted(contactCols)}) select ${contactCols.map((x) => `k."${x}"`).join(', ')} from temp.candidates j join src.contacts k on k.id = j.id`);
+      const eventCols = columns('events');
+      const history = c
+        .prepare(
+          `insert into main.events (${quoted(eventCols)}) select ${eventCols.map((x) => `e."${x}"`).join(', ')}
+           from temp.candidates j join json_each(?) n join src.events e on e.contact_id = j.id and e.name = n.value and e.at >= ? and e.at < ?`,
+        )
+        .run(JSON.stringify([...names]), from - lookbackDays * DAY, from).changes;
+      const events = c
+        .prepare<[string, number, number], RecordedEvent>(
+          `select e.contact_id, e.name, e.type, e.properties, e.context, e.at, e.message_id
+           from temp.candidates j join json_each(?) n join src.events e on e.contact_id = j.id and e.name = n.value and e.at >= ? and e.at <= ?
+           order by e.at, e.id`,
+        )
+        .raw(true)
+        .all(JSON.stringify([...names]), from, to);
+      return { history, events };
+    };
+    c.exec('begin deferred');
+    let copied: ReturnType<typeof copyAll>;
+    try {
+      copied = copyAll();
+      c.exec('commit');
+    } catch (e) {
+      c.exec('rollback');
+      throw e;
+    }
+    const { history, events } = copied;
+    c.exec('detach database src');
+    c.pragma('wal_checkpoint(TRUNCATE)');
+    return { path, contacts: ids.length, history, events };
+  } finally {
+    c.close();
+  }
+}
+
+/** One version to replay on its own copy of the base: the draft (compiled), or a published version. */
+export interface ReplayedVersion {
+  journeyId: string;
+  name: string;
+  version: number;
+  graph: JourneyGraph;
+  machine: CompiledJourney;
+}
+
+/**
+ * A fresh copy of the base with `v` published in it, live from `from`: the
+ * journey's one version, so nothing else in the copy competes with it for
+ * caps or exclusion groups. Opened like the live file (same migrations, same
+ * pragmas), but without fsync.
+ */
+export function openVersionCopy(base: BaseCopy, dir: string, v: ReplayedVersion, from: number): Db {
+  const path = join(dir, `v${v.version}.db`);
+  clear(path);
+  copyFileSync(base.path, path);
+  const db = openDatabase(path);
+  db.$client.pragma('synchronous = OFF');
+  db.transaction((tx) => {
+    tx.insert(journeys).values({ id: v.journeyId, name: v.name, status: 'live', draft: v.graph, createdAt: from, updatedAt: from, updatedBy: 'backtest' }).run();
+    tx.insert(journeyVersions).values({ journeyId: v.journeyId, version: v.version, graph: v.graph, machine: v.machine, publishedAt: from, publishedBy: 'backtest' }).run();
+  });
+  return db;
+}

@@ -1,0 +1,131 @@
+import type { Db } from '../db/client';
+import { FakeClock } from '../clock';
+import { createEngine } from '../engine';
+import { SandboxBehaviour } from '../channels/sandbox';
+import { createTemplateStore } from '../templates/store';
+import { createWorkspaceService } from '../services/workspace';
+import { channels, type Channel } from '../../shared/journey/channels';
+import { compile } from '../../shared/journey/compile';
+import type { JourneyGraph } from '../../shared/journey/graph';
+import type { CompiledJourney } from '../../shared/journey/machine';
+import type { BacktestResult, BacktestRun } from '../../shared/backtest/result';
+import { buildBaseCopy, openVersionCopy, type BaseCopy, type ReplayedVersion } from './copy';
+import { replayEvents, type ReplayHooks } from './replay';
+import { compareRuns, reportRun } from './report';
+import Database from 'better-sqlite3';
+
+/** What one backtest replays: a journey's draft, and its live version to compare with, over [from, to]. */
+export interface BacktestJob {
+  /** the live database file, read only */
+  sourcePath: string;
+  /** where the copies go (the caller removes it) */
+  workDir: string;
+  journeyId: string;
+  name: string;
+  draft: JourneyGraph;
+  live: { version: number; graph: JourneyGraph; machine: CompiledJourney } | null;
+  from: number;
+  to: number;
+}
+
+export interface BacktestHooks {
+  progress?: (fraction: number, phase: string) => void;
+  cancelled?: () => boolean;
+}
+
+/** Sandbox providers that deliver everything and never answer: the goals come from recorded events, never simulated ones. */
+const silent: Record<Channel, SandboxBehaviour> = Object.fromEntries(channels.map((ch) => [ch, SandboxBehaviour.parse({ delivered: 1, responses: [] })])) as Record<Channel, SandboxBehaviour>;
+/** no vendor rate limit: a replayed window is not throttled to a provider's pace (a send lands seconds apart at most) */
+const unthrottled = Object.fromEntries(channels.map((ch) => [ch, 1e9])) as Record<Channel, number>;
+
+/** The draft compiled as publish would compile it, against the copy's templates and segments. */
+function compileDraft(source: string, graph: JourneyGraph): CompiledJourney {
+  const src = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    const templates = new Map(
+      src
+        .prepare<[], { key: string; channel: Channel }>('select key, channel from templates')
+        .all()
+        .map((t) => [t.key, t.channel]),
+    );
+    const segments = new Set(
+      src
+        .prepare<[], { key: string }>('select key from segments')
+        .all()
+        .map((s) => s.key),
+    );
+    const r = compile(graph, { templates, segments });
+    if (!r.ok) throw new Error(`the draft does not compile (${r.errors.length} problem(s)): fix it before a backtest`);
+    return r.value;
+  } finally {
+    src.close();
+  }
+}
+
+/**
+ * Replay one version over the window on its own copy: the real engine
+ * (`createEngine`: segment entry, the runner and the pure step, the contact
+ * policy, the outbox and the dispatcher with sandbox providers) on a fake
+ * clock at the window's start, the recorded events routed at their time.
+ */
+async function replayVersion(base: BaseCopy, job: BacktestJob, v: ReplayedVersion, hooks: ReplayHooks): Promise<BacktestRun> {
+  const started = performance.now();
+  const db: Db = openVersionCopy(base, job.workDir, v, job.from);
+  try {
+    const workspace = createWorkspaceService(db, { now: job.from });
+    const engine = createEngine({
+      db,
+      settings: workspace.settings,
+      templates: createTemplateStore(db),
+      publicUrl: () => 'https://backtest.invalid',
+      linkSecret: () => workspace.settings().linkSecret,
+      sandbox: silent,
+      dispatcher: { background: false, rates: unthrottled },
+    });
+    const clock = new FakeClock(job.from);
+    const { ticks } = await replayEvents(engine, clock, base.events, job.to, hooks);
+    await engine.dispatcher.idle();
+    return reportRun(db, job.journeyId, v.version, v.machine, v.version === job.live?.version ? `v${v.version}` : 'draft', { ticks, seconds: (performance.now() - started) / 1000 });
+  } finally {
+    db.$client.close();
+  }
+}
+
+/**
+ * A backtest: copy what the window needs (once), then replay the draft, and
+ * the live version when there is one, each on its own copy of that base.
+ * Progress: the copy is the first tenth, then each replay its share of the rest.
+ */
+export async function runBacktest(job: BacktestJob, hooks: BacktestHooks = {}): Promise<BacktestResult> {
+  const t0 = performance.now();
+  const draftMachine = compileDraft(job.sourcePath, job.draft);
+  hooks.progress?.(0, 'copying');
+  const base = buildBaseCopy(job.sourcePath, job.workDir, job.live ? [draftMachine, job.live.machine] : [draftMachine], job.from, job.to);
+  const copySeconds = (performance.now() - t0) / 1000;
+  const versions: ReplayedVersion[] = [{ journeyId: job.journeyId, name: job.name, version: (job.live?.version ?? 0) + 1, graph: job.draft, machine: draftMachine }];
+  if (job.live) versions.push({ journeyId: job.journeyId, name: job.name, ...job.live });
+  const runs: BacktestRun[] = [];
+  for (const [i, v] of versions.entries()) {
+    const label = i === 0 ? 'draft' : `v${v.version}`;
+    const share = 0.9 / versions.length;
+    runs.push(
+      await replayVersion(base, job, v, {
+        progress: (f) => hooks.progress?.(0.1 + share * (i + f), `replaying ${label}`),
+        ...(hooks.cancelled ? { cancelled: hooks.cancelled } : {}),
+      }),
+    );
+  }
+  const [draft, live = null] = runs as [BacktestRun, BacktestRun?];
+  const goal = draftMachine.settings.goals[0]?.event ?? null;
+  return {
+    from: job.from,
+    to: job.to,
+    goal,
+    contacts: base.contacts,
+    events: base.events.length,
+    draft,
+    live,
+    comparison: live ? compareRuns(draft, live, goal) : [],
+    seconds: { copy: copySeconds, total: (performance.now() - t0) / 1000 },
+  };
+}
