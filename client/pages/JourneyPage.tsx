@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useLocation, useParams } from 'react-router';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useTRPC, useTRPCClient, type JourneyDetail } from '../trpc';
 import { EditorStoreProvider, useEditorStore, useEditorStoreApi } from '../store/editorContext';
@@ -79,11 +79,15 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
     return sel.length === 1 ? (sel[0]?.id ?? null) : null;
   });
   const problemCount = useEditorStore((s) => s.problems.length);
-  // arriving from "Restore as draft" on a version's page: say what the canvas now shows
-  const restored = (useLocation().state as { restored?: number } | null)?.restored;
+  // arriving from "Restore as draft" on a version's page: say what the canvas now shows (once: a reload keeps history state)
+  const location = useLocation();
+  const navigate = useNavigate();
+  const restored = (location.state as { restored?: number } | null)?.restored;
   useEffect(() => {
-    if (restored !== undefined) store.getState().showNotice(`The draft is now version ${restored} as it was published. Publish to make it live again.`, 'done');
-  }, [store, restored]);
+    if (restored === undefined) return;
+    store.getState().showNotice(`The draft is now version ${restored} as it was published. Publish to make it live again.`, 'done');
+    void navigate(location.pathname, { replace: true, state: null });
+  }, [store, restored, navigate, location.pathname]);
 
   // choosing a node (on the canvas) shows its form
   useEffect(

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { CircleAlert, CircleCheck, Plus, Search } from 'lucide-react';
@@ -25,8 +25,14 @@ export function JourneysPage() {
   const [creating, setCreating] = useState(false);
   const operates = useAuth().can('operator');
   const [params, setParams] = useSearchParams();
-  const filter = readJourneyFilter(params);
-  const setFilter = (f: Partial<JourneyFilter>) => setParams(writeJourneyFilter(params, { ...filter, ...f }), { replace: true });
+  // the inputs follow local state, which the URL then copies: a router navigation is a transition, so a filter read
+  // back from the URL lags a fast typist (and a second change made in between would start from the stale one)
+  const [filter, setFilterState] = useState(() => readJourneyFilter(params));
+  const setFilter = (f: Partial<JourneyFilter>) => setFilterState((prev) => ({ ...prev, ...f }));
+  useEffect(() => {
+    const next = writeJourneyFilter(params, filter);
+    if (next.toString() !== params.toString()) setParams(next, { replace: true });
+  }, [filter, params, setParams]);
 
   return (
     <main className="page">
