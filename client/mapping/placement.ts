@@ -45,8 +45,8 @@ export function portsOf(node: JourneyFlowNode, edges: readonly JourneyFlowEdge[]
   return parsed.ports.map((p) => ({
     id: p.id,
     label: p.label,
-    // `optional` is a newer field on Port (a send node's `failed`); read it without depending on it
-    optional: (p as { optional?: boolean }).optional === true,
+    // a port the node works without (a send node's `failed`)
+    optional: p.optional === true,
     target: edges.find((e) => e.source === node.id && (e.sourceHandle ?? 'next') === p.id)?.target ?? null,
   }));
 }

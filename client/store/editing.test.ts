@@ -157,6 +157,13 @@ describe('pressing a palette kind places the node (no drop point)', () => {
     expect(node(store, 'exit_1').position.y).toBeGreaterThan(node(store, 'send_1').position.y);
   });
 
+  it('reads the ports from the registry: after a send whose next is wired, the next free port is its optional failed one', () => {
+    const store = createEditorStore({ graph: smsThenCallGraph() });
+    store.getState().selectNode('call');
+    store.getState().placeNode('send', { x: 0, y: 0 });
+    expect(graphOf(store).edges).toContainEqual({ id: 'call-failed-send_1', source: 'call', sourcePort: 'failed', target: 'send_1' });
+  });
+
   it('with nothing selected: in free space near the point asked for, overlapping no node', () => {
     const store = createEditorStore({ graph: smsThenCallGraph() });
     const sms = node(store, 'sms');
