@@ -1,6 +1,7 @@
 import type { FakeClock } from '../clock';
 import type { Engine, EngineTick } from '../engine';
 import type { RecordedEvent } from './copy';
+import type { Db } from '../db/client';
 
 export interface ReplayHooks {
   /** the share of the window replayed so far, 0..1 */
@@ -28,18 +29,31 @@ const busy = (t: EngineTick): boolean =>
  * ticked at all (a tick with nothing due changes nothing). The same moments
  * the fake clock's `advance` stops at, so a replay and a live engine driven
  * by `advance` over the same events end with the same rows.
+ *
+ * Events recorded between two ticks share one transaction (ingestion writes
+ * a batch in one too): the copy's file is written once per stretch, not once
+ * per event and statement. The next segment entry moves only when a tick
+ * enrols, so it is asked once per drain; the timers after every event.
  */
-export async function replayEvents(engine: Engine, clock: FakeClock, events: readonly RecordedEvent[], to: number, hooks: ReplayHooks = {}): Promise<{ ticks: number; recorded: number }> {
+export async function replayEvents(engine: Engine, db: Db, clock: FakeClock, events: readonly RecordedEvent[], to: number, hooks: ReplayHooks = {}): Promise<{ ticks: number; recorded: number }> {
+  const c = db.$client;
   const from = clock.now();
   const span = Math.max(1, to - from);
   let ticks = 0;
   let drainedAt = Number.NaN;
+  let enrolAt = engine.nextEnrolmentDue(from - 1);
+  let open = false;
+  const commit = () => {
+    if (open) c.exec('commit');
+    open = false;
+  };
   const check = () => {
     if (hooks.cancelled?.()) throw new BacktestCancelled();
   };
 
   /** Tick at the clock's moment until nothing more is due there (a throttled channel moves the clock a second). */
   const drain = async (limit: number) => {
+    commit();
     for (;;) {
       check();
       const t = await engine.tick(clock.now());
@@ -52,16 +66,18 @@ export async function replayEvents(engine: Engine, clock: FakeClock, events: rea
       }
     }
     drainedAt = clock.now();
+    enrolAt = engine.nextEnrolmentDue(drainedAt);
   };
 
   /** Every moment up to `t` at which something is due, drained in order; the clock ends at `t`. */
   const driveTo = async (t: number) => {
     for (;;) {
+      const now = clock.now();
       // due at the current moment too (a run an event just started), unless this moment is already drained
-      let due = engine.nextDue(clock.now() - 1);
-      if (due !== null && due <= clock.now() && drainedAt === clock.now()) due = engine.nextDue(clock.now());
+      const timer = engine.nextTimerDue(drainedAt === now ? now : now - 1);
+      const due = timer === null ? enrolAt : enrolAt === null ? timer : Math.min(timer, enrolAt);
       if (due === null || due > t) break;
-      if (due > clock.now()) clock.advance(due - clock.now());
+      if (due > now) clock.advance(due - now);
       await drain(t);
       hooks.progress?.((clock.now() - from) / span);
     }
@@ -69,20 +85,27 @@ export async function replayEvents(engine: Engine, clock: FakeClock, events: rea
   };
 
   let recorded = 0;
-  for (const [contactId, name, type, properties, context, at, messageId] of events) {
-    if (at > to) break;
-    await driveTo(Math.max(at, clock.now()));
-    check();
-    engine.events.record(
-      { contactId, name, type, properties: JSON.parse(properties) as Record<string, unknown>, context: context === null ? null : (JSON.parse(context) as Record<string, unknown>), at, messageId },
-      clock.now(),
-    );
-    // the moment holds new work (a run the event woke or started) until drained again
-    drainedAt = Number.NaN;
-    recorded++;
-    if (recorded % 256 === 0) hooks.progress?.((clock.now() - from) / span);
+  try {
+    for (const [contactId, name, type, properties, context, at, messageId] of events) {
+      if (at > to) break;
+      await driveTo(Math.max(at, clock.now()));
+      check();
+      if (!open) c.exec('begin');
+      open = true;
+      engine.events.record(
+        { contactId, name, type, properties: JSON.parse(properties) as Record<string, unknown>, context: context === null ? null : (JSON.parse(context) as Record<string, unknown>), at, messageId },
+        clock.now(),
+      );
+      // the moment holds new work (a run the event woke or started) until drained again
+      drainedAt = Number.NaN;
+      recorded++;
+      if (recorded % 256 === 0) hooks.progress?.((clock.now() - from) / span);
+    }
+    await driveTo(to);
+    commit();
+  } finally {
+    if (open) c.exec('rollback');
   }
-  await driveTo(to);
   hooks.progress?.(1);
   return { ticks, recorded };
 }

@@ -1,7 +1,8 @@
 import type { Db } from '../db/client';
 import { FakeClock } from '../clock';
 import { createEngine } from '../engine';
-import { SandboxBehaviour } from '../channels/sandbox';
+import { SandboxBehaviour, createSandboxProvider } from '../channels/sandbox';
+import type { ChannelProvider } from '../channels/provider';
 import { createTemplateStore } from '../templates/store';
 import { createWorkspaceService } from '../services/workspace';
 import { channels, type Channel } from '../../shared/journey/channels';
@@ -33,8 +34,16 @@ export interface BacktestHooks {
   cancelled?: () => boolean;
 }
 
-/** Sandbox providers that deliver everything and never answer: the goals come from recorded events, never simulated ones. */
-const silent: Record<Channel, SandboxBehaviour> = Object.fromEntries(channels.map((ch) => [ch, SandboxBehaviour.parse({ delivered: 1, responses: [] })])) as Record<Channel, SandboxBehaviour>;
+/**
+ * Sandbox providers that deliver everything and never answer: the goals come
+ * from recorded events, never simulated ones. They keep no delivery log (the
+ * sandbox's table of what it "delivered" is for demos; the copy is thrown away).
+ */
+const silentProviders = (seed: number): Record<Channel, ChannelProvider> =>
+  Object.fromEntries(channels.map((ch) => [ch, createSandboxProvider(ch, { seed, behaviour: SandboxBehaviour.parse({ delivered: 1, responses: [] }), record: () => true })])) as Record<
+    Channel,
+    ChannelProvider
+  >;
 /** no vendor rate limit: a replayed window is not throttled to a provider's pace (a send lands seconds apart at most) */
 const unthrottled = Object.fromEntries(channels.map((ch) => [ch, 1e9])) as Record<Channel, number>;
 
@@ -68,7 +77,7 @@ function compileDraft(source: string, graph: JourneyGraph): CompiledJourney {
  * policy, the outbox and the dispatcher with sandbox providers) on a fake
  * clock at the window's start, the recorded events routed at their time.
  */
-async function replayVersion(base: BaseCopy, job: BacktestJob, v: ReplayedVersion, hooks: ReplayHooks): Promise<BacktestRun> {
+async function replayVersion(base: BaseCopy, job: BacktestJob, v: ReplayedVersion, label: string, hooks: ReplayHooks): Promise<BacktestRun> {
   const started = performance.now();
   const db: Db = openVersionCopy(base, job.workDir, v, job.from);
   try {
@@ -79,13 +88,13 @@ async function replayVersion(base: BaseCopy, job: BacktestJob, v: ReplayedVersio
       templates: createTemplateStore(db),
       publicUrl: () => 'https://backtest.invalid',
       linkSecret: () => workspace.settings().linkSecret,
-      sandbox: silent,
+      providers: silentProviders(workspace.settings().rngSeed),
       dispatcher: { background: false, rates: unthrottled },
     });
     const clock = new FakeClock(job.from);
-    const { ticks } = await replayEvents(engine, clock, base.events, job.to, hooks);
+    const { ticks } = await replayEvents(engine, db, clock, base.events, job.to, hooks);
     await engine.dispatcher.idle();
-    return reportRun(db, job.journeyId, v.version, v.machine, v.version === job.live?.version ? `v${v.version}` : 'draft', { ticks, seconds: (performance.now() - started) / 1000 });
+    return reportRun(db, job.journeyId, v.version, v.machine, label, { ticks, seconds: (performance.now() - started) / 1000 });
   } finally {
     db.$client.close();
   }
@@ -109,7 +118,7 @@ export async function runBacktest(job: BacktestJob, hooks: BacktestHooks = {}): 
     const label = i === 0 ? 'draft' : `v${v.version}`;
     const share = 0.9 / versions.length;
     runs.push(
-      await replayVersion(base, job, v, {
+      await replayVersion(base, job, v, label, {
         progress: (f) => hooks.progress?.(0.1 + share * (i + f), `replaying ${label}`),
         ...(hooks.cancelled ? { cancelled: hooks.cancelled } : {}),
       }),

@@ -62,6 +62,12 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
     'select id, contact_id, name, properties, due_at from scheduled_events where due_at <= ? order by due_at, id limit ?',
   );
   const deleteEvent = c.prepare('delete from scheduled_events where id = ?');
+  const nextTimer = c.prepare<[number, number, number], { t: number | null }>(
+    `select min(t) t from (
+       select min(wake_at) t from runs where wake_at > ?
+       union all select min(due_at) from scheduled_events where due_at > ?
+       union all select min(next_attempt_at) from messages where status = 'queued' and next_attempt_at > ?)`,
+  );
 
   const resolved = Object.fromEntries(
     channels.map((ch) => [
@@ -99,6 +105,11 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
     }
     return rows.length;
   });
+
+  /** The next run timer, simulated reply or retry after `after`: three index probes (a backtest asks after every event it replays). */
+  const nextTimerDue = (after: number): number | null => nextTimer.get(after, after, after)?.t ?? null;
+  /** The next scheduled segment entry after `after`; it moves only when a tick enrols or the live journeys change. */
+  const nextEnrolmentDue = (after: number): number | null => nextEnrolmentAt(db, live.live(), after, settings().timezone);
 
   let busy = false;
   return {
@@ -138,20 +149,14 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
       }
     },
 
-    /** The next moment anything is due (a run's timer, a simulated reply, a retry), for the fake clock to jump to. */
+    /** The next moment anything is due (a run's timer, a simulated reply, a retry, a segment entry), for the fake clock to jump to. */
     nextDue(after: number): number | null {
-      const r = c
-        .prepare<[number, number, number], { t: number | null }>(
-          `select min(t) t from (
-             select min(wake_at) t from runs where wake_at > ?
-             union all select min(due_at) from scheduled_events where due_at > ?
-             union all select min(next_attempt_at) from messages where status = 'queued' and next_attempt_at > ?)`,
-        )
-        .get(after, after, after);
-      const enrol = nextEnrolmentAt(db, live.live(), after, settings().timezone);
-      const t = r?.t ?? null;
+      const t = nextTimerDue(after);
+      const enrol = nextEnrolmentDue(after);
       return t === null ? enrol : enrol === null ? t : Math.min(t, enrol);
     },
+    nextTimerDue,
+    nextEnrolmentDue,
   };
 }
 
