@@ -250,7 +250,8 @@ async function prepareFeed(server: RunningServer, o: DemoOptions, p: Plan, now: 
   let published = 0;
   for (const j of journeys.list()) {
     if (j.status !== 'draft' || j.blueprint === null) continue;
-    journeys.publish(j.id, 'demo');
+    // the replay starts 30 days back: the demo's segments enrol at once, as an operator ticking "also enrol now" would
+    journeys.publish(j.id, 'demo', { enrolNow: true });
     published++;
   }
   const next = await generateFeed(server, o, p, now, p.fedThrough, stories);

@@ -28,7 +28,7 @@ describe('blueprint 1 (registered, never logged in) end to end over HTTP', () =>
     const j = list.find((x) => x.blueprint === 'registered_never_logged_in');
     if (!j) throw new Error('blueprint 1 was not seeded');
     journeyId = j.id;
-    await w.trpc.journeys.publish.mutate({ id: journeyId });
+    await w.trpc.journeys.publish.mutate({ id: journeyId, enrolNow: true });
 
     // day 1: the segment enrols everyone and the SMS goes out
     await w.trpc.dev.advanceClock.mutate({ ms: DAY });

@@ -41,7 +41,7 @@ describe('crash safety: SIGKILL mid-work, restart, no duplicate send and none lo
     }
     const journey = (await child.trpc.journeys.list.query()).find((j) => j.blueprint === 'registered_never_logged_in');
     if (!journey) throw new Error('blueprint 1 missing');
-    await child.trpc.journeys.publish.mutate({ id: journey.id });
+    await child.trpc.journeys.publish.mutate({ id: journey.id, enrolNow: true });
 
     const db = new Database(dbPath, { readonly: true });
     const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;

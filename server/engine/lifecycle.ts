@@ -12,6 +12,9 @@ export interface HoldReport {
   messages: number;
 }
 
+/** What resume does with timers that fell due during the pause: fire them now, or restart their waits from the resume. */
+export type DueTimers = 'continue' | 'skip';
+
 export interface EndReport {
   /** runs ended with the reason */
   exited: number;
@@ -44,12 +47,22 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
       };
     },
 
-    /** Thaw them: timers and messages go back exactly as they were; what is overdue goes on the next tick. */
-    release(journeyId: string, now: number): HoldReport {
+    /**
+     * Thaw them: messages go back as they were; timers too ('continue': what
+     * is overdue goes on the next tick), or ('skip') a timer that fell due
+     * during the pause starts its wait again from `now`, so nobody gets a
+     * message late in a burst.
+     */
+    release(journeyId: string, now: number, dueTimers: DueTimers = 'continue'): HoldReport {
       return {
-        timers: runs.releaseTimers(journeyId),
+        timers: dueTimers === 'skip' ? runs.restartDueTimers(journeyId, now) : runs.releaseTimers(journeyId),
         messages: outbox.release(journeyId, now),
       };
+    },
+
+    /** What resuming would release now: the parked timers, and how many of them fell due during the pause. */
+    heldTimers(journeyId: string, now: number): { due: number; held: number } {
+      return runs.heldTimers(journeyId, now);
     },
 
     /**

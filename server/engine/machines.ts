@@ -8,6 +8,8 @@ export interface LoadedVersion {
   journeyId: string;
   version: number;
   machine: CompiledJourney;
+  /** a segment entry's first enrolment (null: at once; see journey_versions.enrol_from) */
+  enrolFrom: number | null;
 }
 
 /** Published versions are immutable, so their parsed machines are cached for the life of the process. */
@@ -20,7 +22,7 @@ export function createMachineCache(db: Db) {
       const missing = want.filter((id) => !cache.has(id));
       if (missing.length)
         for (const v of db.select().from(journeyVersions).where(inArray(journeyVersions.id, missing)).all())
-          cache.set(v.id, { versionId: v.id, journeyId: v.journeyId, version: v.version, machine: v.machine });
+          cache.set(v.id, { versionId: v.id, journeyId: v.journeyId, version: v.version, machine: v.machine, enrolFrom: v.enrolFrom });
       return new Map(want.filter((id) => cache.has(id)).map((id) => [id, cache.get(id) as LoadedVersion]));
     },
     get(id: number): LoadedVersion | undefined {

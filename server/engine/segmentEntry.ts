@@ -12,12 +12,30 @@ import { failureReason, journeyErrorsOf } from './journeyErrors';
 type Schedule = ConfigOf<'trigger.segment'>['schedule'];
 
 /**
- * The latest scheduled run time at or before `now`: a new version enrols at
- * once on publish (no last run), then every hour / every day or week at `at`
- * in the workspace's time zone; `once` never runs again.
+ * The schedule's first time at or after `after`: the next `at` in the
+ * workspace's zone (once, daily, weekly), the top of the next hour (hourly).
+ * Publishing a segment entry enrols then, not at once, unless the operator
+ * also enrols now.
  */
-export function isDue(s: Schedule, lastRunAt: number | null, now: number, tz: string): boolean {
-  if (lastRunAt === null) return true;
+export function nextScheduledAt(s: Schedule, after: number, tz: string): number {
+  if (s.every === 'hour') return Math.ceil(after / HOUR) * HOUR;
+  // two days ahead covers a slot that a clock change skipped today
+  for (let d = 0; d <= 2; d++) {
+    const slot = localInstant(after, tz, d, minutesOfDay(s.at));
+    if (slot >= after) return slot;
+  }
+  return after + DAY;
+}
+
+/**
+ * Whether a segment entry's schedule is due at `now`. Before its first run
+ * it waits for `enrolFrom` (the version's first scheduled time, or its
+ * publish when the operator also enrolled now; null for versions published
+ * before that choice existed, which enrolled at once). Then every hour, or
+ * every day or week at `at` in the workspace's time zone; `once` never again.
+ */
+export function isDue(s: Schedule, lastRunAt: number | null, now: number, tz: string, enrolFrom: number | null = null): boolean {
+  if (lastRunAt === null) return enrolFrom === null || now >= enrolFrom;
   switch (s.every) {
     case 'once':
       return false;
@@ -51,7 +69,7 @@ export function runSegmentEntries(db: Db, live: readonly LoadedVersion[], now: n
     const cfg = entry.config as ConfigOf<'trigger.segment'>; // validated by compile when the version was published
     try {
       const last = db.select().from(enrolments).where(eq(enrolments.versionId, v.versionId)).get();
-      if (!isDue(cfg.schedule, last?.lastRunAt ?? null, now, tz)) continue;
+      if (!isDue(cfg.schedule, last?.lastRunAt ?? null, now, tz, v.enrolFrom)) continue;
       const seg = db.select().from(segments).where(eq(segments.key, cfg.segment)).get();
       // a deleted segment enrols no one, and says so in the count
       const enrolled = seg ? enrol(db, v, ruleSetSql(RuleSet.parse(seg.rules), now), now, { chunk, order: cfg.order }) : 0;
@@ -86,7 +104,7 @@ export function nextEnrolmentAt(db: Db, live: readonly LoadedVersion[], after: n
     const { schedule } = entry.config as ConfigOf<'trigger.segment'>;
     const last = db.select().from(enrolments).where(eq(enrolments.versionId, v.versionId)).get()?.lastRunAt ?? null;
     let t: number | null = null;
-    if (last === null) t = after + 1;
+    if (last === null) t = Math.max(v.enrolFrom ?? after + 1, after + 1);
     else if (schedule.every === 'hour') t = Math.max(last + HOUR, after + 1);
     else if (schedule.every !== 'once')
       for (let d = 0; d <= 8 && t === null; d++) {

@@ -92,6 +92,17 @@ function createRunStore(db: Db) {
   // pause parks timers where the runner (which claims by wake_at) cannot see them; resume puts them back
   const holdTimers = c.prepare(`update runs set held_wake_at = wake_at, wake_at = null where journey_id = ? and wake_at is not null`);
   const releaseTimers = c.prepare(`update runs set wake_at = held_wake_at, held_wake_at = null where journey_id = ? and held_wake_at is not null`);
+  // "skip what fell due": a timer that came due during the pause starts its wait again from the resume, as long as it
+  // had been (wake − arrival at the node); a run waiting for its message's outcome keeps its timer (the outcome is news, not stale)
+  const restartDueTimers = c.prepare(
+    `update runs set wake_at = case when held_wake_at <= @now and (waiting_for is null or waiting_for <> '${awaitingMessage}')
+       then @now + max(0, held_wake_at - node_entered_at) else held_wake_at end, held_wake_at = null
+     where journey_id = @journeyId and held_wake_at is not null`,
+  );
+  // what resume would release: through runs_held, which holds only paused journeys' runs
+  const countHeld = c.prepare<[number, string], { due: number; held: number }>(
+    `select count(*) filter (where held_wake_at <= ?) due, count(*) held from runs where journey_id = ? and held_wake_at is not null`,
+  );
 
   // archive: every run still in the journey ends; counted as the runner counts exits
   const countJourneyExits = c.prepare(
@@ -181,6 +192,12 @@ function createRunStore(db: Db) {
 
     /** Put them back on resume; what fell due meanwhile goes on the next tick. How many. */
     releaseTimers: (journeyId: string): number => releaseTimers.run(journeyId).changes,
+
+    /** Put them back on resume, but a timer that fell due during the pause restarts its wait from `now`. How many. */
+    restartDueTimers: (journeyId: string, now: number): number => restartDueTimers.run({ journeyId, now }).changes,
+
+    /** A paused journey's parked timers: how many fell due by `now`, how many there are. */
+    heldTimers: (journeyId: string, now: number): { due: number; held: number } => countHeld.get(now, journeyId) ?? { due: 0, held: 0 },
 
     /** End every run still in the journey with `reason`, counted as exits; every gauge of the journey goes to 0. How many ended. */
     endJourney: c.transaction((journeyId: string, reason: string, now: number): number => {

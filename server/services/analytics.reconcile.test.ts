@@ -45,7 +45,7 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
     w.services.ingest.ingest(calls);
     for (const j of await w.caller.journeys.list()) {
       if (!j.blueprint || !['registered_never_logged_in', 'logged_in_idle', 'rejected_partner_offer'].includes(j.blueprint)) continue;
-      await w.caller.journeys.publish({ id: j.id });
+      await w.caller.journeys.publish({ id: j.id, enrolNow: true });
       journeys[j.blueprint] = j.id;
     }
     // five days: enrolment, sends, deferrals, replies; along the way people act on their own

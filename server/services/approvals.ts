@@ -33,7 +33,10 @@ export interface CopyChange {
 
 /** What approval performs, and what it changes as shown to the approver (taken when the request is filed). */
 type Payload =
-  { kind: 'journey.publish'; changes: string[] } | { kind: 'template.version'; draft: TemplateDraft; changes: CopyChange[] } | { kind: 'template.promote'; variant: string; changes: CopyChange[] };
+  /** `enrolNow`: the operator's choice to enrol a segment entry at once too (absent on requests made before it existed: no) */
+  | { kind: 'journey.publish'; changes: string[]; enrolNow?: boolean }
+  | { kind: 'template.version'; draft: TemplateDraft; changes: CopyChange[] }
+  | { kind: 'template.promote'; variant: string; changes: CopyChange[] };
 
 const sha = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('base64url');
 
@@ -109,7 +112,7 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
     const p = r.payload as Payload;
     switch (p.kind) {
       case 'journey.publish':
-        return journeyService.publish(r.objectId, requester);
+        return journeyService.publish(r.objectId, requester, { enrolNow: p.enrolNow === true });
       case 'template.version':
         return templates.save(p.draft, requester);
       case 'template.promote':
@@ -164,15 +167,19 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
   return {
     enabled,
 
-    /** Publish now (four-eyes off) or file a request; either way a draft with errors is refused first. */
-    publishJourney(id: string, user: User): { version: number } | { request: { id: string } } {
-      if (!enabled()) return journeyService.publish(id, user.displayName);
+    /**
+     * Publish now (four-eyes off) or file a request; either way a draft with errors, or with no change
+     * since the last version, is refused first. The "also enrol now" choice travels with the request.
+     */
+    publishJourney(id: string, user: User, { enrolNow = false }: { enrolNow?: boolean } = {}): { version: number } | { request: { id: string } } {
+      if (!enabled()) return journeyService.publish(id, user.displayName, { enrolNow });
       journeyService.assertPublishable(id);
       const j = journeyRow(id);
       const live = liveGraph(id);
       const changes = diffGraphs(live, JourneyGraph.parse(j.draft));
-      const summary = live ? summarizeChanges(changes) : 'first version';
-      return file('journey.publish', 'journey', id, j.name, { kind: 'journey.publish', changes: live ? changes.map((c) => c.message) : ['First version: everything goes live'] }, summary, user);
+      const summary = (live ? summarizeChanges(changes) : 'first version') + (enrolNow ? '; also enrols now' : '');
+      const payload: Payload = { kind: 'journey.publish', changes: live ? changes.map((c) => c.message) : ['First version: everything goes live'], enrolNow };
+      return file('journey.publish', 'journey', id, j.name, payload, summary, user);
     },
 
     /**
@@ -209,10 +216,11 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
       return rows.map(view);
     },
 
-    /** One request with what it changes: the graph changes for a journey, the copy per variant for a template. */
+    /** One request with what it changes: the graph changes for a journey (and whether it also enrols now; null for a template), the copy per variant for a template. */
     get(id: string) {
       const r = row(id);
-      return { ...view(r), changes: (r.payload as Payload).changes };
+      const p = r.payload as Payload;
+      return { ...view(r), changes: p.changes, enrolNow: p.kind === 'journey.publish' ? p.enrolNow === true : null };
     },
 
     approve: (id: string, user: User, comment: string | null) => decide(id, user, 'approved', comment),

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { journeys, type JourneyStatus } from '../db/schema';
 import type { Clock } from '../clock';
-import { archivedExitReason, type RunLifecycle } from '../engine/lifecycle';
+import { archivedExitReason, type DueTimers, type RunLifecycle } from '../engine/lifecycle';
 import { ServiceError, notFound } from './errors';
 
 export interface StatusChange {
@@ -44,7 +44,9 @@ const transitions: Record<Action, { from: readonly JourneyStatus[]; to: JourneyS
  *   and are not replayed later. Its runs still count as in the journey for
  *   mutual-exclusion groups.
  * - resume (paused only): timers and messages come back as they were, and
- *   what fell due during the pause goes on the first tick after.
+ *   what fell due during the pause goes on the first tick after; or, the
+ *   operator choosing "skip what fell due", each timer that fell due starts
+ *   its wait again from the resume (no late burst of stale messages).
  * - archive (anything not archived; archive is the delete): nobody enters
  *   again, every run still in it ends with `journey_archived` (counted in the
  *   metrics) and messages not sent yet are suppressed. Versions and metrics stay.
@@ -72,8 +74,24 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange }: Journe
     /** Freeze a live journey where it stands. */
     pause: (id: string, actor: string): StatusChange => change(id, 'pause', actor, (now) => runs.hold(id, now)),
 
-    /** Thaw a paused journey: held timers and messages go on from where they were. */
-    resume: (id: string, actor: string): StatusChange => change(id, 'resume', actor, (now) => runs.release(id, now)),
+    /**
+     * Thaw a paused journey: held messages go on; timers go on from where they
+     * were ('continue': what fell due during the pause goes at once) or, with
+     * 'skip', each timer that fell due restarts its wait from now.
+     */
+    resume: (id: string, actor: string, dueTimers: DueTimers = 'continue'): StatusChange & { dueTimers: DueTimers } => ({
+      ...change(id, 'resume', actor, (now) => runs.release(id, now, dueTimers)),
+      dueTimers,
+    }),
+
+    /** Before resuming: how many of a paused journey's contacts wait on a timer, and how many of those timers fell due during the pause. */
+    dueOnResume(id: string): { status: JourneyStatus; timers: number; due: number } {
+      const j = db.select({ status: journeys.status }).from(journeys).where(eq(journeys.id, id)).get();
+      if (!j) throw notFound('journey', id);
+      if (j.status !== 'paused') return { status: j.status, timers: 0, due: 0 };
+      const t = runs.heldTimers(id, clock.now());
+      return { status: j.status, timers: t.held, due: t.due };
+    },
 
     /** Retire a journey for good; `exited` is how many runs it ended. */
     archive(id: string, actor: string): StatusChange & { exited: number } {

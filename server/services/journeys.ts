@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { journeys, journeyVersions, type JourneyStatus } from '../db/schema';
+import { journeys, journeyVersions, workspace, type JourneyStatus } from '../db/schema';
 import type { Clock } from '../clock';
 import { compile } from '../../shared/journey/compile';
 import { JourneyGraph } from '../../shared/journey/graph';
 import { defaultSettings } from '../../shared/journey/settings';
 import type { CompileRefs } from '../../shared/journey/kind';
 import type { Located } from '../../shared/journey/errors';
+import type { CompiledJourney } from '../../shared/journey/machine';
+import type { ConfigOf } from '../../shared/journey/registry';
+import { diffGraphs } from '../../shared/journey/diff';
+import { nextScheduledAt } from '../engine/segmentEntry';
 import { ServiceError, notFound } from './errors';
 import type { RunLifecycle } from '../engine/lifecycle';
 import { createJourneyLifecycle } from './journeyLifecycle';
@@ -66,7 +70,30 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
     const draft = JourneyGraph.parse(j.draft);
     const compiled = compile(draft, refs());
     if (!compiled.ok) throw new ServiceError('BAD_REQUEST', `"${j.name}" has ${compiled.errors.length} problem(s); fix them before publishing`, { errors: compiled.errors });
+    // a version that changes nothing (the layout is not behaviour) would only muddy the history and the numbers
+    const latest = db
+      .select({ version: journeyVersions.version, graph: journeyVersions.graph })
+      .from(journeyVersions)
+      .where(eq(journeyVersions.journeyId, id))
+      .orderBy(desc(journeyVersions.version))
+      .limit(1)
+      .get();
+    if (latest && diffGraphs(JourneyGraph.parse(latest.graph), draft).length === 0)
+      throw new ServiceError('CONFLICT', `no changes since v${latest.version}: the draft does what v${latest.version} does`, { unchangedSince: latest.version });
     return { j, draft, compiled };
+  };
+
+  /**
+   * When a new version's segment entry first enrols: the schedule's next time
+   * in the workspace's zone, or now when the operator also enrols now. Null
+   * for event entry (it enrols as events come).
+   */
+  const enrolFromOf = (machine: CompiledJourney, now: number, enrolNow: boolean): number | null => {
+    const entry = machine.nodes[machine.entry];
+    if (entry?.kind !== 'trigger.segment') return null;
+    if (enrolNow) return now;
+    const tz = db.select({ tz: workspace.timezone }).from(workspace).where(eq(workspace.id, 1)).get()?.tz ?? 'UTC';
+    return nextScheduledAt((entry.config as ConfigOf<'trigger.segment'>).schedule, now, tz);
   };
 
   const latestVersions = () =>
@@ -204,10 +231,12 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
 
     /**
      * Compile the draft and store it as the next immutable version; refuses
-     * while it has errors, and for an archived journey. A draft goes live; a
-     * paused journey stays paused (its new version takes contacts on resume).
+     * while it has errors, when it changes nothing since the last version, and
+     * for an archived journey. A draft goes live; a paused journey stays
+     * paused (its new version takes contacts on resume). A segment entry
+     * enrols at its schedule's next time, or also now with `enrolNow`.
      */
-    publish(id: string, actor: string): { version: number } {
+    publish(id: string, actor: string, { enrolNow = false }: { enrolNow?: boolean } = {}): { version: number } {
       const { j, draft, compiled } = publishable(id);
       const published = db.transaction((tx) => {
         const last = tx
@@ -217,7 +246,8 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
           .get();
         const version = (last?.v ?? 0) + 1;
         const now = clock.now();
-        tx.insert(journeyVersions).values({ journeyId: id, version, graph: draft, machine: compiled.value, publishedAt: now, publishedBy: actor }).run();
+        const enrolFrom = enrolFromOf(compiled.value, now, enrolNow);
+        tx.insert(journeyVersions).values({ journeyId: id, version, graph: draft, machine: compiled.value, publishedAt: now, publishedBy: actor, enrolFrom }).run();
         tx.update(journeys)
           .set({ status: j.status === 'paused' ? 'paused' : 'live', updatedAt: now, updatedBy: actor })
           .where(eq(journeys.id, id))
@@ -244,7 +274,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
       return { id, cleared: j.error };
     },
 
-    /** Refuses (as publish would) a draft that cannot be published: errors, or an archived journey. */
+    /** Refuses (as publish would) a draft that cannot be published: errors, no change since the last version, or an archived journey. */
     assertPublishable(id: string): void {
       publishable(id);
     },

@@ -20,7 +20,7 @@ describe('contacts.timeline: everything that happened to one contact, with each 
     if (!split) throw new Error('holdout node missing');
     split.config = { arms: [{ key: 'send', label: 'Send', weight: 100 }], holdout: 0 };
     await w.trpc.journeys.saveDraft.mutate({ id: j.id, graph: draft });
-    await w.trpc.journeys.publish.mutate({ id: j.id });
+    await w.trpc.journeys.publish.mutate({ id: j.id, enrolNow: true });
     await w.ingest('batch', {
       batch: [
         { type: 'identify', userId: 'lin', traits: { name: '林', phone: '+8613800000001', registered_at: new Date(T0 - 2 * DAY).toISOString() } },

@@ -36,18 +36,26 @@ export const journeysRouter = router({
   saveDraft: procedure('operator', journeyAudit)
     .input(byId.extend({ graph: JourneyGraph }))
     .mutation(({ ctx, input }) => ctx.services.journeys.saveDraft(input.id, input.graph, ctx.actor)),
-  /** `{ version }` at once, or `{ request }` when four-eyes approval is on */
+  /**
+   * `{ version }` at once, or `{ request }` when four-eyes approval is on. A segment entry enrols at its
+   * schedule's next time; `enrolNow` enrols its segment at once too (the choice goes with a request)
+   */
   publish: procedure('operator', journeyAudit)
-    .input(byId)
-    .mutation(({ ctx, input }) => ctx.services.approvals.publishJourney(input.id, ctx.user)),
+    .input(byId.extend({ enrolNow: z.boolean().default(false) }))
+    .mutation(({ ctx, input }) => ctx.services.approvals.publishJourney(input.id, ctx.user, { enrolNow: input.enrolNow })),
   // archive is the delete: there is no journeys.delete
   // pause is never gated by approval: an emergency stop
   pause: procedure('operator', journeyAudit)
     .input(byId)
     .mutation(({ ctx, input }) => ctx.services.journeys.pause(input.id, ctx.actor)),
+  /** timers that fell due during the pause go now ('continue', the default) or restart their waits from now ('skip') */
   resume: procedure('operator', journeyAudit)
+    .input(byId.extend({ dueTimers: z.enum(['continue', 'skip']).default('continue') }))
+    .mutation(({ ctx, input }) => ctx.services.journeys.resume(input.id, ctx.actor, input.dueTimers)),
+  /** a paused journey's parked timers, and how many fell due during the pause: what the resume dialog warns about */
+  dueOnResume: procedure('viewer')
     .input(byId)
-    .mutation(({ ctx, input }) => ctx.services.journeys.resume(input.id, ctx.actor)),
+    .query(({ ctx, input }) => ctx.services.journeys.dueOnResume(input.id)),
   archive: procedure('operator', journeyAudit)
     .input(byId)
     .mutation(({ ctx, input }) => ctx.services.journeys.archive(input.id, ctx.actor)),

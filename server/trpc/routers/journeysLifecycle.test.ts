@@ -79,6 +79,7 @@ describe('journeys.pause / resume / archive', () => {
   it('publishing a paused journey keeps it paused', async () => {
     const id = await journey();
     await w.caller.journeys.pause({ id });
+    await w.caller.journeys.saveDraft({ id, graph: waitGraph('credit_approved') });
     expect(await w.caller.journeys.publish({ id })).toEqual({ version: 2 });
     expect((await w.caller.journeys.get({ id })).status).toBe('paused');
   });
@@ -144,20 +145,20 @@ describe('journeys.get versions', () => {
     };
     await w.caller.journeys.saveDraft({ id, graph: v2 });
     await w.caller.journeys.publish({ id });
-    // v3 only moves a node: no change
+    // a draft that only moves a node changes nothing: it is not a version
     await w.caller.journeys.saveDraft({ id, graph: { ...v2, nodes: v2.nodes.map((n) => ({ ...n, position: { x: n.position.x + 10, y: n.position.y } })) } });
-    await w.caller.journeys.publish({ id });
+    const refused = await rejection(w.caller.journeys.publish({ id }));
+    expect(refused).toMatchObject({ code: 'CONFLICT', message: 'no changes since v2: the draft does what v2 does' });
 
     const j = await w.caller.journeys.get({ id });
-    expect(j.published).toMatchObject({ version: 3, publishedBy: 'tester', publishedAt: w.clock.now() });
-    expect(j.published?.graph.nodes.find((n) => n.id === 'sms')?.position.x).toBe(10);
+    expect(j.published).toMatchObject({ version: 2, publishedBy: 'tester', publishedAt: w.clock.now() });
+    expect(j.published?.graph.nodes.find((n) => n.id === 'sms')?.position.x).toBe(0);
     expect(j.versions.map((v) => [v.version, v.summary])).toEqual([
-      [3, 'No changes'],
       [2, '1 node added, 1 changed, 2 connections added, 1 removed, settings: goals'],
       [1, 'First version'],
     ]);
-    expect(j.versions[2]?.changes).toEqual(['First version']);
-    expect(j.versions[1]?.changes).toEqual([
+    expect(j.versions[1]?.changes).toEqual(['First version']);
+    expect(j.versions[0]?.changes).toEqual([
       'Changed "Wait 3 days": amount',
       'Added "Recall SMS" (Send message)',
       'Disconnected "Rejected" → "Wait 3 days"',
@@ -165,6 +166,6 @@ describe('journeys.get versions', () => {
       'Connected "Recall SMS" → "Wait 3 days"',
       'Changed settings: goals',
     ]);
-    expect(j.versions[1]).toMatchObject({ nodeCount: 4, publishedAt: w.clock.now() });
+    expect(j.versions[0]).toMatchObject({ nodeCount: 4, publishedAt: w.clock.now() });
   });
 });
