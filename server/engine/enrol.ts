@@ -13,12 +13,15 @@ export interface EnrolOptions {
   order?: 'newest_first' | 'oldest_first';
 }
 
+/** What the admission rules read of a version: its journey and settings (a draft's compile will do, for the forecast). */
+type Admitting = Pick<LoadedVersion, 'journeyId'> & { machine: Pick<LoadedVersion['machine'], 'settings'> };
+
 /**
  * Re-entry policy as a NOT EXISTS over this journey's earlier runs of the
  * contact. It probes (version, contact) for each of the journey's versions:
  * the unique index answers "was here before" without reading a row.
  */
-function reentrySql(db: Db, v: LoadedVersion, now: number): SQL {
+export function reentrySql(db: Db, v: Admitting, now: number): SQL {
   const r = v.machine.settings.reentry;
   const versionIds = db.$client
     .prepare<[string], { id: number }>('select id from journey_versions where journey_id = ?')
@@ -120,10 +123,21 @@ function entryOpen(v: LoadedVersion, now: number): boolean {
  */
 function insertRuns(db: Db, v: LoadedVersion, where: SQL, now: number, o: { order?: SQL; limit?: number } = {}): number {
   const { exclusionGroup } = v.machine.settings;
-  const exclusion = exclusionGroup
-    ? sql`and not exists (select 1 from runs x where x.contact_id = ${contacts.id} and x.exclusion_group = ${exclusionGroup} and x.status <> 'exited' and x.journey_id <> ${v.journeyId})`
-    : sql``;
+  const excluded = exclusionSql(v);
+  const exclusion = excluded ? sql`and not ${excluded}` : sql``;
   return runStore(db).enter({ journeyId: v.journeyId, versionId: v.versionId, entry: v.machine.entry, exclusionGroup }, sql`${where} and ${reentrySql(db, v, now)} ${exclusion}`, now, o);
+}
+
+/**
+ * The mutual-exclusion group as an EXISTS over `contacts`: the contact is in
+ * another journey of the same group now (through the contact's runs). Null
+ * when the journey is in no group.
+ */
+export function exclusionSql(v: Admitting): SQL | null {
+  const { exclusionGroup } = v.machine.settings;
+  return exclusionGroup
+    ? sql`exists (select 1 from runs x where x.contact_id = ${contacts.id} and x.exclusion_group = ${exclusionGroup} and x.status <> 'exited' and x.journey_id <> ${v.journeyId})`
+    : null;
 }
 
 /** Event entry: enrol one contact (an ingested event matched the trigger), under the same rules as segment entry. */

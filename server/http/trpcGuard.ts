@@ -6,7 +6,7 @@ import { createTokenBuckets, type TokenBucketRule } from './rateLimit';
 export const maxBatchCalls = 20;
 
 /** Procedures whose cost grows with the data: previews over every contact, analytics over every counter. */
-export const isExpensive = (path: string): boolean => path === 'segments.preview' || path === 'templates.preview' || path.startsWith('analytics.');
+export const isExpensive = (path: string): boolean => path === 'segments.preview' || path === 'templates.preview' || path === 'journeys.forecast' || path.startsWith('analytics.');
 
 /** Per IP: a burst of 20 expensive calls, then 2 a second (a person editing a segment or a template stays far below). */
 export const defaultExpensiveRate: TokenBucketRule = { burst: 20, perSecond: 2 };

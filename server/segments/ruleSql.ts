@@ -61,7 +61,8 @@ function compareSql(doc: AnySQLiteColumn, key: string, op: ComparisonOp, expecte
   }
 }
 
-function filtersSql(filters: readonly PropertyFilter[]): SQL {
+/** ` and <filter>…` over `events.properties` (empty without filters), as event conditions and event entry match them. */
+export function filtersSql(filters: readonly PropertyFilter[]): SQL {
   return filters.length ? sql.join([sql``, ...filters.map((f) => compareSql(events.properties, f.property, f.op, f.value))], sql` and `) : sql``;
 }
 

@@ -24,6 +24,7 @@ import { createTemplateService } from './templates';
 import { createUserService, type UsersDeps } from './users';
 import { createAuditLog } from './audit';
 import { createApprovalService } from './approvals';
+import { createForecastService } from './forecast';
 import { createBacktestService } from './backtests';
 import { compile } from '../../shared/journey/compile';
 
@@ -123,6 +124,8 @@ export function createServices(deps: ServiceDeps) {
     templates,
     templateStats: createTemplateStats(db, templateStore),
     analytics: createAnalytics(db),
+    /** the publish dialog's forecast of a draft: audience, reach under the contact policy, messages and cost */
+    forecast: createForecastService({ db, clock, refs, settings: workspace.settings, templateStore, templates }),
     /** the draft replayed over a past window on a copy of the data (server/backtest/), on a thread of its own */
     backtests: createBacktestService({
       db,

@@ -29,6 +29,13 @@ export const journeysRouter = router({
   version: procedure('viewer')
     .input(byVersion)
     .query(({ ctx, input }) => ctx.services.journeys.version(input.id, input.version)),
+  /**
+   * What publishing the draft would do, from current data: audience and first entry, who is already in
+   * other journeys or cannot be reached now, messages, SMS parts, call minutes and cost at most
+   */
+  forecast: procedure('viewer')
+    .input(byId.extend({ enrolNow: z.boolean().default(false) }))
+    .query(({ ctx, input }) => ctx.services.forecast.forecast(input.id, { enrolNow: input.enrolNow })),
   /** the version's graph becomes the draft (publish to make it live) */
   restoreVersion: procedure('operator', journeyAudit)
     .input(byVersion)
