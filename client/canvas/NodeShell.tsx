@@ -13,6 +13,7 @@ import type { NodeOverlay } from '../store/slices/overlaySlice';
 import { formatCount, formatPercent } from '../format';
 import { conversionBand } from '../analytics/conversionScale';
 import { paletteIcon } from './icons';
+import { BacktestStrip } from './BacktestStrip';
 
 export interface NodeShellProps {
   id: string;
@@ -143,7 +144,7 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
           (body ?? <div className="jn__summary">{parsed.summary}</div>)
         )}
       </div>
-      {overlay && <OverlayStrip overlay={overlay} />}
+      {overlay && (overlay.backtest ? <BacktestStrip overlay={overlay} backtest={overlay.backtest} /> : <OverlayStrip overlay={overlay} />)}
       {labelled && (
         <div className="jn__ports" aria-hidden>
           {ports.map((p, i) => (

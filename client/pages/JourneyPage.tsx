@@ -16,6 +16,8 @@ import { OverlayControls } from '../analytics/OverlayControls';
 import { FunnelPanel } from '../analytics/FunnelPanel';
 import { SummaryPanel } from '../analytics/SummaryPanel';
 import { useOverlay, type OverlayParams } from '../analytics/useOverlay';
+import { BacktestControls } from '../backtest/BacktestControls';
+import { useBacktest } from '../backtest/useBacktest';
 
 /** The templates and segments the inspector offers (and the live compile checks), once both have loaded. */
 export function useJourneyCatalogue(): { catalogue: Catalogue; loaded: boolean } {
@@ -74,6 +76,9 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
   const { tab, setTab, focus, focusProblem, addAtCentre } = useEditorLayout();
   const [overlayParams, setOverlayParams] = useState<OverlayParams>({ on: false, version: undefined, from: undefined, to: undefined });
   const overlay = useOverlay(store, journey.id, overlayParams);
+  // after useOverlay: both draw the canvas overlay, and effects run in call order
+  const backtest = useBacktest(store, journey.id, overlayParams.on);
+  const runsBacktests = useAuth().can('operator') && journey.status !== 'archived';
   const selectedNode = useEditorStore((s) => {
     const sel = s.nodes.filter((n) => n.selected);
     return sel.length === 1 ? (sel[0]?.id ?? null) : null;
@@ -125,6 +130,14 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
         versions={journey.versions.map((v) => v.version).sort((a, b) => a - b)}
         fetching={overlay.fetching}
         error={overlay.error?.message ?? null}
+      />
+      <BacktestControls
+        backtest={backtest}
+        canRun={runsBacktests}
+        onShow={() => {
+          setOverlayParams((p) => ({ ...p, on: false }));
+          if (tab === 'funnel') setTab('inspector');
+        }}
       />
       <EditorBody tabs={tabs} tab={tab} onTab={setTab} focus={focus} onFocusProblem={focusProblem} onAdd={addAtCentre}>
         {tab === 'funnel' && (selectedNode ? <FunnelPanel journeyId={journey.id} nodeId={selectedNode} params={overlayParams} /> : <SummaryPanel journeyId={journey.id} params={overlayParams} />)}

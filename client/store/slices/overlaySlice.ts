@@ -9,6 +9,12 @@ export interface NodeOverlay {
   converted: number;
   /** converted ÷ entered, 0..1; drives the node's colour on the conversion scale */
   conversionRate: number | null;
+  /**
+   * Present when these are a backtest's numbers (the draft replayed over past
+   * events), never live ones: the node draws them in the backtest's colour,
+   * with what the policy withheld and who left there.
+   */
+  backtest?: { withheld: number; exited: number };
 }
 
 export interface OverlaySlice {

@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { FlaskConical, X } from 'lucide-react';
+import type { BacktestState } from './useBacktest';
+import { backtestLegend, comparisonLines } from './backtestOverlay';
+import { formatCount } from '../format';
+
+const DAY = 86_400_000;
+const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * The backtest bar over the canvas: operators pick a past window (the last 14
+ * days unless told) and run the draft over it; while it runs, its progress and
+ * Cancel; once done, a switch to show its numbers on the canvas, the legend
+ * that says they are not live, and how the draft compares with the live
+ * version over the same window. Everyone may show a finished one.
+ */
+export function BacktestControls({ backtest, canRun, onShow, now = Date.now() }: { backtest: BacktestState; canRun: boolean; onShow: () => void; now?: number }) {
+  const [from, setFrom] = useState(() => isoDay(now - 14 * DAY));
+  const [to, setTo] = useState(() => isoDay(now));
+  const b = backtest.latest;
+  const running = b?.status === 'running';
+  const result = b?.status === 'done' ? b.result : null;
+  return (
+    <div className="btc" role="group" aria-label="Backtest">
+      {canRun && (
+        <>
+          <label>
+            Backtest from
+            <input type="date" value={from} max={to} onChange={(e) => setFrom(e.target.value)} disabled={running} />
+          </label>
+          <label>
+            To
+            <input type="date" value={to} min={from} max={isoDay(now)} onChange={(e) => setTo(e.target.value)} disabled={running} />
+          </label>
+          <button
+            type="button"
+            className="btn btn--small"
+            disabled={running || backtest.starting}
+            onClick={() => backtest.start({ from, to })}
+            title="Replay the draft over the recorded events of these days, on a copy of the data"
+          >
+            <FlaskConical size={14} aria-hidden /> Backtest
+          </button>
+        </>
+      )}
+      {b && running && (
+        <span className="btc__progress" aria-live="polite">
+          <progress max={1} value={b.progress} aria-label="Backtest progress" /> {Math.round(b.progress * 100)}% {b.phase ?? ''}
+          {canRun && (
+            <button type="button" className="btn btn--small" onClick={backtest.cancel}>
+              <X size={14} aria-hidden /> Cancel
+            </button>
+          )}
+        </span>
+      )}
+      {b?.status === 'failed' && <span className="sf__errors">Backtest failed: {b.error}</span>}
+      {b?.status === 'cancelled' && <span className="muted">Backtest cancelled{b.cancelledBy ? ` by ${b.cancelledBy}` : ''}.</span>}
+      {result && (
+        <>
+          <button
+            type="button"
+            className={`btn btn--small${backtest.shown ? ' btn--backtest' : ''}`}
+            aria-pressed={backtest.shown}
+            onClick={() => {
+              if (!backtest.shown) onShow();
+              backtest.show(!backtest.shown);
+            }}
+          >
+            Backtest numbers
+          </button>
+          {backtest.shown && (
+            <span className="btc__legend">
+              <span className="btc__swatch" aria-hidden />
+              {backtestLegend(result.from, result.to)}
+            </span>
+          )}
+          <span className="muted">
+            {formatCount(result.draft.entered)} entered, {result.draft.byChannel.map((c) => `${formatCount(c.sent)} ${c.channel}`).join(', ') || 'nothing sent'}
+          </span>
+          {result.live && (
+            <span className="btc__compare" title={comparisonLines(result).join('\n')}>
+              {comparisonLines(result)[0]}
+            </span>
+          )}
+          {b?.stale && <span className="btc__stale">The draft has changed since: run it again.</span>}
+        </>
+      )}
+      {backtest.error && <span className="sf__errors">{backtest.error}</span>}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import type { BacktestResult, BacktestRun } from '../../shared/backtest/result';
+import { describeChange } from '../../shared/backtest/result';
+import type { NodeOverlay } from '../store/slices/overlaySlice';
+
+const total = (r: Record<string, number>): number => Object.values(r).reduce((s, n) => s + n, 0);
+
+/**
+ * A backtest run as the canvas draws it: per node its entries, sends, what
+ * the policy withheld, exits and goal, each marked as a backtest's (the node
+ * then draws them in the backtest colour); per edge id of the canvas, how
+ * many took it.
+ */
+export function backtestToCanvas(
+  run: BacktestRun,
+  edges: readonly { id: string; source: string; sourceHandle?: string | null }[],
+): { nodes: Record<string, NodeOverlay>; edges: Record<string, number> } {
+  const nodes: Record<string, NodeOverlay> = {};
+  for (const [id, n] of Object.entries(run.nodes))
+    nodes[id] = {
+      entered: n.entered,
+      waiting: n.waiting,
+      ...(n.channel ? { sent: n.sent } : {}),
+      converted: n.converted,
+      conversionRate: n.conversionRate,
+      backtest: { withheld: total(n.withheld), exited: n.exited },
+    };
+  const byPort = new Map(run.edges.map((e) => [`${e.source}\u0000${e.port}`, e.count]));
+  const counts: Record<string, number> = {};
+  for (const e of edges) counts[e.id] = byPort.get(`${e.source}\u0000${e.sourceHandle ?? 'next'}`) ?? 0;
+  return { nodes, edges: counts };
+}
+
+/** Is the canvas showing a backtest's numbers (rather than live ones, or none)? */
+export const showsBacktest = (overlay: Record<string, NodeOverlay> | null): boolean => overlay !== null && Object.values(overlay).some((n) => n.backtest !== undefined);
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * The legend that keeps backtest numbers from being read as live ones:
+ * "Backtest over 2026-11-20 … 12-04, not live" (UTC days, the last one the
+ * window reaches; the year again only when it changes).
+ */
+export function backtestLegend(from: number, to: number): string {
+  const first = day(from);
+  const last = day(Math.max(from, to - 1));
+  const end = last.slice(0, 4) === first.slice(0, 4) ? last.slice(5) : last;
+  return `Backtest over ${first} … ${end}, not live`;
+}
+
+/** The comparison with the live version in words, the figures that changed first: "sms sent: 18% fewer than v3". */
+export function comparisonLines(r: BacktestResult): string[] {
+  if (!r.live) return [];
+  const label = r.live.label;
+  return [...r.comparison].sort((a, b) => Math.abs(b.change ?? 0) - Math.abs(a.change ?? 0)).map((c) => describeChange(c, label));
+}
