@@ -261,7 +261,7 @@ async function bench(dir: string) {
     `select (select count(*) from runs where journey_id = ? and status <> 'exited') + (select count(*) from messages where journey_id = ? and status in ('queued', 'sending')) n`,
   );
   t = performance.now();
-  await api.journeys.publish.mutate({ id: journeys.w });
+  await api.journeys.publish.mutate({ id: journeys.w, enrolNow: true });
   let checkedAt = 0;
   const warmEngine = await drive(journeys.w, () => {
     if (performance.now() - checkedAt < 250) return false;
@@ -272,7 +272,7 @@ async function bench(dir: string) {
   console.log(`engine warm-up (journey W): ${fmt(warmEngine.transitions)} transitions in ${warmEngine.windowSeconds} s`);
 
   // ── A: no API load ──
-  await api.journeys.publish.mutate({ id: journeys.a });
+  await api.journeys.publish.mutate({ id: journeys.a, enrolNow: true });
   const deadline = performance.now() + SECONDS * 1000;
   const without = await drive(journeys.a, () => performance.now() >= deadline);
   await api.journeys.pause.mutate({ id: journeys.a });
@@ -283,7 +283,7 @@ async function bench(dir: string) {
   await mix.started;
   let loadOver = false;
   const loadResult = mix.result.finally(() => (loadOver = true));
-  await api.journeys.publish.mutate({ id: journeys.b });
+  await api.journeys.publish.mutate({ id: journeys.b, enrolNow: true });
   const withLoad = await drive(journeys.b, () => loadOver, SECONDS * 1000);
   const figures = await loadResult;
   await api.journeys.pause.mutate({ id: journeys.b });

@@ -95,7 +95,8 @@ async function main() {
   const { id: journeyId } = await caller.journeys.create({ name: 'bench' });
   const saved = await caller.journeys.saveDraft({ id: journeyId, graph });
   if (saved.errors.length) throw new Error(`bench journey does not compile: ${JSON.stringify(saved.errors)}`);
-  await caller.journeys.publish({ id: journeyId });
+  // a segment entry enrols at its schedule's next time unless also enrolled now: the bench moves everyone at once
+  await caller.journeys.publish({ id: journeyId, enrolNow: true });
   console.log(`policy: ${JSON.stringify(services.workspace.getPolicy())}`);
 
   // ── enrol 1M ──
