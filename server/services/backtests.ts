@@ -173,6 +173,7 @@ export function createBacktestService({ db, clock, databasePath, errorsOf, runJo
      */
     start(input: { journeyId: string; from?: string | undefined; to?: string | undefined }, actor: string): BacktestView {
       const j = journeyRow(input.journeyId);
+      if (databasePath === '' || databasePath === ':memory:') throw new ServiceError('BAD_REQUEST', 'a backtest copies the database file, and this server has none (an in-memory database)');
       const draft = JourneyGraph.parse(j.draft);
       const errors = errorsOf(draft);
       if (errors.length > 0) throw new ServiceError('BAD_REQUEST', `the draft has ${errors.length} problem(s); fix them before a backtest`, { errors });
