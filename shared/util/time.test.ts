@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DAY, HOUR, MINUTE, durationMs, isTimeZone, localInstant, localTime, minutesOfDay, utcDay, utcDayStart } from './time';
@@ -47,6 +48,18 @@ describe('UTC days', () => {
         expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
         expect(utcDayStart(day)).toBeLessThanOrEqual(t);
         expect(t).toBeLessThan(utcDayStart(day) + DAY);
+      }),
+    );
+  });
+
+  it('agree with the calendar on leap days, century years and before 1970 (property, against TZDate)', () => {
+    expect(utcDay(Date.UTC(2028, 1, 29, 12))).toBe('2028-02-29');
+    expect(utcDay(Date.UTC(2100, 2, 1) - 1)).toBe('2100-02-28');
+    expect(utcDay(Date.UTC(2000, 1, 29))).toBe('2000-02-29');
+    expect(utcDay(-1)).toBe('1969-12-31');
+    fc.assert(
+      fc.property(fc.integer({ min: -2208988800000, max: 7258118400000 }), (t) => {
+        expect(utcDay(t)).toBe(new TZDate(t, 'UTC').toISOString().slice(0, 10));
       }),
     );
   });
