@@ -27,13 +27,45 @@ describe('settings UI', () => {
     expect((await app.trpc.contacts.get.query({ externalId: 'from-settings' })).traits).toMatchObject({ name: 'Settings page' });
   });
 
-  it('lists the contact policy every journey obeys: caps and quiet hours', async () => {
+  it('lists the contact policy every journey obeys per channel, robo-calls included: caps and quiet hours', async () => {
     const { page } = app;
     await page.goto(`${app.url}/settings`);
     const policy = page.getByRole('region', { name: 'Contact policy' });
-    await policy.getByText('at most 1 SMS per 1 day').waitFor();
-    await policy.getByText('at most 2 messages per 1 day').waitFor();
-    await policy.getByText(/no SMS or Robo-call from 21:00 to 09:00/).waitFor();
+    const table = policy.getByRole('table', { name: 'Contact policy per channel' });
+    await table.getByRole('row', { name: /^SMS/ }).getByText('at most 1 SMS per 1 day').waitFor();
+    await table
+      .getByRole('row', { name: /^All channels together/ })
+      .getByText('at most 2 messages per 1 day')
+      .waitFor();
+    await table
+      .getByRole('row', { name: /^Robo-call/ })
+      .getByText('21:00–09:00')
+      .waitFor();
     await app.screenshot('settings');
+  });
+
+  it('an admin adds a cap on robo-calls and sets the SMS price; the engine and the forecast get them', async () => {
+    const { page } = app;
+    await page.goto(`${app.url}/settings`);
+    const policy = page.getByRole('region', { name: 'Contact policy' });
+    await policy.getByRole('button', { name: 'Add a cap' }).click();
+    const cap = policy
+      .getByRole('group')
+      .filter({ has: page.getByRole('combobox', { name: 'Channel' }) })
+      .last();
+    await cap.getByRole('combobox', { name: 'Channel' }).selectOption('voice');
+    await cap.getByRole('spinbutton', { name: 'Window (hours)' }).fill('168');
+    await policy.getByRole('button', { name: 'Save policy' }).click();
+    await policy
+      .getByRole('row', { name: /^Robo-call/ })
+      .getByText('at most 1 Robo-call per 7 days')
+      .waitFor();
+    expect((await app.trpc.policy.get.query()).caps).toContainEqual({ channel: 'voice', max: 1, windowHours: 168 });
+
+    const prices = page.getByRole('region', { name: 'Unit prices' });
+    await prices.getByLabel('SMS').fill('0.05');
+    await prices.getByRole('button', { name: 'Save prices' }).click();
+    await expect.poll(async () => (await app.trpc.workspace.get.query()).unitPrices.sms).toBe(0.05);
+    await app.screenshot('settings-policy-edited');
   });
 });

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
 import { LoadError, Loading } from '../components/QueryState';
-import { channelLabels } from '../../shared/journey/channels';
 import { useAuth } from '../auth/AuthContext';
 import { ApprovalsSetting, LinkHostsSetting, RotateWriteKey } from '../admin/WorkspaceControls';
+import { PolicyByChannel, PolicyRules, UnitPricesSetting } from '../admin/PolicyEditor';
 
 /** Workspace settings: how an SDK sends data here (the write key), and the contact policy every journey obeys. */
 export function SettingsPage() {
@@ -74,23 +74,16 @@ export function SettingsPage() {
       ) : (
         <section className="card settings" aria-labelledby="policy">
           <h2 id="policy">Contact policy</h2>
-          <h3>Frequency caps (marketing messages, across all journeys)</h3>
-          <ul>
-            {policy.data.caps.map((c) => (
-              <li key={`${c.channel}-${c.windowHours}`}>
-                at most {c.max} {c.channel === 'all' ? 'messages' : channelLabels[c.channel]} per{' '}
-                {c.windowHours % 24 === 0 ? `${c.windowHours / 24} day${c.windowHours === 24 ? '' : 's'}` : `${c.windowHours} h`}
-              </li>
-            ))}
-          </ul>
-          <h3>Quiet hours (in each contact's own time zone)</h3>
-          <ul>
-            {policy.data.quietHours.map((q) => (
-              <li key={`${q.from}-${q.to}-${q.channels.join()}`}>
-                no {q.channels.map((ch) => channelLabels[ch]).join(' or ')} from {q.from} to {q.to}
-              </li>
-            ))}
-          </ul>
+          <p className="muted">Every message of every journey on every channel, robo-calls included, passes it: opt-outs, quiet hours, and (for marketing) the caps.</p>
+          <PolicyByChannel policy={policy.data} />
+          <PolicyRules policy={policy.data} editable={admin} />
+        </section>
+      )}
+      {ws.isSuccess && (
+        <section className="card settings" aria-labelledby="unit-prices">
+          <h2 id="unit-prices">Unit prices</h2>
+          <p className="muted">What one billed unit costs, in yuan: the publish forecast and the cost per conversion use these.</p>
+          <UnitPricesSetting prices={ws.data.unitPrices} editable={admin} />
         </section>
       )}
     </main>

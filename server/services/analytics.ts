@@ -1,7 +1,7 @@
 import type { Db } from '../db/client';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import type { Channel } from '../../shared/journey/channels';
-import { costOf, costPer } from '../../shared/analytics/cost';
+import { costOf, costPer, unitPrice, type UnitPrices } from '../../shared/analytics/cost';
 import { notFound } from './errors';
 import { kindDef } from '../../shared/journey/registry';
 import { DAY, utcDayStart } from '../../shared/util/time';
@@ -70,9 +70,11 @@ const add = (r: Record<string, number>, k: string, n: number) => (r[k] = (r[k] ?
  * in the runner's, dispatcher's and ingest's own transactions) and the
  * node gauges: a journey's figures cost a few hundred rows whatever the
  * size of the outbox. They reconcile exactly with the raw runs, messages,
- * clicks and conversions (a test proves it).
+ * clicks and conversions (a test proves it). Costs are at `prices`, the
+ * workspace's unit prices (Settings), read at each call so an admin's change
+ * shows at once.
  */
-export function createAnalytics(db: Db) {
+export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPrice) {
   const c = db.$client;
   const versionsOf = c.prepare<[string], { id: number; version: number; machine: string }>('select id, version, machine from journey_versions where journey_id = ? order by version');
   const exists = c.prepare<[string], { one: number }>('select 1 one from journeys where id = ?');
@@ -235,7 +237,7 @@ export function createAnalytics(db: Db) {
       });
       const converted = goal ? sum('reached', goal) : 0;
       const units = sum('cost_units');
-      const cost = send ? costOf(send.channel, units) : 0;
+      const cost = send ? costOf(send.channel, units, prices()) : 0;
       const sample = send
         ? c
             .prepare<[string, string, number], { external_id: string | null; variant: string | null; status: string; created_at: number }>(
@@ -299,7 +301,7 @@ export function createAnalytics(db: Db) {
         /** contacts who did each tracked event after entering (credited at the entry node) */
         reached,
         byChannel: [...byChannel.entries()].map(([channel, b]) => {
-          const cost = costOf(channel, b.units);
+          const cost = costOf(channel, b.units, prices());
           return { channel, ...b, cost, costPerConversion: costPer(cost, b.converted) };
         }),
       };

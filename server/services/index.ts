@@ -123,7 +123,7 @@ export function createServices(deps: ServiceDeps) {
     contactSearch: createContactSearch(db),
     templates,
     templateStats: createTemplateStats(db, templateStore),
-    analytics: createAnalytics(db),
+    analytics: createAnalytics(db, () => workspace.settings().unitPrices),
     /** the publish dialog's forecast of a draft: audience, reach under the contact policy, messages and cost */
     forecast: createForecastService({ db, clock, refs, settings: workspace.settings, templateStore, templates }),
     /** the draft replayed over a past window on a copy of the data (server/backtest/), on a thread of its own */

@@ -3,6 +3,7 @@ import { useTempDir } from '../testing/tempDir';
 import { openDatabase } from '../db/client';
 import { createWorkspaceService } from './workspace';
 import { aTestWorld } from '../testing/harness';
+import { rejection } from '../testing/rejection';
 import { linkCode } from '../templates/links';
 import { sendOnEventGraph } from '../../shared/fixtures/builders';
 
@@ -58,5 +59,32 @@ describe('the workspace rng seed', () => {
     // two unnamed seeds agree by chance once in 2^32
     expect(createWorkspaceService(b, { now: 0 }).settings().rngSeed).not.toBe(createWorkspaceService(c, { now: 0 }).settings().rngSeed);
     for (const db of [a, b, c]) db.$client.close();
+  });
+});
+
+describe('unit prices', () => {
+  it('are the defaults until an admin sets some; a channel left out keeps its default; they survive a restart and are audited', async () => {
+    const w = aTestWorld();
+    try {
+      expect((await w.caller.workspace.get()).unitPrices).toEqual({ sms: 0.045, push: 0, voice: 0.12, email: 0.002, webhook: 0 });
+      expect(await w.caller.workspace.setUnitPrices({ sms: 0.05, voice: 0.3 })).toEqual({ sms: 0.05, push: 0, voice: 0.3, email: 0.002, webhook: 0 });
+      expect(createWorkspaceService(w.db, { now: 0 }).settings().unitPrices).toMatchObject({ sms: 0.05, voice: 0.3 });
+      const { rows } = await w.caller.audit.list({ action: 'workspace.setUnitPrices' });
+      expect(rows[0]).toMatchObject({ diff: { 'unitPrices.sms': [0.045, 0.05], 'unitPrices.voice': [0.12, 0.3] } });
+    } finally {
+      w.close();
+    }
+  });
+
+  it('only an admin sets them, and a negative price is refused', async () => {
+    const w = aTestWorld();
+    try {
+      const { caller: op } = w.as(['operator'], 'op');
+      expect((await rejection(op.workspace.setUnitPrices({ sms: 1 }))).code).toBe('FORBIDDEN');
+      expect((await rejection(w.caller.workspace.setUnitPrices({ sms: -1 }))).code).toBe('BAD_REQUEST');
+      expect((await op.workspace.get()).unitPrices.sms).toBe(0.045);
+    } finally {
+      w.close();
+    }
   });
 });
