@@ -64,7 +64,8 @@ describe('ops: the overlay, a node funnel and a contact timeline agree with the 
     if (!journey) throw new Error('blueprint 1 was not seeded');
     journeyId = journey.id;
     nodes = (await app.trpc.journeys.get.query({ id: journeyId })).draft.nodes;
-    await app.trpc.journeys.publish.mutate({ id: journeyId });
+    // published late in the evening, and enrolled at once: the operator ticked "also enrol now"
+    await app.trpc.journeys.publish.mutate({ id: journeyId, enrolNow: true });
 
     // H5 sign-ups of the last 60 days, none of whom has opened the app
     const now = (await app.trpc.dev.now.query()).now;

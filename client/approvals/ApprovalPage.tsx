@@ -8,6 +8,7 @@ import { LoadError, Loading } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
 import { ApprovalBadges } from './ApprovalBadges';
 import { ApprovalChanges } from './ApprovalChanges';
+import { ForecastView } from '../forecast/ForecastView';
 import { kindLabels, objectPath, type ApprovalDetail } from './approvalLabels';
 
 /** A reason as a sentence: full stop added when missing. */
@@ -85,8 +86,28 @@ function Request({ request: r }: { request: ApprovalDetail }) {
         <h2 id="request-changes">What changes</h2>
         <ApprovalChanges changes={r.changes} />
       </section>
+      {r.kind === 'journey.publish' && r.status === 'pending' && !r.stale && <RequestForecast journeyId={r.objectId} enrolNow={r.enrolNow === true} />}
       {r.status === 'pending' && <Decision request={r} />}
     </>
+  );
+}
+
+/** What approving would do, counted now (not when it was asked): the same forecast the publish dialog showed, with the requester's choice to enrol now or not. */
+function RequestForecast({ journeyId, enrolNow }: { journeyId: string; enrolNow: boolean }) {
+  const trpc = useTRPC();
+  const forecast = useQuery(trpc.journeys.forecast.queryOptions({ id: journeyId, enrolNow }));
+  return (
+    <section className="card" aria-labelledby="request-forecast">
+      <h2 id="request-forecast">What happens when approved</h2>
+      {forecast.data?.entry.kind === 'segment' && (
+        <p className="muted">
+          {enrolNow
+            ? 'The requester chose to also enrol now: the segment enrols as soon as it goes live.'
+            : 'The segment enrols at its schedule’s next time: the requester did not choose to enrol now.'}
+        </p>
+      )}
+      {forecast.isPending ? <Loading what="forecast" /> : forecast.isError ? <LoadError error={forecast.error} /> : <ForecastView forecast={forecast.data} />}
+    </section>
   );
 }
 

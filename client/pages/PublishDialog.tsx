@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { CircleAlert, Rocket } from 'lucide-react';
 import { diffGraphs, summarizeChanges } from '../../shared/journey/diff';
@@ -9,11 +9,15 @@ import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import { saveNow, type SaveDraft } from '../store/useAutosave';
 import { publishRefusal } from './publishRefusal';
 import { approvalPath, requestOf } from '../approvals/approvalLabels';
+import { ForecastView, atInZone } from '../forecast/ForecastView';
 
 /**
  * Publishing, with a look first: refused while the draft has problems (the
- * same compile the server runs), otherwise a summary of what changes against
- * the live version and what happens to contacts already inside.
+ * same compile the server runs) or changes nothing, otherwise a summary of
+ * what changes against the live version, what happens to contacts already
+ * inside, and the forecast: who enters and when, who is out of reach, and
+ * the most it sends and costs. A segment entry enrols at its schedule's next
+ * time unless the operator also enrols now.
  */
 export function PublishDialog({ journey, save, onClose, onPublished }: { journey: JourneyDetail; save: SaveDraft; onClose: () => void; onPublished: () => Promise<unknown> }) {
   const trpc = useTRPC();
@@ -24,6 +28,9 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
   const settings = useEditorStore((s) => s.settings);
   const dialog = useRef<HTMLDialogElement>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
+  // the forecast is of the stored draft: it waits for the canvas to be saved
+  const [saved, setSaved] = useState(false);
+  const [enrolNow, setEnrolNow] = useState(false);
   // the draft as it stands now (the dialog is modal: it cannot change underneath)
   const changes = useMemo(() => diffGraphs(journey.published?.graph ?? null, fromFlow({ nodes, edges }, settings)), [journey.published, nodes, edges, settings]);
   const qc = useQueryClient();
@@ -33,11 +40,23 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
   // with four-eyes on, publishing answers a request instead of a version
   const requested = requestOf(publish.data);
   const published = !requested && publish.data && 'version' in publish.data ? publish.data.version : null;
+  const unchanged = journey.published !== null && changes.length === 0;
+  const forecast = useQuery({
+    ...trpc.journeys.forecast.queryOptions({ id: journey.id, enrolNow }),
+    enabled: saved && problems.length === 0 && !unchanged,
+    // what was shown when the operator decided stays on screen after publishing
+    staleTime: Infinity,
+    placeholderData: (previous) => previous,
+  });
 
   useEffect(() => {
     const d = dialog.current;
     if (d && !d.open) d.showModal();
-  }, []);
+    saveNow(store, save).then(
+      () => setSaved(true),
+      (e: unknown) => setSaveError(e instanceof Error ? e.message : String(e)),
+    );
+  }, [store, save]);
 
   const go = async () => {
     setSaveError(null);
@@ -48,19 +67,28 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
       setSaveError(e instanceof Error ? e.message : String(e));
       return;
     }
-    publish.mutate({ id: journey.id });
+    publish.mutate({ id: journey.id, enrolNow });
   };
+  const f = forecast.data;
+  const segment = f?.entry.kind === 'segment' ? f.entry : null;
 
   const next = (journey.version ?? 0) + 1;
   return (
-    <dialog ref={dialog} className="dialog" aria-labelledby="publish-title" onClose={onClose} onCancel={onClose}>
+    <dialog ref={dialog} className="dialog dialog--wide" aria-labelledby="publish-title" onClose={onClose} onCancel={onClose}>
       <h2 id="publish-title">{requested ? 'Sent for approval' : published !== null ? `Published version ${published}` : `Publish version ${next}`}</h2>
       {requested ? (
         <p role="status">
           v{next} goes live once someone else with the approver role approves it. <Link to={approvalPath(requested.id)}>See the request</Link>
         </p>
       ) : published !== null ? (
-        <p role="status">New contacts now enter v{published}. Contacts already inside stay on the version they started.</p>
+        <p role="status">
+          {segment && segment.firstAt !== null && f && segment.firstAt > f.at
+            ? `New contacts enter v${published} from ${atInZone(segment.firstAt, f.timezone)}.`
+            : `New contacts now enter v${published}.`}{' '}
+          Contacts already inside stay on the version they started.
+        </p>
+      ) : unchanged ? (
+        <p role="status">No changes since v{journey.published?.version}: the draft does what the live version does. Change something to publish a new version.</p>
       ) : problems.length > 0 ? (
         <div role="alert">
           <p>
@@ -90,6 +118,31 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
           ) : (
             <p className="dialog__note">Publishing makes the journey live: its entry starts enrolling contacts.</p>
           )}
+          {forecast.isError ? (
+            <p className="banner banner--error" role="alert">
+              No forecast: {forecast.error.message}
+            </p>
+          ) : f ? (
+            <>
+              <ForecastView forecast={f} />
+              {segment && segment.nextScheduledAt !== null && (
+                <label className="check forecast__choice">
+                  <span>
+                    <input type="checkbox" checked={enrolNow} onChange={(e) => setEnrolNow(e.target.checked)} /> Also enrol now
+                  </span>
+                  <span className="muted">
+                    {enrolNow ? 'The ' : 'Unticked, the '}
+                    {f.audience.exact ? '' : 'at least '}
+                    {f.audience.admitted.toLocaleString('en-US')} contacts who would enter {enrolNow ? 'enter as soon as it goes live' : `wait for ${atInZone(segment.nextScheduledAt, f.timezone)}`}.
+                  </span>
+                </label>
+              )}
+            </>
+          ) : (
+            <p className="forecast__loading" role="status">
+              Counting the forecast…
+            </p>
+          )}
         </>
       )}
       {(refusal || saveError) && (
@@ -102,7 +155,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
           {publish.isSuccess ? 'Close' : 'Cancel'}
         </button>
         {!publish.isSuccess && (
-          <button type="button" className="btn btn--primary" disabled={problems.length > 0 || publish.isPending} onClick={() => void go()}>
+          <button type="button" className="btn btn--primary" disabled={problems.length > 0 || unchanged || publish.isPending} onClick={() => void go()}>
             <Rocket size={15} aria-hidden /> {publish.isPending ? 'Publishing…' : `Publish v${next}`}
           </button>
         )}

@@ -35,6 +35,8 @@ export interface Forecast {
   /** the draft's version if it were published now */
   version: number;
   at: number;
+  /** the workspace's zone: schedules run in it */
+  timezone: string;
   tookMs: number;
   entry: ForecastEntry;
   audience: {

@@ -236,6 +236,7 @@ export function createForecastService({ db, clock, refs, settings, templateStore
         journeyId,
         version,
         at: now,
+        timezone: ws.timezone,
         tookMs: Math.round(performance.now() - started),
         entry,
         audience: {
