@@ -11,6 +11,7 @@ import { saveNow, type SaveDraft } from '../store/useAutosave';
 import { useAuth } from '../auth/AuthContext';
 import { PublishDialog } from './PublishDialog';
 import { JourneyDetailsDialog } from './JourneyDetailsDialog';
+import { ResumeDialog } from './ResumeDialog';
 
 /** Name (editable with the description), status, save state, the lifecycle actions (pause, resume, archive), Duplicate and Publish. */
 export function JourneyHeader({ journey, save, onShowProblems }: { journey: JourneyDetail; save: SaveDraft; onShowProblems: () => void }) {
@@ -24,13 +25,13 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
   // pause, resume, archive and publish are the operator's (the server refuses them to others)
   const operates = useAuth().can('operator');
   const [publishing, setPublishing] = useState(false);
+  const [resuming, setResuming] = useState(false);
   const [archiving, setArchiving] = useState(false);
   const [editing, setEditing] = useState(false);
   const navigate = useNavigate();
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: trpc.journeys.get.queryKey({ id: journey.id }) }), qc.invalidateQueries({ queryKey: trpc.journeys.list.queryKey() })]);
   const lifecycle = { onSettled: refresh };
   const pause = useMutation(trpc.journeys.pause.mutationOptions(lifecycle));
-  const resume = useMutation(trpc.journeys.resume.mutationOptions(lifecycle));
   const archive = useMutation(
     trpc.journeys.archive.mutationOptions({
       onSuccess: () => store.getState().setReadOnly(true),
@@ -62,7 +63,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
     }
     duplicate.mutate({ id: journey.id });
   };
-  const failed = pause.error ?? resume.error ?? archive.error ?? clearError.error ?? duplicate.error;
+  const failed = pause.error ?? archive.error ?? clearError.error ?? duplicate.error;
   const errored = journey.error !== null && journey.status !== 'archived';
   const archiveAfterSaving = async () => {
     if (!window.confirm(`Archive "${journey.name}"? It stops enrolling, every contact still in it leaves, and it can no longer be edited.`)) return;
@@ -132,7 +133,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
             </button>
           )}
           {operates && journey.status === 'paused' && (
-            <button type="button" className="btn" disabled={resume.isPending} onClick={() => resume.mutate({ id: journey.id })}>
+            <button type="button" className="btn" onClick={() => setResuming(true)}>
               <Play size={15} aria-hidden /> Resume
             </button>
           )}
@@ -178,7 +179,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
       )}
       {journey.status === 'paused' && (
         <div className="banner" role="status">
-          Paused: nobody enters, and contacts in the journey hold where they are until you resume. Timers that fall due meanwhile fire on resume.
+          Paused: nobody enters, and contacts in the journey hold where they are until you resume. On resume, you choose what happens to timers that fell due meanwhile.
         </div>
       )}
       {!operates && journey.status !== 'archived' && (
@@ -197,6 +198,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
         </div>
       )}
       {editing && <JourneyDetailsDialog journey={journey} onClose={() => setEditing(false)} />}
+      {resuming && <ResumeDialog journey={journey} onClose={() => setResuming(false)} onResumed={refresh} />}
       {publishing && <PublishDialog journey={journey} save={save} onClose={() => setPublishing(false)} onPublished={refresh} />}
     </header>
   );
