@@ -36,7 +36,7 @@ describe('journeys.pause / resume / archive', () => {
     expect(await ops.journeys.pause({ id })).toEqual({ id, status: 'paused', updatedAt: w.clock.now(), updatedBy: 'ops@example' });
     expect(await w.caller.journeys.get({ id })).toMatchObject({ status: 'paused', updatedAt: w.clock.now(), updatedBy: 'ops@example' });
     w.clock.advance(MINUTE);
-    expect(await w.caller.journeys.resume({ id })).toEqual({ id, status: 'live', updatedAt: w.clock.now(), updatedBy: 'tester' });
+    expect(await w.caller.journeys.resume({ id })).toEqual({ id, status: 'live', updatedAt: w.clock.now(), updatedBy: 'tester', dueTimers: 'continue' });
     w.clock.advance(MINUTE);
     expect(await ops.journeys.archive({ id })).toEqual({ id, status: 'archived', updatedAt: w.clock.now(), updatedBy: 'ops@example', exited: 0 });
     expect((await w.caller.journeys.list()).find((j) => j.id === id)?.status).toBe('archived');
