@@ -35,7 +35,7 @@ describe('ingesting a batch in bulk', () => {
         .then('b', 'late', 'timeout')
         .build(),
     );
-    w.services.ingest.ingest([{ type: 'identify', userId: 'u1', traits: {} } as Call, track('u1', 'start')]);
+    w.services.ingest.ingest([{ type: 'identify', userId: 'u1', traits: {} }, track('u1', 'start')]);
     await w.services.engine.tick(w.clock.now());
     expect(runOf('u1')).toMatchObject([{ node_id: 'a', waiting_for: 'step_a' }]);
     // step_b is awaited by nobody when the batch starts; step_a moves the run to wait for it
@@ -45,10 +45,10 @@ describe('ingesting a batch in bulk', () => {
   });
 
   it('appends in the calls’ order, with a contact an identify in the batch creates, and duplicates counted once each', () => {
-    w.services.ingest.ingest([{ type: 'identify', userId: 'old', traits: {} } as Call]);
+    w.services.ingest.ingest([{ type: 'identify', userId: 'old', traits: {} }]);
     const report = w.services.ingest.ingest([
       track('old', 'e1', { messageId: 'm1' }),
-      { type: 'identify', userId: 'new', traits: { name: 'Li' } } as Call,
+      { type: 'identify', userId: 'new', traits: { name: 'Li' } },
       track('new', 'e2', { messageId: 'm2' }),
       track('old', 'e3', { messageId: 'm1' }),
       track('old', 'e4'),
@@ -64,8 +64,11 @@ describe('ingesting a batch in bulk', () => {
   });
 
   it('a track after an alias in the same batch lands on the merged contact', () => {
-    w.services.ingest.ingest([{ type: 'identify', userId: 'known', traits: {} } as Call, { type: 'track', anonymousId: 'dev-1', event: 'opened', properties: {} } as Call]);
-    w.services.ingest.ingest([{ type: 'alias', userId: 'known', previousId: 'dev-1' } as Call, track('known', 'after')]);
+    w.services.ingest.ingest([
+      { type: 'identify', userId: 'known', traits: {} },
+      { type: 'track', anonymousId: 'dev-1', event: 'opened', properties: {} },
+    ]);
+    w.services.ingest.ingest([{ type: 'alias', userId: 'known', previousId: 'dev-1' }, track('known', 'after')]);
     expect(w.sql('select c.external_id, e.name from events e join contacts c on c.id = e.contact_id order by e.id')).toEqual([
       { external_id: 'known', name: 'opened' },
       { external_id: 'known', name: 'after' },
