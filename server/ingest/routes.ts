@@ -106,7 +106,9 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
     }),
   );
 
-  const write: (calls: readonly Call[]) => Promise<IngestReport> = opts.sqlite ? createGroupCommit(opts.sqlite, (calls: readonly Call[]) => ingest.ingest(calls)) : async (calls) => ingest.ingest(calls);
+  const write: (calls: readonly Call[]) => Promise<IngestReport> = opts.sqlite
+    ? createGroupCommit(opts.sqlite, (calls: readonly Call[]) => ingest.ingest(calls))
+    : async (calls) => ingest.ingest(calls);
   const single =
     (type: Call['type']): RequestHandler =>
     async (req: Request, res) => {
