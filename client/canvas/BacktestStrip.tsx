@@ -1,5 +1,5 @@
 import type { NodeOverlay } from '../store/slices/overlaySlice';
-import { formatCount, formatPercent } from '../format';
+import { NumbersStrip, type NumbersRow } from './NumbersStrip';
 
 /**
  * A backtest's numbers under a node (the draft replayed over past events), in
@@ -8,36 +8,16 @@ import { formatCount, formatPercent } from '../format';
  * here, and the goal reached.
  */
 export function BacktestStrip({ overlay, backtest }: { overlay: NodeOverlay; backtest: NonNullable<NodeOverlay['backtest']> }) {
-  return (
-    <dl className="jn__overlay jn__overlay--backtest" aria-label="Backtest numbers" title="Backtest: the draft replayed over past events, not live numbers">
-      <div>
-        <dt>entered</dt>
-        <dd>{formatCount(overlay.entered)}</dd>
-      </div>
-      {overlay.sent !== undefined && (
-        <div>
-          <dt>sent</dt>
-          <dd>{formatCount(overlay.sent)}</dd>
-        </div>
-      )}
-      {overlay.sent !== undefined && (
-        <div>
-          <dt>withheld</dt>
-          <dd>{formatCount(backtest.withheld)}</dd>
-        </div>
-      )}
-      {backtest.exited > 0 && (
-        <div>
-          <dt>exits</dt>
-          <dd>{formatCount(backtest.exited)}</dd>
-        </div>
-      )}
-      <div>
-        <dt>goal</dt>
-        <dd>
-          {formatCount(overlay.converted)} <span className="jn__rate">{formatPercent(overlay.conversionRate)}</span>
-        </dd>
-      </div>
-    </dl>
-  );
+  const rows: NumbersRow[] = [
+    { term: 'entered', count: overlay.entered },
+    ...(overlay.sent !== undefined
+      ? [
+          { term: 'sent', count: overlay.sent },
+          { term: 'withheld', count: backtest.withheld },
+        ]
+      : []),
+    ...(backtest.exited > 0 ? [{ term: 'exits', count: backtest.exited }] : []),
+    { term: 'goal', count: overlay.converted, rate: overlay.conversionRate },
+  ];
+  return <NumbersStrip className="jn__overlay jn__overlay--backtest" label="Backtest numbers" title="Backtest: the draft replayed over past events, not live numbers" rows={rows} />;
 }

@@ -1,3 +1,4 @@
+import { NumbersStrip, type NumbersRow } from './NumbersStrip';
 import { memo, useMemo, type ReactNode } from 'react';
 import { Handle, Position } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
@@ -10,7 +11,6 @@ import { parseNodeConfig } from '../mapping/ports';
 import { useEditorStore } from '../store/editorContext';
 import type { EditorState } from '../store/createEditorStore';
 import type { NodeOverlay } from '../store/slices/overlaySlice';
-import { formatCount, formatPercent } from '../format';
 import { conversionBand } from '../analytics/conversionScale';
 import { paletteIcon } from './icons';
 import { BacktestStrip } from './BacktestStrip';
@@ -59,30 +59,13 @@ function unwiredPorts(s: EditorState, id: string): string[] {
 
 /** The overlay's numbers under a node: entered, waiting now, sent, converted. */
 function OverlayStrip({ overlay }: { overlay: NodeOverlay }) {
-  return (
-    <dl className={`jn__overlay jn__overlay--band${conversionBand(overlay.conversionRate)}`} aria-label="Node numbers">
-      <div>
-        <dt>entered</dt>
-        <dd>{formatCount(overlay.entered)}</dd>
-      </div>
-      <div>
-        <dt>waiting</dt>
-        <dd>{formatCount(overlay.waiting)}</dd>
-      </div>
-      {overlay.sent !== undefined && (
-        <div>
-          <dt>sent</dt>
-          <dd>{formatCount(overlay.sent)}</dd>
-        </div>
-      )}
-      <div>
-        <dt>converted</dt>
-        <dd>
-          {formatCount(overlay.converted)} <span className="jn__rate">{formatPercent(overlay.conversionRate)}</span>
-        </dd>
-      </div>
-    </dl>
-  );
+  const rows: NumbersRow[] = [
+    { term: 'entered', count: overlay.entered },
+    { term: 'waiting', count: overlay.waiting },
+    ...(overlay.sent !== undefined ? [{ term: 'sent', count: overlay.sent }] : []),
+    { term: 'converted', count: overlay.converted, rate: overlay.conversionRate },
+  ];
+  return <NumbersStrip className={`jn__overlay jn__overlay--band${conversionBand(overlay.conversionRate)}`} label="Node numbers" rows={rows} />;
 }
 
 /** Source handles spread evenly along the bottom edge; port labels sit right above them. */
