@@ -43,7 +43,11 @@ describe('checkpointer thread', () => {
     const walAfterFirst = statSync(`${path}-wal`).size;
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 4000; i += 500) write(10_000 * (round + 1) + i);
-      await new Promise((r) => setTimeout(r, 100));
+      // wait for the thread to copy this round back (on a busy CI machine that takes longer than any fixed sleep)
+      // (reports the thread made while this round was still committing arrive first: let them in before counting)
+      await new Promise((r) => setTimeout(r, 50));
+      const seen = reports.length;
+      await until(() => reports.slice(seen).some((r) => r.log > 0 && r.checkpointed === r.log));
     }
     expect(statSync(`${path}-wal`).size).toBeLessThan(walAfterFirst * 2);
     expect((db.$client.prepare('select count(*) n from contacts').get() as { n: number }).n).toBe(16_000);
