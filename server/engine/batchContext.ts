@@ -7,6 +7,8 @@ import { decide, type LedgerEntry } from '../../shared/policy/decide';
 import { DAY, HOUR } from '../../shared/util/time';
 
 export interface ContactState {
+  /** the contact's id (the global control group is a hash of it) */
+  id: number;
   profile: Profile;
   optedOut: ReadonlySet<Channel>;
   ledger: LedgerEntry[];
@@ -66,6 +68,7 @@ export function createContactLoader(db: Db): ContactLoader {
     const out = new Map<number, ContactState>();
     for (const [id, traits, timezone, registeredAt, optOuts] of profiles.all(idsJson))
       out.set(id, {
+        id,
         profile: new LazyProfile(traits, timezone ?? opts.defaultTimezone, registeredAt),
         optedOut: optOuts === '[]' ? noOptOuts : new Set(JSON.parse(optOuts) as Channel[]),
         ledger: [],
@@ -93,7 +96,7 @@ export function createContactLoader(db: Db): ContactLoader {
  */
 export function policyFor(policy: ContactPolicy, c: ContactState, now: number): PolicyCheck {
   return (req) => {
-    const verdict = decide(policy, { channel: req.channel, category: req.category, now, timezone: c.profile.timezone, optedOut: c.optedOut, sends: c.ledger });
+    const verdict = decide(policy, { channel: req.channel, category: req.category, now, timezone: c.profile.timezone, optedOut: c.optedOut, sends: c.ledger, contactId: c.id });
     if (verdict.decision === 'allow') c.ledger.push({ channel: req.channel, at: now });
     return verdict;
   };

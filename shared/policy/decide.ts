@@ -2,6 +2,7 @@ import type { Channel, MessageCategory } from '../journey/channels';
 import type { PolicyVerdict } from '../journey/run';
 import { HOUR, MINUTE, localTime, minutesOfDay } from '../util/time';
 import type { Cap, ContactPolicy, QuietHours } from './policy';
+import { globalControlReason, inGlobalControl } from '../analytics/globalControl';
 
 export interface LedgerEntry {
   channel: Channel;
@@ -17,6 +18,8 @@ export interface PolicySubject {
   optedOut: ReadonlySet<Channel>;
   /** this contact's recent sends on every channel, any journey */
   sends: readonly LedgerEntry[];
+  /** the contact's id, for the global control group; absent where there is no stored contact (previews) */
+  contactId?: number;
 }
 
 const DAY_MINUTES = 24 * 60;
@@ -82,10 +85,12 @@ const allow: PolicyVerdict = Object.freeze({ decision: 'allow' });
 /**
  * The contact policy's verdict on one message: opt-outs suppress; quiet hours
  * defer to the window's end; a reached cap defers until a slot frees (a cap of
- * 0 suppresses). Pure: the ledger and the clock come in.
+ * 0 suppresses); a contact in the global control group gets no marketing.
+ * Pure: the ledger and the clock come in.
  */
 export function decide(policy: ContactPolicy, s: PolicySubject): PolicyVerdict {
   if (s.optedOut.has(s.channel)) return { decision: 'suppress', reason: `opted_out:${s.channel}` };
+  if (s.category === 'marketing' && s.contactId !== undefined && inGlobalControl(s.contactId, policy.globalControl)) return { decision: 'suppress', reason: globalControlReason };
   // the latest of the deferrals wins (plain locals, no closure: this runs for every message a batch sends)
   let until = -1;
   let reason = '';

@@ -16,6 +16,7 @@ export function describeReason(reason: string): string {
     return `${a === 'all' ? 'total' : ch.success ? channelLabels[ch.data] : a} cap ${String(max)}/${windowWords(hours ?? 0)}`;
   }
   if (kind === 'quiet_hours') return 'quiet hours';
+  if (kind === 'global_control') return 'in the global control group (no marketing)';
   if (kind === 'exited') return `the contact left the journey first (${reason.slice('exited:'.length)})`;
   if (kind === 'journey_archived') return 'the journey was archived';
   if (kind === 'journey_paused') return 'the journey is paused';

@@ -36,6 +36,8 @@ export const ContactPolicy = z.object({
     { channel: 'all', max: 2, windowHours: 24 },
   ]),
   quietHours: z.array(QuietHours).default([{ channels: ['sms', 'voice'], from: '21:00', to: '09:00' }]),
+  /** % of contacts (by a hash of their id) who get no marketing at all, to measure uplift against; absent = none (shared/analytics/globalControl.ts) */
+  globalControl: z.number().min(0, 'the global control group is 0 % or more').max(50, 'the global control group is at most 50 %').optional(),
 });
 export type ContactPolicy = z.infer<typeof ContactPolicy>;
 
