@@ -16,6 +16,8 @@ export const users = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     lastSignInAt: integer('last_sign_in_at'),
+    /** the language the user chose for the UI (zh-CN, en); null: the browser's, else the workspace's default */
+    locale: text('locale'),
   },
   (t) => [uniqueIndex('users_login').on(t.login)],
 );

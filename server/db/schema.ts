@@ -85,6 +85,8 @@ export const workspace = sqliteTable('workspace', {
     .$type<Partial<Record<Channel, number>>>()
     .notNull()
     .default(sql`'{}'`),
+  /** the UI language for a user who chose none and whose browser speaks none we do (zh-CN for a new workspace) */
+  locale: text('locale').notNull().default('zh-CN'),
 });
 
 export const contacts = sqliteTable(

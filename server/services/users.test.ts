@@ -49,7 +49,7 @@ async function signedIn(login: string, password = pw, meta = at): Promise<string
 describe('accounts', () => {
   it('creates a user with a lower-cased login; a login is unique whatever its case', () => {
     const id = users.create({ login: 'Olga', displayName: 'Olga Ops', password: pw, roles: ['operator', 'operator'] }).id;
-    expect(users.get(id)).toEqual({ id, login: 'olga', displayName: 'Olga Ops', roles: ['operator'], active: true, createdAt: T0, lastSignInAt: null });
+    expect(users.get(id)).toEqual({ id, login: 'olga', displayName: 'Olga Ops', roles: ['operator'], active: true, createdAt: T0, lastSignInAt: null, locale: null });
     const e = refusalOf(() => users.create({ login: 'OLGA', displayName: 'Another', password: pw, roles: ['viewer'] }));
     expect(e.code).toBe('CONFLICT');
     expect(e.message).toBe('the login "olga" is taken');
@@ -71,7 +71,7 @@ describe('accounts', () => {
     expect(await verifyPassword(pw, row?.password_hash ?? '')).toBe(true);
     expect(await verifyPassword('wrong-password', row?.password_hash ?? '')).toBe(false);
     for (const u of [users.get(id), ...users.list()]) {
-      expect(Object.keys(u).sort()).toEqual(['active', 'createdAt', 'displayName', 'id', 'lastSignInAt', 'login', 'roles']);
+      expect(Object.keys(u).sort()).toEqual(['active', 'createdAt', 'displayName', 'id', 'lastSignInAt', 'locale', 'login', 'roles']);
       expect(JSON.stringify(u)).not.toContain('scrypt');
     }
   });
@@ -87,6 +87,42 @@ describe('accounts', () => {
       const e = await rejection(w.caller.users.create({ login: 'VERA', displayName: 'V2', password: pw, roles: ['viewer'] }));
       expect(e.code).toBe('CONFLICT');
       expect(e.message).toContain('"vera" is taken');
+    } finally {
+      w.close();
+    }
+  });
+});
+
+describe('the UI language', () => {
+  it('is saved on the account, read back by every session (auth.me), and cleared with null', async () => {
+    const id = aUser('vera');
+    expect(users.get(id).locale).toBeNull();
+    expect(users.setLocale(id, 'en').locale).toBe('en');
+    const r = await users.signIn('vera', pw, at);
+    if (!r.ok) throw new Error(r.error);
+    expect(users.authenticate(r.token)?.user.locale).toBe('en');
+    expect(users.list().find((u) => u.id === id)?.locale).toBe('en');
+    expect(users.setLocale(id, null).locale).toBeNull();
+    expect(users.authenticate(r.token)?.user.locale).toBeNull();
+  });
+
+  it('refuses a language the product does not speak, naming the ones it does', () => {
+    const id = aUser('vera');
+    expect(() => users.setLocale(id, 'fr')).toThrow(/zh-CN, en/);
+    expect(users.get(id).locale).toBeNull();
+  });
+
+  it("over tRPC: auth.setLocale sets the caller's own; auth.me and workspace.get tell the client what to pick from", async () => {
+    const w = aTestWorld();
+    try {
+      const viewer = w.as(['viewer'], 'vic');
+      expect(await viewer.caller.auth.me()).toMatchObject({ login: 'vic', locale: null });
+      expect(await viewer.caller.auth.setLocale({ locale: 'zh-CN' })).toEqual({ locale: 'zh-CN' });
+      expect(w.services.users.get(viewer.user.id).locale).toBe('zh-CN');
+      expect(w.services.users.get((await w.caller.auth.me()).id).locale).toBeNull();
+      expect((await rejection(viewer.caller.auth.setLocale({ locale: 'de' as 'en' }))).code).toBe('BAD_REQUEST');
+      // a new workspace speaks Chinese to whoever chose nothing and whose browser speaks neither language
+      expect((await viewer.caller.workspace.get()).locale).toBe('zh-CN');
     } finally {
       w.close();
     }

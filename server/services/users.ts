@@ -6,6 +6,7 @@ import { Login, Password, Role, hasRole, type Role as RoleT } from '../../shared
 import { defaultCost, generatePassword, hashPassword, verifyPassword, verifyPasswordSync, type PasswordCost } from '../auth/passwords';
 import { createFailureCounter } from '../auth/rateLimit';
 import { ServiceError, notFound } from './errors';
+import { Locale, type Locale as LocaleT } from '../../shared/i18n/locales';
 import { z } from 'zod';
 
 export interface User {
@@ -16,6 +17,8 @@ export interface User {
   active: boolean;
   createdAt: number;
   lastSignInAt: number | null;
+  /** the UI language the user chose; null: none (the browser's language, else the workspace's default) */
+  locale: LocaleT | null;
 }
 
 export const NewUser = z.object({
@@ -50,12 +53,23 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
   // verified when the login is unknown, so a wrong login takes as long as a wrong password
   let decoy: string | undefined;
   const decoyHash = (): string => (decoy ??= hashPassword(randomBytes(16).toString('hex'), passwordCost));
-  const publicFields = { id: users.id, login: users.login, displayName: users.displayName, roles: users.roles, active: users.active, createdAt: users.createdAt, lastSignInAt: users.lastSignInAt };
+  const publicFields = {
+    id: users.id,
+    login: users.login,
+    displayName: users.displayName,
+    roles: users.roles,
+    active: users.active,
+    createdAt: users.createdAt,
+    lastSignInAt: users.lastSignInAt,
+    locale: users.locale,
+  };
 
+  // a stored value this version does not speak (or none) reads as no choice
+  const localeOf = (v: string | null): LocaleT | null => Locale.safeParse(v).data ?? null;
   const get = (id: string): User => {
     const u = db.select(publicFields).from(users).where(eq(users.id, id)).get();
     if (!u) throw notFound('user', id);
-    return u;
+    return { ...u, locale: localeOf(u.locale) };
   };
   const activeAdmins = (): number =>
     db
@@ -69,9 +83,20 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
   // every API call authenticates: one prepared statement, not a query built per call
   const sessionOf = db.$client.prepare<
     [string, number],
-    { id: string; login: string; display_name: string; roles: string; active: number; created_at: number; last_sign_in_at: number | null; expires_at: number; session_created_at: number }
+    {
+      id: string;
+      login: string;
+      display_name: string;
+      roles: string;
+      active: number;
+      created_at: number;
+      last_sign_in_at: number | null;
+      locale: string | null;
+      expires_at: number;
+      session_created_at: number;
+    }
   >(
-    `select u.id, u.login, u.display_name, u.roles, u.active, u.created_at, u.last_sign_in_at, s.expires_at, s.created_at session_created_at
+    `select u.id, u.login, u.display_name, u.roles, u.active, u.created_at, u.last_sign_in_at, u.locale, s.expires_at, s.created_at session_created_at
      from sessions s join users u on u.id = s.user_id where s.token_hash = ? and s.expires_at > ?`,
   );
   // a transaction of its own, so it takes the write lock like any other write (db/writeGate.ts)
@@ -79,7 +104,13 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
 
   const service = {
     get,
-    list: (): User[] => db.select(publicFields).from(users).orderBy(asc(users.login)).all(),
+    list: (): User[] =>
+      db
+        .select(publicFields)
+        .from(users)
+        .orderBy(asc(users.login))
+        .all()
+        .map((u) => ({ ...u, locale: localeOf(u.locale) })),
     count: (): number =>
       db
         .select({ n: sql<number>`count(*)` })
@@ -171,7 +202,16 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
       // slide the idle expiry, at most once a minute per session, never past the absolute limit
       const next = Math.min(now + idleMs, s.session_created_at + maxMs);
       if (next - s.expires_at > 60_000) slide(next, id);
-      const user: User = { id: s.id, login: s.login, displayName: s.display_name, roles: JSON.parse(s.roles) as RoleT[], active: true, createdAt: s.created_at, lastSignInAt: s.last_sign_in_at };
+      const user: User = {
+        id: s.id,
+        login: s.login,
+        displayName: s.display_name,
+        roles: JSON.parse(s.roles) as RoleT[],
+        active: true,
+        createdAt: s.created_at,
+        lastSignInAt: s.last_sign_in_at,
+        locale: localeOf(s.locale),
+      };
       return { user, sessionId: id };
     },
 
@@ -180,6 +220,14 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
         db.delete(sessions)
           .where(eq(sessions.tokenHash, tokenHash(token)))
           .run();
+    },
+
+    /** The UI language a user chose (null: no choice, the browser's language then the workspace's default apply). */
+    setLocale(id: string, locale: string | null): User {
+      get(id);
+      const value = locale === null ? null : Locale.parse(locale);
+      db.update(users).set({ locale: value, updatedAt: wallNow() }).where(eq(users.id, id)).run();
+      return get(id);
     },
 
     /** Change one's own password, knowing the current one. */

@@ -5,6 +5,7 @@ import { workspace } from '../db/schema';
 import { ContactPolicy, defaultPolicy } from '../../shared/policy/policy';
 import { isTimeZone } from '../../shared/util/time';
 import { ServiceError } from './errors';
+import { defaultLocale, matchLocale, type Locale } from '../../shared/i18n/locales';
 import { maxLinkHosts, normaliseHost } from '../../shared/templates/linkTargets';
 import { pricesWith, UnitPrices, type UnitPrices as Prices } from '../../shared/analytics/cost';
 
@@ -25,6 +26,8 @@ export interface WorkspaceSettings {
   linkHosts: string[];
   /** yuan per billed unit (an SMS part, a call, an email), the defaults filled in for channels an admin did not set */
   unitPrices: Prices;
+  /** the UI language of a user who chose none and whose browser speaks none the product does */
+  locale: Locale;
 }
 
 const newWriteKey = (): string => `wk_${randomBytes(12).toString('hex')}`;
@@ -71,6 +74,7 @@ export function createWorkspaceService(
       previousWriteKeyExpiresAt: null,
       linkHosts: [],
       unitPrices: {},
+      locale: defaultLocale,
     };
     db.insert(workspace).values(row).run();
   }
@@ -95,6 +99,7 @@ export function createWorkspaceService(
     previousWriteKeyExpiresAt: r.previousWriteKeyExpiresAt,
     linkHosts: r.linkHosts,
     unitPrices: pricesWith(r.unitPrices),
+    locale: matchLocale(r.locale) ?? defaultLocale,
   });
   const defaultLinkHosts = [...new Set(init.defaultLinkHosts ?? [])].sort();
   let cached: WorkspaceSettings = fromRow(row);

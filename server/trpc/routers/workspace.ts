@@ -9,11 +9,11 @@ import { UnitPrices } from '../../../shared/analytics/cost';
 export const workspaceRouter = router({
   /** name, time zone, the four-eyes setting, and (to admins only) the write key the UI shows for SDK setup */
   get: procedure('viewer').query(({ ctx }) => {
-    const { name, timezone, writeKey, approvals, previousWriteKeyExpiresAt, unitPrices } = ctx.services.workspace.settings();
+    const { name, timezone, writeKey, approvals, previousWriteKeyExpiresAt, unitPrices, locale } = ctx.services.workspace.settings();
     const admin = hasRole(ctx.user.roles, 'admin');
     // the tracked-link allow-list: as set, the defaults an empty list means, and what applies (the template editor checks with it)
     const linkHosts = { set: ctx.services.workspace.settings().linkHosts, defaults: ctx.services.workspace.defaultLinkHosts(), effective: ctx.services.workspace.linkHosts() };
-    return { name, timezone, clock: ctx.clock.kind, approvals, writeKey: admin ? writeKey : null, previousWriteKeyExpiresAt: admin ? previousWriteKeyExpiresAt : null, linkHosts, unitPrices };
+    return { name, timezone, clock: ctx.clock.kind, approvals, writeKey: admin ? writeKey : null, previousWriteKeyExpiresAt: admin ? previousWriteKeyExpiresAt : null, linkHosts, unitPrices, locale };
   }),
   /** a new write key; the old one keeps working for graceHours (default 24, 0 = stops at once) */
   rotateWriteKey: procedure('admin', workspaceAudit)
