@@ -4,6 +4,7 @@ import { RouterProvider } from 'react-router';
 import { TRPCProvider, makeTrpcClient, trpcErrorCode } from './trpc';
 import { redirectToSignIn } from './auth/session';
 import { router } from './router';
+import { I18nProvider } from './i18n/I18nProvider';
 
 /** A refusal (no session, missing role) answers the same the second time: do not retry it. */
 const final = new Set(['UNAUTHORIZED', 'FORBIDDEN']);
@@ -21,10 +22,12 @@ export function App() {
   // every call that finds the session gone (query, mutation or the autosave's direct call) goes to /sign-in?next=…
   const [trpcClient] = useState(() => makeTrpcClient('', { onUnauthorized: redirectToSignIn }));
   return (
-    <QueryClientProvider client={queryClient}>
-      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <RouterProvider router={router} />
-      </TRPCProvider>
-    </QueryClientProvider>
+    <I18nProvider>
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          <RouterProvider router={router} />
+        </TRPCProvider>
+      </QueryClientProvider>
+    </I18nProvider>
   );
 }

@@ -56,6 +56,12 @@ export interface StartOptions {
    * click) names one and tells the same story every run.
    */
   seed?: number;
+  /**
+   * The browser's language (default 'en-US'): with no language saved on the
+   * account it picks the UI's, so the specs that find elements by their
+   * English names run in English and i18n.e2e.test.ts runs in 'zh-CN'.
+   */
+  locale?: string;
 }
 
 /** The real server on a free port over a fresh temporary database, and a Chromium page. */
@@ -78,7 +84,7 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-    const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1400, height: 900 }, locale: opts.locale ?? 'en-US' });
     page.setDefaultTimeout(15_000);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));

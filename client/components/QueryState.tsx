@@ -1,18 +1,21 @@
 import type { ReactNode } from 'react';
+import { useT } from '../i18n/useT';
 
-/** Loading and error placeholders shared by pages. */
+/** Loading and error placeholders shared by pages; `what` is already in the reader's language. */
 export function Loading({ what }: { what: string }) {
+  const t = useT();
   return (
     <div className="placeholder" role="status">
-      Loading {what}…
+      {t('common.loading', { what })}
     </div>
   );
 }
 
 export function LoadError({ error, children }: { error: { message: string }; children?: ReactNode }) {
+  const t = useT();
   return (
     <div className="placeholder placeholder--error" role="alert">
-      <strong>Could not load.</strong> {error.message}
+      <strong>{t('common.loadError')}</strong> {error.message}
       {children}
     </div>
   );
