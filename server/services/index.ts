@@ -11,6 +11,7 @@ import { createTemplateStore } from '../templates/store';
 import { libraryLinkHosts } from '../templates/links';
 import { createTemplateStats } from './templateStats';
 import { createAnalytics } from './analytics';
+import { createUplift } from '../analytics/uplift';
 import { createContactSearch } from './contactSearch';
 import { createJourneyService, type Blueprint } from './journeys';
 import { createWorkspaceService } from './workspace';
@@ -124,6 +125,8 @@ export function createServices(deps: ServiceDeps) {
     templates,
     templateStats: createTemplateStats(db, templateStore),
     analytics: createAnalytics(db, () => workspace.settings().unitPrices),
+    /** treated vs holdout (or the global control group) per funnel step, with intervals */
+    uplift: createUplift(db, { prices: () => workspace.settings().unitPrices, policy: () => workspace.getPolicy() }),
     /** the publish dialog's forecast of a draft: audience, reach under the contact policy, messages and cost */
     forecast: createForecastService({ db, clock, refs, settings: workspace.settings, templateStore, templates }),
     /** the draft replayed over a past window on a copy of the data (server/backtest/), on a thread of its own */

@@ -11,7 +11,7 @@ const Range = z
   })
   .refine((r) => !r.from || !r.to || r.from <= r.to, { error: 'from must not be after to', path: ['to'] });
 
-/** Per-node numbers for the canvas overlay, a node's funnel, and a journey's summary. */
+/** Per-node numbers for the canvas overlay, a node's funnel, a journey's summary, and uplift over a holdout. */
 export const analyticsRouter = router({
   journeyOverlay: procedure('viewer')
     .input(Range)
@@ -22,4 +22,12 @@ export const analyticsRouter = router({
   journeySummary: procedure('viewer')
     .input(Range)
     .query(({ ctx, input }) => ctx.services.analytics.journeySummary(input)),
+  /** treated vs the holdout arm of a random split (the journey's first one without `nodeId`) */
+  holdoutUplift: procedure('viewer')
+    .input(Range.and(z.object({ nodeId: z.string().min(1, 'nodeId must not be empty').optional() })))
+    .query(({ ctx, input }) => ctx.services.uplift.holdout(input)),
+  /** the journey's entrants outside vs inside the workspace's global control group; null without one */
+  globalControlUplift: procedure('viewer')
+    .input(Range)
+    .query(({ ctx, input }) => ctx.services.uplift.globalControl(input)),
 });
