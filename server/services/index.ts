@@ -12,7 +12,6 @@ import { libraryLinkHosts } from '../templates/links';
 import { createTemplateStats } from './templateStats';
 import { createAnalytics } from './analytics';
 import { createUplift } from '../analytics/uplift';
-import { createUplift } from '../analytics/uplift';
 import { createContactSearch } from './contactSearch';
 import { createJourneyService, type Blueprint } from './journeys';
 import { createWorkspaceService } from './workspace';
@@ -126,8 +125,6 @@ export function createServices(deps: ServiceDeps) {
     templates,
     templateStats: createTemplateStats(db, templateStore),
     analytics: createAnalytics(db, () => workspace.settings().unitPrices),
-    /** treated vs holdout (or the global control group) per funnel step, with intervals */
-    uplift: createUplift(db, { prices: () => workspace.settings().unitPrices, policy: () => workspace.getPolicy() }),
     /** treated vs holdout (or the global control group) per funnel step, with intervals */
     uplift: createUplift(db, { prices: () => workspace.settings().unitPrices, policy: () => workspace.getPolicy() }),
     /** the publish dialog's forecast of a draft: audience, reach under the contact policy, messages and cost */
