@@ -4,6 +4,7 @@ import { Plus, Trash2 } from 'lucide-react';
 import { useTRPC } from '../trpc';
 import { channelLabels, channels, type Channel } from '../../shared/journey/channels';
 import { ContactPolicy, type Cap, type QuietHours } from '../../shared/policy/policy';
+import { GuardrailsFields, guardrailWords } from './GuardrailsFields';
 import './settings.css';
 
 const windowWords = (h: number): string => (h % 24 === 0 ? `${h / 24} day${h === 24 ? '' : 's'}` : `${h} h`);
@@ -35,8 +36,14 @@ export function PolicyByChannel({ policy }: { policy: ContactPolicy }) {
           return (
             <tr key={ch}>
               <th scope="row">{channelLabels[ch]}</th>
-              <td>{caps.length ? caps.map((c, i) => <div key={i}>{capWords(c)}</div>) : <span className="muted">{total.length ? 'only the total' : 'no cap'}</span>}</td>
-              <td>{quiet.length ? quiet.map((q, i) => <div key={i}>{`${q.from}–${q.to}`}</div>) : <span className="muted">none</span>}</td>
+              <td>
+                {caps.length ? caps.map((c, i) => <div key={i}>{capWords(c)}</div>) : ch !== 'voice' && <span className="muted">{total.length ? 'only the total' : 'no cap'}</span>}
+                {ch === 'voice' && <div>{`at most ${policy.guardrails.robocalls.maxPerWeek} per 7 days (guardrail)`}</div>}
+              </td>
+              <td>
+                {quiet.length ? quiet.map((q, i) => <div key={i}>{`${q.from}–${q.to}`}</div>) : ch !== 'voice' && <span className="muted">none</span>}
+                {ch === 'voice' && <div>{`calls only ${policy.guardrails.robocalls.from}–${policy.guardrails.robocalls.to} on calling days`}</div>}
+              </td>
               <td>honoured</td>
             </tr>
           );
@@ -73,6 +80,12 @@ export function PolicyRules({ policy, editable }: { policy: ContactPolicy; edita
         <ul>
           {policy.quietHours.map((q) => (
             <li key={`${q.from}-${q.to}-${q.channels.join()}`}>{quietWords(q)}</li>
+          ))}
+        </ul>
+        <h3>Lending guardrails</h3>
+        <ul>
+          {guardrailWords(policy.guardrails).map((words) => (
+            <li key={words}>{words}</li>
           ))}
         </ul>
       </>
@@ -153,6 +166,7 @@ function PolicyForm({ policy }: { policy: ContactPolicy }) {
       <button type="button" className="btn" onClick={() => setDraft({ ...draft, quietHours: [...draft.quietHours, { channels: ['voice'], from: '20:00', to: '09:00' }] })}>
         <Plus size={14} aria-hidden /> Add quiet hours
       </button>
+      <GuardrailsFields value={draft.guardrails} onChange={(guardrails) => setDraft({ ...draft, guardrails })} />
       {problems.length > 0 && (
         <ul className="sf__errors" role="alert">
           {problems.map((p) => (

@@ -3,7 +3,8 @@ import type { Channel } from '../../shared/journey/channels';
 import type { PolicyCheck } from '../../shared/journey/run';
 import type { Profile, ProfileEvent } from '../../shared/segments/evaluate';
 import type { ContactPolicy } from '../../shared/policy/policy';
-import { decide, type LedgerEntry } from '../../shared/policy/decide';
+import { decide, ledgerHours, type LedgerEntry } from '../../shared/policy/decide';
+import type { GuardrailFacts } from '../../shared/policy/guardrails';
 import { DAY, HOUR } from '../../shared/util/time';
 
 export interface ContactState {
@@ -12,6 +13,9 @@ export interface ContactState {
   profile: Profile;
   optedOut: ReadonlySet<Channel>;
   ledger: LedgerEntry[];
+  /** what the lending guardrails read: the latest rejection within the cooldown, the overdue trait */
+  rejectedAt: number | null;
+  overdue: boolean;
 }
 
 const noOptOuts: ReadonlySet<Channel> = new Set();
@@ -47,7 +51,10 @@ export function createContactLoader(db: Db): ContactLoader {
   const c = db.$client;
   // arrays, not row objects: better-sqlite3 builds row objects key by key, slower than the query
   const profiles = c
-    .prepare<[string], [number, string, string | null, number | null, string]>('select id, traits, timezone, registered_at, opt_outs from contacts where id in (select value from json_each(?))')
+    .prepare<[string, string], [number, string, string | null, number | null, string, unknown]>(
+      // the overdue trait is read here, by SQLite, so that the policy needs no parse of the traits
+      'select id, traits, timezone, registered_at, opt_outs, traits ->> ? from contacts where id in (select value from json_each(?))',
+    )
     .raw(true);
   // the ledger is the outbox itself: every message the policy let through, any journey, any outcome;
   // as one JSON array for the batch, parsed once (a row per message costs more in better-sqlite3 than the
@@ -58,6 +65,12 @@ export function createContactLoader(db: Db): ContactLoader {
        from json_each(?) j cross join runs r on r.contact_id = j.value join messages m on m.run_id = r.id where m.queued_at > ?`,
     )
     .pluck();
+  // the latest rejection within the cooldown, per contact (events_contact_name_at answers it)
+  const rejections = c
+    .prepare<[string, string, number, number], [number, number]>(
+      'select contact_id, max(at) from events where contact_id in (select value from json_each(?)) and name = ? and at > ? and at <= ? group by contact_id',
+    )
+    .raw(true);
   const history = c.prepare<[string, string, number], { contact_id: number; name: string; at: number; properties: string }>(
     `select contact_id, name, at, properties from events
      where contact_id in (select value from json_each(?)) and name in (select value from json_each(?)) and at >= ?`,
@@ -66,15 +79,23 @@ export function createContactLoader(db: Db): ContactLoader {
   return (ids, now, opts) => {
     const idsJson = JSON.stringify([...new Set(ids)]);
     const out = new Map<number, ContactState>();
-    for (const [id, traits, timezone, registeredAt, optOuts] of profiles.all(idsJson))
+    const { overdue, rejectionCooldown } = opts.policy.guardrails;
+    for (const [id, traits, timezone, registeredAt, optOuts, overdueValue] of profiles.all(overdue.trait, idsJson))
       out.set(id, {
         id,
         profile: new LazyProfile(traits, timezone ?? opts.defaultTimezone, registeredAt),
         optedOut: optOuts === '[]' ? noOptOuts : new Set(JSON.parse(optOuts) as Channel[]),
         ledger: [],
+        rejectedAt: null,
+        overdue: overdue.enabled && overdueValue !== null && String(overdueValue) === overdue.value,
       });
+    if (rejectionCooldown.enabled)
+      for (const [contactId, at] of rejections.all(idsJson, rejectionCooldown.event, now - rejectionCooldown.days * DAY, now)) {
+        const contact = out.get(contactId);
+        if (contact) contact.rejectedAt = at;
+      }
 
-    const capWindow = Math.max(0, ...opts.policy.caps.map((x) => x.windowHours)) * HOUR;
+    const capWindow = ledgerHours(opts.policy) * HOUR;
     if (capWindow > 0)
       for (const [contactId, channel, at] of JSON.parse(ledger.get(idsJson, now - capWindow) as string) as [number, Channel, number][]) out.get(contactId)?.ledger.push({ channel, at });
 
@@ -94,9 +115,14 @@ export function createContactLoader(db: Db): ContactLoader {
  * entered in the in-memory ledger at once, so a second message in the same
  * batch, from this journey or another, already counts it against the caps.
  */
-export function policyFor(policy: ContactPolicy, c: ContactState, now: number): PolicyCheck {
+export function policyFor(policy: ContactPolicy, c: ContactState, now: number, journey: { triggerEvent: string | null }): PolicyCheck {
+  const facts: GuardrailFacts = {
+    rejectedAt: c.rejectedAt,
+    overdue: c.overdue,
+    respondsToRejection: journey.triggerEvent !== null && journey.triggerEvent === policy.guardrails.rejectionCooldown.event,
+  };
   return (req) => {
-    const verdict = decide(policy, { channel: req.channel, category: req.category, now, timezone: c.profile.timezone, optedOut: c.optedOut, sends: c.ledger, contactId: c.id });
+    const verdict = decide(policy, { channel: req.channel, category: req.category, now, timezone: c.profile.timezone, optedOut: c.optedOut, sends: c.ledger, contactId: c.id, facts });
     if (verdict.decision === 'allow') c.ledger.push({ channel: req.channel, at: now });
     return verdict;
   };

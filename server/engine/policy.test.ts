@@ -5,6 +5,7 @@ import { aTestWorld, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import type { ContactPolicy } from '../../shared/policy/policy';
+import { defaultGuardrails } from '../../shared/policy/guardrails';
 import { DAY, HOUR, MINUTE } from '../../shared/util/time';
 
 /** 12:00 in Shanghai (the workspace's zone), Mon 2 Nov 2026: no quiet hours in the way. */
@@ -156,7 +157,8 @@ describe('contact policy in the engine', () => {
 
     it('whenCapped "skip": the capped message is suppressed with its reason, the run moves on, nothing is ever sent for it', async () => {
       w = aTestWorld(NOON_SH);
-      const a = await live(sendOn('credit_rejected', 'sms_a', 'recall_sms'), 'A');
+      // (not credit_rejected: a rejection starts the cooldown guardrail, which would suppress B's SMS for its own reason)
+      const a = await live(sendOn('app_login', 'sms_a', 'recall_sms'), 'A');
       const skipping = aGraph()
         .node('entry', 'trigger.event', { event: 'app_opened' })
         .node('sms_b', 'send', { channel: 'sms', template: 'dropoff_d1_sms', whenCapped: 'skip' })
@@ -168,7 +170,7 @@ describe('contact policy in the engine', () => {
         .build();
       const b = await live(skipping, 'B');
       identify('u2', { phone: '+8613800000002', timezone: 'Asia/Shanghai' });
-      track('u2', 'credit_rejected');
+      track('u2', 'app_login');
       await advance(0);
       expect(messageIn('u2', a).status).toMatch(/^(sent|delivered)$/);
 
@@ -411,6 +413,7 @@ describe('contact policy in the engine', () => {
         { channel: 'all', max: 2, windowHours: 24 },
       ],
       quietHours: [{ channels: ['sms', 'voice'], from: '21:00', to: '09:00' }],
+      guardrails: defaultGuardrails(),
     };
 
     it('a raised SMS cap takes effect at once: the second journey’s SMS goes with the first', async () => {

@@ -156,7 +156,7 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
       };
       let result: StepResult;
       try {
-        result = step(before, inputFor(row), { machine: version.machine, now, rng, profile: contact.profile, policy: policyFor(s.policy, contact, now), templateCategory });
+        result = step(before, inputFor(row), { machine: version.machine, now, rng, profile: contact.profile, policy: policyFor(s.policy, contact, now, version.machine), templateCategory });
       } catch (e) {
         (failed ??= new Map()).set(row.journey_id, failureReason('runner', e));
         continue;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { channels, type Channel, type MessageCategory } from '../journey/channels';
 import type { PolicyVerdict } from '../journey/run';
 import { DAY, HOUR, MINUTE } from '../util/time';
-import { capReason, capUntil, decide, quietUntil, type LedgerEntry, type PolicySubject } from './decide';
+import { capReason, capUntil, decide, quietUntil, type LedgerEntry, type PolicyRules, type PolicySubject } from './decide';
 import { describeDecision, describeReason } from './describe';
 import { ContactPolicy, defaultPolicy, type Cap, type QuietHours } from './policy';
 
@@ -30,8 +30,16 @@ const subject = (p: Partial<PolicySubject> = {}): PolicySubject => ({
 const sent = (channel: Channel, ago: number, now = NOON_SH): LedgerEntry => ({ channel, at: now - ago });
 
 describe('the policy schema', () => {
-  it('defaults to SMS ≤1/24h and ≤3/week, ≤2 messages/24h in total, and no SMS or calls 21:00–09:00', () => {
-    expect(defaultPolicy()).toEqual({ caps: [smsDaily, smsWeekly, allDaily], quietHours: [NIGHT] });
+  it('defaults to SMS ≤1/24h and ≤3/week, ≤2 messages/24h in total, no SMS or calls 21:00–09:00, and the lending guardrails on', () => {
+    expect(defaultPolicy()).toEqual({
+      caps: [smsDaily, smsWeekly, allDaily],
+      quietHours: [NIGHT],
+      guardrails: {
+        rejectionCooldown: { enabled: true, event: 'credit_rejected', days: 30 },
+        overdue: { enabled: true, trait: 'loan_status', value: 'overdue' },
+        robocalls: { maxPerWeek: 2, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], from: '09:00', to: '20:00' },
+      },
+    });
   });
 
   it('refuses a negative max and a quiet window that starts where it ends, naming the field', () => {
@@ -212,11 +220,11 @@ describe('decide', () => {
   });
 
   it('a cap of 0 suppresses (nothing to wait for), for marketing only', () => {
-    const none: ContactPolicy = { caps: [{ channel: 'voice', max: 0, windowHours: 24 }], quietHours: [] };
+    const none: PolicyRules = { caps: [{ channel: 'voice', max: 0, windowHours: 24 }], quietHours: [] };
     expect(decide(none, subject({ channel: 'voice' }))).toEqual({ decision: 'suppress', reason: 'cap:voice:0/24h' });
     expect(decide(none, subject({ channel: 'voice', category: 'transactional' }))).toEqual({ decision: 'allow' });
     expect(decide(none, subject({ channel: 'sms' }))).toEqual({ decision: 'allow' });
-    const noneAtAll: ContactPolicy = { caps: [{ channel: 'all', max: 0, windowHours: 1 }], quietHours: [] };
+    const noneAtAll: PolicyRules = { caps: [{ channel: 'all', max: 0, windowHours: 1 }], quietHours: [] };
     expect(decide(noneAtAll, subject({ channel: 'email' }))).toEqual({ decision: 'suppress', reason: 'cap:all:0/1h' });
   });
 
@@ -242,7 +250,7 @@ describe('decide', () => {
   });
 
   it('an empty policy allows everything but opted-out channels', () => {
-    const empty: ContactPolicy = { caps: [], quietHours: [] };
+    const empty: PolicyRules = { caps: [], quietHours: [] };
     expect(decide(empty, subject({ now: at(2026, 11, 2, 15), sends: [sent('sms', MINUTE)] }))).toEqual({ decision: 'allow' });
   });
 });
@@ -300,7 +308,7 @@ const arbCap: fc.Arbitrary<Cap> = fc.record({
   windowHours: fc.integer({ min: 1, max: 200 }),
 });
 const arbQuiet: fc.Arbitrary<QuietHours> = fc.record({ channels: fc.subarray([...channels], { minLength: 1 }), from: hhmm, to: hhmm }).filter((q) => q.from !== q.to);
-const arbPolicy: fc.Arbitrary<ContactPolicy> = fc.record({
+const arbPolicy: fc.Arbitrary<PolicyRules> = fc.record({
   caps: fc.array(arbCap, { maxLength: 4 }),
   quietHours: fc.array(arbQuiet, { maxLength: 2 }),
 });
@@ -330,7 +338,7 @@ const arbSubject = (opts: { oneQuietWindow?: boolean } = {}) =>
     }));
 
 /** The deferral contract, checked on one subject; see the properties below. */
-function checkDeferral(policy: ContactPolicy, s: PolicySubject): void {
+function checkDeferral(policy: PolicyRules, s: PolicySubject): void {
   const v = decide(policy, s);
   if (v.decision !== 'defer') return;
   expect(Number.isFinite(v.until)).toBe(true);
@@ -414,7 +422,7 @@ describe('decide, for any policy and ledger', () => {
       })
       .map(({ night: [timezone, change], offset, from, to, caps, ago }) => {
         const now = change + offset;
-        const policy: ContactPolicy = { caps, quietHours: [{ channels: ['sms'], from, to }] };
+        const policy: PolicyRules = { caps, quietHours: [{ channels: ['sms'], from, to }] };
         const s: PolicySubject = { channel: 'sms', category: 'marketing', now, timezone, optedOut: new Set(), sends: ago.map((a) => ({ channel: 'sms', at: now - a })) };
         return { policy, s };
       });

@@ -2,7 +2,15 @@ import type { Channel, MessageCategory } from '../journey/channels';
 import type { PolicyVerdict } from '../journey/run';
 import { HOUR, MINUTE, localTime, minutesOfDay } from '../util/time';
 import type { Cap, ContactPolicy, QuietHours } from './policy';
+import { callingHoursReason, callingHoursUntil, guardrailSuppression, noGuardrailFacts, type GuardrailFacts, type Guardrails } from './guardrails';
 import { globalControlReason, inGlobalControl } from '../analytics/globalControl';
+
+/**
+ * The rules `decide` applies: a stored policy always has its guardrails (the
+ * schema fills the defaults); a policy without them (a test's, a what-if)
+ * applies none.
+ */
+export type PolicyRules = Pick<ContactPolicy, 'caps' | 'quietHours' | 'globalControl'> & { guardrails?: Guardrails };
 
 export interface LedgerEntry {
   channel: Channel;
@@ -20,6 +28,8 @@ export interface PolicySubject {
   sends: readonly LedgerEntry[];
   /** the contact's id, for the global control group; absent where there is no stored contact (previews) */
   contactId?: number;
+  /** what the lending guardrails read (absent: none applies) */
+  facts?: GuardrailFacts;
 }
 
 const DAY_MINUTES = 24 * 60;
@@ -80,6 +90,12 @@ export function capUntil(cap: Cap, channel: Channel, now: number, sends: readonl
 /** Stable reason codes; `describeReason` turns them into words for the timeline. */
 export const capReason = (c: Cap): string => `cap:${c.channel}:${c.max}/${c.windowHours}h`;
 
+/** The guardrails' weekly robo-call cap as a cap over the ledger (a max of 0 is suppressed before this). */
+const robocallCap = (max: number): Cap => ({ channel: 'voice', max, windowHours: 7 * 24 });
+
+/** The widest window any rule looks back over: how much of the ledger a batch loads. */
+export const ledgerHours = (policy: PolicyRules): number => Math.max(7 * 24, ...policy.caps.map((c) => c.windowHours));
+
 const allow: PolicyVerdict = Object.freeze({ decision: 'allow' });
 
 /**
@@ -88,8 +104,13 @@ const allow: PolicyVerdict = Object.freeze({ decision: 'allow' });
  * 0 suppresses); a contact in the global control group gets no marketing.
  * Pure: the ledger and the clock come in.
  */
-export function decide(policy: ContactPolicy, s: PolicySubject): PolicyVerdict {
+export function decide(policy: PolicyRules, s: PolicySubject): PolicyVerdict {
   if (s.optedOut.has(s.channel)) return { decision: 'suppress', reason: `opted_out:${s.channel}` };
+  const g = policy.guardrails;
+  if (g !== undefined) {
+    const suppressed = guardrailSuppression(g, s.category, s.channel, s.now, s.facts ?? noGuardrailFacts);
+    if (suppressed !== null) return { decision: 'suppress', reason: suppressed };
+  }
   if (s.category === 'marketing' && s.contactId !== undefined && inGlobalControl(s.contactId, policy.globalControl)) return { decision: 'suppress', reason: globalControlReason };
   // the latest of the deferrals wins (plain locals, no closure: this runs for every message a batch sends)
   let until = -1;
@@ -100,6 +121,22 @@ export function decide(policy: ContactPolicy, s: PolicySubject): PolicyVerdict {
     if (end !== null && end > until) {
       until = end;
       reason = `quiet_hours:${q.from}-${q.to}`;
+    }
+  }
+  if (g !== undefined && s.channel === 'voice') {
+    // calling hours hold every call, a reminder too; the weekly call cap, marketing only (like the caps)
+    const open = callingHoursUntil(g.robocalls, s.now, s.timezone);
+    if (open !== null && open > until) {
+      until = open;
+      reason = callingHoursReason(g.robocalls);
+    }
+    if (s.category === 'marketing') {
+      const weekly = robocallCap(g.robocalls.maxPerWeek);
+      const end = capUntil(weekly, 'voice', s.now, s.sends);
+      if (end !== null && end > until) {
+        until = end;
+        reason = capReason(weekly);
+      }
     }
   }
   if (s.category === 'marketing')

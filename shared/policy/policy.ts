@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Channel } from '../journey/channels';
 import { hhmmPattern } from '../util/time';
+import { Guardrails } from './guardrails';
 
 /** ≤ `max` messages on `channel` (or on all channels) per rolling `windowHours`. */
 export const Cap = z.object({
@@ -36,6 +37,8 @@ export const ContactPolicy = z.object({
     { channel: 'all', max: 2, windowHours: 24 },
   ]),
   quietHours: z.array(QuietHours).default([{ channels: ['sms', 'voice'], from: '21:00', to: '09:00' }]),
+  /** the lending guardrails: rejection cooldown, overdue suppression, robo-call rules (a policy saved before them gets the defaults) */
+  guardrails: Guardrails.prefault({}),
   /** % of contacts (by a hash of their id) who get no marketing at all, to measure uplift against; absent = none (shared/analytics/globalControl.ts) */
   globalControl: z.number().min(0, 'the global control group is 0 % or more').max(50, 'the global control group is at most 50 %').optional(),
 });
