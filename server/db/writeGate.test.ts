@@ -105,4 +105,44 @@ describe('the write gate: one writing thread at a time, the API waiting without 
     // one lock take for the three calls; it is free again after
     expect(Atomics.load(cells, HOLDER)).toBe(0);
   });
+
+  it('wakes an engine that waits for API writers as soon as the last one stops waiting, not at its next poll', async () => {
+    const { api, cells } = two();
+    Atomics.store(cells, HOLDER, ENGINE);
+    const turn = acquireWrite(api.$client);
+    await tick();
+    expect(Atomics.load(cells, WAITING)).toBe(1);
+    // what the engine thread does while an API writer waits (here asynchronously, the test has one thread)
+    const woken = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number, t: number) => { async: boolean; value: Promise<string> | string } }).waitAsync(cells, WAITING, 1, 1_000);
+    Atomics.store(cells, HOLDER, 0);
+    Atomics.notify(cells, HOLDER);
+    const release = await turn;
+    expect(await woken.value).toBe('ok');
+    release();
+  });
+
+  it('gathers the calls of a busy moment for a short window into one commit, and commits an idle call at once', async () => {
+    const { api } = two();
+    const c = api.$client;
+    let commits = 0;
+    const exec = c.exec.bind(c);
+    c.exec = (sql: string) => {
+      if (sql === 'COMMIT') commits++;
+      return exec(sql);
+    };
+    const insert = c.prepare('insert into t values (?)');
+    const write = createGroupCommit(c, (x: number) => insert.run(x).changes, { windowMs: 30, busyMs: 1_000 });
+    const t0 = performance.now();
+    await write(1);
+    // idle: no window
+    expect(performance.now() - t0).toBeLessThan(25);
+    expect(commits).toBe(1);
+    // right after a commit: the next call waits the window, and those that come meanwhile join it
+    const first = write(2);
+    await new Promise((r) => setTimeout(r, 5));
+    const second = write(3);
+    await Promise.all([first, second]);
+    expect(commits).toBe(2);
+    expect((c.prepare('select count(*) n from t').get() as { n: number }).n).toBe(3);
+  });
 });

@@ -59,6 +59,12 @@ function release(g: Attached): void {
   Atomics.notify(g.cells, HOLDER);
 }
 
+/** An API writer stops waiting: the engine, sleeping until no one waits, hears it at once instead of at its next poll. */
+function leaveWaiting(g: Attached): void {
+  Atomics.sub(g.cells, WAITING, 1);
+  Atomics.notify(g.cells, WAITING);
+}
+
 /** Take the lock on the spot (the engine first lets waiting API writers go, up to its limit). */
 function takeNow(g: Attached): void {
   if (g.role === 'engine') {
@@ -70,7 +76,7 @@ function takeNow(g: Attached): void {
     for (let cur = Atomics.compareExchange(g.cells, HOLDER, FREE, mine); cur !== FREE; cur = Atomics.compareExchange(g.cells, HOLDER, FREE, mine)) Atomics.wait(g.cells, HOLDER, cur, 5);
     g.held = true;
   } finally {
-    if (g.role === 'api') Atomics.sub(g.cells, WAITING, 1);
+    if (g.role === 'api') leaveWaiting(g);
   }
 }
 
@@ -111,7 +117,7 @@ export async function acquireWrite(sqlite: Database.Database): Promise<() => voi
       if (w.async) await w.value;
     }
   } finally {
-    Atomics.sub(g.cells, WAITING, 1);
+    leaveWaiting(g);
   }
   g.held = true;
   return once(g);

@@ -107,7 +107,7 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
   );
 
   const write: (calls: readonly Call[]) => Promise<IngestReport> = opts.sqlite
-    ? createGroupCommit(opts.sqlite, (calls: readonly Call[]) => ingest.ingest(calls))
+    ? createGroupCommit(opts.sqlite, (calls: readonly Call[]) => ingest.ingest(calls), { windowMs: 2 })
     : async (calls) => ingest.ingest(calls);
   const single =
     (type: Call['type']): RequestHandler =>

@@ -4,14 +4,6 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import { phoneSearchPrefix } from '../../shared/contacts/phone';
 
-/**
- * A prefix range with more entries than this is broad ("u", "+86", a common
- * surname): its newest matches are looked for newest first instead of by
- * sorting the whole range, which at a million contacts would cost 100 ms.
- */
-export const RANGE_PROBE = 20_000;
-/** How many of the newest contacts a broad prefix reads before it sorts its ranges after all. */
-export const NEWEST_SCAN = 20_000;
 export const SEARCH_LIMIT = 20;
 /** Case variants are tried for this many leading letters; the rest of the prefix is matched by LIKE inside each range. */
 const CASED_LETTERS = 3;
@@ -76,35 +68,30 @@ export function casePrefixes(q: string): string[] {
 }
 
 /**
- * Contact search for the timeline page, newest first, by external id, phone or
- * name, each through its index (names through an index on the traits' name).
- * A narrow prefix (no range past RANGE_PROBE entries, counted in SQLite) takes
- * the newest n of each range; a broad one reads the newest NEWEST_SCAN contacts
- * newest first and stops at the n-th match, and only when they hold fewer
- * than n sorts its ranges after all. Either way the answer is exactly the newest n.
+ * Contact search for the timeline page, by external id, phone or name prefix,
+ * each through its index (names through an index on the traits' name), in
+ * index order: the matched value as SQLite sorts it, then newest first. A value
+ * typed in full comes before the longer ones it starts, so the contact "u12" is
+ * found first among the 11,000 whose ids start with u12, and each range is read
+ * only as far as the n-th entry: a search costs the same at a thousand contacts
+ * or a million. An empty query lists the newest contacts.
  */
-export function createContactSearch(db: Db, { rangeProbe = RANGE_PROBE, newestScan = NEWEST_SCAN } = {}) {
+export function createContactSearch(db: Db) {
   const c = db.$client;
   const name = `(traits ->> 'name')`;
   const cols = `id, external_id, anonymous_id, phone, ${name} name, timezone, registered_at, created_at`;
   type Field = 'external_id' | 'phone' | 'name';
   const column: Record<Field, string> = { external_id: 'external_id', phone: 'phone', name };
-  // each range stays on its index; LIKE (ASCII case-insensitive) checks the part of q past the range prefix
-  const range = (f: Field) => `${column[f]} >= ? and ${column[f]} < ? and ${column[f]} like ? escape '\\'`;
   const fields: Field[] = ['external_id', 'phone', 'name'];
-  // how many entries a range holds, counted in SQLite up to one past the probe (no row reaches JavaScript)
-  const probe = Object.fromEntries(
-    fields.map((f) => [f, c.prepare<[string, string, string], number>(`select count(*) from (select 1 from contacts where ${range(f)} limit ${rangeProbe + 1})`).pluck()]),
-  ) as Record<Field, Database.Statement<[string, string, string], number>>;
-  const newestOfRange = Object.fromEntries(
-    fields.map((f) => [f, c.prepare<[string, string, string, number], number>(`select id from contacts where ${range(f)} order by id desc limit ?`).pluck()]),
-  ) as Record<Field, Database.Statement<[string, string, string, number], number>>;
-  const rowsOf = c.prepare<[string], Row>(`select ${cols} from contacts where id in (select value from json_each(?)) order by id desc`);
-  // the newest contacts, newest first, from the id NEWEST_SCAN places below the top: a rowid range, stopped at the n-th match
-  const inNewest = c.prepare<[number, string, string, string, number], Row>(
-    `select ${cols} from contacts where id >= coalesce((select id from contacts order by id desc limit 1 offset ?), 0)
-     and (external_id like ? escape '\\' or phone like ? escape '\\' or ${name} like ? escape '\\') order by id desc limit ?`,
-  );
+  // each range stays on its index, read in its order up to the n-th entry; LIKE (ASCII case-insensitive) checks the part of q past the range prefix
+  const firstOfRange = Object.fromEntries(
+    fields.map((f) => [
+      f,
+      c.prepare<[string, string, string, number], Row>(
+        `select ${cols}, ${column[f]} as key from contacts where ${column[f]} >= ? and ${column[f]} < ? and ${column[f]} like ? escape '\\' order by ${column[f]}, id desc limit ?`,
+      ),
+    ]),
+  ) as Record<Field, Database.Statement<[string, string, string, number], Row & { key: string }>>;
   const newest = c.prepare<[number], Row>(`select ${cols} from contacts order by id desc limit ?`);
 
   const hit = (r: Row, needle: string): ContactHit => ({
@@ -120,7 +107,7 @@ export function createContactSearch(db: Db, { rangeProbe = RANGE_PROBE, newestSc
   });
 
   return {
-    /** Up to `limit` (max 20) contacts whose external id, phone or name starts with `q`, ignoring case; an empty `q` lists the newest. */
+    /** Up to `limit` (max 20) contacts whose external id, phone or name starts with `q`, ignoring case, in index order; an empty `q` lists the newest. */
     search(input: { q: string; limit?: number }, { pii }: Pii = { pii: true }): ContactHit[] {
       const hits = find(input);
       return pii ? hits : hits.map((h) => ({ ...h, phone: maskPhone(h.phone) }));
@@ -140,17 +127,21 @@ export function createContactSearch(db: Db, { rangeProbe = RANGE_PROBE, newestSc
       ...casePrefixes(phone).map((p): [Field, string, string] => ['phone', p, likePhone]),
       ...casePrefixes(needle).map((p): [Field, string, string] => ['name', p, like]),
     ];
-    const broad = ranges.some(([f, p, l]) => (probe[f].get(p, p + TOP, l) ?? 0) > rangeProbe);
-    if (broad) {
-      // n matches among the newest are the newest n overall: anything newer than the n-th would be in the window
-      const recent = inNewest.all(newestScan - 1, like, likePhone, like, n);
-      if (recent.length === n) return recent.map((r) => hit(r, needle));
+    // the first n of each range: the ranges are disjoint within a field, so the first n overall are among them; a contact
+    // matched in two fields sorts by the smaller of its values
+    const best = new Map<number, { row: Row; key: Buffer }>();
+    for (const [f, p, l] of ranges) {
+      for (const row of firstOfRange[f].all(p, p + TOP, l, n)) {
+        const key = Buffer.from(row.key);
+        const seen = best.get(row.id);
+        if (!seen || Buffer.compare(key, seen.key) < 0) best.set(row.id, { row, key });
+      }
     }
-    // the newest n of each range (they are disjoint, so the newest n overall are among them), sorted in SQLite
-    const ids = new Set<number>();
-    for (const [f, p, l] of ranges) for (const id of newestOfRange[f].all(p, p + TOP, l, n)) ids.add(id);
-    const top = [...ids].sort((a, b) => b - a).slice(0, n);
-    return top.length === 0 ? [] : rowsOf.all(JSON.stringify(top)).map((r) => hit(r, needle));
+    // SQLite's BINARY order is the order of the UTF-8 bytes; ties newest first
+    return [...best.values()]
+      .sort((a, b) => Buffer.compare(a.key, b.key) || b.row.id - a.row.id)
+      .slice(0, n)
+      .map(({ row }) => hit(row, needle));
   }
 }
 export type ContactSearch = ReturnType<typeof createContactSearch>;

@@ -96,13 +96,6 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
     return nextScheduledAt((entry.config as ConfigOf<'trigger.segment'>).schedule, now, tz);
   };
 
-  const latestVersions = () =>
-    db
-      .select({ journeyId: journeyVersions.journeyId, version: sql<number>`max(${journeyVersions.version})` })
-      .from(journeyVersions)
-      .groupBy(journeyVersions.journeyId)
-      .all();
-
   const findBlueprint = (key: string): Blueprint => {
     const b = blueprints().find((x) => x.key === key);
     if (!b)
@@ -126,13 +119,36 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
    * step, enrolment, exit and merge keeps in the same transaction as the runs
    * (a handful of rows per journey, where counting runs read them all).
    */
-  const activeUsers = () =>
-    new Map(
-      db.$client
-        .prepare<[], { journey_id: string; n: number }>(`select v.journey_id, sum(g.active) n from node_gauges g join journey_versions v on v.id = g.version_id group by v.journey_id`)
-        .all()
-        .map((r) => [r.journey_id, r.n]),
-    );
+  const activeUsersQuery = db.$client.prepare<[], { journey_id: string; n: number }>(
+    `select v.journey_id, sum(g.active) n from node_gauges g join journey_versions v on v.id = g.version_id group by v.journey_id`,
+  );
+  const activeUsers = () => new Map(activeUsersQuery.all().map((r) => [r.journey_id, r.n]));
+
+  type ListRow = {
+    id: string;
+    name: string;
+    description: string;
+    status: JourneyStatus;
+    blueprint: string | null;
+    draft: string;
+    updated_at: number;
+    error: string | null;
+    errored_at: number | null;
+    version: number | null;
+  };
+  const listQuery = db.$client.prepare<[], ListRow>(
+    `select j.id, j.name, j.description, j.status, j.blueprint, j.draft, j.updated_at, j.error, j.errored_at,
+            (select max(v.version) from journey_versions v where v.journey_id = j.id) version
+     from journeys j order by j.updated_at desc, j.name`,
+  );
+  /**
+   * A draft's node and error counts for the list, kept while neither the draft's
+   * text nor the catalogues it is checked against change: the list is polled by
+   * every open dashboard, and compiling every draft on each poll cost more than
+   * the rest of the request.
+   */
+  const draftCounts = new Map<string, { draft: string; refs: string; errorCount: number; nodeCount: number }>();
+  const refsKey = (r: CompileRefs) => JSON.stringify([[...(r.templates ?? [])].sort(), [...(r.segments ?? [])].sort()]);
 
   return {
     ...createJourneyLifecycle({ db, clock, runs: runLifecycle, onLiveChange }),
@@ -141,30 +157,34 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
     blueprints: () => blueprints().map(({ key, name, description }) => ({ key, name, description })),
 
     list(): JourneySummary[] {
-      const versions = new Map(latestVersions().map((v) => [v.journeyId, v.version]));
       const active = activeUsers();
-      return db
-        .select()
-        .from(journeys)
-        .orderBy(desc(journeys.updatedAt), journeys.name)
-        .all()
-        .map((j) => {
-          const draft = JourneyGraph.parse(j.draft);
-          return {
-            id: j.id,
-            name: j.name,
-            description: j.description,
-            status: j.status,
-            version: versions.get(j.id) ?? null,
-            blueprint: j.blueprint,
-            updatedAt: j.updatedAt,
-            errorCount: errorsOf(draft).length,
-            nodeCount: draft.nodes.length,
-            activeUsers: active.get(j.id) ?? 0,
-            error: j.error,
-            erroredAt: j.erroredAt,
-          };
-        });
+      const catalogue = refs();
+      const catalogueKey = refsKey(catalogue);
+      const rows = listQuery.all();
+      for (const id of draftCounts.keys()) if (!rows.some((j) => j.id === id)) draftCounts.delete(id);
+      return rows.map((j) => {
+        let counts = draftCounts.get(j.id);
+        if (!counts || counts.draft !== j.draft || counts.refs !== catalogueKey) {
+          const draft = JourneyGraph.parse(JSON.parse(j.draft));
+          const compiled = compile(draft, catalogue);
+          counts = { draft: j.draft, refs: catalogueKey, errorCount: compiled.ok ? 0 : compiled.errors.length, nodeCount: draft.nodes.length };
+          draftCounts.set(j.id, counts);
+        }
+        return {
+          id: j.id,
+          name: j.name,
+          description: j.description,
+          status: j.status,
+          version: j.version,
+          blueprint: j.blueprint,
+          updatedAt: j.updated_at,
+          errorCount: counts.errorCount,
+          nodeCount: counts.nodeCount,
+          activeUsers: active.get(j.id) ?? 0,
+          error: j.error,
+          erroredAt: j.errored_at,
+        };
+      });
     },
 
     /** The journey with its draft and the draft's errors, the published (latest) version's graph, and every version with what it changed. */

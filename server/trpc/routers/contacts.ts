@@ -11,7 +11,7 @@ export const contactsRouter = router({
   timeline: procedure('viewer')
     .input(byExternalId.extend({ limit: z.number().int().min(1).max(1000).optional() }))
     .query(({ ctx, input }) => ctx.services.contacts.timeline(input.externalId, input.limit, { pii: seesPii(ctx.user.roles) })),
-  /** Up to 20 contacts whose external id, phone or name starts with `q` (any case), newest first. */
+  /** Up to 20 contacts whose external id, phone or name starts with `q` (any case), in index order (a value typed in full first); an empty `q` lists the newest. */
   search: procedure('viewer')
     .input(z.object({ q: z.string().max(200), limit: z.number().int().min(1).max(20).optional() }))
     .query(({ ctx, input }) => ctx.services.contactSearch.search(input, { pii: seesPii(ctx.user.roles) })),

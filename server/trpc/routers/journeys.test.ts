@@ -24,6 +24,21 @@ describe('journeys router', () => {
     }
   });
 
+  it('lists each draft with its current error count: after a draft edit, and after the segment it names is created', async () => {
+    const { id } = await w.caller.journeys.create({ name: 'Later segment' });
+    const listed = async () => (await w.caller.journeys.list()).find((j) => j.id === id);
+    expect(await listed()).toMatchObject({ errorCount: 1, nodeCount: 0 });
+    const graph = smsThenCallGraph();
+    const entry = graph.nodes.find((n) => n.kind === 'trigger.segment' || n.kind === 'trigger.event');
+    if (!entry) throw new Error('fixture has no entry');
+    entry.kind = 'trigger.segment';
+    entry.config = { segment: 'not_yet_saved', schedule: { every: 'once' }, order: 'newest_first' };
+    await w.caller.journeys.saveDraft({ id, graph });
+    expect(await listed()).toMatchObject({ errorCount: 1, nodeCount: graph.nodes.length });
+    await w.caller.segments.save({ key: 'not_yet_saved', name: 'Saved later', rules: { match: 'all', conditions: [{ type: 'trait', trait: 'cohort', op: 'eq', value: 'a' }] } });
+    expect(await listed()).toMatchObject({ errorCount: 0, nodeCount: graph.nodes.length });
+  });
+
   it('creates a blank journey whose draft reports the missing entry', async () => {
     const { id } = await w.caller.journeys.create({ name: 'Win-back' });
     const j = await w.caller.journeys.get({ id });
