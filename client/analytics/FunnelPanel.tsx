@@ -4,6 +4,7 @@ import { channelLabels } from '../../shared/journey/channels';
 import { formatCount, formatPercent, formatYuan } from '../format';
 import { useTRPC } from '../trpc';
 import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
+import { HoldoutUplift } from './UpliftPanel';
 
 /**
  * One node's recipients through the journey's funnel (sent → clicked →
@@ -45,6 +46,7 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
           );
         })}
       </ol>
+      {d.holdout !== null && <HoldoutUplift journeyId={journeyId} nodeId={nodeId} params={params} />}
       {d.channel && (
         <p className="funnel__cost">
           Cost {formatYuan(d.cost.total)} for {formatCount(d.cost.units)} billed units · per conversion ({d.goal ?? 'no goal'}) <strong>{formatYuan(d.cost.perConversion)}</strong>

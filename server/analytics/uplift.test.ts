@@ -107,6 +107,14 @@ describe('uplift over the holdout and the global control group reconciles with t
     expect(r.steps.some((s) => !s.enoughData && (s.neededPerArm ?? 0) > r.control)).toBe(true);
   });
 
+  it('the funnel and summary panels learn where the holdout is, to show the uplift there', async () => {
+    expect((await w.caller.analytics.nodeFunnel({ journeyId, nodeId: 'holdout' })).holdout).toBe(5);
+    expect((await w.caller.analytics.nodeFunnel({ journeyId, nodeId: 'sms_1' })).holdout).toBeNull();
+    expect((await w.caller.analytics.journeySummary({ journeyId })).holdoutSplit).toEqual({ nodeId: 'holdout', title: 'Holdout 5%', percent: 5 });
+    const idle = (await w.caller.journeys.list()).find((x) => x.blueprint === 'logged_in_idle');
+    expect((await w.caller.analytics.journeySummary({ journeyId: idle?.id ?? '' })).holdoutSplit).toBeNull();
+  });
+
   it('a date range narrows both arms to the contacts who passed the split on those days', async () => {
     const day1 = new Date(T0).toISOString().slice(0, 10);
     const r = await w.caller.analytics.holdoutUplift({ journeyId, nodeId: 'holdout', from: day1, to: day1 });

@@ -144,6 +144,12 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
     return c.prepare<(string | number)[], { n: number }>(`select count(distinct contact_id) n from conversions where ${parts.join(' and ')}`).get(...args)?.n ?? 0;
   };
 
+  /** The newest version's first random split with a holdout arm: where uplift is measured. */
+  const holdoutSplit = (ms: readonly { machine: CompiledJourney }[]): { nodeId: string; title: string; percent: number } | null => {
+    const n = Object.values(ms[ms.length - 1]?.machine.nodes ?? {}).find((x) => x.kind === 'split.random' && Number(x.config.holdout) > 0);
+    return n ? { nodeId: n.id, title: n.title, percent: Number(n.config.holdout) } : null;
+  };
+
   const primaryGoal = (ms: readonly { machine: CompiledJourney }[]): string | null => ms[ms.length - 1]?.machine.settings.goals[0]?.event ?? null;
 
   function nodeNumbers(rows: readonly MetricRow[], waiting: Map<string, number>, goal: string | null): Record<string, NodeNumbers> {
@@ -251,8 +257,11 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
                where r.journey_id = ? and r.node_id = ? and r.status <> 'exited' limit ?`,
             )
             .all(r.journeyId, r.nodeId, 12);
+      const split = ms[ms.length - 1]?.machine.nodes[r.nodeId];
       return {
         nodeId: r.nodeId,
+        /** the node's holdout %, when it is a random split with a holdout arm (the panel then shows the uplift) */
+        holdout: split?.kind === 'split.random' && Number(split.config.holdout) > 0 ? Number(split.config.holdout) : null,
         channel: send?.channel ?? null,
         template: send?.template ?? null,
         goal,
@@ -295,6 +304,8 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
       return {
         journeyId: r.journeyId,
         goal,
+        /** the split whose holdout measures the journey's uplift, if it has one */
+        holdoutSplit: holdoutSplit(ms),
         entered,
         active,
         exits,

@@ -1,0 +1,128 @@
+import { useQuery } from '@tanstack/react-query';
+import { formatCount, formatPercent, formatYuan } from '../format';
+import { useTRPC, type RouterOutputs } from '../trpc';
+import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
+import './analytics.css';
+
+export type UpliftReport = RouterOutputs['analytics']['holdoutUplift'];
+type Step = UpliftReport['steps'][number];
+
+/** "+3.2 pp" for a difference of two rates, one decimal, always signed. */
+export const formatPoints = (d: number): string => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`;
+
+/** "p = 0.012", "p < 0.001", "–" when untestable. */
+export const formatP = (p: number | null): string => (p === null ? '–' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+
+/** Uplift over a split's holdout arm (the selected node's, or the journey's first), as the funnel and summary panels show it. */
+export function HoldoutUplift({ journeyId, nodeId, params }: { journeyId: string; nodeId?: string; params: OverlayParams }) {
+  const trpc = useTRPC();
+  const q = useQuery({ ...trpc.analytics.holdoutUplift.queryOptions({ journeyId, ...(nodeId ? { nodeId } : {}), ...overlayRange(params) }), refetchInterval: OVERLAY_REFRESH_MS });
+  if (q.isPending) return <p className="muted">Loading the uplift…</p>;
+  if (q.isError) return <p className="sf__errors">{q.error.message}</p>;
+  return <UpliftTable report={q.data} />;
+}
+
+/** Uplift against the workspace's global control group; nothing when the workspace has none. */
+export function GlobalControlUplift({ journeyId, params }: { journeyId: string; params: OverlayParams }) {
+  const trpc = useTRPC();
+  const q = useQuery({ ...trpc.analytics.globalControlUplift.queryOptions({ journeyId, ...overlayRange(params) }), refetchInterval: OVERLAY_REFRESH_MS });
+  if (q.isPending || q.isError || q.data === null) return null;
+  return <UpliftTable report={q.data} />;
+}
+
+/**
+ * Per funnel step: treated vs control rate, the absolute uplift with its 95%
+ * interval (drawn as a bar around 0), the relative uplift, the p-value,
+ * incremental conversions and what each cost; "not enough data yet" with
+ * the sample each arm needs when the interval cannot tell.
+ */
+export function UpliftTable({ report: r }: { report: UpliftReport }) {
+  const control = r.against === 'holdout' ? `Holdout ${r.percent}%` : `Global control ${r.percent}%`;
+  return (
+    <section className="uplift" aria-label={r.against === 'holdout' ? 'Uplift over holdout' : 'Uplift over global control'}>
+      <h3 className="funnel__h3">{r.against === 'holdout' ? 'Uplift over holdout' : 'Uplift over the global control group'}</h3>
+      <p className="sf__help">
+        {formatCount(r.treated)} treated vs {formatCount(r.control)} in the {r.against === 'holdout' ? 'holdout, who got nothing' : 'global control group, who get no marketing'}. A step counts
+        contacts who did it within {r.windowDays} days of passing {r.against === 'holdout' ? 'the split' : 'the entry'}; intervals are 95%.
+      </p>
+      <div className="uplift__scroll">
+        <table className="table uplift__table">
+          <thead>
+            <tr>
+              <th scope="col">Step</th>
+              <th scope="col" className="num">
+                Treated
+              </th>
+              <th scope="col" className="num">
+                {control}
+              </th>
+              <th scope="col">Uplift (95% CI)</th>
+              <th scope="col" className="num">
+                Relative
+              </th>
+              <th scope="col" className="num">
+                p
+              </th>
+              <th scope="col" className="num">
+                Incremental
+              </th>
+              <th scope="col" className="num">
+                Cost per incremental
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.steps.map((s) => (
+              <UpliftRow key={s.event} s={s} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="sf__help">Treated messages cost {formatYuan(r.cost)}.</p>
+    </section>
+  );
+}
+
+function UpliftRow({ s }: { s: Step }) {
+  return (
+    <tr data-step={s.event}>
+      <th scope="row">{s.label}</th>
+      <td className="num" title={`${formatCount(s.treated.x)} of ${formatCount(s.treated.n)}`}>
+        {formatPercent(s.treated.n ? s.treated.rate : null)}
+      </td>
+      <td className="num" title={`${formatCount(s.holdout.x)} of ${formatCount(s.holdout.n)}`}>
+        {formatPercent(s.holdout.n ? s.holdout.rate : null)}
+      </td>
+      <td className="uplift__ci">
+        <strong>{formatPoints(s.absolute.estimate)}</strong>{' '}
+        <span className="muted" data-testid="interval">
+          ({formatPoints(s.absolute.lo)} to {formatPoints(s.absolute.hi)})
+        </span>
+        <IntervalBar lo={s.absolute.lo} hi={s.absolute.hi} estimate={s.absolute.estimate} />
+        {!s.enoughData && (
+          <div className="uplift__wait" role="note">
+            Not enough data yet{s.neededPerArm !== null && Number.isFinite(s.neededPerArm) ? `: about ${formatCount(s.neededPerArm)} contacts per arm needed` : ''}
+          </div>
+        )}
+      </td>
+      <td className="num">{s.relative ? formatPoints(s.relative.estimate).replace(' pp', '%') : '–'}</td>
+      <td className="num">{formatP(s.pValue)}</td>
+      <td className="num">{formatCount(Math.round(s.incremental))}</td>
+      <td className="num">{formatYuan(s.costPerIncremental === null ? null : Math.round(s.costPerIncremental * 100) / 100)}</td>
+    </tr>
+  );
+}
+
+/** The interval on a symmetric scale around 0 (the widest bound sets the scale), so "does it cross zero" reads at a glance. */
+function IntervalBar({ lo, hi, estimate }: { lo: number; hi: number; estimate: number }) {
+  const span = Math.max(Math.abs(lo), Math.abs(hi), 0.001);
+  const at = (v: number) => `${50 + (v / span) * 50}%`;
+  const crosses = lo <= 0 && hi >= 0;
+  return (
+    <svg className="uplift__bar" viewBox="0 0 100 10" preserveAspectRatio="none" width="100%" height="10" aria-hidden="true">
+      <line x1="50" x2="50" y1="0" y2="10" stroke="currentColor" strokeOpacity="0.4" />
+      <rect x={at(lo)} width={`${((hi - lo) / span) * 50}%`} y="3" height="4" fill={crosses ? '#9aa4b2' : hi < 0 ? '#c0392b' : '#2e8b57'} />
+      <rect x={at(estimate)} width="1" y="1" height="8" fill="currentColor" />
+    </svg>
+  );
+}
