@@ -14,6 +14,9 @@ import { SchemaForm } from './SchemaForm';
 import { kindSchema } from './jsonSchema';
 import { inspectorWidgets, Suggestions } from './widgets';
 import { useCatalogue } from './catalogue';
+import { SendTestButton } from './SendTest';
+import { useT } from '../i18n/useT';
+import { useProblemText } from '../i18n/problemText';
 
 /** Where the problems panel asked the inspector to look: a field inside the selected node or the settings. */
 export interface FieldFocus {
@@ -32,18 +35,19 @@ export function Inspector({ focus }: { focus: FieldFocus | null }) {
   const selected = useEditorStore(useShallow((s) => s.nodes.filter((n) => n.selected).map((n) => n.id)));
   const deleteSelection = useEditorStore((s) => s.deleteSelection);
   const readOnly = useEditorStore((s) => s.readOnly);
+  const t = useT();
   if (selected.length === 0)
     return (
-      <section className="panel" aria-label="Inspector">
-        <p className="panel__empty muted">Select a node to edit it, or drag one in from the palette. Journey settings have their own tab.</p>
+      <section className="panel" aria-label={t('inspector.label')}>
+        <p className="panel__empty muted">{t('inspector.empty')}</p>
       </section>
     );
   if (selected.length > 1)
     return (
-      <section className="panel" aria-label="Inspector">
-        <p>{selected.length} nodes selected.</p>
+      <section className="panel" aria-label={t('inspector.label')}>
+        <p>{t('inspector.selected', { n: selected.length })}</p>
         <button type="button" className="btn" disabled={readOnly} onClick={deleteSelection}>
-          <Trash2 size={14} aria-hidden /> Delete {selected.length} nodes
+          <Trash2 size={14} aria-hidden /> {t('inspector.deleteNodes', { n: selected.length })}
         </button>
       </section>
     );
@@ -51,6 +55,8 @@ export function Inspector({ focus }: { focus: FieldFocus | null }) {
 }
 
 function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | null }) {
+  const t = useT();
+  const problemText = useProblemText();
   // the node's data, not the node: dragging it makes a new node object every frame, and the form need not follow
   const data = useEditorStore((s) => s.nodes.find((n) => n.id === nodeId)?.data);
   const problems = useEditorStore((s) => s.problems);
@@ -66,7 +72,16 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
   }, [data]);
   const titleId = useId();
   const root = useRef<HTMLElement>(null);
-  const errors = useMemo(() => fieldProblems(problems, nodeId, 'config'), [problems, nodeId]);
+  // each error worded in the reader's language, the short form beside its field
+  const errors = useMemo(
+    () =>
+      fieldProblems(
+        problems.map((p) => ({ ...p, detail: problemText(p, 'detail') })),
+        nodeId,
+        'config',
+      ),
+    [problems, nodeId, problemText],
+  );
   const nodeLevel = useMemo(() => problems.filter((p: Located) => p.nodeId === nodeId && !p.field?.startsWith('config')), [problems, nodeId]);
 
   useEffect(() => {
@@ -86,39 +101,47 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
   const Icon = paletteIcon(def.palette.icon);
   return (
     // leaving a field ends its edit: what was typed there is one undo step
-    <section className="panel inspector" aria-label={`Inspector: ${def.palette.label}`} ref={root} onBlur={endFieldEdit}>
+    <section className="panel inspector" aria-label={t('inspector.labelOf', { kind: t(def.palette.labelKey) })} ref={root} onBlur={endFieldEdit}>
       <header className="inspector__head">
         <span className={`jn__icon jn__icon--${def.palette.group.toLowerCase()}`} aria-hidden>
           <Icon size={14} />
         </span>
         <div>
-          <div className="inspector__kind">{def.palette.label}</div>
+          <div className="inspector__kind">{t(def.palette.labelKey)}</div>
           <div className="muted inspector__id">{nodeId}</div>
         </div>
         {hasPorts && (
-          <button type="button" className="iconbtn" aria-label={`Connect ${nodeTitle(data)}…`} title="Connect a port to another node (C)" disabled={readOnly} onClick={() => openConnect(nodeId)}>
+          <button
+            type="button"
+            className="iconbtn"
+            aria-label={t('inspector.connect', { title: nodeTitle(data) })}
+            title={t('inspector.connect.hint')}
+            disabled={readOnly}
+            onClick={() => openConnect(nodeId)}
+          >
             <Cable size={15} aria-hidden />
           </button>
         )}
-        <button type="button" className="iconbtn" aria-label={`Delete ${nodeTitle(data)}`} disabled={readOnly} onClick={deleteSelection}>
+        <button type="button" className="iconbtn" aria-label={t('inspector.delete', { title: nodeTitle(data) })} disabled={readOnly} onClick={deleteSelection}>
           <Trash2 size={15} aria-hidden />
         </button>
       </header>
-      <p className="sf__help">{def.palette.description}</p>
+      <p className="sf__help">{t(def.palette.descriptionKey)}</p>
       <div className="sf__field" data-path="title">
-        <label htmlFor={titleId}>Title</label>
-        <input id={titleId} type="text" value={data.title ?? ''} placeholder={def.palette.label} maxLength={80} disabled={readOnly} onChange={(e) => updateTitle(nodeId, e.target.value)} />
+        <label htmlFor={titleId}>{t('inspector.title')}</label>
+        <input id={titleId} type="text" value={data.title ?? ''} placeholder={t(def.palette.labelKey)} maxLength={80} disabled={readOnly} onChange={(e) => updateTitle(nodeId, e.target.value)} />
       </div>
       {nodeLevel.length > 0 && (
         <ul className="sf__errors" role="alert">
           {nodeLevel.map((p, i) => (
-            <li key={i}>{p.message}</li>
+            <li key={i}>{problemText(p)}</li>
           ))}
         </ul>
       )}
       <Suggestions />
       <SchemaForm schema={kindSchema(kind)} value={data.config} onChange={(c) => updateConfig(nodeId, c as Record<string, unknown>)} errors={errors} widget={inspectorWidgets} readOnly={readOnly} />
       {kind === 'send' && <TemplatePreview config={data.config} />}
+      {kind === 'send' && !readOnly && <SendTestButton nodeId={nodeId} config={data.config} />}
     </section>
   );
 }

@@ -1,6 +1,13 @@
 import { createContext, useContext, useEffect, useId, useState, type ReactNode } from 'react';
 import { ArrowDown, ArrowUp, Plus, X } from 'lucide-react';
 import { buildDefault, discriminator, humanize, nullableInner, typesOf, type JsonSchema } from './jsonSchema';
+import { useIntl } from 'react-intl';
+import { useT, type Translate } from '../i18n/useT';
+import { enumLabel } from './enumLabels';
+
+/** A field's title in the reader's language: its message id when shared/ gave one, else its English title, else its key humanized. */
+const titleOf = (t: Translate, s: JsonSchema, key: string): string => (s.titleKey ? t(s.titleKey) : (s.title ?? humanize(key)));
+const descriptionOf = (t: Translate, s: JsonSchema): string | undefined => (s.descriptionKey ? t(s.descriptionKey) : s.description);
 
 export type Path = (string | number)[];
 
@@ -61,6 +68,7 @@ function Errors({ path }: { path: Path }) {
 }
 
 function ObjectFields({ schema, value, path, onChange, skip }: { schema: JsonSchema; value: Record<string, unknown>; path: Path; onChange: (v: Record<string, unknown>) => void; skip?: string }) {
+  const t = useT();
   return (
     <>
       {Object.entries(schema.properties ?? {}).map(([k, prop]) =>
@@ -68,7 +76,7 @@ function ObjectFields({ schema, value, path, onChange, skip }: { schema: JsonSch
           <Field
             key={k}
             schema={prop}
-            label={prop.title ?? humanize(k)}
+            label={titleOf(t, prop, k)}
             value={value[k]}
             path={[...path, k]}
             parent={value}
@@ -98,9 +106,11 @@ interface FieldProps {
 /** One field: picks its editor from the schema (ui hint, union, object, array, enum, scalar). */
 function Field(p: FieldProps) {
   const ctx = useContext(Ctx);
+  const t = useT();
   const id = useId();
   const invalid = Boolean(ctx.errors[key(p.path)]?.length);
-  const help = p.schema.description ? <p className="sf__help">{p.schema.description}</p> : null;
+  const description = descriptionOf(t, p.schema);
+  const help = description ? <p className="sf__help">{description}</p> : null;
 
   if (p.schema.ui) {
     const custom = ctx.widget(p.schema.ui, { id, label: p.label, schema: p.schema, value: p.value, onChange: p.onChange, parent: p.parent, invalid });
@@ -148,13 +158,14 @@ function NullableField(p: FieldProps & { inner: JsonSchema }) {
         <input type="checkbox" checked={on} onChange={(e) => p.onChange(e.target.checked ? buildDefault({ ...p.inner, default: undefined }) : null)} />
         {p.label}
       </label>
-      {on && <Field {...p} schema={{ ...p.inner, title: undefined, description: p.inner.description }} label={p.label} />}
+      {on && <Field {...p} schema={{ ...p.inner, title: undefined, titleKey: undefined }} label={p.label} />}
     </div>
   );
 }
 
 /** A union pinned by a `const` property (condition type, re-entry policy): choose the member, then its fields. */
 function UnionField(p: FieldProps) {
+  const t = useT();
   const id = useId();
   const disc = discriminator(p.schema) as string;
   const members = p.schema.oneOf ?? p.schema.anyOf ?? [];
@@ -164,7 +175,7 @@ function UnionField(p: FieldProps) {
     <fieldset className="sf__group" data-path={key(p.path)}>
       <legend>{p.label}</legend>
       <div className="sf__field">
-        <label htmlFor={id}>{humanize(disc)}</label>
+        <label htmlFor={id}>{enumLabel(t, disc)}</label>
         <select
           id={id}
           value={String(value[disc] ?? '')}
@@ -177,7 +188,7 @@ function UnionField(p: FieldProps) {
             const c = String(m.properties?.[disc]?.const);
             return (
               <option key={c} value={c}>
-                {m.title ?? humanize(c)}
+                {m.titleKey ? t(m.titleKey) : enumLabel(t, c, m.title)}
               </option>
             );
           })}
@@ -189,37 +200,46 @@ function UnionField(p: FieldProps) {
 }
 
 function ArrayField(p: FieldProps) {
+  const t = useT();
+  const intl = useIntl();
   const items: unknown[] = Array.isArray(p.value) ? p.value : [];
   const itemSchema = p.schema.items ?? {};
-  const noun = p.label.replace(/s$/, '').toLowerCase();
+  // an item is named after the list: "Conditions" → "condition 1"; English alone makes a singular by dropping the s
+  const noun = intl.locale === 'en' ? p.label.replace(/s$/, '').toLowerCase() : p.label;
+  const description = descriptionOf(t, p.schema);
   const set = (next: unknown[]) => p.onChange(next);
   const scalarEnum = itemSchema.enum;
   if (scalarEnum) return <EnumSet {...p} options={scalarEnum} />;
   return (
     <fieldset className="sf__group sf__array" data-path={key(p.path)}>
       <legend>{p.label}</legend>
-      {p.schema.description && <p className="sf__help">{p.schema.description}</p>}
+      {description && <p className="sf__help">{description}</p>}
       {items.map((item, i) => (
         <div className="sf__item" key={i}>
           <div className="sf__itembar">
-            <span className="sf__itemnum">
-              {humanize(noun)} {i + 1}
-            </span>
-            <button type="button" className="iconbtn" aria-label={`Move ${noun} ${i + 1} up`} disabled={i === 0} onClick={() => set(move(items, i, i - 1))}>
+            <span className="sf__itemnum">{t('schemaForm.item', { noun: humanize(noun), n: i + 1 })}</span>
+            <button type="button" className="iconbtn" aria-label={t('schemaForm.moveUp', { noun, n: i + 1 })} disabled={i === 0} onClick={() => set(move(items, i, i - 1))}>
               <ArrowUp size={13} aria-hidden />
             </button>
-            <button type="button" className="iconbtn" aria-label={`Move ${noun} ${i + 1} down`} disabled={i === items.length - 1} onClick={() => set(move(items, i, i + 1))}>
+            <button type="button" className="iconbtn" aria-label={t('schemaForm.moveDown', { noun, n: i + 1 })} disabled={i === items.length - 1} onClick={() => set(move(items, i, i + 1))}>
               <ArrowDown size={13} aria-hidden />
             </button>
-            <button type="button" className="iconbtn" aria-label={`Remove ${noun} ${i + 1}`} onClick={() => set(items.filter((_, j) => j !== i))}>
+            <button type="button" className="iconbtn" aria-label={t('schemaForm.remove', { noun, n: i + 1 })} onClick={() => set(items.filter((_, j) => j !== i))}>
               <X size={13} aria-hidden />
             </button>
           </div>
-          <Field schema={itemSchema} label={`${humanize(noun)} ${i + 1}`} value={item} path={[...p.path, i]} parent={null} onChange={(v) => set(items.map((x, j) => (j === i ? v : x)))} />
+          <Field
+            schema={itemSchema}
+            label={t('schemaForm.item', { noun: humanize(noun), n: i + 1 })}
+            value={item}
+            path={[...p.path, i]}
+            parent={null}
+            onChange={(v) => set(items.map((x, j) => (j === i ? v : x)))}
+          />
         </div>
       ))}
       <button type="button" className="btn btn--small" disabled={p.schema.maxItems !== undefined && items.length >= p.schema.maxItems} onClick={() => set([...items, buildDefault(itemSchema)])}>
-        <Plus size={13} aria-hidden /> Add {noun}
+        <Plus size={13} aria-hidden /> {t('schemaForm.add', { noun })}
       </button>
       <Errors path={p.path} />
     </fieldset>
@@ -228,6 +248,7 @@ function ArrayField(p: FieldProps) {
 
 /** An array of enum values (weekdays): one checkbox per option. */
 function EnumSet(p: FieldProps & { options: unknown[] }) {
+  const t = useT();
   const chosen = new Set(Array.isArray(p.value) ? p.value : []);
   return (
     <fieldset className="sf__group sf__enumset" data-path={key(p.path)}>
@@ -235,7 +256,7 @@ function EnumSet(p: FieldProps & { options: unknown[] }) {
       {p.options.map((o) => (
         <label key={String(o)} className="sf__chip">
           <input type="checkbox" checked={chosen.has(o)} onChange={(e) => p.onChange(p.options.filter((x) => (x === o ? e.target.checked : chosen.has(x))))} />
-          {String(o)}
+          {enumLabel(t, String(o), String(o))}
         </label>
       ))}
       <Errors path={p.path} />
@@ -261,6 +282,7 @@ export function parseScalar(text: string): string | number | boolean | null {
 export const scalarText = (v: unknown): string => (v === null ? 'null' : v === undefined ? '' : Array.isArray(v) ? v.map(scalarText).join(', ') : String(v));
 
 function ScalarInput({ id, schema, value, onChange, invalid }: { id: string; schema: JsonSchema; value: unknown; onChange: (v: unknown) => void; invalid: boolean }) {
+  const t = useT();
   const types = typesOf(schema);
   const [draft, setDraft] = useState(() => scalarText(value));
   // keep the text in step when the value changes from outside (undo, another field)
@@ -273,7 +295,7 @@ function ScalarInput({ id, schema, value, onChange, invalid }: { id: string; sch
       <select {...common} value={String(value ?? '')} onChange={(e) => onChange(schema.enum?.find((o) => String(o) === e.target.value))}>
         {schema.enum.map((o) => (
           <option key={String(o)} value={String(o)}>
-            {humanize(String(o))}
+            {enumLabel(t, String(o))}
           </option>
         ))}
       </select>
@@ -303,7 +325,7 @@ function ScalarInput({ id, schema, value, onChange, invalid }: { id: string; sch
     <input
       {...common}
       type="text"
-      placeholder="text, number, true/false"
+      placeholder={t('schemaForm.scalarPlaceholder')}
       value={draft}
       onChange={(e) => {
         setDraft(e.target.value);

@@ -21,6 +21,9 @@ export interface JsonSchema {
   default?: unknown;
   title?: string;
   description?: string;
+  /** message ids of the title and description (set with `.meta({ titleKey, descriptionKey })` in shared/) */
+  titleKey?: string;
+  descriptionKey?: string;
   ui?: string;
   minimum?: number;
   maximum?: number;
@@ -61,7 +64,15 @@ export function nullableInner(s: JsonSchema): JsonSchema | null {
   const members = s.anyOf ?? s.oneOf;
   if (!members || members.length !== 2) return null;
   const nonNull = members.filter((m) => !(typesOf(m).length === 1 && typesOf(m)[0] === 'null'));
-  return nonNull.length === 1 ? { ...nonNull[0], title: s.title ?? nonNull[0]?.title, description: s.description ?? nonNull[0]?.description } : null;
+  if (nonNull.length !== 1) return null;
+  const inner = nonNull[0];
+  return {
+    ...inner,
+    title: s.title ?? inner?.title,
+    description: s.description ?? inner?.description,
+    titleKey: s.titleKey ?? inner?.titleKey,
+    descriptionKey: s.descriptionKey ?? inner?.descriptionKey,
+  };
 }
 
 /** The property every member of a union pins with `const` (e.g. `type`, `policy`), or null. */

@@ -339,9 +339,31 @@ describe('compile: static bound on messages per contact', () => {
         code: 'unbounded_send_loop',
         edgeId: 'wait-timeout-sms',
         message: expect.stringContaining('"Send message" → "Wait for event"') as string,
-        params: { nodes: ['sms', 'wait'], channels: ['sms'] },
+        params: { nodes: ['sms', 'wait'], channels: ['sms'], loop: '"Send message" → "Wait for event"' },
       },
     ]);
+  });
+
+  it('every error carries the facts its message is made of, so the client words it in its own language', () => {
+    const r = compile(
+      {
+        nodes: [
+          { id: 'in', kind: 'trigger.event', title: 'Signed up', config: { event: 'signup' }, position: { x: 0, y: 0 } },
+          { id: 'in2', kind: 'trigger.event', config: { event: 'login' }, position: { x: 0, y: 0 } },
+          { id: 'w', kind: 'wait.duration', title: 'Pause', config: { amount: 0 }, position: { x: 0, y: 0 } },
+          { id: 's', kind: 'send', config: { channel: 'sms', template: 'nope' }, position: { x: 0, y: 0 } },
+        ],
+        edges: [{ id: 'e1', source: 'in', sourcePort: 'nowhere', target: 's' }],
+      },
+      { templates: new Map() },
+    );
+    if (r.ok) throw new Error('expected errors');
+    const by = (code: string) => r.errors.filter((e) => e.code === code).map((e) => e.params);
+    expect(by('multiple_entries')).toEqual([{ node: 'Event entry' }]);
+    expect(by('unknown_port')).toEqual([{ node: 'Signed up', port: 'nowhere' }]);
+    expect(by('invalid_config')).toEqual([{ node: 'Pause', field: 'amount', detail: 'amount must be at least 1' }]);
+    expect(by('unknown_template')).toEqual([{ node: 'Send message', field: 'template', detail: 'Template "nope" does not exist.', template: 'nope' }]);
+    expect(by('unreachable_node')).toContainEqual({ node: 'Pause' });
   });
 
   it('a loop limit bounds the loop: each pass through the limit may send once more, plus the way in', () => {

@@ -24,7 +24,7 @@ function checkNodes(nodes: readonly GraphNode[], refs: CompileRefs, errors: Loca
   const out = new Map<string, CheckedNode>();
   for (const node of nodes) {
     if (out.has(node.id)) {
-      errors.push({ code: 'duplicate_node_id', nodeId: node.id, message: `Two nodes share the id "${node.id}".` });
+      errors.push({ code: 'duplicate_node_id', nodeId: node.id, message: `Two nodes share the id "${node.id}".`, params: { id: node.id } });
       continue;
     }
     const def = kindDef(node.kind);
@@ -37,6 +37,7 @@ function checkNodes(nodes: readonly GraphNode[], refs: CompileRefs, errors: Loca
           field: fieldPath('config', path),
           message: `${nodeTitle(node)}: ${fieldPath('', path) || 'config'} ${message}`,
           detail: message,
+          params: { node: nodeTitle(node), field: fieldPath('', path) || 'config', detail: message },
         })),
       );
       out.set(node.id, { node, config: null, ports: null });
@@ -44,7 +45,14 @@ function checkNodes(nodes: readonly GraphNode[], refs: CompileRefs, errors: Loca
     }
     const config = parsed.data as Record<string, unknown>;
     for (const issue of def.check?.(config, refs) ?? [])
-      errors.push({ code: issue.code, nodeId: node.id, field: fieldPath('config', [issue.field]), message: `${nodeTitle(node)}: ${issue.message}`, detail: issue.message });
+      errors.push({
+        code: issue.code,
+        nodeId: node.id,
+        field: fieldPath('config', [issue.field]),
+        message: `${nodeTitle(node)}: ${issue.message}`,
+        detail: issue.message,
+        params: { node: nodeTitle(node), field: issue.field, detail: issue.message, ...issue.params },
+      });
     out.set(node.id, { node, config, ports: def.ports(config) });
   }
   return out;
@@ -64,6 +72,7 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
         field: fieldPath('', path),
         message: `${fieldPath('', path) || 'graph'}: ${message}`,
         detail: message,
+        params: { field: fieldPath('', path) || 'graph', detail: message },
       })),
     );
   const graph = parsed.data;
@@ -72,29 +81,49 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
 
   const entries = graph.nodes.filter((n) => nodeKinds[n.kind].role === 'entry');
   if (entries.length === 0) errors.push({ code: 'no_entry', message: 'Add an entry: a segment entry or an event entry.' });
-  if (entries.length > 1) for (const n of entries.slice(1)) errors.push({ code: 'multiple_entries', nodeId: n.id, message: `A journey has one entry; remove "${nodeTitle(n)}" or the other entry.` });
+  if (entries.length > 1)
+    for (const n of entries.slice(1))
+      errors.push({ code: 'multiple_entries', nodeId: n.id, message: `A journey has one entry; remove "${nodeTitle(n)}" or the other entry.`, params: { node: nodeTitle(n) } });
   const entry = entries[0];
 
   // edges: each lands on real nodes and a real port, each port at most once
   const next = new Map<string, Record<string, string>>();
   const edgeIds = new Set<string>();
   for (const e of graph.edges) {
-    if (edgeIds.has(e.id)) errors.push({ code: 'duplicate_edge_id', edgeId: e.id, message: `Two edges share the id "${e.id}".` });
+    if (edgeIds.has(e.id)) errors.push({ code: 'duplicate_edge_id', edgeId: e.id, message: `Two edges share the id "${e.id}".`, params: { id: e.id } });
     edgeIds.add(e.id);
     const from = nodes.get(e.source);
     const to = nodes.get(e.target);
     if (!from || !to) {
-      errors.push({ code: 'dangling_edge', edgeId: e.id, message: `Edge "${e.id}" points at a node that does not exist ("${from ? e.target : e.source}").` });
+      errors.push({
+        code: 'dangling_edge',
+        edgeId: e.id,
+        message: `Edge "${e.id}" points at a node that does not exist ("${from ? e.target : e.source}").`,
+        params: { id: e.id, missing: from ? e.target : e.source },
+      });
       continue;
     }
-    if (nodeKinds[to.node.kind].role === 'entry') errors.push({ code: 'edge_into_entry', edgeId: e.id, nodeId: to.node.id, message: `Nothing can lead into the entry "${nodeTitle(to.node)}".` });
+    if (nodeKinds[to.node.kind].role === 'entry')
+      errors.push({ code: 'edge_into_entry', edgeId: e.id, nodeId: to.node.id, message: `Nothing can lead into the entry "${nodeTitle(to.node)}".`, params: { node: nodeTitle(to.node) } });
     if (from.ports && !from.ports.some((p) => p.id === e.sourcePort)) {
-      errors.push({ code: 'unknown_port', edgeId: e.id, nodeId: from.node.id, message: `"${nodeTitle(from.node)}" has no port "${e.sourcePort}".` });
+      errors.push({
+        code: 'unknown_port',
+        edgeId: e.id,
+        nodeId: from.node.id,
+        message: `"${nodeTitle(from.node)}" has no port "${e.sourcePort}".`,
+        params: { node: nodeTitle(from.node), port: e.sourcePort },
+      });
       continue;
     }
     const wired = next.get(e.source) ?? {};
     if (wired[e.sourcePort] !== undefined)
-      errors.push({ code: 'port_wired_twice', edgeId: e.id, nodeId: e.source, message: `Port "${e.sourcePort}" of "${nodeTitle(from.node)}" is connected twice.` });
+      errors.push({
+        code: 'port_wired_twice',
+        edgeId: e.id,
+        nodeId: e.source,
+        message: `Port "${e.sourcePort}" of "${nodeTitle(from.node)}" is connected twice.`,
+        params: { node: nodeTitle(from.node), port: e.sourcePort },
+      });
     else wired[e.sourcePort] = e.target;
     next.set(e.source, wired);
   }
@@ -110,6 +139,7 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
           message: p.label
             ? `The "${p.label}" port of "${nodeTitle(node)}" is not connected. Connect it, or end it with an Exit.`
             : `"${nodeTitle(node)}" leads nowhere. Connect it, or end it with an Exit.`,
+          params: { node: nodeTitle(node), port: p.label },
         });
 
   const ids = [...nodes.keys()].sort();
@@ -124,12 +154,19 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
   if (entry) {
     const reached = reachableFrom(entry.id, adj);
     for (const id of ids)
-      if (!reached.has(id)) errors.push({ code: 'unreachable_node', nodeId: id, message: `"${nodeTitle((nodes.get(id) as CheckedNode).node)}" can never be reached from the entry.` });
+      if (!reached.has(id))
+        errors.push({
+          code: 'unreachable_node',
+          nodeId: id,
+          message: `"${nodeTitle((nodes.get(id) as CheckedNode).node)}" can never be reached from the entry.`,
+          params: { node: nodeTitle((nodes.get(id) as CheckedNode).node) },
+        });
   }
   for (const comp of stronglyConnected(ids, adj)) {
     if (!isCycle(comp, adj) || comp.some((id) => nodeKinds[(nodes.get(id) as CheckedNode).node.kind].role === 'wait')) continue;
     const names = comp.map((id) => `"${nodeTitle((nodes.get(id) as CheckedNode).node)}"`).join(' → ');
-    for (const id of comp) errors.push({ code: 'cycle_without_wait', nodeId: id, message: `The loop ${names} has no wait: a contact would go round it forever. Add a wait to the loop.` });
+    for (const id of comp)
+      errors.push({ code: 'cycle_without_wait', nodeId: id, message: `The loop ${names} has no wait: a contact would go round it forever. Add a wait to the loop.`, params: { loop: names } });
   }
 
   // a loop that can send must pass a node with a loop limit: every published journey has a finite message bound
@@ -204,7 +241,7 @@ function unboundedLoops(
       code: 'unbounded_send_loop',
       ...(edge ? { edgeId: edge.id } : {}),
       message: `The loop ${names} sends ${sent.map((c) => channelLabels[c]).join(' and ')} with no limit: a contact could get it again and again. Set "Pass at most … times" on a wait in the loop, or end the loop.`,
-      params: { nodes: loop, channels: sent },
+      params: { nodes: loop, channels: sent, loop: names },
     } satisfies Located;
   });
 }

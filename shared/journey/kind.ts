@@ -41,6 +41,8 @@ export interface FieldIssue {
   code: 'missing_template' | 'unknown_template' | 'template_channel_mismatch' | 'unknown_segment' | 'invalid_config';
   field: string;
   message: string;
+  /** the facts the message is made of (a template key, a channel), so a client can word it in its own language */
+  params?: Record<string, string>;
 }
 
 /** Catalogues the compiler checks references against; a missing catalogue skips that check. */
@@ -68,7 +70,8 @@ export interface KindDef<K extends string, S extends z.ZodType> {
   /** zod schema of the node's config; defaults fill in what a new node starts with */
   schema: S;
   role: NodeRole;
-  palette: { group: PaletteGroup; label: string; icon: string; description: string };
+  /** `label` and `description` in English; `labelKey` and `descriptionKey` are their message ids in the client's catalogues (client/i18n/messages) */
+  palette: { group: PaletteGroup; label: string; icon: string; description: string; labelKey: string; descriptionKey: string };
   /** one-line human summary of a config, for the canvas and docs */
   summary: (config: z.output<S>) => string;
   ports: (config: z.output<S>) => Port[];

@@ -14,7 +14,9 @@ import { z } from 'zod';
  */
 export const MaxVisits = z.number().int('a whole number of passes').min(1, 'at least 1 pass').max(100, 'at most 100 passes').nullable().default(null).meta({
   title: 'Pass at most … times',
+  titleKey: 'field.passAtMostTimes',
   description: 'In a loop: after this many passes a contact leaves the journey here. A loop that sends must have a limit.',
+  descriptionKey: 'field.passAtMostTimes.help',
 });
 
 /** The exit reason of a run that reached a node's loop limit. */

@@ -24,41 +24,41 @@ const name = (what: string) =>
 
 /** One comparison on an event property, e.g. `step eq "id_photo"`. */
 export const PropertyFilter = z.object({
-  property: name('property').meta({ ui: 'property', title: 'Property' }),
-  op: ComparisonOp.meta({ title: 'is' }),
+  property: name('property').meta({ ui: 'property', title: 'Property', titleKey: 'field.property' }),
+  op: ComparisonOp.meta({ title: 'is', titleKey: 'field.is' }),
   value: z
     .union([Scalar, z.array(Scalar)])
     .optional()
-    .meta({ ui: 'value', title: 'Value' }),
+    .meta({ ui: 'value', title: 'Value', titleKey: 'field.value' }),
 });
 export type PropertyFilter = z.infer<typeof PropertyFilter>;
 
 /** A contact trait compared with a value, e.g. `os eq "android"`. */
 export const TraitCondition = z.object({
   type: z.literal('trait'),
-  trait: name('trait').meta({ ui: 'trait', title: 'Trait' }),
-  op: ComparisonOp.meta({ title: 'is' }),
+  trait: name('trait').meta({ ui: 'trait', title: 'Trait', titleKey: 'field.trait' }),
+  op: ComparisonOp.meta({ title: 'is', titleKey: 'field.is' }),
   value: z
     .union([Scalar, z.array(Scalar)])
     .optional()
-    .meta({ ui: 'value', title: 'Value' }),
+    .meta({ ui: 'value', title: 'Value', titleKey: 'field.value' }),
 });
 
 /** "Did (or did not) do `event` (matching `filter`) in the last `withinDays` days." */
 export const EventCondition = z.object({
   type: z.literal('event'),
-  event: name('event').meta({ ui: 'event', title: 'Event' }),
-  did: z.boolean().default(true).meta({ title: 'Did it (unticked: did not)' }),
-  withinDays: z.number().int().min(1, 'withinDays must be at least 1').max(3650).meta({ title: 'In the last … days' }),
-  filter: z.array(PropertyFilter).default([]).meta({ title: 'Only events whose properties match' }),
+  event: name('event').meta({ ui: 'event', title: 'Event', titleKey: 'field.event' }),
+  did: z.boolean().default(true).meta({ title: 'Did it (unticked: did not)', titleKey: 'field.didItUntickedDidNot' }),
+  withinDays: z.number().int().min(1, 'withinDays must be at least 1').max(3650).meta({ title: 'In the last … days', titleKey: 'field.inTheLastDays' }),
+  filter: z.array(PropertyFilter).default([]).meta({ title: 'Only events whose properties match', titleKey: 'field.onlyEventsWhosePropertiesMatch' }),
 });
 
 /** Registered between `minDaysAgo` and `maxDaysAgo` days ago: the 3/6/12-month layers. */
 export const RegisteredCondition = z
   .object({
     type: z.literal('registered'),
-    minDaysAgo: z.number().int().min(0).default(0).meta({ title: 'At least … days ago' }),
-    maxDaysAgo: z.number().int().min(1).max(3650).meta({ title: 'At most … days ago' }),
+    minDaysAgo: z.number().int().min(0).default(0).meta({ title: 'At least … days ago', titleKey: 'field.atLeastDaysAgo' }),
+    maxDaysAgo: z.number().int().min(1).max(3650).meta({ title: 'At most … days ago', titleKey: 'field.atMostDaysAgo' }),
   })
   .refine((c) => c.minDaysAgo < c.maxDaysAgo, { error: 'minDaysAgo must be less than maxDaysAgo', path: ['minDaysAgo'] });
 

@@ -8,10 +8,10 @@ export const BranchCase = z.object({
   key: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter')
-    .meta({ title: 'Port key' }),
-  label: z.string().trim().min(1, 'give the case a name').max(40).meta({ title: 'Label' }),
-  match: Match.default('all').meta({ title: 'Match' }),
-  conditions: z.array(Condition).min(1, 'add at least one condition').meta({ title: 'Conditions' }),
+    .meta({ title: 'Port key', titleKey: 'field.portKey' }),
+  label: z.string().trim().min(1, 'give the case a name').max(40).meta({ title: 'Label', titleKey: 'field.label' }),
+  match: Match.default('all').meta({ title: 'Match', titleKey: 'field.match' }),
+  conditions: z.array(Condition).min(1, 'add at least one condition').meta({ title: 'Conditions', titleKey: 'field.conditions' }),
 });
 
 /** Sends the run down the first case whose conditions hold, else `else`. */
@@ -34,7 +34,7 @@ export const branchCondition = defineKind({
         seen.add(k.key);
       });
     }),
-  palette: { group: 'Logic', label: 'Branch', icon: 'git-branch', description: 'Route by traits and event history.' },
+  palette: { group: 'Logic', label: 'Branch', icon: 'git-branch', description: 'Route by traits and event history.', labelKey: 'kind.branch.label', descriptionKey: 'kind.branch.description' },
   summary: (c) => c.cases.map((k) => k.label).join(' / ') + ' / else',
   ports: (c) => [...c.cases.map((k) => ({ id: k.key, label: k.label })), { id: 'else', label: 'else' }],
   history(c) {

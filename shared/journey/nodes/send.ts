@@ -14,16 +14,18 @@ import { Duration } from './waitDuration';
  * strips the key, and nothing reads it.
  */
 const SendConfig = z.object({
-  channel: Channel.default('sms').meta({ ui: 'channel', title: 'Channel' }),
+  channel: Channel.default('sms').meta({ ui: 'channel', title: 'Channel', titleKey: 'field.channel' }),
   /** template key under templates/messages/ */
-  template: z.string().trim().default('').meta({ ui: 'template', title: 'Template' }),
+  template: z.string().trim().default('').meta({ ui: 'template', title: 'Template', titleKey: 'field.template' }),
   /** what a message held back by a cap or quiet hours does */
-  whenCapped: z.enum(['wait', 'skip']).default('wait').meta({ title: 'When capped or in quiet hours' }),
+  whenCapped: z.enum(['wait', 'skip']).default('wait').meta({ title: 'When capped or in quiet hours', titleKey: 'field.whenCappedOrInQuiet' }),
   /** how long a run waits for its message's outcome when the failed port is connected */
   outcomeTimeout: Duration.default({ amount: 2, unit: 'days' }).meta({
     title: 'If not sent within',
+    titleKey: 'field.ifNotSentWithin',
     description:
       'With the "failed" port connected: a contact whose message is still not sent (or failed) after this long takes that port. Keep it longer than the channel’s retry horizon (24 hours by default).',
+    descriptionKey: 'field.ifNotSentWithin.help',
   }),
 });
 type SendConfig = z.infer<typeof SendConfig>;
@@ -91,18 +93,32 @@ export const send = defineKind({
   kind: 'send',
   role: 'instant',
   schema: SendConfig,
-  palette: { group: 'Messages', label: 'Send message', icon: 'send', description: 'SMS, push, robo-call, email or webhook.' },
+  palette: {
+    group: 'Messages',
+    label: 'Send message',
+    icon: 'send',
+    description: 'SMS, push, robo-call, email or webhook.',
+    labelKey: 'kind.sendMessage.label',
+    descriptionKey: 'kind.sendMessage.description',
+  },
   summary: (c) => `${channelLabels[c.channel]} · ${c.template || 'no template'}`,
   ports: () => [
     { id: 'next', label: '' },
     { id: failedPort, label: 'failed', optional: true },
   ],
   check(c, refs) {
-    if (!c.template) return [{ code: 'missing_template', field: 'template', message: `Choose a ${channelLabels[c.channel]} template.` }];
+    if (!c.template) return [{ code: 'missing_template', field: 'template', message: `Choose a ${channelLabels[c.channel]} template.`, params: { channel: c.channel } }];
     const channel = refs.templates?.get(c.template);
-    if (refs.templates && channel === undefined) return [{ code: 'unknown_template', field: 'template', message: `Template "${c.template}" does not exist.` }];
+    if (refs.templates && channel === undefined) return [{ code: 'unknown_template', field: 'template', message: `Template "${c.template}" does not exist.`, params: { template: c.template } }];
     if (channel !== undefined && channel !== c.channel)
-      return [{ code: 'template_channel_mismatch', field: 'template', message: `Template "${c.template}" is for ${channelLabels[channel]}, not ${channelLabels[c.channel]}.` }];
+      return [
+        {
+          code: 'template_channel_mismatch',
+          field: 'template',
+          message: `Template "${c.template}" is for ${channelLabels[channel]}, not ${channelLabels[c.channel]}.`,
+          params: { template: c.template, channel: c.channel, templateChannel: channel },
+        },
+      ];
     return [];
   },
   sends: (c) => ({ channel: c.channel, template: c.template }),

@@ -5,9 +5,9 @@ const Arm = z.object({
   key: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _, starting with a letter')
-    .meta({ title: 'Port key' }),
-  label: z.string().trim().min(1).max(40).meta({ title: 'Label' }),
-  weight: z.number().min(0).max(100).meta({ title: 'Weight %' }),
+    .meta({ title: 'Port key', titleKey: 'field.portKey' }),
+  label: z.string().trim().min(1).max(40).meta({ title: 'Label', titleKey: 'field.label' }),
+  weight: z.number().min(0).max(100).meta({ title: 'Weight %', titleKey: 'field.weight' }),
 });
 
 /** Pick an arm index for a draw r ∈ [0,1) over `weights` (percent); -1 when r falls in the remainder. */
@@ -38,7 +38,12 @@ export const splitRandom = defineKind({
           { key: 'a', label: 'A', weight: 50 },
           { key: 'b', label: 'B', weight: 50 },
         ]),
-      holdout: z.number().min(0).max(100).default(0).meta({ title: 'Holdout %', description: 'Contacts who get nothing but are counted, to measure uplift.' }),
+      holdout: z
+        .number()
+        .min(0)
+        .max(100)
+        .default(0)
+        .meta({ title: 'Holdout %', titleKey: 'field.holdout', description: 'Contacts who get nothing but are counted, to measure uplift.', descriptionKey: 'field.holdout.help' }),
     })
     .superRefine((c, ctx) => {
       const total = c.arms.reduce((s, a) => s + a.weight, 0) + c.holdout;
@@ -49,7 +54,14 @@ export const splitRandom = defineKind({
         seen.add(a.key);
       });
     }),
-  palette: { group: 'Logic', label: 'Random split', icon: 'shuffle', description: 'Split traffic into weighted arms, with an optional holdout.' },
+  palette: {
+    group: 'Logic',
+    label: 'Random split',
+    icon: 'shuffle',
+    description: 'Split traffic into weighted arms, with an optional holdout.',
+    labelKey: 'kind.randomSplit.label',
+    descriptionKey: 'kind.randomSplit.description',
+  },
   summary: (c) => c.arms.map((a) => `${a.label} ${a.weight}%`).join(' · ') + (c.holdout ? ` · holdout ${c.holdout}%` : ''),
   ports: (c) => c.arms.map((a) => ({ id: a.key, label: `${a.label} ${a.weight}%` })),
   enter(c, { ctx, run, nodeId }) {

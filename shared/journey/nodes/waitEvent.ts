@@ -11,12 +11,19 @@ export const waitEvent = defineKind({
   kind: 'wait.event',
   role: 'wait',
   schema: z.object({
-    event: z.string().trim().min(1, 'Name the event to wait for.').max(120).default('app_login').meta({ ui: 'event', title: 'Event' }),
-    filter: z.array(PropertyFilter).default([]).meta({ title: 'Only when its properties match' }),
-    timeout: Duration.default({ amount: 3, unit: 'days' }).meta({ title: 'Give up after' }),
+    event: z.string().trim().min(1, 'Name the event to wait for.').max(120).default('app_login').meta({ ui: 'event', title: 'Event', titleKey: 'field.event' }),
+    filter: z.array(PropertyFilter).default([]).meta({ title: 'Only when its properties match', titleKey: 'field.onlyWhenItsPropertiesMatch' }),
+    timeout: Duration.default({ amount: 3, unit: 'days' }).meta({ title: 'Give up after', titleKey: 'field.giveUpAfter' }),
     maxVisits: MaxVisits,
   }),
-  palette: { group: 'Wait', label: 'Wait for event', icon: 'bell', description: 'Wait until the contact does something, or time out.' },
+  palette: {
+    group: 'Wait',
+    label: 'Wait for event',
+    icon: 'bell',
+    description: 'Wait until the contact does something, or time out.',
+    labelKey: 'kind.waitForEvent.label',
+    descriptionKey: 'kind.waitForEvent.description',
+  },
   summary: (c) => `${c.event} · timeout ${c.timeout.amount} ${c.timeout.unit}${c.maxVisits === null ? '' : ` · at most ${c.maxVisits}×`}`,
   ports: () => [
     { id: 'event', label: 'event' },

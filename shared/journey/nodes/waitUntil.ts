@@ -5,9 +5,9 @@ import { hhmmPattern, localInstant, localTime, minutesOfDay, weekdays } from '..
 
 export const TimeWindow = z
   .object({
-    days: z.array(z.enum(weekdays)).min(1, 'pick at least one day').default(['mon', 'tue', 'wed', 'thu', 'fri']).meta({ ui: 'weekdays', title: 'Days' }),
-    from: z.string().regex(hhmmPattern, 'must be HH:MM').meta({ ui: 'time', title: 'From' }),
-    to: z.string().regex(hhmmPattern, 'must be HH:MM').meta({ ui: 'time', title: 'To' }),
+    days: z.array(z.enum(weekdays)).min(1, 'pick at least one day').default(['mon', 'tue', 'wed', 'thu', 'fri']).meta({ ui: 'weekdays', title: 'Days', titleKey: 'field.days' }),
+    from: z.string().regex(hhmmPattern, 'must be HH:MM').meta({ ui: 'time', title: 'From', titleKey: 'field.from' }),
+    to: z.string().regex(hhmmPattern, 'must be HH:MM').meta({ ui: 'time', title: 'To', titleKey: 'field.to' }),
   })
   .refine((w) => minutesOfDay(w.from) < minutesOfDay(w.to), { error: '"from" must be before "to"', path: ['to'] });
 export type TimeWindow = z.infer<typeof TimeWindow>;
@@ -62,10 +62,17 @@ export const waitUntil = defineKind({
       .array(TimeWindow)
       .min(1, 'add at least one time window')
       .default([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '12:00', to: '14:00' }])
-      .meta({ title: 'Time windows', description: 'In the contact’s own time zone.' }),
+      .meta({ title: 'Time windows', titleKey: 'field.timeWindows', description: 'In the contact’s own time zone.', descriptionKey: 'field.timeWindows.help' }),
     maxVisits: MaxVisits,
   }),
-  palette: { group: 'Wait', label: 'Wait for time window', icon: 'clock', description: 'Wait for the next window in the contact’s time zone.' },
+  palette: {
+    group: 'Wait',
+    label: 'Wait for time window',
+    icon: 'clock',
+    description: 'Wait for the next window in the contact’s time zone.',
+    labelKey: 'kind.waitForTimeWindow.label',
+    descriptionKey: 'kind.waitForTimeWindow.description',
+  },
   summary: (c) => c.windows.map((w) => `${w.days.length === 7 ? 'daily' : w.days.join(',')} ${w.from}–${w.to}`).join(' or ') + (c.maxVisits === null ? '' : ` · at most ${c.maxVisits}×`),
   ports: () => [{ id: 'next', label: '' }],
   maxVisits: (c) => c.maxVisits,
