@@ -162,7 +162,7 @@ describe('ops: the overlay, a node funnel and a contact timeline agree with the 
     await expect.poll(() => page.locator('.react-flow__node[data-id="sms_1"] .jn').getAttribute('class')).toContain('jn--selected');
     // turning Numbers on opened the Funnel tab; selecting a node keeps it there
     expect(await page.getByRole('tab', { name: 'Funnel' }).getAttribute('aria-selected')).toBe('true');
-    const panel = page.getByRole('tabpanel').getByRole('region', { name: 'Funnel of sms_1' });
+    const panel = page.getByRole('tabpanel').getByRole('region', { name: `Funnel of ${smsNode?.title ?? ''}` });
     const steps = panel.getByRole('list', { name: 'Funnel steps' });
     await steps.waitFor();
 

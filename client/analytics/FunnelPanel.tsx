@@ -8,9 +8,10 @@ import { HoldoutUplift } from './UpliftPanel';
 
 /**
  * One node's recipients through the journey's funnel (sent → clicked →
- * app_login → credit_application_started → loan_drawn, the steps the journey
- * settings name), the same split by variant, the cost per conversion, and a
- * sample of contacts to open on their timeline.
+ * logged in → applied → approved → drawn, the steps the journey tracks in
+ * business order, each counted after the step above, with the rule named on
+ * screen), the same split by variant, the cost per conversion, the uplift at
+ * a holdout split, and a sample of contacts to open on their timeline.
  */
 export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; nodeId: string; params: OverlayParams }) {
   const trpc = useTRPC();
@@ -23,29 +24,27 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
   const d = f.data;
   const top = d.steps[0]?.count ?? 0;
   return (
-    <section className="panel funnel" aria-label={`Funnel of ${nodeId}`}>
+    <section className="panel funnel" aria-label={`Funnel of ${d.title}`}>
       <h2 className="panel__title">
-        Funnel · {nodeId}
+        Funnel · {d.title}
         {d.channel && <span className="muted"> · {channelLabels[d.channel]}</span>}
       </h2>
       <ol className="funnel__steps" aria-label="Funnel steps">
-        {d.steps.map((s, i) => {
-          const prev = i > 0 ? (d.steps[i - 1]?.count ?? 0) : null;
-          return (
-            <li key={s.key} className="funnel__step" data-step={s.key}>
-              <span className="funnel__label">{s.label}</span>
-              <span className="funnel__bar">
-                <span style={{ width: `${top > 0 ? Math.max(2, (s.count / top) * 100) : 0}%` }} />
-              </span>
-              <span className="funnel__count">{formatCount(s.count)}</span>
-              <span className="funnel__rate muted" title="of the first step / of the step before">
-                {formatPercent(s.rate)}
-                {prev !== null && prev > 0 ? ` · ${formatPercent(s.count / prev)} of prev` : ''}
-              </span>
-            </li>
-          );
-        })}
+        {d.steps.map((s) => (
+          <li key={s.key} className="funnel__step" data-step={s.key}>
+            <span className="funnel__label">{s.label}</span>
+            <span className="funnel__bar">
+              <span style={{ width: `${top > 0 ? Math.max(s.count > 0 ? 2 : 0, (s.count / top) * 100) : 0}%` }} />
+            </span>
+            <span className="funnel__count">{formatCount(s.count)}</span>
+            <span className="funnel__rate muted" title="of the first step · of the step above">
+              {formatPercent(s.rate)}
+              {s.ofPrevious !== null ? ` · ${formatPercent(s.ofPrevious)} of the step above` : ''}
+            </span>
+          </li>
+        ))}
       </ol>
+      <p className="sf__help funnel__rule">{d.rule}</p>
       {d.holdout !== null && <HoldoutUplift journeyId={journeyId} nodeId={nodeId} params={params} />}
       {d.channel && (
         <p className="funnel__cost">

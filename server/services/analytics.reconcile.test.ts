@@ -169,10 +169,49 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
     const f = await w.caller.analytics.nodeFunnel({ journeyId: id, nodeId: 'sms_1' });
     const one = (sql: string, ...a: unknown[]) => q<{ n: number }>(sql, ...a)[0]?.n ?? 0;
     const step = (k: string) => f.steps.find((s) => s.key === k)?.count;
+    expect(f.steps.map((s) => s.key)).toEqual(['sent', 'clicked', 'app_login', 'credit_application_started', 'loan_drawn']);
     expect(step('sent')).toBe(one(`select count(*) n from messages where journey_id = ? and node_id = 'sms_1' and status in ('sent', 'delivered')`, id));
-    expect(step('clicked')).toBe(one(`select count(distinct k.message_id) n from clicks k join messages m on m.id = k.message_id where m.journey_id = ? and m.node_id = 'sms_1'`, id));
-    for (const e of ['app_login', 'credit_application_started', 'loan_drawn'])
-      expect(step(e), e).toBe(one(`select count(*) n from conversions where journey_id = ? and node_id = 'sms_1' and goal = ?`, id, e));
+    expect(step('clicked')).toBe(
+      one(`select count(distinct k.message_id) n from clicks k join messages m on m.id = k.message_id where m.journey_id = ? and m.node_id = 'sms_1' and m.status in ('sent', 'delivered')`, id),
+    );
+    // the sequential funnel from the raw events: after the message, after the click, then each step after the one above,
+    // taking the first time each event happened within the goal's 7-day window after the visit
+    const sent = q<{ contact_id: number; start: number; clicked: number | null }>(
+      `select m.contact_id, m.created_at start, (select min(at) from clicks k where k.message_id = m.id) clicked from messages m where m.journey_id = ? and m.node_id = 'sms_1' and m.status in ('sent', 'delivered')`,
+      id,
+    );
+    const firstAfter = (contact: number, event: string, visit: number) =>
+      q<{ at: number | null }>(`select min(at) at from events where contact_id = ? and name = ? and at >= ? and at <= ?`, contact, event, visit, visit + 7 * DAY)[0]?.at ?? null;
+    const expected = [sent.length, 0, 0, 0, 0];
+    for (const m of sent) {
+      let t = m.clicked;
+      if (t === null || t < m.start) continue;
+      expected[1] = (expected[1] ?? 0) + 1;
+      for (const [k, e] of ['app_login', 'credit_application_started', 'loan_drawn'].entries()) {
+        const at = firstAfter(m.contact_id, e, m.start);
+        if (at === null || at < t) break;
+        t = at;
+        expected[k + 2] = (expected[k + 2] ?? 0) + 1;
+      }
+    }
+    expect(f.steps.map((s) => s.count)).toEqual(expected);
+    expect(expected[2]).toBeGreaterThan(0);
+    for (let k = 1; k < f.steps.length; k++) expect(f.steps[k]?.count).toBeLessThanOrEqual(f.steps[k - 1]?.count ?? 0);
+    expect(f.rule).toMatch(/after this node and after the step above, within 7 days/);
+
+    // a node that sends nothing: entered, then the steps after the visit
+    const split = await w.caller.analytics.nodeFunnel({ journeyId: id, nodeId: 'holdout' });
+    expect(split.steps.map((s) => s.key)).toEqual(['entered', 'app_login', 'credit_application_started', 'loan_drawn']);
+    expect(split.steps[0]?.count).toBe(one(`select count(*) n from runs r, json_each(r.path) p where r.journey_id = ? and p.value ->> 0 = 'holdout'`, id));
+    expect(split.steps[1]?.count).toBe(
+      one(
+        `select count(*) n from runs r, json_each(r.path) p where r.journey_id = ? and p.value ->> 0 = 'holdout'
+         and exists (select 1 from events e where e.contact_id = r.contact_id and e.name = 'app_login' and e.at >= p.value ->> 2 and e.at <= (p.value ->> 2) + ?)`,
+        id,
+        7 * DAY,
+      ),
+    );
+    for (let k = 1; k < split.steps.length; k++) expect(split.steps[k]?.count).toBeLessThanOrEqual(split.steps[k - 1]?.count ?? 0);
     expect(f.byVariant.map((v) => v.variant)).toEqual(['a', 'b']);
     for (const v of f.byVariant) {
       expect(v.sent).toBe(one(`select count(*) n from messages where journey_id = ? and node_id = 'sms_1' and variant = ? and status in ('sent', 'delivered')`, id, v.variant));

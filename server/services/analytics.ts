@@ -5,6 +5,8 @@ import { costOf, costPer, unitPrice, type UnitPrices } from '../../shared/analyt
 import { notFound } from './errors';
 import { kindDef } from '../../shared/journey/registry';
 import { DAY, utcDayStart } from '../../shared/util/time';
+import { createFunnelSteps } from '../analytics/funnelSteps';
+import { funnelRule, inBusinessOrder } from '../../shared/analytics/funnel';
 
 export interface AnalyticsRange {
   journeyId: string;
@@ -78,6 +80,7 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
   const c = db.$client;
   const versionsOf = c.prepare<[string], { id: number; version: number; machine: string }>('select id, version, machine from journey_versions where journey_id = ? order by version');
   const exists = c.prepare<[string], { one: number }>('select 1 one from journeys where id = ?');
+  const funnelSteps = createFunnelSteps(db);
 
   function where(r: AnalyticsRange): { sql: string; args: (string | number)[] } {
     const parts = ['journey_id = ?'];
@@ -222,16 +225,11 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
       const ms = machines(r);
       const rows = metricRows(r, r.nodeId);
       const latest = ms[ms.length - 1]?.machine;
-      const funnel = latest ? [...new Set([...(latest.settings.funnel ?? []), ...latest.settings.goals.map((g) => g.event)])] : [];
+      const funnel = latest ? inBusinessOrder([...(latest.settings.funnel ?? []), ...latest.settings.goals.map((g) => g.event)]) : [];
       const sum = (metric: string, label?: string) => rows.filter((x) => x.metric === metric && (label === undefined || x.label === label)).reduce((s, x) => s + x.n, 0);
       const send = channels(ms).get(r.nodeId) ?? null;
-      const sent = sum('sent');
-      const base = send ? sent : sum('entered');
-      const steps = [
-        ...(send ? [{ key: 'sent', label: 'sent', count: sent }] : [{ key: 'entered', label: 'entered', count: base }]),
-        ...(send ? [{ key: 'clicked', label: 'clicked', count: sum('clicked') }] : []),
-        ...funnel.map((e) => ({ key: e, label: e, count: sum('reached', e) })),
-      ].map((s) => ({ ...s, rate: base > 0 ? s.count / base : null }));
+      const windowDays = latest?.settings.goals[0]?.windowDays ?? 7;
+      const steps = funnelSteps.steps(r, r.nodeId, send, funnel, sum('entered'));
       const variants = [...new Set(rows.filter((x) => x.metric === 'sent_variant').map((x) => x.label))].sort();
       const goal = primaryGoal(ms);
       const byVariant = variants.map((v) => {
@@ -260,12 +258,15 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
       const split = ms[ms.length - 1]?.machine.nodes[r.nodeId];
       return {
         nodeId: r.nodeId,
+        title: split?.title ?? r.nodeId,
         /** the node's holdout %, when it is a random split with a holdout arm (the panel then shows the uplift) */
         holdout: split?.kind === 'split.random' && Number(split.config.holdout) > 0 ? Number(split.config.holdout) : null,
         channel: send?.channel ?? null,
         template: send?.template ?? null,
         goal,
+        /** sent (or entered) → clicked → the tracked events in business order, each within the last (see `rule`) */
         steps,
+        rule: funnelRule(windowDays),
         byVariant,
         cost: { units, total: cost, perConversion: costPer(cost, converted) },
         sample: sample.map((s) => ({ externalId: s.external_id, variant: s.variant, status: s.status, at: s.created_at })),

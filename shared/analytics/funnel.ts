@@ -26,3 +26,39 @@ export function inBusinessOrder(events: readonly string[]): string[] {
     .sort((a, b) => rank(a.e) - rank(b.e) || a.i - b.i)
     .map((x) => x.e);
 }
+
+/** One pass through a node: when it began, when its message was first clicked, and when each tracked event was first credited after it. */
+export interface Passage {
+  start: number;
+  clickedAt?: number | null;
+  /** event → the first time it was credited to this pass (within the attribution window) */
+  events: Readonly<Record<string, number>>;
+}
+
+/**
+ * A funnel that is a funnel: how many passes reached each step, where a pass
+ * reaches a step only if it did it after the node visit and after the step
+ * before (clicked, when `click`, then `steps` in order). Every count is at
+ * most the one above it, by construction. Index 0 is every pass; then the
+ * click, if asked; then each step.
+ */
+export function sequentialFunnel(passages: readonly Passage[], steps: readonly string[], { click }: { click: boolean }): number[] {
+  const counts = new Array<number>(1 + (click ? 1 : 0) + steps.length).fill(0);
+  for (const p of passages) {
+    // the times of the steps this pass did, in funnel order; it stops at the first step missing or done too early
+    const times = click ? [p.clickedAt ?? undefined, ...steps.map((e) => p.events[e])] : steps.map((e) => p.events[e]);
+    let t = p.start;
+    let reached = 1;
+    for (const at of times) {
+      if (at === undefined || at < t) break;
+      t = at;
+      reached++;
+    }
+    for (let k = 0; k < reached; k++) counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The rule the funnel panel names on screen. */
+export const funnelRule = (windowDays: number): string =>
+  `Each step counts those who did it after this node and after the step above, within ${windowDays} days (the first time each step happened), so no bar is longer than the one above.`;
