@@ -5,6 +5,7 @@ import { Search } from 'lucide-react';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { LoadError, Loading } from '../components/QueryState';
 import { dateTimeIn } from './zonedFormat';
+import { SleepingList, SleepingTile } from './SleepingContacts';
 
 type Hit = RouterOutputs['contacts']['search'][number];
 
@@ -21,6 +22,7 @@ export function ContactSearchPage() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
+  const sleepingOnly = params.get('sleeping') === '1';
   const debounced = useDebounced(q.trim(), 200);
   const hits = useQuery({ ...trpc.contacts.search.queryOptions({ q: debounced }), placeholderData: keepPreviousData });
   const workspace = useQuery(trpc.workspace.get.queryOptions());
@@ -35,6 +37,7 @@ export function ContactSearchPage() {
           <p className="muted">Find a contact by user id, phone or name, then follow everything that happened to them.</p>
         </div>
       </div>
+      <SleepingTile active={sleepingOnly} onToggle={() => setParams(sleepingOnly ? {} : { sleeping: '1' }, { replace: true })} />
       <form
         role="search"
         onSubmit={(e) => {
@@ -54,7 +57,9 @@ export function ContactSearchPage() {
           />
         </label>
       </form>
-      {hits.isPending ? (
+      {sleepingOnly ? (
+        <SleepingList defaultZone={defaultZone} />
+      ) : hits.isPending ? (
         <Loading what="contacts" />
       ) : hits.isError ? (
         <LoadError error={hits.error} />

@@ -106,9 +106,18 @@ export const contacts = sqliteTable(
     registeredAt: integer('registered_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /**
+     * A system trait: since when the contact is sleeping (marketing went unanswered, server/sleeping/), or null.
+     * Any event the contact does clears it, by the trigger `events_wake_sleeping` (migration 0019).
+     */
+    sleepingSince: integer('sleeping_since'),
   },
   (t) => [
     uniqueIndex('contacts_external_id').on(t.externalId),
+    // the sleeping contacts only: the dashboard count and the Contacts filter, and the trigger's cheap no-op for everyone else
+    index('contacts_sleeping')
+      .on(t.sleepingSince)
+      .where(sql`${t.sleepingSince} is not null`),
     uniqueIndex('contacts_anonymous_id').on(t.anonymousId),
     index('contacts_registered_at').on(t.registeredAt),
     index('contacts_phone').on(t.phone),

@@ -5,6 +5,7 @@ import type { Profile, ProfileEvent } from '../../shared/segments/evaluate';
 import type { ContactPolicy } from '../../shared/policy/policy';
 import { decide, ledgerHours, type LedgerEntry } from '../../shared/policy/decide';
 import type { GuardrailFacts } from '../../shared/policy/guardrails';
+import type { CompiledJourney } from '../../shared/journey/machine';
 import { DAY, HOUR } from '../../shared/util/time';
 
 export interface ContactState {
@@ -16,6 +17,8 @@ export interface ContactState {
   /** what the lending guardrails read: the latest rejection within the cooldown, the overdue trait */
   rejectedAt: number | null;
   overdue: boolean;
+  /** marked sleeping (server/sleeping/) */
+  sleeping: boolean;
 }
 
 const noOptOuts: ReadonlySet<Channel> = new Set();
@@ -51,9 +54,9 @@ export function createContactLoader(db: Db): ContactLoader {
   const c = db.$client;
   // arrays, not row objects: better-sqlite3 builds row objects key by key, slower than the query
   const profiles = c
-    .prepare<[string, string], [number, string, string | null, number | null, string, unknown]>(
+    .prepare<[string, string], [number, string, string | null, number | null, string, unknown, number]>(
       // the overdue trait is read here, by SQLite, so that the policy needs no parse of the traits
-      'select id, traits, timezone, registered_at, opt_outs, traits ->> ? from contacts where id in (select value from json_each(?))',
+      'select id, traits, timezone, registered_at, opt_outs, traits ->> ?, sleeping_since is not null from contacts where id in (select value from json_each(?))',
     )
     .raw(true);
   // the ledger is the outbox itself: every message the policy let through, any journey, any outcome;
@@ -80,13 +83,14 @@ export function createContactLoader(db: Db): ContactLoader {
     const idsJson = JSON.stringify([...new Set(ids)]);
     const out = new Map<number, ContactState>();
     const { overdue, rejectionCooldown } = opts.policy.guardrails;
-    for (const [id, traits, timezone, registeredAt, optOuts, overdueValue] of profiles.all(overdue.trait, idsJson))
+    for (const [id, traits, timezone, registeredAt, optOuts, overdueValue, sleeping] of profiles.all(overdue.trait, idsJson))
       out.set(id, {
         id,
         profile: new LazyProfile(traits, timezone ?? opts.defaultTimezone, registeredAt),
         optedOut: optOuts === '[]' ? noOptOuts : new Set(JSON.parse(optOuts) as Channel[]),
         ledger: [],
         rejectedAt: null,
+        sleeping: sleeping === 1,
         overdue: overdue.enabled && overdueValue !== null && String(overdueValue) === overdue.value,
       });
     if (rejectionCooldown.enabled)
@@ -115,11 +119,14 @@ export function createContactLoader(db: Db): ContactLoader {
  * entered in the in-memory ledger at once, so a second message in the same
  * batch, from this journey or another, already counts it against the caps.
  */
-export function policyFor(policy: ContactPolicy, c: ContactState, now: number, journey: { triggerEvent: string | null }): PolicyCheck {
+export function policyFor(policy: ContactPolicy, c: ContactState, now: number, journey: Pick<CompiledJourney, 'triggerEvent' | 'settings'>): PolicyCheck {
   const facts: GuardrailFacts = {
     rejectedAt: c.rejectedAt,
     overdue: c.overdue,
     respondsToRejection: journey.triggerEvent !== null && journey.triggerEvent === policy.guardrails.rejectionCooldown.event,
+    sleeping: c.sleeping,
+    // a version published before the setting existed has none: it excludes them, the default
+    targetsSleeping: (journey.settings.sleeping as string | undefined) === 'include',
   };
   return (req) => {
     const verdict = decide(policy, { channel: req.channel, category: req.category, now, timezone: c.profile.timezone, optedOut: c.optedOut, sends: c.ledger, contactId: c.id, facts });

@@ -14,6 +14,7 @@ import { createDispatcher, type DispatchReport, type DispatcherOptions } from '.
 import { nextEnrolmentAt, runSegmentEntries } from './segmentEntry';
 import { createRunLifecycle } from './lifecycle';
 import { createOutbox } from '../outbox';
+import { createSleepingPass } from '../sleeping';
 
 export interface EngineDeps {
   db: Db;
@@ -111,6 +112,8 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
   /** The next scheduled segment entry after `after`; it moves only when a tick enrols or the live journeys change. */
   const nextEnrolmentDue = (after: number): number | null => nextEnrolmentAt(db, live.live(), after, settings().timezone);
 
+  const sleeping = createSleepingPass(db);
+
   let busy = false;
   return {
     runner,
@@ -141,6 +144,8 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
         const enrolled = attempt(() => runSegmentEntries(db, live.live(), now, s.timezone).reduce((n, e) => n + e.enrolled, 0), 0);
         const responses = attempt(() => deliverDueEvents(now), 0);
         const runs = attempt((): TickReport => runner.tick(now), { stepped: 0, queued: 0, withheld: 0, exited: 0, batches: 0, backlog: false });
+        // after the runner, so a message queued this tick already counts; once an hour, one statement
+        attempt(() => sleeping.maybePass(now, s.policy.guardrails.sleeping), 0);
         const dispatch = await dispatcher.dispatch(now);
         if (failures.length > 0) throw failures[0];
         return { now, enrolled, responses, runs, dispatch };

@@ -6,6 +6,7 @@ import type { ChannelProvider } from '../channels/provider';
 import type { SandboxBehaviour } from '../channels/sandbox';
 import type { DispatcherOptions } from '../engine/dispatcher';
 import { createEngine } from '../engine';
+import { createSleepingQueries } from '../sleeping';
 import type { LibrarySegment, LibraryTemplate } from '../library/loadLibrary';
 import { createTemplateStore } from '../templates/store';
 import { libraryLinkHosts } from '../templates/links';
@@ -122,6 +123,8 @@ export function createServices(deps: ServiceDeps) {
     ingest: createIngestService({ db, clock, contacts: contactStore, events: engine.events, live: engine.live }),
     contacts,
     contactSearch: createContactSearch(db),
+    /** sleeping contacts: the dashboard count and the Contacts filter (the engine marks them, server/sleeping/) */
+    sleeping: createSleepingQueries(db),
     templates,
     templateStats: createTemplateStats(db, templateStore),
     analytics: createAnalytics(db, () => workspace.settings().unitPrices),

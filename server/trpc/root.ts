@@ -16,6 +16,7 @@ import { usersRouter } from './routers/users';
 import { approvalsRouter } from './routers/approvals';
 import { auditRouter } from './routers/audit';
 import { backtestsRouter } from './routers/backtests';
+import { sleepingRouter } from './routers/sleeping';
 
 /**
  * Every procedure. `dev.*` answers only on a fake clock (CLOCK=fake); on a real
@@ -35,6 +36,7 @@ const procedures = {
   approvals: approvalsRouter,
   audit: auditRouter,
   backtests: backtestsRouter,
+  sleeping: sleepingRouter,
 };
 
 export const appRouter = router({ ...procedures, dev: devRouter });

@@ -23,6 +23,7 @@ export const settingsLabels = {
   goals: 'goals',
   exclusionGroup: 'exclusion group',
   funnel: 'funnel steps',
+  sleeping: 'sleeping contacts',
 } as const satisfies Record<SettingsKey, string>;
 
 const settingsKeys = Object.keys(settingsLabels) as SettingsKey[];

@@ -58,6 +58,11 @@ export const JourneySettings = z.object({
     .max(8, 'at most 8 funnel steps')
     .default(['app_login', 'credit_application_started', 'loan_drawn'])
     .meta({ title: 'Funnel steps', description: 'Events the node funnel follows after sent and clicked.' }),
+  /** sleeping contacts (shared/policy/guardrails.ts) get no marketing from this journey unless it targets them on purpose */
+  sleeping: z.enum(['exclude', 'include']).default('exclude').meta({
+    title: 'Sleeping contacts',
+    description: 'Sleeping contacts get no marketing unless a journey includes them on purpose, e.g. a win-back with a different offer.',
+  }),
   /** journeys sharing a group never hold the same contact at once */
   exclusionGroup: z.string().trim().min(1).max(60).nullable().default(null).meta({
     title: 'Mutual-exclusion group',

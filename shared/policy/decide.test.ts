@@ -38,6 +38,7 @@ describe('the policy schema', () => {
         rejectionCooldown: { enabled: true, event: 'credit_rejected', days: 30 },
         overdue: { enabled: true, trait: 'loan_status', value: 'overdue' },
         robocalls: { maxPerWeek: 2, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], from: '09:00', to: '20:00' },
+        sleeping: { enabled: true, journeys: 3, reminders: 5, days: 30 },
       },
     });
   });

@@ -32,6 +32,7 @@ export function describeReason(reason: string): string {
     return `${a === 'all' ? 'total' : ch.success ? channelLabels[ch.data] : a} cap ${String(max)}/${windowWords(hours ?? 0)}`;
   }
   if (kind === 'quiet_hours') return 'quiet hours';
+  if (kind === 'sleeping') return 'a sleeping contact (marketing went unanswered; the journey does not target sleeping contacts)';
   if (kind === 'repayment_overdue') return 'a repayment is overdue (no marketing until it is repaid)';
   if (kind === 'rejection_cooldown') return `cooldown after a credit rejection (${String(a).replace('d', '')} days)`;
   if (kind === 'calling_hours' && a && b) return `outside calling hours (${dayWords(a.split(','))} ${b.replace(/(\d\d)(\d\d)-(\d\d)(\d\d)/, '$1:$2–$3:$4')})`;

@@ -50,11 +50,27 @@ export const RobocallRules = z
   .refine((r) => minutesOfDay(r.from) < minutesOfDay(r.to), { error: 'calling hours must end after they start (no calls past midnight)', path: ['to'] });
 export type RobocallRules = z.infer<typeof RobocallRules>;
 
+/**
+ * Sleeping contacts: whoever finished `journeys` journeys, or was sent
+ * `reminders` marketing messages, in the last `days` days without doing
+ * anything since is marked sleeping (server/sleeping/, on the scheduler) and
+ * gets no marketing, unless a journey targets sleeping contacts on purpose
+ * (a win-back). Any event of theirs wakes them.
+ */
+export const SleepingRule = z.object({
+  enabled: z.boolean().default(true),
+  journeys: z.number().int('journeys must be a whole number').min(1, 'journeys must be at least 1').max(100, 'journeys is at most 100').default(3),
+  reminders: z.number().int('reminders must be a whole number').min(1, 'reminders must be at least 1').max(1000, 'reminders is at most 1000').default(5),
+  days: z.number().int('days must be a whole number').min(1, 'days must be at least 1').max(365, 'days must be at most 365').default(30),
+});
+export type SleepingRule = z.infer<typeof SleepingRule>;
+
 /** The lending guardrails of the contact policy, each on by default. */
 export const Guardrails = z.object({
   rejectionCooldown: RejectionCooldown.prefault({}),
   overdue: OverdueSuppression.prefault({}),
   robocalls: RobocallRules.prefault({}),
+  sleeping: SleepingRule.prefault({}),
 });
 export type Guardrails = z.infer<typeof Guardrails>;
 
@@ -68,12 +84,17 @@ export interface GuardrailFacts {
   overdue: boolean;
   /** the message's journey is entered by the rejection event itself */
   respondsToRejection: boolean;
+  /** the contact is marked sleeping */
+  sleeping?: boolean;
+  /** the message's journey targets sleeping contacts on purpose (its setting) */
+  targetsSleeping?: boolean;
 }
 
 export const noGuardrailFacts: GuardrailFacts = Object.freeze({ rejectedAt: null, overdue: false, respondsToRejection: false });
 
 /** Reason codes, turned into words by `describeReason`. */
 export const overdueReason = 'repayment_overdue';
+export const sleepingReason = 'sleeping';
 export const cooldownReason = (g: RejectionCooldown): string => `rejection_cooldown:${g.days}d`;
 export const callingHoursReason = (r: RobocallRules): string => `calling_hours:${r.days.join(',')}:${r.from.replace(':', '')}-${r.to.replace(':', '')}`;
 
@@ -81,6 +102,7 @@ export const callingHoursReason = (r: RobocallRules): string => `calling_hours:$
 export function guardrailSuppression(g: Guardrails, category: 'marketing' | 'transactional', channel: Channel, now: number, f: GuardrailFacts): string | null {
   if (category !== 'marketing') return null;
   if (g.overdue.enabled && f.overdue) return overdueReason;
+  if (g.sleeping.enabled && f.sleeping === true && f.targetsSleeping !== true) return sleepingReason;
   if (g.rejectionCooldown.enabled && !f.respondsToRejection && f.rejectedAt !== null && f.rejectedAt <= now && now < f.rejectedAt + g.rejectionCooldown.days * DAY)
     return cooldownReason(g.rejectionCooldown);
   if (channel === 'voice' && g.robocalls.maxPerWeek === 0) return `cap:voice:0/168h`;
