@@ -2,10 +2,12 @@ import { useState, type SubmitEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Route as RouteIcon } from 'lucide-react';
+import { useT } from '../i18n/useT';
 import { safeNext, signIn } from './session';
 
 /** Login and password, posted to `/auth/sign-in`; then back to where the visitor was sent from (`?next=`). */
 export function SignInPage() {
+  const t = useT();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -39,15 +41,15 @@ export function SignInPage() {
       <form className="card signin__card" onSubmit={(e) => void submit(e)} aria-labelledby="signin-title">
         <div className="brand signin__brand">
           <RouteIcon size={18} aria-hidden />
-          <span>Lifecycle Journeys</span>
+          <span>{t('layout.brand')}</span>
         </div>
-        <h1 id="signin-title">Sign in</h1>
+        <h1 id="signin-title">{t('signIn.title')}</h1>
         <label className="field">
-          Login
+          {t('signIn.login')}
           <input type="text" name="login" autoComplete="username" autoCapitalize="none" spellCheck={false} required autoFocus value={login} onChange={(e) => setLogin(e.target.value)} />
         </label>
         <label className="field">
-          Password
+          {t('signIn.password')}
           <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
         {error && (
@@ -56,7 +58,7 @@ export function SignInPage() {
           </p>
         )}
         <button type="submit" className="btn btn--primary signin__submit" disabled={pending}>
-          {pending ? 'Signing in…' : 'Sign in'}
+          {pending ? t('signIn.pending') : t('signIn.title')}
         </button>
       </form>
     </main>

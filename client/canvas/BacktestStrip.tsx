@@ -1,3 +1,5 @@
+import { msg } from '../i18n/messageIds';
+import { useT } from '../i18n/useT';
 import type { NodeOverlay } from '../store/slices/overlaySlice';
 import { NumbersStrip, type NumbersRow } from './NumbersStrip';
 
@@ -8,16 +10,17 @@ import { NumbersStrip, type NumbersRow } from './NumbersStrip';
  * here, and the goal reached.
  */
 export function BacktestStrip({ overlay, backtest }: { overlay: NodeOverlay; backtest: NonNullable<NodeOverlay['backtest']> }) {
+  const t = useT();
   const rows: NumbersRow[] = [
-    { term: 'entered', count: overlay.entered },
+    { term: msg('numbers.entered'), count: overlay.entered },
     ...(overlay.sent !== undefined
       ? [
-          { term: 'sent', count: overlay.sent },
-          { term: 'withheld', count: backtest.withheld },
+          { term: msg('numbers.sent'), count: overlay.sent },
+          { term: msg('numbers.withheld'), count: backtest.withheld },
         ]
       : []),
-    ...(backtest.exited > 0 ? [{ term: 'exits', count: backtest.exited }] : []),
-    { term: 'goal', count: overlay.converted, rate: overlay.conversionRate },
+    ...(backtest.exited > 0 ? [{ term: msg('numbers.exits'), count: backtest.exited }] : []),
+    { term: msg('numbers.goal'), count: overlay.converted, rate: overlay.conversionRate },
   ];
-  return <NumbersStrip className="jn__overlay jn__overlay--backtest" label="Backtest numbers" title="Backtest: the draft replayed over past events, not live numbers" rows={rows} />;
+  return <NumbersStrip className="jn__overlay jn__overlay--backtest" label={t('numbers.backtest')} title={t('numbers.backtest.title')} rows={rows} />;
 }

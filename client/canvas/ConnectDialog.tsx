@@ -1,8 +1,9 @@
 import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 import { Unlink } from 'lucide-react';
-import { nodeTitle } from '../../shared/journey/graph';
+import { nodeKinds } from '../../shared/journey/registry';
+import { useT } from '../i18n/useT';
+import { useNodeTitle } from '../i18n/useNodeTitle';
 import { canBeEntered, firstFreePort, portsOf } from '../mapping/placement';
-import { nodeAriaLabel } from '../mapping/toFlow';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import type { JourneyFlowNode } from '../mapping/flowTypes';
 
@@ -23,6 +24,8 @@ export function ConnectDialog() {
 }
 
 function ConnectForm({ node }: { node: JourneyFlowNode }) {
+  const t = useT();
+  const nodeTitle = useNodeTitle();
   const store = useEditorStoreApi();
   const edges = useEditorStore((s) => s.edges);
   const nodes = useEditorStore((s) => s.nodes);
@@ -53,45 +56,45 @@ function ConnectForm({ node }: { node: JourneyFlowNode }) {
   const close = () => dialog.current?.close();
   const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const label = chosen?.label || 'next';
+    const label = chosen?.label || t('connect.next');
     if (!store.getState().connect({ source: node.id, sourceHandle: port, target, targetHandle: null })) return;
-    store.getState().showNotice(`Connected the "${label}" port of "${title}" to "${titleOf(target)}".`, 'done');
+    store.getState().showNotice(t('connect.done', { port: label, from: title, to: titleOf(target) }), 'done');
     close();
   };
 
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby={titleId} onClose={onClose}>
-      <h2 id={titleId}>Connect “{title}”</h2>
+      <h2 id={titleId}>{t('connect.title', { title })}</h2>
       {ports.length === 0 ? (
-        <p className="muted">This node ends the journey: it has no output port.</p>
+        <p className="muted">{t('connect.noPorts')}</p>
       ) : (
         <form className="connect" onSubmit={submit}>
           <label className="field">
-            <span>From port</span>
+            <span>{t('connect.fromPort')}</span>
             <select value={port} onChange={(e) => setPort(e.target.value)} autoFocus>
               {ports.map((p) => (
                 <option key={p.id} value={p.id}>
-                  {p.label || 'next'}
-                  {p.target ? ` → ${titleOf(p.target)}` : ' (not connected)'}
+                  {p.label || t('connect.next')}
+                  {p.target ? ` → ${titleOf(p.target)}` : t('connect.notConnected')}
                 </option>
               ))}
             </select>
           </label>
           <label className="field">
-            <span>To node</span>
+            <span>{t('connect.toNode')}</span>
             <select value={target} onChange={(e) => setTarget(e.target.value)}>
               {targets.map((n) => (
                 <option key={n.id} value={n.id}>
-                  {nodeAriaLabel(n.data.kind, n.data.title)}
+                  {`${t(nodeKinds[n.data.kind].palette.labelKey)}: ${nodeTitle(n.data)}`}
                 </option>
               ))}
             </select>
           </label>
           {chosen?.target && (
             <p className="connect__wired">
-              This port leads to “{titleOf(chosen.target)}”.{' '}
+              {t('connect.leadsTo', { title: titleOf(chosen.target) })}{' '}
               <button type="button" className="linkbtn" onClick={() => store.getState().disconnect(node.id, chosen.id)}>
-                <Unlink size={13} aria-hidden /> Disconnect it
+                <Unlink size={13} aria-hidden /> {t('connect.disconnect')}
               </button>
             </p>
           )}
@@ -102,10 +105,10 @@ function ConnectForm({ node }: { node: JourneyFlowNode }) {
           )}
           <div className="dialog__actions">
             <button type="button" className="btn" onClick={close}>
-              Cancel
+              {t('common.cancel')}
             </button>
             <button type="submit" className="btn btn--primary" disabled={!port || !target || problem !== null}>
-              Connect
+              {t('connect.submit')}
             </button>
           </div>
         </form>
@@ -113,7 +116,7 @@ function ConnectForm({ node }: { node: JourneyFlowNode }) {
       {ports.length === 0 && (
         <div className="dialog__actions">
           <button type="button" className="btn" onClick={close}>
-            Close
+            {t('common.close')}
           </button>
         </div>
       )}

@@ -15,6 +15,7 @@ import {
   type OnConnectEnd,
 } from '@xyflow/react';
 import { X } from 'lucide-react';
+import { useT, type Translate } from '../i18n/useT';
 import { isNodeKind, nodeKinds } from '../../shared/journey/registry';
 import type { JourneyFlowEdge, JourneyFlowNode } from '../mapping/flowTypes';
 import { NODE_HALF_WIDTH } from '../mapping/layout';
@@ -42,12 +43,11 @@ const groupColors: Record<string, string> = {
 const minimapColor = (n: JourneyFlowNode): string => groupColors[nodeKinds[n.data.kind].palette.group] ?? '#94a3b8';
 const deleteKeys = ['Backspace', 'Delete'];
 /** What a screen reader says on a focused node or edge: how to act on it from the keyboard. */
-const ariaLabelConfig: Partial<AriaLabelConfig> = {
-  'node.a11yDescription.default': 'Press Enter or Space to select the node, then C to connect one of its ports to another node, Delete to remove it, Escape to cancel.',
-  'node.a11yDescription.keyboardDisabled':
-    'Press Enter or Space to select the node, then C to connect one of its ports to another node, the arrow keys to move it, Delete to remove it, Escape to cancel.',
-  'edge.a11yDescription.default': 'Press Enter or Space to select the edge, then Delete to remove it, Escape to cancel.',
-};
+const ariaLabelConfig = (t: Translate): Partial<AriaLabelConfig> => ({
+  'node.a11yDescription.default': t('canvas.a11y.node'),
+  'node.a11yDescription.keyboardDisabled': t('canvas.a11y.nodeKeyboard'),
+  'edge.a11yDescription.default': t('canvas.a11y.edge'),
+});
 
 /**
  * React Flow deletes the edges of a deletion, then its nodes, as two changes
@@ -84,6 +84,8 @@ export function explainRefusal(store: EditorStore): OnConnectEnd {
  * undo step, not one per frame.
  */
 export function JourneyCanvas() {
+  const t = useT();
+  const a11y = useMemo(() => ariaLabelConfig(t), [t]);
   const nodes = useEditorStore((s) => s.nodes);
   const edges = useEditorStore((s) => s.edges);
   const problemsByEdge = useEditorStore((s) => s.problemsByEdge);
@@ -154,7 +156,7 @@ export function JourneyCanvas() {
   }, [store]);
 
   return (
-    <div className="canvas" aria-label="Journey canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas" aria-label={t('canvas.label')} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<JourneyFlowNode, JourneyFlowEdge>
         nodes={nodes}
         edges={shownEdges}
@@ -165,7 +167,7 @@ export function JourneyCanvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         onBeforeDelete={onBeforeDelete}
-        ariaLabelConfig={ariaLabelConfig}
+        ariaLabelConfig={a11y}
         isValidConnection={isValidConnection}
         onNodeDragStart={onNodeDragStart}
         onNodeDragStop={onNodeDragStop}
@@ -183,7 +185,7 @@ export function JourneyCanvas() {
             This journey is empty. Drag an entry from the palette (Segment entry or Event entry) to start.
           </Panel>
         )}
-        {nodes.length > 0 && <MiniMap<JourneyFlowNode> pannable zoomable nodeColor={minimapColor} nodeBorderRadius={6} ariaLabel="Journey overview" />}
+        {nodes.length > 0 && <MiniMap<JourneyFlowNode> pannable zoomable nodeColor={minimapColor} nodeBorderRadius={6} ariaLabel={t('canvas.minimap')} />}
         <Controls showInteractive={false} showFitView={false} />
         <Toolbar />
         <CanvasNotice />
@@ -198,6 +200,7 @@ export function JourneyCanvas() {
 function CanvasNotice() {
   const notice = useEditorStore((s) => s.notice);
   const dismiss = useEditorStore((s) => s.dismissNotice);
+  const t = useT();
   return (
     <Panel position="bottom-center" className="canvas__noticebox">
       {/* the live region stays mounted, so a screen reader hears each new message */}
@@ -205,7 +208,7 @@ function CanvasNotice() {
         {notice && (
           <>
             <span key={notice.seq}>{notice.message}</span>
-            <button type="button" className="iconbtn" aria-label="Dismiss" onClick={dismiss}>
+            <button type="button" className="iconbtn" aria-label={t('common.dismiss')} onClick={dismiss}>
               <X size={14} aria-hidden />
             </button>
           </>

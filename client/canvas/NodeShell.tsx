@@ -3,8 +3,9 @@ import { memo, useMemo, type ReactNode } from 'react';
 import { Handle, Position } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
 import { CircleAlert } from 'lucide-react';
+import { msg } from '../i18n/messageIds';
+import { useT } from '../i18n/useT';
 import { nodeKinds } from '../../shared/journey/registry';
-import { nodeTitle } from '../../shared/journey/graph';
 import type { Port } from '../../shared/journey/kind';
 import type { JourneyNodeData } from '../mapping/flowTypes';
 import { parseNodeConfig } from '../mapping/ports';
@@ -59,13 +60,14 @@ function unwiredPorts(s: EditorState, id: string): string[] {
 
 /** The overlay's numbers under a node: entered, waiting now, sent, converted. */
 function OverlayStrip({ overlay }: { overlay: NodeOverlay }) {
+  const t = useT();
   const rows: NumbersRow[] = [
-    { term: 'entered', count: overlay.entered },
-    { term: 'waiting', count: overlay.waiting },
-    ...(overlay.sent !== undefined ? [{ term: 'sent', count: overlay.sent }] : []),
-    { term: 'converted', count: overlay.converted, rate: overlay.conversionRate },
+    { term: msg('numbers.entered'), count: overlay.entered },
+    { term: msg('numbers.waiting'), count: overlay.waiting },
+    ...(overlay.sent !== undefined ? [{ term: msg('numbers.sent'), count: overlay.sent }] : []),
+    { term: msg('numbers.converted'), count: overlay.converted, rate: overlay.conversionRate },
   ];
-  return <NumbersStrip className={`jn__overlay jn__overlay--band${conversionBand(overlay.conversionRate)}`} label="Node numbers" rows={rows} />;
+  return <NumbersStrip className={`jn__overlay jn__overlay--band${conversionBand(overlay.conversionRate)}`} label={t('numbers.node')} rows={rows} />;
 }
 
 /** Source handles spread evenly along the bottom edge; port labels sit right above them. */
@@ -78,8 +80,10 @@ const handleLeft = (i: number, n: number): string => `${((i + 1) / (n + 1)) * 10
  * faint until it is wired).
  */
 export const NodeShell = memo(function NodeShell({ id, data, selected, body }: NodeShellProps) {
+  const t = useT();
   const def = nodeKinds[data.kind];
-  const title = nodeTitle(data);
+  // an untitled node is called by its kind, in the reader's language
+  const title = data.title?.trim() || t(def.palette.labelKey);
   const parsed = useMemo(() => parseNodeConfig(data.kind, data.config), [data.kind, data.config]);
   const problems = useEditorStore((s) => s.problemsByNode[id] ?? noProblems);
   const wired = useEditorStore(useShallow((s) => wiredPorts(s, id)));
@@ -103,14 +107,14 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
       aria-invalid={problems.length > 0 || undefined}
       className={`jn jn--${group}${problems.length ? ' jn--error' : ''}${selected ? ' jn--selected' : ''}`}
     >
-      {def.role !== 'entry' && <Handle type="target" position={Position.Top} isConnectable={connectable} aria-label={`Into ${title}`} />}
+      {def.role !== 'entry' && <Handle type="target" position={Position.Top} isConnectable={connectable} aria-label={t('node.into', { title })} />}
       <div className="jn__head">
         <span className="jn__icon" aria-hidden>
           <Icon size={14} strokeWidth={2.25} />
         </span>
-        <span className="jn__kind">{def.palette.label}</span>
+        <span className="jn__kind">{t(def.palette.labelKey)}</span>
         {problems.length > 0 && (
-          <span className="jn__badge" title={problems.join('\n')} aria-label={`${problems.length} problem${problems.length > 1 ? 's' : ''}`}>
+          <span className="jn__badge" title={problems.join('\n')} aria-label={t('header.problems', { n: problems.length })}>
             <CircleAlert size={12} aria-hidden />
             {problems.length}
           </span>
@@ -121,7 +125,7 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
         <div className="jn__title">{title}</div>
         {!parsed.ok ? (
           <div className="jn__summary jn__summary--invalid" title={parsed.error}>
-            invalid config
+            {t('node.invalidConfig')}
           </div>
         ) : (
           (body ?? <div className="jn__summary">{parsed.summary}</div>)
@@ -148,7 +152,7 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
           type="source"
           position={Position.Bottom}
           isConnectable={connectable}
-          aria-label={`${title}: ${p.label || p.id} port${unwired.includes(p.id) ? ' (not connected)' : idle(p) ? ' (optional)' : ''}`}
+          aria-label={t('node.port', { title, port: p.label || p.id, state: unwired.includes(p.id) ? 'unwired' : idle(p) ? 'optional' : 'wired' })}
           data-port={p.id}
           className={[stray.includes(p) && 'jn__handle--stray', unwired.includes(p.id) && 'jn__handle--unwired', idle(p) && 'jn__handle--optional'].filter(Boolean).join(' ') || undefined}
           style={{ left: handleLeft(i, ports.length) }}

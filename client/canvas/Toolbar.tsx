@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { Panel, useReactFlow } from '@xyflow/react';
 import { useStore } from 'zustand';
 import { Keyboard, LayoutGrid, Maximize, Redo2, Undo2 } from 'lucide-react';
+import { msg } from '../i18n/messageIds';
+import { useT } from '../i18n/useT';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import type { EditorStore } from '../store/createEditorStore';
 import { fitViewOptions } from './useInitialViewport';
@@ -10,20 +12,20 @@ const mod = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator
 
 /** The shortcuts, as the help popover lists them; `useShortcuts` implements the same list. */
 export const shortcuts: { keys: string; does: string }[] = [
-  { keys: `${mod}+Z`, does: 'Undo' },
-  { keys: `${mod}+Shift+Z / ${mod}+Y`, does: 'Redo' },
-  { keys: `${mod}+C`, does: 'Copy the selected nodes' },
-  { keys: `${mod}+V`, does: 'Paste' },
-  { keys: `${mod}+D`, does: 'Duplicate the selected nodes' },
-  { keys: `${mod}+A`, does: 'Select every node' },
-  { keys: 'Delete / Backspace', does: 'Delete the selection' },
-  { keys: 'Tab, then Enter', does: 'Focus a node, then select it' },
-  { keys: 'C', does: 'Connect a port of the selected node to another node' },
-  { keys: `Shift+drag / ${mod}+click`, does: 'Select several' },
-  { keys: 'Shift+1', does: 'Fit the journey in view' },
-  { keys: 'Shift+L', does: 'Tidy up (auto-layout)' },
-  { keys: 'Esc', does: 'Clear the selection' },
-  { keys: '?', does: 'Show these shortcuts' },
+  { keys: `${mod}+Z`, does: msg('shortcut.undo') },
+  { keys: `${mod}+Shift+Z / ${mod}+Y`, does: msg('shortcut.redo') },
+  { keys: `${mod}+C`, does: msg('shortcut.copy') },
+  { keys: `${mod}+V`, does: msg('shortcut.paste') },
+  { keys: `${mod}+D`, does: msg('shortcut.duplicate') },
+  { keys: `${mod}+A`, does: msg('shortcut.selectAll') },
+  { keys: 'Delete / Backspace', does: msg('shortcut.delete') },
+  { keys: 'Tab, then Enter', does: msg('shortcut.focus') },
+  { keys: 'C', does: msg('shortcut.connect') },
+  { keys: `Shift+drag / ${mod}+click`, does: msg('shortcut.selectSeveral') },
+  { keys: 'Shift+1', does: msg('shortcut.fit') },
+  { keys: 'Shift+L', does: msg('shortcut.layout') },
+  { keys: 'Esc', does: msg('shortcut.clear') },
+  { keys: '?', does: msg('shortcut.help') },
 ];
 
 const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) || t.closest('dialog') !== null);
@@ -65,6 +67,7 @@ function useShortcuts(store: EditorStore, actions: { fit: () => void; help: () =
 
 /** Undo, redo, fit, tidy up and the shortcuts popover, over the canvas. */
 export function Toolbar() {
+  const t = useT();
   const store = useEditorStoreApi();
   const readOnly = useEditorStore((s) => s.readOnly);
   const autoLayout = useEditorStore((s) => s.autoLayout);
@@ -76,26 +79,40 @@ export function Toolbar() {
   useShortcuts(store, actions);
 
   return (
-    <Panel position="top-left" className="toolbar" aria-label="Canvas tools">
-      <button type="button" className="iconbtn" aria-label="Undo" title={`Undo (${mod}+Z)`} disabled={readOnly || !canUndo} onClick={() => store.getState().undo()}>
+    <Panel position="top-left" className="toolbar" aria-label={t('toolbar.label')}>
+      <button
+        type="button"
+        className="iconbtn"
+        aria-label={t('toolbar.undo')}
+        title={t('toolbar.undo.title', { keys: `${mod}+Z` })}
+        disabled={readOnly || !canUndo}
+        onClick={() => store.getState().undo()}
+      >
         <Undo2 size={16} aria-hidden />
       </button>
-      <button type="button" className="iconbtn" aria-label="Redo" title={`Redo (${mod}+Shift+Z)`} disabled={readOnly || !canRedo} onClick={() => store.getState().redo()}>
+      <button
+        type="button"
+        className="iconbtn"
+        aria-label={t('toolbar.redo')}
+        title={t('toolbar.redo.title', { keys: `${mod}+Shift+Z` })}
+        disabled={readOnly || !canRedo}
+        onClick={() => store.getState().redo()}
+      >
         <Redo2 size={16} aria-hidden />
       </button>
       <span className="toolbar__sep" />
-      <button type="button" className="iconbtn" aria-label="Fit view" title="Fit view (Shift+1)" onClick={actions.fit}>
+      <button type="button" className="iconbtn" aria-label={t('toolbar.fit')} title={t('toolbar.fit.title')} onClick={actions.fit}>
         <Maximize size={16} aria-hidden />
       </button>
-      <button type="button" className="iconbtn" aria-label="Auto-layout" title="Tidy up (Shift+L)" disabled={readOnly} onClick={autoLayout}>
+      <button type="button" className="iconbtn" aria-label={t('toolbar.layout')} title={t('toolbar.layout.title')} disabled={readOnly} onClick={autoLayout}>
         <LayoutGrid size={16} aria-hidden />
       </button>
       <span className="toolbar__sep" />
-      <button type="button" className="iconbtn" aria-label="Keyboard shortcuts" aria-expanded={help} aria-controls="shortcut-help" onClick={actions.help}>
+      <button type="button" className="iconbtn" aria-label={t('toolbar.shortcuts')} aria-expanded={help} aria-controls="shortcut-help" onClick={actions.help}>
         <Keyboard size={16} aria-hidden />
       </button>
       {help && (
-        <div id="shortcut-help" className="popover" role="dialog" aria-label="Keyboard shortcuts">
+        <div id="shortcut-help" className="popover" role="dialog" aria-label={t('toolbar.shortcuts')}>
           <table>
             <tbody>
               {shortcuts.map((s) => (
@@ -103,7 +120,7 @@ export function Toolbar() {
                   <td>
                     <kbd>{s.keys}</kbd>
                   </td>
-                  <td>{s.does}</td>
+                  <td>{t(s.does)}</td>
                 </tr>
               ))}
             </tbody>

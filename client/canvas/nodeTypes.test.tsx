@@ -8,19 +8,23 @@ import { aGraph } from '../../shared/fixtures/builders';
 import type { JourneyFlowNode } from '../mapping/flowTypes';
 import { EditorStoreProvider } from '../store/editorContext';
 import { nodeTypes } from './nodeTypes';
+import { I18nProvider } from '../i18n/I18nProvider';
+import type { Locale } from '../../shared/i18n/locales';
 
-function render(kind: NodeKind, config: Record<string, unknown>, opts: { title?: string; problems?: Located[]; edges?: [string, string][] } = {}): string {
+function render(kind: NodeKind, config: Record<string, unknown>, opts: { title?: string; problems?: Located[]; edges?: [string, string][]; locale?: Locale } = {}): string {
   let b = aGraph().node('n', kind, config, opts.title).node('x', 'exit');
   for (const [port, target] of opts.edges ?? []) b = b.then('n', target, port);
   const graph = b.build();
   const Component = nodeTypes[kind] as ComponentType<NodeProps<JourneyFlowNode>>;
   const props = { id: 'n', type: kind, data: { kind, title: opts.title, config }, selected: false } as unknown as NodeProps<JourneyFlowNode>;
   return renderToStaticMarkup(
-    <EditorStoreProvider initial={{ graph, problems: opts.problems ?? [] }}>
-      <ReactFlowProvider>
-        <Component {...props} />
-      </ReactFlowProvider>
-    </EditorStoreProvider>,
+    <I18nProvider locale={opts.locale ?? 'en'}>
+      <EditorStoreProvider initial={{ graph, problems: opts.problems ?? [] }}>
+        <ReactFlowProvider>
+          <Component {...props} />
+        </ReactFlowProvider>
+      </EditorStoreProvider>
+    </I18nProvider>,
   );
 }
 
@@ -75,5 +79,15 @@ describe('node components', () => {
 
   it('leads a send node with its channel', () => {
     expect(render('send', { channel: 'voice', template: 'recall_call' })).toContain('Robo-call');
+  });
+
+  it('speaks Chinese in zh-CN: the kind, an untitled node, the channel, the problem badge and the ports', () => {
+    const html = render('send', { channel: 'voice', template: '' }, { locale: 'zh-CN', problems: [{ code: 'missing_template', nodeId: 'n', message: 'Choose a Robo-call template.' }] });
+    expect(html).toContain('<span class="jn__kind">发送消息</span>');
+    expect(html).toContain('<div class="jn__title">发送消息</div>');
+    expect(html).toContain('语音外呼');
+    expect(html).toContain('未选模板');
+    expect(html).toContain('aria-label="1 个问题"');
+    expect(html).toContain('aria-label="发送消息：failed 端口（可选）"');
   });
 });

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { IntlProvider } from 'react-intl';
 import { resolveLocale, type Locale } from '../../shared/i18n/locales';
 import { setActiveFormat } from '../format';
@@ -47,6 +47,10 @@ export function I18nProvider({ locale: pinned, timeZone: pinnedZone, children }:
   const learn = useCallback((s: Omit<LocaleSources, 'browser'>) => setSources((prev) => (sameSources(prev, s) ? prev : { ...prev, ...s })), []);
   const choose = useCallback((l: Locale) => setSources((prev) => ({ ...prev, saved: l })), []);
   const state = useMemo(() => ({ locale, timeZone, learn, choose }), [locale, timeZone, learn, choose]);
+  // the page's language, for screen readers, hyphenation and the browser's choice of CJK glyphs
+  useEffect(() => {
+    if (typeof document !== 'undefined') document.documentElement.lang = locale;
+  }, [locale]);
   return (
     <LocaleContext.Provider value={state}>
       <IntlProvider locale={locale} messages={catalogues[locale]} defaultLocale="en" timeZone={timeZone}>

@@ -94,3 +94,11 @@ describe('compile errors in the reader’s language', () => {
     expect(problemText(zh, { code: 'unreachable_node', nodeId: 'x', message: '"X" can never be reached from the entry.' })).toBe('"X" can never be reached from the entry.');
   });
 });
+
+describe('a node named as the page shows it', () => {
+  it('replaces the compiler’s English kind name of an untitled node', () => {
+    const p = samples.find((x) => x.code === 'unreachable_node');
+    if (!p?.nodeId) throw new Error('no sample');
+    expect(problemText(zh, p, 'full', (id) => (id === p.nodeId ? '退出' : undefined))).toBe('从入口永远无法到达“退出”。');
+  });
+});

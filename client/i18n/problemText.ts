@@ -64,8 +64,10 @@ const isChannel = (c: unknown): c is Channel => typeof c === 'string' && (channe
  * A compile error in the reader's language, worded from its stable `code` and
  * its `params`; `detail` is the place-less form shown beside the field itself.
  */
-export function problemText(intl: IntlShape, p: Located, form: 'full' | 'detail' = 'full'): string {
-  const params = p.params ?? {};
+export function problemText(intl: IntlShape, p: Located, form: 'full' | 'detail' = 'full', nodeName?: (nodeId: string) => string | undefined): string {
+  const named = p.nodeId !== undefined && p.params && 'node' in p.params ? nodeName?.(p.nodeId) : undefined;
+  // the compiler names an untitled node by its kind in English; the page knows its name in the reader's language
+  const params = named === undefined ? (p.params ?? {}) : { ...p.params, node: named };
   if (!(needs[p.code] ?? []).every((k) => k in params)) return form === 'detail' ? (p.detail ?? p.message) : p.message;
   const channel = (c: unknown): string => (isChannel(c) ? intl.formatMessage({ id: channelMessages[c] }) : String(c));
   const values: Record<string, string> = {};
@@ -83,13 +85,13 @@ export function problemText(intl: IntlShape, p: Located, form: 'full' | 'detail'
   return intl.formatMessage({ id: compileMessages[p.code] }, values);
 }
 
-/** `problemText` in the chosen locale. */
-export function useProblemText(): (p: Located, form?: 'full' | 'detail') => string {
+/** `problemText` in the chosen locale; `nodeName` gives a node's name as the page shows it. */
+export function useProblemText(nodeName?: (nodeId: string) => string | undefined): (p: Located, form?: 'full' | 'detail') => string {
   const intl = useIntl();
   return useMemo(
     () =>
       (p: Located, form: 'full' | 'detail' = 'full') =>
-        problemText(intl, p, form),
-    [intl],
+        problemText(intl, p, form, nodeName),
+    [intl, nodeName],
   );
 }

@@ -3,7 +3,6 @@ import { useQuery } from '@tanstack/react-query';
 import { useShallow } from 'zustand/react/shallow';
 import { Cable, Trash2 } from 'lucide-react';
 import { nodeKinds } from '../../shared/journey/registry';
-import { nodeTitle } from '../../shared/journey/graph';
 import type { Located } from '../../shared/journey/errors';
 import { useEditorStore } from '../store/editorContext';
 import { fieldProblems } from '../store/slices/problemsSlice';
@@ -17,6 +16,8 @@ import { useCatalogue } from './catalogue';
 import { SendTestButton } from './SendTest';
 import { useT } from '../i18n/useT';
 import { useProblemText } from '../i18n/problemText';
+import { useNodeTitle } from '../i18n/useNodeTitle';
+import { useNodeName } from '../store/useNodeName';
 
 /** Where the problems panel asked the inspector to look: a field inside the selected node or the settings. */
 export interface FieldFocus {
@@ -56,7 +57,8 @@ export function Inspector({ focus }: { focus: FieldFocus | null }) {
 
 function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | null }) {
   const t = useT();
-  const problemText = useProblemText();
+  const nodeTitle = useNodeTitle();
+  const problemText = useProblemText(useNodeName());
   // the node's data, not the node: dragging it makes a new node object every frame, and the form need not follow
   const data = useEditorStore((s) => s.nodes.find((n) => n.id === nodeId)?.data);
   const problems = useEditorStore((s) => s.problems);

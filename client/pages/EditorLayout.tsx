@@ -9,12 +9,15 @@ import { Palette } from '../panels/Palette';
 import { ProblemsPanel } from '../panels/ProblemsPanel';
 import { SettingsPanel } from '../panels/SettingsPanel';
 import { Inspector, type FieldFocus } from '../inspector/Inspector';
+import { msg } from '../i18n/messageIds';
+import { useT } from '../i18n/useT';
 
 /** The editor's sidebar tabs. Every editor has inspector, settings and problems; the journey page adds funnel (overlay on) and versions. */
 export type EditorTab = 'inspector' | 'funnel' | 'settings' | 'problems' | 'versions';
 
 export interface TabSpec {
   id: EditorTab;
+  /** the tab's message id */
   label: string;
   badge?: number;
 }
@@ -22,11 +25,11 @@ export interface TabSpec {
 /** The sidebar's tabs in order: funnel only while the overlay is on, versions only when given their count. */
 export function editorTabs({ problems, funnel = false, versions }: { problems: number; funnel?: boolean; versions?: number }): TabSpec[] {
   return [
-    { id: 'inspector', label: 'Inspector' },
-    ...(funnel ? [{ id: 'funnel' as const, label: 'Funnel' }] : []),
-    { id: 'settings', label: 'Journey settings' },
-    { id: 'problems', label: 'Problems', badge: problems },
-    ...(versions !== undefined ? [{ id: 'versions' as const, label: 'Versions', badge: versions }] : []),
+    { id: 'inspector', label: msg('editor.tab.inspector') },
+    ...(funnel ? [{ id: 'funnel' as const, label: msg('editor.tab.funnel') }] : []),
+    { id: 'settings', label: msg('editor.tab.settings') },
+    { id: 'problems', label: msg('editor.tab.problems'), badge: problems },
+    ...(versions !== undefined ? [{ id: 'versions' as const, label: msg('editor.tab.versions'), badge: versions }] : []),
   ];
 }
 
@@ -95,16 +98,26 @@ export interface EditorBodyProps {
 /** Palette, canvas, and the sidebar with its tabs: inspector, settings and problems, plus whatever tabs the page adds. */
 export function EditorBody({ tabs, tab, onTab, focus, onFocusProblem, onAdd, style, children }: EditorBodyProps) {
   const readOnly = useEditorStore((s) => s.readOnly);
+  const t = useT();
   return (
     <div className="journey__body" style={style}>
       <Palette onAdd={onAdd} disabled={readOnly} />
       <JourneyCanvas />
-      <aside className="sidebar" aria-label="Journey details">
-        <div role="tablist" aria-label="Panels" className="tabs">
-          {tabs.map((t) => (
-            <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`panel-${t.id}`} className="tabs__tab" onClick={() => onTab(t.id)}>
-              {t.label}
-              {t.badge !== undefined && <span className={`count${t.id === 'problems' && t.badge ? ' count--bad' : ''}`}>{t.badge}</span>}
+      <aside className="sidebar" aria-label={t('editor.sidebar')}>
+        <div role="tablist" aria-label={t('editor.panels')} className="tabs">
+          {tabs.map((spec) => (
+            <button
+              key={spec.id}
+              type="button"
+              role="tab"
+              id={`tab-${spec.id}`}
+              aria-selected={tab === spec.id}
+              aria-controls={`panel-${spec.id}`}
+              className="tabs__tab"
+              onClick={() => onTab(spec.id)}
+            >
+              {t(spec.label)}
+              {spec.badge !== undefined && <span className={`count${spec.id === 'problems' && spec.badge ? ' count--bad' : ''}`}>{spec.badge}</span>}
             </button>
           ))}
         </div>

@@ -12,9 +12,11 @@ import { useAuth } from '../auth/AuthContext';
 import { PublishDialog } from './PublishDialog';
 import { JourneyDetailsDialog } from './JourneyDetailsDialog';
 import { ResumeDialog } from './ResumeDialog';
+import { useT } from '../i18n/useT';
 
 /** Name (editable with the description), status, save state, the lifecycle actions (pause, resume, archive), Duplicate and Publish. */
 export function JourneyHeader({ journey, save, onShowProblems }: { journey: JourneyDetail; save: SaveDraft; onShowProblems: () => void }) {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const store = useEditorStoreApi();
@@ -66,7 +68,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
   const failed = pause.error ?? archive.error ?? clearError.error ?? duplicate.error;
   const errored = journey.error !== null && journey.status !== 'archived';
   const archiveAfterSaving = async () => {
-    if (!window.confirm(`Archive "${journey.name}"? It stops enrolling, every contact still in it leaves, and it can no longer be edited.`)) return;
+    if (!window.confirm(t('header.archive.confirm', { name: journey.name }))) return;
     // an archived draft can no longer be saved: freeze the canvas, keep the last edits, then archive
     // (a failed save shows, unfreezes and stops here)
     setArchiving(true);
@@ -84,33 +86,33 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
   return (
     <header className="jheader">
       <div className="jheader__row">
-        <Link to="/" className="jheader__back" aria-label="Back to journeys">
+        <Link to="/" className="jheader__back" aria-label={t('notFound.back')}>
           <ArrowLeft size={18} aria-hidden />
         </Link>
         <div className="jheader__titles">
           <div className="jheader__line">
             <h1>{journey.name}</h1>
             {operates && (
-              <button type="button" className="iconbtn" aria-label="Rename or describe" title="Rename or describe" onClick={() => setEditing(true)}>
+              <button type="button" className="iconbtn" aria-label={t('header.rename')} title={t('header.rename')} onClick={() => setEditing(true)}>
                 <Pencil size={14} aria-hidden />
               </button>
             )}
             <StatusBadge status={journey.status} error={journey.error} />
-            <span className="jheader__version">{journey.version === null ? 'Not published' : `Published v${journey.version}`}</span>
+            <span className="jheader__version">{journey.version === null ? t('header.notPublished') : t('header.published', { version: journey.version })}</span>
           </div>
           <div className="jheader__meta muted">
             <span className={`savestate savestate--${status}`} role="status" aria-live="polite">
-              {status === 'saving' && 'Saving…'}
-              {status === 'unsaved' && 'Unsaved changes'}
-              {status === 'error' && `Not saved: ${saveError ?? 'error'}`}
+              {status === 'saving' && t('header.saving')}
+              {status === 'unsaved' && t('header.unsaved')}
+              {status === 'error' && t('header.notSaved', { error: saveError ?? 'error' })}
               {status === 'saved' &&
                 (lastSavedAt ? (
                   <>
-                    Draft saved <RelativeTime ms={lastSavedAt} />
+                    {t('header.saved')} <RelativeTime ms={lastSavedAt} />
                   </>
                 ) : (
                   <>
-                    Draft saved <RelativeTime ms={journey.updatedAt} />
+                    {t('header.saved')} <RelativeTime ms={journey.updatedAt} />
                   </>
                 ))}
             </span>
@@ -124,32 +126,32 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
         <div className="jheader__actions">
           {problems > 0 && (
             <button type="button" className="jheader__problems linkbtn" onClick={onShowProblems}>
-              <CircleAlert size={15} aria-hidden /> {problems} problem{problems > 1 ? 's' : ''}
+              <CircleAlert size={15} aria-hidden /> {t('header.problems', { n: problems })}
             </button>
           )}
           {operates && journey.status === 'live' && (
             <button type="button" className="btn" disabled={pause.isPending} onClick={() => pause.mutate({ id: journey.id })}>
-              <Pause size={15} aria-hidden /> Pause
+              <Pause size={15} aria-hidden /> {t('header.pause')}
             </button>
           )}
           {operates && journey.status === 'paused' && (
             <button type="button" className="btn" onClick={() => setResuming(true)}>
-              <Play size={15} aria-hidden /> Resume
+              <Play size={15} aria-hidden /> {t('header.resume')}
             </button>
           )}
           {operates && (
-            <button type="button" className="btn" disabled={duplicate.isPending} title="A new draft journey with this one's draft" onClick={() => void duplicateAfterSaving()}>
-              <Copy size={15} aria-hidden /> Duplicate
+            <button type="button" className="btn" disabled={duplicate.isPending} title={t('header.duplicate.title')} onClick={() => void duplicateAfterSaving()}>
+              <Copy size={15} aria-hidden /> {t('header.duplicate')}
             </button>
           )}
           {operates && journey.status !== 'archived' && (
             <button type="button" className="btn" disabled={archiving || archive.isPending} onClick={() => void archiveAfterSaving()}>
-              <Archive size={15} aria-hidden /> Archive
+              <Archive size={15} aria-hidden /> {t('header.archive')}
             </button>
           )}
           {operates && journey.status !== 'archived' && (
             <button type="button" className="btn btn--primary" onClick={() => setPublishing(true)}>
-              <Rocket size={16} aria-hidden /> Publish
+              <Rocket size={16} aria-hidden /> {t('header.publish')}
             </button>
           )}
         </div>
@@ -157,7 +159,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
       {errored && (
         <div className="banner banner--error" role="alert">
           <strong>
-            Errored
+            {t('status.errored')}
             {journey.erroredAt !== null && (
               <>
                 {' '}
@@ -166,30 +168,30 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
             )}
             :
           </strong>{' '}
-          the engine stopped working this journey, and every other journey goes on. Nobody enters it, and contacts in it wait where they are. Reason: <code>{journey.error}</code>
+          {t('header.errored.body')} <code>{journey.error}</code>
           {operates && (
             <div className="banner__actions">
               <button type="button" className="btn" disabled={clearError.isPending} onClick={() => clearError.mutate({ id: journey.id })}>
-                <RotateCcw size={15} aria-hidden /> Resume after fixing
+                <RotateCcw size={15} aria-hidden /> {t('header.errored.resume')}
               </button>
-              <span className="muted">Fix the cause first (the segment, the template, or publish a corrected version): if it is still there, the engine marks the journey again.</span>
+              <span className="muted">{t('header.errored.hint')}</span>
             </div>
           )}
         </div>
       )}
       {journey.status === 'paused' && (
         <div className="banner" role="status">
-          Paused: nobody enters, and contacts in the journey hold where they are until you resume. On resume, you choose what happens to timers that fell due meanwhile.
+          {t('header.paused.banner')}
         </div>
       )}
       {!operates && journey.status !== 'archived' && (
         <div className="banner" role="status">
-          Read-only: editing, publishing and pausing journeys needs the operator role.
+          {t('header.readOnly.banner')}
         </div>
       )}
       {journey.status === 'archived' && (
         <div className="banner" role="status">
-          Archived: this journey no longer runs and is read-only.
+          {t('header.archived.banner')}
         </div>
       )}
       {failed && (

@@ -9,6 +9,7 @@ import { useAutosave, type SaveDraft } from '../store/useAutosave';
 import { VersionsPanel } from '../panels/VersionsPanel';
 import { CatalogueContext, emptyCatalogue, knownEvents, knownTraits, refsOf, type Catalogue } from '../inspector/catalogue';
 import { LoadError, Loading } from '../components/QueryState';
+import { useT } from '../i18n/useT';
 import { useAuth } from '../auth/AuthContext';
 import { JourneyHeader } from './JourneyHeader';
 import { EditorBody, editorTabs, useEditorLayout } from './EditorLayout';
@@ -48,8 +49,9 @@ export function JourneyPage() {
   // only operators edit journeys and segments: for everyone else the canvas is read-only, and nothing autosaves
   const operates = useAuth().can('operator');
   const { catalogue, loaded } = useJourneyCatalogue();
+  const t = useT();
 
-  if (journey.isPending) return <Loading what="journey" />;
+  if (journey.isPending) return <Loading what={t('journey.loading')} />;
   if (journey.isError) return <LoadError error={journey.error} />;
   const j = journey.data;
   return (
@@ -88,11 +90,12 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
   const location = useLocation();
   const navigate = useNavigate();
   const restored = (location.state as { restored?: number } | null)?.restored;
+  const t = useT();
   useEffect(() => {
     if (restored === undefined) return;
-    store.getState().showNotice(`The draft is now version ${restored} as it was published. Publish to make it live again.`, 'done');
+    store.getState().showNotice(t('journey.restored', { version: restored }), 'done');
     void navigate(location.pathname, { replace: true, state: null });
-  }, [store, restored, navigate, location.pathname]);
+  }, [store, restored, navigate, location.pathname, t]);
 
   // choosing a node (on the canvas) shows its form
   useEffect(

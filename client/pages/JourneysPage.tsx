@@ -3,6 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { CircleAlert, CircleCheck, Plus, Search } from 'lucide-react';
 import { formatCount } from '../format';
+import { msg } from '../i18n/messageIds';
+import { useT } from '../i18n/useT';
 import { useTRPC, type JourneySummary } from '../trpc';
 import { StatusBadge } from '../components/StatusBadge';
 import { RelativeTime } from '../components/RelativeTime';
@@ -11,7 +13,13 @@ import { NewJourneyDialog } from './NewJourneyDialog';
 import { useAuth } from '../auth/AuthContext';
 import { countByView, filterJourneys, readJourneyFilter, statusFilters, writeJourneyFilter, type JourneyFilter, type StatusFilter } from './journeyFilter';
 
-const statusLabels: Record<StatusFilter, string> = { all: 'All statuses', draft: 'Draft', live: 'Live', paused: 'Paused', errored: 'Errored' };
+const statusLabels: Record<StatusFilter, string> = {
+  all: msg('journeys.status.all'),
+  draft: msg('status.draft'),
+  live: msg('status.live'),
+  paused: msg('status.paused'),
+  errored: msg('status.errored'),
+};
 
 /**
  * All journeys of the workspace, newest change first, and the way to start a
@@ -20,6 +28,7 @@ const statusLabels: Record<StatusFilter, string> = { all: 'All statuses', draft:
  * lives in the URL.
  */
 export function JourneysPage() {
+  const t = useT();
   const trpc = useTRPC();
   const list = useQuery(trpc.journeys.list.queryOptions());
   const [creating, setCreating] = useState(false);
@@ -38,26 +47,26 @@ export function JourneysPage() {
     <main className="page">
       <div className="page__header">
         <div>
-          <h1>Journeys</h1>
-          <p className="muted">Recall and conversion flows: who enters, which channel, what waits, when a contact leaves.</p>
+          <h1>{t('journeys.title')}</h1>
+          <p className="muted">{t('journeys.lede')}</p>
         </div>
         {operates && (
           <button type="button" className="btn btn--primary" onClick={() => setCreating(true)}>
             <Plus size={16} aria-hidden />
-            New journey
+            {t('journeys.new')}
           </button>
         )}
       </div>
       {list.isPending ? (
-        <Loading what="journeys" />
+        <Loading what={t('journeys.loading')} />
       ) : list.isError ? (
         <LoadError error={list.error} />
       ) : list.data.length === 0 ? (
-        <div className="placeholder">No journeys yet. Start one from a blueprint or from scratch.</div>
+        <div className="placeholder">{t('journeys.empty')}</div>
       ) : (
         <>
           <JourneyFilters filter={filter} counts={countByView(list.data)} onChange={setFilter} />
-          <div role="tabpanel" id="journeys-view" aria-label={filter.archived ? 'Archived journeys' : 'Active journeys'}>
+          <div role="tabpanel" id="journeys-view" aria-label={filter.archived ? t('journeys.archived') : t('journeys.active')}>
             <FilteredJourneys journeys={filterJourneys(list.data, filter)} filter={filter} />
           </div>
         </>
@@ -69,27 +78,28 @@ export function JourneysPage() {
 
 /** The active/archived views (with their counts), the search box and the status filter. */
 function JourneyFilters({ filter, counts, onChange }: { filter: JourneyFilter; counts: { active: number; archived: number }; onChange: (f: Partial<JourneyFilter>) => void }) {
+  const t = useT();
   return (
     <div className="jfilters">
-      <div role="tablist" aria-label="Journeys" className="tabs jfilters__views">
+      <div role="tablist" aria-label={t('journeys.title')} className="tabs jfilters__views">
         <button type="button" role="tab" aria-selected={!filter.archived} aria-controls="journeys-view" className="tabs__tab" onClick={() => onChange({ archived: false })}>
-          Active <span className="count">{counts.active}</span>
+          {t('journeys.view.active')} <span className="count">{counts.active}</span>
         </button>
         <button type="button" role="tab" aria-selected={filter.archived} aria-controls="journeys-view" className="tabs__tab" onClick={() => onChange({ archived: true })}>
-          Archived <span className="count">{counts.archived}</span>
+          {t('journeys.view.archived')} <span className="count">{counts.archived}</span>
         </button>
       </div>
       <label className="jfilters__search">
         <Search size={15} aria-hidden />
-        <input type="search" aria-label="Search journeys" placeholder="Search by name or description" value={filter.search} onChange={(e) => onChange({ search: e.target.value })} />
+        <input type="search" aria-label={t('journeys.search')} placeholder={t('journeys.search.placeholder')} value={filter.search} onChange={(e) => onChange({ search: e.target.value })} />
       </label>
       {!filter.archived && (
         <label className="jfilters__status">
-          <span className="muted">Status</span>
+          <span className="muted">{t('journeys.col.status')}</span>
           <select value={filter.status} onChange={(e) => onChange({ status: e.target.value as StatusFilter })}>
             {statusFilters.map((s) => (
               <option key={s} value={s}>
-                {statusLabels[s]}
+                {t(statusLabels[s])}
               </option>
             ))}
           </select>
@@ -100,39 +110,37 @@ function JourneyFilters({ filter, counts, onChange }: { filter: JourneyFilter; c
 }
 
 function FilteredJourneys({ journeys, filter }: { journeys: JourneySummary[]; filter: JourneyFilter }) {
+  const t = useT();
   if (journeys.length > 0) return <JourneysTable journeys={journeys} archived={filter.archived} />;
   const narrowed = filter.search.trim() !== '' || (!filter.archived && filter.status !== 'all');
   return (
     <div className="placeholder" role="status">
-      {narrowed
-        ? 'No journey matches this search and filter.'
-        : filter.archived
-          ? 'No archived journeys. Archiving a journey (from its page) moves it here.'
-          : 'Every journey is archived. Start a new one, or duplicate an archived one.'}
+      {narrowed ? t('journeys.noMatch') : filter.archived ? t('journeys.noArchived') : t('journeys.allArchived')}
     </div>
   );
 }
 
 function JourneysTable({ journeys, archived }: { journeys: JourneySummary[]; archived: boolean }) {
+  const t = useT();
   const rows = [...journeys].sort((a, b) => b.updatedAt - a.updatedAt);
   return (
     <div className="card">
-      <table className="table" aria-label={archived ? 'Archived journeys' : 'Journeys'}>
+      <table className="table" aria-label={archived ? t('journeys.archived') : t('journeys.title')}>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('journeys.col.name')}</th>
+            <th scope="col">{t('journeys.col.status')}</th>
             <th scope="col" className="num">
-              Version
+              {t('journeys.col.version')}
             </th>
             <th scope="col" className="num">
-              Active users
+              {t('journeys.col.activeUsers')}
             </th>
             <th scope="col" className="num">
-              Nodes
+              {t('journeys.col.nodes')}
             </th>
-            <th scope="col">Problems</th>
-            <th scope="col">Last change</th>
+            <th scope="col">{t('journeys.col.problems')}</th>
+            <th scope="col">{t('journeys.col.lastChange')}</th>
           </tr>
         </thead>
         <tbody>
@@ -165,8 +173,8 @@ function JourneysTable({ journeys, archived }: { journeys: JourneySummary[]; arc
                     <CircleAlert size={14} aria-hidden /> {j.errorCount}
                   </span>
                 ) : (
-                  <span className="problems-count problems-count--ok" aria-label="no problems">
-                    <CircleCheck size={14} aria-hidden /> none
+                  <span className="problems-count problems-count--ok" aria-label={t('journeys.noProblems')}>
+                    <CircleCheck size={14} aria-hidden /> {t('journeys.none')}
                   </span>
                 )}
               </td>

@@ -3,12 +3,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { FilePlus2, LayoutTemplate } from 'lucide-react';
 import { useTRPC } from '../trpc';
+import { useT } from '../i18n/useT';
 
 /**
  * Starts a journey: blank, or a copy of one of the shipped blueprints. On
  * success it opens the new journey on the canvas.
  */
 export function NewJourneyDialog({ onClose }: { onClose: () => void }) {
+  const t = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -37,17 +39,17 @@ export function NewJourneyDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby={titleId} onClose={onClose}>
-      <h2 id={titleId}>New journey</h2>
+      <h2 id={titleId}>{t('journeys.new')}</h2>
       <label className="field">
-        <span>Name (optional)</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Recall: registered, never logged in" maxLength={120} />
+        <span>{t('newJourney.name')}</span>
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('newJourney.name.placeholder')} maxLength={120} />
       </label>
       <div className="choices">
         <button type="button" className="choice" disabled={create.isPending} onClick={() => start()}>
           <FilePlus2 size={18} aria-hidden />
           <span>
-            <strong>Blank journey</strong>
-            <span className="muted">Start from an empty canvas.</span>
+            <strong>{t('newJourney.blank')}</strong>
+            <span className="muted">{t('newJourney.blank.help')}</span>
           </span>
         </button>
         {blueprints.data?.map((b) => (
@@ -61,7 +63,7 @@ export function NewJourneyDialog({ onClose }: { onClose: () => void }) {
             </span>
           </button>
         ))}
-        {blueprints.isPending && <div className="muted">Loading blueprints…</div>}
+        {blueprints.isPending && <div className="muted">{t('common.loading', { what: t('newJourney.blueprints') })}</div>}
       </div>
       {create.isError && (
         <p className="form-error" role="alert">
@@ -70,7 +72,7 @@ export function NewJourneyDialog({ onClose }: { onClose: () => void }) {
       )}
       <div className="dialog__actions">
         <button type="button" className="btn" onClick={() => dialog.current?.close()}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </dialog>

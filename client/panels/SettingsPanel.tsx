@@ -1,3 +1,5 @@
+import { useT } from '../i18n/useT';
+import { useProblemText } from '../i18n/problemText';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { JourneySettings } from '../../shared/journey/settings';
 import { useEditorStore } from '../store/editorContext';
@@ -13,6 +15,8 @@ import { inspectorWidgets, Suggestions } from '../inspector/widgets';
  * value that parses; until then the fields say what is wrong.
  */
 export function SettingsPanel() {
+  const t = useT();
+  const problemText = useProblemText();
   const settings = useEditorStore((s) => s.settings);
   const updateSettings = useEditorStore((s) => s.updateSettings);
   const readOnly = useEditorStore((s) => s.readOnly);
@@ -27,14 +31,18 @@ export function SettingsPanel() {
 
   const parsed = JourneySettings.safeParse(draft);
   const errors = useMemo(() => {
-    const out = fieldProblems(problems, null, 'settings');
+    const out = fieldProblems(
+      problems.map((p) => ({ ...p, detail: problemText(p, 'detail') })),
+      null,
+      'settings',
+    );
     if (!parsed.success) for (const i of parsed.error.issues) (out[i.path.join('.')] ??= []).push(i.message);
     return out;
-  }, [problems, parsed]);
+  }, [problems, parsed, problemText]);
 
   return (
     // leaving a field ends its edit: what was typed there is one undo step
-    <section className="panel" aria-label="Journey settings" onBlur={endFieldEdit}>
+    <section className="panel" aria-label={t('editor.tab.settings')} onBlur={endFieldEdit}>
       <Suggestions />
       <SchemaForm
         schema={settingsSchema()}

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { Link } from 'react-router';
 import type { JourneyDetail } from '../trpc';
 import { RelativeTime } from '../components/RelativeTime';
@@ -8,22 +9,23 @@ import { RelativeTime } from '../components/RelativeTime';
  * draft from there). Runs stay on the version they entered.
  */
 export function VersionsPanel({ journey }: { journey: JourneyDetail }) {
+  const t = useT();
   const sorted = [...journey.versions].sort((a, b) => b.version - a.version);
   return (
     <section className="panel" aria-labelledby="versions-title">
       <h2 id="versions-title" className="panel__title">
-        Versions <span className="count">{sorted.length}</span>
+        {t('editor.tab.versions')} <span className="count">{sorted.length}</span>
       </h2>
       {sorted.length === 0 ? (
-        <p className="panel__empty muted">Not published yet. Publishing freezes this draft as version 1.</p>
+        <p className="panel__empty muted">{t('versions.none')}</p>
       ) : (
-        <ul className="versions" aria-label="Versions">
+        <ul className="versions" aria-label={t('editor.tab.versions')}>
           {sorted.map((v) => (
             <li key={v.version} className="version">
               <div className="version__head">
                 <span className="version__num">
                   v{v.version}
-                  {v.version === journey.version && <span className="version__current">current</span>}
+                  {v.version === journey.version && <span className="version__current">{t('versions.current')}</span>}
                 </span>
                 <span className="muted">
                   <RelativeTime ms={v.publishedAt} /> · {v.publishedBy}
@@ -31,11 +33,11 @@ export function VersionsPanel({ journey }: { journey: JourneyDetail }) {
               </div>
               <div className="version__summary">{v.summary}</div>
               <Link className="version__view" to={`/journeys/${encodeURIComponent(journey.id)}/versions/${v.version}`}>
-                View v{v.version}
+                {t('versions.view', { version: v.version })}
               </Link>
               {v.changes.length > 0 && (
                 <details>
-                  <summary>What changed</summary>
+                  <summary>{t('versions.changes')}</summary>
                   <ul>
                     {v.changes.map((c, i) => (
                       <li key={i}>{c}</li>
@@ -47,7 +49,7 @@ export function VersionsPanel({ journey }: { journey: JourneyDetail }) {
           ))}
         </ul>
       )}
-      <p className="sf__help">A new version takes new entries only; contacts in flight stay on the version they started. Migrating them comes later.</p>
+      <p className="sf__help">{t('versions.help')}</p>
     </section>
   );
 }

@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import type { NodeProps } from '@xyflow/react';
 import { ShieldCheck } from 'lucide-react';
 import { nodeKinds, type ConfigOf } from '../../../shared/journey/registry';
-import { channelLabels } from '../../../shared/journey/channels';
+import { channelMessages } from '../../i18n/registryMessages';
+import { useT } from '../../i18n/useT';
 import type { JourneyFlowNode } from '../../mapping/flowTypes';
 import { useCatalogue } from '../../inspector/catalogue';
 import { NodeShell } from '../NodeShell';
@@ -16,6 +17,7 @@ export function SendNode({ id, data, selected }: NodeProps<JourneyFlowNode<'send
 }
 
 function SendBody({ channel, template, whenCapped }: ConfigOf<'send'>) {
+  const t = useT();
   const Icon = channelIcons[channel];
   // the category is the template's (an admin marks it), never the node's
   const transactional = useCatalogue().templates.find((t) => t.key === template)?.category === 'transactional';
@@ -24,22 +26,22 @@ function SendBody({ channel, template, whenCapped }: ConfigOf<'send'>) {
       <div className="jn-send__row">
         <span className={`jn-send__channel jn-send__channel--${channel}`}>
           <Icon size={13} aria-hidden />
-          {channelLabels[channel]}
+          {t(channelMessages[channel])}
         </span>
         <span className={`jn-send__template${template ? '' : ' jn-send__template--missing'}`} title={template || undefined}>
-          {template || 'no template'}
+          {template || t('sendNode.noTemplate')}
         </span>
       </div>
       {/* marketing + wait-when-capped is the norm; say only what differs */}
       {(transactional || whenCapped !== 'wait') && (
         <span className="jn-send__meta">
           {transactional && (
-            <span className="jn-send__transactional" title="An admin marked this template transactional: the contact caps do not hold it (quiet hours and opt-outs still do).">
-              <ShieldCheck size={12} aria-hidden /> transactional
+            <span className="jn-send__transactional" title={t('sendNode.transactional.title')}>
+              <ShieldCheck size={12} aria-hidden /> {t('sendNode.transactional')}
             </span>
           )}
           {transactional && whenCapped === 'skip' && ' · '}
-          {whenCapped === 'skip' && 'skip if capped'}
+          {whenCapped === 'skip' && t('sendNode.skipIfCapped')}
         </span>
       )}
     </div>
