@@ -4,6 +4,7 @@ import { formatCount, formatYuan } from '../format';
 import { useTRPC } from '../trpc';
 import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
 import { GlobalControlUplift, HoldoutUplift } from './UpliftPanel';
+import { JourneyTrends } from './TrendsChart';
 
 /** The journey at a glance while the overlay is on: entries, who is inside now, exits, and per channel what it sent, converted and cost. */
 export function SummaryPanel({ journeyId, params }: { journeyId: string; params: OverlayParams }) {
@@ -57,6 +58,7 @@ export function SummaryPanel({ journeyId, params }: { journeyId: string; params:
           ))}
         </tbody>
       </table>
+      <JourneyTrends journeyId={journeyId} params={params} />
       {d.holdoutSplit && <HoldoutUplift journeyId={journeyId} nodeId={d.holdoutSplit.nodeId} params={params} />}
       <GlobalControlUplift journeyId={journeyId} params={params} />
       <p className="sf__help">Select a node for its funnel. Conversions count per node reached, within the goal’s attribution window.</p>

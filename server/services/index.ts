@@ -13,6 +13,7 @@ import { libraryLinkHosts } from '../templates/links';
 import { createTemplateStats } from './templateStats';
 import { createAnalytics } from './analytics';
 import { createUplift } from '../analytics/uplift';
+import { createTrends } from '../analytics/trends';
 import { createContactSearch } from './contactSearch';
 import { createJourneyService, type Blueprint } from './journeys';
 import { createWorkspaceService } from './workspace';
@@ -130,6 +131,8 @@ export function createServices(deps: ServiceDeps) {
     analytics: createAnalytics(db, () => workspace.settings().unitPrices),
     /** treated vs holdout (or the global control group) per funnel step, with intervals */
     uplift: createUplift(db, { prices: () => workspace.settings().unitPrices, policy: () => workspace.getPolicy() }),
+    /** a journey's entries, sends, conversions and cost per day in the workspace's zone */
+    trends: createTrends(db, { timezone: () => workspace.settings().timezone, now: () => clock.now(), prices: () => workspace.settings().unitPrices }),
     /** the publish dialog's forecast of a draft: audience, reach under the contact policy, messages and cost */
     forecast: createForecastService({ db, clock, refs, settings: workspace.settings, templateStore, templates }),
     /** the draft replayed over a past window on a copy of the data (server/backtest/), on a thread of its own */

@@ -26,6 +26,10 @@ export const analyticsRouter = router({
   holdoutUplift: procedure('viewer')
     .input(Range.and(z.object({ nodeId: z.string().min(1, 'nodeId must not be empty').optional() })))
     .query(({ ctx, input }) => ctx.services.uplift.holdout(input)),
+  /** entries, sends by channel, conversions and cost per day in the workspace's zone (from/to are its days here) */
+  journeyTrends: procedure('viewer')
+    .input(Range)
+    .query(({ ctx, input }) => ctx.services.trends.journeyTrends(input)),
   /** the journey's entrants outside vs inside the workspace's global control group; null without one */
   globalControlUplift: procedure('viewer')
     .input(Range)

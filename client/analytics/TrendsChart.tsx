@@ -1,0 +1,55 @@
+import { useQuery } from '@tanstack/react-query';
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { channelLabels, type Channel } from '../../shared/journey/channels';
+import { formatCount, formatYuan } from '../format';
+import { useTRPC, type RouterOutputs } from '../trpc';
+import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
+
+export type Trends = RouterOutputs['analytics']['journeyTrends'];
+
+const channelColour: Record<Channel, string> = { sms: '#3b82f6', push: '#8b5cf6', voice: '#f59e0b', email: '#14b8a6', webhook: '#64748b' };
+
+/** The chart's rows: one per day, sends flattened to `sent_<channel>`. */
+export function chartRows(t: Trends): Record<string, number | string>[] {
+  return t.days.map((d) => ({ day: d.day.slice(5), entered: d.entered, converted: d.converted, cost: d.cost, ...Object.fromEntries(t.channels.map((ch) => [`sent_${ch}`, d.sent[ch] ?? 0])) }));
+}
+
+/** The journey's days in the overlay's range (the last 14 without one): the query and its chart. */
+export function JourneyTrends({ journeyId, params }: { journeyId: string; params: OverlayParams }) {
+  const trpc = useTRPC();
+  const q = useQuery({ ...trpc.analytics.journeyTrends.queryOptions({ journeyId, ...overlayRange(params) }), refetchInterval: OVERLAY_REFRESH_MS });
+  if (q.isPending) return <p className="muted">Loading the daily chart…</p>;
+  if (q.isError) return <p className="sf__errors">{q.error.message}</p>;
+  return <TrendsChart trends={q.data} />;
+}
+
+/**
+ * Per day: sends stacked by channel (bars), entries and conversions (lines),
+ * cost on its own axis; days in the workspace's zone, named under the chart.
+ */
+export function TrendsChart({ trends: t, width = 360 }: { trends: Trends; width?: number }) {
+  const total = (k: 'entered' | 'converted' | 'cost') => t.days.reduce((s, d) => s + d[k], 0);
+  return (
+    <figure className="trends" aria-label="Daily chart">
+      <h3 className="funnel__h3">Per day</h3>
+      <ComposedChart width={width} height={220} data={chartRows(t)} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+        <CartesianGrid strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey="day" tick={{ fontSize: 10 }} />
+        <YAxis yAxisId="n" tick={{ fontSize: 10 }} allowDecimals={false} />
+        <YAxis yAxisId="yuan" orientation="right" tick={{ fontSize: 10 }} hide={total('cost') === 0} />
+        <Tooltip />
+        <Legend wrapperStyle={{ fontSize: 11 }} />
+        {t.channels.map((ch) => (
+          <Bar key={ch} yAxisId="n" dataKey={`sent_${ch}`} name={`${channelLabels[ch]} sent`} stackId="sent" fill={channelColour[ch]} isAnimationActive={false} />
+        ))}
+        <Line yAxisId="n" dataKey="entered" name="Entered" stroke="#0f172a" dot={false} isAnimationActive={false} />
+        <Line yAxisId="n" dataKey="converted" name={`Converted${t.goal ? ` (${t.goal})` : ''}`} stroke="#16a34a" dot={false} isAnimationActive={false} />
+        <Line yAxisId="yuan" dataKey="cost" name="Cost ¥" stroke="#dc2626" strokeDasharray="4 2" dot={false} isAnimationActive={false} />
+      </ComposedChart>
+      <figcaption className="sf__help">
+        {t.days[0]?.day} to {t.days.at(-1)?.day} ({t.timezone}): {formatCount(total('entered'))} entered, {formatCount(total('converted'))} converted,{' '}
+        {formatYuan(Math.round(total('cost') * 100) / 100)}.
+      </figcaption>
+    </figure>
+  );
+}
