@@ -47,6 +47,7 @@ export function fixtureHandlers(): MockHandlers {
         description: t.description,
         category: t.category,
         locale: t.locale,
+        locales: [...t.locales],
         variables: [...t.variables],
         variants: t.variants.map(({ key, name, weight }) => ({ key, name, weight })),
         version: 1,

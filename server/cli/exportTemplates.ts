@@ -33,17 +33,19 @@ function main(): number {
         description: t.description,
         category: t.category,
         locale: t.locale,
+        ...(t.variants[0]?.locales ? { locales: Object.keys(t.variants[0].locales) } : {}),
         variables: t.variables,
         variants: t.variants.map(({ key, name, weight }) => ({ key, name, weight })),
       };
       writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
       const written = new Set<string>();
       for (const v of t.variants)
-        for (const [part, source] of Object.entries(v.parts)) {
-          const file = partFileName(v.key, part);
-          writeFileSync(join(dir, file), source);
-          written.add(file);
-        }
+        for (const [locale, parts] of [[undefined, v.parts], ...Object.entries(v.locales ?? {})] as const)
+          for (const [part, source] of Object.entries(parts ?? {})) {
+            const file = partFileName(v.key, part, locale);
+            writeFileSync(join(dir, file), source);
+            written.add(file);
+          }
       for (const f of readdirSync(dir)) if (f.endsWith('.hbs') && !written.has(f)) rmSync(join(dir, f));
     }
     console.log(`exported ${all.length} templates (current versions) to ${join(out, 'messages')}`);

@@ -121,4 +121,59 @@ describe('migrations on data', () => {
     expect(db.$client.prepare('select count(*) n from audit_events').get()).toEqual({ n: 0 });
     db.$client.close();
   });
+
+  it('0022 folds each English twin into its Chinese template as copy per language, and keeps a twin a journey still names', () => {
+    const path = inDir('m.db');
+    let db = openDatabase(path, { migrationsFolder: migrationsBefore('0022_template_locales') });
+    const template = db.$client.prepare(`insert into templates (key, channel, current_version, created_at, updated_at, updated_by) values (?, ?, ?, 0, 0, 'lib')`);
+    const version = db.$client.prepare(
+      `insert into template_versions (template_key, version, name, description, category, locale, variables, variants, note, created_at, created_by) values (?, ?, ?, '', 'marketing', ?, ?, ?, '', 0, 'lib')`,
+    );
+    const variants = (copy: string) =>
+      JSON.stringify([
+        { key: 'a', name: 'A', weight: 50, parts: { body: `${copy} a` } },
+        { key: 'b', name: 'B', weight: 50, parts: { body: `${copy} b` } },
+      ]);
+    for (const [key, current] of [
+      ['recall_sms', 2],
+      ['recall_sms_en', 1],
+      ['offer_sms', 1],
+      ['offer_sms_en', 1],
+    ] as const)
+      template.run(key, 'sms', current);
+    version.run('recall_sms', 1, 'Recall (old)', 'zh-CN', '["name"]', variants('旧'));
+    version.run('recall_sms', 2, 'Recall', 'zh-CN', '["name"]', variants('您好'));
+    version.run('recall_sms_en', 1, 'Recall EN', 'en', '["limit","name"]', variants('Hi'));
+    version.run('offer_sms', 1, 'Offer', 'zh-CN', '[]', variants('优惠'));
+    version.run('offer_sms_en', 1, 'Offer EN', 'en', '[]', variants('Offer'));
+    // a draft still sends the English offer by its old key
+    db.$client
+      .prepare(`insert into journeys (id, name, description, status, draft, created_at, updated_at, updated_by) values ('j', 'J', '', 'draft', ?, 0, 0, 'x')`)
+      .run(JSON.stringify({ nodes: [{ id: 's', kind: 'send', config: { template: 'offer_sms_en' } }], edges: [] }));
+    db.$client.close();
+    db = openDatabase(path);
+    const current = (key: string) =>
+      db.$client
+        .prepare(
+          `select v.version, v.name, v.locale, v.variables, v.variants, v.note, v.created_by from templates t join template_versions v on v.template_key = t.key and v.version = t.current_version where t.key = ?`,
+        )
+        .get(key) as { version: number; name: string; locale: string; variables: string; variants: string; note: string; created_by: string } | undefined;
+    const recall = current('recall_sms');
+    expect(recall).toMatchObject({ version: 3, name: 'Recall', locale: 'zh-CN', note: 'merged the English copy of recall_sms_en', created_by: 'migration' });
+    expect(JSON.parse(recall?.variables ?? '')).toEqual(['limit', 'name']);
+    expect(JSON.parse(recall?.variants ?? '')).toEqual([
+      { key: 'a', name: 'A', weight: 50, parts: { body: '您好 a' }, locales: { en: { body: 'Hi a' } } },
+      { key: 'b', name: 'B', weight: 50, parts: { body: '您好 b' }, locales: { en: { body: 'Hi b' } } },
+    ]);
+    // the older versions stay as they were: a message can always say what it rendered
+    expect(db.$client.prepare(`select count(*) n from template_versions where template_key = 'recall_sms'`).get()).toEqual({ n: 3 });
+    expect(current('recall_sms_en')).toBeUndefined();
+    expect(db.$client.prepare(`select count(*) n from template_versions where template_key = 'recall_sms_en'`).get()).toEqual({ n: 0 });
+    // the offer gets its English copy too, and its twin stays while a journey names it
+    expect((JSON.parse(current('offer_sms')?.variants ?? '') as { locales: unknown }[])[0]?.locales).toEqual({ en: { body: 'Offer a' } });
+    expect(current('offer_sms_en')).toMatchObject({ version: 1, locale: 'en' });
+    // messages say which language they were sent in
+    expect((db.$client.prepare(`select name from pragma_table_info('messages') where name = 'locale'`).get() as { name: string }).name).toBe('locale');
+    db.$client.close();
+  });
 });

@@ -40,6 +40,8 @@ export const messages = sqliteTable(
     variant: text('variant'),
     /** the template version rendered (its number), fixed when the message is first sent */
     templateVersion: integer('template_version'),
+    /** the language of the copy rendered: the contact's, or the template's own when it lacked the contact's */
+    locale: text('locale'),
     body: text('body'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at'),

@@ -301,8 +301,10 @@ export interface StoredVariant {
   key: string;
   name: string;
   weight: number;
-  /** part (body, title, script, subject, html, json) → Handlebars source */
+  /** part (body, title, script, subject, html, json) → Handlebars source, in the version's `locale` */
   parts: Record<string, string>;
+  /** the same parts in the template's other languages: locale → part → source (absent: the default copy only) */
+  locales?: Partial<Record<string, Record<string, string>>>;
 }
 
 /** A message template. Its content lives in immutable versions; `currentVersion` is what sends use. */

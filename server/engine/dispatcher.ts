@@ -157,19 +157,22 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     const settled: number[] = [];
     let settledAt = Number.NEGATIVE_INFINITY;
     for (const { lane, s, report: reportOf } of done) {
-      const { row, msg, variant, templateVersion, links, result } = s;
+      const { row, msg, variant, templateVersion, locale, localeFallback, links, result } = s;
       // where this call counts: its dispatch call's report (inline), or whatever the next call returns (background)
       const report = reportOf();
       const now = lane.now;
       if (dayOf.now !== now) dayOf = { now, day: utcDay(now) };
       const { day } = dayOf;
-      const a: Attempt = { attempts: row.attempts + 1, variant, templateVersion, body: msg ? Object.values(msg.parts).join('\n') : null, response: JSON.stringify(result.response ?? null) };
+      const a: Attempt = { attempts: row.attempts + 1, variant, templateVersion, locale, body: msg ? Object.values(msg.parts).join('\n') : null, response: JSON.stringify(result.response ?? null) };
       let wrote = false;
       if (result.status !== 'failed') {
         wrote = outbox.settleSent(row.id, result.status, a, now);
         if (wrote) {
           count(row, day, 'sent');
           if (variant !== null) count(row, day, 'sent_variant', variant);
+          // per variant and language, so an A/B test reads by language too; and each contact whose language the template lacked
+          if (variant !== null && locale !== null) count(row, day, 'sent_locale', `${variant}:${locale}`);
+          if (localeFallback !== null) count(row, day, 'locale_fallback', localeFallback);
           // what it cost in billed units: SMS parts, one of anything else (the price per unit is applied when read)
           count(row, day, 'cost_units', '', row.channel === 'sms' ? smsStats(msg?.parts.body ?? '').parts : 1);
           if (result.status === 'delivered') count(row, day, 'delivered');

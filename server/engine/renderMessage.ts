@@ -5,6 +5,7 @@ import type { ChannelProvider, DeliveryResult, OutboundMessage, SimulatedRespons
 import { renderVariant, type CompiledVersion } from '../templates/render';
 import type { TemplateStore } from '../templates/store';
 import { linkCode, shortUrl } from '../templates/links';
+import { pickCopy } from '../../shared/templates/localeCopy';
 import type { ClaimedMessage } from '../outbox';
 
 /** One attempt at a message: what was rendered and what came back. */
@@ -13,6 +14,9 @@ export interface Sent {
   msg: OutboundMessage | null;
   variant: string | null;
   templateVersion: number | null;
+  /** the language of the copy sent, and the one the contact asked for when the template lacked it (null: no fallback) */
+  locale: string | null;
+  localeFallback: string | null;
   links: { code: string; url: string }[];
   result: DeliveryResult & { responses?: SimulatedResponse[] };
   /** the provider answered (a render that failed here never reached it, and says nothing of the channel's health) */
@@ -43,6 +47,8 @@ export function createRenderer({ templates, providers, publicUrl, linkSecret }: 
     let msg: OutboundMessage | null = null;
     let variant: string | null = row.variant;
     let templateVersion: number | null = row.template_version;
+    let locale: string | null = null;
+    let localeFallback: string | null = null;
     const links: { code: string; url: string }[] = [];
     try {
       const t = versionFor(row);
@@ -51,17 +57,27 @@ export function createRenderer({ templates, providers, publicUrl, linkSecret }: 
       // sticky: deterministic from (contact, node, template version) and the weights, recorded on the message
       variant = row.variant ?? assignVariant(t.variants, rng, row.contact_id, row.node_id, t.id).key;
       const base = publicUrl();
-      const parts = renderVariant(t, variant, {
-        // templates address the contact by user_id (the SDK's userId) unless a trait says otherwise
-        traits: { user_id: row.external_id, ...(JSON.parse(row.traits) as Record<string, unknown>) },
-        timezone: row.timezone ?? s.timezone,
-        utm: { source: channel, campaign: row.journey_id, content: variant, term: row.node_id },
-        link: (target) => {
-          const code = linkCode(linkSecret(), row.id, links.length);
-          links.push({ code, url: target });
-          return shortUrl(base, code);
+      // templates address the contact by user_id (the SDK's userId) unless a trait says otherwise
+      const traits: Record<string, unknown> = { user_id: row.external_id, ...(JSON.parse(row.traits) as Record<string, unknown>) };
+      // the contact's language when the template speaks it, else the template's own (a fallback, counted)
+      const copy = pickCopy(t.locale, t.locales, traits.locale);
+      locale = copy.locale;
+      localeFallback = copy.fallback;
+      const parts = renderVariant(
+        t,
+        variant,
+        {
+          traits,
+          timezone: row.timezone ?? s.timezone,
+          utm: { source: channel, campaign: row.journey_id, content: variant, term: row.node_id },
+          link: (target) => {
+            const code = linkCode(linkSecret(), row.id, links.length);
+            links.push({ code, url: target });
+            return shortUrl(base, code);
+          },
         },
-      });
+        copy.locale,
+      );
       msg = {
         id: row.id,
         key: row.key,
@@ -75,13 +91,13 @@ export function createRenderer({ templates, providers, publicUrl, linkSecret }: 
         nodeId: row.node_id,
       };
     } catch (e) {
-      return { row, msg, variant, templateVersion, links, answered: false, result: { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) } };
+      return { row, msg, variant, templateVersion, locale, localeFallback, links, answered: false, result: { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) } };
     }
     try {
-      return { row, msg, variant, templateVersion, links, answered: true, result: await providers[channel].send(msg, now) };
+      return { row, msg, variant, templateVersion, locale, localeFallback, links, answered: true, result: await providers[channel].send(msg, now) };
     } catch (e) {
       // a provider that throws instead of answering: worth another try, like a network error
-      return { row, msg, variant, templateVersion, links, answered: true, result: { status: 'failed', retry: true, error: e instanceof Error ? e.message : String(e) } };
+      return { row, msg, variant, templateVersion, locale, localeFallback, links, answered: true, result: { status: 'failed', retry: true, error: e instanceof Error ? e.message : String(e) } };
     }
   };
 }

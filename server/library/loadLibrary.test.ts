@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../shared/journey/compile';
 import type { GraphNode } from '../../shared/journey/graph';
 import { smsThenCallGraph } from '../../shared/fixtures/builders';
-import { hasOptOutLine, templateKeyFor, templateParts } from '../../shared/templates/meta';
+import { hasOptOutLine, templateParts } from '../../shared/templates/meta';
 import { LibraryError, libraryRefs, loadBlueprints, loadMessageTemplates, loadSegments, templatesDir, type LibraryTemplate } from './loadLibrary';
 import { templateVariables } from './templateVariables';
 
@@ -95,16 +95,13 @@ describe('templates referenced by blueprints', () => {
     for (const v of tpl.variants) expect(Object.keys(v.parts).sort()).toEqual([...templateParts[tpl.channel]].sort());
   });
 
-  it.each(referenced.map((r) => [r.where, r] as const))('%s: Chinese copy with an English twin of the same shape', (_where, r) => {
-    const zh = templateByKey.get(templateKeyFor(r.key, 'zh-CN')) as LibraryTemplate;
-    const en = templateByKey.get(templateKeyFor(r.key, 'en'));
-    expect(zh.locale).toBe('zh-CN');
-    expect(en, `${r.key}_en`).toBeDefined();
-    const twin = en as LibraryTemplate;
-    expect(twin.locale).toBe('en');
-    expect([twin.channel, twin.category]).toEqual([zh.channel, zh.category]);
-    expect(twin.variants.map((v) => [v.key, v.weight])).toEqual(zh.variants.map((v) => [v.key, v.weight]));
-    expect([...twin.variables].sort()).toEqual([...zh.variables].sort());
+  it.each(referenced.map((r) => [r.where, r] as const))('%s: Chinese copy, and English copy of every part in every variant of the same template', (_where, r) => {
+    const t = templateByKey.get(r.key) as LibraryTemplate;
+    expect(t.locale).toBe('zh-CN');
+    expect(t.locales).toEqual(['en']);
+    for (const v of t.variants) expect(Object.keys(v.locales?.en ?? {}).sort()).toEqual([...templateParts[t.channel]].sort());
+    // one template per message: no language twins left
+    expect(templateByKey.has(`${r.key}_en`)).toBe(false);
   });
 });
 
@@ -116,7 +113,9 @@ describe('every template', () => {
   it('has an opt-out line in every marketing SMS variant, and none missing from the checker', () => {
     const marketingSms = templates.filter((t) => t.channel === 'sms' && t.category === 'marketing');
     expect(marketingSms.length).toBeGreaterThan(0);
-    for (const t of marketingSms) for (const v of t.variants) expect(hasOptOutLine(v.parts.body ?? ''), `${t.key}/${v.key}`).toBe(true);
+    for (const t of marketingSms)
+      for (const v of t.variants)
+        for (const [l, copy] of [[t.locale, v.parts], ...Object.entries(v.locales ?? {})] as const) expect(hasOptOutLine(copy?.body ?? ''), `${t.key}/${v.key}/${l}`).toBe(true);
     expect(hasOptOutLine('回T退订')).toBe(true);
     expect(hasOptOutLine('Reply T to opt out')).toBe(true);
     expect(hasOptOutLine('Your repayment is due tomorrow.')).toBe(false);
@@ -211,7 +210,14 @@ describe('loading a broken library', () => {
     expect(() => loadMessageTemplates(dir)).toThrow(`${join(t, 'b.body.hbs')}: Handlebars syntax error`);
     writeFileSync(join(t, 'b.body.hbs'), 'ok');
     writeFileSync(join(t, 'c.body.hbs'), 'stray');
-    expect(() => loadMessageTemplates(dir)).toThrow(`${join(t, 'c.body.hbs')}: no such variant and part`);
+    expect(() => loadMessageTemplates(dir)).toThrow(`${join(t, 'c.body.hbs')}: no such variant, part and language`);
+    rmSync(join(t, 'c.body.hbs'));
+    // the other languages' copy: each listed language needs every part, and an unlisted one is stray
+    rmSync(join(t, 'a.body.en.hbs'));
+    expect(() => loadMessageTemplates(dir)).toThrow(`${join(t, 'a.body.en.hbs')}: cannot read file`);
+    writeFileSync(join(t, 'a.body.en.hbs'), 'Hi');
+    writeFileSync(join(t, 'a.body.fr.hbs'), 'Salut');
+    expect(() => loadMessageTemplates(dir)).toThrow(`${join(t, 'a.body.fr.hbs')}: no such variant, part and language`);
   });
 
   it('names a key that does not match its file, and a bad blueprint graph field', () => {

@@ -41,6 +41,8 @@ export type LibrarySegment = z.infer<typeof SegmentFile>;
 /** A variant with its copy: part name (see `templateParts`) → Handlebars source. */
 export interface LibraryVariant extends TemplateVariant {
   parts: Record<string, string>;
+  /** the same parts in the template's other languages: locale → part → source */
+  locales?: Partial<Record<string, Record<string, string>>>;
 }
 
 /** A message template: its meta.json with each variant's parts read in. */
@@ -126,17 +128,18 @@ function loadTemplate(folder: string, name: string): LibraryTemplate {
   const meta = readJson(metaFile, TemplateMeta);
   checkKey(metaFile, meta.key, name);
   const parts: readonly string[] = templateParts[meta.channel];
-  const expected = new Set(meta.variants.flatMap((v) => parts.map((p) => partFileName(v.key, p))));
+  const languages: (string | undefined)[] = [undefined, ...meta.locales];
+  const expected = new Set(meta.variants.flatMap((v) => parts.flatMap((p) => languages.map((l) => partFileName(v.key, p, l)))));
   for (const e of entries(folder))
     if (e.name.endsWith('.hbs') && !expected.has(e.name))
       throw new LibraryError(
         join(folder, e.name),
-        `no such variant and part in meta.json (expected <variant>.<part>.hbs with variants ${meta.variants.map((v) => v.key).join(', ')} and parts ${parts.join(', ')} for ${meta.channel})`,
+        `no such variant, part and language in meta.json (expected <variant>.<part>.hbs, or <variant>.<part>.<locale>.hbs for the other languages, with variants ${meta.variants.map((v) => v.key).join(', ')}, parts ${parts.join(', ')} for ${meta.channel} and languages ${meta.locales.join(', ') || 'none besides ' + meta.locale})`,
       );
-  const variants = meta.variants.map((v): LibraryVariant => {
+  const read = (variant: string, locale?: string): Record<string, string> => {
     const copy: Record<string, string> = {};
     for (const part of parts) {
-      const file = join(folder, partFileName(v.key, part));
+      const file = join(folder, partFileName(variant, part, locale));
       const source = readText(file);
       try {
         Handlebars.parse(source);
@@ -145,7 +148,11 @@ function loadTemplate(folder: string, name: string): LibraryTemplate {
       }
       copy[part] = source;
     }
-    return { ...v, parts: copy };
+    return copy;
+  };
+  const variants = meta.variants.map((v): LibraryVariant => {
+    const locales = Object.fromEntries(meta.locales.map((l) => [l, read(v.key, l)]));
+    return { ...v, parts: read(v.key), ...(meta.locales.length ? { locales } : {}) };
   });
   return { ...meta, variants };
 }

@@ -17,7 +17,10 @@ export interface TemplateSummary {
   name: string;
   description: string;
   category: MessageCategory;
+  /** the language of the default copy */
   locale: string;
+  /** the other languages every variant has copy in */
+  locales: string[];
   /** contact traits the copy reads, so a preview can ask for them */
   variables: string[];
   variants: { key: string; name: string; weight: number }[];
@@ -33,6 +36,8 @@ export interface PreviewInput {
   draft?: TemplateDraft | undefined;
   /** one variant (default: every variant) */
   variant?: string | undefined;
+  /** the language to render (default: the template's own) */
+  locale?: string | undefined;
   /** render with this contact's traits and time zone */
   externalId?: string | undefined;
   /** sample traits; with `externalId` they override the contact's, for "what if" previews */
@@ -43,6 +48,8 @@ export interface PreviewInput {
 
 export interface VariantPreview {
   variant: string;
+  /** the language rendered */
+  locale: string;
   /** part → rendered text */
   parts: Record<string, string>;
   /** code points of the parts joined by newlines: the body the outbox stores */
@@ -74,6 +81,7 @@ const summary = (v: TemplateVersion, updatedAt = v.createdAt, updatedBy = v.crea
   description: v.description,
   category: v.category,
   locale: v.locale,
+  locales: Object.keys(v.variants[0]?.locales ?? {}),
   variables: [...v.variables],
   variants: v.variants.map(({ key, name, weight }) => ({ key, name, weight })),
   version: v.version,
@@ -81,11 +89,11 @@ const summary = (v: TemplateVersion, updatedAt = v.createdAt, updatedBy = v.crea
   updatedBy,
 });
 
-/** The names a draft's copy reads, over every variant and part. */
+/** The names a draft's copy reads, over every variant, language and part. */
 const variablesOf = (variants: readonly DraftVariant[]): string[] => {
   const all = new Set<string>();
   for (const v of variants)
-    for (const src of Object.values(v.parts))
+    for (const src of [...Object.values(v.parts), ...Object.values(v.locales ?? {}).flatMap((parts) => Object.values(parts ?? {}))])
       try {
         for (const n of templateVariables(src)) all.add(n);
       } catch {
@@ -127,7 +135,7 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
             category: t.category,
             locale: t.locale,
             variables: [...t.variables],
-            variants: t.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, parts: { ...v.parts } })),
+            variants: t.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, parts: { ...v.parts }, ...(v.locales ? { locales: structuredClone(v.locales) } : {}) })),
             note: 'imported from templates/messages',
           },
           now(),
@@ -234,6 +242,9 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
       const variants = input.variant ? source.variants.filter((v) => v.key === input.variant) : source.variants;
       if (input.variant && variants.length === 0)
         throw new ServiceError('NOT_FOUND', `template "${source.key}" has no variant "${input.variant}"; it has ${source.variants.map((v) => `"${v.key}"`).join(', ')}`);
+      const locale = input.locale ?? source.locale;
+      const languages = [source.locale, ...Object.keys(source.variants[0]?.locales ?? {})];
+      if (!languages.includes(locale)) throw new ServiceError('BAD_REQUEST', `template "${source.key}" has no ${locale} copy; its languages: ${languages.join(', ')}`);
       const who = input.externalId === undefined ? null : contact(input.externalId);
       // the dispatcher addresses the contact by user_id unless a trait says otherwise; so does the preview
       const traits = { ...(who ? { user_id: who.externalId, ...who.traits } : {}), ...input.traits };
@@ -243,11 +254,11 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
         let parts: Record<string, string> = {};
         let error: string | null = null;
         try {
-          const compiled = compileVersion({ id: 0, key: source.key, version: 0, channel: source.channel, category: source.category, variants: [v] });
+          const compiled = compileVersion({ id: 0, key: source.key, version: 0, channel: source.channel, category: source.category, locale: source.locale, variants: [v] });
           let n = 0;
           // a stand-in short link of a real one's length (the reader sees /l/<code>, not the long URL)
           const link = () => shortUrl(publicUrl(), linkCode('preview', 1_000_000 + n, n++));
-          parts = renderVariant(compiled, v.key, { traits, timezone: tz, utm: { source: source.channel, campaign: 'preview', content: v.key, term: 'preview' }, link });
+          parts = renderVariant(compiled, v.key, { traits, timezone: tz, utm: { source: source.channel, campaign: 'preview', content: v.key, term: 'preview' }, link }, locale);
         } catch (e) {
           error = e instanceof Error ? e.message : String(e);
         }
@@ -255,6 +266,7 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
         const sms = source.channel === 'sms' ? smsStats(parts.body ?? '') : null;
         return {
           variant: v.key,
+          locale,
           parts,
           chars: [...text].length,
           sms: sms ? { ...sms, costPer10k: input.pricePerPart === undefined ? null : smsCostPer10k(sms.parts, input.pricePerPart) } : null,
@@ -269,7 +281,23 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
 }
 
 function sameContent(a: Omit<TemplateVersion, 'id' | 'version' | 'createdAt' | 'createdBy' | 'note'>, b: typeof a): boolean {
-  const norm = (x: typeof a) => JSON.stringify([x.name, x.description, x.category, x.locale, x.variants.map((v) => [v.key, v.name, v.weight, Object.entries(v.parts).sort()])]);
+  const sorted = (parts: Record<string, string> | undefined) => Object.entries(parts ?? {}).sort();
+  const norm = (x: typeof a) =>
+    JSON.stringify([
+      x.name,
+      x.description,
+      x.category,
+      x.locale,
+      x.variants.map((v) => [
+        v.key,
+        v.name,
+        v.weight,
+        sorted(v.parts),
+        Object.entries(v.locales ?? {})
+          .sort()
+          .map(([l, parts]) => [l, sorted(parts)]),
+      ]),
+    ]);
   return norm(a) === norm(b);
 }
 

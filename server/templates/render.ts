@@ -23,7 +23,11 @@ export interface CompiledVersion {
   version: number;
   channel: Channel;
   category: MessageCategory;
-  variants: { key: string; name: string; weight: number; parts: Record<string, PartRenderer> }[];
+  /** the language of each variant's `parts` */
+  locale: string;
+  /** the template's other languages, in each of which every variant has copy */
+  locales: string[];
+  variants: { key: string; name: string; weight: number; parts: Record<string, PartRenderer>; locales: Partial<Record<string, Record<string, PartRenderer>>> }[];
 }
 
 /** Channels whose output is plain text: never HTML-escaped. Email HTML is escaped. */
@@ -110,33 +114,38 @@ const hbs = Handlebars.create();
 hbs.registerHelper(helpers);
 const fastHelpers = helpers as unknown as Record<string, (...args: unknown[]) => unknown>;
 
-/** Compile every part of every variant of a version (done once per version and cached by the template store). */
-export function compileVersion(v: { id: number; key: string; version: number; channel: Channel; category: MessageCategory; variants: readonly StoredVariant[] }): CompiledVersion {
+/** Compile every part of every variant of a version, in every language (done once per version and cached by the template store). */
+export function compileVersion(v: { id: number; key: string; version: number; channel: Channel; category: MessageCategory; locale?: string; variants: readonly StoredVariant[] }): CompiledVersion {
   const options = { noEscape: plainText(v.channel), strict: false, knownHelpers, knownHelpersOnly: false };
+  // the fast path for plain copy, Handlebars itself for anything richer; same output either way
+  const compileParts = (parts: Record<string, string>): Record<string, PartRenderer> =>
+    Object.fromEntries(Object.entries(parts).map(([part, src]): [string, PartRenderer] => [part, compileFast(src, fastHelpers, !options.noEscape) ?? (hbs.compile(src, options) as PartRenderer)]));
   return {
     id: v.id,
     key: v.key,
     version: v.version,
     channel: v.channel,
     category: v.category,
+    locale: v.locale ?? 'zh-CN',
+    locales: Object.keys(v.variants[0]?.locales ?? {}),
     variants: v.variants.map((x) => ({
       key: x.key,
       name: x.name,
       weight: x.weight,
-      // the fast path for plain copy, Handlebars itself for anything richer; same output either way
-      parts: Object.fromEntries(
-        Object.entries(x.parts).map(([part, src]): [string, PartRenderer] => [part, compileFast(src, fastHelpers, !options.noEscape) ?? (hbs.compile(src, options) as PartRenderer)]),
-      ),
+      parts: compileParts(x.parts),
+      locales: Object.fromEntries(Object.entries(x.locales ?? {}).map(([l, parts]) => [l, compileParts(parts ?? {})])),
     })),
   };
 }
 
-/** Render one variant of a compiled version: part → text. */
-export function renderVariant(t: CompiledVersion, variantKey: string, ctx: RenderContext): Record<string, string> {
+/** Render one variant of a compiled version: part → text, in `locale` (default: the version's own language). */
+export function renderVariant(t: CompiledVersion, variantKey: string, ctx: RenderContext, locale: string = t.locale): Record<string, string> {
   const v = t.variants.find((x) => x.key === variantKey);
   if (!v) throw new Error(`template "${t.key}" v${t.version} has no variant "${variantKey}"`);
+  const parts = locale === t.locale ? v.parts : v.locales[locale];
+  if (!parts) throw new Error(`template "${t.key}" v${t.version} variant "${variantKey}" has no ${locale} copy`);
   const out: Record<string, string> = {};
   const opts = { data: { ctx } };
-  for (const part in v.parts) out[part] = (v.parts[part] as PartRenderer)(ctx.traits, opts).trim();
+  for (const part in parts) out[part] = (parts[part] as PartRenderer)(ctx.traits, opts).trim();
   return out;
 }

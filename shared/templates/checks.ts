@@ -21,6 +21,8 @@ export interface TemplateIssue {
   message: string;
   variant?: string;
   part?: string;
+  /** the language of the copy at fault, when it is not the template's own */
+  locale?: string;
   line?: number;
   column?: number;
   /** the variable, helper or URL at fault */
@@ -65,7 +67,7 @@ interface Scope {
 interface CheckTemplateInput {
   channel: Channel;
   category: MessageCategory;
-  variants: { key: string; parts: Record<string, string> }[];
+  variants: { key: string; parts: Record<string, string>; locales?: Partial<Record<string, Record<string, string>>> | undefined }[];
   /** the template's declared variables (meta.json `variables`) */
   knownVariables: readonly string[];
   /** hosts `{{link}}` may point at (the workspace's allow-list); absent or empty: any http(s) host */
@@ -80,26 +82,34 @@ export function checkTemplate(input: CheckTemplateInput): TemplateIssue[] {
   const known = new Set(input.knownVariables);
   const issues: TemplateIssue[] = [];
   for (const variant of input.variants) {
-    let body: Parsed | undefined;
-    for (const [part, source] of Object.entries(variant.parts)) {
-      const at = { variant: variant.key, part };
-      const parsed = parseTemplate(source);
-      if (part === 'body') body = parsed;
-      if (!parsed.ok) {
-        issues.push({ ...parsed.issue, ...at });
-        continue;
+    // the template's own copy, then the same checks on each other language's
+    const copies: [string | undefined, Record<string, string>][] = [
+      [undefined, variant.parts],
+      ...Object.entries(variant.locales ?? {}).map(([l, parts]): [string, Record<string, string>] => [l, parts ?? {}]),
+    ];
+    for (const [locale, parts] of copies) {
+      const where = { variant: variant.key, ...(locale ? { locale } : {}) };
+      let body: Parsed | undefined;
+      for (const [part, source] of Object.entries(parts)) {
+        const at = { ...where, part };
+        const parsed = parseTemplate(source);
+        if (part === 'body') body = parsed;
+        if (!parsed.ok) {
+          issues.push({ ...parsed.issue, ...at });
+          continue;
+        }
+        const found: TemplateIssue[] = [];
+        walk(
+          parsed.ast,
+          { otherContext: false, blockParams: new Set() },
+          { known, linksTracked: clickableChannels[input.channel], linkHosts: input.linkHosts ?? [], report: (i) => found.push({ ...i, ...at }) },
+        );
+        issues.push(...found);
       }
-      const found: TemplateIssue[] = [];
-      walk(
-        parsed.ast,
-        { otherContext: false, blockParams: new Set() },
-        { known, linksTracked: clickableChannels[input.channel], linkHosts: input.linkHosts ?? [], report: (i) => found.push({ ...i, ...at }) },
-      );
-      issues.push(...found);
-    }
-    if (input.channel === 'sms' && input.category === 'marketing') {
-      const issue = optOutIssue(variant.parts.body ?? '', body ?? parseTemplate(''));
-      if (issue) issues.push({ ...issue, variant: variant.key, part: 'body' });
+      if (input.channel === 'sms' && input.category === 'marketing') {
+        const issue = optOutIssue(parts.body ?? '', body ?? parseTemplate(''));
+        if (issue) issues.push({ ...issue, ...where, part: 'body' });
+      }
     }
   }
   return issues;

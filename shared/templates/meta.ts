@@ -17,22 +17,12 @@ export const templateParts = {
 } as const satisfies Record<Channel, readonly string[]>;
 export type TemplatePart = (typeof templateParts)[Channel][number];
 
-/** File name of one variant's part, e.g. `a.body.hbs`. */
-export const partFileName = (variant: string, part: string): string => `${variant}.${part}.hbs`;
+/** File name of one variant's part, e.g. `a.body.hbs`; copy in another language than the template's own, e.g. `a.body.en.hbs`. */
+export const partFileName = (variant: string, part: string, locale?: string): string => (locale ? `${variant}.${part}.${locale}.hbs` : `${variant}.${part}.hbs`);
 
 export const locales = ['zh-CN', 'en'] as const;
 export const Locale = z.enum(locales);
 export type Locale = z.infer<typeof Locale>;
-
-/**
- * Templates come in language twins: the key names the Chinese (primary) copy,
- * `<key>_en` its English twin with the same channel, category and variant keys,
- * so a journey references one key and the sender can pick the contact's language.
- */
-export function templateKeyFor(key: string, locale: Locale): string {
-  const base = key.endsWith('_en') ? key.slice(0, -'_en'.length) : key;
-  return locale === 'en' ? `${base}_en` : base;
-}
 
 const keyPattern = /^[a-z][a-z0-9_]{0,63}$/;
 const variantKeyPattern = /^[a-z][a-z0-9_]{0,31}$/;
@@ -56,7 +46,10 @@ export const TemplateMetaBase = z.object({
   description: z.string().trim().max(500).default(''),
   /** marketing obeys quiet hours and caps and needs an opt-out line on SMS; transactional is for reminders */
   category: MessageCategory,
+  /** the language of the default copy: what a contact gets when the template has no copy in the contact's own */
   locale: Locale,
+  /** other languages every variant has copy in (the contact's `locale` trait picks one at send time) */
+  locales: z.array(Locale).default([]),
   /** contact traits the copy reads, so previews can ask for them */
   variables: z.array(z.string().regex(variablePattern, 'must be a plain name such as daily_rate')).default([]),
   variants: z.array(TemplateVariant).min(1, 'add at least one variant').max(10),
@@ -73,7 +66,18 @@ export function checkVariants(variants: readonly { key: string; weight: number }
   });
 }
 
-export const TemplateMeta = TemplateMetaBase.superRefine((m, ctx) => checkVariants(m.variants, ctx));
+export const TemplateMeta = TemplateMetaBase.superRefine((m, ctx) => {
+  checkVariants(m.variants, ctx);
+  checkLocales(m.locale, m.locales, ctx);
+});
+
+/** The other languages are other than the default, each named once. */
+export function checkLocales(locale: string, others: readonly string[], ctx: z.RefinementCtx): void {
+  others.forEach((l, i) => {
+    if (l === locale) ctx.addIssue({ code: 'custom', path: ['locales', i], message: `${l} is the template's own language; list only the other languages it has copy in` });
+    if (others.indexOf(l) !== i) ctx.addIssue({ code: 'custom', path: ['locales', i], message: `${l} is listed twice` });
+  });
+}
 export type TemplateMeta = z.infer<typeof TemplateMeta>;
 
 /**

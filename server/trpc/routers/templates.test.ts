@@ -27,7 +27,7 @@ describe('the library is imported into the database on first start', () => {
     expect(order).toEqual([...order].sort());
     expect(list.find((t) => t.key === 'recall_sms')).toMatchObject({
       channel: 'sms',
-      name: 'Recall SMS (中文)',
+      name: 'Recall SMS',
       category: 'marketing',
       locale: 'zh-CN',
       version: 1,
@@ -46,7 +46,14 @@ describe('templates.save: immutable versions, checks that block', () => {
   it('saves an edit as the next version and leaves the old one as it was', async () => {
     const d = await draftOf('recall_sms');
     const before = d.variants[1]?.parts.body;
-    d.variants[1] = { key: 'b', name: '优惠型', weight: 50, parts: { body: '{{default name "您好"}}，首借30天免息，今天就用：{{link "https://m.orangecredit.example/offer"}} 回T退订' } };
+    // the Chinese copy changes; the English copy stays as it was
+    d.variants[1] = {
+      ...d.variants[1],
+      key: 'b',
+      name: '优惠型',
+      weight: 50,
+      parts: { body: '{{default name "您好"}}，首借30天免息，今天就用：{{link "https://m.orangecredit.example/offer"}} 回T退订' },
+    };
     expect(await w.caller.templates.save({ draft: d })).toMatchObject({ version: 2, created: true });
     const t = await w.caller.templates.get({ key: 'recall_sms' });
     expect(t.version).toBe(2);
@@ -72,7 +79,8 @@ describe('templates.save: immutable versions, checks that block', () => {
 
   it('warns about an unknown variable and an untracked link, and saves anyway', async () => {
     const d = await draftOf('recall_sms');
-    d.variants = d.variants.map((v) => ({ ...v, parts: { body: '{{favourite_colour}}，看看：https://h5.orange.example/x 回T退订' } }));
+    // Chinese copy only: the English copy goes
+    d.variants = d.variants.map(({ key, name, weight }) => ({ key, name, weight, parts: { body: '{{favourite_colour}}，看看：https://h5.orange.example/x 回T退订' } }));
     const r = await w.caller.templates.save({ draft: d });
     expect(r.created).toBe(true);
     expect(r.warnings.map((x) => x.code).sort()).toEqual(['unknown_variable', 'unknown_variable', 'untracked_link', 'untracked_link']);
@@ -125,8 +133,21 @@ describe('templates.preview', () => {
   });
 
   it('shows push lengths against each platform', async () => {
-    const p = await w.caller.templates.preview({ key: 'approved_push_en', variant: 'a' });
+    const p = await w.caller.templates.preview({ key: 'approved_push', variant: 'a', locale: 'en' });
     expect(p.variants[0]?.push?.map((f) => `${f.platform}/${f.part}`).sort()).toEqual(['android/body', 'android/title', 'ios/body', 'ios/title']);
+  });
+
+  it('previews each language of a template with its own SMS encoding and parts, and names a language it lacks', async () => {
+    const zh = await w.caller.templates.preview({ key: 'recall_sms', variant: 'a', traits: { name: '张三', limit: 5000, daily_rate: 0.3 } });
+    const en = await w.caller.templates.preview({ key: 'recall_sms', variant: 'a', locale: 'en', traits: { name: 'Zhang', limit: 5000, daily_rate: 0.3 } });
+    expect(zh.variants[0]).toMatchObject({ locale: 'zh-CN', sms: { encoding: 'UCS-2' }, error: null });
+    expect(en.variants[0]).toMatchObject({ locale: 'en', sms: { encoding: 'GSM-7' }, error: null });
+    expect(en.variants[0]?.parts.body).toMatch(/^\[Orange Credit\] Zhang/);
+    const d = await draftOf('recall_sms');
+    const chineseOnly = { ...d, variants: d.variants.map(({ key, name, weight, parts }) => ({ key, name, weight, parts })) };
+    const e = await rejection(w.caller.templates.preview({ draft: chineseOnly, variant: 'a', locale: 'en' }));
+    expect(e.code).toBe('BAD_REQUEST');
+    expect(e.message).toContain('has no en copy');
   });
 
   it("renders a stored template with a contact's traits exactly as the dispatcher sent it", async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Locale } from '../../../shared/templates/meta';
 import { procedure, router } from '../init';
 import { templateAudit } from '../auditing';
 import { TemplateDraft } from '../../../shared/templates/draft';
@@ -27,6 +28,8 @@ export const templatesRouter = router({
           key: key.optional(),
           draft: TemplateDraft.optional(),
           variant: z.string().min(1).optional(),
+          /** the language to render (default: the template's own) */
+          locale: Locale.optional(),
           externalId: z.string().min(1, 'externalId must not be empty').optional(),
           traits: z.record(z.string().min(1).max(64), TraitValue).optional(),
           pricePerPart: z.number().min(0).max(100).optional(),
