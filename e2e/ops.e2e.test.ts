@@ -126,7 +126,8 @@ describe('ops: the overlay, a node funnel and a contact timeline agree with the 
         entered: fmt(api.entered),
         waiting: fmt(api.waiting),
         ...(node.kind === 'send' ? { sent: fmt(api.sent) } : {}),
-        converted: `${fmt(api.converted)} ${pct(api.conversionRate)}`,
+        // an exit shows no conversion: everyone there has left
+        ...(node.kind === 'exit' ? {} : { converted: `${fmt(api.converted)} ${pct(api.conversionRate)}` }),
       });
     }
     // a node nobody has reached yet carries no strip: the exit after the 2-day wait
@@ -134,12 +135,14 @@ describe('ops: the overlay, a node funnel and a contact timeline agree with the 
     await app.screenshot('ops-2-overlay');
   });
 
-  it('labels every edge with its port and how many took it', async () => {
+  it('labels every edge with its port, how many took it and their share of the source node', async () => {
     const { draft } = await app.trpc.journeys.get.query({ id: journeyId });
     const count = (source: string, port: string) => overlay.edges.find((e) => e.source === source && e.port === port)?.count ?? 0;
     const label = (source: string, port: string) => {
       const p = PORT_LABELS[`${source}:${port}`];
-      return `${p ? `${p} · ` : ''}${fmt(count(source, port))}`;
+      // and the share of the source node's entrants
+      const entered = overlay.nodes[source]?.entered;
+      return `${p ? `${p} · ` : ''}${fmt(count(source, port))}${entered ? ` · ${pct(count(source, port) / entered)}` : ''}`;
     };
     // the wait's two ways out, by name
     const event = label('wait_login', 'event');

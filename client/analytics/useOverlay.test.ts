@@ -49,6 +49,29 @@ describe('overlay numbers on the canvas', () => {
     expect(shown.nodes.wait).toEqual({ entered: 900, waiting: 120, converted: 90, conversionRate: 0.1 });
     expect(shown.nodes.sms).toMatchObject({ sent: 940 });
   });
+
+  it('an exit node shows no conversion: everyone there has left', () => {
+    const o: Overlay = {
+      journeyId: 'j',
+      versions: [1],
+      version: null,
+      from: null,
+      to: null,
+      goal: 'app_login',
+      nodes: { done: node({ entered: 40, converted: 0, conversionRate: 0 }), wait: node({ entered: 50, converted: 5, conversionRate: 0.1 }) },
+      edges: [],
+    };
+    const shown = toCanvas(
+      o,
+      [],
+      new Map([
+        ['done', 'exit'],
+        ['wait', 'wait.event'],
+      ]),
+    );
+    expect(shown.nodes.done).toEqual({ entered: 40, waiting: 0, converted: 0, conversionRate: null, noConversion: true });
+    expect(shown.nodes.wait).toEqual({ entered: 50, waiting: 0, converted: 5, conversionRate: 0.1 });
+  });
 });
 
 describe('overlayRange', () => {

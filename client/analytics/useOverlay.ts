@@ -21,11 +21,25 @@ export function overlayRange(p: OverlayParams): { version?: number; from?: strin
   return { ...(p.version ? { version: p.version } : {}), ...(p.from ? { from: p.from } : {}), ...(p.to ? { to: p.to } : {}) };
 }
 
-/** The API's numbers as the canvas draws them: per node, and per edge id of the canvas (by source and port). */
-export function toCanvas(o: Overlay, edges: readonly { id: string; source: string; sourceHandle?: string | null }[]): { nodes: Record<string, NodeOverlay>; edges: Record<string, number> } {
+/** The API's numbers as the canvas draws them: per node (no conversion at an exit, by `kinds`), and per edge id of the canvas (by source and port). */
+export function toCanvas(
+  o: Overlay,
+  edges: readonly { id: string; source: string; sourceHandle?: string | null }[],
+  kinds: ReadonlyMap<string, string | undefined> = new Map(),
+): { nodes: Record<string, NodeOverlay>; edges: Record<string, number> } {
   const nodes: Record<string, NodeOverlay> = {};
-  for (const [id, n] of Object.entries(o.nodes))
-    nodes[id] = { entered: n.entered, waiting: n.waiting, ...(n.sent || n.queued ? { sent: n.sent } : {}), converted: n.converted, conversionRate: n.conversionRate };
+  for (const [id, n] of Object.entries(o.nodes)) {
+    // at an exit everyone has left: "converted 0" there would only mislead
+    const exit = kinds.get(id) === 'exit';
+    nodes[id] = {
+      entered: n.entered,
+      waiting: n.waiting,
+      ...(n.sent || n.queued ? { sent: n.sent } : {}),
+      converted: n.converted,
+      conversionRate: exit ? null : n.conversionRate,
+      ...(exit ? { noConversion: true } : {}),
+    };
+  }
   const byPort = new Map(o.edges.map((e) => [`${e.source}\u0000${e.port}`, e.count]));
   const counts: Record<string, number> = {};
   for (const e of edges) counts[e.id] = byPort.get(`${e.source}\u0000${e.sourceHandle ?? 'next'}`) ?? 0;
@@ -49,7 +63,8 @@ export function useOverlay(store: EditorStore, journeyId: string, p: OverlayPara
       return;
     }
     const apply = () => {
-      const shown = toCanvas(q.data, store.getState().edges);
+      const s = store.getState();
+      const shown = toCanvas(q.data, s.edges, new Map(s.nodes.map((n) => [n.id, n.type])));
       store.getState().setOverlay(shown.nodes, shown.edges);
     };
     apply();

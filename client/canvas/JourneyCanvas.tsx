@@ -21,7 +21,7 @@ import type { JourneyFlowEdge, JourneyFlowNode } from '../mapping/flowTypes';
 import { NODE_HALF_WIDTH } from '../mapping/layout';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import { historyOptions, sameGraph, type HistoryState } from '../store/history';
-import { formatCount } from '../format';
+import { edgeLabel } from '../analytics/edgeLabel';
 import { KIND_MIME } from '../panels/Palette';
 import { nodeTypes } from './nodeTypes';
 import { edgeTypes } from './PortEdge';
@@ -90,6 +90,7 @@ export function JourneyCanvas() {
   const edges = useEditorStore((s) => s.edges);
   const problemsByEdge = useEditorStore((s) => s.problemsByEdge);
   const edgeCounts = useEditorStore((s) => s.edgeCounts);
+  const overlay = useEditorStore((s) => s.overlay);
   const readOnly = useEditorStore((s) => s.readOnly);
   const onNodesChange = useEditorStore((s) => s.onNodesChange);
   const onEdgesChange = useEditorStore((s) => s.onEdgesChange);
@@ -103,17 +104,18 @@ export function JourneyCanvas() {
   const onConnectEnd = useMemo(() => explainRefusal(store), [store]);
 
   // an edge the compiler complains about is drawn as such, with its reason on hover;
-  // with the overlay on, each edge also says how many contacts took it
+  // with the overlay on, each edge also says how many contacts took it, and what share of the source's entrants
   const shownEdges = useMemo(
     () =>
       edges.map((e) => {
         let out = e;
         if (problemsByEdge[e.id]) out = { ...out, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.join(' ') };
         const n = edgeCounts?.[e.id];
-        if (n !== undefined) out = { ...out, label: `${typeof e.label === 'string' && e.label ? `${e.label} · ` : ''}${formatCount(n)}`, className: `${out.className ?? ''} je--counted`.trim() };
+        if (n !== undefined)
+          out = { ...out, label: edgeLabel(typeof e.label === 'string' ? e.label : undefined, n, overlay?.[e.source]?.entered), className: `${out.className ?? ''} je--counted`.trim() };
         return out;
       }),
-    [edges, problemsByEdge, edgeCounts],
+    [edges, problemsByEdge, edgeCounts, overlay],
   );
 
   const isValidConnection: IsValidConnection = useCallback(

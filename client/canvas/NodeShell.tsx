@@ -59,13 +59,13 @@ function unwiredPorts(s: EditorState, id: string): string[] {
 }
 
 /** The overlay's numbers under a node: entered, waiting now, sent, converted. */
-function OverlayStrip({ overlay }: { overlay: NodeOverlay }) {
+export function OverlayStrip({ overlay }: { overlay: NodeOverlay }) {
   const t = useT();
   const rows: NumbersRow[] = [
     { term: msg('numbers.entered'), count: overlay.entered },
     { term: msg('numbers.waiting'), count: overlay.waiting },
     ...(overlay.sent !== undefined ? [{ term: msg('numbers.sent'), count: overlay.sent }] : []),
-    { term: msg('numbers.converted'), count: overlay.converted, rate: overlay.conversionRate },
+    ...(overlay.noConversion ? [] : [{ term: msg('numbers.converted'), count: overlay.converted, rate: overlay.conversionRate }]),
   ];
   return <NumbersStrip className={`jn__overlay jn__overlay--band${conversionBand(overlay.conversionRate)}`} label={t('numbers.node')} rows={rows} />;
 }

@@ -7,6 +7,8 @@ export interface NodeOverlay {
   waiting: number;
   sent?: number;
   converted: number;
+  /** true at an exit: everyone there has left, so "converted" would only mislead and is not shown */
+  noConversion?: boolean;
   /** converted ÷ entered, 0..1; drives the node's colour on the conversion scale */
   conversionRate: number | null;
   /**
