@@ -1,4 +1,5 @@
 import type { PaletteGroup } from '../../shared/journey/kind';
+import type { MessageStatus } from '../../shared/outbox/status';
 import type { Channel } from '../../shared/journey/channels';
 import { msg } from './messageIds';
 
@@ -19,3 +20,16 @@ export const channelMessages = {
   email: msg('channel.email'),
   webhook: msg('channel.webhook'),
 } satisfies Record<Channel, string>;
+
+/** Outbox message statuses (in English, the stored value itself). */
+export const messageStatusMessages = {
+  deferred: msg('messageStatus.deferred'),
+  suppressed: msg('messageStatus.suppressed'),
+  queued: msg('messageStatus.queued'),
+  held: msg('messageStatus.held'),
+  sending: msg('messageStatus.sending'),
+  sent: msg('messageStatus.sent'),
+  delivered: msg('messageStatus.delivered'),
+  failed: msg('messageStatus.failed'),
+  dead: msg('messageStatus.dead'),
+} satisfies Record<MessageStatus, string>;

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTRPC, useTRPCClient, type JourneyDetail } from '../trpc';
@@ -8,6 +9,7 @@ import { useTRPC, useTRPCClient, type JourneyDetail } from '../trpc';
  * refreshed before the dialog closes.
  */
 export function JourneyDetailsDialog({ journey, onClose }: { journey: Pick<JourneyDetail, 'id' | 'name' | 'description'>; onClose: () => void }) {
+  const t = useT();
   const trpc = useTRPC();
   const client = useTRPCClient();
   const qc = useQueryClient();
@@ -41,15 +43,15 @@ export function JourneyDetailsDialog({ journey, onClose }: { journey: Pick<Journ
 
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby={titleId} onClose={onClose}>
-      <h2 id={titleId}>Name and description</h2>
+      <h2 id={titleId}>{t('details.title')}</h2>
       <form onSubmit={(e) => void submit(e)}>
         <label className="field">
-          <span>Name</span>
+          <span>{t('journeys.col.name')}</span>
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />
         </label>
         <label className="field">
-          <span>Description</span>
-          <textarea className="field__text" value={description} onChange={(e) => setDescription(e.target.value)} rows={4} maxLength={1000} placeholder="Who enters, what it sends, what it is for." />
+          <span>{t('details.description')}</span>
+          <textarea className="field__text" value={description} onChange={(e) => setDescription(e.target.value)} rows={4} maxLength={1000} placeholder={t('details.description.placeholder')} />
         </label>
         {error && (
           <p className="form-error" role="alert">
@@ -58,10 +60,10 @@ export function JourneyDetailsDialog({ journey, onClose }: { journey: Pick<Journ
         )}
         <div className="dialog__actions">
           <button type="button" className="btn" onClick={() => dialog.current?.close()}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className="btn btn--primary" disabled={saving || !name.trim()}>
-            Save
+            {t('common.save')}
           </button>
         </div>
       </form>

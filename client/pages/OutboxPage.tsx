@@ -1,6 +1,7 @@
+import { useT } from '../i18n/useT';
+import { channelMessages, messageStatusMessages } from '../i18n/registryMessages';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
-import { channelLabels } from '../../shared/journey/channels';
 import { describeReason } from '../../shared/policy/describe';
 import { messageStatuses, type MessageStatus } from '../../shared/outbox/status';
 import { formatUtcMinute } from '../format';
@@ -13,6 +14,7 @@ import { LoadError, Loading } from '../components/QueryState';
  * the filter, so a view can be shared).
  */
 export function OutboxPage() {
+  const t = useT();
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const journeyId = params.get('journey') ?? undefined;
@@ -32,15 +34,15 @@ export function OutboxPage() {
     <main className="page page--wide">
       <div className="page__header">
         <div>
-          <h1>Outbox</h1>
-          <p className="muted">Messages the journeys queued, held back or sent, newest first.</p>
+          <h1>{t('layout.nav.outbox')}</h1>
+          <p className="muted">{t('outbox.lede')}</p>
         </div>
       </div>
-      <form className="filters" aria-label="Filter the outbox" onSubmit={(e) => e.preventDefault()}>
+      <form className="filters" aria-label={t('outbox.filter')} onSubmit={(e) => e.preventDefault()}>
         <label>
-          Journey
+          {t('outbox.journey')}
           <select value={journeyId ?? ''} onChange={(e) => set('journey', e.target.value)}>
-            <option value="">All journeys</option>
+            <option value="">{t('outbox.allJourneys')}</option>
             {journeys.data?.map((j) => (
               <option key={j.id} value={j.id}>
                 {j.name}
@@ -49,52 +51,52 @@ export function OutboxPage() {
           </select>
         </label>
         <label>
-          Contact
-          <input type="search" value={externalId ?? ''} placeholder="user id" onChange={(e) => set('contact', e.target.value.trim())} />
+          {t('outbox.contact')}
+          <input type="search" value={externalId ?? ''} placeholder={t('outbox.userId')} onChange={(e) => set('contact', e.target.value.trim())} />
         </label>
         <label>
-          Status
+          {t('journeys.col.status')}
           <select value={status ?? ''} onChange={(e) => set('status', e.target.value)}>
-            <option value="">Any status</option>
+            <option value="">{t('outbox.anyStatus')}</option>
             {messageStatuses.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {t(messageStatusMessages[s])}
               </option>
             ))}
           </select>
         </label>
       </form>
       {out.isPending ? (
-        <Loading what="outbox" />
+        <Loading what={t('outbox.loading')} />
       ) : out.isError ? (
         <LoadError error={out.error} />
       ) : out.data.length === 0 ? (
-        <div className="placeholder">No messages match.</div>
+        <div className="placeholder">{t('outbox.none')}</div>
       ) : (
         <div className="card">
-          <table className="table" aria-label="Outbox">
+          <table className="table" aria-label={t('layout.nav.outbox')}>
             <thead>
               <tr>
-                <th scope="col">Queued</th>
-                <th scope="col">Contact</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Template</th>
-                <th scope="col">Status</th>
-                <th scope="col">Message</th>
+                <th scope="col">{t('outbox.col.queued')}</th>
+                <th scope="col">{t('outbox.contact')}</th>
+                <th scope="col">{t('field.channel')}</th>
+                <th scope="col">{t('field.template')}</th>
+                <th scope="col">{t('journeys.col.status')}</th>
+                <th scope="col">{t('outbox.col.message')}</th>
               </tr>
             </thead>
             <tbody>
               {out.data.map((m) => (
                 <tr key={m.id} data-channel={m.channel} data-contact={m.externalId ?? ''}>
                   <td className="muted nowrap">{formatUtcMinute(m.createdAt)}</td>
-                  <td>{m.externalId ? <Link to={`/contacts/${encodeURIComponent(m.externalId)}`}>{m.externalId}</Link> : <span className="muted">anonymous</span>}</td>
-                  <td>{channelLabels[m.channel] ?? m.channel}</td>
+                  <td>{m.externalId ? <Link to={`/contacts/${encodeURIComponent(m.externalId)}`}>{m.externalId}</Link> : <span className="muted">{t('outbox.anonymous')}</span>}</td>
+                  <td>{t(channelMessages[m.channel])}</td>
                   <td>
                     <code>{m.template}</code>
                     {m.variant && <span className="muted"> · {m.variant.toUpperCase()}</span>}
                   </td>
                   <td>
-                    <span className={`status status--${m.status}`}>{m.status}</span>
+                    <span className={`status status--${m.status}`}>{t(messageStatusMessages[m.status])}</span>
                     {m.reason && <div className="muted small">{describeReason(m.reason)}</div>}
                   </td>
                   <td className="table__body">{m.body}</td>

@@ -10,6 +10,9 @@ import { saveNow, type SaveDraft } from '../store/useAutosave';
 import { publishRefusal } from './publishRefusal';
 import { approvalPath, requestOf } from '../approvals/approvalLabels';
 import { ForecastView, atInZone } from '../forecast/ForecastView';
+import { useT } from '../i18n/useT';
+import { useProblemText } from '../i18n/problemText';
+import { useNodeName } from '../store/useNodeName';
 
 /**
  * Publishing, with a look first: refused while the draft has problems (the
@@ -20,6 +23,8 @@ import { ForecastView, atInZone } from '../forecast/ForecastView';
  * time unless the operator also enrols now.
  */
 export function PublishDialog({ journey, save, onClose, onPublished }: { journey: JourneyDetail; save: SaveDraft; onClose: () => void; onPublished: () => Promise<unknown> }) {
+  const t = useT();
+  const problemText = useProblemText(useNodeName());
   const trpc = useTRPC();
   const store = useEditorStoreApi();
   const problems = useEditorStore((s) => s.problems);
@@ -75,52 +80,50 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
   const next = (journey.version ?? 0) + 1;
   return (
     <dialog ref={dialog} className="dialog dialog--wide" aria-labelledby="publish-title" onClose={onClose} onCancel={onClose}>
-      <h2 id="publish-title">{requested ? 'Sent for approval' : published !== null ? `Published version ${published}` : `Publish version ${next}`}</h2>
+      <h2 id="publish-title">{requested ? t('publish.requested') : published !== null ? t('publish.published', { version: published }) : t('publish.title', { version: next })}</h2>
       {requested ? (
         <p role="status">
-          v{next} goes live once someone else with the approver role approves it. <Link to={approvalPath(requested.id)}>See the request</Link>
+          {t('publish.requested.body', { version: next })} <Link to={approvalPath(requested.id)}>{t('publish.requested.link')}</Link>
         </p>
       ) : published !== null ? (
         <p role="status">
           {segment && segment.firstAt !== null && f && segment.firstAt > f.at
-            ? `New contacts enter v${published} from ${atInZone(segment.firstAt, f.timezone)}.`
-            : `New contacts now enter v${published}.`}{' '}
-          Contacts already inside stay on the version they started.
+            ? t('publish.entersFrom', { version: published, at: atInZone(segment.firstAt, f.timezone) })
+            : t('publish.entersNow', { version: published })}{' '}
+          {t('publish.inside')}
         </p>
       ) : unchanged ? (
-        <p role="status">No changes since v{journey.published?.version}: the draft does what the live version does. Change something to publish a new version.</p>
+        <p role="status">{t('publish.unchanged', { version: journey.published?.version ?? 0 })}</p>
       ) : problems.length > 0 ? (
         <div role="alert">
           <p>
-            <CircleAlert size={15} aria-hidden /> Fix {problems.length} problem{problems.length > 1 ? 's' : ''} before publishing:
+            <CircleAlert size={15} aria-hidden /> {t('publish.fix', { n: problems.length })}
           </p>
           <ul className="dialog__list">
             {problems.slice(0, 8).map((p, i) => (
-              <li key={i}>{p.message}</li>
+              <li key={i}>{problemText(p)}</li>
             ))}
-            {problems.length > 8 && <li>…and {problems.length - 8} more (see the Problems tab)</li>}
+            {problems.length > 8 && <li>{t('publish.moreProblems', { n: problems.length - 8 })}</li>}
           </ul>
         </div>
       ) : (
         <>
-          <p className="dialog__summary">{journey.published ? `Against v${journey.published.version}: ${summarizeChanges(changes)}.` : 'First version: everything below goes live.'}</p>
-          <ul className="dialog__list" aria-label="What changes">
-            {changes.length === 0 && <li>No changes to the live version.</li>}
+          <p className="dialog__summary">{journey.published ? t('publish.against', { version: journey.published.version, summary: summarizeChanges(changes) }) : t('publish.first')}</p>
+          <ul className="dialog__list" aria-label={t('publish.changes')}>
+            {changes.length === 0 && <li>{t('publish.noChanges')}</li>}
             {changes.slice(0, 30).map((c, i) => (
               <li key={i}>{c.message}</li>
             ))}
-            {changes.length > 30 && <li>…and {changes.length - 30} more</li>}
+            {changes.length > 30 && <li>{t('publish.more', { n: changes.length - 30 })}</li>}
           </ul>
           {journey.status === 'live' || journey.status === 'paused' ? (
-            <p className="dialog__note">
-              Contacts already in the journey stay on v{journey.version} until they leave it; only new entries follow v{next}. Moving them node by node to the new version comes later.
-            </p>
+            <p className="dialog__note">{t('publish.note.live', { current: journey.version ?? 0, next })}</p>
           ) : (
-            <p className="dialog__note">Publishing makes the journey live: its entry starts enrolling contacts.</p>
+            <p className="dialog__note">{t('publish.note.first')}</p>
           )}
           {forecast.isError ? (
             <p className="banner banner--error" role="alert">
-              No forecast: {forecast.error.message}
+              {t('publish.noForecast', { error: forecast.error.message })}
             </p>
           ) : f ? (
             <>
@@ -128,35 +131,36 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
               {segment && segment.nextScheduledAt !== null && (
                 <label className="check forecast__choice">
                   <span>
-                    <input type="checkbox" checked={enrolNow} onChange={(e) => setEnrolNow(e.target.checked)} /> Also enrol now
+                    <input type="checkbox" checked={enrolNow} onChange={(e) => setEnrolNow(e.target.checked)} /> {t('publish.enrolNow')}
                   </span>
                   <span className="muted">
-                    {enrolNow ? 'The ' : 'Unticked, the '}
-                    {f.audience.exact ? '' : 'at least '}
-                    {f.audience.admitted.toLocaleString('en-US')} contacts who would enter {enrolNow ? 'enter as soon as it goes live' : `wait for ${atInZone(segment.nextScheduledAt, f.timezone)}`}.
+                    {(() => {
+                      const values = { n: f.audience.admitted, exact: f.audience.exact ? 'yes' : 'no', at: atInZone(segment.nextScheduledAt, f.timezone) };
+                      return enrolNow ? t('publish.enrolNow.on', values) : t('publish.enrolNow.off', values);
+                    })()}
                   </span>
                 </label>
               )}
             </>
           ) : (
             <p className="forecast__loading" role="status">
-              Counting the forecast…
+              {t('publish.counting')}
             </p>
           )}
         </>
       )}
       {(refusal || saveError) && (
         <div className="banner banner--error" role="alert">
-          <strong>Not published.</strong> {saveError ?? refusal?.message}
+          <strong>{t('publish.refused')}</strong> {saveError ?? refusal?.message}
         </div>
       )}
       <div className="dialog__actions">
         <button type="button" className="btn" onClick={() => dialog.current?.close()}>
-          {publish.isSuccess ? 'Close' : 'Cancel'}
+          {publish.isSuccess ? t('common.close') : t('common.cancel')}
         </button>
         {!publish.isSuccess && (
           <button type="button" className="btn btn--primary" disabled={problems.length > 0 || unchanged || publish.isPending} onClick={() => void go()}>
-            <Rocket size={15} aria-hidden /> {publish.isPending ? 'Publishing…' : `Publish v${next}`}
+            <Rocket size={15} aria-hidden /> {publish.isPending ? t('publish.pending') : t('publish.submit', { version: next })}
           </button>
         )}
       </div>

@@ -2,7 +2,8 @@ import { useEffect, useRef } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Play } from 'lucide-react';
 import { useTRPC, type JourneyDetail } from '../trpc';
-import { formatCount } from '../format';
+import { FormattedMessage } from 'react-intl';
+import { useT } from '../i18n/useT';
 
 /**
  * Resuming a paused journey, with a warning first: how many contacts' timers
@@ -12,6 +13,7 @@ import { formatCount } from '../format';
  * stale message late in a burst. Timers still ahead keep their time either way.
  */
 export function ResumeDialog({ journey, onClose, onResumed }: { journey: JourneyDetail; onClose: () => void; onResumed: () => Promise<unknown> }) {
+  const t = useT();
   const trpc = useTRPC();
   const dialog = useRef<HTMLDialogElement>(null);
   const due = useQuery(trpc.journeys.dueOnResume.queryOptions({ id: journey.id }));
@@ -34,31 +36,26 @@ export function ResumeDialog({ journey, onClose, onResumed }: { journey: Journey
   const n = due.data?.due ?? 0;
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby="resume-title" onClose={onClose} onCancel={onClose}>
-      <h2 id="resume-title">Resume “{journey.name}”</h2>
+      <h2 id="resume-title">{t('resume.title', { name: journey.name })}</h2>
       {due.isPending ? (
-        <p role="status">Counting the timers that fell due…</p>
+        <p role="status">{t('resume.counting')}</p>
       ) : due.isError ? (
         <p className="banner banner--error" role="alert">
           {due.error.message}
         </p>
       ) : n === 0 ? (
-        <p role="status">
-          No timer fell due during the pause: {formatCount(due.data.timers)} contact{due.data.timers === 1 ? '' : 's'} go on from where they were.
-        </p>
+        <p role="status">{t('resume.noneDue', { n: due.data.timers })}</p>
       ) : (
         <>
           <p role="status">
-            <strong>
-              {formatCount(n)} contact{n === 1 ? '’s timer' : 's’ timers'} fell due
-            </strong>{' '}
-            while the journey was paused (of {formatCount(due.data.timers)} waiting).
+            <FormattedMessage id="resume.due" values={{ n, waiting: due.data.timers, b: (c) => <strong>{c}</strong> }} />
           </p>
           <ul className="dialog__list">
             <li>
-              <strong>Continue</strong>: they move on at once: whatever they were waiting to receive goes now, late, all together.
+              <FormattedMessage id="resume.continue.help" values={{ b: (c) => <strong>{c}</strong> }} />
             </li>
             <li>
-              <strong>Skip what fell due</strong>: each of them waits its step again from now, as long as it had waited (a 3-day wait restarts for 3 days). Nothing goes out late.
+              <FormattedMessage id="resume.skip.help" values={{ b: (c) => <strong>{c}</strong> }} />
             </li>
           </ul>
         </>
@@ -70,15 +67,15 @@ export function ResumeDialog({ journey, onClose, onResumed }: { journey: Journey
       )}
       <div className="dialog__actions">
         <button type="button" className="btn" onClick={() => dialog.current?.close()}>
-          Cancel
+          {t('common.cancel')}
         </button>
         {n > 0 && (
           <button type="button" className="btn" disabled={resume.isPending} onClick={() => go('skip')}>
-            Skip what fell due
+            {t('resume.skip')}
           </button>
         )}
         <button type="button" className="btn btn--primary" disabled={resume.isPending || due.isPending} onClick={() => go('continue')}>
-          <Play size={15} aria-hidden /> {n > 0 ? 'Continue' : 'Resume'}
+          <Play size={15} aria-hidden /> {n > 0 ? t('resume.continue') : t('header.resume')}
         </button>
       </div>
     </dialog>

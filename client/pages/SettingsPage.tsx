@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
 import { LoadError, Loading } from '../components/QueryState';
@@ -7,6 +8,7 @@ import { PolicyByChannel, PolicyRules, UnitPricesSetting } from '../admin/Policy
 
 /** Workspace settings: how an SDK sends data here (the write key), and the contact policy every journey obeys. */
 export function SettingsPage() {
+  const t = useT();
   const trpc = useTRPC();
   const ws = useQuery(trpc.workspace.get.queryOptions());
   const policy = useQuery(trpc.policy.get.queryOptions());
@@ -17,32 +19,32 @@ export function SettingsPage() {
     <main className="page">
       <div className="page__header">
         <div>
-          <h1>Settings</h1>
-          <p className="muted">Point a Segment or RudderStack SDK at this host, and see the rules every message passes.</p>
+          <h1>{t('layout.nav.settings')}</h1>
+          <p className="muted">{t('settings.lede')}</p>
         </div>
       </div>
       {ws.isPending ? (
-        <Loading what="workspace" />
+        <Loading what={t('settings.loading.workspace')} />
       ) : ws.isError ? (
         <LoadError error={ws.error} />
       ) : (
         <section className="card settings" aria-labelledby="ingestion">
-          <h2 id="ingestion">Ingestion</h2>
+          <h2 id="ingestion">{t('settings.ingestion')}</h2>
           <dl className="settings__facts">
-            <dt>Workspace</dt>
+            <dt>{t('settings.workspace')}</dt>
             <dd>{ws.data.name}</dd>
-            <dt>Default time zone</dt>
+            <dt>{t('settings.timezone')}</dt>
             <dd>{ws.data.timezone}</dd>
             {/* the server sends the write key to admins only */}
             {ws.data.writeKey !== null && (
               <>
-                <dt>Write key</dt>
+                <dt>{t('settings.writeKey')}</dt>
                 <dd>
-                  <code aria-label="Write key">{ws.data.writeKey}</code>
+                  <code aria-label={t('settings.writeKey')}>{ws.data.writeKey}</code>
                 </dd>
               </>
             )}
-            <dt>Endpoint</dt>
+            <dt>{t('settings.endpoint')}</dt>
             <dd>
               <code>{origin}/v1</code> (identify, track, page, screen, alias, group, batch)
             </dd>
@@ -51,38 +53,38 @@ export function SettingsPage() {
   -u ${ws.data.writeKey ?? '<write key>'}: \\
   -H 'content-type: application/json' \\
   -d '{"userId":"u123","event":"app_login"}'`}</pre>
-          {ws.data.writeKey === null && <p className="muted">Only an admin sees the write key.</p>}
+          {ws.data.writeKey === null && <p className="muted">{t('settings.writeKey.adminOnly')}</p>}
           {admin && <RotateWriteKey previousExpiresAt={ws.data.previousWriteKeyExpiresAt} />}
         </section>
       )}
       {ws.isSuccess && (
         <section className="card settings" aria-labelledby="approvals-setting">
-          <h2 id="approvals-setting">Approvals</h2>
+          <h2 id="approvals-setting">{t('layout.nav.approvals')}</h2>
           <ApprovalsSetting on={ws.data.approvals} editable={admin} />
         </section>
       )}
       {ws.isSuccess && (
         <section className="card settings" aria-labelledby="link-hosts">
-          <h2 id="link-hosts">Tracked links</h2>
+          <h2 id="link-hosts">{t('settings.linkHosts')}</h2>
           <LinkHostsSetting hosts={ws.data.linkHosts} editable={admin} />
         </section>
       )}
       {policy.isPending ? (
-        <Loading what="contact policy" />
+        <Loading what={t('settings.loading.policy')} />
       ) : policy.isError ? (
         <LoadError error={policy.error} />
       ) : (
         <section className="card settings" aria-labelledby="policy">
-          <h2 id="policy">Contact policy</h2>
-          <p className="muted">Every message of every journey on every channel, robo-calls included, passes it: opt-outs, quiet hours, and (for marketing) the caps.</p>
+          <h2 id="policy">{t('settings.policy')}</h2>
+          <p className="muted">{t('settings.policy.lede')}</p>
           <PolicyByChannel policy={policy.data} />
           <PolicyRules policy={policy.data} editable={admin} />
         </section>
       )}
       {ws.isSuccess && (
         <section className="card settings" aria-labelledby="unit-prices">
-          <h2 id="unit-prices">Unit prices</h2>
-          <p className="muted">What one billed unit costs, in yuan: the publish forecast and the cost per conversion use these.</p>
+          <h2 id="unit-prices">{t('settings.unitPrices')}</h2>
+          <p className="muted">{t('settings.unitPrices.lede')}</p>
           <UnitPricesSetting prices={ws.data.unitPrices} editable={admin} />
         </section>
       )}

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -28,9 +29,10 @@ export function VersionPage() {
   const journey = useQuery(trpc.journeys.get.queryOptions({ id }));
   const published = useQuery({ ...trpc.journeys.version.queryOptions({ id, version: v }), enabled: Number.isInteger(v) && v >= 1 });
   const { catalogue } = useJourneyCatalogue();
+  const t = useT();
 
-  if (!Number.isInteger(v) || v < 1) return <LoadError error={{ message: `"${version}" is not a version number` }} />;
-  if (journey.isPending || published.isPending) return <Loading what={`version ${v}`} />;
+  if (!Number.isInteger(v) || v < 1) return <LoadError error={{ message: t('version.notANumber', { version: version ?? '' }) }} />;
+  if (journey.isPending || published.isPending) return <Loading what={t('version.loading', { version: v })} />;
   if (journey.isError) return <LoadError error={journey.error} />;
   if (published.isError) return <LoadError error={published.error} />;
   return (
@@ -54,6 +56,7 @@ function VersionBody({ problems }: { problems: number }) {
 }
 
 function VersionHeader({ journey, published }: { journey: JourneyDetail; published: PublishedVersion }) {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const navigate = useNavigate();
@@ -75,7 +78,7 @@ function VersionHeader({ journey, published }: { journey: JourneyDetail; publish
   return (
     <header className="jheader">
       <div className="jheader__row">
-        <Link to={`/journeys/${encodeURIComponent(journey.id)}`} className="jheader__back" aria-label="Back to the draft">
+        <Link to={`/journeys/${encodeURIComponent(journey.id)}`} className="jheader__back" aria-label={t('version.back')}>
           <ArrowLeft size={18} aria-hidden />
         </Link>
         <div className="jheader__titles">
@@ -84,34 +87,34 @@ function VersionHeader({ journey, published }: { journey: JourneyDetail; publish
               {journey.name} · v{published.version}
             </h1>
             <StatusBadge status={journey.status} error={journey.error} />
-            <span className="jheader__version">{current ? 'the version running now' : `running now: ${journey.version === null ? 'none' : `v${journey.version}`}`}</span>
+            <span className="jheader__version">{current ? t('version.current') : journey.version === null ? t('version.runningNone') : t('version.running', { version: journey.version })}</span>
           </div>
           <div className="jheader__meta muted">
             <span>
-              Published <RelativeTime ms={published.publishedAt} /> by {published.publishedBy}
+              {t('version.published')} <RelativeTime ms={published.publishedAt} /> {t('version.by', { who: published.publishedBy })}
             </span>
           </div>
         </div>
         <div className="jheader__actions">
           {operates && !archived && (
             <button type="button" className="btn btn--primary" disabled={restore.isPending} onClick={() => setConfirming(true)}>
-              <History size={15} aria-hidden /> Restore as draft
+              <History size={15} aria-hidden /> {t('version.restore')}
             </button>
           )}
         </div>
       </div>
       <div className="banner" role="status">
-        Read-only: version {published.version} as it was published. {operates && !archived ? 'Restore it as the draft to edit it and publish it again.' : ''}
+        {t('version.readOnly', { version: published.version })} {operates && !archived ? t('version.readOnly.restore') : ''}
       </div>
       {confirming && (
-        <div className="banner" role="alertdialog" aria-label={`Restore version ${published.version}`}>
-          Replace the current draft of “{journey.name}” with version {published.version}? The draft’s changes are replaced (the audit log keeps what it was); nothing goes live until you publish.
+        <div className="banner" role="alertdialog" aria-label={t('version.restore.label', { version: published.version })}>
+          {t('version.restore.confirm', { name: journey.name, version: published.version })}
           <div className="banner__actions">
             <button type="button" className="btn btn--primary" disabled={restore.isPending} onClick={() => restore.mutate({ id: journey.id, version: published.version })}>
-              Replace the draft
+              {t('version.restore.submit')}
             </button>
             <button type="button" className="btn" onClick={() => setConfirming(false)}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </div>
