@@ -17,12 +17,13 @@ const TUESDAY_10AM_SHANGHAI = Date.parse('2026-11-03T10:00:00+08:00');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /**
- * The zh-CN marketing SMS with a single variant that greets the reader by
- * name (every A/B-tested SMS in templates/messages already has a B): day 3 of
- * the dropped-application journey.
+ * The marketing SMS with a single variant that greets the reader by name
+ * (every A/B-tested SMS in templates/messages already has a B): day 3 of the
+ * dropped-application journey. Its copy is in zh-CN with an English
+ * translation, edited side by side.
  */
 const TEMPLATE = 'dropoff_d3_sms';
-const TEMPLATE_NAME = 'Dropped step · day 3 SMS (中文)';
+const TEMPLATE_NAME = 'Dropped step · day 3 SMS';
 /** Variant B: the same offer as a question, still with its tracked link and the opt-out line. */
 const BODY_B = '【橙子信用】{{default name "您好"}}，只差最后一步啦！现在完成申请，首借7天免息，点此继续：{{link "https://m.orangecredit.example/apply/resume?offer=free7&v=b"}} 回T退订';
 const COPYWRITER_CONTACT = { userId: 'tpl-preview-1', name: '欧阳婉清', phone: '+8613900000001', limit: 18000 };
@@ -43,7 +44,7 @@ stepsOfOneStory();
 
 /** One variant's rendered preview as the panel shows it. */
 async function shownPreview(variant: 'A' | 'B'): Promise<{ body: string; parts: string }> {
-  const card = page.getByRole('region', { name: 'Live preview' }).getByRole('article', { name: `Preview of variant ${variant}` });
+  const card = page.getByRole('region', { name: 'Live preview' }).getByRole('article', { name: `Preview of variant ${variant} in zh-CN` });
   return {
     body: (await card.locator('pre').textContent()) ?? '',
     parts: ((await card.getByLabel('SMS parts', { exact: true }).textContent()) ?? '').trim(),
@@ -88,9 +89,9 @@ describe('templates: a copywriter adds variant B, previews it for a contact, sav
     const sms = page.getByRole('region', { name: 'SMS templates' });
     const link = sms.getByRole('link', { name: TEMPLATE_NAME, exact: true });
     await link.waitFor();
-    // only what matches is left: the zh-CN and English day-3 SMS, no other channel
+    // only what matches is left: the day-3 SMS (one template for both languages), no other channel
     await expect.poll(() => page.getByRole('region', { name: / templates$/ }).count()).toBe(1);
-    expect(await sms.locator('tbody tr').count()).toBe(2);
+    expect(await sms.locator('tbody tr').count()).toBe(1);
     const row = sms.locator('tbody tr', { has: page.getByRole('link', { name: TEMPLATE_NAME, exact: true }) });
     expect(await row.locator('td').nth(1).textContent()).toBe('A 100%');
     await app.screenshot('templates-2-search');
@@ -111,7 +112,11 @@ describe('templates: a copywriter adds variant B, previews it for a contact, sav
     await b.waitFor();
     // B starts as a copy of A at 0%, so the sum is still right
     expect(await b.getByLabel('Weight of variant B', { exact: true }).inputValue()).toBe('0');
-    expect(await b.getByLabel('Body of variant B', { exact: true }).inputValue()).toBe(await variants.getByLabel('Body of variant A', { exact: true }).inputValue());
+    expect(await b.getByLabel('Body of variant B in zh-CN', { exact: true }).inputValue()).toBe(await variants.getByLabel('Body of variant A in zh-CN', { exact: true }).inputValue());
+    // the English copy sits beside the Chinese, and B starts with A's too
+    const englishA = await variants.getByLabel('Body of variant A in en', { exact: true }).inputValue();
+    expect(englishA).toMatch(/Reply T to opt out/);
+    expect(await b.getByLabel('Body of variant B in en', { exact: true }).inputValue()).toBe(englishA);
 
     await variants.getByLabel('Weight of variant A', { exact: true }).fill('50');
     await expect.poll(() => weights.textContent()).toBe('Weights sum to 50% (must be 100)');
@@ -120,7 +125,7 @@ describe('templates: a copywriter adds variant B, previews it for a contact, sav
     await expect.poll(() => weights.textContent()).toBe('Weights sum to 100% ✓');
 
     await b.getByLabel('Name of variant B', { exact: true }).fill('对话型 · 最后一步');
-    await b.getByLabel('Body of variant B', { exact: true }).fill(BODY_B);
+    await b.getByLabel('Body of variant B in zh-CN', { exact: true }).fill(BODY_B);
     // the opt-out line and a tracked link are there, so the checks have nothing to say
     expect(await b.getByRole('list', { name: 'Checks of variant B' }).count()).toBe(0);
     await page.getByLabel('0 errors', { exact: true }).waitFor();
@@ -142,6 +147,11 @@ describe('templates: a copywriter adds variant B, previews it for a contact, sav
       expect(shown.body).toMatch(/\/l\/[A-Za-z0-9_-]+/);
     }
     expect((await shownPreview('B')).body).toContain('只差最后一步啦');
+    // the English copy beside it, with its own length and SMS part count
+    const english = preview.getByRole('article', { name: 'Preview of variant A in en' });
+    await expect.poll(async () => (await english.locator('pre').textContent()) ?? '').toMatch(/Reply T to opt out/);
+    const englishBody = (await english.locator('pre').textContent()) ?? '';
+    expect(((await english.getByLabel('SMS parts', { exact: true }).textContent()) ?? '').trim()).toBe(partsText(smsStats(englishBody).parts));
     expect(await preview.getByRole('alert').count()).toBe(0);
     await app.screenshot('templates-5-preview');
   });
@@ -165,6 +175,9 @@ describe('templates: a copywriter adds variant B, previews it for a contact, sav
       { key: 'b', weight: 50 },
     ]);
     expect(t.variants[1]?.parts.body).toBe(BODY_B);
+    // the English copy was saved with it, not dropped by the editor
+    expect(t.variants.map((v) => Object.keys(v.locales ?? {}))).toEqual([['en'], ['en']]);
+    expect(t.variants[1]?.locales?.en?.body).toBe(t.variants[0]?.locales?.en?.body);
 
     // the page reloaded the saved version; typing the contact again renders what the server renders
     const api = await app.trpc.templates.preview.query({ key: TEMPLATE, externalId: COPYWRITER_CONTACT.userId });

@@ -3,7 +3,7 @@ import { useDebounced } from '../components/useDebounced';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { TemplateDraft } from '../../shared/templates/draft';
 import { formatCount } from '../format';
-import { useTRPC } from '../trpc';
+import { useTRPC, type RouterInputs } from '../trpc';
 import { parseScalar } from '../inspector/SchemaForm';
 
 /** "name: 林\nlimit: 20000" → traits, typed like the inspector types them. */
@@ -27,7 +27,6 @@ const defaultSample = 'name: 林晓\nlimit: 20000\ndaily_rate: 0.3\nproduct: 橙
  * lengths against the platforms' cut-offs.
  */
 export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
-  const trpc = useTRPC();
   const [contact, setContact] = useState('');
   const [sample, setSample] = useState(defaultSample);
   // for a real contact, only what the user types here overrides their traits: the sample's
@@ -38,7 +37,8 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
   const [price, setPrice] = useState(() => Number(localStorage.getItem('sms.pricePerPart') ?? '0.045'));
   useEffect(() => localStorage.setItem('sms.pricePerPart', String(price)), [price]);
   const input = useDebounced({ draft, ...(forContact ? { externalId: contact.trim() } : {}), traits: parseSampleTraits(traitsText), ...(Number.isFinite(price) ? { pricePerPart: price } : {}) }, 350);
-  const preview = useQuery({ ...trpc.templates.preview.queryOptions(input), placeholderData: keepPreviousData, retry: false });
+  // each language the template has copy in, rendered on its own: its encoding and SMS parts are its own
+  const languages = [input.draft.locale, ...(input.draft.locales ?? [])];
 
   return (
     <section className="card preview-panel" aria-label="Live preview">
@@ -65,13 +65,29 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
           </label>
         )}
       </div>
+      <div className="preview-panel__languages">
+        {languages.map((l) => (
+          <LanguagePreview key={l} input={{ ...input, locale: l }} channel={draft.channel} label={languages.length > 1 ? l : null} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** One language's preview: every variant rendered in it, with its length, encoding, parts and cost. */
+function LanguagePreview({ input, channel, label }: { input: RouterInputs['templates']['preview']; channel: TemplateDraft['channel']; label: string | null }) {
+  const trpc = useTRPC();
+  const preview = useQuery({ ...trpc.templates.preview.queryOptions(input), placeholderData: keepPreviousData, retry: false });
+  return (
+    <div className="preview-panel__language" lang={input.locale}>
+      {label && <h3 className="variant__locale">{label}</h3>}
       {preview.isError && (
         <p className="sf__errors" role="alert">
           {preview.error.message}
         </p>
       )}
       {preview.data?.variants.map((v) => (
-        <article key={v.variant} className="pv" aria-label={`Preview of variant ${v.variant.toUpperCase()}`}>
+        <article key={v.variant} className="pv" aria-label={`Preview of variant ${v.variant.toUpperCase()}${label ? ` in ${label}` : ''}`}>
           <header className="pv__head">
             <span className="chip chip--on">{v.variant.toUpperCase()}</span>
             <span className="muted">{v.chars} chars</span>
@@ -92,7 +108,7 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
             Object.entries(v.parts).map(([part, text]) => (
               <figure key={part} className="preview__part">
                 <figcaption className="muted">{part}</figcaption>
-                <pre className={`preview__text preview__text--${draft.channel}`}>{text}</pre>
+                <pre className={`preview__text preview__text--${channel}`}>{text}</pre>
               </figure>
             ))
           )}
@@ -114,6 +130,6 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
           )}
         </article>
       ))}
-    </section>
+    </div>
   );
 }

@@ -13,6 +13,7 @@ import { LoadError, Loading } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
 import { VariantsEditor } from './VariantsEditor';
 import { PreviewPanel } from './PreviewPanel';
+import { withDefaultLocale, withLocale } from './localeCopy';
 import { StatsPanel } from './StatsPanel';
 
 type Stored = RouterOutputs['templates']['get'];
@@ -25,7 +26,9 @@ const fromStored = (t: Stored): TemplateDraft => ({
   description: t.description,
   category: t.category,
   locale: t.locale as TemplateDraft['locale'],
-  variants: t.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, parts: { ...v.parts } })),
+  locales: t.locales as TemplateDraft['locales'],
+  // every language's copy comes along: a save writes the whole template, so what is left out here would be lost
+  variants: t.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, parts: { ...v.parts }, ...(v.locales ? { locales: structuredClone(v.locales) } : {}) })),
 });
 
 const blank = (channel: Channel): TemplateDraft => ({
@@ -207,12 +210,23 @@ function Editor({
             </label>
             <label>
               Language
-              <select value={draft.locale} onChange={(e) => set({ locale: e.target.value as TemplateDraft['locale'] })}>
+              <select value={draft.locale} onChange={(e) => setDraft((d) => withDefaultLocale(d, e.target.value as TemplateDraft['locale']))}>
                 {locales.map((l) => (
                   <option key={l}>{l}</option>
                 ))}
               </select>
             </label>
+            <fieldset className="tmeta__languages">
+              <legend>Also in</legend>
+              {locales
+                .filter((l) => l !== draft.locale)
+                .map((l) => (
+                  <label key={l} className="tmeta__language">
+                    <input type="checkbox" checked={(draft.locales ?? []).includes(l)} onChange={(e) => setDraft((d) => withLocale(d, l, e.target.checked))} />
+                    {l}
+                  </label>
+                ))}
+            </fieldset>
             <label className="tmeta__wide">
               Description
               <input type="text" value={draft.description} onChange={(e) => set({ description: e.target.value })} />

@@ -20,6 +20,8 @@ export function nextVariantKey(variants: readonly Variant[]): string {
  */
 export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDraft; onChange: (variants: Variant[]) => void; issues: readonly TemplateIssue[] }) {
   const parts: readonly string[] = templateParts[draft.channel];
+  // the template's own language first, then the others it has copy in, side by side
+  const languages = [draft.locale, ...(draft.locales ?? [])];
   const total = draft.variants.reduce((s, v) => s + (Number.isFinite(v.weight) ? v.weight : 0), 0);
   const set = (i: number, patch: Partial<Variant>) => onChange(draft.variants.map((v, j) => (j === i ? { ...v, ...patch } : v)));
   const move = (i: number, to: number) => {
@@ -31,7 +33,9 @@ export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDra
   const add = () => {
     const last = draft.variants[draft.variants.length - 1];
     const key = nextVariantKey(draft.variants);
-    onChange([...draft.variants, { key, name: `Variant ${key.toUpperCase()}`, weight: 0, parts: last ? { ...last.parts } : Object.fromEntries(parts.map((p) => [p, ''])) }]);
+    const blank = () => Object.fromEntries(parts.map((p) => [p, '']));
+    const locales = Object.fromEntries((draft.locales ?? []).map((l) => [l, { ...(last?.locales?.[l] ?? blank()) }]));
+    onChange([...draft.variants, { key, name: `Variant ${key.toUpperCase()}`, weight: 0, parts: last ? { ...last.parts } : blank(), ...(draft.locales?.length ? { locales } : {}) }]);
   };
 
   return (
@@ -88,24 +92,37 @@ export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDra
                   </button>
                 </span>
               </div>
-              {parts.map((p) => (
-                <label key={p} className="variant__part">
-                  {partLabels[p] ?? p}
-                  <textarea
-                    value={v.parts[p] ?? ''}
-                    rows={p === 'title' || p === 'subject' ? 1 : p === 'html' || p === 'json' ? 8 : 4}
-                    spellCheck={false}
-                    aria-label={`${partLabels[p] ?? p} of variant ${v.key.toUpperCase()}`}
-                    aria-invalid={mine.some((x) => x.part === p && x.severity === 'error') || undefined}
-                    onChange={(e) => set(i, { parts: { ...v.parts, [p]: e.target.value } })}
-                  />
-                </label>
-              ))}
+              <div className="variant__languages">
+                {languages.map((l) => {
+                  const copy = l === draft.locale ? v.parts : (v.locales?.[l] ?? {});
+                  const setCopy = (p: string, text: string) => set(i, l === draft.locale ? { parts: { ...v.parts, [p]: text } } : { locales: { ...v.locales, [l]: { ...copy, [p]: text } } });
+                  const inLanguage = languages.length > 1 ? ` in ${l}` : '';
+                  return (
+                    <div key={l} className="variant__language" lang={l}>
+                      {languages.length > 1 && <h3 className="variant__locale">{l === draft.locale ? `${l} (default)` : l}</h3>}
+                      {parts.map((p) => (
+                        <label key={p} className="variant__part">
+                          {partLabels[p] ?? p}
+                          <textarea
+                            value={copy[p] ?? ''}
+                            rows={p === 'title' || p === 'subject' ? 1 : p === 'html' || p === 'json' ? 8 : 4}
+                            spellCheck={false}
+                            aria-label={`${partLabels[p] ?? p} of variant ${v.key.toUpperCase()}${inLanguage}`}
+                            aria-invalid={mine.some((x) => x.part === p && (x.locale ?? draft.locale) === l && x.severity === 'error') || undefined}
+                            onChange={(e) => setCopy(p, e.target.value)}
+                          />
+                        </label>
+                      ))}
+                    </div>
+                  );
+                })}
+              </div>
               {mine.length > 0 && (
                 <ul className="issues" aria-label={`Checks of variant ${v.key.toUpperCase()}`}>
                   {mine.map((x, k) => (
                     <li key={k} className={`issue issue--${x.severity}`}>
-                      <strong>{x.severity === 'error' ? 'Error' : 'Warning'}</strong> {x.part ? `${partLabels[x.part] ?? x.part}: ` : ''}
+                      <strong>{x.severity === 'error' ? 'Error' : 'Warning'}</strong> {x.locale ? `${x.locale} ` : ''}
+                      {x.part ? `${partLabels[x.part] ?? x.part}: ` : ''}
                       {x.message}
                       {x.line !== undefined ? ` (line ${x.line})` : ''}
                     </li>
