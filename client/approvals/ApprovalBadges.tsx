@@ -1,13 +1,15 @@
+import { useT } from '../i18n/useT';
 import { statusLabels, type ApprovalRow } from './approvalLabels';
 
 /** A request's status, and "stale" when its draft changed after it was made (it can no longer be approved). */
 export function ApprovalBadges({ request }: { request: Pick<ApprovalRow, 'status' | 'stale' | 'staleReason'> }) {
+  const t = useT();
   return (
     <span className="approval-badges">
-      <span className={`badge badge--req-${request.status}`}>{statusLabels[request.status]}</span>
+      <span className={`badge badge--req-${request.status}`}>{t(statusLabels[request.status])}</span>
       {request.stale && (
         <span className="badge badge--stale" title={request.staleReason ?? undefined}>
-          Stale
+          {t('approvals.stale')}
         </span>
       )}
     </span>

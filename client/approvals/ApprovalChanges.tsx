@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import type { ApprovalDetail } from './approvalLabels';
 
 /** One changed part of one template variant: the copy before and after (null: the variant is new, or gone). */
@@ -16,32 +17,31 @@ const isTemplateChange = (c: unknown): c is TemplateChange => typeof c === 'obje
  * before beside after.
  */
 export function ApprovalChanges({ changes }: { changes: ApprovalDetail['changes'] }) {
+  const t = useT();
   const items: readonly unknown[] = changes;
   const lines = items.filter((c): c is string => typeof c === 'string');
   const copy = items.filter(isTemplateChange);
-  if (items.length === 0) return <p className="muted">No changes against what is live now.</p>;
+  if (items.length === 0) return <p className="muted">{t('approvals.noChanges')}</p>;
   return (
     <>
       {lines.length > 0 && (
-        <ul className="dialog__list approval__lines" aria-label="What changes">
+        <ul className="dialog__list approval__lines" aria-label={t('publish.changes')}>
           {lines.map((l, i) => (
             <li key={i}>{l}</li>
           ))}
         </ul>
       )}
       {copy.map((c) => (
-        <article key={`${c.variant}:${c.part}`} className="copydiff" aria-label={`Variant ${c.variant.toUpperCase()} ${c.part}`}>
-          <h3 className="copydiff__title">
-            Variant {c.variant.toUpperCase()} · {c.part}
-          </h3>
+        <article key={`${c.variant}:${c.part}`} className="copydiff" aria-label={t('approvals.variant', { variant: c.variant.toUpperCase(), part: c.part })}>
+          <h3 className="copydiff__title">{t('approvals.variant.title', { variant: c.variant.toUpperCase(), part: c.part })}</h3>
           <div className="copydiff__cols">
             <div>
-              <div className="copydiff__label">Before</div>
-              {c.before === null ? <p className="muted copydiff__none">(new)</p> : <pre className="copydiff__text copydiff__text--before">{c.before}</pre>}
+              <div className="copydiff__label">{t('approvals.before')}</div>
+              {c.before === null ? <p className="muted copydiff__none">{t('approvals.new')}</p> : <pre className="copydiff__text copydiff__text--before">{c.before}</pre>}
             </div>
             <div>
-              <div className="copydiff__label">After</div>
-              {c.after === null ? <p className="muted copydiff__none">(removed)</p> : <pre className="copydiff__text copydiff__text--after">{c.after}</pre>}
+              <div className="copydiff__label">{t('approvals.after')}</div>
+              {c.after === null ? <p className="muted copydiff__none">{t('approvals.removed')}</p> : <pre className="copydiff__text copydiff__text--after">{c.after}</pre>}
             </div>
           </div>
         </article>

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
@@ -19,45 +20,45 @@ export function ApprovalPage() {
   const { id = '' } = useParams();
   const trpc = useTRPC();
   const request = useQuery(trpc.approvals.get.queryOptions({ id }));
+  const t = useT();
 
   return (
     <main className="page approval">
       {/* not "Approvals": the nav link keeps that name to itself */}
       <Link to="/approvals" className="ct-back">
-        <ArrowLeft size={14} aria-hidden /> All requests
+        <ArrowLeft size={14} aria-hidden /> {t('approvals.allRequests')}
       </Link>
-      {request.isPending ? <Loading what="request" /> : request.isError ? <LoadError error={request.error} /> : <Request request={request.data} />}
+      {request.isPending ? <Loading what={t('approvals.loading.one')} /> : request.isError ? <LoadError error={request.error} /> : <Request request={request.data} />}
     </main>
   );
 }
 
 function Request({ request: r }: { request: ApprovalDetail }) {
+  const t = useT();
   return (
     <>
       <div className="page__header">
         <div>
           <div className="approval__title">
-            <h1>
-              {kindLabels[r.kind]}: {r.objectName}
-            </h1>
+            <h1>{t('approvals.heading', { kind: t(kindLabels[r.kind]), name: r.objectName })}</h1>
             <ApprovalBadges request={r} />
           </div>
           <p className="muted">{r.summary}</p>
         </div>
         <Link to={objectPath(r)} className="btn">
-          Open {r.objectType}
+          {t('approvals.open', { type: r.objectType })}
         </Link>
       </div>
       <section className="card" aria-labelledby="request-facts">
-        <h2 id="request-facts">Request</h2>
+        <h2 id="request-facts">{t('approvals.col.request')}</h2>
         <dl className="settings__facts">
-          <dt>Requested by</dt>
+          <dt>{t('approvals.col.requestedBy')}</dt>
           <dd>
             {r.requestedBy.displayName} · <RelativeTime ms={r.requestedAt} />
           </dd>
           {r.decidedBy && (
             <>
-              <dt>{r.status === 'withdrawn' ? 'Withdrawn by' : 'Decided by'}</dt>
+              <dt>{r.status === 'withdrawn' ? t('approvals.withdrawnBy') : t('approvals.decidedBy')}</dt>
               <dd>
                 {r.decidedBy.displayName}
                 {r.decidedAt !== null && (
@@ -71,19 +72,19 @@ function Request({ request: r }: { request: ApprovalDetail }) {
           )}
           {r.comment && (
             <>
-              <dt>Comment</dt>
+              <dt>{t('approvals.comment')}</dt>
               <dd className="approval__comment">{r.comment}</dd>
             </>
           )}
         </dl>
         {r.stale && (
           <div className="banner banner--error" role="status">
-            <strong>Stale:</strong> {sentence(r.staleReason ?? 'what it would change has changed since it was made')} It can no longer be approved.
+            <strong>{t('approvals.stale.label')}</strong> {r.staleReason ? sentence(r.staleReason) : t('approvals.stale.reason')} {t('approvals.stale.body')}
           </div>
         )}
       </section>
       <section className="card" aria-labelledby="request-changes">
-        <h2 id="request-changes">What changes</h2>
+        <h2 id="request-changes">{t('publish.changes')}</h2>
         <ApprovalChanges changes={r.changes} />
       </section>
       {r.kind === 'journey.publish' && r.status === 'pending' && !r.stale && <RequestForecast journeyId={r.objectId} enrolNow={r.enrolNow === true} />}
@@ -96,23 +97,19 @@ function Request({ request: r }: { request: ApprovalDetail }) {
 function RequestForecast({ journeyId, enrolNow }: { journeyId: string; enrolNow: boolean }) {
   const trpc = useTRPC();
   const forecast = useQuery(trpc.journeys.forecast.queryOptions({ id: journeyId, enrolNow }));
+  const t = useT();
   return (
     <section className="card" aria-labelledby="request-forecast">
-      <h2 id="request-forecast">What happens when approved</h2>
-      {forecast.data?.entry.kind === 'segment' && (
-        <p className="muted">
-          {enrolNow
-            ? 'The requester chose to also enrol now: the segment enrols as soon as it goes live.'
-            : 'The segment enrols at its schedule’s next time: the requester did not choose to enrol now.'}
-        </p>
-      )}
-      {forecast.isPending ? <Loading what="forecast" /> : forecast.isError ? <LoadError error={forecast.error} /> : <ForecastView forecast={forecast.data} />}
+      <h2 id="request-forecast">{t('approvals.whenApproved')}</h2>
+      {forecast.data?.entry.kind === 'segment' && <p className="muted">{enrolNow ? t('approvals.enrolNow') : t('approvals.enrolLater')}</p>}
+      {forecast.isPending ? <Loading what={t('approvals.loading.forecast')} /> : forecast.isError ? <LoadError error={forecast.error} /> : <ForecastView forecast={forecast.data} />}
     </section>
   );
 }
 
 /** Approve or reject (an approver, not the requester), or withdraw (the requester). */
 function Decision({ request: r }: { request: ApprovalDetail }) {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { user, can } = useAuth();
@@ -141,12 +138,12 @@ function Decision({ request: r }: { request: ApprovalDetail }) {
 
   return (
     <section className="card" aria-labelledby="request-decision">
-      <h2 id="request-decision">Decision</h2>
-      {mine && <p className="approval__note">You cannot approve your own request.</p>}
-      {!mine && !can('approver') && <p className="approval__note">Only someone with the approver role can approve or reject this request.</p>}
+      <h2 id="request-decision">{t('approvals.decision')}</h2>
+      {mine && <p className="approval__note">{t('approvals.mine')}</p>}
+      {!mine && !can('approver') && <p className="approval__note">{t('approvals.approverOnly')}</p>}
       {decides && (
         <label className="field approval__box">
-          Comment
+          {t('approvals.comment')}
           <textarea
             ref={box}
             rows={3}
@@ -159,7 +156,7 @@ function Decision({ request: r }: { request: ApprovalDetail }) {
       )}
       {missing && !note && (
         <p id="comment-missing" className="form-error" role="alert">
-          Say why in the comment before rejecting.
+          {t('approvals.sayWhy')}
         </p>
       )}
       {failed && (
@@ -170,17 +167,17 @@ function Decision({ request: r }: { request: ApprovalDetail }) {
       <div className="dialog__actions approval__actions">
         {mine && (
           <button type="button" className="btn" disabled={busy} onClick={() => withdraw.mutate({ id: r.id })}>
-            <Undo2 size={15} aria-hidden /> Withdraw
+            <Undo2 size={15} aria-hidden /> {t('approvals.withdraw')}
           </button>
         )}
         {decides && (
           <button type="button" className="btn" disabled={busy} onClick={onReject}>
-            <X size={15} aria-hidden /> Reject
+            <X size={15} aria-hidden /> {t('approvals.reject')}
           </button>
         )}
         {decides && !r.stale && (
           <button type="button" className="btn btn--primary" disabled={busy} onClick={() => approve.mutate({ id: r.id, ...(note ? { comment: note } : {}) })}>
-            <Check size={15} aria-hidden /> Approve
+            <Check size={15} aria-hidden /> {t('approvals.approve')}
           </button>
         )}
       </div>

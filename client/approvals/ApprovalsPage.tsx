@@ -1,3 +1,5 @@
+import { msg } from '../i18n/messageIds';
+import { useT } from '../i18n/useT';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { useTRPC } from '../trpc';
@@ -7,49 +9,50 @@ import { ApprovalBadges } from './ApprovalBadges';
 import { approvalPath, kindLabels, type ApprovalRow, type ApprovalStatus } from './approvalLabels';
 
 const tabs: { id: ApprovalStatus | 'all'; label: string }[] = [
-  { id: 'pending', label: 'Pending' },
-  { id: 'approved', label: 'Approved' },
-  { id: 'rejected', label: 'Rejected' },
-  { id: 'all', label: 'All' },
+  { id: 'pending', label: msg('approvals.status.pending') },
+  { id: 'approved', label: msg('approvals.status.approved') },
+  { id: 'rejected', label: msg('approvals.status.rejected') },
+  { id: 'all', label: msg('approvals.all') },
 ];
 
 /** Four-eyes requests: what waits for a second pair of eyes, and what was decided. The tab lives in the URL (`?status=`). */
 export function ApprovalsPage() {
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
-  const tab = tabs.find((t) => t.id === params.get('status'))?.id ?? 'pending';
+  const t = useT();
+  const tab = tabs.find((x) => x.id === params.get('status'))?.id ?? 'pending';
   const list = useQuery({ ...trpc.approvals.list.queryOptions(tab === 'all' ? {} : { status: tab }), refetchInterval: 15_000 });
 
   return (
     <main className="page">
       <div className="page__header">
         <div>
-          <h1>Approvals</h1>
-          <p className="muted">Publishing a journey, a new version of a template a live journey uses, and promoting an A/B winner wait here for someone else to approve.</p>
+          <h1>{t('layout.nav.approvals')}</h1>
+          <p className="muted">{t('approvals.lede')}</p>
         </div>
       </div>
-      <div role="tablist" aria-label="Status" className="tabs tabs--page">
-        {tabs.map((t) => (
+      <div role="tablist" aria-label={t('journeys.col.status')} className="tabs tabs--page">
+        {tabs.map((x) => (
           <button
-            key={t.id}
+            key={x.id}
             type="button"
             role="tab"
-            aria-selected={tab === t.id}
+            aria-selected={tab === x.id}
             aria-controls="approvals-list"
             className="tabs__tab"
-            onClick={() => setParams(t.id === 'pending' ? {} : { status: t.id }, { replace: true })}
+            onClick={() => setParams(x.id === 'pending' ? {} : { status: x.id }, { replace: true })}
           >
-            {t.label}
+            {t(x.label)}
           </button>
         ))}
       </div>
       <div id="approvals-list" role="tabpanel">
         {list.isPending ? (
-          <Loading what="requests" />
+          <Loading what={t('approvals.loading')} />
         ) : list.isError ? (
           <LoadError error={list.error} />
         ) : list.data.length === 0 ? (
-          <div className="placeholder">{tab === 'pending' ? 'Nothing waits for approval.' : 'No requests here.'}</div>
+          <div className="placeholder">{tab === 'pending' ? t('approvals.nonePending') : t('approvals.none')}</div>
         ) : (
           <ApprovalsTable rows={list.data} />
         )}
@@ -59,16 +62,17 @@ export function ApprovalsPage() {
 }
 
 function ApprovalsTable({ rows }: { rows: ApprovalRow[] }) {
+  const t = useT();
   return (
     <div className="card">
-      <table className="table" aria-label="Requests">
+      <table className="table" aria-label={t('approvals.requests')}>
         <thead>
           <tr>
-            <th scope="col">Request</th>
-            <th scope="col">Change</th>
-            <th scope="col">Requested by</th>
-            <th scope="col">When</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('approvals.col.request')}</th>
+            <th scope="col">{t('approvals.col.change')}</th>
+            <th scope="col">{t('approvals.col.requestedBy')}</th>
+            <th scope="col">{t('approvals.col.when')}</th>
+            <th scope="col">{t('journeys.col.status')}</th>
           </tr>
         </thead>
         <tbody>
@@ -78,7 +82,7 @@ function ApprovalsTable({ rows }: { rows: ApprovalRow[] }) {
                 <Link to={approvalPath(r.id)} className="table__name">
                   {r.objectName}
                 </Link>
-                <div className="table__sub">{kindLabels[r.kind]}</div>
+                <div className="table__sub">{t(kindLabels[r.kind])}</div>
               </td>
               <td>
                 <div className="table__sub">{r.summary}</div>
@@ -89,7 +93,7 @@ function ApprovalsTable({ rows }: { rows: ApprovalRow[] }) {
               </td>
               <td>
                 <ApprovalBadges request={r} />
-                {r.decidedBy && <div className="table__sub">by {r.decidedBy.displayName}</div>}
+                {r.decidedBy && <div className="table__sub">{t('approvals.by', { who: r.decidedBy.displayName })}</div>}
               </td>
             </tr>
           ))}

@@ -1,3 +1,4 @@
+import { msg } from '../i18n/messageIds';
 import type { RouterOutputs } from '../trpc';
 
 export type ApprovalRow = RouterOutputs['approvals']['list'][number];
@@ -5,17 +6,19 @@ export type ApprovalDetail = RouterOutputs['approvals']['get'];
 export type ApprovalKind = ApprovalRow['kind'];
 export type ApprovalStatus = ApprovalRow['status'];
 
+/** Message ids of the request kinds. */
 export const kindLabels: Record<ApprovalKind, string> = {
-  'journey.publish': 'Publish journey',
-  'template.version': 'New template version',
-  'template.promote': 'Promote A/B winner',
+  'journey.publish': msg('approvals.kind.publish'),
+  'template.version': msg('approvals.kind.version'),
+  'template.promote': msg('approvals.kind.promote'),
 };
 
+/** Message ids of the request statuses. */
 export const statusLabels: Record<ApprovalStatus, string> = {
-  pending: 'Pending',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
+  pending: msg('approvals.status.pending'),
+  approved: msg('approvals.status.approved'),
+  rejected: msg('approvals.status.rejected'),
+  withdrawn: msg('approvals.status.withdrawn'),
 };
 
 /** Where the object a request changes lives in the app. */
