@@ -69,7 +69,7 @@ export const messages = sqliteTable(
     index('messages_node').on(t.journeyId, t.nodeId, t.createdAt),
     // variant stats from the index alone; only a rendered (sent) message has a variant, so the runner never writes it
     index('messages_template')
-      .on(t.template, t.variant, t.status)
+      .on(t.template, t.templateVersion, t.variant, t.status)
       .where(sql`${t.variant} is not null`),
     // the Dead letters page by channel and error; written only when a message dies
     index('messages_dead')

@@ -11,6 +11,7 @@ import type { LibrarySegment, LibraryTemplate } from '../library/loadLibrary';
 import { createTemplateStore } from '../templates/store';
 import { libraryLinkHosts } from '../templates/links';
 import { createTemplateStats } from './templateStats';
+import { createTemplateLocaleStats } from './templateLocales';
 import { createAnalytics } from './analytics';
 import { createUplift } from '../analytics/uplift';
 import { createTrends } from '../analytics/trends';
@@ -128,6 +129,7 @@ export function createServices(deps: ServiceDeps) {
     sleeping: createSleepingQueries(db),
     templates,
     templateStats: createTemplateStats(db, templateStore),
+    templateLocales: createTemplateLocaleStats(db, templateStore),
     analytics: createAnalytics(db, () => workspace.settings().unitPrices),
     /** treated vs holdout (or the global control group) per funnel step, with intervals */
     uplift: createUplift(db, { prices: () => workspace.settings().unitPrices, policy: () => workspace.getPolicy() }),

@@ -37,9 +37,18 @@ export const templatesRouter = router({
         .refine((i) => i.key !== undefined || i.draft !== undefined, { error: 'give a template key or a draft', path: ['key'] }),
     )
     .query(({ ctx, input }) => ctx.services.templates.preview(input)),
+  /** one version's results per variant (the current version without `version`) */
   stats: procedure('viewer')
-    .input(z.object({ key, metric: z.enum(['clicks', 'conversions']).optional(), control: z.string().min(1).optional() }))
+    .input(z.object({ key, metric: z.enum(['clicks', 'conversions']).optional(), control: z.string().min(1).optional(), version: z.number().int().min(1, 'a version is 1 or more').optional() }))
     .query(({ ctx, input }) => ctx.services.templateStats.stats(input.key, input)),
+  /** two versions side by side, with the difference in click and conversion rate */
+  compareVersions: procedure('viewer')
+    .input(z.object({ key, a: z.number().int().min(1, 'a version is 1 or more'), b: z.number().int().min(1, 'a version is 1 or more'), metric: z.enum(['clicks', 'conversions']).optional() }))
+    .query(({ ctx, input }) => ctx.services.templateStats.compare(input.key, input.a, input.b, input.metric)),
+  /** the journeys that send this template */
+  usage: procedure('viewer')
+    .input(z.object({ key }))
+    .query(({ ctx, input }) => ctx.services.templateStats.usage(input.key)),
   promote: procedure('copywriter', templateAudit)
     .input(z.object({ key, variant: z.string().min(1) }))
     .mutation(({ ctx, input }) => ctx.services.approvals.promoteVariant(input.key, input.variant, ctx.user)),
