@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { signIn, testAdmin, testPasswordCost, trpcClient } from '../server/testing/signIn';
 import type { Role } from '../shared/auth/roles';
+import type { RunningServer } from '../server/app';
 
 export const artifactsDir = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
@@ -27,6 +28,8 @@ export const BLUEPRINT_1 = 'registered_never_logged_in';
 
 export interface App {
   url: string;
+  /** the server itself: its database, for what no API shows (e.g. what the sandbox provider delivered) */
+  server: RunningServer;
   browser: Browser;
   page: Page;
   /** signed in as the admin */
@@ -105,6 +108,7 @@ export async function startApp(opts: StartOptions = {}): Promise<App> {
     if (opts.signedIn ?? true) await signInAs(testAdmin);
     return {
       url: server.url,
+      server,
       browser: b,
       page,
       trpc,

@@ -258,6 +258,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     clock,
     engineThread: thread !== null,
     close: async () => {
+      // a backtest's worker thread ends with the server, never after it: terminated, its row written, before the file closes
+      await services.backtests.stop();
       await scheduler?.stop();
       await thread?.stop();
       await checkpointer?.stop();

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { FlaskConical, X } from 'lucide-react';
 import type { BacktestState } from './useBacktest';
 import { backtestLegend, comparisonLines } from './backtestOverlay';
@@ -14,7 +14,7 @@ const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
  * that says they are not live, and how the draft compares with the live
  * version over the same window. Everyone may show a finished one.
  */
-export function BacktestControls({ backtest, canRun, onShow, now = Date.now() }: { backtest: BacktestState; canRun: boolean; onShow: () => void; now?: number }) {
+export function BacktestControls({ backtest, canRun, onShow, now = Date.now(), children }: { backtest: BacktestState; canRun: boolean; onShow: () => void; now?: number; children?: ReactNode }) {
   const [from, setFrom] = useState(() => isoDay(now - 14 * DAY));
   const [to, setTo] = useState(() => isoDay(now));
   const b = backtest.latest;
@@ -86,6 +86,7 @@ export function BacktestControls({ backtest, canRun, onShow, now = Date.now() }:
         </>
       )}
       {backtest.error && <span className="sf__errors">{backtest.error}</span>}
+      {children}
     </div>
   );
 }

@@ -19,6 +19,8 @@ import { SummaryPanel } from '../analytics/SummaryPanel';
 import { useOverlay, type OverlayParams } from '../analytics/useOverlay';
 import { BacktestControls } from '../backtest/BacktestControls';
 import { useBacktest } from '../backtest/useBacktest';
+import { JourneyContext } from '../trace/journeyContext';
+import { TraceButton } from '../trace/TraceDialog';
 
 /** The templates and segments the inspector offers (and the live compile checks), once both have loaded. */
 export function useJourneyCatalogue(): { catalogue: Catalogue; loaded: boolean } {
@@ -59,7 +61,9 @@ export function JourneyPage() {
       <CatalogueContext.Provider value={catalogue}>
         <EditorStoreProvider key={j.id} initial={{ graph: j.draft, problems: j.errors, readOnly: j.status === 'archived' || !operates }}>
           <ReactFlowProvider>
-            <Editor journey={j} catalogue={catalogue} catalogueLoaded={loaded} />
+            <JourneyContext.Provider value={{ journeyId: j.id }}>
+              <Editor journey={j} catalogue={catalogue} catalogueLoaded={loaded} />
+            </JourneyContext.Provider>
           </ReactFlowProvider>
         </EditorStoreProvider>
       </CatalogueContext.Provider>
@@ -141,7 +145,9 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
           setOverlayParams((p) => ({ ...p, on: false }));
           if (tab === 'funnel') setTab('inspector');
         }}
-      />
+      >
+        {runsBacktests && <TraceButton journeyId={journey.id} />}
+      </BacktestControls>
       <EditorBody tabs={tabs} tab={tab} onTab={setTab} focus={focus} onFocusProblem={focusProblem} onAdd={addAtCentre}>
         {tab === 'funnel' && (selectedNode ? <FunnelPanel journeyId={journey.id} nodeId={selectedNode} params={overlayParams} /> : <SummaryPanel journeyId={journey.id} params={overlayParams} />)}
         {tab === 'versions' && <VersionsPanel journey={journey} />}

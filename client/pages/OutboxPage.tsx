@@ -7,6 +7,7 @@ import { messageStatuses, type MessageStatus } from '../../shared/outbox/status'
 import { formatUtcMinute } from '../format';
 import { useTRPC } from '../trpc';
 import { LoadError, Loading } from '../components/QueryState';
+import { TestSendsList } from '../outbox/TestSendsList';
 
 /**
  * The outbox as ops read it: every message the engine queued, held back or
@@ -106,6 +107,7 @@ export function OutboxPage() {
           </table>
         </div>
       )}
+      <TestSendsList journeyId={journeyId} />
     </main>
   );
 }

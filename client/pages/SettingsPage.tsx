@@ -5,6 +5,7 @@ import { LoadError, Loading } from '../components/QueryState';
 import { useAuth } from '../auth/AuthContext';
 import { ApprovalsSetting, LinkHostsSetting, RotateWriteKey } from '../admin/WorkspaceControls';
 import { PolicyByChannel, PolicyRules, UnitPricesSetting } from '../admin/PolicyEditor';
+import { TestContactsSetting } from '../admin/TestContactsSetting';
 
 /** Workspace settings: how an SDK sends data here (the write key), and the contact policy every journey obeys. */
 export function SettingsPage() {
@@ -14,6 +15,7 @@ export function SettingsPage() {
   const policy = useQuery(trpc.policy.get.queryOptions());
   const origin = window.location.origin;
   const admin = useAuth().can('admin');
+  const operator = useAuth().can('operator');
 
   return (
     <main className="page">
@@ -86,6 +88,12 @@ export function SettingsPage() {
           <h2 id="unit-prices">{t('settings.unitPrices')}</h2>
           <p className="muted">{t('settings.unitPrices.lede')}</p>
           <UnitPricesSetting prices={ws.data.unitPrices} editable={admin} />
+        </section>
+      )}
+      {operator && (
+        <section className="card settings" aria-labelledby="test-contacts">
+          <h2 id="test-contacts">Test contacts</h2>
+          <TestContactsSetting />
         </section>
       )}
     </main>

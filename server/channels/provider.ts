@@ -15,6 +15,8 @@ export interface OutboundMessage {
   links: { code: string; url: string }[];
   journeyId: string;
   nodeId: string;
+  /** a test send (server/testSends/): addressed to a test contact, never to the contact whose traits filled it */
+  test?: boolean;
 }
 
 /**

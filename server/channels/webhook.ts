@@ -57,7 +57,17 @@ export function createWebhookProvider(o: WebhookOptions): ChannelProvider {
           return { status: 'failed', retry: false, error: `template rendered invalid JSON: ${e instanceof Error ? e.message : String(e)}` };
         }
       }
-      const body = JSON.stringify({ id: msg.key, channel: msg.channel, to: msg.to, template: msg.template, variant: msg.variant, journeyId: msg.journeyId, nodeId: msg.nodeId, payload });
+      const body = JSON.stringify({
+        id: msg.key,
+        channel: msg.channel,
+        to: msg.to,
+        template: msg.template,
+        variant: msg.variant,
+        journeyId: msg.journeyId,
+        nodeId: msg.nodeId,
+        payload,
+        ...(msg.test ? { test: true } : {}),
+      });
       try {
         const res = await doFetch(o.url, {
           method: 'POST',

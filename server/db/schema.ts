@@ -401,3 +401,4 @@ export const scheduledEvents = sqliteTable(
 export * from './outboxSchema';
 export * from './accountsSchema';
 export * from './backtestSchema';
+export * from './testingSchema';

@@ -122,6 +122,8 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
     dispatcher,
     outbox,
     clicks,
+    /** each channel's provider as the dispatcher sends through it (test sends use the same) */
+    providers: resolved,
     /** pause / resume / archive on the runs and outbox of one journey; the caller holds the transaction */
     lifecycle: createRunLifecycle(db, outbox),
 

@@ -64,6 +64,10 @@ export const draftHash = (graph: unknown): string => createHash('sha256').update
 export function createBacktestService({ db, clock, databasePath, errorsOf, runJob = startBacktestThread }: BacktestDeps) {
   /** the jobs of this process: their progress, and `ended` once their row says how they ended */
   const running = new Map<string, { handle: BacktestHandle; progress: number; phase: string; ended: Promise<void> }>();
+  /** the server is stopping: no new job starts, and a start already accepted ends cancelled instead of launching */
+  let stopping = false;
+  /** rows of starts that never launched (cancelled first, or the server stopping), being written */
+  const unlaunched = new Set<Promise<void>>();
   const c = db.$client;
 
   // a backtest still "running" from an earlier process ended with it
@@ -133,8 +137,9 @@ export function createBacktestService({ db, clock, databasePath, errorsOf, runJo
     // the row is written in the caller's transaction: a start that rolled back has none, and no job
     const r = db.select({ status: backtests.status, cancelledBy: backtests.cancelledBy }).from(backtests).where(eq(backtests.id, id)).get();
     if (r?.status !== 'running') return;
-    if (r.cancelledBy !== null) {
-      void finish(id, { status: 'cancelled' });
+    if (r.cancelledBy !== null || stopping) {
+      const written = finish(id, { status: 'cancelled' }).finally(() => unlaunched.delete(written));
+      unlaunched.add(written);
       return;
     }
     const dir = mkdtempSync(join(tmpdir(), 'journeys-backtest-'));
@@ -165,6 +170,14 @@ export function createBacktestService({ db, clock, databasePath, errorsOf, runJo
     });
   }
 
+  async function settle({ terminate = false }: { terminate?: boolean } = {}): Promise<void> {
+    // a start's job is launched on the next turn of the event loop
+    await new Promise((r) => setImmediate(r));
+    const jobs = [...running.values()];
+    if (terminate) await Promise.all(jobs.map((j) => j.handle.terminate()));
+    await Promise.all([...jobs.map((j) => j.ended), ...unlaunched]);
+  }
+
   return {
     /**
      * Start a backtest of the journey's draft over [from, to] (UTC days; the
@@ -172,6 +185,7 @@ export function createBacktestService({ db, clock, databasePath, errorsOf, runJo
      * one. Refused while the draft has problems, and while another backtest runs.
      */
     start(input: { journeyId: string; from?: string | undefined; to?: string | undefined }, actor: string): BacktestView {
+      if (stopping) throw new ServiceError('CONFLICT', 'the server is stopping: start the backtest again once it is back');
       const j = journeyRow(input.journeyId);
       if (databasePath === '' || databasePath === ':memory:') throw new ServiceError('BAD_REQUEST', 'a backtest copies the database file, and this server has none (an in-memory database)');
       const draft = JourneyGraph.parse(j.draft);
@@ -233,14 +247,18 @@ export function createBacktestService({ db, clock, databasePath, errorsOf, runJo
       return r ? view(r, draftHash(JourneyGraph.parse(j.draft))) : null;
     },
 
-    /** Wait for the running backtests to end and their rows to say so (tests), or end them first (`terminate`: the server stops). */
-    async settle({ terminate = false }: { terminate?: boolean } = {}): Promise<void> {
-      // a start's job is launched on the next turn of the event loop
-      await new Promise((r) => setImmediate(r));
-      const jobs = [...running.values()];
-      if (terminate) await Promise.all(jobs.map((j) => j.handle.terminate()));
-      await Promise.all(jobs.map((j) => j.ended));
+    /**
+     * The server stops: refuse new backtests, end the running ones' threads
+     * (their rows say cancelled) and wait until they have. After this no
+     * worker thread of this service is left, and the database may close.
+     */
+    async stop(): Promise<void> {
+      stopping = true;
+      await settle({ terminate: true });
     },
+
+    /** Wait for the running backtests to end and their rows to say so (tests), or end them first (`terminate`: the server stops). */
+    settle,
   };
 }
 

@@ -31,6 +31,7 @@ import { createApprovalService } from './approvals';
 import { createForecastService } from './forecast';
 import { createBacktestService } from './backtests';
 import { compile } from '../../shared/journey/compile';
+import { createTesting } from '../testSends';
 
 export interface ServiceDeps {
   db: Db;
@@ -146,6 +147,16 @@ export function createServices(deps: ServiceDeps) {
         const r = compile(graph, refs());
         return r.ok ? [] : r.errors;
       },
+    }),
+    /** test contacts, "Send test" on a send node, "Trace one contact" through a draft (server/testSends/, server/trace/) */
+    testing: createTesting({
+      db,
+      clock,
+      templates: templateStore,
+      providers: () => engine.providers,
+      settings: workspace.settings,
+      refs,
+      segmentRules: (key) => segments.list().find((x) => x.key === key)?.rules,
     }),
     publicUrl: (): string => publicUrl,
     /** where tracked links point: set by the server once it knows its own address, unless PUBLIC_URL says otherwise */

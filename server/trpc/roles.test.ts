@@ -58,6 +58,11 @@ const expectedRoles: Record<string, Role> = {
   'backtests.start': 'operator',
   'backtests.cancel': 'operator',
   'backtests.latest': 'viewer',
+  'testing.contacts': 'operator',
+  'testing.addContact': 'operator',
+  'testing.send': 'operator',
+  'testing.sends': 'analyst',
+  'testing.trace': 'operator',
 };
 
 let w: TestWorld;
@@ -95,9 +100,10 @@ describe('the role table: every procedure in the router', () => {
     for (const [path, role] of Object.entries(expectedRoles)) expect(actual[path], path).toBe(role);
   });
 
-  it('reading is for everyone signed in: every query but the outbox and its dead letters, the audit log and the user list needs only viewer', () => {
+  // test contacts are the team's phones, test sends hold them and a real contact's copy (like the outbox), and a trace shows one contact's data
+  it('reading is for everyone signed in: every query but the outbox and its dead letters, the audit log, the user list, test contacts and sends, and traces needs only viewer', () => {
     const gatedQueries = procedures.filter((p) => p.type === 'query' && p.role !== 'viewer').map((p) => p.path);
-    expect(gatedQueries.sort()).toEqual(['audit.facets', 'audit.list', 'channels.deadLetters', 'channels.outbox', 'users.list']);
+    expect(gatedQueries.sort()).toEqual(['audit.facets', 'audit.list', 'channels.deadLetters', 'channels.outbox', 'testing.contacts', 'testing.sends', 'testing.trace', 'users.list']);
   });
 
   it.each(procedures)('$path declares a role from the roles list', ({ role }) => {

@@ -17,6 +17,7 @@ import { approvalsRouter } from './routers/approvals';
 import { auditRouter } from './routers/audit';
 import { backtestsRouter } from './routers/backtests';
 import { sleepingRouter } from './routers/sleeping';
+import { testingRouter } from './routers/testing';
 
 /**
  * Every procedure. `dev.*` answers only on a fake clock (CLOCK=fake); on a real
@@ -37,6 +38,7 @@ const procedures = {
   audit: auditRouter,
   backtests: backtestsRouter,
   sleeping: sleepingRouter,
+  testing: testingRouter,
 };
 
 export const appRouter = router({ ...procedures, dev: devRouter });

@@ -1,0 +1,56 @@
+import { useId, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTRPC, type RouterOutputs } from '../trpc';
+import { useDebounced } from '../components/useDebounced';
+import './trace.css';
+
+type Hit = RouterOutputs['contacts']['search'][number];
+
+/** A contact as a line of the picker: the user id, then the name and phone as the caller may see them. */
+const line = (h: Hit) => [h.externalId ?? `anonymous ${h.anonymousId ?? ''}`, h.name, h.phone].filter(Boolean).join(' · ');
+
+/**
+ * One real contact, found as the Contacts page finds them (user id, phone or
+ * name, by prefix): the contact a test send's copy or a trace is about.
+ * Only contacts with a user id can be chosen (the API names them by it).
+ */
+export function ContactPicker({ label, value, onChange }: { label: string; value: string | null; onChange: (externalId: string | null) => void }) {
+  const trpc = useTRPC();
+  const id = useId();
+  const [q, setQ] = useState('');
+  const debounced = useDebounced(q.trim(), 200);
+  const hits = useQuery({ ...trpc.contacts.search.queryOptions({ q: debounced, limit: 8 }), placeholderData: keepPreviousData, enabled: value === null });
+  if (value !== null)
+    return (
+      <div className="field">
+        <span>{label}</span>
+        <div className="cpick__chosen">
+          <strong aria-label={`${label}: chosen`}>{value}</strong>
+          <button type="button" className="btn btn--small" onClick={() => onChange(null)}>
+            Change
+          </button>
+        </div>
+      </div>
+    );
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="search" value={q} placeholder="User id, phone (+86138…) or name" onChange={(e) => setQ(e.target.value)} />
+      {hits.isError && <span className="sf__errors">{hits.error.message}</span>}
+      {hits.data && hits.data.length === 0 && debounced && <span className="muted">No contact’s id, phone or name starts with “{debounced}”.</span>}
+      {hits.data && hits.data.length > 0 && (
+        <ul className="cpick__hits" aria-label={`${label}: matches`}>
+          {hits.data
+            .filter((h) => h.externalId !== null)
+            .map((h) => (
+              <li key={h.id}>
+                <button type="button" className="cpick__hit" onClick={() => onChange(h.externalId)}>
+                  {line(h)}
+                </button>
+              </li>
+            ))}
+        </ul>
+      )}
+    </div>
+  );
+}
