@@ -42,6 +42,8 @@ export const messages = sqliteTable(
     templateVersion: integer('template_version'),
     /** the language of the copy rendered: the contact's, or the template's own when it lacked the contact's */
     locale: text('locale'),
+    /** the language the contact asked for when the template had no copy in it (the default copy went instead) */
+    localeFallback: text('locale_fallback'),
     body: text('body'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at'),

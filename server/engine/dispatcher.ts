@@ -163,7 +163,15 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
       const now = lane.now;
       if (dayOf.now !== now) dayOf = { now, day: utcDay(now) };
       const { day } = dayOf;
-      const a: Attempt = { attempts: row.attempts + 1, variant, templateVersion, locale, body: msg ? Object.values(msg.parts).join('\n') : null, response: JSON.stringify(result.response ?? null) };
+      const a: Attempt = {
+        attempts: row.attempts + 1,
+        variant,
+        templateVersion,
+        locale,
+        localeFallback,
+        body: msg ? Object.values(msg.parts).join('\n') : null,
+        response: JSON.stringify(result.response ?? null),
+      };
       let wrote = false;
       if (result.status !== 'failed') {
         wrote = outbox.settleSent(row.id, result.status, a, now);

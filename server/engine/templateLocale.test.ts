@@ -46,5 +46,19 @@ describe('one template, copy per language: the contact’s locale trait picks it
     const byLanguage = metric('sent_locale');
     expect(byLanguage.reduce((s, r) => s + r.n, 0)).toBe(4);
     expect(byLanguage.filter((r) => r.label.endsWith(':en')).reduce((s, r) => s + r.n, 0)).toBe(1);
+    // the message says which language it asked for
+    expect(
+      w.sql<{ external_id: string; locale_fallback: string }>(`select c.external_id, m.locale_fallback from messages m join contacts c on c.id = m.contact_id where m.locale_fallback is not null`),
+    ).toEqual([{ external_id: 'fr', locale_fallback: 'fr-FR' }]);
+
+    // the template's numbers by language: every send once, in the language it went out in, and the fallback by the language asked
+    const stats = await w.caller.templates.localeStats({ key: 'recall_sms' });
+    expect(stats).toMatchObject({ key: 'recall_sms', locale: 'zh-CN', locales: ['en'], fallbacks: [{ asked: 'fr-FR', n: 1 }] });
+    const sentBy = (locale: string) => stats.rows.filter((r) => r.locale === locale).reduce((s, r) => s + r.sent, 0);
+    expect([sentBy('zh-CN'), sentBy('en')]).toEqual([3, 1]);
+    const raw = w.sql<{ variant: string; locale: string; n: number }>(`select variant, locale, count(*) n from messages where template = 'recall_sms' group by 1, 2 order by 1, 2`);
+    expect(stats.rows.map((r) => ({ variant: r.variant, locale: r.locale, n: r.sent })).sort((a, b) => `${a.variant}${a.locale}`.localeCompare(`${b.variant}${b.locale}`))).toEqual(
+      raw.sort((a, b) => `${a.variant}${a.locale}`.localeCompare(`${b.variant}${b.locale}`)),
+    );
   });
 });

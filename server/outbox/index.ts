@@ -42,6 +42,8 @@ export interface Attempt {
   templateVersion: number | null;
   /** the language of the copy rendered (null: nothing rendered) */
   locale?: string | null;
+  /** the language the contact asked for when the template lacked it */
+  localeFallback?: string | null;
   body: string | null;
   /** the provider's answer as JSON text */
   response: string;
@@ -87,7 +89,7 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
     `update messages set status = 'sending', lease_owner = @owner, lease_expires_at = @until, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now
      where id in (select value from json_each(@ids)) and ${moves.claim.where()}`,
   );
-  const attemptSet = `attempts = @attempts, variant = coalesce(@variant, variant), template_version = coalesce(@templateVersion, template_version), locale = coalesce(@locale, locale), body = coalesce(@body, body), response = @response,
+  const attemptSet = `attempts = @attempts, variant = coalesce(@variant, variant), template_version = coalesce(@templateVersion, template_version), locale = coalesce(@locale, locale), locale_fallback = coalesce(@localeFallback, locale_fallback), body = coalesce(@body, body), response = @response,
     lease_owner = null, lease_expires_at = null, updated_at = @now`;
   // a settle writes only a message this engine still holds: after a takeover, the answer is the new owner's to write
   const mine = (m: Move) => `id = @id and ${m.where()} and lease_owner = @owner`;
@@ -166,6 +168,7 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
     variant: a.variant,
     templateVersion: a.templateVersion,
     locale: a.locale ?? null,
+    localeFallback: a.localeFallback ?? null,
     body: a.body,
     response: a.response,
   });

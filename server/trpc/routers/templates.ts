@@ -41,6 +41,10 @@ export const templatesRouter = router({
   stats: procedure('viewer')
     .input(z.object({ key, metric: z.enum(['clicks', 'conversions']).optional(), control: z.string().min(1).optional(), version: z.number().int().min(1, 'a version is 1 or more').optional() }))
     .query(({ ctx, input }) => ctx.services.templateStats.stats(input.key, input)),
+  /** one version's sends and clicks per variant and language, and the contacts who got the default language instead of theirs */
+  localeStats: procedure('viewer')
+    .input(z.object({ key, version: z.number().int().min(1, 'a version is 1 or more').optional() }))
+    .query(({ ctx, input }) => ctx.services.templateLocales.byLocale(input.key, input.version)),
   /** two versions side by side, with the difference in click and conversion rate */
   compareVersions: procedure('viewer')
     .input(z.object({ key, a: z.number().int().min(1, 'a version is 1 or more'), b: z.number().int().min(1, 'a version is 1 or more'), metric: z.enum(['clicks', 'conversions']).optional() }))
