@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTRPC } from '../trpc';
@@ -11,19 +12,20 @@ import { failingLine } from './deadLetters';
  * why messages are late. Analysts get a link to the dead letters.
  */
 export function ChannelHealthBanner() {
+  const t = useT();
   const trpc = useTRPC();
   const analyst = useAuth().can('analyst');
   const health = useQuery({ ...trpc.channels.health.queryOptions(), refetchInterval: 30_000 });
   const failing = (health.data ?? []).filter((h) => h.state === 'failing');
   if (failing.length === 0) return null;
   return (
-    <div className="banner banner--error" role="alert" aria-label="Channel health" style={{ margin: '12px 32px 0' }}>
+    <div className="banner banner--error" role="alert" aria-label={t('health.label')} style={{ margin: '12px 32px 0' }}>
       {failing.map((h) => (
-        <div key={h.channel}>{failingLine(h, formatUtcMinute)}</div>
+        <div key={h.channel}>{failingLine(t, h, formatUtcMinute)}</div>
       ))}
       {analyst && (
         <div>
-          <Link to="/dead-letters">See the dead letters</Link>
+          <Link to="/dead-letters">{t('health.seeDeadLetters')}</Link>
         </div>
       )}
     </div>

@@ -1,12 +1,13 @@
+import { useT } from '../i18n/useT';
+import { channelMessages } from '../i18n/registryMessages';
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
-import { channelLabels } from '../../shared/journey/channels';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { useAuth } from '../auth/AuthContext';
 import { LoadError, Loading } from '../components/QueryState';
 import { errorText } from '../components/errorText';
-import { formatUtcMinute } from '../format';
+import { formatCount, formatUtcMinute } from '../format';
 import { describeGroup, errorLabel, resultLine, selectedGroup } from './deadLetters';
 
 type DeadLetters = RouterOutputs['channels']['deadLetters'];
@@ -20,6 +21,7 @@ type Selection = { ids: number[] } | { channel: Group['channel']; error: string 
  * shown (`?channel=sms&error=HTTP%20503`).
  */
 export function DeadLettersPage() {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const analyst = useAuth().can('analyst');
@@ -34,8 +36,8 @@ export function DeadLettersPage() {
     setConfirming(null);
     void qc.invalidateQueries({ queryKey: trpc.channels.deadLetters.queryKey() });
   };
-  const redrive = useMutation(trpc.channels.redrive.mutationOptions({ onSuccess: (r) => done(resultLine('redriven', r.redriven)) }));
-  const discard = useMutation(trpc.channels.discard.mutationOptions({ onSuccess: (r) => done(resultLine('discarded', r.discarded)) }));
+  const redrive = useMutation(trpc.channels.redrive.mutationOptions({ onSuccess: (r) => done(resultLine(t, 'redriven', r.redriven)) }));
+  const discard = useMutation(trpc.channels.discard.mutationOptions({ onSuccess: (r) => done(resultLine(t, 'discarded', r.discarded)) }));
   const busy = redrive.isPending || discard.isPending;
   const failure = redrive.error ?? discard.error;
   const act = {
@@ -54,11 +56,11 @@ export function DeadLettersPage() {
     <main className="page page--wide">
       <div className="page__header">
         <div>
-          <h1>Dead letters</h1>
-          <p className="muted">Messages still failing when their retry horizon ran out. Re-drive sends them again under the same key; discard gives them up for good.</p>
+          <h1>{t('layout.nav.deadLetters')}</h1>
+          <p className="muted">{t('deadLetters.lede')}</p>
         </div>
         <Link to="/outbox" className="btn">
-          Outbox
+          {t('layout.nav.outbox')}
         </Link>
       </div>
       {result && (
@@ -72,26 +74,26 @@ export function DeadLettersPage() {
         </div>
       )}
       {!analyst ? (
-        <div className="placeholder">Dead letters need the analyst role.</div>
+        <div className="placeholder">{t('deadLetters.analystOnly')}</div>
       ) : dead.isPending ? (
-        <Loading what="dead letters" />
+        <Loading what={t('deadLetters.loading')} />
       ) : dead.isError ? (
         <LoadError error={dead.error} />
       ) : dead.data.groups.length === 0 ? (
-        <div className="placeholder">No dead letters: every message was sent, or is still being tried.</div>
+        <div className="placeholder">{t('deadLetters.none')}</div>
       ) : (
         <>
           <div className="card">
-            <table className="table" aria-label="Dead letters by channel and error">
+            <table className="table" aria-label={t('deadLetters.groups')}>
               <thead>
                 <tr>
-                  <th scope="col">Channel</th>
-                  <th scope="col">Error</th>
+                  <th scope="col">{t('field.channel')}</th>
+                  <th scope="col">{t('deadLetters.col.error')}</th>
                   <th scope="col" className="num">
-                    Messages
+                    {t('deadLetters.col.messages')}
                   </th>
-                  <th scope="col">Died</th>
-                  <th scope="col">Actions</th>
+                  <th scope="col">{t('deadLetters.col.died')}</th>
+                  <th scope="col">{t('deadLetters.col.actions')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -99,25 +101,25 @@ export function DeadLettersPage() {
                   const key = `${g.channel}\u0000${g.error ?? ''}`;
                   const selection = { channel: g.channel, error: g.error };
                   return (
-                    <tr key={key} aria-label={describeGroup(g)}>
-                      <td>{channelLabels[g.channel] ?? g.channel}</td>
+                    <tr key={key} aria-label={describeGroup(t, g)}>
+                      <td>{t(channelMessages[g.channel])}</td>
                       <td>
-                        <code>{errorLabel(g.error)}</code>
+                        <code>{errorLabel(t, g.error)}</code>
                       </td>
-                      <td className="num">{g.count.toLocaleString('en-US')}</td>
+                      <td className="num">{formatCount(g.count)}</td>
                       <td className="muted nowrap">
                         {formatUtcMinute(g.oldest)}
                         {g.newest !== g.oldest && ` – ${formatUtcMinute(g.newest)}`}
                       </td>
                       <td className="nowrap">
                         <button type="button" className="btn btn--small" onClick={() => setParams({ channel: g.channel, error: g.error ?? '' })}>
-                          Show
+                          {t('deadLetters.show')}
                         </button>{' '}
                         <button type="button" className="btn btn--small" disabled={busy} onClick={() => act.redrive(selection)}>
-                          Re-drive all
+                          {t('deadLetters.redriveAll')}
                         </button>{' '}
                         <button type="button" className="btn btn--small" disabled={busy} onClick={() => act.discard(selection, key)}>
-                          {confirming === key ? `Confirm: discard ${g.count.toLocaleString('en-US')}` : 'Discard all…'}
+                          {confirming === key ? t('deadLetters.confirmDiscardAll', { n: g.count }) : t('deadLetters.discardAll')}
                         </button>
                       </td>
                     </tr>
@@ -126,10 +128,10 @@ export function DeadLettersPage() {
               </tbody>
             </table>
           </div>
-          <h2>{group ? `${channelLabels[group.channel]}: ${errorLabel(group.error)}` : 'Newest'}</h2>
+          <h2>{group ? `${t(channelMessages[group.channel])}: ${errorLabel(t, group.error)}` : t('deadLetters.newest')}</h2>
           {group && (
             <button type="button" className="btn btn--small" onClick={() => setParams({})}>
-              All groups
+              {t('deadLetters.allGroups')}
             </button>
           )}
           <Messages rows={dead.data.messages} busy={busy} confirming={confirming} onRedrive={(id) => act.redrive({ ids: [id] })} onDiscard={(id) => act.discard({ ids: [id] }, `id:${id}`)} />
@@ -152,28 +154,29 @@ function Messages({
   onRedrive: (id: number) => void;
   onDiscard: (id: number) => void;
 }) {
-  if (rows.length === 0) return <div className="placeholder">None in this group.</div>;
+  const t = useT();
+  if (rows.length === 0) return <div className="placeholder">{t('deadLetters.noneInGroup')}</div>;
   return (
     <div className="card">
-      <table className="table" aria-label="Dead letters">
+      <table className="table" aria-label={t('layout.nav.deadLetters')}>
         <thead>
           <tr>
-            <th scope="col">Died</th>
-            <th scope="col">Contact</th>
-            <th scope="col">Journey</th>
-            <th scope="col">Template</th>
+            <th scope="col">{t('deadLetters.col.died')}</th>
+            <th scope="col">{t('outbox.contact')}</th>
+            <th scope="col">{t('outbox.journey')}</th>
+            <th scope="col">{t('field.template')}</th>
             <th scope="col" className="num">
-              Attempts
+              {t('deadLetters.col.attempts')}
             </th>
-            <th scope="col">Last error</th>
-            <th scope="col">Actions</th>
+            <th scope="col">{t('deadLetters.col.lastError')}</th>
+            <th scope="col">{t('deadLetters.col.actions')}</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((m) => (
             <tr key={m.id} data-message={m.id}>
               <td className="muted nowrap">{formatUtcMinute(m.diedAt)}</td>
-              <td>{m.externalId ? <Link to={`/contacts/${encodeURIComponent(m.externalId)}`}>{m.externalId}</Link> : <span className="muted">anonymous</span>}</td>
+              <td>{m.externalId ? <Link to={`/contacts/${encodeURIComponent(m.externalId)}`}>{m.externalId}</Link> : <span className="muted">{t('outbox.anonymous')}</span>}</td>
               <td>
                 <Link to={`/journeys/${encodeURIComponent(m.journeyId)}`}>{m.journeyName ?? m.journeyId}</Link>
                 <div className="muted small">{m.nodeId}</div>
@@ -183,14 +186,14 @@ function Messages({
               </td>
               <td className="num">{m.attempts}</td>
               <td>
-                <code>{errorLabel(m.error)}</code>
+                <code>{errorLabel(t, m.error)}</code>
               </td>
               <td className="nowrap">
-                <button type="button" className="btn btn--small" disabled={busy} aria-label={`Re-drive message ${m.id}`} onClick={() => onRedrive(m.id)}>
-                  Re-drive
+                <button type="button" className="btn btn--small" disabled={busy} aria-label={t('deadLetters.redriveOne', { id: m.id })} onClick={() => onRedrive(m.id)}>
+                  {t('deadLetters.redrive')}
                 </button>{' '}
-                <button type="button" className="btn btn--small" disabled={busy} aria-label={`Discard message ${m.id}`} onClick={() => onDiscard(m.id)}>
-                  {confirming === `id:${m.id}` ? 'Confirm discard' : 'Discard…'}
+                <button type="button" className="btn btn--small" disabled={busy} aria-label={t('deadLetters.discardOne', { id: m.id })} onClick={() => onDiscard(m.id)}>
+                  {confirming === `id:${m.id}` ? t('deadLetters.confirmDiscard') : t('deadLetters.discard')}
                 </button>
               </td>
             </tr>

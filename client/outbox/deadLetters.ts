@@ -1,5 +1,9 @@
 import { channelLabels, type Channel } from '../../shared/journey/channels';
 import { formatPercent } from '../format';
+import { channelMessages } from '../i18n/registryMessages';
+import type { Translate } from '../i18n/useT';
+
+const channelName = (t: Translate, c: Channel): string => (c in channelMessages ? t(channelMessages[c]) : c);
 
 /** A dead-letter group as the page shows it and the procedures select it. */
 export interface DeadLetterGroup {
@@ -9,11 +13,11 @@ export interface DeadLetterGroup {
 }
 
 /** The error as a person reads it; a message that died without one says so. */
-export const errorLabel = (error: string | null): string => error ?? '(no error recorded)';
+export const errorLabel = (t: Translate, error: string | null): string => error ?? t('deadLetters.noError');
 
 /** "3 SMS messages failing with HTTP 503": one group in a sentence (confirmations, results). */
-export function describeGroup(g: DeadLetterGroup): string {
-  return `${g.count.toLocaleString('en-US')} ${channelLabels[g.channel] ?? g.channel} message${g.count === 1 ? '' : 's'} failing with ${errorLabel(g.error)}`;
+export function describeGroup(t: Translate, g: DeadLetterGroup): string {
+  return t('deadLetters.group', { n: g.count, channel: channelName(t, g.channel), error: errorLabel(t, g.error) });
 }
 
 /** The group a page's URL names (`?channel=sms&error=HTTP%20503`; `error` absent: all errors, `error=` empty: none recorded). */
@@ -25,10 +29,9 @@ export function selectedGroup(params: URLSearchParams): { channel: Channel; erro
 }
 
 /** What a re-drive or discard did, in a line. */
-export function resultLine(kind: 'redriven' | 'discarded', n: number): string {
-  const what = `${n.toLocaleString('en-US')} message${n === 1 ? '' : 's'}`;
-  if (n === 0) return 'Nothing changed: those messages are no longer dead letters.';
-  return kind === 'redriven' ? `${what} back in the queue; they go on the next tick, under the same key.` : `${what} discarded: marked failed, never sent.`;
+export function resultLine(t: Translate, kind: 'redriven' | 'discarded', n: number): string {
+  if (n === 0) return t('deadLetters.nothing');
+  return kind === 'redriven' ? t('deadLetters.redriven', { n }) : t('deadLetters.discarded', { n });
 }
 
 export interface ChannelHealthRow {
@@ -42,7 +45,8 @@ export interface ChannelHealthRow {
 }
 
 /** The banner's sentence for a failing channel: which, how badly, since when, why. */
-export function failingLine(h: ChannelHealthRow, formatTime: (ms: number) => string): string {
-  const rate = h.attempts > 0 ? `${formatPercent(h.errorRate)} of the last ${h.attempts.toLocaleString('en-US')} attempts failed` : 'no answer lately';
-  return `${channelLabels[h.channel] ?? h.channel} is failing since ${formatTime(h.since)}: ${rate}${h.lastError ? ` (last error: ${h.lastError})` : ''}. Messages are retried; those still failing after the retry horizon become dead letters.`;
+export function failingLine(t: Translate, h: ChannelHealthRow, formatTime: (ms: number) => string): string {
+  const rate = h.attempts > 0 ? t('health.rate', { rate: formatPercent(h.errorRate), n: h.attempts }) : t('health.noAnswer');
+  const values = { channel: channelName(t, h.channel), since: formatTime(h.since), rate };
+  return h.lastError ? t('health.failing.withError', { ...values, error: h.lastError }) : t('health.failing', values);
 }
