@@ -6,6 +6,10 @@ import { formatCount, formatPercent } from '../format';
 import { useTRPC } from '../trpc';
 import { useAuth } from '../auth/AuthContext';
 import { approvalPath, requestOf } from '../approvals/approvalLabels';
+import { promoteConsequence } from './promote';
+import { VersionCompare } from './VersionCompare';
+import { TemplateUsage } from './TemplateUsage';
+import './stats.css';
 
 type Interval = { rate: number | null; low: number | null; high: number | null };
 
@@ -14,23 +18,33 @@ const p = (x: number | undefined) => (x === undefined ? '–' : x < 0.001 ? '< 0
 
 /**
  * How each variant does: sent, unique clicks, conversions, each rate with
- * its 95% interval, and a two-proportion test against the control. "Promote
- * winner" writes a new version with that variant at 100%.
+ * its 95% interval, and a two-proportion test against the control, for one
+ * version of the template (the current one unless picked), or two versions
+ * compared. "Promote winner" asks first, saying what happens to the other
+ * variants, then writes a new version with that variant at 100%.
  */
 export function StatsPanel({ templateKey }: { templateKey: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [metric, setMetric] = useState<'clicks' | 'conversions'>('clicks');
+  /** undefined: the current version */
+  const [version, setVersion] = useState<number | undefined>(undefined);
+  const [compareWith, setCompareWith] = useState<number | undefined>(undefined);
+  const [confirming, setConfirming] = useState<string | null>(null);
   const writes = useAuth().can('copywriter');
-  const stats = useQuery({ ...trpc.templates.stats.queryOptions({ key: templateKey, metric }), refetchInterval: 10_000 });
+  const stats = useQuery({ ...trpc.templates.stats.queryOptions({ key: templateKey, metric, ...(version ? { version } : {}) }), refetchInterval: 10_000 });
   const promote = useMutation(
     trpc.templates.promote.mutationOptions({
-      onSuccess: () =>
-        Promise.all([
+      onSuccess: () => {
+        setConfirming(null);
+        setVersion(undefined);
+        return Promise.all([
           qc.invalidateQueries({ queryKey: trpc.templates.get.queryKey({ key: templateKey }) }),
           qc.invalidateQueries({ queryKey: trpc.templates.stats.queryKey() }),
           qc.invalidateQueries({ queryKey: trpc.approvals.pathKey() }),
-        ]),
+          qc.invalidateQueries({ queryKey: trpc.templates.compareVersions.queryKey() }),
+        ]);
+      },
     }),
   );
   const requested = requestOf(promote.data);
@@ -51,6 +65,30 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
     <section className="card stats" aria-label="Variant stats">
       <div className="stats__head">
         <h2>Results</h2>
+        <label>
+          Version
+          <select aria-label="Version" value={s.version} onChange={(e) => setVersion(Number(e.target.value) === s.current ? undefined : Number(e.target.value))}>
+            {s.versions.map((v) => (
+              <option key={v.version} value={v.version}>
+                v{v.version}
+                {v.version === s.current ? ' (current)' : ''} · {formatCount(v.sent)} sent
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Compare with
+          <select aria-label="Compare with" value={compareWith ?? ''} onChange={(e) => setCompareWith(e.target.value ? Number(e.target.value) : undefined)}>
+            <option value="">—</option>
+            {s.versions
+              .filter((v) => v.version !== s.version)
+              .map((v) => (
+                <option key={v.version} value={v.version}>
+                  v{v.version}
+                </option>
+              ))}
+          </select>
+        </label>
         <label>
           Winner by
           <select value={metric} onChange={(e) => setMetric(e.target.value as 'clicks' | 'conversions')}>
@@ -93,17 +131,35 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
           ))}
         </tbody>
       </table>
+      {compareWith !== undefined && compareWith !== s.version && <VersionCompare templateKey={templateKey} a={Math.min(s.version, compareWith)} b={Math.max(s.version, compareWith)} />}
       {s.winner ? (
         <div className="stats__winner" role="status">
           <Trophy size={16} aria-hidden /> Variant {s.winner.key.toUpperCase()} wins: {s.winner.reason}
-          {writes && (
-            <button type="button" className="btn btn--primary btn--small" disabled={promote.isPending} onClick={() => s.winner && promote.mutate({ key: templateKey, variant: s.winner.key })}>
+          {writes && s.version === s.current && (
+            <button type="button" className="btn btn--primary btn--small" disabled={promote.isPending || confirming !== null} onClick={() => s.winner && setConfirming(s.winner.key)}>
               Promote winner
             </button>
           )}
         </div>
       ) : (
         <p className="muted">No variant beats the control significantly yet (two-sided test, p &lt; 0.05).</p>
+      )}
+      {confirming !== null && (
+        <div className="stats__confirm" role="alertdialog" aria-label="Promote this variant?">
+          <p>
+            {promoteConsequence(
+              s.variants.filter((v) => v.weight > 0 || v.key === confirming),
+              confirming,
+              s.current,
+            )}
+          </p>
+          <button type="button" className="btn btn--primary btn--small" disabled={promote.isPending} onClick={() => promote.mutate({ key: templateKey, variant: confirming })}>
+            Promote {confirming.toUpperCase()}
+          </button>{' '}
+          <button type="button" className="btn btn--small" onClick={() => setConfirming(null)}>
+            Cancel
+          </button>
+        </div>
       )}
       {requested && (
         <p role="status">
@@ -112,6 +168,7 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
       )}
       {!requested && promote.data && 'version' in promote.data && <p role="status">Saved v{promote.data.version}: every new send uses the winner.</p>}
       {promote.isError && <p className="sf__errors">{promote.error.message}</p>}
+      <TemplateUsage templateKey={templateKey} />
     </section>
   );
 }
