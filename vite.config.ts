@@ -25,6 +25,7 @@ export default defineConfig({
       '/auth': apiTarget,
       '/v1': apiTarget,
       '/l': apiTarget,
+      '/export': apiTarget,
     },
   },
 });

@@ -18,6 +18,7 @@ import { clientDist } from './build';
 import { loadBlueprints, loadMessageTemplates, loadSegments } from './library/loadLibrary';
 import type { ServiceDeps } from './services';
 import { authRoutes, clientIp, csrfGuard, sessionToken } from './auth/http';
+import { exportRoutes } from './export/routes';
 import type { Context } from './trpc/init';
 import { roles } from '../shared/auth/roles';
 import { generatePassword } from './auth/passwords';
@@ -182,6 +183,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     res.redirect(302, click.url);
   });
+  // audience exports (CSV, streamed): under the session, like /trpc, outside it because tRPC answers JSON
+  app.use('/export', exportRoutes(db, services, clock));
   app.use(
     '/trpc',
     csrfGuard,

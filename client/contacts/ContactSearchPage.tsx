@@ -6,6 +6,8 @@ import { useTRPC, type RouterOutputs } from '../trpc';
 import { LoadError, Loading } from '../components/QueryState';
 import { dateTimeIn } from './zonedFormat';
 import { SleepingList, SleepingTile } from './SleepingContacts';
+import { ExportAudience } from '../export/ExportAudience';
+import { useAuth } from '../auth/AuthContext';
 
 type Hit = RouterOutputs['contacts']['search'][number];
 
@@ -23,6 +25,7 @@ export function ContactSearchPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const sleepingOnly = params.get('sleeping') === '1';
+  const { can } = useAuth();
   const debounced = useDebounced(q.trim(), 200);
   const hits = useQuery({ ...trpc.contacts.search.queryOptions({ q: debounced }), placeholderData: keepPreviousData });
   const workspace = useQuery(trpc.workspace.get.queryOptions());
@@ -38,6 +41,7 @@ export function ContactSearchPage() {
         </div>
       </div>
       <SleepingTile active={sleepingOnly} onToggle={() => setParams(sleepingOnly ? {} : { sleeping: '1' }, { replace: true })} />
+      {(can('analyst') || can('operator')) && <ExportAudience />}
       <form
         role="search"
         onSubmit={(e) => {

@@ -1,0 +1,156 @@
+import { useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Download } from 'lucide-react';
+import { useTRPC } from '../trpc';
+import { contactColumns, traitColumnPattern } from '../../shared/export/columns';
+import { downloadAudience, type ExportSource } from './downloadAudience';
+
+const defaultColumns = ['external_id', 'name', 'phone'];
+
+/**
+ * Export an audience as CSV: a segment's members, or the contacts at (or
+ * waiting at) a journey's node, with the columns chosen here. The server
+ * streams it; the bar fills as the rows arrive. Phones come masked unless
+ * the user sees personal data; every export is in the audit log.
+ */
+export function ExportAudience() {
+  const trpc = useTRPC();
+  const segments = useQuery(trpc.segments.list.queryOptions());
+  const [kind, setKind] = useState<'segment' | 'node'>('segment');
+  const [segment, setSegment] = useState('');
+  const [journeyId, setJourneyId] = useState('');
+  const [nodeId, setNodeId] = useState('');
+  const [waitingOnly, setWaitingOnly] = useState(false);
+  const [columns, setColumns] = useState<string[]>(defaultColumns);
+  const [traits, setTraits] = useState('');
+  const [progress, setProgress] = useState<{ rows: number; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const abort = useRef<AbortController | null>(null);
+
+  const traitColumns = traits
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .map((t) => `trait:${t}`);
+  const badTrait = traitColumns.find((c) => !traitColumnPattern.test(c));
+  const chosen = [...columns, ...traitColumns];
+  const source: ExportSource | null = kind === 'segment' ? (segment ? { kind, segment } : null) : journeyId && nodeId ? { kind, journeyId, nodeId, waitingOnly } : null;
+  const problem = !source
+    ? kind === 'segment'
+      ? 'Pick a segment.'
+      : 'Give the journey id and the node id.'
+    : chosen.length === 0
+      ? 'Pick at least one column.'
+      : badTrait
+        ? `"${badTrait.slice(6)}" is not a trait key (letters, digits, "_", "." and "-").`
+        : null;
+  const running = progress !== null;
+
+  async function start() {
+    if (!source || problem) return;
+    const controller = new AbortController();
+    abort.current = controller;
+    setError(null);
+    setDone(null);
+    setProgress({ rows: 0, total: 0 });
+    try {
+      const { rows, fileName } = await downloadAudience({ source, columns: chosen }, controller.signal, (rows, total) => setProgress({ rows, total }));
+      setDone(`${rows.toLocaleString()} contacts exported to ${fileName}.`);
+    } catch (e) {
+      setError(controller.signal.aborted ? 'Export cancelled.' : e instanceof Error ? e.message : String(e));
+    } finally {
+      abort.current = null;
+      setProgress(null);
+    }
+  }
+
+  return (
+    <details className="card export">
+      <summary>
+        <Download size={14} aria-hidden /> Export an audience (CSV)
+      </summary>
+      <form
+        aria-label="Export an audience"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void start();
+        }}
+      >
+        <div className="policy__row" role="radiogroup" aria-label="What to export">
+          <label className="check">
+            <input type="radio" name="export-kind" checked={kind === 'segment'} onChange={() => setKind('segment')} />a segment
+          </label>
+          <label className="check">
+            <input type="radio" name="export-kind" checked={kind === 'node'} onChange={() => setKind('node')} />
+            the contacts at a journey's node
+          </label>
+        </div>
+        {kind === 'segment' ? (
+          <div className="policy__row">
+            <select aria-label="Segment" value={segment} onChange={(e) => setSegment(e.target.value)}>
+              <option value="">Choose a segment…</option>
+              {segments.data?.map((s) => (
+                <option key={s.key} value={s.key}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : (
+          <div className="policy__row">
+            <input type="text" aria-label="Journey id" placeholder="journey id" value={journeyId} onChange={(e) => setJourneyId(e.target.value.trim())} />
+            <input type="text" aria-label="Node id" placeholder="node id" value={nodeId} onChange={(e) => setNodeId(e.target.value.trim())} />
+            <label className="check">
+              <input type="checkbox" checked={waitingOnly} onChange={(e) => setWaitingOnly(e.target.checked)} />
+              only those waiting there
+            </label>
+          </div>
+        )}
+        <div className="policy__row" role="group" aria-label="Columns">
+          {contactColumns.map((c) => (
+            <label key={c} className="check">
+              <input
+                type="checkbox"
+                checked={columns.includes(c)}
+                onChange={(e) => setColumns(e.target.checked ? contactColumns.filter((x) => x === c || columns.includes(x)) : columns.filter((x) => x !== c))}
+              />
+              {c}
+            </label>
+          ))}
+        </div>
+        <div className="policy__row">
+          <label>
+            Traits too (comma-separated) <input type="text" aria-label="Trait columns" placeholder="plan, limit" value={traits} onChange={(e) => setTraits(e.target.value)} />
+          </label>
+        </div>
+        {problem && <p className="muted">{problem}</p>}
+        <div className="policy__actions">
+          <button type="submit" className="btn btn--primary" disabled={problem !== null || running}>
+            Export CSV
+          </button>
+          {running && (
+            <button type="button" className="btn" onClick={() => abort.current?.abort()}>
+              Cancel
+            </button>
+          )}
+        </div>
+        {progress && (
+          <p role="status">
+            <progress max={progress.total || 1} value={progress.rows} aria-label="Export progress" /> {progress.rows.toLocaleString()} of {progress.total.toLocaleString()} contacts
+          </p>
+        )}
+        {done && (
+          <p className="banner banner--ok" role="status">
+            {done}
+          </p>
+        )}
+        {error && (
+          <p className="banner banner--error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </details>
+  );
+}
