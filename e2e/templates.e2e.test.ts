@@ -237,5 +237,17 @@ describe('templates: a copywriter adds variant B, previews it for a contact, sav
     await table.getByRole('rowheader', { name: /^B .*对话型 · 最后一步/ }).waitFor();
     await table.scrollIntoViewIfNeeded();
     await app.screenshot('templates-7-results');
+
+    // by language: the crowd has no locale trait, so every send went out in the template's own zh-CN, and none fell back
+    const languages = page.getByRole('region', { name: 'Results by language' });
+    const byLanguage = await app.trpc.templates.localeStats.query({ key: TEMPLATE });
+    expect(byLanguage.rows.map((r) => [r.variant, r.locale, r.sent])).toEqual([
+      ['a', 'zh-CN', a.sent],
+      ['b', 'zh-CN', b.sent],
+    ]);
+    const rows = languages.getByRole('table', { name: 'Sends and clicks by variant and language' }).locator('tbody tr');
+    const expected = byLanguage.rows.map((r) => [r.variant.toUpperCase(), r.locale, fmt(r.sent), fmt(r.clicks)].join('|'));
+    await expect.poll(async () => (await rows.allInnerTexts()).map((t) => t.split('\t').slice(0, 4).join('|').trim())).toEqual(expected);
+    expect(await languages.getByRole('status', { name: 'Language fallbacks' }).textContent()).toContain('Every contact got copy in their language');
   });
 });

@@ -15,6 +15,7 @@ import { VariantsEditor } from './VariantsEditor';
 import { PreviewPanel } from './PreviewPanel';
 import { withDefaultLocale, withLocale } from './localeCopy';
 import { StatsPanel } from './StatsPanel';
+import { LocaleStats } from './LocaleStats';
 
 type Stored = RouterOutputs['templates']['get'];
 type SaveResult = RouterOutputs['templates']['save'];
@@ -251,6 +252,7 @@ function Editor({
         <div className="tedit__side">
           <PreviewPanel draft={draft} />
           {stored && <StatsPanel templateKey={stored.key} />}
+          {stored && <LocaleStats templateKey={stored.key} />}
           {stored && (
             <section className="card" aria-label="Versions">
               <h2>Versions</h2>
