@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useEffect, useEffectEvent, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
@@ -6,6 +7,7 @@ import type { AuditFilterValues } from './auditFilters';
 
 /** Who, what, which object and when: the audit log's filters (choices from `audit.facets`). */
 export function AuditFilters({ value, onChange }: { value: AuditFilterValues; onChange: (k: keyof AuditFilterValues, v: string) => void }) {
+  const t = useT();
   const trpc = useTRPC();
   const facets = useQuery(trpc.audit.facets.queryOptions());
   // the object id is typed: wait for a pause before it filters
@@ -18,11 +20,11 @@ export function AuditFilters({ value, onChange }: { value: AuditFilterValues; on
   useEffect(() => filterBy(typed), [typed]);
 
   return (
-    <form className="filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+    <form className="filters" aria-label={t('audit.filter')} onSubmit={(e) => e.preventDefault()}>
       <label>
-        User
+        {t('audit.user')}
         <select value={value.actor} onChange={(e) => onChange('actor', e.target.value)}>
-          <option value="">Everyone</option>
+          <option value="">{t('audit.everyone')}</option>
           {facets.data?.actors.map((a) => (
             <option key={a.login} value={a.login}>
               {a.displayName} ({a.login})
@@ -31,9 +33,9 @@ export function AuditFilters({ value, onChange }: { value: AuditFilterValues; on
         </select>
       </label>
       <label>
-        Action
+        {t('audit.col.action')}
         <select value={value.action} onChange={(e) => onChange('action', e.target.value)}>
-          <option value="">Any action</option>
+          <option value="">{t('audit.anyAction')}</option>
           {facets.data?.actions.map((a) => (
             <option key={a} value={a}>
               {a}
@@ -42,26 +44,26 @@ export function AuditFilters({ value, onChange }: { value: AuditFilterValues; on
         </select>
       </label>
       <label>
-        Object type
+        {t('audit.objectType')}
         <select value={value.objectType} onChange={(e) => onChange('objectType', e.target.value)}>
-          <option value="">Any object</option>
-          {facets.data?.objectTypes.map((t) => (
-            <option key={t} value={t}>
-              {t}
+          <option value="">{t('audit.anyObject')}</option>
+          {facets.data?.objectTypes.map((o) => (
+            <option key={o} value={o}>
+              {o}
             </option>
           ))}
         </select>
       </label>
       <label>
-        Object id
-        <input type="search" value={objectId} placeholder="e.g. a journey id" onChange={(e) => setObjectId(e.target.value)} />
+        {t('audit.objectId')}
+        <input type="search" value={objectId} placeholder={t('audit.objectId.placeholder')} onChange={(e) => setObjectId(e.target.value)} />
       </label>
       <label>
-        From
+        {t('audit.from')}
         <input type="date" className="filters__date" value={value.from} max={value.to || undefined} onChange={(e) => onChange('from', e.target.value)} />
       </label>
       <label>
-        To
+        {t('audit.to')}
         <input type="date" className="filters__date" value={value.to} min={value.from || undefined} onChange={(e) => onChange('to', e.target.value)} />
       </label>
     </form>

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { useTRPC, useTRPCClient, type RouterOutputs } from '../trpc';
@@ -12,6 +13,7 @@ type AuditEvent = RouterOutputs['audit']['list']['rows'][number];
 
 /** Every change, who made it, from where: the append-only audit log, newest first, filtered, a page at a time. */
 export function AuditPage() {
+  const t = useT();
   const trpc = useTRPC();
   const client = useTRPCClient();
   const analyst = useAuth().can('analyst');
@@ -32,28 +34,28 @@ export function AuditPage() {
     <main className="page page--wide">
       <div className="page__header">
         <div>
-          <h1>Audit log</h1>
-          <p className="muted">Every change: who made it, when, from which address, and what it was before and after.</p>
+          <h1>{t('audit.title')}</h1>
+          <p className="muted">{t('audit.lede')}</p>
         </div>
       </div>
       {!analyst ? (
-        <div className="placeholder">Reading the audit log needs the analyst role.</div>
+        <div className="placeholder">{t('audit.analystOnly')}</div>
       ) : (
         <>
           <AuditFilters value={filters} onChange={(k, v) => setParams(withAuditFilter(params, k, v), { replace: true })} />
           {log.isPending ? (
-            <Loading what="the audit log" />
+            <Loading what={t('audit.loading')} />
           ) : log.isError ? (
             <LoadError error={log.error} />
           ) : rows.length === 0 ? (
-            <div className="placeholder">No changes match.</div>
+            <div className="placeholder">{t('audit.none')}</div>
           ) : (
             <>
               <AuditTable rows={rows} />
               {log.hasNextPage && (
                 <div className="loadmore">
                   <button type="button" className="btn" disabled={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
-                    {log.isFetchingNextPage ? 'Loading…' : 'Load more'}
+                    {log.isFetchingNextPage ? t('audit.loadingMore') : t('audit.loadMore')}
                   </button>
                 </div>
               )}
@@ -66,17 +68,18 @@ export function AuditPage() {
 }
 
 function AuditTable({ rows }: { rows: AuditEvent[] }) {
+  const t = useT();
   return (
     <div className="card">
-      <table className="table audit" aria-label="Audit events">
+      <table className="table audit" aria-label={t('audit.events')}>
         <thead>
           <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Object</th>
-            <th scope="col">Change</th>
-            <th scope="col">IP</th>
+            <th scope="col">{t('approvals.col.when')}</th>
+            <th scope="col">{t('audit.col.who')}</th>
+            <th scope="col">{t('audit.col.action')}</th>
+            <th scope="col">{t('audit.col.object')}</th>
+            <th scope="col">{t('approvals.col.change')}</th>
+            <th scope="col">{t('audit.col.ip')}</th>
           </tr>
         </thead>
         <tbody>
@@ -88,7 +91,7 @@ function AuditTable({ rows }: { rows: AuditEvent[] }) {
                   <RelativeTime ms={e.at} />
                   <div className="table__sub">{formatAbsolute(e.at)}</div>
                 </td>
-                <td>{e.actor ? <span title={e.actor.login}>{e.actor.displayName}</span> : <span className="muted">system</span>}</td>
+                <td>{e.actor ? <span title={e.actor.login}>{e.actor.displayName}</span> : <span className="muted">{t('audit.system')}</span>}</td>
                 <td>
                   <code>{e.action}</code>
                 </td>

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useState, type SubmitEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { UserPlus } from 'lucide-react';
@@ -8,6 +9,7 @@ import { RoleChecks, orViewer } from './RoleChecks';
 
 /** Creates an account; the admin passes the first password on, and the new user can change it. */
 export function NewUserForm() {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [login, setLogin] = useState('');
@@ -32,18 +34,18 @@ export function NewUserForm() {
 
   return (
     <section className="card" aria-labelledby="new-user">
-      <h2 id="new-user">New user</h2>
+      <h2 id="new-user">{t('users.new')}</h2>
       <form className="userform" aria-labelledby="new-user" onSubmit={submit}>
         <label className="field">
-          Login
+          {t('signIn.login')}
           <input type="text" autoComplete="off" autoCapitalize="none" spellCheck={false} required value={login} onChange={(e) => setLogin(e.target.value)} />
         </label>
         <label className="field">
-          Display name
+          {t('users.displayName')}
           <input type="text" required value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
         </label>
         <label className="field">
-          Password
+          {t('signIn.password')}
           <input type="password" autoComplete="new-password" required minLength={passwordMin} value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
         <RoleChecks value={held} onChange={setHeld} />
@@ -54,12 +56,12 @@ export function NewUserForm() {
         )}
         {create.isSuccess && !create.isPending && (
           <p className="banner banner--ok userform__wide" role="status">
-            Created. Pass the password on; they can change it after signing in.
+            {t('users.created')}
           </p>
         )}
         <div className="userform__wide">
           <button type="submit" className="btn btn--primary" disabled={create.isPending}>
-            <UserPlus size={15} aria-hidden /> Create user
+            <UserPlus size={15} aria-hidden /> {t('users.create')}
           </button>
         </div>
       </form>

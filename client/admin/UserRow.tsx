@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useState, type SubmitEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { passwordMin, type Role } from '../../shared/auth/roles';
@@ -10,6 +11,7 @@ export type UserSummary = RouterOutputs['users']['list'][number];
 
 /** One account: its facts, and the admin's edits in place (roles, active, a new password). */
 export function UserRow({ user: u, isMe }: { user: UserSummary; isMe: boolean }) {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [open, setOpen] = useState<'roles' | 'password' | null>(null);
@@ -52,52 +54,52 @@ export function UserRow({ user: u, isMe }: { user: UserSummary; isMe: boolean })
     <tr className={u.active ? undefined : 'user--inactive'}>
       <td>
         <code>{u.login}</code>
-        {isMe && <span className="muted"> (you)</span>}
+        {isMe && <span className="muted"> {t('users.you')}</span>}
       </td>
       <td>{u.displayName}</td>
-      <td>{roleLabels(u.roles)}</td>
-      <td>{u.active ? 'Active' : <span className="muted">Deactivated</span>}</td>
-      <td className="muted nowrap">{u.lastSignInAt === null ? 'never' : <RelativeTime ms={u.lastSignInAt} />}</td>
+      <td>{roleLabels(t, u.roles)}</td>
+      <td>{u.active ? t('users.active') : <span className="muted">{t('users.deactivated')}</span>}</td>
+      <td className="muted nowrap">{u.lastSignInAt === null ? t('users.never') : <RelativeTime ms={u.lastSignInAt} />}</td>
       <td className="user__actions">
         <div className="user__buttons">
-          <button type="button" className="btn btn--small" aria-label={`Edit roles of ${u.login}`} aria-expanded={open === 'roles'} onClick={() => toggle('roles')}>
-            Edit roles
+          <button type="button" className="btn btn--small" aria-label={t('users.editRoles.of', { login: u.login })} aria-expanded={open === 'roles'} onClick={() => toggle('roles')}>
+            {t('users.editRoles')}
           </button>
-          <button type="button" className="btn btn--small" aria-label={`Reset password of ${u.login}`} aria-expanded={open === 'password'} onClick={() => toggle('password')}>
-            Reset password
+          <button type="button" className="btn btn--small" aria-label={t('users.resetPassword.of', { login: u.login })} aria-expanded={open === 'password'} onClick={() => toggle('password')}>
+            {t('users.resetPassword')}
           </button>
           <button
             type="button"
             className="btn btn--small"
-            aria-label={`${u.active ? 'Deactivate' : 'Activate'} ${u.login}`}
+            aria-label={u.active ? t('users.deactivate.of', { login: u.login }) : t('users.activate.of', { login: u.login })}
             disabled={update.isPending}
             onClick={() => update.mutate({ id: u.id, active: !u.active })}
           >
-            {u.active ? 'Deactivate' : 'Activate'}
+            {u.active ? t('users.deactivate') : t('users.activate')}
           </button>
         </div>
         {open === 'roles' && (
-          <form className="user__edit" aria-label={`Roles of ${u.login}`} onSubmit={saveRoles}>
-            <RoleChecks value={held} onChange={setHeld} legend={`Roles of ${u.login}`} />
+          <form className="user__edit" aria-label={t('users.roles.of', { login: u.login })} onSubmit={saveRoles}>
+            <RoleChecks value={held} onChange={setHeld} legend={t('users.roles.of', { login: u.login })} />
             <button type="submit" className="btn btn--primary btn--small" disabled={update.isPending}>
-              Save roles
+              {t('users.saveRoles')}
             </button>
           </form>
         )}
         {open === 'password' && (
-          <form className="user__edit" aria-label={`Reset the password of ${u.login}`} onSubmit={setPasswordNow}>
+          <form className="user__edit" aria-label={t('users.resetThePassword.of', { login: u.login })} onSubmit={setPasswordNow}>
             <label>
-              New password
+              {t('users.newPassword')}
               <input type="password" autoComplete="new-password" required minLength={passwordMin} value={password} onChange={(e) => setPassword(e.target.value)} />
             </label>
             <button type="submit" className="btn btn--primary btn--small" disabled={reset.isPending}>
-              Save password
+              {t('users.savePassword')}
             </button>
           </form>
         )}
         {reset.isSuccess && (
           <p className="user__done" role="status">
-            Password reset.
+            {t('users.passwordReset')}
           </p>
         )}
         {failed && (

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
 import { useAuth } from '../auth/AuthContext';
@@ -7,6 +8,7 @@ import { UserRow } from './UserRow';
 
 /** Accounts and their roles (admins only): create, change roles, deactivate, reset a password. */
 export function UsersPage() {
+  const t = useT();
   const trpc = useTRPC();
   const { user, can } = useAuth();
   const admin = can('admin');
@@ -16,28 +18,28 @@ export function UsersPage() {
     <main className="page page--wide">
       <div className="page__header">
         <div>
-          <h1>Users</h1>
-          <p className="muted">Who may sign in, and what each may do. Deactivating someone ends their sessions at once; the last active admin stays.</p>
+          <h1>{t('layout.nav.users')}</h1>
+          <p className="muted">{t('users.lede')}</p>
         </div>
       </div>
       {!admin ? (
-        <div className="placeholder">Managing users needs the admin role.</div>
+        <div className="placeholder">{t('users.adminOnly')}</div>
       ) : list.isPending ? (
-        <Loading what="users" />
+        <Loading what={t('users.loading')} />
       ) : list.isError ? (
         <LoadError error={list.error} />
       ) : (
         <>
           <div className="card">
-            <table className="table" aria-label="Users">
+            <table className="table" aria-label={t('layout.nav.users')}>
               <thead>
                 <tr>
-                  <th scope="col">Login</th>
-                  <th scope="col">Display name</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">Active</th>
-                  <th scope="col">Last sign-in</th>
-                  <th scope="col">Actions</th>
+                  <th scope="col">{t('signIn.login')}</th>
+                  <th scope="col">{t('users.displayName')}</th>
+                  <th scope="col">{t('users.roles')}</th>
+                  <th scope="col">{t('users.active')}</th>
+                  <th scope="col">{t('users.lastSignIn')}</th>
+                  <th scope="col">{t('deadLetters.col.actions')}</th>
                 </tr>
               </thead>
               <tbody>

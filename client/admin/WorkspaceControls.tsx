@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
@@ -6,6 +7,7 @@ import { formatAbsolute } from '../format';
 
 /** A new write key; the old one keeps working for the grace period chosen here, so SDKs can move over without losing events. */
 export function RotateWriteKey({ previousExpiresAt }: { previousExpiresAt: number | null }) {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [grace, setGrace] = useState(24);
@@ -15,7 +17,7 @@ export function RotateWriteKey({ previousExpiresAt }: { previousExpiresAt: numbe
     <div className="rotate">
       {previousExpiresAt !== null && previousExpiresAt > Date.now() && (
         <p className="muted" role="status">
-          The previous key keeps working until {formatAbsolute(previousExpiresAt)}.
+          {t('ws.previousKey', { until: formatAbsolute(previousExpiresAt) })}
         </p>
       )}
       <form
@@ -26,19 +28,19 @@ export function RotateWriteKey({ previousExpiresAt }: { previousExpiresAt: numbe
         }}
       >
         <label>
-          Grace hours
+          {t('ws.graceHours')}
           <input type="number" min={0} max={720} step={1} value={Number.isFinite(grace) ? grace : ''} onChange={(e) => setGrace(e.target.valueAsNumber)} aria-describedby="grace-help" />
         </label>
         <button type="submit" className="btn" disabled={!valid || rotate.isPending}>
-          <RefreshCw size={14} aria-hidden /> Rotate write key
+          <RefreshCw size={14} aria-hidden /> {t('ws.rotate')}
         </button>
       </form>
       <p id="grace-help" className="sf__help">
-        How long the current key keeps working after rotation (0–720 hours; 0 stops it at once).
+        {t('ws.grace.help')}
       </p>
       {rotate.isSuccess && (
         <p className="banner banner--ok" role="status">
-          Rotated. Point your SDKs at the new key before the old one stops.
+          {t('ws.rotated')}
         </p>
       )}
       {rotate.isError && (
@@ -52,23 +54,26 @@ export function RotateWriteKey({ previousExpiresAt }: { previousExpiresAt: numbe
 
 /** Four-eyes on or off: admins switch it, everyone else reads it. */
 export function ApprovalsSetting({ on, editable }: { on: boolean; editable: boolean }) {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const set = useMutation(trpc.workspace.setApprovals.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.workspace.get.queryKey() }) }));
-  const explain = 'Publishing a journey, promoting an A/B winner and a new version of a template a live journey uses wait for a second person with the approver role.';
+  const explain = t('ws.approvals.explain');
   if (!editable)
     return (
       <p>
-        Approvals (four-eyes): <strong>{on ? 'on' : 'off'}</strong>. <span className="muted">{explain}</span>
+        {t('ws.approvals.label')}: <strong>{on ? t('ws.on') : t('ws.off')}</strong>. <span className="muted">{explain}</span>
       </p>
     );
   return (
     <div>
       <label className="check">
         <input type="checkbox" checked={set.isPending ? set.variables.on : on} disabled={set.isPending} onChange={(e) => set.mutate({ on: e.target.checked })} />
-        Approvals (four-eyes)
+        {t('ws.approvals.label')}
       </label>
-      <p className="sf__help">{explain} Off suits a single-person install.</p>
+      <p className="sf__help">
+        {explain} {t('ws.approvals.off')}
+      </p>
       {set.isError && (
         <p className="banner banner--error" role="alert">
           {set.error.message}
@@ -85,6 +90,7 @@ export function ApprovalsSetting({ on, editable }: { on: boolean; editable: bool
  * whose target is off the list (say, from a contact trait) is not followed.
  */
 export function LinkHostsSetting({ hosts, editable }: { hosts: { set: readonly string[]; defaults: readonly string[]; effective: readonly string[] }; editable: boolean }) {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [text, setText] = useState(hosts.set.join('\n'));
@@ -108,14 +114,14 @@ export function LinkHostsSetting({ hosts, editable }: { hosts: { set: readonly s
             <code>{h}</code>
           </span>
         ))
-      : 'any http(s) host';
+      : t('ws.links.any');
   return (
     <div>
       <p>
-        Links may go to: {list(hosts.effective)}
-        {hosts.set.length === 0 && <span className="muted"> (the hosts the shipped templates use, while no list is set)</span>}
+        {t('ws.links.mayGoTo')} {list(hosts.effective)}
+        {hosts.set.length === 0 && <span className="muted"> {t('ws.links.defaults')}</span>}
       </p>
-      <p className="sf__help">Only http and https. A template that links anywhere else fails its check, and a link to another host is never followed.</p>
+      <p className="sf__help">{t('ws.links.help')}</p>
       {editable && (
         <form
           onSubmit={(e) => {
@@ -124,7 +130,7 @@ export function LinkHostsSetting({ hosts, editable }: { hosts: { set: readonly s
           }}
         >
           <label className="field">
-            Allowed hosts, one a line
+            {t('ws.links.allowed')}
             <textarea
               rows={Math.min(10, Math.max(3, entered.length + 1))}
               value={text}
@@ -135,16 +141,16 @@ export function LinkHostsSetting({ hosts, editable }: { hosts: { set: readonly s
             />
           </label>
           <p id="link-hosts-help" className="sf__help">
-            <code>*.example.com</code> allows the subdomains of example.com. An empty list means the defaults.
+            <code>*.example.com</code> {t('ws.links.wildcard')}
           </p>
           <button type="submit" className="btn" disabled={save.isPending || entered.length > 100}>
-            Save allow-list
+            {t('ws.links.save')}
           </button>
         </form>
       )}
       {save.isSuccess && (
         <p className="banner banner--ok" role="status">
-          Saved.
+          {t('ws.saved')}
         </p>
       )}
       {save.isError && (
