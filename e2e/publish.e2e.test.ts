@@ -3,13 +3,15 @@
  * publish dialog of blueprint 1 ("every day at 10:00"), read the forecast
  * (the segment, who would enter, who is already in the other recall journey,
  * who opted out of SMS, what it sends and costs at most, and that the first
- * entries are at 10:00), try "also enrol now" and leave it unticked, and
- * publish. Nothing enters and nothing is sent before 10:00; at 10:00 the
+ * entries are at 10:00), try "also enrol now" and leave it unticked; close
+ * it to backtest the draft over the last two weeks and to send themselves a
+ * test SMS from its SMS node; then publish. Nothing enters and nothing is
+ * sent before 10:00 (but the test, to the test phone only); at 10:00 the
  * segment enrols and the SMS go.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { BLUEPRINT_1, postBatch, startApp, type App } from './harness';
+import { BLUEPRINT_1, postBatch, startApp, waitForCanvas, type App } from './harness';
 import { stepsOfOneStory } from './story';
 import { aGraph } from '../shared/fixtures/builders';
 
@@ -19,6 +21,10 @@ const TEN_AM = MONDAY_9AM_SHANGHAI + 3_600_000;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const SIGNUPS = 30;
+/** the operator's own phone, on the workspace's list of test contacts */
+const TEST_PHONE = '+8613800000016';
+/** Every SMS the sandbox provider delivered, by address. */
+const smsDelivered = () => app.server.db.$client.prepare<[], { to: string }>(`select "to" from sandbox_deliveries where channel = 'sms' order by id`).all();
 
 let app: App;
 let page: Page;
@@ -107,14 +113,57 @@ describe('publish: the forecast, then the schedule', () => {
     await dialog.getByText(new RegExp(`Unticked, the ${SIGNUPS - rejected.length} contacts who would enter wait for .*10:00`)).waitFor();
   });
 
+  it('closes the dialog and backtests the draft over the last two weeks: the sign-ups would have entered at 10:00', async () => {
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await waitForCanvas(page);
+    const bar = page.getByRole('group', { name: 'Backtest' });
+    // the server's clock, not the browser's, says which two weeks are past
+    const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+    await bar.getByLabel('To').fill(day(MONDAY_9AM_SHANGHAI));
+    await bar.getByLabel('Backtest from').fill(day(MONDAY_9AM_SHANGHAI - 14 * DAY));
+    await bar.getByRole('button', { name: 'Backtest', exact: true }).click();
+    await bar.getByRole('button', { name: 'Backtest numbers' }).waitFor({ timeout: 60_000 });
+    const latest = await app.trpc.backtests.latest.query({ journeyId });
+    expect(latest).toMatchObject({ status: 'done', startedBy: 'olga' });
+    expect(latest?.result?.draft.entered).toBeGreaterThan(0);
+    await app.screenshot('publish-2-backtest');
+  });
+
+  it('sends a test SMS from the SMS node to their own phone: the sandbox gets it, addressed to the test phone only', async () => {
+    await app.trpc.testing.addContact.mutate({ name: 'Olga', phone: TEST_PHONE });
+    await page.locator('.react-flow__node[data-id="sms_1"]').click();
+    await page.getByRole('button', { name: 'Send test…' }).click();
+    const test = page.getByRole('dialog', { name: 'Send a test SMS' });
+    await test.getByLabel('Fill with the traits of', { exact: true }).fill('pub-02');
+    await test
+      .getByRole('list', { name: 'Fill with the traits of: matches' })
+      .getByRole('button', { name: /^pub-02/ })
+      .click();
+    await test.getByLabel('Send to (test contact)').selectOption({ label: `Olga · ${TEST_PHONE}` });
+    await test.getByRole('button', { name: 'Send test', exact: true }).click();
+    await test
+      .getByRole('status')
+      .getByText(/^Test 1 (delivered|sent) to /)
+      .waitFor();
+    await test.getByRole('button', { name: 'Close' }).click();
+    // (the partner journey's pushes are there too: it is live)
+    expect(smsDelivered()).toEqual([{ to: TEST_PHONE }]);
+  });
+
   it('publishes with the schedule: nothing enters or is sent before 10:00, and at 10:00 the segment enrols and the SMS go', async () => {
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    dialog = page.getByRole('dialog', { name: 'Publish version 1' });
+    await dialog
+      .getByRole('region', { name: 'Forecast' })
+      .getByText(/^First entries at .*10:00/)
+      .waitFor();
     await dialog.getByRole('button', { name: 'Publish v1' }).click();
     const done = page.getByRole('dialog', { name: 'Published version 1' });
     await done
       .getByRole('status')
       .getByText(/New contacts enter v1 from .*10:00/)
       .waitFor();
-    await app.screenshot('publish-2-published');
+    await app.screenshot('publish-3-published');
     await done.getByRole('button', { name: 'Close' }).click();
     const j = await app.trpc.journeys.get.query({ id: journeyId });
     expect(j).toMatchObject({ status: 'live', version: 1 });
@@ -124,6 +173,8 @@ describe('publish: the forecast, then the schedule', () => {
     expect((await app.trpc.dev.now.query()).now).toBe(TEN_AM - MINUTE);
     expect(await app.trpc.channels.outbox.query({ journeyId })).toEqual([]);
     expect((await app.trpc.analytics.journeyOverlay.query({ journeyId })).nodes.entry?.entered ?? 0).toBe(0);
+    // the SMS provider got nothing but the test, at the test phone
+    expect(smsDelivered()).toEqual([{ to: TEST_PHONE }]);
 
     // 10:00: the schedule's time
     await app.trpc.dev.advanceClock.mutate({ ms: 2 * MINUTE });
