@@ -85,6 +85,7 @@ export function createServices(deps: ServiceDeps) {
     now: () => clock.now(),
     publicUrl: () => publicUrl,
     linkHosts: workspace.linkHosts,
+    workspaceLocale: () => workspace.settings().locale,
   });
   templates.importLibrary(deps.templates?.() ?? [], 'library');
   const users = createUserService({ db, ...deps.accounts });

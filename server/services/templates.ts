@@ -72,7 +72,12 @@ export interface TemplateServiceDeps {
   publicUrl: () => string;
   /** hosts `{{link}}` may point at (the workspace's allow-list); default: any http(s) host */
   linkHosts?: () => readonly string[];
+  /** the workspace's language: every SMS and robo-call template needs copy in it (most contacts read or hear it) */
+  workspaceLocale?: () => string;
 }
+
+/** Channels whose copy must be in the workspace's language: a text or a call in a language the reader may not know costs money and complaints. */
+const workspaceLanguageChannels: readonly Channel[] = ['sms', 'voice'];
 
 const summary = (v: TemplateVersion, updatedAt = v.createdAt, updatedBy = v.createdBy): TemplateSummary => ({
   key: v.key,
@@ -111,7 +116,7 @@ const builtinVariables = ['user_id', 'name', 'phone', 'email'];
  * version, static checks block a broken save, and previews render exactly
  * what the dispatcher would send.
  */
-export function createTemplateService({ store, contact, knownTraits, timezone, now, publicUrl, linkHosts = () => [] }: TemplateServiceDeps) {
+export function createTemplateService({ store, contact, knownTraits, timezone, now, publicUrl, linkHosts = () => [], workspaceLocale }: TemplateServiceDeps) {
   const known = () => [...new Set([...builtinVariables, ...knownTraits()])];
 
   const current = (key: string): TemplateVersion => {
@@ -209,6 +214,14 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
       const prev = store.current(draft.key);
       if (prev && prev.channel !== draft.channel)
         throw new ServiceError('BAD_REQUEST', `template "${draft.key}" is a ${prev.channel} template; its channel cannot change (create a new template instead)`);
+      const required = workspaceLocale?.();
+      const languages = [draft.locale, ...new Set(draft.variants.flatMap((v) => Object.keys(v.locales ?? {})))];
+      if (required && workspaceLanguageChannels.includes(draft.channel) && !languages.includes(required))
+        throw new ServiceError(
+          'BAD_REQUEST',
+          `"${draft.name}" has no ${required} copy: ${draft.channel === 'sms' ? 'SMS' : 'robo-call'} templates need copy in the workspace's language (${required}); add it, as the template's own language or beside ${languages.join(', ')}`,
+          { locale: required },
+        );
       const issues = service.check(draft);
       const errors = issues.filter((i) => i.severity === 'error');
       if (errors.length) throw new ServiceError('BAD_REQUEST', `"${draft.name}" has ${errors.length} error(s): ${errors.map((e) => e.message).join('; ')}`, { issues });

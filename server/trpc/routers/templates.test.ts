@@ -106,6 +106,25 @@ describe('templates.save: immutable versions, checks that block', () => {
     expect((await w.caller.journeys.saveDraft({ id, graph })).errors).toEqual([]);
   });
 
+  it("refuses an SMS or robo-call template without copy in the workspace's language (zh-CN), and accepts it as a second language", async () => {
+    const english = {
+      key: 'winback_sms',
+      channel: 'sms',
+      name: 'Win-back SMS',
+      description: '',
+      category: 'marketing',
+      locale: 'en',
+      variants: [{ key: 'a', name: 'A', weight: 100, parts: { body: 'We miss you. Reply T to opt out' } }],
+    } satisfies TemplateDraft;
+    const e = await rejection(w.caller.templates.save({ draft: english }));
+    expect(e.code).toBe('BAD_REQUEST');
+    expect(e.message).toContain("need copy in the workspace's language (zh-CN)");
+    expect((await w.caller.templates.list()).some((t) => t.key === 'winback_sms')).toBe(false);
+    // the same copy with Chinese beside it is fine, and so is an English-only push
+    const both = { ...english, variants: [{ ...english.variants[0], locales: { 'zh-CN': { body: '想您了 回T退订' } } }] } satisfies TemplateDraft;
+    expect(await w.caller.templates.save({ draft: both })).toMatchObject({ version: 1, created: true });
+  });
+
   it('promotes a variant to 100% as a new version', async () => {
     expect(await w.caller.templates.promote({ key: 'recall_sms', variant: 'b' })).toEqual({ version: 2 });
     expect((await w.caller.templates.get({ key: 'recall_sms' })).variants.map((v) => [v.key, v.weight])).toEqual([
