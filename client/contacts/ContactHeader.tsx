@@ -1,5 +1,7 @@
+import { useT, type Translate } from '../i18n/useT';
+import { channelMessages } from '../i18n/registryMessages';
 import type { ReactNode } from 'react';
-import { channelLabels, Channel } from '../../shared/journey/channels';
+import { Channel } from '../../shared/journey/channels';
 import type { ContactTimeline } from './timelineModel';
 import { dateTimeIn } from './zonedFormat';
 import { useAuth } from '../auth/AuthContext';
@@ -11,13 +13,14 @@ const shownElsewhere = new Set(['name', 'phone', 'email', 'timezone', 'time_zone
 const KEY_TRAITS = 8;
 
 const traitText = (v: unknown): string => (typeof v === 'string' ? v : v === null ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-const channelName = (ch: string): string => {
+const channelName = (t: Translate, ch: string): string => {
   const c = Channel.safeParse(ch);
-  return c.success ? channelLabels[c.data] : ch;
+  return c.success ? t(channelMessages[c.data]) : ch;
 };
 
 /** Who this is: ids, how to reach them, their clock, what they opted out of, and their key traits. */
 export function ContactHeader({ contact }: { contact: Contact }) {
+  const t = useT();
   const name = typeof contact.traits.name === 'string' ? contact.traits.name : null;
   const traits = Object.entries(contact.traits).filter(([k]) => !shownElsewhere.has(k));
   const key = traits.slice(0, KEY_TRAITS);
@@ -27,49 +30,49 @@ export function ContactHeader({ contact }: { contact: Contact }) {
   const masked = !useAuth().can('analyst');
 
   return (
-    <section className="card ct-header" aria-label="Contact">
+    <section className="card ct-header" aria-label={t('outbox.contact')}>
       <div className="ct-header__title">
-        <h1>{contact.externalId ?? 'Anonymous contact'}</h1>
+        <h1>{contact.externalId ?? t('contact.anonymous')}</h1>
         {name && <span className="ct-header__name">{name}</span>}
       </div>
       <dl className="ct-facts">
-        {contact.anonymousId && <Fact term="Anonymous id" value={<code>{contact.anonymousId}</code>} />}
+        {contact.anonymousId && <Fact term={t('contact.anonymousId')} value={<code>{contact.anonymousId}</code>} />}
         <Fact
-          term="Phone"
+          term={t('contact.phone')}
           value={
             contact.phone ? (
               <>
                 <span>{contact.phone}</span>
-                {masked && <span className="muted small"> (masked)</span>}
+                {masked && <span className="muted small"> {t('contact.masked')}</span>}
               </>
             ) : (
-              <span className="muted">none</span>
+              <span className="muted">{t('journeys.none')}</span>
             )
           }
         />
-        {contact.email && <Fact term="Email" value={contact.email} />}
-        <Fact term="Time zone" value={tz} />
+        {contact.email && <Fact term={t('channel.email')} value={contact.email} />}
+        <Fact term={t('contact.timezone')} value={tz} />
         <Fact
-          term="Opt-outs"
+          term={t('contact.optOuts')}
           value={
             contact.optOuts.length === 0 ? (
-              <span className="muted">none</span>
+              <span className="muted">{t('journeys.none')}</span>
             ) : (
               <span className="ct-chips">
                 {contact.optOuts.map((ch) => (
                   <span key={ch} className="ct-chip ct-chip--bad">
-                    opted out of {channelName(ch)}
+                    {t('contact.optedOut', { channel: channelName(t, ch) })}
                   </span>
                 ))}
               </span>
             )
           }
         />
-        <Fact term="Registered" value={contact.registeredAt === null ? <span className="muted">unknown</span> : dateTimeIn(contact.registeredAt, tz)} />
-        <Fact term="First seen" value={dateTimeIn(contact.createdAt, tz)} />
+        <Fact term={t('contact.registered')} value={contact.registeredAt === null ? <span className="muted">{t('contact.unknown')}</span> : dateTimeIn(contact.registeredAt, tz)} />
+        <Fact term={t('contact.firstSeen')} value={dateTimeIn(contact.createdAt, tz)} />
       </dl>
       {key.length > 0 && (
-        <dl className="ct-traits" aria-label="Traits">
+        <dl className="ct-traits" aria-label={t('contact.traits')}>
           {key.map(([k, v]) => (
             <Fact key={k} term={k} value={traitText(v)} />
           ))}
@@ -77,7 +80,7 @@ export function ContactHeader({ contact }: { contact: Contact }) {
       )}
       {more.length > 0 && (
         <details className="ct-more">
-          <summary>{more.length} more traits</summary>
+          <summary>{t('contact.moreTraits', { n: more.length })}</summary>
           <dl className="ct-traits">
             {more.map(([k, v]) => (
               <Fact key={k} term={k} value={traitText(v)} />

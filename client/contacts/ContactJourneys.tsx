@@ -1,24 +1,27 @@
+import { useT, type Translate } from '../i18n/useT';
 import { Link } from 'react-router';
 import type { TimelineRun } from './timelineModel';
 import { dateTimeIn } from './zonedFormat';
 import { awaitingMessage } from '../../shared/journey/run';
 
 /** Where the run stands, in words: what it waits for and until when, or why it left. */
-export function runState(r: TimelineRun, tz: string): string {
-  if (r.status === 'exited') return `exited${r.exit_reason ? `: ${r.exit_reason}` : ''}${r.exited_at === null ? '' : ` on ${dateTimeIn(r.exited_at, tz)}`}`;
-  const until = r.wake_at === null ? '' : ` until ${dateTimeIn(r.wake_at, tz)}`;
-  if (r.waiting_for === awaitingMessage) return `waiting for its message’s outcome${until}`;
-  if (r.waiting_for) return `waiting for ${r.waiting_for}${until}`;
-  return r.wake_at === null ? r.status : `waiting${until}`;
+export function runState(t: Translate, r: TimelineRun, tz: string): string {
+  if (r.status === 'exited')
+    return t('run.exited') + (r.exit_reason ? t('run.reason', { reason: r.exit_reason }) : '') + (r.exited_at === null ? '' : t('run.on', { on: dateTimeIn(r.exited_at, tz) }));
+  const until = r.wake_at === null ? '' : t('run.until', { until: dateTimeIn(r.wake_at, tz) });
+  if (r.waiting_for === awaitingMessage) return t('run.waitingForMessage') + until;
+  if (r.waiting_for) return t('run.waitingFor', { event: r.waiting_for }) + until;
+  return r.wake_at === null ? r.status : t('run.waiting') + until;
 }
 
 /** The journeys this contact is (or was) in: current node and state, newest enrolment first. */
 export function ContactJourneys({ runs, tz }: { runs: readonly TimelineRun[]; tz: string }) {
+  const t = useT();
   return (
     <section className="card ct-journeys" aria-labelledby="ct-journeys-title">
-      <h2 id="ct-journeys-title">Journeys</h2>
+      <h2 id="ct-journeys-title">{t('layout.nav.journeys')}</h2>
       {runs.length === 0 ? (
-        <p className="muted">Not in any journey.</p>
+        <p className="muted">{t('contact.noJourneys')}</p>
       ) : (
         <ul className="ct-runs">
           {runs.map((r) => (
@@ -30,10 +33,10 @@ export function ContactJourneys({ runs, tz }: { runs: readonly TimelineRun[]; tz
                 <span className={`ct-state ct-state--${r.status}`}>{r.status}</span>
               </div>
               <div className="small">
-                <span className="muted">v{r.version}</span> · at node <code>{r.node_id}</code>
+                <span className="muted">v{r.version}</span> · {t('run.atNode')} <code>{r.node_id}</code>
               </div>
-              <div className="small">{runState(r, tz)}</div>
-              <div className="muted small">entered {dateTimeIn(r.entered_at, tz)}</div>
+              <div className="small">{runState(t, r, tz)}</div>
+              <div className="muted small">{t('run.entered', { at: dateTimeIn(r.entered_at, tz) })}</div>
             </li>
           ))}
         </ul>

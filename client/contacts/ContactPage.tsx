@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { ArrowLeft } from 'lucide-react';
@@ -16,30 +17,31 @@ const LIMIT = 500;
 export function ContactPage() {
   const { externalId = '' } = useParams();
   const trpc = useTRPC();
-  const t = useQuery({ ...trpc.contacts.timeline.queryOptions({ externalId, limit: LIMIT }), refetchInterval: 10_000, retry: (n, e) => e.data?.code !== 'NOT_FOUND' && n < 2 });
+  const t = useT();
+  const timeline = useQuery({ ...trpc.contacts.timeline.queryOptions({ externalId, limit: LIMIT }), refetchInterval: 10_000, retry: (n, e) => e.data?.code !== 'NOT_FOUND' && n < 2 });
 
   return (
     <main className="page page--wide ct-page">
       <Link to="/contacts" className="ct-back">
-        <ArrowLeft size={14} aria-hidden /> Contacts
+        <ArrowLeft size={14} aria-hidden /> {t('layout.nav.contacts')}
       </Link>
-      {t.isPending ? (
-        <Loading what="contact" />
-      ) : t.isError ? (
-        t.error.data?.code === 'NOT_FOUND' ? (
+      {timeline.isPending ? (
+        <Loading what={t('contact.loading')} />
+      ) : timeline.isError ? (
+        timeline.error.data?.code === 'NOT_FOUND' ? (
           <div className="placeholder" role="alert">
-            No contact “{externalId}”. <Link to={`/contacts?q=${encodeURIComponent(externalId)}`}>Search for it</Link>
+            {t('contact.notFound', { id: externalId })} <Link to={`/contacts?q=${encodeURIComponent(externalId)}`}>{t('contact.searchFor')}</Link>
           </div>
         ) : (
-          <LoadError error={t.error} />
+          <LoadError error={timeline.error} />
         )
       ) : (
         <>
-          <ContactHeader contact={t.data.contact} />
+          <ContactHeader contact={timeline.data.contact} />
           <div className="ct-body">
-            <ContactTimeline timeline={t.data} limit={LIMIT} />
+            <ContactTimeline timeline={timeline.data} limit={LIMIT} />
             <aside className="ct-side">
-              <ContactJourneys runs={t.data.runs} tz={t.data.contact.timezone} />
+              <ContactJourneys runs={timeline.data.runs} tz={timeline.data.contact.timezone} />
             </aside>
           </div>
         </>

@@ -1,3 +1,6 @@
+import { useT } from '../i18n/useT';
+import { messageStatusMessages } from '../i18n/registryMessages';
+import type { MessageStatus } from '../../shared/outbox/status';
 import { useState } from 'react';
 import type { TimelineMessage } from './timelineModel';
 import { timeNear } from './zonedFormat';
@@ -13,6 +16,7 @@ const KEEP_LAST = 3;
  * ("deferred by quiet hours until 09:00 Asia/Shanghai"), and each provider error.
  */
 export function StatusHistory({ message: m, tz }: { message: TimelineMessage; tz: string }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const folds = m.history.length > FOLD_OVER && !open;
   const rows = m.history.map((h, i) => ({ h, i })).filter(({ h, i }) => !folds || h.decision || i >= m.history.length - KEEP_LAST);
@@ -20,14 +24,14 @@ export function StatusHistory({ message: m, tz }: { message: TimelineMessage; tz
   const failures = m.history.filter((h) => h.status === 'failed').length;
 
   return (
-    <ol className="ct-history" aria-label="Status history">
+    <ol className="ct-history" aria-label={t('history.label')}>
       {rows.map(({ h, i }) => (
         <Row key={i} change={h} createdAt={m.created_at} tz={tz} />
       ))}
       {(folds || open) && m.history.length > FOLD_OVER && (
         <li>
           <button type="button" className="linkbtn ct-fold" aria-expanded={open} onClick={() => setOpen(!open)}>
-            {open ? 'Show fewer' : `Show all ${m.history.length} changes (${hidden} hidden${failures ? `, ${failures} failed attempts` : ''})`}
+            {open ? t('history.fewer') : t('history.all', { n: m.history.length, hidden, failures })}
           </button>
         </li>
       )}
@@ -36,11 +40,16 @@ export function StatusHistory({ message: m, tz }: { message: TimelineMessage; tz
 }
 
 function Row({ change: h, createdAt, tz }: { change: Change; createdAt: number; tz: string }) {
+  const t = useT();
   return (
     <li>
       <time dateTime={new Date(h.at).toISOString()}>{timeNear(h.at, createdAt, tz)}</time>
-      {h.decision ? <span className={`ct-decision ct-decision--${h.status}`}>{h.decision}</span> : <span className={`status status--${h.status}`}>{h.status}</span>}
-      {h.error && <span className="ct-error">error: {h.error}</span>}
+      {h.decision ? (
+        <span className={`ct-decision ct-decision--${h.status}`}>{h.decision}</span>
+      ) : (
+        <span className={`status status--${h.status}`}>{h.status in messageStatusMessages ? t(messageStatusMessages[h.status as MessageStatus]) : h.status}</span>
+      )}
+      {h.error && <span className="ct-error">{t('history.error', { error: h.error })}</span>}
     </li>
   );
 }

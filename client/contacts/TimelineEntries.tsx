@@ -1,6 +1,9 @@
+import { useT, type Translate } from '../i18n/useT';
+import { channelMessages, messageStatusMessages } from '../i18n/registryMessages';
+import type { MessageStatus } from '../../shared/outbox/status';
 import { Link } from 'react-router';
 import { Activity, CircleDot, MessageSquare } from 'lucide-react';
-import { channelLabels, Channel } from '../../shared/journey/channels';
+import { Channel } from '../../shared/journey/channels';
 import { describeReason } from '../../shared/policy/describe';
 import { assertNever } from '../../shared/util/assertNever';
 import { channelIcons } from '../canvas/icons';
@@ -36,17 +39,18 @@ function lineBody(e: TimelineEntry, tz: string) {
 const propText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
 function EventLine({ event }: { event: TimelineEvent }) {
+  const t = useT();
   const props = Object.entries(event.properties);
   return (
     <>
       <div className="ct-entry__head">
         <Activity size={14} aria-hidden className="ct-icon ct-icon--event" />
-        <span className="ct-kind">Event</span>
+        <span className="ct-kind">{t('enum.event')}</span>
         <code className="ct-entry__title">{event.name}</code>
         {event.type !== 'track' && <span className="muted small">{event.type}</span>}
       </div>
       {props.length > 0 && (
-        <ul className="ct-props" aria-label="Properties">
+        <ul className="ct-props" aria-label={t('timeline.properties')}>
           {props.map(([k, v]) => (
             <li key={k}>
               <span className="muted">{k}</span> {propText(v)}
@@ -68,24 +72,26 @@ function JourneyLink({ journey, version }: { journey: JourneyRef; version?: numb
 }
 
 function StepLine({ step, journey, repeat }: { step: TimelineStep; journey: JourneyRef; repeat: number }) {
+  const t = useT();
   return (
     <div className="ct-entry__head">
       <CircleDot size={14} aria-hidden className="ct-icon ct-icon--step" />
-      <span className="ct-kind">Step</span>
+      <span className="ct-kind">{t('field.step')}</span>
       <span>
-        entered <code className="ct-entry__title">{step.node_id}</code>
-        {repeat > 1 && <span className="muted"> (time {repeat})</span>} in <JourneyLink journey={journey} version={step.version} />
+        {t('timeline.entered')} <code className="ct-entry__title">{step.node_id}</code>
+        {repeat > 1 && <span className="muted"> {t('timeline.time', { n: repeat })}</span>} {t('timeline.in')} <JourneyLink journey={journey} version={step.version} />
       </span>
     </div>
   );
 }
 
-const channelName = (ch: string): string => {
+const channelName = (t: Translate, ch: string): string => {
   const c = Channel.safeParse(ch);
-  return c.success ? channelLabels[c.data] : ch;
+  return c.success ? t(channelMessages[c.data]) : ch;
 };
 
 function MessageLine({ message: m, journey, tz }: { message: TimelineMessage; journey: JourneyRef; tz: string }) {
+  const t = useT();
   const c = Channel.safeParse(m.channel);
   const Icon = c.success ? channelIcons[c.data] : MessageSquare;
   // every decision is in the history; an older row without one still says why in its final reason
@@ -94,19 +100,15 @@ function MessageLine({ message: m, journey, tz }: { message: TimelineMessage; jo
     <>
       <div className="ct-entry__head">
         <Icon size={14} aria-hidden className="ct-icon ct-icon--message" />
-        <span className="ct-kind">{channelName(m.channel)}</span>
+        <span className="ct-kind">{channelName(t, m.channel)}</span>
         <code className="ct-entry__title">{m.template}</code>
-        {m.variant && <span className="ct-variant">variant {m.variant.toUpperCase()}</span>}
-        <span className={`status status--${m.status}`}>{m.status}</span>
+        {m.variant && <span className="ct-variant">{t('timeline.variant', { variant: m.variant.toUpperCase() })}</span>}
+        <span className={`status status--${m.status}`}>{m.status in messageStatusMessages ? t(messageStatusMessages[m.status as MessageStatus]) : m.status}</span>
       </div>
       <div className="muted small">
-        from <code>{m.node_id}</code> in <JourneyLink journey={journey} />
+        {t('timeline.from')} <code>{m.node_id}</code> {t('timeline.in')} <JourneyLink journey={journey} />
       </div>
-      {m.body ? (
-        <p className={`ct-bubble ct-bubble--${m.channel}`}>{m.body}</p>
-      ) : (
-        <p className="muted small">{m.status === 'suppressed' ? 'Not rendered: withheld before sending.' : 'No text rendered.'}</p>
-      )}
+      {m.body ? <p className={`ct-bubble ct-bubble--${m.channel}`}>{m.body}</p> : <p className="muted small">{m.status === 'suppressed' ? t('timeline.withheld') : t('timeline.noText')}</p>}
       {undescribed && <p className={`ct-decision ct-decision--${m.status}`}>{undescribed}</p>}
       {m.history.length > 0 && <StatusHistory message={m} tz={tz} />}
     </>

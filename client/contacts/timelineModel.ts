@@ -1,3 +1,4 @@
+import { dayKeyIn } from '../format';
 import type { RouterOutputs } from '../trpc';
 
 export type ContactTimeline = RouterOutputs['contacts']['timeline'];
@@ -68,16 +69,9 @@ export function mergeTimeline(t: Pick<ContactTimeline, 'events' | 'runs' | 'step
   return [...runLines, ...unplaced, ...events].sort((a, b) => b.at - a.at || Number(a.kind === 'event') - Number(b.kind === 'event'));
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-const dayFormat = (tz: string): Intl.DateTimeFormat => {
-  let f = dayFormats.get(tz);
-  if (!f) dayFormats.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return f;
-};
-
-/** The calendar day of an instant in a time zone, as YYYY-MM-DD. */
+/** The calendar day of an instant in a time zone, as YYYY-MM-DD (a key: the same in every language). */
 export function dayIn(at: number, tz: string): string {
-  return dayFormat(tz).format(at);
+  return dayKeyIn(at, tz);
 }
 
 /** Consecutive entries (already newest first) by calendar day in the contact's time zone. */
