@@ -25,8 +25,9 @@ describe('uplift table', () => {
     expect(html).toContain(`${formatPoints(u.absolute.estimate)}</strong>`);
     expect(html).toContain(`(${formatPoints(u.absolute.lo)} to ${formatPoints(u.absolute.hi)})`);
     expect(html).toContain('p &lt; 0.001');
-    expect(html).toContain('950');
-    expect(html).toContain('¥0.45');
+    expect(html).toContain('950 incremental');
+    expect(html).toContain('¥0.45 each');
+    expect(html).toContain(`relative ${formatPoints(u.relative?.estimate ?? 0).replace(' pp', '%')}`);
     expect(html).not.toContain('Not enough data yet');
   });
 

@@ -47,28 +47,18 @@ export function UpliftTable({ report: r }: { report: UpliftReport }) {
       </p>
       <div className="uplift__scroll">
         <table className="table uplift__table">
+          <colgroup>
+            <col className="uplift__col-step" />
+            <col className="uplift__col-rates" />
+            <col />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Step</th>
-              <th scope="col" className="num">
-                Treated
-              </th>
-              <th scope="col" className="num">
-                {control}
+              <th scope="col" className="num" title={`treated · ${control}`}>
+                Treated · {r.against === 'holdout' ? 'holdout' : 'control'}
               </th>
               <th scope="col">Uplift (95% CI)</th>
-              <th scope="col" className="num">
-                Relative
-              </th>
-              <th scope="col" className="num">
-                p
-              </th>
-              <th scope="col" className="num">
-                Incremental
-              </th>
-              <th scope="col" className="num">
-                Cost per incremental
-              </th>
             </tr>
           </thead>
           <tbody>
@@ -87,11 +77,10 @@ function UpliftRow({ s }: { s: Step }) {
   return (
     <tr data-step={s.event}>
       <th scope="row">{s.label}</th>
-      <td className="num" title={`${formatCount(s.treated.x)} of ${formatCount(s.treated.n)}`}>
-        {formatPercent(s.treated.n ? s.treated.rate : null)}
-      </td>
-      <td className="num" title={`${formatCount(s.holdout.x)} of ${formatCount(s.holdout.n)}`}>
-        {formatPercent(s.holdout.n ? s.holdout.rate : null)}
+      <td className="num">
+        <span title={`${formatCount(s.treated.x)} of ${formatCount(s.treated.n)}`}>{formatPercent(s.treated.n ? s.treated.rate : null)}</span>
+        {' · '}
+        <span title={`${formatCount(s.holdout.x)} of ${formatCount(s.holdout.n)}`}>{formatPercent(s.holdout.n ? s.holdout.rate : null)}</span>
       </td>
       <td className="uplift__ci">
         <strong>{formatPoints(s.absolute.estimate)}</strong>{' '}
@@ -99,16 +88,16 @@ function UpliftRow({ s }: { s: Step }) {
           ({formatPoints(s.absolute.lo)} to {formatPoints(s.absolute.hi)})
         </span>
         <IntervalBar lo={s.absolute.lo} hi={s.absolute.hi} estimate={s.absolute.estimate} />
+        <div className="uplift__more muted">
+          relative {s.relative ? formatPoints(s.relative.estimate).replace(' pp', '%') : '–'} · {formatP(s.pValue)} · {formatCount(Math.round(s.incremental))} incremental
+          {s.costPerIncremental !== null && ` · ${formatYuan(Math.round(s.costPerIncremental * 100) / 100)} each`}
+        </div>
         {!s.enoughData && (
           <div className="uplift__wait" role="note">
             Not enough data yet{s.neededPerArm !== null && Number.isFinite(s.neededPerArm) ? `: about ${formatCount(s.neededPerArm)} contacts per arm needed` : ''}
           </div>
         )}
       </td>
-      <td className="num">{s.relative ? formatPoints(s.relative.estimate).replace(' pp', '%') : '–'}</td>
-      <td className="num">{formatP(s.pValue)}</td>
-      <td className="num">{formatCount(Math.round(s.incremental))}</td>
-      <td className="num">{formatYuan(s.costPerIncremental === null ? null : Math.round(s.costPerIncremental * 100) / 100)}</td>
     </tr>
   );
 }
