@@ -1,3 +1,4 @@
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import express, { type Response, Router } from 'express';
 import type { Services } from '../services';
 import type { Clock } from '../clock';
@@ -76,7 +77,10 @@ export function exportRoutes(db: Db, services: Services, clock: Clock): Router {
     res.write(`\uFEFF${prepared.header}`);
     for (const chunk of prepared.chunks()) {
       if (gone) break; // the generator's finally ends the read
+      // a full socket is waited for; a fast one (a local reader, a roomy kernel buffer) is not, but the loop still
+      // gives way after every chunk, so the API's other requests are served during a long export
       if (!res.write(chunk)) await writable(res);
+      else await setImmediatePromise();
     }
     prepared.close();
     res.end();
