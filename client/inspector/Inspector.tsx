@@ -150,21 +150,22 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
 
 /** The chosen template rendered with sample traits, one block per variant part, with its length. */
 function TemplatePreview({ config }: { config: Record<string, unknown> }) {
+  const t = useT();
   const trpc = useTRPC();
   const { templates } = useCatalogue();
   const parsed = parseNodeConfig('send', config);
   const key = parsed.ok ? String(parsed.config.template ?? '') : '';
-  const template = templates.find((t) => t.key === key);
+  const template = templates.find((x) => x.key === key);
   const [variant, setVariant] = useState<string | undefined>(undefined);
   const v = variant && template?.variants.some((x) => x.key === variant) ? variant : template?.variants[0]?.key;
   const preview = useQuery({ ...trpc.templates.preview.queryOptions({ key, ...(v ? { variant: v } : {}) }), enabled: Boolean(template) });
   if (!template) return null;
   return (
-    <section className="preview" aria-label="Message preview">
+    <section className="preview" aria-label={t('preview.label')}>
       <div className="preview__bar">
-        <span className="preview__title">Preview</span>
+        <span className="preview__title">{t('preview.title')}</span>
         {template.variants.length > 1 && (
-          <div role="tablist" aria-label="Variants" className="preview__variants">
+          <div role="tablist" aria-label={t('preview.variants')} className="preview__variants">
             {template.variants.map((x) => (
               <button key={x.key} type="button" role="tab" aria-selected={x.key === v} className={`chip${x.key === v ? ' chip--on' : ''}`} onClick={() => setVariant(x.key)}>
                 {x.key.toUpperCase()} {x.weight}%
@@ -173,23 +174,17 @@ function TemplatePreview({ config }: { config: Record<string, unknown> }) {
           </div>
         )}
       </div>
-      {preview.isPending && <p className="muted">Rendering…</p>}
+      {preview.isPending && <p className="muted">{t('preview.rendering')}</p>}
       {preview.isError && <p className="sf__errors">{preview.error.message}</p>}
       {preview.data?.variants[0] &&
         Object.entries(preview.data.variants[0].parts).map(([part, text]) => (
           <figure key={part} className="preview__part">
-            <figcaption className="muted">
-              {part} · {[...text].length} chars
-            </figcaption>
+            <figcaption className="muted">{t('preview.part', { part, n: [...text].length })}</figcaption>
             <pre className="preview__text">{text}</pre>
           </figure>
         ))}
-      <p className="sf__help">Rendered with sample traits. The copywriting page previews a real contact.</p>
-      <p className="sf__help">
-        {template.category === 'transactional'
-          ? 'Transactional template (an admin marked it): the contact caps do not hold it; quiet hours and opt-outs still do.'
-          : 'Marketing template: the contact caps, quiet hours and opt-outs apply. Only an admin can mark a template transactional.'}
-      </p>
+      <p className="sf__help">{t('preview.sample')}</p>
+      <p className="sf__help">{template.category === 'transactional' ? t('preview.transactional') : t('preview.marketing')}</p>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { formatCount } from '../format';
+import type { Translate } from '../i18n/useT';
 
 /** What `segments.preview` says of a segment's size (its sample aside). */
 export interface SegmentCountResult {
@@ -12,7 +12,6 @@ export interface SegmentCountResult {
  * budget: it is a lower bound over the newest contacts read, and saying so
  * keeps an operator from taking it for the audience size.
  */
-export function segmentCountText(r: SegmentCountResult): string {
-  if (!r.capped) return `${formatCount(r.count)} contacts in this segment now`;
-  return `at least ${formatCount(r.count)} contacts in this segment now (counted among the newest ${formatCount(r.scanned)} before the time limit)`;
+export function segmentCountText(t: Translate, r: SegmentCountResult): string {
+  return r.capped ? t('segment.count.capped', { n: r.count, scanned: r.scanned }) : t('segment.count', { n: r.count });
 }

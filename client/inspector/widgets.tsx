@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Pencil, Users } from 'lucide-react';
 import { SegmentRules, type RuleSet } from '../../shared/segments/rules';
-import { channelLabels, channels, type Channel } from '../../shared/journey/channels';
+import { channels, type Channel } from '../../shared/journey/channels';
+import { channelMessages } from '../i18n/registryMessages';
+import { useT } from '../i18n/useT';
 import { useTRPC } from '../trpc';
 import { useCatalogue } from './catalogue';
 import { SchemaForm, parseScalar, scalarText, type WidgetProps, type WidgetRenderer } from './SchemaForm';
@@ -13,15 +15,7 @@ import { segmentCountText } from './segmentCountText';
 export const inspectorWidgets: WidgetRenderer = (ui, p) => {
   switch (ui) {
     case 'channel':
-      return (
-        <select id={p.id} value={typeof p.value === 'string' ? p.value : ''} aria-invalid={p.invalid || undefined} onChange={(e) => p.onChange(e.target.value)}>
-          {channels.map((c) => (
-            <option key={c} value={c}>
-              {channelLabels[c]}
-            </option>
-          ))}
-        </select>
-      );
+      return <ChannelSelect {...p} />;
     case 'template':
       return <TemplatePicker {...p} />;
     case 'segment':
@@ -40,6 +34,20 @@ export const inspectorWidgets: WidgetRenderer = (ui, p) => {
       return null; // 'property', 'weekdays' and unknown hints: the plain editor fits
   }
 };
+
+/** The channels, named in the reader's language. */
+function ChannelSelect(p: WidgetProps) {
+  const t = useT();
+  return (
+    <select id={p.id} value={typeof p.value === 'string' ? p.value : ''} aria-invalid={p.invalid || undefined} onChange={(e) => p.onChange(e.target.value)}>
+      {channels.map((c) => (
+        <option key={c} value={c}>
+          {t(channelMessages[c])}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 /** Datalists the suggest widgets point at; rendered once by the inspector. */
 export function Suggestions() {
@@ -66,6 +74,7 @@ function Suggest(p: WidgetProps & { list: string }) {
 
 /** A template of the node's channel; a template of another channel is still shown (compile names the mismatch). */
 function TemplatePicker(p: WidgetProps) {
+  const t = useT();
   const { templates } = useCatalogue();
   const channel = p.parent?.channel as Channel | undefined;
   const options = templates.filter((t) => !channel || t.channel === channel);
@@ -73,7 +82,7 @@ function TemplatePicker(p: WidgetProps) {
   const known = templates.some((t) => t.key === current);
   return (
     <select id={p.id} value={current} aria-invalid={p.invalid || undefined} onChange={(e) => p.onChange(e.target.value)}>
-      <option value="">{channel ? `Choose a ${channelLabels[channel]} template…` : 'Choose a template…'}</option>
+      <option value="">{channel ? t('widgets.chooseTemplateFor', { channel: t(channelMessages[channel]) }) : t('widgets.chooseTemplate')}</option>
       {current && !known && <option value={current}>{current} (missing)</option>}
       {options.map((t) => (
         <option key={t.key} value={t.key}>
@@ -86,6 +95,7 @@ function TemplatePicker(p: WidgetProps) {
 
 /** Pick a segment, see how many contacts are in it now, and edit its rules in place. */
 function SegmentPicker(p: WidgetProps) {
+  const t = useT();
   const { segments } = useCatalogue();
   const [editing, setEditing] = useState(false);
   const key = typeof p.value === 'string' ? p.value : '';
@@ -93,7 +103,7 @@ function SegmentPicker(p: WidgetProps) {
   return (
     <div className="segpick">
       <select id={p.id} value={key} aria-invalid={p.invalid || undefined} onChange={(e) => p.onChange(e.target.value)}>
-        <option value="">Choose a segment…</option>
+        <option value="">{t('widgets.chooseSegment')}</option>
         {key && !segment && <option value={key}>{key} (missing)</option>}
         {segments.map((s) => (
           <option key={s.key} value={s.key}>
@@ -106,7 +116,7 @@ function SegmentPicker(p: WidgetProps) {
           <p className="sf__help">{segment.description}</p>
           <SegmentCount rules={segment.rules} />
           <button type="button" className="btn btn--small" aria-expanded={editing} onClick={() => setEditing((x) => !x)}>
-            <Pencil size={13} aria-hidden /> {editing ? 'Close segment editor' : 'Edit segment'}
+            <Pencil size={13} aria-hidden /> {editing ? t('widgets.closeSegmentEditor') : t('widgets.editSegment')}
           </button>
           {editing && <SegmentEditor key={segment.key} segmentKey={segment.key} name={segment.name} description={segment.description} rules={segment.rules} onDone={() => setEditing(false)} />}
         </>
@@ -119,9 +129,10 @@ function SegmentPicker(p: WidgetProps) {
 export function SegmentCount({ rules }: { rules: RuleSet }) {
   const trpc = useTRPC();
   const q = useQuery({ ...trpc.segments.preview.queryOptions({ rules, sample: 0 }), refetchInterval: 15_000 });
+  const t = useT();
   return (
     <p className="segcount" aria-live="polite">
-      <Users size={14} aria-hidden /> {q.isPending ? 'counting…' : q.isError ? 'count unavailable' : segmentCountText(q.data)}
+      <Users size={14} aria-hidden /> {q.isPending ? t('widgets.counting') : q.isError ? t('widgets.countUnavailable') : segmentCountText(t, q.data)}
     </p>
   );
 }
@@ -129,6 +140,7 @@ export function SegmentCount({ rules }: { rules: RuleSet }) {
 function SegmentEditor(p: { segmentKey: string; name: string; description: string; rules: RuleSet; onDone: () => void }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const t = useT();
   const [rules, setRules] = useState<unknown>(p.rules);
   // the limits the server holds a segment to on save (list sizes, names), at the field that breaks them
   const parsed = SegmentRules.safeParse(rules);
@@ -143,7 +155,7 @@ function SegmentEditor(p: { segmentKey: string; name: string; description: strin
     }),
   );
   return (
-    <div className="segedit" role="group" aria-label={`Rules of ${p.name}`}>
+    <div className="segedit" role="group" aria-label={t('widgets.rulesOf', { name: p.name })}>
       <SchemaForm schema={ruleSetSchema()} value={rules} onChange={setRules} errors={errors} widget={inspectorWidgets} />
       {parsed.success && <SegmentCount rules={parsed.data} />}
       {save.isError && <p className="sf__errors">{save.error.message}</p>}
@@ -153,9 +165,9 @@ function SegmentEditor(p: { segmentKey: string; name: string; description: strin
         disabled={!parsed.success || save.isPending}
         onClick={() => parsed.success && save.mutate({ key: p.segmentKey, name: p.name, description: p.description, rules: parsed.data })}
       >
-        {save.isPending ? 'Saving…' : 'Save segment'}
+        {save.isPending ? t('header.saving') : t('widgets.saveSegment')}
       </button>
-      <p className="sf__help">Saving changes this segment for every journey that uses it.</p>
+      <p className="sf__help">{t('widgets.saveSegment.help')}</p>
     </div>
   );
 }
@@ -170,8 +182,9 @@ function DateTimeInput(p: WidgetProps) {
 
 /** A comparison's value: none for exists / not_exists, a comma-separated list for `in`, else one typed scalar. */
 function ComparisonValue(p: WidgetProps) {
+  const t = useT();
   const op = p.parent?.op;
-  if (op === 'exists' || op === 'not_exists') return <input id={p.id} type="text" disabled value="" placeholder="no value needed" />;
+  if (op === 'exists' || op === 'not_exists') return <input id={p.id} type="text" disabled value="" placeholder={t('widgets.noValue')} />;
   if (op === 'in')
     return (
       <input
