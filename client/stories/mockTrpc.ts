@@ -62,8 +62,11 @@ export function fixtureHandlers(): MockHandlers {
       const traits = { ...sampleTraits, ...input.traits };
       return {
         variants: variants.map((v) => {
-          const parts = Object.fromEntries(Object.entries(v.parts).map(([part, src]) => [part, renderPart(src, traits, { channel: source.channel, variant: v.key })]));
-          return { variant: v.key, parts, chars: [...Object.values(parts).join('\n')].length, sms: null, push: null, error: null };
+          // the language asked for (the template's own by default), as the server renders it
+          const locale = input.locale ?? source.locale;
+          const copy = locale === source.locale ? v.parts : ((('locales' in v ? v.locales : undefined) as Partial<Record<string, Record<string, string>>> | undefined)?.[locale] ?? {});
+          const parts = Object.fromEntries(Object.entries(copy).map(([part, src]) => [part, renderPart(src, traits, { channel: source.channel, variant: v.key })]));
+          return { variant: v.key, locale, parts, chars: [...Object.values(parts).join('\n')].length, sms: null, push: null, error: null };
         }),
         issues: [],
       };

@@ -121,7 +121,10 @@ describe('templates.save: immutable versions, checks that block', () => {
     expect(e.message).toContain("need copy in the workspace's language (zh-CN)");
     expect((await w.caller.templates.list()).some((t) => t.key === 'winback_sms')).toBe(false);
     // the same copy with Chinese beside it is fine, and so is an English-only push
-    const both = { ...english, variants: [{ ...english.variants[0], locales: { 'zh-CN': { body: '想您了 回T退订' } } }] } satisfies TemplateDraft;
+    const both = {
+      ...english,
+      variants: [{ key: 'a', name: 'A', weight: 100, parts: { body: 'We miss you. Reply T to opt out' }, locales: { 'zh-CN': { body: '想您了 回T退订' } } }],
+    } satisfies TemplateDraft;
     expect(await w.caller.templates.save({ draft: both })).toMatchObject({ version: 1, created: true });
   });
 
