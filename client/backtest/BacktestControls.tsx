@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useState, type ReactNode } from 'react';
 import { FlaskConical, X } from 'lucide-react';
 import type { BacktestState } from './useBacktest';
@@ -15,46 +16,41 @@ const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
  * version over the same window. Everyone may show a finished one.
  */
 export function BacktestControls({ backtest, canRun, onShow, now = Date.now(), children }: { backtest: BacktestState; canRun: boolean; onShow: () => void; now?: number; children?: ReactNode }) {
+  const t = useT();
   const [from, setFrom] = useState(() => isoDay(now - 14 * DAY));
   const [to, setTo] = useState(() => isoDay(now));
   const b = backtest.latest;
   const running = b?.status === 'running';
   const result = b?.status === 'done' ? b.result : null;
   return (
-    <div className="btc" role="group" aria-label="Backtest">
+    <div className="btc" role="group" aria-label={t('backtest.label')}>
       {canRun && (
         <>
           <label>
-            Backtest from
+            {t('backtest.from')}
             <input type="date" value={from} max={to} onChange={(e) => setFrom(e.target.value)} disabled={running} />
           </label>
           <label>
-            To
+            {t('audit.to')}
             <input type="date" value={to} min={from} max={isoDay(now)} onChange={(e) => setTo(e.target.value)} disabled={running} />
           </label>
-          <button
-            type="button"
-            className="btn btn--small"
-            disabled={running || backtest.starting}
-            onClick={() => backtest.start({ from, to })}
-            title="Replay the draft over the recorded events of these days, on a copy of the data"
-          >
-            <FlaskConical size={14} aria-hidden /> Backtest
+          <button type="button" className="btn btn--small" disabled={running || backtest.starting} onClick={() => backtest.start({ from, to })} title={t('backtest.run.title')}>
+            <FlaskConical size={14} aria-hidden /> {t('backtest.label')}
           </button>
         </>
       )}
       {b && running && (
         <span className="btc__progress" aria-live="polite">
-          <progress max={1} value={b.progress} aria-label="Backtest progress" /> {Math.round(b.progress * 100)}% {b.phase ?? ''}
+          <progress max={1} value={b.progress} aria-label={t('backtest.progress')} /> {Math.round(b.progress * 100)}% {b.phase ?? ''}
           {canRun && (
             <button type="button" className="btn btn--small" onClick={backtest.cancel}>
-              <X size={14} aria-hidden /> Cancel
+              <X size={14} aria-hidden /> {t('common.cancel')}
             </button>
           )}
         </span>
       )}
-      {b?.status === 'failed' && <span className="sf__errors">Backtest failed: {b.error}</span>}
-      {b?.status === 'cancelled' && <span className="muted">Backtest cancelled{b.cancelledBy ? ` by ${b.cancelledBy}` : ''}.</span>}
+      {b?.status === 'failed' && <span className="sf__errors">{t('backtest.failed', { error: b.error ?? '' })}</span>}
+      {b?.status === 'cancelled' && <span className="muted">{b.cancelledBy ? t('backtest.cancelledBy', { who: b.cancelledBy }) : t('backtest.cancelled')}</span>}
       {result && (
         <>
           <button
@@ -66,23 +62,26 @@ export function BacktestControls({ backtest, canRun, onShow, now = Date.now(), c
               backtest.show(!backtest.shown);
             }}
           >
-            Backtest numbers
+            {t('numbers.backtest')}
           </button>
           {backtest.shown && (
             <span className="btc__legend">
               <span className="btc__swatch" aria-hidden />
-              {backtestLegend(result.from, result.to)}
+              {backtestLegend(t, result.from, result.to)}
             </span>
           )}
           <span className="muted">
-            {formatCount(result.draft.entered)} entered, {result.draft.byChannel.map((c) => `${formatCount(c.sent)} ${c.channel}`).join(', ') || 'nothing sent'}
+            {t('backtest.summary', {
+              entered: formatCount(result.draft.entered),
+              sent: result.draft.byChannel.map((c) => `${formatCount(c.sent)} ${c.channel}`).join(', ') || t('backtest.nothingSent'),
+            })}
           </span>
           {result.live && (
             <span className="btc__compare" title={comparisonLines(result).join('\n')}>
               {comparisonLines(result)[0]}
             </span>
           )}
-          {b?.stale && <span className="btc__stale">The draft has changed since: run it again.</span>}
+          {b?.stale && <span className="btc__stale">{t('backtest.stale')}</span>}
         </>
       )}
       {backtest.error && <span className="sf__errors">{backtest.error}</span>}

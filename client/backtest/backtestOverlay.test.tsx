@@ -11,6 +11,12 @@ import type { EditorStore } from '../store/createEditorStore';
 import type { NodeOverlay } from '../store/slices/overlaySlice';
 import { nodeTypes } from '../canvas/nodeTypes';
 import { backtestLegend, backtestToCanvas, comparisonLines, showsBacktest } from './backtestOverlay';
+import { translatorFor } from '../i18n/testing';
+import { I18nProvider } from '../i18n/I18nProvider';
+import type { ReactNode } from 'react';
+
+/** Rendered as the app renders it: inside the IntlProvider, in English. */
+const inEnglish = (node: ReactNode): string => renderToStaticMarkup(<I18nProvider locale="en">{node}</I18nProvider>);
 import { BacktestControls } from './BacktestControls';
 import type { Backtest, BacktestState } from './useBacktest';
 
@@ -83,7 +89,7 @@ function renderSendNode(overlay: NodeOverlay): string {
   const graph = aGraph().node('entry', 'trigger.event', { event: 'x' }).node('sms', 'send', { channel: 'sms', template: 'recall_sms' }).then('entry', 'sms').build();
   const Component = nodeTypes.send as ComponentType<NodeProps<JourneyFlowNode>>;
   const props = { id: 'sms', type: 'send', data: { kind: 'send', config: { channel: 'sms', template: 'recall_sms' } }, selected: false } as unknown as NodeProps<JourneyFlowNode>;
-  return renderToStaticMarkup(
+  return inEnglish(
     <EditorStoreProvider initial={{ graph, problems: [] }}>
       <SeedOverlay overlay={{ sms: overlay }} />
       <ReactFlowProvider>
@@ -161,9 +167,11 @@ describe('backtest numbers on the canvas', () => {
 
 describe('the backtest bar', () => {
   it('says over which days and that the numbers are not live', () => {
-    expect(backtestLegend(FROM, TO)).toBe('Backtest over 2026-11-20 … 12-04, not live');
-    expect(backtestLegend(Date.UTC(2025, 11, 25), Date.UTC(2026, 0, 8))).toBe('Backtest over 2025-12-25 … 2026-01-07, not live');
-    const html = renderToStaticMarkup(<BacktestControls backtest={state({}, true)} canRun onShow={() => {}} now={TO} />);
+    const t = translatorFor('en');
+    expect(backtestLegend(t, FROM, TO)).toBe('Backtest over 2026-11-20 … 12-04, not live');
+    expect(backtestLegend(t, Date.UTC(2025, 11, 25), Date.UTC(2026, 0, 8))).toBe('Backtest over 2025-12-25 … 2026-01-07, not live');
+    expect(backtestLegend(translatorFor('zh-CN'), FROM, TO)).toBe('回测 2026-11-20 … 12-04，非实时数据');
+    const html = inEnglish(<BacktestControls backtest={state({}, true)} canRun onShow={() => {}} now={TO} />);
     expect(html).toContain('Backtest over 2026-11-20 … 12-04, not live');
     expect(html).toContain('btc__swatch');
     expect(html).toContain('aria-pressed="true"');
@@ -171,7 +179,7 @@ describe('the backtest bar', () => {
 
   it('compares with the live version, the biggest change first', () => {
     expect(comparisonLines(result)).toEqual(['sms sent: 18% fewer than v3', 'entered: the same as v3']);
-    const html = renderToStaticMarkup(<BacktestControls backtest={state({}, false)} canRun={false} onShow={() => {}} now={TO} />);
+    const html = inEnglish(<BacktestControls backtest={state({}, false)} canRun={false} onShow={() => {}} now={TO} />);
     expect(html).toContain('sms sent: 18% fewer than v3');
     // hidden: no legend; a viewer gets no Backtest button, only the switch
     expect(html).not.toContain('not live');
@@ -179,10 +187,10 @@ describe('the backtest bar', () => {
   });
 
   it('shows progress and Cancel while running, and says when the draft changed since', () => {
-    const running = renderToStaticMarkup(<BacktestControls backtest={state({ status: 'running', progress: 0.42, phase: 'replaying draft', result: null }, false)} canRun onShow={() => {}} now={TO} />);
+    const running = inEnglish(<BacktestControls backtest={state({ status: 'running', progress: 0.42, phase: 'replaying draft', result: null }, false)} canRun onShow={() => {}} now={TO} />);
     expect(running).toContain('42% replaying draft');
     expect(running).toContain('Cancel');
-    const stale = renderToStaticMarkup(<BacktestControls backtest={state({ stale: true }, false)} canRun onShow={() => {}} now={TO} />);
+    const stale = inEnglish(<BacktestControls backtest={state({ stale: true }, false)} canRun onShow={() => {}} now={TO} />);
     expect(stale).toContain('The draft has changed since');
   });
 });

@@ -1,3 +1,4 @@
+import type { Translate } from '../i18n/useT';
 import type { BacktestResult, BacktestRun } from '../../shared/backtest/result';
 import { describeChange } from '../../shared/backtest/result';
 import type { NodeOverlay } from '../store/slices/overlaySlice';
@@ -40,11 +41,11 @@ const day = (t: number) => new Date(t).toISOString().slice(0, 10);
  * "Backtest over 2026-11-20 … 12-04, not live" (UTC days, the last one the
  * window reaches; the year again only when it changes).
  */
-export function backtestLegend(from: number, to: number): string {
+export function backtestLegend(t: Translate, from: number, to: number): string {
   const first = day(from);
   const last = day(Math.max(from, to - 1));
   const end = last.slice(0, 4) === first.slice(0, 4) ? last.slice(5) : last;
-  return `Backtest over ${first} … ${end}, not live`;
+  return t('backtest.legend', { first, end });
 }
 
 /** The comparison with the live version in words, the figures that changed first: "sms sent: 18% fewer than v3". */
