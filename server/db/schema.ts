@@ -7,6 +7,7 @@ import type { RuleSet } from '../../shared/segments/rules';
 import type { ContactPolicy } from '../../shared/policy/policy';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import type { CompiledJourney } from '../../shared/journey/machine';
+import type { RoiSettings } from '../../shared/analytics/roi';
 
 export const journeyStatuses = ['draft', 'live', 'paused', 'archived'] as const;
 export type JourneyStatus = (typeof journeyStatuses)[number];
@@ -87,6 +88,11 @@ export const workspace = sqliteTable('workspace', {
     .default(sql`'{}'`),
   /** the UI language for a user who chose none and whose browser speaks none we do (zh-CN for a new workspace) */
   locale: text('locale').notNull().default('zh-CN'),
+  /** average first-loan value and margin for channel ROI (shared/analytics/roi.ts); '{}' until an admin sets them */
+  roi: text('roi', { mode: 'json' })
+    .$type<Partial<RoiSettings>>()
+    .notNull()
+    .default(sql`'{}'`),
 });
 
 export const contacts = sqliteTable(

@@ -7,6 +7,7 @@ import { kindDef } from '../../shared/journey/registry';
 import { DAY, utcDayStart } from '../../shared/util/time';
 import { createFunnelSteps } from '../analytics/funnelSteps';
 import { funnelRule, inBusinessOrder } from '../../shared/analytics/funnel';
+import { roiOf, type RoiSettings } from '../../shared/analytics/roi';
 
 export interface AnalyticsRange {
   journeyId: string;
@@ -67,6 +68,9 @@ interface MetricRow {
 
 const add = (r: Record<string, number>, k: string, n: number) => (r[k] = (r[k] ?? 0) + n);
 
+/** The event that means a loan was drawn: what a channel's revenue is counted from. */
+const loanEvent = 'loan_drawn';
+
 /**
  * Analytics for ops, read from the pre-aggregated counters (metrics, written
  * in the runner's, dispatcher's and ingest's own transactions) and the
@@ -76,7 +80,7 @@ const add = (r: Record<string, number>, k: string, n: number) => (r[k] = (r[k] ?
  * workspace's unit prices (Settings), read at each call so an admin's change
  * shows at once.
  */
-export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPrice) {
+export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPrice, roi: () => RoiSettings | null = () => null) {
   const c = db.$client;
   const versionsOf = c.prepare<[string], { id: number; version: number; machine: string }>('select id, version, machine from journey_versions where journey_id = ? order by version');
   const exists = c.prepare<[string], { one: number }>('select 1 one from journeys where id = ?');
@@ -280,7 +284,10 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
       const goal = primaryGoal(ms);
       const entry = ms[ms.length - 1]?.machine.entry ?? null;
       const send = channels(ms);
-      const byChannel = new Map<Channel, { sent: number; delivered: number; clicked: number; converted: number; units: number }>();
+      const byChannel = new Map<Channel, { sent: number; delivered: number; clicked: number; converted: number; loans: number | null; units: number }>();
+      // revenue comes from drawn loans, credited like any tracked event: only when the journey tracks them
+      const latest = ms[ms.length - 1]?.machine;
+      const tracksLoans = !!latest && [...(latest.settings.funnel ?? []), ...latest.settings.goals.map((g) => g.event)].includes(loanEvent);
       const exits: Record<string, number> = {};
       const reached: Record<string, number> = {};
       let entered = 0;
@@ -290,7 +297,7 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
         if (x.metric === 'reached' && x.node_id === entry) add(reached, x.label, x.n);
         const ch = send.get(x.node_id)?.channel;
         if (!ch) continue;
-        const b = byChannel.get(ch) ?? { sent: 0, delivered: 0, clicked: 0, converted: 0, units: 0 };
+        const b = byChannel.get(ch) ?? { sent: 0, delivered: 0, clicked: 0, converted: 0, loans: null, units: 0 };
         if (x.metric === 'sent' || x.metric === 'delivered' || x.metric === 'clicked') b[x.metric] += x.n;
         if (x.metric === 'cost_units') b.units += x.n;
         byChannel.set(ch, b);
@@ -299,7 +306,9 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
       for (const [ch, b] of byChannel) {
         const nodes = [...send].filter(([, s]) => s.channel === ch).map(([id]) => id);
         b.converted = goal === null ? 0 : convertedThrough(r, goal, nodes);
+        b.loans = tracksLoans ? convertedThrough(r, loanEvent, nodes) : null;
       }
+      const assumptions = roi();
       let active = 0;
       for (const n of gauges(r).values()) active += n;
       return {
@@ -312,9 +321,16 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
         exits,
         /** contacts who did each tracked event after entering (credited at the entry node) */
         reached,
+        /** the average first loan and margin revenue is computed at; null until an admin sets them */
+        roi: assumptions,
+        /**
+         * Per channel: what it sent and cost, its goal conversions and drawn loans (attributed: a contact
+         * who got any of its messages within the window; not incremental, see the uplift for that), and
+         * with the ROI settings the revenue of those loans and (revenue − cost) / cost.
+         */
         byChannel: [...byChannel.entries()].map(([channel, b]) => {
           const cost = costOf(channel, b.units, prices());
-          return { channel, ...b, cost, costPerConversion: costPer(cost, b.converted) };
+          return { channel, ...b, cost, costPerConversion: costPer(cost, b.converted), ...(b.loans === null ? { revenue: null, roi: null } : roiOf(cost, b.loans, assumptions)) };
         }),
       };
     },

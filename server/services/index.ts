@@ -14,6 +14,7 @@ import { createTemplateStats } from './templateStats';
 import { createTemplateLocaleStats } from './templateLocales';
 import { createAnalytics } from './analytics';
 import { createUplift } from '../analytics/uplift';
+import { createRoiSettings } from '../analytics/roiSettings';
 import { createTrends } from '../analytics/trends';
 import { createContactSearch } from './contactSearch';
 import { createJourneyService, type Blueprint } from './journeys';
@@ -76,6 +77,7 @@ export function createServices(deps: ServiceDeps) {
   // messages whose lease expired (a crashed engine had handed them to providers) go again under the same key
   engine.dispatcher.recover(clock.now());
   const contactStore = createContactStore(db);
+  const roi = createRoiSettings(db);
   const contacts = createContactQueries(db, contactStore, () => workspace.settings().timezone);
   const templates = createTemplateService({
     store: templateStore,
@@ -132,7 +134,9 @@ export function createServices(deps: ServiceDeps) {
     templates,
     templateStats: createTemplateStats(db, templateStore),
     templateLocales: createTemplateLocaleStats(db, templateStore),
-    analytics: createAnalytics(db, () => workspace.settings().unitPrices),
+    analytics: createAnalytics(db, () => workspace.settings().unitPrices, () => roi.get()),
+    /** the average first loan and margin that turn a channel's loans into revenue and ROI */
+    roi,
     /** treated vs holdout (or the global control group) per funnel step, with intervals */
     uplift: createUplift(db, { prices: () => workspace.settings().unitPrices, policy: () => workspace.getPolicy() }),
     /** a journey's entries, sends, conversions and cost per day in the workspace's zone */

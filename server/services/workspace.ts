@@ -75,6 +75,7 @@ export function createWorkspaceService(
       linkHosts: [],
       unitPrices: {},
       locale: defaultLocale,
+      roi: {},
     };
     db.insert(workspace).values(row).run();
   }

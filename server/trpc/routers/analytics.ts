@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { procedure, router } from '../init';
+import type { AuditMeta } from '../auditing';
+import { RoiSettings } from '../../../shared/analytics/roi';
+
+/** A change of the ROI assumptions, in the audit log with its before and after. */
+const roiAudit: AuditMeta = { objectType: 'workspace', objectId: () => 'roi', snapshot: (s) => s.roi.get() };
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is YYYY-MM-DD (UTC)');
 const Range = z
@@ -30,6 +35,11 @@ export const analyticsRouter = router({
   journeyTrends: procedure('viewer')
     .input(Range)
     .query(({ ctx, input }) => ctx.services.trends.journeyTrends(input)),
+  /** the workspace's average first loan and margin for channel ROI; null until set */
+  roiSettings: procedure('viewer').query(({ ctx }) => ctx.services.roi.get()),
+  setRoiSettings: procedure('admin', roiAudit)
+    .input(RoiSettings)
+    .mutation(({ ctx, input }) => ctx.services.roi.set(input)),
   /** the journey's entrants outside vs inside the workspace's global control group; null without one */
   globalControlUplift: procedure('viewer')
     .input(Range)
