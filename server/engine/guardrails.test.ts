@@ -2,14 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { aTestWorld, type TestWorld } from '../testing/harness';
+import { SandboxBehaviour } from '../channels/sandbox';
 import { aGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
-import type { Channel } from '../../shared/journey/channels';
+import { channels, type Channel } from '../../shared/journey/channels';
 import { defaultPolicy, type ContactPolicy } from '../../shared/policy/policy';
 import { DAY, HOUR } from '../../shared/util/time';
 
 /** 12:00 in Shanghai (the workspace's zone), Mon 2 Nov 2026. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
+/** every channel delivers and nobody replies: a simulated reply is an event, which would answer (or trigger) for real */
+const silent = { sandbox: Object.fromEntries(channels.map((ch) => [ch, SandboxBehaviour.parse({ delivered: 1, responses: [] })])) };
 
 interface MessageRow {
   id: number;
@@ -52,7 +55,7 @@ describe('lending guardrails in the engine', () => {
 
   describe('cooldown after a credit rejection', () => {
     it('suppresses marketing for 30 days after credit_rejected, with its reason in words; the partner offer (entered by the rejection) and transactional still go', async () => {
-      w = aTestWorld(NOON_SH);
+      w = aTestWorld(NOON_SH, silent);
       const recall = await w.publish(sendOn('app_login', 'recall_sms'), 'recall');
       const partner = await w.publish(sendOn('credit_rejected', 'partner_offer', 'webhook'), 'partner offer');
       const reminder = await w.publish(sendOn('repayment_due', 'repay_sms_d1'), 'reminder');
@@ -86,7 +89,7 @@ describe('lending guardrails in the engine', () => {
     });
 
     it('follows the admin’s days and event, and stops when switched off', async () => {
-      w = aTestWorld(NOON_SH);
+      w = aTestWorld(NOON_SH, silent);
       const policy = defaultPolicy();
       await w.caller.policy.set({ ...policy, guardrails: { ...policy.guardrails, rejectionCooldown: { enabled: true, event: 'lender_declined', days: 2 } } });
       const recall = await w.publish(sendOn('app_login', 'recall_sms', 'sms', 'skip'), 'recall');
@@ -113,7 +116,7 @@ describe('lending guardrails in the engine', () => {
 
   describe('suppression while a repayment is overdue', () => {
     it('no marketing on any channel while loan_status is "overdue"; the repayment reminder still goes; marketing resumes once repaid', async () => {
-      w = aTestWorld(NOON_SH);
+      w = aTestWorld(NOON_SH, silent);
       const sms = await w.publish(sendOn('app_login', 'recall_sms', 'sms', 'skip'), 'recall sms');
       const push = await w.publish(sendOn('app_login', 'idle_push', 'push', 'skip'), 'recall push');
       const reminder = await w.publish(sendOn('repayment_due', 'repay_sms_d1'), 'reminder');
@@ -140,7 +143,7 @@ describe('lending guardrails in the engine', () => {
 
   describe('robo-calls: a weekly cap and calling hours, stricter than SMS', () => {
     it('a third marketing call within 7 days waits until the first is a week old (cap:voice:2/168h)', async () => {
-      w = aTestWorld(NOON_SH);
+      w = aTestWorld(NOON_SH, silent);
       const calls = await w.publish(sendOn('app_login', 'recall_call', 'voice'), 'calls');
       identify('u1', { phone: '+8613800000001' });
       for (let day = 0; day < 3; day++) {
@@ -158,7 +161,7 @@ describe('lending guardrails in the engine', () => {
 
     it('no call at 20:30 (an SMS then still goes) nor on Sunday: deferred to the next calling day at 09:00 in the contact’s zone', async () => {
       const EVENING_SH = Date.UTC(2026, 10, 7, 12, 30); // Sat 7 Nov 20:30 Shanghai
-      w = aTestWorld(EVENING_SH);
+      w = aTestWorld(EVENING_SH, silent);
       const calls = await w.publish(sendOn('app_login', 'recall_call', 'voice'), 'calls');
       const sms = await w.publish(sendOn('app_login', 'recall_sms'), 'sms');
       identify('sh', { phone: '+8613800000001', timezone: 'Asia/Shanghai' });
@@ -187,7 +190,7 @@ describe('lending guardrails in the engine', () => {
 
   describe('policy.set validates the guardrails', () => {
     it('refuses bad settings with BAD_REQUEST naming the field and the problem, and keeps the policy it had', async () => {
-      w = aTestWorld(NOON_SH);
+      w = aTestWorld(NOON_SH, silent);
       const before = await w.caller.policy.get();
       const refusal = async (guardrails: unknown): Promise<string[]> => {
         try {
@@ -209,7 +212,7 @@ describe('lending guardrails in the engine', () => {
     });
 
     it('a policy stored before the guardrails reads back with the defaults', async () => {
-      w = aTestWorld(NOON_SH);
+      w = aTestWorld(NOON_SH, silent);
       w.sql(`update workspace set policy = json_remove(policy, '$.guardrails') returning id`);
       w.services.workspace.reload();
       expect((await w.caller.policy.get()).guardrails).toEqual(defaultPolicy().guardrails);

@@ -4,8 +4,9 @@ import { DAY, HOUR } from '../../shared/util/time';
 import { maskPhone } from '../../shared/auth/roles';
 
 /**
- * Marks sleeping contacts, set-based: one UPDATE per pass over the messages
- * and runs of the rule's window, never a loop over contacts. A contact is
+ * Marks sleeping contacts, set-based: per pass one SELECT over the messages
+ * and runs of the rule's window, then one UPDATE over the set it found, never
+ * a loop over contacts. A contact is
  * marked when, within the last `days` days, `reminders` marketing messages
  * went out to them (queued, not withheld or failed) with no event of theirs
  * after each, or `journeys` runs of theirs finished with no event of theirs
@@ -14,20 +15,29 @@ import { maskPhone } from '../../shared/auth/roles';
  * whichever path appends it.
  */
 export function createSleepingPass(db: Db) {
-  const mark = db.$client.prepare<{ now: number; since: number; reminders: number; journeys: number }>(
+  // the read: who qualifies, as one JSON array; run outside any transaction, so the scan (messages and runs of the
+  // window, no index serves it) never holds the write lock that the API's writes wait for
+  const candidates = db.$client
+    .prepare<{ now: number; since: number; reminders: number; journeys: number }, string>(
+      `select json_group_array(id) from contacts where sleeping_since is null and id in (
+         select m.contact_id from messages m
+         where m.queued_at > @since and m.queued_at <= @now and m.category = 'marketing'
+           and m.status in ('queued', 'held', 'sending', 'sent', 'delivered')
+           and not exists (select 1 from events e where e.contact_id = m.contact_id and e.at > m.queued_at and e.at <= @now and e.type <> 'system')
+         group by m.contact_id having count(*) >= @reminders
+         union
+         select r.contact_id from runs r
+         where r.status = 'exited' and r.exited_at > @since and r.exited_at <= @now
+           and not exists (select 1 from events e where e.contact_id = r.contact_id and e.at > r.entered_at and e.at <= @now and e.type <> 'system')
+         group by r.contact_id having count(*) >= @journeys
+       )`,
+    )
+    .pluck();
+  // the write: one statement over the set; a contact whose event arrived since the read is left awake
+  const mark = db.$client.prepare<{ now: number; ids: string }>(
     `update contacts set sleeping_since = @now
-     where sleeping_since is null and id in (
-       select m.contact_id from messages m
-       where m.queued_at > @since and m.queued_at <= @now and m.category = 'marketing'
-         and m.status in ('queued', 'held', 'sending', 'sent', 'delivered')
-         and not exists (select 1 from events e where e.contact_id = m.contact_id and e.at > m.queued_at and e.at <= @now and e.type <> 'system')
-       group by m.contact_id having count(*) >= @reminders
-       union
-       select r.contact_id from runs r
-       where r.status = 'exited' and r.exited_at > @since and r.exited_at <= @now
-         and not exists (select 1 from events e where e.contact_id = r.contact_id and e.at > r.entered_at and e.at <= @now and e.type <> 'system')
-       group by r.contact_id having count(*) >= @journeys
-     )`,
+     where id in (select value from json_each(@ids)) and sleeping_since is null
+       and not exists (select 1 from events e where e.contact_id = contacts.id and e.received_at >= @now and e.type <> 'system')`,
   );
   /** engine time of the last pass: the scheduler runs one an hour (the window is days long; an hour late is no harm) */
   let last = Number.NEGATIVE_INFINITY;
@@ -36,8 +46,10 @@ export function createSleepingPass(db: Db) {
     pass(now: number, rule: SleepingRule): number {
       last = now;
       if (!rule.enabled) return 0;
+      const ids = candidates.get({ now, since: now - rule.days * DAY, reminders: rule.reminders, journeys: rule.journeys }) ?? '[]';
+      if (ids === '[]') return 0;
       // a transaction of its own, so it takes the write lock like any other write (db/writeGate.ts)
-      return db.$client.transaction(() => mark.run({ now, since: now - rule.days * DAY, reminders: rule.reminders, journeys: rule.journeys }).changes)();
+      return db.$client.transaction(() => mark.run({ now, ids }).changes)();
     },
     /** The scheduler's call on every tick: a pass when an hour has gone by since the last. */
     maybePass(now: number, rule: SleepingRule): number {

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
+import { SandboxBehaviour } from '../channels/sandbox';
+import { channels } from '../../shared/journey/channels';
 import { aGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { defaultPolicy } from '../../shared/policy/policy';
@@ -8,6 +10,8 @@ import { createSleepingPass } from '.';
 
 /** 12:00 in Shanghai, Mon 2 Nov 2026. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
+/** every channel delivers and nobody replies: a simulated reply is an event, which would answer (or trigger) for real */
+const silent = { sandbox: Object.fromEntries(channels.map((ch) => [ch, SandboxBehaviour.parse({ delivered: 1, responses: [] })])) };
 
 /** Sleeping contacts end to end: a real SQLite file, the real engine on a fake clock, the scheduler's hourly pass. */
 describe('sleeping contacts', () => {
@@ -53,7 +57,7 @@ describe('sleeping contacts', () => {
       .build();
 
   it('five unanswered reminders mark a contact sleeping on the scheduler’s pass; a contact who answered is not; marketing then skips them unless the journey targets them; any event wakes them', async () => {
-    w = aTestWorld(NOON_SH);
+    w = aTestWorld(NOON_SH, silent);
     await openPolicy();
     await w.publish(reminders(5), 'reminders');
     const excluding = await w.publish(later('idle_push'), 'recall');
@@ -94,7 +98,7 @@ describe('sleeping contacts', () => {
   });
 
   it('three finished journeys with no event since they began mark a contact; the rule’s thresholds and its switch are the admin’s', async () => {
-    w = aTestWorld(NOON_SH);
+    w = aTestWorld(NOON_SH, silent);
     // the rule off in the workspace, so the scheduler's own pass leaves them alone: this test runs the passes
     const policy = defaultPolicy();
     await w.caller.policy.set({ ...policy, caps: [], quietHours: [], guardrails: { ...policy.guardrails, sleeping: { ...policy.guardrails.sleeping, enabled: false } } });
@@ -106,12 +110,16 @@ describe('sleeping contacts', () => {
       .then('push', 'done')
       .build();
     for (const name of ['a', 'b', 'c']) await w.publish(oneShot, name);
-    for (const u of ['quiet', 'answered']) {
+    expect(createSleepingPass(w.db).pass(w.clock.now(), { ...policy.guardrails.sleeping, enabled: true })).toBe(0); // no one yet
+    for (const u of ['quiet', 'answered', 'late_word']) {
       identify(u);
       track(u, 'registered');
     }
     await advance(10 * MINUTE);
     track('answered', 'app_login');
+    // an event stamped before the journeys began but received now (an SDK's offline queue): the read still
+    // counts late_word unanswered, the write sees an event arrived since the pass began and leaves them awake
+    w.services.ingest.ingest([{ type: 'track', userId: 'late_word', event: 'app_login', properties: {}, timestamp: new Date(NOON_SH - DAY).toISOString() }]);
     const pass = createSleepingPass(w.db);
     const now = w.clock.now();
     const rule = { ...policy.guardrails.sleeping, enabled: true };
@@ -122,13 +130,16 @@ describe('sleeping contacts', () => {
     expect(pass.pass(now, rule)).toBe(1);
     expect(sleepingSince('quiet')).toBe(now);
     expect(sleepingSince('answered')).toBeNull();
-    // a second pass finds them marked already: the date stays the first one
-    expect(pass.pass(now + HOUR, rule)).toBe(0);
+    expect(sleepingSince('late_word')).toBeNull();
+    // the next pass: late_word's event is older than the journeys, no answer to them, so now they sleep too;
+    // quiet was marked already and keeps the first date
+    expect(pass.pass(now + HOUR, rule)).toBe(1);
+    expect(sleepingSince('late_word')).toBe(now + HOUR);
     expect(sleepingSince('quiet')).toBe(now);
   });
 
   it('viewers see the sleeping list with phones masked, analysts in full', async () => {
-    w = aTestWorld(NOON_SH);
+    w = aTestWorld(NOON_SH, silent);
     identify('zed');
     w.sql(`update contacts set sleeping_since = ? where external_id = 'zed' returning id`, NOON_SH);
     const full = (await w.as(['analyst']).caller.sleeping.list({ limit: 5 }))[0];
