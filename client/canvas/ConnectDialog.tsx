@@ -1,3 +1,5 @@
+import { refText } from '../i18n/messageRef';
+import { useNodeName } from '../store/useNodeName';
 import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 import { Unlink } from 'lucide-react';
 import { nodeKinds } from '../../shared/journey/registry';
@@ -26,6 +28,7 @@ export function ConnectDialog() {
 function ConnectForm({ node }: { node: JourneyFlowNode }) {
   const t = useT();
   const nodeTitle = useNodeTitle();
+  const nodeName = useNodeName();
   const store = useEditorStoreApi();
   const edges = useEditorStore((s) => s.edges);
   const nodes = useEditorStore((s) => s.nodes);
@@ -100,7 +103,7 @@ function ConnectForm({ node }: { node: JourneyFlowNode }) {
           )}
           {problem && chosen?.target !== target && (
             <p className="sf__errors" role="alert">
-              {problem}
+              {refText(t, problem, nodeName)}
             </p>
           )}
           <div className="dialog__actions">

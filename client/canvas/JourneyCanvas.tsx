@@ -1,3 +1,5 @@
+import { refText } from '../i18n/messageRef';
+import { useNodeName } from '../store/useNodeName';
 import { useCallback, useMemo, useRef, type DragEvent } from 'react';
 import {
   Background,
@@ -203,13 +205,14 @@ function CanvasNotice() {
   const notice = useEditorStore((s) => s.notice);
   const dismiss = useEditorStore((s) => s.dismissNotice);
   const t = useT();
+  const nodeName = useNodeName();
   return (
     <Panel position="bottom-center" className="canvas__noticebox">
       {/* the live region stays mounted, so a screen reader hears each new message */}
       <div role={notice?.tone === 'done' ? 'status' : 'alert'} className={notice ? `canvas__notice canvas__notice--${notice.tone}` : undefined}>
         {notice && (
           <>
-            <span key={notice.seq}>{notice.message}</span>
+            <span key={notice.seq}>{refText(t, notice.message, nodeName)}</span>
             <button type="button" className="iconbtn" aria-label={t('common.dismiss')} onClick={dismiss}>
               <X size={14} aria-hidden />
             </button>

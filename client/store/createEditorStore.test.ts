@@ -1,3 +1,6 @@
+import { refText } from '../i18n/messageRef';
+import { translatorFor } from '../i18n/testing';
+import { inEnglish } from './noticeText';
 import { describe, expect, it } from 'vitest';
 import { aGraph, smsThenCallGraph } from '../../shared/fixtures/builders';
 import { createEditorStore } from './createEditorStore';
@@ -89,11 +92,17 @@ describe('editing', () => {
     const s = store.getState();
     s.addNode('exit', { x: 0, y: 900 });
     const attempt = { source: 'wait', sourceHandle: 'timeout', target: 'exit_1', targetHandle: null };
-    expect(s.connectionProblem(attempt)).toMatch(/"timeout" port of "Wait for event" already leads to "Send message"/);
+    expect(inEnglish(store, s.connectionProblem(attempt))).toMatch(/"timeout" port of "Wait for event" already leads to "Send message"/);
     const before = graphOf(store).edges;
     expect(s.connect(attempt)).toBe(false);
     expect(graphOf(store).edges).toEqual(before);
-    expect(store.getState().notice).toMatchObject({ tone: 'refused', message: expect.stringMatching(/already leads to "Send message": an output port holds one edge/) as unknown });
+    expect(store.getState().notice?.tone).toBe('refused');
+    expect(inEnglish(store, store.getState().notice?.message)).toMatch(/already leads to "Send message": an output port holds one edge/);
+    // kept as data, worded when shown: in Chinese the same refusal reads in Chinese
+    const notice = store.getState().notice?.message;
+    expect(notice && refText(translatorFor('zh-CN'), notice, (id) => ({ wait: '等待登录', call: '外呼' })[id])).toBe(
+      '“等待登录”的“timeout”端口已经连向“外呼”：一个输出端口只能有一条连线。请先删除那条连线（选中后按 Delete），再重新连接。',
+    );
     // the same wire again is not a refusal: it is already there
     expect(s.connect({ source: 'wait', sourceHandle: 'timeout', target: 'call', targetHandle: null })).toBe(true);
     expect(graphOf(store).edges).toEqual(before);
@@ -102,8 +111,8 @@ describe('editing', () => {
   it('refuses a wire into an entry or back into its own node, and says why', () => {
     const store = createEditorStore({ graph: smsThenCallGraph() });
     const s = store.getState();
-    expect(s.connectionProblem({ source: 'sms', sourceHandle: 'next', target: 'entry', targetHandle: null })).toMatch(/entry/);
-    expect(s.connectionProblem({ source: 'sms', sourceHandle: 'next', target: 'sms', targetHandle: null })).toMatch(/itself/);
+    expect(inEnglish(store, s.connectionProblem({ source: 'sms', sourceHandle: 'next', target: 'entry', targetHandle: null }))).toMatch(/entry/);
+    expect(inEnglish(store, s.connectionProblem({ source: 'sms', sourceHandle: 'next', target: 'sms', targetHandle: null }))).toMatch(/itself/);
     const before = graphOf(store).edges.length;
     s.connect({ source: 'sms', sourceHandle: 'next', target: 'entry', targetHandle: null });
     expect(graphOf(store).edges).toHaveLength(before);

@@ -1,3 +1,4 @@
+import { inEnglish } from './noticeText';
 import { describe, expect, it } from 'vitest';
 import { aGraph, smsThenCallGraph } from '../../shared/fixtures/builders';
 import type { JourneyFlowNode } from '../mapping/flowTypes';
@@ -120,7 +121,7 @@ describe('one edge per output port, on the canvas', () => {
     // React Flow calls onConnectEnd with isValid false (isValidConnection said no) and the handle under the pointer
     explainRefusal(store)({} as MouseEvent, { isValid: false, fromHandle: handle('wait', 'source', 'timeout'), toHandle: handle('exit_1', 'target', null) } as never);
     expect(graphOf(store).edges).toEqual(before);
-    expect(store.getState().notice?.message).toMatch(/"timeout" port of "Wait for event" already leads to "Send message"/);
+    expect(inEnglish(store, store.getState().notice?.message)).toMatch(/"timeout" port of "Wait for event" already leads to "Send message"/);
   });
 });
 
@@ -180,7 +181,7 @@ describe('pressing a palette kind places the node (no drop point)', () => {
     store.getState().placeNode('exit', { x: 0, y: 0 });
     expect(graphOf(store).edges).toHaveLength(smsThenCallGraph().edges.length);
     expect(node(store, 'exit_1').position.y).toBeGreaterThan(node(store, 'wait').position.y);
-    expect(store.getState().notice?.message).toMatch(/has no free port/);
+    expect(inEnglish(store, store.getState().notice?.message)).toMatch(/has no free port/);
   });
 });
 

@@ -1,8 +1,9 @@
+import type { MessageRef } from '../../i18n/messageRef';
+import { msg } from '../../i18n/messageIds';
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
 import type { StateCreator } from 'zustand';
 import type { JourneyGraph } from '../../../shared/journey/graph';
 import { defaultConfig, kindDef, type NodeKind } from '../../../shared/journey/registry';
-import { nodeTitle } from '../../../shared/journey/graph';
 import { defaultSettings, type JourneySettings } from '../../../shared/journey/settings';
 import type { JourneyFlowEdge, JourneyFlowNode } from '../../mapping/flowTypes';
 import { edgeToFlow, nodeAriaLabel, nodeToFlow, toFlow } from '../../mapping/toFlow';
@@ -43,7 +44,8 @@ export interface GraphSlice {
    */
   placeNode: (kind: NodeKind, fallback: XYPosition) => string | null;
   /** Why a connection is refused (an output port holds one edge), or null when it may be made. */
-  connectionProblem: (c: Connection) => string | null;
+  /** why this connection is refused (worded when shown), or null */
+  connectionProblem: (c: Connection) => MessageRef | null;
   /** Wire a port to a node, or refuse and say why in the notice. True when the edge is there. */
   connect: (c: Connection) => boolean;
   /** Remove the edge leaving a node's port, if any. */
@@ -99,14 +101,12 @@ function relabel(edges: JourneyFlowEdge[], node: JourneyFlowNode): JourneyFlowEd
 }
 
 /** Why a port cannot take another edge: it has one. */
-function portTaken(s: Pick<GraphSlice, 'nodes' | 'edges'>, source: string, port: string, target: string): string | null {
+function portTaken(s: Pick<GraphSlice, 'nodes' | 'edges'>, source: string, port: string, target: string): MessageRef | null {
   const existing = s.edges.find((e) => e.source === source && (e.sourceHandle ?? 'next') === port);
   if (!existing || existing.target === target) return null;
   const from = s.nodes.find((n) => n.id === source);
-  const to = s.nodes.find((n) => n.id === existing.target);
   const label = from ? portLabel(from.data.kind, from.data.config, port) || 'next' : port;
-  const title = (n: typeof from) => (n ? nodeTitle(n.data) : 'another node');
-  return `The "${label}" port of "${title(from)}" already leads to "${title(to)}": an output port holds one edge. Delete that edge first (select it and press Delete), then connect again.`;
+  return { id: msg('connect.portTaken'), values: { port: label }, nodes: { from: source, to: existing.target } };
 }
 
 export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]], [], GraphSlice> = (set, get, api) => {
@@ -197,18 +197,15 @@ export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]]
       const wire = parent && port ? [edgeToFlow({ id: edgeId(parent.id, port, id), source: parent.id, sourcePort: port, target: id }, nodeFromFlow(parent))] : [];
       // the node and its edge land together: one undo step takes both away
       edit({ nodes: [...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], edges: [...edges.map((e) => (e.selected ? { ...e, selected: false } : e)), ...wire] });
-      if (parent && !port)
-        get().showNotice(
-          canBeEntered(kind) ? `"${nodeTitle(parent.data)}" has no free port: the new node is placed below it, not connected.` : 'An entry starts the journey: it is placed on its own, not connected.',
-        );
+      if (parent && !port) get().showNotice(canBeEntered(kind) ? { id: msg('canvas.noFreePort'), nodes: { node: parent.id } } : { id: msg('canvas.entryAlone') });
       return id;
     },
     connectionProblem(c) {
-      if (!c.source || !c.target) return 'connect a port to a node';
-      if (c.source === c.target) return 'a node cannot lead to itself';
+      if (!c.source || !c.target) return { id: msg('connect.needsBoth') };
+      if (c.source === c.target) return { id: msg('connect.itself') };
       const target = get().nodes.find((n) => n.id === c.target);
-      if (!target) return 'that node does not exist';
-      if (kindDef(target.data.kind).role === 'entry') return 'an entry cannot be entered from another node';
+      if (!target) return { id: msg('connect.noSuchNode') };
+      if (kindDef(target.data.kind).role === 'entry') return { id: msg('connect.intoEntry') };
       return portTaken(get(), c.source, c.sourceHandle ?? 'next', c.target);
     },
     connect(c) {

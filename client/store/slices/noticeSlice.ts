@@ -1,9 +1,11 @@
+import type { MessageRef } from '../../i18n/messageRef';
 import type { StateCreator } from 'zustand';
 import type { EditorState } from '../createEditorStore';
 
 /** A message the canvas shows until dismissed or replaced: why an action was refused, what it did instead. */
 export interface Notice {
-  message: string;
+  /** worded when shown (client/i18n/messageRef.ts); a string is shown as it is */
+  message: MessageRef | string;
   /** a refusal is announced at once (an alert); news of what was done politely */
   tone: 'refused' | 'done';
   /** bumped by every notice, so the same refusal twice is announced twice */
@@ -17,7 +19,7 @@ export interface Notice {
  */
 export interface NoticeSlice {
   notice: Notice | null;
-  showNotice: (message: string, tone?: Notice['tone']) => void;
+  showNotice: (message: MessageRef | string, tone?: Notice['tone']) => void;
   dismissNotice: () => void;
   /** the node the Connect dialog is open for, or null */
   connectingFrom: string | null;
