@@ -16,6 +16,7 @@ interface ContactFull {
   opt_outs: string;
   registered_at: number | null;
   created_at: number;
+  sleeping_since: number | null;
 }
 
 /** May the reader see personal data in full? (analysts and admins; see shared/auth/roles.ts) */
@@ -30,7 +31,7 @@ export const maskedTraits = (traits: Record<string, unknown>): Record<string, un
 /** One contact, everything that happened to them: events, journeys, steps, messages and every policy decision. */
 export function createContactQueries(db: Db, contacts: ContactStore, defaultTimezone: () => string) {
   const c = db.$client;
-  const byId = c.prepare<[number], ContactFull>('select id, external_id, anonymous_id, traits, phone, email, timezone, opt_outs, registered_at, created_at from contacts where id = ?');
+  const byId = c.prepare<[number], ContactFull>('select id, external_id, anonymous_id, traits, phone, email, timezone, opt_outs, registered_at, created_at, sleeping_since from contacts where id = ?');
   const contactRow = (externalId: string): ContactFull => {
     const found = contacts.find(externalId, externalId);
     const row = found ? byId.get(found.id) : undefined;
@@ -52,6 +53,8 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
       optOuts: JSON.parse(r.opt_outs) as string[],
       registeredAt: r.registered_at,
       createdAt: r.created_at,
+      /** a system trait: since when the contact is sleeping (server/sleeping/), or null */
+      sleepingSince: r.sleeping_since,
     };
     return pii ? contact : { ...contact, phone: maskPhone(contact.phone), traits: maskedTraits(contact.traits) };
   };

@@ -76,6 +76,7 @@ describe('sleeping contacts', () => {
     expect(marked as number).toBeGreaterThanOrEqual(NOON_SH + 4 * DAY);
     expect(marked as number).toBeLessThanOrEqual(NOON_SH + 4 * DAY + HOUR);
     expect(sleepingSince('awake')).toBeNull();
+    expect((await w.caller.contacts.get({ externalId: 'asleep' })).sleepingSince).toBe(marked);
     expect(await w.caller.sleeping.count()).toEqual({ sleeping: 1 });
     expect((await w.caller.sleeping.list({ limit: 10 })).map((c) => c.externalId)).toEqual(['asleep']);
 
