@@ -117,5 +117,6 @@ describe('one engine per database file', () => {
     }
     const second = await startServer({ ...options, clock: new FakeClock(T0) });
     await second.close();
-  });
+    // three server starts, each with its engine thread and migrations: seconds on a busy two-core machine
+  }, 30_000);
 });
