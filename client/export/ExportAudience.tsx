@@ -17,10 +17,13 @@ export function ExportAudience() {
   const trpc = useTRPC();
   const segments = useQuery(trpc.segments.list.queryOptions());
   const [kind, setKind] = useState<'segment' | 'node'>('segment');
+  const journeys = useQuery({ ...trpc.journeys.list.queryOptions(), enabled: kind === 'node' });
   const [segment, setSegment] = useState('');
   const [journeyId, setJourneyId] = useState('');
   const [nodeId, setNodeId] = useState('');
   const [waitingOnly, setWaitingOnly] = useState(false);
+  const journey = useQuery({ ...trpc.journeys.get.queryOptions({ id: journeyId }), enabled: kind === 'node' && journeyId !== '' });
+  const nodes = journey.data ? (journey.data.published?.graph ?? journey.data.draft).nodes : [];
   const [columns, setColumns] = useState<string[]>(defaultColumns);
   const [traits, setTraits] = useState('');
   const [progress, setProgress] = useState<{ rows: number; total: number } | null>(null);
@@ -39,7 +42,7 @@ export function ExportAudience() {
   const problem = !source
     ? kind === 'segment'
       ? 'Pick a segment.'
-      : 'Give the journey id and the node id.'
+      : 'Pick a journey and one of its nodes.'
     : chosen.length === 0
       ? 'Pick at least one column.'
       : badTrait
@@ -99,8 +102,31 @@ export function ExportAudience() {
           </div>
         ) : (
           <div className="policy__row">
-            <input type="text" aria-label="Journey id" placeholder="journey id" value={journeyId} onChange={(e) => setJourneyId(e.target.value.trim())} />
-            <input type="text" aria-label="Node id" placeholder="node id" value={nodeId} onChange={(e) => setNodeId(e.target.value.trim())} />
+            <select
+              aria-label="Journey"
+              value={journeyId}
+              onChange={(e) => {
+                setJourneyId(e.target.value);
+                setNodeId('');
+              }}
+            >
+              <option value="">Choose a journey…</option>
+              {journeys.data
+                ?.filter((j) => j.version !== null)
+                .map((j) => (
+                  <option key={j.id} value={j.id}>
+                    {j.name}
+                  </option>
+                ))}
+            </select>
+            <select aria-label="Node" value={nodeId} onChange={(e) => setNodeId(e.target.value)} disabled={nodes.length === 0}>
+              <option value="">Choose a node…</option>
+              {nodes.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {`${n.id} (${n.kind})`}
+                </option>
+              ))}
+            </select>
             <label className="check">
               <input type="checkbox" checked={waitingOnly} onChange={(e) => setWaitingOnly(e.target.checked)} />
               only those waiting there
