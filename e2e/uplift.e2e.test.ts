@@ -60,7 +60,13 @@ describe('uplift over the holdout, a daily chart, and two template versions comp
     const everyone = signUps(0, CONTACTS, now).map((c) => c.userId);
     const logins = everyone.filter((_, i) => i % 9 === 0).map((userId) => ({ type: 'track', userId, event: 'app_login', messageId: `login-${userId}` }));
     expect(await postBatch(app, logins)).toMatchObject({ accepted: logins.length });
-    await app.trpc.dev.advanceClock.mutate({ ms: 7 * DAY });
+    await app.trpc.dev.advanceClock.mutate({ ms: 2 * DAY });
+    // and a few draw a loan
+    const loans = everyone.filter((_, i) => i % 13 === 0).map((userId) => ({ type: 'track', userId, event: 'loan_drawn', messageId: `loan-${userId}` }));
+    expect(await postBatch(app, loans)).toMatchObject({ accepted: loans.length });
+    await app.trpc.dev.advanceClock.mutate({ ms: 5 * DAY });
+    // an admin set what a first loan is worth
+    await app.trpc.analytics.setRoiSettings.mutate({ firstLoanValue: 3000, margin: 0.08 });
     const u = await app.trpc.analytics.holdoutUplift.query({ journeyId });
     expect(u.control).toBeGreaterThan(5);
     expect(u.treated + u.control).toBe(CONTACTS);
@@ -96,7 +102,7 @@ describe('uplift over the holdout, a daily chart, and two template versions comp
     await app.screenshot('uplift-1-holdout-node');
   });
 
-  it('ops sees a daily chart and the journey-wide uplift in the summary', async () => {
+  it('ops sees a daily chart, the journey-wide uplift and channel ROI in the summary', async () => {
     // clicking the empty canvas clears the selection: the summary comes back
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     const chart = page.getByRole('figure', { name: 'Daily chart' });
@@ -107,6 +113,14 @@ describe('uplift over the holdout, a daily chart, and two template versions comp
     expect(entered).toBe(CONTACTS);
     expect(await chart.locator('figcaption').textContent()).toContain(`(${trends.timezone}): ${entered.toLocaleString('en-US')} entered`);
     await page.getByRole('region', { name: 'Journey summary' }).getByRole('region', { name: 'Uplift over holdout' }).waitFor();
+    const summary = await app.trpc.analytics.journeySummary.query({ journeyId });
+    const sms = summary.byChannel.find((c) => c.channel === 'sms');
+    if (!sms || sms.revenue === null || sms.roi === null) throw new Error('the SMS channel has no ROI');
+    expect(sms.loans).toBeGreaterThan(0);
+    const roi = page.getByRole('table', { name: 'By channel' }).locator('tr[data-channel="sms"]').getByTestId('roi');
+    const yuan = (n: number) => `¥${n.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+    const signed = (x: number) => `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+    await expect.poll(() => roi.textContent()).toBe(`${(sms.loans ?? 0).toLocaleString('en-US')} · ${yuan(sms.revenue)} · ${signed(sms.roi)}`);
     await app.screenshot('uplift-2-summary-chart');
   });
 

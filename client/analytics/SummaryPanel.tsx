@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { channelLabels } from '../../shared/journey/channels';
-import { formatCount, formatYuan } from '../format';
+import { formatCount } from '../format';
 import { useTRPC } from '../trpc';
 import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
 import { GlobalControlUplift, HoldoutUplift } from './UpliftPanel';
 import { JourneyTrends } from './TrendsChart';
+import { ChannelRoi } from './ChannelRoi';
 
 /** The journey at a glance while the overlay is on: entries, who is inside now, exits, and per channel what it sent, converted and cost. */
 export function SummaryPanel({ journeyId, params }: { journeyId: string; params: OverlayParams }) {
@@ -28,36 +28,7 @@ export function SummaryPanel({ journeyId, params }: { journeyId: string; params:
           <FragmentRow key={reason} label={`Exited: ${reason}`} value={n} />
         ))}
       </dl>
-      <table className="table funnel__variants" aria-label="By channel">
-        <thead>
-          <tr>
-            <th scope="col">Channel</th>
-            <th scope="col" className="num">
-              Sent
-            </th>
-            <th scope="col" className="num">
-              Converted{d.goal ? ` (${d.goal})` : ''}
-            </th>
-            <th scope="col" className="num">
-              Cost
-            </th>
-            <th scope="col" className="num">
-              Per conversion
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.byChannel.map((c) => (
-            <tr key={c.channel}>
-              <th scope="row">{channelLabels[c.channel]}</th>
-              <td className="num">{formatCount(c.sent)}</td>
-              <td className="num">{formatCount(c.converted)}</td>
-              <td className="num">{formatYuan(c.cost)}</td>
-              <td className="num">{formatYuan(c.costPerConversion)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ChannelRoi rows={d.byChannel} goal={d.goal} roi={d.roi} />
       <JourneyTrends journeyId={journeyId} params={params} />
       {d.holdoutSplit && <HoldoutUplift journeyId={journeyId} nodeId={d.holdoutSplit.nodeId} params={params} />}
       <GlobalControlUplift journeyId={journeyId} params={params} />

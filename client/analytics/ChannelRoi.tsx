@@ -1,0 +1,117 @@
+import { useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { channelLabels } from '../../shared/journey/channels';
+import type { RoiSettings } from '../../shared/analytics/roi';
+import { formatCount, formatPercent, formatYuan } from '../format';
+import { useTRPC, type RouterOutputs } from '../trpc';
+import { useAuth } from '../auth/AuthContext';
+import './analytics.css';
+
+type Row = RouterOutputs['analytics']['journeySummary']['byChannel'][number];
+
+/** "3.0×" back on top of the spend, or "−45%" when a channel does not pay for itself; "–" without one. */
+export const formatRoi = (roi: number | null): string => (roi === null ? '–' : roi >= 0 ? `+${formatPercent(roi)}` : `−${formatPercent(-roi)}`);
+
+/**
+ * Per channel, so ops can reorder SMS and robo-call: sends and goal
+ * conversions, cost and cost per conversion, drawn loans and, with the
+ * workspace's average first loan and margin, revenue and ROI. Loans are
+ * attributed (a contact the channel reached within the window), not
+ * incremental: the uplift says what the journey caused.
+ */
+export function ChannelRoi({ rows, goal, roi }: { rows: Row[]; goal: string | null; roi: RoiSettings | null }) {
+  return (
+    <section aria-label="Channel ROI">
+      <ChannelTable rows={rows} goal={goal} />
+      <RoiAssumptions roi={roi} />
+    </section>
+  );
+}
+
+/** The table alone: one row per channel. */
+export function ChannelTable({ rows, goal }: { rows: Row[]; goal: string | null }) {
+  return (
+    <table className="table funnel__variants channel-roi" aria-label="By channel">
+      <thead>
+        <tr>
+          <th scope="col">Channel</th>
+          <th scope="col" className="num">
+            Sent · converted{goal ? ` (${goal})` : ''}
+          </th>
+          <th scope="col" className="num">
+            Cost · per conversion
+          </th>
+          <th scope="col" className="num">
+            Loans · revenue · ROI
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((c) => (
+          <tr key={c.channel} data-channel={c.channel}>
+            <th scope="row">{channelLabels[c.channel]}</th>
+            <td className="num">
+              {formatCount(c.sent)} · {formatCount(c.converted)}
+            </td>
+            <td className="num">
+              {formatYuan(c.cost)} · {formatYuan(c.costPerConversion)}
+            </td>
+            <td className="num" data-testid="roi">
+              {c.loans === null ? '–' : formatCount(c.loans)} · {formatYuan(c.revenue)} · {formatRoi(c.roi)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The assumptions ROI rests on, named under the table; an admin can set them here. */
+function RoiAssumptions({ roi }: { roi: RoiSettings | null }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const admin = useAuth().can('admin');
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(String(roi?.firstLoanValue ?? ''));
+  const [margin, setMargin] = useState(roi ? String(roi.margin * 100) : '');
+  const save = useMutation(
+    trpc.analytics.setRoiSettings.mutationOptions({
+      onSuccess: () => {
+        setEditing(false);
+        return qc.invalidateQueries({ queryKey: trpc.analytics.pathKey() });
+      },
+    }),
+  );
+  return (
+    <div className="sf__help">
+      {roi
+        ? `Revenue = drawn loans × ${formatYuan(roi.firstLoanValue)} average first loan × ${formatPercent(roi.margin)} margin; ROI = (revenue − cost) / cost. Loans are attributed, not incremental: see the uplift.`
+        : 'Set the average first loan and margin to see revenue and ROI.'}{' '}
+      {admin && !editing && (
+        <button type="button" className="btn btn--small" onClick={() => setEditing(true)}>
+          {roi ? 'Change' : 'Set'} ROI assumptions
+        </button>
+      )}
+      {editing && (
+        <form
+          className="channel-roi__form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate({ firstLoanValue: Number(value), margin: Number(margin) / 100 });
+          }}
+        >
+          <label>
+            Average first loan (¥) <input type="number" min={0} step={100} value={value} onChange={(e) => setValue(e.target.value)} required />
+          </label>
+          <label>
+            Margin (%) <input type="number" min={0} max={100} step={0.1} value={margin} onChange={(e) => setMargin(e.target.value)} required />
+          </label>
+          <button type="submit" className="btn btn--primary btn--small" disabled={save.isPending}>
+            Save
+          </button>
+          {save.isError && <span className="sf__errors">{save.error.message}</span>}
+        </form>
+      )}
+    </div>
+  );
+}
