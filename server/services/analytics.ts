@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import type { Channel } from '../../shared/journey/channels';
@@ -84,6 +85,23 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
   const c = db.$client;
   const versionsOf = c.prepare<[string], { id: number; version: number; machine: string }>('select id, version, machine from journey_versions where journey_id = ? order by version');
   const exists = c.prepare<[string], { one: number }>('select 1 one from journeys where id = ?');
+  /**
+   * Statements whose text depends on the range (a version, a day span, a node), prepared once per text: an
+   * overlay polled by every open canvas spent more on preparing than on reading its few counter rows.
+   */
+  const statements = new Map<string, Database.Statement>();
+  const prep = <P extends unknown[], R>(text: string): Database.Statement<P, R> => {
+    let st = statements.get(text);
+    if (!st) statements.set(text, (st = c.prepare(text)));
+    return st as unknown as Database.Statement<P, R>;
+  };
+  /** versions are immutable: each machine is parsed once */
+  const parsed = new Map<number, CompiledJourney>();
+  const machineOf = (v: { id: number; machine: string }): CompiledJourney => {
+    let m = parsed.get(v.id);
+    if (!m) parsed.set(v.id, (m = JSON.parse(v.machine) as CompiledJourney));
+    return m;
+  };
   const funnelSteps = createFunnelSteps(db);
 
   function where(r: AnalyticsRange): { sql: string; args: (string | number)[] } {
@@ -102,18 +120,17 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
   const metricRows = (r: AnalyticsRange, node?: string): MetricRow[] => {
     const w = where(r);
     const nodeSql = node === undefined ? '' : ' and node_id = ?';
-    return c
-      .prepare<(string | number)[], MetricRow>(`select node_id, metric, label, sum(count) n from metrics where ${w.sql}${nodeSql} group by node_id, metric, label`)
-      .all(...w.args, ...(node === undefined ? [] : [node]));
+    return prep<(string | number)[], MetricRow>(`select node_id, metric, label, sum(count) n from metrics where ${w.sql}${nodeSql} group by node_id, metric, label`).all(
+      ...w.args,
+      ...(node === undefined ? [] : [node]),
+    );
   };
 
   const gauges = (r: AnalyticsRange): Map<string, number> => {
-    const rows = c
-      .prepare<(string | number)[], { node_id: string; n: number }>(
-        `select g.node_id, sum(g.active) n from node_gauges g join journey_versions v on v.id = g.version_id
+    const rows = prep<(string | number)[], { node_id: string; n: number }>(
+      `select g.node_id, sum(g.active) n from node_gauges g join journey_versions v on v.id = g.version_id
          where v.journey_id = ?${r.version === undefined ? '' : ' and v.version = ?'} group by g.node_id`,
-      )
-      .all(...(r.version === undefined ? [r.journeyId] : [r.journeyId, r.version]));
+    ).all(...(r.version === undefined ? [r.journeyId] : [r.journeyId, r.version]));
     return new Map(rows.map((x) => [x.node_id, x.n]));
   };
 
@@ -123,7 +140,7 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
     return versionsOf
       .all(r.journeyId)
       .filter((v) => r.version === undefined || v.version === r.version)
-      .map((v) => ({ version: v.version, machine: JSON.parse(v.machine) as CompiledJourney }));
+      .map((v) => ({ version: v.version, machine: machineOf(v) }));
   }
 
   /** node id → what it sends (channel and template), over the versions in range (a newer version wins). */
@@ -148,7 +165,7 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
     if (r.version !== undefined) and('version = ?', r.version);
     if (r.from) and('at >= ?', utcDayStart(r.from));
     if (r.to) and('at < ?', utcDayStart(r.to) + DAY);
-    return c.prepare<(string | number)[], { n: number }>(`select count(distinct contact_id) n from conversions where ${parts.join(' and ')}`).get(...args)?.n ?? 0;
+    return prep<(string | number)[], { n: number }>(`select count(distinct contact_id) n from conversions where ${parts.join(' and ')}`).get(...args)?.n ?? 0;
   };
 
   /** The newest version's first random split with a holdout arm: where uplift is measured. */
