@@ -5,6 +5,7 @@ import { useTRPC } from '../trpc';
 import { channelLabels, channels, type Channel } from '../../shared/journey/channels';
 import { ContactPolicy, type Cap, type QuietHours } from '../../shared/policy/policy';
 import { GuardrailsFields, guardrailWords } from './GuardrailsFields';
+import { GlobalControlField, globalControlWords } from '../analytics/GlobalControlField';
 import './settings.css';
 
 const windowWords = (h: number): string => (h % 24 === 0 ? `${h / 24} day${h === 24 ? '' : 's'}` : `${h} h`);
@@ -88,6 +89,7 @@ export function PolicyRules({ policy, editable }: { policy: ContactPolicy; edita
             <li key={words}>{words}</li>
           ))}
         </ul>
+        <p>{globalControlWords(policy.globalControl)}</p>
       </>
     );
   return <PolicyForm policy={policy} />;
@@ -167,6 +169,13 @@ function PolicyForm({ policy }: { policy: ContactPolicy }) {
         <Plus size={14} aria-hidden /> Add quiet hours
       </button>
       <GuardrailsFields value={draft.guardrails} onChange={(guardrails) => setDraft({ ...draft, guardrails })} />
+      <GlobalControlField
+        value={draft.globalControl}
+        onChange={(globalControl) => {
+          const { globalControl: _, ...rest } = draft;
+          setDraft(globalControl === undefined ? rest : { ...rest, globalControl });
+        }}
+      />
       {problems.length > 0 && (
         <ul className="sf__errors" role="alert">
           {problems.map((p) => (
