@@ -1,3 +1,4 @@
+import { useKindSummary } from '../i18n/useKindSummary';
 import { NumbersStrip, type NumbersRow } from './NumbersStrip';
 import { memo, useMemo, type ReactNode } from 'react';
 import { Handle, Position } from '@xyflow/react';
@@ -81,6 +82,7 @@ const handleLeft = (i: number, n: number): string => `${((i + 1) / (n + 1)) * 10
  */
 export const NodeShell = memo(function NodeShell({ id, data, selected, body }: NodeShellProps) {
   const t = useT();
+  const summarize = useKindSummary();
   const def = nodeKinds[data.kind];
   // an untitled node is called by its kind, in the reader's language
   const title = data.title?.trim() || t(def.palette.labelKey);
@@ -128,7 +130,7 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
             {t('node.invalidConfig')}
           </div>
         ) : (
-          (body ?? <div className="jn__summary">{parsed.summary}</div>)
+          (body ?? <div className="jn__summary">{summarize(data.kind, parsed.config)}</div>)
         )}
       </div>
       {overlay && (overlay.backtest ? <BacktestStrip overlay={overlay} backtest={overlay.backtest} /> : <OverlayStrip overlay={overlay} />)}

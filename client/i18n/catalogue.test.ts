@@ -101,8 +101,9 @@ describe('messageIdsIn (how the scan finds ids)', () => {
       `const m = { x: msg('a.five') }`,
       `.meta({ title: 'Amount', titleKey: 'a.six', descriptionKey: 'a.seven' })`,
       `palette: { labelKey: 'a.eight' }`,
+      `summaryMessage: (c) => ({ messageKey: 'a.nine', values: {} })`,
     ].join('\n');
-    expect(messageIdsIn(code).sort()).toEqual(['a.eight', 'a.five', 'a.four', 'a.one', 'a.seven', 'a.six', 'a.three', 'a.two']);
+    expect(messageIdsIn(code).sort()).toEqual(['a.eight', 'a.five', 'a.four', 'a.nine', 'a.one', 'a.seven', 'a.six', 'a.three', 'a.two']);
   });
   it('ignores what is not a message id: an id of a node or a port, a string passed to another function', () => {
     expect(messageIdsIn(`{ id: 'next', label: '' }; get('a.b'); const x = 'layout.nav.journeys'`)).toEqual([]);

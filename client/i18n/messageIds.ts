@@ -3,13 +3,13 @@
  * (client/i18n/catalogue.test.ts): always a static string, as
  * - t(…) (useT) or msg(…) (an id used indirectly, e.g. from a map keyed by a code),
  * - formatMessage({ id: … }) / <FormattedMessage id=… /> (react-intl's own),
- * - `titleKey`, `descriptionKey`, `labelKey` in the shared registry's metadata and zod schema `.meta()`.
+ * - `titleKey`, `descriptionKey`, `labelKey`, `messageKey` in the shared registry's metadata, summaries and zod schema `.meta()`.
  */
 const patterns = [
   /(?<![\w.])(?:t|msg)\(\s*['"]([^'"\n]+)['"]/g,
   /formatMessage\(\s*\{\s*id:\s*['"]([^'"\n]+)['"]/g,
   /<FormattedMessage\s+id=["']([^'"\n]+)["']/g,
-  /\b(?:titleKey|descriptionKey|labelKey)\s*:\s*['"]([^'"\n]+)['"]/g,
+  /\b(?:titleKey|descriptionKey|labelKey|messageKey)\s*:\s*['"]([^'"\n]+)['"]/g,
 ];
 
 /** The message ids a source text uses. */

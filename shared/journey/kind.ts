@@ -45,6 +45,12 @@ export interface FieldIssue {
   params?: Record<string, string>;
 }
 
+/** A summary as a message id and its ICU values (see `KindDef.summaryMessage`). */
+export interface SummaryMessage {
+  messageKey: string;
+  values: Record<string, string | number>;
+}
+
 /** Catalogues the compiler checks references against; a missing catalogue skips that check. */
 export interface CompileRefs {
   /** template key → channel */
@@ -74,6 +80,13 @@ export interface KindDef<K extends string, S extends z.ZodType> {
   palette: { group: PaletteGroup; label: string; icon: string; description: string; labelKey: string; descriptionKey: string };
   /** one-line human summary of a config, for the canvas and docs */
   summary: (config: z.output<S>) => string;
+  /**
+   * The summary as a message of the client's catalogues (`messageKey`) and its
+   * ICU values, so the canvas says it in the reader's language; in English it
+   * reads exactly as `summary`. Left out, or null for a config it cannot word,
+   * the canvas shows `summary`.
+   */
+  summaryMessage?: (config: z.output<S>) => SummaryMessage | null;
   ports: (config: z.output<S>) => Port[];
   /** compile rule beyond the schema: references and cross-field checks */
   check?: (config: z.output<S>, refs: CompileRefs) => FieldIssue[];

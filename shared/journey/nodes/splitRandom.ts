@@ -63,6 +63,7 @@ export const splitRandom = defineKind({
     descriptionKey: 'kind.randomSplit.description',
   },
   summary: (c) => c.arms.map((a) => `${a.label} ${a.weight}%`).join(' · ') + (c.holdout ? ` · holdout ${c.holdout}%` : ''),
+  summaryMessage: (c) => ({ messageKey: 'summary.split', values: { arms: c.arms.map((a) => `${a.label} ${a.weight}%`).join(' · '), holdout: c.holdout ? String(c.holdout) : 'none' } }),
   ports: (c) => c.arms.map((a) => ({ id: a.key, label: `${a.label} ${a.weight}%` })),
   enter(c, { ctx, run, nodeId }) {
     const weights = c.arms.map((a) => a.weight);

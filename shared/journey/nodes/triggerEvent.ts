@@ -20,6 +20,7 @@ export const triggerEvent = defineKind({
     descriptionKey: 'kind.eventEntry.description',
   },
   summary: (c) => `on ${c.event}${c.filter.length ? ` (${c.filter.length} filter${c.filter.length > 1 ? 's' : ''})` : ''}`,
+  summaryMessage: (c) => ({ messageKey: 'summary.event', values: { event: c.event, filters: c.filter.length } }),
   ports: () => [{ id: 'next', label: '' }],
   accepts: (c, e) => e.name === c.event && matchesFilters(e.properties, c.filter),
   enter: () => ({ type: 'go', port: 'next' }),

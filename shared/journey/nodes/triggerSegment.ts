@@ -29,6 +29,10 @@ export const triggerSegment = defineKind({
     descriptionKey: 'kind.segmentEntry.description',
   },
   summary: (c) => `${c.segment || 'no segment'} · ${c.schedule.every === 'once' ? 'once' : `every ${c.schedule.every} at ${c.schedule.at}`} · ${c.order.replace('_', ' ')}`,
+  summaryMessage: (c) => ({
+    messageKey: 'summary.segment',
+    values: { segment: c.segment, hasSegment: c.segment ? 'yes' : 'no', every: c.schedule.every, at: c.schedule.at, order: c.order },
+  }),
   ports: () => [{ id: 'next', label: '' }],
   check(c, refs) {
     if (!c.segment) return [{ code: 'invalid_config', field: 'segment', message: 'Choose the segment to enrol.', params: { reason: 'segment_required' } }];

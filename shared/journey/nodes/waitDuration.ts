@@ -15,6 +15,7 @@ export const waitDuration = defineKind({
   schema: Duration.extend({ maxVisits: MaxVisits }),
   palette: { group: 'Wait', label: 'Wait', icon: 'hourglass', description: 'Wait a fixed time.', labelKey: 'kind.wait.label', descriptionKey: 'kind.wait.description' },
   summary: (c) => `${c.amount} ${c.amount === 1 ? c.unit.slice(0, -1) : c.unit}${c.maxVisits === null ? '' : ` · at most ${c.maxVisits}×`}`,
+  summaryMessage: (c) => ({ messageKey: 'summary.wait', values: { amount: c.amount, unit: c.unit, maxVisits: c.maxVisits === null ? 'none' : String(c.maxVisits) } }),
   ports: () => [{ id: 'next', label: '' }],
   maxVisits: (c) => c.maxVisits,
   enter: (c, { ctx }) => ({ type: 'wait', until: ctx.now + durationMs(c.amount, c.unit) }),

@@ -25,6 +25,10 @@ export const waitEvent = defineKind({
     descriptionKey: 'kind.waitForEvent.description',
   },
   summary: (c) => `${c.event} · timeout ${c.timeout.amount} ${c.timeout.unit}${c.maxVisits === null ? '' : ` · at most ${c.maxVisits}×`}`,
+  summaryMessage: (c) => ({
+    messageKey: 'summary.waitEvent',
+    values: { event: c.event, amount: c.timeout.amount, unit: c.timeout.unit, maxVisits: c.maxVisits === null ? 'none' : String(c.maxVisits) },
+  }),
   ports: () => [
     { id: 'event', label: 'event' },
     { id: 'timeout', label: 'timeout' },

@@ -74,6 +74,15 @@ export const waitUntil = defineKind({
     descriptionKey: 'kind.waitForTimeWindow.description',
   },
   summary: (c) => c.windows.map((w) => `${w.days.length === 7 ? 'daily' : w.days.join(',')} ${w.from}–${w.to}`).join(' or ') + (c.maxVisits === null ? '' : ` · at most ${c.maxVisits}×`),
+  // one window (the common case) is worded per language; several keep the English summary
+  summaryMessage: (c) => {
+    const w = c.windows.length === 1 ? c.windows[0] : undefined;
+    if (!w) return null;
+    return {
+      messageKey: 'summary.window',
+      values: { daily: w.days.length === 7 ? 'yes' : 'no', days: w.days.join(','), from: w.from, to: w.to, maxVisits: c.maxVisits === null ? 'none' : String(c.maxVisits) },
+    };
+  },
   ports: () => [{ id: 'next', label: '' }],
   maxVisits: (c) => c.maxVisits,
   enter(c, { ctx, looped }) {
