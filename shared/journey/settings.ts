@@ -57,7 +57,7 @@ export const JourneySettings = z.object({
     .array(eventName.meta({ ui: 'event', title: 'Step', titleKey: 'field.step' }))
     .max(8, 'at most 8 funnel steps')
     .default(['app_login', 'credit_application_started', 'loan_drawn'])
-    .meta({ title: 'Funnel steps', description: 'Events the node funnel follows after sent and clicked.' }),
+    .meta({ title: 'Funnel steps', titleKey: 'field.funnelSteps', description: 'Events the node funnel follows after sent and clicked.', descriptionKey: 'field.funnelSteps.help' }),
   /** sleeping contacts (shared/policy/guardrails.ts) get no marketing from this journey unless it targets them on purpose */
   sleeping: z.enum(['exclude', 'include']).default('exclude').meta({
     title: 'Sleeping contacts',
