@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import type { Channel } from '../../shared/journey/channels';
+import { dayKeyIn } from '../format';
 
 /**
  * Renders template copy in the browser for story previews, with the helpers
@@ -9,7 +10,8 @@ import type { Channel } from '../../shared/journey/channels';
  * enough to read; not the reference for what is sent.
  */
 
-const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+// copy is formatted as the server formats it (server/templates/render.ts), whatever the UI's language: "1,234.5", "2026-11-03"
+const money = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 
 export interface CopyContext {
   channel: Channel;
@@ -44,7 +46,7 @@ export function renderPart(source: string, traits: Record<string, unknown>, ctx:
     },
     date(v: unknown) {
       const t = typeof v === 'number' ? v : Date.parse(String(v));
-      return Number.isFinite(t) ? new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(t) : '';
+      return Number.isFinite(t) ? dayKeyIn(t, 'Asia/Shanghai') : '';
     },
   };
   return fn(traits, { helpers }).trim();
