@@ -5,6 +5,7 @@ import { formatCount, formatPercent, formatYuan } from '../format';
 import { useTRPC } from '../trpc';
 import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
 import { HoldoutUplift } from './UpliftPanel';
+import { JourneyTrends } from './TrendsChart';
 
 /**
  * One node's recipients through the journey's funnel (sent → clicked →
@@ -46,6 +47,7 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
       </ol>
       <p className="sf__help funnel__rule">{d.rule}</p>
       {d.holdout !== null && <HoldoutUplift journeyId={journeyId} nodeId={nodeId} params={params} />}
+      <JourneyTrends journeyId={journeyId} nodeId={nodeId} params={params} />
       {d.channel && (
         <p className="funnel__cost">
           Cost {formatYuan(d.cost.total)} for {formatCount(d.cost.units)} billed units · per conversion ({d.goal ?? 'no goal'}) <strong>{formatYuan(d.cost.perConversion)}</strong>

@@ -14,10 +14,10 @@ export function chartRows(t: Trends): Record<string, number | string>[] {
   return t.days.map((d) => ({ day: d.day.slice(5), entered: d.entered, converted: d.converted, cost: d.cost, ...Object.fromEntries(t.channels.map((ch) => [`sent_${ch}`, d.sent[ch] ?? 0])) }));
 }
 
-/** The journey's days in the overlay's range (the last 14 without one): the query and its chart. */
-export function JourneyTrends({ journeyId, params }: { journeyId: string; params: OverlayParams }) {
+/** The journey's (or one node's) days in the overlay's range (the last 14 without one): the query and its chart. */
+export function JourneyTrends({ journeyId, nodeId, params }: { journeyId: string; nodeId?: string; params: OverlayParams }) {
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.analytics.journeyTrends.queryOptions({ journeyId, ...overlayRange(params) }), refetchInterval: OVERLAY_REFRESH_MS });
+  const q = useQuery({ ...trpc.analytics.journeyTrends.queryOptions({ journeyId, ...(nodeId ? { nodeId } : {}), ...overlayRange(params) }), refetchInterval: OVERLAY_REFRESH_MS });
   if (q.isPending) return <p className="muted">Loading the daily chart…</p>;
   if (q.isError) return <p className="sf__errors">{q.error.message}</p>;
   return <TrendsChart trends={q.data} />;

@@ -83,6 +83,20 @@ describe('journey trends per day in the workspace time zone', () => {
     expect(series((d) => d.converted)).toEqual(byDay(converted.map((r) => r.at)));
   });
 
+  it('one node’s days: its visits, its sends, the conversions credited to it', async () => {
+    const t = await w.caller.analytics.journeyTrends({ journeyId, nodeId: 'sms_1', ...range });
+    const series = (f: (d: (typeof t.days)[number]) => number) => nonZero(Object.fromEntries(t.days.map((d) => [d.day, f(d)])));
+    expect(series((d) => d.entered)).toEqual(
+      byDay(q<{ at: number }>(`select p.value ->> 2 at from runs r, json_each(r.path) p where r.journey_id = ? and p.value ->> 0 = 'sms_1'`, journeyId).map((r) => r.at)),
+    );
+    expect(t.channels).toEqual(['sms']);
+    expect(series((d) => d.sent.sms ?? 0)).toEqual(
+      byDay(q<{ at: number }>(`select queued_at at from messages where journey_id = ? and node_id = 'sms_1' and status in ('sent', 'delivered')`, journeyId).map((r) => r.at)),
+    );
+    expect(series((d) => d.converted)).toEqual(byDay(q<{ at: number }>(`select at from conversions where journey_id = ? and node_id = 'sms_1' and goal = 'app_login'`, journeyId).map((r) => r.at)));
+    await expect(w.caller.analytics.journeyTrends({ journeyId, nodeId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('without a range: the 14 days to today', async () => {
     const t = await w.caller.analytics.journeyTrends({ journeyId });
     expect(t.days).toHaveLength(14);

@@ -13,6 +13,8 @@ export interface TrendsRange {
   /** days in the workspace's time zone, inclusive, `YYYY-MM-DD`; the 14 days to today when absent */
   from?: string | undefined;
   to?: string | undefined;
+  /** one node's days: its entries, its sends, the conversions credited to it; the journey's without */
+  nodeId?: string | undefined;
 }
 
 export interface TrendDay {
@@ -62,9 +64,14 @@ export function createTrends(db: Db, deps: { timezone: () => string; now: () => 
   const entries = c.prepare<[string, string, string], { day: string; n: number }>(
     `${daysCte} select d.day, count(r.id) n from d join runs r on r.journey_id = ? and r.version_id in (select value from json_each(?)) and r.entered_at >= d.lo and r.entered_at < d.hi group by d.day`,
   );
-  const sends = c.prepare<[string, string, number | null, number | null], { day: string; channel: Channel; n: number; units: number }>(
+  // a node's entries: every visit in the runs' paths (one scan of the journey's runs)
+  const visits = c.prepare<[string, string, string, string], { day: string; n: number }>(
+    `${daysCte}, v(at) as (select p.value ->> 2 from runs r, json_each(r.path) p where r.journey_id = ? and r.version_id in (select value from json_each(?)) and p.value ->> 0 = ?)
+     select d.day, count(*) n from d join v on v.at >= d.lo and v.at < d.hi group by d.day`,
+  );
+  const sends = c.prepare<[string, string, string | null, string | null, number | null, number | null], { day: string; channel: Channel; n: number; units: number }>(
     `${daysCte} select d.day, m.channel, count(*) n, sum(case m.channel when 'sms' then sms_parts(m.body) else 1 end) units
-     from d join messages m on m.journey_id = ? and m.queued_at >= d.lo and m.queued_at < d.hi and (? is null or m.version = ?) and m.status in ('sent', 'delivered')
+     from d join messages m on m.journey_id = ? and (? is null or m.node_id = ?) and m.queued_at >= d.lo and m.queued_at < d.hi and (? is null or m.version = ?) and m.status in ('sent', 'delivered')
      group by d.day, m.channel`,
   );
   const conversions = c.prepare<[string, string, string, string, number | null, number | null], { day: string; n: number }>(
@@ -94,7 +101,7 @@ export function createTrends(db: Db, deps: { timezone: () => string; now: () => 
   }
 
   return {
-    /** Per day of the range: entries, sends by channel, goal conversions and cost. */
+    /** Per day of the range: entries, sends by channel, goal conversions and cost (of the journey, or of one node). */
     journeyTrends(r: TrendsRange): { timezone: string; goal: string | null; channels: Channel[]; days: TrendDay[] } {
       if (!exists.get(r.journeyId)) throw notFound('journey', r.journeyId);
       const tz = deps.timezone();
@@ -105,15 +112,19 @@ export function createTrends(db: Db, deps: { timezone: () => string; now: () => 
       const table = JSON.stringify(ds.map((d) => [d.day, d.lo, d.hi]));
       const out = new Map<string, TrendDay>(ds.map((d) => [d.day, { day: d.day, entered: 0, sent: {}, converted: 0, cost: 0 }]));
       const at = (day: string) => out.get(day) as TrendDay;
-      for (const x of entries.all(table, r.journeyId, JSON.stringify(vs.map((v) => v.id)))) at(x.day).entered = x.n;
+      const ids = JSON.stringify(vs.map((v) => v.id));
+      const nodeId = r.nodeId;
+      if (nodeId !== undefined && !vs.some((v) => nodeId in (JSON.parse(v.machine) as CompiledJourney).nodes)) throw notFound('node', nodeId);
+      for (const x of r.nodeId === undefined ? entries.all(table, r.journeyId, ids) : visits.all(table, r.journeyId, ids, r.nodeId)) at(x.day).entered = x.n;
       const seen = new Set<Channel>();
-      for (const x of sends.all(table, r.journeyId, r.version ?? null, r.version ?? null)) {
+      for (const x of sends.all(table, r.journeyId, r.nodeId ?? null, r.nodeId ?? null, r.version ?? null, r.version ?? null)) {
         const d = at(x.day);
         d.sent[x.channel] = x.n;
         d.cost = Math.round((d.cost + costOf(x.channel, x.units, prices())) * 100) / 100;
         seen.add(x.channel);
       }
-      if (goal && latest) for (const x of conversions.all(table, r.journeyId, latest.entry, goal, r.version ?? null, r.version ?? null)) at(x.day).converted = x.n;
+      // at the entry every converted person counts once; at a node, those credited there
+      if (goal && latest) for (const x of conversions.all(table, r.journeyId, r.nodeId ?? latest.entry, goal, r.version ?? null, r.version ?? null)) at(x.day).converted = x.n;
       return { timezone: tz, goal, channels: allChannels.filter((ch) => seen.has(ch)), days: [...out.values()] };
     },
   };

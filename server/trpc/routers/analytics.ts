@@ -31,9 +31,9 @@ export const analyticsRouter = router({
   holdoutUplift: procedure('viewer')
     .input(Range.and(z.object({ nodeId: z.string().min(1, 'nodeId must not be empty').optional() })))
     .query(({ ctx, input }) => ctx.services.uplift.holdout(input)),
-  /** entries, sends by channel, conversions and cost per day in the workspace's zone (from/to are its days here) */
+  /** entries, sends by channel, conversions and cost per day in the workspace's zone (from/to are its days here), of the journey or one node */
   journeyTrends: procedure('viewer')
-    .input(Range)
+    .input(Range.and(z.object({ nodeId: z.string().min(1, 'nodeId must not be empty').optional() })))
     .query(({ ctx, input }) => ctx.services.trends.journeyTrends(input)),
   /** the workspace's average first loan and margin for channel ROI; null until set */
   roiSettings: procedure('viewer').query(({ ctx }) => ctx.services.roi.get()),
