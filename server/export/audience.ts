@@ -55,7 +55,7 @@ const maskEmail = (e: string): string => {
 
 const needsQuotes = /[",\r\n]/;
 /** One CSV field (RFC 4180): quoted only when it holds a comma, a quote or a line break. */
-const field = (v: unknown): string => {
+export const field = (v: unknown): string => {
   if (v === null || v === undefined) return '';
   const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   return needsQuotes.test(s) ? `"${s.replaceAll('"', '""')}"` : s;

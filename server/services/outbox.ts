@@ -1,9 +1,14 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import { channelHealth, contacts, journeys, journeyVersions, messages, type MessageStatus } from '../db/schema';
 import { kindDef } from '../../shared/journey/registry';
 import type { Channel } from '../../shared/journey/channels';
 import { createOutbox, type DeadLetterSelection, type Outbox } from '../outbox';
+import { outboxWhere, type OutboxFilter as PageFilter } from '../outbox/filter';
+
+/** Counted up to this many, then "more than": a total over millions of messages would scan them all. */
+export const OUTBOX_TOTAL_CAP = 10_000;
 
 export interface OutboxFilter {
   journeyId?: string | undefined;
@@ -70,7 +75,39 @@ export function createOutboxQueries(db: Db, deps: OutboxDeps = { now: Date.now }
       .limit(limit)
       .all();
 
+  const cols = `m.id, m.run_id || ':' || m.node_id || ':' || m.visit key, m.journey_id journeyId, m.version, m.node_id nodeId, c.external_id externalId, m.channel,
+    m.template, m.variant, m.locale, m.status, m.reason, m.body, m.attempts, m.created_at createdAt, m.updated_at updatedAt`;
+  type PageRow = ReturnType<typeof newest>[number] & { locale: string | null };
+  const pageStatements = new Map<string, { rows: Database.Statement<unknown[], PageRow>; total: Database.Statement<unknown[], number> }>();
+  const pageStatement = (where: string) => {
+    let st = pageStatements.get(where);
+    if (st === undefined) {
+      st = {
+        rows: db.$client.prepare<unknown[], PageRow>(`select ${cols} from messages m join contacts c on c.id = m.contact_id ${where} order by m.id desc limit ?`),
+        total: db.$client.prepare<unknown[], number>(`select count(*) from (select 1 from messages m join contacts c on c.id = m.contact_id ${where} limit ${OUTBOX_TOTAL_CAP + 1})`).pluck(),
+      };
+      pageStatements.set(where, st);
+    }
+    return st;
+  };
+
   return {
+    /**
+     * One page of the outbox, newest first: `size` messages queued before the
+     * message `before` (the previous page's `next`), and how many match in all,
+     * counted up to OUTBOX_TOTAL_CAP (`totalCapped` past it).
+     */
+    page(f: PageFilter, { before, size = 50 }: { before?: number | undefined; size?: number | undefined } = {}) {
+      const n = Math.max(1, Math.min(500, Math.floor(size)));
+      const all = outboxWhere(f);
+      const paged = outboxWhere(f, before);
+      const rows = pageStatement(paged.sql).rows.all(...paged.params, n + 1);
+      const total = pageStatement(all.sql).total.get(...all.params) ?? 0;
+      const more = rows.length > n;
+      const page = more ? rows.slice(0, n) : rows;
+      return { rows: page, total: Math.min(total, OUTBOX_TOTAL_CAP), totalCapped: total > OUTBOX_TOTAL_CAP, next: more ? (page[page.length - 1]?.id ?? null) : null };
+    },
+
     list(f: OutboxFilter) {
       const limit = Math.min(f.limit ?? 200, 5000);
       const where: SQL[] = [];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OutboxFilter } from '../../outbox/filter';
 import { procedure, router } from '../init';
 import { messageStatuses } from '../../db/schema';
 import { Channel } from '../../../shared/journey/channels';
@@ -25,6 +26,10 @@ export const channelsRouter = router({
       z.object({ journeyId: z.string().optional(), externalId: z.string().optional(), status: z.enum(messageStatuses).optional(), limit: z.number().int().min(1).max(5000).optional() }).default({}),
     )
     .query(({ ctx, input }) => ctx.services.outbox.list(input)),
+  /** one page of the outbox, newest first, with how many match in all (counted up to a cap) */
+  outboxPage: procedure('analyst')
+    .input(z.object({ filter: OutboxFilter.default({}), before: z.number().int().min(1).optional(), size: z.number().int().min(1).max(500).optional() }))
+    .query(({ ctx, input }) => ctx.services.outbox.page(input.filter, input)),
 
   deadLetters: procedure('analyst')
     .input(z.object({ channel: Channel.optional(), error: z.string().max(2000).nullable().optional(), limit: z.number().int().min(1).max(1000).optional() }).default({}))
