@@ -11,6 +11,7 @@ const report = (steps: UpliftReport['steps']): UpliftReport => ({
   windowDays: 7,
   treated: 9500,
   control: 500,
+  excludedGlobalControl: 0,
   cost: 427.5,
   steps,
 });
@@ -29,6 +30,13 @@ describe('uplift table', () => {
     expect(html).toContain('¥0.45 each');
     expect(html).toContain(`relative ${formatPoints(u.relative?.estimate ?? 0).replace(' pp', '%')}`);
     expect(html).not.toContain('Not enough data yet');
+  });
+
+  it('says how many of the global control group were left out of both arms', () => {
+    const u = uplift({ x: 1900, n: 9500 }, { x: 50, n: 500 });
+    const html = renderToStaticMarkup(<UpliftTable report={{ ...report([{ event: 'app_login', label: 'logged in', ...u }]), excludedGlobalControl: 1000 }} />);
+    expect(html).toContain('1,000 in the global control group are left out of both arms.');
+    expect(renderToStaticMarkup(<UpliftTable report={report([{ event: 'app_login', label: 'logged in', ...u }])} />)).not.toContain('global control group are left out');
   });
 
   it('says "not enough data yet" with the sample per arm when the interval cannot tell', () => {

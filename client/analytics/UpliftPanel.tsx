@@ -44,6 +44,7 @@ export function UpliftTable({ report: r }: { report: UpliftReport }) {
       <p className="sf__help">
         {formatCount(r.treated)} treated vs {formatCount(r.control)} in the {r.against === 'holdout' ? 'holdout, who got nothing' : 'global control group, who get no marketing'}. A step counts
         contacts who did it within {r.windowDays} days of passing {r.against === 'holdout' ? 'the split' : 'the entry'}; intervals are 95%.
+        {r.excludedGlobalControl > 0 && ` ${formatCount(r.excludedGlobalControl)} in the global control group are left out of both arms.`}
       </p>
       <div className="uplift__scroll">
         <table className="table uplift__table">

@@ -56,19 +56,23 @@ describe('uplift over the holdout and the global control group reconciles with t
   afterAll(() => w?.close());
 
   /** contacts who did `event` within `window` days after passing `node`, by whether the run was held out there */
-  const rawConverted = (node: string, event: string, windowDays: number) =>
-    q<{ held: number; n: number }>(
-      `select (r.exit_reason = 'holdout' and r.node_id = ?) held, count(distinct r.contact_id) n
+  const rawConverted = (node: string, event: string, windowDays: number, leaveOutControl = true) => {
+    const rows = q<{ held: number; contact_id: number }>(
+      `select distinct (r.exit_reason = 'holdout' and r.node_id = ?) held, r.contact_id
        from runs r, json_each(r.path) p
        where r.journey_id = ? and p.value ->> 0 = ?
-         and exists (select 1 from events e where e.contact_id = r.contact_id and e.name = ? and e.at >= p.value ->> 2 and e.at <= (p.value ->> 2) + ?)
-       group by held`,
+         and exists (select 1 from events e where e.contact_id = r.contact_id and e.name = ? and e.at >= p.value ->> 2 and e.at <= (p.value ->> 2) + ?)`,
       node,
       journeyId,
       node,
       event,
       windowDays * DAY,
-    );
+    ).filter((x) => !leaveOutControl || !inGlobalControl(x.contact_id, CONTROL));
+    return [
+      { held: 0, n: rows.filter((x) => !x.held).length },
+      { held: 1, n: rows.filter((x) => x.held).length },
+    ];
+  };
 
   it('the simulation has both arms, conversions in both, and a control group that got no marketing', () => {
     expect(one(`select count(*) n from runs where exit_reason = 'holdout'`)).toBeGreaterThan(5);
@@ -82,8 +86,16 @@ describe('uplift over the holdout and the global control group reconciles with t
   it('holdout: arm sizes, per-step conversions and the statistics equal the raw runs and events', async () => {
     const r = await w.caller.analytics.holdoutUplift({ journeyId });
     expect(r).toMatchObject({ nodeId: 'holdout', against: 'holdout', percent: 5, windowDays: 7 });
-    const heldOut = one(`select count(*) n from runs where journey_id = ? and status = 'exited' and exit_reason = 'holdout' and node_id = 'holdout'`, journeyId);
-    const passed = one(`select count(*) n from runs r, json_each(r.path) p where r.journey_id = ? and p.value ->> 0 = 'holdout'`, journeyId);
+    // the global control group got no marketing in either arm: both arms leave it out
+    const runs = q<{ contact_id: number; held: number }>(
+      `select r.contact_id, (r.status = 'exited' and r.exit_reason = 'holdout' and r.node_id = 'holdout') held from runs r, json_each(r.path) p where r.journey_id = ? and p.value ->> 0 = 'holdout'`,
+      journeyId,
+    );
+    const kept = runs.filter((x) => !inGlobalControl(x.contact_id, CONTROL));
+    const heldOut = kept.filter((x) => x.held).length;
+    const passed = kept.length;
+    expect(r.excludedGlobalControl).toBe(runs.length - kept.length);
+    expect(r.excludedGlobalControl).toBeGreaterThan(0);
     expect(r.control).toBe(heldOut);
     expect(r.treated).toBe(passed - heldOut);
     expect(r.steps.map((s) => s.event)).toEqual(['app_login', 'credit_application_started', 'loan_drawn']);
@@ -120,13 +132,13 @@ describe('uplift over the holdout and the global control group reconciles with t
     const r = await w.caller.analytics.holdoutUplift({ journeyId, nodeId: 'holdout', from: day1, to: day1 });
     const start = Date.parse(`${day1}T00:00:00Z`);
     const passed = (held: boolean) =>
-      one(
-        `select count(*) n from runs r, json_each(r.path) p where r.journey_id = ? and p.value ->> 0 = 'holdout' and p.value ->> 2 >= ? and p.value ->> 2 < ? and (r.exit_reason = 'holdout') = ?`,
+      q<{ contact_id: number }>(
+        `select r.contact_id from runs r, json_each(r.path) p where r.journey_id = ? and p.value ->> 0 = 'holdout' and p.value ->> 2 >= ? and p.value ->> 2 < ? and (r.exit_reason = 'holdout') = ?`,
         journeyId,
         start,
         start + DAY,
         held ? 1 : 0,
-      );
+      ).filter((x) => !inGlobalControl(x.contact_id, CONTROL)).length;
     expect([r.treated, r.control]).toEqual([passed(false), passed(true)]);
     const all = await w.caller.analytics.holdoutUplift({ journeyId });
     expect(r.treated).toBeLessThanOrEqual(all.treated);
@@ -154,8 +166,18 @@ describe('uplift over the holdout and the global control group reconciles with t
 
   it('without a global control group there is nothing to compare', async () => {
     const policy = await w.caller.policy.get();
-    await w.caller.policy.set({ caps: policy.caps, quietHours: policy.quietHours });
+    const { globalControl: _, ...without } = policy;
+    await w.caller.policy.set(without);
     expect(await w.caller.analytics.globalControlUplift({ journeyId })).toBeNull();
+    // and the holdout's arms are everyone again, from the runner's counters
+    const r = await w.caller.analytics.holdoutUplift({ journeyId });
+    expect(r.excludedGlobalControl).toBe(0);
+    expect(r.control).toBe(one(`select count(*) n from runs where journey_id = ? and status = 'exited' and exit_reason = 'holdout' and node_id = 'holdout'`, journeyId));
+    expect(r.treated + r.control).toBe(one(`select count(*) n from runs r, json_each(r.path) p where r.journey_id = ? and p.value ->> 0 = 'holdout'`, journeyId));
+    for (const step of r.steps) {
+      const raw = rawConverted('holdout', step.event, 7, false);
+      expect([step.treated.x, step.holdout.x], step.event).toEqual([raw[0]?.n, raw[1]?.n]);
+    }
     await w.caller.policy.set(policy);
   });
 

@@ -36,6 +36,8 @@ export interface UpliftReport {
   windowDays: number;
   treated: number;
   control: number;
+  /** contacts in the workspace's global control group left out of both arms (they got no marketing either way) */
+  excludedGlobalControl: number;
   /** what the treated arm's messages cost, yuan (the control arm's cost nothing) */
   cost: number;
   steps: UpliftStep[];
@@ -57,6 +59,8 @@ interface Version {
  * a few rows whatever its size; who converted comes from `conversions`,
  * which the event router credits to every node a contact visited within the
  * journey's attribution window, holdout or not: the same rule for both arms.
+ * With a global control group its members, who got no marketing in either
+ * arm, are left out of both; the arms are then counted from the runs.
  * A reconciliation test proves both equal the raw runs.
  *
  * Against the global control group there is no counter (membership is a hash
@@ -166,13 +170,32 @@ export function createUplift(db: Db, deps: { prices?: () => UnitPrices; policy: 
       const nodeId = split.id;
       const [from, to] = timeBounds(r);
       // a conversion at the split, by the arm of the run that passed it on a day in range
-      const converted = c.prepare<[string, string, string, string, number | null, number | null, number, number], { held: number; n: number }>(
-        `select (r.status = 'exited' and r.exit_reason = 'holdout' and r.node_id = ?) held, count(*) n
+      const converted = c.prepare<[string, string, string, string, number | null, number | null, number, number], { held: number; contact_id: number }>(
+        `select (r.status = 'exited' and r.exit_reason = 'holdout' and r.node_id = ?) held, cv.contact_id
          from conversions cv join runs r on r.id = cv.run_id
          where cv.journey_id = ? and cv.node_id = ? and cv.goal = ? and (? is null or cv.version = ?)
-           and exists (select 1 from json_each(r.path) p where p.value ->> 0 = cv.node_id and p.value ->> 2 >= ? and p.value ->> 2 < ?)
-         group by held`,
+           and exists (select 1 from json_each(r.path) p where p.value ->> 0 = cv.node_id and p.value ->> 2 >= ? and p.value ->> 2 < ?)`,
       );
+      // with a global control group, its members got no marketing in either arm: they would dilute the
+      // treated arm, so both arms leave them out, counted from the runs (the counters do not know them)
+      const gc = deps.policy().globalControl ?? 0;
+      const out = (contactId: number) => gc > 0 && inGlobalControl(contactId, gc);
+      let arms = { treated: sumMetric(r, [nodeId], 'edge'), control: sumMetric(r, [nodeId], 'holdout'), excluded: 0 };
+      if (gc > 0) {
+        arms = { treated: 0, control: 0, excluded: 0 };
+        const passes = c
+          .prepare<[string, string, string, string, number, number], { held: number; contact_id: number }>(
+            `select (r.status = 'exited' and r.exit_reason = 'holdout' and r.node_id = ?) held, r.contact_id from runs r
+             where r.journey_id = ? and r.version_id in (select value from json_each(?))
+               and exists (select 1 from json_each(r.path) p where p.value ->> 0 = ? and p.value ->> 2 >= ? and p.value ->> 2 < ?)`,
+          )
+          .all(nodeId, r.journeyId, JSON.stringify(vs.map((v) => v.id)), nodeId, from, to);
+        for (const x of passes) {
+          if (out(x.contact_id)) arms.excluded++;
+          else if (x.held) arms.control++;
+          else arms.treated++;
+        }
+      }
       return report(
         {
           journeyId: r.journeyId,
@@ -180,14 +203,16 @@ export function createUplift(db: Db, deps: { prices?: () => UnitPrices; policy: 
           against: 'holdout',
           percent: Number(split.config.holdout),
           windowDays: windowOf(m),
-          treated: sumMetric(r, [nodeId], 'edge'),
-          control: sumMetric(r, [nodeId], 'holdout'),
+          treated: arms.treated,
+          control: arms.control,
+          excludedGlobalControl: arms.excluded,
           cost: costOfNodes(r, vs, downstream(vs, nodeId)),
         },
         trackedSteps(m),
         (event) => {
-          const rows = converted.all(nodeId, r.journeyId, nodeId, event, r.version ?? null, r.version ?? null, from, to);
-          return { treated: rows.find((x) => !x.held)?.n ?? 0, control: rows.find((x) => x.held)?.n ?? 0 };
+          const n = { treated: 0, control: 0 };
+          for (const x of converted.all(nodeId, r.journeyId, nodeId, event, r.version ?? null, r.version ?? null, from, to)) if (!out(x.contact_id)) n[x.held ? 'control' : 'treated']++;
+          return n;
         },
       );
     },
@@ -228,6 +253,7 @@ export function createUplift(db: Db, deps: { prices?: () => UnitPrices; policy: 
           windowDays: windowOf(m),
           treated: entrants.length - control,
           control,
+          excludedGlobalControl: 0,
           cost: costOfNodes(r, vs, new Set(vs.flatMap((v) => Object.keys(v.machine.nodes)))),
         },
         trackedSteps(m),
