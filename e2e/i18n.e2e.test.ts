@@ -83,4 +83,13 @@ describe('the operator flow in Chinese', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Journeys', exact: true }).waitFor();
     expect(await page.getByRole('combobox', { name: 'Language' }).inputValue()).toBe('en');
   });
+
+  it('an admin sets the workspace default language in Settings', async () => {
+    await page.goto(`${app.url}/settings`);
+    const section = page.getByRole('region', { name: 'Language' });
+    const select = section.getByLabel('Workspace default');
+    expect(await select.inputValue()).toBe('zh-CN');
+    await select.selectOption('en');
+    await expect.poll(async () => (await app.trpc.workspace.get.query()).locale).toBe('en');
+  });
 });

@@ -1,3 +1,4 @@
+import { WorkspaceLocaleSetting } from '../i18n/WorkspaceLocaleSetting';
 import { useT } from '../i18n/useT';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
@@ -57,6 +58,12 @@ export function SettingsPage() {
   -d '{"userId":"u123","event":"app_login"}'`}</pre>
           {ws.data.writeKey === null && <p className="muted">{t('settings.writeKey.adminOnly')}</p>}
           {admin && <RotateWriteKey previousExpiresAt={ws.data.previousWriteKeyExpiresAt} />}
+        </section>
+      )}
+      {ws.isSuccess && (
+        <section className="card settings" aria-labelledby="locale-setting">
+          <h2 id="locale-setting">{t('locale.switcher')}</h2>
+          <WorkspaceLocaleSetting locale={ws.data.locale} editable={admin} />
         </section>
       )}
       {ws.isSuccess && (

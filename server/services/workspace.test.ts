@@ -88,3 +88,30 @@ describe('unit prices', () => {
     }
   });
 });
+
+describe('the default language', () => {
+  it('is zh-CN for a new workspace; an admin changes it, it survives a restart and is audited', async () => {
+    const w = aTestWorld();
+    try {
+      expect((await w.caller.workspace.get()).locale).toBe('zh-CN');
+      expect(await w.caller.workspace.setLocale({ locale: 'en' })).toEqual({ locale: 'en' });
+      expect(createWorkspaceService(w.db, { now: 0 }).settings().locale).toBe('en');
+      const { rows } = await w.caller.audit.list({ action: 'workspace.setLocale' });
+      expect(rows[0]).toMatchObject({ diff: { locale: ['zh-CN', 'en'] } });
+    } finally {
+      w.close();
+    }
+  });
+
+  it('only an admin sets it, and only to a language the product speaks', async () => {
+    const w = aTestWorld();
+    try {
+      const { caller: op } = w.as(['operator'], 'op');
+      expect((await rejection(op.workspace.setLocale({ locale: 'en' }))).code).toBe('FORBIDDEN');
+      expect((await rejection(w.caller.workspace.setLocale({ locale: 'fr' as 'en' }))).code).toBe('BAD_REQUEST');
+      expect((await op.workspace.get()).locale).toBe('zh-CN');
+    } finally {
+      w.close();
+    }
+  });
+});

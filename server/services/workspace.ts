@@ -5,7 +5,7 @@ import { workspace } from '../db/schema';
 import { ContactPolicy, defaultPolicy } from '../../shared/policy/policy';
 import { isTimeZone } from '../../shared/util/time';
 import { ServiceError } from './errors';
-import { defaultLocale, matchLocale, type Locale } from '../../shared/i18n/locales';
+import { defaultLocale, Locale as LocaleSchema, matchLocale, type Locale } from '../../shared/i18n/locales';
 import { maxLinkHosts, normaliseHost } from '../../shared/templates/linkTargets';
 import { pricesWith, UnitPrices, type UnitPrices as Prices } from '../../shared/analytics/cost';
 
@@ -148,6 +148,14 @@ export function createWorkspaceService(
       db.update(workspace).set({ unitPrices: stored }).where(eq(workspace.id, 1)).run();
       cached = { ...cached, unitPrices: pricesWith(stored) };
       return cached.unitPrices;
+    },
+
+    /** The UI language of users who chose none and whose browser speaks none the product does. */
+    setLocale(input: string): { locale: Locale } {
+      const locale = LocaleSchema.parse(input);
+      db.update(workspace).set({ locale }).where(eq(workspace.id, 1)).run();
+      cached = { ...cached, locale };
+      return { locale };
     },
 
     setApprovals(on: boolean): { approvals: boolean } {

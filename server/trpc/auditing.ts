@@ -100,7 +100,7 @@ export const workspaceAudit: AuditMeta = {
   objectId: () => 'workspace',
   snapshot: (s) => {
     const w = s.workspace.settings();
-    return { approvals: w.approvals, writeKey: `…${w.writeKey.slice(-4)}`, previousWriteKeyExpiresAt: w.previousWriteKeyExpiresAt, unitPrices: w.unitPrices };
+    return { approvals: w.approvals, writeKey: `…${w.writeKey.slice(-4)}`, previousWriteKeyExpiresAt: w.previousWriteKeyExpiresAt, unitPrices: w.unitPrices, locale: w.locale };
   },
 };
 

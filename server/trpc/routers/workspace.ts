@@ -1,3 +1,4 @@
+import { Locale } from '../../../shared/i18n/locales';
 import { z } from 'zod';
 import { procedure, router } from '../init';
 import { hasRole } from '../../../shared/auth/roles';
@@ -31,6 +32,10 @@ export const workspaceRouter = router({
   setUnitPrices: procedure('admin', workspaceAudit)
     .input(UnitPrices)
     .mutation(({ ctx, input }) => ctx.services.workspace.setUnitPrices(input)),
+  /** the UI language for users who chose none and whose browser speaks none we do */
+  setLocale: procedure('admin', workspaceAudit)
+    .input(z.object({ locale: Locale }))
+    .mutation(({ ctx, input }) => ctx.services.workspace.setLocale(input.locale)),
   setApprovals: procedure('admin', workspaceAudit)
     .input(z.object({ on: z.boolean() }))
     .mutation(({ ctx, input }) => ctx.services.workspace.setApprovals(input.on)),

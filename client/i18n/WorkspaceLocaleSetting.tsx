@@ -1,0 +1,34 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { locales, type Locale } from '../../shared/i18n/locales';
+import { useTRPC } from '../trpc';
+import { useT } from './useT';
+
+const names: Record<Locale, string> = { 'zh-CN': '中文', en: 'English' };
+
+/** The workspace's default language (for users who chose none and whose browser speaks neither); admins change it. */
+export function WorkspaceLocaleSetting({ locale, editable }: { locale: Locale; editable: boolean }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const set = useMutation(trpc.workspace.setLocale.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.workspace.get.queryKey() }) }));
+  return (
+    <div>
+      <label className="field">
+        {t('settings.locale')}
+        <select value={set.isPending ? set.variables.locale : locale} disabled={!editable || set.isPending} onChange={(e) => set.mutate({ locale: e.target.value as Locale })}>
+          {locales.map((l) => (
+            <option key={l} value={l} lang={l}>
+              {names[l]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="sf__help">{t('settings.locale.help')}</p>
+      {set.isError && (
+        <p className="banner banner--error" role="alert">
+          {set.error.message}
+        </p>
+      )}
+    </div>
+  );
+}
