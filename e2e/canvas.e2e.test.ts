@@ -18,8 +18,8 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const CONTACTS = 40;
 
-/** The Outbox page's "Queued" column: `2026-11-02 02:00 UTC`. */
-const queuedText = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+/** The Outbox page's "Queued" column, in the workspace's zone (Shanghai) as the English UI writes it: `Nov 2, 2026, 10:00 AM`. */
+const queuedText = (ms: number) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(ms);
 
 let app: App;
 let page: Page;
@@ -299,6 +299,13 @@ describe('canvas: build the recall journey by hand, publish it, watch it send', 
     // past the timeout: the robo-calls, and the page picks them up on its own refresh
     await app.trpc.dev.advanceClock.mutate({ ms: 10 * MINUTE });
     await expect.poll(async () => (await outboxRows()).filter((r) => r.channel === 'voice').length, { timeout: 12_000, interval: 500 }).toBe(expectedCalls.length);
+    // fifty to a page, newest first: the total says how many there are, and "Load more" brings the rest
+    const total = CONTACTS + expectedCalls.length;
+    await expect.poll(() => page.getByRole('status', { name: 'Messages shown' }).textContent()).toBe(`Showing 50 of ${total} messages`);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(async () => (await outboxRows()).length).toBe(total);
+    await expect.poll(() => page.getByRole('status', { name: 'Messages shown' }).textContent()).toBe(`Showing ${total} of ${total} messages`);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
     const rows = await outboxRows();
     const calls = rows.filter((r) => r.channel === 'voice');
     expect(sorted(calls.map((r) => r.contact))).toEqual(sorted(expectedCalls));
@@ -307,5 +314,11 @@ describe('canvas: build the recall journey by hand, publish it, watch it send', 
     expect(rows.filter((r) => r.channel === 'sms')).toHaveLength(CONTACTS);
     expect(rows.slice(0, calls.length).every((r) => r.channel === 'voice')).toBe(true);
     await app.screenshot('canvas-9-outbox-calls');
+
+    // filtered to robo-calls, the page shows only them; the times are labelled with the workspace's zone
+    await page.getByRole('combobox', { name: 'Channel' }).selectOption('voice');
+    await expect.poll(() => page.getByRole('status', { name: 'Messages shown' }).textContent()).toBe(`Showing ${calls.length} of ${calls.length} messages`);
+    expect(new Set((await outboxRows()).map((r) => r.channel))).toEqual(new Set(['voice']));
+    await page.getByText('Times in Asia/Shanghai').waitFor();
   });
 });

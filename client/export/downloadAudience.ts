@@ -14,12 +14,23 @@ export function countLines(chunk: Uint8Array): number {
  * after each piece (the total from X-Total-Rows), then the file is handed to
  * the browser to save. A refusal's JSON message becomes the error.
  */
-export async function downloadAudience(
+export function downloadAudience(
   body: { source: ExportSource; columns: string[] },
   signal: AbortSignal,
   onProgress: (rows: number, total: number) => void,
 ): Promise<{ rows: number; fileName: string }> {
-  const res = await fetch('/export/audience.csv', {
+  return downloadCsv('/export/audience.csv', body, signal, onProgress, 'audience.csv');
+}
+
+/** POST `path` with `body` and save the CSV it streams back, reporting rows as they arrive (any of the /export routes). */
+export async function downloadCsv(
+  path: string,
+  body: unknown,
+  signal: AbortSignal,
+  onProgress: (rows: number, total: number) => void,
+  defaultName: string,
+): Promise<{ rows: number; fileName: string }> {
+  const res = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json', 'x-journeys-client': 'web' },
@@ -37,7 +48,7 @@ export async function downloadAudience(
     throw new Error(message);
   }
   const total = Number(res.headers.get('x-total-rows') ?? 0);
-  const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'audience.csv';
+  const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? defaultName;
   const reader = res.body.getReader();
   const parts: Uint8Array[] = [];
   let lines = 0;

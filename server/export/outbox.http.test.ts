@@ -58,7 +58,7 @@ describe('the outbox: pages with a total, filters, and the CSV of the filtered r
     const seen: number[] = [];
     let before: number | undefined;
     for (let pages = 0; pages < 10; pages++) {
-      const p = await w.trpc.channels.outboxPage.query({ filter: {}, size: 5, ...(before ? { before } : {}) });
+      const p = await w.trpc.channels.outboxPage.query({ filter: {}, size: 5, cursor: before ?? null });
       expect(p).toMatchObject({ total: 24, totalCapped: false });
       seen.push(...p.rows.map((r) => r.id));
       if (p.next === null) break;

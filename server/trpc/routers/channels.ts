@@ -28,8 +28,9 @@ export const channelsRouter = router({
     .query(({ ctx, input }) => ctx.services.outbox.list(input)),
   /** one page of the outbox, newest first, with how many match in all (counted up to a cap) */
   outboxPage: procedure('analyst')
-    .input(z.object({ filter: OutboxFilter.default({}), before: z.number().int().min(1).optional(), size: z.number().int().min(1).max(500).optional() }))
-    .query(({ ctx, input }) => ctx.services.outbox.page(input.filter, input)),
+    // `cursor` (tRPC's name, so the client's infinite query pages it): the previous page's `next`, a message id
+    .input(z.object({ filter: OutboxFilter.default({}), cursor: z.number().int().min(1).nullish(), size: z.number().int().min(1).max(500).optional() }))
+    .query(({ ctx, input }) => ctx.services.outbox.page(input.filter, { before: input.cursor ?? undefined, size: input.size })),
 
   deadLetters: procedure('analyst')
     .input(z.object({ channel: Channel.optional(), error: z.string().max(2000).nullable().optional(), limit: z.number().int().min(1).max(1000).optional() }).default({}))
