@@ -24,6 +24,11 @@ interface LocaleState {
 
 const LocaleContext = createContext<LocaleState | null>(null);
 
+/** The chosen locale and the workspace's zone, or English and Shanghai outside an I18nProvider (as useIntlOrEnglish). */
+export function useLocaleOrEnglish(): Pick<LocaleState, 'locale' | 'timeZone'> {
+  return useContext(LocaleContext) ?? { locale: 'en', timeZone: 'Asia/Shanghai' };
+}
+
 /** The chosen locale and the workspace's time zone, and how to change them. */
 export function useLocale(): LocaleState {
   const s = useContext(LocaleContext);

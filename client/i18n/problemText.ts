@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { useIntl, type IntlShape } from 'react-intl';
+import type { IntlShape } from 'react-intl';
+import { useIntlOrEnglish } from './useT';
 import type { CompileErrorCode, Located } from '../../shared/journey/errors';
 import { channels as channelNames, type Channel } from '../../shared/journey/channels';
 import { msg } from './messageIds';
@@ -87,7 +88,7 @@ export function problemText(intl: IntlShape, p: Located, form: 'full' | 'detail'
 
 /** `problemText` in the chosen locale; `nodeName` gives a node's name as the page shows it. */
 export function useProblemText(nodeName?: (nodeId: string) => string | undefined): (p: Located, form?: 'full' | 'detail') => string {
-  const intl = useIntl();
+  const intl = useIntlOrEnglish();
   return useMemo(
     () =>
       (p: Located, form: 'full' | 'detail' = 'full') =>

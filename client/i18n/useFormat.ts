@@ -1,10 +1,10 @@
 import { useMemo } from 'react';
 import * as f from '../format';
-import { useLocale } from './I18nProvider';
+import { useLocaleOrEnglish } from './I18nProvider';
 
 /** The formatting functions of client/format.ts bound to the chosen locale and the workspace's time zone. */
 export function useFormat() {
-  const { locale, timeZone } = useLocale();
+  const { locale, timeZone } = useLocaleOrEnglish();
   return useMemo(
     () => ({
       locale,

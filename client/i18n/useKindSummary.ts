@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import type { IntlShape } from 'react-intl';
-import { useIntl } from 'react-intl';
+import { useIntlOrEnglish } from './useT';
 import { kindDef, type NodeKind } from '../../shared/journey/registry';
 
 /** A valid config's one-line summary in the reader's language: the kind's `summaryMessage`, else its English `summary`. */
@@ -12,6 +12,6 @@ export function kindSummary(intl: IntlShape, kind: NodeKind, config: Record<stri
 
 /** `kindSummary` in the chosen locale. */
 export function useKindSummary(): (kind: NodeKind, config: Record<string, unknown>) => string {
-  const intl = useIntl();
+  const intl = useIntlOrEnglish();
   return useCallback((kind, config) => kindSummary(intl, kind, config), [intl]);
 }

@@ -1,5 +1,6 @@
-import { useMemo } from 'react';
-import { useIntl, type IntlShape } from 'react-intl';
+import { useContext, useMemo } from 'react';
+import { createIntl, IntlContext, type IntlShape } from 'react-intl';
+import { catalogues } from './catalogues';
 import type { PrimitiveType } from 'intl-messageformat';
 
 /** Values an ICU message takes: numbers and strings (plurals and selects read them). */
@@ -13,9 +14,21 @@ export function translator(intl: IntlShape): Translate {
   return (id, values) => intl.formatMessage({ id }, values);
 }
 
+let english: IntlShape | undefined;
+
+/**
+ * The IntlProvider's intl, or English outside one (the IntlProvider's own
+ * default locale): a component rendered on its own, as a unit test renders
+ * it, reads as before instead of throwing.
+ */
+export function useIntlOrEnglish(): IntlShape {
+  const intl = useContext(IntlContext) as IntlShape | null;
+  return intl ?? (english ??= createIntl({ locale: 'en', messages: catalogues.en }));
+}
+
 /** The `t` of the chosen locale. */
 export function useT(): Translate {
-  const intl = useIntl();
+  const intl = useIntlOrEnglish();
   // a new `t` exactly when the locale (and so intl) changes
   return useMemo(() => translator(intl), [intl]);
 }

@@ -1,8 +1,8 @@
 import { createContext, useContext, useEffect, useId, useState, type ReactNode } from 'react';
 import { ArrowDown, ArrowUp, Plus, X } from 'lucide-react';
 import { buildDefault, discriminator, humanize, nullableInner, typesOf, type JsonSchema } from './jsonSchema';
-import { useIntl } from 'react-intl';
-import { useT, type Translate } from '../i18n/useT';
+
+import { useIntlOrEnglish, useT, type Translate } from '../i18n/useT';
 import { enumLabel } from './enumLabels';
 
 /** A field's title in the reader's language: its message id when shared/ gave one, else its English title, else its key humanized. */
@@ -201,7 +201,7 @@ function UnionField(p: FieldProps) {
 
 function ArrayField(p: FieldProps) {
   const t = useT();
-  const intl = useIntl();
+  const intl = useIntlOrEnglish();
   const items: unknown[] = Array.isArray(p.value) ? p.value : [];
   const itemSchema = p.schema.items ?? {};
   // an item is named after the list: "Conditions" → "condition 1"; English alone makes a singular by dropping the s
