@@ -1,7 +1,6 @@
 import { createContext, useContext, useEffect, useId, useState, type ReactNode } from 'react';
 import { ArrowDown, ArrowUp, Plus, X } from 'lucide-react';
 import { buildDefault, discriminator, humanize, nullableInner, typesOf, type JsonSchema } from './jsonSchema';
-
 import { useIntlOrEnglish, useT, type Translate } from '../i18n/useT';
 import { enumLabel } from './enumLabels';
 
