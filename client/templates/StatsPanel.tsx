@@ -9,6 +9,7 @@ import { approvalPath, requestOf } from '../approvals/approvalLabels';
 import { promoteConsequence } from './promote';
 import { VersionCompare } from './VersionCompare';
 import { TemplateUsage } from './TemplateUsage';
+import { VariantTrends } from './VariantTrends';
 import './stats.css';
 
 type Interval = { rate: number | null; low: number | null; high: number | null };
@@ -131,6 +132,7 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
           ))}
         </tbody>
       </table>
+      <VariantTrends templateKey={templateKey} version={s.version} />
       {compareWith !== undefined && compareWith !== s.version && <VersionCompare templateKey={templateKey} a={Math.min(s.version, compareWith)} b={Math.max(s.version, compareWith)} />}
       {s.winner ? (
         <div className="stats__winner" role="status">

@@ -97,6 +97,32 @@ describe('journey trends per day in the workspace time zone', () => {
     await expect(w.caller.analytics.journeyTrends({ journeyId, nodeId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('a template version’s variants per day: sends and the click rate of those sends, with its band, as the raw messages and clicks say', async () => {
+    const t = await w.caller.templates.daily({ key: 'recall_sms', ...range });
+    const version = (await w.caller.templates.stats({ key: 'recall_sms' })).current;
+    expect(t.version).toBe(version);
+    expect(t.variants).toEqual(['a', 'b']);
+    expect(t.days).toHaveLength(9 * 2);
+    const raw = q<{ at: number; variant: string; clicked: number }>(
+      `select m.queued_at at, m.variant, exists (select 1 from clicks k where k.message_id = m.id) clicked from messages m
+       where m.template = 'recall_sms' and m.template_version = ? and m.status in ('sent', 'delivered')`,
+      version,
+    );
+    expect(raw.length).toBeGreaterThan(0);
+    expect(raw.some((m) => m.clicked)).toBe(true);
+    for (const d of t.days) {
+      const mine = raw.filter((m) => m.variant === d.variant && dayIn(m.at) === d.day);
+      const clicks = mine.filter((m) => m.clicked).length;
+      expect([d.sent, d.clicks], `${d.day} ${d.variant}`).toEqual([mine.length, clicks]);
+      if (d.sent > 0) {
+        expect(d.clickRate.rate).toBeCloseTo(clicks / d.sent, 10);
+        expect(d.clickRate.low).toBeLessThanOrEqual(d.clickRate.rate as number);
+        expect(d.clickRate.high).toBeGreaterThanOrEqual(d.clickRate.rate as number);
+      } else expect(d.clickRate.rate).toBeNull();
+    }
+    await expect(w.caller.templates.daily({ key: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('without a range: the 14 days to today', async () => {
     const t = await w.caller.analytics.journeyTrends({ journeyId });
     expect(t.days).toHaveLength(14);

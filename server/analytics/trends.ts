@@ -5,6 +5,7 @@ import { channels as allChannels, type Channel } from '../../shared/journey/chan
 import { costOf, unitPrice, type UnitPrices } from '../../shared/analytics/cost';
 import { smsStats } from '../../shared/templates/sms';
 import { DAY } from '../../shared/util/time';
+import { wilson } from '../../shared/templates/abStats';
 import { ServiceError, notFound } from '../services/errors';
 
 export interface TrendsRange {
@@ -28,6 +29,15 @@ export interface TrendDay {
   converted: number;
   /** what that day's messages cost, yuan */
   cost: number;
+}
+
+/** One variant of a template version on one day: its sends, the share clicked, with the 95% Wilson band. */
+export interface VariantDay {
+  day: string;
+  variant: string;
+  sent: number;
+  clicks: number;
+  clickRate: { rate: number | null; low: number | null; high: number | null };
 }
 
 /** At most this many days in one chart: a year. */
@@ -79,7 +89,15 @@ export function createTrends(db: Db, deps: { timezone: () => string; now: () => 
      group by d.day`,
   );
 
-  function days(r: TrendsRange, tz: string): { day: string; lo: number; hi: number }[] {
+  // messages of one template version sent each day, per variant, and how many of them were clicked (a cohort by send day)
+  const variantDays = c.prepare<[string, string, number], { day: string; variant: string; n: number; clicks: number }>(
+    `${daysCte} select d.day, m.variant, count(*) n, sum(exists (select 1 from clicks k where k.message_id = m.id and k.first = 1)) clicks
+     from d join messages m on m.template = ? and m.template_version = ? and m.variant is not null and m.status in ('sent', 'delivered') and m.queued_at >= d.lo and m.queued_at < d.hi
+     group by d.day, m.variant`,
+  );
+  const currentVersion = c.prepare<[string], { v: number }>('select current_version v from templates where key = ?');
+
+  function days(r: Pick<TrendsRange, 'from' | 'to'>, tz: string): { day: string; lo: number; hi: number }[] {
     for (const [field, v] of [
       ['from', r.from],
       ['to', r.to],
@@ -101,6 +119,39 @@ export function createTrends(db: Db, deps: { timezone: () => string; now: () => 
   }
 
   return {
+    /**
+     * A template version's variants per day (the current version by default):
+     * sends, and the click rate of that day's sends with its 95% band.
+     */
+    templateTrends(r: { key: string; version?: number | undefined; from?: string | undefined; to?: string | undefined }): {
+      timezone: string;
+      version: number;
+      variants: string[];
+      days: VariantDay[];
+    } {
+      const cur = currentVersion.get(r.key);
+      if (!cur) throw notFound('template', r.key);
+      const version = r.version ?? cur.v;
+      const tz = deps.timezone();
+      const ds = days(r, tz);
+      const rows = variantDays.all(JSON.stringify(ds.map((d) => [d.day, d.lo, d.hi])), r.key, version);
+      const variants = [...new Set(rows.map((x) => x.variant))].sort();
+      const at = new Map(rows.map((x) => [`${x.day}|${x.variant}`, x]));
+      return {
+        timezone: tz,
+        version,
+        variants,
+        days: ds.flatMap((d) =>
+          variants.map((variant) => {
+            const x = at.get(`${d.day}|${variant}`);
+            const sent = x?.n ?? 0;
+            const clicks = x?.clicks ?? 0;
+            return { day: d.day, variant, sent, clicks, clickRate: wilson(clicks, sent) };
+          }),
+        ),
+      };
+    },
+
     /** Per day of the range: entries, sends by channel, goal conversions and cost (of the journey, or of one node). */
     journeyTrends(r: TrendsRange): { timezone: string; goal: string | null; channels: Channel[]; days: TrendDay[] } {
       if (!exists.get(r.journeyId)) throw notFound('journey', r.journeyId);

@@ -49,6 +49,25 @@ export const templatesRouter = router({
   compareVersions: procedure('viewer')
     .input(z.object({ key, a: z.number().int().min(1, 'a version is 1 or more'), b: z.number().int().min(1, 'a version is 1 or more'), metric: z.enum(['clicks', 'conversions']).optional() }))
     .query(({ ctx, input }) => ctx.services.templateStats.compare(input.key, input.a, input.b, input.metric)),
+  /** a version's variants per day in the workspace's zone: sends and click rate with its 95% band */
+  daily: procedure('viewer')
+    .input(
+      z
+        .object({
+          key,
+          version: z.number().int().min(1, 'a version is 1 or more').optional(),
+          from: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is YYYY-MM-DD')
+            .optional(),
+          to: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is YYYY-MM-DD')
+            .optional(),
+        })
+        .refine((r) => !r.from || !r.to || r.from <= r.to, { error: 'from must not be after to', path: ['to'] }),
+    )
+    .query(({ ctx, input }) => ctx.services.trends.templateTrends(input)),
   /** the journeys that send this template */
   usage: procedure('viewer')
     .input(z.object({ key }))
