@@ -16,7 +16,9 @@ describe('channel ROI table', () => {
       />,
     );
     expect(html).toContain('Sent · converted (app_login)');
-    expect(html).toMatch(/data-channel="sms"><th scope="row">SMS<\/th><td class="num">377 · 77<\/td><td class="num">¥33.93 · ¥0.44<\/td><td class="num" data-testid="roi">12 · ¥2,880 · \+8,388.0%<\/td>/);
+    expect(html).toMatch(
+      /data-channel="sms"><th scope="row">SMS<\/th><td class="num">377 · 77<\/td><td class="num">¥33.93 · ¥0.44<\/td><td class="num" data-testid="roi">12 · ¥2,880 · \+8,388.0%<\/td>/,
+    );
     expect(html).toContain('0 · ¥0 · −100.0%');
   });
   it('without the assumptions, or loans untracked, it says nothing about revenue', () => {

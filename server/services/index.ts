@@ -134,7 +134,11 @@ export function createServices(deps: ServiceDeps) {
     templates,
     templateStats: createTemplateStats(db, templateStore),
     templateLocales: createTemplateLocaleStats(db, templateStore),
-    analytics: createAnalytics(db, () => workspace.settings().unitPrices, () => roi.get()),
+    analytics: createAnalytics(
+      db,
+      () => workspace.settings().unitPrices,
+      () => roi.get(),
+    ),
     /** the average first loan and margin that turn a channel's loans into revenue and ROI */
     roi,
     /** treated vs holdout (or the global control group) per funnel step, with intervals */
