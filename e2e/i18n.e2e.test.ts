@@ -42,6 +42,8 @@ describe('the operator flow in Chinese', () => {
     const table = page.getByRole('table', { name: '旅程' });
     for (const name of ['名称', '状态', '版本', '最近修改']) expect(await table.getByRole('columnheader', { name, exact: true }).isVisible()).toBe(true);
     expect(await table.getByText('草稿', { exact: true }).first().isVisible()).toBe(true);
+    // relative times through Intl in the chosen locale: "3秒钟前", not "3 seconds ago"
+    expect(await table.locator('time').first().textContent()).toMatch(/前$|现在/);
     await page.screenshot({ path: 'e2e/artifacts/i18n-journeys-zh.png' });
   });
 
