@@ -208,6 +208,13 @@ describe('ops: the overlay, a node funnel and a contact timeline agree with the 
     expect(sms).toHaveLength(1);
     expect(sms[0]?.history.filter((h) => h.decision).map((h) => h.decision)).toEqual([DEFERRED_TEXT]);
     expect(await decision.count()).toBe(1);
+    // the SMS node by its title in the blueprint, as the canvas shows it, its id only in the tooltip
+    const title = nodes.find((n) => n.id === 'sms_1')?.title;
+    expect(title).toBeTruthy();
+    expect(sms[0]?.node_title).toBe(title);
+    const named = timeline.locator('.ct-node[title="sms_1"]');
+    await expect.poll(() => named.first().textContent()).toBe(title);
+    expect(await timeline.getByText('sms_1', { exact: true }).count()).toBe(0);
     await decision.scrollIntoViewIfNeeded();
     await app.screenshot('ops-5-contact-timeline');
   });

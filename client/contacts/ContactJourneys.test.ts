@@ -19,6 +19,8 @@ const aRun = (r: Partial<TimelineRun>): TimelineRun => ({
   exited_at: null,
   wake_at: at,
   waiting_for: null,
+  node_title: null,
+  node_kind: 'send',
   ...r,
 });
 

@@ -1,3 +1,4 @@
+import { NodeName } from './NodeName';
 import { useT, type Translate } from '../i18n/useT';
 import { Link } from 'react-router';
 import type { TimelineRun } from './timelineModel';
@@ -33,7 +34,7 @@ export function ContactJourneys({ runs, tz }: { runs: readonly TimelineRun[]; tz
                 <span className={`ct-state ct-state--${r.status}`}>{r.status}</span>
               </div>
               <div className="small">
-                <span className="muted">v{r.version}</span> · {t('run.atNode')} <code>{r.node_id}</code>
+                <span className="muted">v{r.version}</span> · {t('run.atNode')} <NodeName id={r.node_id} title={r.node_title} kind={r.node_kind} />
               </div>
               <div className="small">{runState(t, r, tz)}</div>
               <div className="muted small">{t('run.entered', { at: dateTimeIn(r.entered_at, tz) })}</div>

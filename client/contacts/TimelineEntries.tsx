@@ -10,6 +10,7 @@ import { channelIcons } from '../canvas/icons';
 import type { JourneyRef, TimelineEntry, TimelineEvent, TimelineMessage, TimelineStep } from './timelineModel';
 import { timeIn } from './zonedFormat';
 import { StatusHistory } from './StatusHistory';
+import { NodeName } from './NodeName';
 
 /** One line of the timeline: its time in the contact's zone, an icon, and what happened. */
 export function TimelineLine({ entry, tz }: { entry: TimelineEntry; tz: string }) {
@@ -78,7 +79,10 @@ function StepLine({ step, journey, repeat }: { step: TimelineStep; journey: Jour
       <CircleDot size={14} aria-hidden className="ct-icon ct-icon--step" />
       <span className="ct-kind">{t('field.step')}</span>
       <span>
-        {t('timeline.entered')} <code className="ct-entry__title">{step.node_id}</code>
+        {t('timeline.entered')}{' '}
+        <strong className="ct-entry__title">
+          <NodeName id={step.node_id} title={step.node_title} kind={step.node_kind} />
+        </strong>
         {repeat > 1 && <span className="muted"> {t('timeline.time', { n: repeat })}</span>} {t('timeline.in')} <JourneyLink journey={journey} version={step.version} />
       </span>
     </div>
@@ -106,7 +110,7 @@ function MessageLine({ message: m, journey, tz }: { message: TimelineMessage; jo
         <span className={`status status--${m.status}`}>{m.status in messageStatusMessages ? t(messageStatusMessages[m.status as MessageStatus]) : m.status}</span>
       </div>
       <div className="muted small">
-        {t('timeline.from')} <code>{m.node_id}</code> {t('timeline.in')} <JourneyLink journey={journey} />
+        {t('timeline.from')} <NodeName id={m.node_id} title={m.node_title} kind={m.node_kind} /> {t('timeline.in')} <JourneyLink journey={journey} />
       </div>
       {m.body ? <p className={`ct-bubble ct-bubble--${m.channel}`}>{m.body}</p> : <p className="muted small">{m.status === 'suppressed' ? t('timeline.withheld') : t('timeline.noText')}</p>}
       {undescribed && <p className={`ct-decision ct-decision--${m.status}`}>{undescribed}</p>}

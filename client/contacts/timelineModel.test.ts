@@ -7,7 +7,7 @@ const HOUR = 3_600_000;
 
 /** a contact who registered, entered a journey, was sent an SMS the next morning, and logged in */
 function aTimeline(): Pick<ContactTimeline, 'events' | 'runs' | 'steps' | 'messages'> {
-  const step = (node_id: string, at: number, visit = 1) => ({ run_id: 7, journey_id: 'j1', version: 2, node_id, visit, at });
+  const step = (node_id: string, at: number, visit = 1) => ({ run_id: 7, journey_id: 'j1', version: 2, node_id, visit, at, node_title: null, node_kind: null });
   return {
     events: [
       { id: 2, name: 'app_login', type: 'track', properties: {}, at: T + 12 * HOUR },
@@ -26,10 +26,29 @@ function aTimeline(): Pick<ContactTimeline, 'events' | 'runs' | 'steps' | 'messa
         exited_at: T + 12 * HOUR,
         wake_at: null,
         waiting_for: null,
+        node_title: 'Done',
+        node_kind: 'exit',
       },
     ],
     steps: [step('exit', T + 12 * HOUR), step('wait_login', T), step('sms_1', T), step('entry', T)],
-    messages: [{ id: 5, journey_id: 'j1', node_id: 'sms_1', channel: 'sms', template: 't', variant: 'a', status: 'delivered', reason: null, body: 'hi', created_at: T, history: [] }],
+    messages: [
+      {
+        id: 5,
+        journey_id: 'j1',
+        version: 2,
+        node_title: 'Recall SMS',
+        node_kind: 'send',
+        node_id: 'sms_1',
+        channel: 'sms',
+        template: 't',
+        variant: 'a',
+        status: 'delivered',
+        reason: null,
+        body: 'hi',
+        created_at: T,
+        history: [],
+      },
+    ],
   };
 }
 
@@ -49,7 +68,7 @@ describe('contact timeline model', () => {
   });
 
   it('counts how many times a run entered the same node (a loop), not its visit number', () => {
-    const step = (node_id: string, visit: number) => ({ run_id: 7, journey_id: 'j1', version: 2, node_id, visit, at: T + visit });
+    const step = (node_id: string, visit: number) => ({ run_id: 7, journey_id: 'j1', version: 2, node_id, visit, at: T + visit, node_title: null, node_kind: null });
     const entries = mergeTimeline({ events: [], runs: [], messages: [], steps: [step('wait', 4), step('check', 3), step('wait', 2), step('entry', 1)] });
     expect(entries.map((e) => (e.kind === 'step' ? `${e.step.node_id}#${e.repeat}` : e.kind))).toEqual(['wait#2', 'check#1', 'wait#1', 'entry#1']);
   });

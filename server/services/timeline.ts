@@ -59,6 +59,29 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
     return pii ? contact : { ...contact, phone: maskPhone(contact.phone), traits: maskedTraits(contact.traits) };
   };
 
+  /**
+   * A node as the timeline names it: its title and kind in the version the
+   * contact went through (a version is immutable, so each graph is read once).
+   * Null for a node the version does not have.
+   */
+  const versionGraph = c.prepare<[string, number], string>('select graph from journey_versions where journey_id = ? and version = ?').pluck();
+  const graphs = new Map<string, Map<string, { title: string | null; kind: string }>>();
+  const nodeOf = (journeyId: string, version: number, nodeId: string): { title: string | null; kind: string } | null => {
+    const k = `${journeyId}\u0000${version}`;
+    let nodes = graphs.get(k);
+    if (!nodes) {
+      const graph = versionGraph.get(journeyId, version);
+      const parsed = graph ? (JSON.parse(graph) as { nodes?: { id: string; kind: string; title?: string }[] }) : {};
+      nodes = new Map((parsed.nodes ?? []).map((n) => [n.id, { title: n.title?.trim() || null, kind: n.kind }]));
+      graphs.set(k, nodes);
+    }
+    return nodes.get(nodeId) ?? null;
+  };
+  const named = <R extends { journey_id: string; version: number; node_id: string }>(r: R) => {
+    const n = nodeOf(r.journey_id, r.version, r.node_id);
+    return { ...r, node_title: n?.title ?? null, node_kind: n?.kind ?? null };
+  };
+
   const recentTraitKeys = c.prepare<[], { key: string }>(`select distinct j.key from (select traits from contacts order by id desc limit 2000) t, json_each(t.traits) j order by j.key`);
   return {
     get,
@@ -97,7 +120,8 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
            from runs r join journeys j on j.id = r.journey_id join journey_versions v on v.id = r.version_id where r.contact_id = ? order by r.entered_at desc, r.id desc limit ?`,
         )
         // bounded like the rest: a contact re-entering a journey daily has a run a day
-        .all(id, limit);
+        .all(id, limit)
+        .map(named);
       // each run keeps the nodes it entered as [node, visit, at]; the timeline shows one line per node
       const steps = c
         .prepare<[number, number], { run_id: number; journey_id: string; version: number; node_id: string; visit: number; at: number }>(
@@ -105,13 +129,15 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
            from runs r join journey_versions v on v.id = r.version_id, json_each(r.path) p
            where r.contact_id = ? order by p.value ->> 2 desc, r.id desc, p.key desc limit ?`,
         )
-        .all(id, limit);
+        .all(id, limit)
+        .map(named);
       const messages = c
         .prepare<
           [number, number],
           {
             id: number;
             journey_id: string;
+            version: number;
             node_id: string;
             channel: string;
             template: string;
@@ -123,12 +149,12 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
             history: string;
           }
         >(
-          `select m.id, m.journey_id, m.node_id, m.channel, m.template, m.variant, m.status, m.reason, m.body, m.created_at, m.history
+          `select m.id, m.journey_id, m.version, m.node_id, m.channel, m.template, m.variant, m.status, m.reason, m.body, m.created_at, m.history
            from runs r join messages m on m.run_id = r.id where r.contact_id = ? order by m.created_at desc, m.id desc limit ?`,
         )
         .all(id, limit)
         .map(({ history, ...m }) => ({
-          ...m,
+          ...named(m),
           history: (JSON.parse(history) as MessageHistoryEntry[]).map((h) => {
             const d = h.detail;
             const decision = (h.status === 'deferred' || h.status === 'suppressed') && d?.reason ? describeDecision(h.status, d.reason, d.until ?? null, contact.timezone) : null;
