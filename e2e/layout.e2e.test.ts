@@ -56,7 +56,12 @@ describe('layout at 1024 px: tables never clip', () => {
     await app.trpc.journeys.publish.mutate({ id });
     const users = Array.from({ length: 30 }, (_, i) => `layout-${i}`);
     await postBatch(app, [
-      ...users.map((userId, i) => ({ type: 'identify', userId, traits: { name: `联系人 ${i} 的一个很长的名字`, phone: `+86139${String(10_000_000 + i)}` } })),
+      // one of them lives in New York: the contacts list still shows every time in the workspace's zone
+      ...users.map((userId, i) => ({
+        type: 'identify',
+        userId,
+        traits: { name: `联系人 ${i} 的一个很长的名字`, phone: `+86139${String(10_000_000 + i)}`, ...(i === users.length - 1 ? { timezone: 'America/New_York' } : {}) },
+      })),
       ...users.map((userId) => ({ type: 'track', userId, event: 'ping' })),
     ]);
     await app.trpc.dev.advanceClock.mutate({ ms: 60_000 });
@@ -81,5 +86,15 @@ describe('layout at 1024 px: tables never clip', () => {
     const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
     expect(signOut && signOut.x + signOut.width).toBeLessThanOrEqual(1024);
     await app.screenshot(`layout-1024-${path.replaceAll('/', '-').replace(/^-/, '')}`);
+  });
+
+  it('lists contacts with their first-seen times in one zone, the workspace’s, named in the column', async () => {
+    await page.goto(`${app.url}/contacts`);
+    const table = page.getByRole('table', { name: 'Newest contacts' });
+    await table.getByRole('columnheader', { name: 'First seen (Asia/Shanghai)' }).waitFor();
+    const times = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.children[4]?.textContent ?? ''));
+    expect(times.length).toBeGreaterThan(1);
+    // all arrived in the same minute: one zone shows one time, New York's contact included
+    expect(new Set(times).size).toBe(1);
   });
 });

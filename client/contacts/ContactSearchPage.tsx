@@ -78,7 +78,8 @@ export function ContactSearchPage() {
                 <th scope="col">Name</th>
                 <th scope="col">Phone</th>
                 <th scope="col">Time zone</th>
-                <th scope="col">First seen</th>
+                {/* one zone for the whole column (the workspace's), named, so the rows compare */}
+                <th scope="col">First seen ({defaultZone})</th>
               </tr>
             </thead>
             <tbody>
@@ -92,7 +93,7 @@ export function ContactSearchPage() {
                   <td className={h.matched === 'name' ? 'ct-hit' : undefined}>{h.name ?? <span className="muted">—</span>}</td>
                   <td className={h.matched === 'phone' ? 'ct-hit' : undefined}>{h.phone ?? <span className="muted">—</span>}</td>
                   <td className="muted">{h.timezone ?? `${defaultZone} (workspace)`}</td>
-                  <td className="muted nowrap">{dateTimeIn(h.createdAt, h.timezone ?? defaultZone)}</td>
+                  <td className="muted nowrap">{dateTimeIn(h.createdAt, defaultZone)}</td>
                 </tr>
               ))}
             </tbody>
