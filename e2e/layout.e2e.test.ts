@@ -6,13 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { aGraph } from '../shared/fixtures/builders';
-import { postBatch, startApp, type App } from './harness';
+import { postBatch, startApp, waitForCanvas, type App } from './harness';
 
 /** Monday 2 Nov 2026, 10:00 in Shanghai: inside sending hours. */
 const MONDAY_10AM_SHANGHAI = Date.parse('2026-11-02T10:00:00+08:00');
 
 let app: App;
 let page: Page;
+let journeyId = '';
 beforeAll(async () => {
   app = await startApp({ clock: 'fake', fakeClockStart: MONDAY_10AM_SHANGHAI, viewport: { width: 1024, height: 768 }, seed: 7 });
   page = app.page;
@@ -66,6 +67,34 @@ describe('layout at 1024 px: tables never clip', () => {
     ]);
     await app.trpc.dev.advanceClock.mutate({ ms: 60_000 });
     expect((await app.trpc.channels.outboxPage.query({ filter: { journeyId: id } })).total).toBe(30);
+    journeyId = id;
+  });
+
+  it('keeps a journey readable with Numbers on: no node with its numbers covers the next, no edge label hides behind a node', async () => {
+    // the builder stacks the nodes 140 px apart, as a tidy column: each strip of numbers would reach into the node below
+    await page.goto(`${app.url}/journeys/${encodeURIComponent(journeyId)}`);
+    await waitForCanvas(page);
+    await page.getByRole('group', { name: 'Numbers on the canvas' }).getByRole('button', { name: 'Numbers' }).click();
+    await expect.poll(() => page.locator('dl[aria-label="Node numbers"]').count()).toBe(3);
+    await page.locator('.je__label').first().waitFor();
+    const layout = await page.evaluate(() => {
+      const boxes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((n) => ({ id: n.dataset.id ?? '', r: n.getBoundingClientRect() }));
+      const overlaps: string[] = [];
+      for (const [i, a] of boxes.entries())
+        for (const b of boxes.slice(i + 1)) if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) overlaps.push(`${a.id} × ${b.id}`);
+      // labels let clicks through; for this look, make them hit-testable so elementFromPoint sees what is drawn on top
+      for (const l of document.querySelectorAll<HTMLElement>('.je__label')) l.style.pointerEvents = 'auto';
+      const hidden = [...document.querySelectorAll<HTMLElement>('.je__label')]
+        .filter((l) => {
+          const r = l.getBoundingClientRect();
+          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return top !== null && !l.contains(top);
+        })
+        .map((l) => l.textContent ?? '');
+      return { overlaps, hidden };
+    });
+    expect(layout).toEqual({ overlaps: [], hidden: [] });
+    await app.screenshot('layout-1024-numbers-on');
   });
 
   it.each([

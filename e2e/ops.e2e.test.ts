@@ -154,6 +154,25 @@ describe('ops: the overlay, a node funnel and a contact timeline agree with the 
     // and all of them, as a whole
     const shown = await page.locator('.je__label').allTextContents();
     expect(shown.map((s) => s.trim()).sort()).toEqual(draft.edges.map((e) => label(e.source, e.sourcePort)).sort());
+
+    // readable with the numbers on: no node (with its strip) covers another, and every label is on top where it sits
+    const layout = await page.evaluate(() => {
+      const boxes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((n) => ({ id: n.dataset.id ?? '', r: n.getBoundingClientRect() }));
+      const overlaps: string[] = [];
+      for (const [i, a] of boxes.entries())
+        for (const b of boxes.slice(i + 1)) if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) overlaps.push(`${a.id} × ${b.id}`);
+      // labels let clicks through; for this look, make them hit-testable so elementFromPoint sees what is drawn on top
+      for (const l of document.querySelectorAll<HTMLElement>('.je__label')) l.style.pointerEvents = 'auto';
+      const hidden = [...document.querySelectorAll<HTMLElement>('.je__label')]
+        .filter((l) => {
+          const r = l.getBoundingClientRect();
+          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return top !== null && !l.contains(top) && r.top >= 0 && r.bottom <= window.innerHeight;
+        })
+        .map((l) => l.textContent ?? '');
+      return { overlaps, hidden };
+    });
+    expect(layout).toEqual({ overlaps: [], hidden: [] });
   });
 
   it("opens the SMS node's funnel: sent, clicked and each step as analytics.nodeFunnel counts them", async () => {

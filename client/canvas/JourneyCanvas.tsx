@@ -13,6 +13,7 @@ import {
   type Connection,
   type DefaultEdgeOptions,
   type IsValidConnection,
+  type NodeChange,
   type OnBeforeDelete,
   type OnConnectEnd,
 } from '@xyflow/react';
@@ -30,6 +31,7 @@ import { edgeTypes } from './PortEdge';
 import { useInitialViewport } from './useInitialViewport';
 import { Toolbar } from './Toolbar';
 import { ConnectDialog } from './ConnectDialog';
+import { spreadNodes, unspreadChanges } from './overlaySpread';
 import type { EditorStore } from '../store/createEditorStore';
 
 const defaultEdgeOptions: DefaultEdgeOptions = {
@@ -120,6 +122,12 @@ export function JourneyCanvas() {
     [edges, problemsByEdge, edgeCounts, overlay],
   );
 
+  // with the numbers showing, nodes are spread apart for display so no strip covers the node below (overlaySpread.ts)
+  const spread = overlay !== null;
+  const top = useMemo(() => (nodes.length ? Math.min(...nodes.map((n) => n.position.y)) : 0), [nodes]);
+  const shownNodes = useMemo(() => spreadNodes(nodes, spread, top), [nodes, spread, top]);
+  const onShownNodesChange = useCallback((changes: NodeChange<JourneyFlowNode>[]) => onNodesChange(unspreadChanges(changes, spread, top)), [onNodesChange, spread, top]);
+
   const isValidConnection: IsValidConnection = useCallback(
     (c) => connectionProblem({ source: c.source, target: c.target, sourceHandle: c.sourceHandle ?? null, targetHandle: c.targetHandle ?? null }) === null,
     [connectionProblem],
@@ -162,11 +170,11 @@ export function JourneyCanvas() {
   return (
     <div className="canvas" aria-label={t('canvas.label')} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<JourneyFlowNode, JourneyFlowEdge>
-        nodes={nodes}
+        nodes={shownNodes}
         edges={shownEdges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
+        onNodesChange={onShownNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
