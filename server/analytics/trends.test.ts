@@ -123,6 +123,19 @@ describe('journey trends per day in the workspace time zone', () => {
     await expect(w.caller.templates.daily({ key: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('a variant’s daily conversions add up to its conversions in the results table (the same crediting rule), each rate with its band', async () => {
+    const t = await w.caller.templates.daily({ key: 'recall_sms', ...range });
+    const stats = await w.caller.templates.stats({ key: 'recall_sms' });
+    const total = (variant: string) => t.days.filter((d) => d.variant === variant).reduce((n, d) => n + d.conversions, 0);
+    expect(stats.variants.some((v) => v.conversions > 0)).toBe(true);
+    for (const v of stats.variants) expect(total(v.key), v.key).toBe(v.conversions);
+    for (const d of t.days) {
+      expect(d.conversions).toBeLessThanOrEqual(d.sent);
+      if (d.sent > 0) expect(d.conversionRate.rate).toBeCloseTo(d.conversions / d.sent, 10);
+      else expect(d.conversionRate.rate).toBeNull();
+    }
+  });
+
   it('without a range: the 14 days to today', async () => {
     const t = await w.caller.analytics.journeyTrends({ journeyId });
     expect(t.days).toHaveLength(14);

@@ -1,3 +1,4 @@
+import { createTemplateConversions } from '../services/templateStats';
 import { TZDate } from '@date-fns/tz';
 import type { Db } from '../db/client';
 import type { CompiledJourney } from '../../shared/journey/machine';
@@ -38,6 +39,9 @@ export interface VariantDay {
   sent: number;
   clicks: number;
   clickRate: { rate: number | null; low: number | null; high: number | null };
+  /** those sends credited with their journey's primary goal, as the results table credits them */
+  conversions: number;
+  conversionRate: { rate: number | null; low: number | null; high: number | null };
 }
 
 /** At most this many days in one chart: a year. */
@@ -64,6 +68,7 @@ const startOf = (day: string, tz: string): number => {
  * day with a clock change is 23 or 25 hours, as it is for the people in it).
  */
 export function createTrends(db: Db, deps: { timezone: () => string; now: () => number; prices?: () => UnitPrices }) {
+  const templateConversions = createTemplateConversions(db);
   const c = db.$client;
   const prices = deps.prices ?? (() => unitPrice);
   // the billed units of a sent message, as the dispatcher counts them (SMS parts; one for any other channel)
@@ -121,7 +126,7 @@ export function createTrends(db: Db, deps: { timezone: () => string; now: () => 
   return {
     /**
      * A template version's variants per day (the current version by default):
-     * sends, and the click rate of that day's sends with its 95% band.
+     * sends, and the click and conversion rates of that day's sends, each with its 95% band.
      */
     templateTrends(r: { key: string; version?: number | undefined; from?: string | undefined; to?: string | undefined }): {
       timezone: string;
@@ -134,7 +139,10 @@ export function createTrends(db: Db, deps: { timezone: () => string; now: () => 
       const version = r.version ?? cur.v;
       const tz = deps.timezone();
       const ds = days(r, tz);
-      const rows = variantDays.all(JSON.stringify(ds.map((d) => [d.day, d.lo, d.hi])), r.key, version);
+      const daysJson = JSON.stringify(ds.map((d) => [d.day, d.lo, d.hi]));
+      const rows = variantDays.all(daysJson, r.key, version);
+      // the conversions credited to those sends, by the results table's rule (templateStats.ts)
+      const converted = new Map(templateConversions.byDayVariant(daysJson, r.key, version).map((x) => [`${x.day}|${x.variant}`, x.n]));
       const variants = [...new Set(rows.map((x) => x.variant))].sort();
       const at = new Map(rows.map((x) => [`${x.day}|${x.variant}`, x]));
       return {
@@ -146,7 +154,8 @@ export function createTrends(db: Db, deps: { timezone: () => string; now: () => 
             const x = at.get(`${d.day}|${variant}`);
             const sent = x?.n ?? 0;
             const clicks = x?.clicks ?? 0;
-            return { day: d.day, variant, sent, clicks, clickRate: wilson(clicks, sent) };
+            const conversions = converted.get(`${d.day}|${variant}`) ?? 0;
+            return { day: d.day, variant, sent, clicks, clickRate: wilson(clicks, sent), conversions, conversionRate: wilson(conversions, sent) };
           }),
         ),
       };

@@ -57,36 +57,36 @@ export const sentByVariantSql = `select variant, count(*) n from messages where 
  * variant a two-proportion test against the control, and a winner is named
  * only when one beats the control significantly.
  */
-export function createTemplateStats(db: Db, store: TemplateStore) {
+/**
+ * Conversions credited to a template's messages. A conversion is the primary
+ * goal (the first) of the message's journey version, as on the canvas,
+ * credited once per node that sent it. Within that node it goes to the last
+ * message sent before it (a contact looping back to the node got several): so
+ * a variant's conversions add up to its nodes' conversions. Read per variant
+ * (the results table) and per variant and send day (the daily chart), by the
+ * same rule.
+ */
+export function createTemplateConversions(db: Db) {
   const c = db.$client;
-  const sent = c.prepare<[string, number], { variant: string | null; n: number }>(sentByVariantSql);
-  const sentByVersion = c.prepare<[string], { version: number; n: number }>(
-    `select template_version version, count(*) n from messages where template = ? and variant is not null and status in ${sentStatuses} group by template_version`,
-  );
-  const clicked = c.prepare<[string, number], { variant: string | null; n: number }>(
-    `select m.variant, count(*) n from clicks k join messages m on m.id = k.message_id
-     where k.first = 1 and m.template = ? and m.status in ${sentStatuses} and m.template_version = ? group by m.variant`,
-  );
-  // A conversion is the primary goal (the first) of the message's journey version, as on the
-  // canvas, credited once per node that sent it. Within that node it goes to the last message sent
-  // before it (a contact looping back to the node got several): so a variant's conversions add up
-  // to its nodes' conversions. Goals come in as "journey|version|event" keys.
-  const converted = c.prepare<[string, number, string], { variant: string | null; n: number }>(
-    `select m.variant, count(distinct m.id) n
-     from conversions cv
+  const credited = `from conversions cv
      join journey_versions v on v.journey_id = cv.journey_id and v.version = cv.version
      join runs r on r.contact_id = cv.contact_id and r.version_id = v.id
      join messages m on m.id = (
        select l.id from messages l
        where l.run_id = r.id and l.node_id = cv.node_id and l.status in ${sentStatuses} and l.created_at <= cv.at
-       order by l.created_at desc, l.id desc limit 1)
-     where m.template = ? and m.template_version = ?
-       and cv.journey_id || '|' || cv.version || '|' || cv.goal in (select value from json_each(?))
-     group by m.variant`,
+       order by l.created_at desc, l.id desc limit 1)`;
+  // goals come in as "journey|version|event" keys
+  const goalIn = `cv.journey_id || '|' || cv.version || '|' || cv.goal in (select value from json_each(?))`;
+  const byVariant = c.prepare<[string, number, string], { variant: string | null; n: number }>(
+    `select m.variant, count(distinct m.id) n ${credited} where m.template = ? and m.template_version = ? and ${goalIn} group by m.variant`,
+  );
+  // days as a JSON array of [day, lo, hi]; a message counts on the day it was queued, as the daily sends do
+  const byDayVariant = c.prepare<[string, string, number, string], { day: string; variant: string; n: number }>(
+    `with d(day, lo, hi) as (select value ->> 0, value ->> 1, value ->> 2 from json_each(?))
+     select d.day, m.variant, count(distinct m.id) n ${credited} join d on m.queued_at >= d.lo and m.queued_at < d.hi
+     where m.template = ? and m.template_version = ? and m.variant is not null and ${goalIn} group by d.day, m.variant`,
   );
   const versions = c.prepare<[], { journey_id: string; version: number; machine: string }>('select journey_id, version, machine from journey_versions');
-  const journeysAll = c.prepare<[], { id: string; name: string; status: string; draft: string }>('select id, name, status, draft from journeys order by name');
-  const publishedOf = c.prepare<[string], { version: number; machine: string }>('select version, machine from journey_versions where journey_id = ? order by version desc limit 1');
   /** every journey version's primary goal, as "journey|version|event" */
   const goalKeys = (): string =>
     JSON.stringify(
@@ -95,6 +95,26 @@ export function createTemplateStats(db: Db, store: TemplateStore) {
         return goal ? [`${v.journey_id}|${v.version}|${goal.event}`] : [];
       }),
     );
+  return {
+    byVariant: (key: string, version: number) => byVariant.all(key, version, goalKeys()),
+    byDayVariant: (daysJson: string, key: string, version: number) => byDayVariant.all(daysJson, key, version, goalKeys()),
+  };
+}
+export type TemplateConversions = ReturnType<typeof createTemplateConversions>;
+
+export function createTemplateStats(db: Db, store: TemplateStore) {
+  const c = db.$client;
+  const conversions = createTemplateConversions(db);
+  const sent = c.prepare<[string, number], { variant: string | null; n: number }>(sentByVariantSql);
+  const sentByVersion = c.prepare<[string], { version: number; n: number }>(
+    `select template_version version, count(*) n from messages where template = ? and variant is not null and status in ${sentStatuses} group by template_version`,
+  );
+  const clicked = c.prepare<[string, number], { variant: string | null; n: number }>(
+    `select m.variant, count(*) n from clicks k join messages m on m.id = k.message_id
+     where k.first = 1 and m.template = ? and m.status in ${sentStatuses} and m.template_version = ? group by m.variant`,
+  );
+  const journeysAll = c.prepare<[], { id: string; name: string; status: string; draft: string }>('select id, name, status, draft from journeys order by name');
+  const publishedOf = c.prepare<[string], { version: number; machine: string }>('select version, machine from journey_versions where journey_id = ? order by version desc limit 1');
   const byVariant = (rows: { variant: string | null; n: number }[]) => new Map(rows.map((r) => [r.variant ?? '', r.n]));
 
   const api = {
@@ -106,7 +126,7 @@ export function createTemplateStats(db: Db, store: TemplateStore) {
       if (!v) throw new ServiceError('NOT_FOUND', `template "${key}" has no version ${String(opts.version)}; its versions are 1 to ${String(cur.version)}`);
       const s = byVariant(sent.all(key, v.version));
       const k = byVariant(clicked.all(key, v.version));
-      const cv = byVariant(converted.all(key, v.version, goalKeys()));
+      const cv = byVariant(conversions.byVariant(key, v.version));
       // variants of earlier versions that still have sends are reported too
       const keys = [...new Set([...v.variants.map((x) => x.key), ...[...s.keys()].filter(Boolean)])];
       const control = opts.control && keys.includes(opts.control) ? opts.control : (v.variants[0]?.key ?? keys[0] ?? '');
