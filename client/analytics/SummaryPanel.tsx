@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { formatCount } from '../format';
 import { useTRPC } from '../trpc';
+import { useT } from '../i18n/useT';
+import { exitReasonText } from '../i18n/exitReason';
 import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
 import { GlobalControlUplift, HoldoutUplift } from './UpliftPanel';
 import { JourneyTrends } from './TrendsChart';
@@ -9,6 +11,7 @@ import { ChannelRoi } from './ChannelRoi';
 /** The journey at a glance while the overlay is on: entries, who is inside now, exits, and per channel what it sent, converted and cost. */
 export function SummaryPanel({ journeyId, params }: { journeyId: string; params: OverlayParams }) {
   const trpc = useTRPC();
+  const t = useT();
   const s = useQuery({
     ...trpc.analytics.journeySummary.queryOptions({ journeyId, ...overlayRange(params) }),
     refetchInterval: OVERLAY_REFRESH_MS,
@@ -25,7 +28,7 @@ export function SummaryPanel({ journeyId, params }: { journeyId: string; params:
         <dt>In the journey now</dt>
         <dd>{formatCount(d.active)}</dd>
         {Object.entries(d.exits).map(([reason, n]) => (
-          <FragmentRow key={reason} label={`Exited: ${reason}`} value={n} />
+          <FragmentRow key={reason} label={`Exited: ${exitReasonText(t, reason)}`} value={n} />
         ))}
       </dl>
       <ChannelRoi rows={d.byChannel} goal={d.goal} roi={d.roi} />

@@ -1,4 +1,5 @@
 import { NodeName } from './NodeName';
+import { exitReasonText } from '../i18n/exitReason';
 import { useT, type Translate } from '../i18n/useT';
 import { Link } from 'react-router';
 import type { TimelineRun } from './timelineModel';
@@ -8,7 +9,7 @@ import { awaitingMessage } from '../../shared/journey/run';
 /** Where the run stands, in words: what it waits for and until when, or why it left. */
 export function runState(t: Translate, r: TimelineRun, tz: string): string {
   if (r.status === 'exited')
-    return t('run.exited') + (r.exit_reason ? t('run.reason', { reason: r.exit_reason }) : '') + (r.exited_at === null ? '' : t('run.on', { on: dateTimeIn(r.exited_at, tz) }));
+    return t('run.exited') + (r.exit_reason ? t('run.reason', { reason: exitReasonText(t, r.exit_reason) }) : '') + (r.exited_at === null ? '' : t('run.on', { on: dateTimeIn(r.exited_at, tz) }));
   const until = r.wake_at === null ? '' : t('run.until', { until: dateTimeIn(r.wake_at, tz) });
   if (r.waiting_for === awaitingMessage) return t('run.waitingForMessage') + until;
   if (r.waiting_for) return t('run.waitingFor', { event: r.waiting_for }) + until;
