@@ -8,6 +8,7 @@ import { useEditorStore } from '../store/editorContext';
 import { fieldProblems } from '../store/slices/problemsSlice';
 import { parseNodeConfig } from '../mapping/ports';
 import { paletteIcon } from '../canvas/icons';
+import { sampleTraits } from '../templates/sampleContact';
 import { useTRPC } from '../trpc';
 import { SchemaForm } from './SchemaForm';
 import { kindSchema } from './jsonSchema';
@@ -158,7 +159,8 @@ function TemplatePreview({ config }: { config: Record<string, unknown> }) {
   const template = templates.find((x) => x.key === key);
   const [variant, setVariant] = useState<string | undefined>(undefined);
   const v = variant && template?.variants.some((x) => x.key === variant) ? variant : template?.variants[0]?.key;
-  const preview = useQuery({ ...trpc.templates.preview.queryOptions({ key, ...(v ? { variant: v } : {}) }), enabled: Boolean(template) });
+  // the template page's sample contact, so the copy reads with its variables filled in, as there
+  const preview = useQuery({ ...trpc.templates.preview.queryOptions({ key, ...(v ? { variant: v } : {}), traits: sampleTraits }), enabled: Boolean(template) });
   if (!template) return null;
   return (
     <section className="preview" aria-label={t('preview.label')}>

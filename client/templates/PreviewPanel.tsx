@@ -1,24 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useDebounced } from '../components/useDebounced';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { TemplateDraft } from '../../shared/templates/draft';
+import { TemplateDraft } from '../../shared/templates/draft';
 import { formatCount } from '../format';
 import { useTRPC, type RouterInputs } from '../trpc';
-import { parseScalar } from '../inspector/SchemaForm';
-
-/** "name: 林\nlimit: 20000" → traits, typed like the inspector types them. */
-export function parseSampleTraits(text: string): Record<string, string | number | boolean | null> {
-  const out: Record<string, string | number | boolean | null> = {};
-  for (const line of text.split('\n')) {
-    const i = line.indexOf(':');
-    if (i <= 0) continue;
-    const k = line.slice(0, i).trim();
-    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) out[k] = parseScalar(line.slice(i + 1).trim());
-  }
-  return out;
-}
-
-const defaultSample = 'name: 林晓\nlimit: 20000\ndaily_rate: 0.3\nproduct: 橙子分期\npartner: 星河贷';
+import { parseSampleTraits, sampleTraitsText } from './sampleContact';
 
 /**
  * Every variant rendered as the dispatcher would render it, for a real
@@ -28,7 +14,7 @@ const defaultSample = 'name: 林晓\nlimit: 20000\ndaily_rate: 0.3\nproduct: 橙
  */
 export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
   const [contact, setContact] = useState('');
-  const [sample, setSample] = useState(defaultSample);
+  const [sample, setSample] = useState(sampleTraitsText);
   // for a real contact, only what the user types here overrides their traits: the sample's
   // stand-in name would otherwise replace the contact's own
   const [overrides, setOverrides] = useState('');
@@ -39,6 +25,8 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
   const input = useDebounced({ draft, ...(forContact ? { externalId: contact.trim() } : {}), traits: parseSampleTraits(traitsText), ...(Number.isFinite(price) ? { pricePerPart: price } : {}) }, 350);
   // each language the template has copy in, rendered on its own: its encoding and SMS parts are its own
   const languages = [input.draft.locale, ...(input.draft.locales ?? [])];
+  // a draft that is not a template yet (a new one, half filled in) has nothing to render: the editor lists what is missing
+  const complete = TemplateDraft.safeParse(input.draft).success;
 
   return (
     <section className="card preview-panel" aria-label="Live preview">
@@ -65,9 +53,10 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
           </label>
         )}
       </div>
-      <div className="preview-panel__languages">
+      {!complete && <p className="muted">The preview appears once the template has a key, a name and its copy.</p>}
+      <div className="preview-panel__languages" hidden={!complete}>
         {languages.map((l) => (
-          <LanguagePreview key={l} input={{ ...input, locale: l }} channel={draft.channel} label={languages.length > 1 ? l : null} />
+          <LanguagePreview key={l} input={{ ...input, locale: l }} channel={draft.channel} label={languages.length > 1 ? l : null} enabled={complete} />
         ))}
       </div>
     </section>
@@ -75,9 +64,9 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
 }
 
 /** One language's preview: every variant rendered in it, with its length, encoding, parts and cost. */
-function LanguagePreview({ input, channel, label }: { input: RouterInputs['templates']['preview']; channel: TemplateDraft['channel']; label: string | null }) {
+function LanguagePreview({ input, channel, label, enabled }: { input: RouterInputs['templates']['preview']; channel: TemplateDraft['channel']; label: string | null; enabled: boolean }) {
   const trpc = useTRPC();
-  const preview = useQuery({ ...trpc.templates.preview.queryOptions(input), placeholderData: keepPreviousData, retry: false });
+  const preview = useQuery({ ...trpc.templates.preview.queryOptions(input), placeholderData: keepPreviousData, retry: false, enabled });
   return (
     <div className="preview-panel__language" lang={input.locale}>
       {label && <h3 className="variant__locale">{label}</h3>}
@@ -90,8 +79,9 @@ function LanguagePreview({ input, channel, label }: { input: RouterInputs['templ
         <article key={v.variant} className="pv" aria-label={`Preview of variant ${v.variant.toUpperCase()}${label ? ` in ${label}` : ''}`}>
           <header className="pv__head">
             <span className="chip chip--on">{v.variant.toUpperCase()}</span>
-            <span className="muted">{v.chars} chars</span>
-            {v.sms && (
+            {/* a copy that does not render has no length, parts or cost to speak of: the error alone says what is wrong */}
+            {!v.error && <span className="muted">{v.chars} chars</span>}
+            {v.sms && !v.error && (
               <>
                 <span className="pv__fact">{v.sms.encoding}</span>
                 <span className="pv__fact" aria-label="SMS parts">

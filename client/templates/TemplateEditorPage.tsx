@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useBlocker, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ArrowLeft, Save } from 'lucide-react';
 import { Channel, channelLabels } from '../../shared/journey/channels';
 import { TemplateDraft } from '../../shared/templates/draft';
@@ -14,6 +14,7 @@ import { RelativeTime } from '../components/RelativeTime';
 import { VariantsEditor } from './VariantsEditor';
 import { PreviewPanel } from './PreviewPanel';
 import { withDefaultLocale, withLocale } from './localeCopy';
+import { draftProblems } from './draftProblems';
 import { StatsPanel } from './StatsPanel';
 import { LocaleStats } from './LocaleStats';
 
@@ -101,7 +102,8 @@ function Editor({
   const [sent, setSent] = useState<{ id: string; draft: string } | null>(null);
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
   const parsed = TemplateDraft.safeParse(draft);
-  const shape = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'template'}: ${i.message}`);
+  // a new template's empty form is not a mistake yet: its problems show from the first edit, by the fields' names
+  const shape = draftProblems(draft, parsed.success ? [] : parsed.error.issues, dirty);
   // the same static checks the server runs on save, as you type
   // the workspace's tracked-link allow-list: the editor flags the links the server's check refuses
   const linkHosts = useQuery(trpc.workspace.get.queryOptions()).data?.linkHosts.effective;
@@ -124,6 +126,8 @@ function Editor({
       },
     }),
   );
+  // leaving for another page of the app with unsaved edits asks first, as closing the tab does
+  const leaving = useBlocker(({ currentLocation, nextLocation }) => dirty && !save.isPending && !save.isSuccess && currentLocation.pathname !== nextLocation.pathname);
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => dirty && e.preventDefault();
     window.addEventListener('beforeunload', warn);
@@ -168,6 +172,17 @@ function Editor({
           </button>
         )}
       </header>
+      {leaving.state === 'blocked' && (
+        <div className="banner banner--error" role="alertdialog" aria-label="Unsaved changes">
+          <strong>Unsaved changes.</strong> Leave this template without saving them?{' '}
+          <button type="button" className="btn btn--small" onClick={() => leaving.reset()}>
+            Stay
+          </button>{' '}
+          <button type="button" className="btn btn--small" onClick={() => leaving.proceed()}>
+            Leave without saving
+          </button>
+        </div>
+      )}
       {save.isError && (
         <div className="banner banner--error" role="alert">
           <strong>Not saved.</strong> {save.error.message}
