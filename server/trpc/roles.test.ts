@@ -104,7 +104,17 @@ describe('the role table: every procedure in the router', () => {
   // test contacts are the team's phones, test sends hold them and a real contact's copy (like the outbox), and a trace shows one contact's data
   it('reading is for everyone signed in: every query but the outbox and its dead letters, the audit log, the user list, test contacts and sends, and traces needs only viewer', () => {
     const gatedQueries = procedures.filter((p) => p.type === 'query' && p.role !== 'viewer').map((p) => p.path);
-    expect(gatedQueries.sort()).toEqual(['audit.facets', 'audit.list', 'channels.deadLetters', 'channels.outbox', 'channels.outboxPage', 'testing.contacts', 'testing.sends', 'testing.trace', 'users.list']);
+    expect(gatedQueries.sort()).toEqual([
+      'audit.facets',
+      'audit.list',
+      'channels.deadLetters',
+      'channels.outbox',
+      'channels.outboxPage',
+      'testing.contacts',
+      'testing.sends',
+      'testing.trace',
+      'users.list',
+    ]);
   });
 
   it.each(procedures)('$path declares a role from the roles list', ({ role }) => {
