@@ -126,7 +126,7 @@ describe('accounts: roles, four-eyes approval, masking and the audit log', () =>
     await as('copywriter');
     await page.goto(`${app.url}/templates/${TEMPLATE}`);
     const variants = page.getByRole('region', { name: 'Variants' });
-    await variants.getByLabel('Body of variant A', { exact: true }).fill(NEW_COPY);
+    await variants.getByLabel('Body of variant A in zh-CN', { exact: true }).fill(NEW_COPY);
     await page.getByRole('button', { name: 'Save new version' }).click();
     await page.getByText(/Sent for approval: a live journey uses this template/).waitFor();
     await app.screenshot('accounts-4-template-request');
