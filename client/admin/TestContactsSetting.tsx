@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Trash2 } from 'lucide-react';
@@ -30,29 +31,33 @@ export function TestContactsSetting() {
   const update = useMutation(trpc.testing.updateContact.mutationOptions({ onSuccess: done }));
   const remove = useMutation(trpc.testing.removeContact.mutationOptions({ onSuccess: refresh }));
   const error = add.error ?? update.error ?? remove.error;
-  const edit = (t: TestContact) => {
-    setEditing(t.id);
-    setForm({ name: t.name, phone: t.phone ?? '', email: t.email ?? '' });
+  const edit = (c: TestContact) => {
+    setEditing(c.id);
+    setForm({ name: c.name, phone: c.phone ?? '', email: c.email ?? '' });
   };
+  const t = useT();
+  // the rows below name their contact `t`: their words are made here
+  const editLabel = t('testContacts.edit');
+  const removeLabel = (name: string) => t('testContacts.remove', { name });
 
   return (
     <>
-      <p className="muted">“Send test” on a send node goes to one of these and nobody else. Phones are stored without spaces or dashes, as contacts’ are.</p>
+      <p className="muted">{t('testContacts.lede')}</p>
       {list.isPending ? (
-        <Loading what="test contacts" />
+        <Loading what={t('testContacts.loading')} />
       ) : list.isError ? (
         <LoadError error={list.error} />
       ) : list.data.length === 0 ? (
-        <p className="muted">No test contacts yet.</p>
+        <p className="muted">{t('testContacts.none')}</p>
       ) : (
-        <table className="table" aria-label="Test contacts">
+        <table className="table" aria-label={t('testContacts.title')}>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Phone</th>
-              <th scope="col">Email</th>
-              <th scope="col">Added by</th>
-              <th scope="col" aria-label="Actions" />
+              <th scope="col">{t('journeys.col.name')}</th>
+              <th scope="col">{t('contact.phone')}</th>
+              <th scope="col">{t('channel.email')}</th>
+              <th scope="col">{t('testContacts.addedBy')}</th>
+              <th scope="col" aria-label={t('deadLetters.col.actions')} />
             </tr>
           </thead>
           <tbody>
@@ -64,9 +69,9 @@ export function TestContactsSetting() {
                 <td className="muted">{t.createdBy}</td>
                 <td className="nowrap">
                   <button type="button" className="btn btn--small" onClick={() => edit(t)}>
-                    Edit
+                    {editLabel}
                   </button>{' '}
-                  <button type="button" className="iconbtn" aria-label={`Remove ${t.name}`} disabled={remove.isPending} onClick={() => remove.mutate({ id: t.id })}>
+                  <button type="button" className="iconbtn" aria-label={removeLabel(t.name)} disabled={remove.isPending} onClick={() => remove.mutate({ id: t.id })}>
                     <Trash2 size={14} aria-hidden />
                   </button>
                 </td>
@@ -77,7 +82,7 @@ export function TestContactsSetting() {
       )}
       <form
         className="testcontacts__form"
-        aria-label={editing === null ? 'Add a test contact' : 'Edit the test contact'}
+        aria-label={editing === null ? t('testContacts.addForm') : t('testContacts.editForm')}
         onSubmit={(e) => {
           e.preventDefault();
           if (editing === null) add.mutate(form);
@@ -85,23 +90,23 @@ export function TestContactsSetting() {
         }}
       >
         <label className="field">
-          <span>Name</span>
+          <span>{t('journeys.col.name')}</span>
           <input value={form.name} maxLength={80} onChange={(e) => setForm({ ...form, name: e.target.value })} />
         </label>
         <label className="field">
-          <span>Phone</span>
+          <span>{t('contact.phone')}</span>
           <input value={form.phone} inputMode="tel" placeholder="+86 138 0000 0000" onChange={(e) => setForm({ ...form, phone: e.target.value })} />
         </label>
         <label className="field">
-          <span>Email</span>
+          <span>{t('channel.email')}</span>
           <input value={form.email} inputMode="email" placeholder="name@example.com" onChange={(e) => setForm({ ...form, email: e.target.value })} />
         </label>
         <button type="submit" className="btn btn--primary" disabled={add.isPending || update.isPending}>
-          {editing === null ? 'Add test contact' : 'Save'}
+          {editing === null ? t('testContacts.add') : t('common.save')}
         </button>
         {editing !== null && (
           <button type="button" className="btn" onClick={() => done()}>
-            Cancel
+            {t('common.cancel')}
           </button>
         )}
       </form>

@@ -1,6 +1,7 @@
+import { useT } from '../i18n/useT';
+import { channelMessages } from '../i18n/registryMessages';
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { channelLabels } from '../../shared/journey/channels';
 import type { RoiSettings } from '../../shared/analytics/roi';
 import { formatCount, formatPercent, formatYuan } from '../format';
 import { useTRPC, type RouterOutputs } from '../trpc';
@@ -20,8 +21,9 @@ export const formatRoi = (roi: number | null): string => (roi === null ? '–' :
  * incremental: the uplift says what the journey caused.
  */
 export function ChannelRoi({ rows, goal, roi }: { rows: Row[]; goal: string | null; roi: RoiSettings | null }) {
+  const t = useT();
   return (
-    <section aria-label="Channel ROI">
+    <section aria-label={t('roi.label')}>
       <ChannelTable rows={rows} goal={goal} />
       <RoiAssumptions roi={roi} />
     </section>
@@ -30,26 +32,27 @@ export function ChannelRoi({ rows, goal, roi }: { rows: Row[]; goal: string | nu
 
 /** The table alone: one row per channel. */
 export function ChannelTable({ rows, goal }: { rows: Row[]; goal: string | null }) {
+  const t = useT();
   return (
-    <table className="table funnel__variants channel-roi" aria-label="By channel">
+    <table className="table funnel__variants channel-roi" aria-label={t('roi.byChannel')}>
       <thead>
         <tr>
-          <th scope="col">Channel</th>
+          <th scope="col">{t('field.channel')}</th>
           <th scope="col" className="num">
-            Sent · converted{goal ? ` (${goal})` : ''}
+            {goal ? t('roi.sentConvertedGoal', { goal }) : t('roi.sentConverted')}
           </th>
           <th scope="col" className="num">
-            Cost · per conversion
+            {t('roi.cost')}
           </th>
           <th scope="col" className="num">
-            Loans · revenue · ROI
+            {t('roi.loans')}
           </th>
         </tr>
       </thead>
       <tbody>
         {rows.map((c) => (
           <tr key={c.channel} data-channel={c.channel}>
-            <th scope="row">{channelLabels[c.channel]}</th>
+            <th scope="row">{t(channelMessages[c.channel])}</th>
             <td className="num">
               {formatCount(c.sent)} · {formatCount(c.converted)}
             </td>
@@ -68,6 +71,7 @@ export function ChannelTable({ rows, goal }: { rows: Row[]; goal: string | null 
 
 /** The assumptions ROI rests on, named under the table; an admin can set them here. */
 function RoiAssumptions({ roi }: { roi: RoiSettings | null }) {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const admin = useAuth().can('admin');
@@ -84,12 +88,10 @@ function RoiAssumptions({ roi }: { roi: RoiSettings | null }) {
   );
   return (
     <div className="sf__help">
-      {roi
-        ? `Revenue = drawn loans × ${formatYuan(roi.firstLoanValue)} average first loan × ${formatPercent(roi.margin)} margin; ROI = (revenue − cost) / cost. Loans are attributed, not incremental: see the uplift.`
-        : 'Set the average first loan and margin to see revenue and ROI.'}{' '}
+      {roi ? t('roi.assumptions', { loan: formatYuan(roi.firstLoanValue), margin: formatPercent(roi.margin) }) : t('roi.unset')}{' '}
       {admin && !editing && (
         <button type="button" className="btn btn--small" onClick={() => setEditing(true)}>
-          {roi ? 'Change' : 'Set'} ROI assumptions
+          {roi ? t('roi.change') : t('roi.set')}
         </button>
       )}
       {editing && (
@@ -101,13 +103,13 @@ function RoiAssumptions({ roi }: { roi: RoiSettings | null }) {
           }}
         >
           <label>
-            Average first loan (¥) <input type="number" min={0} step={100} value={value} onChange={(e) => setValue(e.target.value)} required />
+            {t('roi.firstLoan')} <input type="number" min={0} step={100} value={value} onChange={(e) => setValue(e.target.value)} required />
           </label>
           <label>
-            Margin (%) <input type="number" min={0} max={100} step={0.1} value={margin} onChange={(e) => setMargin(e.target.value)} required />
+            {t('roi.margin')} <input type="number" min={0} max={100} step={0.1} value={margin} onChange={(e) => setMargin(e.target.value)} required />
           </label>
           <button type="submit" className="btn btn--primary btn--small" disabled={save.isPending}>
-            Save
+            {t('common.save')}
           </button>
           {save.isError && <span className="sf__errors">{save.error.message}</span>}
         </form>

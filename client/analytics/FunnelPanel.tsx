@@ -1,6 +1,7 @@
+import { useT } from '../i18n/useT';
+import { channelMessages } from '../i18n/registryMessages';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { channelLabels } from '../../shared/journey/channels';
 import { formatCount, formatPercent, formatYuan } from '../format';
 import { useTRPC } from '../trpc';
 import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
@@ -15,22 +16,23 @@ import { JourneyTrends } from './TrendsChart';
  * a holdout split, and a sample of contacts to open on their timeline.
  */
 export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; nodeId: string; params: OverlayParams }) {
+  const t = useT();
   const trpc = useTRPC();
   const f = useQuery({
     ...trpc.analytics.nodeFunnel.queryOptions({ journeyId, nodeId, ...overlayRange(params) }),
     refetchInterval: OVERLAY_REFRESH_MS,
   });
-  if (f.isPending) return <p className="muted panel">Loading the funnel…</p>;
+  if (f.isPending) return <p className="muted panel">{t('common.loading', { what: t('funnel.loading') })}</p>;
   if (f.isError) return <p className="sf__errors panel">{f.error.message}</p>;
   const d = f.data;
   const top = d.steps[0]?.count ?? 0;
   return (
-    <section className="panel funnel" aria-label={`Funnel of ${d.title}`}>
+    <section className="panel funnel" aria-label={t('funnel.of', { title: d.title })}>
       <h2 className="panel__title">
-        Funnel · {d.title}
-        {d.channel && <span className="muted"> · {channelLabels[d.channel]}</span>}
+        {t('funnel.title', { title: d.title })}
+        {d.channel && <span className="muted"> · {t(channelMessages[d.channel])}</span>}
       </h2>
-      <ol className="funnel__steps" aria-label="Funnel steps">
+      <ol className="funnel__steps" aria-label={t('field.funnelSteps')}>
         {d.steps.map((s) => (
           <li key={s.key} className="funnel__step" data-step={s.key}>
             <span className="funnel__label">{s.label}</span>
@@ -38,9 +40,9 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
               <span style={{ width: `${top > 0 ? Math.max(s.count > 0 ? 2 : 0, (s.count / top) * 100) : 0}%` }} />
             </span>
             <span className="funnel__count">{formatCount(s.count)}</span>
-            <span className="funnel__rate muted" title="of the first step · of the step above">
+            <span className="funnel__rate muted" title={t('funnel.rate.title')}>
               {formatPercent(s.rate)}
-              {s.ofPrevious !== null ? ` · ${formatPercent(s.ofPrevious)} of the step above` : ''}
+              {s.ofPrevious !== null ? ` · ${t('funnel.ofPrevious', { rate: formatPercent(s.ofPrevious) })}` : ''}
             </span>
           </li>
         ))}
@@ -50,24 +52,24 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
       <JourneyTrends journeyId={journeyId} nodeId={nodeId} params={params} />
       {d.channel && (
         <p className="funnel__cost">
-          Cost {formatYuan(d.cost.total)} for {formatCount(d.cost.units)} billed units · per conversion ({d.goal ?? 'no goal'}) <strong>{formatYuan(d.cost.perConversion)}</strong>
+          {t('funnel.cost', { total: formatYuan(d.cost.total), units: formatCount(d.cost.units), goal: d.goal ?? t('funnel.noGoal') })} <strong>{formatYuan(d.cost.perConversion)}</strong>
         </p>
       )}
       {d.byVariant.length > 0 && (
-        <table className="table funnel__variants" aria-label="By variant">
+        <table className="table funnel__variants" aria-label={t('funnel.byVariant')}>
           <thead>
             <tr>
-              <th scope="col">Variant</th>
+              <th scope="col">{t('funnel.variant')}</th>
               <th scope="col" className="num">
-                Sent
+                {t('funnel.sent')}
               </th>
-              <th scope="col">Click rate</th>
+              <th scope="col">{t('funnel.clickRate')}</th>
               {Object.keys(d.byVariant[0]?.reached ?? {}).map((e) => (
                 <th key={e} scope="col" className="num">
                   {e}
                 </th>
               ))}
-              <th scope="col">Conversion</th>
+              <th scope="col">{t('funnel.conversion')}</th>
             </tr>
           </thead>
           <tbody>
@@ -87,14 +89,14 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
           </tbody>
         </table>
       )}
-      <h3 className="funnel__h3">Contacts here</h3>
+      <h3 className="funnel__h3">{t('funnel.contacts')}</h3>
       {d.sample.length === 0 ? (
-        <p className="muted">Nobody yet.</p>
+        <p className="muted">{t('funnel.nobody')}</p>
       ) : (
-        <ul className="funnel__sample" aria-label="Sample contacts">
+        <ul className="funnel__sample" aria-label={t('funnel.sample')}>
           {d.sample.map((s, i) => (
             <li key={i}>
-              {s.externalId ? <Link to={`/contacts/${encodeURIComponent(s.externalId)}`}>{s.externalId}</Link> : <span className="muted">anonymous</span>}
+              {s.externalId ? <Link to={`/contacts/${encodeURIComponent(s.externalId)}`}>{s.externalId}</Link> : <span className="muted">{t('outbox.anonymous')}</span>}
               <span className="muted">
                 {' '}
                 {s.variant ? `· ${s.variant.toUpperCase()} ` : ''}· {s.status}

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 /** The global control group in words: what the read-only policy shows. */
 export const globalControlWords = (percent: number | undefined): string =>
   percent
@@ -6,11 +7,12 @@ export const globalControlWords = (percent: number | undefined): string =>
 
 /** The policy form's field for the global control group (%), 0 or empty for none. */
 export function GlobalControlField({ value, onChange }: { value: number | undefined; onChange: (next: number | undefined) => void }) {
+  const t = useT();
   return (
     <fieldset className="sf__group">
-      <legend>Global control group</legend>
+      <legend>{t('globalControl.legend')}</legend>
       <label>
-        Share of contacts who get no marketing (%)
+        {t('globalControl.share')}
         <input
           type="number"
           min={0}
@@ -23,7 +25,7 @@ export function GlobalControlField({ value, onChange }: { value: number | undefi
           }}
         />
       </label>
-      <p className="sf__help">Chosen by a hash of the contact id, so the same contacts stay held out; transactional messages (repayment reminders) still reach them.</p>
+      <p className="sf__help">{t('globalControl.help')}</p>
     </fieldset>
   );
 }

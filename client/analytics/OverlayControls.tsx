@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { BarChart3, RefreshCw } from 'lucide-react';
 import type { OverlayParams } from './useOverlay';
 import { conversionBands } from './conversionScale';
@@ -19,17 +20,18 @@ export function OverlayControls({
   fetching: boolean;
   error: string | null;
 }) {
+  const t = useT();
   return (
-    <div className="ovc" role="group" aria-label="Numbers on the canvas">
+    <div className="ovc" role="group" aria-label={t('overlay.label')}>
       <button type="button" className={`btn btn--small${params.on ? ' btn--on' : ''}`} aria-pressed={params.on} onClick={() => onChange({ ...params, on: !params.on })}>
-        <BarChart3 size={14} aria-hidden /> Numbers
+        <BarChart3 size={14} aria-hidden /> {t('overlay.numbers')}
       </button>
       {params.on && (
         <>
           <label>
-            Version
+            {t('journeys.col.version')}
             <select value={params.version ?? ''} onChange={(e) => onChange({ ...params, version: e.target.value ? Number(e.target.value) : undefined })}>
-              <option value="">all</option>
+              <option value="">{t('overlay.allVersions')}</option>
               {versions.map((v) => (
                 <option key={v} value={v}>
                   v{v}
@@ -38,14 +40,14 @@ export function OverlayControls({
             </select>
           </label>
           <label>
-            From
+            {t('audit.from')}
             <input type="date" value={params.from ?? ''} onChange={(e) => onChange({ ...params, from: e.target.value || undefined })} />
           </label>
           <label>
-            To
+            {t('audit.to')}
             <input type="date" value={params.to ?? ''} onChange={(e) => onChange({ ...params, to: e.target.value || undefined })} />
           </label>
-          <span className="ovc__legend" aria-label="Conversion colour scale">
+          <span className="ovc__legend" aria-label={t('overlay.scale')}>
             {conversionBands.map((b) => (
               <span key={b.band} className={`ovc__swatch jn__overlay--band${b.band}`}>
                 {b.label}
@@ -53,7 +55,7 @@ export function OverlayControls({
             ))}
           </span>
           <span className="muted ovc__live" aria-live="polite">
-            <RefreshCw size={12} aria-hidden className={fetching ? 'spin' : undefined} /> live
+            <RefreshCw size={12} aria-hidden className={fetching ? 'spin' : undefined} /> {t('overlay.live')}
           </span>
           {error && <span className="sf__errors">{error}</span>}
         </>

@@ -16,26 +16,26 @@ export function SummaryPanel({ journeyId, params }: { journeyId: string; params:
     ...trpc.analytics.journeySummary.queryOptions({ journeyId, ...overlayRange(params) }),
     refetchInterval: OVERLAY_REFRESH_MS,
   });
-  if (s.isPending) return <p className="panel muted">Loading…</p>;
+  if (s.isPending) return <p className="panel muted">{t('audit.loadingMore')}</p>;
   if (s.isError) return <p className="panel sf__errors">{s.error.message}</p>;
   const d = s.data;
   return (
-    <section className="panel" aria-label="Journey summary">
-      <h2 className="panel__title">Journey</h2>
+    <section className="panel" aria-label={t('summary.label')}>
+      <h2 className="panel__title">{t('outbox.journey')}</h2>
       <dl className="summary__facts">
-        <dt>Entered</dt>
+        <dt>{t('summary.entered')}</dt>
         <dd>{formatCount(d.entered)}</dd>
-        <dt>In the journey now</dt>
+        <dt>{t('summary.inside')}</dt>
         <dd>{formatCount(d.active)}</dd>
         {Object.entries(d.exits).map(([reason, n]) => (
-          <FragmentRow key={reason} label={`Exited: ${exitReasonText(t, reason)}`} value={n} />
+          <FragmentRow key={reason} label={t('summary.exited', { reason: exitReasonText(t, reason) })} value={n} />
         ))}
       </dl>
       <ChannelRoi rows={d.byChannel} goal={d.goal} roi={d.roi} />
       <JourneyTrends journeyId={journeyId} params={params} />
       {d.holdoutSplit && <HoldoutUplift journeyId={journeyId} nodeId={d.holdoutSplit.nodeId} params={params} />}
       <GlobalControlUplift journeyId={journeyId} params={params} />
-      <p className="sf__help">Select a node for its funnel. Conversions count per node reached, within the goal’s attribution window.</p>
+      <p className="sf__help">{t('summary.help')}</p>
     </section>
   );
 }

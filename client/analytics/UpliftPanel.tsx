@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useQuery } from '@tanstack/react-query';
 import { formatCount, formatPercent, formatYuan } from '../format';
 import { useTRPC, type RouterOutputs } from '../trpc';
@@ -15,9 +16,10 @@ export const formatP = (p: number | null): string => (p === null ? '–' : p < 0
 
 /** Uplift over a split's holdout arm (the selected node's, or the journey's first), as the funnel and summary panels show it. */
 export function HoldoutUplift({ journeyId, nodeId, params }: { journeyId: string; nodeId?: string; params: OverlayParams }) {
+  const t = useT();
   const trpc = useTRPC();
   const q = useQuery({ ...trpc.analytics.holdoutUplift.queryOptions({ journeyId, ...(nodeId ? { nodeId } : {}), ...overlayRange(params) }), refetchInterval: OVERLAY_REFRESH_MS });
-  if (q.isPending) return <p className="muted">Loading the uplift…</p>;
+  if (q.isPending) return <p className="muted">{t('common.loading', { what: t('uplift.loading') })}</p>;
   if (q.isError) return <p className="sf__errors">{q.error.message}</p>;
   return <UpliftTable report={q.data} />;
 }
@@ -37,10 +39,11 @@ export function GlobalControlUplift({ journeyId, params }: { journeyId: string; 
  * the sample each arm needs when the interval cannot tell.
  */
 export function UpliftTable({ report: r }: { report: UpliftReport }) {
-  const control = r.against === 'holdout' ? `Holdout ${r.percent}%` : `Global control ${r.percent}%`;
+  const t = useT();
+  const control = r.against === 'holdout' ? t('uplift.holdoutPercent', { percent: r.percent }) : t('uplift.globalPercent', { percent: r.percent });
   return (
-    <section className="uplift" aria-label={r.against === 'holdout' ? 'Uplift over holdout' : 'Uplift over global control'}>
-      <h3 className="funnel__h3">{r.against === 'holdout' ? 'Uplift over holdout' : 'Uplift over the global control group'}</h3>
+    <section className="uplift" aria-label={r.against === 'holdout' ? t('uplift.overHoldout') : t('uplift.overGlobal')}>
+      <h3 className="funnel__h3">{r.against === 'holdout' ? t('uplift.overHoldout') : t('uplift.overGlobalGroup')}</h3>
       <p className="sf__help">
         {formatCount(r.treated)} treated vs {formatCount(r.control)} in the {r.against === 'holdout' ? 'holdout, who got nothing' : 'global control group, who get no marketing'}. A step counts
         contacts who did it within {r.windowDays} days of passing {r.against === 'holdout' ? 'the split' : 'the entry'}; intervals are 95%.
@@ -55,11 +58,11 @@ export function UpliftTable({ report: r }: { report: UpliftReport }) {
           </colgroup>
           <thead>
             <tr>
-              <th scope="col">Step</th>
-              <th scope="col" className="num" title={`treated · ${control}`}>
-                Treated · {r.against === 'holdout' ? 'holdout' : 'control'}
+              <th scope="col">{t('field.step')}</th>
+              <th scope="col" className="num" title={t('uplift.treatedVs', { control })}>
+                {r.against === 'holdout' ? t('uplift.treatedHoldout') : t('uplift.treatedControl')}
               </th>
-              <th scope="col">Uplift (95% CI)</th>
+              <th scope="col">{t('uplift.ci')}</th>
             </tr>
           </thead>
           <tbody>
@@ -69,7 +72,7 @@ export function UpliftTable({ report: r }: { report: UpliftReport }) {
           </tbody>
         </table>
       </div>
-      <p className="sf__help">Treated messages cost {formatYuan(r.cost)}.</p>
+      <p className="sf__help">{t('uplift.cost', { cost: formatYuan(r.cost) })}</p>
     </section>
   );
 }

@@ -70,9 +70,7 @@ export function ContactHeader({ contact }: { contact: Contact }) {
         />
         <Fact term={t('contact.registered')} value={contact.registeredAt === null ? <span className="muted">{t('contact.unknown')}</span> : dateTimeIn(contact.registeredAt, tz)} />
         <Fact term={t('contact.firstSeen')} value={dateTimeIn(contact.createdAt, tz)} />
-        {contact.sleepingSince !== null && (
-          <Fact term="Sleeping since" value={`${dateTimeIn(contact.sleepingSince, tz)} (no marketing unless a journey includes sleeping contacts; any event wakes them)`} />
-        )}
+        {contact.sleepingSince !== null && <Fact term={t('sleeping.since')} value={t('contact.sleepingSince', { at: dateTimeIn(contact.sleepingSince, tz) })} />}
       </dl>
       {key.length > 0 && (
         <dl className="ct-traits" aria-label={t('contact.traits')}>

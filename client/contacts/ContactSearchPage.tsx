@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useDebounced } from '../components/useDebounced';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -20,6 +21,7 @@ export const contactPath = (key: string): string => `/contacts/${encodeURICompon
  * The URL keeps the query, so a search can be shared; Enter opens the first hit.
  */
 export function ContactSearchPage() {
+  const t = useT();
   const trpc = useTRPC();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
@@ -36,8 +38,8 @@ export function ContactSearchPage() {
     <main className="page">
       <div className="page__header">
         <div>
-          <h1>Contacts</h1>
-          <p className="muted">Find a contact by user id, phone or name, then follow everything that happened to them.</p>
+          <h1>{t('layout.nav.contacts')}</h1>
+          <p className="muted">{t('contacts.lede')}</p>
         </div>
       </div>
       <SleepingTile active={sleepingOnly} onToggle={() => setParams(sleepingOnly ? {} : { sleeping: '1' }, { replace: true })} />
@@ -54,8 +56,8 @@ export function ContactSearchPage() {
           <input
             type="search"
             autoFocus
-            aria-label="Search contacts"
-            placeholder="User id, phone (+86138…) or name"
+            aria-label={t('contacts.search')}
+            placeholder={t('contacts.search.placeholder')}
             value={q}
             onChange={(e) => setParams(e.target.value ? { q: e.target.value } : {}, { replace: true })}
           />
@@ -64,22 +66,22 @@ export function ContactSearchPage() {
       {sleepingOnly ? (
         <SleepingList defaultZone={defaultZone} />
       ) : hits.isPending ? (
-        <Loading what="contacts" />
+        <Loading what={t('contacts.loading')} />
       ) : hits.isError ? (
         <LoadError error={hits.error} />
       ) : hits.data.length === 0 ? (
-        <div className="placeholder">{debounced ? `No contact's id, phone or name starts with “${debounced}”.` : 'No contacts yet.'}</div>
+        <div className="placeholder">{debounced ? t('contacts.noMatch', { q: debounced }) : t('contacts.none')}</div>
       ) : (
         <div className="card ct-card">
-          <table className="table" aria-label={debounced ? 'Matching contacts' : 'Newest contacts'}>
+          <table className="table" aria-label={debounced ? t('contacts.matching') : t('contacts.newest')}>
             <thead>
               <tr>
-                <th scope="col">Contact</th>
-                <th scope="col">Name</th>
-                <th scope="col">Phone</th>
-                <th scope="col">Time zone</th>
+                <th scope="col">{t('outbox.contact')}</th>
+                <th scope="col">{t('journeys.col.name')}</th>
+                <th scope="col">{t('contact.phone')}</th>
+                <th scope="col">{t('contact.timezone')}</th>
                 {/* one zone for the whole column (the workspace's), named, so the rows compare */}
-                <th scope="col">First seen ({defaultZone})</th>
+                <th scope="col">{t('contacts.firstSeenIn', { tz: defaultZone })}</th>
               </tr>
             </thead>
             <tbody>
@@ -87,12 +89,12 @@ export function ContactSearchPage() {
                 <tr key={h.id}>
                   <td>
                     <Link className={`table__name${h.matched === 'externalId' && debounced ? ' ct-hit' : ''}`} to={contactPath(contactKey(h))}>
-                      {h.externalId ?? <span className="muted">anonymous {h.anonymousId}</span>}
+                      {h.externalId ?? <span className="muted">{t('contacts.anonymous', { id: h.anonymousId ?? '' })}</span>}
                     </Link>
                   </td>
                   <td className={h.matched === 'name' ? 'ct-hit' : undefined}>{h.name ?? <span className="muted">—</span>}</td>
                   <td className={h.matched === 'phone' ? 'ct-hit' : undefined}>{h.phone ?? <span className="muted">—</span>}</td>
-                  <td className="muted">{h.timezone ?? `${defaultZone} (workspace)`}</td>
+                  <td className="muted">{h.timezone ?? t('contacts.workspaceZone', { tz: defaultZone })}</td>
                   <td className="muted nowrap">{dateTimeIn(h.createdAt, defaultZone)}</td>
                 </tr>
               ))}

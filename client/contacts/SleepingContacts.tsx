@@ -1,3 +1,5 @@
+import { useT } from '../i18n/useT';
+import { formatCount } from '../format';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { Moon } from 'lucide-react';
@@ -10,17 +12,18 @@ import { dateTimeIn } from './zonedFormat';
  * see Settings → Lending guardrails), and a link that filters the Contacts list to them.
  */
 export function SleepingTile({ active, onToggle }: { active: boolean; onToggle: () => void }) {
+  const t = useT();
   const trpc = useTRPC();
   const count = useQuery(trpc.sleeping.count.queryOptions());
   return (
-    <section className="card ct-tile" aria-label="Sleeping contacts">
+    <section className="card ct-tile" aria-label={t('sleeping.label')}>
       <Moon size={16} aria-hidden />
       <div>
-        <div className="ct-tile__value">{count.data ? count.data.sleeping.toLocaleString() : '…'}</div>
-        <div className="muted">sleeping contacts: no marketing unless a journey includes them</div>
+        <div className="ct-tile__value">{count.data ? formatCount(count.data.sleeping) : '…'}</div>
+        <div className="muted">{t('sleeping.tile')}</div>
       </div>
       <button type="button" className="btn" aria-pressed={active} onClick={onToggle}>
-        {active ? 'Show all contacts' : 'Show sleeping only'}
+        {active ? t('sleeping.showAll') : t('sleeping.showSleeping')}
       </button>
     </section>
   );
@@ -28,20 +31,21 @@ export function SleepingTile({ active, onToggle }: { active: boolean; onToggle: 
 
 /** The sleeping contacts, most recently fallen asleep first (up to 200). */
 export function SleepingList({ defaultZone }: { defaultZone: string }) {
+  const t = useT();
   const trpc = useTRPC();
   const list = useQuery(trpc.sleeping.list.queryOptions({ limit: 200 }));
-  if (list.isPending) return <Loading what="sleeping contacts" />;
+  if (list.isPending) return <Loading what={t('sleeping.loading')} />;
   if (list.isError) return <LoadError error={list.error} />;
-  if (list.data.length === 0) return <div className="placeholder">No contact is sleeping.</div>;
+  if (list.data.length === 0) return <div className="placeholder">{t('sleeping.none')}</div>;
   return (
     <div className="card ct-card">
-      <table className="table" aria-label="Sleeping contacts">
+      <table className="table" aria-label={t('sleeping.label')}>
         <thead>
           <tr>
-            <th scope="col">Contact</th>
-            <th scope="col">Name</th>
-            <th scope="col">Phone</th>
-            <th scope="col">Sleeping since</th>
+            <th scope="col">{t('outbox.contact')}</th>
+            <th scope="col">{t('journeys.col.name')}</th>
+            <th scope="col">{t('contact.phone')}</th>
+            <th scope="col">{t('sleeping.since')}</th>
           </tr>
         </thead>
         <tbody>
@@ -49,7 +53,7 @@ export function SleepingList({ defaultZone }: { defaultZone: string }) {
             <tr key={c.id}>
               <td>
                 <Link className="table__name" to={`/contacts/${encodeURIComponent(c.externalId ?? c.anonymousId ?? '')}`}>
-                  {c.externalId ?? <span className="muted">anonymous {c.anonymousId}</span>}
+                  {c.externalId ?? <span className="muted">{t('contacts.anonymous', { id: c.anonymousId ?? '' })}</span>}
                 </Link>
               </td>
               <td>{c.name ?? <span className="muted">—</span>}</td>

@@ -1,8 +1,10 @@
+import { useT } from '../i18n/useT';
+import { channelMessages } from '../i18n/registryMessages';
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FlaskConical } from 'lucide-react';
-import { channelLabels, type Channel } from '../../shared/journey/channels';
+import type { Channel } from '../../shared/journey/channels';
 import { isTestChannel, testChannels } from '../../shared/testSends/testContact';
 import { useTRPC } from '../trpc';
 import { useAuth } from '../auth/AuthContext';
@@ -21,6 +23,7 @@ export function SendTestButton({ nodeId, config }: { nodeId: string; config: Rec
 }
 
 function SendTestOpener({ journeyId, nodeId, config }: { journeyId: string; nodeId: string; config: Record<string, unknown> }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const can = useAuth().can('operator');
   const parsed = parseNodeConfig('send', config);
@@ -29,8 +32,8 @@ function SendTestOpener({ journeyId, nodeId, config }: { journeyId: string; node
   if (!can) return null;
   return (
     <div className="sf__field">
-      <button type="button" className="btn btn--small" disabled={!template} title={template ? 'Send this message to a test contact' : 'Choose a template first'} onClick={() => setOpen(true)}>
-        <FlaskConical size={14} aria-hidden /> Send test…
+      <button type="button" className="btn btn--small" disabled={!template} title={template ? t('sendTest.title') : t('sendTest.chooseTemplate')} onClick={() => setOpen(true)}>
+        <FlaskConical size={14} aria-hidden /> {t('sendTest.open')}
       </button>
       {open && <SendTestDialog journeyId={journeyId} nodeId={nodeId} channel={channel} template={template} onClose={() => setOpen(false)} />}
     </div>
@@ -44,6 +47,7 @@ function SendTestOpener({ journeyId, nodeId, config }: { journeyId: string; node
  * saved draft, so an edit waits for its autosave.
  */
 export function SendTestDialog({ journeyId, nodeId, channel, template, onClose }: { journeyId: string; nodeId: string; channel: Channel; template: string; onClose: () => void }) {
+  const t = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const titleId = useId();
@@ -67,16 +71,16 @@ export function SendTestDialog({ journeyId, nodeId, channel, template, onClose }
 
   return (
     <dialog ref={dialog} className="dialog testsend-dialog" aria-labelledby={titleId} onClose={onClose}>
-      <h2 id={titleId}>Send a test {channelLabels[channel]}</h2>
+      <h2 id={titleId}>{t('sendTest.heading', { channel: t(channelMessages[channel]) })}</h2>
       <p className="muted">
-        <code>{template}</code> rendered with a real contact’s traits, sent through the channel’s provider to a test contact only. It is recorded as a test and counts in no caps, numbers or funnels.
+        <code>{template}</code> {t('sendTest.lede')}
       </p>
       {field === null ? (
-        <p className="dialog__note">A {channelLabels[channel]} message has no test send: tests go to a test contact’s phone (SMS, robo-call) or email.</p>
+        <p className="dialog__note">{t('sendTest.noTest', { channel: t(channelMessages[channel]) })}</p>
       ) : (
         <>
           <label className="field">
-            <span>Variant</span>
+            <span>{t('funnel.variant')}</span>
             <select value={chosenVariant} onChange={(e) => setVariant(e.target.value)}>
               {variants.map((v) => (
                 <option key={v.key} value={v.key}>
@@ -85,11 +89,11 @@ export function SendTestDialog({ journeyId, nodeId, channel, template, onClose }
               ))}
             </select>
           </label>
-          <ContactPicker label="Fill with the traits of" value={contact} onChange={setContact} />
+          <ContactPicker label={t('sendTest.traitsOf')} value={contact} onChange={setContact} />
           <label className="field">
-            <span>Send to (test contact)</span>
+            <span>{t('sendTest.sendTo')}</span>
             <select value={recipient} onChange={(e) => setRecipient(e.target.value)}>
-              <option value="">Choose a test contact</option>
+              <option value="">{t('sendTest.chooseContact')}</option>
               {usable.map((t) => (
                 <option key={t.id} value={String(t.id)}>
                   {t.name} · {t[field]}
@@ -99,7 +103,7 @@ export function SendTestDialog({ journeyId, nodeId, channel, template, onClose }
           </label>
           {testContacts.isSuccess && usable.length === 0 && (
             <p className="dialog__note">
-              No test contact has {field === 'phone' ? 'a phone number' : 'an email address'} yet: add one under <Link to="/settings">Settings → Test contacts</Link>.
+              {field === 'phone' ? t('sendTest.noPhone') : t('sendTest.noEmail')} <Link to="/settings">{t('sendTest.settingsLink')}</Link>.
             </p>
           )}
         </>
@@ -111,13 +115,15 @@ export function SendTestDialog({ journeyId, nodeId, channel, template, onClose }
       )}
       {sent && (
         <div className="testsend__result" role="status">
-          {sent.status === 'failed' ? `Test ${sent.id} failed: ${sent.error ?? 'no reason given'}` : `Test ${sent.id} ${sent.status} to ${sent.to} (${sent.provider})`}
+          {sent.status === 'failed'
+            ? t('sendTest.failed', { id: sent.id, error: sent.error ?? t('sendTest.noReason') })
+            : t('sendTest.sent', { id: sent.id, status: sent.status, to: sent.to, provider: sent.provider })}
           <pre>{sent.body}</pre>
         </div>
       )}
       <div className="dialog__actions">
         <button type="button" className="btn" onClick={() => dialog.current?.close()}>
-          Close
+          {t('common.close')}
         </button>
         <button
           type="button"
@@ -125,7 +131,7 @@ export function SendTestDialog({ journeyId, nodeId, channel, template, onClose }
           disabled={!ready || send.isPending}
           onClick={() => contact !== null && send.mutate({ journeyId, nodeId, variant: chosenVariant, externalId: contact, to: { testContactId: Number(recipient) } })}
         >
-          {send.isPending ? 'Sending…' : 'Send test'}
+          {send.isPending ? t('sendTest.sending') : t('sendTest.send')}
         </button>
       </div>
     </dialog>

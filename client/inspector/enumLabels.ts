@@ -45,6 +45,8 @@ const enumMessages: Record<string, string> = {
   trait: msg('enum.trait'),
   event: msg('enum.event'),
   registered: msg('enum.registered'),
+  exclude: msg('enum.exclude'),
+  include: msg('enum.include'),
   policy: msg('enum.policy'),
   type: msg('enum.type'),
 };

@@ -1,5 +1,7 @@
+import { useT } from '../i18n/useT';
+import { channelMessages } from '../i18n/registryMessages';
 import { useQuery } from '@tanstack/react-query';
-import { channelLabels } from '../../shared/journey/channels';
+import type { Channel } from '../../shared/journey/channels';
 import { formatUtcMinute } from '../format';
 import { useTRPC } from '../trpc';
 import { LoadError } from '../components/QueryState';
@@ -10,25 +12,27 @@ import { LoadError } from '../components/QueryState';
  * (caps, numbers, funnels). Shown only when there are any.
  */
 export function TestSendsList({ journeyId }: { journeyId?: string | undefined }) {
+  const t = useT();
+  const channelName = (c: Channel) => t(channelMessages[c]);
   const trpc = useTRPC();
   const sends = useQuery({ ...trpc.testing.sends.queryOptions({ journeyId, limit: 50 }), refetchInterval: 10_000 });
   if (sends.isError) return <LoadError error={sends.error} />;
   if (!sends.data || sends.data.length === 0) return null;
   return (
     <section className="card" aria-labelledby="test-sends">
-      <h2 id="test-sends">Test sends</h2>
-      <p className="muted">Sent to the team’s test contacts with a real contact’s traits; not in the outbox above, and never counted.</p>
-      <table className="table" aria-label="Test sends">
+      <h2 id="test-sends">{t('testSends.title')}</h2>
+      <p className="muted">{t('testSends.lede')}</p>
+      <table className="table" aria-label={t('testSends.title')}>
         <thead>
           <tr>
-            <th scope="col">Sent</th>
-            <th scope="col">To (test contact)</th>
-            <th scope="col">Traits of</th>
-            <th scope="col">Channel</th>
-            <th scope="col">Template</th>
-            <th scope="col">Status</th>
-            <th scope="col">By</th>
-            <th scope="col">Message</th>
+            <th scope="col">{t('funnel.sent')}</th>
+            <th scope="col">{t('testSends.to')}</th>
+            <th scope="col">{t('testSends.traitsOf')}</th>
+            <th scope="col">{t('field.channel')}</th>
+            <th scope="col">{t('field.template')}</th>
+            <th scope="col">{t('journeys.col.status')}</th>
+            <th scope="col">{t('testSends.by')}</th>
+            <th scope="col">{t('outbox.col.message')}</th>
           </tr>
         </thead>
         <tbody>
@@ -39,7 +43,7 @@ export function TestSendsList({ journeyId }: { journeyId?: string | undefined })
                 {t.to} <span className="status">test</span>
               </td>
               <td>{t.contactExternalId}</td>
-              <td>{channelLabels[t.channel]}</td>
+              <td>{channelName(t.channel)}</td>
               <td>
                 <code>{t.template}</code>{' '}
                 <span className="muted">

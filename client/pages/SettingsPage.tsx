@@ -99,7 +99,7 @@ export function SettingsPage() {
       )}
       {operator && (
         <section className="card settings" aria-labelledby="test-contacts">
-          <h2 id="test-contacts">Test contacts</h2>
+          <h2 id="test-contacts">{t('testContacts.title')}</h2>
           <TestContactsSetting />
         </section>
       )}

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useQuery } from '@tanstack/react-query';
 import { formatCount, formatPercent } from '../format';
 import { useTRPC } from '../trpc';
@@ -9,21 +10,22 @@ import { useTRPC } from '../trpc';
  * they asked for): the copy to translate next.
  */
 export function LocaleStats({ templateKey }: { templateKey: string }) {
+  const t = useT();
   const trpc = useTRPC();
   const stats = useQuery({ ...trpc.templates.localeStats.queryOptions({ key: templateKey }), refetchInterval: 10_000 });
   const s = stats.data;
   if (!s || (s.locales.length === 0 && s.fallbacks.length === 0)) return null;
   return (
-    <section className="card" aria-label="Results by language">
-      <h2>By language</h2>
-      <table className="table" aria-label="Sends and clicks by variant and language">
+    <section className="card" aria-label={t('localeStats.label')}>
+      <h2>{t('localeStats.title')}</h2>
+      <table className="table" aria-label={t('localeStats.table')}>
         <thead>
           <tr>
-            <th scope="col">Variant</th>
-            <th scope="col">Language</th>
-            <th scope="col">Sent</th>
-            <th scope="col">Unique clicks</th>
-            <th scope="col">Click rate</th>
+            <th scope="col">{t('funnel.variant')}</th>
+            <th scope="col">{t('locale.switcher')}</th>
+            <th scope="col">{t('funnel.sent')}</th>
+            <th scope="col">{t('stats.uniqueClicks')}</th>
+            <th scope="col">{t('funnel.clickRate')}</th>
           </tr>
         </thead>
         <tbody>
@@ -39,16 +41,14 @@ export function LocaleStats({ templateKey }: { templateKey: string }) {
           {s.rows.length === 0 && (
             <tr>
               <td colSpan={5} className="muted">
-                Nothing sent with v{s.version} yet.
+                {t('localeStats.nothing', { version: s.version })}
               </td>
             </tr>
           )}
         </tbody>
       </table>
-      <p className="muted" role="status" aria-label="Language fallbacks">
-        {s.fallbacks.length === 0
-          ? `Every contact got copy in their language (or had none set).`
-          : `Sent in ${s.locale} for want of the contact's language: ${s.fallbacks.map((f) => `${f.asked} ${formatCount(f.n)}`).join(', ')}.`}
+      <p className="muted" role="status" aria-label={t('localeStats.fallbacks')}>
+        {s.fallbacks.length === 0 ? t('localeStats.noFallback') : t('localeStats.fallback', { locale: s.locale, list: s.fallbacks.map((f) => `${f.asked} ${formatCount(f.n)}`).join(', ') })}
       </p>
     </section>
   );

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useEffect, useState } from 'react';
 import { useDebounced } from '../components/useDebounced';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -13,6 +14,7 @@ import { parseSampleTraits, sampleTraitsText } from './sampleContact';
  * lengths against the platforms' cut-offs.
  */
 export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
+  const t = useT();
   const [contact, setContact] = useState('');
   const [sample, setSample] = useState(sampleTraitsText);
   // for a real contact, only what the user types here overrides their traits: the sample's
@@ -29,26 +31,26 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
   const complete = TemplateDraft.safeParse(input.draft).success;
 
   return (
-    <section className="card preview-panel" aria-label="Live preview">
-      <h2>Preview</h2>
+    <section className="card preview-panel" aria-label={t('tpreview.label')}>
+      <h2>{t('preview.title')}</h2>
       <div className="preview-panel__inputs">
         <label>
-          Contact (user id)
-          <input type="search" value={contact} placeholder="render for a real contact" onChange={(e) => setContact(e.target.value)} />
+          {t('tpreview.contact')}
+          <input type="search" value={contact} placeholder={t('tpreview.contact.placeholder')} onChange={(e) => setContact(e.target.value)} />
         </label>
         <label>
-          {forContact ? 'Override traits' : 'Sample traits'}
+          {forContact ? t('tpreview.overrides') : t('tpreview.sample')}
           <textarea
             rows={4}
             value={traitsText}
-            placeholder={forContact ? 'none: the contact’s own traits (e.g. limit: 50000)' : undefined}
+            placeholder={forContact ? t('tpreview.overrides.placeholder') : undefined}
             onChange={(e) => (forContact ? setOverrides : setSample)(e.target.value)}
             spellCheck={false}
           />
         </label>
         {draft.channel === 'sms' && (
           <label>
-            Price per SMS part (¥)
+            {t('tpreview.price')}
             <input type="number" min={0} step={0.001} value={Number.isFinite(price) ? price : ''} onChange={(e) => setPrice(e.target.valueAsNumber)} />
           </label>
         )}
@@ -65,6 +67,7 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
 
 /** One language's preview: every variant rendered in it, with its length, encoding, parts and cost. */
 function LanguagePreview({ input, channel, label, enabled }: { input: RouterInputs['templates']['preview']; channel: TemplateDraft['channel']; label: string | null; enabled: boolean }) {
+  const t = useT();
   const trpc = useTRPC();
   const preview = useQuery({ ...trpc.templates.preview.queryOptions(input), placeholderData: keepPreviousData, retry: false, enabled });
   return (
@@ -76,19 +79,19 @@ function LanguagePreview({ input, channel, label, enabled }: { input: RouterInpu
         </p>
       )}
       {preview.data?.variants.map((v) => (
-        <article key={v.variant} className="pv" aria-label={`Preview of variant ${v.variant.toUpperCase()}${label ? ` in ${label}` : ''}`}>
+        <article key={v.variant} className="pv" aria-label={t('tpreview.variant', { key: v.variant.toUpperCase() }) + (label ? t('variants.inLanguage', { locale: label }) : '')}>
           <header className="pv__head">
             <span className="chip chip--on">{v.variant.toUpperCase()}</span>
             {/* a copy that does not render has no length, parts or cost to speak of: the error alone says what is wrong */}
-            {!v.error && <span className="muted">{v.chars} chars</span>}
+            {!v.error && <span className="muted">{t('tpreview.chars', { n: v.chars })}</span>}
             {v.sms && !v.error && (
               <>
                 <span className="pv__fact">{v.sms.encoding}</span>
-                <span className="pv__fact" aria-label="SMS parts">
-                  {v.sms.parts} {v.sms.parts === 1 ? 'part' : 'parts'}
+                <span className="pv__fact" aria-label={t('tpreview.smsParts')}>
+                  {t('tpreview.parts', { n: v.sms.parts })}
                 </span>
-                <span className="muted">{v.sms.remainingInPart} left in this part</span>
-                {v.sms.costPer10k !== null && <span className="pv__fact">¥{formatCount(v.sms.costPer10k)} per 10k sends</span>}
+                <span className="muted">{t('tpreview.left', { n: v.sms.remainingInPart })}</span>
+                {v.sms.costPer10k !== null && <span className="pv__fact">{t('tpreview.per10k', { cost: formatCount(v.sms.costPer10k) })}</span>}
               </>
             )}
           </header>
@@ -103,7 +106,7 @@ function LanguagePreview({ input, channel, label, enabled }: { input: RouterInpu
             ))
           )}
           {v.push && (
-            <table className="pv__limits" aria-label="Push length limits">
+            <table className="pv__limits" aria-label={t('tpreview.pushLimits')}>
               <tbody>
                 {v.push.map((f) => (
                   <tr key={`${f.platform}:${f.part}`} className={f.over ? 'pv__over' : undefined}>
@@ -112,7 +115,7 @@ function LanguagePreview({ input, channel, label, enabled }: { input: RouterInpu
                     <td>
                       {f.length} / {f.limit}
                     </td>
-                    <td>{f.over ? 'cut off' : 'fits'}</td>
+                    <td>{f.over ? t('tpreview.cutOff') : t('tpreview.fits')}</td>
                   </tr>
                 ))}
               </tbody>

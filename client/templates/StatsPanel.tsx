@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -27,6 +28,7 @@ const p = (x: number | undefined) => (x === undefined ? '–' : x < 0.001 ? '< 0
 export function StatsPanel({ templateKey }: { templateKey: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const t = useT();
   const [metric, setMetric] = useState<'clicks' | 'conversions'>('clicks');
   /** undefined: the current version */
   const [version, setVersion] = useState<number | undefined>(undefined);
@@ -51,35 +53,35 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
   const requested = requestOf(promote.data);
   if (stats.isPending)
     return (
-      <section className="card" aria-label="Variant stats">
-        Loading stats…
+      <section className="card" aria-label={t('stats.label')}>
+        {t('common.loading', { what: t('stats.loading') })}
       </section>
     );
   if (stats.isError)
     return (
-      <section className="card" aria-label="Variant stats">
+      <section className="card" aria-label={t('stats.label')}>
         {stats.error.message}
       </section>
     );
   const s = stats.data;
   return (
-    <section className="card stats" aria-label="Variant stats">
+    <section className="card stats" aria-label={t('stats.label')}>
       <div className="stats__head">
-        <h2>Results</h2>
+        <h2>{t('stats.title')}</h2>
         <label>
-          Version
-          <select aria-label="Version" value={s.version} onChange={(e) => setVersion(Number(e.target.value) === s.current ? undefined : Number(e.target.value))}>
+          {t('journeys.col.version')}
+          <select aria-label={t('journeys.col.version')} value={s.version} onChange={(e) => setVersion(Number(e.target.value) === s.current ? undefined : Number(e.target.value))}>
             {s.versions.map((v) => (
               <option key={v.version} value={v.version}>
                 v{v.version}
-                {v.version === s.current ? ' (current)' : ''} · {formatCount(v.sent)} sent
+                {v.version === s.current ? ` ${t('stats.current')}` : ''} · {t('stats.sentCount', { n: formatCount(v.sent) })}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Compare with
-          <select aria-label="Compare with" value={compareWith ?? ''} onChange={(e) => setCompareWith(e.target.value ? Number(e.target.value) : undefined)}>
+          {t('stats.compare')}
+          <select aria-label={t('stats.compare')} value={compareWith ?? ''} onChange={(e) => setCompareWith(e.target.value ? Number(e.target.value) : undefined)}>
             <option value="">—</option>
             {s.versions
               .filter((v) => v.version !== s.version)
@@ -91,36 +93,36 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
           </select>
         </label>
         <label>
-          Winner by
+          {t('stats.winnerBy')}
           <select value={metric} onChange={(e) => setMetric(e.target.value as 'clicks' | 'conversions')}>
-            <option value="clicks">click rate</option>
-            <option value="conversions">conversion rate</option>
+            <option value="clicks">{t('stats.byClicks')}</option>
+            <option value="conversions">{t('stats.byConversions')}</option>
           </select>
         </label>
       </div>
-      <table className="table" aria-label="Variant results">
+      <table className="table" aria-label={t('stats.results')}>
         <thead>
           <tr>
-            <th scope="col">Variant</th>
+            <th scope="col">{t('funnel.variant')}</th>
             <th scope="col" className="num">
-              Sent
+              {t('funnel.sent')}
             </th>
             <th scope="col" className="num">
-              Unique clicks
+              {t('stats.uniqueClicks')}
             </th>
-            <th scope="col">Click rate (95% CI)</th>
+            <th scope="col">{t('stats.clickRate')}</th>
             <th scope="col" className="num">
-              Conversions
+              {t('stats.conversions')}
             </th>
-            <th scope="col">Conversion rate (95% CI)</th>
-            <th scope="col">p vs {s.control.toUpperCase()}</th>
+            <th scope="col">{t('stats.conversionRate')}</th>
+            <th scope="col">{t('stats.pVs', { control: s.control.toUpperCase() })}</th>
           </tr>
         </thead>
         <tbody>
           {s.variants.map((v) => (
             <tr key={v.key} data-variant={v.key}>
               <th scope="row">
-                {v.key.toUpperCase()} <span className="muted">{v.name}</span> {v.key === s.control && <span className="muted">(control)</span>}
+                {v.key.toUpperCase()} <span className="muted">{v.name}</span> {v.key === s.control && <span className="muted">{t('stats.control')}</span>}
               </th>
               <td className="num">{formatCount(v.sent)}</td>
               <td className="num">{formatCount(v.clicks)}</td>
@@ -136,18 +138,18 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
       {compareWith !== undefined && compareWith !== s.version && <VersionCompare templateKey={templateKey} a={Math.min(s.version, compareWith)} b={Math.max(s.version, compareWith)} />}
       {s.winner ? (
         <div className="stats__winner" role="status">
-          <Trophy size={16} aria-hidden /> Variant {s.winner.key.toUpperCase()} wins: {s.winner.reason}
+          <Trophy size={16} aria-hidden /> {t('stats.wins', { key: s.winner.key.toUpperCase(), reason: s.winner.reason })}
           {writes && s.version === s.current && (
             <button type="button" className="btn btn--primary btn--small" disabled={promote.isPending || confirming !== null} onClick={() => s.winner && setConfirming(s.winner.key)}>
-              Promote winner
+              {t('stats.promoteWinner')}
             </button>
           )}
         </div>
       ) : (
-        <p className="muted">No variant beats the control significantly yet (two-sided test, p &lt; 0.05).</p>
+        <p className="muted">{t('stats.noWinner')}</p>
       )}
       {confirming !== null && (
-        <div className="stats__confirm" role="alertdialog" aria-label="Promote this variant?">
+        <div className="stats__confirm" role="alertdialog" aria-label={t('stats.promote.label')}>
           <p>
             {promoteConsequence(
               s.variants.filter((v) => v.weight > 0 || v.key === confirming),
@@ -156,19 +158,19 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
             )}
           </p>
           <button type="button" className="btn btn--primary btn--small" disabled={promote.isPending} onClick={() => promote.mutate({ key: templateKey, variant: confirming })}>
-            Promote {confirming.toUpperCase()}
+            {t('stats.promote', { key: confirming.toUpperCase() })}
           </button>{' '}
           <button type="button" className="btn btn--small" onClick={() => setConfirming(null)}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       )}
       {requested && (
         <p role="status">
-          Sent for approval: every new send uses the winner once someone else approves it. <Link to={approvalPath(requested.id)}>See the request</Link>
+          {t('stats.requested')} <Link to={approvalPath(requested.id)}>{t('publish.requested.link')}</Link>
         </p>
       )}
-      {!requested && promote.data && 'version' in promote.data && <p role="status">Saved v{promote.data.version}: every new send uses the winner.</p>}
+      {!requested && promote.data && 'version' in promote.data && <p role="status">{t('stats.promoted', { version: promote.data.version })}</p>}
       {promote.isError && <p className="sf__errors">{promote.error.message}</p>}
       <TemplateUsage templateKey={templateKey} />
     </section>

@@ -1,8 +1,10 @@
+import { useT } from '../i18n/useT';
+import { channelMessages } from '../i18n/registryMessages';
 import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useBlocker, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ArrowLeft, Save } from 'lucide-react';
-import { Channel, channelLabels } from '../../shared/journey/channels';
+import { Channel } from '../../shared/journey/channels';
 import { TemplateDraft } from '../../shared/templates/draft';
 import { templateParts, locales } from '../../shared/templates/meta';
 import { checkTemplate } from '../../shared/templates/checks';
@@ -45,6 +47,7 @@ const blank = (channel: Channel): TemplateDraft => ({
 
 /** One template: edit it (or write a new one), preview it live, and read how its variants do. */
 export function TemplateEditorPage() {
+  const t = useT();
   const { key = '' } = useParams();
   const [params] = useSearchParams();
   const trpc = useTRPC();
@@ -60,9 +63,9 @@ export function TemplateEditorPage() {
     return channel.success ? (
       <Editor initial={blank(channel.data)} known={known.data ?? []} stored={null} lastSave={null} onSaved={onSaved} />
     ) : (
-      <LoadError error={{ message: 'choose a channel for the new template' }} />
+      <LoadError error={{ message: t('tedit.chooseChannel') }} />
     );
-  if (stored.isPending) return <Loading what="template" />;
+  if (stored.isPending) return <Loading what={t('tedit.loading')} />;
   if (stored.isError) return <LoadError error={stored.error} />;
   return (
     <Editor
@@ -89,6 +92,7 @@ function Editor({
   lastSave: SaveResult | null;
   onSaved: (key: string, result: SaveResult) => void;
 }) {
+  const t = useT();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const navigate = useNavigate();
@@ -141,25 +145,25 @@ function Editor({
   return (
     <main className="page page--wide tedit">
       <header className="tedit__header">
-        <Link to="/templates" className="jheader__back" aria-label="Back to templates">
+        <Link to="/templates" className="jheader__back" aria-label={t('tedit.back')}>
           <ArrowLeft size={18} aria-hidden />
         </Link>
         <div className="tedit__titles">
-          <h1>{stored ? stored.name : 'New template'}</h1>
+          <h1>{stored ? stored.name : t('templates.new')}</h1>
           <div className="muted">
-            {channelLabels[draft.channel]} ·{' '}
+            {t(channelMessages[draft.channel])} ·{' '}
             {stored ? (
               <>
-                v{stored.version}, saved <RelativeTime ms={stored.updatedAt} /> by {stored.updatedBy}
+                {t('tedit.savedAt', { version: stored.version })} <RelativeTime ms={stored.updatedAt} /> {t('approvals.by', { who: stored.updatedBy })}
               </>
             ) : (
-              'not saved yet'
+              t('tedit.notSaved')
             )}
-            {dirty && <strong className="tedit__dirty">{awaiting ? ' · awaiting approval' : ' · unsaved changes'}</strong>}
+            {dirty && <strong className="tedit__dirty">{awaiting ? ` · ${t('tedit.awaiting')}` : ` · ${t('header.unsaved')}`}</strong>}
           </div>
         </div>
-        <span className={`count${errors ? ' count--bad' : ''}`} aria-label={`${errors} errors`}>
-          {errors} error{errors === 1 ? '' : 's'}
+        <span className={`count${errors ? ' count--bad' : ''}`} aria-label={t('tedit.errors', { n: errors })}>
+          {t('tedit.errors', { n: errors })}
         </span>
         {writes && (
           <button
@@ -168,7 +172,7 @@ function Editor({
             disabled={!dirty || errors > 0 || !parsed.success || save.isPending || Boolean(awaiting)}
             onClick={() => parsed.success && save.mutate({ draft: parsed.data })}
           >
-            <Save size={15} aria-hidden /> {save.isPending ? 'Saving…' : 'Save new version'}
+            <Save size={15} aria-hidden /> {save.isPending ? t('header.saving') : t('tedit.save')}
           </button>
         )}
       </header>
@@ -185,47 +189,48 @@ function Editor({
       )}
       {save.isError && (
         <div className="banner banner--error" role="alert">
-          <strong>Not saved.</strong> {save.error.message}
+          <strong>{t('tedit.notSavedBang')}</strong> {save.error.message}
         </div>
       )}
       {!writes && (
         <div className="banner" role="status">
-          Read-only: editing templates needs the copywriter role.
+          {t('tedit.readOnly')}
         </div>
       )}
       {awaiting && (
         <div className="banner banner--ok" role="status">
-          Sent for approval: a live journey uses this template, so the new version waits for someone else to approve it. <Link to={approvalPath(awaiting)}>See the request</Link>
+          {t('tedit.sentForApproval')} <Link to={approvalPath(awaiting)}>{t('publish.requested.link')}</Link>
         </div>
       )}
       {saved && !dirty && !requestOf(saved) && (
         <div className="banner banner--ok" role="status">
-          {saved.created && saved.version !== null ? `Saved as v${saved.version}. New sends use it; messages already sent keep the version they used.` : 'Nothing changed since the current version.'}
-          {saved.warnings.length > 0 && ` ${saved.warnings.length} warning(s) remain.`}
+          {saved.created && saved.version !== null ? t('tedit.savedAs', { version: saved.version }) : t('tedit.nothingChanged')}
+          {saved.warnings.length > 0 && ` ${t('tedit.warnings', { n: saved.warnings.length })}`}
         </div>
       )}
       <div className="tedit__body">
         <fieldset className="tedit__main" disabled={!writes}>
-          <section className="card tmeta" aria-label="Template">
+          <section className="card tmeta" aria-label={t('field.template')}>
             <label>
-              Key
-              <input type="text" value={draft.key} disabled={Boolean(stored)} placeholder="e.g. recall_sms" onChange={(e) => set({ key: e.target.value.trim() })} />
+              {t('tedit.key')}
+              <input type="text" value={draft.key} disabled={Boolean(stored)} placeholder={t('tedit.key.placeholder')} onChange={(e) => set({ key: e.target.value.trim() })} />
             </label>
             <label>
-              Name
+              {t('journeys.col.name')}
               <input type="text" value={draft.name} onChange={(e) => set({ name: e.target.value })} />
             </label>
             <label>
-              Category
+              {t('templates.category')}
               <select value={draft.category} onChange={(e) => set({ category: e.target.value as TemplateDraft['category'] })}>
-                <option value="marketing">marketing (caps, quiet hours, opt-out line)</option>
+                <option value="marketing">{t('tedit.marketing')}</option>
                 <option value="transactional" disabled={!marksTransactional}>
-                  transactional (reminders; not held by the caps){marksTransactional ? '' : ' · admin only'}
+                  {t('tedit.transactional')}
+                  {marksTransactional ? '' : ` · ${t('tedit.adminOnly')}`}
                 </option>
               </select>
             </label>
             <label>
-              Language
+              {t('locale.switcher')}
               <select value={draft.locale} onChange={(e) => setDraft((d) => withDefaultLocale(d, e.target.value as TemplateDraft['locale']))}>
                 {locales.map((l) => (
                   <option key={l}>{l}</option>
@@ -233,7 +238,7 @@ function Editor({
               </select>
             </label>
             <fieldset className="tmeta__languages">
-              <legend>Also in</legend>
+              <legend>{t('tedit.alsoIn')}</legend>
               {locales
                 .filter((l) => l !== draft.locale)
                 .map((l) => (
@@ -244,11 +249,11 @@ function Editor({
                 ))}
             </fieldset>
             <label className="tmeta__wide">
-              Description
+              {t('details.description')}
               <input type="text" value={draft.description} onChange={(e) => set({ description: e.target.value })} />
             </label>
             {shape.length > 0 && (
-              <ul className="issues tmeta__wide" aria-label="Problems with the template">
+              <ul className="issues tmeta__wide" aria-label={t('tedit.problems')}>
                 {shape.map((m, i) => (
                   <li key={i} className="issue issue--error">
                     {m}
@@ -257,8 +262,8 @@ function Editor({
               </ul>
             )}
             <p className="sf__help tmeta__wide">
-              Helpers: <code>{'{{link "https://…"}}'}</code> (tracked short link), <code>{'{{money limit}}'}</code>, <code>{'{{date due_at}}'}</code> (contact’s time zone),{' '}
-              <code>{'{{default name "您好"}}'}</code>. Known traits: {known.slice(0, 16).join(', ')}
+              {t('tedit.helpers')} <code>{'{{link "https://…"}}'}</code> {t('tedit.helpers.link')}, <code>{'{{money limit}}'}</code>, <code>{'{{date due_at}}'}</code> {t('tedit.helpers.date')},{' '}
+              <code>{'{{default name "您好"}}'}</code>. {t('tedit.knownTraits')} {known.slice(0, 16).join(', ')}
               {known.length > 16 ? '…' : ''}
             </p>
           </section>
@@ -269,8 +274,8 @@ function Editor({
           {stored && <StatsPanel templateKey={stored.key} />}
           {stored && <LocaleStats templateKey={stored.key} />}
           {stored && (
-            <section className="card" aria-label="Versions">
-              <h2>Versions</h2>
+            <section className="card" aria-label={t('editor.tab.versions')}>
+              <h2>{t('editor.tab.versions')}</h2>
               <ul className="versions">
                 {stored.versions.map((v) => (
                   <li key={v.version} className="version">

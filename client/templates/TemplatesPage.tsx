@@ -1,8 +1,10 @@
+import { useT } from '../i18n/useT';
+import { channelMessages } from '../i18n/registryMessages';
 import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { Plus, Search } from 'lucide-react';
-import { channelLabels, channels, type Channel } from '../../shared/journey/channels';
+import { channels, type Channel } from '../../shared/journey/channels';
 import { channelIcons } from '../canvas/icons';
 import { useTRPC } from '../trpc';
 import { useAuth } from '../auth/AuthContext';
@@ -11,6 +13,7 @@ import { RelativeTime } from '../components/RelativeTime';
 
 /** The template library, by channel, with search: where copywriters start. */
 export function TemplatesPage() {
+  const t = useT();
   const trpc = useTRPC();
   const list = useQuery(trpc.templates.list.queryOptions());
   const [q, setQ] = useState('');
@@ -27,53 +30,53 @@ export function TemplatesPage() {
     <main className="page">
       <div className="page__header">
         <div>
-          <h1>Templates</h1>
-          <p className="muted">The copy every journey sends, with its A/B variants. Saving makes a new version; messages record the version they used.</p>
+          <h1>{t('layout.nav.templates')}</h1>
+          <p className="muted">{t('templates.lede')}</p>
         </div>
         {writes && (
           <div className="page__actions">
-            <select aria-label="Channel of the new template" value={creating} onChange={(e) => setCreating(e.target.value as Channel | '')}>
-              <option value="">New template for…</option>
+            <select aria-label={t('templates.newChannel')} value={creating} onChange={(e) => setCreating(e.target.value as Channel | '')}>
+              <option value="">{t('templates.newFor')}</option>
               {channels.map((c) => (
                 <option key={c} value={c}>
-                  {channelLabels[c]}
+                  {t(channelMessages[c])}
                 </option>
               ))}
             </select>
             <button type="button" className="btn btn--primary" disabled={!creating} onClick={() => creating && void navigate(`/templates/new?channel=${creating}`)}>
-              <Plus size={15} aria-hidden /> New template
+              <Plus size={15} aria-hidden /> {t('templates.new')}
             </button>
           </div>
         )}
       </div>
       <label className="search">
         <Search size={15} aria-hidden />
-        <input type="search" placeholder="Search by key, name or description" aria-label="Search templates" value={q} onChange={(e) => setQ(e.target.value)} />
+        <input type="search" placeholder={t('templates.search.placeholder')} aria-label={t('templates.search')} value={q} onChange={(e) => setQ(e.target.value)} />
       </label>
       {list.isPending ? (
-        <Loading what="templates" />
+        <Loading what={t('templates.loading')} />
       ) : list.isError ? (
         <LoadError error={list.error} />
       ) : groups.length === 0 ? (
-        <div className="placeholder">No template matches “{q}”.</div>
+        <div className="placeholder">{t('templates.noMatch', { q })}</div>
       ) : (
         groups.map((g) => {
           const Icon = channelIcons[g.channel];
           return (
-            <section key={g.channel} className="card tgroup" aria-label={`${channelLabels[g.channel]} templates`}>
+            <section key={g.channel} className="card tgroup" aria-label={t('templates.group', { channel: t(channelMessages[g.channel]) })}>
               <h2 className="tgroup__title">
-                <Icon size={16} aria-hidden /> {channelLabels[g.channel]} <span className="count">{g.rows.length}</span>
+                <Icon size={16} aria-hidden /> {t(channelMessages[g.channel])} <span className="count">{g.rows.length}</span>
               </h2>
               <table className="table">
                 <thead>
                   <tr>
-                    <th scope="col">Template</th>
-                    <th scope="col">Variants</th>
-                    <th scope="col">Category</th>
+                    <th scope="col">{t('field.template')}</th>
+                    <th scope="col">{t('preview.variants')}</th>
+                    <th scope="col">{t('templates.category')}</th>
                     <th scope="col" className="num">
-                      Version
+                      {t('journeys.col.version')}
                     </th>
-                    <th scope="col">Changed</th>
+                    <th scope="col">{t('templates.changed')}</th>
                   </tr>
                 </thead>
                 <tbody>

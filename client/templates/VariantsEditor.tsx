@@ -1,3 +1,5 @@
+import { msg } from '../i18n/messageIds';
+import { useT } from '../i18n/useT';
 import { ArrowDown, ArrowUp, Plus, X } from 'lucide-react';
 import { templateParts } from '../../shared/templates/meta';
 import type { TemplateDraft } from '../../shared/templates/draft';
@@ -5,7 +7,15 @@ import type { TemplateIssue } from '../../shared/templates/checks';
 
 type Variant = TemplateDraft['variants'][number];
 
-const partLabels: Record<string, string> = { body: 'Body', title: 'Title', script: 'Call script', subject: 'Subject', html: 'HTML body', json: 'JSON body' };
+/** Message ids of the copy's parts (a part not listed is shown by its key). */
+const partLabels: Record<string, string> = {
+  body: msg('part.body'),
+  title: msg('part.title'),
+  script: msg('part.script'),
+  subject: msg('part.subject'),
+  html: msg('part.html'),
+  json: msg('part.json'),
+};
 
 /** The next unused variant key: b, c, d … */
 export function nextVariantKey(variants: readonly Variant[]): string {
@@ -19,6 +29,8 @@ export function nextVariantKey(variants: readonly Variant[]): string {
  * copy of the last one, so writing B means editing A's words.
  */
 export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDraft; onChange: (variants: Variant[]) => void; issues: readonly TemplateIssue[] }) {
+  const t = useT();
+  const partLabel = (p: string): string => (partLabels[p] ? t(partLabels[p]) : p);
   const parts: readonly string[] = templateParts[draft.channel];
   // the template's own language first, then the others it has copy in, side by side
   const languages = [draft.locale, ...(draft.locales ?? [])];
@@ -35,56 +47,59 @@ export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDra
     const key = nextVariantKey(draft.variants);
     const blank = () => Object.fromEntries(parts.map((p) => [p, '']));
     const locales = Object.fromEntries((draft.locales ?? []).map((l) => [l, { ...(last?.locales?.[l] ?? blank()) }]));
-    onChange([...draft.variants, { key, name: `Variant ${key.toUpperCase()}`, weight: 0, parts: last ? { ...last.parts } : blank(), ...(draft.locales?.length ? { locales } : {}) }]);
+    onChange([
+      ...draft.variants,
+      { key, name: t('variants.defaultName', { key: key.toUpperCase() }), weight: 0, parts: last ? { ...last.parts } : blank(), ...(draft.locales?.length ? { locales } : {}) },
+    ]);
   };
 
   return (
-    <section className="card variants" aria-label="Variants">
+    <section className="card variants" aria-label={t('preview.variants')}>
       <div className="variants__head">
-        <h2>Variants</h2>
+        <h2>{t('preview.variants')}</h2>
         <span className={`weights${Math.abs(total - 100) < 1e-9 ? '' : ' weights--bad'}`} role="status">
-          Weights sum to {Math.round(total * 100) / 100}% {Math.abs(total - 100) < 1e-9 ? '✓' : '(must be 100)'}
+          {t('variants.sum', { total: Math.round(total * 100) / 100 })} {Math.abs(total - 100) < 1e-9 ? '✓' : t('variants.must')}
         </span>
         <button type="button" className="btn btn--small" onClick={add} disabled={draft.variants.length >= 10}>
-          <Plus size={13} aria-hidden /> Add variant
+          <Plus size={13} aria-hidden /> {t('variants.add')}
         </button>
       </div>
       <div className="variants__list">
         {draft.variants.map((v, i) => {
           const mine = issues.filter((x) => x.variant === v.key);
           return (
-            <article key={i} className="variant" aria-label={`Variant ${v.key.toUpperCase()}`}>
+            <article key={i} className="variant" aria-label={t('variants.variant', { key: v.key.toUpperCase() })}>
               <div className="variant__bar">
                 <label>
-                  Key
-                  <input type="text" value={v.key} size={6} onChange={(e) => set(i, { key: e.target.value.trim().toLowerCase() })} aria-label={`Key of variant ${i + 1}`} />
+                  {t('tedit.key')}
+                  <input type="text" value={v.key} size={6} onChange={(e) => set(i, { key: e.target.value.trim().toLowerCase() })} aria-label={t('variants.keyOf', { n: i + 1 })} />
                 </label>
                 <label className="variant__name">
-                  Name
-                  <input type="text" value={v.name} onChange={(e) => set(i, { name: e.target.value })} aria-label={`Name of variant ${v.key.toUpperCase()}`} />
+                  {t('journeys.col.name')}
+                  <input type="text" value={v.name} onChange={(e) => set(i, { name: e.target.value })} aria-label={t('variants.nameOf', { key: v.key.toUpperCase() })} />
                 </label>
                 <label>
-                  Weight %
+                  {t('field.weight')}
                   <input
                     type="number"
                     min={0}
                     max={100}
                     value={Number.isFinite(v.weight) ? v.weight : ''}
                     onChange={(e) => set(i, { weight: e.target.valueAsNumber })}
-                    aria-label={`Weight of variant ${v.key.toUpperCase()}`}
+                    aria-label={t('variants.weightOf', { key: v.key.toUpperCase() })}
                   />
                 </label>
                 <span className="variant__tools">
-                  <button type="button" className="iconbtn" aria-label={`Move variant ${v.key.toUpperCase()} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>
+                  <button type="button" className="iconbtn" aria-label={t('variants.up', { key: v.key.toUpperCase() })} disabled={i === 0} onClick={() => move(i, i - 1)}>
                     <ArrowUp size={14} aria-hidden />
                   </button>
-                  <button type="button" className="iconbtn" aria-label={`Move variant ${v.key.toUpperCase()} down`} disabled={i === draft.variants.length - 1} onClick={() => move(i, i + 1)}>
+                  <button type="button" className="iconbtn" aria-label={t('variants.down', { key: v.key.toUpperCase() })} disabled={i === draft.variants.length - 1} onClick={() => move(i, i + 1)}>
                     <ArrowDown size={14} aria-hidden />
                   </button>
                   <button
                     type="button"
                     className="iconbtn"
-                    aria-label={`Remove variant ${v.key.toUpperCase()}`}
+                    aria-label={t('variants.remove', { key: v.key.toUpperCase() })}
                     disabled={draft.variants.length === 1}
                     onClick={() => onChange(draft.variants.filter((_, j) => j !== i))}
                   >
@@ -96,18 +111,18 @@ export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDra
                 {languages.map((l) => {
                   const copy = l === draft.locale ? v.parts : (v.locales?.[l] ?? {});
                   const setCopy = (p: string, text: string) => set(i, l === draft.locale ? { parts: { ...v.parts, [p]: text } } : { locales: { ...v.locales, [l]: { ...copy, [p]: text } } });
-                  const inLanguage = languages.length > 1 ? ` in ${l}` : '';
+                  const inLanguage = languages.length > 1 ? t('variants.inLanguage', { locale: l }) : '';
                   return (
                     <div key={l} className="variant__language" lang={l}>
-                      {languages.length > 1 && <h3 className="variant__locale">{l === draft.locale ? `${l} (default)` : l}</h3>}
+                      {languages.length > 1 && <h3 className="variant__locale">{l === draft.locale ? t('variants.defaultLocale', { locale: l }) : l}</h3>}
                       {parts.map((p) => (
                         <label key={p} className="variant__part">
-                          {partLabels[p] ?? p}
+                          {partLabel(p)}
                           <textarea
                             value={copy[p] ?? ''}
                             rows={p === 'title' || p === 'subject' ? 1 : p === 'html' || p === 'json' ? 8 : 4}
                             spellCheck={false}
-                            aria-label={`${partLabels[p] ?? p} of variant ${v.key.toUpperCase()}${inLanguage}`}
+                            aria-label={t('variants.partOf', { part: partLabel(p), key: v.key.toUpperCase() }) + inLanguage}
                             aria-invalid={mine.some((x) => x.part === p && (x.locale ?? draft.locale) === l && x.severity === 'error') || undefined}
                             onChange={(e) => setCopy(p, e.target.value)}
                           />
@@ -118,13 +133,13 @@ export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDra
                 })}
               </div>
               {mine.length > 0 && (
-                <ul className="issues" aria-label={`Checks of variant ${v.key.toUpperCase()}`}>
+                <ul className="issues" aria-label={t('variants.checksOf', { key: v.key.toUpperCase() })}>
                   {mine.map((x, k) => (
                     <li key={k} className={`issue issue--${x.severity}`}>
-                      <strong>{x.severity === 'error' ? 'Error' : 'Warning'}</strong> {x.locale ? `${x.locale} ` : ''}
-                      {x.part ? `${partLabels[x.part] ?? x.part}: ` : ''}
+                      <strong>{x.severity === 'error' ? t('variants.error') : t('variants.warning')}</strong> {x.locale ? `${x.locale} ` : ''}
+                      {x.part ? `${partLabel(x.part)}: ` : ''}
                       {x.message}
-                      {x.line !== undefined ? ` (line ${x.line})` : ''}
+                      {x.line !== undefined ? ` ${t('variants.line', { n: x.line })}` : ''}
                     </li>
                   ))}
                 </ul>

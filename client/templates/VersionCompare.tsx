@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useQuery } from '@tanstack/react-query';
 import { formatCount, formatPercent } from '../format';
 import { useTRPC, type RouterOutputs } from '../trpc';
@@ -16,24 +17,26 @@ export function describeDifference(d: Diff): string {
 
 /** Two versions of a template side by side, per variant, and how the later copy's rates differ. */
 export function VersionCompare({ templateKey, a, b }: { templateKey: string; a: number; b: number }) {
+  const t = useT();
   const trpc = useTRPC();
   const q = useQuery(trpc.templates.compareVersions.queryOptions({ key: templateKey, a, b }));
-  if (q.isPending) return <p className="muted">Comparing…</p>;
+  if (q.isPending) return <p className="muted">{t('compare.pending')}</p>;
   if (q.isError) return <p className="sf__errors">{q.error.message}</p>;
   return <ComparisonView c={q.data} />;
 }
 
 export function ComparisonView({ c }: { c: Comparison }) {
+  const t = useT();
   return (
-    <div className="stats__compare" aria-label={`Version ${String(c.a.version)} against version ${String(c.b.version)}`} role="group">
-      <table className="table" aria-label="Versions compared">
+    <div className="stats__compare" aria-label={t('compare.label', { a: c.a.version, b: c.b.version })} role="group">
+      <table className="table" aria-label={t('compare.table')}>
         <thead>
           <tr>
-            <th scope="col">Variant</th>
+            <th scope="col">{t('funnel.variant')}</th>
             {[c.a, c.b].map((s) => (
               <th key={s.version} scope="col" colSpan={3}>
-                Version {s.version}
-                {s.version === s.current ? ' (current)' : ''}
+                {t('compare.version', { version: s.version })}
+                {s.version === s.current ? ` ${t('stats.current')}` : ''}
               </th>
             ))}
           </tr>
@@ -41,13 +44,13 @@ export function ComparisonView({ c }: { c: Comparison }) {
             <th scope="col" />
             {[c.a, c.b].flatMap((s) => [
               <th key={`${String(s.version)}s`} scope="col" className="num">
-                Sent
+                {t('funnel.sent')}
               </th>,
               <th key={`${String(s.version)}c`} scope="col">
-                Click rate
+                {t('funnel.clickRate')}
               </th>,
               <th key={`${String(s.version)}v`} scope="col">
-                Conversion rate
+                {t('compare.conversionRate')}
               </th>,
             ])}
           </tr>

@@ -1,3 +1,4 @@
+import { useT } from '../i18n/useT';
 import { useId, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTRPC, type RouterOutputs } from '../trpc';
@@ -15,6 +16,7 @@ const line = (h: Hit) => [h.externalId ?? `anonymous ${h.anonymousId ?? ''}`, h.
  * Only contacts with a user id can be chosen (the API names them by it).
  */
 export function ContactPicker({ label, value, onChange }: { label: string; value: string | null; onChange: (externalId: string | null) => void }) {
+  const t = useT();
   const trpc = useTRPC();
   const id = useId();
   const [q, setQ] = useState('');
@@ -25,9 +27,9 @@ export function ContactPicker({ label, value, onChange }: { label: string; value
       <div className="field">
         <span>{label}</span>
         <div className="cpick__chosen">
-          <strong aria-label={`${label}: chosen`}>{value}</strong>
+          <strong aria-label={t('picker.chosen', { label })}>{value}</strong>
           <button type="button" className="btn btn--small" onClick={() => onChange(null)}>
-            Change
+            {t('picker.change')}
           </button>
         </div>
       </div>
@@ -35,11 +37,11 @@ export function ContactPicker({ label, value, onChange }: { label: string; value
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="search" value={q} placeholder="User id, phone (+86138…) or name" onChange={(e) => setQ(e.target.value)} />
+      <input id={id} type="search" value={q} placeholder={t('contacts.search.placeholder')} onChange={(e) => setQ(e.target.value)} />
       {hits.isError && <span className="sf__errors">{hits.error.message}</span>}
-      {hits.data && hits.data.length === 0 && debounced && <span className="muted">No contact’s id, phone or name starts with “{debounced}”.</span>}
+      {hits.data && hits.data.length === 0 && debounced && <span className="muted">{t('contacts.noMatch', { q: debounced })}</span>}
       {hits.data && hits.data.length > 0 && (
-        <ul className="cpick__hits" aria-label={`${label}: matches`}>
+        <ul className="cpick__hits" aria-label={t('picker.matches', { label })}>
           {hits.data
             .filter((h) => h.externalId !== null)
             .map((h) => (

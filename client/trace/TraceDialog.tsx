@@ -1,3 +1,5 @@
+import { useT } from '../i18n/useT';
+import { shortDateTimeIn } from '../format';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Route } from 'lucide-react';
@@ -16,11 +18,12 @@ const localInput = (t: number): string => {
 
 /** "Trace one contact…" beside the backtest: the dialog that runs the draft for one contact. */
 export function TraceButton({ journeyId, now }: { journeyId: string; now?: number }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className="btn btn--small" title="Where the draft would take one contact, step by step and why; nothing is written" onClick={() => setOpen(true)}>
-        <Route size={14} aria-hidden /> Trace one contact…
+      <button type="button" className="btn btn--small" title={t('trace.button.title')} onClick={() => setOpen(true)}>
+        <Route size={14} aria-hidden /> {t('trace.button')}
       </button>
       {open && <TraceDialog journeyId={journeyId} now={now ?? Date.now()} onClose={() => setOpen(false)} />}
     </>
@@ -34,6 +37,7 @@ export function TraceButton({ journeyId, now }: { journeyId: string; now?: numbe
  * waits and what ended them). The server writes nothing.
  */
 export function TraceDialog({ journeyId, now, onClose }: { journeyId: string; now: number; onClose: () => void }) {
+  const t = useT();
   const trpc = useTRPC();
   const titleId = useId();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -54,16 +58,16 @@ export function TraceDialog({ journeyId, now, onClose }: { journeyId: string; no
 
   return (
     <dialog ref={dialog} className="dialog trace-dialog" aria-labelledby={titleId} onClose={onClose}>
-      <h2 id={titleId}>Trace one contact</h2>
-      <p className="muted">The saved draft, run for one real contact from the start time with the engine’s own steps and contact policy, over their recorded events. Nothing is written or sent.</p>
-      <ContactPicker label="Contact" value={contact} onChange={setContact} />
+      <h2 id={titleId}>{t('trace.title')}</h2>
+      <p className="muted">{t('trace.lede')}</p>
+      <ContactPicker label={t('outbox.contact')} value={contact} onChange={setContact} />
       <label className="field">
-        <span>Enters at (your local time)</span>
+        <span>{t('trace.entersAt')}</span>
         <input type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} />
       </label>
       <div className="dialog__actions">
         <button type="button" className="btn" onClick={() => dialog.current?.close()}>
-          Close
+          {t('common.close')}
         </button>
         <button
           type="button"
@@ -71,7 +75,7 @@ export function TraceDialog({ journeyId, now, onClose }: { journeyId: string; no
           disabled={contact === null || !Number.isFinite(from) || trace.isFetching}
           onClick={() => contact !== null && setAsked({ externalId: contact, from })}
         >
-          {trace.isFetching ? 'Tracing…' : 'Trace'}
+          {trace.isFetching ? t('trace.tracing') : t('trace.run')}
         </button>
       </div>
       {trace.isError && (
@@ -84,29 +88,25 @@ export function TraceDialog({ journeyId, now, onClose }: { journeyId: string; no
   );
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-function at(t: number, tz: string): string {
-  let f = formats.get(tz);
-  if (!f) formats.set(tz, (f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
-  return f.format(t);
-}
+const at = (ms: number, tz: string): string => shortDateTimeIn(ms, tz);
 
 /** The trace as a list of steps: when (in the contact's zone), what, and why. Steps after now are projected (timers only). */
 export function TraceSteps({ trace }: { trace: Trace }) {
+  const t = useT();
   const tz = trace.contact.timezone;
   return (
-    <section aria-label="Trace">
+    <section aria-label={t('trace.label')}>
       <p className="muted">
-        {trace.contact.externalId}, times in {tz}. {trace.steps.some((s) => s.projected) && 'Greyed steps lie after now: only timers move them.'}
+        {t('trace.header', { contact: trace.contact.externalId ?? '', tz })} {trace.steps.some((s) => s.projected) && t('trace.projected.help')}
       </p>
-      <ol className="trace__steps" aria-label="Trace steps">
+      <ol className="trace__steps" aria-label={t('trace.steps')}>
         {trace.steps.map((s, i) => (
           <li key={i} className={`trace__step trace__step--${s.kind}${s.projected ? ' trace__step--projected' : ''}`} data-kind={s.kind}>
             <span className="trace__when">{at(s.at, tz)}</span>
             <span className="trace__text">
               {s.node && s.kind !== 'entry' && s.kind !== 'end' ? <span className="muted">{s.node}: </span> : null}
               {s.text}
-              {s.projected && <span className="muted"> (projected)</span>}
+              {s.projected && <span className="muted"> {t('trace.projected')}</span>}
             </span>
             {s.details.length > 0 && (
               <ul className="trace__details">

@@ -61,7 +61,9 @@ export const JourneySettings = z.object({
   /** sleeping contacts (shared/policy/guardrails.ts) get no marketing from this journey unless it targets them on purpose */
   sleeping: z.enum(['exclude', 'include']).default('exclude').meta({
     title: 'Sleeping contacts',
+    titleKey: 'sleeping.label',
     description: 'Sleeping contacts get no marketing unless a journey includes them on purpose, e.g. a win-back with a different offer.',
+    descriptionKey: 'field.sleeping.help',
   }),
   /** journeys sharing a group never hold the same contact at once */
   exclusionGroup: z.string().trim().min(1).max(60).nullable().default(null).meta({
