@@ -46,6 +46,23 @@ export function createFunnelSteps(db: Db) {
     return out;
   }
 
+  type Sent = { id: number; run_id: number; start: number; clicked_at: number | null };
+  const sentWhere = `m.created_at >= ? and m.created_at < ? and (? is null or m.version = ?) and m.status in ('sent', 'delivered')`;
+  // the node's sends in range, through messages_node (journey, node, created_at)
+  const countSent = c
+    .prepare<[string, string, number, number, number | null, number | null], number>(`select count(*) from messages m where m.journey_id = ? and m.node_id = ? and ${sentWhere}`)
+    .pluck();
+  // those clicked, from the first clicks (far fewer than the sends), each with its first click
+  const clickedSent = c.prepare<[string, string, number, number, number | null, number | null], Sent>(
+    `select m.id, m.run_id, m.created_at start, min(k.at) clicked_at from clicks k join messages m on m.id = k.message_id
+     where m.journey_id = ? and m.node_id = ? and ${sentWhere} group by m.id`,
+  );
+  // the node's sends to the runs credited here (a JSON array of run ids), through messages_key (run, node, visit)
+  const sentOfRuns = c.prepare<[string, string, number, number, number | null, number | null], Sent>(
+    `select m.id, m.run_id, m.created_at start, (select min(k.at) from clicks k where k.message_id = m.id) clicked_at from messages m
+     where m.run_id in (select value from json_each(?)) and m.node_id = ? and ${sentWhere}`,
+  );
+
   return {
     steps(
       r: { journeyId: string; version?: number | undefined; from?: string | undefined; to?: string | undefined },
@@ -62,15 +79,17 @@ export function createFunnelSteps(db: Db) {
       let top: number;
       const passages: Passage[] = [];
       if (send) {
-        // through messages_node (journey, node, created_at): the node's own messages only
-        const messages = c
-          .prepare<[string, string, number, number, number | null, number | null], { run_id: number; start: number; clicked_at: number | null }>(
-            `select m.run_id, m.created_at start, (select min(k.at) from clicks k where k.message_id = m.id) clicked_at from messages m
-             where m.journey_id = ? and m.node_id = ? and m.created_at >= ? and m.created_at < ? and (? is null or m.version = ?) and m.status in ('sent', 'delivered')`,
-          )
-          .all(r.journeyId, nodeId, from, to, version, version);
-        top = messages.length;
-        for (const m of messages) passages.push({ start: m.start, clickedAt: m.clicked_at, events: byRun.get(m.run_id) ?? {} });
+        // only the passes that did more than arrive move the bars below the first: the messages clicked, and those
+        // of runs credited here. A million sends are counted in SQLite, not read into memory one by one
+        top = countSent.get(r.journeyId, nodeId, from, to, version, version) ?? 0;
+        const seen = new Set<number>();
+        const add = (m: { id: number; run_id: number; start: number; clicked_at: number | null }) => {
+          if (seen.has(m.id)) return;
+          seen.add(m.id);
+          passages.push({ start: m.start, clickedAt: m.clicked_at, events: byRun.get(m.run_id) ?? {} });
+        };
+        if (click) for (const m of clickedSent.all(r.journeyId, nodeId, from, to, version, version)) add(m);
+        if (byRun.size > 0) for (const m of sentOfRuns.all(JSON.stringify([...byRun.keys()]), nodeId, from, to, version, version)) add(m);
       } else {
         top = entered;
         // the passes that converted, with their visit here in range
