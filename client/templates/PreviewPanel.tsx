@@ -55,7 +55,7 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
           </label>
         )}
       </div>
-      {!complete && <p className="muted">The preview appears once the template has a key, a name and its copy.</p>}
+      {!complete && <p className="muted">{t('tpreview.incomplete')}</p>}
       <div className="preview-panel__languages" hidden={!complete}>
         {languages.map((l) => (
           <LanguagePreview key={l} input={{ ...input, locale: l }} channel={draft.channel} label={languages.length > 1 ? l : null} enabled={complete} />

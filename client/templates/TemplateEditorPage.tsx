@@ -177,13 +177,13 @@ function Editor({
         )}
       </header>
       {leaving.state === 'blocked' && (
-        <div className="banner banner--error" role="alertdialog" aria-label="Unsaved changes">
-          <strong>Unsaved changes.</strong> Leave this template without saving them?{' '}
+        <div className="banner banner--error" role="alertdialog" aria-label={t('header.unsaved')}>
+          <strong>{t('tedit.unsaved')}</strong> {t('tedit.leave.question')}{' '}
           <button type="button" className="btn btn--small" onClick={() => leaving.reset()}>
-            Stay
+            {t('tedit.stay')}
           </button>{' '}
           <button type="button" className="btn btn--small" onClick={() => leaving.proceed()}>
-            Leave without saving
+            {t('tedit.leave')}
           </button>
         </div>
       )}
