@@ -21,9 +21,10 @@ const linkChannels: ReadonlySet<Channel> = new Set<Channel>(['sms', 'push', 'ema
  * tracked events in business order, each step counting the passes that did
  * it after the node visit and after the step above (shared/analytics/funnel.ts).
  *
- * The passes: at a send node, its messages sent on the days in range; at any
- * other node, its entries on those days (counted by the runner's `entered`
- * counter; only the passes that converted are read one by one). Clicks and
+ * The passes: at a send node, its messages sent on the days in range (the
+ * dispatcher's `sent` counter); at any other node, its entries on those days
+ * (the runner's `entered` counter). Only the passes that did more than arrive
+ * are read one by one: those clicked or converted. Clicks and
  * events come from the rows the click route and the event router wrote
  * (first click per message; first credit per run, node and event).
  */
@@ -48,10 +49,6 @@ export function createFunnelSteps(db: Db) {
 
   type Sent = { id: number; run_id: number; start: number; clicked_at: number | null };
   const sentWhere = `m.created_at >= ? and m.created_at < ? and (? is null or m.version = ?) and m.status in ('sent', 'delivered')`;
-  // the node's sends in range, through messages_node (journey, node, created_at)
-  const countSent = c
-    .prepare<[string, string, number, number, number | null, number | null], number>(`select count(*) from messages m where m.journey_id = ? and m.node_id = ? and ${sentWhere}`)
-    .pluck();
   // those clicked, from the first clicks (far fewer than the sends), each with its first click
   const clickedSent = c.prepare<[string, string, number, number, number | null, number | null], Sent>(
     `select m.id, m.run_id, m.created_at start, min(k.at) clicked_at from clicks k join messages m on m.id = k.message_id
@@ -69,7 +66,8 @@ export function createFunnelSteps(db: Db) {
       nodeId: string,
       send: { channel: Channel } | null,
       events: readonly string[],
-      entered: number,
+      /** the node's counter over the range: its entries, or at a send node its sends */
+      arrived: number,
     ): FunnelStep[] {
       const from = r.from ? utcDayStart(r.from) : 0;
       const to = r.to ? utcDayStart(r.to) + DAY : Number.MAX_SAFE_INTEGER;
@@ -79,9 +77,10 @@ export function createFunnelSteps(db: Db) {
       let top: number;
       const passages: Passage[] = [];
       if (send) {
-        // only the passes that did more than arrive move the bars below the first: the messages clicked, and those
-        // of runs credited here. A million sends are counted in SQLite, not read into memory one by one
-        top = countSent.get(r.journeyId, nodeId, from, to, version, version) ?? 0;
+        // the first bar is the node's sent counter (the caller's `arrived`, as the canvas shows it); only the passes that
+        // did more than arrive move the bars below it: the messages clicked, and those of runs credited here. A million
+        // sends are never read into memory one by one
+        top = arrived;
         const seen = new Set<number>();
         const add = (m: { id: number; run_id: number; start: number; clicked_at: number | null }) => {
           if (seen.has(m.id)) return;
@@ -91,7 +90,7 @@ export function createFunnelSteps(db: Db) {
         if (click) for (const m of clickedSent.all(r.journeyId, nodeId, from, to, version, version)) add(m);
         if (byRun.size > 0) for (const m of sentOfRuns.all(JSON.stringify([...byRun.keys()]), nodeId, from, to, version, version)) add(m);
       } else {
-        top = entered;
+        top = arrived;
         // the passes that converted, with their visit here in range
         const visits = c.prepare<[number, string, number, number], { at: number | null }>(
           `select min(p.value ->> 2) at from runs r, json_each(r.path) p where r.id = ? and p.value ->> 0 = ? and p.value ->> 2 >= ? and p.value ->> 2 < ?`,

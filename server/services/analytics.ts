@@ -250,7 +250,8 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
       const sum = (metric: string, label?: string) => rows.filter((x) => x.metric === metric && (label === undefined || x.label === label)).reduce((s, x) => s + x.n, 0);
       const send = channels(ms).get(r.nodeId) ?? null;
       const windowDays = latest?.settings.goals[0]?.windowDays ?? 7;
-      const steps = funnelSteps.steps(r, r.nodeId, send, funnel, sum('entered'));
+      // the first bar is the node's counter, as on the canvas: its entries, or at a send node its sends
+      const steps = funnelSteps.steps(r, r.nodeId, send, funnel, send ? sum('sent') : sum('entered'));
       const variants = [...new Set(rows.filter((x) => x.metric === 'sent_variant').map((x) => x.label))].sort();
       const goal = primaryGoal(ms);
       const byVariant = variants.map((v) => {
