@@ -152,6 +152,7 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
         <div className="stats__confirm" role="alertdialog" aria-label={t('stats.promote.label')}>
           <p>
             {promoteConsequence(
+              t,
               s.variants.filter((v) => v.weight > 0 || v.key === confirming),
               confirming,
               s.current,

@@ -107,7 +107,7 @@ function Editor({
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
   const parsed = TemplateDraft.safeParse(draft);
   // a new template's empty form is not a mistake yet: its problems show from the first edit, by the fields' names
-  const shape = draftProblems(draft, parsed.success ? [] : parsed.error.issues, dirty);
+  const shape = draftProblems(t, draft, parsed.success ? [] : parsed.error.issues, dirty);
   // the same static checks the server runs on save, as you type
   // the workspace's tracked-link allow-list: the editor flags the links the server's check refuses
   const linkHosts = useQuery(trpc.workspace.get.queryOptions()).data?.linkHosts.effective;

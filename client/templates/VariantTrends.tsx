@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTRPC, type RouterOutputs } from '../trpc';
+import { useT } from '../i18n/useT';
+import { msg } from '../i18n/messageIds';
 
 export type TemplateTrends = RouterOutputs['templates']['daily'];
 
@@ -27,17 +29,18 @@ export function variantRows(t: TemplateTrends, metric: TrendMetric = 'clicks'): 
 /** Each variant's click or conversion rate per day with its 95% band, for the version shown (the last 14 days). */
 export function VariantTrends({ templateKey, version }: { templateKey: string; version: number }) {
   const trpc = useTRPC();
+  const t = useT();
   const [metric, setMetric] = useState<TrendMetric>('clicks');
   const q = useQuery(trpc.templates.daily.queryOptions({ key: templateKey, version }));
-  if (q.isPending) return <p className="muted">Loading the daily chart…</p>;
+  if (q.isPending) return <p className="muted">{t('trend.loading')}</p>;
   if (q.isError) return <p className="sf__errors">{q.error.message}</p>;
   return (
     <>
       <label className="stats__metric">
-        Daily
+        {t('trend.daily')}
         <select value={metric} onChange={(e) => setMetric(e.target.value as TrendMetric)}>
-          <option value="clicks">click rate</option>
-          <option value="conversions">conversion rate</option>
+          <option value="clicks">{t('trend.clickRate')}</option>
+          <option value="conversions">{t('trend.conversionRate')}</option>
         </select>
       </label>
       <VariantTrendsChart trends={q.data} metric={metric} />
@@ -46,26 +49,27 @@ export function VariantTrends({ templateKey, version }: { templateKey: string; v
 }
 
 const metricWords: Record<TrendMetric, { title: string; line: string; caption: string }> = {
-  clicks: { title: 'Click rate per day', line: 'click rate', caption: 'Click rate' },
-  conversions: { title: 'Conversion rate per day', line: 'conversion rate', caption: 'Conversion rate (the journey’s first goal, credited as in the results table)' },
+  clicks: { title: msg('trend.clicks.title'), line: msg('trend.clickRate'), caption: msg('trend.clicks.caption') },
+  conversions: { title: msg('trend.conversions.title'), line: msg('trend.conversionRate'), caption: msg('trend.conversions.caption') },
 };
 
-export function VariantTrendsChart({ trends: t, width = 560, metric = 'clicks' }: { trends: TemplateTrends; width?: number; metric?: TrendMetric }) {
-  if (t.variants.length === 0) return <p className="muted">No sends of version {t.version} in these days.</p>;
+export function VariantTrendsChart({ trends: tr, width = 560, metric = 'clicks' }: { trends: TemplateTrends; width?: number; metric?: TrendMetric }) {
+  const t = useT();
+  if (tr.variants.length === 0) return <p className="muted">{t('trend.none', { version: tr.version })}</p>;
   const words = metricWords[metric];
   return (
-    <figure className="stats__trend" aria-label={words.title}>
-      <ComposedChart width={width} height={220} data={variantRows(t, metric)} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+    <figure className="stats__trend" aria-label={t(words.title)}>
+      <ComposedChart width={width} height={220} data={variantRows(tr, metric)} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="day" tick={{ fontSize: 10 }} />
         <YAxis tick={{ fontSize: 10 }} unit="%" />
         <Tooltip />
         <Legend wrapperStyle={{ fontSize: 11 }} />
-        {t.variants.map((v, i) => (
+        {tr.variants.map((v, i) => (
           <Area
             key={`${v}-band`}
             dataKey={`${v}_band`}
-            name={`${v.toUpperCase()} 95% band`}
+            name={t('trend.band', { variant: v.toUpperCase() })}
             stroke="none"
             fill={colours[i % colours.length]}
             fillOpacity={0.15}
@@ -73,13 +77,11 @@ export function VariantTrendsChart({ trends: t, width = 560, metric = 'clicks' }
             connectNulls
           />
         ))}
-        {t.variants.map((v, i) => (
-          <Line key={v} dataKey={`${v}_rate`} name={`${v.toUpperCase()} ${words.line}`} stroke={colours[i % colours.length]} dot isAnimationActive={false} connectNulls />
+        {tr.variants.map((v, i) => (
+          <Line key={v} dataKey={`${v}_rate`} name={`${v.toUpperCase()} ${t(words.line)}`} stroke={colours[i % colours.length]} dot isAnimationActive={false} connectNulls />
         ))}
       </ComposedChart>
-      <figcaption className="sf__help">
-        {words.caption} of each day’s sends of version {t.version}, per variant, with its 95% Wilson band; days in {t.timezone}. A day with few sends has a wide band.
-      </figcaption>
+      <figcaption className="sf__help">{t('trend.caption', { what: t(words.caption), version: tr.version, zone: tr.timezone })}</figcaption>
     </figure>
   );
 }
