@@ -4,6 +4,8 @@ import { Download } from 'lucide-react';
 import { useTRPC } from '../trpc';
 import { contactColumns, traitColumnPattern } from '../../shared/export/columns';
 import { downloadAudience, type ExportSource } from './downloadAudience';
+import { useT } from '../i18n/useT';
+import { formatCount } from '../format';
 
 const defaultColumns = ['external_id', 'name', 'phone'];
 
@@ -15,6 +17,7 @@ const defaultColumns = ['external_id', 'name', 'phone'];
  */
 export function ExportAudience() {
   const trpc = useTRPC();
+  const t = useT();
   const segments = useQuery(trpc.segments.list.queryOptions());
   const [kind, setKind] = useState<'segment' | 'node'>('segment');
   const journeys = useQuery({ ...trpc.journeys.list.queryOptions(), enabled: kind === 'node' });
@@ -33,20 +36,20 @@ export function ExportAudience() {
 
   const traitColumns = traits
     .split(',')
-    .map((t) => t.trim())
+    .map((x) => x.trim())
     .filter(Boolean)
-    .map((t) => `trait:${t}`);
+    .map((x) => `trait:${x}`);
   const badTrait = traitColumns.find((c) => !traitColumnPattern.test(c));
   const chosen = [...columns, ...traitColumns];
   const source: ExportSource | null = kind === 'segment' ? (segment ? { kind, segment } : null) : journeyId && nodeId ? { kind, journeyId, nodeId, waitingOnly } : null;
   const problem = !source
     ? kind === 'segment'
-      ? 'Pick a segment.'
-      : 'Pick a journey and one of its nodes.'
+      ? t('audience.pickSegment')
+      : t('audience.pickNode')
     : chosen.length === 0
-      ? 'Pick at least one column.'
+      ? t('audience.pickColumn')
       : badTrait
-        ? `"${badTrait.slice(6)}" is not a trait key (letters, digits, "_", "." and "-").`
+        ? t('audience.badTrait', { key: badTrait.slice(6) })
         : null;
   const running = progress !== null;
 
@@ -59,9 +62,9 @@ export function ExportAudience() {
     setProgress({ rows: 0, total: 0 });
     try {
       const { rows, fileName } = await downloadAudience({ source, columns: chosen }, controller.signal, (rows, total) => setProgress({ rows, total }));
-      setDone(`${rows.toLocaleString()} contacts exported to ${fileName}.`);
+      setDone(t('audience.done', { rows, file: fileName }));
     } catch (e) {
-      setError(controller.signal.aborted ? 'Export cancelled.' : e instanceof Error ? e.message : String(e));
+      setError(controller.signal.aborted ? t('audience.cancelled') : e instanceof Error ? e.message : String(e));
     } finally {
       abort.current = null;
       setProgress(null);
@@ -71,28 +74,29 @@ export function ExportAudience() {
   return (
     <details className="card export">
       <summary>
-        <Download size={14} aria-hidden /> Export an audience (CSV)
+        <Download size={14} aria-hidden /> {t('audience.summary')}
       </summary>
       <form
-        aria-label="Export an audience"
+        aria-label={t('audience.label')}
         onSubmit={(e) => {
           e.preventDefault();
           void start();
         }}
       >
-        <div className="policy__row" role="radiogroup" aria-label="What to export">
+        <div className="policy__row" role="radiogroup" aria-label={t('audience.what')}>
           <label className="check">
-            <input type="radio" name="export-kind" checked={kind === 'segment'} onChange={() => setKind('segment')} />a segment
+            <input type="radio" name="export-kind" checked={kind === 'segment'} onChange={() => setKind('segment')} />
+            {t('audience.aSegment')}
           </label>
           <label className="check">
             <input type="radio" name="export-kind" checked={kind === 'node'} onChange={() => setKind('node')} />
-            the contacts at a journey's node
+            {t('audience.aNode')}
           </label>
         </div>
         {kind === 'segment' ? (
           <div className="policy__row">
-            <select aria-label="Segment" value={segment} onChange={(e) => setSegment(e.target.value)}>
-              <option value="">Choose a segment…</option>
+            <select aria-label={t('audience.segment')} value={segment} onChange={(e) => setSegment(e.target.value)}>
+              <option value="">{t('audience.chooseSegment')}</option>
               {segments.data?.map((s) => (
                 <option key={s.key} value={s.key}>
                   {s.name}
@@ -103,14 +107,14 @@ export function ExportAudience() {
         ) : (
           <div className="policy__row">
             <select
-              aria-label="Journey"
+              aria-label={t('audience.journey')}
               value={journeyId}
               onChange={(e) => {
                 setJourneyId(e.target.value);
                 setNodeId('');
               }}
             >
-              <option value="">Choose a journey…</option>
+              <option value="">{t('audience.chooseJourney')}</option>
               {journeys.data
                 ?.filter((j) => j.version !== null)
                 .map((j) => (
@@ -119,8 +123,8 @@ export function ExportAudience() {
                   </option>
                 ))}
             </select>
-            <select aria-label="Node" value={nodeId} onChange={(e) => setNodeId(e.target.value)} disabled={nodes.length === 0}>
-              <option value="">Choose a node…</option>
+            <select aria-label={t('audience.node')} value={nodeId} onChange={(e) => setNodeId(e.target.value)} disabled={nodes.length === 0}>
+              <option value="">{t('audience.chooseNode')}</option>
               {nodes.map((n) => (
                 <option key={n.id} value={n.id}>
                   {`${n.id} (${n.kind})`}
@@ -129,11 +133,11 @@ export function ExportAudience() {
             </select>
             <label className="check">
               <input type="checkbox" checked={waitingOnly} onChange={(e) => setWaitingOnly(e.target.checked)} />
-              only those waiting there
+              {t('audience.waitingOnly')}
             </label>
           </div>
         )}
-        <div className="policy__row" role="group" aria-label="Columns">
+        <div className="policy__row" role="group" aria-label={t('audience.columns')}>
           {contactColumns.map((c) => (
             <label key={c} className="check">
               <input
@@ -147,23 +151,24 @@ export function ExportAudience() {
         </div>
         <div className="policy__row">
           <label>
-            Traits too (comma-separated) <input type="text" aria-label="Trait columns" placeholder="plan, limit" value={traits} onChange={(e) => setTraits(e.target.value)} />
+            {t('audience.traits')} <input type="text" aria-label={t('audience.traitColumns')} placeholder="plan, limit" value={traits} onChange={(e) => setTraits(e.target.value)} />
           </label>
         </div>
         {problem && <p className="muted">{problem}</p>}
         <div className="policy__actions">
           <button type="submit" className="btn btn--primary" disabled={problem !== null || running}>
-            Export CSV
+            {t('audience.export')}
           </button>
           {running && (
             <button type="button" className="btn" onClick={() => abort.current?.abort()}>
-              Cancel
+              {t('audience.cancel')}
             </button>
           )}
         </div>
         {progress && (
           <p role="status">
-            <progress max={progress.total || 1} value={progress.rows} aria-label="Export progress" /> {progress.rows.toLocaleString()} of {progress.total.toLocaleString()} contacts
+            <progress max={progress.total || 1} value={progress.rows} aria-label={t('audience.progress')} />{' '}
+            {t('audience.progressText', { rows: formatCount(progress.rows), total: formatCount(progress.total) })}
           </p>
         )}
         {done && (
