@@ -3,7 +3,8 @@ import type { CompiledJourney } from '../../shared/journey/machine';
 import type { ContactPolicy } from '../../shared/policy/policy';
 import { costOf, unitPrice, type UnitPrices } from '../../shared/analytics/cost';
 import { uplift, type Uplift } from '../../shared/analytics/stats';
-import { inBusinessOrder, stepLabel } from '../../shared/analytics/funnel';
+import { stepLabel, trackedSteps } from '../../shared/analytics/funnel';
+import { metricWhere } from './metricRange';
 import { inGlobalControl } from '../../shared/analytics/globalControl';
 import { kindDef } from '../../shared/journey/registry';
 import { DAY, utcDayStart } from '../../shared/util/time';
@@ -82,22 +83,9 @@ export function createUplift(db: Db, deps: { prices?: () => UnitPrices; policy: 
   }
 
   const latest = (vs: readonly Version[]) => vs[vs.length - 1]?.machine;
-  const trackedSteps = (m: CompiledJourney | undefined) => (m ? inBusinessOrder([...(m.settings.funnel ?? []), ...m.settings.goals.map((g) => g.event)]) : []);
+  const stepsOf = (m: CompiledJourney | undefined) => (m ? trackedSteps(m.settings) : []);
   const windowOf = (m: CompiledJourney | undefined) => m?.settings.goals[0]?.windowDays ?? 7;
 
-  /** `version = ? and day between` for the metrics table */
-  function metricWhere(r: UpliftRange): { sql: string; args: (string | number)[] } {
-    const parts = ['journey_id = ?'];
-    const args: (string | number)[] = [r.journeyId];
-    const and = (clause: string, arg: string | number) => {
-      parts.push(clause);
-      args.push(arg);
-    };
-    if (r.version !== undefined) and('version = ?', r.version);
-    if (r.from) and('day >= ?', r.from);
-    if (r.to) and('day <= ?', r.to);
-    return { sql: parts.join(' and '), args };
-  }
   const timeBounds = (r: UpliftRange): [number, number] => [r.from ? utcDayStart(r.from) : 0, r.to ? utcDayStart(r.to) + DAY : Number.MAX_SAFE_INTEGER];
 
   const sumMetric = (r: UpliftRange, nodes: readonly string[], metric: string): number => {
@@ -208,7 +196,7 @@ export function createUplift(db: Db, deps: { prices?: () => UnitPrices; policy: 
           excludedGlobalControl: arms.excluded,
           cost: costOfNodes(r, vs, downstream(vs, nodeId)),
         },
-        trackedSteps(m),
+        stepsOf(m),
         (event) => {
           const n = { treated: 0, control: 0 };
           for (const x of converted.all(nodeId, r.journeyId, nodeId, event, r.version ?? null, r.version ?? null, from, to)) if (!out(x.contact_id)) n[x.held ? 'control' : 'treated']++;
@@ -256,7 +244,7 @@ export function createUplift(db: Db, deps: { prices?: () => UnitPrices; policy: 
           excludedGlobalControl: 0,
           cost: costOfNodes(r, vs, new Set(vs.flatMap((v) => Object.keys(v.machine.nodes)))),
         },
-        trackedSteps(m),
+        stepsOf(m),
         (event) => {
           let held = 0;
           const rows = converted.all(r.journeyId, entry, event, ids, from, to);

@@ -7,7 +7,8 @@ import { notFound } from './errors';
 import { kindDef } from '../../shared/journey/registry';
 import { DAY, utcDayStart } from '../../shared/util/time';
 import { createFunnelSteps } from '../analytics/funnelSteps';
-import { funnelRule, inBusinessOrder } from '../../shared/analytics/funnel';
+import { funnelRule, trackedSteps } from '../../shared/analytics/funnel';
+import { metricWhere } from '../analytics/metricRange';
 import { roiOf, type RoiSettings } from '../../shared/analytics/roi';
 
 export interface AnalyticsRange {
@@ -104,21 +105,8 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
   };
   const funnelSteps = createFunnelSteps(db);
 
-  function where(r: AnalyticsRange): { sql: string; args: (string | number)[] } {
-    const parts = ['journey_id = ?'];
-    const args: (string | number)[] = [r.journeyId];
-    const and = (clause: string, arg: string | number) => {
-      parts.push(clause);
-      args.push(arg);
-    };
-    if (r.version !== undefined) and('version = ?', r.version);
-    if (r.from) and('day >= ?', r.from);
-    if (r.to) and('day <= ?', r.to);
-    return { sql: parts.join(' and '), args };
-  }
-
   const metricRows = (r: AnalyticsRange, node?: string): MetricRow[] => {
-    const w = where(r);
+    const w = metricWhere(r);
     const nodeSql = node === undefined ? '' : ' and node_id = ?';
     return prep<(string | number)[], MetricRow>(`select node_id, metric, label, sum(count) n from metrics where ${w.sql}${nodeSql} group by node_id, metric, label`).all(
       ...w.args,
@@ -246,7 +234,7 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
       const ms = machines(r);
       const rows = metricRows(r, r.nodeId);
       const latest = ms[ms.length - 1]?.machine;
-      const funnel = latest ? inBusinessOrder([...(latest.settings.funnel ?? []), ...latest.settings.goals.map((g) => g.event)]) : [];
+      const funnel = latest ? trackedSteps(latest.settings) : [];
       const sum = (metric: string, label?: string) => rows.filter((x) => x.metric === metric && (label === undefined || x.label === label)).reduce((s, x) => s + x.n, 0);
       const send = channels(ms).get(r.nodeId) ?? null;
       const windowDays = latest?.settings.goals[0]?.windowDays ?? 7;

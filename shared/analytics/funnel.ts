@@ -27,6 +27,11 @@ export function inBusinessOrder(events: readonly string[]): string[] {
     .map((x) => x.e);
 }
 
+/** The events a journey's funnels track, in business order: its funnel setting's steps and its goals. */
+export function trackedSteps(settings: { funnel?: readonly string[] | undefined; goals: readonly { event: string }[] }): string[] {
+  return inBusinessOrder([...(settings.funnel ?? []), ...settings.goals.map((g) => g.event)]);
+}
+
 /** One pass through a node: when it began, when its message was first clicked, and when each tracked event was first credited after it. */
 export interface Passage {
   start: number;
