@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
@@ -7,6 +6,8 @@ import { ruleSetSql } from '../segments/ruleSql';
 import { RuleSet } from '../../shared/segments/rules';
 import { maskPhone } from '../../shared/auth/roles';
 import { ServiceError } from '../services/errors';
+import { field, snapshotCsv, type PreparedExport } from './csv';
+
 import { contactColumns, traitColumnPattern, type ContactColumn } from '../../shared/export/columns';
 
 export const ExportColumn = z.union([
@@ -53,27 +54,6 @@ const maskEmail = (e: string): string => {
   return at <= 0 ? '***' : `${e[0] ?? ''}***${e.slice(at)}`;
 };
 
-const needsQuotes = /[",\r\n]/;
-/** One CSV field (RFC 4180): quoted only when it holds a comma, a quote or a line break. */
-export const field = (v: unknown): string => {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
-  return needsQuotes.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
-export interface PreparedExport {
-  /** the rows the export will hold (the same read snapshot as the rows) */
-  total: number;
-  /** the header line, ending in CRLF */
-  header: string;
-  /** the CSV lines, `batch` rows to a string, read from the database as they are asked for */
-  chunks: (batch?: number) => Generator<string, void, undefined>;
-  /** ends the read and closes its connection (also when the reader left half way) */
-  close: () => void;
-  /** what the audit log records */
-  describe: { source: string; objectId: string; columns: string[]; rows: number; phonesMasked: boolean };
-}
-
 /**
  * Exports an audience as CSV without holding it in memory: the rows are read
  * by iterating a statement on a read-only connection of its own (a connection
@@ -105,58 +85,15 @@ export function createAudienceExport(db: Db, now: () => number) {
         .where(where)
         .toSQL();
 
-      const conn = new Database(db.$client.name, { readonly: true, fileMustExist: true });
-      let open = true;
-      const close = () => {
-        if (!open) return;
-        open = false;
-        if (conn.inTransaction) conn.exec('ROLLBACK');
-        conn.close();
+      const shape = columns.map((c): 'phone' | 'email' | 'time' | 'plain' => (c === 'phone' && !pii ? 'phone' : c === 'email' && !pii ? 'email' : timeColumns.has(c) ? 'time' : 'plain'));
+      const cell = (v: unknown, k: number): string => {
+        const kind = shape[k];
+        if (kind === 'phone') return field(maskPhone(v as string | null));
+        if (kind === 'email') return field(typeof v === 'string' ? maskEmail(v) : v);
+        if (kind === 'time') return typeof v === 'number' ? new Date(v).toISOString() : '';
+        return field(v);
       };
-      try {
-        conn.exec('BEGIN'); // one snapshot for the count and the rows
-        const total = conn
-          .prepare(count.sql)
-          .pluck()
-          .get(...count.params) as number;
-        const stmt = conn.prepare(rows.sql).raw(true);
-        const shape = columns.map((c): 'phone' | 'email' | 'time' | 'plain' => (c === 'phone' && !pii ? 'phone' : c === 'email' && !pii ? 'email' : timeColumns.has(c) ? 'time' : 'plain'));
-        const cell = (v: unknown, k: number): string => {
-          const kind = shape[k];
-          if (kind === 'phone') return field(maskPhone(v as string | null));
-          if (kind === 'email') return field(typeof v === 'string' ? maskEmail(v) : v);
-          if (kind === 'time') return typeof v === 'number' ? new Date(v).toISOString() : '';
-          return field(v);
-        };
-        return {
-          total,
-          header: `${columns.map(field).join(',')}\r\n`,
-          *chunks(batch = 1000) {
-            let out = '';
-            let n = 0;
-            try {
-              for (const row of stmt.iterate(...rows.params) as IterableIterator<unknown[]>) {
-                let line = '';
-                for (let k = 0; k < row.length; k++) line += (k === 0 ? '' : ',') + cell(row[k], k);
-                out += `${line}\r\n`;
-                if (++n === batch) {
-                  yield out;
-                  out = '';
-                  n = 0;
-                }
-              }
-              if (out) yield out;
-            } finally {
-              close();
-            }
-          },
-          close,
-          describe: { source: source.kind, objectId, columns, rows: total, phonesMasked: !pii },
-        };
-      } catch (e) {
-        close();
-        throw e;
-      }
+      return snapshotCsv(db.$client.name, { count, rows, columns, cell }, (total) => ({ source: source.kind, objectId, columns, rows: total, phonesMasked: !pii }));
     },
   };
 }

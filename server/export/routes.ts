@@ -7,7 +7,8 @@ import { clientIp, sameOrigin, sessionToken } from '../auth/http';
 import { requestIdOf } from '../http/requestId';
 import { hasRole, seesPii } from '../../shared/auth/roles';
 import { ServiceError } from '../services/errors';
-import { createAudienceExport, ExportRequest, type PreparedExport } from './audience';
+import { createAudienceExport, ExportRequest } from './audience';
+import type { PreparedExport } from './csv';
 import { createOutboxExport } from './outbox';
 import { OutboxFilter } from '../outbox/filter';
 
