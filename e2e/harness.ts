@@ -149,6 +149,30 @@ export async function postBatch(app: Pick<App, 'url' | 'trpc'>, batch: unknown[]
   return (await res.json()) as { success: boolean; accepted: number; duplicates: number };
 }
 
+/**
+ * Whether the canvas reads well: the node pairs (each with its numbers strip)
+ * that overlap on screen, and the edge labels on screen that something else is
+ * drawn over. Both empty when it does.
+ */
+export function canvasReadability(page: Page): Promise<{ overlaps: string[]; hidden: string[] }> {
+  return page.evaluate(() => {
+    const boxes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((n) => ({ id: n.dataset.id ?? '', r: n.getBoundingClientRect() }));
+    const overlaps: string[] = [];
+    for (const [i, a] of boxes.entries())
+      for (const b of boxes.slice(i + 1)) if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) overlaps.push(`${a.id} × ${b.id}`);
+    // labels let clicks through; for this look, make them hit-testable so elementFromPoint sees what is drawn on top
+    for (const l of document.querySelectorAll<HTMLElement>('.je__label')) l.style.pointerEvents = 'auto';
+    const hidden = [...document.querySelectorAll<HTMLElement>('.je__label')]
+      .filter((l) => {
+        const r = l.getBoundingClientRect();
+        const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return top !== null && !l.contains(top) && r.top >= 0 && r.bottom <= window.innerHeight;
+      })
+      .map((l) => l.textContent ?? '');
+    return { overlaps, hidden };
+  });
+}
+
 /** Wait until React Flow has measured and fitted the canvas (nodes are visible, not just mounted). */
 export async function waitForCanvas(page: Page): Promise<void> {
   await page.locator('.react-flow__node').first().waitFor({ state: 'visible' });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { aGraph } from '../shared/fixtures/builders';
-import { postBatch, startApp, waitForCanvas, type App } from './harness';
+import { canvasReadability, postBatch, startApp, waitForCanvas, type App } from './harness';
 
 /** Monday 2 Nov 2026, 10:00 in Shanghai: inside sending hours. */
 const MONDAY_10AM_SHANGHAI = Date.parse('2026-11-02T10:00:00+08:00');
@@ -77,22 +77,7 @@ describe('layout at 1024 px: tables never clip', () => {
     await page.getByRole('group', { name: 'Numbers on the canvas' }).getByRole('button', { name: 'Numbers' }).click();
     await expect.poll(() => page.locator('dl[aria-label="Node numbers"]').count()).toBe(3);
     await page.locator('.je__label').first().waitFor();
-    const layout = await page.evaluate(() => {
-      const boxes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((n) => ({ id: n.dataset.id ?? '', r: n.getBoundingClientRect() }));
-      const overlaps: string[] = [];
-      for (const [i, a] of boxes.entries())
-        for (const b of boxes.slice(i + 1)) if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) overlaps.push(`${a.id} × ${b.id}`);
-      // labels let clicks through; for this look, make them hit-testable so elementFromPoint sees what is drawn on top
-      for (const l of document.querySelectorAll<HTMLElement>('.je__label')) l.style.pointerEvents = 'auto';
-      const hidden = [...document.querySelectorAll<HTMLElement>('.je__label')]
-        .filter((l) => {
-          const r = l.getBoundingClientRect();
-          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-          return top !== null && !l.contains(top);
-        })
-        .map((l) => l.textContent ?? '');
-      return { overlaps, hidden };
-    });
+    const layout = await canvasReadability(page);
     expect(layout).toEqual({ overlaps: [], hidden: [] });
     await app.screenshot('layout-1024-numbers-on');
   });

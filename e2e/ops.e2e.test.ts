@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { BLUEPRINT_1, postBatch, startApp, waitForCanvas, type App } from './harness';
+import { BLUEPRINT_1, canvasReadability, postBatch, startApp, waitForCanvas, type App } from './harness';
 import { stepsOfOneStory } from './story';
 
 /** Monday 2 Nov 2026, 22:30 in Shanghai: inside quiet hours (21:00–09:00), so every SMS waits for the morning. */
@@ -156,22 +156,7 @@ describe('ops: the overlay, a node funnel and a contact timeline agree with the 
     expect(shown.map((s) => s.trim()).sort()).toEqual(draft.edges.map((e) => label(e.source, e.sourcePort)).sort());
 
     // readable with the numbers on: no node (with its strip) covers another, and every label is on top where it sits
-    const layout = await page.evaluate(() => {
-      const boxes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((n) => ({ id: n.dataset.id ?? '', r: n.getBoundingClientRect() }));
-      const overlaps: string[] = [];
-      for (const [i, a] of boxes.entries())
-        for (const b of boxes.slice(i + 1)) if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) overlaps.push(`${a.id} × ${b.id}`);
-      // labels let clicks through; for this look, make them hit-testable so elementFromPoint sees what is drawn on top
-      for (const l of document.querySelectorAll<HTMLElement>('.je__label')) l.style.pointerEvents = 'auto';
-      const hidden = [...document.querySelectorAll<HTMLElement>('.je__label')]
-        .filter((l) => {
-          const r = l.getBoundingClientRect();
-          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-          return top !== null && !l.contains(top) && r.top >= 0 && r.bottom <= window.innerHeight;
-        })
-        .map((l) => l.textContent ?? '');
-      return { overlaps, hidden };
-    });
+    const layout = await canvasReadability(page);
     expect(layout).toEqual({ overlaps: [], hidden: [] });
   });
 
