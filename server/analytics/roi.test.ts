@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
-import { DAY, HOUR } from '../../shared/util/time';
-import { hash32 } from '../../shared/util/hash';
+import { draw, publishRecallToSignups } from '../testing/recallWorld';
+import { HOUR } from '../../shared/util/time';
 import { costOf, unitPrice } from '../../shared/analytics/cost';
 
 const T0 = Date.UTC(2026, 10, 2, 4, 0);
@@ -16,24 +16,13 @@ describe('channel ROI per journey', () => {
   beforeAll(async () => {
     w = aTestWorld(T0);
     w.services.journeys.seedBlueprints('demo');
-    const rand = (i: number, salt: string) => hash32(`${salt}:${i}`) / 0x1_0000_0000;
-    w.services.ingest.ingest(
-      Array.from({ length: N }, (_, i) => ({
-        type: 'identify' as const,
-        userId: `p${i}`,
-        traits: { name: `用户${i}`, phone: `+86135${String(i).padStart(8, '0')}`, limit: 8000, registered_at: new Date(T0 - (1 + (i % 60)) * DAY).toISOString() },
-      })),
-    );
-    const j = (await w.caller.journeys.list()).find((x) => x.blueprint === 'registered_never_logged_in');
-    if (!j) throw new Error('the recall blueprint is missing');
-    journeyId = j.id;
-    await w.caller.journeys.publish({ id: journeyId, enrolNow: true });
+    journeyId = await publishRecallToSignups(w, N, T0);
     for (let d = 0; d < 5; d++) {
       await w.caller.dev.advanceClock({ ms: 8 * HOUR });
       w.services.ingest.ingest(
         Array.from({ length: N }, (_, i) => i)
-          .filter((i) => rand(i, `d${d}`) < 0.06)
-          .map((i) => ({ type: 'track' as const, userId: `p${i}`, event: rand(i, `e${d}`) < 0.5 ? 'loan_drawn' : 'app_login' })),
+          .filter((i) => draw(i, `d${d}`) < 0.06)
+          .map((i) => ({ type: 'track' as const, userId: `p${i}`, event: draw(i, `e${d}`) < 0.5 ? 'loan_drawn' : 'app_login' })),
       );
       await w.caller.dev.advanceClock({ ms: 16 * HOUR });
     }

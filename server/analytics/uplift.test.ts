@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
+import { draw, publishRecallToSignups } from '../testing/recallWorld';
 import { DAY, HOUR } from '../../shared/util/time';
-import { hash32 } from '../../shared/util/hash';
 import { uplift } from '../../shared/analytics/stats';
 import { inGlobalControl } from '../../shared/analytics/globalControl';
 
@@ -26,25 +26,14 @@ describe('uplift over the holdout and the global control group reconciles with t
     w = aTestWorld(T0);
     w.services.journeys.seedBlueprints('demo');
     await w.caller.policy.set({ ...(await w.caller.policy.get()), globalControl: CONTROL });
-    const rand = (i: number, salt: string) => hash32(`${salt}:${i}`) / 0x1_0000_0000;
-    w.services.ingest.ingest(
-      Array.from({ length: N }, (_, i) => ({
-        type: 'identify' as const,
-        userId: `p${i}`,
-        traits: { name: `用户${i}`, phone: `+86135${String(i).padStart(8, '0')}`, limit: 8000, registered_at: new Date(T0 - (1 + (i % 60)) * DAY).toISOString() },
-      })),
-    );
-    const j = (await w.caller.journeys.list()).find((x) => x.blueprint === 'registered_never_logged_in');
-    if (!j) throw new Error('the recall blueprint is missing');
-    journeyId = j.id;
-    await w.caller.journeys.publish({ id: journeyId, enrolNow: true });
+    journeyId = await publishRecallToSignups(w, N, T0);
     for (let d = 0; d < 7; d++) {
       await w.caller.dev.advanceClock({ ms: 9 * HOUR + 13 * 60_000 });
       // who got an SMS logs in more often: the journey has an effect to find
       const sms = new Set(q<{ external_id: string }>(`select c.external_id from messages m join contacts c on c.id = m.contact_id where m.status in ('sent', 'delivered')`).map((r) => r.external_id));
       const acts = [];
       for (let i = 0; i < N; i++) {
-        const r = rand(i, `day${d}`);
+        const r = draw(i, `day${d}`);
         if (r < (sms.has(`p${i}`) ? 0.12 : 0.04)) acts.push({ type: 'track' as const, userId: `p${i}`, event: 'app_login' });
         else if (r > 0.96) acts.push({ type: 'track' as const, userId: `p${i}`, event: 'credit_application_started' });
         else if (r > 0.94) acts.push({ type: 'track' as const, userId: `p${i}`, event: 'loan_drawn' });
