@@ -228,6 +228,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // no host: every interface, as app.listen(port) would
     const s = app.listen({ port: opts.port, host: opts.host }, (err?: Error) => (err ? reject(err) : resolveListen(s)));
   });
+  // an idle keep-alive connection stays open longer than clients and proxies keep theirs (60 s is the usual
+  // idle limit), so the server never closes one just as a request is written on it: with Node's 5 s, a client
+  // that reused a connection at that moment got ECONNRESET (35 in bench:api)
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? 'localhost'}:${port}`;
   services.setPublicUrl(url);

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
 import { normalizePhone } from '../../shared/contacts/phone';
-import { throughGate } from './writeGate';
+import { gateBareWrites, throughGate } from './writeGate';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -39,6 +39,7 @@ export function openDatabase(path: string, opts: { migrationsFolder?: string } =
   // the one spelling of a phone number, for migrations that rewrite stored numbers (0008)
   sqlite.function('normalize_phone', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? normalizePhone(v) : v));
   takeWriteLockAtBegin(sqlite);
+  gateBareWrites(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: opts.migrationsFolder ?? migrationsFolder });
   return db;

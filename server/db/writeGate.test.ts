@@ -44,6 +44,28 @@ describe('the write gate: one writing thread at a time, the API waiting without 
     expect(api.$client.transaction(() => api.$client.transaction(() => Atomics.load(cells, HOLDER))())()).toBe(API);
   });
 
+  it('takes the lock for a write run on its own (autocommit), also with a statement prepared before the gate; a read does not take it', () => {
+    const path = inDir('bare.db');
+    const api = openDatabase(path);
+    open.push(api);
+    const c = api.$client;
+    c.exec('create table t (x)');
+    const gate = createWriteGate();
+    const cells = new Int32Array(gate.buffer);
+    c.function('holder', () => Atomics.load(cells, HOLDER));
+    // as the ownership heartbeat's UPDATE: prepared while the server starts, before the engine thread and its gate
+    const early = c.prepare('insert into t values (holder())');
+    attachWriteGate(c, gate, 'api');
+    early.run();
+    c.prepare('insert into t values (holder())').run();
+    expect(c.prepare('insert into t values (holder()) returning x').get()).toEqual({ x: API });
+    expect((c.prepare('select x from t').all() as { x: number }[]).map((r) => r.x)).toEqual([API, API, API]);
+    expect(c.prepare('select holder() h').get()).toEqual({ h: 0 });
+    // inside a transaction the statement runs under the transaction's take
+    c.transaction(() => c.prepare('insert into t values (holder())').run())();
+    expect(Atomics.load(cells, HOLDER)).toBe(0);
+  });
+
   it('makes the engine let a waiting API writer go first (up to its limit), and not wait at all otherwise', () => {
     const { engine, cells } = two();
     const write = engine.$client.transaction(() => engine.$client.prepare('insert into t values (1)').run());

@@ -48,9 +48,32 @@ interface Attached {
 
 const gates = new WeakMap<Database.Database, Attached>();
 
-/** From now on, `sqlite`'s top-level transactions pass through the gate in this role. */
+/** From now on, `sqlite`'s top-level transactions and bare writes (`gateBareWrites`) pass through the gate in this role. */
 export function attachWriteGate(sqlite: Database.Database, gate: WriteGate, role: GateRole, maxWaitMs = 250): void {
   gates.set(sqlite, { role, cells: new Int32Array(gate.buffer), maxWaitMs, held: false });
+}
+
+/**
+ * A statement prepared on `sqlite` that writes, run on its own (autocommit),
+ * takes the gate when one is attached (openDatabase sets this up for every
+ * connection, so statements prepared before the gate are covered). Without it
+ * the statement waits in SQLite's busy handler, which sleeps on this thread
+ * and polls, and against an engine committing batch after batch finds the
+ * lock free only by luck: the API's 2 s ownership heartbeat, a bare UPDATE,
+ * stopped its event loop for up to busy_timeout (5 s; p99 3 s in bench:api).
+ * Through the gate it waits for one engine transaction at most.
+ */
+export function gateBareWrites(sqlite: Database.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    const stmt = prepare(source);
+    if (stmt.readonly) return stmt;
+    for (const method of ['run', 'get', 'all'] as const) {
+      const call: (...args: unknown[]) => unknown = stmt[method].bind(stmt);
+      (stmt as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => (sqlite.inTransaction ? call(...args) : throughGate(sqlite, () => call(...args)));
+    }
+    return stmt;
+  }) as typeof sqlite.prepare;
 }
 
 function release(g: Attached): void {

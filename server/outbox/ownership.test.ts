@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client';
 import { acquireEngineOwnership, EngineOwnedError, ownershipOf } from './ownership';
 import { useTempDir } from '../testing/tempDir';
+import { attachWriteGate, createWriteGate } from '../db/writeGate';
 import { startServer } from '../app';
 import { FakeClock } from '../clock';
 import { testAdmin, testPasswordCost } from '../testing/signIn';
@@ -89,6 +90,32 @@ describe('one engine per database file', () => {
     let t = 1_000;
     acquireEngineOwnership(db, { wallNow: () => t, heartbeatMs: 5 });
     t = 2_000;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(db.$client.prepare('select heartbeat_at from engine_owner').get()).toEqual({ heartbeat_at: 2_000 });
+    db.$client.close();
+  });
+
+  it('waits for the write lock without stopping the event loop while the engine thread holds it, and beats once it is free', async () => {
+    const path = inDir('f.db');
+    const db = openDatabase(path);
+    const gate = createWriteGate();
+    attachWriteGate(db.$client, gate, 'api');
+    const cells = new Int32Array(gate.buffer);
+    let t = 1_000;
+    acquireEngineOwnership(db, { wallNow: () => t, heartbeatMs: 5 });
+    Atomics.store(cells, 0, 1); // the engine thread is inside a batch
+    t = 2_000;
+    // timers keep firing: a heartbeat that slept in SQLite's busy handler (or in the gate, synchronously) would stop them
+    const started = performance.now();
+    let turns = 0;
+    while (performance.now() - started < 60) {
+      await new Promise((r) => setTimeout(r, 5));
+      turns++;
+    }
+    expect(turns).toBeGreaterThan(3);
+    expect(db.$client.prepare('select heartbeat_at from engine_owner').get()).toEqual({ heartbeat_at: 1_000 });
+    Atomics.store(cells, 0, 0);
+    Atomics.notify(cells, 0);
     await new Promise((r) => setTimeout(r, 30));
     expect(db.$client.prepare('select heartbeat_at from engine_owner').get()).toEqual({ heartbeat_at: 2_000 });
     db.$client.close();

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
+import { acquireWrite } from '../db/writeGate';
 import { log as processLog } from '../obs/log';
 
 /** This process's engine id when no ownership was taken (tests over a bare database): host:pid:random. */
@@ -121,9 +122,11 @@ export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Owners
     clearInterval(timer);
     taken.delete(owner);
   };
-  const timer = setInterval(() => {
-    if (!c.open) return stop();
+  const heartbeat = async () => {
+    // the write lock is awaited, not slept for: the API's event loop serves requests while the engine commits (db/writeGate.ts)
+    const leave = await acquireWrite(c);
     try {
+      if (!c.open) return stop();
       if (beat.run(wallNow(), owner).changes === 0) {
         held = false;
         stop();
@@ -131,7 +134,13 @@ export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Owners
       }
     } catch {
       // busy or closing: the next beat tries again; the owner goes stale only after staleMs of silence
+    } finally {
+      leave();
     }
+  };
+  const timer = setInterval(() => {
+    if (!c.open) return stop();
+    void heartbeat();
   }, o.heartbeatMs ?? 2000);
   timer.unref();
 
