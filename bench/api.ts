@@ -165,7 +165,7 @@ async function bench(dir: string) {
     approvals: false,
     admin: testAdmin,
     // the bench measures the engine and the API, not a vendor's rate limit
-    services: { accounts: { passwordCost: testPasswordCost }, dispatcher: { rates: { sms: 1e9, push: 1e9, voice: 1e9, email: 1e9, webhook: 1e9 } } },
+    services: { accounts: { passwordCost: testPasswordCost }, dispatcher: { rates: { sms: 1e9, push: 1e9, voice: 1e9, email: 1e9, webhook: 1e9, agent_call: 1e9 } } },
     // the load comes from one address but stands for many operators watching dashboards: no per-IP budget on analytics
     expensiveRate: { burst: 1e9, perSecond: 1e9 },
   });

@@ -59,7 +59,7 @@ async function main() {
     blueprints: loadBlueprints,
     templates: loadMessageTemplates,
     segments: loadSegments,
-    dispatcher: { rates: { sms: 1e9, push: 1e9, voice: 1e9, email: 1e9, webhook: 1e9 } },
+    dispatcher: { rates: { sms: 1e9, push: 1e9, voice: 1e9, email: 1e9, webhook: 1e9, agent_call: 1e9 } },
     workspace: { approvals: false, rngSeed: 1 },
   });
   const c = db.$client;

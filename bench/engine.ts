@@ -62,7 +62,7 @@ async function main() {
     templates: loadMessageTemplates,
     segments: loadSegments,
     // the bench measures the engine, not a vendor's rate limit
-    dispatcher: { rates: { sms: 1e9, push: 1e9, voice: 1e9, email: 1e9, webhook: 1e9 } },
+    dispatcher: { rates: { sms: 1e9, push: 1e9, voice: 1e9, email: 1e9, webhook: 1e9, agent_call: 1e9 } },
     // one operator publishing for the bench: no second pair of eyes to wait for
     workspace: { approvals: false },
   });

@@ -208,7 +208,7 @@ function PolicyForm({ policy }: { policy: ContactPolicy }) {
 }
 
 /** What a billed unit is on each channel: what the forecast and the cost figures multiply. */
-const unitWords: Record<Channel, string> = { sms: 'per SMS part', push: 'per push', voice: 'per robo-call', email: 'per email', webhook: 'per webhook call' };
+const unitWords: Record<Channel, string> = { sms: 'per SMS part', push: 'per push', voice: 'per robo-call', email: 'per email', webhook: 'per webhook call', agent_call: 'per agent call' };
 
 /** The workspace's unit prices in yuan: admins edit them, everyone reads them. */
 export function UnitPricesSetting({ prices, editable }: { prices: Record<Channel, number>; editable: boolean }) {

@@ -9,6 +9,7 @@ const roleMessages: Record<Role, { label: string; may: string }> = {
   copywriter: { label: msg('role.copywriter'), may: msg('role.copywriter.may') },
   operator: { label: msg('role.operator'), may: msg('role.operator.may') },
   approver: { label: msg('role.approver'), may: msg('role.approver.may') },
+  agent: { label: msg('role.agent'), may: msg('role.agent.may') },
   admin: { label: msg('role.admin'), may: msg('role.admin.may') },
 };
 

@@ -9,7 +9,7 @@ import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverl
 
 export type Trends = RouterOutputs['analytics']['journeyTrends'];
 
-const channelColour: Record<Channel, string> = { sms: '#3b82f6', push: '#8b5cf6', voice: '#f59e0b', email: '#14b8a6', webhook: '#64748b' };
+const channelColour: Record<Channel, string> = { sms: '#3b82f6', push: '#8b5cf6', voice: '#f59e0b', email: '#14b8a6', webhook: '#64748b', agent_call: '#ef4444' };
 
 /** The chart's rows: one per day, sends flattened to `sent_<channel>`. */
 export function chartRows(t: Trends): Record<string, number | string>[] {

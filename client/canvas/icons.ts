@@ -1,4 +1,4 @@
-import { Bell, Circle, Clock, GitBranch, Hourglass, LogOut, Mail, MessageSquare, PhoneCall, Send, Shuffle, Smartphone, Tag, Users, Webhook, Zap, type LucideIcon } from 'lucide-react';
+import { Bell, Circle, Clock, GitBranch, Headset, Hourglass, LogOut, Mail, MessageSquare, PhoneCall, Send, Shuffle, Smartphone, Tag, Users, Webhook, Zap, type LucideIcon } from 'lucide-react';
 import type { Channel } from '../../shared/journey/channels';
 
 /** The registry names icons by key (palette.icon); this maps keys to drawings. */
@@ -26,4 +26,5 @@ export const channelIcons: Record<Channel, LucideIcon> = {
   voice: PhoneCall,
   email: Mail,
   webhook: Webhook,
+  agent_call: Headset,
 };

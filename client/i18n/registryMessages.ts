@@ -19,6 +19,7 @@ export const channelMessages = {
   voice: msg('channel.voice'),
   email: msg('channel.email'),
   webhook: msg('channel.webhook'),
+  agent_call: msg('channel.agent_call'),
 } satisfies Record<Channel, string>;
 
 /** Outbox message statuses (in English, the stored value itself). */

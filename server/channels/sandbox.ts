@@ -49,6 +49,8 @@ export const defaultSandbox: Record<Channel, SandboxBehaviour> = {
   }),
   email: SandboxBehaviour.parse({ responses: [{ event: 'message_clicked', probability: 0.03, maxDelayMinutes: 24 * 60 }] }),
   webhook: SandboxBehaviour.parse({ delivered: 1 }),
+  // only when configured on purpose: by default an agent call is a task for the agent queue (server/agentTasks/)
+  agent_call: SandboxBehaviour.parse({ delivered: 1 }),
 };
 
 /**

@@ -333,3 +333,4 @@ export * from './outboxSchema';
 export * from './accountsSchema';
 export * from './backtestSchema';
 export * from './testingSchema';
+export * from './agentTasksSchema';

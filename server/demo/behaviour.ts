@@ -39,7 +39,7 @@ export interface BehaviourModel {
 }
 
 export const defaultModel: BehaviourModel = {
-  delivered: { sms: 0.97, push: 0.9, voice: 0.6, email: 0.98, webhook: 0.995 },
+  delivered: { sms: 0.97, push: 0.9, voice: 0.6, email: 0.98, webhook: 0.995, agent_call: 1 },
   failure: 0.003,
   plays: {
     recall_sms: { stage: 'never_logged_in', engage: 0.03, afterEngage: 0.6, direct: 0.01, variants: { a: 1, b: 3.5 } },
@@ -120,7 +120,7 @@ function hourFactor(channel: Channel, now: number, offsetH: number): number {
 /** The first reaction and its typical delay per channel. */
 function engagement(p: Prompt, draw: (k: string) => number): Reply[] {
   if (p.hasLink) {
-    const mean = { sms: 25 * MINUTE, push: 8 * MINUTE, voice: 3 * MINUTE, email: 6 * HOUR, webhook: 3 * HOUR }[p.channel];
+    const mean = { sms: 25 * MINUTE, push: 8 * MINUTE, voice: 3 * MINUTE, email: 6 * HOUR, webhook: 3 * HOUR, agent_call: 10 * MINUTE }[p.channel];
     return [{ event: 'message_clicked', properties: {}, delay: expDelay(draw('engageT'), mean, DAY) }];
   }
   if (p.channel === 'voice') return [{ event: 'voice_pressed_1', properties: {}, delay: 30_000 + Math.floor(draw('engageT') * 60_000) }];

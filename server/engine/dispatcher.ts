@@ -41,7 +41,7 @@ export interface DispatcherOptions {
 }
 
 export const defaultDispatcherOptions: DispatcherOptions = {
-  rates: { sms: 1000, push: 2000, voice: 100, email: 1000, webhook: 200 },
+  rates: { sms: 1000, push: 2000, voice: 100, email: 1000, webhook: 200, agent_call: 1000 },
   maxInFlight: 32,
   maxPerCall: 10_000,
   retry: defaultRetryPolicy,

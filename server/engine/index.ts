@@ -15,6 +15,8 @@ import { nextEnrolmentAt, runSegmentEntries } from './segmentEntry';
 import { createRunLifecycle } from './lifecycle';
 import { createOutbox } from '../outbox';
 import { createSleepingPass } from '../sleeping';
+import { createAgentTasks } from '../agentTasks';
+import { createAgentCallProvider } from '../channels/agentCall';
 
 export interface EngineDeps {
   db: Db;
@@ -70,10 +72,14 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
        union all select min(next_attempt_at) from messages where status = 'queued' and next_attempt_at > ?)`,
   );
 
+  // an agent call is a task in the call-centre queue unless CHANNEL_PROVIDERS hands the channel to someone else
+  const agentTasks = createAgentTasks(db, { timezone: () => settings().timezone, callingHours: () => settings().policy.guardrails.robocalls });
+  const agentCall = createAgentCallProvider((messageId, script, now) => agentTasks.queueForMessage(messageId, script, now));
   const resolved = Object.fromEntries(
     channels.map((ch) => [
       ch,
       providers[ch] ??
+        (ch === 'agent_call' && !sandbox[ch] ? agentCall : undefined) ??
         createSandboxProvider(ch, {
           seed: settings().rngSeed,
           ...(sandbox[ch] ? { behaviour: sandbox[ch] } : {}),

@@ -8,7 +8,7 @@ import { HOUR } from '../../shared/util/time';
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
 
 /** A shipped template per channel; the email one is transactional (an admin marked it so): caps do not hold it. */
-const templateOf: Record<Channel, string> = { sms: 'recall_sms', push: 'idle_push', voice: 'recall_call', email: 'repay_email', webhook: 'partner_offer' };
+const templateOf: Record<Channel, string> = { sms: 'recall_sms', push: 'idle_push', voice: 'recall_call', email: 'repay_email', webhook: 'partner_offer', agent_call: 'approved_agent_call' };
 
 let w: TestWorld;
 afterEach(() => w.close());

@@ -158,13 +158,24 @@ describe('rejected_partner_offer', () => {
 });
 
 describe('approved_never_drew', () => {
-  it('push, SMS, robo-call in calling hours, then queues an agent call', () => {
+  it('push, SMS, robo-call in calling hours, then an agent call on the real channel; no word from the agent in 2 days ends it', () => {
     const p = play('approved_never_drew');
-    expect(nodes(p)).toEqual(['push_1', 'sms_1', 'call_1']);
+    expect(nodes(p)).toEqual(['push_1', 'sms_1', 'call_1', 'agent_call']);
     const call = localHour((p.sends[2] as { at: number }).at);
     expect((call >= 10 && call < 12) || (call >= 14 && call < 18)).toBe(true);
-    expect(p.traitsSet).toEqual({ needs_agent_call: true });
-    expect(p.exit).toBe('handed_to_agent');
+    expect(p.sends[3]).toMatchObject({ template: 'approved_agent_call', at: (p.sends[2] as { at: number }).at + 3 * DAY });
+    expect(p.traitsSet).toEqual({});
+    expect(p.exit).toBe('call_outcome_timeout');
+  });
+
+  it('branches on the call outcome: a promise to draw, or any other outcome', () => {
+    // the agent call goes out 3 days after the robo-call; the outcome comes an hour later
+    const agentCallAt = play('approved_never_drew').sends[3] as { at: number };
+    const after = agentCallAt.at - monday9 + HOUR;
+    const promised = play('approved_never_drew', { events: [{ after, name: 'call_outcome', properties: { outcome: 'promised_to_draw' } }] });
+    expect(promised.exit).toBe('promised_to_draw');
+    const noAnswer = play('approved_never_drew', { events: [{ after, name: 'call_outcome', properties: { outcome: 'no_answer' } }] });
+    expect(noAnswer.exit).toBe('called');
   });
 
   it('drawing the loan ends it anywhere', () => {

@@ -33,6 +33,8 @@ import { createForecastService } from './forecast';
 import { createBacktestService } from './backtests';
 import { compile } from '../../shared/journey/compile';
 import { createTesting } from '../testSends';
+import { createAgentTasks } from '../agentTasks';
+import { createAgentDesk } from '../agentTasks/service';
 
 export interface ServiceDeps {
   db: Db;
@@ -95,6 +97,7 @@ export function createServices(deps: ServiceDeps) {
   // whoever else keeps what the engine keeps (the engine thread) is told when journeys, templates or settings change
   const engineListeners: (() => void)[] = [];
   const engineChanged = () => {
+  const ingest = createIngestService({ db, clock, contacts: contactStore, events: engine.events, live: engine.live });
     for (const l of engineListeners) l();
   };
   const journeys = createJourneyService({
@@ -125,8 +128,15 @@ export function createServices(deps: ServiceDeps) {
     },
     approvals: createApprovalService({ db, wallNow: deps.accounts?.wallNow ?? Date.now, enabled: () => workspace.settings().approvals, journeys, templates, templateStore }),
     segments,
+    /** the call centre's Agent page: claim a call task, see the contact, record the outcome (server/agentTasks/) */
+    agentTasks: createAgentDesk({
+      tasks: createAgentTasks(db, { timezone: () => workspace.settings().timezone, callingHours: () => workspace.getPolicy().guardrails.robocalls }),
+      ingest,
+      contacts,
+      clock,
+    }),
     engine,
-    ingest: createIngestService({ db, clock, contacts: contactStore, events: engine.events, live: engine.live }),
+    ingest,
     contacts,
     contactSearch: createContactSearch(db),
     /** sleeping contacts: the dashboard count and the Contacts filter (the engine marks them, server/sleeping/) */

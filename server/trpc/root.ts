@@ -18,6 +18,7 @@ import { auditRouter } from './routers/audit';
 import { backtestsRouter } from './routers/backtests';
 import { sleepingRouter } from './routers/sleeping';
 import { testingRouter } from './routers/testing';
+import { agentTasksRouter } from './routers/agentTasks';
 
 /**
  * Every procedure. `dev.*` answers only on a fake clock (CLOCK=fake); on a real
@@ -38,6 +39,7 @@ const procedures = {
   audit: auditRouter,
   backtests: backtestsRouter,
   sleeping: sleepingRouter,
+  agentTasks: agentTasksRouter,
   testing: testingRouter,
 };
 

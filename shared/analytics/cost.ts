@@ -13,6 +13,8 @@ export const unitPrice: Record<Channel, number> = {
   voice: 0.12,
   email: 0.002,
   webhook: 0,
+  /** an agent's few minutes on the phone */
+  agent_call: 3,
 };
 
 /** What an admin may set per channel: yuan per billed unit, 0 to 100. */

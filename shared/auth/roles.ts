@@ -7,7 +7,7 @@ import { normalizePhone } from '../contacts/phone';
  * these on every procedure; the client reads the same table only to hide what
  * the server would refuse.
  */
-export const roles = ['viewer', 'analyst', 'copywriter', 'operator', 'approver', 'admin'] as const;
+export const roles = ['viewer', 'analyst', 'copywriter', 'operator', 'approver', 'agent', 'admin'] as const;
 export const Role = z.enum(roles);
 export type Role = z.infer<typeof Role>;
 
@@ -17,6 +17,7 @@ export const roleInfo: Record<Role, { label: string; may: string }> = {
   copywriter: { label: 'Copywriter', may: 'edit templates and variants; request approval of a template version' },
   operator: { label: 'Operator', may: 'edit journeys and segments, request publish, pause and resume' },
   approver: { label: 'Approver', may: 'approve or reject requests made by someone else' },
+  agent: { label: 'Agent', may: 'work the call queue: claim a call, see the phone number of the contact they call, record the outcome' },
   admin: { label: 'Admin', may: 'everything: users, contact policy, channel providers, the write key' },
 };
 

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Message channels. Each maps to a provider on the server (sandbox by default). */
-export const channels = ['sms', 'push', 'voice', 'email', 'webhook'] as const;
+/**
+ * Message channels. Each maps to a provider on the server (sandbox by default).
+ * `agent_call` is a human call: its "message" is a call task for the agent
+ * queue (server/agentTasks/), sent once the task is queued.
+ */
+export const channels = ['sms', 'push', 'voice', 'email', 'webhook', 'agent_call'] as const;
 export const Channel = z.enum(channels);
 export type Channel = z.infer<typeof Channel>;
 
@@ -15,4 +19,5 @@ export const channelLabels: Record<Channel, string> = {
   voice: 'Robo-call',
   email: 'Email',
   webhook: 'Webhook',
+  agent_call: 'Agent call',
 };

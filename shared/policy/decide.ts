@@ -123,14 +123,15 @@ export function decide(policy: PolicyRules, s: PolicySubject): PolicyVerdict {
       reason = `quiet_hours:${q.from}-${q.to}`;
     }
   }
-  if (g !== undefined && s.channel === 'voice') {
-    // calling hours hold every call, a reminder too; the weekly call cap, marketing only (like the caps)
+  if (g !== undefined && (s.channel === 'voice' || s.channel === 'agent_call')) {
+    // calling hours hold every call, a reminder too, and an agent's call as much as a robot's (its task is
+    // queued only while they are open); the weekly robo-call cap, marketing robo-calls only (like the caps)
     const open = callingHoursUntil(g.robocalls, s.now, s.timezone);
     if (open !== null && open > until) {
       until = open;
       reason = callingHoursReason(g.robocalls);
     }
-    if (s.category === 'marketing') {
+    if (s.channel === 'voice' && s.category === 'marketing') {
       const weekly = robocallCap(g.robocalls.maxPerWeek);
       const end = capUntil(weekly, 'voice', s.now, s.sends);
       if (end !== null && end > until) {

@@ -51,6 +51,17 @@ describe('the lending guardrails in decide', () => {
     expect(decide(policy, subject({ now: evening }))).toEqual({ decision: 'allow' });
   });
 
+  it("an agent's call keeps calling hours too, but not the weekly robo-call cap", () => {
+    const evening = at(2026, 11, 2, 12, 30); // Mon 20:30 Shanghai
+    const reason = 'calling_hours:mon,tue,wed,thu,fri,sat:0900-2000';
+    expect(decide(policy, subject({ channel: 'agent_call', now: evening }))).toEqual({ decision: 'defer', until: at(2026, 11, 3, 1), reason });
+    const robocalls = [
+      { channel: 'voice' as const, at: NOON_SH - 6 * DAY },
+      { channel: 'voice' as const, at: NOON_SH - 2 * DAY },
+    ];
+    expect(decide(policy, subject({ channel: 'agent_call', sends: robocalls }))).toEqual({ decision: 'allow' });
+  });
+
   it('the weekly robo-call cap counts marketing calls only against calls; 0 suppresses', () => {
     const sends = [
       { channel: 'voice' as const, at: NOON_SH - 6 * DAY },

@@ -45,7 +45,7 @@ const contextChanging: ReadonlySet<string> = new Set(['each', 'with']);
  * to carry UTM tags (DOMAIN.md: "tag every link"). A voice script is spoken and
  * a webhook payload's URLs are endpoints, not links a contact clicks.
  */
-const clickableChannels = { sms: true, push: true, email: true, voice: false, webhook: false } as const satisfies Record<Channel, boolean>;
+const clickableChannels = { sms: true, push: true, email: true, voice: false, webhook: false, agent_call: false } as const satisfies Record<Channel, boolean>;
 
 /** A URL in copy; stops at whitespace, quotes, braces and CJK or full-width punctuation. */
 const urlPattern = /https?:\/\/[^\s"'<>`{}|\\^\u3000-\u303f\uff00-\uffef]+/gi;

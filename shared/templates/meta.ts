@@ -14,6 +14,8 @@ export const templateParts = {
   voice: ['script'],
   email: ['subject', 'html'],
   webhook: ['json'],
+  /** what the agent reads out and the points to make */
+  agent_call: ['script'],
 } as const satisfies Record<Channel, readonly string[]>;
 export type TemplatePart = (typeof templateParts)[Channel][number];
 

@@ -1,0 +1,90 @@
+import type { Clock } from '../clock';
+import type { Call } from '../ingest/calls';
+import type { IngestService } from '../services/ingest';
+import type { createContactQueries } from '../services/timeline';
+import { ServiceError } from '../services/errors';
+import { seesPii, type Role } from '../../shared/auth/roles';
+import { callOutcomeEvent, type CallOutcome } from '../../shared/agentTasks/outcomes';
+import type { AgentTask, AgentTasks } from './index';
+
+type ContactQueries = ReturnType<typeof createContactQueries>;
+
+export interface AgentDeskDeps {
+  tasks: AgentTasks;
+  ingest: Pick<IngestService, 'ingest'>;
+  contacts: ContactQueries;
+  clock: Clock;
+}
+
+/** Who is asking: the agent's id and roles (PII follows the roles, and the task they hold). */
+export interface Agent {
+  id: string;
+  roles: readonly Role[];
+}
+
+/** The idempotency key of a task's outcome event: recording it twice appends it once. */
+export const outcomeMessageId = (taskId: number): string => `agent-task-${taskId}`;
+
+/** The calls an outcome becomes, through the ingest path every other event takes: the outcome, and an opt-out of calls when the contact asked for one. */
+export function outcomeCalls(task: AgentTask, outcome: CallOutcome, note: string | null, at: number): Call[] {
+  const who = task.externalId ? { userId: task.externalId } : { anonymousId: task.anonymousId ?? '' };
+  const timestamp = new Date(at).toISOString();
+  const properties = { outcome, task_id: task.id, message_id: task.messageId, journey_id: task.journeyId, node_id: task.nodeId, ...(note ? { note } : {}) };
+  const calls: Call[] = [{ type: 'track', ...who, event: callOutcomeEvent, properties, timestamp, messageId: outcomeMessageId(task.id) }];
+  // "don't call me again": no more calls of either kind, the robot's included
+  if (outcome === 'opt_out')
+    for (const channel of ['agent_call', 'voice'])
+      calls.push({ type: 'track', ...who, event: 'unsubscribed', properties: { channel, source: 'agent_call' }, timestamp, messageId: `${outcomeMessageId(task.id)}-unsubscribed-${channel}` });
+  return calls;
+}
+
+/**
+ * The Agent page's use cases: claim the next call, see who to call (their
+ * summary and recent timeline), and record what came of it. An outcome is an
+ * event appended through ingestion, so journeys wait for it and branch on it,
+ * and the funnel and uplift count it like any reply.
+ */
+export function createAgentDesk({ tasks, ingest, contacts, clock }: AgentDeskDeps) {
+  /** The task with whom to call: the agent dials, so the phone of the contact they hold is theirs to see; the timeline follows their roles. */
+  const view = (task: AgentTask, agent: Agent) => {
+    const key = task.externalId ?? task.anonymousId ?? '';
+    const holds = task.status === 'claimed' && task.claimedBy === agent.id;
+    return {
+      task,
+      contact: contacts.get(key, { pii: holds || seesPii(agent.roles) }),
+      timeline: contacts.timeline(key, 30, { pii: seesPii(agent.roles) }),
+    };
+  };
+
+  return {
+    /** The task on the agent's desk with its contact, or null. */
+    desk(agent: Agent) {
+      const task = tasks.desk(agent.id);
+      return { ...tasks.agent(agent.id), current: task ? view(task, agent) : null };
+    },
+
+    /** Claim the next task (or get back the one on the desk); null with why when the queue is empty or today's capacity is used up. */
+    claimNext(agent: Agent) {
+      const r = tasks.claimNext(agent.id, clock.now());
+      return { claimedToday: r.claimedToday, dailyCapacity: r.dailyCapacity, why: r.task ? null : r.why, current: r.task ? view(r.task, agent) : null };
+    },
+
+    /** Close the agent's task with its outcome and append the outcome event, in one transaction: both land or neither. */
+    recordOutcome(agent: Agent, taskId: number, outcome: CallOutcome, note: string | null) {
+      const task = tasks.get(taskId);
+      if (!task) throw new ServiceError('NOT_FOUND', `call task ${taskId} does not exist`);
+      if (task.status !== 'claimed' || task.claimedBy !== agent.id) throw new ServiceError('CONFLICT', `call task ${taskId} is not on your desk (it is ${task.status})`);
+      const now = clock.now();
+      tasks.transaction(() => {
+        if (!tasks.close(taskId, agent.id, outcome, note, now)) throw new ServiceError('CONFLICT', `call task ${taskId} was closed meanwhile`);
+        ingest.ingest(outcomeCalls(task, outcome, note, now));
+      });
+      return { id: taskId, outcome };
+    },
+
+    /** Every team's queue today. */
+    queues: () => tasks.queues(clock.now()),
+  };
+}
+
+export type AgentDesk = ReturnType<typeof createAgentDesk>;

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { procedure, router } from '../init';
+import type { AuditMeta } from '../auditing';
+import { CallOutcome, noteMax } from '../../../shared/agentTasks/outcomes';
+
+/** An outcome is a change to a contact's story: the audit log names the task and what came of it. */
+const outcomeAudit: AuditMeta = {
+  objectType: 'agent_task',
+  objectId: (input) => {
+    const id = (input as { taskId?: unknown } | undefined)?.taskId;
+    return typeof id === 'number' ? String(id) : null;
+  },
+};
+
+/** The call centre's Agent page (server/agentTasks/): agents work their team's queue. */
+export const agentTasksRouter = router({
+  desk: procedure('agent').query(({ ctx }) => ctx.services.agentTasks.desk(ctx.user)),
+  claimNext: procedure('agent').mutation(({ ctx }) => ctx.services.agentTasks.claimNext(ctx.user)),
+  recordOutcome: procedure('agent', outcomeAudit)
+    .input(
+      z.object({
+        taskId: z.number().int().positive('taskId must be a task id'),
+        outcome: CallOutcome,
+        note: z.string().trim().max(noteMax, `a note is at most ${noteMax} characters`).default(''),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.agentTasks.recordOutcome(ctx.user, input.taskId, input.outcome, input.note || null)),
+  queues: procedure('agent').query(({ ctx }) => ctx.services.agentTasks.queues()),
+});
