@@ -97,9 +97,9 @@ export function createServices(deps: ServiceDeps) {
   // whoever else keeps what the engine keeps (the engine thread) is told when journeys, templates or settings change
   const engineListeners: (() => void)[] = [];
   const engineChanged = () => {
-  const ingest = createIngestService({ db, clock, contacts: contactStore, events: engine.events, live: engine.live });
     for (const l of engineListeners) l();
   };
+  const ingest = createIngestService({ db, clock, contacts: contactStore, events: engine.events, live: engine.live });
   const journeys = createJourneyService({
     ...deps,
     refs,
@@ -128,6 +128,9 @@ export function createServices(deps: ServiceDeps) {
     },
     approvals: createApprovalService({ db, wallNow: deps.accounts?.wallNow ?? Date.now, enabled: () => workspace.settings().approvals, journeys, templates, templateStore }),
     segments,
+    engine,
+    ingest,
+    contacts,
     /** the call centre's Agent page: claim a call task, see the contact, record the outcome (server/agentTasks/) */
     agentTasks: createAgentDesk({
       tasks: createAgentTasks(db, { timezone: () => workspace.settings().timezone, callingHours: () => workspace.getPolicy().guardrails.robocalls }),
@@ -135,9 +138,6 @@ export function createServices(deps: ServiceDeps) {
       contacts,
       clock,
     }),
-    engine,
-    ingest,
-    contacts,
     contactSearch: createContactSearch(db),
     /** sleeping contacts: the dashboard count and the Contacts filter (the engine marks them, server/sleeping/) */
     sleeping: createSleepingQueries(db),

@@ -39,8 +39,8 @@ const procedures = {
   audit: auditRouter,
   backtests: backtestsRouter,
   sleeping: sleepingRouter,
-  agentTasks: agentTasksRouter,
   testing: testingRouter,
+  agentTasks: agentTasksRouter,
 };
 
 export const appRouter = router({ ...procedures, dev: devRouter });
