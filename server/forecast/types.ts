@@ -1,3 +1,4 @@
+import type { MigrationForecast } from '../services/migration';
 import type { Channel } from '../../shared/journey/channels';
 import type { UnitPrices } from '../../shared/analytics/cost';
 
@@ -32,6 +33,8 @@ export interface ForecastEntry {
 
 export interface Forecast {
   journeyId: string;
+  /** contacts in flight on the live version and where the automatic mapping would move them (server/services/migration.ts); null before a first version */
+  migration: MigrationForecast | null;
   /** the draft's version if it were published now */
   version: number;
   at: number;

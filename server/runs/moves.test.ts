@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertStepMove, runMove, runMoves } from './moves';
-import { canMoveRun, enteredStatus, runStatuses, runTransitions } from '../../shared/journey/runStatus';
+import { canMoveRun, canStepRun, enteredStatus, runStatuses, runTransitions } from '../../shared/journey/runStatus';
 import { rootDir } from '../build';
 
 const sources = (dir: string): string[] =>
@@ -28,7 +28,10 @@ describe('the run store owns runs', () => {
     }
     expect(enteredStatus).toBe('active');
     expect(canMoveRun('exited', 'active')).toBe(true);
-    expect(canMoveRun('waiting', 'active')).toBe(false);
+    // only a migration makes a waiting run active again (it enters a new version's node afresh), never a step
+    expect(canMoveRun('waiting', 'active')).toBe(true);
+    expect(canStepRun('waiting', 'active')).toBe(false);
+    expect(canStepRun('active', 'active')).toBe(true);
     expect(canMoveRun('exited', 'waiting')).toBe(false);
     expect(canMoveRun('exited', 'exited')).toBe(false);
     for (const s of ['active', 'waiting'] as const) expect(canMoveRun(s, 'exited')).toBe(true);
@@ -37,9 +40,9 @@ describe('the run store owns runs', () => {
   it('a move the table does not allow does not compile, and throws if forced', () => {
     // @ts-expect-error: an exited run re-enters as active, never straight into a wait
     expect(() => runMove(['exited'], 'waiting')).toThrow('exited → waiting is not an allowed transition');
-    // every `from` must allow every `to`: an active run may stay active, a waiting one may not go back
-    // @ts-expect-error: waiting → active
-    expect(() => runMove(['active', 'waiting'], 'active')).toThrow('waiting → active');
+    // every `from` must allow every `to`: a run may exit from active or waiting, but an exited one may not exit again
+    // @ts-expect-error: exited → exited
+    expect(() => runMove(['active', 'exited'], 'exited')).toThrow('exited → exited');
     expect(runMove(['active', 'waiting'], 'exited').where('r')).toBe("r.status in ('active', 'waiting')");
   });
 

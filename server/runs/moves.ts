@@ -1,4 +1,4 @@
-import { canMoveRun, type NextRunStatus, type RunStatus } from '../../shared/journey/runStatus';
+import { canMoveRun, canStepRun, type NextRunStatus, type RunStatus } from '../../shared/journey/runStatus';
 
 /** The statuses that may move to every status in `T` (non-distributive: all of them, not any). */
 export type FromRunStatus<T extends RunStatus> = { [K in RunStatus]: [T] extends [NextRunStatus<K>] ? K : never }[RunStatus];
@@ -34,9 +34,11 @@ export const runMoves = {
   reenter: runMove(['exited'], 'active'),
   /** archive, or a run that cannot be stepped (its contact or version is gone) */
   end: runMove(['active', 'waiting'], 'exited'),
+  /** a migration to a new version's node of another kind: the run enters it afresh (server/runs/migrate.ts) */
+  migrateRestart: runMove(['active', 'waiting'], 'active'),
 } as const satisfies Record<string, RunMove>;
 
 /** A step's outcome as the batch writes it: throws on a move the table does not allow (a bug in step or the runner, never data). */
 export function assertStepMove(from: RunStatus, to: RunStatus, runIds: readonly number[]): void {
-  if (!canMoveRun(from, to)) throw new Error(`runs: a step moved run ${runIds.join(', ')} from ${from} to ${to}, which the run status table does not allow`);
+  if (!canStepRun(from, to)) throw new Error(`runs: a step moved run ${runIds.join(', ')} from ${from} to ${to}, which the run status table does not allow`);
 }

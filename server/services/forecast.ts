@@ -27,6 +27,8 @@ import type { ChannelReach, Forecast, ForecastEntry } from '../forecast/types';
 export type { ChannelReach, Forecast, ForecastEntry } from '../forecast/types';
 import type { TemplateStore } from '../templates/store';
 import type { TemplateService } from './templates';
+import type { MigrationForecast } from './migration';
+import type { MigrationNode } from '../../shared/journey/migration';
 import { ServiceError, notFound } from './errors';
 
 /** Days of an event the forecast of an event entry looks back on. */
@@ -47,6 +49,8 @@ export interface ForecastDeps {
   templateStore: TemplateStore;
   templates: TemplateService;
   bounds?: Partial<PreviewBounds>;
+  /** in-flight contacts of the live version under the automatic mapping to the draft's nodes (live-version migration) */
+  migration?: (journeyId: string, draftNodes: MigrationNode[]) => MigrationForecast | null;
 }
 
 const sumOrNull = (xs: readonly (number | null)[]): number | null => (xs.some((x) => x === null) ? null : xs.reduce<number>((a, b) => a + (b as number), 0));
@@ -71,7 +75,7 @@ function weightedBound(m: CompiledJourney, weight: (id: string) => number): numb
  * call minutes and yuan that means at most. Every count is SQL over the
  * tables (counts, never rows), in one time-bounded pass over contacts.
  */
-export function createForecastService({ db, clock, refs, settings, templateStore, templates, bounds = {} }: ForecastDeps) {
+export function createForecastService({ db, clock, refs, settings, templateStore, templates, bounds = {}, migration }: ForecastDeps) {
   const scanBounds: PreviewBounds = { ...forecastBounds, ...bounds };
 
   return {
@@ -234,6 +238,7 @@ export function createForecastService({ db, clock, refs, settings, templateStore
           .get()?.v ?? 0) + 1;
       return {
         journeyId,
+        migration: migration?.(journeyId, Object.values(machine.nodes)) ?? null,
         version,
         at: now,
         timezone: ws.timezone,

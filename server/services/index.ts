@@ -33,6 +33,7 @@ import { createForecastService } from './forecast';
 import { createBacktestService } from './backtests';
 import { compile } from '../../shared/journey/compile';
 import { createTesting } from '../testSends';
+import { createMigrationService } from './migration';
 import { createAgentTasks } from '../agentTasks';
 import { createAgentDesk } from '../agentTasks/service';
 
@@ -109,6 +110,7 @@ export function createServices(deps: ServiceDeps) {
       engineChanged();
     },
   });
+  const migration = createMigrationService({ db, clock });
   return {
     journeys,
     workspace,
@@ -155,8 +157,10 @@ export function createServices(deps: ServiceDeps) {
     uplift: createUplift(db, { prices: () => workspace.settings().unitPrices, policy: () => workspace.getPolicy() }),
     /** a journey's entries, sends, conversions and cost per day in the workspace's zone */
     trends: createTrends(db, { timezone: () => workspace.settings().timezone, now: () => clock.now(), prices: () => workspace.settings().unitPrices }),
+    /** live-version migration: move in-flight contacts of an old version to the live one, node to node (server/runs/migrate.ts) */
+    migration,
     /** the publish dialog's forecast of a draft: audience, reach under the contact policy, messages and cost */
-    forecast: createForecastService({ db, clock, refs, settings: workspace.settings, templateStore, templates }),
+    forecast: createForecastService({ db, clock, refs, settings: workspace.settings, templateStore, templates, migration: (id, nodes) => migration.forecast(id, nodes) }),
     /** the draft replayed over a past window on a copy of the data (server/backtest/), on a thread of its own */
     backtests: createBacktestService({
       db,

@@ -35,6 +35,8 @@ const expectedRoles: Record<string, Role> = {
   'journeys.duplicate': 'operator',
   'journeys.version': 'viewer',
   'journeys.restoreVersion': 'operator',
+  'migrations.plan': 'viewer',
+  'migrations.migrate': 'operator',
   'templates.save': 'copywriter',
   'templates.promote': 'copywriter',
   'segments.save': 'operator',

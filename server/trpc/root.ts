@@ -18,6 +18,7 @@ import { auditRouter } from './routers/audit';
 import { backtestsRouter } from './routers/backtests';
 import { sleepingRouter } from './routers/sleeping';
 import { testingRouter } from './routers/testing';
+import { migrationsRouter } from './routers/migrations';
 import { agentTasksRouter } from './routers/agentTasks';
 
 /**
@@ -40,6 +41,7 @@ const procedures = {
   backtests: backtestsRouter,
   sleeping: sleepingRouter,
   testing: testingRouter,
+  migrations: migrationsRouter,
   agentTasks: agentTasksRouter,
 };
 

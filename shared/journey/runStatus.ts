@@ -21,6 +21,9 @@ export const enteredStatus = 'active' satisfies RunStatus;
  * - waiting: a timer, an event or its message's outcome moved it on, to
  *   another wait (waiting) or out (exited); nothing moved it (waiting); an
  *   archive or an orphaned run's end (exited);
+ * - waiting (or active): an operator migrated it to a new version's node of
+ *   another kind, which it enters afresh (active); never a step's move
+ *   (`canStepRun`);
  * - exited: the contact entered the same version again (active), which the
  *   re-entry policy allows only once every run of the contact in the journey
  *   has exited.
@@ -30,7 +33,7 @@ export const enteredStatus = 'active' satisfies RunStatus;
  */
 export const runTransitions = {
   active: ['active', 'waiting', 'exited'],
-  waiting: ['waiting', 'exited'],
+  waiting: ['waiting', 'exited', 'active'],
   exited: ['active'],
 } as const satisfies Record<RunStatus, readonly RunStatus[]>;
 
@@ -40,4 +43,9 @@ export type NextRunStatus<F extends RunStatus> = (typeof runTransitions)[F][numb
 /** May a run in `from` move to `to`? */
 export function canMoveRun(from: RunStatus, to: RunStatus): boolean {
   return (runTransitions[from] as readonly RunStatus[]).includes(to);
+}
+
+/** May a step move a run from `from` to `to`? The table's moves except waiting → active, which only a migration makes. */
+export function canStepRun(from: RunStatus, to: RunStatus): boolean {
+  return canMoveRun(from, to) && !(from === 'waiting' && to === 'active');
 }
