@@ -82,6 +82,9 @@ export function createAgentDesk({ tasks, ingest, contacts, clock }: AgentDeskDep
       return { id: taskId, outcome };
     },
 
+    /** Put an agent in a team's queue with a daily capacity (admins). */
+    setAgent: (userId: string, team: string, dailyCapacity: number) => tasks.setAgent(userId, team, dailyCapacity),
+
     /** Every team's queue today. */
     queues: () => tasks.queues(clock.now()),
   };

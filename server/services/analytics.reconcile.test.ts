@@ -4,6 +4,8 @@ import { DAY, HOUR } from '../../shared/util/time';
 import { smsStats } from '../../shared/templates/sms';
 import { hash32 } from '../../shared/util/hash';
 import type { Channel } from '../../shared/journey/channels';
+import { aGraph } from '../../shared/fixtures/builders';
+import { callOutcomes } from '../../shared/agentTasks/outcomes';
 
 // Monday 2 Nov 2026, 22:00 in Shanghai: the first SMS land in quiet hours and are deferred to 09:00
 const T0 = Date.UTC(2026, 10, 2, 14, 0);
@@ -48,6 +50,43 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
       await w.caller.journeys.publish({ id: j.id, enrolNow: true });
       journeys[j.blueprint] = j.id;
     }
+    // approved by the lender → an agent calls → wait up to 2 days for the outcome and branch on it; one agent, 10 calls a day
+    journeys.agent_call = await w.publish(
+      aGraph()
+        .node('entry', 'trigger.event', { event: 'credit_granted' })
+        .node('call', 'send', { channel: 'agent_call', template: 'approved_agent_call' })
+        .node('wait', 'wait.event', { event: 'call_outcome', timeout: { amount: 2, unit: 'days' } })
+        .node('branch', 'branch.condition', {
+          cases: [
+            {
+              key: 'promised',
+              label: 'Promised',
+              match: 'all',
+              conditions: [{ type: 'event', event: 'call_outcome', did: true, withinDays: 2, filter: [{ property: 'outcome', op: 'eq', value: 'promised_to_draw' }] }],
+            },
+          ],
+        })
+        .node('promised', 'exit', { reason: 'promised' })
+        .node('other', 'exit', { reason: 'other_outcome' })
+        .node('silent', 'exit', { reason: 'no_outcome' })
+        .then('entry', 'call')
+        .then('call', 'wait')
+        .then('wait', 'branch', 'event')
+        .then('wait', 'silent', 'timeout')
+        .then('branch', 'promised', 'promised')
+        .then('branch', 'other', 'else')
+        .settings({ goals: [{ event: 'loan_drawn', filter: [], windowDays: 14 }] })
+        .build(),
+      'Agent call on approval',
+    );
+    const agent = w.as(['agent'], 'agent1');
+    await w.caller.agentTasks.setAgent({ userId: agent.user.id, team: 'default', dailyCapacity: 10 });
+    const workTheQueue = async () => {
+      for (let r = await agent.caller.agentTasks.claimNext(); r.current; r = await agent.caller.agentTasks.claimNext()) {
+        const taskId = r.current.task.id;
+        await agent.caller.agentTasks.recordOutcome({ taskId, outcome: callOutcomes[hash32(`outcome:${taskId}`) % callOutcomes.length] as (typeof callOutcomes)[number] });
+      }
+    };
     // five days: enrolment, sends, deferrals, replies; along the way people act on their own
     for (let d = 0; d < 5; d++) {
       // a rate-limited channel at the end of the window must not spin the fake clock's loop
@@ -59,9 +98,13 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
         else if (r < 0.08) acts.push({ type: 'track' as const, userId: `p${i}`, event: 'credit_application_started' });
         else if (r < 0.1) acts.push({ type: 'track' as const, userId: `p${i}`, event: 'loan_drawn' });
         else if (r < 0.13) acts.push({ type: 'track' as const, userId: `p${i}`, event: 'app_login' });
+        else if (r < 0.16) acts.push({ type: 'track' as const, userId: `p${i}`, event: 'credit_granted' });
       }
       w.services.ingest.ingest(acts);
-      expect((await w.caller.dev.advanceClock({ ms: 13 * HOUR })).ticks).toBeLessThan(5000);
+      // the agent works the queue late in the morning, in calling hours (London's contacts are asleep: theirs wait)
+      await w.caller.dev.advanceClock({ ms: 2 * HOUR });
+      await workTheQueue();
+      expect((await w.caller.dev.advanceClock({ ms: 11 * HOUR })).ticks).toBeLessThan(5000);
     }
   }, 120_000);
   afterAll(() => w?.close());
@@ -78,9 +121,13 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
     expect(n(`select count(*) n from messages where channel = 'voice'`)).toBeGreaterThan(0);
     expect(n(`select count(*) n from messages where channel = 'webhook'`)).toBeGreaterThan(0);
     expect(n(`select count(*) n from runs where exit_reason = 'holdout'`)).toBeGreaterThan(0);
+    // agent calls: outcomes recorded, and tasks beyond the agent's capacity still waiting, none dropped
+    expect(n(`select count(*) n from events where name = 'call_outcome'`)).toBeGreaterThan(0);
+    expect(n(`select count(*) n from agent_tasks where status = 'open'`)).toBeGreaterThan(0);
+    expect(n(`select count(*) n from agent_tasks`)).toBe(n(`select count(*) n from messages where channel = 'agent_call' and status in ('sent', 'delivered')`));
   });
 
-  for (const blueprint of ['registered_never_logged_in', 'logged_in_idle', 'rejected_partner_offer'])
+  for (const blueprint of ['registered_never_logged_in', 'logged_in_idle', 'rejected_partner_offer', 'agent_call'])
     it(`${blueprint}: every node and edge figure equals the raw rows`, async () => {
       const id = journeys[blueprint] as string;
       const o = await w.caller.analytics.journeyOverlay({ journeyId: id });
@@ -249,6 +296,19 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
         ),
       );
     }
+  });
+
+  it("the agent-call journey's summary: agent calls sent, the outcomes' branches and conversions, as the raw rows say", async () => {
+    const id = journeys.agent_call as string;
+    const s = await w.caller.analytics.journeySummary({ journeyId: id });
+    const one = (sql: string, ...a: unknown[]) => q<{ n: number }>(sql, ...a)[0]?.n ?? 0;
+    const calls = s.byChannel.find((c) => c.channel === 'agent_call');
+    expect(calls?.sent).toBe(one(`select count(*) n from agent_tasks where journey_id = ?`, id));
+    expect(calls?.converted).toBe(one(`select count(distinct contact_id) n from conversions where journey_id = ? and goal = 'loan_drawn'`, id));
+    // each closed task's outcome event moved its run on: promised ones by the promised port
+    const promised = one(`select count(*) n from runs where journey_id = ? and exit_reason = 'promised'`, id);
+    expect(promised).toBeGreaterThan(0);
+    expect(promised).toBeLessThanOrEqual(one(`select count(*) n from agent_tasks where journey_id = ? and outcome = 'promised_to_draw'`, id));
   });
 
   it('a date range and a version narrow the figures to them', async () => {

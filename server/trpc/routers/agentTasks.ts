@@ -12,6 +12,15 @@ const outcomeAudit: AuditMeta = {
   },
 };
 
+/** An agent's team and capacity, before and after. */
+const agentAudit: AuditMeta = {
+  objectType: 'agent',
+  objectId: (input) => {
+    const id = (input as { userId?: unknown } | undefined)?.userId;
+    return typeof id === 'string' ? id : null;
+  },
+};
+
 /** The call centre's Agent page (server/agentTasks/): agents work their team's queue. */
 export const agentTasksRouter = router({
   desk: procedure('agent').query(({ ctx }) => ctx.services.agentTasks.desk(ctx.user)),
@@ -26,4 +35,14 @@ export const agentTasksRouter = router({
     )
     .mutation(({ ctx, input }) => ctx.services.agentTasks.recordOutcome(ctx.user, input.taskId, input.outcome, input.note || null)),
   queues: procedure('agent').query(({ ctx }) => ctx.services.agentTasks.queues()),
+  /** Which team's queue an agent works and how many calls a day they can take. */
+  setAgent: procedure('admin', agentAudit)
+    .input(
+      z.object({
+        userId: z.string().min(1, 'userId is required'),
+        team: z.string().trim().min(1, 'name the team').max(60, 'a team name is at most 60 characters'),
+        dailyCapacity: z.number().int('the daily capacity must be a whole number').min(0, 'the daily capacity is 0 or more').max(500, 'the daily capacity is at most 500'),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.agentTasks.setAgent(input.userId, input.team, input.dailyCapacity)),
 });
