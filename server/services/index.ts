@@ -94,7 +94,7 @@ export function createServices(deps: ServiceDeps) {
   });
   templates.importLibrary(deps.templates?.() ?? [], 'library');
   const users = createUserService({ db, ...deps.accounts });
-  const refs = deps.refs ?? ((): CompileRefs => ({ templates: templateStore.channels(), segments: new Set(segments.list().map((x) => x.key)) }));
+  const refs = deps.refs ?? ((): CompileRefs => ({ templates: templateStore.channels(), segments: new Set(segments.keys()) }));
   // whoever else keeps what the engine keeps (the engine thread) is told when journeys, templates or settings change
   const engineListeners: (() => void)[] = [];
   const engineChanged = () => {

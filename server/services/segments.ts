@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { RuleSet, ruleSetIssues } from '../../shared/segments/rules';
 import { ruleSetSql, ruleSqlIssues } from '../segments/ruleSql';
 import { defaultPreviewBounds, scanPreview, type PreviewBounds, type PreviewCount } from '../segments/previewScan';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
 
 export interface SegmentInput {
   key: string;
@@ -36,13 +36,16 @@ export function createSegmentService(db: Db, clock: Clock, bounds: Partial<Previ
     const issues = shape.length ? shape : ruleSqlIssues(db, rules, now);
     if (issues.length) {
       const located = issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      throw new ServiceError('BAD_REQUEST', `segment rules refused: ${located.map((i) => `${i.path}: ${i.message}`).join('; ')}`.slice(0, 1000), { issues: located });
+      throw refuse('BAD_REQUEST', 'segment_rules_refused', { detail: located.map((i) => `${i.path}: ${i.message}`).join('; ') }, { issues: located });
     }
     return rules;
   };
 
+  const keyRows = db.$client.prepare<[], string>('select key from segments').pluck();
   return {
     list: () => db.select().from(segments).orderBy(segments.name).all(),
+    /** Every segment's key, for the compiler's reference checks (journeys.list asks on every call: one statement, prepared once). */
+    keys: (): string[] => keyRows.all(),
     get: (key: string) => row(key),
     /** Create or replace a segment; refused (BAD_REQUEST, located issues) when its rules break a limit or SQLite cannot prepare them. */
     save(input: SegmentInput) {

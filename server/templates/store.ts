@@ -53,6 +53,7 @@ export function createTemplateStore(db: Db) {
   const compiled = new Map<number, CompiledVersion>();
   /** key → current version id; cleared for a key when it gets a new version */
   const currentId = new Map<string, number | null>();
+  const channelRows = c.prepare<[], { key: string; channel: Channel }>('select key, channel from templates');
 
   const compile = (v: TemplateVersion): CompiledVersion => {
     let cv = compiled.get(v.id);
@@ -113,15 +114,9 @@ export function createTemplateStore(db: Db) {
       currentId.clear();
     },
 
-    /** key → channel, for the compiler's reference checks. */
+    /** key → channel, for the compiler's reference checks (journeys.list asks for it on every call: one statement, prepared once). */
     channels(): Map<string, Channel> {
-      return new Map(
-        db
-          .select({ key: templates.key, channel: templates.channel })
-          .from(templates)
-          .all()
-          .map((r) => [r.key, r.channel]),
-      );
+      return new Map(channelRows.all().map((r) => [r.key, r.channel]));
     },
   };
   return store;
