@@ -1,5 +1,5 @@
 import type { FakeClock } from '../clock';
-import type { Engine, EngineTick } from '../engine';
+import type { BacktestEngine, BacktestTick } from './engine';
 import type { RecordedEvent } from './copy';
 import type { Db } from '../db/client';
 
@@ -17,8 +17,7 @@ export class BacktestCancelled extends Error {
 }
 
 /** Did the tick do anything, or leave work for another tick at the same moment? (As the fake clock's `advance` asks.) */
-const busy = (t: EngineTick): boolean =>
-  t.enrolled + t.runs.stepped + t.dispatch.sent + t.dispatch.retried + t.dispatch.failed + t.dispatch.dead + t.responses > 0 || t.runs.backlog || t.dispatch.backlog || t.dispatch.throttled;
+const busy = (t: BacktestTick): boolean => t.enrolled + t.runs.stepped + t.settled > 0 || t.runs.backlog;
 
 /**
  * Drive `engine` from the clock's time to `to` as the live scheduler would,
@@ -35,7 +34,7 @@ const busy = (t: EngineTick): boolean =>
  * per event and statement. The next segment entry moves only when a tick
  * enrols, so it is asked once per drain; the timers after every event.
  */
-export async function replayEvents(engine: Engine, db: Db, clock: FakeClock, events: readonly RecordedEvent[], to: number, hooks: ReplayHooks = {}): Promise<{ ticks: number; recorded: number }> {
+export function replayEvents(engine: BacktestEngine, db: Db, clock: FakeClock, events: readonly RecordedEvent[], to: number, hooks: ReplayHooks = {}): { ticks: number; recorded: number } {
   const c = db.$client;
   const from = clock.now();
   const span = Math.max(1, to - from);
@@ -51,26 +50,21 @@ export async function replayEvents(engine: Engine, db: Db, clock: FakeClock, eve
     if (hooks.cancelled?.()) throw new BacktestCancelled();
   };
 
-  /** Tick at the clock's moment until nothing more is due there (a throttled channel moves the clock a second). */
-  const drain = async (limit: number) => {
+  /** Tick at the clock's moment until nothing more is due there. */
+  const drain = () => {
     commit();
     for (;;) {
       check();
-      const t = await engine.tick(clock.now());
-      if (t === null) throw new Error('the backtest engine was ticked while a tick was running');
+      const t = engine.tick(clock.now());
       ticks++;
       if (!busy(t)) break;
-      if (t.dispatch.throttled && !t.runs.backlog && !t.dispatch.backlog) {
-        if (clock.now() + 1000 > limit) break;
-        clock.advance(1000);
-      }
     }
     drainedAt = clock.now();
     enrolAt = engine.nextEnrolmentDue(drainedAt);
   };
 
   /** Every moment up to `t` at which something is due, drained in order; the clock ends at `t`. */
-  const driveTo = async (t: number) => {
+  const driveTo = (t: number) => {
     for (;;) {
       const now = clock.now();
       // due at the current moment too (a run an event just started), unless this moment is already drained
@@ -78,7 +72,7 @@ export async function replayEvents(engine: Engine, db: Db, clock: FakeClock, eve
       const due = timer === null ? enrolAt : enrolAt === null ? timer : Math.min(timer, enrolAt);
       if (due === null || due > t) break;
       if (due > now) clock.advance(due - now);
-      await drain(t);
+      drain();
       hooks.progress?.((clock.now() - from) / span);
     }
     if (t > clock.now()) clock.advance(t - clock.now());
@@ -88,7 +82,7 @@ export async function replayEvents(engine: Engine, db: Db, clock: FakeClock, eve
   try {
     for (const [contactId, name, type, properties, context, at, messageId] of events) {
       if (at > to) break;
-      await driveTo(Math.max(at, clock.now()));
+      driveTo(Math.max(at, clock.now()));
       check();
       if (!open) c.exec('begin');
       open = true;
@@ -101,7 +95,7 @@ export async function replayEvents(engine: Engine, db: Db, clock: FakeClock, eve
       recorded++;
       if (recorded % 256 === 0) hooks.progress?.((clock.now() - from) / span);
     }
-    await driveTo(to);
+    driveTo(to);
     commit();
   } finally {
     if (open) c.exec('rollback');

@@ -1,17 +1,14 @@
 import type { Db } from '../db/client';
 import { FakeClock } from '../clock';
-import { createEngine } from '../engine';
-import { SandboxBehaviour, createSandboxProvider } from '../channels/sandbox';
-import type { ChannelProvider } from '../channels/provider';
-import { createTemplateStore } from '../templates/store';
 import { createWorkspaceService } from '../services/workspace';
-import { channels, type Channel } from '../../shared/journey/channels';
+import type { Channel } from '../../shared/journey/channels';
 import { compile } from '../../shared/journey/compile';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import type { BacktestResult, BacktestRun } from '../../shared/backtest/result';
 import { buildBaseCopy, openVersionCopy, type BaseCopy, type ReplayedVersion } from './copy';
 import { replayEvents, type ReplayHooks } from './replay';
+import { createBacktestEngine } from './engine';
 import { compareRuns, reportRun } from './report';
 import Database from 'better-sqlite3';
 
@@ -33,19 +30,6 @@ export interface BacktestHooks {
   progress?: (fraction: number, phase: string) => void;
   cancelled?: () => boolean;
 }
-
-/**
- * Sandbox providers that deliver everything and never answer: the goals come
- * from recorded events, never simulated ones. They keep no delivery log (the
- * sandbox's table of what it "delivered" is for demos; the copy is thrown away).
- */
-const silentProviders = (seed: number): Record<Channel, ChannelProvider> =>
-  Object.fromEntries(channels.map((ch) => [ch, createSandboxProvider(ch, { seed, behaviour: SandboxBehaviour.parse({ delivered: 1, responses: [] }), record: () => true })])) as Record<
-    Channel,
-    ChannelProvider
-  >;
-/** no vendor rate limit: a replayed window is not throttled to a provider's pace (a send lands seconds apart at most) */
-const unthrottled = Object.fromEntries(channels.map((ch) => [ch, 1e9])) as Record<Channel, number>;
 
 /** The draft compiled as publish would compile it, against the copy's templates and segments. */
 function compileDraft(source: string, graph: JourneyGraph): CompiledJourney {
@@ -72,28 +56,19 @@ function compileDraft(source: string, graph: JourneyGraph): CompiledJourney {
 }
 
 /**
- * Replay one version over the window on its own copy: the real engine
- * (`createEngine`: segment entry, the runner and the pure step, the contact
- * policy, the outbox and the dispatcher with sandbox providers) on a fake
+ * Replay one version over the window on its own copy: the engine's segment
+ * entry, runner (the pure step, the contact policy) and event router
+ * (`createBacktestEngine`, which settles the outbox without sending) on a fake
  * clock at the window's start, the recorded events routed at their time.
  */
-async function replayVersion(base: BaseCopy, job: BacktestJob, v: ReplayedVersion, label: string, hooks: ReplayHooks): Promise<BacktestRun> {
+function replayVersion(base: BaseCopy, job: BacktestJob, v: ReplayedVersion, label: string, hooks: ReplayHooks): BacktestRun {
   const started = performance.now();
   const db: Db = openVersionCopy(base, job.workDir, v, job.from);
   try {
     const workspace = createWorkspaceService(db, { now: job.from });
-    const engine = createEngine({
-      db,
-      settings: workspace.settings,
-      templates: createTemplateStore(db),
-      publicUrl: () => 'https://backtest.invalid',
-      linkSecret: () => workspace.settings().linkSecret,
-      providers: silentProviders(workspace.settings().rngSeed),
-      dispatcher: { background: false, rates: unthrottled },
-    });
+    const engine = createBacktestEngine(db, workspace.settings, v.machine);
     const clock = new FakeClock(job.from);
-    const { ticks } = await replayEvents(engine, db, clock, base.events, job.to, hooks);
-    await engine.dispatcher.idle();
+    const { ticks } = replayEvents(engine, db, clock, base.events, job.to, hooks);
     return reportRun(db, job.journeyId, v.version, v.machine, label, { ticks, seconds: (performance.now() - started) / 1000 });
   } finally {
     db.$client.close();
@@ -118,7 +93,7 @@ export async function runBacktest(job: BacktestJob, hooks: BacktestHooks = {}): 
     const label = i === 0 ? 'draft' : `v${v.version}`;
     const share = 0.9 / versions.length;
     runs.push(
-      await replayVersion(base, job, v, label, {
+      replayVersion(base, job, v, label, {
         progress: (f) => hooks.progress?.(0.1 + share * (i + f), `replaying ${label}`),
         ...(hooks.cancelled ? { cancelled: hooks.cancelled } : {}),
       }),

@@ -1,0 +1,135 @@
+import type { Db } from '../db/client';
+import { createMachineCache } from '../engine/machines';
+import { createLiveIndex } from '../engine/live';
+import { createRunner, type EngineSettings, type TickReport } from '../engine/runner';
+import { createEventRouter } from '../engine/events';
+import { nextEnrolmentAt, runSegmentEntries } from '../engine/segmentEntry';
+import { addToMetrics } from '../engine/counters';
+import { historyEntry } from '../engine/writeBatch';
+import { createSleepingPass } from '../sleeping';
+import { runStore } from '../runs';
+import { channels } from '../../shared/journey/channels';
+import { awaitingMessage } from '../../shared/journey/run';
+import type { CompiledJourney } from '../../shared/journey/machine';
+import type { SleepingRule } from '../../shared/policy/guardrails';
+import { utcDay } from '../../shared/util/time';
+
+/** One tick of the backtest's engine: what it did, and whether the same moment holds more. */
+export interface BacktestTick {
+  enrolled: number;
+  runs: TickReport;
+  /** messages settled (all of them delivered: the backtest's providers deliver everything and never answer) */
+  settled: number;
+}
+
+/**
+ * Whether the sleeping pass could mark anyone on a backtest's copy, whose only
+ * journey is `machine`: the pass counts a contact's marketing messages and
+ * finished runs in the copy, and a journey that admits a contact once (re-entry
+ * `never`) gives each at most one run and at most its compiled message bound.
+ * Below the rule's thresholds the pass finds no one, however long the window:
+ * the replay skips it (at a million contacts each pass scans every message of
+ * its 30 days). Contacts already marked in the live data stay marked either way.
+ */
+export function sleepingPassCanMark(machine: CompiledJourney, rule: SleepingRule): boolean {
+  if (!rule.enabled) return false;
+  if (machine.settings.reentry.policy !== 'never') return true;
+  let bound = 0;
+  for (const n of Object.values(machine.maxMessages)) {
+    if (n === null) return true;
+    bound += n;
+  }
+  return bound >= rule.reminders || rule.journeys <= 1;
+}
+
+/**
+ * The live engine's parts as a backtest drives them on its copy: segment
+ * entry, the runner (the pure step, the contact policy, the batch writer) and
+ * the event router are the engine's own; the sleeping pass runs when it could
+ * mark anyone (`sleepingPassCanMark`). What differs is the dispatcher: a
+ * backtest never sends, and its providers would deliver every message at the
+ * moment it is queued and never answer, so the outbox is settled in bulk
+ * instead, one statement per channel per tick, with the counters the
+ * dispatcher writes for a delivered message (`sent`, `delivered`), without
+ * rendering a template: no body, variant, language or cost is recorded (the
+ * report reads none of them). A run waiting for its message's outcome is
+ * woken as the dispatcher wakes it.
+ */
+export function createBacktestEngine(db: Db, settings: () => EngineSettings, machine: CompiledJourney) {
+  const c = db.$client;
+  const machines = createMachineCache(db);
+  const live = createLiveIndex(db, machines);
+  const runner = createRunner({ db, machines, settings });
+  const events = createEventRouter({ db, runner, live });
+  const sleeping = createSleepingPass(db);
+  const runs = runStore(db);
+  const queued = `channel = @channel and status = 'queued' and next_attempt_at <= @now`;
+  const countSettled = c.prepare(addToMetrics(`select journey_id, version, node_id, @metric, '', @day, count(*) from messages where ${queued} group by journey_id, version, node_id`));
+  const settle = c
+    .prepare<Record<string, unknown>, number>(
+      `update messages set status = 'delivered', next_attempt_at = null, attempts = attempts + 1, response = '{"sandbox":true}', lease_owner = null, lease_expires_at = null, updated_at = @now,
+         history = json_insert(history, '$[#]', json(@sending), '$[#]', json(@sent), '$[#]', json(@delivered))
+       where ${queued} returning id`,
+    )
+    .pluck();
+  const anyAwaiting = c.prepare<[string], number>('select 1 from runs where waiting_for = ? limit 1').pluck();
+  const nextTimer = c.prepare<[number, number, number], { t: number | null }>(
+    `select min(t) t from (
+       select min(wake_at) t from runs where wake_at > ?
+       union all select min(due_at) from scheduled_events where due_at > ?
+       union all select min(next_attempt_at) from messages where status = 'queued' and next_attempt_at > ?)`,
+  );
+
+  /** Every message queued by `now`, delivered at `now`, as the backtest's providers would answer; one transaction. */
+  const settleDue = c.transaction((now: number): number => {
+    const day = utcDay(now);
+    const entries = { sending: historyEntry('sending', now), sent: historyEntry('sent', now), delivered: historyEntry('delivered', now) };
+    const ids: number[] = [];
+    for (const channel of channels) {
+      for (const metric of ['sent', 'delivered']) countSettled.run({ channel, now, metric, day });
+      for (const id of settle.all({ channel, now, ...entries })) ids.push(id);
+    }
+    if (ids.length > 0 && anyAwaiting.get(awaitingMessage) !== undefined) runs.wakeAwaiting(JSON.stringify(ids), now);
+    return ids.length;
+  });
+
+  const sleepingCounts = sleepingPassCanMark(machine, settings().policy.guardrails.sleeping);
+  let busy = false;
+  return {
+    events,
+    runner,
+
+    /** As the engine's tick: segment entry, the runner, the sleeping pass, then the outbox; the first error is thrown after. */
+    tick(now: number): BacktestTick {
+      if (busy) throw new Error('the backtest engine was ticked while a tick was running');
+      busy = true;
+      try {
+        const failures: unknown[] = [];
+        const attempt = <T>(f: () => T, otherwise: T): T => {
+          try {
+            return f();
+          } catch (e) {
+            failures.push(e);
+            return otherwise;
+          }
+        };
+        const s = settings();
+        const enrolled = attempt(() => runSegmentEntries(db, live.live(), now, s.timezone).reduce((n, e) => n + e.enrolled, 0), 0);
+        const r = attempt((): TickReport => runner.tick(now), { stepped: 0, queued: 0, withheld: 0, exited: 0, batches: 0, backlog: false });
+        if (sleepingCounts) attempt(() => sleeping.maybePass(now, s.policy.guardrails.sleeping), 0);
+        const settled = settleDue(now);
+        if (failures.length > 0) throw failures[0];
+        return { enrolled, runs: r, settled };
+      } finally {
+        busy = false;
+      }
+    },
+
+    /** The next run timer or queued message after `after` (as the engine's `nextTimerDue`). */
+    nextTimerDue: (after: number): number | null => nextTimer.get(after, after, after)?.t ?? null,
+    /** The next scheduled segment entry after `after`. */
+    nextEnrolmentDue: (after: number): number | null => nextEnrolmentAt(db, live.live(), after, settings().timezone),
+  };
+}
+
+export type BacktestEngine = ReturnType<typeof createBacktestEngine>;
