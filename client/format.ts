@@ -10,6 +10,8 @@
  * every call; React code prefers `useFormat()` (client/i18n/useFormat.ts).
  */
 
+import { weekdays, type Weekday } from '../shared/util/time';
+
 let active = { locale: 'en', timeZone: 'Asia/Shanghai' };
 
 /** Called by the I18nProvider: the locale and workspace zone the defaults below use. */
@@ -83,6 +85,11 @@ export function timeIn(at: number, tz: string = active.timeZone, locale = active
 /** "Nov 3, 2026, 09:00" ("2026年11月3日 09:00"): date and time in a zone. */
 export function dateTimeIn(at: number, tz: string = active.timeZone, locale = active.locale): string {
   return dateTime(locale, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(at);
+}
+
+/** A day of the week, short ("Mon", "周一"): a Monday of 2024 in UTC, worded by Intl. */
+export function weekdayLabel(day: Weekday, locale = active.locale): string {
+  return dateTime(locale, { timeZone: 'UTC', weekday: 'short' }).format(Date.UTC(2024, 0, 1 + weekdays.indexOf(day)));
 }
 
 /** "Tue, 3 Nov, 09:00": a short weekday, date and time in a zone (the forecast's next entries). */

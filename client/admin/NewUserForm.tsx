@@ -4,12 +4,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { UserPlus } from 'lucide-react';
 import { passwordMin, type Role } from '../../shared/auth/roles';
 import { useTRPC } from '../trpc';
-import { errorText } from '../components/errorText';
+import { useErrorText } from '../i18n/serverText';
 import { RoleChecks, orViewer } from './RoleChecks';
 
 /** Creates an account; the admin passes the first password on, and the new user can change it. */
 export function NewUserForm() {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [login, setLogin] = useState('');

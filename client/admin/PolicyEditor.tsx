@@ -2,15 +2,21 @@ import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Plus, Trash2 } from 'lucide-react';
 import { useTRPC } from '../trpc';
-import { channelLabels, channels, type Channel } from '../../shared/journey/channels';
+import { channels, type Channel } from '../../shared/journey/channels';
+import { channelMessages } from '../i18n/registryMessages';
 import { ContactPolicy, type Cap, type QuietHours } from '../../shared/policy/policy';
 import { GuardrailsFields, guardrailWords } from './GuardrailsFields';
 import { GlobalControlField, globalControlWords } from '../analytics/GlobalControlField';
+import { useIntlOrEnglish, useT, type Translate } from '../i18n/useT';
+import { useFormat } from '../i18n/useFormat';
+import { useErrorText, zodIssueText } from '../i18n/serverText';
+import { msg } from '../i18n/messageIds';
 import './settings.css';
 
-const windowWords = (h: number): string => (h % 24 === 0 ? `${h / 24} day${h === 24 ? '' : 's'}` : `${h} h`);
-const capWords = (c: Cap): string => `at most ${c.max} ${c.channel === 'all' ? 'messages' : channelLabels[c.channel]} per ${windowWords(c.windowHours)}`;
-const quietWords = (q: QuietHours): string => `no ${q.channels.map((ch) => channelLabels[ch]).join(' or ')} from ${q.from} to ${q.to}`;
+const windowWords = (t: Translate, h: number): string => (h % 24 === 0 ? t('policy.window.days', { days: h / 24 }) : t('policy.window.hours', { hours: h }));
+const capWords = (t: Translate, c: Cap): string =>
+  t('policy.cap', { max: c.max, channel: c.channel === 'all' ? t('policy.cap.allMessages') : t(channelMessages[c.channel]), window: windowWords(t, c.windowHours) });
+const quietWords = (t: Translate, q: QuietHours): string => t('policy.quiet', { channels: q.channels.map((ch) => t(channelMessages[ch])).join(t('policy.quiet.or')), from: q.from, to: q.to });
 
 /**
  * What the contact policy means for each channel, robo-calls included: the
@@ -19,15 +25,16 @@ const quietWords = (q: QuietHours): string => `no ${q.channels.map((ch) => chann
  * journey's every message.
  */
 export function PolicyByChannel({ policy }: { policy: ContactPolicy }) {
+  const t = useT();
   const total = policy.caps.filter((c) => c.channel === 'all');
   return (
-    <table className="table policy__table" aria-label="Contact policy per channel">
+    <table className="table policy__table" aria-label={t('policy.byChannel')}>
       <thead>
         <tr>
-          <th>Channel</th>
-          <th>Caps (marketing)</th>
-          <th>Quiet hours</th>
-          <th>Opt-outs</th>
+          <th>{t('policy.col.channel')}</th>
+          <th>{t('policy.col.caps')}</th>
+          <th>{t('policy.col.quiet')}</th>
+          <th>{t('policy.col.optOuts')}</th>
         </tr>
       </thead>
       <tbody>
@@ -36,25 +43,25 @@ export function PolicyByChannel({ policy }: { policy: ContactPolicy }) {
           const quiet = policy.quietHours.filter((q) => q.channels.includes(ch));
           return (
             <tr key={ch}>
-              <th scope="row">{channelLabels[ch]}</th>
+              <th scope="row">{t(channelMessages[ch])}</th>
               <td>
-                {caps.length ? caps.map((c, i) => <div key={i}>{capWords(c)}</div>) : ch !== 'voice' && <span className="muted">{total.length ? 'only the total' : 'no cap'}</span>}
-                {ch === 'voice' && <div>{`at most ${policy.guardrails.robocalls.maxPerWeek} per 7 days (guardrail)`}</div>}
+                {caps.length ? caps.map((c, i) => <div key={i}>{capWords(t, c)}</div>) : ch !== 'voice' && <span className="muted">{total.length ? t('policy.onlyTotal') : t('policy.noCap')}</span>}
+                {ch === 'voice' && <div>{t('policy.voiceCap', { n: policy.guardrails.robocalls.maxPerWeek })}</div>}
               </td>
               <td>
-                {quiet.length ? quiet.map((q, i) => <div key={i}>{`${q.from}–${q.to}`}</div>) : ch !== 'voice' && <span className="muted">none</span>}
-                {ch === 'voice' && <div>{`calls only ${policy.guardrails.robocalls.from}–${policy.guardrails.robocalls.to} on calling days`}</div>}
+                {quiet.length ? quiet.map((q, i) => <div key={i}>{`${q.from}–${q.to}`}</div>) : ch !== 'voice' && <span className="muted">{t('policy.none')}</span>}
+                {ch === 'voice' && <div>{t('policy.voiceHours', { from: policy.guardrails.robocalls.from, to: policy.guardrails.robocalls.to })}</div>}
               </td>
-              <td>honoured</td>
+              <td>{t('policy.honoured')}</td>
             </tr>
           );
         })}
         {total.length > 0 && (
           <tr>
-            <th scope="row">All channels together</th>
+            <th scope="row">{t('policy.allChannels')}</th>
             <td>
               {total.map((c, i) => (
-                <div key={i}>{capWords(c)}</div>
+                <div key={i}>{capWords(t, c)}</div>
               ))}
             </td>
             <td />
@@ -68,40 +75,45 @@ export function PolicyByChannel({ policy }: { policy: ContactPolicy }) {
 
 /** The policy as a list of rules: read-only words, or (admins) a form that saves through policy.set. */
 export function PolicyRules({ policy, editable }: { policy: ContactPolicy; editable: boolean }) {
+  const t = useT();
+  const f = useFormat();
   if (!editable)
     return (
       <>
-        <h3>Frequency caps (marketing messages, across all journeys)</h3>
+        <h3>{t('policy.caps.title')}</h3>
         <ul>
           {policy.caps.map((c) => (
-            <li key={`${c.channel}-${c.windowHours}-${c.max}`}>{capWords(c)}</li>
+            <li key={`${c.channel}-${c.windowHours}-${c.max}`}>{capWords(t, c)}</li>
           ))}
         </ul>
-        <h3>Quiet hours (in each contact's own time zone)</h3>
+        <h3>{t('policy.quiet.title')}</h3>
         <ul>
           {policy.quietHours.map((q) => (
-            <li key={`${q.from}-${q.to}-${q.channels.join()}`}>{quietWords(q)}</li>
+            <li key={`${q.from}-${q.to}-${q.channels.join()}`}>{quietWords(t, q)}</li>
           ))}
         </ul>
-        <h3>Lending guardrails</h3>
+        <h3>{t('guardrails.title')}</h3>
         <ul>
-          {guardrailWords(policy.guardrails).map((words) => (
+          {guardrailWords(t, policy.guardrails, f.weekday).map((words) => (
             <li key={words}>{words}</li>
           ))}
         </ul>
-        <p>{globalControlWords(policy.globalControl)}</p>
+        <p>{globalControlWords(t, policy.globalControl)}</p>
       </>
     );
   return <PolicyForm policy={policy} />;
 }
 
 function PolicyForm({ policy }: { policy: ContactPolicy }) {
+  const t = useT();
+  const intl = useIntlOrEnglish();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [draft, setDraft] = useState<ContactPolicy>(policy);
   const save = useMutation(trpc.policy.set.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.policy.get.queryKey() }) }));
   const parsed = ContactPolicy.safeParse(draft);
-  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${zodIssueText(intl, i)}`);
   const setCap = (i: number, c: Partial<Cap>) => setDraft({ ...draft, caps: draft.caps.map((x, k) => (k === i ? { ...x, ...c } : x)) });
   const setQuiet = (i: number, q: Partial<QuietHours>) => setDraft({ ...draft, quietHours: draft.quietHours.map((x, k) => (k === i ? { ...x, ...q } : x)) });
   const changed = JSON.stringify(draft) !== JSON.stringify(policy);
@@ -109,64 +121,69 @@ function PolicyForm({ policy }: { policy: ContactPolicy }) {
   return (
     <form
       className="policy__form"
-      aria-label="Edit the contact policy"
+      aria-label={t('policy.edit')}
       onSubmit={(e) => {
         e.preventDefault();
         if (parsed.success) save.mutate(parsed.data);
       }}
     >
-      <h3>Frequency caps (marketing messages, across all journeys)</h3>
+      <h3>{t('policy.caps.title')}</h3>
       {draft.caps.map((c, i) => (
-        <div className="policy__row" key={i} role="group" aria-label={`Cap ${i + 1}`}>
-          at most
-          <input type="number" min={0} max={1000} aria-label="Messages" value={Number.isFinite(c.max) ? c.max : ''} onChange={(e) => setCap(i, { max: e.target.valueAsNumber })} />
-          <select aria-label="Channel" value={c.channel} onChange={(e) => setCap(i, { channel: e.target.value as Cap['channel'] })}>
-            <option value="all">messages (all channels)</option>
+        <div className="policy__row" key={i} role="group" aria-label={t('policy.capN', { n: i + 1 })}>
+          {t('policy.form.atMost')}
+          <input type="number" min={0} max={1000} aria-label={t('policy.form.messages')} value={Number.isFinite(c.max) ? c.max : ''} onChange={(e) => setCap(i, { max: e.target.valueAsNumber })} />
+          <select aria-label={t('policy.col.channel')} value={c.channel} onChange={(e) => setCap(i, { channel: e.target.value as Cap['channel'] })}>
+            <option value="all">{t('policy.form.allChannels')}</option>
             {channels.map((ch) => (
               <option key={ch} value={ch}>
-                {channelLabels[ch]}
+                {t(channelMessages[ch])}
               </option>
             ))}
           </select>
-          per
+          {t('policy.form.per')}
           <input
             type="number"
             min={1}
             max={2160}
-            aria-label="Window (hours)"
+            aria-label={t('policy.form.window')}
             value={Number.isFinite(c.windowHours) ? c.windowHours : ''}
             onChange={(e) => setCap(i, { windowHours: e.target.valueAsNumber })}
           />
-          hours
-          <button type="button" className="btn btn--icon" aria-label={`Remove cap ${i + 1}`} onClick={() => setDraft({ ...draft, caps: draft.caps.filter((_, k) => k !== i) })}>
+          {t('policy.form.hours')}
+          <button type="button" className="btn btn--icon" aria-label={t('policy.removeCap', { n: i + 1 })} onClick={() => setDraft({ ...draft, caps: draft.caps.filter((_, k) => k !== i) })}>
             <Trash2 size={14} aria-hidden />
           </button>
         </div>
       ))}
       <button type="button" className="btn" onClick={() => setDraft({ ...draft, caps: [...draft.caps, { channel: 'voice', max: 1, windowHours: 72 }] })}>
-        <Plus size={14} aria-hidden /> Add a cap
+        <Plus size={14} aria-hidden /> {t('policy.addCap')}
       </button>
-      <h3>Quiet hours (in each contact's own time zone)</h3>
+      <h3>{t('policy.quiet.title')}</h3>
       {draft.quietHours.map((q, i) => (
-        <div className="policy__row" key={i} role="group" aria-label={`Quiet hours ${i + 1}`}>
-          no
+        <div className="policy__row" key={i} role="group" aria-label={t('policy.quietN', { n: i + 1 })}>
+          {t('policy.form.no')}
           {channels.map((ch: Channel) => (
             <label key={ch} className="check">
               <input type="checkbox" checked={q.channels.includes(ch)} onChange={(e) => setQuiet(i, { channels: e.target.checked ? [...q.channels, ch] : q.channels.filter((x) => x !== ch) })} />
-              {channelLabels[ch]}
+              {t(channelMessages[ch])}
             </label>
           ))}
-          from
-          <input type="time" aria-label="From" value={q.from} onChange={(e) => setQuiet(i, { from: e.target.value })} />
-          to
-          <input type="time" aria-label="To" value={q.to} onChange={(e) => setQuiet(i, { to: e.target.value })} />
-          <button type="button" className="btn btn--icon" aria-label={`Remove quiet hours ${i + 1}`} onClick={() => setDraft({ ...draft, quietHours: draft.quietHours.filter((_, k) => k !== i) })}>
+          {t('policy.form.from')}
+          <input type="time" aria-label={t('policy.form.fromLabel')} value={q.from} onChange={(e) => setQuiet(i, { from: e.target.value })} />
+          {t('policy.form.to')}
+          <input type="time" aria-label={t('policy.form.toLabel')} value={q.to} onChange={(e) => setQuiet(i, { to: e.target.value })} />
+          <button
+            type="button"
+            className="btn btn--icon"
+            aria-label={t('policy.removeQuiet', { n: i + 1 })}
+            onClick={() => setDraft({ ...draft, quietHours: draft.quietHours.filter((_, k) => k !== i) })}
+          >
             <Trash2 size={14} aria-hidden />
           </button>
         </div>
       ))}
       <button type="button" className="btn" onClick={() => setDraft({ ...draft, quietHours: [...draft.quietHours, { channels: ['voice'], from: '20:00', to: '09:00' }] })}>
-        <Plus size={14} aria-hidden /> Add quiet hours
+        <Plus size={14} aria-hidden /> {t('policy.addQuiet')}
       </button>
       <GuardrailsFields value={draft.guardrails} onChange={(guardrails) => setDraft({ ...draft, guardrails })} />
       <GlobalControlField
@@ -185,21 +202,21 @@ function PolicyForm({ policy }: { policy: ContactPolicy }) {
       )}
       {save.isError && (
         <p className="banner banner--error" role="alert">
-          {save.error.message}
+          {errorText(save.error)}
         </p>
       )}
       {save.isSuccess && !changed && (
         <p className="banner banner--ok" role="status">
-          Saved. Every journey's next message obeys it.
+          {t('policy.saved')}
         </p>
       )}
       <div className="policy__actions">
         <button type="submit" className="btn btn--primary" disabled={!parsed.success || !changed || save.isPending}>
-          Save policy
+          {t('policy.save')}
         </button>
         {changed && (
           <button type="button" className="btn" onClick={() => setDraft(policy)}>
-            Undo changes
+            {t('policy.undo')}
           </button>
         )}
       </div>
@@ -208,10 +225,19 @@ function PolicyForm({ policy }: { policy: ContactPolicy }) {
 }
 
 /** What a billed unit is on each channel: what the forecast and the cost figures multiply. */
-const unitWords: Record<Channel, string> = { sms: 'per SMS part', push: 'per push', voice: 'per robo-call', email: 'per email', webhook: 'per webhook call', agent_call: 'per agent call' };
+const unitWords: Record<Channel, string> = {
+  sms: msg('policy.unit.sms'),
+  push: msg('policy.unit.push'),
+  voice: msg('policy.unit.voice'),
+  email: msg('policy.unit.email'),
+  webhook: msg('policy.unit.webhook'),
+  agent_call: msg('policy.unit.agent_call'),
+};
 
 /** The workspace's unit prices in yuan: admins edit them, everyone reads them. */
 export function UnitPricesSetting({ prices, editable }: { prices: Record<Channel, number>; editable: boolean }) {
+  const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [draft, setDraft] = useState<Record<Channel, number>>(prices);
@@ -221,7 +247,7 @@ export function UnitPricesSetting({ prices, editable }: { prices: Record<Channel
   return (
     <form
       className="prices"
-      aria-label="Unit prices"
+      aria-label={t('settings.unitPrices')}
       onSubmit={(e) => {
         e.preventDefault();
         if (valid) save.mutate(draft);
@@ -231,7 +257,7 @@ export function UnitPricesSetting({ prices, editable }: { prices: Record<Channel
         {channels.map((ch) => (
           <div key={ch} className="prices__row">
             <dt>
-              <label htmlFor={`price-${ch}`}>{channelLabels[ch]}</label>
+              <label htmlFor={`price-${ch}`}>{t(channelMessages[ch])}</label>
             </dt>
             <dd>
               ¥{' '}
@@ -248,19 +274,19 @@ export function UnitPricesSetting({ prices, editable }: { prices: Record<Channel
               ) : (
                 <span id={`price-${ch}`}>{prices[ch]}</span>
               )}{' '}
-              <span className="muted">{unitWords[ch]}</span>
+              <span className="muted">{t(unitWords[ch])}</span>
             </dd>
           </div>
         ))}
       </dl>
       {editable && (
         <button type="submit" className="btn" disabled={!valid || !changed || save.isPending}>
-          Save prices
+          {t('policy.savePrices')}
         </button>
       )}
       {save.isError && (
         <p className="banner banner--error" role="alert">
-          {save.error.message}
+          {errorText(save.error)}
         </p>
       )}
     </form>

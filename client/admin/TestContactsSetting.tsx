@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Trash2 } from 'lucide-react';
 import { useTRPC, type RouterOutputs } from '../trpc';
-import { errorText } from '../components/errorText';
+import { useErrorText } from '../i18n/serverText';
 import { LoadError, Loading } from '../components/QueryState';
 import '../trace/trace.css';
 
@@ -36,6 +36,7 @@ export function TestContactsSetting() {
     setForm({ name: c.name, phone: c.phone ?? '', email: c.email ?? '' });
   };
   const t = useT();
+  const errorText = useErrorText();
   // the rows below name their contact `t`: their words are made here
   const editLabel = t('testContacts.edit');
   const removeLabel = (name: string) => t('testContacts.remove', { name });

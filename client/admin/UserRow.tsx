@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { passwordMin, type Role } from '../../shared/auth/roles';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { RelativeTime } from '../components/RelativeTime';
-import { errorText } from '../components/errorText';
+import { useErrorText } from '../i18n/serverText';
 import { RoleChecks, orViewer, roleLabels } from './RoleChecks';
 
 export type UserSummary = RouterOutputs['users']['list'][number];
@@ -12,6 +12,7 @@ export type UserSummary = RouterOutputs['users']['list'][number];
 /** One account: its facts, and the admin's edits in place (roles, active, a new password). */
 export function UserRow({ user: u, isMe }: { user: UserSummary; isMe: boolean }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [open, setOpen] = useState<'roles' | 'password' | null>(null);

@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
@@ -8,6 +9,7 @@ import { formatAbsolute } from '../format';
 /** A new write key; the old one keeps working for the grace period chosen here, so SDKs can move over without losing events. */
 export function RotateWriteKey({ previousExpiresAt }: { previousExpiresAt: number | null }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [grace, setGrace] = useState(24);
@@ -45,7 +47,7 @@ export function RotateWriteKey({ previousExpiresAt }: { previousExpiresAt: numbe
       )}
       {rotate.isError && (
         <p className="banner banner--error" role="alert">
-          {rotate.error.message}
+          {errorText(rotate.error)}
         </p>
       )}
     </div>
@@ -55,6 +57,7 @@ export function RotateWriteKey({ previousExpiresAt }: { previousExpiresAt: numbe
 /** Four-eyes on or off: admins switch it, everyone else reads it. */
 export function ApprovalsSetting({ on, editable }: { on: boolean; editable: boolean }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const set = useMutation(trpc.workspace.setApprovals.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.workspace.get.queryKey() }) }));
@@ -76,7 +79,7 @@ export function ApprovalsSetting({ on, editable }: { on: boolean; editable: bool
       </p>
       {set.isError && (
         <p className="banner banner--error" role="alert">
-          {set.error.message}
+          {errorText(set.error)}
         </p>
       )}
     </div>
@@ -91,6 +94,7 @@ export function ApprovalsSetting({ on, editable }: { on: boolean; editable: bool
  */
 export function LinkHostsSetting({ hosts, editable }: { hosts: { set: readonly string[]; defaults: readonly string[]; effective: readonly string[] }; editable: boolean }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [text, setText] = useState(hosts.set.join('\n'));
@@ -155,7 +159,7 @@ export function LinkHostsSetting({ hosts, editable }: { hosts: { set: readonly s
       )}
       {save.isError && (
         <p className="banner banner--error" role="alert">
-          {save.error.message}
+          {errorText(save.error)}
         </p>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { channelMessages } from '../i18n/registryMessages';
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -72,6 +73,7 @@ export function ChannelTable({ rows, goal }: { rows: Row[]; goal: string | null 
 /** The assumptions ROI rests on, named under the table; an admin can set them here. */
 function RoiAssumptions({ roi }: { roi: RoiSettings | null }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const admin = useAuth().can('admin');
@@ -111,7 +113,7 @@ function RoiAssumptions({ roi }: { roi: RoiSettings | null }) {
           <button type="submit" className="btn btn--primary btn--small" disabled={save.isPending}>
             {t('common.save')}
           </button>
-          {save.isError && <span className="sf__errors">{save.error.message}</span>}
+          {save.isError && <span className="sf__errors">{errorText(save.error)}</span>}
         </form>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { channelMessages } from '../i18n/registryMessages';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -17,13 +18,14 @@ import { JourneyTrends } from './TrendsChart';
  */
 export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; nodeId: string; params: OverlayParams }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const f = useQuery({
     ...trpc.analytics.nodeFunnel.queryOptions({ journeyId, nodeId, ...overlayRange(params) }),
     refetchInterval: OVERLAY_REFRESH_MS,
   });
   if (f.isPending) return <p className="muted panel">{t('common.loading', { what: t('funnel.loading') })}</p>;
-  if (f.isError) return <p className="sf__errors panel">{f.error.message}</p>;
+  if (f.isError) return <p className="sf__errors panel">{errorText(f.error)}</p>;
   const d = f.data;
   const top = d.steps[0]?.count ?? 0;
   return (

@@ -1,9 +1,7 @@
-import { useT } from '../i18n/useT';
-/** The global control group in words: what the read-only policy shows. */
-export const globalControlWords = (percent: number | undefined): string =>
-  percent
-    ? `Global control group: ${String(percent)} % of contacts (always the same ones) get no marketing at all, so every journey's uplift can be measured against them.`
-    : 'No global control group: everyone can be marketed to.';
+import { useT, type Translate } from '../i18n/useT';
+
+/** The global control group in words, in the reader's language: what the read-only policy shows. */
+export const globalControlWords = (t: Translate, percent: number | undefined): string => (percent ? t('globalControl.on', { percent }) : t('globalControl.off'));
 
 /** The policy form's field for the global control group (%), 0 or empty for none. */
 export function GlobalControlField({ value, onChange }: { value: number | undefined; onChange: (next: number | undefined) => void }) {

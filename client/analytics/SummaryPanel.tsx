@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { formatCount } from '../format';
 import { useTRPC } from '../trpc';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { exitReasonText } from '../i18n/exitReason';
 import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
 import { GlobalControlUplift, HoldoutUplift } from './UpliftPanel';
@@ -12,12 +13,13 @@ import { ChannelRoi } from './ChannelRoi';
 export function SummaryPanel({ journeyId, params }: { journeyId: string; params: OverlayParams }) {
   const trpc = useTRPC();
   const t = useT();
+  const errorText = useErrorText();
   const s = useQuery({
     ...trpc.analytics.journeySummary.queryOptions({ journeyId, ...overlayRange(params) }),
     refetchInterval: OVERLAY_REFRESH_MS,
   });
   if (s.isPending) return <p className="panel muted">{t('audit.loadingMore')}</p>;
-  if (s.isError) return <p className="panel sf__errors">{s.error.message}</p>;
+  if (s.isError) return <p className="panel sf__errors">{errorText(s.error)}</p>;
   const d = s.data;
   return (
     <section className="panel" aria-label={t('summary.label')}>

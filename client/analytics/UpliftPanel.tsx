@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useQuery } from '@tanstack/react-query';
 import { formatCount, formatPercent, formatYuan } from '../format';
 import { useTRPC, type RouterOutputs } from '../trpc';
@@ -17,10 +18,11 @@ export const formatP = (p: number | null): string => (p === null ? '–' : p < 0
 /** Uplift over a split's holdout arm (the selected node's, or the journey's first), as the funnel and summary panels show it. */
 export function HoldoutUplift({ journeyId, nodeId, params }: { journeyId: string; nodeId?: string; params: OverlayParams }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const q = useQuery({ ...trpc.analytics.holdoutUplift.queryOptions({ journeyId, ...(nodeId ? { nodeId } : {}), ...overlayRange(params) }), refetchInterval: OVERLAY_REFRESH_MS });
   if (q.isPending) return <p className="muted">{t('common.loading', { what: t('uplift.loading') })}</p>;
-  if (q.isError) return <p className="sf__errors">{q.error.message}</p>;
+  if (q.isError) return <p className="sf__errors">{errorText(q.error)}</p>;
   return <UpliftTable report={q.data} />;
 }
 

@@ -50,7 +50,7 @@ export function toCanvas(
  * Keeps the editor's overlay in step with `analytics.journeyOverlay` while it
  * is on (refreshing every few seconds), and clears it when turned off.
  */
-export function useOverlay(store: EditorStore, journeyId: string, p: OverlayParams): { data: Overlay | undefined; error: { message: string } | null; fetching: boolean } {
+export function useOverlay(store: EditorStore, journeyId: string, p: OverlayParams): { data: Overlay | undefined; error: { message: string; data?: unknown } | null; fetching: boolean } {
   const trpc = useTRPC();
   const q = useQuery({
     ...trpc.analytics.journeyOverlay.queryOptions({ journeyId, ...overlayRange(p) }),

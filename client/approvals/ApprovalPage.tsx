@@ -1,4 +1,5 @@
-import { useT } from '../i18n/useT';
+import { useIntlOrEnglish, useT } from '../i18n/useT';
+import { serverMessageText, useErrorText } from '../i18n/serverText';
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
@@ -11,9 +12,6 @@ import { ApprovalBadges } from './ApprovalBadges';
 import { ApprovalChanges } from './ApprovalChanges';
 import { ForecastView } from '../forecast/ForecastView';
 import { kindLabels, objectPath, type ApprovalDetail } from './approvalLabels';
-
-/** A reason as a sentence: full stop added when missing. */
-const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
 
 /** One request: what it changes, who asked, and (while pending) approve, reject or withdraw it. */
 export function ApprovalPage() {
@@ -35,6 +33,7 @@ export function ApprovalPage() {
 
 function Request({ request: r }: { request: ApprovalDetail }) {
   const t = useT();
+  const intl = useIntlOrEnglish();
   return (
     <>
       <div className="page__header">
@@ -79,7 +78,7 @@ function Request({ request: r }: { request: ApprovalDetail }) {
         </dl>
         {r.stale && (
           <div className="banner banner--error" role="status">
-            <strong>{t('approvals.stale.label')}</strong> {r.staleReason ? sentence(r.staleReason) : t('approvals.stale.reason')} {t('approvals.stale.body')}
+            <strong>{t('approvals.stale.label')}</strong> {r.staleMessage ? serverMessageText(intl, r.staleMessage) : t('approvals.stale.reason')} {t('approvals.stale.body')}
           </div>
         )}
       </section>
@@ -110,6 +109,7 @@ function RequestForecast({ journeyId, enrolNow }: { journeyId: string; enrolNow:
 /** Approve or reject (an approver, not the requester), or withdraw (the requester). */
 function Decision({ request: r }: { request: ApprovalDetail }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { user, can } = useAuth();
@@ -161,7 +161,7 @@ function Decision({ request: r }: { request: ApprovalDetail }) {
       )}
       {failed && (
         <div className="banner banner--error" role="alert">
-          {failed.message}
+          {errorText(failed)}
         </div>
       )}
       <div className="dialog__actions approval__actions">

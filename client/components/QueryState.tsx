@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 
 /** Loading and error placeholders shared by pages; `what` is already in the reader's language. */
 export function Loading({ what }: { what: string }) {
@@ -13,9 +14,10 @@ export function Loading({ what }: { what: string }) {
 
 export function LoadError({ error, children }: { error: { message: string }; children?: ReactNode }) {
   const t = useT();
+  const errorText = useErrorText();
   return (
     <div className="placeholder placeholder--error" role="alert">
-      <strong>{t('common.loadError')}</strong> {error.message}
+      <strong>{t('common.loadError')}</strong> {errorText(error)}
       {children}
     </div>
   );

@@ -2,12 +2,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { locales, type Locale } from '../../shared/i18n/locales';
 import { useTRPC } from '../trpc';
 import { useT } from './useT';
+import { useErrorText } from './serverText';
 
 const names: Record<Locale, string> = { 'zh-CN': '中文', en: 'English' };
 
 /** The workspace's default language (for users who chose none and whose browser speaks neither); admins change it. */
 export function WorkspaceLocaleSetting({ locale, editable }: { locale: Locale; editable: boolean }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const set = useMutation(trpc.workspace.setLocale.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.workspace.get.queryKey() }) }));
@@ -26,7 +28,7 @@ export function WorkspaceLocaleSetting({ locale, editable }: { locale: Locale; e
       <p className="sf__help">{t('settings.locale.help')}</p>
       {set.isError && (
         <p className="banner banner--error" role="alert">
-          {set.error.message}
+          {errorText(set.error)}
         </p>
       )}
     </div>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import * as f from '../format';
 import { useLocaleOrEnglish } from './I18nProvider';
+import type { Weekday } from '../../shared/util/time';
 
 /** The formatting functions of client/format.ts bound to the chosen locale and the workspace's time zone. */
 export function useFormat() {
@@ -19,6 +20,7 @@ export function useFormat() {
       shortDateTime: (ms: number, tz = timeZone) => f.shortDateTimeIn(ms, tz, locale),
       time: (ms: number, tz = timeZone) => f.timeIn(ms, tz, locale),
       day: (day: string) => f.dayLabel(day, locale),
+      weekday: (day: Weekday) => f.weekdayLabel(day, locale),
     }),
     [locale, timeZone],
   );

@@ -16,6 +16,7 @@ import { inspectorWidgets, Suggestions } from './widgets';
 import { useCatalogue } from './catalogue';
 import { SendTestButton } from './SendTest';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useProblemText } from '../i18n/problemText';
 import { useNodeTitle } from '../i18n/useNodeTitle';
 import { useNodeName } from '../store/useNodeName';
@@ -152,6 +153,7 @@ function NodeInspector({ nodeId, focus }: { nodeId: string; focus: FieldFocus | 
 /** The chosen template rendered with sample traits, one block per variant part, with its length. */
 function TemplatePreview({ config }: { config: Record<string, unknown> }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const { templates } = useCatalogue();
   const parsed = parseNodeConfig('send', config);
@@ -177,7 +179,7 @@ function TemplatePreview({ config }: { config: Record<string, unknown> }) {
         )}
       </div>
       {preview.isPending && <p className="muted">{t('preview.rendering')}</p>}
-      {preview.isError && <p className="sf__errors">{preview.error.message}</p>}
+      {preview.isError && <p className="sf__errors">{errorText(preview.error)}</p>}
       {preview.data?.variants[0] &&
         Object.entries(preview.data.variants[0].parts).map(([part, text]) => (
           <figure key={part} className="preview__part">

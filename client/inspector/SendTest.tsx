@@ -8,7 +8,7 @@ import type { Channel } from '../../shared/journey/channels';
 import { isTestChannel, testChannels } from '../../shared/testSends/testContact';
 import { useTRPC } from '../trpc';
 import { useAuth } from '../auth/AuthContext';
-import { errorText } from '../components/errorText';
+import { useErrorText } from '../i18n/serverText';
 import { ContactPicker } from '../trace/ContactPicker';
 import { useJourneyId } from '../trace/journeyContext';
 import { parseNodeConfig } from '../mapping/ports';
@@ -48,6 +48,7 @@ function SendTestOpener({ journeyId, nodeId, config }: { journeyId: string; node
  */
 export function SendTestDialog({ journeyId, nodeId, channel, template, onClose }: { journeyId: string; nodeId: string; channel: Channel; template: string; onClose: () => void }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const titleId = useId();

@@ -5,6 +5,7 @@ import { SegmentRules, type RuleSet } from '../../shared/segments/rules';
 import { channels, type Channel } from '../../shared/journey/channels';
 import { channelMessages } from '../i18n/registryMessages';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useTRPC } from '../trpc';
 import { useCatalogue } from './catalogue';
 import { SchemaForm, parseScalar, scalarText, type WidgetProps, type WidgetRenderer } from './SchemaForm';
@@ -141,6 +142,7 @@ function SegmentEditor(p: { segmentKey: string; name: string; description: strin
   const trpc = useTRPC();
   const qc = useQueryClient();
   const t = useT();
+  const errorText = useErrorText();
   const [rules, setRules] = useState<unknown>(p.rules);
   // the limits the server holds a segment to on save (list sizes, names), at the field that breaks them
   const parsed = SegmentRules.safeParse(rules);
@@ -158,7 +160,7 @@ function SegmentEditor(p: { segmentKey: string; name: string; description: strin
     <div className="segedit" role="group" aria-label={t('widgets.rulesOf', { name: p.name })}>
       <SchemaForm schema={ruleSetSchema()} value={rules} onChange={setRules} errors={errors} widget={inspectorWidgets} />
       {parsed.success && <SegmentCount rules={parsed.data} />}
-      {save.isError && <p className="sf__errors">{save.error.message}</p>}
+      {save.isError && <p className="sf__errors">{errorText(save.error)}</p>}
       <button
         type="button"
         className="btn btn--primary btn--small"

@@ -6,7 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { useAuth } from '../auth/AuthContext';
 import { LoadError, Loading } from '../components/QueryState';
-import { errorText } from '../components/errorText';
+import { useErrorText } from '../i18n/serverText';
 import { formatCount, formatUtcMinute } from '../format';
 import { describeGroup, errorLabel, resultLine, selectedGroup } from './deadLetters';
 
@@ -22,6 +22,7 @@ type Selection = { ids: number[] } | { channel: Group['channel']; error: string 
  */
 export function DeadLettersPage() {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const analyst = useAuth().can('analyst');

@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTRPC, useTRPCClient, type JourneyDetail } from '../trpc';
@@ -10,6 +11,7 @@ import { useTRPC, useTRPCClient, type JourneyDetail } from '../trpc';
  */
 export function JourneyDetailsDialog({ journey, onClose }: { journey: Pick<JourneyDetail, 'id' | 'name' | 'description'>; onClose: () => void }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const client = useTRPCClient();
   const qc = useQueryClient();
@@ -35,7 +37,7 @@ export function JourneyDetailsDialog({ journey, onClose }: { journey: Pick<Journ
       await Promise.all([qc.invalidateQueries({ queryKey: trpc.journeys.get.queryKey({ id: journey.id }) }), qc.invalidateQueries({ queryKey: trpc.journeys.list.queryKey() })]);
       dialog.current?.close();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(err instanceof Error ? errorText(err) : String(err));
     } finally {
       setSaving(false);
     }

@@ -13,10 +13,12 @@ import { PublishDialog } from './PublishDialog';
 import { JourneyDetailsDialog } from './JourneyDetailsDialog';
 import { ResumeDialog } from './ResumeDialog';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 
 /** Name (editable with the description), status, save state, the lifecycle actions (pause, resume, archive), Duplicate and Publish. */
 export function JourneyHeader({ journey, save, onShowProblems }: { journey: JourneyDetail; save: SaveDraft; onShowProblems: () => void }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const store = useEditorStoreApi();
@@ -196,7 +198,7 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
       )}
       {failed && (
         <div className="banner banner--error" role="alert">
-          {failed.message}
+          {errorText(failed)}
         </div>
       )}
       {editing && <JourneyDetailsDialog journey={journey} onClose={() => setEditing(false)} />}

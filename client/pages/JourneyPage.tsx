@@ -10,6 +10,7 @@ import { VersionsPanel } from '../panels/VersionsPanel';
 import { CatalogueContext, emptyCatalogue, knownEvents, knownTraits, refsOf, type Catalogue } from '../inspector/catalogue';
 import { LoadError, Loading } from '../components/QueryState';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useAuth } from '../auth/AuthContext';
 import { JourneyHeader } from './JourneyHeader';
 import { EditorBody, editorTabs, useEditorLayout } from './EditorLayout';
@@ -95,6 +96,7 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
   const navigate = useNavigate();
   const restored = (location.state as { restored?: number } | null)?.restored;
   const t = useT();
+  const errorText = useErrorText();
   useEffect(() => {
     if (restored === undefined) return;
     store.getState().showNotice(t('journey.restored', { version: restored }), 'done');
@@ -136,7 +138,7 @@ function Editor({ journey, catalogue, catalogueLoaded }: { journey: JourneyDetai
         }}
         versions={journey.versions.map((v) => v.version).sort((a, b) => a - b)}
         fetching={overlay.fetching}
-        error={overlay.error?.message ?? null}
+        error={overlay.error ? errorText(overlay.error) : null}
       />
       <BacktestControls
         backtest={backtest}

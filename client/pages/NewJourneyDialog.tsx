@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { FilePlus2, LayoutTemplate } from 'lucide-react';
 import { useTRPC } from '../trpc';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 
 /**
  * Starts a journey: blank, or a copy of one of the shipped blueprints. On
@@ -11,6 +12,7 @@ import { useT } from '../i18n/useT';
  */
 export function NewJourneyDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -67,7 +69,7 @@ export function NewJourneyDialog({ onClose }: { onClose: () => void }) {
       </div>
       {create.isError && (
         <p className="form-error" role="alert">
-          {create.error.message}
+          {errorText(create.error)}
         </p>
       )}
       <div className="dialog__actions">

@@ -11,6 +11,7 @@ import { publishRefusal } from './publishRefusal';
 import { approvalPath, requestOf } from '../approvals/approvalLabels';
 import { ForecastView, atInZone } from '../forecast/ForecastView';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useProblemText } from '../i18n/problemText';
 import { useNodeName } from '../store/useNodeName';
 
@@ -24,6 +25,7 @@ import { useNodeName } from '../store/useNodeName';
  */
 export function PublishDialog({ journey, save, onClose, onPublished }: { journey: JourneyDetail; save: SaveDraft; onClose: () => void; onPublished: () => Promise<unknown> }) {
   const t = useT();
+  const errorText = useErrorText();
   const problemText = useProblemText(useNodeName());
   const trpc = useTRPC();
   const store = useEditorStoreApi();
@@ -32,7 +34,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
   const edges = useEditorStore((s) => s.edges);
   const settings = useEditorStore((s) => s.settings);
   const dialog = useRef<HTMLDialogElement>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<Error | null>(null);
   // the forecast is of the stored draft: it waits for the canvas to be saved
   const [saved, setSaved] = useState(false);
   const [enrolNow, setEnrolNow] = useState(false);
@@ -59,7 +61,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
     if (d && !d.open) d.showModal();
     saveNow(store, save).then(
       () => setSaved(true),
-      (e: unknown) => setSaveError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setSaveError(e instanceof Error ? e : new Error(String(e))),
     );
   }, [store, save]);
 
@@ -69,7 +71,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
       // publish exactly what is on the canvas: save it first
       await saveNow(store, save);
     } catch (e) {
-      setSaveError(e instanceof Error ? e.message : String(e));
+      setSaveError(e instanceof Error ? e : new Error(String(e)));
       return;
     }
     publish.mutate({ id: journey.id, enrolNow });
@@ -123,7 +125,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
           )}
           {forecast.isError ? (
             <p className="banner banner--error" role="alert">
-              {t('publish.noForecast', { error: forecast.error.message })}
+              {t('publish.noForecast', { error: errorText(forecast.error) })}
             </p>
           ) : f ? (
             <>
@@ -151,7 +153,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
       )}
       {(refusal || saveError) && (
         <div className="banner banner--error" role="alert">
-          <strong>{t('publish.refused')}</strong> {saveError ?? refusal?.message}
+          <strong>{t('publish.refused')}</strong> {errorText(saveError ?? publish.error)}
         </div>
       )}
       <div className="dialog__actions">

@@ -4,6 +4,7 @@ import { Play } from 'lucide-react';
 import { useTRPC, type JourneyDetail } from '../trpc';
 import { FormattedMessage } from 'react-intl';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 
 /**
  * Resuming a paused journey, with a warning first: how many contacts' timers
@@ -14,6 +15,7 @@ import { useT } from '../i18n/useT';
  */
 export function ResumeDialog({ journey, onClose, onResumed }: { journey: JourneyDetail; onClose: () => void; onResumed: () => Promise<unknown> }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const dialog = useRef<HTMLDialogElement>(null);
   const due = useQuery(trpc.journeys.dueOnResume.queryOptions({ id: journey.id }));
@@ -41,7 +43,7 @@ export function ResumeDialog({ journey, onClose, onResumed }: { journey: Journey
         <p role="status">{t('resume.counting')}</p>
       ) : due.isError ? (
         <p className="banner banner--error" role="alert">
-          {due.error.message}
+          {errorText(due.error)}
         </p>
       ) : n === 0 ? (
         <p role="status">{t('resume.noneDue', { n: due.data.timers })}</p>
@@ -62,7 +64,7 @@ export function ResumeDialog({ journey, onClose, onResumed }: { journey: Journey
       )}
       {resume.isError && (
         <p className="banner banner--error" role="alert">
-          {resume.error.message}
+          {errorText(resume.error)}
         </p>
       )}
       <div className="dialog__actions">

@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -57,6 +58,7 @@ function VersionBody({ problems }: { problems: number }) {
 
 function VersionHeader({ journey, published }: { journey: JourneyDetail; published: PublishedVersion }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const navigate = useNavigate();
@@ -121,7 +123,7 @@ function VersionHeader({ journey, published }: { journey: JourneyDetail; publish
       )}
       {restore.error && (
         <div className="banner banner--error" role="alert">
-          {restore.error.message}
+          {errorText(restore.error)}
         </div>
       )}
     </header>

@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useEffect, useState } from 'react';
 import { useDebounced } from '../components/useDebounced';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -68,6 +69,7 @@ export function PreviewPanel({ draft }: { draft: TemplateDraft }) {
 /** One language's preview: every variant rendered in it, with its length, encoding, parts and cost. */
 function LanguagePreview({ input, channel, label, enabled }: { input: RouterInputs['templates']['preview']; channel: TemplateDraft['channel']; label: string | null; enabled: boolean }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const preview = useQuery({ ...trpc.templates.preview.queryOptions(input), placeholderData: keepPreviousData, retry: false, enabled });
   return (
@@ -75,7 +77,7 @@ function LanguagePreview({ input, channel, label, enabled }: { input: RouterInpu
       {label && <h3 className="variant__locale">{label}</h3>}
       {preview.isError && (
         <p className="sf__errors" role="alert">
-          {preview.error.message}
+          {errorText(preview.error)}
         </p>
       )}
       {preview.data?.variants.map((v) => (

@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -29,6 +30,7 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const t = useT();
+  const errorText = useErrorText();
   const [metric, setMetric] = useState<'clicks' | 'conversions'>('clicks');
   /** undefined: the current version */
   const [version, setVersion] = useState<number | undefined>(undefined);
@@ -60,7 +62,7 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
   if (stats.isError)
     return (
       <section className="card" aria-label={t('stats.label')}>
-        {stats.error.message}
+        {errorText(stats.error)}
       </section>
     );
   const s = stats.data;
@@ -172,7 +174,7 @@ export function StatsPanel({ templateKey }: { templateKey: string }) {
         </p>
       )}
       {!requested && promote.data && 'version' in promote.data && <p role="status">{t('stats.promoted', { version: promote.data.version })}</p>}
-      {promote.isError && <p className="sf__errors">{promote.error.message}</p>}
+      {promote.isError && <p className="sf__errors">{errorText(promote.error)}</p>}
       <TemplateUsage templateKey={templateKey} />
     </section>
   );

@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { channelMessages } from '../i18n/registryMessages';
 import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -93,6 +94,7 @@ function Editor({
   onSaved: (key: string, result: SaveResult) => void;
 }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const navigate = useNavigate();
@@ -189,7 +191,7 @@ function Editor({
       )}
       {save.isError && (
         <div className="banner banner--error" role="alert">
-          <strong>{t('tedit.notSavedBang')}</strong> {save.error.message}
+          <strong>{t('tedit.notSavedBang')}</strong> {errorText(save.error)}
         </div>
       )}
       {!writes && (

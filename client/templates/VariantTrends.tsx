@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { msg } from '../i18n/messageIds';
 
 export type TemplateTrends = RouterOutputs['templates']['daily'];
@@ -30,10 +31,11 @@ export function variantRows(t: TemplateTrends, metric: TrendMetric = 'clicks'): 
 export function VariantTrends({ templateKey, version }: { templateKey: string; version: number }) {
   const trpc = useTRPC();
   const t = useT();
+  const errorText = useErrorText();
   const [metric, setMetric] = useState<TrendMetric>('clicks');
   const q = useQuery(trpc.templates.daily.queryOptions({ key: templateKey, version }));
   if (q.isPending) return <p className="muted">{t('trend.loading')}</p>;
-  if (q.isError) return <p className="sf__errors">{q.error.message}</p>;
+  if (q.isError) return <p className="sf__errors">{errorText(q.error)}</p>;
   return (
     <>
       <label className="stats__metric">

@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useQuery } from '@tanstack/react-query';
 import { formatCount, formatPercent } from '../format';
 import { useTRPC, type RouterOutputs } from '../trpc';
@@ -18,10 +19,11 @@ export function describeDifference(d: Diff): string {
 /** Two versions of a template side by side, per variant, and how the later copy's rates differ. */
 export function VersionCompare({ templateKey, a, b }: { templateKey: string; a: number; b: number }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const q = useQuery(trpc.templates.compareVersions.queryOptions({ key: templateKey, a, b }));
   if (q.isPending) return <p className="muted">{t('compare.pending')}</p>;
-  if (q.isError) return <p className="sf__errors">{q.error.message}</p>;
+  if (q.isError) return <p className="sf__errors">{errorText(q.error)}</p>;
   return <ComparisonView c={q.data} />;
 }
 

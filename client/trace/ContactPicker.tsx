@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { useId, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTRPC, type RouterOutputs } from '../trpc';
@@ -17,6 +18,7 @@ const line = (h: Hit) => [h.externalId ?? `anonymous ${h.anonymousId ?? ''}`, h.
  */
 export function ContactPicker({ label, value, onChange }: { label: string; value: string | null; onChange: (externalId: string | null) => void }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const id = useId();
   const [q, setQ] = useState('');
@@ -38,7 +40,7 @@ export function ContactPicker({ label, value, onChange }: { label: string; value
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} type="search" value={q} placeholder={t('contacts.search.placeholder')} onChange={(e) => setQ(e.target.value)} />
-      {hits.isError && <span className="sf__errors">{hits.error.message}</span>}
+      {hits.isError && <span className="sf__errors">{errorText(hits.error)}</span>}
       {hits.data && hits.data.length === 0 && debounced && <span className="muted">{t('contacts.noMatch', { q: debounced })}</span>}
       {hits.data && hits.data.length > 0 && (
         <ul className="cpick__hits" aria-label={t('picker.matches', { label })}>

@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Route } from 'lucide-react';
 import { useTRPC, type RouterOutputs } from '../trpc';
-import { errorText } from '../components/errorText';
+import { useErrorText } from '../i18n/serverText';
 import { ContactPicker } from './ContactPicker';
 import './trace.css';
 
@@ -38,6 +38,7 @@ export function TraceButton({ journeyId, now }: { journeyId: string; now?: numbe
  */
 export function TraceDialog({ journeyId, now, onClose }: { journeyId: string; now: number; onClose: () => void }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const titleId = useId();
   const dialog = useRef<HTMLDialogElement>(null);

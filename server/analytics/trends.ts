@@ -7,7 +7,7 @@ import { costOf, unitPrice, type UnitPrices } from '../../shared/analytics/cost'
 import { smsStats } from '../../shared/templates/sms';
 import { DAY } from '../../shared/util/time';
 import { wilson } from '../../shared/templates/abStats';
-import { ServiceError, notFound } from '../services/errors';
+import { notFound, refuse } from '../services/errors';
 
 export interface TrendsRange {
   journeyId: string;
@@ -107,16 +107,16 @@ export function createTrends(db: Db, deps: { timezone: () => string; now: () => 
       ['from', r.from],
       ['to', r.to],
     ] as const)
-      if (v !== undefined && !dayPattern.test(v)) throw new ServiceError('BAD_REQUEST', `${field} must be a day, YYYY-MM-DD (got ${JSON.stringify(v)})`);
+      if (v !== undefined && !dayPattern.test(v)) throw refuse('BAD_REQUEST', 'day_format', { field, got: JSON.stringify(v) });
     const to = r.to ?? dayIn(deps.now(), tz);
     const from = r.from ?? dayIn(startOf(to, tz) - 13 * DAY + DAY / 2, tz);
-    if (from > to) throw new ServiceError('BAD_REQUEST', 'from must not be after to');
+    if (from > to) throw refuse('BAD_REQUEST', 'from_after_to', {});
     const out: { day: string; lo: number; hi: number }[] = [];
     // step by local noons, which never fall in a clock change
     for (let noon = startOf(from, tz) + DAY / 2; ; noon += DAY) {
       const day = dayIn(noon, tz);
       if (day > to) break;
-      if (out.length === MAX_DAYS) throw new ServiceError('BAD_REQUEST', `a trend covers at most ${String(MAX_DAYS)} days`);
+      if (out.length === MAX_DAYS) throw refuse('BAD_REQUEST', 'trend_max_days', { max: MAX_DAYS });
       const lo = startOf(day, tz);
       out.push({ day, lo, hi: startOf(dayIn(lo + DAY + DAY / 2, tz), tz) });
     }

@@ -8,7 +8,7 @@ import { metricWhere } from './metricRange';
 import { inGlobalControl } from '../../shared/analytics/globalControl';
 import { kindDef } from '../../shared/journey/registry';
 import { DAY, utcDayStart } from '../../shared/util/time';
-import { ServiceError, notFound } from '../services/errors';
+import { notFound, refuse } from '../services/errors';
 
 export interface UpliftRange {
   journeyId: string;
@@ -152,8 +152,8 @@ export function createUplift(db: Db, deps: { prices?: () => UnitPrices; policy: 
       const splits = Object.values(m?.nodes ?? {}).filter((n) => n.kind === 'split.random' && Number(n.config.holdout) > 0);
       const split = r.nodeId === undefined ? splits[0] : splits.find((n) => n.id === r.nodeId);
       if (!split) {
-        if (r.nodeId !== undefined && m?.nodes[r.nodeId]) throw new ServiceError('BAD_REQUEST', `node "${r.nodeId}" is not a random split with a holdout arm`);
-        throw r.nodeId === undefined ? new ServiceError('BAD_REQUEST', `journey "${r.journeyId}" has no random split with a holdout arm`) : notFound('node', r.nodeId);
+        if (r.nodeId !== undefined && m?.nodes[r.nodeId]) throw refuse('BAD_REQUEST', 'uplift_not_holdout_node', { node: r.nodeId });
+        throw r.nodeId === undefined ? refuse('BAD_REQUEST', 'uplift_no_holdout', { journey: r.journeyId }) : notFound('node', r.nodeId);
       }
       const nodeId = split.id;
       const [from, to] = timeBounds(r);

@@ -5,7 +5,7 @@ import { contacts, journeys, runs, segments } from '../db/schema';
 import { ruleSetSql } from '../segments/ruleSql';
 import { RuleSet } from '../../shared/segments/rules';
 import { maskPhone } from '../../shared/auth/roles';
-import { ServiceError } from '../services/errors';
+import { notFound } from '../services/errors';
 import { field, snapshotCsv, type PreparedExport } from './csv';
 
 import { contactColumns, traitColumnPattern, type ContactColumn } from '../../shared/export/columns';
@@ -64,11 +64,11 @@ export function createAudienceExport(db: Db, now: () => number) {
   function whereOf(source: ExportRequest['source']): { where: SQL; objectId: string } {
     if (source.kind === 'segment') {
       const seg = db.select().from(segments).where(eq(segments.key, source.segment)).get();
-      if (!seg) throw new ServiceError('NOT_FOUND', `segment "${source.segment}" does not exist`);
+      if (!seg) throw notFound('segment', source.segment);
       return { where: ruleSetSql(RuleSet.parse(seg.rules), now()), objectId: source.segment };
     }
     const j = db.select({ id: journeys.id }).from(journeys).where(eq(journeys.id, source.journeyId)).get();
-    if (!j) throw new ServiceError('NOT_FOUND', `journey "${source.journeyId}" does not exist`);
+    if (!j) throw notFound('journey', source.journeyId);
     const at = and(eq(runs.journeyId, source.journeyId), eq(runs.nodeId, source.nodeId), source.waitingOnly ? eq(runs.status, 'waiting') : ne(runs.status, 'exited'));
     return { where: inArray(contacts.id, db.select({ id: runs.contactId }).from(runs).where(at)), objectId: `${source.journeyId}/${source.nodeId}` };
   }

@@ -149,6 +149,8 @@ describe('publishing a journey with four-eyes on', () => {
     const view = await anna.approvals.get({ id: requestId });
     expect(view.stale).toBe(true);
     expect(view.staleReason).toContain('draft changed');
+    // the same reason by its code, for the client to word in the reader's language
+    expect(view.staleMessage).toEqual({ code: 'stale_reason', params: { reason: 'draft_changed', base: expect.any(String) } });
     const e = await rejection(anna.approvals.approve({ id: requestId }));
     expect(e.code).toBe('CONFLICT');
     expect(e.message).toContain('stale');

@@ -10,7 +10,8 @@ import type { TemplateStore, TemplateVersion } from '../templates/store';
 import type { JourneyService } from './journeys';
 import type { TemplateService } from './templates';
 import type { User } from './users';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
+import { listParam, serverMessageText, type ParamsOf, type ServerMessage } from '../../shared/i18n/serverMessages';
 
 export interface ApprovalDeps {
   db: Db;
@@ -83,14 +84,14 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
   /** What the object looks like now, in the form its request's `base` was taken. */
   const baseNow = (kind: ApprovalKind, objectId: string): string => (kind === 'journey.publish' ? sha(journeyRow(objectId).draft) : `v${templateStore.current(objectId)?.version ?? 0}`);
 
-  const staleReason = (r: { kind: ApprovalKind; objectId: string; base: string; status: ApprovalStatus }): string | null => {
+  const staleReason = (r: { kind: ApprovalKind; objectId: string; base: string; status: ApprovalStatus }): ParamsOf<'request_stale'>['reason'] | null => {
     if (r.status !== 'pending') return null;
     try {
       if (baseNow(r.kind, r.objectId) === r.base) return null;
     } catch {
-      return 'the object no longer exists';
+      return 'gone';
     }
-    return r.kind === 'journey.publish' ? 'the draft changed after this request was made; request again' : `the template has a newer version than ${r.base}; request again`;
+    return r.kind === 'journey.publish' ? 'draft_changed' : 'template_newer';
   };
 
   const file = (kind: ApprovalKind, objectType: string, objectId: string, objectName: string, payload: Payload, summary: string, user: User): { request: { id: string } } => {
@@ -137,7 +138,9 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
       decidedAt: r.decidedAt,
       comment: r.comment,
       stale: stale !== null,
-      staleReason: stale,
+      staleReason: stale === null ? null : serverMessageText('stale_reason', { reason: stale, base: r.base }),
+      /** the reason by its code, for the client to word */
+      staleMessage: stale === null ? null : ({ code: 'stale_reason', params: { reason: stale, base: r.base } } satisfies ServerMessage),
       summary: r.summary,
       result: r.result ?? null,
     };
@@ -145,19 +148,19 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
 
   const row = (id: string) => {
     const r = db.select().from(approvalRequests).where(eq(approvalRequests.id, id)).get();
-    if (!r) throw notFound('approval request', id);
+    if (!r) throw notFound('approval_request', id);
     return r;
   };
 
   const decide = (id: string, user: User, status: 'approved' | 'rejected', comment: string | null) => {
     const r = row(id);
-    if (r.status !== 'pending') throw new ServiceError('CONFLICT', `this request was already ${r.status}`);
-    if (r.requestedBy === user.id) throw new ServiceError('FORBIDDEN', 'you cannot approve or reject your own request; someone else with the approver role decides it');
-    if (!hasRole(user.roles, 'approver')) throw new ServiceError('FORBIDDEN', 'deciding a request needs the approver role');
+    if (r.status !== 'pending') throw refuse('CONFLICT', 'request_already_decided', { status: r.status });
+    if (r.requestedBy === user.id) throw refuse('FORBIDDEN', 'own_request', {});
+    if (!hasRole(user.roles, 'approver')) throw refuse('FORBIDDEN', 'approver_role_needed', {});
     let result: unknown = null;
     if (status === 'approved') {
       const stale = staleReason(r);
-      if (stale) throw new ServiceError('CONFLICT', `this request is stale: ${stale}`);
+      if (stale) throw refuse('CONFLICT', 'request_stale', { reason: stale, base: r.base });
       result = perform(r, nameOf(r.requestedBy)?.displayName ?? 'unknown');
     }
     db.update(approvalRequests).set({ status, decidedBy: user.id, decidedAt: wallNow(), comment, result }).where(eq(approvalRequests.id, id)).run();
@@ -200,7 +203,7 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
     promoteVariant(key: string, variant: string, user: User): { version: number } | { request: { id: string } } {
       if (!enabled()) return templates.promote(key, variant, user.displayName);
       const v = currentTemplate(key);
-      if (!v.variants.some((x) => x.key === variant)) throw new ServiceError('NOT_FOUND', `template "${key}" has no variant "${variant}"`);
+      if (!v.variants.some((x) => x.key === variant)) throw refuse('NOT_FOUND', 'template_no_variant', { key, variant, variants: listParam(v.variants.map((x) => x.key)) });
       const changes = copyChanges(v, { variants: v.variants.map((x) => ({ ...x, weight: x.key === variant ? 100 : 0 })) });
       return file('template.promote', 'template', key, v.name, { kind: 'template.promote', variant, changes }, `promote variant ${variant} to 100%`, user);
     },
@@ -229,8 +232,8 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
     /** The requester takes a pending request back. */
     withdraw(id: string, user: User) {
       const r = row(id);
-      if (r.requestedBy !== user.id) throw new ServiceError('FORBIDDEN', 'only the requester can withdraw a request');
-      if (r.status !== 'pending') throw new ServiceError('CONFLICT', `this request was already ${r.status}`);
+      if (r.requestedBy !== user.id) throw refuse('FORBIDDEN', 'requester_only_withdraw', {});
+      if (r.status !== 'pending') throw refuse('CONFLICT', 'request_already_decided', { status: r.status });
       db.update(approvalRequests).set({ status: 'withdrawn', decidedBy: user.id, decidedAt: wallNow() }).where(eq(approvalRequests.id, id)).run();
       return { id, status: 'withdrawn' as const };
     },

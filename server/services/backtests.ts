@@ -13,7 +13,7 @@ import { BacktestResult, type BacktestStatus } from '../../shared/backtest/resul
 import { DAY, HOUR, utcDayStart } from '../../shared/util/time';
 import type { BacktestJob } from '../backtest/run';
 import { startBacktestThread, type BacktestHandle } from '../backtest/thread/client';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
 
 /** The window a backtest may cover at most, and the default. */
 export const backtestWindow = { defaultDays: 14, maxDays: 92 } as const;
@@ -111,10 +111,10 @@ export function createBacktestService({ db, clock, databasePath, errorsOf, runJo
     const now = clock.now();
     const to = input.to ? Math.min(utcDayStart(input.to) + DAY, now) : now;
     const from = input.from ? utcDayStart(input.from) : to - backtestWindow.defaultDays * DAY;
-    if (!Number.isFinite(from) || !Number.isFinite(to)) throw new ServiceError('BAD_REQUEST', 'from and to are days, YYYY-MM-DD');
-    if (from >= now) throw new ServiceError('BAD_REQUEST', 'a backtest replays the past: the window must start before now');
-    if (to - from < HOUR) throw new ServiceError('BAD_REQUEST', 'the window must cover at least an hour');
-    if (to - from > backtestWindow.maxDays * DAY) throw new ServiceError('BAD_REQUEST', `a backtest covers at most ${backtestWindow.maxDays} days`);
+    if (!Number.isFinite(from) || !Number.isFinite(to)) throw refuse('BAD_REQUEST', 'backtest_days', {});
+    if (from >= now) throw refuse('BAD_REQUEST', 'backtest_in_past', {});
+    if (to - from < HOUR) throw refuse('BAD_REQUEST', 'backtest_min_hour', {});
+    if (to - from > backtestWindow.maxDays * DAY) throw refuse('BAD_REQUEST', 'backtest_max_days', { max: backtestWindow.maxDays });
     return { from, to };
   }
 
@@ -185,14 +185,14 @@ export function createBacktestService({ db, clock, databasePath, errorsOf, runJo
      * one. Refused while the draft has problems, and while another backtest runs.
      */
     start(input: { journeyId: string; from?: string | undefined; to?: string | undefined }, actor: string): BacktestView {
-      if (stopping) throw new ServiceError('CONFLICT', 'the server is stopping: start the backtest again once it is back');
+      if (stopping) throw refuse('CONFLICT', 'server_stopping', {});
       const j = journeyRow(input.journeyId);
-      if (databasePath === '' || databasePath === ':memory:') throw new ServiceError('BAD_REQUEST', 'a backtest copies the database file, and this server has none (an in-memory database)');
+      if (databasePath === '' || databasePath === ':memory:') throw refuse('BAD_REQUEST', 'backtest_needs_file', {});
       const draft = JourneyGraph.parse(j.draft);
       const errors = errorsOf(draft);
-      if (errors.length > 0) throw new ServiceError('BAD_REQUEST', `the draft has ${errors.length} problem(s); fix them before a backtest`, { errors });
+      if (errors.length > 0) throw refuse('BAD_REQUEST', 'draft_problems', { count: errors.length, purpose: 'backtest' }, { errors });
       const busy = db.select().from(backtests).where(eq(backtests.status, 'running')).get();
-      if (busy) throw new ServiceError('CONFLICT', `a backtest is already running (started by ${busy.startedBy}); wait for it or cancel it`, { id: busy.id, journeyId: busy.journeyId });
+      if (busy) throw refuse('CONFLICT', 'backtest_busy', { by: busy.startedBy }, { id: busy.id, journeyId: busy.journeyId });
       const { from, to } = windowOf(input);
       const published =
         j.status === 'live' || j.status === 'paused' ? db.select().from(journeyVersions).where(eq(journeyVersions.journeyId, j.id)).orderBy(desc(journeyVersions.version)).limit(1).get() : undefined;
@@ -229,7 +229,7 @@ export function createBacktestService({ db, clock, databasePath, errorsOf, runJo
     /** Ask a running backtest to stop; it ends `cancelled` within a tick of the replay. */
     cancel(id: string, actor: string): BacktestView {
       const r = row(id);
-      if (r.status !== 'running') throw new ServiceError('CONFLICT', `the backtest has already ended (${r.status})`, { status: r.status });
+      if (r.status !== 'running') throw refuse('CONFLICT', 'backtest_ended', { status: r.status }, { status: r.status });
       db.update(backtests).set({ cancelledBy: actor }).where(eq(backtests.id, id)).run();
       running.get(id)?.handle.cancel();
       return view(row(id), null);

@@ -29,7 +29,7 @@ import type { TemplateStore } from '../templates/store';
 import type { TemplateService } from './templates';
 import type { MigrationForecast } from './migration';
 import type { MigrationNode } from '../../shared/journey/migration';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
 
 /** Days of an event the forecast of an event entry looks back on. */
 export const eventLookbackDays = 30;
@@ -84,12 +84,12 @@ export function createForecastService({ db, clock, refs, settings, templateStore
       const j = db.select().from(journeys).where(eq(journeys.id, journeyId)).get();
       if (!j) throw notFound('journey', journeyId);
       const compiled = compile(JourneyGraph.parse(j.draft), refs());
-      if (!compiled.ok) throw new ServiceError('BAD_REQUEST', `"${j.name}" has ${compiled.errors.length} problem(s); fix them for a forecast`, { errors: compiled.errors });
+      if (!compiled.ok) throw refuse('BAD_REQUEST', 'journey_problems', { name: j.name, count: compiled.errors.length, purpose: 'forecast' }, { errors: compiled.errors });
       const machine = compiled.value;
       const now = clock.now();
       const ws = settings();
       const entryNode = machine.nodes[machine.entry];
-      if (!entryNode) throw new ServiceError('BAD_REQUEST', 'the journey has no entry');
+      if (!entryNode) throw refuse('BAD_REQUEST', 'journey_no_entry', {});
 
       // who the audience is, and when they first enter
       let member: SQL;

@@ -5,7 +5,7 @@ import { journeys } from '../db/schema';
 import type { Clock } from '../clock';
 import { JourneyGraph } from '../../shared/journey/graph';
 import type { Located } from '../../shared/journey/errors';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
 import { publishedVersion, type PublishedVersion } from './journeyHistory';
 
 export const journeyNameMax = 120;
@@ -33,7 +33,7 @@ export function createJourneyDrafts({ db, clock, errorsOf }: JourneyDraftDeps) {
   const version = (id: string, v: number): PublishedVersion => {
     const j = row(id);
     const found = publishedVersion(db, id, v);
-    if (!found) throw new ServiceError('NOT_FOUND', `journey "${j.name}" has no version ${v}`);
+    if (!found) throw refuse('NOT_FOUND', 'journey_no_version', { name: j.name, version: v });
     return found;
   };
 
@@ -42,7 +42,7 @@ export function createJourneyDrafts({ db, clock, errorsOf }: JourneyDraftDeps) {
     describe(id: string, description: string, actor: string): { id: string; description: string; updatedAt: number } {
       row(id);
       const trimmed = description.trim();
-      if (trimmed.length > journeyDescriptionMax) throw new ServiceError('BAD_REQUEST', `a journey description has at most ${journeyDescriptionMax} characters (got ${trimmed.length})`);
+      if (trimmed.length > journeyDescriptionMax) throw refuse('BAD_REQUEST', 'journey_description_length', { max: journeyDescriptionMax, got: trimmed.length });
       const now = clock.now();
       db.update(journeys).set({ description: trimmed, updatedAt: now, updatedBy: actor }).where(eq(journeys.id, id)).run();
       return { id, description: trimmed, updatedAt: now };
@@ -77,7 +77,7 @@ export function createJourneyDrafts({ db, clock, errorsOf }: JourneyDraftDeps) {
      */
     restoreVersion(id: string, v: number, actor: string): { restored: number; errors: Located[]; updatedAt: number } {
       const j = row(id);
-      if (j.status === 'archived') throw new ServiceError('CONFLICT', `journey "${j.name}" is archived; its draft can no longer be changed`, { status: j.status });
+      if (j.status === 'archived') throw refuse('CONFLICT', 'journey_archived_draft', { name: j.name }, { status: j.status });
       const { graph } = version(id, v);
       const now = clock.now();
       db.update(journeys).set({ draft: graph, updatedAt: now, updatedBy: actor }).where(eq(journeys.id, id)).run();

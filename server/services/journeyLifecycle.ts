@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { journeys, type JourneyStatus } from '../db/schema';
 import type { Clock } from '../clock';
 import { archivedExitReason, type DueTimers, type RunLifecycle } from '../engine/lifecycle';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
 
 export interface StatusChange {
   id: string;
@@ -27,7 +27,7 @@ type Action = 'pause' | 'resume' | 'archive';
  * here: it makes a draft live and leaves a paused journey paused (see
  * `publish`), and refuses an archived one.
  */
-const transitions: Record<Action, { from: readonly JourneyStatus[]; to: JourneyStatus; past: string }> = {
+const transitions: Record<Action, { from: readonly JourneyStatus[]; to: JourneyStatus; past: 'paused' | 'resumed' | 'archived' }> = {
   pause: { from: ['live'], to: 'paused', past: 'paused' },
   resume: { from: ['paused'], to: 'live', past: 'resumed' },
   archive: { from: ['draft', 'live', 'paused'], to: 'archived', past: 'archived' },
@@ -58,8 +58,7 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange }: Journe
       const j = tx.select({ name: journeys.name, status: journeys.status }).from(journeys).where(eq(journeys.id, id)).get();
       if (!j) throw notFound('journey', id);
       if (!from.includes(j.status)) {
-        const why = j.status === past ? `is already ${past}` : `is ${j.status === 'draft' ? 'a draft' : j.status}; only a ${from.join(' or ')} journey can be ${past}`;
-        throw new ServiceError('CONFLICT', `journey "${j.name}" ${why}`, { status: j.status });
+        throw refuse('CONFLICT', 'journey_status', { name: j.name, status: j.status, past, already: j.status === past ? 'yes' : 'no' }, { status: j.status });
       }
       const now = clock.now();
       tx.update(journeys).set({ status: to, updatedAt: now, updatedBy: actor }).where(eq(journeys.id, id)).run();

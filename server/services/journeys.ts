@@ -12,7 +12,8 @@ import type { CompiledJourney } from '../../shared/journey/machine';
 import type { ConfigOf } from '../../shared/journey/registry';
 import { diffGraphs } from '../../shared/journey/diff';
 import { nextScheduledAt } from '../engine/segmentEntry';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
+import { listParam } from '../../shared/i18n/serverMessages';
 import type { RunLifecycle } from '../engine/lifecycle';
 import { createJourneyLifecycle } from './journeyLifecycle';
 import { versionHistory } from './journeyHistory';
@@ -66,10 +67,10 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
 
   const publishable = (id: string) => {
     const j = row(id);
-    if (j.status === 'archived') throw new ServiceError('CONFLICT', `journey "${j.name}" is archived; an archived journey cannot be published again`, { status: j.status });
+    if (j.status === 'archived') throw refuse('CONFLICT', 'journey_archived_publish', { name: j.name }, { status: j.status });
     const draft = JourneyGraph.parse(j.draft);
     const compiled = compile(draft, refs());
-    if (!compiled.ok) throw new ServiceError('BAD_REQUEST', `"${j.name}" has ${compiled.errors.length} problem(s); fix them before publishing`, { errors: compiled.errors });
+    if (!compiled.ok) throw refuse('BAD_REQUEST', 'journey_problems', { name: j.name, count: compiled.errors.length, purpose: 'publish' }, { errors: compiled.errors });
     // a version that changes nothing (the layout is not behaviour) would only muddy the history and the numbers
     const latest = db
       .select({ version: journeyVersions.version, graph: journeyVersions.graph })
@@ -78,8 +79,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
       .orderBy(desc(journeyVersions.version))
       .limit(1)
       .get();
-    if (latest && diffGraphs(JourneyGraph.parse(latest.graph), draft).length === 0)
-      throw new ServiceError('CONFLICT', `no changes since v${latest.version}: the draft does what v${latest.version} does`, { unchangedSince: latest.version });
+    if (latest && diffGraphs(JourneyGraph.parse(latest.graph), draft).length === 0) throw refuse('CONFLICT', 'no_changes_since', { version: latest.version }, { unchangedSince: latest.version });
     return { j, draft, compiled };
   };
 
@@ -98,13 +98,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
 
   const findBlueprint = (key: string): Blueprint => {
     const b = blueprints().find((x) => x.key === key);
-    if (!b)
-      throw new ServiceError(
-        'BAD_REQUEST',
-        `blueprint "${key}" does not exist; choose one of ${blueprints()
-          .map((x) => x.key)
-          .join(', ')}`,
-      );
+    if (!b) throw refuse('BAD_REQUEST', 'blueprint_unknown', { key, choices: listParam(blueprints().map((x) => x.key)) });
     return b;
   };
 
@@ -233,7 +227,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
     rename(id: string, name: string, actor: string): { id: string; name: string; updatedAt: number } {
       row(id);
       const trimmed = name.trim();
-      if (trimmed.length < 1 || trimmed.length > journeyNameMax) throw new ServiceError('BAD_REQUEST', `a journey name needs 1 to ${journeyNameMax} characters (got ${trimmed.length})`);
+      if (trimmed.length < 1 || trimmed.length > journeyNameMax) throw refuse('BAD_REQUEST', 'journey_name_length', { max: journeyNameMax, got: trimmed.length });
       const now = clock.now();
       db.update(journeys).set({ name: trimmed, updatedAt: now, updatedBy: actor }).where(eq(journeys.id, id)).run();
       return { id, name: trimmed, updatedAt: now };
@@ -242,7 +236,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
     /** Store the draft as typed (mistakes and all) and return its errors; an archived journey is read-only. */
     saveDraft(id: string, graph: JourneyGraph, actor: string): { errors: Located[]; updatedAt: number } {
       const j = row(id);
-      if (j.status === 'archived') throw new ServiceError('CONFLICT', `journey "${j.name}" is archived; it can no longer be edited`, { status: j.status });
+      if (j.status === 'archived') throw refuse('CONFLICT', 'journey_archived_edit', { name: j.name }, { status: j.status });
       const draft = JourneyGraph.parse(graph);
       const now = clock.now();
       db.update(journeys).set({ draft, updatedAt: now, updatedBy: actor }).where(eq(journeys.id, id)).run();
@@ -287,7 +281,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
      */
     clearError(id: string): { id: string; cleared: string } {
       const j = row(id);
-      if (j.error === null) throw new ServiceError('CONFLICT', `journey "${j.name}" has no engine error to clear`);
+      if (j.error === null) throw refuse('CONFLICT', 'journey_no_engine_error', { name: j.name });
       journeyErrorsOf(db).clear(id);
       onLiveChange?.();
       // the audit row (procedure's input and result) keeps what was cleared and who did it

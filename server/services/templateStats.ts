@@ -4,7 +4,7 @@ import { newcombeDifference, twoProportionZTest } from '../../shared/analytics/s
 import type { TemplateStore } from '../templates/store';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import type { JourneyGraph } from '../../shared/journey/graph';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
 
 export type StatsMetric = 'clicks' | 'conversions';
 
@@ -123,7 +123,7 @@ export function createTemplateStats(db: Db, store: TemplateStore) {
       const cur = store.current(key);
       if (!cur) throw notFound('template', key);
       const v = opts.version === undefined ? cur : store.version(key, opts.version);
-      if (!v) throw new ServiceError('NOT_FOUND', `template "${key}" has no version ${String(opts.version)}; its versions are 1 to ${String(cur.version)}`);
+      if (!v) throw refuse('NOT_FOUND', 'template_no_version', { key, version: opts.version ?? cur.version, latest: cur.version });
       const s = byVariant(sent.all(key, v.version));
       const k = byVariant(clicked.all(key, v.version));
       const cv = byVariant(conversions.byVariant(key, v.version));
@@ -164,7 +164,7 @@ export function createTemplateStats(db: Db, store: TemplateStore) {
      * with Newcombe's 95% interval and the two-proportion test.
      */
     compare(key: string, a: number, b: number, metric: StatsMetric = 'clicks') {
-      if (a === b) throw new ServiceError('BAD_REQUEST', 'pick two different versions to compare');
+      if (a === b) throw refuse('BAD_REQUEST', 'compare_two_versions', {});
       const sa = api.stats(key, { version: a, metric });
       const sb = api.stats(key, { version: b, metric });
       const total = (t: TemplateStats, f: (v: VariantStats) => number) => t.variants.reduce((n, v) => n + f(v), 0);

@@ -8,7 +8,8 @@ import { templateVariables } from '../library/templateVariables';
 import { compileVersion, renderVariant } from '../templates/render';
 import { linkCode, shortUrl } from '../templates/links';
 import type { TemplateStore, TemplateVersion } from '../templates/store';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
+import { listParam } from '../../shared/i18n/serverMessages';
 import { hasRole, type Role } from '../../shared/auth/roles';
 
 export interface TemplateSummary {
@@ -186,10 +187,7 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
     assertMayCategorise(draft: Pick<TemplateDraft, 'key' | 'category'>, roles: readonly Role[]): void {
       if (draft.category !== 'transactional' || hasRole(roles, 'admin')) return;
       if (store.current(draft.key)?.category === 'transactional') return;
-      throw new ServiceError(
-        'FORBIDDEN',
-        `only an admin may mark template "${draft.key}" transactional: transactional messages are not held by the contact caps. Save it as marketing, or ask an admin to mark it.`,
-      );
+      throw refuse('FORBIDDEN', 'template_transactional_admin_only', { key: draft.key });
     },
 
     /**
@@ -212,19 +210,14 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
     validate(input: TemplateDraft) {
       const draft = TemplateDraft.parse(input);
       const prev = store.current(draft.key);
-      if (prev && prev.channel !== draft.channel)
-        throw new ServiceError('BAD_REQUEST', `template "${draft.key}" is a ${prev.channel} template; its channel cannot change (create a new template instead)`);
+      if (prev && prev.channel !== draft.channel) throw refuse('BAD_REQUEST', 'template_channel_fixed', { key: draft.key, channel: prev.channel });
       const required = workspaceLocale?.();
       const languages = [draft.locale, ...new Set(draft.variants.flatMap((v) => Object.keys(v.locales ?? {})))];
       if (required && workspaceLanguageChannels.includes(draft.channel) && !languages.includes(required))
-        throw new ServiceError(
-          'BAD_REQUEST',
-          `"${draft.name}" has no ${required} copy: ${draft.channel === 'sms' ? 'SMS' : 'robo-call'} templates need copy in the workspace's language (${required}); add it, as the template's own language or beside ${languages.join(', ')}`,
-          { locale: required },
-        );
+        throw refuse('BAD_REQUEST', 'template_locale_required', { name: draft.name, locale: required, channel: draft.channel, languages: listParam(languages) }, { locale: required });
       const issues = service.check(draft);
       const errors = issues.filter((i) => i.severity === 'error');
-      if (errors.length) throw new ServiceError('BAD_REQUEST', `"${draft.name}" has ${errors.length} error(s): ${errors.map((e) => e.message).join('; ')}`, { issues });
+      if (errors.length) throw refuse('BAD_REQUEST', 'template_errors', { name: draft.name, count: errors.length, detail: errors.map((e) => e.message).join('; ') }, { issues });
       const warnings = issues.filter((i) => i.severity === 'warning');
       const next = {
         key: draft.key,
@@ -242,7 +235,7 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
     /** Write a new version where `variant` gets 100% (the others stay, at 0%, so their stats remain readable). */
     promote(key: string, variant: string, actor: string): { version: number } {
       const v = current(key);
-      if (!v.variants.some((x) => x.key === variant)) throw new ServiceError('NOT_FOUND', `template "${key}" has no variant "${variant}"`);
+      if (!v.variants.some((x) => x.key === variant)) throw refuse('NOT_FOUND', 'template_no_variant', { key, variant, variants: listParam(v.variants.map((x) => x.key)) });
       const saved = store.append({ ...v, variants: v.variants.map((x) => ({ ...x, weight: x.key === variant ? 100 : 0 })), note: `promoted variant ${variant} to 100%` }, now(), actor);
       return { version: saved.version };
     },
@@ -251,13 +244,13 @@ export function createTemplateService({ store, contact, knownTraits, timezone, n
     preview(input: PreviewInput): { variants: VariantPreview[]; issues: TemplateIssue[] } {
       const draft = input.draft ? TemplateDraft.parse(input.draft) : null;
       const source = draft ?? (input.key ? current(input.key) : null);
-      if (!source) throw new ServiceError('BAD_REQUEST', 'preview needs a template key or a draft');
+      if (!source) throw refuse('BAD_REQUEST', 'preview_needs_source', {});
       const variants = input.variant ? source.variants.filter((v) => v.key === input.variant) : source.variants;
       if (input.variant && variants.length === 0)
-        throw new ServiceError('NOT_FOUND', `template "${source.key}" has no variant "${input.variant}"; it has ${source.variants.map((v) => `"${v.key}"`).join(', ')}`);
+        throw refuse('NOT_FOUND', 'template_no_variant', { key: source.key, variant: input.variant, variants: listParam(source.variants.map((v) => `"${v.key}"`)) });
       const locale = input.locale ?? source.locale;
       const languages = [source.locale, ...Object.keys(source.variants[0]?.locales ?? {})];
-      if (!languages.includes(locale)) throw new ServiceError('BAD_REQUEST', `template "${source.key}" has no ${locale} copy; its languages: ${languages.join(', ')}`);
+      if (!languages.includes(locale)) throw refuse('BAD_REQUEST', 'template_no_locale', { key: source.key, locale, languages: listParam(languages) });
       const who = input.externalId === undefined ? null : contact(input.externalId);
       // the dispatcher addresses the contact by user_id unless a trait says otherwise; so does the preview
       const traits = { ...(who ? { user_id: who.externalId, ...who.traits } : {}), ...input.traits };

@@ -5,7 +5,7 @@ import { sessions, users } from '../db/schema';
 import { Login, Password, Role, hasRole, type Role as RoleT } from '../../shared/auth/roles';
 import { defaultCost, generatePassword, hashPassword, verifyPassword, verifyPasswordSync, type PasswordCost } from '../auth/passwords';
 import { createFailureCounter } from '../auth/rateLimit';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
 import { Locale, type Locale as LocaleT } from '../../shared/i18n/locales';
 import { z } from 'zod';
 
@@ -119,7 +119,7 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
 
     create(input: NewUser): { id: string } {
       const u = NewUser.parse(input);
-      if (db.select({ id: users.id }).from(users).where(eq(users.login, u.login)).get()) throw new ServiceError('CONFLICT', `the login "${u.login}" is taken`);
+      if (db.select({ id: users.id }).from(users).where(eq(users.login, u.login)).get()) throw refuse('CONFLICT', 'login_taken', { login: u.login });
       const id = randomUUID();
       const now = wallNow();
       db.insert(users)
@@ -132,10 +132,10 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
     update(id: string, change: { displayName?: string; roles?: RoleT[]; active?: boolean }): User {
       const before = get(id);
       const after = { ...before, ...change, roles: change.roles ? [...new Set(change.roles)] : before.roles };
-      if (after.roles.length === 0) throw new ServiceError('BAD_REQUEST', 'give the user at least one role');
+      if (after.roles.length === 0) throw refuse('BAD_REQUEST', 'user_needs_role', {});
       const wasAdmin = before.active && before.roles.includes('admin');
       const staysAdmin = after.active && after.roles.includes('admin');
-      if (wasAdmin && !staysAdmin && activeAdmins() <= 1) throw new ServiceError('CONFLICT', `"${before.login}" is the last active admin; make someone else an admin first`);
+      if (wasAdmin && !staysAdmin && activeAdmins() <= 1) throw refuse('CONFLICT', 'last_admin', { login: before.login });
       db.update(users).set({ displayName: after.displayName, roles: after.roles, active: after.active, updatedAt: wallNow() }).where(eq(users.id, id)).run();
       if (!after.active) endSessions(id);
       return get(id);
@@ -233,7 +233,7 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
     /** Change one's own password, knowing the current one. */
     changePassword(id: string, current: string, next: string, keepSession: string | null = null): void {
       const row = db.select().from(users).where(eq(users.id, id)).get();
-      if (!row || !verifyPasswordSync(current, row.passwordHash)) throw new ServiceError('BAD_REQUEST', 'the current password is wrong');
+      if (!row || !verifyPasswordSync(current, row.passwordHash)) throw refuse('BAD_REQUEST', 'wrong_password', {});
       service.setPassword(id, next, keepSession);
     },
 

@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import { workspace } from '../db/schema';
 import { ContactPolicy, defaultPolicy } from '../../shared/policy/policy';
 import { isTimeZone } from '../../shared/util/time';
-import { ServiceError } from './errors';
+import { refuse } from './errors';
 import { defaultLocale, Locale as LocaleSchema, matchLocale, type Locale } from '../../shared/i18n/locales';
 import { maxLinkHosts, normaliseHost } from '../../shared/templates/linkTargets';
 import { pricesWith, UnitPrices, type UnitPrices as Prices } from '../../shared/analytics/cost';
@@ -132,7 +132,7 @@ export function createWorkspaceService(
 
     /** A new write key; the old one keeps working for `graceHours` (0: stops at once). */
     rotateWriteKey(graceHours: number, now: number): { writeKey: string; previousWriteKeyExpiresAt: number | null } {
-      if (!Number.isFinite(graceHours) || graceHours < 0 || graceHours > 720) throw new ServiceError('BAD_REQUEST', `graceHours must be 0 to 720 (30 days), got ${graceHours}`);
+      if (!Number.isFinite(graceHours) || graceHours < 0 || graceHours > 720) throw refuse('BAD_REQUEST', 'grace_hours_range', { got: graceHours });
       const writeKey = newWriteKey();
       const previousWriteKeyExpiresAt = graceHours > 0 ? now + graceHours * 3600_000 : null;
       const previousWriteKey = graceHours > 0 ? cached.writeKey : null;
@@ -170,11 +170,11 @@ export function createWorkspaceService(
 
     /** Replace the allow-list (host names, or `*.domain` for its subdomains); an empty list goes back to the defaults. */
     setLinkHosts(hosts: readonly string[]): { linkHosts: string[]; effective: readonly string[] } {
-      if (hosts.length > maxLinkHosts) throw new ServiceError('BAD_REQUEST', `the link allow-list holds at most ${maxLinkHosts} hosts, got ${hosts.length}`);
+      if (hosts.length > maxLinkHosts) throw refuse('BAD_REQUEST', 'link_hosts_max', { max: maxLinkHosts, got: hosts.length });
       const linkHosts: string[] = [];
       for (const [i, h] of hosts.entries()) {
         const n = normaliseHost(h);
-        if (n === null) throw new ServiceError('BAD_REQUEST', `hosts.${i}: "${h.slice(0, 80)}" is not a host name (write m.example.com, or *.example.com for its subdomains; no scheme, port or path)`);
+        if (n === null) throw refuse('BAD_REQUEST', 'link_host_invalid', { index: i, host: h.slice(0, 80) });
         if (!linkHosts.includes(n)) linkHosts.push(n);
       }
       linkHosts.sort();
@@ -184,7 +184,7 @@ export function createWorkspaceService(
     },
 
     setTimezone(tz: string): void {
-      if (!isTimeZone(tz)) throw new ServiceError('BAD_REQUEST', `"${tz}" is not an IANA time zone, e.g. Asia/Shanghai`);
+      if (!isTimeZone(tz)) throw refuse('BAD_REQUEST', 'time_zone_invalid', { tz });
       db.update(workspace).set({ timezone: tz }).where(eq(workspace.id, 1)).run();
       cached = { ...cached, timezone: tz };
     },

@@ -9,7 +9,7 @@ import { JourneyGraph } from '../../shared/journey/graph';
 import type { ChannelProvider } from '../channels/provider';
 import type { EngineSettings } from '../engine/runner';
 import type { TemplateStore } from '../templates/store';
-import { ServiceError, notFound } from '../services/errors';
+import { notFound, refuse } from '../services/errors';
 import { createTracer, type Trace } from '../trace/traceContact';
 import { createTestContacts } from './testContacts';
 import { createTestSender } from './sendTest';
@@ -48,7 +48,7 @@ export function createTesting(deps: TestingDeps) {
       const j = db.select({ draft: journeys.draft }).from(journeys).where(eq(journeys.id, input.journeyId)).get();
       if (!j) throw notFound('journey', input.journeyId);
       const compiled = compile(JourneyGraph.parse(j.draft), deps.refs());
-      if (!compiled.ok) throw new ServiceError('BAD_REQUEST', `the draft has ${compiled.errors.length} problem(s); fix them before a trace`, { errors: compiled.errors });
+      if (!compiled.ok) throw refuse('BAD_REQUEST', 'draft_problems', { count: compiled.errors.length, purpose: 'trace' }, { errors: compiled.errors });
       const contact = contactBy.get(input.externalId);
       if (!contact) throw notFound('contact', input.externalId);
       return tracer(compiled.value, { id: contact.id, externalId: contact.external_id }, input.from);

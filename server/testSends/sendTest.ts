@@ -11,7 +11,8 @@ import { isTestChannel, testChannels } from '../../shared/testSends/testContact'
 import type { ChannelProvider, DeliveryResult, OutboundMessage } from '../channels/provider';
 import { renderVariant } from '../templates/render';
 import type { TemplateStore } from '../templates/store';
-import { ServiceError, notFound } from '../services/errors';
+import { notFound, refuse } from '../services/errors';
+import { listParam } from '../../shared/i18n/serverMessages';
 import type { TestContacts } from './testContacts';
 
 export interface TestSendDeps {
@@ -64,10 +65,10 @@ export function createTestSender({ db, clock, templates, providers, timezone, te
     const j = db.select({ draft: journeys.draft }).from(journeys).where(eq(journeys.id, journeyId)).get();
     if (!j) throw notFound('journey', journeyId);
     const node = JourneyGraph.parse(j.draft).nodes.find((n) => n.id === nodeId);
-    if (!node) throw new ServiceError('NOT_FOUND', `node "${nodeId}" is not in the journey's draft`);
-    if (node.kind !== 'send') throw new ServiceError('BAD_REQUEST', `"${nodeTitle(node)}" is not a send node: only a message can be sent as a test`);
+    if (!node) throw refuse('NOT_FOUND', 'node_not_in_draft', { node: nodeId });
+    if (node.kind !== 'send') throw refuse('BAD_REQUEST', 'not_a_send_node', { node: nodeTitle(node) });
     const config = nodeKinds.send.schema.safeParse(node.config);
-    if (!config.success || !config.data.template) throw new ServiceError('BAD_REQUEST', `"${nodeTitle(node)}" has no template yet: choose one first`);
+    if (!config.success || !config.data.template) throw refuse('BAD_REQUEST', 'send_without_template', { node: nodeTitle(node) });
     return { channel: config.data.channel, template: config.data.template, title: nodeTitle(node) };
   }
 
@@ -82,7 +83,7 @@ export function createTestSender({ db, clock, templates, providers, timezone, te
 
   const byId = (id: number): TestSend => {
     const r = db.select().from(testSends).where(eq(testSends.id, id)).get();
-    if (!r) throw notFound('test send', String(id));
+    if (!r) throw notFound('test_send', String(id));
     return r;
   };
 
@@ -97,22 +98,18 @@ export function createTestSender({ db, clock, templates, providers, timezone, te
     async send(input: TestSendInput, actor: string): Promise<TestSend> {
       const node = sendNode(input.journeyId, input.nodeId);
       const { channel } = node;
-      if (!isTestChannel(channel)) throw new ServiceError('BAD_REQUEST', `a ${channelLabels[channel]} message has no test send: tests go to a test contact's phone (SMS, robo-call) or email`);
+      if (!isTestChannel(channel)) throw refuse('BAD_REQUEST', 'no_test_for_channel', { channel: channelLabels[channel] });
       const recipient = testContacts.recipient(input.to);
       const field = testChannels[channel];
       const address = recipient[field];
-      if (address === null)
-        throw new ServiceError(
-          'BAD_REQUEST',
-          `${recipient.name} has no ${field === 'phone' ? 'phone number' : 'email address'} for a test ${channelLabels[channel]}: add one in Settings → Test contacts`,
-        );
+      if (address === null) throw refuse('BAD_REQUEST', 'test_contact_lacks_address', { name: recipient.name, field, channel: channelLabels[channel] });
       const contact = contactBy.get(input.externalId);
       if (!contact) throw notFound('contact', input.externalId);
       const t = templates.compiledCurrent(node.template);
       if (!t) throw notFound('template', node.template);
       const variant = input.variant ?? t.variants[0]?.key;
       if (variant === undefined || !t.variants.some((v) => v.key === variant))
-        throw new ServiceError('BAD_REQUEST', `template "${t.key}" v${t.version} has no variant "${String(variant)}" (it has ${t.variants.map((v) => v.key).join(', ')})`);
+        throw refuse('BAD_REQUEST', 'template_no_variant', { key: `${t.key} v${t.version}`, variant: String(variant), variants: listParam(t.variants.map((v) => v.key)) });
       let parts: Record<string, string>;
       try {
         // the dispatcher's render: user_id from the SDK's userId unless a trait says otherwise, the contact's own time zone
@@ -122,7 +119,7 @@ export function createTestSender({ db, clock, templates, providers, timezone, te
           utm: { source: channel, campaign: input.journeyId, content: variant, term: input.nodeId },
         });
       } catch (e) {
-        throw new ServiceError('BAD_REQUEST', `the template did not render for ${input.externalId}: ${e instanceof Error ? e.message : String(e)}`);
+        throw refuse('BAD_REQUEST', 'template_not_rendered', { contact: input.externalId, detail: e instanceof Error ? e.message : String(e) });
       }
       const provider = providers()[channel];
       const body = Object.values(parts).join('\n');

@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { testContacts } from '../db/schema';
 import { normalizePhone } from '../../shared/contacts/phone';
 import { TestContactInput } from '../../shared/testSends/testContact';
-import { ServiceError } from '../services/errors';
+import { notFound, refuse } from '../services/errors';
 
 export type TestContact = Pick<typeof testContacts.$inferSelect, 'id' | 'name' | 'phone' | 'email' | 'createdBy' | 'createdAt' | 'updatedAt'>;
 
@@ -15,7 +15,7 @@ export type TestContact = Pick<typeof testContacts.$inferSelect, 'id' | 'name' |
 export function createTestContacts(db: Db, now: () => number) {
   const get = (id: number): TestContact => {
     const r = db.select().from(testContacts).where(eq(testContacts.id, id)).get();
-    if (!r) throw new ServiceError('NOT_FOUND', `test contact ${id} does not exist`);
+    if (!r) throw notFound('test_contact', String(id));
     return r;
   };
 
@@ -23,8 +23,8 @@ export function createTestContacts(db: Db, now: () => number) {
   const clash = (v: { phone: string | null; email: string | null }, except: number | null) => {
     for (const r of db.select().from(testContacts).all()) {
       if (r.id === except) continue;
-      if (v.phone !== null && r.phone === v.phone) throw new ServiceError('CONFLICT', `the phone ${v.phone} is already a test contact (${r.name})`);
-      if (v.email !== null && r.email === v.email) throw new ServiceError('CONFLICT', `the email ${v.email} is already a test contact (${r.name})`);
+      if (v.phone !== null && r.phone === v.phone) throw refuse('CONFLICT', 'test_contact_phone_taken', { phone: v.phone, name: r.name });
+      if (v.email !== null && r.email === v.email) throw refuse('CONFLICT', 'test_contact_email_taken', { email: v.email, name: r.name });
     }
   };
 
@@ -32,9 +32,14 @@ export function createTestContacts(db: Db, now: () => number) {
     const r = TestContactInput.safeParse(input);
     if (!r.success) {
       const issue = r.error.issues[0];
-      throw new ServiceError('BAD_REQUEST', `${issue?.path.join('.') || 'test contact'}: ${issue?.message ?? 'invalid'}`, {
-        issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      });
+      throw refuse(
+        'BAD_REQUEST',
+        'invalid_field',
+        { field: issue?.path.join('.') || 'test contact', detail: issue?.message ?? 'invalid' },
+        {
+          issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
+      );
     }
     return r.data;
   };
@@ -81,11 +86,7 @@ export function createTestContacts(db: Db, now: () => number) {
     recipient(to: { testContactId: number } | { address: string }): TestContact {
       if ('testContactId' in to) {
         const r = db.select().from(testContacts).where(eq(testContacts.id, to.testContactId)).get();
-        if (!r)
-          throw new ServiceError(
-            'BAD_REQUEST',
-            `test contact ${to.testContactId} is not on the workspace's test list (Settings → Test contacts): a test goes only to the team's own phones and inboxes`,
-          );
+        if (!r) throw refuse('BAD_REQUEST', 'not_on_test_list', { address: `test contact ${to.testContactId}` });
         return r;
       }
       const a = to.address.trim();
@@ -95,7 +96,7 @@ export function createTestContacts(db: Db, now: () => number) {
         .from(testContacts)
         .all()
         .find((x) => x.phone === phone || (x.email !== null && x.email === a.toLowerCase()));
-      if (!r) throw new ServiceError('BAD_REQUEST', `${a} is not on the workspace's test list (Settings → Test contacts): a test goes only to the team's own phones and inboxes`);
+      if (!r) throw refuse('BAD_REQUEST', 'not_on_test_list', { address: a });
       return r;
     },
   };

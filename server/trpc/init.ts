@@ -3,7 +3,8 @@ import { ZodError } from 'zod';
 import type { Services } from '../services';
 import type { Clock } from '../clock';
 import type { User } from '../services/users';
-import { ServiceError } from '../services/errors';
+import { ServiceError, refuse } from '../services/errors';
+import { zodIssueParams } from '../../shared/i18n/zodIssues';
 import { hasRole, type Role } from '../../shared/auth/roles';
 import { redacted } from '../../shared/util/compactDiff';
 import { auditOf, type AuditMeta } from './auditing';
@@ -39,7 +40,9 @@ const t = initTRPC
         data: {
           ...shape.data,
           details: cause instanceof ServiceError ? (cause.details ?? null) : null,
-          issues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : null,
+          /** the message by its stable code and params (shared/i18n/serverMessages.ts): the client words it in the reader's language */
+          messageRef: cause instanceof ServiceError ? (cause.messageRef ?? null) : null,
+          issues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message, ...zodIssueParams(i) })) : null,
         },
       };
     },
@@ -54,9 +57,9 @@ const serviceErrors = t.middleware(async ({ next }) => {
 
 /** No session: UNAUTHORIZED. A session without the role: FORBIDDEN, naming the role. Runs before the input is read. */
 const authorize = t.middleware(({ ctx, meta, path, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: POST /auth/sign-in' });
+  if (!ctx.user) throw refuse('UNAUTHORIZED', 'sign_in_first', {});
   if (!meta?.role) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} declares no role` });
-  if (!hasRole(ctx.user.roles, meta.role)) throw new TRPCError({ code: 'FORBIDDEN', message: `${path} needs the ${meta.role} role` });
+  if (!hasRole(ctx.user.roles, meta.role)) throw refuse('FORBIDDEN', 'needs_role', { path, role: meta.role });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
 import { procedure, router } from '../init';
+import { refuse } from '../../services/errors';
 
 /**
  * Only mounted when the server runs with CLOCK=fake (see root.ts), and like
@@ -8,7 +8,7 @@ import { procedure, router } from '../init';
  * its providers asynchronously, so it is audited after it ends, not in a transaction.
  */
 const fake = procedure('viewer', { objectType: 'clock', objectId: () => 'clock', outside: true }).use(({ ctx, next }) => {
-  if (!ctx.services.simulation) throw new TRPCError({ code: 'NOT_FOUND', message: 'dev procedures exist only with CLOCK=fake' });
+  if (!ctx.services.simulation) throw refuse('NOT_FOUND', 'dev_only', {});
   return next({ ctx: { simulation: ctx.services.simulation } });
 });
 
