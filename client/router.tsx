@@ -16,6 +16,7 @@ import { ApprovalsPage } from './approvals/ApprovalsPage';
 import { ApprovalPage } from './approvals/ApprovalPage';
 import { UsersPage } from './admin/UsersPage';
 import { AuditPage } from './admin/AuditPage';
+import { AgentPage } from './agent/AgentPage';
 
 export const router = createBrowserRouter([
   // outside the Layout: it needs no session
@@ -46,6 +47,7 @@ export const router = createBrowserRouter([
         ],
       },
       { path: 'audit', Component: AuditPage },
+      { path: 'agent', Component: AgentPage },
       { path: 'users', Component: UsersPage },
       { path: 'settings', Component: SettingsPage },
       { path: '*', Component: NotFoundPage },

@@ -103,8 +103,10 @@ export function createAgentTasks(db: Db, deps: AgentTaskDeps) {
      where id = @id and (status = 'claimed' and claimed_by = @by or @anyone = 1 and status in ('open', 'claimed'))`,
   );
   const teamStats = c.prepare<{ now: number; day: string }, { team: string; agents: number; capacity: number; claimedToday: number; closedToday: number; open: number; claimed: number }>(
-    `with teams as (select team from agents union select distinct team from agent_tasks where status != 'closed'),
-          staff as (select team, count(*) agents, sum(daily_capacity) capacity from agents group by team)
+    `with staffed as (select coalesce(a.team, '${defaultTeam}') team, coalesce(a.daily_capacity, ${defaultDailyCapacity}) capacity from users u left join agents a on a.user_id = u.id
+                      where u.active and exists (select 1 from json_each(u.roles) r where r.value = 'agent')),
+          teams as (select team from staffed union select distinct team from agent_tasks where status != 'closed'),
+          staff as (select team, count(*) agents, sum(capacity) capacity from staffed group by team)
      select teams.team, coalesce(staff.agents, 0) agents, coalesce(staff.capacity, 0) capacity,
        (select count(*) from agent_tasks t where t.team = teams.team and t.claimed_day = @day) claimedToday,
        (select count(*) from agent_tasks t where t.team = teams.team and t.status = 'closed' and t.claimed_day = @day) closedToday,
