@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import type { MigrationPair } from '../../shared/journey/migration';
 import { utcDay } from '../../shared/util/time';
@@ -38,13 +39,37 @@ export const migratedReason = 'migrated';
  * A run that may move, on `runs` itself (alias-free so it reads in UPDATE … FROM):
  * still in the journey, its timer not parked by a pause, not due (a due run
  * may be in the engine's claimed batch right now, and the engine's write by
- * id would then overwrite the move), and its contact not already in the new version.
+ * id would then overwrite the move), and its contact not already in the new
+ * version (`checkTarget`: skipped when the new version has no runs at all,
+ * as right after its publish, which saves a probe per run).
  */
-const movable = `runs.version_id = @fromId and ${runMoves.migrateRestart.where('runs')} and runs.held_wake_at is null and (runs.wake_at is null or runs.wake_at > @now)
-  and not exists (select 1 from runs t where t.contact_id = runs.contact_id and t.version_id = @toId)`;
+const movable = (checkTarget: boolean) =>
+  `runs.version_id = @fromId and ${runMoves.migrateRestart.where('runs')} and runs.held_wake_at is null and (runs.wake_at is null or runs.wake_at > @now)${
+    checkTarget ? ' and not exists (select 1 from runs t where t.contact_id = runs.contact_id and t.version_id = @toId)' : ''
+  }`;
 
 /** An entry appended to a run's path: the new node, the run's visit, the time, no port. */
 const pathEntry = `json_array(m.to_node, runs.visit, @now, null)`;
+const appendPath = `case when m.enters = 0 then runs.path when runs.path = '[]' then '[' || ${pathEntry} || ']' else substr(runs.path, 1, length(runs.path) - 1) || ',' || ${pathEntry} || ']' end`;
+
+/**
+ * The UPDATE of one mode. A keep sets only what changes (version, node, group;
+ * the awaited event and the path when some pair needs them): SQLite rewrites
+ * the entries of every index whose column a SET names, and at a million runs
+ * the timer index (runs_due) is not to be touched for nothing.
+ */
+function moveSql(mode: 'keep' | 'restart', o: { checkTarget: boolean; awaits: boolean; path: boolean }): string {
+  const set =
+    mode === 'restart'
+      ? `status = 'active', visit = runs.visit + 1, wake_at = @now, waiting_for = null, node_entered_at = @now`
+      : [o.awaits ? 'waiting_for = case when runs.waiting_for is not null and m.awaits is not null then m.awaits else runs.waiting_for end' : '', o.path ? `path = ${appendPath}` : '']
+          .filter(Boolean)
+          .join(', ');
+  return `update runs set version_id = @toId, node_id = m.to_node, exclusion_group = @group${set ? `, ${set}` : ''}
+     from temp.migration_pairs m where m.from_node = runs.node_id and m.mode = '${mode}' and ${movable(o.checkTarget)}`;
+}
+
+type Params = { fromId: number; toId: number; now: number };
 
 /**
  * The run store's side of a live-version migration: one transaction of
@@ -57,33 +82,27 @@ function createRunMigration(db: Db) {
   c.exec(`create temp table if not exists migration_pairs (from_node text primary key, to_node text not null, mode text not null, awaits text, enters integer not null, sends integer not null)`);
   const clear = c.prepare('delete from temp.migration_pairs');
   const addPair = c.prepare('insert into temp.migration_pairs (from_node, to_node, mode, awaits, enters, sends) values (?, ?, ?, ?, ?, ?)');
-
+  // statements by variant, prepared on first use
+  const prepared = new Map<string, Database.Statement>();
+  const stmt = (sqlText: string): Database.Statement => {
+    let s = prepared.get(sqlText);
+    if (s === undefined) prepared.set(sqlText, (s = c.prepare(sqlText)));
+    return s;
+  };
   // `cross join` keeps runs the outer loop: nothing indexes node_id, and a pair-first plan would read every run once per pair
-  const count = c.prepare<{ fromId: number; toId: number; now: number }, { from_node: string; n: number }>(
-    `select m.from_node, count(*) n from runs cross join temp.migration_pairs m on m.from_node = runs.node_id where ${movable} group by m.from_node`,
-  );
-  const deferredRunIds = c
-    .prepare<{ fromId: number; toId: number; now: number }, string>(
-      `select json_group_array(runs.id) from runs cross join temp.migration_pairs m on m.from_node = runs.node_id where m.mode = 'restart' and m.sends = 1 and ${movable}`,
-    )
-    .pluck();
+  const countSql = (checkTarget: boolean) =>
+    `select m.from_node, count(*) n from runs cross join temp.migration_pairs m on m.from_node = runs.node_id where ${movable(checkTarget)} group by m.from_node`;
+  const deferredSql = (checkTarget: boolean) =>
+    `select json_group_array(runs.id) from runs cross join temp.migration_pairs m on m.from_node = runs.node_id where m.mode = 'restart' and m.sends = 1 and ${movable(checkTarget)}`;
   const countDeferred = c.prepare(addToMetrics(outboxSql.countDeferredOfRuns));
   const suppressDeferred = c.prepare(outboxSql.suppressDeferredOfRuns);
-
-  const move = c.prepare(
-    `update runs set version_id = @toId, node_id = m.to_node, exclusion_group = @group,
-       status = case when m.mode = 'restart' then 'active' else runs.status end,
-       visit = case when m.mode = 'restart' then runs.visit + 1 else runs.visit end,
-       wake_at = case when m.mode = 'restart' then @now else runs.wake_at end,
-       waiting_for = case when m.mode = 'restart' then null when runs.waiting_for is not null and m.awaits is not null then m.awaits else runs.waiting_for end,
-       node_entered_at = case when m.mode = 'restart' then @now else runs.node_entered_at end,
-       path = case when m.enters = 0 then runs.path when runs.path = '[]' then '[' || ${pathEntry} || ']' else substr(runs.path, 1, length(runs.path) - 1) || ',' || ${pathEntry} || ']' end
-     from temp.migration_pairs m where m.from_node = runs.node_id and ${movable}`,
-  );
+  // through the covering index that holds (contact, version): no run of the version stops at once
+  const hasRuns = c.prepare<[number], number>('select exists (select 1 from runs where version_id = ?)').pluck();
   const bumpGauge = c.prepare('insert into node_gauges (version_id, node_id, active) values (?, ?, ?) on conflict (version_id, node_id) do update set active = active + excluded.active');
   const bumpMetric = c.prepare(addToMetric);
+  const gauges = c.prepare<[number], { nodeId: string; n: number }>('select node_id nodeId, active n from node_gauges where version_id = ? and active <> 0 order by node_id');
 
-  const census = c.prepare<{ fromId: number; toId: number; now: number }, NodeMigrationCount>(
+  const census = c.prepare<Params, NodeMigrationCount>(
     `select node_id nodeId, count(*) inFlight,
        count(*) filter (where held_wake_at is null and (wake_at is null or wake_at > @now) and not exists (select 1 from runs t where t.contact_id = runs.contact_id and t.version_id = @toId)) movable,
        count(*) filter (where held_wake_at is null and wake_at is not null and wake_at <= @now) due,
@@ -101,15 +120,20 @@ function createRunMigration(db: Db) {
     migrate: c.transaction((v: MigrationVersions, pairs: readonly MigrationPair[], now: number): Map<string, number> => {
       clear.run();
       for (const p of pairs) addPair.run(p.from, p.to, p.mode, p.awaits, p.entersPath ? 1 : 0, p.leavesSend ? 1 : 0);
-      const params = { fromId: v.fromId, toId: v.toId, now };
-      const counts = new Map(count.all(params).map((r) => [r.from_node, r.n]));
+      const params: Params = { fromId: v.fromId, toId: v.toId, now };
+      const checkTarget = hasRuns.get(v.toId) === 1;
+      const counts = new Map((stmt(countSql(checkTarget)).all(params) as { from_node: string; n: number }[]).map((r) => [r.from_node, r.n]));
       const day = utcDay(now);
       if (pairs.some((p) => p.mode === 'restart' && p.leavesSend)) {
-        const ids = deferredRunIds.get(params) ?? '[]';
+        const ids = (stmt(deferredSql(checkTarget)).pluck().get(params) as string | undefined) ?? '[]';
         countDeferred.run(migratedReason, day, ids);
         suppressDeferred.run(migratedReason, historyEntry('suppressed', now, { reason: migratedReason }), now, ids);
       }
-      const moved = move.run({ ...params, group: v.exclusionGroup }).changes;
+      const keeps = pairs.filter((p) => p.mode === 'keep');
+      let moved = 0;
+      if (keeps.length > 0)
+        moved += stmt(moveSql('keep', { checkTarget, awaits: keeps.some((p) => p.awaits !== null), path: keeps.some((p) => p.entersPath) })).run({ ...params, group: v.exclusionGroup }).changes;
+      if (pairs.some((p) => p.mode === 'restart')) moved += stmt(moveSql('restart', { checkTarget, awaits: false, path: false })).run({ ...params, group: v.exclusionGroup }).changes;
       const expected = [...counts.values()].reduce((a, b) => a + b, 0);
       // the counters below are only right if the UPDATE moved exactly the runs counted: anything else is a bug, and rolls back
       if (moved !== expected) throw new Error(`runs: a migration counted ${expected} runs to move but moved ${moved}`);
@@ -126,6 +150,9 @@ function createRunMigration(db: Db) {
 
     /** Per node of the old version (`toId` −1 when the new version does not exist yet): who is in flight, who could move, who stays and why. */
     census: (fromId: number, toId: number, now: number): NodeMigrationCount[] => census.all({ fromId, toId, now }),
+
+    /** Who is at each node of a version now, from the gauges (no scan of its runs): the forecast's and the result's in-flight counts. */
+    inFlight: (versionId: number): { nodeId: string; n: number }[] => gauges.all(versionId),
   };
 }
 

@@ -49,7 +49,7 @@ export interface MigrationResult {
 export interface MigrationForecast {
   fromVersion: number;
   inFlight: number;
-  /** under the automatic mapping, per old node with contacts: how many are there and how many would move (to null: they stay) */
+  /** under the automatic mapping, per old node with contacts: how many are there and how many would move at most (to null: they stay; runs due at the move stay too) */
   moves: { from: string; to: string | null; mode: MigrationMode | null; inFlight: number; moving: number }[];
   moving: number;
 }
@@ -85,10 +85,14 @@ export function createMigrationService({ db, clock }: { db: Db; clock: Clock }) 
     const all = versionsOf(journeyId);
     const to = all[0];
     if (!to || all.length < 2) throw new ServiceError('CONFLICT', `journey "${j.name}" has only ${all.length === 0 ? 'no' : 'one'} published version; publish a new version first`);
-    const census = (v: VersionRow) => runMigration(db).census(v.id, to.id, clock.now());
+    // in flight per version from the gauges: no scan of a million runs to pick where to move from
+    const inFlight = (v: VersionRow) =>
+      runMigration(db)
+        .inFlight(v.id)
+        .reduce((a, r) => a + r.n, 0);
     const sources = all
       .slice(1)
-      .map((v) => ({ v, inFlight: census(v).reduce((a, r) => a + r.inFlight, 0) }))
+      .map((v) => ({ v, inFlight: inFlight(v) }))
       .filter((s) => s.inFlight > 0);
     let from: VersionRow | undefined;
     if (fromVersion === undefined) from = sources[0]?.v ?? all[1];
@@ -144,8 +148,8 @@ export function createMigrationService({ db, clock }: { db: Db; clock: Clock }) 
       const pairs = pairsOf(from, to, overrides);
       const now = clock.now();
       const inFlight = runMigration(db)
-        .census(from.id, to.id, now)
-        .reduce((a, r) => a + r.inFlight, 0);
+        .inFlight(from.id)
+        .reduce((a, r) => a + r.n, 0);
       const counts = runMigration(db).migrate({ journeyId: j.id, fromId: from.id, toId: to.id, toVersion: to.version, exclusionGroup: to.machine.settings.exclusionGroup }, pairs, now);
       const byNode = pairs.map((p) => ({ from: p.from, to: p.to, mode: p.mode, moved: counts.get(p.from) ?? 0 })).filter((b) => b.moved > 0);
       const moved = byNode.reduce((a, b) => a + b.moved, 0);
@@ -161,11 +165,12 @@ export function createMigrationService({ db, clock }: { db: Db; clock: Clock }) 
       const live = db.select().from(journeyVersions).where(eq(journeyVersions.journeyId, journeyId)).orderBy(desc(journeyVersions.version)).limit(1).get();
       if (!live) return null;
       const pairs = new Map(resolveMapping(machineNodes(live), draftNodes).map((p) => [p.from, p]));
+      // from the gauges, within the forecast's budget at a million runs: an upper bound (runs due at the move stay)
       const moves = runMigration(db)
-        .census(live.id, -1, clock.now())
+        .inFlight(live.id)
         .map((c) => {
           const p = pairs.get(c.nodeId);
-          return { from: c.nodeId, to: p?.to ?? null, mode: p?.mode ?? null, inFlight: c.inFlight, moving: p ? c.movable : 0 };
+          return { from: c.nodeId, to: p?.to ?? null, mode: p?.mode ?? null, inFlight: c.n, moving: p ? c.n : 0 };
         });
       return { fromVersion: live.version, inFlight: moves.reduce((a, m) => a + m.inFlight, 0), moves, moving: moves.reduce((a, m) => a + m.moving, 0) };
     },
