@@ -66,8 +66,8 @@ describe('unit prices', () => {
   it('are the defaults until an admin sets some; a channel left out keeps its default; they survive a restart and are audited', async () => {
     const w = aTestWorld();
     try {
-      expect((await w.caller.workspace.get()).unitPrices).toEqual({ sms: 0.045, push: 0, voice: 0.12, email: 0.002, webhook: 0 });
-      expect(await w.caller.workspace.setUnitPrices({ sms: 0.05, voice: 0.3 })).toEqual({ sms: 0.05, push: 0, voice: 0.3, email: 0.002, webhook: 0 });
+      expect((await w.caller.workspace.get()).unitPrices).toEqual({ sms: 0.045, push: 0, voice: 0.12, email: 0.002, webhook: 0, agent_call: 3 });
+      expect(await w.caller.workspace.setUnitPrices({ sms: 0.05, voice: 0.3 })).toEqual({ sms: 0.05, push: 0, voice: 0.3, email: 0.002, webhook: 0, agent_call: 3 });
       expect(createWorkspaceService(w.db, { now: 0 }).settings().unitPrices).toMatchObject({ sms: 0.05, voice: 0.3 });
       const { rows } = await w.caller.audit.list({ action: 'workspace.setUnitPrices' });
       expect(rows[0]).toMatchObject({ diff: { 'unitPrices.sms': [0.045, 0.05], 'unitPrices.voice': [0.12, 0.3] } });

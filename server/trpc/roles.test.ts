@@ -66,6 +66,11 @@ const expectedRoles: Record<string, Role> = {
   'testing.send': 'operator',
   'testing.sends': 'analyst',
   'testing.trace': 'operator',
+  'agentTasks.desk': 'agent',
+  'agentTasks.claimNext': 'agent',
+  'agentTasks.recordOutcome': 'agent',
+  'agentTasks.queues': 'agent',
+  'agentTasks.setAgent': 'admin',
 };
 
 let w: TestWorld;
@@ -103,10 +108,13 @@ describe('the role table: every procedure in the router', () => {
     for (const [path, role] of Object.entries(expectedRoles)) expect(actual[path], path).toBe(role);
   });
 
-  // test contacts are the team's phones, test sends hold them and a real contact's copy (like the outbox), and a trace shows one contact's data
-  it('reading is for everyone signed in: every query but the outbox and its dead letters, the audit log, the user list, test contacts and sends, and traces needs only viewer', () => {
+  // test contacts are the team's phones, test sends hold them and a real contact's copy (like the outbox), and a trace shows one contact's data;
+  // an agent's desk holds the full phone number of the contact they call
+  it("reading is for everyone signed in: every query but the outbox and its dead letters, the audit log, the user list, test contacts and sends, traces and the agents' call desk needs only viewer", () => {
     const gatedQueries = procedures.filter((p) => p.type === 'query' && p.role !== 'viewer').map((p) => p.path);
     expect(gatedQueries.sort()).toEqual([
+      'agentTasks.desk',
+      'agentTasks.queues',
       'audit.facets',
       'audit.list',
       'channels.deadLetters',
