@@ -97,6 +97,7 @@ export function createBacktestEngine(db: Db, settings: () => EngineSettings, mac
   let busy = false;
   return {
     events,
+    live,
     runner,
 
     /** As the engine's tick: segment entry, the runner, the sleeping pass, then the outbox; the first error is thrown after. */

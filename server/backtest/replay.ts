@@ -1,5 +1,6 @@
 import type { FakeClock } from '../clock';
 import type { BacktestEngine, BacktestTick } from './engine';
+import { createHeldRouter } from './route';
 import type { RecordedEvent } from './copy';
 import type { Db } from '../db/client';
 
@@ -46,12 +47,23 @@ export function replayEvents(engine: BacktestEngine, db: Db, clock: FakeClock, e
     if (open) c.exec('commit');
     open = false;
   };
+  const router = createHeldRouter(db, engine.events, engine.live);
+  /** the next timer after `after` as last read, while nothing moved since: an event held moves none */
+  let known: { after: number; t: number | null } | null = null;
+  const nextTimer = (after: number): number | null => {
+    if (known !== null && known.after <= after && (known.t === null || known.t > after)) return known.t;
+    const t = engine.nextTimerDue(after);
+    known = { after, t };
+    return t;
+  };
   const check = () => {
     if (hooks.cancelled?.()) throw new BacktestCancelled();
   };
 
   /** Tick at the clock's moment until nothing more is due there. */
   const drain = () => {
+    router.flush();
+    known = null;
     commit();
     for (;;) {
       check();
@@ -68,7 +80,7 @@ export function replayEvents(engine: BacktestEngine, db: Db, clock: FakeClock, e
     for (;;) {
       const now = clock.now();
       // due at the current moment too (a run an event just started), unless this moment is already drained
-      const timer = engine.nextTimerDue(drainedAt === now ? now : now - 1);
+      const timer = nextTimer(drainedAt === now ? now : now - 1);
       const due = timer === null ? enrolAt : enrolAt === null ? timer : Math.min(timer, enrolAt);
       if (due === null || due > t) break;
       if (due > now) clock.advance(due - now);
@@ -86,16 +98,18 @@ export function replayEvents(engine: BacktestEngine, db: Db, clock: FakeClock, e
       check();
       if (!open) c.exec('begin');
       open = true;
-      engine.events.record(
+      const moved = router.record(
         { contactId, name, type, properties: JSON.parse(properties) as Record<string, unknown>, context: context === null ? null : (JSON.parse(context) as Record<string, unknown>), at, messageId },
         clock.now(),
       );
+      if (moved) known = null;
       // the moment holds new work (a run the event woke or started) until drained again
       drainedAt = Number.NaN;
       recorded++;
       if (recorded % 256 === 0) hooks.progress?.((clock.now() - from) / span);
     }
     driveTo(to);
+    router.flush();
     commit();
   } finally {
     if (open) c.exec('rollback');

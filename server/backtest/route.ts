@@ -1,0 +1,155 @@
+import type { Db } from '../db/client';
+import type { EventRouter, NewEvent } from '../engine/events';
+import type { LiveIndex, Tracked } from '../engine/live';
+import { addToMetric } from '../engine/counters';
+import { kindDef } from '../../shared/journey/registry';
+import { matchesFilters } from '../../shared/segments/evaluate';
+import { DAY, utcDay } from '../../shared/util/time';
+
+/** A goal or funnel credit held back: the event's id, contact and time, under the goal it credits. */
+interface HeldCredit {
+  eventId: number;
+  contactId: number;
+  at: number;
+  t: Tracked;
+}
+
+/**
+ * The engine's event router as a replay drives it, recorded events in time
+ * order: an event that moves nothing at once (no run of its contact waits for
+ * it or ends on it, no journey starts on it) is held, and the held events are
+ * written in bulk: appended in one statement, their goals and funnel steps
+ * credited in one statement per goal, with the counters added up. Every other
+ * event goes through the engine's own `record`, after what was held before it.
+ *
+ * The same rows as routing each event at once: a held event changes no run,
+ * so nothing else reads differently for it meanwhile, and what it would read
+ * stays as it was until the replay flushes; the flush comes before anything
+ * could change that. Held events are appended before any event is routed at
+ * once (the runner reads a contact's events, and an event wakes a sleeping
+ * contact) and before every tick, so events keep their order and ids; a
+ * held credit reads its contact's runs, which only a routed event of that
+ * contact or a tick moves, so those credits go first. Credits of different
+ * contacts never meet (a conversion counts once per contact, node and goal).
+ * One difference, by construction of the backtest's outbox: its messages have
+ * no variant (nothing is rendered), so no credit counts per variant, as the
+ * engine's router would not either on the same copy.
+ */
+export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
+  const c = db.$client;
+  const waiting = c
+    .prepare<[string, number], number>(
+      `select 1 from runs where waiting_for = ? and contact_id = ?
+       and not exists (select 1 from journeys j where j.id = runs.journey_id and (j.status = 'paused' or j.error is not null)) limit 1`,
+    )
+    .pluck();
+  const ending = c.prepare<[number, string], number>(`select 1 from runs where contact_id = ? and status <> 'exited' and version_id in (select value from json_each(?)) limit 1`).pluck();
+  const append = c.prepare<[string]>(
+    `insert into events (contact_id, name, type, properties, context, at, message_id, received_at)
+     select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 from json_each(?) where true order by key`,
+  );
+  // the router's credit for a whole list of events (JSON [[event id, contact, at], …] in event order)
+  const credit = c.prepare<Record<string, unknown>, { node_id: string; at: number }>(
+    `insert into conversions (event_id, run_id, contact_id, journey_id, version, node_id, goal, at)
+     select e.value ->> 0, r.id, r.contact_id, r.journey_id, v.version, p.value ->> 0, @goal, e.value ->> 2
+     from json_each(@events) e join runs r on r.contact_id = e.value ->> 1 join journey_versions v on v.id = r.version_id, json_each(r.path) p
+     where r.journey_id = @journeyId and v.version = @version and p.value ->> 2 >= (e.value ->> 2) - @window and p.value ->> 2 <= e.value ->> 2
+     group by e.key, r.id, p.value ->> 0
+     order by e.key
+     on conflict do nothing returning node_id, at`,
+  );
+  const bumpMetric = c.prepare(addToMetric);
+  // the id the events table gives its next row (AUTOINCREMENT: past the highest ever taken; the copy deletes none)
+  const idAfterLast = c.prepare<[], number>(`select max(coalesce((select seq from sqlite_sequence where name = 'events'), 0), coalesce((select max(id) from events), 0)) + 1`).pluck();
+
+  /** events to append, as rows of the insert */
+  let held: unknown[][] = [];
+  /** credits to write, by contact (only their order within a contact matters) */
+  let credits = new Map<number, HeldCredit[]>();
+  /** the id the next appended event takes */
+  let nextId: number | null = null;
+
+  const appendHeld = () => {
+    if (held.length === 0) return;
+    const r = append.run(JSON.stringify(held));
+    if (r.changes !== held.length) throw new Error(`appended ${r.changes} of ${held.length} held events`);
+    held = [];
+    nextId = Number(r.lastInsertRowid) + 1;
+  };
+
+  const writeCredits = (list: readonly HeldCredit[]) => {
+    const byGoal = new Map<Tracked, HeldCredit[]>();
+    for (const h of list) {
+      const l = byGoal.get(h.t);
+      if (l) l.push(h);
+      else byGoal.set(h.t, [h]);
+    }
+    for (const [t, hs] of byGoal) {
+      hs.sort((a, b) => a.eventId - b.eventId);
+      const tally = new Map<string, { nodeId: string; day: string; n: number }>();
+      const rows = credit.all({ goal: t.event, journeyId: t.v.journeyId, version: t.v.version, window: t.windowDays * DAY, events: JSON.stringify(hs.map((h) => [h.eventId, h.contactId, h.at])) });
+      for (const r of rows) {
+        const day = utcDay(r.at);
+        const k = `${r.node_id}\u0000${day}`;
+        const x = tally.get(k);
+        if (x) x.n++;
+        else tally.set(k, { nodeId: r.node_id, day, n: 1 });
+      }
+      for (const x of tally.values()) bumpMetric.run(t.v.journeyId, t.v.version, x.nodeId, 'reached', t.event, x.day, x.n);
+    }
+  };
+
+  /** Does routing `e` move a run or start one now? (The router's steps 1 and 2, as reads.) */
+  const movesNow = (e: NewEvent): boolean => {
+    if (e.type === 'system') return false;
+    if (waiting.get(e.name, e.contactId) !== undefined) return true;
+    const endingOn = live.endingOn(e.name);
+    if (endingOn.length > 0 && ending.get(e.contactId, JSON.stringify(endingOn)) !== undefined) return true;
+    const ev = { name: e.name, at: e.at, properties: e.properties };
+    return live.triggeredBy(e.name).some((v) => {
+      const entry = v.machine.nodes[v.machine.entry];
+      return entry !== undefined && kindDef(entry.kind).accepts?.(entry.config, ev) === true;
+    });
+  };
+
+  return {
+    /** Record `e` at `now`, as the router's `record`: true when it moved or started a run (the moment then holds new work). */
+    record(e: NewEvent, now: number): boolean {
+      if (movesNow(e)) {
+        appendHeld();
+        const mine = credits.get(e.contactId);
+        if (mine) {
+          credits.delete(e.contactId);
+          writeCredits(mine);
+        }
+        events.record(e, now);
+        nextId = null;
+        return true;
+      }
+      nextId ??= idAfterLast.get() as number;
+      const eventId = nextId + held.length;
+      held.push([e.contactId, e.name, e.type, JSON.stringify(e.properties), e.context ? JSON.stringify(e.context) : null, e.at, e.messageId ?? null, now]);
+      if (e.type !== 'system')
+        for (const t of live.trackedOn(e.name)) {
+          if (!matchesFilters(e.properties, t.filter)) continue;
+          const h: HeldCredit = { eventId, contactId: e.contactId, at: e.at, t };
+          const mine = credits.get(e.contactId);
+          if (mine) mine.push(h);
+          else credits.set(e.contactId, [h]);
+        }
+      return false;
+    },
+
+    /** Write everything held (before a tick, and at the end). */
+    flush(): void {
+      appendHeld();
+      if (credits.size === 0) return;
+      const all: HeldCredit[] = [];
+      for (const l of credits.values()) for (const h of l) all.push(h);
+      credits = new Map();
+      writeCredits(all);
+    },
+  };
+}
+
+export type HeldRouter = ReturnType<typeof createHeldRouter>;
