@@ -3,6 +3,7 @@ import { Layout } from './pages/Layout';
 import { JourneysPage } from './pages/JourneysPage';
 import { JourneyPage } from './pages/JourneyPage';
 import { VersionPage } from './pages/VersionPage';
+import { MigratePage } from './migrate/MigratePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { OutboxPage } from './pages/OutboxPage';
@@ -28,6 +29,7 @@ export const router = createBrowserRouter([
       { index: true, Component: JourneysPage },
       { path: 'journeys/:id', Component: JourneyPage },
       { path: 'journeys/:id/versions/:version', Component: VersionPage },
+      { path: 'journeys/:id/migrate', Component: MigratePage },
       { path: 'templates', Component: TemplatesPage },
       { path: 'templates/:key', Component: TemplateEditorPage },
       {

@@ -14,6 +14,7 @@ import { useT } from '../i18n/useT';
 import { useErrorText } from '../i18n/serverText';
 import { useProblemText } from '../i18n/problemText';
 import { useNodeName } from '../store/useNodeName';
+import { MigrateLink, MigrationForecast } from '../migrate/MigrationForecast';
 
 /**
  * Publishing, with a look first: refused while the draft has problems (the
@@ -92,7 +93,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
           {segment && segment.firstAt !== null && f && segment.firstAt > f.at
             ? t('publish.entersFrom', { version: published, at: atInZone(segment.firstAt, f.timezone) })
             : t('publish.entersNow', { version: published })}{' '}
-          {t('publish.inside')}
+          {f?.migration && f.migration.inFlight > 0 ? <MigrateLink journeyId={journey.id} version={published} /> : t('publish.inside')}
         </p>
       ) : unchanged ? (
         <p role="status">{t('publish.unchanged', { version: journey.published?.version ?? 0 })}</p>
@@ -130,6 +131,7 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
           ) : f ? (
             <>
               <ForecastView forecast={f} />
+              {f.migration && <MigrationForecast migration={f.migration} next={next} />}
               {segment && segment.nextScheduledAt !== null && (
                 <label className="check forecast__choice">
                   <span>
