@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { uplift } from '../../shared/analytics/stats';
 import { formatP, formatPoints, UpliftTable, type UpliftReport } from './UpliftPanel';
+import { I18nProvider } from '../i18n/I18nProvider';
 
 const report = (steps: UpliftReport['steps']): UpliftReport => ({
   journeyId: 'j',
@@ -51,5 +52,27 @@ describe('uplift table', () => {
     expect(formatPoints(-0.05)).toBe('−5.0 pp');
     expect(formatP(0.01234)).toBe('p = 0.012');
     expect(formatP(null)).toBe('–');
+  });
+
+  it('reads in Chinese: the help, the step, the interval, the incremental conversions and the sample still needed', () => {
+    const enough = uplift({ x: 1900, n: 9500 }, { x: 50, n: 500 }, { cost: 427.5 });
+    const short = uplift({ x: 30, n: 400 }, { x: 1, n: 20 });
+    const html = renderToStaticMarkup(
+      <I18nProvider locale="zh-CN">
+        <UpliftTable
+          report={report([
+            { event: 'app_login', label: 'logged in', ...enough },
+            { event: 'loan_drawn', label: 'drawn', ...short },
+          ])}
+        />
+      </I18nProvider>,
+    );
+    expect(html).toContain('实验组 9,500 人');
+    expect(html).toContain('<th scope="row">登录</th>');
+    expect(html).toContain('<th scope="row">提款</th>');
+    expect(html).toContain(`（${formatPoints(enough.absolute.lo)} 至 ${formatPoints(enough.absolute.hi)}）`);
+    expect(html).toContain('增量转化 950');
+    expect(html).toContain('数据还不够：每组大约需要');
+    expect(html).not.toMatch(/incremental|Not enough|treated vs/);
   });
 });

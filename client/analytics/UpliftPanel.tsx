@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { formatCount, formatPercent, formatYuan } from '../format';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
+import { stepText } from './stepText';
 import './analytics.css';
 
 export type UpliftReport = RouterOutputs['analytics']['holdoutUplift'];
@@ -47,9 +48,8 @@ export function UpliftTable({ report: r }: { report: UpliftReport }) {
     <section className="uplift" aria-label={r.against === 'holdout' ? t('uplift.overHoldout') : t('uplift.overGlobal')}>
       <h3 className="funnel__h3">{r.against === 'holdout' ? t('uplift.overHoldout') : t('uplift.overGlobalGroup')}</h3>
       <p className="sf__help">
-        {formatCount(r.treated)} treated vs {formatCount(r.control)} in the {r.against === 'holdout' ? 'holdout, who got nothing' : 'global control group, who get no marketing'}. A step counts
-        contacts who did it within {r.windowDays} days of passing {r.against === 'holdout' ? 'the split' : 'the entry'}; intervals are 95%.
-        {r.excludedGlobalControl > 0 && ` ${formatCount(r.excludedGlobalControl)} in the global control group are left out of both arms.`}
+        {t('uplift.help', { treated: formatCount(r.treated), control: formatCount(r.control), against: r.against, days: r.windowDays })}
+        {r.excludedGlobalControl > 0 && ` ${t('uplift.excluded', { n: r.excludedGlobalControl, count: formatCount(r.excludedGlobalControl) })}`}
       </p>
       <div className="uplift__scroll">
         <table className="table uplift__table">
@@ -80,27 +80,33 @@ export function UpliftTable({ report: r }: { report: UpliftReport }) {
 }
 
 function UpliftRow({ s }: { s: Step }) {
+  const t = useT();
+  const ofN = (x: number, n: number) => t('uplift.ofN', { x: formatCount(x), n: formatCount(n) });
   return (
     <tr data-step={s.event}>
-      <th scope="row">{s.label}</th>
+      <th scope="row">{stepText(t, s)}</th>
       <td className="num">
-        <span title={`${formatCount(s.treated.x)} of ${formatCount(s.treated.n)}`}>{formatPercent(s.treated.n ? s.treated.rate : null)}</span>
+        <span title={ofN(s.treated.x, s.treated.n)}>{formatPercent(s.treated.n ? s.treated.rate : null)}</span>
         {' · '}
-        <span title={`${formatCount(s.holdout.x)} of ${formatCount(s.holdout.n)}`}>{formatPercent(s.holdout.n ? s.holdout.rate : null)}</span>
+        <span title={ofN(s.holdout.x, s.holdout.n)}>{formatPercent(s.holdout.n ? s.holdout.rate : null)}</span>
       </td>
       <td className="uplift__ci">
         <strong>{formatPoints(s.absolute.estimate)}</strong>{' '}
         <span className="muted" data-testid="interval">
-          ({formatPoints(s.absolute.lo)} to {formatPoints(s.absolute.hi)})
+          {t('uplift.interval', { lo: formatPoints(s.absolute.lo), hi: formatPoints(s.absolute.hi) })}
         </span>
         <IntervalBar lo={s.absolute.lo} hi={s.absolute.hi} estimate={s.absolute.estimate} />
         <div className="uplift__more muted">
-          relative {s.relative ? formatPoints(s.relative.estimate).replace(' pp', '%') : '–'} · {formatP(s.pValue)} · {formatCount(Math.round(s.incremental))} incremental
-          {s.costPerIncremental !== null && ` · ${formatYuan(Math.round(s.costPerIncremental * 100) / 100)} each`}
+          {t('uplift.more', {
+            relative: s.relative ? formatPoints(s.relative.estimate).replace(' pp', '%') : '–',
+            p: formatP(s.pValue),
+            incremental: formatCount(Math.round(s.incremental)),
+          })}
+          {s.costPerIncremental !== null && ` · ${t('uplift.each', { cost: formatYuan(Math.round(s.costPerIncremental * 100) / 100) })}`}
         </div>
         {!s.enoughData && (
           <div className="uplift__wait" role="note">
-            Not enough data yet{s.neededPerArm !== null && Number.isFinite(s.neededPerArm) ? `: about ${formatCount(s.neededPerArm)} contacts per arm needed` : ''}
+            {s.neededPerArm !== null && Number.isFinite(s.neededPerArm) ? t('uplift.notEnoughNeeded', { n: formatCount(s.neededPerArm) }) : t('uplift.notEnough')}
           </div>
         )}
       </td>

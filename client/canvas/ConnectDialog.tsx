@@ -6,6 +6,7 @@ import { nodeKinds } from '../../shared/journey/registry';
 import { useT } from '../i18n/useT';
 import { useNodeTitle } from '../i18n/useNodeTitle';
 import { canBeEntered, firstFreePort, portsOf } from '../mapping/placement';
+import { portText } from '../mapping/ports';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import type { JourneyFlowNode } from '../mapping/flowTypes';
 
@@ -59,7 +60,7 @@ function ConnectForm({ node }: { node: JourneyFlowNode }) {
   const close = () => dialog.current?.close();
   const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const label = chosen?.label || t('connect.next');
+    const label = (chosen && portText(t, chosen)) || t('connect.next');
     if (!store.getState().connect({ source: node.id, sourceHandle: port, target, targetHandle: null })) return;
     store.getState().showNotice(t('connect.done', { port: label, from: title, to: titleOf(target) }), 'done');
     close();
@@ -77,7 +78,7 @@ function ConnectForm({ node }: { node: JourneyFlowNode }) {
             <select value={port} onChange={(e) => setPort(e.target.value)} autoFocus>
               {ports.map((p) => (
                 <option key={p.id} value={p.id}>
-                  {p.label || t('connect.next')}
+                  {portText(t, p) || t('connect.next')}
                   {p.target ? ` → ${titleOf(p.target)}` : t('connect.notConnected')}
                 </option>
               ))}

@@ -25,6 +25,7 @@ import { NODE_HALF_WIDTH } from '../mapping/layout';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
 import { historyOptions, sameGraph, type HistoryState } from '../store/history';
 import { edgeLabel } from '../analytics/edgeLabel';
+import { edgeInLanguage, nodesInLanguage } from './nodeAria';
 import { KIND_MIME } from '../panels/Palette';
 import { nodeTypes } from './nodeTypes';
 import { edgeTypes } from './PortEdge';
@@ -112,20 +113,23 @@ export function JourneyCanvas() {
   const shownEdges = useMemo(
     () =>
       edges.map((e) => {
-        let out = e;
+        let out = edgeInLanguage(e, t);
         if (problemsByEdge[e.id]) out = { ...out, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.join(' ') };
         const n = edgeCounts?.[e.id];
         if (n !== undefined)
-          out = { ...out, label: edgeLabel(typeof e.label === 'string' ? e.label : undefined, n, overlay?.[e.source]?.entered), className: `${out.className ?? ''} je--counted`.trim() };
+          out = { ...out, label: edgeLabel(typeof out.label === 'string' ? out.label : undefined, n, overlay?.[e.source]?.entered), className: `${out.className ?? ''} je--counted`.trim() };
         return out;
       }),
-    [edges, problemsByEdge, edgeCounts, overlay],
+    [edges, problemsByEdge, edgeCounts, overlay, t],
   );
 
   // with the numbers showing, nodes are spread apart for display so no strip covers the node below (overlaySpread.ts)
   const spread = overlay !== null;
   const top = useMemo(() => (nodes.length ? Math.min(...nodes.map((n) => n.position.y)) : 0), [nodes]);
-  const shownNodes = useMemo(() => spreadNodes(nodes, spread, top), [nodes, spread, top]);
+  // each node's accessible name in the reader's language, worded once per node object and language
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- one cache per language: what it holds was worded with `t`
+  const named = useMemo(() => new WeakMap<JourneyFlowNode, JourneyFlowNode>(), [t]);
+  const shownNodes = useMemo(() => spreadNodes(nodesInLanguage(nodes, t, named), spread, top), [nodes, t, named, spread, top]);
   const onShownNodesChange = useCallback((changes: NodeChange<JourneyFlowNode>[]) => onNodesChange(unspreadChanges(changes, spread, top)), [onNodesChange, spread, top]);
 
   const isValidConnection: IsValidConnection = useCallback(

@@ -9,7 +9,7 @@ import { useT } from '../i18n/useT';
 import { nodeKinds } from '../../shared/journey/registry';
 import type { Port } from '../../shared/journey/kind';
 import type { JourneyNodeData } from '../mapping/flowTypes';
-import { parseNodeConfig } from '../mapping/ports';
+import { parseNodeConfig, portText } from '../mapping/ports';
 import { useEditorStore } from '../store/editorContext';
 import type { EditorState } from '../store/createEditorStore';
 import type { NodeOverlay } from '../store/slices/overlaySlice';
@@ -142,7 +142,7 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
               className={`jn__port${stray.includes(p) ? ' jn__port--stray' : ''}${unwired.includes(p.id) ? ' jn__port--unwired' : ''}${idle(p) ? ' jn__port--optional' : ''}`}
               style={{ left: handleLeft(i, ports.length) }}
             >
-              {p.label}
+              {portText(t, p)}
             </span>
           ))}
         </div>
@@ -154,7 +154,7 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
           type="source"
           position={Position.Bottom}
           isConnectable={connectable}
-          aria-label={t('node.port', { title, port: p.label || p.id, state: unwired.includes(p.id) ? 'unwired' : idle(p) ? 'optional' : 'wired' })}
+          aria-label={t('node.port', { title, port: portText(t, p) || p.id, state: unwired.includes(p.id) ? 'unwired' : idle(p) ? 'optional' : 'wired' })}
           data-port={p.id}
           className={[stray.includes(p) && 'jn__handle--stray', unwired.includes(p.id) && 'jn__handle--unwired', idle(p) && 'jn__handle--optional'].filter(Boolean).join(' ') || undefined}
           style={{ left: handleLeft(i, ports.length) }}

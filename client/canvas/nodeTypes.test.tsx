@@ -88,6 +88,6 @@ describe('node components', () => {
     expect(html).toContain('语音外呼');
     expect(html).toContain('未选模板');
     expect(html).toContain('aria-label="1 个问题"');
-    expect(html).toContain('aria-label="发送消息：failed 端口（可选）"');
+    expect(html).toContain('aria-label="发送消息：发送失败 端口（可选）"');
   });
 });

@@ -15,8 +15,12 @@ export type JourneyNodeData<K extends NodeKind = NodeKind> = {
 /** A React Flow node whose `type` is the journey node kind (one component per kind). */
 export type JourneyFlowNode<K extends NodeKind = NodeKind> = K extends NodeKind ? Node<JourneyNodeData<K>, K> : never;
 
-/** The edge's source port lives in `sourceHandle`; the label is derived from the port. */
-export type JourneyFlowEdge = Edge<Record<string, never>, 'port'>;
+/**
+ * The edge's source port lives in `sourceHandle`; the label is derived from
+ * the port (in English; `labelKey`, a fixed port's message id, words it in the
+ * reader's language when the canvas shows it).
+ */
+export type JourneyFlowEdge = Edge<Record<string, never>, 'port'> & { labelKey?: string };
 
 export interface JourneyFlow {
   nodes: JourneyFlowNode[];

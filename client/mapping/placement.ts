@@ -39,12 +39,13 @@ export function freeSpot(nodes: readonly Pick<JourneyFlowNode, 'position' | 'mea
 }
 
 /** A node's output ports in the registry's order, each with whether an edge already leaves it. */
-export function portsOf(node: JourneyFlowNode, edges: readonly JourneyFlowEdge[]): { id: string; label: string; optional: boolean; target: string | null }[] {
+export function portsOf(node: JourneyFlowNode, edges: readonly JourneyFlowEdge[]): { id: string; label: string; labelKey?: string; optional: boolean; target: string | null }[] {
   const parsed = parseNodeConfig(node.data.kind, node.data.config);
   if (!parsed.ok) return [];
   return parsed.ports.map((p) => ({
     id: p.id,
     label: p.label,
+    ...(p.labelKey ? { labelKey: p.labelKey } : {}),
     // a port the node works without (a send node's `failed`)
     optional: p.optional === true,
     target: edges.find((e) => e.source === node.id && (e.sourceHandle ?? 'next') === p.id)?.target ?? null,

@@ -1,5 +1,6 @@
 import { kindDef, type NodeKind } from '../../shared/journey/registry';
 import type { Port } from '../../shared/journey/kind';
+import type { Translate } from '../i18n/useT';
 
 export type ParsedNode = { ok: true; config: Record<string, unknown>; summary: string; ports: Port[] } | { ok: false; error: string };
 
@@ -16,9 +17,12 @@ export function parseNodeConfig(kind: NodeKind, config: unknown): ParsedNode {
  * The label drawn on an edge leaving `port`: the registry's port label, else the
  * port id itself for a config that doesn't parse (`next` stays unlabeled).
  */
-export function portLabel(kind: NodeKind, config: unknown, port: string): string {
+export function portLabel(kind: NodeKind, config: unknown, port: string): { label: string; labelKey?: string } {
   const parsed = parseNodeConfig(kind, config);
   const found = parsed.ok ? parsed.ports.find((p) => p.id === port) : undefined;
-  if (found) return found.label;
-  return port === 'next' ? '' : port;
+  if (found) return found.labelKey ? { label: found.label, labelKey: found.labelKey } : { label: found.label };
+  return { label: port === 'next' ? '' : port };
 }
+
+/** A port's label in the reader's language: a fixed port's by its message id, a port the user named (a branch case, a split arm) as named. */
+export const portText = (t: Translate, p: { label: string; labelKey?: string | undefined }): string => (p.labelKey ? t(p.labelKey) : p.label);

@@ -7,7 +7,8 @@ import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 /**
  * The accessible name of a node on the canvas, "<kind>: <title>" (e.g.
  * "Wait for event: Logged in within 3 days?"): React Flow puts it on the
- * focusable element that keyboard users Tab to.
+ * focusable element that keyboard users Tab to. In English: the canvas words
+ * it in the reader's language (client/canvas/nodeAria.ts).
  */
 export const nodeAriaLabel = (kind: NodeKind, title: string | undefined): string => `${nodeKinds[kind].palette.label}: ${nodeTitle({ kind, title })}`;
 
@@ -29,7 +30,7 @@ export function nodeToFlow(node: GraphNode): JourneyFlowNode {
 
 /** A stored edge as a canvas edge: the port is the source handle; its label is the port's label. */
 export function edgeToFlow(edge: GraphEdge, source: GraphNode | undefined): JourneyFlowEdge {
-  const label = source ? portLabel(source.kind, source.config, edge.sourcePort) : edge.sourcePort;
+  const { label, labelKey } = source ? portLabel(source.kind, source.config, edge.sourcePort) : { label: edge.sourcePort, labelKey: undefined };
   return {
     id: edge.id,
     type: 'port',
@@ -37,6 +38,7 @@ export function edgeToFlow(edge: GraphEdge, source: GraphNode | undefined): Jour
     sourceHandle: edge.sourcePort,
     target: edge.target,
     ...(label ? { label } : {}),
+    ...(labelKey ? { labelKey } : {}),
   };
 }
 

@@ -11,7 +11,9 @@ export type PaletteGroup = (typeof paletteGroups)[number];
 /** An output port of a node: `id` is stored on edges, `label` is drawn on them. */
 export interface Port {
   id: string;
+  /** in English; a fixed port's (not named by the user) `labelKey` is its message id in the client's catalogues */
   label: string;
+  labelKey?: string;
   /**
    * The node works without it (a send node's `failed`): compile does not ask
    * for it to be wired, and the node acts differently when it is.

@@ -96,7 +96,9 @@ function relabel(edges: JourneyFlowEdge[], node: JourneyFlowNode): JourneyFlowEd
   return edges.map((e) => {
     if (e.source !== node.id) return e;
     const next = edgeToFlow({ id: e.id, source: e.source, sourcePort: e.sourceHandle ?? 'next', target: e.target }, stored);
-    return next.label === e.label ? e : { ...e, label: next.label };
+    if (next.label === e.label && next.labelKey === e.labelKey) return e;
+    const { labelKey: _, ...rest } = e;
+    return { ...rest, label: next.label, ...(next.labelKey ? { labelKey: next.labelKey } : {}) };
   });
 }
 
@@ -105,7 +107,7 @@ function portTaken(s: Pick<GraphSlice, 'nodes' | 'edges'>, source: string, port:
   const existing = s.edges.find((e) => e.source === source && (e.sourceHandle ?? 'next') === port);
   if (!existing || existing.target === target) return null;
   const from = s.nodes.find((n) => n.id === source);
-  const label = from ? portLabel(from.data.kind, from.data.config, port) || 'next' : port;
+  const label = from ? portLabel(from.data.kind, from.data.config, port).label || 'next' : port;
   return { id: msg('connect.portTaken'), values: { port: label }, nodes: { from: source, to: existing.target } };
 }
 

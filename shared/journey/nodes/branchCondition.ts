@@ -36,7 +36,7 @@ export const branchCondition = defineKind({
     }),
   palette: { group: 'Logic', label: 'Branch', icon: 'git-branch', description: 'Route by traits and event history.', labelKey: 'kind.branch.label', descriptionKey: 'kind.branch.description' },
   summary: (c) => c.cases.map((k) => k.label).join(' / ') + ' / else',
-  ports: (c) => [...c.cases.map((k) => ({ id: k.key, label: k.label })), { id: 'else', label: 'else' }],
+  ports: (c) => [...c.cases.map((k) => ({ id: k.key, label: k.label })), { id: 'else', label: 'else', labelKey: 'port.else' }],
   history(c) {
     const days: Record<string, number> = {};
     for (const k of c.cases) for (const cond of k.conditions) if (cond.type === 'event') days[cond.event] = Math.max(days[cond.event] ?? 0, cond.withinDays);

@@ -104,7 +104,7 @@ export const send = defineKind({
   summary: (c) => `${channelLabels[c.channel]} · ${c.template || 'no template'}`,
   ports: () => [
     { id: 'next', label: '' },
-    { id: failedPort, label: 'failed', optional: true },
+    { id: failedPort, label: 'failed', labelKey: 'port.failed', optional: true },
   ],
   check(c, refs) {
     if (!c.template) return [{ code: 'missing_template', field: 'template', message: `Choose a ${channelLabels[c.channel]} template.`, params: { channel: c.channel } }];

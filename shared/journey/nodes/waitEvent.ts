@@ -30,8 +30,8 @@ export const waitEvent = defineKind({
     values: { event: c.event, amount: c.timeout.amount, unit: c.timeout.unit, maxVisits: c.maxVisits === null ? 'none' : String(c.maxVisits) },
   }),
   ports: () => [
-    { id: 'event', label: 'event' },
-    { id: 'timeout', label: 'timeout' },
+    { id: 'event', label: 'event', labelKey: 'port.event' },
+    { id: 'timeout', label: 'timeout', labelKey: 'port.timeout' },
   ],
   maxVisits: (c) => c.maxVisits,
   enter: (c, { ctx }) => ({ type: 'wait', until: ctx.now + durationMs(c.timeout.amount, c.timeout.unit), event: c.event }),
