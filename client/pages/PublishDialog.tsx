@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { CircleAlert, Rocket } from 'lucide-react';
-import { diffGraphs, summarizeChanges } from '../../shared/journey/diff';
+import { diffGraphs } from '../../shared/journey/diff';
+import { useChangeWords } from './changeText';
 import { fromFlow } from '../mapping/fromFlow';
 import { useTRPC, type JourneyDetail } from '../trpc';
 import { useEditorStore, useEditorStoreApi } from '../store/editorContext';
@@ -40,7 +41,9 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
   const [saved, setSaved] = useState(false);
   const [enrolNow, setEnrolNow] = useState(false);
   // the draft as it stands now (the dialog is modal: it cannot change underneath)
-  const changes = useMemo(() => diffGraphs(journey.published?.graph ?? null, fromFlow({ nodes, edges }, settings)), [journey.published, nodes, edges, settings]);
+  const draft = useMemo(() => fromFlow({ nodes, edges }, settings), [nodes, edges, settings]);
+  const changes = useMemo(() => diffGraphs(journey.published?.graph ?? null, draft), [journey.published, draft]);
+  const changeWords = useChangeWords({ before: journey.published?.graph ?? null, after: draft });
   const qc = useQueryClient();
   // a request instead of a version: the Approvals count changes too
   const publish = useMutation(trpc.journeys.publish.mutationOptions({ onSuccess: () => Promise.all([onPublished(), qc.invalidateQueries({ queryKey: trpc.approvals.pathKey() })]) }));
@@ -111,11 +114,11 @@ export function PublishDialog({ journey, save, onClose, onPublished }: { journey
         </div>
       ) : (
         <>
-          <p className="dialog__summary">{journey.published ? t('publish.against', { version: journey.published.version, summary: summarizeChanges(changes) }) : t('publish.first')}</p>
+          <p className="dialog__summary">{journey.published ? t('publish.against', { version: journey.published.version, summary: changeWords.summary(changes) }) : t('publish.first')}</p>
           <ul className="dialog__list" aria-label={t('publish.changes')}>
             {changes.length === 0 && <li>{t('publish.noChanges')}</li>}
             {changes.slice(0, 30).map((c, i) => (
-              <li key={i}>{c.message}</li>
+              <li key={i}>{changeWords.line(c)}</li>
             ))}
             {changes.length > 30 && <li>{t('publish.more', { n: changes.length - 30 })}</li>}
           </ul>
