@@ -1,13 +1,14 @@
 /**
  * Live-version migration, as an operator lives it: a recall journey is live
  * with contacts in flight, some waiting a day for them to open the app, some
- * resting two days after they did. The operator publishes v2 (the wait now
- * waits for a login; the rest is replaced by a nudge SMS), reads in the
- * publish dialog how many contacts the automatic mapping would move where,
- * then on the side-by-side view sends the resting contacts to the nudge
- * (which has no automatic match) and moves everyone. Afterwards the waiting
- * contacts are at v2's wait with their wake-up time, the others entered the
- * nudge afresh, and the figures on the canvas still add up.
+ * resting two days after they did. With four-eyes on, the operator publishes
+ * v2 (the wait now waits for a login; the rest is replaced by a nudge push),
+ * reading in the publish dialog how many contacts the automatic mapping would
+ * move where; the approver reads the same on the request and approves. Then
+ * on the side-by-side view the operator sends the resting contacts to the
+ * nudge (which has no automatic match) and moves everyone. Afterwards the
+ * waiting contacts are at v2's wait with their wake-up time, the others
+ * entered the nudge afresh, and the figures on the canvas still add up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -63,6 +64,7 @@ interface Where {
 let app: App;
 let page: Page;
 let journeyId = '';
+let operator: { login: string; password: string };
 const where = (userId: string): Where | undefined =>
   app.server.db.$client
     .prepare<[string, string], Where>(
@@ -73,6 +75,7 @@ const where = (userId: string): Where | undefined =>
 beforeAll(async () => {
   app = await startApp({ clock: 'fake', fakeClockStart: NOON, seed: 19 });
   page = app.page;
+  operator = await app.addUser(['operator'], 'ops');
 });
 afterAll(async () => {
   await app?.close();
@@ -103,8 +106,9 @@ describe('live-version migration: publish v2, map the nodes side by side, move t
     expect((await app.trpc.journeys.saveDraft.mutate({ id, graph: v2 })).errors).toEqual([]);
   });
 
-  it('the operator publishes v2 and reads first who the automatic mapping would move where', async () => {
-    await app.signInAs(await app.addUser(['operator'], 'ops'));
+  it('the operator publishes v2 and reads first who the automatic mapping would move where; it waits for approval', async () => {
+    await app.trpc.workspace.setApprovals.mutate({ on: true });
+    await app.signInAs(operator);
     await page.goto(`${app.url}/journeys/${encodeURIComponent(journeyId)}`);
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Publish version 2' });
@@ -112,8 +116,24 @@ describe('live-version migration: publish v2, map the nodes side by side, move t
     await moves.getByText('4 at “wait” can move to “wait” in v2, keeping their wake-up time').waitFor();
     await moves.getByText('2 at “pause” have no match and stay on v1').waitFor();
     await dialog.getByRole('button', { name: 'Publish v2' }).click();
-    const done = page.getByRole('dialog', { name: 'Published version 2' });
-    await done.getByRole('link', { name: 'Move contacts in flight to v2' }).click();
+    await page.getByRole('dialog', { name: 'Sent for approval' }).waitFor();
+    expect((await app.trpc.journeys.get.query({ id: journeyId })).version).toBe(1);
+  });
+
+  it('the approver sees on the request who would move where, and approves: v2 is live', async () => {
+    await app.signInAs(await app.addUser(['approver'], 'checker'));
+    const request = (await app.trpc.approvals.list.query({ status: 'pending' })).find((r) => r.objectId === journeyId);
+    if (!request) throw new Error('no request for v2');
+    await page.goto(`${app.url}/approvals/${request.id}`);
+    await page.getByRole('region', { name: '6 contacts in flight on v1' }).getByText('4 at “wait” can move to “wait” in v2, keeping their wake-up time').waitFor();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(async () => (await app.trpc.journeys.get.query({ id: journeyId })).version).toBe(2);
+  });
+
+  it('the operator opens the side-by-side view from the journey', async () => {
+    await app.signInAs(operator);
+    await page.goto(`${app.url}/journeys/${encodeURIComponent(journeyId)}`);
+    await page.getByRole('link', { name: 'Move contacts' }).click();
     await page.getByRole('heading', { name: 'Move contacts from v1 to v2' }).waitFor();
   });
 

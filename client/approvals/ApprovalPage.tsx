@@ -11,6 +11,7 @@ import { RelativeTime } from '../components/RelativeTime';
 import { ApprovalBadges } from './ApprovalBadges';
 import { ApprovalChanges } from './ApprovalChanges';
 import { ForecastView } from '../forecast/ForecastView';
+import { MigrationForecast } from '../migrate/MigrationForecast';
 import { kindLabels, objectPath, type ApprovalDetail } from './approvalLabels';
 
 /** One request: what it changes, who asked, and (while pending) approve, reject or withdraw it. */
@@ -102,6 +103,7 @@ function RequestForecast({ journeyId, enrolNow }: { journeyId: string; enrolNow:
       <h2 id="request-forecast">{t('approvals.whenApproved')}</h2>
       {forecast.data?.entry.kind === 'segment' && <p className="muted">{enrolNow ? t('approvals.enrolNow') : t('approvals.enrolLater')}</p>}
       {forecast.isPending ? <Loading what={t('approvals.loading.forecast')} /> : forecast.isError ? <LoadError error={forecast.error} /> : <ForecastView forecast={forecast.data} />}
+      {forecast.data?.migration && <MigrationForecast migration={forecast.data.migration} next={forecast.data.version} />}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
-import { Archive, ArrowLeft, CircleAlert, Copy, Pause, Pencil, Play, RotateCcw, Rocket } from 'lucide-react';
+import { Archive, ArrowLeft, ArrowRightLeft, CircleAlert, Copy, Pause, Pencil, Play, RotateCcw, Rocket } from 'lucide-react';
 import { useTRPC, type JourneyDetail } from '../trpc';
 import { StatusBadge } from '../components/StatusBadge';
 import { RelativeTime } from '../components/RelativeTime';
@@ -130,6 +130,11 @@ export function JourneyHeader({ journey, save, onShowProblems }: { journey: Jour
             <button type="button" className="jheader__problems linkbtn" onClick={onShowProblems}>
               <CircleAlert size={15} aria-hidden /> {t('header.problems', { n: problems })}
             </button>
+          )}
+          {operates && journey.status === 'live' && journey.versions.length >= 2 && (
+            <Link className="btn" to={`/journeys/${encodeURIComponent(journey.id)}/migrate`}>
+              <ArrowRightLeft size={15} aria-hidden /> {t('migrate.header')}
+            </Link>
           )}
           {operates && journey.status === 'live' && (
             <button type="button" className="btn" disabled={pause.isPending} onClick={() => pause.mutate({ id: journey.id })}>
