@@ -19,6 +19,7 @@ import { loadBlueprints, loadMessageTemplates, loadSegments } from './library/lo
 import type { ServiceDeps } from './services';
 import { authRoutes, clientIp, csrfGuard, sessionToken } from './auth/http';
 import { exportRoutes } from './export/routes';
+import { agentTaskRoutes } from './agentTasks/routes';
 import type { Context } from './trpc/init';
 import { roles } from '../shared/auth/roles';
 import { generatePassword } from './auth/passwords';
@@ -185,6 +186,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   // audience exports (CSV, streamed): under the session, like /trpc, outside it because tRPC answers JSON
   app.use('/export', exportRoutes(db, services, clock));
+  app.use('/agent-tasks', agentTaskRoutes(db, services));
   app.use(
     '/trpc',
     csrfGuard,

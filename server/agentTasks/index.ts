@@ -119,6 +119,11 @@ export function createAgentTasks(db: Db, deps: AgentTaskDeps) {
      where (@status is null or t.status = @status) and (@team is null or t.team = @team) order by t.status = 'closed', t.priority desc, t.due_at, t.id limit @limit`,
   );
 
+  const handOver = c.prepare(
+    `update agent_tasks set status = 'claimed', claimed_by = @by, claimed_at = @now, claimed_day = @day
+     where id in (select id from agent_tasks indexed by agent_tasks_queue where team = @team and status = 'open' and due_at <= @now order by priority desc, due_at, id limit @limit)`,
+  );
+
   const agent = (userId: string): AgentSettings => agentRow.get(userId) ?? { userId, team: defaultTeam, dailyCapacity: defaultDailyCapacity };
 
   return {
@@ -177,6 +182,15 @@ export function createAgentTasks(db: Db, deps: AgentTaskDeps) {
      */
     close(id: number, by: string | null, outcome: CallOutcome, note: string | null, now: number, anyone = false): boolean {
       return close.run({ id, by, outcome, note, now, day: dayIn(now, deps.timezone()), anyone: anyone ? 1 : 0 }).changes > 0;
+    },
+
+    /**
+     * Hand a team's best `limit` due tasks to an outside call centre: claimed
+     * by `by` (e.g. `export:<user id>`), so no agent here calls them too, and
+     * closed when their outcomes are imported. How many moved.
+     */
+    handOver(team: string, limit: number, by: string, now: number): number {
+      return handOver.run({ team, limit, by, now, day: dayIn(now, deps.timezone()) }).changes;
     },
 
     /** Every team's queue today; `beyondCapacity` is what today's remaining capacity cannot take. */

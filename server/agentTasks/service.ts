@@ -6,6 +6,8 @@ import { ServiceError } from '../services/errors';
 import { seesPii, type Role } from '../../shared/auth/roles';
 import { callOutcomeEvent, type CallOutcome } from '../../shared/agentTasks/outcomes';
 import type { AgentTask, AgentTasks } from './index';
+import { importOutcomesCsv } from './csv';
+import type { Readable } from 'node:stream';
 
 type ContactQueries = ReturnType<typeof createContactQueries>;
 
@@ -80,6 +82,42 @@ export function createAgentDesk({ tasks, ingest, contacts, clock }: AgentDeskDep
         ingest.ingest(outcomeCalls(task, outcome, note, now));
       });
       return { id: taskId, outcome };
+    },
+
+    /**
+     * Hand a team's best due tasks to an outside call centre and export them
+     * (agentTasks/csv.ts): they leave the queue here at once, so nobody calls
+     * twice, and close when their outcomes come back by `importOutcomes`.
+     */
+    handOver(by: Agent, team: string, limit: number) {
+      const at = clock.now();
+      const holder = `export:${by.id}`;
+      return { holder, at, moved: tasks.handOver(team, limit, holder, at) };
+    },
+
+    /**
+     * An outside call centre's outcomes (CSV `task_id,outcome,note`): each row
+     * closes its task and appends its outcome event like an agent's would, a
+     * chunk of rows per transaction; a row whose task is unknown or closed
+     * already is refused by line, as the contacts import refuses a bad row.
+     */
+    importOutcomes(input: Readable) {
+      return importOutcomesCsv(input, {
+        record: (rows) =>
+          tasks.transaction(() => {
+            const now = clock.now();
+            const refused: { line: number; error: string }[] = [];
+            const calls: Call[] = [];
+            for (const { row, line } of rows) {
+              const task = tasks.get(row.taskId);
+              if (!task) refused.push({ line, error: `call task ${row.taskId} does not exist` });
+              else if (!tasks.close(row.taskId, null, row.outcome, row.note, now, true)) refused.push({ line, error: `call task ${row.taskId} is closed already` });
+              else calls.push(...outcomeCalls(task, row.outcome, row.note, now));
+            }
+            if (calls.length) ingest.ingest(calls);
+            return refused;
+          }),
+      });
     },
 
     /** Put an agent in a team's queue with a daily capacity (admins). */

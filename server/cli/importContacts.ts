@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { openDatabase } from '../db/client';
 import { databasePathFromEnv } from '../build';
-import { importContactsCsv } from '../ingest/csvImport';
+import { badRowsCsv, importContactsCsv } from '../ingest/csvImport';
 
 /**
  * `npm run import -- contacts.csv`: imports contacts into the database the
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     for (const b of report.bad.slice(0, 20)) console.log(`  line ${b.line}: ${b.error}`);
     if (report.bad.length > 20) console.log(`  … and ${report.bad.length - 20} more`);
     const errorsFile = `${path}.errors.csv`;
-    writeFileSync(errorsFile, `line,field,error\n${report.bad.map((b) => `${b.line},${b.field ?? ''},"${b.error.replace(/"/g, '""')}"`).join('\n')}\n`);
+    writeFileSync(errorsFile, badRowsCsv(report.bad));
     console.log(`every rejected row, by line: ${errorsFile}`);
     return 2;
   } catch (e) {

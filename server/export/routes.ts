@@ -29,7 +29,7 @@ const writable = (res: Response): Promise<void> =>
  * a progress bar, a BOM so a spreadsheet reads Chinese as UTF-8, then the rows
  * as they are read, waiting for a full socket and giving way between chunks.
  */
-async function streamCsv(res: Response, prepared: PreparedExport, name: string): Promise<void> {
+export async function streamCsv(res: Response, prepared: PreparedExport, name: string): Promise<void> {
   res.status(200);
   res.set({
     'content-type': 'text/csv; charset=utf-8',

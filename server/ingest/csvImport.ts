@@ -54,13 +54,70 @@ interface ContactRow {
   optOuts: Channel[];
 }
 
-class RowError extends Error {
+/** A row refused for one of its cells: the column at fault and why. */
+export class RowError extends Error {
   constructor(
     readonly field: string,
     message: string,
   ) {
     super(message);
   }
+}
+
+/** The error file of an import: every refused row by its line, the column at fault and why (`<file>.errors.csv`, or a download). */
+export const badRowsCsv = (bad: readonly BadRow[]): string => `line,field,error\n${bad.map((b) => `${b.line},${b.field ?? ''},"${b.error.replace(/"/g, '""')}"`).join('\n')}\n`;
+
+export interface CsvReaderOptions {
+  /** checks the header row (trimmed names); throws to refuse the whole file */
+  header: (names: string[]) => void;
+  /** a malformed line (a wrong number of fields, a stray quote), reported as the parser meets it */
+  bad: (b: BadRow) => void;
+  /** the header an empty file is told to start with, e.g. `user_id,phone,name` */
+  empty: string;
+}
+
+/**
+ * The CSV reading every import shares: a header row (a NUL or lone surrogate
+ * in a name refuses the file), a BOM skipped, empty lines skipped, malformed
+ * lines reported by line number and skipped, then each record with its line,
+ * in order, as a stream (a million rows never sit in memory).
+ */
+export function readCsvRecords(input: Readable, o: CsvReaderOptions) {
+  let header: string[] | null = null;
+  const parser = parse({
+    columns: (names: string[]) => {
+      const trimmed = names.map((h) => h.trim());
+      const bad = trimmed.findIndex((h) => !cleanText(h));
+      // a column name may become a trait name, which segment rules and templates read: a NUL would cut it in SQLite
+      if (bad >= 0) throw new Error(`the header row (line 1): column ${bad + 1} must not contain NUL (\\u0000) or a lone surrogate`);
+      o.header(trimmed);
+      header = trimmed;
+      return trimmed;
+    },
+    bom: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    // the line number rides with each record (cheaper than `info: true`, which copies the whole info object per row)
+    on_record: (record: Record<string, string>, ctx) => ({ record, line: ctx.lines }),
+  });
+  parser.on('skip', (err: CsvError) => {
+    const lines = (err as CsvError & { lines?: number }).lines;
+    o.bad({ line: typeof lines === 'number' ? lines : 0, field: null, error: err.message.replace(/^Invalid Record Length: /, '') });
+  });
+  return {
+    /** bytes read so far (a progress bar's) */
+    bytes: (): number => parser.info.bytes,
+    /** Call `row` on each record in order; resolves at the end of the file, rejects on a refused header, an empty file or a read error. */
+    async each(row: (record: Record<string, string>, line: number) => void): Promise<void> {
+      input.pipe(parser);
+      const errored = new Promise<never>((_, reject) => input.once('error', reject));
+      const consume = (async () => {
+        for await (const item of parser as AsyncIterable<{ record: Record<string, string>; line: number }>) row(item.record, item.line);
+      })();
+      await Promise.race([consume, errored]);
+      if (header === null) throw new Error(`the file is empty: expected a header row such as ${o.empty}`);
+    },
+  };
 }
 
 const idColumns = new Set(['user_id', 'userid', 'external_id', 'externalid']);
@@ -157,51 +214,33 @@ export async function importContactsCsv(db: Db, input: Readable, opts: ImportOpt
     report.updated += rows.length - created;
   });
 
-  let header: string[] | null = null;
-  const parser = parse({
-    columns: (names: string[]) => {
-      header = names.map((h) => h.trim());
-      const bad = header.findIndex((h) => !cleanText(h));
-      // a column name becomes a trait name, which segment rules and templates read: a NUL would cut it in SQLite
-      if (bad >= 0) throw new Error(`the header row (line 1): column ${bad + 1} must not contain NUL (\\u0000) or a lone surrogate`);
-      if (!header.some((h) => idColumns.has(h.toLowerCase()))) throw new Error(`the header row (line 1) must have a user_id column; it has: ${header.join(', ') || '(nothing)'}`);
-      return header;
-    },
-    bom: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    // the line number rides with each record (cheaper than `info: true`, which copies the whole info object per row)
-    on_record: (record: Record<string, string>, ctx) => ({ record, line: ctx.lines }),
-  });
-  parser.on('skip', (err: CsvError) => {
-    report.rows++;
-    const lines = (err as CsvError & { lines?: number }).lines;
-    report.bad.push({ line: typeof lines === 'number' ? lines : 0, field: null, error: err.message.replace(/^Invalid Record Length: /, '') });
-  });
-
   let pending: ContactRow[] = [];
+  const reader = readCsvRecords(input, {
+    header: (names) => {
+      if (!names.some((h) => idColumns.has(h.toLowerCase()))) throw new Error(`the header row (line 1) must have a user_id column; it has: ${names.join(', ') || '(nothing)'}`);
+    },
+    bad: (b) => {
+      report.rows++;
+      report.bad.push(b);
+    },
+    empty: 'user_id,phone,name',
+  });
   const flush = () => {
     if (pending.length) writeChunk(pending);
     pending = [];
-    opts.onProgress?.({ bytes: parser.info.bytes, rows: report.rows, bad: report.bad.length });
+    opts.onProgress?.({ bytes: reader.bytes(), rows: report.rows, bad: report.bad.length });
   };
-  input.pipe(parser);
-  const errored = new Promise<never>((_, reject) => input.once('error', reject));
-  const consume = (async () => {
-    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; line: number }>) {
-      report.rows++;
-      try {
-        pending.push(contactFromRecord(item.record, opts.now));
-      } catch (e) {
-        if (!(e instanceof RowError)) throw e;
-        report.bad.push({ line: item.line, field: e.field, error: `${e.field}: ${e.message}` });
-      }
-      if (pending.length >= chunk) flush();
+  await reader.each((record, line) => {
+    report.rows++;
+    try {
+      pending.push(contactFromRecord(record, opts.now));
+    } catch (e) {
+      if (!(e instanceof RowError)) throw e;
+      report.bad.push({ line, field: e.field, error: `${e.field}: ${e.message}` });
     }
-    flush();
-  })();
-  await Promise.race([consume, errored]);
-  if (header === null) throw new Error('the file is empty: expected a header row such as user_id,phone,name');
+    if (pending.length >= chunk) flush();
+  });
+  flush();
   // the parser reports malformed lines as it meets them, ahead of the records still queued
   report.bad.sort((a, b) => a.line - b.line);
   return report;
