@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { usePolicyWords } from '../i18n/policyReason';
 import { messageStatusMessages } from '../i18n/registryMessages';
 import type { MessageStatus } from '../../shared/outbox/status';
 import { useState } from 'react';
@@ -41,11 +42,14 @@ export function StatusHistory({ message: m, tz }: { message: TimelineMessage; tz
 
 function Row({ change: h, createdAt, tz }: { change: Change; createdAt: number; tz: string }) {
   const t = useT();
+  const words = usePolicyWords();
+  // the decision by its reason code, in the reader's language; the server's English when it sent no code
+  const decision = h.decision && h.reason && (h.status === 'deferred' || h.status === 'suppressed') ? words.decision({ status: h.status, reason: h.reason, until: h.until }, tz) : h.decision;
   return (
     <li>
       <time dateTime={new Date(h.at).toISOString()}>{timeNear(h.at, createdAt, tz)}</time>
-      {h.decision ? (
-        <span className={`ct-decision ct-decision--${h.status}`}>{h.decision}</span>
+      {decision ? (
+        <span className={`ct-decision ct-decision--${h.status}`}>{decision}</span>
       ) : (
         <span className={`status status--${h.status}`}>{h.status in messageStatusMessages ? t(messageStatusMessages[h.status as MessageStatus]) : h.status}</span>
       )}

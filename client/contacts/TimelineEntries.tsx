@@ -1,10 +1,10 @@
 import { useT, type Translate } from '../i18n/useT';
+import { usePolicyWords } from '../i18n/policyReason';
 import { channelMessages, messageStatusMessages } from '../i18n/registryMessages';
 import type { MessageStatus } from '../../shared/outbox/status';
 import { Link } from 'react-router';
 import { Activity, CircleDot, MessageSquare } from 'lucide-react';
 import { Channel } from '../../shared/journey/channels';
-import { describeReason } from '../../shared/policy/describe';
 import { assertNever } from '../../shared/util/assertNever';
 import { channelIcons } from '../canvas/icons';
 import type { JourneyRef, TimelineEntry, TimelineEvent, TimelineMessage, TimelineStep } from './timelineModel';
@@ -96,10 +96,12 @@ const channelName = (t: Translate, ch: string): string => {
 
 function MessageLine({ message: m, journey, tz }: { message: TimelineMessage; journey: JourneyRef; tz: string }) {
   const t = useT();
+  const words = usePolicyWords();
   const c = Channel.safeParse(m.channel);
   const Icon = c.success ? channelIcons[c.data] : MessageSquare;
   // every decision is in the history; an older row without one still says why in its final reason
-  const undescribed = m.reason && !m.history.some((h) => h.decision) ? `${m.status}: ${describeReason(m.reason)}` : null;
+  const undescribed =
+    m.reason && !m.history.some((h) => h.decision) ? `${m.status in messageStatusMessages ? t(messageStatusMessages[m.status as MessageStatus]) : m.status}: ${words.reason(m.reason)}` : null;
   return (
     <>
       <div className="ct-entry__head">

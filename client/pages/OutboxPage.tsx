@@ -1,9 +1,9 @@
 import { useT } from '../i18n/useT';
+import { usePolicyWords } from '../i18n/policyReason';
 import { channelMessages, messageStatusMessages } from '../i18n/registryMessages';
 import { useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
-import { describeReason } from '../../shared/policy/describe';
 import { messageStatuses } from '../../shared/outbox/status';
 import { channels } from '../../shared/journey/channels';
 import { formatAbsolute } from '../format';
@@ -23,6 +23,7 @@ import { TestSendsList } from '../outbox/TestSendsList';
  */
 export function OutboxPage() {
   const t = useT();
+  const policyWords = usePolicyWords();
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const { timeZone } = useLocale();
@@ -165,7 +166,7 @@ export function OutboxPage() {
                   </td>
                   <td>
                     <span className={`status status--${m.status}`}>{t(messageStatusMessages[m.status])}</span>
-                    {m.reason && <div className="muted small">{describeReason(m.reason)}</div>}
+                    {m.reason && <div className="muted small">{policyWords.reason(m.reason)}</div>}
                   </td>
                   <td className="table__body">
                     {m.body !== null && (m.channel === 'webhook' || m.body.length > 280) ? (

@@ -20,7 +20,7 @@ const after = edit(before, (g) => {
   g.edges = g.edges.filter((e) => e.source !== call.id && e.target !== call.id);
   const sms = g.nodes.find((n) => n.kind === 'send');
   if (sms) sms.title = '召回短信';
-  g.settings = { ...g.settings, goals: [{ event: 'app_login', withinDays: 3 }] } as JourneyGraph['settings'];
+  g.settings = { ...g.settings, goals: [{ event: 'app_login', filter: [], windowDays: 3 }] };
 });
 const changes = diffGraphs(before, after);
 

@@ -158,7 +158,8 @@ export function createContactQueries(db: Db, contacts: ContactStore, defaultTime
           history: (JSON.parse(history) as MessageHistoryEntry[]).map((h) => {
             const d = h.detail;
             const decision = (h.status === 'deferred' || h.status === 'suppressed') && d?.reason ? describeDecision(h.status, d.reason, d.until ?? null, contact.timezone) : null;
-            return { status: h.status, at: h.at, decision, error: d?.error ?? null };
+            // `decision` in English for the API; its reason code and `until`, for the client to word
+            return { status: h.status, at: h.at, decision, reason: decision === null ? null : (d?.reason ?? null), until: decision === null ? null : (d?.until ?? null), error: d?.error ?? null };
           }),
         }));
       return { contact, events, runs, steps, messages };
