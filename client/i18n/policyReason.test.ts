@@ -12,6 +12,7 @@ const codes = [
   'cap:voice:1/72h',
   'cap:push:2/12h',
   'quiet_hours',
+  'quiet_hours:21:00-09:00',
   'sleeping',
   'repayment_overdue',
   'rejection_cooldown:30d',

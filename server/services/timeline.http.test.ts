@@ -39,7 +39,7 @@ describe('contacts.timeline: everything that happened to one contact, with each 
     expect(sms?.history.map((h) => h.status)).toEqual(['deferred', 'queued', 'sending', 'sent', 'delivered']);
     expect(sms?.history[0]?.decision).toBe('deferred by quiet hours until 09:00 Asia/Shanghai');
     // and by its code, for the client to word in the reader's language
-    expect(sms?.history[0]).toMatchObject({ reason: 'quiet_hours', until: expect.any(Number) });
+    expect(sms?.history[0]).toMatchObject({ reason: 'quiet_hours:21:00-09:00', until: expect.any(Number) });
     // 09:00 Shanghai = 01:00 UTC the next day
     expect(sms?.history[1]?.at).toBe(Date.UTC(2026, 10, 3, 1, 0));
   });
