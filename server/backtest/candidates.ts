@@ -58,18 +58,28 @@ export function entryRules(machine: CompiledJourney, segmentRules: (key: string)
  * its entry segment's rules look at. Any other event routes nowhere and is
  * read by nothing the engine evaluates for this journey, so the copy leaves
  * it out (as ingestion appends such events without routing them).
+ *
+ * `before`: the names read from before the window, with how many days back:
+ * the segment rules' events (each condition its own look-back) and the
+ * branches' (the runner loads them all as far back as the longest of them).
+ * Events it waits for, starts or ends on, or credits are routed as they
+ * happen, and a credit goes to nodes visited in the window: earlier ones of
+ * those names are never read.
  */
-export function relevantEvents(machine: CompiledJourney, rules: RuleSet | null): { names: Set<string>; lookbackDays: number } {
+export function relevantEvents(machine: CompiledJourney, rules: RuleSet | null): { names: Set<string>; lookbackDays: number; before: Map<string, number> } {
   const s = machine.settings;
   const names = new Set<string>([...machine.awaitedEvents, ...Object.keys(machine.historyEvents), ...s.exitCriteria.map((x) => x.event), ...s.goals.map((g) => g.event), ...(s.funnel ?? [])]);
   if (machine.triggerEvent !== null) names.add(machine.triggerEvent);
-  let lookbackDays = Math.max(0, ...Object.values(machine.historyEvents));
+  const branchDays = Math.max(0, ...Object.values(machine.historyEvents));
+  const before = new Map<string, number>(Object.keys(machine.historyEvents).map((n) => [n, branchDays]));
+  let lookbackDays = branchDays;
   for (const c of rules?.conditions ?? [])
     if (c.type === 'event') {
       names.add(c.event);
       lookbackDays = Math.max(lookbackDays, c.withinDays);
+      before.set(c.event, Math.max(before.get(c.event) ?? 0, c.withinDays));
     }
-  return { names, lookbackDays };
+  return { names, lookbackDays, before };
 }
 
 /**

@@ -49,9 +49,9 @@ const quoted = (cols: readonly string[]) => cols.map((c) => `"${c}"`).join(', ')
  *
  * What it holds: the workspace (policy, time zone, seed), templates and
  * segments; the contacts who could have entered any of `machines` in the
- * window (`candidateIds`) as they are now; their events of the names that
- * matter (`relevantEvents`) from the longest look-back before the window up
- * to its start. Their events inside the window are returned, in time order,
+ * window (`candidateIds`) as they are now; their events of the names read
+ * before the window (`relevantEvents`), each from its own look-back up to the
+ * window's start. Their events inside the window are returned, in time order,
  * for the replay to record one by one at their own time.
  */
 export function buildBaseCopy(source: string, dir: string, machines: readonly CompiledJourney[], from: number, to: number): BaseCopy {
@@ -61,7 +61,8 @@ export function buildBaseCopy(source: string, dir: string, machines: readonly Co
   const srcDb = drizzle(src);
   let ids: number[];
   const names = new Set<string>();
-  let lookbackDays = 0;
+  /** name → the earliest time read before the window */
+  const since = new Map<string, number>();
   try {
     const rulesOf = new Map(
       src
@@ -75,7 +76,7 @@ export function buildBaseCopy(source: string, dir: string, machines: readonly Co
       for (const id of candidateIds(srcDb, m, rules, from, to)) found.add(id);
       const r = relevantEvents(m, rules);
       for (const n of r.names) names.add(n);
-      lookbackDays = Math.max(lookbackDays, r.lookbackDays);
+      for (const [n, days] of r.before) since.set(n, Math.min(since.get(n) ?? from, from - days * DAY));
     }
     ids = [...found].sort((a, b) => a - b);
   } finally {
@@ -113,9 +114,9 @@ export function buildBaseCopy(source: string, dir: string, machines: readonly Co
       const history = c
         .prepare(
           `insert into main.events (${quoted(eventCols)}) select ${eventCols.map((x) => `e."${x}"`).join(', ')}
-           from temp.candidates j join json_each(?) n join src.events e on e.contact_id = j.id and e.name = n.value and e.at >= ? and e.at < ?`,
+           from temp.candidates j join json_each(?) n join src.events e on e.contact_id = j.id and e.name = n.value ->> 0 and e.at >= n.value ->> 1 and e.at < ?`,
         )
-        .run(JSON.stringify([...names]), from - lookbackDays * DAY, from).changes;
+        .run(JSON.stringify([...since]), from).changes;
       const events = c
         .prepare<[string, number, number], RecordedEvent>(
           `select e.contact_id, e.name, e.type, e.properties, e.context, e.at, e.message_id

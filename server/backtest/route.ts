@@ -19,8 +19,10 @@ interface HeldCredit {
  * order: an event that moves nothing at once (no run of its contact waits for
  * it or ends on it, no journey starts on it) is held, and the held events are
  * written in bulk: appended in one statement, their goals and funnel steps
- * credited in one statement per goal, with the counters added up. Every other
- * event goes through the engine's own `record`, after what was held before it.
+ * credited in one statement per goal, with the counters added up. An event
+ * that moves a run is appended with what was held before it and moved by the
+ * engine's own router (`move`: the runs it wakes or ends, the journeys it
+ * starts); its credit is held like the others.
  *
  * The same rows as routing each event at once: a held event changes no run,
  * so nothing else reads differently for it meanwhile, and what it would read
@@ -28,8 +30,8 @@ interface HeldCredit {
  * could change that. Held events are appended before any event is routed at
  * once (the runner reads a contact's events, and an event wakes a sleeping
  * contact) and before every tick, so events keep their order and ids; a
- * held credit reads its contact's runs, which only a routed event of that
- * contact or a tick moves, so those credits go first. Credits of different
+ * held credit reads its contact's runs, which only an event of that contact
+ * that moves them or a tick moves, so those credits go first. Credits of different
  * contacts never meet (a conversion counts once per contact, node and goal).
  * One difference, by construction of the backtest's outbox: its messages have
  * no variant (nothing is rendered), so no credit counts per variant, as the
@@ -72,7 +74,9 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
   const appendHeld = () => {
     if (held.length === 0) return;
     const r = append.run(JSON.stringify(held));
-    if (r.changes !== held.length) throw new Error(`appended ${r.changes} of ${held.length} held events`);
+    // the ids their credits were given
+    if (r.changes !== held.length || Number(r.lastInsertRowid) !== (nextId ?? 0) + held.length - 1)
+      throw new Error(`held events appended as ${r.changes} rows up to id ${r.lastInsertRowid}, not from ${nextId}`);
     held = [];
     nextId = Number(r.lastInsertRowid) + 1;
   };
@@ -115,20 +119,20 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
   return {
     /** Record `e` at `now`, as the router's `record`: true when it moved or started a run (the moment then holds new work). */
     record(e: NewEvent, now: number): boolean {
-      if (movesNow(e)) {
+      const moves = movesNow(e);
+      nextId ??= idAfterLast.get() as number;
+      const eventId = nextId + held.length;
+      held.push([e.contactId, e.name, e.type, JSON.stringify(e.properties), e.context ? JSON.stringify(e.context) : null, e.at, e.messageId ?? null, now]);
+      if (moves) {
         appendHeld();
         const mine = credits.get(e.contactId);
         if (mine) {
           credits.delete(e.contactId);
           writeCredits(mine);
         }
-        events.record(e, now);
-        nextId = null;
-        return true;
+        events.move({ eventId, contactId: e.contactId, name: e.name, properties: e.properties, at: e.at }, now);
       }
-      nextId ??= idAfterLast.get() as number;
-      const eventId = nextId + held.length;
-      held.push([e.contactId, e.name, e.type, JSON.stringify(e.properties), e.context ? JSON.stringify(e.context) : null, e.at, e.messageId ?? null, now]);
+      // its own credit after its move, as the router does; held like the others (only this contact's routed events and the ticks read what it writes)
       if (e.type !== 'system')
         for (const t of live.trackedOn(e.name)) {
           if (!matchesFilters(e.properties, t.filter)) continue;
@@ -137,7 +141,7 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
           if (mine) mine.push(h);
           else credits.set(e.contactId, [h]);
         }
-      return false;
+      return moves;
     },
 
     /** Write everything held (before a tick, and at the end). */

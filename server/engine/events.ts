@@ -68,6 +68,12 @@ export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner
     },
 
     route(e: IngestedEvent, now: number): void {
+      api.move(e, now);
+      api.credit(e);
+    },
+
+    /** Routing's first two steps: the runs it wakes or ends, the journeys it starts (a backtest holds the third, `credit`, to write in bulk). */
+    move(e: IngestedEvent, now: number): void {
       // 1. runs waiting for it, or whose journey ends on it
       const ev = event(e);
       const rows = waitingRuns.all(e.name, e.contactId);
@@ -80,6 +86,10 @@ export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner
         if (!entry || !kindDef(entry.kind).accepts?.(entry.config, ev)) continue;
         enrolContact(db, v, e.contactId, now);
       }
+    },
+
+    /** Routing's third step, after `move`. */
+    credit(e: IngestedEvent): void {
       // 3. goals and funnel steps: credit every node visited within the window before the event,
       //    counted per node (`reached`, labelled with the event) and per node and variant of its message
       for (const t of live.trackedOn(e.name)) {
