@@ -76,7 +76,7 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
     const r = append.run(JSON.stringify(held));
     // the ids their credits were given
     if (r.changes !== held.length || Number(r.lastInsertRowid) !== (nextId ?? 0) + held.length - 1)
-      throw new Error(`held events appended as ${r.changes} rows up to id ${r.lastInsertRowid}, not from ${nextId}`);
+      throw new Error(`held events appended as ${r.changes} rows up to id ${r.lastInsertRowid}, not from ${String(nextId)}`);
     held = [];
     nextId = Number(r.lastInsertRowid) + 1;
   };
