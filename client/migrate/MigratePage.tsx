@@ -124,6 +124,7 @@ function SideBySide({ plan: p, onMap, disabled }: { plan: Plan; onMap: (node: st
                     {formatCount(r?.inFlight ?? 0)}
                     {r && r.due > 0 && <div className="muted small">{t('migrate.due', { n: r.due })}</div>}
                     {r && r.inTarget > 0 && <div className="muted small">{t('migrate.inTarget', { n: r.inTarget, to: p.to.version })}</div>}
+                    {r && r.awaitingOutcome > 0 && <div className="muted small">{t('migrate.awaiting', { n: r.awaitingOutcome })}</div>}
                   </td>
                   <td>
                     <select aria-label={t('migrate.targetFor', { node: n.title })} value={r?.to ?? ''} disabled={disabled} onChange={(e) => onMap(n.id, e.target.value === '' ? null : e.target.value)}>

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import type { MigrationPair } from '../../shared/journey/migration';
+import { awaitingMessage } from '../../shared/journey/run';
 import { utcDay } from '../../shared/util/time';
 import { addToMetric, addToMetrics } from '../engine/counters';
 import { outboxSql } from '../outbox/statements';
@@ -30,21 +31,27 @@ export interface NodeMigrationCount {
   due: number;
   /** the contact already has a run in the new version (one run per contact and version): stays */
   inTarget: number;
+  /** waits at a send node for the outcome of a message already sent: stays (entering a new send node afresh would send again) */
+  awaitingOutcome: number;
 }
 
 /** The reason a deferred message of a run that migrated away from its send node is suppressed with. */
 export const migratedReason = 'migrated';
 
+/** Not waiting for the outcome of a message it sent (which a move would send again at the new node). */
+const notAwaiting = `(runs.waiting_for is null or runs.waiting_for <> '${awaitingMessage}')`;
+
 /**
  * A run that may move, on `runs` itself (alias-free so it reads in UPDATE … FROM):
  * still in the journey, its timer not parked by a pause, not due (a due run
  * may be in the engine's claimed batch right now, and the engine's write by
- * id would then overwrite the move), and its contact not already in the new
+ * id would then overwrite the move), not waiting for its message's outcome,
+ * and its contact not already in the new
  * version (`checkTarget`: skipped when the new version has no runs at all,
  * as right after its publish, which saves a probe per run).
  */
 const movable = (checkTarget: boolean) =>
-  `runs.version_id = @fromId and ${runMoves.migrateRestart.where('runs')} and runs.held_wake_at is null and (runs.wake_at is null or runs.wake_at > @now)${
+  `runs.version_id = @fromId and ${runMoves.migrateRestart.where('runs')} and runs.held_wake_at is null and (runs.wake_at is null or runs.wake_at > @now) and ${notAwaiting}${
     checkTarget ? ' and not exists (select 1 from runs t where t.contact_id = runs.contact_id and t.version_id = @toId)' : ''
   }`;
 
@@ -104,9 +111,10 @@ function createRunMigration(db: Db) {
 
   const census = c.prepare<Params, NodeMigrationCount>(
     `select node_id nodeId, count(*) inFlight,
-       count(*) filter (where held_wake_at is null and (wake_at is null or wake_at > @now) and not exists (select 1 from runs t where t.contact_id = runs.contact_id and t.version_id = @toId)) movable,
+       count(*) filter (where held_wake_at is null and (wake_at is null or wake_at > @now) and ${notAwaiting} and not exists (select 1 from runs t where t.contact_id = runs.contact_id and t.version_id = @toId)) movable,
        count(*) filter (where held_wake_at is null and wake_at is not null and wake_at <= @now) due,
-       count(*) filter (where exists (select 1 from runs t where t.contact_id = runs.contact_id and t.version_id = @toId)) inTarget
+       count(*) filter (where exists (select 1 from runs t where t.contact_id = runs.contact_id and t.version_id = @toId)) inTarget,
+       count(*) filter (where not ${notAwaiting}) awaitingOutcome
      from runs where version_id = @fromId and ${runMoves.migrateRestart.where('runs')} group by node_id order by node_id`,
   );
 

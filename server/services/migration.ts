@@ -124,7 +124,7 @@ export function createMigrationService({ db, clock }: { db: Db; clock: Clock }) 
           .map((c) => [c.nodeId, c]),
       );
       const rows = viewNodes(from).map((n): MigrationPlanRow => {
-        const c = counts.get(n.id) ?? { nodeId: n.id, inFlight: 0, movable: 0, due: 0, inTarget: 0 };
+        const c = counts.get(n.id) ?? { nodeId: n.id, inFlight: 0, movable: 0, due: 0, inTarget: 0, awaitingOutcome: 0 };
         const p = pairs.get(n.id);
         return { ...c, nodeId: n.id, to: p?.to ?? null, mode: p?.mode ?? null };
       });
