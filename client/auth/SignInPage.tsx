@@ -3,17 +3,19 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Route as RouteIcon } from 'lucide-react';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { safeNext, signIn } from './session';
 
 /** Login and password, posted to `/auth/sign-in`; then back to where the visitor was sent from (`?next=`). */
 export function SignInPage() {
   const t = useT();
+  const errorText = useErrorText();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const qc = useQueryClient();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ message: string; data?: unknown } | null>(null);
   const [pending, setPending] = useState(false);
 
   const submit = async (e: SubmitEvent<HTMLFormElement>) => {
@@ -30,7 +32,7 @@ export function SignInPage() {
       qc.clear();
       await navigate(safeNext(params.get('next')), { replace: true });
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(err instanceof Error ? err : new Error(String(err)));
     } finally {
       setPending(false);
     }
@@ -54,7 +56,7 @@ export function SignInPage() {
         </label>
         {error && (
           <p className="banner banner--error" role="alert">
-            {error}
+            {errorText(error)}
           </p>
         )}
         <button type="submit" className="btn btn--primary signin__submit" disabled={pending}>

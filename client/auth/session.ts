@@ -31,7 +31,7 @@ export function redirectToSignIn(): void {
 }
 
 /** Signs in; resolves to null on success, else the server's reason. */
-export async function signIn(login: string, password: string): Promise<string | null> {
+export async function signIn(login: string, password: string): Promise<{ message: string; data: { messageRef: unknown } } | null> {
   const res = await fetch('/auth/sign-in', {
     method: 'POST',
     credentials: 'same-origin',
@@ -41,7 +41,9 @@ export async function signIn(login: string, password: string): Promise<string | 
   if (res.status === 204 || res.ok) return null;
   const body: unknown = await res.json().catch(() => null);
   const error = typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : '';
-  return error || `sign-in failed (HTTP ${res.status})`;
+  // the refusal by its code too, for the page to word in the reader's language (client/i18n/serverText.ts)
+  const messageRef = typeof body === 'object' && body !== null && 'messageRef' in body ? body.messageRef : null;
+  return { message: error || `sign-in failed (HTTP ${res.status})`, data: { messageRef } };
 }
 
 /** Ends the session on the server, then reloads at the sign-in page (whatever the answer: the cookie is gone or useless). */

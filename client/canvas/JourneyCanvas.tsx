@@ -47,11 +47,19 @@ const groupColors: Record<string, string> = {
 };
 const minimapColor = (n: JourneyFlowNode): string => groupColors[nodeKinds[n.data.kind].palette.group] ?? '#94a3b8';
 const deleteKeys = ['Backspace', 'Delete'];
-/** What a screen reader says on a focused node or edge: how to act on it from the keyboard. */
+/** What a screen reader says on a focused node or edge (how to act on it from the keyboard), and React Flow's own controls' names. */
 const ariaLabelConfig = (t: Translate): Partial<AriaLabelConfig> => ({
   'node.a11yDescription.default': t('canvas.a11y.node'),
   'node.a11yDescription.keyboardDisabled': t('canvas.a11y.nodeKeyboard'),
+  'node.a11yDescription.ariaLiveMessage': ({ direction, x, y }) => t('canvas.a11y.moved', { direction, x, y }),
   'edge.a11yDescription.default': t('canvas.a11y.edge'),
+  'controls.ariaLabel': t('canvas.controls'),
+  'controls.zoomIn.ariaLabel': t('canvas.zoomIn'),
+  'controls.zoomOut.ariaLabel': t('canvas.zoomOut'),
+  'controls.fitView.ariaLabel': t('canvas.fitView'),
+  'controls.interactive.ariaLabel': t('canvas.interactive'),
+  'minimap.ariaLabel': t('canvas.minimap'),
+  'handle.ariaLabel': t('canvas.handle'),
 });
 
 /**
@@ -93,6 +101,9 @@ export function JourneyCanvas() {
   const a11y = useMemo(() => ariaLabelConfig(t), [t]);
   const nodes = useEditorStore((s) => s.nodes);
   const edges = useEditorStore((s) => s.edges);
+  // the nodes' titles in one string: a rename changes it, a drag does not
+  const titles = useEditorStore((s) => s.nodes.map((n) => n.data.title ?? '').join('\u0000'));
+  const nodeName = useNodeName();
   const problemsByEdge = useEditorStore((s) => s.problemsByEdge);
   const edgeCounts = useEditorStore((s) => s.edgeCounts);
   const overlay = useEditorStore((s) => s.overlay);
@@ -113,14 +124,16 @@ export function JourneyCanvas() {
   const shownEdges = useMemo(
     () =>
       edges.map((e) => {
-        let out = edgeInLanguage(e, t);
+        let out = edgeInLanguage(e, t, nodeName);
         if (problemsByEdge[e.id]) out = { ...out, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.join(' ') };
         const n = edgeCounts?.[e.id];
         if (n !== undefined)
           out = { ...out, label: edgeLabel(typeof out.label === 'string' ? out.label : undefined, n, overlay?.[e.source]?.entered), className: `${out.className ?? ''} je--counted`.trim() };
         return out;
       }),
-    [edges, problemsByEdge, edgeCounts, overlay, t],
+    // `titles` changes when a node is renamed: its edges' names change with it
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [edges, problemsByEdge, edgeCounts, overlay, t, nodeName, titles],
   );
 
   // with the numbers showing, nodes are spread apart for display so no strip covers the node below (overlaySpread.ts)

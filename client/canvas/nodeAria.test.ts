@@ -31,8 +31,12 @@ describe('the canvas in the reader’s language', () => {
     const timeout = flow.edges.find((e) => e.sourceHandle === 'timeout');
     if (!timeout) throw new Error('the fixture waits for a login or a timeout');
     expect(timeout.labelKey).toBe('port.timeout');
-    expect(edgeInLanguage(timeout, zh).label).toBe('超时');
+    const names: Record<string, string> = { [timeout.source]: '登录了吗？', [timeout.target]: '语音外呼' };
+    const shown = edgeInLanguage(timeout, zh, (id) => names[id]);
+    expect(shown.label).toBe('超时');
+    // its accessible name by the nodes' names, not React Flow's "Edge from <id> to <id>"
+    expect(shown.ariaLabel).toBe('从“登录了吗？”（超时）到“语音外呼”的连线');
     const named = { ...timeout, label: 'Android', labelKey: undefined } as never;
-    expect(edgeInLanguage(named, zh)).toBe(named);
+    expect(edgeInLanguage(named, zh, (id) => names[id]).label).toBe('Android');
   });
 });

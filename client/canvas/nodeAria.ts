@@ -21,9 +21,13 @@ export function nodesInLanguage(nodes: readonly JourneyFlowNode[], t: Translate,
   });
 }
 
-/** An edge with its fixed port's label (`failed`, `timeout`…) in the reader's language; other edges as they are. */
-export function edgeInLanguage(e: JourneyFlowEdge, t: Translate): JourneyFlowEdge {
-  if (!e.labelKey || typeof e.label !== 'string') return e;
-  const label = portText(t, { label: e.label, labelKey: e.labelKey });
-  return label === e.label ? e : { ...e, label };
+/**
+ * An edge in the reader's language: its accessible name from the nodes' names
+ * (React Flow's own says "Edge from <id> to <id>" in English), and a fixed
+ * port's label (`failed`, `timeout`…) by its message id.
+ */
+export function edgeInLanguage(e: JourneyFlowEdge, t: Translate, nodeName: (id: string) => string | undefined): JourneyFlowEdge {
+  const label = typeof e.label === 'string' ? portText(t, { label: e.label, labelKey: e.labelKey }) : '';
+  const ariaLabel = t('canvas.edgeName', { from: nodeName(e.source) ?? e.source, to: nodeName(e.target) ?? e.target, port: label ? t('canvas.edgePort', { port: label }) : '' });
+  return { ...e, ariaLabel, ...(label ? { label } : {}) };
 }

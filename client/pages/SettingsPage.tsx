@@ -49,7 +49,7 @@ export function SettingsPage() {
             )}
             <dt>{t('settings.endpoint')}</dt>
             <dd>
-              <code>{origin}/v1</code> (identify, track, page, screen, alias, group, batch)
+              <code>{origin}/v1</code> (<code>identify, track, page, screen, alias, group, batch</code>)
             </dd>
           </dl>
           <pre className="settings__snippet">{`curl ${origin}/v1/track \\

@@ -46,7 +46,7 @@ export function authRoutes(users: UserService, audit: AuditLog): Router {
     const result = await users.signIn(parsed.data.login, parsed.data.password, meta, (user) =>
       audit.record({ actor: user, action: 'auth.signIn', objectType: 'user', objectId: user.id, diff: null, requestId: null, ip: meta.ip }),
     );
-    if (!result.ok) return void res.status(result.status).json({ error: result.error });
+    if (!result.ok) return void res.status(result.status).json({ error: result.error, messageRef: result.messageRef });
     cookie(req, res, result.token, new Date(result.expiresAt + 7 * 24 * 3600_000));
     res.status(204).end();
   });

