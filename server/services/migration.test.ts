@@ -95,6 +95,9 @@ describe('live-version migration', () => {
       `select src || '/' || port k, count(*) n from (select lag(p.value ->> 0) over (partition by r.id order by p.key) src, p.value ->> 3 port from runs r, json_each(r.path) p where r.journey_id = ?) where port is not null group by k`,
     );
     expect(Object.fromEntries(o.edges.map((e) => [`${e.source}/${e.port}`, e.count]))).toEqual(edges);
+    const exits = Object.fromEntries(Object.entries(o.nodes).flatMap(([k, v]) => Object.entries(v.exitReasons).flatMap(([reason, n]) => (n ? [[`${k}/${reason}`, n]] : []))));
+    expect(exits).toEqual(raw(`select node_id || '/' || exit_reason k, count(*) n from runs where journey_id = ? and status = 'exited' group by node_id, exit_reason`));
+    expect(fig((x) => x.queued)).toEqual(raw(`select node_id k, count(*) n from messages where journey_id = ? and queued_at is not null group by node_id`));
     // the gauges per (version, node) themselves, not only their sum per node
     const gauges = Object.fromEntries(
       w
