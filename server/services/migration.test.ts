@@ -165,6 +165,29 @@ describe('live-version migration', () => {
     await expectReconciled(id);
   });
 
+  it('cannot race the engine: runs the runner has claimed (due) stay put while the migration moves the rest, and its write of them still adds up', async () => {
+    const id = await w.publish(v1(), 'Recall');
+    for (const u of ['a', 'b']) track(u, 'credit_rejected');
+    await advance(0);
+    w.clock.advance(2 * HOUR);
+    track('c', 'credit_rejected');
+    await advance(0);
+    await w.caller.journeys.saveDraft({ id, graph: v2() });
+    await w.caller.journeys.publish({ id });
+    // a's and b's timers fall due: the runner claims them, as a tick does, and the migration commits before its write
+    w.clock.advance(NOON_SH + DAY - w.clock.now());
+    const { runColumns, runRowOf } = await import('../engine/runner');
+    const claimed = (w.db.$client.prepare(`select ${runColumns} from runs where wake_at <= ?`).raw().all(w.clock.now()) as unknown[][]).map(runRowOf);
+    expect(claimed).toHaveLength(2);
+    const r = await w.caller.migrations.migrate({ id });
+    expect(r).toMatchObject({ moved: 1, stayed: 2 });
+    expect(runOf(id, 'c')).toMatchObject({ version: 2, node_id: 'wait2', wake_at: NOON_SH + 2 * HOUR + DAY });
+    // the runner's write, by run id from the state it read, lands on runs the migration left alone
+    w.services.engine.runner.advance(claimed, () => ({ type: 'timer' }), w.clock.now());
+    for (const u of ['a', 'b']) expect(runOf(id, u)).toMatchObject({ version: 1, node_id: 'done', status: 'exited' });
+    await expectReconciled(id);
+  });
+
   it('a run that leaves a send node where its message waits (deferred) takes the message with it, counted as suppressed', async () => {
     const id = await w.publish(v1(), 'Recall');
     // 22:00 in Shanghai: the SMS falls in quiet hours and is deferred; the run waits at the send node
@@ -198,6 +221,27 @@ describe('live-version migration', () => {
     expect(plan.rows.find((r) => r.nodeId === 'wait')).toMatchObject({ inFlight: 1, movable: 0, inTarget: 1 });
     expect(await w.caller.migrations.migrate({ id })).toMatchObject({ moved: 0, stayed: 1 });
     expect(runOf(id, 'a')).toMatchObject({ version: 1, node_id: 'wait' });
+  });
+
+  it('with three versions, it moves from the newest old version with contacts in flight unless told which', async () => {
+    const id = await liveWithV2(['a']);
+    track('b', 'credit_rejected');
+    await advance(0);
+    expect(runOf(id, 'b')).toMatchObject({ version: 2, node_id: 'wait2' });
+    const v3 = v2();
+    v3.nodes = v3.nodes.map((n) => (n.id === 'done' ? { ...n, config: { reason: 'called_v3' } } : n));
+    await w.caller.journeys.saveDraft({ id, graph: v3 });
+    await w.caller.journeys.publish({ id });
+    const plan = await w.caller.migrations.plan({ id });
+    expect(plan.sources).toEqual([
+      { version: 2, inFlight: 1 },
+      { version: 1, inFlight: 1 },
+    ]);
+    expect([plan.from.version, plan.to.version]).toEqual([2, 3]);
+    expect(await w.caller.migrations.migrate({ id, fromVersion: 1 })).toMatchObject({ fromVersion: 1, toVersion: 3, moved: 1 });
+    expect(runOf(id, 'a')).toMatchObject({ version: 3, node_id: 'wait2' });
+    expect(runOf(id, 'b')).toMatchObject({ version: 2, node_id: 'wait2' });
+    await expectReconciled(id);
   });
 
   it('refuses what cannot be migrated, naming what is wrong, and changes nothing', async () => {
