@@ -50,16 +50,31 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
     `insert into events (contact_id, name, type, properties, context, at, message_id, received_at)
      select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 from json_each(?) where true order by key`,
   );
-  // the router's credit for a whole list of events (JSON [[event id, contact, at], …] in event order)
-  const credit = c.prepare<Record<string, unknown>, { node_id: string; at: number }>(
+  // the runs a list of contacts have (one per version: runs_contact_version), with their paths
+  const runsOf = c.prepare<[string], [number, number, number, string]>('select contact_id, version_id, id, path from runs where contact_id in (select value from json_each(?))').raw(true);
+  const insertConversions = c.prepare<[string]>(
     `insert into conversions (event_id, run_id, contact_id, journey_id, version, node_id, goal, at)
-     select e.value ->> 0, r.id, r.contact_id, r.journey_id, v.version, p.value ->> 0, @goal, e.value ->> 2
-     from json_each(@events) e join runs r on r.contact_id = e.value ->> 1 join journey_versions v on v.id = r.version_id, json_each(r.path) p
-     where r.journey_id = @journeyId and v.version = @version and p.value ->> 2 >= (e.value ->> 2) - @window and p.value ->> 2 <= e.value ->> 2
-     group by e.key, r.id, p.value ->> 0
-     order by e.key
-     on conflict do nothing returning node_id, at`,
+     select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 from json_each(?) where true order by key
+     on conflict do nothing`,
   );
+  /**
+   * What the conversions table's unique index (contact, journey, version, node, goal) holds, by contact:
+   * every conversion on the copy is written here, so the set answers "credited before?" without a probe
+   */
+  const converted = new Map<number, Set<string>>();
+  for (const [contactId, versionId, nodeId, goal] of c
+    .prepare<[], [number, number, string, string]>('select k.contact_id, v.id, k.node_id, k.goal from conversions k join journey_versions v on v.journey_id = k.journey_id and v.version = k.version')
+    .raw(true)
+    .all())
+    convert(contactId, versionId, nodeId, goal);
+  function convert(contactId: number, versionId: number, nodeId: string, goal: string): boolean {
+    let mine = converted.get(contactId);
+    if (mine === undefined) converted.set(contactId, (mine = new Set()));
+    const k = `${versionId}\u0000${nodeId}\u0000${goal}`;
+    if (mine.has(k)) return false;
+    mine.add(k);
+    return true;
+  }
   const bumpMetric = c.prepare(addToMetric);
   // the id the events table gives its next row (AUTOINCREMENT: past the highest ever taken; the copy deletes none)
   const idAfterLast = c.prepare<[], number>(`select max(coalesce((select seq from sqlite_sequence where name = 'events'), 0), coalesce((select max(id) from events), 0)) + 1`).pluck();
@@ -81,26 +96,51 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
     nextId = Number(r.lastInsertRowid) + 1;
   };
 
-  const writeCredits = (list: readonly HeldCredit[]) => {
-    const byGoal = new Map<Tracked, HeldCredit[]>();
+  /**
+   * The router's credit (events.ts, step 3) for a list of held events, read
+   * from their contacts' runs in one statement: each node of the contact's run
+   * in the goal's version visited within the goal's window up to the event,
+   * once per contact, node and goal, in event order; the new conversions in
+   * one insert and the `reached` counters added up.
+   */
+  const writeCredits = (list: HeldCredit[]) => {
+    if (list.length === 0) return;
+    list.sort((a, b) => a.eventId - b.eventId);
+    const runs = new Map<number, { versionId: number; id: number; path: string }[]>();
+    for (const [contactId, versionId, id, path] of runsOf.all(JSON.stringify([...new Set(list.map((h) => h.contactId))]))) {
+      const l = runs.get(contactId);
+      if (l) l.push({ versionId, id, path });
+      else runs.set(contactId, [{ versionId, id, path }]);
+    }
+    const paths = new Map<number, [string, number, number, unknown][]>();
+    const rows: unknown[][] = [];
+    const tally = new Map<string, { t: Tracked; nodeId: string; day: string; n: number }>();
     for (const h of list) {
-      const l = byGoal.get(h.t);
-      if (l) l.push(h);
-      else byGoal.set(h.t, [h]);
-    }
-    for (const [t, hs] of byGoal) {
-      hs.sort((a, b) => a.eventId - b.eventId);
-      const tally = new Map<string, { nodeId: string; day: string; n: number }>();
-      const rows = credit.all({ goal: t.event, journeyId: t.v.journeyId, version: t.v.version, window: t.windowDays * DAY, events: JSON.stringify(hs.map((h) => [h.eventId, h.contactId, h.at])) });
-      for (const r of rows) {
-        const day = utcDay(r.at);
-        const k = `${r.node_id}\u0000${day}`;
-        const x = tally.get(k);
-        if (x) x.n++;
-        else tally.set(k, { nodeId: r.node_id, day, n: 1 });
+      const { t } = h;
+      for (const r of runs.get(h.contactId) ?? []) {
+        if (r.versionId !== t.v.versionId) continue;
+        let path = paths.get(r.id);
+        if (path === undefined) paths.set(r.id, (path = JSON.parse(r.path) as [string, number, number, unknown][]));
+        const since = h.at - t.windowDays * DAY;
+        const nodes = new Set<string>();
+        for (const [nodeId, , at] of path) if (at >= since && at <= h.at) nodes.add(nodeId);
+        for (const nodeId of [...nodes].sort()) {
+          if (!convert(h.contactId, t.v.versionId, nodeId, t.event)) continue;
+          rows.push([h.eventId, r.id, h.contactId, t.v.journeyId, t.v.version, nodeId, t.event, h.at]);
+          const day = utcDay(h.at);
+          const k = `${t.v.versionId}\u0000${t.event}\u0000${nodeId}\u0000${day}`;
+          const x = tally.get(k);
+          if (x) x.n++;
+          else tally.set(k, { t, nodeId, day, n: 1 });
+        }
       }
-      for (const x of tally.values()) bumpMetric.run(t.v.journeyId, t.v.version, x.nodeId, 'reached', t.event, x.day, x.n);
     }
+    for (let i = 0; i < rows.length; i += 50_000) {
+      const chunk = rows.slice(i, i + 50_000);
+      const n = insertConversions.run(JSON.stringify(chunk)).changes;
+      if (n !== chunk.length) throw new Error(`${chunk.length - n} of ${chunk.length} conversions were already there: the backtest's credits lost count`);
+    }
+    for (const x of tally.values()) bumpMetric.run(x.t.v.journeyId, x.t.v.version, x.nodeId, 'reached', x.t.event, x.day, x.n);
   };
 
   /** Does routing `e` move a run or start one now? (The router's steps 1 and 2, as reads.) */
