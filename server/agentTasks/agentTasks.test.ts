@@ -174,4 +174,25 @@ describe('agent capacity', () => {
     await w.caller.dev.advanceClock({ ms: 12 * HOUR }); // 09:00 the next day
     expect((await a.caller.agentTasks.claimNext()).current?.task.priority).toBe(1000);
   });
+
+  it('an admin lists the agents with their team and capacity and sets them; a user without the agent role or none at all is refused by code', async () => {
+    w = aTestWorld(NOON_SH);
+    const a = w.as(['agent'], 'agent1');
+    const ana = w.as(['analyst'], 'ana1');
+    expect(await w.caller.agentTasks.agents()).toEqual([expect.objectContaining({ userId: a.user.id, login: 'agent1', team: 'default', dailyCapacity: 40, active: true })]);
+    await w.caller.agentTasks.setAgent({ userId: a.user.id, team: 'north', dailyCapacity: 12 });
+    expect(await w.caller.agentTasks.agents()).toEqual([expect.objectContaining({ login: 'agent1', team: 'north', dailyCapacity: 12 })]);
+    // the queue counts the agent in their team at their capacity, and anyone may read it (no personal data)
+    expect(await ana.caller.agentTasks.queues()).toEqual([expect.objectContaining({ team: 'north', agents: 1, capacity: 12 })]);
+    await expect(w.caller.agentTasks.setAgent({ userId: ana.user.id, team: 'north', dailyCapacity: 5 })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: '"ana1" does not have the agent role: give it the role first, then a team and a daily capacity',
+      cause: { messageRef: { code: 'not_an_agent', params: { login: 'ana1' } } },
+    });
+    await expect(w.caller.agentTasks.setAgent({ userId: 'nobody', team: 'north', dailyCapacity: 5 })).rejects.toMatchObject({ code: 'NOT_FOUND', cause: { messageRef: { code: 'not_found' } } });
+    await expect(a.caller.agentTasks.recordOutcome({ taskId: 77, outcome: 'reached' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      cause: { messageRef: { code: 'call_task_unknown', params: { id: 77 } } },
+    });
+  });
 });

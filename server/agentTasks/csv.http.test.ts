@@ -82,6 +82,14 @@ describe('call tasks out to an outside call centre and outcomes back, as CSV', (
     expect(report.bad[0]?.error).toBe('outcome: "maybe" is not an outcome (reached, no_answer, wrong_number, promised_to_draw, refused, opt_out)');
     expect(report.bad[2]?.error).toBe(`task_id: call task ${c2} is closed already`);
     expect(report.bad[3]?.error).toBe('task_id: call task 999 does not exist');
+    // each refused row carries its stable code, for the client to word in the reader's language
+    const refs = (report as unknown as { bad: { messageRef?: unknown }[] }).bad.map((b) => b.messageRef ?? null);
+    expect(refs.slice(0, 4)).toEqual([
+      { code: 'call_row_outcome_invalid', params: { got: 'maybe', choices: 'reached, no_answer, wrong_number, promised_to_draw, refused, opt_out' } },
+      { code: 'call_row_task_id_invalid', params: { got: 'x9' } },
+      { code: 'call_task_closed_already', params: { id: Number(c2) } },
+      { code: 'call_task_unknown', params: { id: 999 } },
+    ]);
     // the same error file the contacts import writes: line, field, error
     expect(report.errorsCsv.split('\n')[0]).toBe('line,field,error');
     expect(report.errorsCsv.split('\n')[1]).toBe('3,outcome,"outcome: ""maybe"" is not an outcome (reached, no_answer, wrong_number, promised_to_draw, refused, opt_out)"');
@@ -101,11 +109,16 @@ describe('call tasks out to an outside call centre and outcomes back, as CSV', (
   it('refuses whoever may not see phone numbers, a file without its columns, and a bad hand-over, naming what is wrong', async () => {
     w = await anHttpWorld(NOON_SH);
     const operator = await userAs(['operator', 'agent'], 'op');
-    expect((await post('export.csv', operator, '{}', 'application/json')).status).toBe(403);
+    const refused = await post('export.csv', operator, '{}', 'application/json');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ error: 'the call centre files hold phone numbers: they need the analyst role', messageRef: { code: 'call_files_need_analyst', params: {} } });
     const analyst = await userAs(['analyst'], 'ana');
     const noOutcome = await post('outcomes.csv', analyst, 'task_id,note\n1,hello', 'text/csv');
     expect(noOutcome.status).toBe(400);
-    expect(((await noOutcome.json()) as { error: string }).error).toBe('the header row (line 1) must have a column named outcome; it has: task_id, note');
+    expect(await noOutcome.json()).toEqual({
+      error: 'the header row (line 1) must have a column named outcome; it has: task_id, note',
+      messageRef: { code: 'call_outcomes_header', params: { column: 'outcome', has: 'task_id, note' } },
+    });
     const empty = await post('outcomes.csv', analyst, '', 'text/csv');
     expect(((await empty.json()) as { error: string }).error).toBe('the file is empty: expected a header row such as task_id,outcome,note');
     const badLimit = await post('export.csv', analyst, JSON.stringify({ limit: 0 }), 'application/json');

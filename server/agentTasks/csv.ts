@@ -2,7 +2,9 @@ import type { Readable } from 'node:stream';
 import type { Db } from '../db/client';
 import { field, snapshotCsv, type PreparedExport } from '../export/csv';
 import { RowError, readCsvRecords, type BadRow } from '../ingest/csvImport';
+import { refuse } from '../services/errors';
 import { CallOutcome, callOutcomes, noteMax } from '../../shared/agentTasks/outcomes';
+import { listParam, serverMessageText, type ParamsOf, type ServerMessage, type ServerMessageCode } from '../../shared/i18n/serverMessages';
 
 /** The columns an outside call centre gets: the task to quote back, whom to call, and the script. */
 export const exportColumns = ['task_id', 'team', 'priority', 'due_at', 'user_id', 'name', 'phone', 'limit', 'timezone', 'script'] as const;
@@ -32,16 +34,32 @@ export interface OutcomeRow {
 
 const taskIdPattern = /^[1-9]\d{0,15}$/;
 
+/** A row refused by a stable code: its message is the code's English (the column named in it), and the answer carries the code for the client to word. */
+export class OutcomeRowError extends RowError {
+  readonly messageRef: ServerMessage;
+  constructor(field: string, code: ServerMessageCode, params: ServerMessage['params']) {
+    super(field, serverMessageText(code, params as never));
+    this.messageRef = { code, params };
+  }
+}
+const refuseRow = <C extends ServerMessageCode>(field: string, code: C, params: ParamsOf<C>): OutcomeRowError => new OutcomeRowError(field, code, params as ServerMessage['params']);
+
+/** A row whose task cannot take an outcome (unknown, closed already), refused by `record`. */
+export interface RefusedRow {
+  line: number;
+  messageRef: ServerMessage;
+}
+
 /** Validates one record of an outcomes file; throws RowError naming the column. */
 export function outcomeFromRecord(record: Record<string, string>): OutcomeRow {
   const id = (record.task_id ?? '').trim();
-  if (!id) throw new RowError('task_id', 'is required');
-  if (!taskIdPattern.test(id)) throw new RowError('task_id', `"${id}" is not a task id (a whole number, as exported)`);
+  if (!id) throw refuseRow('task_id', 'call_row_task_id_missing', {});
+  if (!taskIdPattern.test(id)) throw refuseRow('task_id', 'call_row_task_id_invalid', { got: id });
   const raw = (record.outcome ?? '').trim().toLowerCase();
   const outcome = CallOutcome.safeParse(raw);
-  if (!outcome.success) throw new RowError('outcome', raw ? `"${raw}" is not an outcome (${callOutcomes.join(', ')})` : 'is required');
+  if (!outcome.success) throw raw ? refuseRow('outcome', 'call_row_outcome_invalid', { got: raw, choices: listParam(callOutcomes) }) : refuseRow('outcome', 'call_row_outcome_missing', {});
   const note = (record.note ?? '').trim();
-  if (note.length > noteMax) throw new RowError('note', `is longer than ${noteMax} characters`);
+  if (note.length > noteMax) throw refuseRow('note', 'call_row_note_long', { max: noteMax });
   return { taskId: Number(id), outcome: outcome.data, note: note || null };
 }
 
@@ -59,10 +77,7 @@ export interface OutcomeImportReport {
  * by `record` returning false; the good rows land, `chunk` at a time, each
  * chunk in one transaction.
  */
-export async function importOutcomesCsv(
-  input: Readable,
-  o: { record: (rows: readonly { row: OutcomeRow; line: number }[]) => { line: number; error: string }[]; chunk?: number },
-): Promise<OutcomeImportReport> {
+export async function importOutcomesCsv(input: Readable, o: { record: (rows: readonly { row: OutcomeRow; line: number }[]) => RefusedRow[]; chunk?: number }): Promise<OutcomeImportReport> {
   const report: OutcomeImportReport = { rows: 0, recorded: 0, bad: [] };
   const chunk = o.chunk ?? 500;
   let pending: { row: OutcomeRow; line: number }[] = [];
@@ -70,12 +85,12 @@ export async function importOutcomesCsv(
     if (!pending.length) return;
     const refused = o.record(pending);
     report.recorded += pending.length - refused.length;
-    for (const r of refused) report.bad.push({ line: r.line, field: 'task_id', error: `task_id: ${r.error}` });
+    for (const r of refused) report.bad.push({ line: r.line, field: 'task_id', error: `task_id: ${serverMessageText(r.messageRef.code, r.messageRef.params as never)}`, messageRef: r.messageRef });
     pending = [];
   };
   const reader = readCsvRecords(input, {
     header: (names) => {
-      for (const need of ['task_id', 'outcome']) if (!names.includes(need)) throw new Error(`the header row (line 1) must have a column named ${need}; it has: ${names.join(', ') || '(nothing)'}`);
+      for (const column of ['task_id', 'outcome']) if (!names.includes(column)) throw refuse('BAD_REQUEST', 'call_outcomes_header', { column, has: listParam(names) });
     },
     bad: (b) => {
       report.rows++;
@@ -88,8 +103,8 @@ export async function importOutcomesCsv(
     try {
       pending.push({ row: outcomeFromRecord(record), line });
     } catch (e) {
-      if (!(e instanceof RowError)) throw e;
-      report.bad.push({ line, field: e.field, error: `${e.field}: ${e.message}` });
+      if (!(e instanceof OutcomeRowError)) throw e;
+      report.bad.push({ line, field: e.field, error: e.message, messageRef: e.messageRef });
     }
     if (pending.length >= chunk) flush();
   });

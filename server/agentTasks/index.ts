@@ -47,6 +47,13 @@ export interface AgentSettings {
   dailyCapacity: number;
 }
 
+/** An agent-role user as the admin staffs them: who, and their team and capacity (the defaults until set). */
+export interface StaffedAgent extends AgentSettings {
+  login: string;
+  displayName: string;
+  active: boolean;
+}
+
 export type ClaimResult = { task: AgentTask; claimedToday: number; dailyCapacity: number } | { task: null; why: 'capacity' | 'empty'; claimedToday: number; dailyCapacity: number };
 
 export interface AgentTaskDeps {
@@ -124,6 +131,13 @@ export function createAgentTasks(db: Db, deps: AgentTaskDeps) {
      where id in (select id from agent_tasks indexed by agent_tasks_queue where team = @team and status = 'open' and due_at <= @now order by priority desc, due_at, id limit @limit)`,
   );
 
+  const staff = c.prepare<[], { userId: string; login: string; displayName: string; active: number; team: string; dailyCapacity: number }>(
+    `select u.id userId, u.login, u.display_name displayName, u.active, coalesce(a.team, '${defaultTeam}') team, coalesce(a.daily_capacity, ${defaultDailyCapacity}) dailyCapacity
+     from users u left join agents a on a.user_id = u.id where exists (select 1 from json_each(u.roles) r where r.value = 'agent') order by u.active desc, u.login`,
+  );
+
+  const userLogin = c.prepare<[string], { login: string }>('select login from users where id = ?');
+
   const agent = (userId: string): AgentSettings => agentRow.get(userId) ?? { userId, team: defaultTeam, dailyCapacity: defaultDailyCapacity };
 
   return {
@@ -150,6 +164,12 @@ export function createAgentTasks(db: Db, deps: AgentTaskDeps) {
       upsertAgent.run(userId, team, dailyCapacity);
       return agent(userId);
     },
+
+    /** Every agent-role user, active first, with their team and daily capacity (the admin's staffing view). */
+    agents: (): StaffedAgent[] => staff.all().map((a) => ({ ...a, active: a.active === 1 })),
+
+    /** A user's login, whatever their roles (null: no such user). */
+    user: (userId: string): { login: string } | null => userLogin.get(userId) ?? null,
 
     /** The task on an agent's desk: the one they claimed and have not closed yet. */
     desk: (userId: string): AgentTask | null => held.get(userId) ?? null,

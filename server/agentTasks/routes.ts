@@ -8,11 +8,15 @@ import { hasRole } from '../../shared/auth/roles';
 import { badRowsCsv } from '../ingest/csvImport';
 import { streamCsv } from '../export/routes';
 import { prepareTaskExport } from './csv';
+import { refuse, ServiceError } from '../services/errors';
 
 const HandOver = z.object({
   team: z.string().trim().min(1, 'name the team').max(60, 'a team name is at most 60 characters').default('default'),
   limit: z.number().int('limit must be a whole number').min(1, 'limit must be at least 1').max(10_000, 'limit is at most 10000').default(500),
 });
+
+/** A refusal as JSON: its English, and its stable code for the client to word in the reader's language (shared/i18n/serverMessages.ts). */
+const refusal = (res: Response, status: number, e: ServiceError): void => void res.status(status).json({ error: e.message, messageRef: e.messageRef ?? null });
 
 /** How many refused rows the answer lists; the error file holds them all. */
 const listedBad = 100;
@@ -30,9 +34,9 @@ export function agentTaskRoutes(db: Db, services: Services): Router {
   const r = Router();
   const analyst = (req: Request, res: Response) => {
     const user = services.users.authenticate(sessionToken(req))?.user ?? null;
-    if (!user) return void res.status(401).json({ error: 'sign in first' });
-    if (!sameOrigin(req)) return void res.status(403).json({ error: 'cross-site request refused: send it from the app, or with the x-journeys-client header' });
-    if (!hasRole(user.roles, 'analyst')) return void res.status(403).json({ error: 'the call centre files hold phone numbers: they need the analyst role' });
+    if (!user) return refusal(res, 401, refuse('UNAUTHORIZED', 'sign_in_first', {}));
+    if (!sameOrigin(req)) return refusal(res, 403, refuse('FORBIDDEN', 'cross_site_refused', {}));
+    if (!hasRole(user.roles, 'analyst')) return refusal(res, 403, refuse('FORBIDDEN', 'call_files_need_analyst', {}));
     return user;
   };
 
@@ -67,8 +71,9 @@ export function agentTaskRoutes(db: Db, services: Services): Router {
     try {
       report = await services.agentTasks.importOutcomes(req);
     } catch (e) {
-      // the file as a whole was refused: a header without task_id or outcome, an empty file
-      return void res.status(400).json({ error: e instanceof Error ? e.message : String(e) });
+      // the file as a whole was refused: a header without task_id or outcome (by its code), an empty file or a broken header (the shared reader's English)
+      if (e instanceof ServiceError) return refusal(res, 400, e);
+      return void res.status(400).json({ error: e instanceof Error ? e.message : String(e), messageRef: null });
     }
     await services.audit.inTransaction(
       () => Promise.resolve(null),

@@ -2,11 +2,11 @@ import type { Clock } from '../clock';
 import type { Call } from '../ingest/calls';
 import type { IngestService } from '../services/ingest';
 import type { createContactQueries } from '../services/timeline';
-import { ServiceError } from '../services/errors';
+import { notFound, refuse } from '../services/errors';
 import { seesPii, type Role } from '../../shared/auth/roles';
 import { callOutcomeEvent, type CallOutcome } from '../../shared/agentTasks/outcomes';
 import type { AgentTask, AgentTasks } from './index';
-import { importOutcomesCsv } from './csv';
+import { importOutcomesCsv, type RefusedRow } from './csv';
 import type { Readable } from 'node:stream';
 
 type ContactQueries = ReturnType<typeof createContactQueries>;
@@ -74,11 +74,11 @@ export function createAgentDesk({ tasks, ingest, contacts, clock }: AgentDeskDep
     /** Close the agent's task with its outcome and append the outcome event, in one transaction: both land or neither. */
     recordOutcome(agent: Agent, taskId: number, outcome: CallOutcome, note: string | null) {
       const task = tasks.get(taskId);
-      if (!task) throw new ServiceError('NOT_FOUND', `call task ${taskId} does not exist`);
-      if (task.status !== 'claimed' || task.claimedBy !== agent.id) throw new ServiceError('CONFLICT', `call task ${taskId} is not on your desk (it is ${task.status})`);
+      if (!task) throw refuse('NOT_FOUND', 'call_task_unknown', { id: taskId });
+      if (task.status !== 'claimed' || task.claimedBy !== agent.id) throw refuse('CONFLICT', 'call_task_not_on_desk', { id: taskId, status: task.status });
       const now = clock.now();
       tasks.transaction(() => {
-        if (!tasks.close(taskId, agent.id, outcome, note, now)) throw new ServiceError('CONFLICT', `call task ${taskId} was closed meanwhile`);
+        if (!tasks.close(taskId, agent.id, outcome, note, now)) throw refuse('CONFLICT', 'call_task_closed_meanwhile', { id: taskId });
         ingest.ingest(outcomeCalls(task, outcome, note, now));
       });
       return { id: taskId, outcome };
@@ -106,12 +106,12 @@ export function createAgentDesk({ tasks, ingest, contacts, clock }: AgentDeskDep
         record: (rows) =>
           tasks.transaction(() => {
             const now = clock.now();
-            const refused: { line: number; error: string }[] = [];
+            const refused: RefusedRow[] = [];
             const calls: Call[] = [];
             for (const { row, line } of rows) {
               const task = tasks.get(row.taskId);
-              if (!task) refused.push({ line, error: `call task ${row.taskId} does not exist` });
-              else if (!tasks.close(row.taskId, null, row.outcome, row.note, now, true)) refused.push({ line, error: `call task ${row.taskId} is closed already` });
+              if (!task) refused.push({ line, messageRef: { code: 'call_task_unknown', params: { id: row.taskId } } });
+              else if (!tasks.close(row.taskId, null, row.outcome, row.note, now, true)) refused.push({ line, messageRef: { code: 'call_task_closed_already', params: { id: row.taskId } } });
               else calls.push(...outcomeCalls(task, row.outcome, row.note, now));
             }
             if (calls.length) ingest.ingest(calls);
@@ -120,8 +120,22 @@ export function createAgentDesk({ tasks, ingest, contacts, clock }: AgentDeskDep
       });
     },
 
-    /** Put an agent in a team's queue with a daily capacity (admins). */
-    setAgent: (userId: string, team: string, dailyCapacity: number) => tasks.setAgent(userId, team, dailyCapacity),
+    /**
+     * Put an agent in a team's queue with a daily capacity (admins). Only an
+     * agent-role user: a setting for anyone else would staff a queue with
+     * someone who cannot claim from it.
+     */
+    setAgent(userId: string, team: string, dailyCapacity: number) {
+      const who = tasks.agents().find((a) => a.userId === userId);
+      if (!who) {
+        const user = tasks.user(userId);
+        throw user ? refuse('CONFLICT', 'not_an_agent', { login: user.login }) : notFound('user', userId);
+      }
+      return tasks.setAgent(userId, team, dailyCapacity);
+    },
+
+    /** Every agent-role user with their team and daily capacity (admins staff the queues from it). */
+    agents: () => tasks.agents(),
 
     /** Every team's queue today. */
     queues: () => tasks.queues(clock.now()),

@@ -5,6 +5,7 @@ import { Channel, channels } from '../../shared/journey/channels';
 import { normalizePhone, phonePattern } from '../../shared/contacts/phone';
 import { isTimeZone } from '../../shared/util/time';
 import { cleanText } from './calls';
+import type { ServerMessage } from '../../shared/i18n/serverMessages';
 
 /**
  * Bulk contact import from CSV (`npm run import -- contacts.csv`).
@@ -26,6 +27,8 @@ export interface BadRow {
   line: number;
   field: string | null;
   error: string;
+  /** the refusal by its stable code (shared/i18n/serverMessages.ts), for a client to word in the reader's language; `error` is its English */
+  messageRef?: ServerMessage;
 }
 
 export interface ImportReport {

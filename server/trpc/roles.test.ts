@@ -69,7 +69,8 @@ const expectedRoles: Record<string, Role> = {
   'agentTasks.desk': 'agent',
   'agentTasks.claimNext': 'agent',
   'agentTasks.recordOutcome': 'agent',
-  'agentTasks.queues': 'agent',
+  'agentTasks.queues': 'viewer',
+  'agentTasks.agents': 'admin',
   'agentTasks.setAgent': 'admin',
 };
 
@@ -113,8 +114,8 @@ describe('the role table: every procedure in the router', () => {
   it("reading is for everyone signed in: every query but the outbox and its dead letters, the audit log, the user list, test contacts and sends, traces and the agents' call desk needs only viewer", () => {
     const gatedQueries = procedures.filter((p) => p.type === 'query' && p.role !== 'viewer').map((p) => p.path);
     expect(gatedQueries.sort()).toEqual([
+      'agentTasks.agents',
       'agentTasks.desk',
-      'agentTasks.queues',
       'audit.facets',
       'audit.list',
       'channels.deadLetters',

@@ -34,7 +34,10 @@ export const agentTasksRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => ctx.services.agentTasks.recordOutcome(ctx.user, input.taskId, input.outcome, input.note || null)),
-  queues: procedure('agent').query(({ ctx }) => ctx.services.agentTasks.queues()),
+  /** Queue counts are no one's personal data: analysts hand tasks over and admins staff the teams from them, agent or not. */
+  queues: procedure('viewer').query(({ ctx }) => ctx.services.agentTasks.queues()),
+  /** Every agent-role user with their team and daily capacity. */
+  agents: procedure('admin').query(({ ctx }) => ctx.services.agentTasks.agents()),
   /** Which team's queue an agent works and how many calls a day they can take. */
   setAgent: procedure('admin', agentAudit)
     .input(
