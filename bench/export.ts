@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/export.ts [contacts]` (not part of `npm test` or `npm run bench`): the
+ * `npm run bench:export [-- contacts]` (not part of `npm test` or `npm run bench`): the
  * audience export of a whole-population segment over real HTTP, as a browser
  * asks for it, timed from the request to the last byte, with the server's
  * RSS: the server runs as a child process (server/testing/childServer.ts,
