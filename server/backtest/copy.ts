@@ -26,11 +26,17 @@ export interface BaseCopy {
 const configTables = ['workspace', 'templates', 'template_versions', 'segments'] as const;
 
 /**
- * Secondary indexes of `contacts` the engine never reads (ingestion and search
- * find contacts by them): dropped in the copy so a million contacts copy in
- * a fraction of the time. Registration order stays indexed: enrolment walks it.
+ * Secondary indexes the replay never reads, dropped in the copy so that a
+ * million contacts and their events copy, and the replay appends events and
+ * conversions, in a fraction of the time: `contacts` by external id, phone and
+ * name (ingestion and search find contacts by them; registration order stays
+ * indexed: enrolment walks it), events by name and time (the engine's reads
+ * all go by contact), conversions by journey (the analytics' reads; the
+ * report's few go by a scan). And the conversions' once-per-contact-node-goal
+ * index: the backtest's router is the copy's only writer of conversions and
+ * keeps that rule itself (route.ts).
  */
-const unusedContactIndexes = ['contacts_external_id', 'contacts_anonymous_id', 'contacts_phone', 'contacts_name'];
+const unreadIndexes = ['contacts_external_id', 'contacts_anonymous_id', 'contacts_phone', 'contacts_name', 'events_name_at', 'conversions_journey', 'conversions_once'];
 
 /** No file at `path`, nor a WAL or shared-memory file beside it (a copy left by an earlier run in the same directory). */
 function clear(path: string): void {
@@ -89,7 +95,7 @@ export function buildBaseCopy(source: string, dir: string, machines: readonly Co
   try {
     // a throwaway file: no fsync, no journal to keep
     c.pragma('synchronous = OFF');
-    for (const ix of unusedContactIndexes) c.exec(`drop index if exists ${ix}`);
+    for (const ix of unreadIndexes) c.exec(`drop index if exists ${ix}`);
     c.prepare('attach database ? as src').run(source);
     const columns = (table: string) =>
       c
