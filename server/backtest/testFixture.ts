@@ -37,7 +37,14 @@ export function fixture(): { identify: Call[]; before: Call[]; during: Call[] } 
     identify.push({ type: 'identify', userId, traits: { name: `用户${i}`, phone: `+8613900${String(100_000 + i)}`, registered_at: iso(S - ((i * 4) % 80) * DAY - 3 * HOUR) } });
     if (i % 6 === 0) before.push({ type: 'track', userId, event: 'app_login', timestamp: iso(S - (i % 20) * DAY - HOUR) });
     if (i % 20 === 7) before.push({ type: 'track', userId, event: 'unsubscribed', properties: { channel: 'sms' }, timestamp: iso(S - 2 * DAY) });
-    if (i % 5 === 1) during.push({ type: 'track', userId, event: 'app_login', timestamp: iso(S + ((i * 7) % 6) * DAY + 13 * HOUR + i * MINUTE) });
+    if (i % 5 === 1) {
+      const at = iso(S + ((i * 7) % 6) * DAY + 13 * HOUR + i * MINUTE);
+      // a funnel step at the very moment of the login, before it and after it: the first is credited to
+      // the nodes visited before the login moved the run on, the second to the exit it moved to as well
+      if (i % 10 === 1) during.push({ type: 'track', userId, event: 'credit_application_started', timestamp: at });
+      during.push({ type: 'track', userId, event: 'app_login', timestamp: at });
+      if (i % 10 === 1) during.push({ type: 'track', userId, event: 'loan_drawn', timestamp: at });
+    }
     if (i % 4 === 2) during.push({ type: 'track', userId, event: 'credit_step_abandoned', properties: { step: 'id_photo' }, timestamp: iso(S + (i % 7) * DAY + 5 * HOUR) });
     if (i % 8 === 2) during.push({ type: 'track', userId, event: 'credit_step_abandoned', properties: { step: 'bank_card' }, timestamp: iso(S + (i % 7) * DAY + 9 * HOUR) });
     if (i % 3 === 0) during.push({ type: 'track', userId, event: 'page', properties: { path: '/h5' }, timestamp: iso(S + (i % 7) * DAY + 2 * HOUR) });
