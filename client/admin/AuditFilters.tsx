@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { auditObjectText } from './auditObjects';
 import { useEffect, useEffectEvent, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
@@ -49,7 +50,7 @@ export function AuditFilters({ value, onChange }: { value: AuditFilterValues; on
           <option value="">{t('audit.anyObject')}</option>
           {facets.data?.objectTypes.map((o) => (
             <option key={o} value={o}>
-              {o}
+              {auditObjectText(t, o)}
             </option>
           ))}
         </select>

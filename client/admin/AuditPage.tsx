@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { auditObjectText } from './auditObjects';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { useTRPC, useTRPCClient, type RouterOutputs } from '../trpc';
@@ -96,8 +97,12 @@ function AuditTable({ rows }: { rows: AuditEvent[] }) {
                   <code>{e.action}</code>
                 </td>
                 <td>
-                  {e.objectType ?? <span className="muted">—</span>}
-                  {e.objectId && <div className="table__sub">{e.objectId}</div>}
+                  {e.objectType ? auditObjectText(t, e.objectType) : <span className="muted">—</span>}
+                  {e.objectId && (
+                    <div className="table__sub">
+                      <code>{e.objectId}</code>
+                    </div>
+                  )}
                 </td>
                 <td>{diff ? <code className="audit__diff">{diff}</code> : <span className="muted">—</span>}</td>
                 <td className="nowrap">{e.ip ?? <span className="muted">—</span>}</td>

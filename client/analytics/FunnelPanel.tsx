@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { stepText } from './stepText';
 import { useErrorText } from '../i18n/serverText';
 import { channelMessages } from '../i18n/registryMessages';
 import { useQuery } from '@tanstack/react-query';
@@ -37,7 +38,7 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
       <ol className="funnel__steps" aria-label={t('field.funnelSteps')}>
         {d.steps.map((s) => (
           <li key={s.key} className="funnel__step" data-step={s.key}>
-            <span className="funnel__label">{s.label}</span>
+            <span className="funnel__label">{stepText(t, { event: s.key, label: s.label })}</span>
             <span className="funnel__bar">
               <span style={{ width: `${top > 0 ? Math.max(s.count > 0 ? 2 : 0, (s.count / top) * 100) : 0}%` }} />
             </span>
@@ -49,7 +50,7 @@ export function FunnelPanel({ journeyId, nodeId, params }: { journeyId: string; 
           </li>
         ))}
       </ol>
-      <p className="sf__help funnel__rule">{d.rule}</p>
+      <p className="sf__help funnel__rule">{t('funnel.rule', { days: d.windowDays })}</p>
       {d.holdout !== null && <HoldoutUplift journeyId={journeyId} nodeId={nodeId} params={params} />}
       <JourneyTrends journeyId={journeyId} nodeId={nodeId} params={params} />
       {d.channel && (

@@ -6,6 +6,7 @@ import type { Channel } from '../../shared/journey/channels';
 import { formatCount, formatYuan } from '../format';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { OVERLAY_REFRESH_MS, overlayRange, type OverlayParams } from './useOverlay';
+import { ChartLegend } from './ChartLegend';
 
 export type Trends = RouterOutputs['analytics']['journeyTrends'];
 
@@ -42,7 +43,7 @@ export function TrendsChart({ trends: tr, width = 360 }: { trends: Trends; width
         <YAxis yAxisId="n" tick={{ fontSize: 10 }} allowDecimals={false} />
         <YAxis yAxisId="yuan" orientation="right" tick={{ fontSize: 10 }} hide={total('cost') === 0} />
         <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 11 }} />
+        <Legend content={(props) => <ChartLegend payload={props.payload} />} />
         {tr.channels.map((ch) => (
           <Bar key={ch} yAxisId="n" dataKey={`sent_${ch}`} name={t('trends.sent', { channel: t(channelMessages[ch]) })} stackId="sent" fill={channelColour[ch]} isAnimationActive={false} />
         ))}

@@ -3,6 +3,9 @@ import type { Translate } from '../i18n/useT';
 
 /** The business steps' names (shared/analytics/funnel.ts `businessSteps`, in English there) by event. */
 const stepMessages: Record<string, string> = {
+  entered: msg('step.entered'),
+  sent: msg('step.sent'),
+  clicked: msg('step.clicked'),
   app_login: msg('step.app_login'),
   credit_application_started: msg('step.credit_application_started'),
   credit_granted: msg('step.credit_granted'),

@@ -1,8 +1,11 @@
 import type { JourneyStatus } from '../trpc';
 import { msg } from '../i18n/messageIds';
-import { useT } from '../i18n/useT';
+import { useT, type Translate } from '../i18n/useT';
 
 const labels: Record<JourneyStatus, string> = { draft: msg('status.draft'), live: msg('status.live'), paused: msg('status.paused'), archived: msg('status.archived') };
+
+/** A journey status in words; one this build does not know, as it is. */
+export const journeyStatusText = (t: Translate, status: string): string => (Object.hasOwn(labels, status) ? t(labels[status as JourneyStatus]) : status);
 
 /**
  * A journey's status; "Errored" over it while the engine has stopped working

@@ -5,6 +5,13 @@ import { Link } from 'react-router';
 import type { TimelineRun } from './timelineModel';
 import { dateTimeIn } from './zonedFormat';
 import { awaitingMessage } from '../../shared/journey/run';
+import type { RunStatus } from '../../shared/journey/runStatus';
+import { msg } from '../i18n/messageIds';
+
+/** A run's status in words. */
+const runStatusMessages: Record<RunStatus, string> = { active: msg('run.active'), waiting: msg('run.waiting'), exited: msg('run.exited') };
+/** A status as stored (a string on the wire), in words; one this build does not know, as it is. */
+const statusText = (t: Translate, status: string): string => (Object.hasOwn(runStatusMessages, status) ? t(runStatusMessages[status as RunStatus]) : status);
 
 /** Where the run stands, in words: what it waits for and until when, or why it left. */
 export function runState(t: Translate, r: TimelineRun, tz: string): string {
@@ -13,7 +20,7 @@ export function runState(t: Translate, r: TimelineRun, tz: string): string {
   const until = r.wake_at === null ? '' : t('run.until', { until: dateTimeIn(r.wake_at, tz) });
   if (r.waiting_for === awaitingMessage) return t('run.waitingForMessage') + until;
   if (r.waiting_for) return t('run.waitingFor', { event: r.waiting_for }) + until;
-  return r.wake_at === null ? r.status : t('run.waiting') + until;
+  return r.wake_at === null ? statusText(t, r.status) : t('run.waiting') + until;
 }
 
 /** The journeys this contact is (or was) in: current node and state, newest enrolment first. */
@@ -32,7 +39,7 @@ export function ContactJourneys({ runs, tz }: { runs: readonly TimelineRun[]; tz
                 <Link to={`/journeys/${r.journey_id}`} className="ct-run__name">
                   {r.name}
                 </Link>
-                <span className={`ct-state ct-state--${r.status}`}>{r.status}</span>
+                <span className={`ct-state ct-state--${r.status}`}>{statusText(t, r.status)}</span>
               </div>
               <div className="small">
                 <span className="muted">v{r.version}</span> · {t('run.atNode')} <NodeName id={r.node_id} title={r.node_title} kind={r.node_kind} />

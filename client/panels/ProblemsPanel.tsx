@@ -31,7 +31,7 @@ export function ProblemsPanel({ onFocus }: { onFocus: (p: Located) => void }) {
                 <CircleAlert size={15} className="problem__icon" aria-hidden />
                 <span className="problem__text">
                   {problemText(p)}
-                  <span className="problem__code">{[p.code, p.nodeId, p.field].filter(Boolean).join(' · ')}</span>
+                  <code className="problem__code">{[p.code, p.nodeId, p.field].filter(Boolean).join(' · ')}</code>
                 </span>
               </button>
             </li>

@@ -3,6 +3,7 @@ import { useErrorText } from '../i18n/serverText';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTRPC } from '../trpc';
+import { journeyStatusText } from '../components/StatusBadge';
 
 /** "Which journeys use this template": each journey that sends it (draft or published), with the nodes that do. */
 export function TemplateUsage({ templateKey }: { templateKey: string }) {
@@ -20,7 +21,7 @@ export function TemplateUsage({ templateKey }: { templateKey: string }) {
         <ul>
           {q.data.map((j) => (
             <li key={j.journeyId}>
-              <Link to={`/journeys/${encodeURIComponent(j.journeyId)}`}>{j.name}</Link> <span className="muted">· {j.status}</span>
+              <Link to={`/journeys/${encodeURIComponent(j.journeyId)}`}>{j.name}</Link> <span className="muted">· {journeyStatusText(t, j.status)}</span>
               <span className="muted"> · {j.nodes.map((n) => n.title).join(', ')}</span>
               {!j.published && <span className="muted"> {t('usage.draftOnly')}</span>}
             </li>

@@ -5,6 +5,7 @@ import { useTRPC, type RouterOutputs } from '../trpc';
 import { useT } from '../i18n/useT';
 import { useErrorText } from '../i18n/serverText';
 import { msg } from '../i18n/messageIds';
+import { ChartLegend } from '../analytics/ChartLegend';
 
 export type TemplateTrends = RouterOutputs['templates']['daily'];
 
@@ -66,7 +67,7 @@ export function VariantTrendsChart({ trends: tr, width = 560, metric = 'clicks' 
         <XAxis dataKey="day" tick={{ fontSize: 10 }} />
         <YAxis tick={{ fontSize: 10 }} unit="%" />
         <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 11 }} />
+        <Legend content={(props) => <ChartLegend payload={props.payload} />} />
         {tr.variants.map((v, i) => (
           <Area
             key={`${v}-band`}

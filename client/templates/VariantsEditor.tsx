@@ -4,6 +4,7 @@ import { ArrowDown, ArrowUp, Plus, X } from 'lucide-react';
 import { templateParts } from '../../shared/templates/meta';
 import type { TemplateDraft } from '../../shared/templates/draft';
 import type { TemplateIssue } from '../../shared/templates/checks';
+import { templateIssueText } from './issueText';
 
 type Variant = TemplateDraft['variants'][number];
 
@@ -138,7 +139,7 @@ export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDra
                     <li key={k} className={`issue issue--${x.severity}`}>
                       <strong>{x.severity === 'error' ? t('variants.error') : t('variants.warning')}</strong> {x.locale ? `${x.locale} ` : ''}
                       {x.part ? `${partLabel(x.part)}: ` : ''}
-                      {x.message}
+                      {templateIssueText(t, x)}
                       {x.line !== undefined ? ` ${t('variants.line', { n: x.line })}` : ''}
                     </li>
                   ))}

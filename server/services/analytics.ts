@@ -277,6 +277,8 @@ export function createAnalytics(db: Db, prices: () => UnitPrices = () => unitPri
         /** sent (or entered) → clicked → the tracked events in business order, each within the last (see `rule`) */
         steps,
         rule: funnelRule(windowDays),
+        /** the attribution window `rule` words, for a client to word it in its own language */
+        windowDays,
         byVariant,
         cost: { units, total: cost, perConversion: costPer(cost, converted) },
         sample: sample.map((s) => ({ externalId: s.external_id, variant: s.variant, status: s.status, at: s.created_at })),

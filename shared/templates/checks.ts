@@ -27,6 +27,8 @@ export interface TemplateIssue {
   column?: number;
   /** the variable, helper or URL at fault */
   name?: string;
+  /** an unknown variable read with a fallback ({{default x "…"}}): the fallback always shows */
+  defaulted?: boolean;
 }
 
 /** Helpers the renderer registers (server/templates/render.ts). */
@@ -277,7 +279,7 @@ function read(p: Path, scope: Scope, w: Walk, defaulted: boolean): void {
   const message = defaulted
     ? `"${head}" is not a known variable, so the fallback will always show: add it to the template's variables`
     : `"${head}" is not a known variable: add it to the template's variables, or give it a fallback: {{default ${head} "…"}}`;
-  w.report({ severity: 'warning', code: 'unknown_variable', name: head, ...startOf(p), message });
+  w.report({ severity: 'warning', code: 'unknown_variable', name: head, ...(defaulted ? { defaulted } : {}), ...startOf(p), message });
 }
 
 /**

@@ -24,7 +24,8 @@ export const branchCondition = defineKind({
         .array(BranchCase)
         .min(1, 'add at least one case')
         .max(10)
-        .default([{ key: 'yes', label: 'Yes', match: 'all', conditions: [{ type: 'event', event: 'app_login', did: true, withinDays: 7, filter: [] }] }]),
+        .default([{ key: 'yes', label: 'Yes', match: 'all', conditions: [{ type: 'event', event: 'app_login', did: true, withinDays: 7, filter: [] }] }])
+        .meta({ title: 'Cases', titleKey: 'field.cases' }),
     })
     .superRefine((c, ctx) => {
       const seen = new Set<string>();

@@ -37,7 +37,8 @@ export const splitRandom = defineKind({
         .default([
           { key: 'a', label: 'A', weight: 50 },
           { key: 'b', label: 'B', weight: 50 },
-        ]),
+        ])
+        .meta({ title: 'Arms', titleKey: 'field.arms' }),
       holdout: z
         .number()
         .min(0)
