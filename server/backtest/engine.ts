@@ -43,6 +43,15 @@ export function sleepingPassCanMark(machine: CompiledJourney, rule: SleepingRule
 }
 
 /**
+ * The runner's batches in a replay: larger than the live engine's (which keeps
+ * each short so the API's writes get their turn), with no cap on a tick. The
+ * steps come out the same: runs are claimed in the same due order whatever the
+ * batch, each contact's caps are read from the outbox of earlier batches, and
+ * a step's draws are keyed by run, never by its place in a batch.
+ */
+const replayBatches = { batchSize: 10_000, maxBatches: Number.POSITIVE_INFINITY };
+
+/**
  * The live engine's parts as a backtest drives them on its copy: segment
  * entry, the runner (the pure step, the contact policy, the batch writer) and
  * the event router are the engine's own; the sleeping pass runs when it could
@@ -116,7 +125,7 @@ export function createBacktestEngine(db: Db, settings: () => EngineSettings, mac
         };
         const s = settings();
         const enrolled = attempt(() => runSegmentEntries(db, live.live(), now, s.timezone).reduce((n, e) => n + e.enrolled, 0), 0);
-        const r = attempt((): TickReport => runner.tick(now), { stepped: 0, queued: 0, withheld: 0, exited: 0, batches: 0, backlog: false });
+        const r = attempt((): TickReport => runner.tick(now, replayBatches), { stepped: 0, queued: 0, withheld: 0, exited: 0, batches: 0, backlog: false });
         if (sleepingCounts) attempt(() => sleeping.maybePass(now, s.policy.guardrails.sleeping), 0);
         const settled = settleDue(now);
         if (failures.length > 0) throw failures[0];
