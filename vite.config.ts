@@ -26,6 +26,7 @@ export default defineConfig({
       '/v1': apiTarget,
       '/l': apiTarget,
       '/export': apiTarget,
+      '/agent-tasks': apiTarget,
     },
   },
 });

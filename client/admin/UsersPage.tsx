@@ -5,6 +5,7 @@ import { useAuth } from '../auth/AuthContext';
 import { LoadError, Loading } from '../components/QueryState';
 import { NewUserForm } from './NewUserForm';
 import { UserRow } from './UserRow';
+import { AgentStaffing } from '../agent/AgentStaffing';
 
 /** Accounts and their roles (admins only): create, change roles, deactivate, reset a password. */
 export function UsersPage() {
@@ -50,6 +51,7 @@ export function UsersPage() {
             </table>
           </div>
           <NewUserForm />
+          <AgentStaffing />
         </>
       )}
     </main>

@@ -7,6 +7,10 @@ import { msg } from '../i18n/messageIds';
 import { LoadError, Loading } from '../components/QueryState';
 import { ContactTimeline } from '../contacts/ContactTimeline';
 import { callOutcomes, noteMax, type CallOutcome } from '../../shared/agentTasks/outcomes';
+import { useAuth } from '../auth/AuthContext';
+import { useErrorText } from '../i18n/serverText';
+import { QueueTable } from './QueueTable';
+import { CallCentreFiles } from './CallCentreFiles';
 
 type Current = NonNullable<RouterOutputs['agentTasks']['desk']['current']>;
 
@@ -24,12 +28,32 @@ export const outcomeMessages: Record<CallOutcome, string> = {
 const TIMELINE_LIMIT = 30;
 
 /**
- * The Agent page: the call on the agent's desk (who, their number, the
- * script, what happened to them lately) and the outcome form; with nothing on
- * the desk, the button that claims the next call of their team's queue.
+ * The Agent page: the team queues; for an agent, the call on their desk (who,
+ * their number, the script, what happened to them lately) and the outcome
+ * form, or with nothing on the desk the button that claims the next call;
+ * for an analyst, the outside call centre's files (export, import outcomes).
  */
 export function AgentPage() {
   const t = useT();
+  const trpc = useTRPC();
+  const { can } = useAuth();
+  const queues = useQuery({ ...trpc.agentTasks.queues.queryOptions(), refetchInterval: 30_000 });
+  return (
+    <main className="page agent-page">
+      <h1>
+        <Headset size={20} aria-hidden /> {t('agent.title')}
+      </h1>
+      {queues.data && <QueueTable queues={queues.data} />}
+      {can('agent') && <AgentDesk />}
+      {can('analyst') && queues.data && <CallCentreFiles queues={queues.data} />}
+    </main>
+  );
+}
+
+/** The agent's own desk: the call they hold, or the button that claims the next one. */
+function AgentDesk() {
+  const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const desk = useQuery(trpc.agentTasks.desk.queryOptions());
@@ -44,75 +68,36 @@ export function AgentPage() {
     }),
   );
 
-  return (
-    <main className="page agent-page">
-      <h1>
-        <Headset size={20} aria-hidden /> {t('agent.title')}
-      </h1>
-      <Queues />
-      {desk.isPending ? (
-        <Loading what={t('agent.loading')} />
-      ) : desk.isError ? (
-        <LoadError error={desk.error} />
-      ) : desk.data.current ? (
-        <Desk key={desk.data.current.task.id} current={desk.data.current} onRecorded={(outcome) => (setNotice(t('agent.recorded', { outcome: t(outcomeMessages[outcome]) })), refresh())} />
-      ) : (
-        <section className="card" aria-labelledby="agent-next">
-          <h2 id="agent-next">{t('agent.next')}</h2>
-          {notice && (
-            <p className="banner" role="status">
-              {notice}
-            </p>
-          )}
-          {claim.isError && (
-            <p className="banner banner--error" role="alert">
-              {claim.error.message}
-            </p>
-          )}
-          <button type="button" className="btn btn--primary" disabled={claim.isPending} onClick={() => claim.mutate()}>
-            <PhoneCall size={14} aria-hidden /> {t('agent.claimNext')}
-          </button>
-        </section>
+  return desk.isPending ? (
+    <Loading what={t('agent.loading')} />
+  ) : desk.isError ? (
+    <LoadError error={desk.error} />
+  ) : desk.data.current ? (
+    <Desk key={desk.data.current.task.id} current={desk.data.current} onRecorded={(outcome) => (setNotice(t('agent.recorded', { outcome: t(outcomeMessages[outcome]) })), refresh())} />
+  ) : (
+    <section className="card" aria-labelledby="agent-next">
+      <h2 id="agent-next">{t('agent.next')}</h2>
+      {notice && (
+        <p className="banner" role="status">
+          {notice}
+        </p>
       )}
-    </main>
-  );
-}
-
-/** Every team's queue today: waiting, beyond today's capacity, and the calls made. */
-function Queues() {
-  const t = useT();
-  const trpc = useTRPC();
-  const queues = useQuery({ ...trpc.agentTasks.queues.queryOptions(), refetchInterval: 30_000 });
-  if (!queues.data || queues.data.length === 0) return null;
-  return (
-    <table className="table agent-queues" aria-label={t('agent.queues')}>
-      <thead>
-        <tr>
-          <th scope="col">{t('agent.queue.team')}</th>
-          <th scope="col">{t('agent.queue.open')}</th>
-          <th scope="col">{t('agent.queue.beyond')}</th>
-          <th scope="col">{t('agent.queue.claimedToday')}</th>
-          <th scope="col">{t('agent.queue.agents')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {queues.data.map((q) => (
-          <tr key={q.team}>
-            <th scope="row">{q.team}</th>
-            <td>{q.open}</td>
-            <td>{q.beyondCapacity}</td>
-            <td>{t('agent.queue.ofCapacity', { claimed: q.claimedToday, capacity: q.capacity })}</td>
-            <td>{q.agents}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      {claim.isError && (
+        <p className="banner banner--error" role="alert">
+          {errorText(claim.error)}
+        </p>
+      )}
+      <button type="button" className="btn btn--primary" disabled={claim.isPending} onClick={() => claim.mutate()}>
+        <PhoneCall size={14} aria-hidden /> {t('agent.claimNext')}
+      </button>
+    </section>
   );
 }
 
 /** The call on the desk: who to call and what to say, the outcome form, and the contact's recent timeline. */
 function Desk({ current, onRecorded }: { current: Current; onRecorded: (outcome: CallOutcome) => unknown }) {
   const t = useT();
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const [outcome, setOutcome] = useState<CallOutcome | null>(null);
   const [note, setNote] = useState('');
@@ -170,7 +155,7 @@ function Desk({ current, onRecorded }: { current: Current; onRecorded: (outcome:
           </label>
           {record.isError && (
             <p className="banner banner--error" role="alert">
-              {record.error.message}
+              {errorText(record.error)}
             </p>
           )}
           <button type="submit" className="btn btn--primary" disabled={!outcome || record.isPending}>

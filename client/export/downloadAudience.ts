@@ -12,7 +12,7 @@ export function countLines(chunk: Uint8Array): number {
 /**
  * POST /export/audience.csv, read as it streams: `onProgress(rows, total)`
  * after each piece (the total from X-Total-Rows), then the file is handed to
- * the browser to save. A refusal's JSON message becomes the error.
+ * the browser to save. A refusal's JSON message becomes the error (its code, if any, in `data.messageRef`).
  */
 export function downloadAudience(
   body: { source: ExportSource; columns: string[] },
@@ -40,12 +40,16 @@ export async function downloadCsv(
   if (!res.ok || !res.body) {
     const text = await res.text();
     let message = `export failed (${res.status})`;
+    let messageRef: unknown = null;
     try {
-      message = (JSON.parse(text) as { error?: string }).error ?? message;
+      const body = JSON.parse(text) as { error?: string; messageRef?: unknown };
+      message = body.error ?? message;
+      messageRef = body.messageRef ?? null;
     } catch {
       // not JSON: keep the status
     }
-    throw new Error(message);
+    // a refusal by code keeps it in `data.messageRef`, where errorText (client/i18n/serverText.ts) words it
+    throw Object.assign(new Error(message), { data: { messageRef } });
   }
   const total = Number(res.headers.get('x-total-rows') ?? 0);
   const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? defaultName;

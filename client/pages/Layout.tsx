@@ -48,7 +48,7 @@ function TopBar() {
         {can('analyst') && <NavLink to="/outbox">{t('layout.nav.outbox')}</NavLink>}
         {can('analyst') && <NavLink to="/dead-letters">{t('layout.nav.deadLetters')}</NavLink>}
         <ApprovalsLink />
-        {can('agent') && <NavLink to="/agent">{t('agent.nav')}</NavLink>}
+        {(can('agent') || can('analyst')) && <NavLink to="/agent">{t('agent.nav')}</NavLink>}
         {can('analyst') && <NavLink to="/audit">{t('layout.nav.audit')}</NavLink>}
         {can('admin') && <NavLink to="/users">{t('layout.nav.users')}</NavLink>}
         <NavLink to="/settings">{t('layout.nav.settings')}</NavLink>

@@ -60,7 +60,8 @@ describe('call tasks out to an outside call centre and outcomes back, as CSV', (
       ['c2', '+861390000020', '2000'],
     ]);
     expect(rows[0]?.script).toContain('4000');
-    // handed over: an agent here gets only the one left
+    // handed over: the agents' capacity here is untouched (the outside centre calls them), and an agent here gets only the one left
+    expect((await w.trpc.agentTasks.queues.query())[0]).toMatchObject({ open: 1, claimed: 3, claimedToday: 0 });
     const agent = await userAs(['agent'], 'agent1');
     const claim = await fetch(`${w.server.url}/trpc/agentTasks.claimNext`, { method: 'POST', headers: { cookie: agent, 'content-type': 'application/json', 'x-journeys-client': 'test' }, body: '{}' });
     expect(((await claim.json()) as { result: { data: { current: { task: { externalId: string } } } } }).result.data.current.task.externalId).toBe('c1');

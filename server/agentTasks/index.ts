@@ -63,6 +63,9 @@ export interface AgentTaskDeps {
   callingHours: () => RobocallRules;
 }
 
+/** The holder of tasks handed to an outside call centre starts so (`export:<user id>`): they use none of the agents' capacity here. */
+export const handOverPrefix = 'export:';
+
 /** How many of the best open tasks a claim looks through for one whose contact is in calling hours now. */
 const claimLookahead = 50;
 
@@ -115,7 +118,7 @@ export function createAgentTasks(db: Db, deps: AgentTaskDeps) {
           teams as (select team from staffed union select distinct team from agent_tasks where status != 'closed'),
           staff as (select team, count(*) agents, sum(capacity) capacity from staffed group by team)
      select teams.team, coalesce(staff.agents, 0) agents, coalesce(staff.capacity, 0) capacity,
-       (select count(*) from agent_tasks t where t.team = teams.team and t.claimed_day = @day) claimedToday,
+       (select count(*) from agent_tasks t where t.team = teams.team and t.claimed_day = @day and t.claimed_by not like '${handOverPrefix}%') claimedToday,
        (select count(*) from agent_tasks t where t.team = teams.team and t.status = 'closed' and t.claimed_day = @day) closedToday,
        (select count(*) from agent_tasks t where t.team = teams.team and t.status = 'open' and t.due_at <= @now) open,
        (select count(*) from agent_tasks t where t.team = teams.team and t.status = 'claimed') claimed

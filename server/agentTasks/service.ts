@@ -5,7 +5,7 @@ import type { createContactQueries } from '../services/timeline';
 import { notFound, refuse } from '../services/errors';
 import { seesPii, type Role } from '../../shared/auth/roles';
 import { callOutcomeEvent, type CallOutcome } from '../../shared/agentTasks/outcomes';
-import type { AgentTask, AgentTasks } from './index';
+import { handOverPrefix, type AgentTask, type AgentTasks } from './index';
 import { importOutcomesCsv, type RefusedRow } from './csv';
 import type { Readable } from 'node:stream';
 
@@ -91,7 +91,7 @@ export function createAgentDesk({ tasks, ingest, contacts, clock }: AgentDeskDep
      */
     handOver(by: Agent, team: string, limit: number) {
       const at = clock.now();
-      const holder = `export:${by.id}`;
+      const holder = `${handOverPrefix}${by.id}`;
       return { holder, at, moved: tasks.handOver(team, limit, holder, at) };
     },
 
