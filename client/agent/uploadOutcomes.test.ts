@@ -58,4 +58,20 @@ describe('a refused export', () => {
     expect(e.message).toBe('the call centre files hold phone numbers: they need the analyst role');
     expect(errorText(zh, e)).toBe('呼叫中心文件含有手机号：需要分析师角色。');
   });
+
+  it("keeps a refused hand-over's schema issues, worded by their zod code", async () => {
+    vi.stubGlobal('fetch', () =>
+      Promise.resolve(
+        json(400, {
+          error: 'limit: limit must be at least 1',
+          field: 'limit',
+          messageRef: null,
+          issues: [{ path: 'limit', message: 'limit must be at least 1', code: 'too_small', params: { origin: 'number', limit: 1, inclusive: 'yes' } }],
+        }),
+      ),
+    );
+    const e = await rejection(downloadCsv('/agent-tasks/export.csv', { team: 'default', limit: 0 }, new AbortController().signal, () => undefined, 'calls.csv'));
+    expect(errorText(zh, e)).toMatch(/^limit: .*1/);
+    expect(errorText(zh, e)).not.toContain('must be');
+  });
 });

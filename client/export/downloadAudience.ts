@@ -12,7 +12,7 @@ export function countLines(chunk: Uint8Array): number {
 /**
  * POST /export/audience.csv, read as it streams: `onProgress(rows, total)`
  * after each piece (the total from X-Total-Rows), then the file is handed to
- * the browser to save. A refusal's JSON message becomes the error (its code, if any, in `data.messageRef`).
+ * the browser to save. A refusal's JSON message becomes the error (its code, if any, in `data.messageRef`, its schema issues in `data.issues`).
  */
 export function downloadAudience(
   body: { source: ExportSource; columns: string[] },
@@ -41,15 +41,17 @@ export async function downloadCsv(
     const text = await res.text();
     let message = `export failed (${res.status})`;
     let messageRef: unknown = null;
+    let issues: unknown = null;
     try {
-      const body = JSON.parse(text) as { error?: string; messageRef?: unknown };
+      const body = JSON.parse(text) as { error?: string; messageRef?: unknown; issues?: unknown };
       message = body.error ?? message;
       messageRef = body.messageRef ?? null;
+      issues = body.issues ?? null;
     } catch {
       // not JSON: keep the status
     }
-    // a refusal by code keeps it in `data.messageRef`, where errorText (client/i18n/serverText.ts) words it
-    throw Object.assign(new Error(message), { data: { messageRef } });
+    // a refusal by code keeps it in `data.messageRef` (schema issues in `data.issues`), where errorText (client/i18n/serverText.ts) words it
+    throw Object.assign(new Error(message), { data: { messageRef, issues } });
   }
   const total = Number(res.headers.get('x-total-rows') ?? 0);
   const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? defaultName;

@@ -124,6 +124,11 @@ describe('call tasks out to an outside call centre and outcomes back, as CSV', (
     expect(((await empty.json()) as { error: string }).error).toBe('the file is empty: expected a header row such as task_id,outcome,note');
     const badLimit = await post('export.csv', analyst, JSON.stringify({ limit: 0 }), 'application/json');
     expect(badLimit.status).toBe(400);
-    expect(await badLimit.json()).toEqual({ error: 'limit: limit must be at least 1', field: 'limit' });
+    expect(await badLimit.json()).toEqual({
+      error: 'limit: limit must be at least 1',
+      field: 'limit',
+      messageRef: null,
+      issues: [{ path: 'limit', message: 'limit must be at least 1', code: 'too_small', params: { origin: 'number', limit: 1, inclusive: 'yes' } }],
+    });
   });
 });

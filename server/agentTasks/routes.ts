@@ -9,6 +9,7 @@ import { badRowsCsv } from '../ingest/csvImport';
 import { streamCsv } from '../export/routes';
 import { prepareTaskExport } from './csv';
 import { refuse, ServiceError } from '../services/errors';
+import { zodIssueParams } from '../../shared/i18n/zodIssues';
 
 const HandOver = z.object({
   team: z.string().trim().min(1, 'name the team').max(60, 'a team name is at most 60 characters').default('default'),
@@ -47,7 +48,9 @@ export function agentTaskRoutes(db: Db, services: Services): Router {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = issue?.path.join('.') ?? '';
-      return void res.status(400).json({ error: `${path ? `${path}: ` : ''}${issue?.message ?? 'bad request'}`, field: path });
+      // each issue with its zod code and params too, as the tRPC errors send them, for the client to word (client/i18n/serverText.ts)
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, ...zodIssueParams(i) }));
+      return void res.status(400).json({ error: `${path ? `${path}: ` : ''}${issue?.message ?? 'bad request'}`, field: path, messageRef: null, issues });
     }
     const h = await services.audit.inTransaction(
       () => Promise.resolve(services.agentTasks.handOver(user, parsed.data.team, parsed.data.limit)),
