@@ -19,7 +19,8 @@ interface HeldCredit {
  * order: an event that moves nothing at once (no run of its contact waits for
  * it or ends on it, no journey starts on it) is held, and the held events are
  * written in bulk: appended in one statement, their goals and funnel steps
- * credited in one statement per goal, with the counters added up. An event
+ * credited from their contacts' run paths read in one statement, the new
+ * conversions and the counters written at once (`writeCredits`). An event
  * that moves a run is appended with what was held before it and moved by the
  * engine's own router (`move`: the runs it wakes or ends, the journeys it
  * starts); its credit is held like the others.
