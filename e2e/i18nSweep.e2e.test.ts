@@ -55,7 +55,8 @@ function stringsOf(x: unknown, into: Set<string>, key = ''): Set<string> {
 /**
  * The workspace's own texts, from the API: what the demo and the operator
  * named and wrote (journey, node, arm and case names, descriptions, event and
- * trait names, template keys and names, users). The page may show each as it
+ * trait names, template keys and names, segments, users, the workspace's
+ * name). The page may show each as it
  * is; only a whole one is let through, not its words one by one.
  */
 async function workspaceTexts(app: App, extra: unknown[]): Promise<string[]> {
@@ -64,6 +65,8 @@ async function workspaceTexts(app: App, extra: unknown[]): Promise<string[]> {
   for (const j of journeys) stringsOf({ name: j.name, description: j.description, draft: (await app.trpc.journeys.get.query({ id: j.id })).draft }, texts);
   for (const t of await app.trpc.templates.list.query()) stringsOf(await app.trpc.templates.get.query({ key: t.key }), texts);
   stringsOf(await app.trpc.users.list.query(), texts);
+  stringsOf(await app.trpc.segments.list.query(), texts);
+  stringsOf({ name: (await app.trpc.workspace.get.query()).name }, texts);
   stringsOf(extra, texts);
   // longest first, so a name is taken whole before a shorter one inside it
   return [...texts].sort((a, b) => b.length - a.length);

@@ -7,7 +7,7 @@ import { channelMessages } from '../i18n/registryMessages';
 import { ContactPolicy, type Cap, type QuietHours } from '../../shared/policy/policy';
 import { GuardrailsFields, guardrailWords } from './GuardrailsFields';
 import { GlobalControlField, globalControlWords } from '../analytics/GlobalControlField';
-import { useIntlOrEnglish, useT, type Translate } from '../i18n/useT';
+import { useT, type Translate } from '../i18n/useT';
 import { useFormat } from '../i18n/useFormat';
 import { useErrorText, zodIssueText } from '../i18n/serverText';
 import { msg } from '../i18n/messageIds';
@@ -106,14 +106,13 @@ export function PolicyRules({ policy, editable }: { policy: ContactPolicy; edita
 
 function PolicyForm({ policy }: { policy: ContactPolicy }) {
   const t = useT();
-  const intl = useIntlOrEnglish();
   const errorText = useErrorText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [draft, setDraft] = useState<ContactPolicy>(policy);
   const save = useMutation(trpc.policy.set.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.policy.get.queryKey() }) }));
   const parsed = ContactPolicy.safeParse(draft);
-  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${zodIssueText(intl, i)}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${zodIssueText(t, i)}`);
   const setCap = (i: number, c: Partial<Cap>) => setDraft({ ...draft, caps: draft.caps.map((x, k) => (k === i ? { ...x, ...c } : x)) });
   const setQuiet = (i: number, q: Partial<QuietHours>) => setDraft({ ...draft, quietHours: draft.quietHours.map((x, k) => (k === i ? { ...x, ...q } : x)) });
   const changed = JSON.stringify(draft) !== JSON.stringify(policy);

@@ -1,4 +1,4 @@
-import { useIntlOrEnglish, useT } from '../i18n/useT';
+import { useT } from '../i18n/useT';
 import { serverMessageText, useErrorText } from '../i18n/serverText';
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -34,7 +34,6 @@ export function ApprovalPage() {
 
 function Request({ request: r }: { request: ApprovalDetail }) {
   const t = useT();
-  const intl = useIntlOrEnglish();
   return (
     <>
       <div className="page__header">
@@ -79,7 +78,7 @@ function Request({ request: r }: { request: ApprovalDetail }) {
         </dl>
         {r.stale && (
           <div className="banner banner--error" role="status">
-            <strong>{t('approvals.stale.label')}</strong> {r.staleMessage ? serverMessageText(intl, r.staleMessage) : t('approvals.stale.reason')} {t('approvals.stale.body')}
+            <strong>{t('approvals.stale.label')}</strong> {r.staleMessage ? serverMessageText(t, r.staleMessage) : t('approvals.stale.reason')} {t('approvals.stale.body')}
           </div>
         )}
       </section>

@@ -154,7 +154,7 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
           type="source"
           position={Position.Bottom}
           isConnectable={connectable}
-          aria-label={t('node.port', { title, port: portText(t, p) || p.id, state: unwired.includes(p.id) ? 'unwired' : idle(p) ? 'optional' : 'wired' })}
+          aria-label={t('node.port', { title, port: portText(t, p) || (p.id === 'next' ? t('connect.next') : p.id), state: unwired.includes(p.id) ? 'unwired' : idle(p) ? 'optional' : 'wired' })}
           data-port={p.id}
           className={[stray.includes(p) && 'jn__handle--stray', unwired.includes(p.id) && 'jn__handle--unwired', idle(p) && 'jn__handle--optional'].filter(Boolean).join(' ') || undefined}
           style={{ left: handleLeft(i, ports.length) }}

@@ -54,7 +54,7 @@ function EventLine({ event }: { event: TimelineEvent }) {
         <ul className="ct-props" aria-label={t('timeline.properties')}>
           {props.map(([k, v]) => (
             <li key={k}>
-              <span className="muted">{k}</span> {propText(v)}
+              <code className="muted">{k}</code> {propText(v)}
             </li>
           ))}
         </ul>

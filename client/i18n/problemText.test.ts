@@ -102,3 +102,13 @@ describe('a node named as the page shows it', () => {
     expect(problemText(zh, p, 'full', (id) => (id === p.nodeId ? '退出' : undefined))).toBe('从入口永远无法到达“退出”。');
   });
 });
+
+describe('a fixed port in a problem', () => {
+  it('is worded by its message id (the compiler sends it as portKey), so "timeout" reads 超时', () => {
+    const unwired = errorsOf(broken((g) => (g.edges = g.edges.filter((e) => e.sourcePort !== 'timeout')))).find((p) => p.code === 'unwired_port');
+    expect(unwired?.params).toMatchObject({ port: 'timeout', portKey: 'port.timeout' });
+    if (!unwired) throw new Error('expected an unwired port');
+    expect(problemText(zh, unwired)).toContain('“超时”');
+    expect(problemText(zh, unwired)).not.toContain('timeout');
+  });
+});

@@ -75,6 +75,8 @@ export function problemText(intl: IntlShape, p: Located, form: 'full' | 'detail'
   for (const [k, v] of Object.entries(params)) values[k] = Array.isArray(v) ? v.join(', ') : String(v);
   if (Array.isArray(params.channels)) values.channels = intl.formatList(params.channels.map(channel), { type: 'conjunction' });
   for (const k of ['channel', 'templateChannel']) if (k in params) values[k] = channel(params[k]);
+  // a fixed port (`timeout`, `failed`) by its message id, a port the user named as named
+  if (typeof params.portKey === 'string') values.port = intl.formatMessage({ id: params.portKey });
   // a field's own error, beside the field: the node and the field are already in view
   if (form === 'detail' && p.detail !== undefined) {
     if (p.code === 'invalid_config') return params.reason === 'segment_required' ? intl.formatMessage({ id: msg('compile.detail.segment_required') }) : (values.detail ?? p.detail);

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createIntl } from 'react-intl';
 import { z } from 'zod';
 import type { Locale } from '../../shared/i18n/locales';
 import { serverMessageText as english } from '../../shared/i18n/serverMessages';
-import { catalogues } from './catalogues';
+import { translatorFor } from './testing';
 import { errorText, zodIssueText } from './serverText';
 
-const intl = (locale: Locale) => createIntl({ locale, messages: catalogues[locale] });
+const intl = (locale: Locale) => translatorFor(locale);
 
 describe('errorText: a refusal in the reader’s language', () => {
   it('words a server message by its code and params', () => {

@@ -1,10 +1,14 @@
 import { useMemo } from 'react';
-import type { IntlShape } from 'react-intl';
 import { isServerMessage, type ServerMessage, type ServerMessageCode } from '../../shared/i18n/serverMessages';
 import { zodIssueParams, type IssueParams } from '../../shared/i18n/zodIssues';
 import type { z } from 'zod';
 import { msg } from './messageIds';
-import { useIntlOrEnglish } from './useT';
+import type { IntlShape } from 'react-intl';
+import { translator, useT, type Translate } from './useT';
+
+/** A `t`, or react-intl's IntlShape (a caller outside React may hold either). */
+type Words = Translate | IntlShape;
+const asT = (w: Words): Translate => (typeof w === 'function' ? w : translator(w));
 
 /** One message per server message code; its ICU arguments are the code's params (shared/i18n/serverMessages.ts). */
 const serverMessageIds = {
@@ -102,8 +106,9 @@ const issueIds: Record<string, string> = {
 };
 
 /** A server message in the reader's language. */
-export function serverMessageText(intl: IntlShape, m: ServerMessage): string {
-  return intl.formatMessage({ id: serverMessageIds[m.code] }, m.params);
+export function serverMessageText(words: Words, m: ServerMessage): string {
+  const t = asT(words);
+  return t(serverMessageIds[m.code], m.params);
 }
 
 /** An issue as the server sends it (`data.issues`), or as a form check finds it. */
@@ -119,18 +124,22 @@ export interface WireIssue {
  * names a server message code (`params.messageCode`) by it, a zod code by its
  * params, anything else (a custom check's own words) as sent.
  */
-export function issueText(intl: IntlShape, issue: WireIssue | IssueParams): string {
+export function issueText(words: Words, issue: WireIssue | IssueParams): string {
+  const t = asT(words);
   const params = typeof issue.params === 'object' && issue.params !== null ? (issue.params as Record<string, string | number>) : {};
   const ref = { code: params.messageCode, params };
-  if (isServerMessage(ref)) return serverMessageText(intl, ref);
+  if (isServerMessage(ref)) return serverMessageText(t, ref);
   const id = typeof issue.code === 'string' && Object.hasOwn(issueIds, issue.code) ? issueIds[issue.code] : undefined;
-  if (id && issue.code !== 'custom') return intl.formatMessage({ id }, params);
+  // a pattern's own words say what it wants; a generic "not of the expected form" would not
+  const patterned = issue.code === 'invalid_format' && params.format === 'regex';
+  if (id && !patterned) return t(id, params);
   return 'message' in issue ? String(issue.message) : '';
 }
 
 /** A zod issue the client found itself (a form's own check), in the reader's language. */
-export function zodIssueText(intl: IntlShape, issue: z.core.$ZodIssue): string {
-  return issueText(intl, { ...zodIssueParams(issue), message: issue.message });
+export function zodIssueText(words: Words, issue: z.core.$ZodIssue): string {
+  const t = asT(words);
+  return issueText(t, { ...zodIssueParams(issue), message: issue.message });
 }
 
 /**
@@ -139,17 +148,18 @@ export function zodIssueText(intl: IntlShape, issue: z.core.$ZodIssue): string {
  * by its schema issues (`data.issues`, each with its path), else the message
  * as sent (an older server's, or an error no refusal made, e.g. the network's).
  */
-export function errorText(intl: IntlShape, error: { message: string; data?: unknown } | null | undefined): string {
+export function errorText(words: Words, error: { message: string; data?: unknown } | null | undefined): string {
+  const t = asT(words);
   if (!error) return '';
   const data = typeof error.data === 'object' && error.data !== null ? (error.data as { messageRef?: unknown; issues?: unknown }) : {};
-  if (isServerMessage(data.messageRef)) return serverMessageText(intl, data.messageRef);
+  if (isServerMessage(data.messageRef)) return serverMessageText(t, data.messageRef);
   const issues = data.issues;
-  if (Array.isArray(issues) && issues.length > 0) return (issues as WireIssue[]).map((i) => (i.path ? `${String(i.path)}: ${issueText(intl, i)}` : issueText(intl, i))).join('; ');
+  if (Array.isArray(issues) && issues.length > 0) return (issues as WireIssue[]).map((i) => (i.path ? `${String(i.path)}: ${issueText(t, i)}` : issueText(t, i))).join('; ');
   return error.message;
 }
 
 /** `errorText` in the chosen locale. */
 export function useErrorText(): (error: { message: string; data?: unknown } | null | undefined) => string {
-  const intl = useIntlOrEnglish();
-  return useMemo(() => (error) => errorText(intl, error), [intl]);
+  const t = useT();
+  return useMemo(() => (error) => errorText(t, error), [t]);
 }

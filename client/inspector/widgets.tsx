@@ -5,7 +5,7 @@ import { SegmentRules, type RuleSet } from '../../shared/segments/rules';
 import { channels, type Channel } from '../../shared/journey/channels';
 import { channelMessages } from '../i18n/registryMessages';
 import { useT } from '../i18n/useT';
-import { useErrorText } from '../i18n/serverText';
+import { useErrorText, zodIssueText } from '../i18n/serverText';
 import { useTRPC } from '../trpc';
 import { useCatalogue } from './catalogue';
 import { SchemaForm, parseScalar, scalarText, type WidgetProps, type WidgetRenderer } from './SchemaForm';
@@ -147,7 +147,7 @@ function SegmentEditor(p: { segmentKey: string; name: string; description: strin
   // the limits the server holds a segment to on save (list sizes, names), at the field that breaks them
   const parsed = SegmentRules.safeParse(rules);
   const errors: Record<string, string[]> = {};
-  if (!parsed.success) for (const i of parsed.error.issues) (errors[i.path.join('.')] ??= []).push(i.message);
+  if (!parsed.success) for (const i of parsed.error.issues) (errors[i.path.join('.')] ??= []).push(zodIssueText(t, i));
   const save = useMutation(
     trpc.segments.save.mutationOptions({
       onSuccess: async () => {

@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { zodIssueText } from '../i18n/serverText';
 import { useProblemText } from '../i18n/problemText';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { JourneySettings } from '../../shared/journey/settings';
@@ -36,9 +37,9 @@ export function SettingsPanel() {
       null,
       'settings',
     );
-    if (!parsed.success) for (const i of parsed.error.issues) (out[i.path.join('.')] ??= []).push(i.message);
+    if (!parsed.success) for (const i of parsed.error.issues) (out[i.path.join('.')] ??= []).push(zodIssueText(t, i));
     return out;
-  }, [problems, parsed, problemText]);
+  }, [problems, parsed, problemText, t]);
 
   return (
     // leaving a field ends its edit: what was typed there is one undo step

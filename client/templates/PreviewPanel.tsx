@@ -7,6 +7,7 @@ import { TemplateDraft } from '../../shared/templates/draft';
 import { formatCount } from '../format';
 import { useTRPC, type RouterInputs } from '../trpc';
 import { parseSampleTraits, sampleTraitsText } from './sampleContact';
+import { partText } from './partText';
 
 /**
  * Every variant rendered as the dispatcher would render it, for a real
@@ -102,7 +103,7 @@ function LanguagePreview({ input, channel, label, enabled }: { input: RouterInpu
           ) : (
             Object.entries(v.parts).map(([part, text]) => (
               <figure key={part} className="preview__part">
-                <figcaption className="muted">{part}</figcaption>
+                <figcaption className="muted">{partText(t, part)}</figcaption>
                 <pre className={`preview__text preview__text--${channel}`}>{text}</pre>
               </figure>
             ))

@@ -1,3 +1,4 @@
+import { msg } from '../i18n/messageIds';
 import { useT } from '../i18n/useT';
 import { channelMessages } from '../i18n/registryMessages';
 import { useMemo, useState } from 'react';
@@ -14,6 +15,8 @@ import { RelativeTime } from '../components/RelativeTime';
 /** The template library, by channel, with search: where copywriters start. */
 export function TemplatesPage() {
   const t = useT();
+  // a row's template is `t` below: this is the translator there
+  const tr = t;
   const trpc = useTRPC();
   const list = useQuery(trpc.templates.list.queryOptions());
   const [q, setQ] = useState('');
@@ -92,7 +95,7 @@ export function TemplatesPage() {
                         </div>
                       </td>
                       <td>{t.variants.map((v) => `${v.key.toUpperCase()} ${v.weight}%`).join(' · ')}</td>
-                      <td>{t.category}</td>
+                      <td>{tr(t.category === 'transactional' ? msg('templates.category.transactional') : msg('templates.category.marketing'))}</td>
                       <td className="num">v{t.version}</td>
                       <td className="muted">
                         <RelativeTime ms={t.updatedAt} />

@@ -1,22 +1,12 @@
-import { msg } from '../i18n/messageIds';
 import { useT } from '../i18n/useT';
 import { ArrowDown, ArrowUp, Plus, X } from 'lucide-react';
 import { templateParts } from '../../shared/templates/meta';
 import type { TemplateDraft } from '../../shared/templates/draft';
 import type { TemplateIssue } from '../../shared/templates/checks';
 import { templateIssueText } from './issueText';
+import { partText } from './partText';
 
 type Variant = TemplateDraft['variants'][number];
-
-/** Message ids of the copy's parts (a part not listed is shown by its key). */
-const partLabels: Record<string, string> = {
-  body: msg('part.body'),
-  title: msg('part.title'),
-  script: msg('part.script'),
-  subject: msg('part.subject'),
-  html: msg('part.html'),
-  json: msg('part.json'),
-};
 
 /** The next unused variant key: b, c, d … */
 export function nextVariantKey(variants: readonly Variant[]): string {
@@ -31,7 +21,7 @@ export function nextVariantKey(variants: readonly Variant[]): string {
  */
 export function VariantsEditor({ draft, onChange, issues }: { draft: TemplateDraft; onChange: (variants: Variant[]) => void; issues: readonly TemplateIssue[] }) {
   const t = useT();
-  const partLabel = (p: string): string => (partLabels[p] ? t(partLabels[p]) : p);
+  const partLabel = (p: string): string => partText(t, p);
   const parts: readonly string[] = templateParts[draft.channel];
   // the template's own language first, then the others it has copy in, side by side
   const languages = [draft.locale, ...(draft.locales ?? [])];

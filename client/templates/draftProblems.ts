@@ -1,8 +1,10 @@
 import type { TemplateDraft } from '../../shared/templates/draft';
 import type { Translate } from '../i18n/useT';
 import { msg } from '../i18n/messageIds';
+import type { z } from 'zod';
+import { zodIssueText } from '../i18n/serverText';
 
-type Issue = { path: readonly PropertyKey[]; message: string };
+type Issue = z.core.$ZodIssue;
 
 const fieldNames: Record<string, string> = {
   key: msg('draft.field.key'),
@@ -27,7 +29,7 @@ const partNames: Record<string, string> = {
  * The draft's shape problems as the editor shows them: by the field's name on
  * the page ("Variant B body (en): …", "Key: …"), never as a schema path or
  * JSON. A new template lists none until its first edit: an empty form is not
- * a mistake yet. (The reason itself comes from the shared schema, in English.)
+ * a mistake yet. The reason is worded by its zod code (a custom check's own words stay as written).
  */
 export function draftProblems(t: Translate, draft: TemplateDraft, issues: readonly Issue[], edited: boolean): string[] {
   if (!edited) return [];
@@ -45,8 +47,8 @@ export function draftProblems(t: Translate, draft: TemplateDraft, issues: readon
             : sub
               ? t('draft.variantField', { variant, field: field(sub) })
               : t('draft.variant', { variant });
-      return `${where}: ${i.message}`;
+      return `${where}: ${zodIssueText(t, i)}`;
     }
-    return head ? `${field(head)}: ${i.message}` : i.message;
+    return head ? `${field(head)}: ${zodIssueText(t, i)}` : zodIssueText(t, i);
   });
 }

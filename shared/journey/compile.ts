@@ -139,7 +139,8 @@ export function compile(input: unknown, refs: CompileRefs = {}): Result<Compiled
           message: p.label
             ? `The "${p.label}" port of "${nodeTitle(node)}" is not connected. Connect it, or end it with an Exit.`
             : `"${nodeTitle(node)}" leads nowhere. Connect it, or end it with an Exit.`,
-          params: { node: nodeTitle(node), port: p.label },
+          // a fixed port's message id too (`port.timeout`), so a client words the port in its own language
+          params: { node: nodeTitle(node), port: p.label, ...(p.labelKey ? { portKey: p.labelKey } : {}) },
         });
 
   const ids = [...nodes.keys()].sort();
