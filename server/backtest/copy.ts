@@ -31,12 +31,13 @@ const configTables = ['workspace', 'templates', 'template_versions', 'segments']
  * conversions, in a fraction of the time: `contacts` by external id, phone and
  * name (ingestion and search find contacts by them; registration order stays
  * indexed: enrolment walks it), events by name and time (the engine's reads
- * all go by contact), conversions by journey (the analytics' reads; the
- * report's few go by a scan). And the conversions' once-per-contact-node-goal
+ * all go by contact), messages by node (the outbox pages list by it; the
+ * engine finds a message by its key or in the queue), conversions by journey
+ * (the analytics' reads; the report's few go by a scan). And the conversions' once-per-contact-node-goal
  * index: the backtest's router is the copy's only writer of conversions and
  * keeps that rule itself (route.ts).
  */
-const unreadIndexes = ['contacts_external_id', 'contacts_anonymous_id', 'contacts_phone', 'contacts_name', 'events_name_at', 'conversions_journey', 'conversions_once'];
+const unreadIndexes = ['contacts_external_id', 'contacts_anonymous_id', 'contacts_phone', 'contacts_name', 'events_name_at', 'messages_node', 'conversions_journey', 'conversions_once'];
 
 /** No file at `path`, nor a WAL or shared-memory file beside it (a copy left by an earlier run in the same directory). */
 function clear(path: string): void {
