@@ -18,7 +18,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { BLUEPRINT_1, postBatch, startApp, waitForCanvas, type App } from './harness';
-import { testAdmin } from '../server/testing/signIn';
+import { signIn, testAdmin, trpcClient } from '../server/testing/signIn';
 import { aGraph } from '../shared/fixtures/builders';
 import { defaultConfig, nodeKindNames } from '../shared/journey/registry';
 import { DAY, HOUR } from '../shared/util/time';
@@ -132,6 +132,8 @@ async function settle(page: Page): Promise<void> {
 
 let app: App;
 let page: Page;
+/** the server the pages come from */
+let base = '';
 const allowed = new Set(allowList.map((w) => w.toLowerCase()));
 /** the workspace's own texts, each as a pattern that matches it whole (not inside a longer word) */
 let own: RegExp[] = [];
@@ -146,6 +148,7 @@ const contacts = [
 beforeAll(async () => {
   app = await startApp({ clock: 'fake', fakeClockStart: T0, signedIn: false, locale: 'zh-CN', seed: 18 });
   page = app.page;
+  base = app.url;
   // the Recall blueprint, live: a 0% holdout so both contacts get the SMS, deferred by the quiet hours first
   const recall = (await app.trpc.journeys.list.query()).find((j) => j.blueprint === BLUEPRINT_1);
   if (!recall) throw new Error('the Recall blueprint was not seeded');
@@ -171,7 +174,7 @@ afterAll(async () => {
 
 /** Visit `path`, let it load, and fail on any English found (softly: the test goes on to its next page, so one run lists them all). */
 async function sweep(path: string | null, what: string): Promise<void> {
-  if (path !== null) await page.goto(`${app.url}${path}`);
+  if (path !== null) await page.goto(`${base}${path}`);
   await settle(page);
   expect.soft(await englishOn(page, own), what).toEqual([]);
 }
@@ -249,5 +252,48 @@ describe('every page in Chinese, nothing left in English', () => {
     await page.goto(`${app.url}/settings`);
     await page.getByRole('form', { name: '编辑联系策略' }).waitFor();
     await sweep(null, 'settings');
+  });
+});
+
+describe('approvals with requests on them, in Chinese', () => {
+  // four-eyes on: the admin's publish and promote are requests, another user approves
+  let four: App;
+  let journeyRequest = '';
+  let promoteRequest = '';
+  beforeAll(async () => {
+    four = await startApp({ approvals: true, locale: 'zh-CN' });
+    const amy = await four.addUser(['approver'], 'amy');
+    const approver = trpcClient(four.url, await signIn(four.url, amy.login, amy.password));
+    const recall = (await four.trpc.journeys.list.query()).find((j) => j.blueprint === BLUEPRINT_1);
+    if (!recall) throw new Error('the Recall blueprint was not seeded');
+    const first = await four.trpc.journeys.publish.mutate({ id: recall.id });
+    if (!('request' in first)) throw new Error('with four-eyes on, publishing files a request');
+    await approver.approvals.approve.mutate({ id: first.request.id });
+    const draft = (await four.trpc.journeys.get.query({ id: recall.id })).draft;
+    const sms = draft.nodes.find((n) => n.kind === 'send');
+    if (sms) sms.title = '召回短信';
+    const wait = draft.nodes.find((n) => n.kind === 'wait.duration');
+    if (wait) wait.config = { ...wait.config, amount: 3 };
+    await four.trpc.journeys.saveDraft.mutate({ id: recall.id, graph: draft });
+    const second = await four.trpc.journeys.publish.mutate({ id: recall.id, enrolNow: true });
+    if (!('request' in second)) throw new Error('with four-eyes on, publishing files a request');
+    journeyRequest = second.request.id;
+    const promoted = await four.trpc.templates.promote.mutate({ key: 'recall_sms', variant: 'b' });
+    if (!('request' in promoted)) throw new Error('promoting a live template files a request');
+    promoteRequest = promoted.request.id;
+    page = four.page;
+    base = four.url;
+    own = (await workspaceTexts(four, [])).map((s) => new RegExp(`(?<![A-Za-z])${escaped(s)}(?![A-Za-z])`, 'g'));
+  }, 180_000);
+  afterAll(async () => {
+    await four?.close();
+  });
+
+  it('the approvals list, a publish request with its changes, a promote request', async () => {
+    await sweep('/approvals', 'approvals with requests');
+    await page.goto(`${four.url}/approvals/${encodeURIComponent(journeyRequest)}`);
+    await page.getByRole('list', { name: /改动|变化|变更/ }).waitFor();
+    await sweep(null, 'publish request');
+    await sweep(`/approvals/${encodeURIComponent(promoteRequest)}`, 'promote request');
   });
 });

@@ -13,6 +13,7 @@ import { ApprovalChanges } from './ApprovalChanges';
 import { ForecastView } from '../forecast/ForecastView';
 import { MigrationForecast } from '../migrate/MigrationForecast';
 import { kindLabels, objectPath, type ApprovalDetail } from './approvalLabels';
+import { approvalSummary } from './approvalSummary';
 
 /** One request: what it changes, who asked, and (while pending) approve, reject or withdraw it. */
 export function ApprovalPage() {
@@ -42,7 +43,7 @@ function Request({ request: r }: { request: ApprovalDetail }) {
             <h1>{t('approvals.heading', { kind: t(kindLabels[r.kind]), name: r.objectName })}</h1>
             <ApprovalBadges request={r} />
           </div>
-          <p className="muted">{r.summary}</p>
+          <p className="muted">{approvalSummary(t, r)}</p>
         </div>
         <Link to={objectPath(r)} className="btn">
           {t('approvals.open', { type: r.objectType })}
@@ -84,7 +85,7 @@ function Request({ request: r }: { request: ApprovalDetail }) {
       </section>
       <section className="card" aria-labelledby="request-changes">
         <h2 id="request-changes">{t('publish.changes')}</h2>
-        <ApprovalChanges changes={r.changes} />
+        <ApprovalChanges changes={r.changes} graphs={r.graphs} />
       </section>
       {r.kind === 'journey.publish' && r.status === 'pending' && !r.stale && <RequestForecast journeyId={r.objectId} enrolNow={r.enrolNow === true} />}
       {r.status === 'pending' && <Decision request={r} />}

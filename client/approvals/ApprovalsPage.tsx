@@ -7,6 +7,7 @@ import { LoadError, Loading } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
 import { ApprovalBadges } from './ApprovalBadges';
 import { approvalPath, kindLabels, type ApprovalRow, type ApprovalStatus } from './approvalLabels';
+import { approvalSummary } from './approvalSummary';
 
 const tabs: { id: ApprovalStatus | 'all'; label: string }[] = [
   { id: 'pending', label: msg('approvals.status.pending') },
@@ -85,7 +86,7 @@ function ApprovalsTable({ rows }: { rows: ApprovalRow[] }) {
                 <div className="table__sub">{t(kindLabels[r.kind])}</div>
               </td>
               <td>
-                <div className="table__sub">{r.summary}</div>
+                <div className="table__sub">{approvalSummary(t, r)}</div>
               </td>
               <td>{r.requestedBy.displayName}</td>
               <td className="muted nowrap">

@@ -41,4 +41,16 @@ describe('what a publish changes, in the reader’s language', () => {
     expect(zh.summary(changes)).toMatch(/^删除 1 个节点，修改 1 个，删除 \d+ 条连线，设置：目标$/);
     expect(lines.join(' ')).not.toMatch(/Removed|Changed|Disconnected|timeout|Send message/);
   });
+
+  it('names a changed config field by its inspector title', () => {
+    const longer = edit(before, (g) => {
+      const wait = g.nodes.find((n) => n.kind === 'wait.event');
+      if (wait) wait.config = { ...wait.config, timeout: { amount: 5, unit: 'days' } };
+    });
+    const [changed] = diffGraphs(before, longer);
+    if (!changed) throw new Error('expected a change');
+    const line = changeWords(translatorFor('zh-CN'), { before, after: longer }).line(changed);
+    expect(line).toMatch(/^修改“.+”：/);
+    expect(line).not.toMatch(/timeout/);
+  });
 });

@@ -6,6 +6,7 @@ import type { GraphNode, JourneyGraph } from '../../shared/journey/graph';
 import { msg } from '../i18n/messageIds';
 import { useT, type Translate } from '../i18n/useT';
 import { portLabel, portText } from '../mapping/ports';
+import { kindSchema } from '../inspector/jsonSchema';
 
 /** The settings' names (shared/journey/diff.ts `settingsLabels`, in English there). */
 const settingsMessages = {
@@ -18,7 +19,13 @@ const settingsMessages = {
   sleeping: msg('diff.settings.sleeping'),
 } satisfies Record<SettingsKey, string>;
 
+/** Settings' names, listed. */
+const settingsText = (t: Translate, keys: readonly SettingsKey[]): string => keys.map((k) => t(settingsMessages[k])).join(t('diff.sep'));
+
 const sumMessages = { added: msg('diff.sum.added'), removed: msg('diff.sum.removed'), changed: msg('diff.sum.changed') };
+
+/** What a summary needs of a change: its type, and a settings change's keys. */
+export type ChangeKind = { type: Exclude<GraphChange['type'], 'settingsChanged'> } | { type: 'settingsChanged'; keys: readonly SettingsKey[] };
 
 interface Graphs {
   before: JourneyGraph | null;
@@ -38,7 +45,7 @@ export function changeWords(t: Translate, { before, after }: Graphs) {
     if (id === 'next') return '';
     return t('diff.port', { port: (n && portText(t, portLabel(n.kind, n.config, id))) || id });
   };
-  const settings = (keys: readonly SettingsKey[]) => keys.map((k) => t(settingsMessages[k])).join(t('diff.sep'));
+  const settings = (keys: readonly SettingsKey[]) => settingsText(t, keys);
 
   const line = (c: GraphChange): string => {
     switch (c.type) {
@@ -53,7 +60,13 @@ export function changeWords(t: Translate, { before, after }: Graphs) {
         const node = name(find(c.nodeId, after, null), c.nodeId);
         const fields = c.fields.filter((f) => f !== 'title');
         if (fields.length === 0) return t('diff.renamed', { was, node });
-        return t('diff.nodeChanged', { node, was, renamed: was === node ? 'no' : 'yes', fields: fields.join(t('diff.sep')) });
+        const kindOf = find(c.nodeId, after, before)?.kind;
+        // each config field by its title in the inspector, in the reader's language
+        const field = (f: string) => {
+          const s = kindOf ? kindSchema(kindOf).properties?.[f] : undefined;
+          return s?.titleKey ? t(s.titleKey) : (s?.title ?? f);
+        };
+        return t('diff.nodeChanged', { node, was, renamed: was === node ? 'no' : 'yes', fields: fields.map(field).join(t('diff.sep')) });
       }
       case 'edgeAdded':
       case 'edgeRemoved': {
@@ -72,33 +85,34 @@ export function changeWords(t: Translate, { before, after }: Graphs) {
     }
   };
 
-  /** One line for them all: "2 nodes added, 1 changed, settings: goals" (the noun said once per group), or "No changes". */
-  const summary = (changes: readonly GraphChange[]): string => {
-    const n = { nodeAdded: 0, nodeRemoved: 0, nodeChanged: 0, edgeAdded: 0, edgeRemoved: 0 };
-    const keys: SettingsKey[] = [];
-    for (const c of changes) {
-      if (c.type === 'settingsChanged') {
-        for (const k of c.keys) if (!keys.includes(k)) keys.push(k);
-      } else n[c.type === 'nodeKindChanged' ? 'nodeChanged' : c.type]++;
-    }
-    const group = (noun: 'node' | 'connection', counts: [verb: 'added' | 'removed' | 'changed', n: number][]) =>
-      counts.filter(([, k]) => k > 0).map(([verb, k], i) => t(sumMessages[verb], { n: k, noun, first: i === 0 ? 'yes' : 'no' }));
-    const parts = [
-      ...group('node', [
-        ['added', n.nodeAdded],
-        ['removed', n.nodeRemoved],
-        ['changed', n.nodeChanged],
-      ]),
-      ...group('connection', [
-        ['added', n.edgeAdded],
-        ['removed', n.edgeRemoved],
-      ]),
-      ...(keys.length ? [t('diff.sum.settings', { keys: settings(keys) })] : []),
-    ];
-    return parts.length ? parts.join(t('diff.sep')) : t('diff.none');
-  };
+  return { line, summary: (changes: readonly ChangeKind[]) => changeSummary(t, changes) };
+}
 
-  return { line, summary };
+/** One line for a publish's changes: "2 nodes added, 1 changed, settings: goals" (the noun said once per group), or "No changes". */
+export function changeSummary(t: Translate, changes: readonly ChangeKind[]): string {
+  const settings = (keys: readonly SettingsKey[]) => settingsText(t, keys);
+  const n = { nodeAdded: 0, nodeRemoved: 0, nodeChanged: 0, edgeAdded: 0, edgeRemoved: 0 };
+  const keys: SettingsKey[] = [];
+  for (const c of changes) {
+    if (c.type === 'settingsChanged') {
+      for (const k of c.keys) if (!keys.includes(k)) keys.push(k);
+    } else n[c.type === 'nodeKindChanged' ? 'nodeChanged' : c.type]++;
+  }
+  const group = (noun: 'node' | 'connection', counts: [verb: 'added' | 'removed' | 'changed', n: number][]) =>
+    counts.filter(([, k]) => k > 0).map(([verb, k], i) => t(sumMessages[verb], { n: k, noun, first: i === 0 ? 'yes' : 'no' }));
+  const parts = [
+    ...group('node', [
+      ['added', n.nodeAdded],
+      ['removed', n.nodeRemoved],
+      ['changed', n.nodeChanged],
+    ]),
+    ...group('connection', [
+      ['added', n.edgeAdded],
+      ['removed', n.edgeRemoved],
+    ]),
+    ...(keys.length ? [t('diff.sum.settings', { keys: settings(keys) })] : []),
+  ];
+  return parts.length ? parts.join(t('diff.sep')) : t('diff.none');
 }
 
 /** `changeWords` in the chosen locale. */

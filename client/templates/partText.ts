@@ -9,6 +9,8 @@ const partLabels: Record<string, string> = {
   subject: msg('part.subject'),
   html: msg('part.html'),
   json: msg('part.json'),
+  /** not copy: a copy change that is a variant's weight */
+  weight: msg('part.weight'),
 };
 
 /** A part of a template's copy (body, title…) in the reader's language. */

@@ -72,6 +72,9 @@ describe('publishing a journey with four-eyes on', () => {
     const request = await anna.approvals.get({ id: requestId });
     expect(request).toMatchObject({ kind: 'journey.publish', objectType: 'journey', objectId: id, objectName: 'Recall', status: 'pending', stale: false, requestedBy: { displayName: 'olga' } });
     expect(request.changes).toEqual(['First version: everything goes live']);
+    // the same as data, for the approver's language: the graphs compared and the summary's parts
+    expect(request.graphs?.before).toBeNull();
+    expect(request.summaryOf).toEqual({ kind: 'journey.publish', first: true, enrolNow: false, changes: expect.any(Array) });
 
     const approved = await anna.approvals.approve({ id: requestId, comment: 'looks right' });
     expect(approved).toMatchObject({ id: requestId, status: 'approved', result: { version: 1 } });

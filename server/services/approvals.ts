@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { approvalRequests, journeys, journeyVersions, users, type ApprovalKind, type ApprovalStatus } from '../db/schema';
 import { JourneyGraph } from '../../shared/journey/graph';
-import { diffGraphs, summarizeChanges } from '../../shared/journey/diff';
+import { diffGraphs, summarizeChanges, type GraphChange } from '../../shared/journey/diff';
 import { hasRole } from '../../shared/auth/roles';
 import { TemplateDraft } from '../../shared/templates/draft';
 import type { TemplateStore, TemplateVersion } from '../templates/store';
@@ -34,10 +34,38 @@ export interface CopyChange {
 
 /** What approval performs, and what it changes as shown to the approver (taken when the request is filed). */
 type Payload =
-  /** `enrolNow`: the operator's choice to enrol a segment entry at once too (absent on requests made before it existed: no) */
-  | { kind: 'journey.publish'; changes: string[]; enrolNow?: boolean }
+  /**
+   * `enrolNow`: the operator's choice to enrol a segment entry at once too (absent on requests made before it existed: no).
+   * `changes` in English; `graphs`, the live version and the draft compared, so a client words the changes in its language
+   * (absent on requests made before it existed: the English lines are shown).
+   */
+  | { kind: 'journey.publish'; changes: string[]; enrolNow?: boolean; graphs?: { before: JourneyGraph | null; after: JourneyGraph } }
   | { kind: 'template.version'; draft: TemplateDraft; changes: CopyChange[] }
   | { kind: 'template.promote'; variant: string; changes: CopyChange[] };
+
+/** What `summary` says, as data: a journey's changes by kind (the client counts and words them), a template's number of copy changes, a promoted variant. */
+export type SummaryOf =
+  | { kind: 'journey.publish'; first: boolean; enrolNow: boolean; changes: ({ type: Exclude<GraphChange['type'], 'settingsChanged'> } | SettingsChange)[] }
+  | { kind: 'template.version'; changes: number }
+  | { kind: 'template.promote'; variant: string };
+type SettingsChange = Extract<GraphChange, { type: 'settingsChanged' }>;
+
+function summaryOf(p: Payload): SummaryOf | null {
+  switch (p.kind) {
+    case 'journey.publish':
+      if (!p.graphs) return null;
+      return {
+        kind: p.kind,
+        first: p.graphs.before === null,
+        enrolNow: p.enrolNow === true,
+        changes: diffGraphs(p.graphs.before, p.graphs.after).map((c) => (c.type === 'settingsChanged' ? c : { type: c.type })),
+      };
+    case 'template.version':
+      return { kind: p.kind, changes: p.changes.length };
+    case 'template.promote':
+      return { kind: p.kind, variant: p.variant };
+  }
+}
 
 const sha = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('base64url');
 
@@ -142,6 +170,8 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
       /** the reason by its code, for the client to word */
       staleMessage: stale === null ? null : ({ code: 'stale_reason', params: { reason: stale, base: r.base } } satisfies ServerMessage),
       summary: r.summary,
+      /** the summary as data, for a client to word in its own language (null: a request made before it existed; `summary` says it) */
+      summaryOf: summaryOf(r.payload as Payload),
       result: r.result ?? null,
     };
   };
@@ -179,9 +209,10 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
       journeyService.assertPublishable(id);
       const j = journeyRow(id);
       const live = liveGraph(id);
-      const changes = diffGraphs(live, JourneyGraph.parse(j.draft));
+      const draft = JourneyGraph.parse(j.draft);
+      const changes = diffGraphs(live, draft);
       const summary = (live ? summarizeChanges(changes) : 'first version') + (enrolNow ? '; also enrols now' : '');
-      const payload: Payload = { kind: 'journey.publish', changes: live ? changes.map((c) => c.message) : ['First version: everything goes live'], enrolNow };
+      const payload: Payload = { kind: 'journey.publish', changes: live ? changes.map((c) => c.message) : ['First version: everything goes live'], enrolNow, graphs: { before: live, after: draft } };
       return file('journey.publish', 'journey', id, j.name, payload, summary, user);
     },
 
@@ -223,7 +254,7 @@ export function createApprovalService({ db, wallNow, enabled, journeys: journeyS
     get(id: string) {
       const r = row(id);
       const p = r.payload as Payload;
-      return { ...view(r), changes: p.changes, enrolNow: p.kind === 'journey.publish' ? p.enrolNow === true : null };
+      return { ...view(r), changes: p.changes, enrolNow: p.kind === 'journey.publish' ? p.enrolNow === true : null, graphs: p.kind === 'journey.publish' ? (p.graphs ?? null) : null };
     },
 
     approve: (id: string, user: User, comment: string | null) => decide(id, user, 'approved', comment),
