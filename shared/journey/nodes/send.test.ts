@@ -57,7 +57,7 @@ describe('send: schema and ports', () => {
     const c = nodeKinds.send.schema.parse({ channel: 'voice', template: 'call' });
     expect(nodeKinds.send.ports(c)).toEqual([
       { id: 'next', label: '' },
-      { id: 'failed', label: 'failed', optional: true },
+      { id: 'failed', label: 'failed', labelKey: 'port.failed', optional: true },
     ]);
     expect(nodeKinds.send.sends?.(c)?.channel).toBe('voice');
   });
