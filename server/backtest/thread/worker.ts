@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { runBacktest } from '../run';
 import { BacktestCancelled } from '../replay';
@@ -11,6 +12,20 @@ import type { BacktestThreadData, FromBacktestThread } from './protocol';
  * copies. Posts progress at most every 200 ms, then the result.
  */
 const { job, cancel } = workerData as BacktestThreadData;
+
+/**
+ * A backtest is a background job beside the live engine, which ticks on
+ * another thread of the same process: on a machine with few cores, the tick
+ * goes first. Linux sets the nice value of the calling thread only (pid 0),
+ * so the API and the engine keep theirs; raising one's own nice value needs
+ * no privilege. Where the platform refuses, the backtest runs as it is.
+ */
+const backtestNice = 10;
+try {
+  setPriority(0, backtestNice);
+} catch {
+  // not permitted here: same priority as the rest of the server
+}
 const port = parentPort;
 if (!port) throw new Error('a backtest runs as a worker');
 const send = (m: FromBacktestThread) => port.postMessage(m);
