@@ -198,6 +198,19 @@ describe('every page in Chinese, nothing left in English', () => {
     await page.getByRole('group', { name: '画布上的数据' }).getByRole('button', { name: '数据' }).click();
   });
 
+  it('the trace of one contact: every step and its reasons', async () => {
+    await page.goto(`${app.url}/journeys/${encodeURIComponent(recallId)}`);
+    await waitForCanvas(page);
+    await page.getByRole('button', { name: '追踪一个联系人…' }).click();
+    const dialog = page.getByRole('dialog', { name: '追踪一个联系人' });
+    await dialog.getByLabel('联系人', { exact: true }).fill('lin');
+    await dialog.getByRole('button', { name: /^lin/ }).click();
+    await dialog.getByRole('button', { name: '追踪', exact: true }).click();
+    await dialog.getByRole('list', { name: '追踪步骤' }).waitFor();
+    await sweep(null, 'trace');
+    await page.keyboard.press('Escape');
+  });
+
   it('the inspector on every node kind, and the problems', async () => {
     await page.goto(`${app.url}/journeys/${encodeURIComponent(allKindsId)}`);
     await waitForCanvas(page);

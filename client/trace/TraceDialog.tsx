@@ -1,11 +1,11 @@
 import { useT } from '../i18n/useT';
-import { shortDateTimeIn } from '../format';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Route } from 'lucide-react';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { useErrorText } from '../i18n/serverText';
 import { ContactPicker } from './ContactPicker';
+import { useTraceWords } from './traceText';
 import './trace.css';
 
 type Trace = RouterOutputs['testing']['trace'];
@@ -89,12 +89,11 @@ export function TraceDialog({ journeyId, now, onClose }: { journeyId: string; no
   );
 }
 
-const at = (ms: number, tz: string): string => shortDateTimeIn(ms, tz);
-
 /** The trace as a list of steps: when (in the contact's zone), what, and why. Steps after now are projected (timers only). */
 export function TraceSteps({ trace }: { trace: Trace }) {
   const t = useT();
   const tz = trace.contact.timezone;
+  const words = useTraceWords(tz);
   return (
     <section aria-label={t('trace.label')}>
       <p className="muted">
@@ -103,16 +102,18 @@ export function TraceSteps({ trace }: { trace: Trace }) {
       <ol className="trace__steps" aria-label={t('trace.steps')}>
         {trace.steps.map((s, i) => (
           <li key={i} className={`trace__step trace__step--${s.kind}${s.projected ? ' trace__step--projected' : ''}`} data-kind={s.kind}>
-            <span className="trace__when">{at(s.at, tz)}</span>
+            <span className="trace__when">{words.time(s.at)}</span>
             <span className="trace__text">
               {s.node && s.kind !== 'entry' && s.kind !== 'end' ? <span className="muted">{s.node}: </span> : null}
-              {s.text}
+              {words.say(s.say)}
               {s.projected && <span className="muted"> {t('trace.projected')}</span>}
             </span>
-            {s.details.length > 0 && (
+            {s.why.length > 0 && (
               <ul className="trace__details">
-                {s.details.map((d, j) => (
-                  <li key={j}>{d}</li>
+                {s.why.map((d, j) => (
+                  <li key={j} className={'indent' in d && d.indent ? 'trace__detail--case' : undefined}>
+                    {words.why(d)}
+                  </li>
                 ))}
               </ul>
             )}

@@ -1,24 +1,29 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { Trace, TraceStep } from '../../server/trace/traceContact';
+import type { TraceSay, TraceWhy } from '../../server/trace/lines';
 import { TraceSteps } from './TraceDialog';
 
 /**
  * "Trace one contact" as an operator reads it: blueprint 1's draft for one
  * contact who logs in on the second day, then one who never does (the call
- * and the exit lie after now: projected, greyed).
+ * and the exit lie after now: projected, greyed). Lines are data, worded in
+ * the toolbar's locale; `text`/`details` (the API's English) are not shown.
  */
 
 const S = Date.UTC(2026, 10, 2, 3, 0);
 const H = 3_600_000;
-const step = (at: number, kind: TraceStep['kind'], nodeId: string | null, node: string | null, text: string, details: string[] = [], projected = false): TraceStep => ({
+const step = (at: number, kind: TraceStep['kind'], nodeId: string | null, node: string | null, say: TraceSay, why: TraceWhy[] = [], projected = false): TraceStep => ({
   at,
   kind,
   nodeId,
   node,
-  text,
-  details,
+  text: '',
+  say,
+  details: [],
+  why,
   projected,
 });
+const allowed: TraceWhy[] = [{ code: 'policy_allowed' }];
 
 const recalled: Trace = {
   contact: { id: 7, externalId: 'u1001', timezone: 'Asia/Shanghai' },
@@ -26,22 +31,24 @@ const recalled: Trace = {
   now: S + 48 * H,
   until: S + 90 * 24 * H,
   steps: [
-    step(S, 'entry', 'entry', 'Registered, never logged in', 'Enters at 2026-11-02 11:00 Asia/Shanghai: in segment registered_never_logged_in then', [
-      'match all',
-      'registered 0–90 days ago: saw 7 days ago → yes',
-      'did not do app_login in the last 90 days: saw none → yes',
+    step(S, 'entry', 'entry', 'Registered, never logged in', { code: 'enters_in_segment', at: S, segment: 'registered_never_logged_in' }, [
+      { code: 'match', match: 'all' },
+      { code: 'registered', min: 0, max: 90, daysAgo: 7, held: true },
+      { code: 'event', did: false, event: 'app_login', filtered: false, days: 90, count: 0, last: null, held: true },
     ]),
-    step(S, 'node', 'holdout', 'Holdout 5%', 'Reaches Holdout 5%'),
-    step(S, 'port', 'holdout', 'Holdout 5%', 'Leaves by "send"'),
-    step(S, 'node', 'sms_1', 'Recall SMS (A/B)', 'Reaches Recall SMS (A/B)'),
-    step(S, 'deferred', 'sms_1', 'Recall SMS (A/B)', 'SMS recall_sms deferred by SMS cap 1/day until 11:00 Asia/Shanghai', ['held by SMS cap 1/day; the node waits and asks the policy again then']),
-    step(S + 24 * H, 'timer', 'sms_1', 'Recall SMS (A/B)', 'The wait ends at 2026-11-03 11:00 Asia/Shanghai'),
-    step(S + 24 * H, 'send', 'sms_1', 'Recall SMS (A/B)', 'Sent: SMS recall_sms (marketing)', ['the contact policy allowed it: no cap reached, outside quiet hours, not opted out']),
-    step(S + 24 * H, 'wait', 'wait_login', 'Logged in within 3 days?', 'Waits for app_login, at most until 2026-11-06 11:00 Asia/Shanghai'),
-    step(S + 30 * H, 'event', 'wait_login', 'Logged in within 3 days?', 'Recorded event app_login at 2026-11-03 17:00 Asia/Shanghai'),
-    step(S + 30 * H, 'port', 'wait_login', 'Logged in within 3 days?', 'Leaves by "event"'),
-    step(S + 30 * H, 'exit', 'exit_recalled', 'Recalled', 'Exits: recalled'),
-    step(S + 30 * H, 'end', 'exit_recalled', 'Recalled', 'Left the journey: recalled'),
+    step(S, 'node', 'holdout', 'Holdout 5%', { code: 'reaches', node: 'Holdout 5%' }),
+    step(S, 'port', 'holdout', 'Holdout 5%', { code: 'leaves_by', port: 'send', label: 'send' }),
+    step(S, 'node', 'sms_1', 'Recall SMS (A/B)', { code: 'reaches', node: 'Recall SMS (A/B)' }),
+    step(S, 'deferred', 'sms_1', 'Recall SMS (A/B)', { code: 'withheld', channel: 'sms', template: 'recall_sms', decision: 'deferred', reason: 'cap:sms:1/24h', until: S + 24 * H }, [
+      { code: 'held_by', reason: 'cap:sms:1/24h' },
+    ]),
+    step(S + 24 * H, 'timer', 'sms_1', 'Recall SMS (A/B)', { code: 'wait_ends', at: S + 24 * H }),
+    step(S + 24 * H, 'send', 'sms_1', 'Recall SMS (A/B)', { code: 'sent', channel: 'sms', template: 'recall_sms', category: 'marketing' }, allowed),
+    step(S + 24 * H, 'wait', 'wait_login', 'Logged in within 3 days?', { code: 'waits_for', event: 'app_login', until: S + 96 * H }),
+    step(S + 30 * H, 'event', 'wait_login', 'Logged in within 3 days?', { code: 'recorded_event', event: 'app_login', at: S + 30 * H }),
+    step(S + 30 * H, 'port', 'wait_login', 'Logged in within 3 days?', { code: 'leaves_by', port: 'event', label: 'event', labelKey: 'port.event' }),
+    step(S + 30 * H, 'exit', 'exit_recalled', 'Recalled', { code: 'exits', reason: 'recalled' }),
+    step(S + 30 * H, 'end', 'exit_recalled', 'Recalled', { code: 'left', reason: 'recalled' }),
   ],
   end: { status: 'exited', nodeId: 'exit_recalled', wakeAt: null, waitingFor: null, exitReason: 'recalled' },
 };
@@ -50,12 +57,14 @@ const projected: Trace = {
   ...recalled,
   steps: [
     ...recalled.steps.slice(0, 4),
-    step(S, 'suppressed', 'sms_1', 'Recall SMS (A/B)', 'SMS recall_sms suppressed: opted out of SMS', ['withheld: opted out of SMS; the contact goes on without it']),
-    step(S, 'wait', 'wait_login', 'Logged in within 3 days?', 'Waits for app_login, at most until 2026-11-05 11:00 Asia/Shanghai'),
-    step(S + 72 * H, 'timer', 'wait_login', 'Logged in within 3 days?', 'The wait ends at 2026-11-05 11:00 Asia/Shanghai', [], true),
-    step(S + 72 * H, 'send', 'call_1', 'Robo-call', 'Sent: Robo-call recall_call (marketing)', ['the contact policy allowed it: no cap reached, outside quiet hours, not opted out'], true),
-    step(S + 120 * H, 'exit', 'exit_done', 'Done', 'Exits: completed', [], true),
-    step(S + 120 * H, 'end', 'exit_done', 'Done', 'Left the journey: completed', [], true),
+    step(S, 'suppressed', 'sms_1', 'Recall SMS (A/B)', { code: 'withheld', channel: 'sms', template: 'recall_sms', decision: 'suppressed', reason: 'opted_out:sms', until: null }, [
+      { code: 'withheld_by', reason: 'opted_out:sms' },
+    ]),
+    step(S, 'wait', 'wait_login', 'Logged in within 3 days?', { code: 'waits_for', event: 'app_login', until: S + 72 * H }),
+    step(S + 72 * H, 'timer', 'wait_login', 'Logged in within 3 days?', { code: 'wait_ends', at: S + 72 * H }, [], true),
+    step(S + 72 * H, 'send', 'call_1', 'Robo-call', { code: 'sent', channel: 'voice', template: 'recall_call', category: 'marketing' }, allowed, true),
+    step(S + 120 * H, 'exit', 'exit_done', 'Done', { code: 'exits', reason: 'completed' }, [], true),
+    step(S + 120 * H, 'end', 'exit_done', 'Done', { code: 'left', reason: 'completed' }, [], true),
   ],
   end: { status: 'exited', nodeId: 'exit_done', wakeAt: null, waitingFor: null, exitReason: 'completed' },
 };

@@ -2,6 +2,7 @@ import type { Condition, RuleSet } from '../../shared/segments/rules';
 import { evaluateCondition, matchesFilters, type Profile } from '../../shared/segments/evaluate';
 import { DAY } from '../../shared/util/time';
 import { assertNever } from '../../shared/util/assertNever';
+import type { ConditionWhy, TraceWhy } from './lines';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
@@ -17,30 +18,27 @@ export function when(at: number, tz: string): string {
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} ${tz}`;
 }
 
-const shown = (v: unknown): string => (v === undefined ? 'no value' : JSON.stringify(v));
+const shown = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
-/** One condition, what the contact's data held for it at `now`, and whether it held: "limit gt 5000: saw 8000 → yes". */
-export function explainCondition(c: Condition, p: Profile, now: number): string {
-  const held = evaluateCondition(c, p, now) ? 'yes' : 'no';
+/** One condition, what the contact's data held for it at `now`, and whether it held (worded in server/trace/lines.ts and on the client). */
+export function explainCondition(c: Condition, p: Profile, now: number): ConditionWhy {
+  const held = evaluateCondition(c, p, now);
   switch (c.type) {
     case 'trait':
-      return `trait ${c.trait} ${c.op}${c.value === undefined ? '' : ` ${shown(c.value)}`}: saw ${shown(p.traits[c.trait])} → ${held}`;
+      return { code: 'trait', trait: c.trait, op: c.op, value: shown(c.value), saw: shown(p.traits[c.trait]), held };
     case 'event': {
       const since = now - c.withinDays * DAY;
       const seen = p.events.filter((e) => e.name === c.event && e.at >= since && e.at <= now && matchesFilters(e.properties, c.filter));
-      const last = seen.reduce((m, e) => Math.max(m, e.at), -Infinity);
-      const saw = seen.length === 0 ? 'none' : `${seen.length}, the last at ${when(last, p.timezone)}`;
-      return `${c.did ? 'did' : 'did not do'} ${c.event}${c.filter.length ? ' (filtered)' : ''} in the last ${c.withinDays} days: saw ${saw} → ${held}`;
+      const last = seen.length === 0 ? null : seen.reduce((m, e) => Math.max(m, e.at), -Infinity);
+      return { code: 'event', did: c.did, event: c.event, filtered: c.filter.length > 0, days: c.withinDays, count: seen.length, last, held };
     }
-    case 'registered': {
-      const age = p.registeredAt === null ? 'no registration time' : `${Math.floor((now - p.registeredAt) / DAY)} days ago`;
-      return `registered ${c.minDaysAgo}–${c.maxDaysAgo} days ago: saw ${age} → ${held}`;
-    }
+    case 'registered':
+      return { code: 'registered', min: c.minDaysAgo, max: c.maxDaysAgo, daysAgo: p.registeredAt === null ? null : Math.floor((now - p.registeredAt) / DAY), held };
     default:
       return assertNever(c, 'condition');
   }
 }
 
 /** Every condition of a rule set, explained (an empty set matches everyone). */
-export const explainRules = (r: Pick<RuleSet, 'match' | 'conditions'>, p: Profile, now: number): string[] =>
-  r.conditions.length === 0 ? ['no conditions: everyone matches'] : r.conditions.map((c) => explainCondition(c, p, now));
+export const explainRules = (r: Pick<RuleSet, 'match' | 'conditions'>, p: Profile, now: number): TraceWhy[] =>
+  r.conditions.length === 0 ? [{ code: 'no_conditions' }] : r.conditions.map((c) => explainCondition(c, p, now));

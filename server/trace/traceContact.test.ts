@@ -81,6 +81,12 @@ describe('testing.trace', () => {
     expect(lines).toContain('Leaves by "big"');
     const deferred = t.steps.find((s) => s.kind === 'deferred');
     expect(deferred?.text).toBe('SMS recall_sms deferred by quiet hours until 09:00 Asia/Shanghai');
+    // each line also as data, which the client words in the reader's language (client/trace/traceText.ts)
+    expect(deferred?.say).toEqual({ code: 'withheld', channel: 'sms', template: 'recall_sms', decision: 'deferred', reason: 'quiet_hours:21:00-09:00', until: S + HOUR });
+    expect(deferred?.why).toEqual([{ code: 'held_by', reason: 'quiet_hours:21:00-09:00' }]);
+    expect(branch?.why).toContainEqual({ code: 'trait', trait: 'limit', op: 'gte', value: '5000', saw: '8000', held: true, indent: true });
+    expect(t.steps.find((s) => s.kind === 'port')?.say).toEqual({ code: 'leaves_by', port: 'big', label: 'Big limit' });
+    expect(t.steps.every((s) => s.details.length === s.why.length)).toBe(true);
     expect(t.steps.filter((s) => s.kind === 'send').map((s) => [s.nodeId, s.at])).toEqual([['sms', S + HOUR]]);
     expect(lines).toContain('Waits for app_login, at most until 2026-11-05 09:00 Asia/Shanghai');
     expect(lines).toContain('Recorded event app_login at 2026-11-03 08:00 Asia/Shanghai');

@@ -7,15 +7,14 @@ import { entryRules, relevantEvents } from '../backtest/candidates';
 import { step } from '../../shared/journey/step';
 import { awaitingMessage, newRun, type PolicyVerdict, type Run, type StepInput } from '../../shared/journey/run';
 import type { CompiledJourney, MachineNode } from '../../shared/journey/machine';
-import type { ConfigOf } from '../../shared/journey/registry';
+import { kindDef, type ConfigOf } from '../../shared/journey/registry';
 import type { Effect } from '../../shared/journey/effects';
-import { channelLabels, type Channel } from '../../shared/journey/channels';
+import type { Channel } from '../../shared/journey/channels';
 import { matchesFilters, type Profile, type ProfileEvent } from '../../shared/segments/evaluate';
-import { describeDecision, describeReason } from '../../shared/policy/describe';
-import { loopLimitReason } from '../../shared/journey/loops';
 import { seededRng } from '../../shared/util/hash';
 import { DAY } from '../../shared/util/time';
-import { explainCondition, explainRules, when } from './explain';
+import { explainCondition, explainRules } from './explain';
+import { sayEnglish, whyEnglish, type TraceSay, type TraceWhy } from './lines';
 
 /** What one line of a trace is about. */
 export type TraceStepKind = 'entry' | 'event' | 'timer' | 'node' | 'port' | 'branch' | 'split' | 'send' | 'deferred' | 'suppressed' | 'wait' | 'trait' | 'exit' | 'end';
@@ -26,10 +25,14 @@ export interface TraceStep {
   nodeId: string | null;
   /** the node's title on the canvas */
   node: string | null;
-  /** what happened, in words */
+  /** what happened, in English (for the API and logs) */
   text: string;
-  /** why: the conditions a branch evaluated with the values it saw, a policy's reason */
+  /** what happened, as data: the client words it in the reader's language */
+  say: TraceSay;
+  /** why, in English: the conditions a branch evaluated with the values it saw, a policy's reason */
   details: string[];
+  /** why, as data (one per detail) */
+  why: TraceWhy[];
   /** after the server's now: no recorded event can change it yet, timers only */
   projected: boolean;
 }
@@ -115,28 +118,22 @@ export function createTracer({ db, clock, settings, segmentRules }: TraceDeps) {
     const tz = first.profile.timezone;
     const steps: TraceStep[] = [];
     const title = (id: string | null) => (id === null ? null : (machine.nodes[id]?.title ?? id));
-    const add = (at: number, kind: TraceStepKind, nodeId: string | null, text: string, details: string[] = []) =>
-      steps.push({ at, kind, nodeId, node: title(nodeId), text, details, projected: at > now });
+    const add = (at: number, kind: TraceStepKind, nodeId: string | null, say: TraceSay, why: TraceWhy[] = []) =>
+      steps.push({ at, kind, nodeId, node: title(nodeId), text: sayEnglish(say, tz), say, details: why.map((w) => whyEnglish(w, tz)), why, projected: at > now });
 
     // the entry: who the trigger would have let in
     const entry = machine.nodes[machine.entry] as MachineNode;
     if (entry.kind === 'trigger.segment') {
       const segment = (entry.config as ConfigOf<'trigger.segment'>).segment;
-      if (rules === null) add(from, 'entry', entry.id, `Enters at ${when(from, tz)}; segment ${segment} no longer exists`);
+      if (rules === null) add(from, 'entry', entry.id, { code: 'enters_segment_gone', at: from, segment });
       else {
         const lines = explainRules(rules, first.profile, from);
-        const all = rules.conditions.map((x) => explainCondition(x, first.profile, from).endsWith('→ yes'));
+        const all = rules.conditions.map((x) => explainCondition(x, first.profile, from).held);
         const matches = rules.conditions.length === 0 || (rules.match === 'all' ? all.every(Boolean) : all.some(Boolean));
-        add(
-          from,
-          'entry',
-          entry.id,
-          matches ? `Enters at ${when(from, tz)}: in segment ${segment} then` : `Enters at ${when(from, tz)} for the trace, though not in segment ${segment} then: the schedule would not enrol them`,
-          [`match ${rules.match}`, ...lines],
-        );
+        add(from, 'entry', entry.id, { code: matches ? 'enters_in_segment' : 'enters_not_in_segment', at: from, segment }, [{ code: 'match', match: rules.match }, ...lines]);
       }
-    } else if (entry.kind === 'trigger.event') add(from, 'entry', entry.id, `Enters at ${when(from, tz)}, as if they did ${machine.triggerEvent ?? 'the trigger event'} then`);
-    else add(from, 'entry', entry.id, `Enters at ${when(from, tz)}`);
+    } else if (entry.kind === 'trigger.event') add(from, 'entry', entry.id, { code: 'enters_as_if', at: from, event: machine.triggerEvent ?? null });
+    else add(from, 'entry', entry.id, { code: 'enters', at: from });
 
     const waitedOn = new Set([...machine.awaitedEvents, ...machine.settings.exitCriteria.map((x) => x.event)]);
     const recorded: ProfileEvent[] = eventsAfter
@@ -170,20 +167,25 @@ export function createTracer({ db, clock, settings, segmentRules }: TraceDeps) {
       while (nextEvent < recorded.length && (recorded[nextEvent] as ProfileEvent).at < at) nextEvent++;
       const ev = recorded.slice(nextEvent).find((e) => e.name === run.waitingFor || machine.settings.exitCriteria.some((x) => x.event === e.name && matchesFilters(e.properties, x.filter)));
       if (run.waitingFor === awaitingMessage) {
-        add(at, 'send', run.nodeId, 'The message is taken as sent at once: the run goes on by "next"');
+        add(at, 'send', run.nodeId, { code: 'taken_as_sent' });
         input = { type: 'message', status: 'sent' };
       } else if (ev && (run.wakeAt === null || ev.at < run.wakeAt)) {
         nextEvent = recorded.indexOf(ev) + 1;
         at = ev.at;
-        add(at, 'event', run.nodeId, `Recorded event ${ev.name} at ${when(at, tz)}`);
+        add(at, 'event', run.nodeId, { code: 'recorded_event', event: ev.name, at });
         input = { type: 'event', event: ev };
       } else if (run.wakeAt !== null && run.wakeAt <= until) {
         at = Math.max(at, run.wakeAt);
-        add(at, 'timer', run.nodeId, `The wait ends at ${when(at, tz)}`);
+        add(at, 'timer', run.nodeId, { code: 'wait_ends', at });
         input = { type: 'timer' };
       } else break;
     }
-    const last = run.status === 'exited' ? `Left the journey: ${run.exitReason ?? 'exit'}` : run.status === 'waiting' ? stillWaiting(run, tz) : `Stopped at ${title(run.nodeId) ?? run.nodeId}`;
+    const last: TraceSay =
+      run.status === 'exited'
+        ? { code: 'left', reason: run.exitReason }
+        : run.status === 'waiting'
+          ? { code: 'still_waiting', event: run.waitingFor, until: run.wakeAt }
+          : { code: 'stopped', node: title(run.nodeId) ?? run.nodeId };
     add(Math.min(at, until), 'end', run.nodeId, last);
     return {
       contact: { id: contact.id, externalId: contact.externalId, timezone: tz },
@@ -201,35 +203,44 @@ export function createTracer({ db, clock, settings, segmentRules }: TraceDeps) {
         switch (e.type) {
           case 'metric':
             if (e.metric === 'entered') arrived(e.nodeId, p, t);
-            else if (e.metric === 'edge' && e.port !== undefined && e.port !== 'next') add(t, 'port', e.nodeId, `Leaves by "${e.port}"`);
-            else if (e.metric === 'holdout') add(t, 'split', e.nodeId, 'In the holdout: gets nothing from here, counted to measure uplift');
+            else if (e.metric === 'edge' && e.port !== undefined && e.port !== 'next') add(t, 'port', e.nodeId, { code: 'leaves_by', port: e.port, ...portLabelOf(e.nodeId, e.port) });
+            else if (e.metric === 'holdout') add(t, 'split', e.nodeId, { code: 'holdout' });
             break;
           case 'send':
             sent.push({ channel: e.channel, at: t });
-            add(t, 'send', e.nodeId, `Sent: ${channelLabels[e.channel]} ${e.template} (${e.category})`, ['the contact policy allowed it: no cap reached, outside quiet hours, not opted out']);
+            add(t, 'send', e.nodeId, { code: 'sent', channel: e.channel, template: e.template, category: e.category }, [{ code: 'policy_allowed' }]);
             break;
           case 'withheld':
-            add(t, e.decision, e.nodeId, `${channelLabels[e.channel]} ${e.template} ${describeDecision(e.decision, e.reason, e.until, p.timezone)}`, [
-              e.decision === 'deferred'
-                ? `held by ${describeReason(e.reason)}; the node waits and asks the policy again then`
-                : `withheld: ${describeReason(e.reason)}; the contact goes on without it`,
+            add(t, e.decision, e.nodeId, { code: 'withheld', channel: e.channel, template: e.template, decision: e.decision, reason: e.reason, until: e.until }, [
+              { code: e.decision === 'deferred' ? 'held_by' : 'withheld_by', reason: e.reason },
             ]);
             break;
           case 'wakeAt':
-            add(t, 'wait', e.nodeId, `Waits until ${when(e.at, p.timezone)}`);
+            add(t, 'wait', e.nodeId, { code: 'waits_until', at: e.at });
             break;
           case 'waitFor':
-            add(t, 'wait', e.nodeId, e.event === awaitingMessage ? 'Waits for the message’s outcome' : `Waits for ${e.event}${e.until === null ? '' : `, at most until ${when(e.until, p.timezone)}`}`);
+            add(t, 'wait', e.nodeId, e.event === awaitingMessage ? { code: 'waits_for_message' } : { code: 'waits_for', event: e.event, until: e.until });
             break;
           case 'setTrait':
             traits[e.trait] = e.value;
             p = { ...p, traits: { ...p.traits, [e.trait]: e.value } };
-            add(t, 'trait', e.nodeId, `Sets ${e.trait} = ${JSON.stringify(e.value)}`);
+            add(t, 'trait', e.nodeId, { code: 'sets_trait', trait: e.trait, value: JSON.stringify(e.value) });
             break;
           case 'exit':
-            add(t, 'exit', e.nodeId, `Exits: ${describeExit(e.reason)}`);
+            add(t, 'exit', e.nodeId, { code: 'exits', reason: e.reason });
             break;
         }
+    }
+
+    /** The port as the canvas labels it (the registry's label and message id). */
+    function portLabelOf(nodeId: string, port: string): { label: string; labelKey?: string } {
+      const node = machine.nodes[nodeId];
+      const found = node
+        ? kindDef(node.kind)
+            .ports(node.config)
+            .find((x) => x.id === port)
+        : undefined;
+      return found ? (found.labelKey ? { label: found.label, labelKey: found.labelKey } : { label: found.label }) : { label: port };
     }
 
     function arrived(nodeId: string, p: Profile, t: number): void {
@@ -237,23 +248,11 @@ export function createTracer({ db, clock, settings, segmentRules }: TraceDeps) {
       if (!node || node.id === machine.entry) return;
       if (node.kind === 'branch.condition') {
         const cfg = node.config as ConfigOf<'branch.condition'>;
-        const details = cfg.cases.flatMap((k) => [`case ${k.label} (match ${k.match}):`, ...k.conditions.map((x) => `  ${explainCondition(x, p, t)}`)]);
-        add(t, 'branch', nodeId, `Reaches ${node.title}: conditions evaluated at ${when(t, p.timezone)}`, details);
-      } else add(t, 'node', nodeId, `Reaches ${node.title}`);
+        const why = cfg.cases.flatMap((k): TraceWhy[] => [{ code: 'case', label: k.label, match: k.match }, ...k.conditions.map((x) => ({ ...explainCondition(x, p, t), indent: true }))]);
+        add(t, 'branch', nodeId, { code: 'reaches_branch', node: node.title, at: t }, why);
+      } else add(t, 'node', nodeId, { code: 'reaches', node: node.title });
     }
   };
-}
-
-function stillWaiting(run: Run, tz: string): string {
-  const until = run.wakeAt === null ? '' : ` until ${when(run.wakeAt, tz)}`;
-  return run.waitingFor ? `Still waiting for ${run.waitingFor}${until} at the end of the trace` : `Still waiting${until} at the end of the trace`;
-}
-
-function describeExit(reason: string): string {
-  if (reason.startsWith('exit_criteria:')) return `exit criterion ${reason.slice('exit_criteria:'.length)}`;
-  if (reason === 'port_unwired') return 'a port with nothing after it';
-  if (reason === loopLimitReason) return 'passed the loop limit';
-  return reason;
 }
 
 export type Tracer = ReturnType<typeof createTracer>;
