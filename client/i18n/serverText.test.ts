@@ -14,6 +14,13 @@ describe('errorText: a refusal in the reader’s language', () => {
     expect(errorText(intl('en'), e)).toBe('Journey “j1” does not exist.');
   });
 
+  it('words a live-version migration refusal by its code (issue 18)', () => {
+    const ref = (code: string, params: object) => ({ message: '', data: { messageRef: { code, params } } });
+    expect(errorText(intl('zh-CN'), ref('migrate_unknown_node', { field: 'to', node: 'nowhere', from: 'wait' }))).toBe('无法迁移：节点“nowhere”（由“wait”映射而来）不是新版本中的节点。');
+    expect(errorText(intl('zh-CN'), ref('migrate_not_live', { name: '召回', status: 'paused' }))).toBe('旅程“召回”已暂停；只有线上旅程的联系人可以迁移。');
+    expect(errorText(intl('en'), ref('migrate_one_version', { name: 'J', count: 1 }))).toBe('Journey “J” has only one published version; publish a new version first.');
+  });
+
   it('pluralises and selects on the params', () => {
     const ref = (count: number) => ({ message: '', data: { messageRef: { code: 'journey_problems', params: { name: 'J', count, purpose: 'publish' } } } });
     expect(errorText(intl('en'), ref(1))).toBe('“J” has 1 problem; fix it before publishing.');

@@ -3,6 +3,8 @@ import { aTestWorld, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { DAY, HOUR } from '../../shared/util/time';
+import { rejection } from '../testing/rejection';
+import type { ServiceError } from './errors';
 
 /** 12:00 in Shanghai: no quiet hours in the way. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
@@ -259,6 +261,19 @@ describe('live-version migration', () => {
     // a viewer may look but not move
     const viewer = w.as(['viewer']).caller;
     await expect(viewer.migrations.migrate({ id })).rejects.toThrow('needs the operator role');
+  });
+
+  it('refuses by stable code with params, which the client words in the reader’s language (issue 18)', async () => {
+    const id = await liveWithV2(['a']);
+    const refOf = async (p: Promise<unknown>) => ((await rejection(p)).cause as ServiceError).messageRef;
+    expect(await refOf(w.caller.migrations.migrate({ id, overrides: { wait: 'nowhere' } }))).toEqual({ code: 'migrate_unknown_node', params: { field: 'to', node: 'nowhere', from: 'wait' } });
+    expect(await refOf(w.caller.migrations.migrate({ id, overrides: { ghost: 'wait2' } }))).toEqual({ code: 'migrate_unknown_node', params: { field: 'from', node: 'ghost', from: 'ghost' } });
+    expect(await refOf(w.caller.migrations.migrate({ id, fromVersion: 7 }))).toEqual({ code: 'journey_no_version', params: { name: 'Recall', version: 7 } });
+    expect(await refOf(w.caller.migrations.migrate({ id, fromVersion: 2 }))).toEqual({ code: 'migrate_from_live', params: { name: 'Recall', version: 2 } });
+    await w.caller.journeys.pause({ id });
+    expect(await refOf(w.caller.migrations.migrate({ id }))).toEqual({ code: 'migrate_not_live', params: { name: 'Recall', status: 'paused' } });
+    const one = await w.publish(v1(), 'Single');
+    expect(await refOf(w.caller.migrations.plan({ id: one }))).toEqual({ code: 'migrate_one_version', params: { name: 'Single', count: 1 } });
   });
 
   it('is audited: who moved what where', async () => {

@@ -6,7 +6,7 @@ import { nodeTitle } from '../../shared/journey/graph';
 import type { NodeKind } from '../../shared/journey/registry';
 import { autoMapping, MappingError, resolveMapping, type MigrationMode, type MigrationNode, type NodeMapping } from '../../shared/journey/migration';
 import { runMigration, type NodeMigrationCount } from '../runs/migrate';
-import { ServiceError, notFound } from './errors';
+import { notFound, refuse } from './errors';
 
 /** A node as the side-by-side view draws it. */
 export interface MigrationViewNode {
@@ -80,11 +80,10 @@ export function createMigrationService({ db, clock }: { db: Db; clock: Clock }) 
   /** The journey, its live (newest) version and the old one to move from; refuses what cannot be migrated, naming why. */
   function pick(journeyId: string, fromVersion: number | undefined) {
     const j = journeyOf(journeyId);
-    if (j.status !== 'live')
-      throw new ServiceError('CONFLICT', `journey "${j.name}" is ${j.status === 'draft' ? 'a draft' : j.status}; only a live journey's contacts can be migrated`, { status: j.status });
+    if (j.status !== 'live') throw refuse('CONFLICT', 'migrate_not_live', { name: j.name, status: j.status }, { status: j.status });
     const all = versionsOf(journeyId);
     const to = all[0];
-    if (!to || all.length < 2) throw new ServiceError('CONFLICT', `journey "${j.name}" has only ${all.length === 0 ? 'no' : 'one'} published version; publish a new version first`);
+    if (!to || all.length < 2) throw refuse('CONFLICT', 'migrate_one_version', { name: j.name, count: all.length });
     // in flight per version from the gauges: no scan of a million runs to pick where to move from
     const inFlight = (v: VersionRow) =>
       runMigration(db)
@@ -97,9 +96,9 @@ export function createMigrationService({ db, clock }: { db: Db; clock: Clock }) 
     let from: VersionRow | undefined;
     if (fromVersion === undefined) from = sources[0]?.v ?? all[1];
     else {
-      if (fromVersion === to.version) throw new ServiceError('BAD_REQUEST', `version ${fromVersion} is the live version of "${j.name}"; pick an older version to move contacts from`);
+      if (fromVersion === to.version) throw refuse('BAD_REQUEST', 'migrate_from_live', { name: j.name, version: fromVersion });
       from = all.find((v) => v.version === fromVersion);
-      if (!from) throw new ServiceError('NOT_FOUND', `journey "${j.name}" has no version ${fromVersion}`, { version: fromVersion });
+      if (!from) throw refuse('NOT_FOUND', 'journey_no_version', { name: j.name, version: fromVersion }, { version: fromVersion });
     }
     return { j, from: from as VersionRow, to, sources: sources.map((s) => ({ version: s.v.version, inFlight: s.inFlight })) };
   }
@@ -108,7 +107,7 @@ export function createMigrationService({ db, clock }: { db: Db; clock: Clock }) 
     try {
       return resolveMapping(machineNodes(from), machineNodes(to), overrides);
     } catch (e) {
-      if (e instanceof MappingError) throw new ServiceError('BAD_REQUEST', `cannot migrate: ${e.message}`, { field: e.field, nodeId: e.nodeId });
+      if (e instanceof MappingError) throw refuse('BAD_REQUEST', 'migrate_unknown_node', { field: e.field, node: e.nodeId, from: e.from }, { field: e.field, nodeId: e.nodeId });
       throw e;
     }
   };

@@ -72,6 +72,12 @@ export const serverMessages = {
   journey_description_length: (p: { max: number; got: number }) => `a journey description has at most ${p.max} characters (got ${p.got})`,
   journey_no_engine_error: (p: { name: string }) => `journey "${p.name}" has no engine error to clear`,
   journey_no_version: (p: { name: string; version: number }) => `journey "${p.name}" has no version ${p.version}`,
+  // live-version migration (server/services/migration.ts)
+  migrate_not_live: (p: { name: string; status: string }) => `journey "${p.name}" is ${p.status === 'draft' ? 'a draft' : p.status}; only a live journey's contacts can be migrated`,
+  migrate_one_version: (p: { name: string; count: number }) => `journey "${p.name}" has only ${p.count === 0 ? 'no' : 'one'} published version; publish a new version first`,
+  migrate_from_live: (p: { name: string; version: number }) => `version ${p.version} is the live version of "${p.name}"; pick an older version to move contacts from`,
+  migrate_unknown_node: (p: { field: 'from' | 'to'; node: string; from: string }) =>
+    `cannot migrate: node "${p.node}" ${p.field === 'from' ? 'is not a node of the old version' : `(mapped from "${p.from}") is not a node of the new version`}`,
   // templates
   template_no_variant: (p: { key: string; variant: string; variants: string }) => `template "${p.key}" has no variant "${p.variant}" (it has ${p.variants})`,
   template_no_version: (p: { key: string; version: number; latest: number }) => `template "${p.key}" has no version ${p.version}; its versions are 1 to ${p.latest}`,

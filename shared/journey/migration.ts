@@ -72,6 +72,8 @@ export class MappingError extends Error {
     message: string,
     readonly field: 'from' | 'to',
     readonly nodeId: string,
+    /** the old node the mapping named (for 'to': the node mapped to a missing one) */
+    readonly from: string = nodeId,
   ) {
     super(message);
     this.name = 'MappingError';
@@ -89,7 +91,7 @@ export function resolveMapping(oldNodes: readonly MigrationNode[], newNodes: rea
   const news = new Map(newNodes.map((n) => [n.id, n]));
   for (const [from, to] of Object.entries(overrides)) {
     if (!olds.has(from)) throw new MappingError(`node "${from}" is not a node of the old version`, 'from', from);
-    if (to !== null && !news.has(to)) throw new MappingError(`node "${to}" (mapped from "${from}") is not a node of the new version`, 'to', to);
+    if (to !== null && !news.has(to)) throw new MappingError(`node "${to}" (mapped from "${from}") is not a node of the new version`, 'to', to, from);
   }
   const mapping = { ...autoMapping(oldNodes, newNodes), ...overrides };
   const pairs: MigrationPair[] = [];
