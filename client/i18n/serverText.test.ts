@@ -21,6 +21,15 @@ describe('errorText: a refusal in the reader’s language', () => {
     expect(errorText(intl('en'), ref('migrate_one_version', { name: 'J', count: 1 }))).toBe('Journey “J” has only one published version; publish a new version first.');
   });
 
+  it('words a template refused for its errors by the findings it sends, not their English (issue 18)', () => {
+    const issues = [
+      { severity: 'error', code: 'link_target', name: 'ftp://x', message: 'a tracked link must use http or https, not ftp', params: { fault: 'scheme', scheme: 'ftp' } },
+      { severity: 'warning', code: 'unknown_variable', name: 'x', message: '"x" is not a known variable' },
+    ];
+    const e = { message: '', data: { messageRef: { code: 'template_errors', params: { name: '召回', count: 1, detail: issues[0]?.message ?? '' } }, details: { issues } } };
+    expect(errorText(intl('zh-CN'), e)).toBe('“召回”有 1 个错误：跟踪链接必须使用 http 或 https，不能用 ftp。');
+  });
+
   it('pluralises and selects on the params', () => {
     const ref = (count: number) => ({ message: '', data: { messageRef: { code: 'journey_problems', params: { name: 'J', count, purpose: 'publish' } } } });
     expect(errorText(intl('en'), ref(1))).toBe('“J” has 1 problem; fix it before publishing.');

@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import { msg } from './messageIds';
 import type { IntlShape } from 'react-intl';
 import { translator, useT, type Translate } from './useT';
+import type { TemplateIssue } from '../../shared/templates/checks';
+import { templateIssueText } from '../templates/issueText';
 
 /** A `t`, or react-intl's IntlShape (a caller outside React may hold either). */
 type Words = Translate | IntlShape;
@@ -155,11 +157,23 @@ export function zodIssueText(words: Words, issue: z.core.$ZodIssue): string {
 export function errorText(words: Words, error: { message: string; data?: unknown } | null | undefined): string {
   const t = asT(words);
   if (!error) return '';
-  const data = typeof error.data === 'object' && error.data !== null ? (error.data as { messageRef?: unknown; issues?: unknown }) : {};
-  if (isServerMessage(data.messageRef)) return serverMessageText(t, data.messageRef);
+  const data = typeof error.data === 'object' && error.data !== null ? (error.data as { messageRef?: unknown; issues?: unknown; details?: unknown }) : {};
+  if (isServerMessage(data.messageRef)) return serverMessageText(t, withWordedDetail(t, data.messageRef, data.details));
   const issues = data.issues;
   if (Array.isArray(issues) && issues.length > 0) return (issues as WireIssue[]).map((i) => (i.path ? `${String(i.path)}: ${issueText(t, i)}` : issueText(t, i))).join('; ');
   return error.message;
+}
+
+/**
+ * A template refused for its errors sends their English as `detail` and the
+ * findings themselves as `details.issues`: the findings are worded here, each
+ * by its code and params, in place of the English.
+ */
+function withWordedDetail(t: Translate, m: ServerMessage, details: unknown): ServerMessage {
+  const issues = (details as { issues?: unknown } | null)?.issues;
+  if (m.code !== 'template_errors' || !Array.isArray(issues)) return m;
+  const errors = (issues as TemplateIssue[]).filter((i) => i.severity === 'error');
+  return errors.length === 0 ? m : { ...m, params: { ...m.params, detail: errors.map((i) => templateIssueText(t, i)).join(' ') } };
 }
 
 /** `errorText` in the chosen locale. */

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import type { Channel, MessageCategory } from '../journey/channels';
 import { hasOptOutLine } from './meta';
-import { linkTargetProblem } from './linkTargets';
+import { linkFaultEnglish, linkTargetFault } from './linkTargets';
 
 /**
  * Static checks on message copy, run live in the template editor and again
@@ -29,6 +29,13 @@ export interface TemplateIssue {
   name?: string;
   /** an unknown variable read with a fallback ({{default x "…"}}): the fallback always shows */
   defaulted?: boolean;
+  /**
+   * The finding's params, for the reader's language (issue 18): a syntax
+   * error's `detail` (the parser's own words, quoted), a link target's `fault`
+   * ('not_url' | 'scheme' | 'host' | 'from_variable') with its `target`,
+   * `scheme`, `host` and `hosts`.
+   */
+  params?: Record<string, string>;
 }
 
 /** Helpers the renderer registers (server/templates/render.ts). */
@@ -138,7 +145,7 @@ function syntaxIssue(source: string, e: unknown): TemplateIssue {
   const raw = typeof err.message === 'string' ? err.message : String(e);
   const rows = raw.split('\n');
   const detail = (/^(Parse|Lexical) error/.test(raw) ? rows[rows.length - 1] : rows[0])?.replace(/ - \d+:\d+$/, '') ?? raw;
-  const base = { severity: 'error', code: 'syntax', message: `Handlebars cannot read this: ${detail}` } as const;
+  const base = { severity: 'error', code: 'syntax', message: `Handlebars cannot read this: ${detail}`, params: { detail } } as const;
   if (typeof err.lineNumber === 'number') {
     return { ...base, line: err.lineNumber, ...(typeof err.column === 'number' ? { column: err.column + 1 } : {}) };
   }
@@ -290,8 +297,8 @@ function read(p: Path, scope: Scope, w: Walk, defaulted: boolean): void {
 function linkTarget(target: Expression | undefined, w: Walk): void {
   if (target?.type === 'StringLiteral') {
     const url = (target as hbs.AST.StringLiteral).value;
-    const problem = linkTargetProblem(url, w.linkHosts);
-    if (problem) w.report({ severity: 'error', code: 'link_target', name: url, ...startOf(target), message: problem });
+    const fault = linkTargetFault(url, w.linkHosts);
+    if (fault) w.report({ severity: 'error', code: 'link_target', name: url, ...startOf(target), message: linkFaultEnglish(fault), params: fault });
   } else if (target?.type === 'PathExpression') {
     const name = (target as Path).original;
     w.report({
@@ -300,6 +307,7 @@ function linkTarget(target: Expression | undefined, w: Walk): void {
       name,
       ...startOf(target),
       message: `the link's target comes from "${name}": readers are sent on only when it is an http(s) URL on the workspace's link allow-list`,
+      params: { fault: 'from_variable' },
     });
   }
 }

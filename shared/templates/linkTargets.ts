@@ -26,22 +26,42 @@ export function hostAllowed(host: string, allowed: readonly string[]): boolean {
   return allowed.some((a) => (a.startsWith('*.') ? h.endsWith(a.slice(1)) : h === a));
 }
 
+/** Why a tracked link's target is refused, as data: the template page words it in the reader's language (client/templates/issueText.ts). */
+export type LinkTargetFault = { fault: 'not_url'; target: string } | { fault: 'scheme'; scheme: string } | { fault: 'host'; host: string; hosts: string };
+
 /**
- * Why `target` may not be a tracked link's target, in words for the person who
- * wrote it, or null when it may. An empty `allowed` list restricts only the
- * scheme (nothing configured and no library to take hosts from).
+ * Why `target` may not be a tracked link's target, or null when it may. An
+ * empty `allowed` list restricts only the scheme (nothing configured and no
+ * library to take hosts from).
  */
-export function linkTargetProblem(target: string, allowed: readonly string[]): string | null {
+export function linkTargetFault(target: string, allowed: readonly string[]): LinkTargetFault | null {
   let url: URL;
   try {
     url = new URL(target.trim());
   } catch {
-    return `"${shorten(target)}" is not a URL: a tracked link needs a full address, such as https://example.com/page`;
+    return { fault: 'not_url', target: shorten(target) };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `a tracked link must use http or https, not ${url.protocol.replace(/:$/, '')}`;
-  if (allowed.length > 0 && !hostAllowed(url.hostname, allowed))
-    return `${url.hostname} is not on the workspace's link allow-list (${allowed.join(', ')}): add it under Settings → Tracked links, or link to an allowed host`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { fault: 'scheme', scheme: url.protocol.replace(/:$/, '') };
+  if (allowed.length > 0 && !hostAllowed(url.hostname, allowed)) return { fault: 'host', host: url.hostname, hosts: allowed.join(', ') };
   return null;
+}
+
+/** A refused target's fault in English, for the person who wrote it (the API's words). */
+export function linkFaultEnglish(f: LinkTargetFault): string {
+  switch (f.fault) {
+    case 'not_url':
+      return `"${f.target}" is not a URL: a tracked link needs a full address, such as https://example.com/page`;
+    case 'scheme':
+      return `a tracked link must use http or https, not ${f.scheme}`;
+    case 'host':
+      return `${f.host} is not on the workspace's link allow-list (${f.hosts}): add it under Settings → Tracked links, or link to an allowed host`;
+  }
+}
+
+/** Why `target` may not be a tracked link's target, in English, or null when it may. */
+export function linkTargetProblem(target: string, allowed: readonly string[]): string | null {
+  const f = linkTargetFault(target, allowed);
+  return f && linkFaultEnglish(f);
 }
 
 /** The hosts of tracked-link targets written literally in copy (`{{link "https://…"}}`), for a default allow-list. */
