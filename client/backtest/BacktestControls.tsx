@@ -2,7 +2,8 @@ import { useT } from '../i18n/useT';
 import { useState, type ReactNode } from 'react';
 import { FlaskConical, X } from 'lucide-react';
 import type { BacktestState } from './useBacktest';
-import { backtestLegend, comparisonLines } from './backtestOverlay';
+import { backtestLegend, comparisonLines, phaseText } from './backtestOverlay';
+import { channelMessages } from '../i18n/registryMessages';
 import { formatCount } from '../format';
 
 const DAY = 86_400_000;
@@ -41,7 +42,7 @@ export function BacktestControls({ backtest, canRun, onShow, now = Date.now(), c
       )}
       {b && running && (
         <span className="btc__progress" aria-live="polite">
-          <progress max={1} value={b.progress} aria-label={t('backtest.progress')} /> {Math.round(b.progress * 100)}% {b.phase ?? ''}
+          <progress max={1} value={b.progress} aria-label={t('backtest.progress')} /> {Math.round(b.progress * 100)}% {phaseText(t, b.phase)}
           {canRun && (
             <button type="button" className="btn btn--small" onClick={backtest.cancel}>
               <X size={14} aria-hidden /> {t('common.cancel')}
@@ -73,12 +74,14 @@ export function BacktestControls({ backtest, canRun, onShow, now = Date.now(), c
           <span className="muted">
             {t('backtest.summary', {
               entered: formatCount(result.draft.entered),
-              sent: result.draft.byChannel.map((c) => `${formatCount(c.sent)} ${c.channel}`).join(', ') || t('backtest.nothingSent'),
+              sent:
+                result.draft.byChannel.map((c) => t('backtest.sentOn', { count: formatCount(c.sent), channel: t(channelMessages[c.channel]) })).join(t('backtest.listSeparator')) ||
+                t('backtest.nothingSent'),
             })}
           </span>
           {result.live && (
-            <span className="btc__compare" title={comparisonLines(result).join('\n')}>
-              {comparisonLines(result)[0]}
+            <span className="btc__compare" title={comparisonLines(t, result).join('\n')}>
+              {comparisonLines(t, result)[0]}
             </span>
           )}
           {b?.stale && <span className="btc__stale">{t('backtest.stale')}</span>}

@@ -10,7 +10,7 @@ import { EditorStoreProvider, useEditorStoreApi } from '../store/editorContext';
 import type { EditorStore } from '../store/createEditorStore';
 import type { NodeOverlay } from '../store/slices/overlaySlice';
 import { nodeTypes } from '../canvas/nodeTypes';
-import { backtestLegend, backtestToCanvas, comparisonLines, showsBacktest } from './backtestOverlay';
+import { backtestLegend, backtestToCanvas, comparisonLines, phaseText, showsBacktest } from './backtestOverlay';
 import { translatorFor } from '../i18n/testing';
 import { I18nProvider } from '../i18n/I18nProvider';
 import type { ReactNode } from 'react';
@@ -178,17 +178,31 @@ describe('the backtest bar', () => {
   });
 
   it('compares with the live version, the biggest change first', () => {
-    expect(comparisonLines(result)).toEqual(['sms sent: 18% fewer than v3', 'entered: the same as v3']);
+    expect(comparisonLines(translatorFor('en'), result)).toEqual(['SMS sent: 18% fewer than v3', 'entered: the same as v3']);
     const html = inEnglish(<BacktestControls backtest={state({}, false)} canRun={false} onShow={() => {}} now={TO} />);
-    expect(html).toContain('sms sent: 18% fewer than v3');
+    expect(html).toContain('SMS sent: 18% fewer than v3');
     // hidden: no legend; a viewer gets no Backtest button, only the switch
     expect(html).not.toContain('not live');
     expect(html).not.toContain('>Backtest<');
   });
 
+  it('says the comparison, the phase and the sends in Chinese (issue 18)', () => {
+    const zh = translatorFor('zh-CN');
+    const withGoal = { ...result, comparison: [...result.comparison, { what: 'reached app_login', draft: 3, live: 0, change: null }] };
+    expect(comparisonLines(zh, withGoal)).toEqual(['短信发送：比 v3 少 18%', '进入：与 v3 持平', '达成 app_login：3（v3：无）']);
+    expect(['starting', 'copying', 'replaying draft', 'replaying v3'].map((p) => phaseText(zh, p))).toEqual(['正在启动', '正在复制数据', '正在重放草稿', '正在重放 v3']);
+    const html = renderToStaticMarkup(
+      <I18nProvider locale="zh-CN">
+        <BacktestControls backtest={state({}, false)} canRun={false} onShow={() => {}} now={TO} />
+      </I18nProvider>,
+    );
+    expect(html).toContain('短信 820 条');
+    expect(html).not.toMatch(/\bsms\b/);
+  });
+
   it('shows progress and Cancel while running, and says when the draft changed since', () => {
     const running = inEnglish(<BacktestControls backtest={state({ status: 'running', progress: 0.42, phase: 'replaying draft', result: null }, false)} canRun onShow={() => {}} now={TO} />);
-    expect(running).toContain('42% replaying draft');
+    expect(running).toContain('42% replaying the draft');
     expect(running).toContain('Cancel');
     const stale = inEnglish(<BacktestControls backtest={state({ stale: true }, false)} canRun onShow={() => {}} now={TO} />);
     expect(stale).toContain('The draft has changed since');

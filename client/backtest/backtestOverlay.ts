@@ -1,6 +1,9 @@
 import type { Translate } from '../i18n/useT';
+import { msg } from '../i18n/messageIds';
 import type { BacktestResult, BacktestRun } from '../../shared/backtest/result';
-import { describeChange } from '../../shared/backtest/result';
+import type { Comparison } from '../../shared/backtest/result';
+import { Channel } from '../../shared/journey/channels';
+import { channelMessages } from '../i18n/registryMessages';
 import type { NodeOverlay } from '../store/slices/overlaySlice';
 
 const total = (r: Record<string, number>): number => Object.values(r).reduce((s, n) => s + n, 0);
@@ -48,9 +51,45 @@ export function backtestLegend(t: Translate, from: number, to: number): string {
   return t('backtest.legend', { first, end });
 }
 
-/** The comparison with the live version in words, the figures that changed first: "sms sent: 18% fewer than v3". */
-export function comparisonLines(r: BacktestResult): string[] {
+/**
+ * What a comparison row measures, in the reader's language. The report names
+ * its rows by a fixed form (server/backtest/report.ts: `entered`,
+ * `<channel> sent`, `reached <goal>`), read back here rather than adding
+ * fields to the stored result, whose bytes the backtest's benchmark compares.
+ */
+export function measureText(t: Translate, what: string): string {
+  if (what === 'entered') return t('backtest.measure', { measure: 'entered', channel: '', goal: '' });
+  const sent = /^(\w+) sent$/.exec(what);
+  const ch = Channel.safeParse(sent?.[1]);
+  if (ch.success) return t('backtest.measure', { measure: 'sent', channel: t(channelMessages[ch.data]), goal: '' });
+  const goal = /^reached (.+)$/.exec(what)?.[1];
+  if (goal !== undefined) return t('backtest.measure', { measure: 'reached', channel: '', goal });
+  return what;
+}
+
+/** One row against the live version: "SMS sent: 18% fewer than v3", "短信发送：比 v3 少 18%". */
+export function comparisonText(t: Translate, c: Comparison, live: string): string {
+  const what = measureText(t, c.what);
+  const pct = c.change === null ? 0 : Math.round(Math.abs(c.change) * 100);
+  const kind = c.change === null ? (c.draft === 0 ? 'none' : 'only') : pct === 0 ? 'same' : c.change < 0 ? 'fewer' : 'more';
+  return t('backtest.compare', { what, kind, draft: c.draft, live, pct });
+}
+
+/** The comparison with the live version in words, the figures that changed first. */
+export function comparisonLines(t: Translate, r: BacktestResult): string[] {
   if (!r.live) return [];
   const label = r.live.label;
-  return [...r.comparison].sort((a, b) => Math.abs(b.change ?? 0) - Math.abs(a.change ?? 0)).map((c) => describeChange(c, label));
+  return [...r.comparison].sort((a, b) => Math.abs(b.change ?? 0) - Math.abs(a.change ?? 0)).map((c) => comparisonText(t, c, label));
+}
+
+const phaseMessages: Record<string, string> = { starting: msg('backtest.phase.starting'), copying: msg('backtest.phase.copying') };
+
+/** A running backtest's phase as the server names it (`starting`, `copying`, `replaying <draft|vN>`), in the reader's language. */
+export function phaseText(t: Translate, phase: string | null): string {
+  if (phase === null) return '';
+  const id = phaseMessages[phase];
+  if (id) return t(id);
+  const replaying = /^replaying (.+)$/.exec(phase)?.[1];
+  if (replaying === undefined) return phase;
+  return replaying === 'draft' ? t('backtest.phase.replayingDraft') : t('backtest.phase.replaying', { version: replaying });
 }

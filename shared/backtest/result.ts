@@ -84,11 +84,3 @@ export type BacktestResult = z.infer<typeof BacktestResult>;
 
 export const backtestStatuses = ['running', 'done', 'failed', 'cancelled'] as const;
 export type BacktestStatus = (typeof backtestStatuses)[number];
-
-/** What each figure of a comparison is called, and the change in words: "would have sent 18% fewer SMS". */
-export function describeChange(c: Comparison, liveLabel: string): string {
-  if (c.change === null) return c.draft === 0 ? `${c.what}: none, as ${liveLabel}` : `${c.what}: ${c.draft} (${liveLabel}: none)`;
-  const pct = Math.round(Math.abs(c.change) * 100);
-  if (pct === 0) return `${c.what}: the same as ${liveLabel}`;
-  return `${c.what}: ${pct}% ${c.change < 0 ? 'fewer' : 'more'} than ${liveLabel}`;
-}
