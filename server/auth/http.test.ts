@@ -85,7 +85,7 @@ describe('POST /auth/sign-in and /auth/sign-out', () => {
   it('a wrong password is 401 with the message, and sets no cookie', async () => {
     const res = await post('/auth/sign-in', { login: testAdmin.login, password: 'not-the-password' });
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: 'wrong login or password' });
+    expect(await res.json()).toEqual({ error: 'wrong login or password', messageRef: { code: 'wrong_login', params: {} } });
     expect(res.headers.getSetCookie()).toEqual([]);
   });
 
@@ -94,7 +94,7 @@ describe('POST /auth/sign-in and /auth/sign-out', () => {
     for (let i = 0; i < 5; i++) expect((await post('/auth/sign-in', { login: 'locked-out', password: `guess-${i}` })).status).toBe(401);
     const res = await post('/auth/sign-in', { login: 'locked-out', password });
     expect(res.status).toBe(429);
-    expect(await res.json()).toEqual({ error: 'too many failed sign-in attempts; try again in 15 minutes' });
+    expect(await res.json()).toEqual({ error: 'too many failed sign-in attempts; try again in 15 minutes', messageRef: { code: 'sign_in_locked', params: { minutes: 15 } } });
     // another login from the same address is not locked by it
     expect((await post('/auth/sign-in', { login: testAdmin.login, password: testAdmin.password })).status).toBe(204);
   });
@@ -107,7 +107,7 @@ describe('POST /auth/sign-in and /auth/sign-out', () => {
     expect(await codeOf(client.auth.me.query())).toBe('UNAUTHORIZED');
     const res = await post('/auth/sign-in', { login: 'leaver', password });
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ error: 'the account "leaver" is deactivated; ask an admin' });
+    expect(await res.json()).toEqual({ error: 'the account "leaver" is deactivated; ask an admin', messageRef: { code: 'account_deactivated', params: { login: 'leaver' } } });
   });
 
   it('refuses a sign-in posted from another site', async () => {

@@ -8,6 +8,7 @@ import { addToMetrics } from '../engine/counters';
 import { historyEntry } from '../engine/writeBatch';
 import { createSleepingPass } from '../sleeping';
 import { runStore } from '../runs';
+import { outboxSql } from '../outbox/statements';
 import { channels } from '../../shared/journey/channels';
 import { awaitingMessage } from '../../shared/journey/run';
 import type { CompiledJourney } from '../../shared/journey/machine';
@@ -74,13 +75,8 @@ export function createBacktestEngine(db: Db, settings: () => EngineSettings, mac
   const runs = runStore(db);
   const queued = `channel = @channel and status = 'queued' and next_attempt_at <= @now`;
   const countSettled = c.prepare(addToMetrics(`select journey_id, version, node_id, @metric, '', @day, count(*) from messages where ${queued} group by journey_id, version, node_id`));
-  const settle = c
-    .prepare<Record<string, unknown>, number>(
-      `update messages set status = 'delivered', next_attempt_at = null, attempts = attempts + 1, response = '{"sandbox":true}', lease_owner = null, lease_expires_at = null, updated_at = @now,
-         history = json_insert(history, '$[#]', json(@sending), '$[#]', json(@sent), '$[#]', json(@delivered))
-       where ${queued} returning id`,
-    )
-    .pluck();
+  // the one write of messages.status here is the outbox's (server/outbox/statements.ts), as the runner's are
+  const settle = c.prepare<Record<string, unknown>, number>(outboxSql.instantDelivery).pluck();
   const anyAwaiting = c.prepare<[string], number>('select 1 from runs where waiting_for = ? limit 1').pluck();
   const nextTimer = c.prepare<[number, number, number], { t: number | null }>(
     `select min(t) t from (

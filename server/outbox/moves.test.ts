@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { move, moves } from './moves';
+import { move, moves, moveThrough, paths } from './moves';
 import { canMove, messageStatuses, messageTransitions } from '../../shared/outbox/status';
 import { rootDir } from '../build';
 
@@ -15,6 +15,16 @@ const sources = (dir: string): string[] =>
 describe('the outbox owns message status', () => {
   it('every move the outbox makes is one the status table allows', () => {
     for (const [name, m] of Object.entries(moves)) for (const f of m.from) for (const t of m.to) expect(canMove(f, t), `${name}: ${f} → ${t}`).toBe(true);
+  });
+
+  it('every path the outbox takes in one statement goes hop by hop through moves the table allows', () => {
+    for (const [name, p] of Object.entries(paths)) {
+      expect(p.move.from).toEqual(p.hops.slice(0, 1));
+      expect(p.move.to).toEqual(p.hops.slice(-1));
+      for (let i = 1; i < p.hops.length; i++) expect(canMove(p.hops[i - 1] as never, p.hops[i] as never), `${name}: ${String(p.hops[i - 1])} → ${String(p.hops[i])}`).toBe(true);
+    }
+    // @ts-expect-error: a queued message is never delivered without being sent
+    expect(() => moveThrough('queued', 'delivered', 'delivered')).toThrow('queued → delivered is not an allowed transition');
   });
 
   it('the table names only known statuses, and a final status goes nowhere', () => {

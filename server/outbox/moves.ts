@@ -41,3 +41,25 @@ export const moves = {
   redrive: move(['dead'], 'queued'),
   discard: move(['dead'], 'failed'),
 } as const satisfies Record<string, Move>;
+
+/**
+ * A move through `via` in one statement, each hop one the table allows
+ * (from → via → to), for a provider that answers as it is called. Only the
+ * backtest's copy makes one: its providers take every message at once and
+ * deliver it, so claiming, sending and delivering happen at one moment, each
+ * hop in the message's history.
+ */
+export function moveThrough<F extends MessageStatus, V extends NextStatus<F>>(from: F, via: V, to: NextStatus<V>): Move {
+  for (const [a, b] of [
+    [from, via],
+    [via, to],
+  ] as const)
+    if (!canMove(a, b)) throw new Error(`outbox: ${a} → ${b} is not an allowed transition`);
+  return { from: [from], to: [to], where: (alias) => `${alias ? `${alias}.` : ''}status = '${from}'` };
+}
+
+/** Every path the outbox takes in one statement, for the test that reads each hop against the table. */
+export const paths = {
+  /** the backtest's instant delivery: queued → sending → delivered */
+  instantDelivery: { move: moveThrough('queued', 'sending', 'delivered'), hops: ['queued', 'sending', 'delivered'] },
+} as const satisfies Record<string, { move: Move; hops: readonly MessageStatus[] }>;

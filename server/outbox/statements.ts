@@ -1,4 +1,4 @@
-import { moves } from './moves';
+import { moves, paths } from './moves';
 
 /**
  * The outbox statements the runner's batch transaction prepares itself
@@ -34,4 +34,12 @@ export const outboxSql = {
   /** What `suppressDeferredOfRuns` is about to suppress, as metric rows: (reason, day, run ids) into addToMetrics. */
   countDeferredOfRuns: `select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages
      where run_id in (select value from json_each(?)) and ${moves.suppressDeferred.where()} group by journey_id, version, node_id`,
+
+  /**
+   * The backtest's instant delivery (server/backtest/engine.ts, on its copy only): every message of @channel queued by
+   * @now is claimed, sent and delivered at @now, the three history entries (@sending, @sent, @delivered) appended; returns the ids.
+   */
+  instantDelivery: `update messages set status = 'delivered', next_attempt_at = null, attempts = attempts + 1, response = '{"sandbox":true}', lease_owner = null, lease_expires_at = null, updated_at = @now,
+       history = json_insert(history, '$[#]', json(@sending), '$[#]', json(@sent), '$[#]', json(@delivered))
+     where channel = @channel and ${paths.instantDelivery.move.where()} and next_attempt_at <= @now returning id`,
 } as const;

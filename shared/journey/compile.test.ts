@@ -272,7 +272,7 @@ describe('compile: deterministic', () => {
 });
 
 describe('compile: static bound on messages per contact', () => {
-  const none = { sms: 0, push: 0, voice: 0, email: 0, webhook: 0 };
+  const none = { sms: 0, push: 0, voice: 0, email: 0, webhook: 0, agent_call: 0 };
   const bound = (g: JourneyGraph) => {
     const r = compile(g);
     if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
