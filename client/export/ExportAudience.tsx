@@ -5,6 +5,7 @@ import { useTRPC } from '../trpc';
 import { contactColumns, traitColumnPattern } from '../../shared/export/columns';
 import { downloadAudience, type ExportSource } from './downloadAudience';
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { formatCount } from '../format';
 
 const defaultColumns = ['external_id', 'name', 'phone'];
@@ -18,6 +19,7 @@ const defaultColumns = ['external_id', 'name', 'phone'];
 export function ExportAudience() {
   const trpc = useTRPC();
   const t = useT();
+  const errorText = useErrorText();
   const segments = useQuery(trpc.segments.list.queryOptions());
   const [kind, setKind] = useState<'segment' | 'node'>('segment');
   const journeys = useQuery({ ...trpc.journeys.list.queryOptions(), enabled: kind === 'node' });
@@ -64,7 +66,7 @@ export function ExportAudience() {
       const { rows, fileName } = await downloadAudience({ source, columns: chosen }, controller.signal, (rows, total) => setProgress({ rows, total }));
       setDone(t('audience.done', { rows, file: fileName }));
     } catch (e) {
-      setError(controller.signal.aborted ? t('audience.cancelled') : e instanceof Error ? e.message : String(e));
+      setError(controller.signal.aborted ? t('audience.cancelled') : errorText(e instanceof Error ? e : { message: String(e) }));
     } finally {
       abort.current = null;
       setProgress(null);

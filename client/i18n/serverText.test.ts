@@ -30,6 +30,14 @@ describe('errorText: a refusal in the reader’s language', () => {
     expect(errorText(intl('zh-CN'), e)).toBe('“召回”有 1 个错误：跟踪链接必须使用 http 或 https，不能用 ftp。');
   });
 
+  it('words the CSV reader’s and the exports’ refusals by their codes (issue 18)', () => {
+    const ref = (code: string, params: object) => ({ message: '', data: { messageRef: { code, params } } });
+    expect(errorText(intl('zh-CN'), ref('csv_empty', { example: 'task_id,outcome,note' }))).toBe('文件是空的：请以表头行开头，例如 task_id,outcome,note。');
+    expect(errorText(intl('zh-CN'), ref('csv_bad_line', { problem: 'fields', expected: 6, got: 3, detail: 'columns length is 6, got 3 on line 8' }))).toBe('这一行有 3 个字段，表头有 6 个。');
+    expect(errorText(intl('zh-CN'), ref('export_needs_role', { what: 'outbox' }))).toBe('导出发件箱需要分析师角色（发件箱归分析师管理）。');
+    expect(errorText(intl('en'), ref('export_needs_role', { what: 'audience' }))).toBe('Exporting an audience needs the analyst or operator role.');
+  });
+
   it('pluralises and selects on the params', () => {
     const ref = (count: number) => ({ message: '', data: { messageRef: { code: 'journey_problems', params: { name: 'J', count, purpose: 'publish' } } } });
     expect(errorText(intl('en'), ref(1))).toBe('“J” has 1 problem; fix it before publishing.');

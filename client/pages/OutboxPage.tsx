@@ -1,4 +1,5 @@
 import { useT } from '../i18n/useT';
+import { useErrorText } from '../i18n/serverText';
 import { usePolicyWords } from '../i18n/policyReason';
 import { channelMessages, messageStatusMessages } from '../i18n/registryMessages';
 import { useState } from 'react';
@@ -23,6 +24,7 @@ import { TestSendsList } from '../outbox/TestSendsList';
  */
 export function OutboxPage() {
   const t = useT();
+  const errorText = useErrorText();
   const policyWords = usePolicyWords();
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
@@ -45,7 +47,7 @@ export function OutboxPage() {
       const r = await downloadCsv('/export/outbox.csv', { filter }, new AbortController().signal, (n, total) => setExporting({ rows: n, total }), 'outbox.csv');
       setExported(t('outbox.exported', { rows: r.rows, file: r.fileName }));
     } catch (e) {
-      setExported(e instanceof Error ? e.message : String(e));
+      setExported(errorText(e instanceof Error ? e : { message: String(e) }));
     } finally {
       setExporting(null);
     }

@@ -121,7 +121,10 @@ describe('call tasks out to an outside call centre and outcomes back, as CSV', (
       messageRef: { code: 'call_outcomes_header', params: { column: 'outcome', has: 'task_id, note' } },
     });
     const empty = await post('outcomes.csv', analyst, '', 'text/csv');
-    expect(((await empty.json()) as { error: string }).error).toBe('the file is empty: expected a header row such as task_id,outcome,note');
+    expect(await empty.json()).toEqual({
+      error: 'the file is empty: expected a header row such as task_id,outcome,note',
+      messageRef: { code: 'csv_empty', params: { example: 'task_id,outcome,note' } },
+    });
     const badLimit = await post('export.csv', analyst, JSON.stringify({ limit: 0 }), 'application/json');
     expect(badLimit.status).toBe(400);
     expect(await badLimit.json()).toEqual({

@@ -72,16 +72,26 @@ describe('POST /export/audience.csv', () => {
     const viewer = await userAs('viewer');
     const refused = await exportAs(viewer, { source: { kind: 'segment', segment: 'gold' }, columns: ['phone'] });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toEqual({ error: 'exporting an audience needs the analyst or operator role' });
-    expect((await exportAs(operator, { source: { kind: 'segment', segment: 'gold' }, columns: ['phone'] }, { origin: 'https://evil.example' })).status).toBe(403);
-    expect((await exportAs('', { source: { kind: 'segment', segment: 'gold' }, columns: ['phone'] })).status).toBe(401);
+    // each refusal with its stable code, which the client words in the reader's language (issue 18)
+    expect(await refused.json()).toEqual({ error: 'exporting an audience needs the analyst or operator role', messageRef: { code: 'export_needs_role', params: { what: 'audience' } } });
+    const crossSite = await exportAs(operator, { source: { kind: 'segment', segment: 'gold' }, columns: ['phone'] }, { origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    expect(await crossSite.json()).toMatchObject({ messageRef: { code: 'cross_site_refused', params: {} } });
+    const anonymous = await exportAs('', { source: { kind: 'segment', segment: 'gold' }, columns: ['phone'] });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ messageRef: { code: 'sign_in_first', params: {} } });
 
     const bad = await exportAs(operator, { source: { kind: 'segment', segment: 'gold' }, columns: ['phone', 'password'] });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ field: 'columns.1', error: expect.stringContaining('columns.1: a column is one of external_id') as unknown });
+    expect(await bad.json()).toMatchObject({
+      field: 'columns.1',
+      error: expect.stringContaining('columns.1: a column is one of external_id') as unknown,
+      messageRef: null,
+      issues: [expect.objectContaining({ path: 'columns.1', code: 'invalid_format' })],
+    });
     const unknown = await exportAs(operator, { source: { kind: 'segment', segment: 'platinum' }, columns: ['phone'] });
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ error: 'segment "platinum" does not exist' });
+    expect(await unknown.json()).toEqual({ error: 'segment "platinum" does not exist', messageRef: { code: 'not_found', params: { what: 'segment', id: 'platinum' } } });
     // refusals export nothing, so they are not in the audit log
     expect((await w.trpc.audit.list.query({ action: 'audience.export' })).rows).toHaveLength(1);
   });

@@ -6,7 +6,8 @@ import type { Db } from '../db/client';
 import { clientIp, sameOrigin, sessionToken } from '../auth/http';
 import { requestIdOf } from '../http/requestId';
 import { hasRole, seesPii } from '../../shared/auth/roles';
-import { ServiceError } from '../services/errors';
+import { refuse, ServiceError } from '../services/errors';
+import { invalidBody, refusal } from '../http/refusal';
 import { createAudienceExport, ExportRequest } from './audience';
 import type { PreparedExport } from './csv';
 import { createOutboxExport } from './outbox';
@@ -69,20 +70,16 @@ export function exportRoutes(db: Db, services: Services, clock: Clock): Router {
   const r = Router();
   r.post('/audience.csv', express.json({ limit: '64kb' }), async (req, res) => {
     const user = services.users.authenticate(sessionToken(req))?.user ?? null;
-    if (!user) return void res.status(401).json({ error: 'sign in first' });
-    if (!sameOrigin(req)) return void res.status(403).json({ error: 'cross-site request refused: send it from the app, or with the x-journeys-client header' });
-    if (!hasRole(user.roles, 'analyst') && !hasRole(user.roles, 'operator')) return void res.status(403).json({ error: 'exporting an audience needs the analyst or operator role' });
+    if (!user) return refusal(res, 401, refuse('UNAUTHORIZED', 'sign_in_first', {}));
+    if (!sameOrigin(req)) return refusal(res, 403, refuse('FORBIDDEN', 'cross_site_refused', {}));
+    if (!hasRole(user.roles, 'analyst') && !hasRole(user.roles, 'operator')) return refusal(res, 403, refuse('FORBIDDEN', 'export_needs_role', { what: 'audience' }));
     const parsed = ExportRequest.safeParse(req.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue?.path.join('.') ?? '';
-      return void res.status(400).json({ error: `${path ? `${path}: ` : ''}${issue?.message ?? 'bad request'}`, field: path });
-    }
+    if (!parsed.success) return invalidBody(res, parsed.error);
     let prepared;
     try {
       prepared = audience.prepare(parsed.data, { pii: seesPii(user.roles) });
     } catch (e) {
-      if (e instanceof ServiceError) return void res.status(e.code === 'NOT_FOUND' ? 404 : 400).json({ error: e.message });
+      if (e instanceof ServiceError) return refusal(res, e.code === 'NOT_FOUND' ? 404 : 400, e);
       throw e;
     }
     try {
@@ -100,15 +97,11 @@ export function exportRoutes(db: Db, services: Services, clock: Clock): Router {
 
   r.post('/outbox.csv', express.json({ limit: '16kb' }), async (req, res) => {
     const user = services.users.authenticate(sessionToken(req))?.user ?? null;
-    if (!user) return void res.status(401).json({ error: 'sign in first' });
-    if (!sameOrigin(req)) return void res.status(403).json({ error: 'cross-site request refused: send it from the app, or with the x-journeys-client header' });
-    if (!hasRole(user.roles, 'analyst')) return void res.status(403).json({ error: 'exporting the outbox needs the analyst role (the outbox is theirs)' });
+    if (!user) return refusal(res, 401, refuse('UNAUTHORIZED', 'sign_in_first', {}));
+    if (!sameOrigin(req)) return refusal(res, 403, refuse('FORBIDDEN', 'cross_site_refused', {}));
+    if (!hasRole(user.roles, 'analyst')) return refusal(res, 403, refuse('FORBIDDEN', 'export_needs_role', { what: 'outbox' }));
     const parsed = OutboxFilter.safeParse((req.body as { filter?: unknown } | undefined)?.filter ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue?.path.join('.') ?? '';
-      return void res.status(400).json({ error: `${path ? `filter.${path}: ` : ''}${issue?.message ?? 'bad request'}`, field: path });
-    }
+    if (!parsed.success) return invalidBody(res, parsed.error, 'filter.');
     const prepared = outbox.prepare(parsed.data);
     try {
       const d = prepared.describe;

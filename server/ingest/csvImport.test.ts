@@ -90,6 +90,8 @@ describe('importContactsCsv into a real SQLite file', () => {
       [8, null],
     ]);
     expect(report.bad[3]?.error).toMatch(/columns|fields/i);
+    // and by its stable code, for the reader's language (issue 18)
+    expect(report.bad[3]?.messageRef).toMatchObject({ code: 'csv_bad_line', params: { problem: 'fields', expected: 6, got: 3 } });
     const rows = all();
     expect(rows.map((r) => r.external_id)).toEqual(['a1', 'a3', 'a7']);
     expect(rows[0]).toMatchObject({ phone: '+8613800000001', timezone: 'Asia/Shanghai', registered_at: Date.UTC(2026, 9, 1) });
@@ -112,11 +114,14 @@ describe('importContactsCsv into a real SQLite file', () => {
   it('refuses a file whose header has no user_id column, writing nothing', async () => {
     await expect(importContactsCsv(db, Readable.from(['phone,name\n+8613800000001,林\n']), { now: NOW })).rejects.toThrow(/user_id column; it has: phone, name/);
     await expect(importContactsCsv(db, Readable.from(['']), { now: NOW })).rejects.toThrow(/empty/);
+    await expect(importContactsCsv(db, Readable.from(['phone,name\n']), { now: NOW })).rejects.toMatchObject({ messageRef: { code: 'contacts_csv_header', params: { has: 'phone, name' } } });
+    await expect(importContactsCsv(db, Readable.from(['']), { now: NOW })).rejects.toMatchObject({ messageRef: { code: 'csv_empty', params: { example: 'user_id,phone,name' } } });
     expect(all()).toEqual([]);
   });
 
   it('refuses a header with a NUL in a column name (it would become a trait name), writing nothing', async () => {
     await expect(importContactsCsv(db, Readable.from(['user_id,ti\u0000er\nu1,gold\n']), { now: NOW })).rejects.toThrow(/column 2 must not contain NUL/);
+    await expect(importContactsCsv(db, Readable.from(['user_id,ti\u0000er\nu1,gold\n']), { now: NOW })).rejects.toMatchObject({ messageRef: { code: 'csv_header_unreadable', params: { column: 2 } } });
     expect(all()).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { Channel, channels } from '../../shared/journey/channels';
 import { normalizePhone, phonePattern } from '../../shared/contacts/phone';
 import { isTimeZone } from '../../shared/util/time';
 import { cleanText } from './calls';
-import type { ServerMessage } from '../../shared/i18n/serverMessages';
+import { serverMessageText, type ServerMessage } from '../../shared/i18n/serverMessages';
+import { refuse } from '../services/errors';
 
 /**
  * Bulk contact import from CSV (`npm run import -- contacts.csv`).
@@ -92,7 +93,7 @@ export function readCsvRecords(input: Readable, o: CsvReaderOptions) {
       const trimmed = names.map((h) => h.trim());
       const bad = trimmed.findIndex((h) => !cleanText(h));
       // a column name may become a trait name, which segment rules and templates read: a NUL would cut it in SQLite
-      if (bad >= 0) throw new Error(`the header row (line 1): column ${bad + 1} must not contain NUL (\\u0000) or a lone surrogate`);
+      if (bad >= 0) throw refuse('BAD_REQUEST', 'csv_header_unreadable', { column: bad + 1 });
       o.header(trimmed);
       header = trimmed;
       return trimmed;
@@ -105,7 +106,7 @@ export function readCsvRecords(input: Readable, o: CsvReaderOptions) {
   });
   parser.on('skip', (err: CsvError) => {
     const lines = (err as CsvError & { lines?: number }).lines;
-    o.bad({ line: typeof lines === 'number' ? lines : 0, field: null, error: err.message.replace(/^Invalid Record Length: /, '') });
+    o.bad({ line: typeof lines === 'number' ? lines : 0, field: null, ...malformed(err) });
   });
   return {
     /** bytes read so far (a progress bar's) */
@@ -118,9 +119,20 @@ export function readCsvRecords(input: Readable, o: CsvReaderOptions) {
         for await (const item of parser as AsyncIterable<{ record: Record<string, string>; line: number }>) row(item.record, item.line);
       })();
       await Promise.race([consume, errored]);
-      if (header === null) throw new Error(`the file is empty: expected a header row such as ${o.empty}`);
+      if (header === null) throw refuse('BAD_REQUEST', 'csv_empty', { example: o.empty });
     },
   };
+}
+
+const quoteErrors = new Set(['CSV_INVALID_CLOSING_QUOTE', 'CSV_QUOTE_NOT_CLOSED', 'INVALID_OPENING_QUOTE', 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE']);
+
+/** A line the parser skipped, as a bad row's error: the parser's English, and its stable code for the reader's language. */
+function malformed(err: CsvError): Pick<BadRow, 'error' | 'messageRef'> {
+  const detail = err.message.replace(/^Invalid Record Length: /, '');
+  const counts = /(?:expect|columns length is) (\d+), got (\d+)/.exec(detail);
+  const problem = counts ? 'fields' : quoteErrors.has(err.code) ? 'quote' : 'other';
+  const params = { problem, expected: Number(counts?.[1] ?? 0), got: Number(counts?.[2] ?? 0), detail } as const;
+  return { error: serverMessageText('csv_bad_line', params), messageRef: { code: 'csv_bad_line', params } };
 }
 
 const idColumns = new Set(['user_id', 'userid', 'external_id', 'externalid']);
@@ -220,7 +232,7 @@ export async function importContactsCsv(db: Db, input: Readable, opts: ImportOpt
   let pending: ContactRow[] = [];
   const reader = readCsvRecords(input, {
     header: (names) => {
-      if (!names.some((h) => idColumns.has(h.toLowerCase()))) throw new Error(`the header row (line 1) must have a user_id column; it has: ${names.join(', ') || '(nothing)'}`);
+      if (!names.some((h) => idColumns.has(h.toLowerCase()))) throw refuse('BAD_REQUEST', 'contacts_csv_header', { has: names.join(', ') });
     },
     bad: (b) => {
       report.rows++;

@@ -116,6 +116,14 @@ export const serverMessages = {
   backtest_needs_file: () => 'a backtest copies the database file, and this server has none (an in-memory database)',
   backtest_busy: (p: { by: string }) => `a backtest is already running (started by ${p.by}); wait for it or cancel it`,
   backtest_ended: (p: { status: string }) => `the backtest has already ended (${p.status})`,
+  // the CSV reader every import shares (server/ingest/csvImport.ts), and the exports (server/export/routes.ts)
+  csv_empty: (p: { example: string }) => `the file is empty: expected a header row such as ${p.example}`,
+  csv_header_unreadable: (p: { column: number }) => `the header row (line 1): column ${p.column} must not contain NUL (\\u0000) or a lone surrogate`,
+  /** a malformed line: `problem` fields (expected/got), quote or other; `detail` is the parser's English */
+  csv_bad_line: (p: { problem: 'fields' | 'quote' | 'other'; expected: number; got: number; detail: string }) => p.detail,
+  contacts_csv_header: (p: { has: string }) => `the header row (line 1) must have a user_id column; it has: ${p.has || '(nothing)'}`,
+  export_needs_role: (p: { what: 'audience' | 'outbox' }) =>
+    p.what === 'audience' ? 'exporting an audience needs the analyst or operator role' : 'exporting the outbox needs the analyst role (the outbox is theirs)',
   // the call centre (server/agentTasks/)
   call_task_unknown: (p: { id: number }) => `call task ${p.id} does not exist`,
   call_task_not_on_desk: (p: { id: number; status: string }) => `call task ${p.id} is not on your desk (it is ${p.status})`,
