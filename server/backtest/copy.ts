@@ -7,6 +7,7 @@ import { journeys, journeyVersions } from '../db/schema';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { DAY } from '../../shared/util/time';
+import { ContactPolicy } from '../../shared/policy/policy';
 import { candidateIds, entryRules, relevantEvents } from './candidates';
 
 /** A recorded event to replay, as read from the live database: [contact, name, type, properties JSON, context JSON, at, messageId]. */
@@ -57,7 +58,8 @@ const quoted = (cols: readonly string[]) => cols.map((c) => `"${c}"`).join(', ')
  * What it holds: the workspace (policy, time zone, seed), templates and
  * segments; the contacts who could have entered any of `machines` in the
  * window (`candidateIds`) as they are now; their events of the names read
- * before the window (`relevantEvents`), each from its own look-back up to the
+ * before the window (`relevantEvents`, and the rejection cooldown's event,
+ * which the contact policy reads), each from its own look-back up to the
  * window's start. Their events inside the window are returned, in time order,
  * for the replay to record one by one at their own time.
  */
@@ -86,6 +88,13 @@ export function buildBaseCopy(source: string, dir: string, machines: readonly Co
       for (const [n, days] of r.before) since.set(n, Math.min(since.get(n) ?? from, from - days * DAY));
     }
     ids = [...found].sort((a, b) => a - b);
+    // the contact policy reads one event of its own: the rejection cooldown's, from `days` back, before and inside the window
+    const policy = src.prepare<[], { policy: string }>('select policy from workspace where id = 1').get();
+    const { rejectionCooldown } = ContactPolicy.parse(policy ? JSON.parse(policy.policy) : {}).guardrails;
+    if (rejectionCooldown.enabled) {
+      names.add(rejectionCooldown.event);
+      since.set(rejectionCooldown.event, Math.min(since.get(rejectionCooldown.event) ?? from, from - rejectionCooldown.days * DAY));
+    }
   } finally {
     src.close();
   }

@@ -26,7 +26,8 @@ export const iso = (t: number) => new Date(t).toISOString();
  * the recall segment), 3 unsubscribed from SMS; inside it: logins spread over
  * the week (some within the 3-day wait: recalled; some later: a goal after
  * the call), credit steps abandoned (the event journey's trigger), twice for
- * some (SMS caps), and unrelated noise.
+ * some (SMS caps), credit rejections before and inside it (the marketing
+ * cooldown), and unrelated noise.
  */
 export function fixture(): { identify: Call[]; before: Call[]; during: Call[] } {
   const identify: Call[] = [];
@@ -48,6 +49,9 @@ export function fixture(): { identify: Call[]; before: Call[]; during: Call[] } 
     if (i % 4 === 2) during.push({ type: 'track', userId, event: 'credit_step_abandoned', properties: { step: 'id_photo' }, timestamp: iso(S + (i % 7) * DAY + 5 * HOUR) });
     if (i % 8 === 2) during.push({ type: 'track', userId, event: 'credit_step_abandoned', properties: { step: 'bank_card' }, timestamp: iso(S + (i % 7) * DAY + 9 * HOUR) });
     if (i % 3 === 0) during.push({ type: 'track', userId, event: 'page', properties: { path: '/h5' }, timestamp: iso(S + (i % 7) * DAY + 2 * HOUR) });
+    // credit rejections: before the window (the cooldown already runs at its start) and inside it (it starts mid-window)
+    if (i % 9 === 4) before.push({ type: 'track', userId, event: 'credit_rejected', timestamp: iso(S - 5 * DAY) });
+    if (i % 11 === 3) during.push({ type: 'track', userId, event: 'credit_rejected', timestamp: iso(S + 2 * DAY + HOUR) });
   }
   // re-registered lately, last logged in 86 days before the window: outside the recall segment at its start,
   // inside it from the daily entry four days later (the copy needs the old login to know)
