@@ -7,7 +7,7 @@
  * its policy decisions, the outbox, dead letters, approvals, the audit log,
  * users and settings (the contact policy and the lending guardrails among them).
  *
- * On each, every visible text and every aria-label and placeholder must be
+ * On each, every visible text and every aria-label, placeholder and title must be
  * Chinese: an English word fails the page unless it is on the short allow-list
  * below (acronyms, brands, formats) or is the workspace's own data (journey and
  * node names, template keys, names and copy, event and trait names, users:
@@ -37,6 +37,8 @@ const allowList = [
   ...['SMS', 'SDK', 'CSV', 'API', 'URL', 'UTC', 'IANA', 'JSON', 'HTTP', 'HTTPS', 'ROI', 'CNY', 'UTM', 'Segment', 'RudderStack', 'Webhook', 'React', 'Flow'],
   ...['YYYY', 'Asia', 'Shanghai', 'UCS', 'GSM', 'Wilson'],
   ...['link', 'money', 'date', 'default', 'true', 'false'],
+  // key names in a shortcut's tooltip, written on the key caps
+  ...['Ctrl', 'Shift', 'Delete'],
   'English',
 ];
 
@@ -74,7 +76,7 @@ async function workspaceTexts(app: App, extra: unknown[]): Promise<string[]> {
 
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** What the page shows a person (visible text nodes) and a screen reader (aria-label, placeholder, alt), with where. */
+/** What the page shows a person (visible text nodes, tooltips) and a screen reader (aria-label, placeholder, alt), with where. */
 function shownStrings(page: Page): Promise<{ text: string; where: string }[]> {
   return page.evaluate(() => {
     const out: { text: string; where: string }[] = [];
@@ -94,9 +96,10 @@ function shownStrings(page: Page): Promise<{ text: string; where: string }[]> {
       if (!text || !el || el.closest(skipped) || !visible(el)) continue;
       out.push({ text, where: where(el) });
     }
-    for (const el of document.body.querySelectorAll('[aria-label],[placeholder],[alt]')) {
+    // a tooltip (title) is read too: a node's problems and an invalid config's reason show there
+    for (const el of document.body.querySelectorAll('[aria-label],[placeholder],[alt],[title]')) {
       if (el.closest(skipped) || !visible(el)) continue;
-      for (const a of ['aria-label', 'placeholder', 'alt']) {
+      for (const a of ['aria-label', 'placeholder', 'alt', 'title']) {
         const v = el.getAttribute(a)?.trim();
         if (v) out.push({ text: v, where: `${where(el)}[${a}]` });
       }

@@ -1,4 +1,5 @@
 import { refText } from '../i18n/messageRef';
+import { useProblemText } from '../i18n/problemText';
 import { useNodeName } from '../store/useNodeName';
 import { useCallback, useMemo, useRef, type DragEvent } from 'react';
 import {
@@ -104,6 +105,7 @@ export function JourneyCanvas() {
   // the nodes' titles in one string: a rename changes it, a drag does not
   const titles = useEditorStore((s) => s.nodes.map((n) => n.data.title ?? '').join('\u0000'));
   const nodeName = useNodeName();
+  const problemText = useProblemText(nodeName);
   const problemsByEdge = useEditorStore((s) => s.problemsByEdge);
   const edgeCounts = useEditorStore((s) => s.edgeCounts);
   const overlay = useEditorStore((s) => s.overlay);
@@ -125,7 +127,7 @@ export function JourneyCanvas() {
     () =>
       edges.map((e) => {
         let out = edgeInLanguage(e, t, nodeName);
-        if (problemsByEdge[e.id]) out = { ...out, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.join(' ') };
+        if (problemsByEdge[e.id]) out = { ...out, className: 'je--error', ariaLabel: problemsByEdge[e.id]?.map((p) => problemText(p)).join(' ') };
         const n = edgeCounts?.[e.id];
         if (n !== undefined)
           out = { ...out, label: edgeLabel(typeof out.label === 'string' ? out.label : undefined, n, overlay?.[e.source]?.entered), className: `${out.className ?? ''} je--counted`.trim() };
@@ -133,7 +135,7 @@ export function JourneyCanvas() {
       }),
     // `titles` changes when a node is renamed: its edges' names change with it
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [edges, problemsByEdge, edgeCounts, overlay, t, nodeName, titles],
+    [edges, problemsByEdge, edgeCounts, overlay, t, nodeName, problemText, titles],
   );
 
   // with the numbers showing, nodes are spread apart for display so no strip covers the node below (overlaySpread.ts)

@@ -1,11 +1,14 @@
 import { useKindSummary } from '../i18n/useKindSummary';
 import { NumbersStrip, type NumbersRow } from './NumbersStrip';
-import { memo, useMemo, type ReactNode } from 'react';
+import { memo, useCallback, useMemo, type ReactNode } from 'react';
 import { Handle, Position } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
 import { CircleAlert } from 'lucide-react';
 import { msg } from '../i18n/messageIds';
 import { useT } from '../i18n/useT';
+import { useProblemText } from '../i18n/problemText';
+import { zodIssueText } from '../i18n/serverText';
+import type { Located } from '../../shared/journey/errors';
 import { nodeKinds } from '../../shared/journey/registry';
 import type { Port } from '../../shared/journey/kind';
 import type { JourneyNodeData } from '../mapping/flowTypes';
@@ -25,7 +28,7 @@ export interface NodeShellProps {
   body?: ReactNode;
 }
 
-const noProblems: string[] = [];
+const noProblems: Located[] = [];
 const noPorts: string[] = [];
 
 /**
@@ -87,7 +90,10 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
   // an untitled node is called by its kind, in the reader's language
   const title = data.title?.trim() || t(def.palette.labelKey);
   const parsed = useMemo(() => parseNodeConfig(data.kind, data.config), [data.kind, data.config]);
-  const problems = useEditorStore((s) => s.problemsByNode[id] ?? noProblems);
+  const located = useEditorStore((s) => s.problemsByNode[id] ?? noProblems);
+  // the node's own problems in the reader's language, by code; the node named as it is drawn
+  const problemText = useProblemText(useCallback((nid: string) => (nid === id ? title : undefined), [id, title]));
+  const problems = useMemo(() => located.map((p) => problemText(p)), [located, problemText]);
   const wired = useEditorStore(useShallow((s) => wiredPorts(s, id)));
   const unwired = useEditorStore(useShallow((s) => unwiredPorts(s, id)));
   const connectable = useEditorStore((s) => !s.readOnly);
@@ -126,7 +132,7 @@ export const NodeShell = memo(function NodeShell({ id, data, selected, body }: N
       <div className="jn__body" title={problems.length ? problems.join('\n') : undefined}>
         <div className="jn__title">{title}</div>
         {!parsed.ok ? (
-          <div className="jn__summary jn__summary--invalid" title={parsed.error}>
+          <div className="jn__summary jn__summary--invalid" title={parsed.issue ? zodIssueText(t, parsed.issue) : parsed.error}>
             {t('node.invalidConfig')}
           </div>
         ) : (

@@ -89,6 +89,17 @@ describe('the message catalogues', () => {
       .map((id) => `${id}: en {${[...argumentsOf(parse(en[id] ?? ''))].join(', ')}} zh-CN {${[...argumentsOf(parse(zh[id] ?? ''))].join(', ')}}`);
     expect(differ).toEqual([]);
   });
+
+  it('keeps each catalogue in sorted key order, so a new key has one place and a diff stays small', () => {
+    for (const locale of locales) {
+      const keys = Object.keys(catalogues[locale]);
+      const sorted = [...keys].sort();
+      expect(
+        keys.filter((k, i) => k !== sorted[i]),
+        locale,
+      ).toEqual([]);
+    }
+  });
 });
 
 describe('messageIdsIn (how the scan finds ids)', () => {

@@ -1,14 +1,19 @@
 import { kindDef, type NodeKind } from '../../shared/journey/registry';
 import type { Port } from '../../shared/journey/kind';
 import type { Translate } from '../i18n/useT';
+import type { z } from 'zod';
 
-export type ParsedNode = { ok: true; config: Record<string, unknown>; summary: string; ports: Port[] } | { ok: false; error: string };
+/** A config that does not parse keeps its first zod issue, for the reader's language (client/i18n/serverText.ts zodIssueText); `error` is its English. */
+export type ParsedNode = { ok: true; config: Record<string, unknown>; summary: string; ports: Port[] } | { ok: false; error: string; issue?: z.core.$ZodIssue };
 
 /** A node's config parsed with its kind's schema, with the registry's summary and ports. */
 export function parseNodeConfig(kind: NodeKind, config: unknown): ParsedNode {
   const def = kindDef(kind);
   const parsed = def.schema.safeParse(config);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? 'invalid config' };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return issue ? { ok: false, error: issue.message, issue } : { ok: false, error: 'invalid config' };
+  }
   const data = parsed.data as Record<string, unknown>;
   return { ok: true, config: data, summary: def.summary(data), ports: def.ports(data) };
 }

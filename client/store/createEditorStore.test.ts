@@ -52,7 +52,7 @@ describe('editor store', () => {
       { code: 'unwired_port', nodeId: 'wait', field: 'ports.timeout', message: 'timeout not connected' },
       { code: 'invalid_config', nodeId: 'wait', field: 'config.event', message: 'name the event' },
     ]);
-    expect(store.getState().problemsByNode).toEqual({ wait: ['timeout not connected', 'name the event'] });
+    expect(Object.fromEntries(Object.entries(store.getState().problemsByNode).map(([k, ps]) => [k, ps.map((p) => p.message)]))).toEqual({ wait: ['timeout not connected', 'name the event'] });
   });
 });
 
@@ -93,6 +93,10 @@ describe('editing', () => {
     s.addNode('exit', { x: 0, y: 900 });
     const attempt = { source: 'wait', sourceHandle: 'timeout', target: 'exit_1', targetHandle: null };
     expect(inEnglish(store, s.connectionProblem(attempt))).toMatch(/"timeout" port of "Wait for event" already leads to "Send message"/);
+    // the port by its message id, worded in the language shown (issue 18)
+    expect(s.connectionProblem(attempt)).toMatchObject({ id: 'connect.portTaken', messages: { port: 'port.timeout' } });
+    expect(refText(translatorFor('zh-CN'), s.connectionProblem(attempt) ?? '')).toMatch(/的“超时”端口已经连向/);
+    expect(refText(translatorFor('zh-CN'), s.connectionProblem({ source: 'sms', sourceHandle: 'next', target: 'exit_1', targetHandle: null }) ?? '')).toMatch(/的“下一步”端口已经连向/);
     const before = graphOf(store).edges;
     expect(s.connect(attempt)).toBe(false);
     expect(graphOf(store).edges).toEqual(before);
@@ -101,7 +105,7 @@ describe('editing', () => {
     // kept as data, worded when shown: in Chinese the same refusal reads in Chinese
     const notice = store.getState().notice?.message;
     expect(notice && refText(translatorFor('zh-CN'), notice, (id) => ({ wait: '等待登录', call: '外呼' })[id])).toBe(
-      '“等待登录”的“timeout”端口已经连向“外呼”：一个输出端口只能有一条连线。请先删除那条连线（选中后按 Delete），再重新连接。',
+      '“等待登录”的“超时”端口已经连向“外呼”：一个输出端口只能有一条连线。请先删除那条连线（选中后按 Delete），再重新连接。',
     );
     // the same wire again is not a refusal: it is already there
     expect(s.connect({ source: 'wait', sourceHandle: 'timeout', target: 'call', targetHandle: null })).toBe(true);

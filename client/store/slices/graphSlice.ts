@@ -107,8 +107,11 @@ function portTaken(s: Pick<GraphSlice, 'nodes' | 'edges'>, source: string, port:
   const existing = s.edges.find((e) => e.source === source && (e.sourceHandle ?? 'next') === port);
   if (!existing || existing.target === target) return null;
   const from = s.nodes.find((n) => n.id === source);
-  const label = from ? portLabel(from.data.kind, from.data.config, port).label || 'next' : port;
-  return { id: msg('connect.portTaken'), values: { port: label }, nodes: { from: source, to: existing.target } };
+  const p = from ? portLabel(from.data.kind, from.data.config, port) : { label: port };
+  // a fixed port ("timeout", the unlabeled "next") by its message id, worded when shown; a port the user named, as named
+  const fixed = p.labelKey ?? (p.label === '' ? msg('port.next') : undefined);
+  const named = fixed ? { messages: { port: fixed } } : { values: { port: p.label } };
+  return { id: msg('connect.portTaken'), ...named, nodes: { from: source, to: existing.target } };
 }
 
 export const createGraphSlice: StateCreator<EditorState, [['temporal', unknown]], [], GraphSlice> = (set, get, api) => {

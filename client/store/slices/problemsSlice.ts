@@ -5,22 +5,22 @@ import type { EditorState } from '../createEditorStore';
 export interface ProblemsSlice {
   /** The draft's compile errors, from the shared compiler run live in the browser. */
   problems: Located[];
-  /** Messages per node id, so a node component selects only its own entry. */
-  problemsByNode: Record<string, string[]>;
-  /** Messages per edge id, so the canvas can mark the exact edge. */
-  problemsByEdge: Record<string, string[]>;
+  /** Problems per node id, so a node component selects only its own entry (worded where shown, by code: client/i18n/problemText.ts). */
+  problemsByNode: Record<string, Located[]>;
+  /** Problems per edge id, so the canvas can mark the exact edge. */
+  problemsByEdge: Record<string, Located[]>;
   setProblems: (problems: Located[]) => void;
 }
 
-export function groupByNode(problems: readonly Located[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const p of problems) if (p.nodeId) (out[p.nodeId] ??= []).push(p.message);
+export function groupByNode(problems: readonly Located[]): Record<string, Located[]> {
+  const out: Record<string, Located[]> = {};
+  for (const p of problems) if (p.nodeId) (out[p.nodeId] ??= []).push(p);
   return out;
 }
 
-function groupByEdge(problems: readonly Located[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const p of problems) if (p.edgeId) (out[p.edgeId] ??= []).push(p.message);
+function groupByEdge(problems: readonly Located[]): Record<string, Located[]> {
+  const out: Record<string, Located[]> = {};
+  for (const p of problems) if (p.edgeId) (out[p.edgeId] ??= []).push(p);
   return out;
 }
 
