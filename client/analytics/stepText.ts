@@ -9,6 +9,7 @@ const stepMessages: Record<string, string> = {
   app_login: msg('step.app_login'),
   credit_application_started: msg('step.credit_application_started'),
   credit_granted: msg('step.credit_granted'),
+  call_outcome: msg('step.call_outcome'),
   loan_drawn: msg('step.loan_drawn'),
 };
 

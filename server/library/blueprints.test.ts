@@ -6,6 +6,8 @@ import { step } from '../../shared/journey/step';
 import type { Profile, ProfileEvent } from '../../shared/segments/evaluate';
 import { DAY, HOUR, localTime } from '../../shared/util/time';
 import { libraryRefs, loadBlueprints } from './loadLibrary';
+import { trackedSteps } from '../../shared/analytics/funnel';
+import { JourneySettings } from '../../shared/journey/settings';
 
 /**
  * The blueprints played through the pure `step` with a fake clock: they must
@@ -176,6 +178,11 @@ describe('approved_never_drew', () => {
     expect(promised.exit).toBe('promised_to_draw');
     const noAnswer = play('approved_never_drew', { events: [{ after, name: 'call_outcome', properties: { outcome: 'no_answer' } }] });
     expect(noAnswer.exit).toBe('called');
+  });
+
+  it('follows the call in its funnel: called, then drawn', () => {
+    const { graph } = loadBlueprints().find((b) => b.key === 'approved_never_drew') ?? { graph: null };
+    expect(graph && trackedSteps(JourneySettings.parse(graph.settings))).toEqual(['call_outcome', 'loan_drawn']);
   });
 
   it('drawing the loan ends it anywhere', () => {

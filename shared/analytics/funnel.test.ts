@@ -13,6 +13,10 @@ describe('business funnel order', () => {
       'custom_a',
     ]);
   });
+  it('puts the call centre’s call between the approval and the draw it is there to bring about', () => {
+    expect(inBusinessOrder(['loan_drawn', 'call_outcome', 'credit_granted'])).toEqual(['credit_granted', 'call_outcome', 'loan_drawn']);
+    expect(stepLabel('call_outcome')).toBe('called');
+  });
   it('names steps in words ops use', () => {
     expect(stepLabel('credit_application_started')).toBe('applied');
     expect(stepLabel('custom_a')).toBe('custom_a');

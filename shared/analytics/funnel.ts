@@ -1,7 +1,7 @@
 /**
  * The lending funnel's business steps, in the order a contact goes through
- * them (DOMAIN.md): logged in → applied → approved by the lender → drew the
- * loan. A journey's tracked events (its funnel and goals) are shown in this
+ * them (DOMAIN.md): logged in → applied → approved by the lender → called
+ * by the call centre → drew the loan. A journey's tracked events (its funnel and goals) are shown in this
  * order; events the workspace does not know as steps come after, in the
  * journey's own order.
  */
@@ -9,6 +9,8 @@ export const businessSteps: readonly { event: string; label: string }[] = [
   { event: 'app_login', label: 'logged in' },
   { event: 'credit_application_started', label: 'applied' },
   { event: 'credit_granted', label: 'approved' },
+  // the call centre phoned them (any outcome: shared/agentTasks/outcomes.ts), between the approval and the draw it is there to bring about
+  { event: 'call_outcome', label: 'called' },
   { event: 'loan_drawn', label: 'drawn' },
 ];
 
