@@ -72,6 +72,17 @@ describe('backtest: an operator replays a draft over the last two weeks', () => 
     await waitForCanvas(page);
     const bar = page.getByRole('group', { name: 'Backtest' });
     expect(await bar.locator('input[type="date"]').first().inputValue()).toBe(day(now - 14 * DAY));
+    // a window too long is refused, worded from its code in the reader's language (issue 18), not the server's English
+    await bar
+      .locator('input[type="date"]')
+      .first()
+      .fill(day(now - 400 * DAY));
+    await bar.getByRole('button', { name: 'Backtest', exact: true }).click();
+    await expect.poll(() => bar.locator('.sf__errors').textContent()).toMatch(/^A backtest covers at most \d+ days\.$/);
+    await bar
+      .locator('input[type="date"]')
+      .first()
+      .fill(day(now - 14 * DAY));
     await bar.getByRole('button', { name: 'Backtest', exact: true }).click();
 
     // done: the switch is on, the legend says which days and that these are not live numbers

@@ -4,6 +4,7 @@ import { useTRPC, type RouterOutputs } from '../trpc';
 import type { EditorStore } from '../store/createEditorStore';
 import { useEditorStore } from '../store/editorContext';
 import { backtestToCanvas, showsBacktest } from './backtestOverlay';
+import { useErrorText } from '../i18n/serverText';
 
 export type Backtest = NonNullable<RouterOutputs['backtests']['latest']>;
 
@@ -34,6 +35,7 @@ export interface BacktestState {
  */
 export function useBacktest(store: EditorStore, journeyId: string, liveOn: boolean): BacktestState {
   const trpc = useTRPC();
+  const errorText = useErrorText();
   const queryClient = useQueryClient();
   const key = trpc.backtests.latest.queryKey({ journeyId });
   const q = useQuery({
@@ -105,6 +107,7 @@ export function useBacktest(store: EditorStore, journeyId: string, liveOn: boole
       if (latest) cancel.mutate({ id: latest.id });
     },
     starting: start.isPending,
-    error: start.error?.message ?? cancel.error?.message ?? q.error?.message ?? null,
+    // a refusal in the reader's language, by its code (backtest_days, backtest_busy, …)
+    error: start.error ? errorText(start.error) : cancel.error ? errorText(cancel.error) : q.error ? errorText(q.error) : null,
   };
 }
