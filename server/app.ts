@@ -174,13 +174,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // http(s) on the allow-list, checked at each click (a target may have come from a trait, or the list changed)
   app.get('/l/:code', (req, res) => {
     const click = services.engine.clicks(req.params.code, clock.now(), clock.now(), req.get('user-agent') ?? null, (url) => linkTargetProblem(url, services.workspace.linkHosts()));
-    if (!click) return void res.status(404).type('text/plain').send('This link does not exist or has expired.');
+    // the reader is a contact, on their phone, with no language chosen: Chinese first (the product's market), then English
+    if (!click) return void res.status(404).type('text/plain').send('此链接不存在或已过期。\nThis link does not exist or has expired.');
     if ('refused' in click) {
       logger.warn({ requestId: requestIdOf(res), code: req.params.code, why: click.refused }, 'tracked link refused');
       return void res
         .status(403)
         .type('text/plain')
-        .send(`This link cannot be followed: ${click.refused.replace(/: add it under.*$/, '')}.`);
+        .send(`此链接无法打开。\nThis link cannot be followed: ${click.refused.replace(/: add it under.*$/, '')}.`);
     }
     res.redirect(302, click.url);
   });

@@ -45,9 +45,15 @@ describe('tracked links go only to http(s) on the workspace allow-list', () => {
       const res = await follow();
       expect(res.status).toBe(403);
       expect(res.headers.get('location')).toBeNull();
-      expect(await res.text()).toMatch(why);
+      const text = await res.text();
+      expect(text).toMatch(why);
+      // the contact reads it first in Chinese (issue 18)
+      expect(text).toMatch(/^此链接无法打开。\n/);
     }
     expect(clicks()).toBe(before);
+    const gone = await follow('no-such-code');
+    expect(gone.status).toBe(404);
+    expect(await gone.text()).toBe('此链接不存在或已过期。\nThis link does not exist or has expired.');
   });
 
   it('follows the admin-set list instead of the defaults; an empty list goes back to them', async () => {
