@@ -56,6 +56,24 @@ describe('the behaviour model', () => {
     expect(call / Math.min(push, text)).toBeLessThan(5);
   });
 
+  it('answers every agent call with an outcome hours later; the promised draw, and about 3× the draws of no call', () => {
+    const rng = seededRng(13);
+    const answers = Array.from({ length: 4000 }, (_, i) => answerMessage(defaultModel, prompt('approved_agent_call', 'agent_call', null, i, false), who(), now, rng));
+    // a transient gateway error (retried by the dispatcher) is the one answer without an outcome
+    const outcomes = answers.filter((a) => a.outcome === 'delivered').map((a) => a.replies.filter((r) => r.event === 'call_outcome'));
+    expect(outcomes.length).toBeGreaterThan(3900);
+    expect(outcomes.every((o) => o.length === 1 && (o[0]?.delay ?? 0) > 0)).toBe(true);
+    const counts: Record<string, number> = {};
+    for (const [o] of outcomes) counts[String(o?.properties.outcome)] = (counts[String(o?.properties.outcome)] ?? 0) + 1;
+    expect(Object.keys(counts).sort()).toEqual(['no_answer', 'promised_to_draw', 'reached', 'refused', 'wrong_number']);
+    // a promise comes with the draw, after the call
+    for (const a of answers.filter((x) => x.replies[0]?.properties.outcome === 'promised_to_draw'))
+      expect(a.replies.find((r) => r.event === 'loan_drawn')?.delay).toBeGreaterThan(a.replies[0]?.delay ?? 0);
+    const call = conversionRate('approved_agent_call', 'agent_call', null, 6000, 'loan_drawn');
+    const text = conversionRate('approved_sms', 'sms', 'a', 6000, 'loan_drawn');
+    expect(call / text).toBeGreaterThan(2.5);
+  });
+
   it('answers fresh sign-ups more than year-old ones', () => {
     const rate = (registeredAt: number) => {
       const rng = seededRng(5);

@@ -1,6 +1,7 @@
 import type { Channel } from '../../shared/journey/channels';
 import type { KeyedRng } from '../../shared/util/hash';
 import { DAY, HOUR, MINUTE } from '../../shared/util/time';
+import { callOutcomeEvent, type CallOutcome } from '../../shared/agentTasks/outcomes';
 
 /**
  * How the synthetic population answers messages: by channel, template (which
@@ -56,6 +57,8 @@ export const defaultModel: BehaviourModel = {
     approved_push: { stage: 'approved', engage: 0.07, afterEngage: 0.3, direct: 0.008, variants: { a: 1, b: 1.2 } },
     approved_sms: { stage: 'approved', engage: 0.05, afterEngage: 0.35, direct: 0.01, variants: { a: 1.2, b: 1 } },
     approved_call: { stage: 'approved', engage: 0.3, afterEngage: 0.35, direct: 0.05 },
+    // a person on the phone (seed 004): reached more often than the robot, and about 3× the draws of no call
+    approved_agent_call: { stage: 'approved', engage: 0.55, afterEngage: 0.45, direct: 0.03 },
     partner_offer: { stage: 'rejected', engage: 0.1, afterEngage: 1, direct: 0, variants: { a: 1, b: 1.5 } },
     repay_sms_d3: { stage: 'repayment', engage: 0.12, afterEngage: 0.6, direct: 0.1 },
     repay_push_d1: { stage: 'repayment', engage: 0.15, afterEngage: 0.6, direct: 0.12 },
@@ -171,6 +174,26 @@ function conversion(stage: Stage, p: Prompt, who: Respondent, t: number, draw: (
   }
 }
 
+/**
+ * The demo's call centre: every agent call it is handed ends in an outcome,
+ * recorded a few hours later (a queue is worked through the day), so journeys
+ * that wait for `call_outcome` branch as they would with real agents. Reached
+ * contacts promise to draw when they convert, and then draw; the others are
+ * mostly not answering, some refuse, a few numbers are wrong. (The demo
+ * answers for the call centre instead of queueing tasks for the Agent page.)
+ */
+function answerCall(play: Play, p: Prompt, who: Respondent, lift: number, draw: (k: string) => number, none: Answer): Answer {
+  const at = expDelay(draw('callT'), 2 * HOUR, DAY);
+  const outcome = (o: CallOutcome): Reply => ({ event: callOutcomeEvent, properties: { outcome: o, source: 'demo' }, delay: at });
+  if (draw('engage') < Math.min(0.95, play.engage * lift)) {
+    const converted = draw('convert') < play.afterEngage;
+    return converted
+      ? { ...none, engaged: true, converted, replies: [outcome('promised_to_draw'), ...conversion(play.stage, p, who, at, draw)] }
+      : { ...none, engaged: true, replies: [outcome(draw('mood') < 0.75 ? 'reached' : 'refused')] };
+  }
+  return { ...none, replies: [outcome(draw('miss') < 0.9 ? 'no_answer' : 'wrong_number')] };
+}
+
 /** Answer one message: delivery, then maybe a reaction, then maybe the stage's goal. Deterministic in `rng` and `p.key`. */
 export function answerMessage(m: BehaviourModel, p: Prompt, who: Respondent, now: number, rng: KeyedRng): Answer {
   const draw = (what: string) => rng(`${p.key}:${what}`);
@@ -179,6 +202,7 @@ export function answerMessage(m: BehaviourModel, p: Prompt, who: Respondent, now
   if (draw('fail') < m.failure) return { ...none, outcome: 'failed' };
   if (draw('deliver') >= m.delivered[p.channel]) return { ...none, outcome: 'undelivered' };
   const lift = (p.variant !== null ? (play.variants?.[p.variant] ?? 1) : 1) * recency(play.stage, who.registeredAt, now) * hourFactor(p.channel, now, who.utcOffsetHours);
+  if (p.channel === 'agent_call') return answerCall(play, p, who, lift, draw, none);
   const first = engagement(p, draw);
   const engaged = first.length > 0 && draw('engage') < Math.min(0.95, play.engage * lift);
   if (engaged) {
