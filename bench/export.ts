@@ -14,7 +14,7 @@
  * Writes bench/export-results.json.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../server/db/client';
@@ -94,7 +94,8 @@ async function main() {
         readerRssBeforeMb: mb(rssBefore),
         readerRssPeakMb: mb(peak),
         targets: { seconds: 10, serverRssMb: 300 },
-        note: 'measured on the shared 2-core machine while other work ran: times are inflated',
+        // other work on the machine stretches every time here: the results keep the load average seen at the end
+        loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
         at: new Date().toISOString(),
       };
       console.log(result);
