@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { postBatch, startApp, type App } from './harness';
 import { stepsOfOneStory } from './story';
-import { aGraph } from '../shared/fixtures/builders';
+import { anAgentCallJourney } from '../shared/fixtures/agentCallJourney';
 
 /** Monday 2 Nov 2026, 11:00 in Shanghai (the workspace's zone): calling hours. */
 const MONDAY_11AM_SHANGHAI = Date.parse('2026-11-02T11:00:00+08:00');
@@ -34,30 +34,7 @@ const exitOf = async (externalId: string) => (await app.trpc.contacts.timeline.q
 describe('an agent works the call queue and the journey branches on the outcome', () => {
   it('a live journey calls approved contacts and waits for the outcome', async () => {
     const { id } = await app.trpc.journeys.create.mutate({ name: 'Call the approved' });
-    const graph = aGraph()
-      .node('entry', 'trigger.event', { event: 'credit_granted' })
-      .node('call', 'send', { channel: 'agent_call', template: 'approved_agent_call' }, 'Agent call')
-      .node('wait', 'wait.event', { event: 'call_outcome', timeout: { amount: 2, unit: 'days' } })
-      .node('branch', 'branch.condition', {
-        cases: [
-          {
-            key: 'promised',
-            label: 'Promised',
-            match: 'all',
-            conditions: [{ type: 'event', event: 'call_outcome', did: true, withinDays: 2, filter: [{ property: 'outcome', op: 'eq', value: 'promised_to_draw' }] }],
-          },
-        ],
-      })
-      .node('promised', 'exit', { reason: 'promised' })
-      .node('other', 'exit', { reason: 'other_outcome' })
-      .node('silent', 'exit', { reason: 'no_outcome' })
-      .then('entry', 'call')
-      .then('call', 'wait')
-      .then('wait', 'branch', 'event')
-      .then('wait', 'silent', 'timeout')
-      .then('branch', 'promised', 'promised')
-      .then('branch', 'other', 'else')
-      .build();
+    const graph = anAgentCallJourney().build();
     const { errors } = await app.trpc.journeys.saveDraft.mutate({ id, graph });
     expect(errors).toEqual([]);
     await app.trpc.journeys.publish.mutate({ id });

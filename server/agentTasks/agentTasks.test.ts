@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
-import { aGraph } from '../../shared/fixtures/builders';
+import { anAgentCallJourney } from '../../shared/fixtures/agentCallJourney';
 import { DAY, HOUR } from '../../shared/util/time';
 import { createAgentTasks } from './index';
 import { defaultGuardrails } from '../../shared/policy/guardrails';
@@ -12,31 +12,7 @@ let w: TestWorld;
 afterEach(() => w.close());
 
 /** Approved by the lender → an agent call → wait up to 2 days for its outcome: a promise to draw, any other outcome, or none. */
-const callGraph = () =>
-  aGraph()
-    .node('entry', 'trigger.event', { event: 'credit_granted' })
-    .node('call', 'send', { channel: 'agent_call', template: 'approved_agent_call' })
-    .node('wait', 'wait.event', { event: 'call_outcome', timeout: { amount: 2, unit: 'days' } })
-    .node('branch', 'branch.condition', {
-      cases: [
-        {
-          key: 'promised',
-          label: 'Promised',
-          match: 'all',
-          conditions: [{ type: 'event', event: 'call_outcome', did: true, withinDays: 2, filter: [{ property: 'outcome', op: 'eq', value: 'promised_to_draw' }] }],
-        },
-      ],
-    })
-    .node('promised', 'exit', { reason: 'promised' })
-    .node('other', 'exit', { reason: 'other_outcome' })
-    .node('silent', 'exit', { reason: 'no_outcome' })
-    .then('entry', 'call')
-    .then('call', 'wait')
-    .then('wait', 'branch', 'event')
-    .then('wait', 'silent', 'timeout')
-    .then('branch', 'promised', 'promised')
-    .then('branch', 'other', 'else')
-    .build();
+const callGraph = () => anAgentCallJourney().build();
 
 /** `n` approved contacts, limits 1000, 2000, … (the last approved is the best), through the journey and the dispatcher. */
 async function approved(n: number): Promise<void> {

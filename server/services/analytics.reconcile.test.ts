@@ -4,7 +4,7 @@ import { DAY, HOUR } from '../../shared/util/time';
 import { smsStats } from '../../shared/templates/sms';
 import { hash32 } from '../../shared/util/hash';
 import type { Channel } from '../../shared/journey/channels';
-import { aGraph } from '../../shared/fixtures/builders';
+import { anAgentCallJourney } from '../../shared/fixtures/agentCallJourney';
 import { callOutcomes } from '../../shared/agentTasks/outcomes';
 
 // Monday 2 Nov 2026, 22:00 in Shanghai: the first SMS land in quiet hours and are deferred to 09:00
@@ -52,29 +52,7 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
     }
     // approved by the lender → an agent calls → wait up to 2 days for the outcome and branch on it; one agent, 10 calls a day
     journeys.agent_call = await w.publish(
-      aGraph()
-        .node('entry', 'trigger.event', { event: 'credit_granted' })
-        .node('call', 'send', { channel: 'agent_call', template: 'approved_agent_call' })
-        .node('wait', 'wait.event', { event: 'call_outcome', timeout: { amount: 2, unit: 'days' } })
-        .node('branch', 'branch.condition', {
-          cases: [
-            {
-              key: 'promised',
-              label: 'Promised',
-              match: 'all',
-              conditions: [{ type: 'event', event: 'call_outcome', did: true, withinDays: 2, filter: [{ property: 'outcome', op: 'eq', value: 'promised_to_draw' }] }],
-            },
-          ],
-        })
-        .node('promised', 'exit', { reason: 'promised' })
-        .node('other', 'exit', { reason: 'other_outcome' })
-        .node('silent', 'exit', { reason: 'no_outcome' })
-        .then('entry', 'call')
-        .then('call', 'wait')
-        .then('wait', 'branch', 'event')
-        .then('wait', 'silent', 'timeout')
-        .then('branch', 'promised', 'promised')
-        .then('branch', 'other', 'else')
+      anAgentCallJourney()
         .settings({ goals: [{ event: 'loan_drawn', filter: [], windowDays: 14 }] })
         .build(),
       'Agent call on approval',
