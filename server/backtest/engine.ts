@@ -7,6 +7,7 @@ import { nextEnrolmentAt, runSegmentEntries } from '../engine/segmentEntry';
 import { addToMetrics } from '../engine/counters';
 import { historyEntry } from '../engine/writeBatch';
 import { createSleepingPass } from '../sleeping';
+import { tickParts } from '../engine/attempts';
 import { runStore } from '../runs';
 import { outboxSql } from '../outbox/statements';
 import { channels } from '../../shared/journey/channels';
@@ -110,21 +111,13 @@ export function createBacktestEngine(db: Db, settings: () => EngineSettings, mac
       if (busy) throw new Error('the backtest engine was ticked while a tick was running');
       busy = true;
       try {
-        const failures: unknown[] = [];
-        const attempt = <T>(f: () => T, otherwise: T): T => {
-          try {
-            return f();
-          } catch (e) {
-            failures.push(e);
-            return otherwise;
-          }
-        };
+        const { attempt, rethrow } = tickParts();
         const s = settings();
         const enrolled = attempt(() => runSegmentEntries(db, live.live(), now, s.timezone).reduce((n, e) => n + e.enrolled, 0), 0);
         const r = attempt((): TickReport => runner.tick(now, replayBatches), { stepped: 0, queued: 0, withheld: 0, exited: 0, batches: 0, backlog: false });
         if (sleepingCounts) attempt(() => sleeping.maybePass(now, s.policy.guardrails.sleeping), 0);
         const settled = settleDue(now);
-        if (failures.length > 0) throw failures[0];
+        rethrow();
         return { enrolled, runs: r, settled };
       } finally {
         busy = false;

@@ -15,6 +15,7 @@ import { nextEnrolmentAt, runSegmentEntries } from './segmentEntry';
 import { createRunLifecycle } from './lifecycle';
 import { createOutbox } from '../outbox';
 import { createSleepingPass } from '../sleeping';
+import { tickParts } from './attempts';
 import { createAgentTasks } from '../agentTasks';
 import { createAgentCallProvider } from '../channels/agentCall';
 
@@ -139,15 +140,7 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
       try {
         // the dispatcher sends what is queued even when a step before it threw (a journey's bad segment,
         // a runner error): one broken part never stops the outbox; the first error is thrown after
-        const failures: unknown[] = [];
-        const attempt = <T>(f: () => T, otherwise: T): T => {
-          try {
-            return f();
-          } catch (e) {
-            failures.push(e);
-            return otherwise;
-          }
-        };
+        const { attempt, rethrow } = tickParts();
         const s = settings();
         const enrolled = attempt(() => runSegmentEntries(db, live.live(), now, s.timezone).reduce((n, e) => n + e.enrolled, 0), 0);
         const responses = attempt(() => deliverDueEvents(now), 0);
@@ -155,7 +148,7 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
         // after the runner, so a message queued this tick already counts; once an hour, one statement
         attempt(() => sleeping.maybePass(now, s.policy.guardrails.sleeping), 0);
         const dispatch = await dispatcher.dispatch(now);
-        if (failures.length > 0) throw failures[0];
+        rethrow();
         return { now, enrolled, responses, runs, dispatch };
       } finally {
         busy = false;
