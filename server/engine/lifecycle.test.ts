@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
+import { aRejectionRecall } from '../../shared/fixtures/rejectionRecall';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { DAY, HOUR, MINUTE } from '../../shared/util/time';
 import type { ChannelProvider, DeliveryResult } from '../channels/provider';
@@ -13,18 +14,7 @@ const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
  * credit_granted ends a run, app_login is the goal.
  */
 const recall = (): JourneyGraph =>
-  aGraph()
-    .node('entry', 'trigger.event', { event: 'credit_rejected' })
-    .node('sms', 'send', { channel: 'sms', template: 'recall_sms' }, 'Recall SMS')
-    .node('wait', 'wait.event', { event: 'app_opened', timeout: { amount: 1, unit: 'days' } }, 'Opened the app?')
-    .node('call', 'send', { channel: 'voice', template: 'recall_call' }, 'Recall call')
-    .node('done', 'exit', { reason: 'called' })
-    .node('opened', 'exit', { reason: 'opened' })
-    .then('entry', 'sms')
-    .then('sms', 'wait')
-    .then('wait', 'call', 'timeout')
-    .then('wait', 'opened', 'event')
-    .then('call', 'done')
+  aRejectionRecall()
     .settings({ exitCriteria: [{ event: 'credit_granted', filter: [] }], goals: [{ event: 'app_login', filter: [], windowDays: 7 }] })
     .build();
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
+import { aRejectionRecall } from '../../shared/fixtures/rejectionRecall';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { DAY, HOUR } from '../../shared/util/time';
 import { rejection } from '../testing/rejection';
@@ -10,20 +11,7 @@ import type { ServiceError } from './errors';
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
 
 /** v1: credit_rejected → SMS → wait a day for app_opened → (timeout) call → exit; (event) exit. */
-const v1 = (): JourneyGraph =>
-  aGraph()
-    .node('entry', 'trigger.event', { event: 'credit_rejected' })
-    .node('sms', 'send', { channel: 'sms', template: 'recall_sms' }, 'Recall SMS')
-    .node('wait', 'wait.event', { event: 'app_opened', timeout: { amount: 1, unit: 'days' } }, 'Opened the app?')
-    .node('call', 'send', { channel: 'voice', template: 'recall_call' }, 'Recall call')
-    .node('done', 'exit', { reason: 'called' })
-    .node('opened', 'exit', { reason: 'opened' })
-    .then('entry', 'sms')
-    .then('sms', 'wait')
-    .then('wait', 'call', 'timeout')
-    .then('wait', 'opened', 'event')
-    .then('call', 'done')
-    .build();
+const v1 = (): JourneyGraph => aRejectionRecall().build();
 
 /** v2: the wait is a new node `wait2` (same kind, waits for app_login), and a second SMS `sms2` comes before the call. */
 const v2 = (): JourneyGraph =>
