@@ -8,6 +8,15 @@ import { useT } from './useT';
 /** Each language named in itself, so anyone finds their own whatever is shown now. */
 const names: Record<Locale, string> = { 'zh-CN': '中文', en: 'English' };
 
+/** The languages as a select's options, each named in itself (the header's switcher and the workspace default). */
+export function LocaleOptions() {
+  return locales.map((l) => (
+    <option key={l} value={l} lang={l}>
+      {names[l]}
+    </option>
+  ));
+}
+
 /** The header's language switcher: shows the choice at once and saves it on the account (`auth.setLocale`). */
 export function LocaleSwitcher() {
   const t = useT();
@@ -26,11 +35,7 @@ export function LocaleSwitcher() {
           save.mutate({ locale: next });
         }}
       >
-        {locales.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {names[l]}
-          </option>
-        ))}
+        <LocaleOptions />
       </select>
     </label>
   );

@@ -1,10 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { locales, type Locale } from '../../shared/i18n/locales';
+import type { Locale } from '../../shared/i18n/locales';
+import { LocaleOptions } from './LocaleSwitcher';
 import { useTRPC } from '../trpc';
 import { useT } from './useT';
 import { useErrorText } from './serverText';
-
-const names: Record<Locale, string> = { 'zh-CN': '中文', en: 'English' };
 
 /** The workspace's default language (for users who chose none and whose browser speaks neither); admins change it. */
 export function WorkspaceLocaleSetting({ locale, editable }: { locale: Locale; editable: boolean }) {
@@ -18,11 +17,7 @@ export function WorkspaceLocaleSetting({ locale, editable }: { locale: Locale; e
       <label className="field">
         {t('settings.locale')}
         <select value={set.isPending ? set.variables.locale : locale} disabled={!editable || set.isPending} onChange={(e) => set.mutate({ locale: e.target.value as Locale })}>
-          {locales.map((l) => (
-            <option key={l} value={l} lang={l}>
-              {names[l]}
-            </option>
-          ))}
+          <LocaleOptions />
         </select>
       </label>
       <p className="sf__help">{t('settings.locale.help')}</p>
