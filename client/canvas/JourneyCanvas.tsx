@@ -102,8 +102,6 @@ export function JourneyCanvas() {
   const a11y = useMemo(() => ariaLabelConfig(t), [t]);
   const nodes = useEditorStore((s) => s.nodes);
   const edges = useEditorStore((s) => s.edges);
-  // the nodes' titles in one string: a rename changes it, a drag does not
-  const titles = useEditorStore((s) => s.nodes.map((n) => n.data.title ?? '').join('\u0000'));
   const nodeName = useNodeName();
   const problemText = useProblemText(nodeName);
   const problemsByEdge = useEditorStore((s) => s.problemsByEdge);
@@ -133,9 +131,8 @@ export function JourneyCanvas() {
           out = { ...out, label: edgeLabel(typeof out.label === 'string' ? out.label : undefined, n, overlay?.[e.source]?.entered), className: `${out.className ?? ''} je--counted`.trim() };
         return out;
       }),
-    // `titles` changes when a node is renamed: its edges' names change with it
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [edges, problemsByEdge, edgeCounts, overlay, t, nodeName, problemText, titles],
+    // `nodeName` changes when a node is renamed: its edges' names change with it
+    [edges, problemsByEdge, edgeCounts, overlay, t, nodeName, problemText],
   );
 
   // with the numbers showing, nodes are spread apart for display so no strip covers the node below (overlaySpread.ts)

@@ -1,20 +1,16 @@
 import { useCallback } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useNodeTitle } from '../i18n/useNodeTitle';
-import { useEditorStoreApi } from './editorContext';
+import { useEditorStore } from './editorContext';
 
 /**
  * A node's name by id as the canvas shows it (its title, else its kind in the
- * reader's language), read from the store when asked: for wording problems,
- * which re-render with the problems anyway.
+ * reader's language). The function changes when a name does (a rename, a
+ * language switch), not when a node moves: what is worded with it (edge names,
+ * problems) follows renames without being worded again on every drag frame.
  */
 export function useNodeName(): (nodeId: string) => string | undefined {
-  const store = useEditorStoreApi();
   const title = useNodeTitle();
-  return useCallback(
-    (nodeId: string) => {
-      const n = store.getState().nodes.find((x) => x.id === nodeId);
-      return n ? title(n.data) : undefined;
-    },
-    [store, title],
-  );
+  const names = useEditorStore(useShallow((s) => Object.fromEntries(s.nodes.map((n) => [n.id, title(n.data)]))));
+  return useCallback((nodeId: string) => names[nodeId], [names]);
 }
