@@ -92,6 +92,7 @@ const result: BacktestResult = {
     { what: 'reached app_login', draft: 4_120, live: 4_120, change: 0 },
   ],
   seconds: { copy: 0.6, total: 8.2 },
+  threads: 1,
 };
 
 const backtest = (over: Partial<Backtest>, shown: boolean): BacktestState => ({

@@ -66,6 +66,7 @@ const result: BacktestResult = {
     { what: 'sms sent', draft: 820, live: 1000, change: -0.18 },
   ],
   seconds: { copy: 0.4, total: 3.2 },
+  threads: 1,
 };
 
 /**

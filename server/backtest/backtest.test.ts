@@ -71,24 +71,30 @@ async function liveNumbers(graph: JourneyGraph) {
 }
 
 /** The backtest: the same history recorded in a workspace where the journey is only a draft, replayed over [S, E]. */
-async function backtestNumbers(graph: JourneyGraph, hooks: Parameters<typeof runBacktest>[1] = {}) {
+async function backtestNumbers(graph: JourneyGraph, hooks: Parameters<typeof runBacktest>[1] = {}, threads?: number) {
   const w = aRecordedWorld(E + DAY, { during: true });
   worlds.push(w);
   const { id } = await w.caller.journeys.create({ name: 'draft only' });
   await w.caller.journeys.saveDraft({ id, graph });
   const workDir = mkdtempSync(join(tmpdir(), 'backtest-test-'));
   dirs.push(workDir);
-  return runBacktest({ sourcePath: w.dbPath, workDir, journeyId: id, name: 'draft only', draft: graph, live: null, from: S, to: E }, hooks);
+  return runBacktest({ sourcePath: w.dbPath, workDir, journeyId: id, name: 'draft only', draft: graph, live: null, from: S, to: E, ...(threads ? { threads } : {}) }, hooks);
 }
 
 describe('a backtest equals the live engine over the same events', () => {
   it.each([
-    ['blueprint 1 (segment entry, holdout, SMS, wait for login, robo-call)', blueprint1, true],
-    ['an event-triggered journey with a capped second SMS and a login wait', abandonedGraph, true],
-    ['an event-triggered SMS with a call when it fails, waiting for its outcome', fallbackGraph, false],
-  ])('%s', async (_, graph, withholds) => {
+    ['blueprint 1 (segment entry, holdout, SMS, wait for login, robo-call)', blueprint1, true, 1],
+    ['an event-triggered journey with a capped second SMS and a login wait', abandonedGraph, true, 1],
+    ['an event-triggered SMS with a call when it fails, waiting for its outcome', fallbackGraph, false, 1],
+    // a large backtest splits its contacts between threads, each replaying its share: the shares add up to the whole
+    ['blueprint 1, its contacts split between 3 threads', blueprint1, true, 3],
+    ['the capped event-triggered journey, split between 2 threads', abandonedGraph, true, 2],
+  ])('%s', async (_, graph, withholds, threads) => {
     const live = await liveNumbers(graph());
-    const bt = await backtestNumbers(graph());
+    const bt = await backtestNumbers(graph(), {}, threads);
+    // each thread had contacts of its own to replay
+    expect(bt.threads).toBe(threads);
+    expect(bt.contacts).toBeGreaterThanOrEqual(2 * threads);
     // the fixture exercises what it claims: entries, sends, withheld or deferred messages, goals, both exits
     expect(bt.draft.entered).toBeGreaterThan(5);
     expect(Object.values(bt.draft.nodes).some((n) => n.sent > 0)).toBe(true);
@@ -127,6 +133,21 @@ describe('a backtest in progress', () => {
     expect(seen.at(-1)).toEqual([1, 'replaying draft']);
     expect(seen.some(([p, phase]) => phase === 'replaying draft' && p > 0.1 && p < 1)).toBe(true);
     for (let i = 1; i < seen.length; i++) expect(seen[i]?.[0]).toBeGreaterThanOrEqual(seen[i - 1]?.[0] ?? 0);
+  });
+
+  it('split between threads, reports one progress that only grows, to the end', async () => {
+    const seen: [number, string][] = [];
+    await backtestNumbers(blueprint1(), { progress: (p, phase) => seen.push([p, phase]) }, 2);
+    expect(seen[0]).toEqual([0, 'copying']);
+    expect(seen.at(-1)).toEqual([1, 'replaying draft']);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]?.[0]).toBeGreaterThanOrEqual(seen[i - 1]?.[0] ?? 0);
+  });
+
+  it('split between threads, stops every thread once cancelled', async () => {
+    let at = 0;
+    const run = backtestNumbers(blueprint1(), { progress: (p) => (at = p), cancelled: () => at > 0.3 }, 2);
+    await expect(run).rejects.toBeInstanceOf(BacktestCancelled);
+    expect(at).toBeLessThan(1);
   });
 
   it('stops at the next tick or event once cancelled, mid-window', async () => {

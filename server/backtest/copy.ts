@@ -48,27 +48,25 @@ function clear(path: string): void {
 const quoted = (cols: readonly string[]) => cols.map((c) => `"${c}"`).join(', ');
 
 /**
- * The isolated copy a backtest runs on: a new SQLite file under `dir`, made
- * by the same migrations as the live one, holding only what the replay needs,
- * copied with INSERT…SELECT from the live file ATTACHed to the copy's
- * connection (reads only; in WAL mode they block no writer, and the copy sees
- * one consistent moment of each table). Everything the replay writes lands in
- * the copy; the live file is never written.
- *
- * What it holds: the workspace (policy, time zone, seed), templates and
- * segments; the contacts who could have entered any of `machines` in the
- * window (`candidateIds`) as they are now; their events of the names read
- * before the window (`relevantEvents`, and the rejection cooldown's event,
- * which the contact policy reads), each from its own look-back up to the
- * window's start. Their events inside the window are returned, in time order,
- * for the replay to record one by one at their own time.
+ * What a backtest copies, read once from the live file (read only): the
+ * contacts who could have entered any of `machines` in the window
+ * (`candidateIds`), ascending, and the event names the replay reads, each
+ * with the earliest time read before the window (`relevantEvents`, and the
+ * rejection cooldown's event, which the contact policy reads). Only data: a
+ * plan crosses to a replay thread as it is.
  */
-export function buildBaseCopy(source: string, dir: string, machines: readonly CompiledJourney[], from: number, to: number): BaseCopy {
-  const path = join(dir, 'base.db');
+export interface CopyPlan {
+  ids: number[];
+  /** names of the events recorded inside the window that are replayed */
+  names: string[];
+  /** [name, earliest time] of the events copied from before the window */
+  since: [string, number][];
+}
+
+export function planCopy(source: string, machines: readonly CompiledJourney[], from: number, to: number): CopyPlan {
   const src = new Database(source, { readonly: true, fileMustExist: true });
   src.pragma('busy_timeout = 5000');
   const srcDb = drizzle(src);
-  let ids: number[];
   const names = new Set<string>();
   /** name → the earliest time read before the window */
   const since = new Map<string, number>();
@@ -87,7 +85,6 @@ export function buildBaseCopy(source: string, dir: string, machines: readonly Co
       for (const n of r.names) names.add(n);
       for (const [n, days] of r.before) since.set(n, Math.min(since.get(n) ?? from, from - days * DAY));
     }
-    ids = [...found].sort((a, b) => a - b);
     // the contact policy reads one event of its own: the rejection cooldown's, from `days` back, before and inside the window
     const policy = src.prepare<[], { policy: string }>('select policy from workspace where id = 1').get();
     const { rejectionCooldown } = ContactPolicy.parse(policy ? JSON.parse(policy.policy) : {}).guardrails;
@@ -95,10 +92,39 @@ export function buildBaseCopy(source: string, dir: string, machines: readonly Co
       names.add(rejectionCooldown.event);
       since.set(rejectionCooldown.event, Math.min(since.get(rejectionCooldown.event) ?? from, from - rejectionCooldown.days * DAY));
     }
+    return { ids: [...found].sort((a, b) => a - b), names: [...names], since: [...since] };
   } finally {
     src.close();
   }
+}
 
+/**
+ * A plan's share for one of `count` replay threads: every `count`th candidate
+ * (by id, so each share spans the registration order alike). Contacts never
+ * meet in a replay of one journey (caps, quiet hours, exclusion, the random
+ * draws are all per contact), so the shares' figures add up to the whole's.
+ */
+export function shareOf(plan: CopyPlan, index: number, count: number): CopyPlan {
+  return count === 1 ? plan : { ...plan, ids: plan.ids.filter((id) => id % count === index) };
+}
+
+/**
+ * The isolated copy a backtest runs on: a new SQLite file under `dir`, made
+ * by the same migrations as the live one, holding only what the replay needs,
+ * copied with INSERT…SELECT from the live file ATTACHed to the copy's
+ * connection (reads only; in WAL mode they block no writer, and the copy sees
+ * one consistent moment of each table). Everything the replay writes lands in
+ * the copy; the live file is never written.
+ *
+ * What it holds: the workspace (policy, time zone, seed), templates and
+ * segments; the plan's contacts as they are now; their events of the names
+ * read before the window, each from its own look-back up to the window's
+ * start. Their events inside the window are returned, in time order, for the
+ * replay to record one by one at their own time.
+ */
+export function buildBaseCopy(source: string, dir: string, plan: CopyPlan, from: number, to: number): BaseCopy {
+  const path = join(dir, 'base.db');
+  const { ids, names, since } = plan;
   clear(path);
   const db = openDatabase(path);
   const c = db.$client;
@@ -132,7 +158,7 @@ export function buildBaseCopy(source: string, dir: string, machines: readonly Co
           `insert into main.events (${quoted(eventCols)}) select ${eventCols.map((x) => `e."${x}"`).join(', ')}
            from temp.candidates j join json_each(?) n join src.events e on e.contact_id = j.id and e.name = n.value ->> 0 and e.at >= n.value ->> 1 and e.at < ?`,
         )
-        .run(JSON.stringify([...since]), from).changes;
+        .run(JSON.stringify(since), from).changes;
       const events = c
         .prepare<[string, number, number], RecordedEvent>(
           `select e.contact_id, e.name, e.type, e.properties, e.context, e.at, e.message_id
@@ -140,7 +166,7 @@ export function buildBaseCopy(source: string, dir: string, machines: readonly Co
            order by e.at, e.id`,
         )
         .raw(true)
-        .all(JSON.stringify([...names]), from, to);
+        .all(JSON.stringify(names), from, to);
       return { history, events };
     };
     c.exec('begin deferred');

@@ -6,10 +6,12 @@ import { compile } from '../../shared/journey/compile';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import type { BacktestResult, BacktestRun } from '../../shared/backtest/result';
-import { buildBaseCopy, openVersionCopy, type BaseCopy, type ReplayedVersion } from './copy';
+import { availableParallelism } from 'node:os';
+import { buildBaseCopy, openVersionCopy, planCopy, type BaseCopy, type CopyPlan, type ReplayedVersion } from './copy';
 import { replayEvents, type ReplayHooks } from './replay';
 import { createBacktestEngine } from './engine';
-import { compareRuns, reportRun } from './report';
+import { compareRuns, mergeRuns, reportRun } from './report';
+import { replayOnThreads } from './thread/shares';
 import Database from 'better-sqlite3';
 
 /** What one backtest replays: a journey's draft, and its live version to compare with, over [from, to]. */
@@ -24,11 +26,15 @@ export interface BacktestJob {
   live: { version: number; graph: JourneyGraph; machine: CompiledJourney } | null;
   from: number;
   to: number;
+  /** how many threads replay the contacts, each its share (default: `replayThreads` decides) */
+  threads?: number;
 }
 
 export interface BacktestHooks {
   progress?: (fraction: number, phase: string) => void;
   cancelled?: () => boolean;
+  /** the flag `cancelled` reads, when it reads one (a backtest thread's): replay threads read it too */
+  cancelFlag?: SharedArrayBuffer;
 }
 
 /** The draft compiled as publish would compile it, against the copy's templates and segments. */
@@ -61,9 +67,9 @@ function compileDraft(source: string, graph: JourneyGraph): CompiledJourney {
  * (`createBacktestEngine`, which settles the outbox without sending) on a fake
  * clock at the window's start, the recorded events routed at their time.
  */
-function replayVersion(base: BaseCopy, job: BacktestJob, v: ReplayedVersion, label: string, hooks: ReplayHooks): BacktestRun {
+function replayVersion(base: BaseCopy, dir: string, job: BacktestJob, v: ReplayedVersion, label: string, hooks: ReplayHooks): BacktestRun {
   const started = performance.now();
-  const db: Db = openVersionCopy(base, job.workDir, v, job.from);
+  const db: Db = openVersionCopy(base, dir, v, job.from);
   try {
     const workspace = createWorkspaceService(db, { now: job.from });
     const engine = createBacktestEngine(db, workspace.settings, v.machine);
@@ -75,41 +81,94 @@ function replayVersion(base: BaseCopy, job: BacktestJob, v: ReplayedVersion, lab
   }
 }
 
+/** The versions a job replays, in order: the draft (compiled), then the live version when there is one. */
+function versionsOf(job: BacktestJob, draftMachine: CompiledJourney): ReplayedVersion[] {
+  const versions: ReplayedVersion[] = [{ journeyId: job.journeyId, name: job.name, version: (job.live?.version ?? 0) + 1, graph: job.draft, machine: draftMachine }];
+  if (job.live) versions.push({ journeyId: job.journeyId, name: job.name, ...job.live });
+  return versions;
+}
+
+/** What one share of the contacts replayed to: its copy's size and each version's run. */
+export interface ShareResult {
+  contacts: number;
+  events: number;
+  copySeconds: number;
+  runs: BacktestRun[];
+}
+
 /**
- * A backtest: copy what the window needs (once), then replay the draft, and
- * the live version when there is one, each on its own copy of that base.
+ * One share of a backtest (all of it, on one thread): copy the plan's
+ * contacts (once), then replay each version on its own copy of that base.
  * Progress: the copy is the first tenth, then each replay its share of the rest.
+ */
+export function replayShare(job: BacktestJob, draftMachine: CompiledJourney, plan: CopyPlan, dir: string, hooks: BacktestHooks = {}): ShareResult {
+  const t0 = performance.now();
+  const versions = versionsOf(job, draftMachine);
+  hooks.progress?.(0, 'copying');
+  const base = buildBaseCopy(job.sourcePath, dir, plan, job.from, job.to);
+  const copySeconds = (performance.now() - t0) / 1000;
+  const runs = versions.map((v, i) => {
+    const label = i === 0 ? 'draft' : `v${v.version}`;
+    const share = 0.9 / versions.length;
+    return replayVersion(base, dir, job, v, label, {
+      progress: (f) => hooks.progress?.(0.1 + share * (i + f), `replaying ${label}`),
+      ...(hooks.cancelled ? { cancelled: hooks.cancelled } : {}),
+    });
+  });
+  return { contacts: plan.ids.length, events: base.events.length, copySeconds, runs };
+}
+
+/**
+ * How many threads replay a job's contacts: one below `shardFrom`
+ * candidates (a thread's start costs more than it saves), else one per core
+ * up to four, unless the job says. Shares are exact only when contacts never
+ * meet: a journey that admits at most so many contacts (`entry.maxContacts`)
+ * counts them all in one place, so it replays on one thread.
+ */
+export function replayThreads(job: BacktestJob, machines: readonly CompiledJourney[], candidates: number): number {
+  if (machines.some((m) => m.settings.entry.maxContacts !== null)) return 1;
+  if (job.threads !== undefined) return Math.max(1, Math.floor(job.threads));
+  return candidates < shardFrom ? 1 : Math.min(4, availableParallelism());
+}
+
+/** Candidates from which a backtest replays on several threads. */
+const shardFrom = 100_000;
+
+/**
+ * A backtest: plan the copy (who could have entered, which events), then
+ * replay the draft, and the live version when there is one, over the window.
+ * A large one splits its contacts between threads (`replayThreads`), each
+ * copying and replaying its share; the shares' figures are added up
+ * (`mergeRuns`). Progress: the copy is the first tenth, then each replay its
+ * share of the rest (over all threads).
  */
 export async function runBacktest(job: BacktestJob, hooks: BacktestHooks = {}): Promise<BacktestResult> {
   const t0 = performance.now();
   const draftMachine = compileDraft(job.sourcePath, job.draft);
   hooks.progress?.(0, 'copying');
-  const base = buildBaseCopy(job.sourcePath, job.workDir, job.live ? [draftMachine, job.live.machine] : [draftMachine], job.from, job.to);
-  const copySeconds = (performance.now() - t0) / 1000;
-  const versions: ReplayedVersion[] = [{ journeyId: job.journeyId, name: job.name, version: (job.live?.version ?? 0) + 1, graph: job.draft, machine: draftMachine }];
-  if (job.live) versions.push({ journeyId: job.journeyId, name: job.name, ...job.live });
-  const runs: BacktestRun[] = [];
-  for (const [i, v] of versions.entries()) {
-    const label = i === 0 ? 'draft' : `v${v.version}`;
-    const share = 0.9 / versions.length;
-    runs.push(
-      replayVersion(base, job, v, label, {
-        progress: (f) => hooks.progress?.(0.1 + share * (i + f), `replaying ${label}`),
-        ...(hooks.cancelled ? { cancelled: hooks.cancelled } : {}),
-      }),
-    );
-  }
+  const machines = job.live ? [draftMachine, job.live.machine] : [draftMachine];
+  const plan = planCopy(job.sourcePath, machines, job.from, job.to);
+  const threads = replayThreads(job, machines, plan.ids.length);
+  const shares = threads === 1 ? [replayShare(job, draftMachine, plan, job.workDir, hooks)] : await replayOnThreads(job, draftMachine, plan, threads, hooks);
+  // each version's goal as its overlay reads it: its own first goal
+  const runs = machines.map((m, i) =>
+    mergeRuns(
+      shares.map((s) => s.runs[i] as BacktestRun),
+      m.settings.goals[0]?.event ?? null,
+    ),
+  );
   const [draft, live = null] = runs as [BacktestRun, BacktestRun?];
   const goal = draftMachine.settings.goals[0]?.event ?? null;
   return {
     from: job.from,
     to: job.to,
     goal,
-    contacts: base.contacts,
-    events: base.events.length,
+    contacts: shares.reduce((n, s) => n + s.contacts, 0),
+    events: shares.reduce((n, s) => n + s.events, 0),
     draft,
     live,
     comparison: live ? compareRuns(draft, live, goal) : [],
-    seconds: { copy: copySeconds, total: (performance.now() - t0) / 1000 },
+    seconds: { copy: Math.max(...shares.map((s) => s.copySeconds)), total: (performance.now() - t0) / 1000 },
+    threads,
   };
 }

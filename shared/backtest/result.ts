@@ -79,6 +79,8 @@ export const BacktestResult = z.object({
   live: BacktestRun.nullable(),
   comparison: z.array(Comparison),
   seconds: z.object({ copy: z.number(), total: z.number() }),
+  /** threads that replayed it side by side, each a share of the contacts (results kept before there were shares: 1) */
+  threads: z.number().int().min(1).default(1),
 });
 export type BacktestResult = z.infer<typeof BacktestResult>;
 

@@ -9,3 +9,14 @@ export interface BacktestThreadData {
 }
 
 export type FromBacktestThread = { type: 'progress'; progress: number; phase: string } | { type: 'done'; result: BacktestResult } | { type: 'cancelled' } | { type: 'failed'; error: string };
+
+/** A progress hook that posts at most every `ms` (and always the end), as a thread reports to its parent. */
+export function progressPoster(post: (progress: number, phase: string) => void, ms = 200): (progress: number, phase: string) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return (progress, phase) => {
+    const now = performance.now();
+    if (now - last < ms && progress < 1) return;
+    last = now;
+    post(progress, phase);
+  };
+}
