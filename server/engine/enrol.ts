@@ -125,7 +125,10 @@ function insertRuns(db: Db, v: LoadedVersion, where: SQL, now: number, o: { orde
   const { exclusionGroup } = v.machine.settings;
   const excluded = exclusionSql(v);
   const exclusion = excluded ? sql`and not ${excluded}` : sql``;
-  return runStore(db).enter({ journeyId: v.journeyId, versionId: v.versionId, entry: v.machine.entry, exclusionGroup }, sql`${where} and ${reentrySql(db, v, now)} ${exclusion}`, now, o);
+  // re-entry first: SQLite tests the terms in the order written, and after a segment's first entry most of its
+  // contacts already have a run, which one probe of the (contact, version) index finds; the segment rule (event
+  // look-backs, traits) is then evaluated only for the contacts re-entry admits
+  return runStore(db).enter({ journeyId: v.journeyId, versionId: v.versionId, entry: v.machine.entry, exclusionGroup }, sql`${reentrySql(db, v, now)} and ${where} ${exclusion}`, now, o);
 }
 
 /**
