@@ -46,11 +46,11 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
   });
 
   /** A dispatcher of its own on the world's database (the engine's stays idle): these providers, these options. */
-  function aDispatcher(providers: Partial<Record<Channel, ChannelProvider>>, options: Partial<DispatcherOptions> = {}) {
+  function aDispatcher(providers: Partial<Record<Channel, ChannelProvider>>, options: Partial<DispatcherOptions> = {}, templates = createTemplateStore(w.db)) {
     const sandbox = createSandboxProvider('email', { seed: 1, record: () => true });
     return createDispatcher({
       db: w.db,
-      templates: createTemplateStore(w.db),
+      templates,
       providers: Object.fromEntries(channels.map((ch) => [ch, providers[ch] ?? sandbox])) as Record<Channel, ChannelProvider>,
       settings: () => w.services.workspace.settings(),
       publicUrl: () => 'http://localhost:3000',
@@ -109,6 +109,15 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
     const third = await d.dispatch(w.clock.now() + 3000);
     expect(first.sent + second.sent + third.sent).toBe(6);
     expect(third.backlog).toBe(false);
+  });
+
+  it('renders what it claimed after the claim has committed, so no other writer waits on a template', async () => {
+    await queue('sms', 5);
+    const store = createTemplateStore(w.db);
+    const inTransaction: boolean[] = [];
+    const templates = { ...store, compiledCurrent: (key: string) => (inTransaction.push(w.db.$client.inTransaction), store.compiledCurrent(key)) };
+    expect(await aDispatcher({ sms: aProvider(0).provider }, {}, templates).dispatch(w.clock.now())).toMatchObject({ sent: 5 });
+    expect(inTransaction).toEqual([false, false, false, false, false]);
   });
 
   it('keeps at most maxInFlight messages out per channel, and a provider may set its own', async () => {

@@ -258,10 +258,11 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
         } else {
           const s = settings();
           const rng = seededRng(s.rngSeed);
-          const n = outbox.claim(lane.channel, now, want, (rows) => {
-            for (const row of rows) void render(row, lane.channel, now, s, rng).then((sent) => answered(lane, sent, report));
-            return rows.length;
-          });
+          // rendered once the claim has committed: the write lock is held for the lease alone, and a claim of
+          // hundreds of messages would otherwise keep every other writer (the API's) waiting while templates render
+          const rows = outbox.claim(lane.channel, now, want, (claimedRows) => claimedRows);
+          const n = rows.length;
+          for (const row of rows) void render(row, lane.channel, now, s, rng).then((sent) => answered(lane, sent, report));
           lane.inFlight += n;
           claimed += n;
           const t = tokens.get(lane.channel);
