@@ -33,6 +33,11 @@
  *   BENCH_BATCH_CONNECTIONS (default 4) connections posting batches of 500
  *   track events back to back, the engine not ticking; accepted events/s.
  *
+ * BENCH_ONLY=batch runs the /v1/batch phase alone (after two seconds of the
+ * same batches as a warm-up): no journeys, no mix, no engine; it prints its
+ * figures and leaves bench/api-results.json as it was. For iterating on
+ * ingestion without the minutes the other phases take.
+ *
  * The mode (engine on its own thread, or in this process with the API) is
  * what startServer chose; the results say which ran.
  */
@@ -56,6 +61,7 @@ const ALONE_SECONDS = Number(process.env.BENCH_API_ALONE_SECONDS ?? 15);
 const BATCH_SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 10);
 const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 4);
 const BATCH_SIZE = 500;
+const ONLY = process.env.BENCH_ONLY ?? '';
 const targets = { p99Ms: 25, errors: 0, engineRatio: 0.8, batchEventsPerSec: 100_000 };
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -131,6 +137,18 @@ function printMix(label: string, f: MixFigures) {
   if (f.lateSends) console.log(`  the load generator sent ${f.lateSends} requests more than 5 ms late (each timed from its due time all the same)`);
 }
 
+/** The /v1/batch phase: BATCH_CONNECTIONS connections posting batches back to back, the engine idle; and the server's CPU per 1000 events (all its threads). */
+async function measureBatch(loadVars: Record<string, string | number>) {
+  const cpuBatch = process.cpuUsage();
+  const batch = await load<BatchFigures>({ ...loadVars, LOAD_MODE: 'batch', LOAD_SECONDS: BATCH_SECONDS, LOAD_CONNECTIONS: BATCH_CONNECTIONS, LOAD_BATCH: BATCH_SIZE }).result;
+  const cpuMsPer1000Events = round((cpuMs(process.cpuUsage(cpuBatch)) / Math.max(batch.accepted, 1)) * 1000);
+  console.log(
+    `/v1/batch: ${fmt(batch.accepted)} events accepted in ${batch.seconds} s over ${BATCH_CONNECTIONS} connections = ${fmt(batch.eventsPerSec)}/s (${batch.requests} batches of ${BATCH_SIZE}, p50 ${batch.requestMs.p50} ms, p99 ${batch.requestMs.p99} ms), ${batch.errors} errors; server CPU ${cpuMsPer1000Events} ms per 1000 events`,
+  );
+  if (batch.errorSamples.length) console.log(`  errors, e.g.: ${batch.errorSamples.join(' | ')}`);
+  return { batch, cpuMsPer1000Events };
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-api-'));
   try {
@@ -174,6 +192,18 @@ async function bench(dir: string) {
   console.log(`server at ${server.url}, engine ${engineThread ? 'on its own thread' : 'in process, on the API’s event loop'}`);
   const c = server.db.$client;
   const writeKey = server.services.workspace.settings().writeKey;
+
+  if (ONLY === 'batch') {
+    const vars = { LOAD_URL: server.url, LOAD_COOKIE: '', LOAD_WRITE_KEY: writeKey, LOAD_CONTACTS: N };
+    // the server's code compiled and its statements prepared before the measured run, as the mix phases leave them
+    await load<BatchFigures>({ ...vars, LOAD_MODE: 'batch', LOAD_SECONDS: 2, LOAD_CONNECTIONS: 1, LOAD_BATCH: BATCH_SIZE }).result;
+    const loads = loadavg().map((l) => round(l));
+    console.log(`load average ${loads.join(' ')} (1, 5, 15 min)`);
+    await measureBatch(vars);
+    await server.close();
+    return;
+  }
+  if (ONLY !== '') throw new Error(`BENCH_ONLY must be "batch" or unset, got "${ONLY}"`);
 
   // ── workspace, over HTTP as a script would ──
   const cookie = await signIn(server.url, testAdmin.login, testAdmin.password);
@@ -294,13 +324,7 @@ async function bench(dir: string) {
   printMix(`API with the engine at work, ${RPS} requests/s`, figures);
 
   // ── /v1/batch throughput, the engine idle ──
-  const cpuBatch = process.cpuUsage();
-  const batch = await load<BatchFigures>({ ...loadVars, LOAD_MODE: 'batch', LOAD_SECONDS: BATCH_SECONDS, LOAD_CONNECTIONS: BATCH_CONNECTIONS, LOAD_BATCH: BATCH_SIZE }).result;
-  const cpuMsPer1000Events = round((cpuMs(process.cpuUsage(cpuBatch)) / Math.max(batch.accepted, 1)) * 1000);
-  console.log(
-    `/v1/batch: ${fmt(batch.accepted)} events accepted in ${batch.seconds} s over ${BATCH_CONNECTIONS} connections = ${fmt(batch.eventsPerSec)}/s (${batch.requests} batches of ${BATCH_SIZE}, p50 ${batch.requestMs.p50} ms, p99 ${batch.requestMs.p99} ms), ${batch.errors} errors; server CPU ${cpuMsPer1000Events} ms per 1000 events`,
-  );
-  if (batch.errorSamples.length) console.log(`  errors, e.g.: ${batch.errorSamples.join(' | ')}`);
+  const { batch, cpuMsPer1000Events } = await measureBatch(loadVars);
 
   const met = {
     p99: figures.overall.p99 <= targets.p99Ms,
