@@ -19,14 +19,15 @@ const id = z.union([z.string().trim().min(1).max(200).refine(cleanText, cleanMes
 /** How deep traits/properties/context may nest: far below where SQLite's JSON functions (1,000 levels) or JSON.stringify's recursion give up with a 500. */
 export const MAX_DEPTH = 32;
 /** Whether a parsed JSON value nests objects/arrays more than `max` levels deep (stops at the limit, so it cannot overflow the stack). */
-function nestsDeeper(v: unknown, max: number): boolean {
+export function nestsDeeper(v: unknown, max: number): boolean {
   if (v === null || typeof v !== 'object') return false;
   return max <= 0 || Object.values(v).some((x) => nestsDeeper(x, max - 1));
 }
 const json = z.record(z.string(), z.unknown()).refine((v) => !nestsDeeper(v, MAX_DEPTH), `must not nest deeper than ${MAX_DEPTH} levels`);
 /** Traits and properties: segment rules and templates read them by key, so keys are names too. */
 const keyed = json.refine((v) => Object.keys(v).every(cleanText), `keys ${cleanMessage}`);
-const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional();
+/** An optional ISO-8601 date-time with an offset (or Z). */
+export const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional();
 
 const common = {
   userId: id.optional().nullable(),
