@@ -1,6 +1,17 @@
 import type Database from 'better-sqlite3';
 import { acquireWrite } from './writeGate';
 
+export interface GroupCommitOptions {
+  /** the least a group gathers under load (0: never waits, only takes what came together) */
+  windowMs?: number;
+  /** under load: the previous commit ended less than this ago */
+  busyMs?: number;
+  /** under load, a group also gathers for this share of the time the previous one took to apply and commit … */
+  windowShare?: number;
+  /** … up to this long */
+  maxWindowMs?: number;
+}
+
 /**
  * Group commit for the API's small, frequent writes (a tracked event, a
  * batch): each caller awaits its own outcome, and every call that arrives
@@ -12,26 +23,44 @@ import { acquireWrite } from './writeGate';
  * `apply` runs synchronously inside the transaction; a transaction it opens
  * itself (better-sqlite3's `db.transaction`) becomes a savepoint there.
  *
- * Under load (the previous commit began less than `busyMs` ago) a group also
- * gathers for `windowMs` before it takes the lock: a commit writes every page
- * its calls touched, and events of random contacts touch a page of the
- * contact index each, so four batches of 500 in one commit write far fewer
- * pages than four commits. An idle server commits at once.
+ * A group starts once the event loop has run the callbacks of what it has
+ * already received (setImmediate), so requests read in one turn commit
+ * together even on an idle server. Under load (the previous commit ended less
+ * than `busyMs` ago) it also gathers for `windowMs`, or for `windowShare` of
+ * the previous group's time when that is longer (at most `maxWindowMs`): a
+ * commit writes every page its calls touched, and events of random contacts
+ * touch a page of the contact index each, so four batches of 500 in one
+ * commit write far fewer pages than four commits. After a group of big
+ * batches the clients it answered are back with their next ones within a
+ * few milliseconds, and a window of 2 ms split them into groups of one or
+ * two; a share of the group's own time keeps the wait small next to the work
+ * (a single tracked event's window stays `windowMs`).
  */
-export function createGroupCommit<I, O>(sqlite: Database.Database, apply: (input: I) => O, { windowMs = 0, busyMs = 20 }: { windowMs?: number; busyMs?: number } = {}): (input: I) => Promise<O> {
+export function createGroupCommit<I, O>(
+  sqlite: Database.Database,
+  apply: (input: I) => O,
+  { windowMs = 0, busyMs = 20, windowShare = 0, maxWindowMs = 10 }: GroupCommitOptions = {},
+): (input: I) => Promise<O> {
   type Waiter = { input: I; resolve: (o: O) => void; reject: (e: unknown) => void };
   let pending: Waiter[] = [];
   let flushing = false;
-  let lastFlushAt = Number.NEGATIVE_INFINITY;
+  let lastEndedAt = Number.NEGATIVE_INFINITY;
+  let lastTookMs = 0;
+
+  const gather = (): Promise<unknown> => {
+    const busy = performance.now() - lastEndedAt < busyMs;
+    const ms = busy ? Math.min(maxWindowMs, Math.max(windowMs, lastTookMs * windowShare)) : 0;
+    return new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
+  };
 
   async function flush(): Promise<void> {
-    if (windowMs > 0 && performance.now() - lastFlushAt < busyMs) await new Promise((r) => setTimeout(r, windowMs));
+    await gather();
     const release = await acquireWrite(sqlite);
-    lastFlushAt = performance.now();
     // everyone who came while the lock was awaited goes in this transaction; later arrivals start the next one
     const group = pending;
     pending = [];
     flushing = false;
+    const startedAt = performance.now();
     const outcomes: ({ ok: true; value: O } | { ok: false; error: unknown })[] = [];
     try {
       sqlite.exec('BEGIN IMMEDIATE');
@@ -57,6 +86,9 @@ export function createGroupCommit<I, O>(sqlite: Database.Database, apply: (input
       release();
       for (const w of group) w.reject(e);
       return;
+    } finally {
+      lastEndedAt = performance.now();
+      lastTookMs = lastEndedAt - startedAt;
     }
     release();
     group.forEach((w, i) => {

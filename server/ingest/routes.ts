@@ -118,7 +118,7 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
   );
 
   const write: (calls: readonly Call[]) => Promise<IngestReport> = opts.sqlite
-    ? createGroupCommit(opts.sqlite, (calls: readonly Call[]) => ingest.ingest(calls), { windowMs: 2 })
+    ? createGroupCommit(opts.sqlite, (calls: readonly Call[]) => ingest.ingest(calls), { windowMs: 2, windowShare: 0.5 })
     : async (calls) => ingest.ingest(calls);
   const single =
     (type: Call['type']): RequestHandler =>

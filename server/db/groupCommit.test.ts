@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from './client';
+import { createGroupCommit } from './groupCommit';
+import { useTempDir } from '../testing/tempDir';
+
+/** Commit timing is the bench's business (bench:api); these hold which calls share a commit. */
+describe('group commit: which calls share a transaction', () => {
+  const inDir = useTempDir('group-commit');
+  const open: Db[] = [];
+  afterEach(() => {
+    for (const db of open.splice(0)) db.$client.close();
+  });
+  /** A database whose COMMITs are counted, and a group commit inserting into it (`busyMs` ms of work for an input of 'slow'). */
+  const world = (opts: Parameters<typeof createGroupCommit>[2], busyMs = 40) => {
+    const db = openDatabase(inDir('g.db'));
+    open.push(db);
+    const c = db.$client;
+    c.exec('create table t (x)');
+    const commits: string[][] = [];
+    let current: string[] = [];
+    const exec = c.exec.bind(c);
+    c.exec = (sql: string) => {
+      if (sql === 'COMMIT') {
+        commits.push(current);
+        current = [];
+      }
+      return exec(sql);
+    };
+    const insert = c.prepare('insert into t values (?)');
+    const write = createGroupCommit(
+      c,
+      (x: string) => {
+        // a heavy group (500-event batches take milliseconds each), standing still on this thread as SQLite would
+        if (x === 'slow') for (const until = performance.now() + busyMs; performance.now() < until;);
+        current.push(x);
+        return insert.run(x).changes;
+      },
+      opts,
+    );
+    return { write, commits };
+  };
+  const later = (ms: number, f: () => Promise<unknown>) => new Promise((r) => setTimeout(() => r(f()), ms));
+
+  it('commits together the calls that separate callbacks of one turn of the event loop made, on an idle server too', async () => {
+    const { write, commits } = world({});
+    // two requests read in the same turn: each handler runs in a callback of its own, with promise jobs between them
+    await Promise.all([later(0, () => write('a')), later(0, () => write('b'))]);
+    expect(commits).toEqual([['a', 'b']]);
+  });
+
+  it('after a heavy group, gathers the next for a share of its time, so clients answered together commit together again', async () => {
+    const { write, commits } = world({ windowMs: 1, windowShare: 0.5, maxWindowMs: 1_000, busyMs: 1_000 });
+    await write('slow');
+    // the next group waits half of the 40 ms the last one took: a call 8 ms after the first joins it
+    await Promise.all([write('a'), later(8, () => write('b'))]);
+    expect(commits).toEqual([['slow'], ['a', 'b']]);
+  });
+
+  it('keeps the least window after a light group', async () => {
+    const { write, commits } = world({ windowMs: 1, windowShare: 0.5, maxWindowMs: 1_000, busyMs: 1_000 });
+    await write('light');
+    await Promise.all([write('a'), later(40, () => write('b'))]);
+    expect(commits).toEqual([['light'], ['a'], ['b']]);
+  });
+});
