@@ -110,11 +110,21 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
   const markSeenMany = c
     .prepare<[number, string], string>('insert into ingested (message_id, received_at) select value, ? from json_each(?) where true on conflict do nothing returning message_id')
     .pluck();
-  const contactIds = c.prepare<[string], { external_id: string; id: number }>('select external_id, id from contacts where external_id in (select value from json_each(?))');
+  // one index probe per id, answered in the ids' order (an IN list would sort them first and return rows to match up)
+  const contactIds = c.prepare<[string], number | null>('select (select id from contacts where external_id = j.value) from json_each(?) j order by j.key').pluck();
   /** userId → contact, for the identified contacts these calls name */
   const knownContacts = (calls: readonly Call[]): Map<string, number> => {
-    const userIds = [...new Set(calls.flatMap((x) => (x.userId ? [x.userId] : [])))];
-    return new Map(userIds.length ? contactIds.all(JSON.stringify(userIds)).map((r) => [r.external_id, r.id]) : []);
+    const userIds = new Set<string>();
+    for (const x of calls) if (x.userId) userIds.add(x.userId);
+    const known = new Map<string, number>();
+    if (userIds.size === 0) return known;
+    const ids = contactIds.all(JSON.stringify([...userIds]));
+    let k = 0;
+    for (const u of userIds) {
+      const id = ids[k++];
+      if (id !== null && id !== undefined) known.set(u, id);
+    }
+    return known;
   };
 
   /**
