@@ -19,8 +19,8 @@ interface HeldCredit {
  * order: an event that moves nothing at once (no run of its contact waits for
  * it or ends on it, no journey starts on it) is held, and the held events are
  * written in bulk: appended in one statement, their goals and funnel steps
- * credited from their contacts' run paths read in one statement, the new
- * conversions and the counters written at once (`writeCredits`). An event
+ * credited from their contacts' run paths read in one statement, and the
+ * `reached` counters added at once (`writeCredits`). An event
  * that moves a run is appended with what was held before it and moved by the
  * engine's own router (`move`: the runs it wakes or ends, the journeys it
  * starts); its credit is held like the others.
@@ -34,9 +34,11 @@ interface HeldCredit {
  * held credit reads its contact's runs, which only an event of that contact
  * that moves them or a tick moves, so those credits go first. Credits of different
  * contacts never meet (a conversion counts once per contact, node and goal).
- * One difference, by construction of the backtest's outbox: its messages have
- * no variant (nothing is rendered), so no credit counts per variant, as the
- * engine's router would not either on the same copy.
+ * Two differences, neither read by the replay or its report: the credits
+ * are counted but not kept as rows of `conversions` (see `converted`); and by
+ * construction of the backtest's outbox, its messages have no variant
+ * (nothing is rendered), so no credit counts per variant, as the engine's
+ * router would not either on the same copy.
  */
 export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
   const c = db.$client;
@@ -53,12 +55,12 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
   );
   // the runs a list of contacts have (one per version: runs_contact_version), with their paths
   const runsOf = c.prepare<[string], [number, number, number, string]>('select contact_id, version_id, id, path from runs where contact_id in (select value from json_each(?))').raw(true);
-  // row by row: with no index on the copy's conversions, a prepared insert per row beats unpacking a JSON array
-  const insertConversion = c.prepare('insert into conversions (event_id, run_id, contact_id, journey_id, version, node_id, goal, at) values (?, ?, ?, ?, ?, ?, ?, ?)');
   /**
    * The conversions credited so far, by contact, as the unique index (contact, journey, version, node, goal)
-   * holds them on the live database: every conversion on the copy is written here, and the copy drops that
-   * index (copy.ts), so this set is the rule
+   * holds them on the live database. Kept here rather than as rows of the copy's `conversions`: nothing the
+   * replay runs reads that table (the engine never does), nor does the report, whose goal figures are the
+   * `reached` counters the credits add to; a million contacts' credits were over a million rows written for
+   * nothing. This set is the once-per-contact-node-goal rule
    */
   const converted = new Map<number, Set<string>>();
   for (const [contactId, versionId, nodeId, goal] of c
@@ -99,8 +101,8 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
    * The router's credit (events.ts, step 3) for a list of held events, read
    * from their contacts' runs in one statement: each node of the contact's run
    * in the goal's version visited within the goal's window up to the event,
-   * once per contact, node and goal, in event order; the new conversions in
-   * one insert and the `reached` counters added up.
+   * once per contact, node and goal, in event order; the `reached` counters
+   * added up.
    */
   const writeCredits = (list: HeldCredit[]) => {
     if (list.length === 0) return;
@@ -112,7 +114,6 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
       else runs.set(contactId, [{ versionId, id, path }]);
     }
     const paths = new Map<number, [string, number, number, unknown][]>();
-    const rows: unknown[][] = [];
     const tally = new Map<string, { t: Tracked; nodeId: string; day: string; n: number }>();
     for (const h of list) {
       const { t } = h;
@@ -125,7 +126,6 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
         for (const [nodeId, , at] of path) if (at >= since && at <= h.at) nodes.add(nodeId);
         for (const nodeId of [...nodes].sort()) {
           if (!convert(h.contactId, t.v.versionId, nodeId, t.event)) continue;
-          rows.push([h.eventId, r.id, h.contactId, t.v.journeyId, t.v.version, nodeId, t.event, h.at]);
           const day = utcDay(h.at);
           const k = `${t.v.versionId}\u0000${t.event}\u0000${nodeId}\u0000${day}`;
           const x = tally.get(k);
@@ -134,7 +134,6 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
         }
       }
     }
-    for (const r of rows) insertConversion.run(r);
     for (const x of tally.values()) bumpMetric.run(x.t.v.journeyId, x.t.v.version, x.nodeId, 'reached', x.t.event, x.day, x.n);
   };
 
