@@ -55,8 +55,10 @@ export const draftHash = (graph: unknown): string => createHash('sha256').update
 /**
  * Backtests: replay a journey's draft (and its live version, to compare) over
  * the recorded events of a past window, on an isolated copy of the data, as a
- * background job on its own thread (server/backtest/). One at a time per
- * server: each takes a CPU core for its length. Progress is kept in memory
+ * background job on its own thread (server/backtest/), a large one on one
+ * thread per core (each a share of the contacts, at a lower priority than the
+ * live engine). One at a time per server: each takes the CPU its threads can
+ * get for its length. Progress is kept in memory
  * and the row written when the job starts and ends, so a running backtest
  * costs the live file no writes. A server that stops while one runs leaves it
  * "running" in the table; the next start marks it failed.
