@@ -43,8 +43,8 @@ export async function replayOnThreads(job: BacktestJob, draftMachine: CompiledJo
         const dir = join(job.workDir, `share-${i}`);
         mkdirSync(dir, { recursive: true });
         const data: ShareThreadData = { job, draftMachine, plan: shareOf(plan, i, threads), dir, cancel };
+        // kept referenced: they are what the backtest waits for (a backtest thread that is terminated ends them with it)
         const worker = new Worker(new URL('./shareBootstrap.mjs', import.meta.url), { workerData: data });
-        worker.unref();
         workers.push(worker);
         return new Promise<ShareResult>((resolve, reject) => {
           worker.on('message', (m: FromShareThread) => {
