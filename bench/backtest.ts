@@ -12,7 +12,8 @@
  * quiet hours. Beside it a live journey (event → SMS → exit) fed 200 events a
  * second, ticked every 100 ms: its tick times before and during the backtest.
  * Figures: the backtest's time (copy and replay; and the process's CPU time
- * meanwhile, both threads), contacts and events copied,
+ * meanwhile, all threads), how many threads shared the contacts (one per
+ * core on a large backtest), contacts and events copied,
  * its per-channel sends, and the live tick's p50/p99/max.
  * BENCH_CONTACTS overrides the population (default 1,000,000; events are 5 per contact).
  */
@@ -127,7 +128,7 @@ async function main() {
   const r = outcome.result;
   const replayStart = progress.find(([, phase]) => phase.startsWith('replaying'))?.[2] ?? 0;
   console.log(
-    `backtest: ${seconds.toFixed(1)} s, CPU ${cpuSeconds.toFixed(1)} s with the live ticks (copy ${r.seconds.copy.toFixed(1)} s, replay ${r.draft.seconds.toFixed(1)} s, ${r.draft.ticks} ticks); first replay progress after ${(replayStart / 1000).toFixed(1)} s`,
+    `backtest: ${seconds.toFixed(1)} s on ${r.threads} thread(s), CPU ${cpuSeconds.toFixed(1)} s with the live ticks (copy ${r.seconds.copy.toFixed(1)} s, replay ${r.draft.seconds.toFixed(1)} s, ${r.draft.ticks} ticks); first replay progress after ${(replayStart / 1000).toFixed(1)} s`,
   );
   console.log(
     `copied ${fmt(r.contacts)} contacts, replayed ${fmt(r.events)} events; entered ${fmt(r.draft.entered)}; ${r.draft.byChannel.map((x) => `${x.channel} sent ${fmt(x.sent)}, withheld ${fmt(x.withheld)}`).join('; ')}`,
@@ -147,6 +148,8 @@ async function main() {
     backtest: {
       seconds: Number(seconds.toFixed(2)),
       processCpuSeconds: Number(cpuSeconds.toFixed(2)),
+      // the contacts split between this many threads, each replaying its share side by side
+      threads: r.threads,
       copySeconds: Number(r.seconds.copy.toFixed(2)),
       replaySeconds: Number(r.draft.seconds.toFixed(2)),
       ticks: r.draft.ticks,
