@@ -1,6 +1,5 @@
 import express from 'express';
 import helmet from 'helmet';
-import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -11,6 +10,7 @@ import { acquireEngineOwnership } from './outbox/ownership';
 import { clockFromEnv, type Clock } from './clock';
 import { createServices, type Services } from './services';
 import { appRouter, productionRouter } from './trpc/root';
+import { trpcMiddleware } from './trpc/express';
 import { ingestRoutes } from './ingest/routes';
 import { buildProviders, providersFromEnv, type ProvidersConfig } from './channels/config';
 import { startScheduler, type Scheduler } from './scheduler';
@@ -192,7 +192,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     '/trpc',
     csrfGuard,
     trpcGuard({ ip: clientIp, ...(opts.expensiveRate ? { expensive: opts.expensiveRate } : {}) }),
-    createExpressMiddleware({
+    trpcMiddleware({
       // dev.* (advanceClock, now) exists only on a fake clock
       router,
       createContext: ({ req, res }): Context => {
