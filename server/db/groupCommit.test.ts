@@ -11,7 +11,7 @@ describe('group commit: which calls share a transaction', () => {
     for (const db of open.splice(0)) db.$client.close();
   });
   /** A database whose COMMITs are counted, and a group commit inserting into it (`busyMs` ms of work for an input of 'slow'). */
-  const world = (opts: Parameters<typeof createGroupCommit>[2], busyMs = 40) => {
+  const world = (opts: Parameters<typeof createGroupCommit>[2], busyMs = 40, all?: (apply: (x: string) => number) => (xs: readonly string[]) => number[]) => {
     const db = openDatabase(inDir('g.db'));
     open.push(db);
     const c = db.$client;
@@ -27,17 +27,16 @@ describe('group commit: which calls share a transaction', () => {
       return exec(sql);
     };
     const insert = c.prepare('insert into t values (?)');
-    const write = createGroupCommit(
-      c,
-      (x: string) => {
-        // a heavy group (500-event batches take milliseconds each), standing still on this thread as SQLite would
-        if (x === 'slow') for (const until = performance.now() + busyMs; performance.now() < until;);
-        current.push(x);
-        return insert.run(x).changes;
-      },
-      opts,
-    );
-    return { write, commits };
+    const apply = (x: string) => {
+      // a heavy group (500-event batches take milliseconds each), standing still on this thread as SQLite would
+      if (x === 'slow') for (const until = performance.now() + busyMs; performance.now() < until;);
+      if (x.startsWith('bad')) throw new Error(x);
+      current.push(x);
+      return insert.run(x).changes;
+    };
+    const write = createGroupCommit(c, apply, opts, all?.(apply));
+    const rows = () => c.prepare('select x from t order by rowid').pluck().all();
+    return { write, commits, rows };
   };
   const later = (ms: number, f: () => Promise<unknown>) => new Promise((r) => setTimeout(() => r(f()), ms));
 
@@ -61,5 +60,24 @@ describe('group commit: which calls share a transaction', () => {
     await write('light');
     await Promise.all([write('a'), later(40, () => write('b'))]);
     expect(commits).toEqual([['light'], ['a'], ['b']]);
+  });
+
+  it('applies a group through applyAll in one go, and one by one should that throw, so a bad call still fails alone', async () => {
+    const groups: string[][] = [];
+    const { write, commits, rows } = world({}, 0, (apply) => (xs) => {
+      groups.push([...xs]);
+      return xs.map(apply);
+    });
+    await Promise.all([write('a'), write('b')]);
+    expect(groups).toEqual([['a', 'b']]);
+    // 'c' was written by the attempt at the whole group before 'bad' threw: that attempt is rolled back
+    const [c, bad, d] = await Promise.allSettled([write('c'), write('bad'), write('d')]);
+    expect([c, d]).toEqual([
+      { status: 'fulfilled', value: 1 },
+      { status: 'fulfilled', value: 1 },
+    ]);
+    expect(bad?.status).toBe('rejected');
+    expect(rows()).toEqual(['a', 'b', 'c', 'd']);
+    expect(commits.length).toBe(2);
   });
 });

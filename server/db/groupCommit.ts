@@ -13,6 +13,14 @@ export interface GroupCommitOptions {
 }
 
 /**
+ * Apply a whole group at once, one output per input in their order (it must
+ * give what applying them one after the other would). Statements over more
+ * rows at a time cost less a row; should it throw, the group is applied one
+ * by one instead, each in its own savepoint, so the bad input fails alone.
+ */
+export type ApplyAll<I, O> = (inputs: readonly I[]) => O[];
+
+/**
  * Group commit for the API's small, frequent writes (a tracked event, a
  * batch): each caller awaits its own outcome, and every call that arrives
  * while the write lock is awaited lands in the same transaction, each in a
@@ -21,7 +29,8 @@ export interface GroupCommitOptions {
  * batch instead of one each, and the event loop never waits on the lock.
  *
  * `apply` runs synchronously inside the transaction; a transaction it opens
- * itself (better-sqlite3's `db.transaction`) becomes a savepoint there.
+ * itself (better-sqlite3's `db.transaction`) becomes a savepoint there. Given
+ * `applyAll`, a group of several goes through it instead, in one savepoint.
  *
  * A group starts once the event loop has run the callbacks of what it has
  * already received (setImmediate), so requests read in one turn commit
@@ -40,6 +49,7 @@ export function createGroupCommit<I, O>(
   sqlite: Database.Database,
   apply: (input: I) => O,
   { windowMs = 0, busyMs = 20, windowShare = 0, maxWindowMs = 10 }: GroupCommitOptions = {},
+  applyAll?: ApplyAll<I, O>,
 ): (input: I) => Promise<O> {
   type Waiter = { input: I; resolve: (o: O) => void; reject: (e: unknown) => void };
   let pending: Waiter[] = [];
@@ -53,6 +63,25 @@ export function createGroupCommit<I, O>(
     return new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
   };
 
+  type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+  function inSavepoint<T>(f: () => T): Outcome<T> {
+    sqlite.exec('SAVEPOINT call');
+    try {
+      const value = f();
+      sqlite.exec('RELEASE call');
+      return { ok: true, value };
+    } catch (error) {
+      sqlite.exec('ROLLBACK TO call');
+      sqlite.exec('RELEASE call');
+      return { ok: false, error };
+    }
+  }
+  /** The group through `applyAll`, or undefined (nothing of it written) when that threw. */
+  function allAtOnce(group: readonly Waiter[], all: ApplyAll<I, O>): Outcome<O>[] | undefined {
+    const o = inSavepoint(() => all(group.map((w) => w.input)));
+    return o.ok ? o.value.map((value) => ({ ok: true, value })) : undefined;
+  }
+
   async function flush(): Promise<void> {
     await gather();
     const release = await acquireWrite(sqlite);
@@ -61,21 +90,11 @@ export function createGroupCommit<I, O>(
     pending = [];
     flushing = false;
     const startedAt = performance.now();
-    const outcomes: ({ ok: true; value: O } | { ok: false; error: unknown })[] = [];
+    let outcomes: Outcome<O>[] = [];
     try {
       sqlite.exec('BEGIN IMMEDIATE');
       try {
-        for (const w of group) {
-          sqlite.exec('SAVEPOINT call');
-          try {
-            outcomes.push({ ok: true, value: apply(w.input) });
-            sqlite.exec('RELEASE call');
-          } catch (error) {
-            sqlite.exec('ROLLBACK TO call');
-            sqlite.exec('RELEASE call');
-            outcomes.push({ ok: false, error });
-          }
-        }
+        outcomes = (applyAll && group.length > 1 && allAtOnce(group, applyAll)) || group.map((w) => inSavepoint(() => apply(w.input)));
         sqlite.exec('COMMIT');
       } catch (e) {
         if (sqlite.inTransaction) sqlite.exec('ROLLBACK');

@@ -118,7 +118,12 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
   );
 
   const write: (calls: readonly Call[]) => Promise<IngestReport> = opts.sqlite
-    ? createGroupCommit(opts.sqlite, (calls: readonly Call[]) => ingest.ingest(calls), { windowMs: 2, windowShare: 0.5 })
+    ? createGroupCommit(
+        opts.sqlite,
+        (calls: readonly Call[]) => ingest.ingest(calls),
+        { windowMs: 2, windowShare: 0.5 },
+        (batches) => ingest.ingestMany(batches),
+      )
     : async (calls) => ingest.ingest(calls);
   const single =
     (type: Call['type']): RequestHandler =>

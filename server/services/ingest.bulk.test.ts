@@ -74,4 +74,29 @@ describe('ingesting a batch in bulk', () => {
       { external_id: 'known', name: 'after' },
     ]);
   });
+
+  it('ingests batches that commit together as one, each with the report it would have had alone', () => {
+    const batches: Call[][] = [
+      [{ type: 'identify', userId: 'old', traits: {} }, track('old', 'e1', { messageId: 'm1' })],
+      [],
+      // a repeat of the first batch's message id, and a contact the first batch named
+      [track('old', 'e2', { messageId: 'm1' }), { type: 'identify', userId: 'new', traits: {} }, track('new', 'e3', { messageId: 'm2' })],
+      [track('new', 'e4', { messageId: 'm2' }), track('new', 'e5', { messageId: 'm3' }), track('old', 'e6')],
+    ];
+    const events = (world: TestWorld) => world.sql('select c.external_id, e.name, e.message_id from events e join contacts c on c.id = e.contact_id order by e.id');
+    const apart = aTestWorld(T0);
+    try {
+      const one = batches.map((b) => apart.services.ingest.ingest(b));
+      expect(w.services.ingest.ingestMany(batches)).toEqual(one);
+      expect(one).toEqual([
+        { accepted: 2, duplicates: 0 },
+        { accepted: 0, duplicates: 0 },
+        { accepted: 2, duplicates: 1 },
+        { accepted: 2, duplicates: 1 },
+      ]);
+      expect(events(w)).toEqual(events(apart));
+    } finally {
+      apart.close();
+    }
+  });
 });

@@ -146,19 +146,26 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
   }
 
   /**
-   * A batch is one transaction. Duplicates are found in one statement; a run of
+   * A batch is one transaction (several batches: one in all, each with its
+   * report, as if one came after the other). Duplicates are found in one statement; a run of
    * tracked events of known contacts (the bulk of an SDK's batch) is appended in
    * bulk; anything else (identify, alias, a new contact, an unsubscribe) is
    * applied call by call, in order, as before.
    */
-  const ingestAll = c.transaction((calls: readonly Call[], now: number): IngestReport => {
-    const report: IngestReport = { accepted: 0, duplicates: 0 };
+  const ingestAll = c.transaction((batches: readonly (readonly Call[])[], now: number): IngestReport[] => {
+    const reports = batches.map((): IngestReport => ({ accepted: 0, duplicates: 0 }));
+    const calls = batches.length === 1 ? (batches[0] as readonly Call[]) : batches.flat();
+    // the report of the batch the call came in: batch b holds the calls before `end`
+    let b = 0;
+    let end = batches[0]?.length ?? 0;
     // the first of a message id in this batch is new when the table did not hold it; any later one is a duplicate
     const messageIds = [...new Set(calls.flatMap((x) => (x.messageId ? [x.messageId] : [])))];
     const fresh = new Set(messageIds.length ? markSeenMany.all(now, JSON.stringify(messageIds)) : []);
     let known = knownContacts(calls);
     let pending: NewEvent[] = [];
     calls.forEach((call, i) => {
+      while (i >= end) end += batches[++b]?.length ?? 0;
+      const report = reports[b] as IngestReport;
       if (call.messageId && !fresh.delete(call.messageId)) {
         report.duplicates++;
         return;
@@ -179,11 +186,19 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
       if (call.type === 'alias' || call.type === 'identify') known = knownContacts(calls.slice(i + 1));
     });
     appendInOrder(pending, now);
-    return report;
+    return reports;
   });
 
   return {
-    ingest: (calls: readonly Call[]): IngestReport => ingestAll(calls, clock.now()),
+    ingest: (calls: readonly Call[]): IngestReport => ingestAll([calls], clock.now())[0] as IngestReport,
+
+    /**
+     * Batches that commit together (db/groupCommit.ts), as one: each gets the
+     * report ingesting them one after the other would give, and the events of
+     * all go in the same few statements, which cost less an event than a
+     * statement a batch (a commit of four batches of 500: about 2 µs an event).
+     */
+    ingestMany: (batches: readonly (readonly Call[])[]): IngestReport[] => ingestAll(batches, clock.now()),
 
     /** An inbound SMS reply: T / TD / STOP (and 退订) opt the sender out of SMS. */
     inboundSms(from: string, text: string): { optedOut: number } {
