@@ -1,4 +1,4 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Services } from '../services';
 import type { Clock } from '../clock';
@@ -49,19 +49,15 @@ const t = initTRPC
   });
 
 /** Services refuse with a ServiceError; the client sees the matching tRPC code, message and details. */
-const serviceErrors = t.middleware(async ({ next }) => {
-  const res = await next();
-  if (!res.ok && res.error.cause instanceof ServiceError) throw new TRPCError({ code: res.error.cause.code, message: res.error.cause.message, cause: res.error.cause });
-  return res;
-});
+const serviceError = (error: TRPCError): TRPCError => (error.cause instanceof ServiceError ? new TRPCError({ code: error.cause.code, message: error.cause.message, cause: error.cause }) : error);
 
 /** No session: UNAUTHORIZED. A session without the role: FORBIDDEN, naming the role. Runs before the input is read. */
-const authorize = t.middleware(({ ctx, meta, path, next }) => {
-  if (!ctx.user) throw refuse('UNAUTHORIZED', 'sign_in_first', {});
+function authorized(user: User | null, meta: Meta | undefined, path: string): User {
+  if (!user) throw refuse('UNAUTHORIZED', 'sign_in_first', {});
   if (!meta?.role) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} declares no role` });
-  if (!hasRole(ctx.user.roles, meta.role)) throw refuse('FORBIDDEN', 'needs_role', { path, role: meta.role });
-  return next({ ctx: { ...ctx, user: ctx.user } });
-});
+  if (!hasRole(user.roles, meta.role)) throw refuse('FORBIDDEN', 'needs_role', { path, role: meta.role });
+  return user;
+}
 
 class Rollback extends Error {
   constructor(readonly result: unknown) {
@@ -70,47 +66,74 @@ class Rollback extends Error {
 }
 
 /**
+ * What every procedure runs around its resolver, in one tRPC middleware rather
+ * than one each (every middleware copies the call's options and context: three
+ * cost ~40 µs more a call than one, on every dashboard poll): `authorized`, then
+ * for a mutation the audit row, and any ServiceError, from here or from the
+ * resolver, becomes the matching tRPC error.
+ *
  * Every mutation runs in one SQLite transaction with its audit row (who, what,
  * before → after, request id, IP): a change that fails leaves no row. A
  * procedure whose work is not synchronous (dev.advanceClock drives the engine
  * and providers) sets `audit.outside` and is recorded after it succeeds.
  */
-const audited = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }) => {
-  if (type !== 'mutation' || !ctx.user) return next();
-  const user = ctx.user;
-  const input = await getRawInput();
-  const describe = auditOf(meta?.audit, ctx.services, input);
-  const entry = (result: unknown, before: unknown) => {
-    const d = describe.after(before, result);
-    // no snapshot, or nothing it shows changed (a publish that became a request): what was asked and answered
-    const changed = d.diff !== undefined && !(typeof d.diff === 'object' && d.diff !== null && Object.keys(d.diff).length === 0);
-    const diff = changed ? d.diff : { input: redacted(input, 2), result: redacted(result, 2) };
-    return { actor: user, action: path, objectType: d.objectType, objectId: d.objectId, diff, requestId: ctx.requestId, ip: ctx.ip };
-  };
-  if (meta?.audit?.outside) {
-    const res = await next();
-    if (res.ok) ctx.services.audit.record(entry(res.data, null));
-    return res;
-  }
-  let before: unknown = null;
+const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }) => {
+  let user: User;
   try {
-    return await ctx.services.audit.inTransaction(
-      async () => {
-        before = describe.before();
-        const res = await next();
-        if (!res.ok) throw new Rollback(res);
-        return res;
-      },
-      (res) => entry(res.ok ? res.data : null, before),
-    );
+    user = authorized(ctx.user, meta, path);
   } catch (e) {
-    if (e instanceof Rollback) return e.result as Awaited<ReturnType<typeof next>>;
-    throw e;
+    throw serviceError(getTRPCErrorFromUnknown(e));
   }
+  const proceed = () => next({ ctx: { user } });
+  type Result = Awaited<ReturnType<typeof proceed>>;
+
+  const audited = async (): Promise<Result> => {
+    const input = await getRawInput();
+    const describe = auditOf(meta?.audit, ctx.services, input);
+    const entry = (result: unknown, before: unknown) => {
+      const d = describe.after(before, result);
+      // no snapshot, or nothing it shows changed (a publish that became a request): what was asked and answered
+      const changed = d.diff !== undefined && !(typeof d.diff === 'object' && d.diff !== null && Object.keys(d.diff).length === 0);
+      const diff = changed ? d.diff : { input: redacted(input, 2), result: redacted(result, 2) };
+      return { actor: user, action: path, objectType: d.objectType, objectId: d.objectId, diff, requestId: ctx.requestId, ip: ctx.ip };
+    };
+    if (meta?.audit?.outside) {
+      const r = await proceed();
+      if (r.ok) ctx.services.audit.record(entry(r.data, null));
+      return r;
+    }
+    let before: unknown = null;
+    try {
+      return await ctx.services.audit.inTransaction(
+        async () => {
+          before = describe.before();
+          const r = await proceed();
+          if (!r.ok) throw new Rollback(r);
+          return r;
+        },
+        (r) => entry(r.ok ? r.data : null, before),
+      );
+    } catch (e) {
+      if (e instanceof Rollback) return e.result as Result;
+      throw e;
+    }
+  };
+
+  let res: Result;
+  try {
+    res = type === 'mutation' ? await audited() : await proceed();
+  } catch (e) {
+    throw serviceError(getTRPCErrorFromUnknown(e));
+  }
+  if (!res.ok) {
+    const mapped = serviceError(res.error);
+    if (mapped !== res.error) throw mapped;
+  }
+  return res;
 });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** The only way to make a procedure: it names the role it needs (the role-table test walks them all). */
-export const procedure = (role: Role, audit?: AuditMeta) => t.procedure.meta({ role, audit }).use(serviceErrors).use(authorize).use(audited);
+export const procedure = (role: Role, audit?: AuditMeta) => t.procedure.meta({ role, audit }).use(guarded);
