@@ -84,11 +84,12 @@ export function createContactSearch(db: Db) {
   const column: Record<Field, string> = { external_id: 'external_id', phone: 'phone', name };
   const fields: Field[] = ['external_id', 'phone', 'name'];
   // each range stays on its index, read in its order up to the n-th entry; LIKE (ASCII case-insensitive) checks the part of q past the range prefix
+  // (external ids are unique, so theirs needs no newest-first tie-break: without it SQLite reads the index in order, with no sort)
   const firstOfRange = Object.fromEntries(
     fields.map((f) => [
       f,
       c.prepare<[string, string, string, number], Row>(
-        `select ${cols}, ${column[f]} as key from contacts where ${column[f]} >= ? and ${column[f]} < ? and ${column[f]} like ? escape '\\' order by ${column[f]}, id desc limit ?`,
+        `select ${cols}, ${column[f]} as key from contacts where ${column[f]} >= ? and ${column[f]} < ? and ${column[f]} like ? escape '\\' order by ${column[f]}${f === 'external_id' ? '' : ', id desc'} limit ?`,
       ),
     ]),
   ) as Record<Field, Database.Statement<[string, string, string, number], Row & { key: string }>>;
