@@ -66,6 +66,8 @@ export interface CopyPlan {
 export function planCopy(source: string, machines: readonly CompiledJourney[], from: number, to: number): CopyPlan {
   const src = new Database(source, { readonly: true, fileMustExist: true });
   src.pragma('busy_timeout = 5000');
+  // the segment's look-backs probe the events index contact by contact: a cache that keeps what they read
+  src.pragma(`cache_size = ${-copyCacheKiB}`);
   const srcDb = drizzle(src);
   const names = new Set<string>();
   /** name → the earliest time read before the window */
@@ -133,6 +135,10 @@ export function buildBaseCopy(source: string, dir: string, plan: CopyPlan, from:
     c.pragma('synchronous = OFF');
     for (const ix of unreadIndexes) c.exec(`drop index if exists ${ix}`);
     c.prepare('attach database ? as src').run(source);
+    // caches for the copy's working set: an attached file gets SQLite's default (2 MB), and the candidates'
+    // events are probed all over the live file's events index and table, each miss a read of the file
+    c.pragma(`src.cache_size = ${-copyCacheKiB}`);
+    c.pragma(`main.cache_size = ${-copyCacheKiB}`);
     const columns = (table: string) =>
       c
         .prepare<[], { name: string }>(`select name from pragma_table_info('${table}', 'main')`)
@@ -201,6 +207,9 @@ function throwaway(db: Db): void {
   c.pragma('synchronous = OFF');
   c.pragma(`cache_size = ${-replayCacheKiB}`);
 }
+
+/** The copy's page caches, of the live file and of the copy: 1 GiB each at most (taken as needed). */
+const copyCacheKiB = 1024 * 1024;
 
 /** The replay's page cache: 2 GiB at most (SQLite takes pages as it needs them; a small copy uses little). */
 const replayCacheKiB = 2 * 1024 * 1024;
