@@ -88,7 +88,7 @@ describe('a backtest equals the live engine over the same events', () => {
     ['an event-triggered SMS with a call when it fails, waiting for its outcome', fallbackGraph, false, 1],
     // a large backtest splits its contacts between threads, each replaying its share: the shares add up to the whole
     ['blueprint 1, its contacts split between 3 threads', blueprint1, true, 3],
-    ['the capped event-triggered journey, split between 2 threads', abandonedGraph, true, 2],
+    ['the event-triggered SMS waiting for its outcome, split between 2 threads', fallbackGraph, false, 2],
   ])('%s', async (_, graph, withholds, threads) => {
     const live = await liveNumbers(graph());
     const bt = await backtestNumbers(graph(), {}, threads);

@@ -8,6 +8,7 @@ import type { CompiledJourney } from '../../shared/journey/machine';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { DAY } from '../../shared/util/time';
 import { ContactPolicy } from '../../shared/policy/policy';
+import type { SleepingRule } from '../../shared/policy/guardrails';
 import { candidateIds, entryRules, relevantEvents } from './candidates';
 
 /** A recorded event to replay, as read from the live database: [contact, name, type, properties JSON, context JSON, at, messageId]. */
@@ -61,6 +62,8 @@ export interface CopyPlan {
   names: string[];
   /** [name, earliest time] of the events copied from before the window */
   since: [string, number][];
+  /** the workspace's sleeping rule, as the copy's engine will read it */
+  sleeping: SleepingRule;
 }
 
 export function planCopy(source: string, machines: readonly CompiledJourney[], from: number, to: number): CopyPlan {
@@ -89,12 +92,12 @@ export function planCopy(source: string, machines: readonly CompiledJourney[], f
     }
     // the contact policy reads one event of its own: the rejection cooldown's, from `days` back, before and inside the window
     const policy = src.prepare<[], { policy: string }>('select policy from workspace where id = 1').get();
-    const { rejectionCooldown } = ContactPolicy.parse(policy ? JSON.parse(policy.policy) : {}).guardrails;
+    const { rejectionCooldown, sleeping } = ContactPolicy.parse(policy ? JSON.parse(policy.policy) : {}).guardrails;
     if (rejectionCooldown.enabled) {
       names.add(rejectionCooldown.event);
       since.set(rejectionCooldown.event, Math.min(since.get(rejectionCooldown.event) ?? from, from - rejectionCooldown.days * DAY));
     }
-    return { ids: [...found].sort((a, b) => a - b), names: [...names], since: [...since] };
+    return { ids: [...found].sort((a, b) => a - b), names: [...names], since: [...since], sleeping };
   } finally {
     src.close();
   }

@@ -9,7 +9,7 @@ import type { BacktestResult, BacktestRun } from '../../shared/backtest/result';
 import { availableParallelism } from 'node:os';
 import { buildBaseCopy, openVersionCopy, planCopy, type BaseCopy, type CopyPlan, type ReplayedVersion } from './copy';
 import { replayEvents, type ReplayHooks } from './replay';
-import { createBacktestEngine } from './engine';
+import { createBacktestEngine, sleepingPassCanMark } from './engine';
 import { compareRuns, mergeRuns, reportRun } from './report';
 import { replayOnThreads } from './thread/shares';
 import Database from 'better-sqlite3';
@@ -122,13 +122,16 @@ export function replayShare(job: BacktestJob, draftMachine: CompiledJourney, pla
  * How many threads replay a job's contacts: one below `shardFrom`
  * candidates (a thread's start costs more than it saves), else one per core
  * up to four, unless the job says. Shares are exact only when contacts never
- * meet: a journey that admits at most so many contacts (`entry.maxContacts`)
- * counts them all in one place, so it replays on one thread.
+ * meet and nothing depends on when a share's engine happens to tick, so one
+ * thread replays a journey that admits at most so many contacts
+ * (`entry.maxContacts`: a count over everyone), and one that the sleeping
+ * pass could act on (`sleepingPassCanMark`: the pass runs at the first tick
+ * an hour after the last, and a share ticks only when its own runs are due).
  */
-export function replayThreads(job: BacktestJob, machines: readonly CompiledJourney[], candidates: number): number {
-  if (machines.some((m) => m.settings.entry.maxContacts !== null)) return 1;
+export function replayThreads(job: BacktestJob, machines: readonly CompiledJourney[], plan: Pick<CopyPlan, 'ids' | 'sleeping'>): number {
+  if (machines.some((m) => m.settings.entry.maxContacts !== null || sleepingPassCanMark(m, plan.sleeping))) return 1;
   if (job.threads !== undefined) return Math.max(1, Math.floor(job.threads));
-  return candidates < shardFrom ? 1 : Math.min(4, availableParallelism());
+  return plan.ids.length < shardFrom ? 1 : Math.min(4, availableParallelism());
 }
 
 /** Candidates from which a backtest replays on several threads. */
@@ -148,7 +151,7 @@ export async function runBacktest(job: BacktestJob, hooks: BacktestHooks = {}): 
   hooks.progress?.(0, 'copying');
   const machines = job.live ? [draftMachine, job.live.machine] : [draftMachine];
   const plan = planCopy(job.sourcePath, machines, job.from, job.to);
-  const threads = replayThreads(job, machines, plan.ids.length);
+  const threads = replayThreads(job, machines, plan);
   const shares = threads === 1 ? [replayShare(job, draftMachine, plan, job.workDir, hooks)] : await replayOnThreads(job, draftMachine, plan, threads, hooks);
   // each version's goal as its overlay reads it: its own first goal
   const runs = machines.map((m, i) =>
