@@ -8,7 +8,7 @@ export interface GroupCommitOptions {
   busyMs?: number;
   /** under load, a group also gathers for this share of the time the previous one took to apply and commit … */
   windowShare?: number;
-  /** … up to this long */
+  /** … up to this long (never less than `windowMs`) */
   maxWindowMs?: number;
 }
 
@@ -59,7 +59,7 @@ export function createGroupCommit<I, O>(
 
   const gather = (): Promise<unknown> => {
     const busy = performance.now() - lastEndedAt < busyMs;
-    const ms = busy ? Math.min(maxWindowMs, Math.max(windowMs, lastTookMs * windowShare)) : 0;
+    const ms = busy ? Math.max(windowMs, Math.min(maxWindowMs, lastTookMs * windowShare)) : 0;
     return new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
   };
 
