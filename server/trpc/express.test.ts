@@ -22,11 +22,26 @@ const t = router({
     throw new Error('disk on fire');
   }),
   stream: procedure('viewer').query(() => ({ later: Promise.resolve(1) })),
+  /** waits until the client goes away, and says so */
+  held: procedure('viewer').query(
+    ({ signal }) =>
+      new Promise<null>((resolve) => {
+        held.started++;
+        signal?.addEventListener('abort', () => {
+          held.aborted++;
+          resolve(null);
+        });
+      }),
+  ),
   rename: procedure('admin', { outside: true })
     .input(z.object({ name: z.string() }))
     .mutation(({ input }) => ({ renamed: input.name })),
 });
 const appRouter = router({ t });
+const held = { started: 0, aborted: 0 };
+const until = async (ok: () => boolean) => {
+  while (!ok()) await new Promise((r) => setTimeout(r, 5));
+};
 
 const viewer = { id: 'u1', login: 'v', displayName: 'V', roles: ['viewer' as const], active: true, createdAt: 0, lastSignInAt: null, locale: null };
 const context = (signedIn: boolean): Context => ({
@@ -118,6 +133,16 @@ describe('trpcMiddleware', () => {
   it.each(requests)('answers %s exactly as tRPC’s own adapter does', async (_what, path, init) => {
     const ours = await answer('ours', path, init);
     expect(ours).toEqual(await answer('trpc', path, init));
+  });
+
+  it.each(['trpc', 'ours'] as const)('%s: a query hears that its client went away (its signal aborts)', async (which) => {
+    const before = { ...held };
+    const client = new AbortController();
+    const call = fetch(`${urls[which]}/trpc/t.held`, { signal: client.signal }).catch(() => 'gone');
+    await until(() => held.started > before.started);
+    client.abort();
+    expect(await call).toBe('gone');
+    await until(() => held.aborted > before.aborted);
   });
 
   it('answers a single query without building a fetch Response, and leaves a batch to tRPC, which does', async () => {

@@ -86,7 +86,7 @@ export function trpcMiddleware<TRouter extends AnyTRPCRouter>(opts: TrpcMiddlewa
     const procedure = await getProcedureAtPath(router, path);
     if (procedure?._def.type !== 'query') return false;
 
-    const request = bodilessRequest(req, res);
+    const signal = abortSignalOf(req, res);
     let input: { value: unknown } | null = null;
     const getRawInput = async () => {
       if (input) return input.value;
@@ -105,9 +105,9 @@ export function trpcMiddleware<TRouter extends AnyTRPCRouter>(opts: TrpcMiddlewa
     let created = false;
     let body: unknown;
     try {
-      ctx = await opts.createContext({ req, res, info: { isBatchCall: false, accept: null, calls: [call], type: 'query', connectionParams: null, signal: request.signal, url } });
+      ctx = await opts.createContext({ req, res, info: { isBatchCall: false, accept: null, calls: [call], type: 'query', connectionParams: null, signal, url } });
       created = true;
-      const data: unknown = await procedure({ path, getRawInput, ctx, type: 'query', signal: request.signal, batchIndex: 0 });
+      const data: unknown = await procedure({ path, getRawInput, ctx, type: 'query', signal, batchIndex: 0 });
       body = isDataStream(data)
         ? failure(new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink' }), ctx, undefined, req)
         : { result: { data } };
@@ -139,11 +139,8 @@ function isDataStream(v: unknown): boolean {
   return Object.values(v).some((x) => isPromise(x) || isAsyncIterable(x));
 }
 
-/**
- * What tRPC reads of a GET: url, method, headers and an abort signal that fires
- * when the client goes away before the answer (as `incomingMessageToRequest` sets it).
- */
-function bodilessRequest(req: IncomingMessage, res: ServerResponse): Request {
+/** A signal that fires when the client goes away before the answer, as `incomingMessageToRequest` sets it up. */
+function abortSignalOf(req: IncomingMessage, res: ServerResponse): AbortSignal {
   const ac = new AbortController();
   const onAbort = () => {
     res.off('close', onClose);
@@ -156,6 +153,12 @@ function bodilessRequest(req: IncomingMessage, res: ServerResponse): Request {
   };
   res.once('close', onClose);
   req.once('aborted', onAbort);
+  return ac.signal;
+}
+
+/** What tRPC reads of a GET: url, method, headers and the abort signal. */
+function bodilessRequest(req: IncomingMessage, res: ServerResponse): Request {
+  const signal = abortSignalOf(req, res);
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (key.startsWith(':')) continue;
@@ -165,7 +168,7 @@ function bodilessRequest(req: IncomingMessage, res: ServerResponse): Request {
   const url = createURL(req).href;
   const method = req.method ?? 'GET';
   // resolveResponse and its JSON handler read exactly these for a bodiless call; a cast, not a full Request (see above)
-  return { url, method, headers, signal: ac.signal } as unknown as Request;
+  return { url, method, headers, signal } as unknown as Request;
 }
 
 async function writeResponse(request: Request, response: Response, res: ServerResponse): Promise<void> {
