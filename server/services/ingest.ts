@@ -127,6 +127,11 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
     return known;
   };
 
+  // one probe of runs_waiting_for a name: a batch of 500 app_opens asks once whether any run waits for one, not 500 times whose run does
+  const namesAwaited = c.prepare<[string], string>('select j.value from json_each(?) j where exists (select 1 from runs where waiting_for = j.value)').pluck();
+  const anyAwaited = (events: readonly NewEvent[]): boolean => namesAwaited.all(JSON.stringify([...new Set(events.map((e) => e.name))])).length > 0;
+  const nothingAwaited: ReadonlySet<number> = new Set();
+
   /**
    * Append events of known contacts in bulk, in the calls' order: those that
    * route nowhere go in one statement per stretch, and each that does goes
@@ -136,7 +141,7 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
   function appendInOrder(pending: NewEvent[], now: number): void {
     let rest = pending;
     while (rest.length) {
-      const awaited = bulk.awaited(rest);
+      const awaited = anyAwaited(rest) ? bulk.awaited(rest) : nothingAwaited;
       const i = rest.findIndex((e, k) => awaited.has(k) || bulk.routedByName(e.name));
       if (i < 0) return bulk.append(rest, now);
       bulk.append(rest.slice(0, i), now);
