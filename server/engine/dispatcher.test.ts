@@ -111,13 +111,17 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
     expect(third.backlog).toBe(false);
   });
 
-  it('renders what it claimed after the claim has committed, so no other writer waits on a template', async () => {
+  it('renders what it claimed outside any transaction, then starts the sends inside one, so what a provider records commits once', async () => {
     await queue('sms', 5);
     const store = createTemplateStore(w.db);
-    const inTransaction: boolean[] = [];
-    const templates = { ...store, compiledCurrent: (key: string) => (inTransaction.push(w.db.$client.inTransaction), store.compiledCurrent(key)) };
-    expect(await aDispatcher({ sms: aProvider(0).provider }, {}, templates).dispatch(w.clock.now())).toMatchObject({ sent: 5 });
-    expect(inTransaction).toEqual([false, false, false, false, false]);
+    const rendering: boolean[] = [];
+    const templates = { ...store, compiledCurrent: (key: string) => (rendering.push(w.db.$client.inTransaction), store.compiledCurrent(key)) };
+    // a provider that records as it accepts, as the sandbox and the agent-call provider do
+    const accepting: boolean[] = [];
+    const recording: ChannelProvider = { name: 'recording', send: () => (accepting.push(w.db.$client.inTransaction), Promise.resolve({ status: 'delivered' })) };
+    expect(await aDispatcher({ sms: recording }, {}, templates).dispatch(w.clock.now())).toMatchObject({ sent: 5 });
+    expect(rendering).toEqual([false, false, false, false, false]);
+    expect(accepting).toEqual([true, true, true, true, true]);
   });
 
   it('keeps at most maxInFlight messages out per channel, and a provider may set its own', async () => {

@@ -258,11 +258,18 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
         } else {
           const s = settings();
           const rng = seededRng(s.rngSeed);
-          // rendered once the claim has committed: the write lock is held for the lease alone, and a claim of
-          // hundreds of messages would otherwise keep every other writer (the API's) waiting while templates render
+          // rendered once the claim has committed, outside any transaction: a claim of hundreds of messages
+          // would otherwise hold the write lock, and every other writer (the API's), while templates render.
+          // The sends start inside one short transaction, so what providers record as they accept (the
+          // sandbox's delivery log, an agent's task) commits once for the claim, not once per message
           const rows = outbox.claim(lane.channel, now, want, (claimedRows) => claimedRows);
           const n = rows.length;
-          for (const row of rows) void render(row, lane.channel, now, s, rng).then((sent) => answered(lane, sent, report));
+          if (n > 0) {
+            const prepared = rows.map((row) => render.prepare(row, lane.channel, s, rng));
+            outbox.transaction(() => {
+              for (const p of prepared) void render.send(p, lane.channel, now).then((sent) => answered(lane, sent, report));
+            })();
+          }
           lane.inFlight += n;
           claimed += n;
           const t = tokens.get(lane.channel);

@@ -30,10 +30,16 @@ export interface RendererDeps {
   linkSecret: () => string;
 }
 
+/** A claimed message rendered and ready for its provider, or the failed attempt when it could not be rendered. */
+export type Prepared = { ready: true; sent: Omit<Sent, 'result' | 'answered'> & { msg: OutboundMessage } } | { ready: false; sent: Sent };
+
 /**
- * Render one claimed message and hand it to its provider. Each message is
- * rendered with a sticky variant, and a retry renders the version it was
- * first rendered with. Never throws: a failure is a result.
+ * Render claimed messages and hand them to their providers, in two steps so
+ * the dispatcher can render outside any transaction and start the sends
+ * inside one (a provider may record synchronously as it accepts a message:
+ * the sandbox's delivery log, an agent's task). Each message is rendered with
+ * a sticky variant, and a retry renders the version it was first rendered
+ * with. Neither step throws: a failure is a result.
  */
 export function createRenderer({ templates, providers, publicUrl, linkSecret }: RendererDeps) {
   /** The version a message renders: the one it was first rendered with (a retry), else the template's current one. */
@@ -43,8 +49,8 @@ export function createRenderer({ templates, providers, publicUrl, linkSecret }: 
     return v ? templates.compiledVersion(v.id) : undefined;
   };
 
-  return async function sendOne(row: ClaimedMessage, channel: Channel, now: number, s: { timezone: string }, rng: KeyedRng): Promise<Sent> {
-    let msg: OutboundMessage | null = null;
+  /** Render `row` for `channel` (synchronous). */
+  function prepare(row: ClaimedMessage, channel: Channel, s: { timezone: string }, rng: KeyedRng): Prepared {
     let variant: string | null = row.variant;
     let templateVersion: number | null = row.template_version;
     let locale: string | null = null;
@@ -78,7 +84,7 @@ export function createRenderer({ templates, providers, publicUrl, linkSecret }: 
         },
         copy.locale,
       );
-      msg = {
+      const msg: OutboundMessage = {
         id: row.id,
         key: row.key,
         channel,
@@ -90,14 +96,35 @@ export function createRenderer({ templates, providers, publicUrl, linkSecret }: 
         journeyId: row.journey_id,
         nodeId: row.node_id,
       };
+      return { ready: true, sent: { row, msg, variant, templateVersion, locale, localeFallback, links } };
     } catch (e) {
-      return { row, msg, variant, templateVersion, locale, localeFallback, links, answered: false, result: { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) } };
+      return {
+        ready: false,
+        sent: {
+          row,
+          msg: null,
+          variant,
+          templateVersion,
+          locale,
+          localeFallback,
+          links,
+          answered: false,
+          result: { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) },
+        },
+      };
     }
+  }
+
+  /** Hand a prepared message to its channel's provider; what the provider does synchronously happens before this returns its promise. */
+  async function send(p: Prepared, channel: Channel, now: number): Promise<Sent> {
+    if (!p.ready) return p.sent;
     try {
-      return { row, msg, variant, templateVersion, locale, localeFallback, links, answered: true, result: await providers[channel].send(msg, now) };
+      return { ...p.sent, answered: true, result: await providers[channel].send(p.sent.msg, now) };
     } catch (e) {
       // a provider that throws instead of answering: worth another try, like a network error
-      return { row, msg, variant, templateVersion, locale, localeFallback, links, answered: true, result: { status: 'failed', retry: true, error: e instanceof Error ? e.message : String(e) } };
+      return { ...p.sent, answered: true, result: { status: 'failed', retry: true, error: e instanceof Error ? e.message : String(e) } };
     }
-  };
+  }
+
+  return { prepare, send };
 }

@@ -183,8 +183,8 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
     /**
      * Claim up to `limit` queued messages of a channel due by `now`, oldest
      * first, under a lease for this engine, and run `start` on them inside the
-     * same transaction: whatever a provider records synchronously as it
-     * accepts a message (the sandbox's delivery log) commits with the lease.
+     * same transaction. (The dispatcher renders after the claim commits and
+     * starts its sends in a transaction of their own: engine/dispatcher.ts.)
      */
     claim<T>(channel: Channel, now: number, limit: number, start: (rows: ClaimedMessage[]) => T): T {
       return c.transaction(() => {
