@@ -7,6 +7,8 @@ import { aGraph, smsOrCallGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { DAY, HOUR } from '../../shared/util/time';
 import { runBacktest } from './run';
+import { compile } from '../../shared/journey/compile';
+import type { CompiledJourney } from '../../shared/journey/machine';
 import { BacktestCancelled } from './replay';
 import { E, S, aRecordedWorld, blueprint1, fixture, timeOf } from './testFixture';
 
@@ -125,6 +127,24 @@ describe('a backtest equals the live engine over the same events', () => {
   });
 });
 
+describe('a backtest whose replay meets an error', () => {
+  it('fails, naming it, rather than report the figures of a journey frozen part-way', async () => {
+    const graph = abandonedGraph();
+    const compiled = compile(graph, { templates: new Map([['recall_sms', 'sms']]), segments: new Set() });
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    // a live version written by other code: its SMS node's kind is unknown here, so its first step throws
+    const machine = { ...compiled.value, nodes: { ...compiled.value.nodes, sms: { ...compiled.value.nodes.sms, kind: 'send.v9' } } } as unknown as CompiledJourney;
+    const w = aRecordedWorld(E + DAY, { during: true });
+    worlds.push(w);
+    const { id } = await w.caller.journeys.create({ name: 'draft and live' });
+    await w.caller.journeys.saveDraft({ id, graph });
+    const workDir = mkdtempSync(join(tmpdir(), 'backtest-test-'));
+    dirs.push(workDir);
+    const run = runBacktest({ sourcePath: w.dbPath, workDir, journeyId: id, name: 'draft and live', draft: graph, live: { version: 1, graph, machine }, from: S, to: E });
+    await expect(run).rejects.toThrow('the v1 stopped with an error during the replay: runner: node "sms" is of kind "send.v9", which this server does not know');
+  });
+});
+
 describe('a backtest in progress', () => {
   it('reports its progress: the copy, then the replay as the window passes, to the end', async () => {
     const seen: [number, string][] = [];
@@ -143,7 +163,7 @@ describe('a backtest in progress', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]?.[0]).toBeGreaterThanOrEqual(seen[i - 1]?.[0] ?? 0);
   });
 
-  it('split between threads, ends cancelled when cancelled: each thread reads the backtest’s flag', async () => {
+  it('split between threads, ends cancelled when cancelled before the threads have replayed anything', async () => {
     let asked = 0;
     const run = backtestNumbers(blueprint1(), { cancelled: () => ++asked > 0 }, 2);
     await expect(run).rejects.toBeInstanceOf(BacktestCancelled);

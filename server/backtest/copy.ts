@@ -29,15 +29,14 @@ const configTables = ['workspace', 'templates', 'template_versions', 'segments']
 
 /**
  * Secondary indexes the replay never reads, dropped in the copy so that a
- * million contacts and their events copy, and the replay appends events and
- * conversions, in a fraction of the time: `contacts` by external id, phone and
- * name (ingestion and search find contacts by them; registration order stays
+ * million contacts and their events copy, and the replay appends events, in
+ * a fraction of the time: `contacts` by external id, phone and name
+ * (ingestion and search find contacts by them; registration order stays
  * indexed: enrolment walks it), events by name and time (the engine's reads
  * all go by contact), messages by node (the outbox pages list by it; the
- * engine finds a message by its key or in the queue), conversions by journey
- * (the analytics' reads; the report's few go by a scan). And the conversions' once-per-contact-node-goal
- * index: the backtest's router is the copy's only writer of conversions and
- * keeps that rule itself (route.ts).
+ * engine finds a message by its key or in the queue). And the conversions'
+ * two: the copy's conversions stay empty (the backtest's router counts
+ * credits and keeps the once-per-contact-node-goal rule itself, route.ts).
  */
 const unreadIndexes = ['contacts_external_id', 'contacts_anonymous_id', 'contacts_phone', 'contacts_name', 'events_name_at', 'messages_node', 'conversions_journey', 'conversions_once'];
 
@@ -64,6 +63,10 @@ export interface CopyPlan {
   since: [string, number][];
   /** the workspace's sleeping rule, as the copy's engine will read it */
   sleeping: SleepingRule;
+  /** the configuration tables' rows (`configTables`), read with the rest: every share's copy holds the same */
+  config: { table: string; columns: string[]; rows: unknown[][] }[];
+  /** the last event recorded when the plan was read: later ones (arriving while the copies are made) are left out of every share */
+  lastEventId: number;
 }
 
 export function planCopy(source: string, machines: readonly CompiledJourney[], from: number, to: number): CopyPlan {
@@ -75,6 +78,8 @@ export function planCopy(source: string, machines: readonly CompiledJourney[], f
   const names = new Set<string>();
   /** name → the earliest time read before the window */
   const since = new Map<string, number>();
+  // one read snapshot for the whole plan (WAL: it blocks no writer)
+  src.exec('begin');
   try {
     const rulesOf = new Map(
       src
@@ -97,8 +102,14 @@ export function planCopy(source: string, machines: readonly CompiledJourney[], f
       names.add(rejectionCooldown.event);
       since.set(rejectionCooldown.event, Math.min(since.get(rejectionCooldown.event) ?? from, from - rejectionCooldown.days * DAY));
     }
-    return { ids: [...found].sort((a, b) => a - b), names: [...names], since: [...since], sleeping };
+    const config = configTables.map((table) => {
+      const read = src.prepare(`select * from ${table}`).raw(true);
+      return { table, columns: read.columns().map((col) => col.name), rows: read.all() as unknown[][] };
+    });
+    const lastEventId = src.prepare<[], number>('select coalesce(max(id), 0) from events').pluck().get() ?? 0;
+    return { ids: [...found].sort((a, b) => a - b), names: [...names], since: [...since], sleeping, config, lastEventId };
   } finally {
+    src.exec('commit');
     src.close();
   }
 }
@@ -115,21 +126,21 @@ export function shareOf(plan: CopyPlan, index: number, count: number): CopyPlan 
 
 /**
  * The isolated copy a backtest runs on: a new SQLite file under `dir`, made
- * by the same migrations as the live one, holding only what the replay needs,
- * copied with INSERT…SELECT from the live file ATTACHed to the copy's
- * connection (reads only; in WAL mode they block no writer, and the copy sees
- * one consistent moment of each table). Everything the replay writes lands in
- * the copy; the live file is never written.
- *
- * What it holds: the workspace (policy, time zone, seed), templates and
- * segments; the plan's contacts as they are now; their events of the names
- * read before the window, each from its own look-back up to the window's
- * start. Their events inside the window are returned, in time order, for the
- * replay to record one by one at their own time.
+ * by the same migrations as the live one, holding only what the replay needs:
+ * the configuration as the plan read it (the workspace's policy, time zone
+ * and seed, templates, segments: every share of a backtest replays the same),
+ * and, copied with INSERT…SELECT from the live file ATTACHed to the copy's
+ * connection (reads only; in WAL mode they block no writer), the plan's
+ * contacts as they are now and their events up to the plan's last one: those
+ * of the names read before the window, each from its own look-back up to the
+ * window's start; those inside the window are returned, in time order, for
+ * the replay to record one by one at their own time. Everything the replay
+ * writes lands in the copy; the live file is never written.
  */
-export function buildBaseCopy(source: string, dir: string, plan: CopyPlan, from: number, to: number): BaseCopy {
+export function buildBaseCopy(source: string, dir: string, plan: CopyPlan, from: number, to: number, threads = 1): BaseCopy {
   const path = join(dir, 'base.db');
-  const { ids, names, since } = plan;
+  const { ids, names, since, lastEventId } = plan;
+  const cacheKiB = Math.round(copyCacheKiB / threads);
   clear(path);
   const db = openDatabase(path);
   const c = db.$client;
@@ -140,21 +151,21 @@ export function buildBaseCopy(source: string, dir: string, plan: CopyPlan, from:
     c.prepare('attach database ? as src').run(source);
     // caches for the copy's working set: an attached file gets SQLite's default (2 MB), and the candidates'
     // events are probed all over the live file's events index and table, each miss a read of the file
-    c.pragma(`src.cache_size = ${-copyCacheKiB}`);
-    c.pragma(`main.cache_size = ${-copyCacheKiB}`);
+    c.pragma(`src.cache_size = ${-cacheKiB}`);
+    c.pragma(`main.cache_size = ${-cacheKiB}`);
     const columns = (table: string) =>
       c
         .prepare<[], { name: string }>(`select name from pragma_table_info('${table}', 'main')`)
         .all()
         .map((r) => r.name);
-    // one read snapshot of the live file for every table, and one write transaction on the copy. DEFERRED on
+    // one read snapshot of the live file for contacts and events, and one write transaction on the copy. DEFERRED on
     // purpose (not the connection's usual IMMEDIATE): IMMEDIATE would take the write lock of every attached
     // file, the live one included, for the whole copy
     const copyAll = () => {
-      for (const t of configTables) {
-        c.exec(`delete from main.${t}`);
-        const cols = quoted(columns(t));
-        c.exec(`insert into main.${t} (${cols}) select ${cols} from src.${t}`);
+      for (const { table, columns: cols, rows } of plan.config) {
+        c.exec(`delete from main.${table}`);
+        const insert = c.prepare(`insert into main.${table} (${quoted(cols)}) values (${cols.map(() => '?').join(', ')})`);
+        for (const row of rows) insert.run(row);
       }
       c.exec('create temp table candidates (id integer primary key)');
       const add = c.prepare('insert into temp.candidates (id) select value from json_each(?)');
@@ -165,17 +176,17 @@ export function buildBaseCopy(source: string, dir: string, plan: CopyPlan, from:
       const history = c
         .prepare(
           `insert into main.events (${quoted(eventCols)}) select ${eventCols.map((x) => `e."${x}"`).join(', ')}
-           from temp.candidates j join json_each(?) n join src.events e on e.contact_id = j.id and e.name = n.value ->> 0 and e.at >= n.value ->> 1 and e.at < ?`,
+           from temp.candidates j join json_each(?) n join src.events e on e.contact_id = j.id and e.name = n.value ->> 0 and e.at >= n.value ->> 1 and e.at < ? and e.id <= ?`,
         )
-        .run(JSON.stringify(since), from).changes;
+        .run(JSON.stringify(since), from, lastEventId).changes;
       const events = c
-        .prepare<[string, number, number], RecordedEvent>(
+        .prepare<[string, number, number, number], RecordedEvent>(
           `select e.contact_id, e.name, e.type, e.properties, e.context, e.at, e.message_id
-           from temp.candidates j join json_each(?) n join src.events e on e.contact_id = j.id and e.name = n.value and e.at >= ? and e.at <= ?
+           from temp.candidates j join json_each(?) n join src.events e on e.contact_id = j.id and e.name = n.value and e.at >= ? and e.at <= ? and e.id <= ?
            order by e.at, e.id`,
         )
         .raw(true)
-        .all(JSON.stringify(names), from, to);
+        .all(JSON.stringify(names), from, to, lastEventId);
       return { history, events };
     };
     c.exec('begin deferred');
@@ -203,19 +214,23 @@ export function buildBaseCopy(source: string, dir: string, plan: CopyPlan, from:
  * fsync, and a page cache that holds the whole working set (runs, messages,
  * the events index), so an event's probes read memory rather than the file.
  */
-function throwaway(db: Db): void {
+function throwaway(db: Db, threads: number): void {
   const c = db.$client;
   c.pragma('journal_mode = MEMORY');
   c.pragma('locking_mode = EXCLUSIVE');
   c.pragma('synchronous = OFF');
-  c.pragma(`cache_size = ${-replayCacheKiB}`);
+  c.pragma(`cache_size = ${-Math.min(replayCacheKiB, Math.round(replayBudgetKiB / threads))}`);
 }
 
-/** The copy's page caches, of the live file and of the copy: 1 GiB each at most (taken as needed). */
+/** The copy's page caches, of the live file and of the copy: 1 GiB each at most (taken as needed), shared by a backtest's threads. */
 const copyCacheKiB = 1024 * 1024;
 
-/** The replay's page cache: 2 GiB at most (SQLite takes pages as it needs them; a small copy uses little). */
+/**
+ * The replay's page cache: 2 GiB at most (SQLite takes pages as it needs
+ * them; a small copy uses little), the threads of one backtest sharing 4 GiB.
+ */
 const replayCacheKiB = 2 * 1024 * 1024;
+const replayBudgetKiB = 4 * 1024 * 1024;
 
 /** One version to replay on its own copy of the base: the draft (compiled), or a published version. */
 export interface ReplayedVersion {
@@ -232,12 +247,12 @@ export interface ReplayedVersion {
  * caps or exclusion groups. Opened like the live file (same migrations, same
  * pragmas), but without fsync.
  */
-export function openVersionCopy(base: BaseCopy, dir: string, v: ReplayedVersion, from: number): Db {
+export function openVersionCopy(base: BaseCopy, dir: string, v: ReplayedVersion, from: number, threads = 1): Db {
   const path = join(dir, `v${v.version}.db`);
   clear(path);
   copyFileSync(base.path, path);
   const db = openDatabase(path);
-  throwaway(db);
+  throwaway(db, threads);
   db.transaction((tx) => {
     tx.insert(journeys).values({ id: v.journeyId, name: v.name, status: 'live', draft: v.graph, createdAt: from, updatedAt: from, updatedBy: 'backtest' }).run();
     tx.insert(journeyVersions).values({ journeyId: v.journeyId, version: v.version, graph: v.graph, machine: v.machine, publishedAt: from, publishedBy: 'backtest' }).run();

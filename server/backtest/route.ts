@@ -62,12 +62,8 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
    * `reached` counters the credits add to; a million contacts' credits were over a million rows written for
    * nothing. This set is the once-per-contact-node-goal rule
    */
+  // empty at the start: the copy holds no conversions (copy.ts copies none), and the replay writes none
   const converted = new Map<number, Set<string>>();
-  for (const [contactId, versionId, nodeId, goal] of c
-    .prepare<[], [number, number, string, string]>('select k.contact_id, v.id, k.node_id, k.goal from conversions k join journey_versions v on v.journey_id = k.journey_id and v.version = k.version')
-    .raw(true)
-    .all())
-    convert(contactId, versionId, nodeId, goal);
   function convert(contactId: number, versionId: number, nodeId: string, goal: string): boolean {
     let mine = converted.get(contactId);
     if (mine === undefined) converted.set(contactId, (mine = new Set()));

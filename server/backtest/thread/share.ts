@@ -10,7 +10,7 @@ import { lowerThisThread } from './nice';
  * (`replayOnThreads`): its copy, then its replays, at the backtest's low
  * priority. Posts progress at most every 200 ms, then its figures.
  */
-const { job, draftMachine, plan, dir, cancel } = workerData as ShareThreadData;
+const { job, draftMachine, plan, dir, cancel, threads } = workerData as ShareThreadData;
 
 lowerThisThread();
 const port = parentPort;
@@ -19,10 +19,17 @@ const send = (m: FromShareThread) => port.postMessage(m);
 const flag = new Int32Array(cancel);
 
 try {
-  const result = replayShare(job, draftMachine, plan, dir, {
-    progress: progressPoster((progress, phase) => send({ type: 'progress', progress, phase })),
-    cancelled: () => Atomics.load(flag, 0) === 1,
-  });
+  const result = replayShare(
+    job,
+    draftMachine,
+    plan,
+    dir,
+    {
+      progress: progressPoster((progress, phase) => send({ type: 'progress', progress, phase })),
+      cancelled: () => Atomics.load(flag, 0) === 1,
+    },
+    threads,
+  );
   send({ type: 'done', result });
 } catch (e) {
   if (e instanceof BacktestCancelled) send({ type: 'cancelled' });

@@ -14,6 +14,8 @@ export interface ShareThreadData {
   plan: CopyPlan;
   /** where its copies go */
   dir: string;
+  /** how many shares there are (their page caches share one budget) */
+  threads: number;
   cancel: SharedArrayBuffer;
 }
 
@@ -42,7 +44,7 @@ export async function replayOnThreads(job: BacktestJob, draftMachine: CompiledJo
       progress.map((mine, i) => {
         const dir = join(job.workDir, `share-${i}`);
         mkdirSync(dir, { recursive: true });
-        const data: ShareThreadData = { job, draftMachine, plan: shareOf(plan, i, threads), dir, cancel };
+        const data: ShareThreadData = { job, draftMachine, plan: shareOf(plan, i, threads), dir, cancel, threads };
         // kept referenced: they are what the backtest waits for (a backtest thread that is terminated ends them with it)
         const worker = new Worker(new URL('./shareBootstrap.mjs', import.meta.url), { workerData: data });
         workers.push(worker);
