@@ -22,6 +22,12 @@ export interface BaseCopy {
   history: number;
   /** the candidates' relevant events inside the window, in time order, to replay */
   events: RecordedEvent[];
+  /**
+   * The names the engine reads back from the copy's events table (branch look-backs, the segment's rules,
+   * the rejection cooldown: those copied from before the window); the others replayed (goals, funnel steps,
+   * awaited and exit events) are routed as they are recorded and never read again.
+   */
+  readNames: string[];
 }
 
 /** Tables copied whole: what the engine reads besides contacts and events (policy, time zone, seed, templates, segments). */
@@ -201,7 +207,7 @@ export function buildBaseCopy(source: string, dir: string, plan: CopyPlan, from:
     const { history, events } = copied;
     c.exec('detach database src');
     c.pragma('wal_checkpoint(TRUNCATE)');
-    return { path, contacts: ids.length, history, events };
+    return { path, contacts: ids.length, history, events, readNames: since.map(([name]) => name) };
   } finally {
     c.close();
   }

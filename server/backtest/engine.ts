@@ -107,6 +107,8 @@ export function createBacktestEngine(db: Db, settings: () => EngineSettings, mac
     events,
     live,
     runner,
+    /** whether the sleeping pass runs in this replay (it reads every event of a contact, whatever its name) */
+    sleepingPass: sleepingCounts,
 
     /** As the engine's tick: segment entry, the runner, the sleeping pass, then the outbox; the first error is thrown after. */
     tick(now: number): BacktestTick {

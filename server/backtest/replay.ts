@@ -35,7 +35,15 @@ const busy = (t: BacktestTick): boolean => t.enrolled + t.runs.stepped + t.settl
  * per event and statement. The next segment entry moves only when a tick
  * enrols, so it is asked once per drain; the timers after every event.
  */
-export function replayEvents(engine: BacktestEngine, db: Db, clock: FakeClock, events: readonly RecordedEvent[], to: number, hooks: ReplayHooks = {}): { ticks: number; recorded: number } {
+export function replayEvents(
+  engine: BacktestEngine,
+  db: Db,
+  clock: FakeClock,
+  events: readonly RecordedEvent[],
+  to: number,
+  hooks: ReplayHooks = {},
+  readNames: readonly string[] | null = null,
+): { ticks: number; recorded: number } {
   const c = db.$client;
   const from = clock.now();
   const span = Math.max(1, to - from);
@@ -47,7 +55,8 @@ export function replayEvents(engine: BacktestEngine, db: Db, clock: FakeClock, e
     if (open) c.exec('commit');
     open = false;
   };
-  const router = createHeldRouter(db, engine.events, engine.live);
+  // with the sleeping pass off, only the names something reads back need rows (the rest only wake a sleeping contact)
+  const router = createHeldRouter(db, engine.events, engine.live, engine.sleepingPass || readNames === null ? null : new Set(readNames));
   /** the next timer after `after` as last read, while nothing moved since: an event held moves none */
   let known: { after: number; t: number | null } | null = null;
   const nextTimer = (after: number): number | null => {

@@ -6,7 +6,7 @@ import { kindDef } from '../../shared/journey/registry';
 import { matchesFilters } from '../../shared/segments/evaluate';
 import { DAY, utcDay } from '../../shared/util/time';
 
-/** A goal or funnel credit held back: the event's id, contact and time, under the goal it credits. */
+/** A goal or funnel credit held back: the event's place in the replay, contact and time, under the goal it credits. */
 interface HeldCredit {
   eventId: number;
   contactId: number;
@@ -34,13 +34,17 @@ interface HeldCredit {
  * held credit reads its contact's runs, which only an event of that contact
  * that moves them or a tick moves, so those credits go first. Credits of different
  * contacts never meet (a conversion counts once per contact, node and goal).
- * Two differences, neither read by the replay or its report: the credits
- * are counted but not kept as rows of `conversions` (see `converted`); and by
- * construction of the backtest's outbox, its messages have no variant
- * (nothing is rendered), so no credit counts per variant, as the engine's
- * router would not either on the same copy.
+ * Differences, none read by the replay or its report: the credits are
+ * counted but not kept as rows of `conversions` (see `converted`); given
+ * `readNames` (a replay without the sleeping pass, which reads every event),
+ * only events of those names get a row, the names something reads back from
+ * the events table (branch look-backs, the segment's rules, the rejection
+ * cooldown), and any other just wakes its contact if sleeping, as the table's
+ * trigger would; and by construction of the backtest's outbox, its messages
+ * have no variant (nothing is rendered), so no credit counts per variant, as
+ * the engine's router would not either on the same copy.
  */
-export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
+export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex, readNames: ReadonlySet<string> | null = null) {
   const c = db.$client;
   const waiting = c
     .prepare<[string, number], number>(
@@ -73,24 +77,23 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
     return true;
   }
   const bumpMetric = c.prepare(addToMetric);
-  // the id the events table gives its next row (AUTOINCREMENT: past the highest ever taken; the copy deletes none)
-  const idAfterLast = c.prepare<[], number>(`select max(coalesce((select seq from sqlite_sequence where name = 'events'), 0), coalesce((select max(id) from events), 0)) + 1`).pluck();
+  // what the events_wake_sleeping trigger does for an event appended: here for those not appended
+  const wake = c.prepare<[string]>('update contacts set sleeping_since = null where id in (select value from json_each(?)) and sleeping_since is not null');
 
   /** events to append, as rows of the insert */
   let held: unknown[][] = [];
+  /** contacts of events not appended (no one reads their name back) that would have woken them */
+  let woken: number[] = [];
   /** credits to write, by contact (only their order within a contact matters) */
   let credits = new Map<number, HeldCredit[]>();
-  /** the id the next appended event takes */
-  let nextId: number | null = null;
+  /** each event's place in the replay: credits are written in this order */
+  let seq = 0;
 
   const appendHeld = () => {
-    if (held.length === 0) return;
-    const r = append.run(JSON.stringify(held));
-    // the ids their credits were given
-    if (r.changes !== held.length || Number(r.lastInsertRowid) !== (nextId ?? 0) + held.length - 1)
-      throw new Error(`held events appended as ${r.changes} rows up to id ${r.lastInsertRowid}, not from ${String(nextId)}`);
+    if (held.length > 0) append.run(JSON.stringify(held));
+    if (woken.length > 0) wake.run(JSON.stringify(woken));
     held = [];
-    nextId = Number(r.lastInsertRowid) + 1;
+    woken = [];
   };
 
   /**
@@ -150,9 +153,11 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex) {
     /** Record `e` at `now`, as the router's `record`: true when it moved or started a run (the moment then holds new work). */
     record(e: NewEvent, now: number): boolean {
       const moves = movesNow(e);
-      nextId ??= idAfterLast.get() as number;
-      const eventId = nextId + held.length;
-      held.push([e.contactId, e.name, e.type, JSON.stringify(e.properties), e.context ? JSON.stringify(e.context) : null, e.at, e.messageId ?? null, now]);
+      const eventId = ++seq;
+      // an event whose name nothing reads back is routed and credited all the same, without a row
+      if (readNames === null || readNames.has(e.name))
+        held.push([e.contactId, e.name, e.type, JSON.stringify(e.properties), e.context ? JSON.stringify(e.context) : null, e.at, e.messageId ?? null, now]);
+      else if (e.type !== 'system') woken.push(e.contactId);
       if (moves) {
         appendHeld();
         const mine = credits.get(e.contactId);

@@ -74,7 +74,7 @@ function replayVersion(base: BaseCopy, dir: string, job: BacktestJob, v: Replaye
     const workspace = createWorkspaceService(db, { now: job.from });
     const engine = createBacktestEngine(db, workspace.settings, v.machine);
     const clock = new FakeClock(job.from);
-    const { ticks } = replayEvents(engine, db, clock, base.events, job.to, hooks);
+    const { ticks } = replayEvents(engine, db, clock, base.events, job.to, hooks, base.readNames);
     // a step that threw marked the journey errored and froze its runs (the runner's isolation): figures from
     // there on would be a partial replay, and on several threads only the share that met it would stop
     const error = db.$client.prepare<[string], string | null>('select error from journeys where id = ?').pluck().get(v.journeyId);
