@@ -6,6 +6,10 @@ import { moves, paths } from './moves';
  * of `messages.status`, and the runner keeps its own prepared statements and
  * grouping, so a wave of a million runs pays nothing for the indirection.
  */
+const instantDelivery = `update messages set status = 'delivered', next_attempt_at = null, attempts = attempts + 1, response = '{"sandbox":true}', lease_owner = null, lease_expires_at = null, updated_at = @now,
+       history = json_insert(history, '$[#]', json(@sending), '$[#]', json(@sent), '$[#]', json(@delivered))
+     where channel = @channel and ${paths.instantDelivery.move.where()} and next_attempt_at <= @now`;
+
 export const outboxSql = {
   /**
    * Enqueue one message per run id, in the JSON array's order (cross join: the
@@ -39,7 +43,8 @@ export const outboxSql = {
    * The backtest's instant delivery (server/backtest/engine.ts, on its copy only): every message of @channel queued by
    * @now is claimed, sent and delivered at @now, the three history entries (@sending, @sent, @delivered) appended; returns the ids.
    */
-  instantDelivery: `update messages set status = 'delivered', next_attempt_at = null, attempts = attempts + 1, response = '{"sandbox":true}', lease_owner = null, lease_expires_at = null, updated_at = @now,
-       history = json_insert(history, '$[#]', json(@sending), '$[#]', json(@sent), '$[#]', json(@delivered))
-     where channel = @channel and ${paths.instantDelivery.move.where()} and next_attempt_at <= @now returning id`,
+  instantDelivery: `${instantDelivery} returning id`,
+
+  /** The same, returning nothing: while no run waits for its message's outcome, nobody needs the ids. */
+  instantDeliveryQuiet: instantDelivery,
 } as const;
