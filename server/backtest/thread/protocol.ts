@@ -1,5 +1,8 @@
 import type { BacktestResult } from '../../../shared/backtest/result';
+import { parentPort } from 'node:worker_threads';
 import type { BacktestJob } from '../run';
+import { BacktestCancelled } from '../replay';
+import { lowerThisThread } from './nice';
 
 /** What a backtest thread starts with: the job (only data: a worker receives a structured clone) and a shared cancel flag. */
 export interface BacktestThreadData {
@@ -8,10 +11,36 @@ export interface BacktestThreadData {
   cancel: SharedArrayBuffer;
 }
 
-export type FromBacktestThread = { type: 'progress'; progress: number; phase: string } | { type: 'done'; result: BacktestResult } | { type: 'cancelled' } | { type: 'failed'; error: string };
+/** What a backtest's thread (the backtest's own, or one share's) tells its parent: progress, then how it ended. */
+export type FromThread<R> = { type: 'progress'; progress: number; phase: string } | { type: 'done'; result: R } | { type: 'cancelled' } | { type: 'failed'; error: string };
+
+export type FromBacktestThread = FromThread<BacktestResult>;
+
+/**
+ * The body of a backtest's thread: at the backtest's low priority, run
+ * `task` with a progress hook that posts at most every 200 ms and a
+ * `cancelled` that reads the shared flag, then post how it ended.
+ */
+export async function serveThread<R>(cancel: SharedArrayBuffer, task: (hooks: { progress: (progress: number, phase: string) => void; cancelled: () => boolean }) => R | Promise<R>): Promise<void> {
+  lowerThisThread();
+  const port = parentPort;
+  if (!port) throw new Error('a backtest thread runs as a worker');
+  const send = (m: FromThread<R>) => port.postMessage(m);
+  const flag = new Int32Array(cancel);
+  try {
+    const result = await task({
+      progress: progressPoster((progress, phase) => send({ type: 'progress', progress, phase })),
+      cancelled: () => Atomics.load(flag, 0) === 1,
+    });
+    send({ type: 'done', result });
+  } catch (e) {
+    if (e instanceof BacktestCancelled) send({ type: 'cancelled' });
+    else send({ type: 'failed', error: e instanceof Error ? e.message : String(e) });
+  }
+}
 
 /** A progress hook that posts at most every `ms` (and always the end), as a thread reports to its parent. */
-export function progressPoster(post: (progress: number, phase: string) => void, ms = 200): (progress: number, phase: string) => void {
+function progressPoster(post: (progress: number, phase: string) => void, ms = 200): (progress: number, phase: string) => void {
   let last = Number.NEGATIVE_INFINITY;
   return (progress, phase) => {
     const now = performance.now();

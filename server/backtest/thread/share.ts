@@ -1,9 +1,7 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { replayShare } from '../run';
-import { BacktestCancelled } from '../replay';
-import { progressPoster } from './protocol';
-import type { FromShareThread, ShareThreadData } from './shares';
-import { lowerThisThread } from './nice';
+import { serveThread } from './protocol';
+import type { ShareThreadData } from './shares';
 
 /**
  * One share of a large backtest's contacts on a thread of its own
@@ -12,26 +10,4 @@ import { lowerThisThread } from './nice';
  */
 const { job, draftMachine, plan, dir, cancel, threads } = workerData as ShareThreadData;
 
-lowerThisThread();
-const port = parentPort;
-if (!port) throw new Error('a backtest share runs as a worker');
-const send = (m: FromShareThread) => port.postMessage(m);
-const flag = new Int32Array(cancel);
-
-try {
-  const result = replayShare(
-    job,
-    draftMachine,
-    plan,
-    dir,
-    {
-      progress: progressPoster((progress, phase) => send({ type: 'progress', progress, phase })),
-      cancelled: () => Atomics.load(flag, 0) === 1,
-    },
-    threads,
-  );
-  send({ type: 'done', result });
-} catch (e) {
-  if (e instanceof BacktestCancelled) send({ type: 'cancelled' });
-  else send({ type: 'failed', error: e instanceof Error ? e.message : String(e) });
-}
+await serveThread(cancel, (hooks) => replayShare(job, draftMachine, plan, dir, hooks, threads));

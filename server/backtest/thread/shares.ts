@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { CompiledJourney } from '../../../shared/journey/machine';
 import { shareOf, type CopyPlan } from '../copy';
 import { BacktestCancelled } from '../replay';
+import type { FromThread } from './protocol';
 import type { BacktestHooks, BacktestJob, ShareResult } from '../run';
 
 /** What a replay thread starts with (only data: a worker receives a structured clone) and the backtest's cancel flag. */
@@ -19,7 +20,7 @@ export interface ShareThreadData {
   cancel: SharedArrayBuffer;
 }
 
-export type FromShareThread = { type: 'progress'; progress: number; phase: string } | { type: 'done'; result: ShareResult } | { type: 'cancelled' } | { type: 'failed'; error: string };
+export type FromShareThread = FromThread<ShareResult>;
 
 /**
  * A backtest's contacts split into `threads` shares (`shareOf`), each copied

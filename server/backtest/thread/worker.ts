@@ -1,8 +1,6 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { runBacktest } from '../run';
-import { BacktestCancelled } from '../replay';
-import { progressPoster, type BacktestThreadData, type FromBacktestThread } from './protocol';
-import { lowerThisThread } from './nice';
+import { serveThread, type BacktestThreadData } from './protocol';
 
 /**
  * One backtest on a thread of its own: the copy and the replays are long,
@@ -13,20 +11,4 @@ import { lowerThisThread } from './nice';
  */
 const { job, cancel } = workerData as BacktestThreadData;
 
-lowerThisThread();
-const port = parentPort;
-if (!port) throw new Error('a backtest runs as a worker');
-const send = (m: FromBacktestThread) => port.postMessage(m);
-const flag = new Int32Array(cancel);
-
-try {
-  const result = await runBacktest(job, {
-    progress: progressPoster((progress, phase) => send({ type: 'progress', progress, phase })),
-    cancelled: () => Atomics.load(flag, 0) === 1,
-    cancelFlag: cancel,
-  });
-  send({ type: 'done', result });
-} catch (e) {
-  if (e instanceof BacktestCancelled) send({ type: 'cancelled' });
-  else send({ type: 'failed', error: e instanceof Error ? e.message : String(e) });
-}
+await serveThread(cancel, (hooks) => runBacktest(job, { ...hooks, cancelFlag: cancel }));
