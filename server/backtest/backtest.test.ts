@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TestWorld } from '../testing/harness';
+import { describe, expect, it, vi } from 'vitest';
 import { aGraph, smsOrCallGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
-import { DAY, HOUR } from '../../shared/util/time';
+import { HOUR } from '../../shared/util/time';
 import { runBacktest } from './run';
 import { compile } from '../../shared/journey/compile';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import { BacktestCancelled } from './replay';
-import { E, S, aRecordedWorld, blueprint1, fixture, timeOf } from './testFixture';
+import { E, S, blueprint1, fixture, timeOf, useRecordedWorlds } from './testFixture';
 
 /**
  * The backtest's proof: on a fixture with known events, its per-node numbers
@@ -48,17 +44,11 @@ const fallbackGraph = (): JourneyGraph => {
 // each case builds two worlds and a copy; on a busy 2-core machine that is seconds
 vi.setConfig({ testTimeout: 60_000 });
 
-const worlds: TestWorld[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-  for (const w of worlds.splice(0)) w.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const recorded = useRecordedWorlds('backtest-test');
 
 /** The live engine: the draft published at S, the window's events ingested at their times, the clock driven to E. */
 async function liveNumbers(graph: JourneyGraph) {
-  const w = aRecordedWorld(S - HOUR);
-  worlds.push(w);
+  const w = recorded.world(S - HOUR);
   const sim = w.services.simulation;
   if (!sim) throw new Error('a test world has a fake clock');
   await sim.advance(HOUR);
@@ -74,13 +64,8 @@ async function liveNumbers(graph: JourneyGraph) {
 
 /** The backtest: the same history recorded in a workspace where the journey is only a draft, replayed over [S, E]. */
 async function backtestNumbers(graph: JourneyGraph, hooks: Parameters<typeof runBacktest>[1] = {}, threads?: number) {
-  const w = aRecordedWorld(E + DAY, { during: true });
-  worlds.push(w);
-  const { id } = await w.caller.journeys.create({ name: 'draft only' });
-  await w.caller.journeys.saveDraft({ id, graph });
-  const workDir = mkdtempSync(join(tmpdir(), 'backtest-test-'));
-  dirs.push(workDir);
-  return runBacktest({ sourcePath: w.dbPath, workDir, journeyId: id, name: 'draft only', draft: graph, live: null, from: S, to: E, ...(threads ? { threads } : {}) }, hooks);
+  const { job } = await recorded.draftJob(graph, { live: null, ...(threads ? { threads } : {}) });
+  return runBacktest(job, hooks);
 }
 
 describe('a backtest equals the live engine over the same events', () => {
@@ -134,13 +119,8 @@ describe('a backtest whose replay meets an error', () => {
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
     // a live version written by other code: its SMS node's kind is unknown here, so its first step throws
     const machine = { ...compiled.value, nodes: { ...compiled.value.nodes, sms: { ...compiled.value.nodes.sms, kind: 'send.v9' } } } as unknown as CompiledJourney;
-    const w = aRecordedWorld(E + DAY, { during: true });
-    worlds.push(w);
-    const { id } = await w.caller.journeys.create({ name: 'draft and live' });
-    await w.caller.journeys.saveDraft({ id, graph });
-    const workDir = mkdtempSync(join(tmpdir(), 'backtest-test-'));
-    dirs.push(workDir);
-    const run = runBacktest({ sourcePath: w.dbPath, workDir, journeyId: id, name: 'draft and live', draft: graph, live: { version: 1, graph, machine }, from: S, to: E });
+    const { job } = await recorded.draftJob(graph, { name: 'draft and live', live: { version: 1, graph, machine } });
+    const run = runBacktest(job);
     await expect(run).rejects.toThrow('the v1 stopped with an error during the replay: runner: node "sms" is of kind "send.v9", which this server does not know');
   });
 });

@@ -1,25 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { TestWorld } from '../testing/harness';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../shared/journey/compile';
 import { DAY } from '../../shared/util/time';
 import { buildBaseCopy, planCopy, shareOf } from './copy';
-import { E, S, aRecordedWorld, blueprint1, timeOf, fixture } from './testFixture';
+import { E, S, blueprint1, timeOf, fixture, useRecordedWorlds } from './testFixture';
 
-const worlds: TestWorld[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-  for (const w of worlds.splice(0)) w.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const recorded = useRecordedWorlds('backtest-copy');
 
 describe("a backtest's copies", () => {
   it('hold the configuration and the events as the plan read them, whenever each share is copied after it', () => {
-    const w = aRecordedWorld(E + DAY, { during: true });
-    worlds.push(w);
+    const w = recorded.world(E + DAY, { during: true });
     const segments = new Set(w.sql<{ key: string }>('select key from segments').map((r) => r.key));
     const templates = new Map(w.sql<{ key: string; channel: 'sms' }>('select key, channel from templates').map((r) => [r.key, r.channel]));
     const compiled = compile(blueprint1(), { templates, segments });
@@ -34,9 +24,7 @@ describe("a backtest's copies", () => {
     const candidate = plan.ids[0] as number;
     w.db.$client.prepare(`insert into events (contact_id, name, type, properties, at, received_at) values (?, 'app_login', 'track', '{}', ?, ?)`).run(candidate, S + DAY, E + DAY);
 
-    const dir = mkdtempSync(join(tmpdir(), 'backtest-copy-'));
-    dirs.push(dir);
-    const shares = [0, 1].map((i) => buildBaseCopy(w.dbPath, mkdtempSync(join(dir, `share-${i}-`)), shareOf(plan, i, 2), S, E, 2));
+    const shares = [0, 1].map((i) => buildBaseCopy(w.dbPath, recorded.dir(`share-${i}`), shareOf(plan, i, 2), S, E, 2));
     for (const base of shares) {
       const copy = new Database(base.path, { readonly: true });
       expect(copy.prepare('select policy from workspace').pluck().get()).toBe(policyThen);

@@ -1,4 +1,8 @@
+import { mkdirSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { aTestWorld, type TestWorld } from '../testing/harness';
+import { useTempDir } from '../testing/tempDir';
+import type { BacktestJob } from './run';
 import { SandboxBehaviour } from '../channels/sandbox';
 import { channels, type Channel } from '../../shared/journey/channels';
 import { loadBlueprints } from '../library/loadLibrary';
@@ -73,4 +77,41 @@ export function aRecordedWorld(start: number, { during = false, sandbox = silent
   const w = aTestWorld(start, { sandbox, rngSeed: SEED });
   w.services.ingest.ingest([...f.identify, ...f.before, ...(during ? f.during : [])]);
   return w;
+}
+
+/**
+ * Recorded worlds and folders for the tests of a file (call it at the top):
+ * each closed, and each test's folder removed, after the test.
+ * `draftJob(graph)` records the fixture's week, window included, in a new
+ * world where `graph` is only a journey's draft, and gives the backtest job
+ * over [S, E] with its copies in the test's folder.
+ */
+export function useRecordedWorlds(prefix: string) {
+  const inDir = useTempDir(prefix);
+  const worlds: TestWorld[] = [];
+  afterEach(() => {
+    for (const w of worlds.splice(0)) w.close();
+  });
+  const world = (start: number, opts?: Parameters<typeof aRecordedWorld>[1]): TestWorld => {
+    const w = aRecordedWorld(start, opts);
+    worlds.push(w);
+    return w;
+  };
+  /** A new folder inside the test's. */
+  const dir = (name: string): string => {
+    const d = inDir(name);
+    mkdirSync(d, { recursive: true });
+    return d;
+  };
+  return {
+    world,
+    dir,
+    async draftJob(graph: JourneyGraph, o: Pick<BacktestJob, 'live'> & Partial<Pick<BacktestJob, 'threads' | 'name'>> = { live: null }): Promise<{ w: TestWorld; job: BacktestJob }> {
+      const w = world(E + DAY, { during: true });
+      const name = o.name ?? 'draft only';
+      const { id } = await w.caller.journeys.create({ name });
+      await w.caller.journeys.saveDraft({ id, graph });
+      return { w, job: { sourcePath: w.dbPath, workDir: dir('work'), journeyId: id, name, draft: graph, live: o.live, from: S, to: E, ...(o.threads ? { threads: o.threads } : {}) } };
+    },
+  };
 }

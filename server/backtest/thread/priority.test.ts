@@ -1,20 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TestWorld } from '../../testing/harness';
-import { E, S, aRecordedWorld, blueprint1 } from '../testFixture';
-import { DAY } from '../../../shared/util/time';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { blueprint1, useRecordedWorlds } from '../testFixture';
 import { startBacktestThread } from './client';
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const worlds: TestWorld[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-  for (const w of worlds.splice(0)) w.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const recorded = useRecordedWorlds('backtest-priority');
 
 /** The nice value of each thread of this process (Linux: /proc/self/task/<tid>/stat, field 19). */
 function threadNiceValues(): number[] {
@@ -27,15 +18,10 @@ function threadNiceValues(): number[] {
 
 describe('a backtest thread', () => {
   it('runs at a lower priority than the rest of the process, so the live engine ticks first', async () => {
-    const w = aRecordedWorld(E + DAY, { during: true });
-    worlds.push(w);
-    const { id } = await w.caller.journeys.create({ name: 'draft only' });
-    await w.caller.journeys.saveDraft({ id, graph: blueprint1() });
-    const workDir = mkdtempSync(join(tmpdir(), 'backtest-priority-'));
-    dirs.push(workDir);
+    const { job: data } = await recorded.draftJob(blueprint1());
     const before = threadNiceValues();
     let seen: number[] = [];
-    const job = startBacktestThread({ sourcePath: w.dbPath, workDir, journeyId: id, name: 'draft only', draft: blueprint1(), live: null, from: S, to: E }, () => {
+    const job = startBacktestThread(data, () => {
       // the thread is at work: it posts progress from its own code
       if (seen.length === 0) seen = threadNiceValues();
     });
