@@ -26,6 +26,10 @@
  *   BENCH_API_RPS requests a second of a realistic mix for BENCH_API_SECONDS
  *   at a constant arrival rate, timing each from its due time; journey B is
  *   published as the load starts. p50/p90/p99/max per route and overall, errors.
+ * - the shared write lock meanwhile (journeys_write_lock_*_seconds in
+ *   /metrics): how often the engine held it and for how long, and the API's
+ *   waits for it and holds, as histogram bounds. An API write waits for at
+ *   most one engine hold: this says where a slow write's time went.
  * - engine rate with load: journey B's rate over the same BENCH_API_SECONDS
  *   from its publication, as for A (the engine goes on until the load has
  *   had its last answer); the ratio to A's (target ≥ 0.8).
@@ -53,6 +57,7 @@ import type { EngineTick } from '../server/engine';
 import { signIn, testAdmin, testPasswordCost, trpcClient } from '../server/testing/signIn';
 import { aGraph } from '../shared/fixtures/builders';
 import { seedContacts } from './population';
+import { writeLockHold, writeLockWait } from '../server/obs/metrics';
 
 const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 60);
@@ -147,6 +152,44 @@ async function measureBatch(loadVars: Record<string, string | number>) {
   );
   if (batch.errorSamples.length) console.log(`  errors, e.g.: ${batch.errorSamples.join(' | ')}`);
   return { batch, cpuMsPer1000Events };
+}
+
+/** The write-lock histograms (server/obs/metrics.ts) as cumulative bucket counts, by `<hold|wait>:<thread>`: read before and after a phase, the difference is the phase's. */
+async function lockBuckets(): Promise<Map<string, Map<number, number>>> {
+  const out = new Map<string, Map<number, number>>();
+  for (const [kind, h] of [
+    ['hold', writeLockHold],
+    ['wait', writeLockWait],
+  ] as const)
+    for (const v of (await h.get()).values) {
+      if (!v.metricName?.endsWith('_bucket')) continue;
+      const key = `${kind}:${String(v.labels.thread)}`;
+      const bound = (v.labels as Record<string, string | number | undefined>).le;
+      const le = bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound);
+      out.set(key, (out.get(key) ?? new Map<number, number>()).set(le, v.value));
+    }
+  return out;
+}
+
+/**
+ * One phase's takes of the write lock, from two `lockBuckets` reads: how many,
+ * and the bucket bound (ms) under which half, 90% and 99% of them fell (a
+ * histogram gives no finer), and how many went over 10 and 25 ms.
+ */
+function lockFigures(before: Map<string, Map<number, number>>, after: Map<string, Map<number, number>>, key: string) {
+  const a = after.get(key) ?? new Map<number, number>();
+  const b = before.get(key) ?? new Map<number, number>();
+  const bounds = [...a.keys()].sort((x, y) => x - y);
+  const cum = bounds.map((le) => (a.get(le) ?? 0) - (b.get(le) ?? 0));
+  const count = cum[cum.length - 1] ?? 0;
+  const atMost = (q: number) => {
+    const i = cum.findIndex((n) => n >= q * count);
+    const le = bounds[i] ?? Number.POSITIVE_INFINITY;
+    // null: above the last bound (2.5 s)
+    return Number.isFinite(le) ? round(le * 1000, 1) : null;
+  };
+  const over = (ms: number) => count - (cum[bounds.indexOf(ms / 1000)] ?? count);
+  return { count, p50AtMostMs: atMost(0.5), p90AtMostMs: atMost(0.9), p99AtMostMs: atMost(0.99), over10ms: over(10), over25ms: over(25) };
 }
 
 async function main() {
@@ -309,6 +352,7 @@ async function bench(dir: string) {
   console.log(`journey A, no load: ${fmt(without.transitions)} transitions in ${without.busySeconds} s of engine work = ${fmt(without.perSec)}/s (longest tick ${without.longestTickMs} ms)`);
 
   // ── B: the same with RPS requests/s ──
+  const locksBefore = await lockBuckets();
   const mix = load<MixFigures>({ ...loadVars, LOAD_MODE: 'mix', LOAD_SECONDS: SECONDS, LOAD_RPS: RPS, LOAD_JOURNEY_ID: journeys.b });
   await mix.started;
   let loadOver = false;
@@ -316,12 +360,24 @@ async function bench(dir: string) {
   await api.journeys.publish.mutate({ id: journeys.b, enrolNow: true });
   const withLoad = await drive(journeys.b, () => loadOver, SECONDS * 1000);
   const figures = await loadResult;
+  const locksAfter = await lockBuckets();
+  // the write lock while the API was under load: an API write waits for at most one of the engine's holds
+  const writeLock = {
+    engineHold: lockFigures(locksBefore, locksAfter, 'hold:engine'),
+    apiWait: lockFigures(locksBefore, locksAfter, 'wait:api'),
+    apiHold: lockFigures(locksBefore, locksAfter, 'hold:api'),
+  };
   await api.journeys.pause.mutate({ id: journeys.b });
   const ratio = round(withLoad.perSec / Math.max(without.perSec, 1), 3);
   console.log(
     `journey B, ${RPS} requests/s: ${fmt(withLoad.transitions)} transitions in ${withLoad.busySeconds} s of engine work = ${fmt(withLoad.perSec)}/s (longest tick ${withLoad.longestTickMs} ms); ratio ${ratio}`,
   );
   printMix(`API with the engine at work, ${RPS} requests/s`, figures);
+  const at = (ms: number | null) => (ms === null ? '∞' : String(ms));
+  const lockLine = (name: string, f: ReturnType<typeof lockFigures>) =>
+    `${name} ${fmt(f.count)} times, p50 ≤ ${at(f.p50AtMostMs)} ms, p90 ≤ ${at(f.p90AtMostMs)} ms, p99 ≤ ${at(f.p99AtMostMs)} ms, over 10 ms ${fmt(f.over10ms)}, over 25 ms ${fmt(f.over25ms)}`;
+  console.log(`  write lock meanwhile: ${lockLine('the engine held it', writeLock.engineHold)}`);
+  console.log(`  ${lockLine('the API waited for it', writeLock.apiWait)}; ${lockLine('held it', writeLock.apiHold)}`);
 
   // ── /v1/batch throughput, the engine idle ──
   const { batch, cpuMsPer1000Events } = await measureBatch(loadVars);
@@ -361,6 +417,8 @@ async function bench(dir: string) {
       errorSamples: figures.errorSamples,
     },
     engine: { withoutLoad: without, withLoad, ratio },
+    // the shared write lock during the loaded minute (histogram buckets: "at most" bounds)
+    writeLock,
     ingestBatch: {
       connections: BATCH_CONNECTIONS,
       batchSize: BATCH_SIZE,

@@ -24,7 +24,7 @@ import type { Context } from './trpc/init';
 import { roles } from '../shared/auth/roles';
 import { generatePassword } from './auth/passwords';
 import { log as processLog, type Logger } from './obs/log';
-import { instrumentProvider, serverMetrics } from './obs/metrics';
+import { instrumentProvider, recordWriteLock, serverMetrics } from './obs/metrics';
 import { assignRequestId, requestIdOf } from './http/requestId';
 import { observeRequests } from './http/observe';
 import { healthRoutes } from './http/health';
@@ -34,7 +34,7 @@ import type { TokenBucketRule } from './http/rateLimit';
 import { linkTargetProblem } from '../shared/templates/linkTargets';
 import type { Channel } from '../shared/journey/channels';
 import { startEngineThread } from './engine/thread/client';
-import { attachWriteGate, createWriteGate } from './db/writeGate';
+import { attachWriteGate, createWriteGate, observeWriteLock } from './db/writeGate';
 
 export interface ServerOptions {
   port: number;
@@ -244,7 +244,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const useThread = opts.engineThread ?? (opts.databasePath !== ':memory:' && opts.services?.providers === undefined && cloneable(dispatcherOptions));
   const writeGate = useThread ? createWriteGate() : null;
   // the API's writes (ingest, every mutation) go before the engine thread's next batch: see db/writeGate.ts
-  if (writeGate) attachWriteGate(db.$client, writeGate, 'api');
+  if (writeGate) {
+    attachWriteGate(db.$client, writeGate, 'api');
+    // each take of the lock, this thread's here and the engine thread's with its tick replies, in /metrics
+    observeWriteLock(recordWriteLock);
+  }
   const thread = writeGate
     ? await startEngineThread({
         writeGate,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './client';
-import { acquireWrite, attachWriteGate, createWriteGate } from './writeGate';
+import { acquireWrite, attachWriteGate, createWriteGate, observeWriteLock, type GateRole } from './writeGate';
 import { createGroupCommit } from './groupCommit';
 import { useTempDir } from '../testing/tempDir';
 
@@ -15,6 +15,7 @@ describe('the write gate: one writing thread at a time, the API waiting without 
   const open: Db[] = [];
   afterEach(() => {
     for (const db of open.splice(0)) db.$client.close();
+    observeWriteLock(null);
   });
   const two = () => {
     const path = inDir('g.db');
@@ -100,6 +101,35 @@ describe('the write gate: one writing thread at a time, the API waiting without 
     api.$client.transaction(() => api.$client.prepare('insert into t values (2)').run())();
     release();
     expect(Atomics.load(cells, HOLDER)).toBe(0);
+  });
+
+  it('reports each take of the lock to its observer: the role, the wait for the other thread, and the hold', async () => {
+    const { api, engine, cells } = two();
+    const takes: [GateRole, number, number][] = [];
+    observeWriteLock((role, waitMs, holdMs) => void takes.push([role, waitMs, holdMs]));
+    const busy = (ms: number) => {
+      for (const until = performance.now() + ms; performance.now() < until;);
+    };
+    // an engine transaction of about 20 ms, the lock free when it asked
+    engine.$client.transaction(() => busy(20))();
+    // the API asks while the engine holds it (as from the other thread) for about 30 ms, then writes for about 10
+    Atomics.store(cells, HOLDER, ENGINE);
+    const turn = acquireWrite(api.$client);
+    await new Promise((r) => setTimeout(r, 30));
+    Atomics.store(cells, HOLDER, 0);
+    Atomics.notify(cells, HOLDER);
+    const release = await turn;
+    busy(10);
+    release();
+    // a nested transaction is part of its outer take, not a second one
+    api.$client.transaction(() => api.$client.transaction(() => busy(1))())();
+    expect(takes.map(([role]) => role)).toEqual(['engine', 'api', 'api']);
+    const [[, engineWait, engineHold], [, apiWait, apiHold]] = takes as [[GateRole, number, number], [GateRole, number, number]];
+    expect(engineWait).toBeLessThan(10);
+    expect(engineHold).toBeGreaterThanOrEqual(19);
+    expect(apiWait).toBeGreaterThanOrEqual(25);
+    expect(apiHold).toBeGreaterThanOrEqual(9);
+    expect(apiHold).toBeLessThan(apiWait);
   });
 
   it('commits the calls that arrive together in one transaction, each in its own savepoint: a bad one fails alone', async () => {

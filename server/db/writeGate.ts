@@ -44,13 +44,32 @@ interface Attached {
   maxWaitMs: number;
   /** this thread holds the lock (a transaction inside one already taken is not a second take) */
   held: boolean;
+  /** when this thread asked for the lock, and when it got it (performance.now() ms) */
+  askedAt: number;
+  takenAt: number;
+}
+
+/**
+ * What one take of the lock cost, in ms: `waitMs` from asking to holding it
+ * (the other thread's transaction, or waiting API writers let go first),
+ * `holdMs` from holding it to giving it back (this thread's transaction).
+ * An API write waits for at most one engine transaction: the engine's
+ * holds are what the API's write latency is made of under load.
+ */
+export type WriteLockObserver = (role: GateRole, waitMs: number, holdMs: number) => void;
+
+let observer: WriteLockObserver | null = null;
+
+/** Report every take of the lock on this thread to `observe` (the metrics: obs/metrics.ts); null stops. */
+export function observeWriteLock(observe: WriteLockObserver | null): void {
+  observer = observe;
 }
 
 const gates = new WeakMap<Database.Database, Attached>();
 
 /** From now on, `sqlite`'s top-level transactions and bare writes (`gateBareWrites`) pass through the gate in this role. */
 export function attachWriteGate(sqlite: Database.Database, gate: WriteGate, role: GateRole, maxWaitMs = 250): void {
-  gates.set(sqlite, { role, cells: new Int32Array(gate.buffer), maxWaitMs, held: false });
+  gates.set(sqlite, { role, cells: new Int32Array(gate.buffer), maxWaitMs, held: false, askedAt: 0, takenAt: 0 });
 }
 
 /**
@@ -78,6 +97,7 @@ export function gateBareWrites(sqlite: Database.Database): void {
 
 function release(g: Attached): void {
   g.held = false;
+  observer?.(g.role, g.takenAt - g.askedAt, performance.now() - g.takenAt);
   Atomics.store(g.cells, HOLDER, FREE);
   Atomics.notify(g.cells, HOLDER);
 }
@@ -90,6 +110,7 @@ function leaveWaiting(g: Attached): void {
 
 /** Take the lock on the spot (the engine first lets waiting API writers go, up to its limit). */
 function takeNow(g: Attached): void {
+  g.askedAt = performance.now();
   if (g.role === 'engine') {
     const until = Date.now() + g.maxWaitMs;
     for (let w = Atomics.load(g.cells, WAITING); w > 0 && Date.now() < until; w = Atomics.load(g.cells, WAITING)) Atomics.wait(g.cells, WAITING, w, 2);
@@ -98,6 +119,7 @@ function takeNow(g: Attached): void {
     const mine = holderOf[g.role];
     for (let cur = Atomics.compareExchange(g.cells, HOLDER, FREE, mine); cur !== FREE; cur = Atomics.compareExchange(g.cells, HOLDER, FREE, mine)) Atomics.wait(g.cells, HOLDER, cur, 5);
     g.held = true;
+    g.takenAt = performance.now();
   } finally {
     if (g.role === 'api') leaveWaiting(g);
   }
@@ -132,6 +154,7 @@ export async function acquireWrite(sqlite: Database.Database): Promise<() => voi
     takeNow(g);
     return once(g);
   }
+  const askedAt = performance.now();
   Atomics.add(g.cells, WAITING, 1);
   try {
     for (let cur = Atomics.compareExchange(g.cells, HOLDER, FREE, holderOf.api); cur !== FREE; cur = Atomics.compareExchange(g.cells, HOLDER, FREE, holderOf.api)) {
@@ -143,6 +166,8 @@ export async function acquireWrite(sqlite: Database.Database): Promise<() => voi
     leaveWaiting(g);
   }
   g.held = true;
+  g.askedAt = askedAt;
+  g.takenAt = performance.now();
   return once(g);
 }
 

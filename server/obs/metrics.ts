@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Channel } from '../../shared/journey/channels';
 import type { ChannelProvider, DeliveryResult } from '../channels/provider';
 import type { Db } from '../db/client';
+import type { GateRole } from '../db/writeGate';
 import type { EngineTick } from '../engine';
 
 /**
@@ -64,6 +65,34 @@ export const providerErrors = new Counter({
   registers,
 });
 export const messagesSent = new Counter({ name: 'journeys_messages_sent_total', help: 'Messages a provider accepted, by channel', labelNames: ['channel'] as const, registers });
+
+/**
+ * The write lock the API and engine threads take before each write
+ * transaction (db/writeGate.ts), by thread: how long it waited to get it and
+ * held it. Under load, an API write's latency is its wait for one engine
+ * transaction; the engine's holds say how long that can be.
+ */
+const lockSeconds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+export const writeLockWait = new Histogram({
+  name: 'journeys_write_lock_wait_seconds',
+  help: 'Time a thread waited for the shared write lock before a write transaction, by thread (api, engine)',
+  labelNames: ['thread'] as const,
+  buckets: lockSeconds,
+  registers,
+});
+export const writeLockHold = new Histogram({
+  name: 'journeys_write_lock_hold_seconds',
+  help: 'Time a thread held the shared write lock (one write transaction), by thread (api, engine)',
+  labelNames: ['thread'] as const,
+  buckets: lockSeconds,
+  registers,
+});
+
+/** Record one take of the write lock (db/writeGate.ts's observer; the engine thread's come with its tick replies). */
+export function recordWriteLock(thread: GateRole, waitMs: number, holdMs: number): void {
+  writeLockWait.observe({ thread }, waitMs / 1000);
+  writeLockHold.observe({ thread }, holdMs / 1000);
+}
 
 export type ProviderOutcome = 'ok' | 'retry' | 'failed' | 'error';
 

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EngineTick } from '..';
 import type { EngineThreadConfig, FromThread, ToThread } from './protocol';
-import { recordProviderCall } from '../../obs/metrics';
+import { recordProviderCall, recordWriteLock } from '../../obs/metrics';
 
 export interface EngineThread {
   /** One engine tick on the thread at `now`; null when one was already running there. */
@@ -31,6 +31,7 @@ export async function startEngineThread(config: EngineThreadConfig): Promise<Eng
         if ('error' in m) p?.reject(new Error(`engine thread: ${m.error}`));
         else {
           for (const [channel, seconds, outcome] of m.providerCalls) recordProviderCall(channel, seconds, outcome);
+          for (const [waitMs, holdMs] of m.lockTakes) recordWriteLock('engine', waitMs, holdMs);
           p?.resolve(m.report);
         }
       }

@@ -26,6 +26,10 @@ export interface EngineThreadConfig {
 /** One configured provider's send, timed on the thread and counted in /metrics on the main thread (prom-client lives there). */
 export type ProviderCall = [channel: Channel, elapsedSeconds: number, outcome: ProviderOutcome];
 
+/** One take of the write lock on the thread (db/writeGate.ts), counted in /metrics on the main thread like a provider call. */
+export type LockTake = [waitMs: number, holdMs: number];
+
 export type ToThread = { type: 'tick'; id: number; now: number } | { type: 'invalidate' } | { type: 'publicUrl'; url: string } | { type: 'stop' };
 
-export type FromThread = { type: 'ready' } | { type: 'tick'; id: number; report: EngineTick | null; providerCalls: ProviderCall[] } | { type: 'tick'; id: number; error: string } | { type: 'stopped' };
+export type FromThread =
+  { type: 'ready' } | { type: 'tick'; id: number; report: EngineTick | null; providerCalls: ProviderCall[]; lockTakes: LockTake[] } | { type: 'tick'; id: number; error: string } | { type: 'stopped' };

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, silentSms, type TestWorld } from '../../testing/harness';
 import { aGraph, sendOnEventGraph } from '../../../shared/fixtures/builders';
 import { startEngineThread, type EngineThread } from './client';
+import { createWriteGate } from '../../db/writeGate';
+import { writeLockHold } from '../../obs/metrics';
 
 /** 12:00 in Shanghai (the workspace's zone): inside sending hours. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
@@ -34,6 +36,17 @@ describe('the engine on its own thread', () => {
       { status: 'delivered', journey_id: id },
       { status: 'delivered', journey_id: id },
     ]);
+  });
+
+  it("counts the thread's takes of the shared write lock in /metrics on the main thread, with each tick's reply", async () => {
+    const engineTakes = async () => (await writeLockHold.get()).values.find((v) => v.metricName === 'journeys_write_lock_hold_seconds_count' && v.labels.thread === 'engine')?.value ?? 0;
+    await w.publish(sendOnEventGraph());
+    thread = await startEngineThread({ databasePath: w.dbPath, providers: {}, sandbox: silentSms, publicUrl: 'http://localhost:3000', writeGate: createWriteGate() });
+    w.services.ingest.ingest([{ type: 'track', userId: 'u1', event: 'credit_rejected' }]);
+    const before = await engineTakes();
+    // a runner batch (a write transaction) and the dispatcher's claim, start and settle (three more)
+    expect(await thread.tick(w.clock.now())).toMatchObject({ runs: expect.objectContaining({ stepped: 1 }), dispatch: expect.objectContaining({ sent: 1 }) });
+    expect((await engineTakes()) - before).toBeGreaterThanOrEqual(4);
   });
 
   it('enrols a segment journey published after it started once told to invalidate, not before', async () => {

@@ -1,12 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, type Db } from '../../db/client';
-import { attachWriteGate } from '../../db/writeGate';
+import { attachWriteGate, observeWriteLock } from '../../db/writeGate';
 import { createEngine } from '..';
 import { createTemplateStore } from '../../templates/store';
 import { createWorkspaceService } from '../../services/workspace';
 import { buildProviders } from '../../channels/config';
 import { createBehaviourProviders } from '../../demo/provider';
-import type { EngineThreadConfig, FromThread, ProviderCall, ToThread } from './protocol';
+import type { EngineThreadConfig, FromThread, LockTake, ProviderCall, ToThread } from './protocol';
 import { instrumentProvider } from '../../obs/metrics';
 import type { Channel } from '../../../shared/journey/channels';
 
@@ -25,6 +25,9 @@ const send = (m: FromThread) => port.postMessage(m);
 const db: Db = openDatabase(config.databasePath);
 // before each of its transactions the engine lets the API thread's announced writes go first
 if (config.writeGate) attachWriteGate(db.$client, config.writeGate, 'engine');
+// and each of its takes goes to the main thread with the next tick's reply (prom-client's registry lives there)
+let lockTakes: LockTake[] = [];
+observeWriteLock((_role, waitMs, holdMs) => void lockTakes.push([waitMs, holdMs]));
 const workspace = createWorkspaceService(db, { now: Date.now() });
 const templates = createTemplateStore(db);
 const built = buildProviders(config.providers);
@@ -53,8 +56,9 @@ port.on('message', (m: ToThread) => {
       workspace.reload();
       engine.tick(m.now).then(
         (report) => {
-          send({ type: 'tick', id: m.id, report, providerCalls });
+          send({ type: 'tick', id: m.id, report, providerCalls, lockTakes });
           providerCalls = [];
+          lockTakes = [];
         },
         (e: unknown) => send({ type: 'tick', id: m.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
       );
