@@ -57,7 +57,8 @@ import type { EngineTick } from '../server/engine';
 import { signIn, testAdmin, testPasswordCost, trpcClient } from '../server/testing/signIn';
 import { aGraph } from '../shared/fixtures/builders';
 import { seedContacts } from './population';
-import { writeLockHold, writeLockWait } from '../server/obs/metrics';
+import { writeLockBuckets, writeLockHold, writeLockWait } from '../server/obs/metrics';
+import type { GateRole } from '../server/db/writeGate';
 
 const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 60);
@@ -154,41 +155,29 @@ async function measureBatch(loadVars: Record<string, string | number>) {
   return { batch, cpuMsPer1000Events };
 }
 
-/** The write-lock histograms (server/obs/metrics.ts) as cumulative bucket counts, by `<hold|wait>:<thread>`: read before and after a phase, the difference is the phase's. */
-async function lockBuckets(): Promise<Map<string, Map<number, number>>> {
-  const out = new Map<string, Map<number, number>>();
-  for (const [kind, h] of [
-    ['hold', writeLockHold],
-    ['wait', writeLockWait],
-  ] as const)
-    for (const v of (await h.get()).values) {
-      if (!v.metricName?.endsWith('_bucket')) continue;
-      const key = `${kind}:${String(v.labels.thread)}`;
-      const bound = (v.labels as Record<string, string | number | undefined>).le;
-      const le = bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound);
-      out.set(key, (out.get(key) ?? new Map<number, number>()).set(le, v.value));
-    }
-  return out;
+/** One thread's cumulative counts in a write-lock histogram (server/obs/metrics.ts), in `writeLockBuckets` order, then +Inf (every take). */
+async function lockCounts(h: typeof writeLockHold, thread: GateRole): Promise<number[]> {
+  return (await h.get()).values.filter((v) => v.metricName?.endsWith('_bucket') && v.labels.thread === thread).map((v) => v.value);
 }
 
+/** What the phase's figures are read from: the engine's holds, the API's waits and holds, before and after it. */
+const lockCountsNow = async () => ({ engineHold: await lockCounts(writeLockHold, 'engine'), apiWait: await lockCounts(writeLockWait, 'api'), apiHold: await lockCounts(writeLockHold, 'api') });
+
 /**
- * One phase's takes of the write lock, from two `lockBuckets` reads: how many,
- * and the bucket bound (ms) under which half, 90% and 99% of them fell (a
- * histogram gives no finer), and how many went over 10 and 25 ms.
+ * One phase's takes of the write lock, from its counts before and after: how
+ * many, the bucket bound (ms) under which half, 90% and 99% of them fell (a
+ * histogram gives no finer; null: above the last, 2.5 s, or no take), and how many went
+ * over 10 and 25 ms.
  */
-function lockFigures(before: Map<string, Map<number, number>>, after: Map<string, Map<number, number>>, key: string) {
-  const a = after.get(key) ?? new Map<number, number>();
-  const b = before.get(key) ?? new Map<number, number>();
-  const bounds = [...a.keys()].sort((x, y) => x - y);
-  const cum = bounds.map((le) => (a.get(le) ?? 0) - (b.get(le) ?? 0));
+function lockFigures(before: readonly number[], after: readonly number[]) {
+  const cum = after.map((n, i) => n - (before[i] ?? 0));
   const count = cum[cum.length - 1] ?? 0;
   const atMost = (q: number) => {
-    const i = cum.findIndex((n) => n >= q * count);
-    const le = bounds[i] ?? Number.POSITIVE_INFINITY;
-    // null: above the last bound (2.5 s)
-    return Number.isFinite(le) ? round(le * 1000, 1) : null;
+    if (count === 0) return null;
+    const le = writeLockBuckets[cum.findIndex((n) => n >= q * count)];
+    return le === undefined ? null : round(le * 1000, 1);
   };
-  const over = (ms: number) => count - (cum[bounds.indexOf(ms / 1000)] ?? count);
+  const over = (ms: number) => count - (cum[writeLockBuckets.indexOf(ms / 1000)] ?? count);
   return { count, p50AtMostMs: atMost(0.5), p90AtMostMs: atMost(0.9), p99AtMostMs: atMost(0.99), over10ms: over(10), over25ms: over(25) };
 }
 
@@ -352,7 +341,7 @@ async function bench(dir: string) {
   console.log(`journey A, no load: ${fmt(without.transitions)} transitions in ${without.busySeconds} s of engine work = ${fmt(without.perSec)}/s (longest tick ${without.longestTickMs} ms)`);
 
   // ── B: the same with RPS requests/s ──
-  const locksBefore = await lockBuckets();
+  const locksBefore = await lockCountsNow();
   const mix = load<MixFigures>({ ...loadVars, LOAD_MODE: 'mix', LOAD_SECONDS: SECONDS, LOAD_RPS: RPS, LOAD_JOURNEY_ID: journeys.b });
   await mix.started;
   let loadOver = false;
@@ -360,12 +349,12 @@ async function bench(dir: string) {
   await api.journeys.publish.mutate({ id: journeys.b, enrolNow: true });
   const withLoad = await drive(journeys.b, () => loadOver, SECONDS * 1000);
   const figures = await loadResult;
-  const locksAfter = await lockBuckets();
+  const locksAfter = await lockCountsNow();
   // the write lock while the API was under load: an API write waits for at most one of the engine's holds
   const writeLock = {
-    engineHold: lockFigures(locksBefore, locksAfter, 'hold:engine'),
-    apiWait: lockFigures(locksBefore, locksAfter, 'wait:api'),
-    apiHold: lockFigures(locksBefore, locksAfter, 'hold:api'),
+    engineHold: lockFigures(locksBefore.engineHold, locksAfter.engineHold),
+    apiWait: lockFigures(locksBefore.apiWait, locksAfter.apiWait),
+    apiHold: lockFigures(locksBefore.apiHold, locksAfter.apiHold),
   };
   await api.journeys.pause.mutate({ id: journeys.b });
   const ratio = round(withLoad.perSec / Math.max(without.perSec, 1), 3);

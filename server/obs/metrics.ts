@@ -72,19 +72,19 @@ export const messagesSent = new Counter({ name: 'journeys_messages_sent_total', 
  * held it. Under load, an API write's latency is its wait for one engine
  * transaction; the engine's holds say how long that can be.
  */
-const lockSeconds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+export const writeLockBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 export const writeLockWait = new Histogram({
   name: 'journeys_write_lock_wait_seconds',
   help: 'Time a thread waited for the shared write lock before a write transaction, by thread (api, engine)',
   labelNames: ['thread'] as const,
-  buckets: lockSeconds,
+  buckets: writeLockBuckets,
   registers,
 });
 export const writeLockHold = new Histogram({
   name: 'journeys_write_lock_hold_seconds',
   help: 'Time a thread held the shared write lock (one write transaction), by thread (api, engine)',
   labelNames: ['thread'] as const,
-  buckets: lockSeconds,
+  buckets: writeLockBuckets,
   registers,
 });
 
