@@ -7,6 +7,7 @@ import { decide, ledgerHours, type LedgerEntry } from '../../shared/policy/decid
 import type { GuardrailFacts } from '../../shared/policy/guardrails';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import { DAY, HOUR } from '../../shared/util/time';
+import { ContactNotLoaded } from '../../shared/journey/errors';
 
 export interface ContactState {
   /** the contact's id (the global control group is a hash of it) */
@@ -26,21 +27,54 @@ const noOptOuts: ReadonlySet<Channel> = new Set();
 /**
  * A profile whose traits are parsed from their JSON on first read: most steps
  * (waits, sends, exits) never look at traits, and a million JSON.parse calls
- * are a large share of a wave's time. A class with a prototype getter keeps
- * the object's shape fixed (a per-object defineProperty would not). Copies
- * made with a spread carry explicit `traits`, as step's setTrait does.
+ * are a large share of a wave's time. A class with prototype getters keeps
+ * the object's shape fixed (a per-object defineProperty would not), and one
+ * class for loaded and unloaded contacts (`unloadedContact`) keeps `step`'s
+ * reads of a profile monomorphic: a second shape deoptimised it. A trait set
+ * copies the fields by name (`withTrait`): a spread would miss the getters.
  */
 class LazyProfile implements Profile {
-  private parsed: Record<string, unknown> | undefined;
-  readonly events: ProfileEvent[] = [];
+  private parsed: Record<string, unknown> | undefined = undefined;
+  private readonly recent: ProfileEvent[] = [];
   constructor(
-    private readonly traitsJson: string,
-    readonly timezone: string,
-    readonly registeredAt: number | null,
+    /** null: not loaded, and every read throws `ContactNotLoaded` */
+    private readonly traitsJson: string | null,
+    private readonly zone: string,
+    private readonly registered: number | null,
   ) {}
   get traits(): Record<string, unknown> {
+    if (this.traitsJson === null) return refuse();
     return (this.parsed ??= JSON.parse(this.traitsJson) as Record<string, unknown>);
   }
+  get timezone(): string {
+    return this.traitsJson === null ? refuse() : this.zone;
+  }
+  get registeredAt(): number | null {
+    return this.traitsJson === null ? refuse() : this.registered;
+  }
+  get events(): ProfileEvent[] {
+    return this.traitsJson === null ? refuse() : this.recent;
+  }
+}
+
+/** One instance, thrown at every read: a step that reads the contact is stepped again with it, and the stack says nothing. */
+const notLoaded = new ContactNotLoaded('the step read a contact that was not loaded');
+function refuse(): never {
+  throw notLoaded;
+}
+
+/**
+ * The contact of a step context that has none: a run whose step reads no
+ * contact (a timer that ends at an exit or the next wait, a wait's event
+ * port) completes with it; any other throws `ContactNotLoaded` at the first
+ * read of its profile or the first verdict it asks, before deciding anything.
+ */
+export const unloadedContact: { profile: Profile; policy: PolicyCheck } = { profile: new LazyProfile(null, '', null), policy: refuse };
+
+/** Which of these contacts exist (a run whose contact is gone leaves the journey): one index probe each. */
+export function createContactCheck(db: Db): (ids: readonly number[]) => Set<number> {
+  const existing = db.$client.prepare<[string], number>('select id from contacts where id in (select value from json_each(?))').pluck();
+  return (ids) => new Set(ids.length === 0 ? [] : existing.all(JSON.stringify([...new Set(ids)])));
 }
 
 /**

@@ -89,6 +89,41 @@ describe('runner: runs it cannot step', () => {
   });
 });
 
+describe('runner: a contact is loaded only for the steps that read it', () => {
+  it('in one batch, runs split between an exit (no contact read) and an SMS (caps, quiet hours) each take their own arm', async () => {
+    const graph = aGraph()
+      .node('entry', 'trigger.event', { event: 'credit_rejected' })
+      .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+      .node('split', 'split.random', {
+        arms: [
+          { key: 'a', label: 'A', weight: 50 },
+          { key: 'b', label: 'B', weight: 50 },
+        ],
+      })
+      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+      .node('sent', 'exit', { reason: 'sent' })
+      .node('skipped', 'exit', { reason: 'skipped' })
+      .then('entry', 'wait')
+      .then('wait', 'split')
+      .then('split', 'sms', 'a')
+      .then('split', 'skipped', 'b')
+      .then('sms', 'sent')
+      .build();
+    await w.publish(graph, 'Split after a day');
+    w.services.ingest.ingest(Array.from({ length: 40 }, (_, i) => ({ type: 'track' as const, userId: `u${i}`, event: 'credit_rejected' })));
+    await w.caller.dev.advanceClock({ ms: 0 });
+    w.clock.advance(DAY);
+    expect(w.services.engine.runner.tick(w.clock.now())).toMatchObject({ stepped: 40, batches: 1 });
+    const runs = w.sql<{ exit_reason: string; messages: number }>(`select r.exit_reason, (select count(*) from messages m where m.run_id = r.id and m.node_id = 'sms') messages from runs r`);
+    const arms = new Map<string, number[]>();
+    for (const r of runs) arms.set(r.exit_reason, [...(arms.get(r.exit_reason) ?? []), r.messages]);
+    // both arms in the batch, whichever came first: one SMS for each run of arm a, none for arm b
+    expect([...arms.keys()].sort()).toEqual(['sent', 'skipped']);
+    expect(arms.get('sent')?.every((n) => n === 1)).toBe(true);
+    expect(arms.get('skipped')?.every((n) => n === 0)).toBe(true);
+  });
+});
+
 describe('runner: the claim', () => {
   const row = (id: number, wakeAt: number, nodeEnteredAt: number) => runRowOf([id, 'j', 1, id, 'wait', 'waiting', 2, wakeAt, null, 0, nodeEnteredAt, null]);
 

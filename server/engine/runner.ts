@@ -1,11 +1,13 @@
 import type { Db } from '../db/client';
-import { awaitingMessage, type StepInput } from '../../shared/journey/run';
+import { awaitingMessage, type Run, type StepInput } from '../../shared/journey/run';
+import { ContactNotLoaded } from '../../shared/journey/errors';
 import { step, type StepResult } from '../../shared/journey/step';
+import { withTrait } from '../../shared/segments/evaluate';
 import { seededRng } from '../../shared/util/hash';
 import { MINUTE } from '../../shared/util/time';
 import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
-import { createContactLoader, policyFor } from './batchContext';
+import { createContactCheck, createContactLoader, policyFor, unloadedContact, type ContactState } from './batchContext';
 import { runStore } from '../runs';
 import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type RunRow, type Stepped } from './writeBatch';
 import { failureReason, journeyErrorsOf } from './journeyErrors';
@@ -50,6 +52,21 @@ export function runRowOf(r: unknown[]): RunRow {
     laps: r[12] as string | null,
   };
 }
+
+/** A claimed row as the run `step` takes (only runs that passed a loop-limited node have laps to parse). */
+const runOf = (row: RunRow): Run => ({
+  id: String(row.id),
+  contactId: String(row.contact_id),
+  nodeId: row.node_id,
+  status: row.status,
+  visit: row.visit,
+  wakeAt: row.wake_at,
+  waitingFor: row.waiting_for,
+  enteredAt: row.entered_at,
+  nodeEnteredAt: row.node_entered_at,
+  exitReason: row.exit_reason,
+  laps: row.laps === null ? null : (JSON.parse(row.laps) as Record<string, number>),
+});
 
 const start: StepInput = { type: 'start' };
 const timer: StepInput = { type: 'timer' };
@@ -114,57 +131,89 @@ export function createRunner({ db, machines, settings }: RunnerDeps) {
     };
   }
 
-  /** Step `rows` with `inputFor(row)` and write the outcome in one transaction. */
+  /**
+   * (version, node, input) whose step read the contact: stepped with it from
+   * then on. The others are stepped first without it (`unloadedContact`), and
+   * most such steps never read one (a timer that leads to an exit or the next
+   * wait, a wait's event port); a step that does throws at its first read,
+   * before it decides anything, and is stepped again with its contact.
+   */
+  const readsContact = new Set<string>();
+  const contactExists = createContactCheck(db);
+  const inputKey = (row: RunRow, input: StepInput): string => `${row.version_id}\u0000${row.node_id}\u0000${input.type === 'message' ? input.status : input.type}`;
+
+  /**
+   * Step `rows` with `inputFor(row)` and write the outcome in one transaction.
+   * Contacts are loaded only for the runs whose step reads them; a run whose
+   * contact is gone leaves the journey, read or not.
+   */
   function advance(rows: readonly RunRow[], inputFor: (row: RunRow) => StepInput, now: number): BatchCounts {
     if (rows.length === 0) return { stepped: 0, queued: 0, withheld: 0, exited: 0 };
     const s = settings();
     const versions = machines.load(rows.map((r) => r.version_id));
-    const history = new Map<string, number>();
-    for (const v of versions.values()) for (const [name, days] of Object.entries(v.machine.historyEvents)) history.set(name, Math.max(history.get(name) ?? 0, days));
-    const contacts = loadContacts(
-      rows.map((r) => r.contact_id),
-      now,
-      { defaultTimezone: s.timezone, policy: s.policy, history },
-    );
     const rng = seededRng(s.rngSeed);
     const templateCategory = templateCategories();
+    const befores = rows.map(runOf);
+    const inputs = rows.map(inputFor);
+    // first without contacts, where the step from that node has not read one before
+    const results: (StepResult | undefined)[] = new Array<StepResult | undefined>(rows.length);
+    const needed: number[] = [];
+    const unread: number[] = [];
+    rows.forEach((row, i) => {
+      const version = versions.get(row.version_id);
+      if (!version) return;
+      const input = inputs[i] as StepInput;
+      const key = inputKey(row, input);
+      if (!readsContact.has(key))
+        try {
+          // a step that sets a trait reads the profile to do so: it never completes here
+          results[i] = step(befores[i] as Run, input, { machine: version.machine, now, rng, profile: unloadedContact.profile, policy: unloadedContact.policy, templateCategory });
+          unread.push(row.contact_id);
+          return;
+        } catch (e) {
+          if (e instanceof ContactNotLoaded) readsContact.add(key);
+          // any other throw is stepped again with the contact below, and handled there as always
+        }
+      needed.push(row.contact_id);
+    });
+    const history = new Map<string, number>();
+    for (const v of versions.values()) for (const [name, days] of Object.entries(v.machine.historyEvents)) history.set(name, Math.max(history.get(name) ?? 0, days));
+    const contacts = needed.length === 0 ? new Map<number, ContactState>() : loadContacts(needed, now, { defaultTimezone: s.timezone, policy: s.policy, history });
+    const exists = contactExists(unread.filter((id) => !contacts.has(id)));
     const batch: Stepped[] = [];
     const orphans: { contact: number[]; version: number[] } = { contact: [], version: [] };
     /** journey → why its step threw; null while none did (the usual case) */
     let failed: Map<string, string> | null = null;
-    for (const row of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as RunRow;
       const version = versions.get(row.version_id);
+      let result = results[i];
       const contact = contacts.get(row.contact_id);
-      if (!version || !contact) {
+      if (!version || (result === undefined ? !contact : !contact && !exists.has(row.contact_id))) {
         orphans[version ? 'contact' : 'version'].push(row.id);
         continue;
       }
       if (failed?.has(row.journey_id)) continue;
-      const before = {
-        id: String(row.id),
-        contactId: String(row.contact_id),
-        nodeId: row.node_id,
-        status: row.status,
-        visit: row.visit,
-        wakeAt: row.wake_at,
-        waitingFor: row.waiting_for,
-        enteredAt: row.entered_at,
-        nodeEnteredAt: row.node_entered_at,
-        exitReason: row.exit_reason,
-        // only runs that passed a loop-limited node have any: no parse for the rest
-        laps: row.laps === null ? null : (JSON.parse(row.laps) as Record<string, number>),
-      };
-      let result: StepResult;
-      try {
-        result = step(before, inputFor(row), { machine: version.machine, now, rng, profile: contact.profile, policy: policyFor(s.policy, contact, now, version.machine), templateCategory });
-      } catch (e) {
-        (failed ??= new Map()).set(row.journey_id, failureReason('runner', e));
-        continue;
+      if (result === undefined && contact !== undefined) {
+        try {
+          result = step(befores[i] as Run, inputs[i] as StepInput, {
+            machine: version.machine,
+            now,
+            rng,
+            profile: contact.profile,
+            policy: policyFor(s.policy, contact, now, version.machine),
+            templateCategory,
+          });
+        } catch (e) {
+          (failed ??= new Map()).set(row.journey_id, failureReason('runner', e));
+          continue;
+        }
+        for (const e of result.effects) if (e.type === 'setTrait') contact.profile = withTrait(contact.profile, e.trait, e.value);
       }
+      if (result === undefined) continue; // not reached: a run stepped without its contact has a result, the rest a loaded contact
       let run = result.run;
       // a due run that did not move would be claimed again at once; give it a minute
       if (result.effects.length === 0 && run.wakeAt !== null && run.wakeAt <= now) run = { ...run, wakeAt: now + MINUTE };
-      for (const e of result.effects) if (e.type === 'setTrait') contact.profile = { ...contact.profile, traits: { ...contact.profile.traits, [e.trait]: e.value } };
       batch.push({ before: row, run, effects: result.effects, version });
     }
     if (failed !== null) {

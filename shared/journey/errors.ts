@@ -53,3 +53,15 @@ export function fieldPath(prefix: string, path: readonly PropertyKey[]): string 
 export class JourneyFault extends Error {
   override name = 'JourneyFault';
 }
+
+/**
+ * What a step context's contact throws when the caller did not load it (its
+ * profile read, its policy asked): `step` lets it through like a
+ * `JourneyFault`, and a step that never reads the contact (a timer that
+ * leads to an exit, a wait's event port) completes without it. The runner
+ * steps each run without its contact first where that step has not needed
+ * one before, and loads contacts only for the runs whose step reads them.
+ */
+export class ContactNotLoaded extends Error {
+  override name = 'ContactNotLoaded';
+}

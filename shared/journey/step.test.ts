@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aGraph, aProfile, compiled, effectsOf, JourneyDriver, smsThenCallGraph } from '../fixtures/builders';
 import { step } from './step';
 import { allowAll, newRun, type StepContext } from './run';
-import { JourneyFault } from './errors';
+import { ContactNotLoaded, JourneyFault } from './errors';
 import type { CompiledJourney } from './machine';
 import { seededRng } from '../util/hash';
 import { DAY, HOUR } from '../util/time';
@@ -127,6 +127,35 @@ describe('step: robustness', () => {
       },
     );
     expect(r.run).toMatchObject({ status: 'exited', exitReason: 'error:boom' });
+  });
+
+  it('a context without its contact: a step that reads none completes, and one that reads it lets ContactNotLoaded through instead of ending the run', () => {
+    const m = recallWithExit();
+    const notLoaded = () => {
+      throw new ContactNotLoaded('not loaded');
+    };
+    const profile = {
+      get traits(): never {
+        return notLoaded();
+      },
+      get timezone(): never {
+        return notLoaded();
+      },
+      get registeredAt(): never {
+        return notLoaded();
+      },
+      get events(): never {
+        return notLoaded();
+      },
+    };
+    const unloaded: StepContext = { ...ctxFor(m), profile, policy: notLoaded };
+    // the SMS asks the policy: thrown through, where any other throw would end the run with error:…
+    expect(() => step(newRun(m, 'r', 'c', T0), { type: 'start' }, unloaded)).toThrow(ContactNotLoaded);
+    // a login at the wait leads to an exit: nothing of the contact is read
+    const waiting = { ...newRun(m, 'r', 'c', T0), nodeId: 'wait', status: 'waiting' as const, visit: 3, wakeAt: T0 + 3 * DAY, waitingFor: 'app_login' };
+    const loggedIn = step(waiting, { type: 'event', event: { name: 'app_login', at: T0 + HOUR, properties: {} } }, { ...unloaded, now: T0 + HOUR });
+    expect(loggedIn.run).toMatchObject({ status: 'exited' });
+    expect(loggedIn.run.exitReason).not.toMatch(/^error:/);
   });
 
   it('an instant loop in a hand-made machine stops at the hop limit', () => {

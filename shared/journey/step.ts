@@ -2,9 +2,9 @@ import type { Effect } from './effects';
 import type { Outcome, StepEnv } from './kind';
 import type { MachineNode } from './machine';
 import { kindDef } from './registry';
-import { JourneyFault } from './errors';
+import { ContactNotLoaded, JourneyFault } from './errors';
 import { awaitingMessage, type Run, type StepContext, type StepInput } from './run';
-import { matchesFilters, type Profile } from '../segments/evaluate';
+import { matchesFilters, withTrait, type Profile } from '../segments/evaluate';
 import { loopLimitReason } from './loops';
 
 export interface StepResult {
@@ -27,7 +27,9 @@ interface Arrival {
  * result is the new run plus effects as data. Never throws for a run or an
  * input: a node's rule that throws ends that run. Only a `JourneyFault` (the
  * machine, or a template it names, is broken for every run alike) comes
- * through, for the runner to mark the journey errored.
+ * through, for the runner to mark the journey errored, and a
+ * `ContactNotLoaded` from a context without its contact, for the caller to
+ * load it and step again.
  *
  * - `start` moves a fresh run from its entry node;
  * - `timer` acts when the run waits and `ctx.now` has reached `wakeAt`;
@@ -84,7 +86,7 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
     for (let hop = 0; ; hop++) {
       for (const e of outcome.effects ?? []) {
         effects.push(e);
-        if (e.type === 'setTrait') profile = { ...profile, traits: { ...profile.traits, [e.trait]: e.value } };
+        if (e.type === 'setTrait') profile = withTrait(profile, e.trait, e.value);
       }
       if (outcome.type !== 'go') return finish(env.run, outcome, effects, ctx);
       const target = current.next[outcome.port];
@@ -122,7 +124,7 @@ export function step(run: Run, input: StepInput, ctx: StepContext): StepResult {
       outcome = defOf(current).enter(current.config, env);
     }
   } catch (e) {
-    if (e instanceof JourneyFault) throw e;
+    if (e instanceof JourneyFault || e instanceof ContactNotLoaded) throw e;
     // a kind's rule threw on data compile could not foresee (e.g. an unknown time zone): end the run, never the batch
     return finish(env.run, { type: 'exit', reason: `error:${e instanceof Error ? e.message : String(e)}`.slice(0, 200) }, effects, ctx);
   }

@@ -20,6 +20,11 @@ export interface Profile {
   events: readonly ProfileEvent[];
 }
 
+/** `p` with one trait set, every field copied by name (a spread would miss a profile's getters). */
+export function withTrait(p: Profile, trait: string, value: unknown): Profile {
+  return { traits: { ...p.traits, [trait]: value }, timezone: p.timezone, registeredAt: p.registeredAt, events: p.events };
+}
+
 function toComparable(v: unknown): number | string | null {
   if (typeof v === 'number' || typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
