@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { compiled } from '../../shared/fixtures/builders';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compiled, sendOnEventGraph } from '../../shared/fixtures/builders';
+import { aTestWorld, type TestWorld } from '../testing/harness';
+import type { CompiledJourney } from '../../shared/journey/machine';
 import { SleepingRule } from '../../shared/policy/guardrails';
 import type { JourneyGraph } from '../../shared/journey/graph';
-import { sleepingPassCanMark } from './engine';
+import { createBacktestEngine, sleepingPassCanMark } from './engine';
 import { blueprint1 } from './testFixture';
 
 /**
@@ -38,5 +40,33 @@ describe('whether the sleeping pass could mark anyone on a backtest copy', () =>
 
   it('yes when contacts may enter again (their messages add up)', () => {
     expect(sleepingPassCanMark(compiled(withReentry(blueprint1(), 'after_exit'), refs), rule({}))).toBe(true);
+  });
+});
+
+describe("the backtest engine's outbox", () => {
+  let w: TestWorld | undefined;
+  afterEach(() => w?.close());
+
+  it('delivers every message queued by the tick at once: the three hops in its history after queued, and sent and delivered counted once each', async () => {
+    w = aTestWorld(Date.UTC(2026, 10, 2, 4, 0)); // noon in Shanghai: no quiet hours
+    const id = await w.publish(sendOnEventGraph(), 'SMS');
+    const machine = w.db.$client.prepare<[string], string>('select machine from journey_versions where journey_id = ?').pluck().get(id) as string;
+    const engine = createBacktestEngine(w.db, () => (w as TestWorld).services.workspace.settings(), JSON.parse(machine) as CompiledJourney);
+    const now = w.clock.now();
+    w.db.$client.exec('begin');
+    for (const userId of ['a', 'b', 'c']) w.services.ingest.ingest([{ type: 'track', userId, event: 'credit_rejected' }]);
+    w.db.$client.exec('commit');
+    expect(engine.tick(now)).toMatchObject({ settled: 3 });
+    const messages = w.sql<{ status: string; history: string }>('select status, history from messages');
+    expect(messages).toHaveLength(3);
+    for (const m of messages) {
+      expect(m.status).toBe('delivered');
+      expect(JSON.parse(m.history)).toEqual(['queued', 'sending', 'sent', 'delivered'].map((status) => ({ status, at: now })));
+    }
+    expect(w.sql(`select metric, count from metrics where journey_id = ? and node_id = 'sms' and metric in ('queued', 'sent', 'delivered') order by metric`, id)).toEqual([
+      { metric: 'delivered', count: 3 },
+      { metric: 'queued', count: 3 },
+      { metric: 'sent', count: 3 },
+    ]);
   });
 });

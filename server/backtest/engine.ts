@@ -88,9 +88,12 @@ export function createBacktestEngine(db: Db, settings: () => EngineSettings, mac
   const sleeping = createSleepingPass(db);
   const runs = runStore(db);
   const queued = `channel = @channel and status = 'queued' and next_attempt_at <= @now`;
-  // both counters a delivered message adds (`sent`, `delivered`) from one pass over the queue
+  // both counters a delivered message adds (`sent`, `delivered`) from one pass over the queue: counted per node first,
+  // then each count twice (a json_each joined to every message parsed its array again for each: 0.6-1.1 s at 400k, now 0.5)
   const countSettled = c.prepare(
-    addToMetrics(`select journey_id, version, node_id, k.value, '', @day, count(*) from messages, json_each('["sent","delivered"]') k where ${queued} group by journey_id, version, node_id, k.value`),
+    addToMetrics(
+      `select journey_id, version, node_id, k.value, '', @day, n from (select journey_id, version, node_id, count(*) n from messages where ${queued} group by journey_id, version, node_id) g, (select 'sent' value union all select 'delivered') k where true`,
+    ),
   );
   // the one write of messages.status here is the outbox's (server/outbox/statements.ts), as the runner's are
   const settle = c.prepare<Record<string, unknown>, number>(outboxSql.instantDelivery).pluck();

@@ -7,7 +7,7 @@ import { moves, paths } from './moves';
  * grouping, so a wave of a million runs pays nothing for the indirection.
  */
 const instantDelivery = `update messages set status = 'delivered', next_attempt_at = null, attempts = attempts + 1, response = '{"sandbox":true}', lease_owner = null, lease_expires_at = null, updated_at = @now,
-       history = json_insert(history, '$[#]', json(@sending), '$[#]', json(@sent), '$[#]', json(@delivered))
+       history = substr(history, 1, length(history) - 1) || ',' || @sending || ',' || @sent || ',' || @delivered || ']'
      where channel = @channel and ${paths.instantDelivery.move.where()} and next_attempt_at <= @now`;
 
 export const outboxSql = {
@@ -42,6 +42,8 @@ export const outboxSql = {
   /**
    * The backtest's instant delivery (server/backtest/engine.ts, on its copy only): every message of @channel queued by
    * @now is claimed, sent and delivered at @now, the three history entries (@sending, @sent, @delivered) appended; returns the ids.
+   * The entries (JSON objects as historyEntry writes them) are spliced in before the array's closing bracket as text, as a run's
+   * path is: json_insert parsed the history and each entry again for every row (at 400k messages, 0.9-1.1 s against 0.7 s).
    */
   instantDelivery: `${instantDelivery} returning id`,
 
