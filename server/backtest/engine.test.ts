@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { compiled, sendOnEventGraph } from '../../shared/fixtures/builders';
+import { compiled, sendOnEventGraph, smsOrCallGraph } from '../../shared/fixtures/builders';
 import { aTestWorld, type TestWorld } from '../testing/harness';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import { SleepingRule } from '../../shared/policy/guardrails';
@@ -47,7 +47,7 @@ describe("the backtest engine's outbox", () => {
   let w: TestWorld | undefined;
   afterEach(() => w?.close());
 
-  it('delivers every message queued by the tick at once: the three hops in its history after queued, and sent and delivered counted once each', async () => {
+  it('delivers every message as the tick queues it: the four hops in its history, and queued, sent and delivered counted once each', async () => {
     w = aTestWorld(Date.UTC(2026, 10, 2, 4, 0)); // noon in Shanghai: no quiet hours
     const id = await w.publish(sendOnEventGraph(), 'SMS');
     const machine = w.db.$client.prepare<[string], string>('select machine from journey_versions where journey_id = ?').pluck().get(id) as string;
@@ -56,7 +56,8 @@ describe("the backtest engine's outbox", () => {
     w.db.$client.exec('begin');
     for (const userId of ['a', 'b', 'c']) w.services.ingest.ingest([{ type: 'track', userId, event: 'credit_rejected' }]);
     w.db.$client.exec('commit');
-    expect(engine.tick(now)).toMatchObject({ settled: 3 });
+    expect(engine.tick(now)).toMatchObject({ runs: { queued: 3 } });
+    expect(w.sql(`select count(*) n from messages where status = 'queued'`)).toEqual([{ n: 0 }]);
     const messages = w.sql<{ status: string; history: string }>('select status, history from messages');
     expect(messages).toHaveLength(3);
     for (const m of messages) {
@@ -68,5 +69,43 @@ describe("the backtest engine's outbox", () => {
       { metric: 'queued', count: 3 },
       { metric: 'sent', count: 3 },
     ]);
+  });
+
+  it('a message deferred by quiet hours is delivered when it is queued again, its hops appended to the deferral', async () => {
+    w = aTestWorld(Date.UTC(2026, 10, 2, 15, 0)); // 23:00 in Shanghai: quiet hours
+    const id = await w.publish(sendOnEventGraph(), 'SMS');
+    const machine = w.db.$client.prepare<[string], string>('select machine from journey_versions where journey_id = ?').pluck().get(id) as string;
+    const engine = createBacktestEngine(w.db, () => (w as TestWorld).services.workspace.settings(), JSON.parse(machine) as CompiledJourney);
+    w.services.ingest.ingest([{ type: 'track', userId: 'a', event: 'credit_rejected' }]);
+    engine.tick(w.clock.now());
+    expect(w.sql('select status from messages')).toEqual([{ status: 'deferred' }]);
+    const due = engine.nextTimerDue(w.clock.now()) as number;
+    engine.tick(due);
+    const [m] = w.sql<{ status: string; history: string }>('select status, history from messages');
+    expect(m?.status).toBe('delivered');
+    expect((JSON.parse(m?.history ?? '[]') as { status: string; at: number }[]).map((h) => [h.status, h.at === due])).toEqual([
+      ['deferred', false],
+      ['queued', true],
+      ['sending', true],
+      ['sent', true],
+      ['delivered', true],
+    ]);
+    expect(w.sql(`select metric, count from metrics where journey_id = ? and node_id = 'sms' and metric in ('deferred', 'queued', 'sent', 'delivered') order by metric`, id)).toEqual([
+      { metric: 'deferred', count: 1 },
+      { metric: 'delivered', count: 1 },
+      { metric: 'queued', count: 1 },
+      { metric: 'sent', count: 1 },
+    ]);
+  });
+
+  it('a run that waits for its message outcome hears "delivered" within the same tick, as the dispatcher would wake it', async () => {
+    w = aTestWorld(Date.UTC(2026, 10, 2, 4, 0));
+    const id = await w.publish(smsOrCallGraph(), 'SMS or call');
+    const machine = w.db.$client.prepare<[string], string>('select machine from journey_versions where journey_id = ?').pluck().get(id) as string;
+    const engine = createBacktestEngine(w.db, () => (w as TestWorld).services.workspace.settings(), JSON.parse(machine) as CompiledJourney);
+    w.services.ingest.ingest([{ type: 'track', userId: 'a', event: 'credit_rejected' }]);
+    engine.tick(w.clock.now());
+    expect(w.sql('select status, exit_reason from runs')).toEqual([{ status: 'exited', exit_reason: 'sms_sent' }]);
+    expect(w.sql('select channel, status from messages')).toEqual([{ channel: 'sms', status: 'delivered' }]);
   });
 });

@@ -9,7 +9,7 @@ import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
 import { createContactCheck, createContactLoader, policyFor, unloadedContact, type ContactState } from './batchContext';
 import { runStore } from '../runs';
-import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type RunRow, type Stepped } from './writeBatch';
+import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
 import { failureReason, journeyErrorsOf } from './journeyErrors';
 import { createTemplateCategories } from './templateCategories';
 
@@ -23,6 +23,8 @@ export interface RunnerDeps {
   db: Db;
   machines: MachineCache;
   settings: () => EngineSettings;
+  /** the batch writer's options (the backtest's copy delivers at enqueue) */
+  writer?: BatchWriterOptions;
 }
 
 export interface TickReport extends BatchCounts {
@@ -91,8 +93,8 @@ export const inDueOrder = (rows: RunRow[]): RunRow[] => rows.sort(dueBefore);
  * again without that journey's runs, which stay where they are, due, until an
  * operator clears the error. The claim passes over errored journeys' runs.
  */
-export function createRunner({ db, machines, settings }: RunnerDeps) {
-  const write = createBatchWriter(db);
+export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
+  const write = createBatchWriter(db, writer);
   const loadContacts = createContactLoader(db);
   const errors = journeyErrorsOf(db);
   const templateCategories = createTemplateCategories(db);

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client';
 import { utcDay } from '../../shared/util/time';
 import type { Effect } from '../../shared/journey/effects';
-import type { Run } from '../../shared/journey/run';
+import { awaitingMessage, type Run } from '../../shared/journey/run';
 import { addToMetric, addToMetrics } from './counters';
 import type { LoadedVersion } from './machines';
 import { kindDef } from '../../shared/journey/registry';
@@ -212,7 +212,17 @@ export function createDeferredDrop(db: Db): (runIdsJson: string, reason: string,
  * entry and `queued_at`, which the caps count), trait writes and
  * pre-aggregated metric counters. Either all of it lands or none.
  */
-export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: number) => BatchCounts {
+export interface BatchWriterOptions {
+  /**
+   * The backtest's copy only: every message queued is delivered at once, as
+   * the backtest's providers answer (`outboxSql.deliverForRuns`), counted
+   * `sent` and `delivered` with `queued`, and a run that waits for its
+   * message's outcome is due at once, as the dispatcher would wake it.
+   */
+  deliverOnEnqueue?: boolean;
+}
+
+export function createBatchWriter(db: Db, { deliverOnEnqueue = false }: BatchWriterOptions = {}): (batch: readonly Stepped[], now: number) => BatchCounts {
   const c = db.$client;
   // Runs are written by group, one statement per set of runs that took the same step (same node,
   // visit, wake time, path suffix…) with their ids as a JSON array: a wave of runs mostly shares a
@@ -223,6 +233,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
   // suppressed) under the same key; any other existing row stays as it is, so `changes` counts what moved.
   // The outbox owns message status: the statements are its own (outboxSql), prepared here
   const upsertMessages = c.prepare(outboxSql.enqueueForRuns);
+  const deliver = deliverOnEnqueue ? { quietly: c.prepare(outboxSql.deliverForRuns), returning: c.prepare(outboxSql.deliverForRunsReturning).pluck() } : null;
   // a run that leaves the journey while its message waits (deferred) takes the message with it
   const dropDeferred = c.prepare(outboxSql.suppressDeferredOfRun);
   const setTrait = c.prepare(`update contacts set traits = json_set(traits, ?, json(?)), updated_at = ? where id = ?`);
@@ -240,6 +251,7 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       gauges.get([versionId, nodeId], () => ({ versionId, nodeId, n: 0 })).n += d;
     };
     const queuedHistory = `[${historyEntry('queued', now)}]`;
+    const deliveredHistory = deliver === null ? '' : `[${['queued', 'sending', 'sent', 'delivered'].map((status) => historyEntry(status, now)).join(',')}]`;
     const messageGroups = new Groups<MessageGroup>();
     // `nth`: the message's place among its step's messages, so that each run's messages get ids in the step's order
     const message = (nth: number, v: LoadedVersion, e: Extract<Effect, { type: 'send' | 'withheld' }>, status: string, reason: string | null, history: string, at: number[]) => {
@@ -310,8 +322,24 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       const g = runGroups.get([path, run.nodeId, run.status, run.visit, run.wakeAt, run.waitingFor, run.nodeEnteredAt, run.exitReason, exitedAt, laps], () => ({ run, exitedAt, path, laps, ids: [] }));
       for (const id of runIds) g.ids.push(id);
     }
+    /** messages delivered at once (`deliverOnEnqueue`) whose run waits for their outcome */
+    const awaited: number[] = [];
     for (const g of messageGroups.list.sort((a, b) => a.nth - b.nth)) {
       const { v } = g;
+      if (deliver !== null && g.status === 'queued') {
+        const runIds = JSON.stringify(g.at.sort((a, b) => a - b).map((i) => (batch[i] as Stepped).before.id));
+        const params = [v.journeyId, v.version, g.nodeId, g.visit, g.channel, g.template, g.category, now, deliveredHistory, now, now, runIds];
+        let changed: number;
+        if (g.at.some((i) => (batch[i] as Stepped).run.waitingFor === awaitingMessage)) {
+          const ids = deliver.returning.all(...params) as number[];
+          for (const id of ids) awaited.push(id);
+          changed = ids.length;
+        } else changed = deliver.quietly.run(...params).changes;
+        if (changed === 0) continue;
+        for (const metric of ['queued', 'sent', 'delivered']) count(v, g.nodeId, metric, '', changed);
+        counts.queued += changed;
+        continue;
+      }
       const changed = upsertMessages.run(
         v.journeyId,
         v.version,
@@ -345,6 +373,8 @@ export function createBatchWriter(db: Db): (batch: readonly Stepped[], now: numb
       if (dropped > 0) count(l.v, l.nodeId, 'suppressed', l.reason, dropped);
     }
     for (const { run, exitedAt, path, laps, ids } of runGroups.list) runs.moveGroup(run, exitedAt, path, laps, JSON.stringify(ids));
+    // after the runs are written: the outcome of a message delivered at once makes its run due now
+    if (awaited.length > 0) runs.wakeAwaiting(JSON.stringify(awaited), now);
     for (const t of tally.list) bumpMetric.run(t.v.journeyId, t.v.version, t.nodeId, t.metric, t.label, day, t.n);
     for (const g of gauges.list) if (g.n !== 0) runs.addToGauge(g.versionId, g.nodeId, g.n);
   });

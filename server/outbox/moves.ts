@@ -58,8 +58,23 @@ export function moveThrough<F extends MessageStatus, V extends NextStatus<F>>(fr
   return { from: [from], to: [to], where: (alias) => `${alias ? `${alias}.` : ''}status = '${from}'` };
 }
 
+/**
+ * A move along `hops` in one statement, each hop one the table allows: a
+ * longer `moveThrough` (checked when it is declared, as `move` is at load).
+ */
+export function moveAlong(hops: readonly [MessageStatus, ...MessageStatus[]]): Move {
+  for (let i = 1; i < hops.length; i++) {
+    const [a, b] = [hops[i - 1] as MessageStatus, hops[i] as MessageStatus];
+    if (!canMove(a, b)) throw new Error(`outbox: ${a} → ${b} is not an allowed transition`);
+  }
+  const from = hops[0];
+  return { from: [from], to: [hops[hops.length - 1] as MessageStatus], where: (alias) => `${alias ? `${alias}.` : ''}status = '${from}'` };
+}
+
 /** Every path the outbox takes in one statement, for the test that reads each hop against the table. */
 export const paths = {
   /** the backtest's instant delivery: queued → sending → delivered */
   instantDelivery: { move: moveThrough('queued', 'sending', 'delivered'), hops: ['queued', 'sending', 'delivered'] },
+  /** the backtest's delivery at enqueue, of a message deferred earlier (a new one takes `instantDelivery`'s hops as it is inserted) */
+  deliverDeferred: { move: moveAlong(['deferred', 'queued', 'sending', 'delivered']), hops: ['deferred', 'queued', 'sending', 'delivered'] },
 } as const satisfies Record<string, { move: Move; hops: readonly MessageStatus[] }>;

@@ -10,6 +10,13 @@ const instantDelivery = `update messages set status = 'delivered', next_attempt_
        history = substr(history, 1, length(history) - 1) || ',' || @sending || ',' || @sent || ',' || @delivered || ']'
      where channel = @channel and ${paths.instantDelivery.move.where()} and next_attempt_at <= @now`;
 
+const deliverForRuns = `insert into messages (run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, next_attempt_at, queued_at, attempts, response, history, created_at, updated_at)
+     select r.id, ?, ?, ?, ?, r.contact_id, ?, ?, ?, 'delivered', null, ?, 1, '{"sandbox":true}', ?, ?, ? from json_each(?) j cross join runs r on r.id = j.value where true
+     on conflict(run_id, node_id, visit) do update set status = 'delivered', reason = null, next_attempt_at = null, queued_at = excluded.queued_at,
+       attempts = messages.attempts + 1, response = excluded.response, updated_at = excluded.updated_at,
+       history = substr(messages.history, 1, length(messages.history) - 1) || ',' || substr(excluded.history, 2)
+     where messages.${paths.deliverDeferred.move.where()}`;
+
 export const outboxSql = {
   /**
    * Enqueue one message per run id, in the JSON array's order (cross join: the
@@ -49,4 +56,16 @@ export const outboxSql = {
 
   /** The same, returning nothing: while no run waits for its message's outcome, nobody needs the ids. */
   instantDeliveryQuiet: instantDelivery,
+
+  /**
+   * The backtest's enqueue (server/backtest/, on its copy only, through the runner's batch): as `enqueueForRuns`, but each
+   * message is claimed, sent and delivered as it is queued, as the backtest's providers answer, in one write of its row
+   * instead of an insert into the queue and an update out of it; its history holds the four hops (queued, sending, sent,
+   * delivered). A deferred message under the same key goes the same way, its hops appended. Parameters: journey,
+   * version, node, visit, channel, template, category, queued_at, history (the four entries as a JSON array),
+   * created_at, updated_at, run ids (JSON). `changes` counts what was delivered; `…Returning` gives the ids, for
+   * the runs that wait for their message's outcome.
+   */
+  deliverForRuns: deliverForRuns,
+  deliverForRunsReturning: `${deliverForRuns} returning id`,
 } as const;
