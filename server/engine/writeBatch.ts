@@ -205,13 +205,6 @@ export function createDeferredDrop(db: Db): (runIdsJson: string, reason: string,
   };
 }
 
-/**
- * Prepares the statements once and returns the writer of one batch's
- * outcome in ONE transaction: new run states with the nodes each run entered,
- * outbox rows (idempotent by `run:node:visit`, with their first history
- * entry and `queued_at`, which the caps count), trait writes and
- * pre-aggregated metric counters. Either all of it lands or none.
- */
 export interface BatchWriterOptions {
   /**
    * The backtest's copy only: every message queued is delivered at once, as
@@ -222,6 +215,13 @@ export interface BatchWriterOptions {
   deliverOnEnqueue?: boolean;
 }
 
+/**
+ * Prepares the statements once and returns the writer of one batch's
+ * outcome in ONE transaction: new run states with the nodes each run entered,
+ * outbox rows (idempotent by `run:node:visit`, with their first history
+ * entry and `queued_at`, which the caps count), trait writes and
+ * pre-aggregated metric counters. Either all of it lands or none.
+ */
 export function createBatchWriter(db: Db, { deliverOnEnqueue = false }: BatchWriterOptions = {}): (batch: readonly Stepped[], now: number) => BatchCounts {
   const c = db.$client;
   // Runs are written by group, one statement per set of runs that took the same step (same node,
