@@ -1,18 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { aTestWorld, type TestWorld } from '../testing/harness';
-import { SandboxBehaviour } from '../channels/sandbox';
+import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
-import { channels, type Channel } from '../../shared/journey/channels';
+import type { Channel } from '../../shared/journey/channels';
 import { defaultPolicy, type ContactPolicy } from '../../shared/policy/policy';
 import { DAY, HOUR } from '../../shared/util/time';
 
 /** 12:00 in Shanghai (the workspace's zone), Mon 2 Nov 2026. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
 /** every channel delivers and nobody replies: a simulated reply is an event, which would answer (or trigger) for real */
-const silent = { sandbox: Object.fromEntries(channels.map((ch) => [ch, SandboxBehaviour.parse({ delivered: 1, responses: [] })])) };
+const silent = { sandbox: silentChannels };
 
 interface MessageRow {
   id: number;

@@ -6,6 +6,7 @@ import { FakeClock } from '../clock';
 import { createServices, type ServiceDeps, type Services } from '../services';
 import { SandboxBehaviour } from '../channels/sandbox';
 import type { JourneyGraph } from '../../shared/journey/graph';
+import { channels, type Channel } from '../../shared/journey/channels';
 import { callerAs } from '../trpc/root';
 import type { Role } from '../../shared/auth/roles';
 import type { User } from '../services/users';
@@ -101,3 +102,6 @@ export function aTestWorld(
 
 /** Sandbox SMS that are always delivered and never answered: no simulated click or login muddles a count. */
 export const silentSms = { sms: SandboxBehaviour.parse({ delivered: 1, responses: [] }) };
+
+/** The same for every channel: for a test that tells where each contact goes, which a simulated login would change now and then. */
+export const silentChannels = Object.fromEntries(channels.map((ch) => [ch, SandboxBehaviour.parse({ delivered: 1, responses: [] })])) as Record<Channel, SandboxBehaviour>;
