@@ -4,24 +4,15 @@ import { createLiveIndex } from '../engine/live';
 import { createRunner, type EngineSettings, type TickReport } from '../engine/runner';
 import { createEventRouter } from '../engine/events';
 import { nextEnrolmentAt, runSegmentEntries } from '../engine/segmentEntry';
-import { addToMetrics } from '../engine/counters';
-import { historyEntry } from '../engine/writeBatch';
 import { createSleepingPass } from '../sleeping';
 import { tickParts } from '../engine/attempts';
-import { runStore } from '../runs';
-import { outboxSql } from '../outbox/statements';
-import { channels } from '../../shared/journey/channels';
-import { awaitingMessage } from '../../shared/journey/run';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import type { SleepingRule } from '../../shared/policy/guardrails';
-import { utcDay } from '../../shared/util/time';
 
 /** One tick of the backtest's engine: what it did, and whether the same moment holds more. */
 export interface BacktestTick {
   enrolled: number;
   runs: TickReport;
-  /** messages settled (all of them delivered: the backtest's providers deliver everything and never answer) */
-  settled: number;
 }
 
 /**
@@ -79,8 +70,8 @@ const replayEnrolChunk = 50_000;
  * message (`sent`, `delivered`), without rendering a template: no body,
  * variant, language or cost is recorded (the report reads none of them). A
  * run waiting for its message's outcome is woken as the dispatcher wakes it.
- * Anything left queued (nothing the replay does queues a message otherwise)
- * is settled in bulk at the end of each tick, one statement per channel.
+ * Nothing else puts a message in the queue here (no pause, no retry, no
+ * re-drive), so the outbox never holds one, and the clock never waits on it.
  */
 export function createBacktestEngine(db: Db, settings: () => EngineSettings, machine: CompiledJourney) {
   const c = db.$client;
@@ -89,42 +80,9 @@ export function createBacktestEngine(db: Db, settings: () => EngineSettings, mac
   const runner = createRunner({ db, machines, settings, writer: { deliverOnEnqueue: true } });
   const events = createEventRouter({ db, runner, live });
   const sleeping = createSleepingPass(db);
-  const runs = runStore(db);
-  const queued = `channel = @channel and status = 'queued' and next_attempt_at <= @now`;
-  // both counters a delivered message adds (`sent`, `delivered`) from one pass over the queue: counted per node first,
-  // then each count twice (a json_each joined to every message parsed its array again for each: 0.6-1.1 s at 400k, now 0.5)
-  const countSettled = c.prepare(
-    addToMetrics(
-      `select journey_id, version, node_id, k.value, '', @day, n from (select journey_id, version, node_id, count(*) n from messages where ${queued} group by journey_id, version, node_id) g, (select 'sent' value union all select 'delivered') k where true`,
-    ),
+  const nextTimer = c.prepare<[number, number], { t: number | null }>(
+    `select min(t) t from (select min(wake_at) t from runs where wake_at > ? union all select min(due_at) from scheduled_events where due_at > ?)`,
   );
-  // the one write of messages.status here is the outbox's (server/outbox/statements.ts), as the runner's are
-  const settle = c.prepare<Record<string, unknown>, number>(outboxSql.instantDelivery).pluck();
-  // the same without the ids, while no run waits for its message's outcome (most journeys: none ever does)
-  const settleQuietly = c.prepare<Record<string, unknown>>(outboxSql.instantDeliveryQuiet);
-  const anyAwaiting = c.prepare<[string], number>('select 1 from runs where waiting_for = ? limit 1').pluck();
-  const nextTimer = c.prepare<[number, number, number], { t: number | null }>(
-    `select min(t) t from (
-       select min(wake_at) t from runs where wake_at > ?
-       union all select min(due_at) from scheduled_events where due_at > ?
-       union all select min(next_attempt_at) from messages where status = 'queued' and next_attempt_at > ?)`,
-  );
-
-  /** Every message queued by `now`, delivered at `now`, as the backtest's providers would answer; one transaction. */
-  const settleDue = c.transaction((now: number): number => {
-    const day = utcDay(now);
-    const entries = { sending: historyEntry('sending', now), sent: historyEntry('sent', now), delivered: historyEntry('delivered', now) };
-    const ids: number[] = [];
-    let settled = 0;
-    const awaiting = anyAwaiting.get(awaitingMessage) !== undefined;
-    for (const channel of channels) {
-      countSettled.run({ channel, now, day });
-      if (!awaiting) settled += settleQuietly.run({ channel, now, ...entries }).changes;
-      else for (const id of settle.all({ channel, now, ...entries })) ids.push(id);
-    }
-    if (ids.length > 0) runs.wakeAwaiting(JSON.stringify(ids), now);
-    return settled + ids.length;
-  });
 
   const sleepingCounts = sleepingPassCanMark(machine, settings().policy.guardrails.sleeping);
   let busy = false;
@@ -135,7 +93,7 @@ export function createBacktestEngine(db: Db, settings: () => EngineSettings, mac
     /** whether the sleeping pass runs in this replay (it reads every event of a contact, whatever its name) */
     sleepingPass: sleepingCounts,
 
-    /** As the engine's tick: segment entry, the runner, the sleeping pass, then the outbox; the first error is thrown after. */
+    /** As the engine's tick: segment entry, the runner (which delivers what it queues), the sleeping pass; the first error is thrown after. */
     tick(now: number): BacktestTick {
       if (busy) throw new Error('the backtest engine was ticked while a tick was running');
       busy = true;
@@ -145,16 +103,15 @@ export function createBacktestEngine(db: Db, settings: () => EngineSettings, mac
         const enrolled = attempt(() => runSegmentEntries(db, live.live(), now, s.timezone, replayEnrolChunk).reduce((n, e) => n + e.enrolled, 0), 0);
         const r = attempt((): TickReport => runner.tick(now, replayBatches), { stepped: 0, queued: 0, withheld: 0, exited: 0, batches: 0, backlog: false });
         if (sleepingCounts) attempt(() => sleeping.maybePass(now, s.policy.guardrails.sleeping), 0);
-        const settled = settleDue(now);
         rethrow();
-        return { enrolled, runs: r, settled };
+        return { enrolled, runs: r };
       } finally {
         busy = false;
       }
     },
 
-    /** The next run timer or queued message after `after` (as the engine's `nextTimerDue`). */
-    nextTimerDue: (after: number): number | null => nextTimer.get(after, after, after)?.t ?? null,
+    /** The next run timer or scheduled event after `after` (as the engine's `nextTimerDue`; nothing waits in the outbox here). */
+    nextTimerDue: (after: number): number | null => nextTimer.get(after, after)?.t ?? null,
     /** The next scheduled segment entry after `after`. */
     nextEnrolmentDue: (after: number): number | null => nextEnrolmentAt(db, live.live(), after, settings().timezone),
   };

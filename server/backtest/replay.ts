@@ -18,7 +18,7 @@ export class BacktestCancelled extends Error {
 }
 
 /** Did the tick do anything, or leave work for another tick at the same moment? (As the fake clock's `advance` asks.) */
-const busy = (t: BacktestTick): boolean => t.enrolled + t.runs.stepped + t.settled > 0 || t.runs.backlog;
+const busy = (t: BacktestTick): boolean => t.enrolled + t.runs.stepped > 0 || t.runs.backlog;
 
 /**
  * Drive `engine` from the clock's time to `to` as the live scheduler would,

@@ -50,17 +50,13 @@ export const moves = {
  * hop in the message's history.
  */
 export function moveThrough<F extends MessageStatus, V extends NextStatus<F>>(from: F, via: V, to: NextStatus<V>): Move {
-  for (const [a, b] of [
-    [from, via],
-    [via, to],
-  ] as const)
-    if (!canMove(a, b)) throw new Error(`outbox: ${a} → ${b} is not an allowed transition`);
-  return { from: [from], to: [to], where: (alias) => `${alias ? `${alias}.` : ''}status = '${from}'` };
+  return moveAlong([from, via, to]);
 }
 
 /**
- * A move along `hops` in one statement, each hop one the table allows: a
- * longer `moveThrough` (checked when it is declared, as `move` is at load).
+ * A move along `hops` in one statement, each hop one the table allows
+ * (checked when it is declared, as `move` is at load); `moveThrough` is the
+ * two-hop case, typed.
  */
 export function moveAlong(hops: readonly [MessageStatus, ...MessageStatus[]]): Move {
   for (let i = 1; i < hops.length; i++) {
@@ -71,10 +67,13 @@ export function moveAlong(hops: readonly [MessageStatus, ...MessageStatus[]]): M
   return { from: [from], to: [hops[hops.length - 1] as MessageStatus], where: (alias) => `${alias ? `${alias}.` : ''}status = '${from}'` };
 }
 
+/** A path and the move it makes, its hops written once. */
+const along = (hops: readonly [MessageStatus, ...MessageStatus[]]) => ({ move: moveAlong(hops), hops });
+
 /** Every path the outbox takes in one statement, for the test that reads each hop against the table. */
 export const paths = {
-  /** the backtest's instant delivery: queued → sending → delivered */
-  instantDelivery: { move: moveThrough('queued', 'sending', 'delivered'), hops: ['queued', 'sending', 'delivered'] },
-  /** the backtest's delivery at enqueue, of a message deferred earlier (a new one takes `instantDelivery`'s hops as it is inserted) */
-  deliverDeferred: { move: moveAlong(['deferred', 'queued', 'sending', 'delivered']), hops: ['deferred', 'queued', 'sending', 'delivered'] },
+  /** the backtest's delivery at enqueue (outboxSql.deliverForRuns), of a new message: inserted as queued would be, then sent and delivered */
+  deliverNew: along(['queued', 'sending', 'delivered']),
+  /** the same, of a message deferred earlier */
+  deliverDeferred: along(['deferred', 'queued', 'sending', 'delivered']),
 } as const satisfies Record<string, { move: Move; hops: readonly MessageStatus[] }>;

@@ -6,10 +6,6 @@ import { moves, paths } from './moves';
  * of `messages.status`, and the runner keeps its own prepared statements and
  * grouping, so a wave of a million runs pays nothing for the indirection.
  */
-const instantDelivery = `update messages set status = 'delivered', next_attempt_at = null, attempts = attempts + 1, response = '{"sandbox":true}', lease_owner = null, lease_expires_at = null, updated_at = @now,
-       history = substr(history, 1, length(history) - 1) || ',' || @sending || ',' || @sent || ',' || @delivered || ']'
-     where channel = @channel and ${paths.instantDelivery.move.where()} and next_attempt_at <= @now`;
-
 const deliverForRuns = `insert into messages (run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, next_attempt_at, queued_at, attempts, response, history, created_at, updated_at)
      select r.id, ?, ?, ?, ?, r.contact_id, ?, ?, ?, 'delivered', null, ?, 1, '{"sandbox":true}', ?, ?, ? from json_each(?) j cross join runs r on r.id = j.value where true
      on conflict(run_id, node_id, visit) do update set status = 'delivered', reason = null, next_attempt_at = null, queued_at = excluded.queued_at,
@@ -47,25 +43,14 @@ export const outboxSql = {
      where run_id in (select value from json_each(?)) and ${moves.suppressDeferred.where()} group by journey_id, version, node_id`,
 
   /**
-   * The backtest's instant delivery (server/backtest/engine.ts, on its copy only): every message of @channel queued by
-   * @now is claimed, sent and delivered at @now, the three history entries (@sending, @sent, @delivered) appended; returns the ids.
-   * The entries (JSON objects as historyEntry writes them) are spliced in before the array's closing bracket as text, as a run's
-   * path is: json_insert parsed the history and each entry again for every row (at 400k messages, 0.9-1.1 s against 0.7 s).
-   */
-  instantDelivery: `${instantDelivery} returning id`,
-
-  /** The same, returning nothing: while no run waits for its message's outcome, nobody needs the ids. */
-  instantDeliveryQuiet: instantDelivery,
-
-  /**
    * The backtest's enqueue (server/backtest/, on its copy only, through the runner's batch): as `enqueueForRuns`, but each
    * message is claimed, sent and delivered as it is queued, as the backtest's providers answer, in one write of its row
    * instead of an insert into the queue and an update out of it; its history holds the four hops (queued, sending, sent,
-   * delivered). A deferred message under the same key goes the same way, its hops appended. Parameters: journey,
-   * version, node, visit, channel, template, category, queued_at, history (the four entries as a JSON array),
-   * created_at, updated_at, run ids (JSON). `changes` counts what was delivered; `…Returning` gives the ids, for
+   * delivered), its entries spliced in as text, as a run's path is. A deferred message under the same key goes the same
+   * way, its hops appended. Parameters: journey, version, node, visit, channel, template, category, queued_at, history
+   * (the four entries as a JSON array), created_at, updated_at, run ids (JSON). `changes` counts what was delivered; `…Returning` gives the ids, for
    * the runs that wait for their message's outcome.
    */
-  deliverForRuns: deliverForRuns,
+  deliverForRuns,
   deliverForRunsReturning: `${deliverForRuns} returning id`,
 } as const;
