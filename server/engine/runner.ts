@@ -159,64 +159,55 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
     const inputs = rows.map(inputFor);
     // first without contacts, where the step from that node has not read one before
     const results: (StepResult | undefined)[] = new Array<StepResult | undefined>(rows.length);
+    /** rows whose step reads the contact, in batch order (the caps' in-memory ledger counts in that order) */
     const needed: number[] = [];
-    const unread: number[] = [];
     rows.forEach((row, i) => {
       const version = versions.get(row.version_id);
       if (!version) return;
-      const input = inputs[i] as StepInput;
-      const key = inputKey(row, input);
+      const key = inputKey(row, inputs[i] as StepInput);
       if (!readsContact.has(key))
         try {
           // a step that sets a trait reads the profile to do so: it never completes here
-          results[i] = step(befores[i] as Run, input, { machine: version.machine, now, rng, profile: unloadedContact.profile, policy: unloadedContact.policy, templateCategory });
-          unread.push(row.contact_id);
+          results[i] = step(befores[i] as Run, inputs[i] as StepInput, { machine: version.machine, now, rng, profile: unloadedContact.profile, policy: unloadedContact.policy, templateCategory });
           return;
         } catch (e) {
           if (e instanceof ContactNotLoaded) readsContact.add(key);
           // any other throw is stepped again with the contact below, and handled there as always
         }
-      needed.push(row.contact_id);
+      needed.push(i);
     });
     const history = new Map<string, number>();
     for (const v of versions.values()) for (const [name, days] of Object.entries(v.machine.historyEvents)) history.set(name, Math.max(history.get(name) ?? 0, days));
-    const contacts = needed.length === 0 ? new Map<number, ContactState>() : loadContacts(needed, now, { defaultTimezone: s.timezone, policy: s.policy, history });
-    const exists = contactExists(unread.filter((id) => !contacts.has(id)));
-    const batch: Stepped[] = [];
-    const orphans: { contact: number[]; version: number[] } = { contact: [], version: [] };
+    const contacts =
+      needed.length === 0
+        ? new Map<number, ContactState>()
+        : loadContacts(
+            needed.map((i) => (rows[i] as RunRow).contact_id),
+            now,
+            { defaultTimezone: s.timezone, policy: s.policy, history },
+          );
     /** journey → why its step threw; null while none did (the usual case) */
     let failed: Map<string, string> | null = null;
-    for (let i = 0; i < rows.length; i++) {
+    for (const i of needed) {
       const row = rows[i] as RunRow;
       const version = versions.get(row.version_id);
-      let result = results[i];
       const contact = contacts.get(row.contact_id);
-      if (!version || (result === undefined ? !contact : !contact && !exists.has(row.contact_id))) {
-        orphans[version ? 'contact' : 'version'].push(row.id);
-        continue;
-      }
-      if (failed?.has(row.journey_id)) continue;
-      if (result === undefined && contact !== undefined) {
-        try {
-          result = step(befores[i] as Run, inputs[i] as StepInput, {
-            machine: version.machine,
-            now,
-            rng,
-            profile: contact.profile,
-            policy: policyFor(s.policy, contact, now, version.machine),
-            templateCategory,
-          });
-        } catch (e) {
-          (failed ??= new Map()).set(row.journey_id, failureReason('runner', e));
-          continue;
-        }
+      // no contact: an orphan, below
+      if (!version || !contact || failed?.has(row.journey_id)) continue;
+      try {
+        const result = step(befores[i] as Run, inputs[i] as StepInput, {
+          machine: version.machine,
+          now,
+          rng,
+          profile: contact.profile,
+          policy: policyFor(s.policy, contact, now, version.machine),
+          templateCategory,
+        });
         for (const e of result.effects) if (e.type === 'setTrait') contact.profile = withTrait(contact.profile, e.trait, e.value);
+        results[i] = result;
+      } catch (e) {
+        (failed ??= new Map()).set(row.journey_id, failureReason('runner', e));
       }
-      if (result === undefined) continue; // not reached: a run stepped without its contact has a result, the rest a loaded contact
-      let run = result.run;
-      // a due run that did not move would be claimed again at once; give it a minute
-      if (result.effects.length === 0 && run.wakeAt !== null && run.wakeAt <= now) run = { ...run, wakeAt: now + MINUTE };
-      batch.push({ before: row, run, effects: result.effects, version });
     }
     if (failed !== null) {
       // the failed journeys' earlier runs in this batch already took cap slots and set traits in memory:
@@ -232,6 +223,21 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
         now,
       );
     }
+    // the contacts of runs stepped without one: do they still exist (loaded ones do)
+    const exists = contactExists(rows.flatMap((r, i) => (results[i] !== undefined && !contacts.has(r.contact_id) ? [r.contact_id] : [])));
+    const batch: Stepped[] = [];
+    const orphans: { contact: number[]; version: number[] } = { contact: [], version: [] };
+    rows.forEach((row, i) => {
+      const version = versions.get(row.version_id);
+      const result = results[i];
+      if (!version) orphans.version.push(row.id);
+      else if (result === undefined || !(contacts.has(row.contact_id) || exists.has(row.contact_id))) orphans.contact.push(row.id);
+      else {
+        // a due run that did not move would be claimed again at once; give it a minute
+        const run = result.effects.length === 0 && result.run.wakeAt !== null && result.run.wakeAt <= now ? { ...result.run, wakeAt: now + MINUTE } : result.run;
+        batch.push({ before: row, run, effects: result.effects, version });
+      }
+    });
     if (orphans.contact.length + orphans.version.length === 0) return write(batch, now);
     return db.$client.transaction(() => {
       const exited = exitOrphans(orphans.contact, 'contact_missing', now) + exitOrphans(orphans.version, 'version_missing', now);
