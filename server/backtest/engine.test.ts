@@ -47,24 +47,28 @@ describe("the backtest engine's outbox", () => {
   let w: TestWorld | undefined;
   afterEach(() => w?.close());
 
+  /** A world at `start` with `graph` published, and a backtest engine on its file for that version. */
+  async function engineFor(start: number, graph: JourneyGraph, name: string) {
+    const world = aTestWorld(start);
+    w = world;
+    const id = await world.publish(graph, name);
+    const machine = world.db.$client.prepare<[string], string>('select machine from journey_versions where journey_id = ?').pluck().get(id) as string;
+    return { world, id, engine: createBacktestEngine(world.db, () => world.services.workspace.settings(), JSON.parse(machine) as CompiledJourney) };
+  }
+
   it('delivers every message as the tick queues it: the four hops in its history, and queued, sent and delivered counted once each', async () => {
-    w = aTestWorld(Date.UTC(2026, 10, 2, 4, 0)); // noon in Shanghai: no quiet hours
-    const id = await w.publish(sendOnEventGraph(), 'SMS');
-    const machine = w.db.$client.prepare<[string], string>('select machine from journey_versions where journey_id = ?').pluck().get(id) as string;
-    const engine = createBacktestEngine(w.db, () => (w as TestWorld).services.workspace.settings(), JSON.parse(machine) as CompiledJourney);
-    const now = w.clock.now();
-    w.db.$client.exec('begin');
-    for (const userId of ['a', 'b', 'c']) w.services.ingest.ingest([{ type: 'track', userId, event: 'credit_rejected' }]);
-    w.db.$client.exec('commit');
+    const { world, id, engine } = await engineFor(Date.UTC(2026, 10, 2, 4, 0), sendOnEventGraph(), 'SMS'); // noon in Shanghai: no quiet hours
+    const now = world.clock.now();
+    for (const userId of ['a', 'b', 'c']) world.services.ingest.ingest([{ type: 'track', userId, event: 'credit_rejected' }]);
     expect(engine.tick(now)).toMatchObject({ runs: { queued: 3 } });
-    expect(w.sql(`select count(*) n from messages where status = 'queued'`)).toEqual([{ n: 0 }]);
-    const messages = w.sql<{ status: string; history: string }>('select status, history from messages');
+    expect(world.sql(`select count(*) n from messages where status = 'queued'`)).toEqual([{ n: 0 }]);
+    const messages = world.sql<{ status: string; history: string }>('select status, history from messages');
     expect(messages).toHaveLength(3);
     for (const m of messages) {
       expect(m.status).toBe('delivered');
       expect(JSON.parse(m.history)).toEqual(['queued', 'sending', 'sent', 'delivered'].map((status) => ({ status, at: now })));
     }
-    expect(w.sql(`select metric, count from metrics where journey_id = ? and node_id = 'sms' and metric in ('queued', 'sent', 'delivered') order by metric`, id)).toEqual([
+    expect(world.sql(`select metric, count from metrics where journey_id = ? and node_id = 'sms' and metric in ('queued', 'sent', 'delivered') order by metric`, id)).toEqual([
       { metric: 'delivered', count: 3 },
       { metric: 'queued', count: 3 },
       { metric: 'sent', count: 3 },
@@ -72,16 +76,13 @@ describe("the backtest engine's outbox", () => {
   });
 
   it('a message deferred by quiet hours is delivered when it is queued again, its hops appended to the deferral', async () => {
-    w = aTestWorld(Date.UTC(2026, 10, 2, 15, 0)); // 23:00 in Shanghai: quiet hours
-    const id = await w.publish(sendOnEventGraph(), 'SMS');
-    const machine = w.db.$client.prepare<[string], string>('select machine from journey_versions where journey_id = ?').pluck().get(id) as string;
-    const engine = createBacktestEngine(w.db, () => (w as TestWorld).services.workspace.settings(), JSON.parse(machine) as CompiledJourney);
-    w.services.ingest.ingest([{ type: 'track', userId: 'a', event: 'credit_rejected' }]);
-    engine.tick(w.clock.now());
-    expect(w.sql('select status from messages')).toEqual([{ status: 'deferred' }]);
-    const due = engine.nextTimerDue(w.clock.now()) as number;
+    const { world, id, engine } = await engineFor(Date.UTC(2026, 10, 2, 15, 0), sendOnEventGraph(), 'SMS'); // 23:00 in Shanghai: quiet hours
+    world.services.ingest.ingest([{ type: 'track', userId: 'a', event: 'credit_rejected' }]);
+    engine.tick(world.clock.now());
+    expect(world.sql('select status from messages')).toEqual([{ status: 'deferred' }]);
+    const due = engine.nextTimerDue(world.clock.now()) as number;
     engine.tick(due);
-    const [m] = w.sql<{ status: string; history: string }>('select status, history from messages');
+    const [m] = world.sql<{ status: string; history: string }>('select status, history from messages');
     expect(m?.status).toBe('delivered');
     expect((JSON.parse(m?.history ?? '[]') as { status: string; at: number }[]).map((h) => [h.status, h.at === due])).toEqual([
       ['deferred', false],
@@ -90,7 +91,7 @@ describe("the backtest engine's outbox", () => {
       ['sent', true],
       ['delivered', true],
     ]);
-    expect(w.sql(`select metric, count from metrics where journey_id = ? and node_id = 'sms' and metric in ('deferred', 'queued', 'sent', 'delivered') order by metric`, id)).toEqual([
+    expect(world.sql(`select metric, count from metrics where journey_id = ? and node_id = 'sms' and metric in ('deferred', 'queued', 'sent', 'delivered') order by metric`, id)).toEqual([
       { metric: 'deferred', count: 1 },
       { metric: 'delivered', count: 1 },
       { metric: 'queued', count: 1 },
@@ -99,13 +100,10 @@ describe("the backtest engine's outbox", () => {
   });
 
   it('a run that waits for its message outcome hears "delivered" within the same tick, as the dispatcher would wake it', async () => {
-    w = aTestWorld(Date.UTC(2026, 10, 2, 4, 0));
-    const id = await w.publish(smsOrCallGraph(), 'SMS or call');
-    const machine = w.db.$client.prepare<[string], string>('select machine from journey_versions where journey_id = ?').pluck().get(id) as string;
-    const engine = createBacktestEngine(w.db, () => (w as TestWorld).services.workspace.settings(), JSON.parse(machine) as CompiledJourney);
-    w.services.ingest.ingest([{ type: 'track', userId: 'a', event: 'credit_rejected' }]);
-    engine.tick(w.clock.now());
-    expect(w.sql('select status, exit_reason from runs')).toEqual([{ status: 'exited', exit_reason: 'sms_sent' }]);
-    expect(w.sql('select channel, status from messages')).toEqual([{ channel: 'sms', status: 'delivered' }]);
+    const { world, engine } = await engineFor(Date.UTC(2026, 10, 2, 4, 0), smsOrCallGraph(), 'SMS or call');
+    world.services.ingest.ingest([{ type: 'track', userId: 'a', event: 'credit_rejected' }]);
+    engine.tick(world.clock.now());
+    expect(world.sql('select status, exit_reason from runs')).toEqual([{ status: 'exited', exit_reason: 'sms_sent' }]);
+    expect(world.sql('select channel, status from messages')).toEqual([{ channel: 'sms', status: 'delivered' }]);
   });
 });
