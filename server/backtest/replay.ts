@@ -32,7 +32,10 @@ const busy = (t: BacktestTick): boolean => t.enrolled + t.runs.stepped > 0 || t.
  *
  * Events recorded between two ticks share one transaction (ingestion writes
  * a batch in one too): the copy's file is written once per stretch, not once
- * per event and statement. The next segment entry moves only when a tick
+ * per event and statement. So do the ticks of one drain: each batch's
+ * transaction nests in it as a savepoint, and the file is written once per
+ * moment instead of once per batch (at 1M contacts the batches' commits took
+ * 1.1 s of each share's replay). The next segment entry moves only when a tick
  * enrols, so it is asked once per drain; the timers after every event.
  */
 export function replayEvents(
@@ -73,13 +76,15 @@ export function replayEvents(
   const drain = () => {
     router.flush();
     known = null;
-    commit();
+    if (!open) c.exec('begin');
+    open = true;
     for (;;) {
       check();
       const t = engine.tick(clock.now());
       ticks++;
       if (!busy(t)) break;
     }
+    commit();
     drainedAt = clock.now();
     enrolAt = engine.nextEnrolmentDue(drainedAt);
   };
