@@ -102,8 +102,7 @@ export function planCopy(source: string, machines: readonly CompiledJourney[], f
       for (const [n, days] of r.before) since.set(n, Math.min(since.get(n) ?? from, from - days * DAY));
     }
     // the contact policy reads one event of its own: the rejection cooldown's, from `days` back, before and inside the window
-    const policy = src.prepare<[], { policy: string }>('select policy from workspace where id = 1').get();
-    const { rejectionCooldown, sleeping } = ContactPolicy.parse(policy ? JSON.parse(policy.policy) : {}).guardrails;
+    const { rejectionCooldown, sleeping } = guardrailsOf(src);
     if (rejectionCooldown.enabled) {
       names.add(rejectionCooldown.event);
       since.set(rejectionCooldown.event, Math.min(since.get(rejectionCooldown.event) ?? from, from - rejectionCooldown.days * DAY));
@@ -116,6 +115,27 @@ export function planCopy(source: string, machines: readonly CompiledJourney[], f
     return { ids: [...found].sort((a, b) => a - b), names: [...names], since: [...since], sleeping, config, lastEventId };
   } finally {
     src.exec('commit');
+    src.close();
+  }
+}
+
+/** The workspace's guardrails as the copy's engine will read them. */
+function guardrailsOf(src: Database.Database) {
+  const policy = src.prepare<[], { policy: string }>('select policy from workspace where id = 1').get();
+  return ContactPolicy.parse(policy ? JSON.parse(policy.policy) : {}).guardrails;
+}
+
+/**
+ * What a backtest can tell before its plan, from the live file (read only):
+ * how many contacts there are (the candidates are some of them) and the
+ * sleeping rule, which is what `replayThreads` decides by.
+ */
+export function sourceSize(source: string): { candidates: number; sleeping: SleepingRule } {
+  const src = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    src.pragma('busy_timeout = 5000');
+    return { candidates: src.prepare<[], number>('select count(*) from contacts').pluck().get() ?? 0, sleeping: guardrailsOf(src).sleeping };
+  } finally {
     src.close();
   }
 }

@@ -7,11 +7,12 @@ import type { JourneyGraph } from '../../shared/journey/graph';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import type { BacktestResult, BacktestRun } from '../../shared/backtest/result';
 import { availableParallelism } from 'node:os';
-import { buildBaseCopy, openVersionCopy, planCopy, type BaseCopy, type CopyPlan, type ReplayedVersion } from './copy';
+import { buildBaseCopy, openVersionCopy, planCopy, sourceSize, type BaseCopy, type CopyPlan, type ReplayedVersion } from './copy';
+import type { SleepingRule } from '../../shared/policy/guardrails';
 import { replayEvents, type ReplayHooks } from './replay';
 import { createBacktestEngine, sleepingPassCanMark } from './engine';
 import { compareRuns, mergeRuns, reportRun } from './report';
-import { replayOnThreads } from './thread/shares';
+import { endShareThreads, replayOnThreads, startShareThreads } from './thread/shares';
 import Database from 'better-sqlite3';
 
 /** What one backtest replays: a journey's draft, and its live version to compare with, over [from, to]. */
@@ -140,10 +141,10 @@ export function replayShare(job: BacktestJob, draftMachine: CompiledJourney, pla
  * pass could act on (`sleepingPassCanMark`: the pass runs at the first tick
  * an hour after the last, and a share ticks only when its own runs are due).
  */
-export function replayThreads(job: BacktestJob, machines: readonly CompiledJourney[], plan: Pick<CopyPlan, 'ids' | 'sleeping'>): number {
-  if (machines.some((m) => m.settings.entry.maxContacts !== null || sleepingPassCanMark(m, plan.sleeping))) return 1;
+export function replayThreads(job: BacktestJob, machines: readonly CompiledJourney[], { candidates, sleeping }: { candidates: number; sleeping: SleepingRule }): number {
+  if (machines.some((m) => m.settings.entry.maxContacts !== null || sleepingPassCanMark(m, sleeping))) return 1;
   if (job.threads !== undefined) return Math.max(1, Math.floor(job.threads));
-  return plan.ids.length < shardFrom ? 1 : Math.min(4, availableParallelism());
+  return candidates < shardFrom ? 1 : Math.min(4, availableParallelism());
 }
 
 /** Candidates from which a backtest replays on several threads. */
@@ -162,10 +163,23 @@ export async function runBacktest(job: BacktestJob, hooks: BacktestHooks = {}): 
   const draftMachine = compileDraft(job.sourcePath, job.draft);
   hooks.progress?.(0, 'copying');
   const machines = job.live ? [draftMachine, job.live.machine] : [draftMachine];
-  const plan = planCopy(job.sourcePath, machines, job.from, job.to);
-  const planSeconds = (performance.now() - t0) / 1000;
-  const threads = replayThreads(job, machines, plan);
-  const shares = threads === 1 ? [replayShare(job, draftMachine, plan, job.workDir, hooks)] : await replayOnThreads(job, draftMachine, plan, threads, hooks);
+  // the candidates are some of the contacts: with enough contacts to split, the share threads start now and load
+  // their code while the plan is read, instead of after it (a second each at 1M); the plan may still want fewer
+  const expected = replayThreads(job, machines, sourceSize(job.sourcePath));
+  const started = expected > 1 ? startShareThreads(expected) : [];
+  let shares: ShareResult[];
+  let planSeconds: number;
+  let threads: number;
+  try {
+    const plan = planCopy(job.sourcePath, machines, job.from, job.to);
+    planSeconds = (performance.now() - t0) / 1000;
+    threads = replayThreads(job, machines, { candidates: plan.ids.length, sleeping: plan.sleeping });
+    if (threads === 1) void endShareThreads(started.splice(0));
+    shares = threads === 1 ? [replayShare(job, draftMachine, plan, job.workDir, hooks)] : await replayOnThreads(job, draftMachine, plan, threads, hooks, started.splice(0));
+  } finally {
+    // a plan that failed: the threads started for it never got a share
+    void endShareThreads(started);
+  }
   // each version's goal as its overlay reads it: its own first goal
   const runs = machines.map((m, i) =>
     mergeRuns(

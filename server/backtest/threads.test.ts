@@ -20,7 +20,7 @@ const machine = (o: { maxContacts?: number; reentry?: ReentryPolicy } = {}): Com
 };
 const job = (threads?: number) => ({ ...(threads === undefined ? {} : { threads }) }) as BacktestJob;
 const sleeping = defaultGuardrails().sleeping;
-const plan = (candidates: number, rule = sleeping) => ({ ids: Array.from({ length: candidates }, (_, i) => i + 1), sleeping: rule });
+const plan = (candidates: number, rule = sleeping) => ({ candidates, sleeping: rule });
 
 describe('how many threads replay a backtest', () => {
   it('one for a small one, several for a large one, as many as asked when asked', () => {
