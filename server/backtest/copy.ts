@@ -247,9 +247,9 @@ export function buildBaseCopy(source: string, dir: string, plan: CopyPlan, from:
 /**
  * A replay's copy is private to one thread and thrown away after: no WAL (each
  * commit would write its pages twice, to the log and at the checkpoint), a
- * rollback journal kept in memory, and the savepoints' journals too (a
- * replay's batches nest in one transaction per moment: replay.ts), no file
- * locks taken per transaction, no fsync, and a page cache that holds the whole working set (runs, messages,
+ * rollback journal kept in memory (the savepoints' journals already are, as
+ * on every connection: a replay's batches nest in one transaction per
+ * moment, replay.ts), no file locks taken per transaction, no fsync, and a page cache that holds the whole working set (runs, messages,
  * the events index), so an event's probes read memory rather than the file.
  */
 function throwaway(db: Db, threads: number): void {
@@ -257,7 +257,6 @@ function throwaway(db: Db, threads: number): void {
   c.pragma('journal_mode = MEMORY');
   c.pragma('locking_mode = EXCLUSIVE');
   c.pragma('synchronous = OFF');
-  c.pragma('temp_store = MEMORY');
   c.pragma(`cache_size = ${-Math.min(replayCacheKiB, Math.round(replayBudgetKiB / threads))}`);
 }
 
