@@ -6,9 +6,8 @@ import { kindDef } from '../../shared/journey/registry';
 import { matchesFilters } from '../../shared/segments/evaluate';
 import { DAY, utcDay } from '../../shared/util/time';
 
-/** A goal or funnel credit held back: the event's place in the replay, contact and time, under the goal it credits. */
+/** A goal or funnel credit held back: the event's contact and time, under the goal it credits. */
 interface HeldCredit {
-  eventId: number;
   contactId: number;
   at: number;
   t: Tracked;
@@ -87,9 +86,9 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex, r
   let held: unknown[][] = [];
   /** contacts of events not appended (no one reads their name back) that would have woken them */
   let woken: number[] = [];
-  /** credits to write, by contact (only their order within a contact matters) */
+  /** credits to write, by contact, each contact's in event order (credits of different contacts never meet) */
   let credits = new Map<number, HeldCredit[]>();
-  /** each event's place in the replay: credits are written in this order */
+  /** each event's place in the replay (the id the engine's router is given) */
   let seq = 0;
 
   const appendHeld = () => {
@@ -103,12 +102,11 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex, r
    * The router's credit (events.ts, step 3) for a list of held events, read
    * from their contacts' runs in one statement: each node of the contact's run
    * in the goal's version visited within the goal's window up to the event,
-   * once per contact, node and goal, in event order; the `reached` counters
-   * added up.
+   * once per contact, node and goal, each contact's in event order (as
+   * `list` holds them); the `reached` counters added up.
    */
   const writeCredits = (list: HeldCredit[]) => {
     if (list.length === 0) return;
-    list.sort((a, b) => a.eventId - b.eventId);
     const runs = new Map<number, { versionId: number; id: number; path: string }[]>();
     for (const [contactId, versionId, id, path] of runsOf.all(JSON.stringify([...new Set(list.map((h) => h.contactId))]))) {
       const l = runs.get(contactId);
@@ -117,6 +115,8 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex, r
     }
     const paths = new Map<number, [string, number, number, unknown][]>();
     const tally = new Map<string, { t: Tracked; nodeId: string; day: string; n: number }>();
+    /** the nodes of one credit, each once (a path holds a handful) */
+    const nodes: string[] = [];
     for (const h of list) {
       const { t } = h;
       for (const r of runs.get(h.contactId) ?? []) {
@@ -124,11 +124,14 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex, r
         let path = paths.get(r.id);
         if (path === undefined) paths.set(r.id, (path = JSON.parse(r.path) as [string, number, number, unknown][]));
         const since = h.at - t.windowDays * DAY;
-        const nodes = new Set<string>();
-        for (const [nodeId, , at] of path) if (at >= since && at <= h.at) nodes.add(nodeId);
-        for (const nodeId of [...nodes].sort()) {
+        nodes.length = 0;
+        for (const entry of path) {
+          const at = entry[2];
+          if (at >= since && at <= h.at && !nodes.includes(entry[0])) nodes.push(entry[0]);
+        }
+        const day = nodes.length === 0 ? '' : utcDay(h.at);
+        for (const nodeId of nodes) {
           if (!convert(h.contactId, t.v.versionId, nodeId, t.event)) continue;
-          const day = utcDay(h.at);
           const k = `${t.v.versionId}\u0000${t.event}\u0000${nodeId}\u0000${day}`;
           const x = tally.get(k);
           if (x) x.n++;
@@ -174,7 +177,7 @@ export function createHeldRouter(db: Db, events: EventRouter, live: LiveIndex, r
       if (e.type !== 'system')
         for (const t of live.trackedOn(e.name)) {
           if (!matchesFilters(e.properties, t.filter)) continue;
-          const h: HeldCredit = { eventId, contactId: e.contactId, at: e.at, t };
+          const h: HeldCredit = { contactId: e.contactId, at: e.at, t };
           const mine = credits.get(e.contactId);
           if (mine) mine.push(h);
           else credits.set(e.contactId, [h]);
