@@ -6,6 +6,8 @@ import { runBacktest } from './run';
 import { compile } from '../../shared/journey/compile';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import { BacktestCancelled } from './replay';
+import { planCopy } from './copy';
+import { replayOnThreads, startShareThreads } from './thread/shares';
 import { E, S, blueprint1, fixture, timeOf, useRecordedWorlds } from './testFixture';
 
 /**
@@ -159,5 +161,27 @@ describe('a backtest in progress', () => {
     await expect(run).rejects.toBeInstanceOf(BacktestCancelled);
     expect(at).toBeGreaterThan(0.3);
     expect(at).toBeLessThan(1);
+  });
+});
+
+describe('share threads started before the plan', () => {
+  it('take the shares; one the plan did not need ends, and the shares still add up to the whole', async () => {
+    const { w, job } = await recorded.draftJob(blueprint1(), { live: null });
+    const templates = new Map(w.sql<{ key: string; channel: 'sms' }>('select key, channel from templates').map((r) => [r.key, r.channel]));
+    const segments = new Set(w.sql<{ key: string }>('select key from segments').map((r) => r.key));
+    const compiled = compile(job.draft, { templates, segments });
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    const started = startShareThreads(3);
+    const exited = started.map((t) => new Promise<number>((resolve) => t.worker.once('exit', resolve)));
+    const plan = planCopy(job.sourcePath, [compiled.value], job.from, job.to);
+    const shares = await replayOnThreads(job, compiled.value, plan, 2, {}, started);
+    expect(shares).toHaveLength(2);
+    expect(shares[0]?.contacts).toBeGreaterThan(0);
+    expect(shares[1]?.contacts).toBeGreaterThan(0);
+    expect(shares.reduce((n, x) => n + x.contacts, 0)).toBe(plan.ids.length);
+    // the third never got a share: it was ended rather than left waiting for one (and keeping its parent alive)
+    await expect(exited[2]).resolves.toBeTypeOf('number');
+    // the two that replayed ended on their own once done
+    await expect(Promise.all(exited.slice(0, 2))).resolves.toEqual([0, 0]);
   });
 });
