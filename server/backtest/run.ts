@@ -164,7 +164,7 @@ export async function runBacktest(job: BacktestJob, hooks: BacktestHooks = {}): 
   hooks.progress?.(0, 'copying');
   const machines = job.live ? [draftMachine, job.live.machine] : [draftMachine];
   // the candidates are some of the contacts: with enough contacts to split, the share threads start now and load
-  // their code while the plan is read, instead of after it (a second each at 1M); the plan may still want fewer
+  // their code while the plan is read, instead of after it (about a second each); the plan may still want fewer
   const expected = replayThreads(job, machines, sourceSize(job.sourcePath));
   const started = expected > 1 ? startShareThreads(expected) : [];
   let shares: ShareResult[];

@@ -7,7 +7,7 @@ import { BacktestCancelled } from '../replay';
 import type { FromThread } from './protocol';
 import type { BacktestHooks, BacktestJob, ShareResult } from '../run';
 
-/** What a replay thread starts with (only data: a worker receives a structured clone) and the backtest's cancel flag. */
+/** What a replay thread is given as its first message (only data: a worker receives a structured clone) and the backtest's cancel flag. */
 export interface ShareThreadData {
   job: BacktestJob;
   draftMachine: CompiledJourney;
@@ -30,10 +30,10 @@ export interface ShareThread {
 }
 
 /**
- * Start `count` share threads now, each loading its code (about a second at
- * 1M contacts' worth of modules through tsx) while the caller reads the plan;
- * `replayOnThreads` hands each its share. A thread not handed one is ended
- * with `endShareThreads`.
+ * Start `count` share threads now, each loading its code (the replay's
+ * modules through tsx: about a second each on two cores) while the caller
+ * reads the plan; `replayOnThreads` hands each its share. A thread not
+ * handed one is ended with `endShareThreads`.
  */
 export function startShareThreads(count: number): ShareThread[] {
   return Array.from({ length: count }, () => {
@@ -48,6 +48,7 @@ export function startShareThreads(count: number): ShareThread[] {
   });
 }
 
+/** End share threads, at whatever point they are (loading, waiting for a share, replaying). */
 export async function endShareThreads(threads: readonly ShareThread[]): Promise<void> {
   await Promise.all(threads.map((t) => t.worker.terminate()));
 }
