@@ -249,8 +249,9 @@ export function buildBaseCopy(source: string, dir: string, plan: CopyPlan, from:
  * commit would write its pages twice, to the log and at the checkpoint), a
  * rollback journal kept in memory (the savepoints' journals already are, as
  * on every connection: a replay's batches nest in one transaction per
- * moment, replay.ts), no file locks taken per transaction, no fsync, and a page cache that holds the whole working set (runs, messages,
- * the events index), so an event's probes read memory rather than the file.
+ * moment, replay.ts), no file locks taken per transaction, no fsync, and a
+ * page cache that holds the whole working set (runs, messages, the events
+ * index), so an event's probes read memory rather than the file.
  */
 function throwaway(db: Db, threads: number): void {
   const c = db.$client;
