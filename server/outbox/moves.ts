@@ -43,20 +43,11 @@ export const moves = {
 } as const satisfies Record<string, Move>;
 
 /**
- * A move through `via` in one statement, each hop one the table allows
- * (from → via → to), for a provider that answers as it is called. Only the
- * backtest's copy makes one: its providers take every message at once and
- * deliver it, so claiming, sending and delivering happen at one moment, each
- * hop in the message's history.
- */
-export function moveThrough<F extends MessageStatus, V extends NextStatus<F>>(from: F, via: V, to: NextStatus<V>): Move {
-  return moveAlong([from, via, to]);
-}
-
-/**
  * A move along `hops` in one statement, each hop one the table allows
- * (checked when it is declared, as `move` is at load); `moveThrough` is the
- * two-hop case, typed.
+ * (checked when it is declared, as `move` is at load), for a provider that
+ * answers as it is called. Only the backtest's copy makes one: its providers
+ * take every message at once and deliver it, so claiming, sending and
+ * delivering happen at one moment, each hop in the message's history.
  */
 export function moveAlong(hops: readonly [MessageStatus, ...MessageStatus[]]): Move {
   for (let i = 1; i < hops.length; i++) {
