@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { aGraph, smsOrCallGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { HOUR } from '../../shared/util/time';
-import { runBacktest } from './run';
+import { compileDraft, runBacktest } from './run';
 import { compile } from '../../shared/journey/compile';
 import type { CompiledJourney } from '../../shared/journey/machine';
 import { BacktestCancelled } from './replay';
@@ -166,15 +166,12 @@ describe('a backtest in progress', () => {
 
 describe('share threads started before the plan', () => {
   it('take the shares; one the plan did not need ends, and the shares still add up to the whole', async () => {
-    const { w, job } = await recorded.draftJob(blueprint1(), { live: null });
-    const templates = new Map(w.sql<{ key: string; channel: 'sms' }>('select key, channel from templates').map((r) => [r.key, r.channel]));
-    const segments = new Set(w.sql<{ key: string }>('select key from segments').map((r) => r.key));
-    const compiled = compile(job.draft, { templates, segments });
-    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    const { job } = await recorded.draftJob(blueprint1(), { live: null });
+    const machine = compileDraft(job.sourcePath, job.draft);
     const started = startShareThreads(3);
     const exited = started.map((t) => new Promise<number>((resolve) => t.worker.once('exit', resolve)));
-    const plan = planCopy(job.sourcePath, [compiled.value], job.from, job.to);
-    const shares = await replayOnThreads(job, compiled.value, plan, 2, {}, started);
+    const plan = planCopy(job.sourcePath, [machine], job.from, job.to);
+    const shares = await replayOnThreads(job, machine, plan, 2, {}, started);
     expect(shares).toHaveLength(2);
     expect(shares[0]?.contacts).toBeGreaterThan(0);
     expect(shares[1]?.contacts).toBeGreaterThan(0);

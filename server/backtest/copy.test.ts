@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../shared/journey/compile';
 import { DAY } from '../../shared/util/time';
 import { buildBaseCopy, planCopy, shareOf } from './copy';
+import { compileDraft } from './run';
 import { E, S, blueprint1, timeOf, fixture, useRecordedWorlds } from './testFixture';
 
 const recorded = useRecordedWorlds('backtest-copy');
@@ -10,11 +10,8 @@ const recorded = useRecordedWorlds('backtest-copy');
 describe("a backtest's copies", () => {
   it('hold the configuration and the events as the plan read them, whenever each share is copied after it', () => {
     const w = recorded.world(E + DAY, { during: true });
-    const segments = new Set(w.sql<{ key: string }>('select key from segments').map((r) => r.key));
-    const templates = new Map(w.sql<{ key: string; channel: 'sms' }>('select key, channel from templates').map((r) => [r.key, r.channel]));
-    const compiled = compile(blueprint1(), { templates, segments });
-    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
-    const plan = planCopy(w.dbPath, [compiled.value], S, E);
+    const machine = compileDraft(w.dbPath, blueprint1());
+    const plan = planCopy(w.dbPath, [machine], S, E);
     const policyThen = w.sql<{ policy: string }>('select policy from workspace')[0]?.policy;
     const eventsThen = fixture().during.filter((c) => timeOf(c) <= E).length;
     expect(eventsThen).toBeGreaterThan(0);
@@ -38,13 +35,10 @@ describe("a backtest's copies", () => {
 
   it("hold exactly the candidates' look-back events and return exactly their window's events, in time order", () => {
     const w = recorded.world(E + DAY, { during: true });
-    const segments = new Set(w.sql<{ key: string }>('select key from segments').map((r) => r.key));
-    const templates = new Map(w.sql<{ key: string; channel: 'sms' }>('select key, channel from templates').map((r) => [r.key, r.channel]));
-    const compiled = compile(blueprint1(), { templates, segments });
-    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    const machine = compileDraft(w.dbPath, blueprint1());
     // rejections (the contact policy's cooldown reads them back): a candidate's just before its look-back, at its start and
     // at the window's start's last moment, and a non-candidate's
-    const planned = planCopy(w.dbPath, [compiled.value], S, E);
+    const planned = planCopy(w.dbPath, [machine], S, E);
     const [candidate] = planned.ids;
     const outsider = w.sql<{ id: number }>(`select id from contacts where id not in (${planned.ids.join(', ')}) limit 1`)[0]?.id;
     if (candidate === undefined || outsider === undefined) throw new Error('the fixture needs a candidate and a contact who is none');
@@ -60,7 +54,7 @@ describe("a backtest's copies", () => {
         [outsider, S - DAY],
       ] as const
     ).map(([contact, at]) => ({ id: Number(reject.run(contact, at, at).lastInsertRowid), at }));
-    const plan = planCopy(w.dbPath, [compiled.value], S, E);
+    const plan = planCopy(w.dbPath, [machine], S, E);
 
     const src = new Database(w.dbPath, { readonly: true });
     const ids = new Set(plan.ids);

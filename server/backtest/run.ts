@@ -38,8 +38,8 @@ export interface BacktestHooks {
   cancelFlag?: SharedArrayBuffer;
 }
 
-/** The draft compiled as publish would compile it, against the copy's templates and segments. */
-function compileDraft(source: string, graph: JourneyGraph): CompiledJourney {
+/** The draft compiled as publish would compile it, against the live file's templates and segments. */
+export function compileDraft(source: string, graph: JourneyGraph): CompiledJourney {
   const src = new Database(source, { readonly: true, fileMustExist: true });
   try {
     const templates = new Map(
