@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { afterEach } from 'vitest';
-import { aTestWorld, type TestWorld } from '../testing/harness';
+import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
 import { useTempDir } from '../testing/tempDir';
 import type { BacktestJob } from './run';
-import { SandboxBehaviour } from '../channels/sandbox';
-import { channels, type Channel } from '../../shared/journey/channels';
+import type { SandboxBehaviour } from '../channels/sandbox';
+import type { Channel } from '../../shared/journey/channels';
 import { loadBlueprints } from '../library/loadLibrary';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { DAY, HOUR, MINUTE } from '../../shared/util/time';
@@ -18,7 +18,6 @@ import { DAY, HOUR, MINUTE } from '../../shared/util/time';
 export const S = Date.UTC(2026, 10, 2, 0, 0);
 export const E = S + 7 * DAY;
 export const SEED = 4242;
-export const silent = Object.fromEntries(channels.map((ch) => [ch, SandboxBehaviour.parse({ delivered: 1, responses: [] })])) as Record<Channel, SandboxBehaviour>;
 
 /** One Segment call, as ingestion takes it. */
 export type Call = Parameters<TestWorld['services']['ingest']['ingest']>[0][number];
@@ -72,7 +71,7 @@ export const blueprint1 = (): JourneyGraph => {
 };
 
 /** A world at `start` with the fixture's sign-ups and their history before the window ingested (and, with `during`, the window's events too). */
-export function aRecordedWorld(start: number, { during = false, sandbox = silent }: { during?: boolean; sandbox?: Record<Channel, SandboxBehaviour> } = {}): TestWorld {
+export function aRecordedWorld(start: number, { during = false, sandbox = silentChannels }: { during?: boolean; sandbox?: Record<Channel, SandboxBehaviour> } = {}): TestWorld {
   const f = fixture();
   const w = aTestWorld(start, { sandbox, rngSeed: SEED });
   w.services.ingest.ingest([...f.identify, ...f.before, ...(during ? f.during : [])]);

@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { aTestWorld, type TestWorld } from '../testing/harness';
-import { SandboxBehaviour } from '../channels/sandbox';
-import { channels } from '../../shared/journey/channels';
+import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { defaultPolicy } from '../../shared/policy/policy';
@@ -11,7 +9,7 @@ import { createSleepingPass } from '.';
 /** 12:00 in Shanghai, Mon 2 Nov 2026. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
 /** every channel delivers and nobody replies: a simulated reply is an event, which would answer (or trigger) for real */
-const silent = { sandbox: Object.fromEntries(channels.map((ch) => [ch, SandboxBehaviour.parse({ delivered: 1, responses: [] })])) };
+const silent = { sandbox: silentChannels };
 
 /** Sleeping contacts end to end: a real SQLite file, the real engine on a fake clock, the scheduler's hourly pass. */
 describe('sleeping contacts', () => {
