@@ -9,6 +9,7 @@ import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
 import { createContactCheck, createContactLoader, policyFor, unloadedContact, type ContactState } from './batchContext';
 import { runStore } from '../runs';
+import { hasWriteGate } from '../db/writeGate';
 import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
 import { failureReason, journeyErrorsOf } from './journeyErrors';
 import { createTemplateCategories } from './templateCategories';
@@ -148,8 +149,15 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
    * Step `rows` with `inputFor(row)` and write the outcome in one transaction.
    * Contacts are loaded only for the runs whose step reads them; a run whose
    * contact is gone leaves the journey, read or not.
+   *
+   * `claimedBefore`: the rows were read before the write lock was taken,
+   * while another thread writes the same file (the engine thread's claim,
+   * the API's routed events and pauses). The transaction then writes only the
+   * runs still as they were claimed (the run store's `stillAsClaimed`); the
+   * others are left as the other writer left them, and a run moved twice
+   * would have sent twice.
    */
-  function advance(rows: readonly RunRow[], inputFor: (row: RunRow) => StepInput, now: number): BatchCounts {
+  function advance(rows: readonly RunRow[], inputFor: (row: RunRow) => StepInput, now: number, claimedBefore = false): BatchCounts {
     if (rows.length === 0) return { stepped: 0, queued: 0, withheld: 0, exited: 0 };
     const s = settings();
     const versions = machines.load(rows.map((r) => r.version_id));
@@ -221,6 +229,7 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
         rows.filter((r) => !journeys.has(r.journey_id)),
         inputFor,
         now,
+        claimedBefore,
       );
     }
     // the contacts of runs stepped without one: do they still exist (loaded ones do)
@@ -238,6 +247,22 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
         batch.push({ before: row, run, effects: result.effects, version });
       }
     });
+    if (!claimedBefore) return commit(batch, orphans, now);
+    // the claim was read outside the write lock: write only what is still as it was claimed
+    return db.$client.transaction(() => {
+      const kept = runs.stillAsClaimed(rows);
+      if (kept.size === rows.length) return commit(batch, orphans, now);
+      const mine = (id: number) => kept.has(id);
+      return commit(
+        batch.filter((s) => mine(s.before.id)),
+        { contact: orphans.contact.filter(mine), version: orphans.version.filter(mine) },
+        now,
+      );
+    })();
+  }
+
+  /** Write a batch's outcome, and end its orphans, in one transaction. */
+  function commit(batch: readonly Stepped[], orphans: { contact: number[]; version: number[] }, now: number): BatchCounts {
     if (orphans.contact.length + orphans.version.length === 0) return write(batch, now);
     return db.$client.transaction(() => {
       const exited = exitOrphans(orphans.contact, 'contact_missing', now) + exitOrphans(orphans.version, 'version_missing', now);
@@ -263,7 +288,7 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
         }
         const rows = claimDue.all(now, batchSize);
         if (rows.length === 0) return report;
-        const c = advance(rows, inputsFor(rows), now);
+        const c = advance(rows, inputsFor(rows), now, hasWriteGate(db.$client));
         report.batches++;
         report.stepped += c.stepped;
         report.queued += c.queued;

@@ -89,6 +89,19 @@ function createRunStore(db: Db) {
   );
   const endOrphans = c.prepare(`update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, waiting_for = null where id in ${ids} and ${runMoves.end.where()}`);
 
+  // a claim read before its batch's transaction, on the engine thread while the API thread writes the same file:
+  // which of its runs are still as claimed (JSON [[id, wake_at, node_id, visit, status, contact_id], …]) and not in a paused
+  // or archived journey. Primary-key probes, one per run of the batch
+  const stillAsClaimed = c
+    .prepare<[string], string>(
+      `select json_group_array(r.id) from json_each(?) k join runs r on r.id = k.value ->> 0
+       where r.wake_at is k.value ->> 1 and r.node_id = k.value ->> 2 and r.visit = k.value ->> 3 and r.status = k.value ->> 4 and r.contact_id = k.value ->> 5
+         and not exists (select 1 from journeys j where j.id = r.journey_id and j.status in ('paused', 'archived'))`,
+    )
+    .pluck();
+  // claimed runs of a journey paused since: parked as the pause parks its timers
+  const parkPaused = c.prepare(`update runs set held_wake_at = wake_at, wake_at = null where id in ${ids} and wake_at is not null and journey_id in (select id from journeys where status = 'paused')`);
+
   // pause parks timers where the runner (which claims by wake_at) cannot see them; resume puts them back
   const holdTimers = c.prepare(`update runs set held_wake_at = wake_at, wake_at = null where journey_id = ? and wake_at is not null`);
   const releaseTimers = c.prepare(`update runs set wake_at = held_wake_at, held_wake_at = null where journey_id = ? and held_wake_at is not null`);
@@ -186,6 +199,21 @@ function createRunStore(db: Db) {
       dropOrphanGauges.run(runIdsJson, runIdsJson);
       return endOrphans.run(reason, now, runIdsJson).changes;
     }),
+
+    /**
+     * Of runs claimed before this transaction (the engine thread reads its
+     * claim before it takes the write lock), the ids of those still as
+     * claimed: same timer, node, visit, status and contact, their journey neither
+     * paused nor archived. The API thread may have moved one meanwhile (an
+     * event it routed, a merge), or paused or archived its journey; those are
+     * not the caller's to write. The ones whose journey was paused are parked
+     * here, as the pause parks its timers. The caller holds the transaction.
+     */
+    stillAsClaimed(rows: readonly { id: number; wake_at: number | null; node_id: string; visit: number; status: string; contact_id: number }[]): Set<number> {
+      const kept = new Set(JSON.parse(stillAsClaimed.get(JSON.stringify(rows.map((r) => [r.id, r.wake_at, r.node_id, r.visit, r.status, r.contact_id])))!) as number[]);
+      if (kept.size < rows.length) parkPaused.run(JSON.stringify(rows.flatMap((r) => (kept.has(r.id) ? [] : [r.id]))));
+      return kept;
+    },
 
     /** Park the timers of a paused journey's runs; how many. */
     holdTimers: (journeyId: string): number => holdTimers.run(journeyId).changes,
