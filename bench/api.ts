@@ -317,6 +317,22 @@ async function bench(dir: string) {
     };
   }
 
+  /**
+   * A journey's pause or resume, timed: the call, and the longest the API's
+   * event loop went without a turn meanwhile (the timers move a slice of runs
+   * at a time after the status change; one UPDATE of them all held it 0.7 s).
+   */
+  async function timedChange(change: () => Promise<unknown>, journeyId: string) {
+    const stall = monitorEventLoopDelay({ resolution: 1 });
+    stall.enable();
+    const t0 = performance.now();
+    await change();
+    const callMs = performance.now() - t0;
+    stall.disable();
+    const timers = c.prepare<[string], { live: number; parked: number }>(`select count(wake_at) live, count(held_wake_at) parked from runs where journey_id = ?`).get(journeyId);
+    return { callMs: round(callMs), longestStallMs: round(stall.max / 1e6), live: timers?.live ?? 0, parked: timers?.parked ?? 0 };
+  }
+
   // ── warm-up journey W (4% of the contacts, every node): A, measured first, would otherwise pay for the
   // engine's cold start (its code not yet optimised, first statements prepared) and flatter the ratio ──
   const unfinished = c.prepare<[string, string], { n: number }>(
@@ -337,7 +353,7 @@ async function bench(dir: string) {
   await api.journeys.publish.mutate({ id: journeys.a, enrolNow: true });
   const deadline = performance.now() + SECONDS * 1000;
   const without = await drive(journeys.a, () => performance.now() >= deadline);
-  await api.journeys.pause.mutate({ id: journeys.a });
+  const pauseA = await timedChange(() => api.journeys.pause.mutate({ id: journeys.a }), journeys.a);
   console.log(`journey A, no load: ${fmt(without.transitions)} transitions in ${without.busySeconds} s of engine work = ${fmt(without.perSec)}/s (longest tick ${without.longestTickMs} ms)`);
 
   // ── B: the same with RPS requests/s ──
@@ -370,6 +386,13 @@ async function bench(dir: string) {
 
   // ── /v1/batch throughput, the engine idle ──
   const { batch, cpuMsPer1000Events } = await measureBatch(loadVars);
+
+  // ── A's pause (above) and its resume: the API's event loop while half a million timers move ──
+  const resumeA = await timedChange(() => api.journeys.resume.mutate({ id: journeys.a, dueTimers: 'skip' }), journeys.a);
+  const changeLine = (name: string, f: typeof pauseA) =>
+    `${name}: the call took ${f.callMs} ms; the longest the event loop went without a turn meanwhile: ${f.longestStallMs} ms; timers after it: ${fmt(f.live)} live, ${fmt(f.parked)} parked`;
+  console.log(changeLine('pause of journey A', pauseA));
+  console.log(changeLine('resume of journey A', resumeA));
 
   const met = {
     p99: figures.overall.p99 <= targets.p99Ms,
@@ -408,6 +431,8 @@ async function bench(dir: string) {
     engine: { withoutLoad: without, withLoad, ratio },
     // the shared write lock during the loaded minute (histogram buckets: "at most" bounds)
     writeLock,
+    // journey A paused after its window, resumed ('skip') at the end: the API's event loop while its timers move
+    statusChanges: { pauseA, resumeA },
     ingestBatch: {
       connections: BATCH_CONNECTIONS,
       batchSize: BATCH_SIZE,

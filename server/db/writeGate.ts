@@ -171,6 +171,20 @@ export async function acquireWrite(sqlite: Database.Database): Promise<() => voi
   return once(g);
 }
 
+/**
+ * `write` in a transaction of its own, the write lock taken the API's way
+ * (`acquireWrite`: the event loop serves requests while the engine thread
+ * finishes its batch). For work done a slice at a time between requests.
+ */
+export async function writeApart<T>(sqlite: Database.Database, write: () => T): Promise<T> {
+  const leave = await acquireWrite(sqlite);
+  try {
+    return sqlite.transaction(write)();
+  } finally {
+    leave();
+  }
+}
+
 function once(g: Attached): () => void {
   let done = false;
   return () => {

@@ -5,13 +5,6 @@ import { createOutbox, pausedHoldReason, type Outbox } from '../outbox';
 // where they have always been imported from; the outbox owns them now
 export { archivedExitReason, pausedHoldReason, frozenMessage } from '../outbox';
 
-export interface HoldReport {
-  /** runs whose timer was parked (or restored) */
-  timers: number;
-  /** outbox rows held back (or queued again) */
-  messages: number;
-}
-
 /** What resume does with timers that fell due during the pause: fire them now, or restart their waits from the resume. */
 export type DueTimers = 'continue' | 'skip';
 
@@ -24,41 +17,45 @@ export interface EndReport {
 
 /**
  * What a journey's status change does to its runs and its outbox, each a
- * handful of set-based statements (never a loop over contacts). The caller
- * runs them inside the transaction that changes the status, so the journey
- * row and its runs never disagree.
+ * handful of set-based statements (never a loop over contacts).
  *
- * Pause freezes: timers move from `wake_at` to `held_wake_at` (the runner
- * claims by `wake_at` only) and queued messages become `held` (the
- * dispatcher claims `queued` only); the run store writes the runs' side and
- * the outbox the messages'. The event router skips the runs of a
+ * Pause freezes: queued messages become `held` (the dispatcher claims
+ * `queued` only), in the transaction that changes the status; timers move
+ * from `wake_at` to `held_wake_at` (the runner claims by `wake_at` only)
+ * after it, a slice of runs at a time (`parkTimers`), so half a million
+ * waiting runs never hold the write lock, or the API, for long. Until a
+ * slice reaches a run, the runner parks it itself if it falls due (it never
+ * steps a paused journey's run). The event router skips the runs of a
  * paused journey and the live index drops its entry, goals and exit
- * criteria, so nothing moves a frozen run. Resume reverses both UPDATEs;
- * whatever fell due in between fires on the next tick.
+ * criteria, so nothing moves a frozen run. Resume reverses both: messages in
+ * its transaction, timers in slices after it; a timer not yet put back
+ * simply waits for its slice.
  */
 export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
   const runs = runStore(db);
   return {
-    /** Freeze a journey's runs: park their timers and hold their queued messages. */
-    hold(journeyId: string, now: number): HoldReport {
-      return {
-        timers: runs.holdTimers(journeyId),
-        messages: outbox.hold(journeyId, pausedHoldReason, now),
-      };
-    },
+    /** Freeze a journey's queued messages; how many. Its timers are parked after, by `parkTimers`. */
+    holdMessages: (journeyId: string, now: number): number => outbox.hold(journeyId, pausedHoldReason, now),
+
+    /** Thaw them: held messages go back to the queue; how many. Its timers come back after, by `releaseTimers`. */
+    releaseMessages: (journeyId: string, now: number): number => outbox.release(journeyId, now),
+
+    /** One slice of a pause: park the timers of the paused journey's runs with ids in [from, to]; how many. */
+    parkTimers: (journeyId: string, from: number, to: number): number => runs.parkTimers(journeyId, from, to),
+
+    /** The highest run id: where a pause's slices end. */
+    lastRunId: (): number => runs.lastRunId(),
 
     /**
-     * Thaw them: messages go back as they were; timers too ('continue': what
-     * is overdue goes on the next tick), or ('skip') a timer that fell due
-     * during the pause starts its wait again from `now`, so nobody gets a
-     * message late in a burst.
+     * One slice of a resume: put back up to `limit` parked timers as they were
+     * ('continue': what is overdue goes on the next tick), or ('skip') a timer
+     * that fell due during the pause starts its wait again from `now`, so
+     * nobody gets a message late in a burst. How many.
      */
-    release(journeyId: string, now: number, dueTimers: DueTimers = 'continue'): HoldReport {
-      return {
-        timers: dueTimers === 'skip' ? runs.restartDueTimers(journeyId, now) : runs.releaseTimers(journeyId),
-        messages: outbox.release(journeyId, now),
-      };
-    },
+    releaseTimers: (journeyId: string, now: number, dueTimers: DueTimers, limit: number): number => runs.releaseTimers(journeyId, now, dueTimers, limit),
+
+    /** At start-up: timers a resume had not put back when the server stopped go back as they were. How many. */
+    releaseStranded: (): number => runs.releaseStranded(),
 
     /** What resuming would release now: the parked timers, and how many of them fell due during the pause. */
     heldTimers(journeyId: string, now: number): { due: number; held: number } {

@@ -109,6 +109,9 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
   const claimSkippingStmt = db.$client.prepare<[number, string, number], string>(`select json_group_array(json_array(${runColumns})) from (${dueSkipping})`).pluck();
   /** errored journeys, read at the start of each tick and joined by those its steps mark */
   let skipping = new Set<string>();
+  // paused journeys, read at the start of each tick: a pause parks its timers a slice at a time after its commit,
+  // and a run the slices have not reached yet may fall due meanwhile. It is parked here, never stepped
+  const pausedStmt = db.$client.prepare<[], string>(`select id from journeys where status = 'paused'`).pluck();
   const claimDue = {
     all: (now: number, limit: number): RunRow[] =>
       inDueOrder((JSON.parse((skipping.size === 0 ? claimStmt.get(now, limit) : claimSkippingStmt.get(now, JSON.stringify([...skipping]), limit)) as string) as unknown[][]).map(runRowOf)),
@@ -281,13 +284,20 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
     tick(now: number, { batchSize = 2000, maxBatches = 50 } = {}): TickReport {
       const report: TickReport = { batches: 0, stepped: 0, queued: 0, withheld: 0, exited: 0, backlog: false };
       skipping = errors.erroredIds();
+      let paused = new Set(pausedStmt.all());
       for (;;) {
         if (report.batches >= maxBatches) {
           report.backlog = claimDue.all(now, 1).length > 0;
           return report;
         }
-        const rows = claimDue.all(now, batchSize);
+        let rows = claimDue.all(now, batchSize);
         if (rows.length === 0) return report;
+        if (paused.size > 0 && rows.some((r) => paused.has(r.journey_id))) {
+          const ofPaused = rows.flatMap((r) => (paused.has(r.journey_id) ? [r.id] : []));
+          // fewer parked than found: a journey was resumed since the tick began (the API thread), and its runs go on
+          if (runs.parkIfPaused(JSON.stringify(ofPaused)) < ofPaused.length) paused = new Set(pausedStmt.all());
+          rows = rows.filter((r) => !paused.has(r.journey_id));
+        }
         const c = advance(rows, inputsFor(rows), now, hasWriteGate(db.$client));
         report.batches++;
         report.stepped += c.stepped;

@@ -91,27 +91,39 @@ function createRunStore(db: Db) {
 
   // a claim read before its batch's transaction, on the engine thread while the API thread writes the same file:
   // which of its runs are still as claimed (JSON [[id, wake_at, node_id, visit, status, contact_id], …]) and not in a paused
-  // or archived journey. Primary-key probes, one per run of the batch
+  // or archived journey. Primary-key probes, one per run of the batch (CROSS JOIN: the claim drives, never a scan of runs)
   const stillAsClaimed = c
     .prepare<[string], string>(
-      `select json_group_array(r.id) from json_each(?) k join runs r on r.id = k.value ->> 0
+      `select json_group_array(r.id) from json_each(?) k cross join runs r on r.id = k.value ->> 0
        where r.wake_at is k.value ->> 1 and r.node_id = k.value ->> 2 and r.visit = k.value ->> 3 and r.status = k.value ->> 4 and r.contact_id = k.value ->> 5
          and not exists (select 1 from journeys j where j.id = r.journey_id and j.status in ('paused', 'archived'))`,
     )
     .pluck();
-  // claimed runs of a journey paused since: parked as the pause parks its timers
+  // claimed runs of a paused journey (paused since the claim, or before the pause's slices reached them): parked as the pause parks its timers
   const parkPaused = c.prepare(`update runs set held_wake_at = wake_at, wake_at = null where id in ${ids} and wake_at is not null and journey_id in (select id from journeys where status = 'paused')`);
 
-  // pause parks timers where the runner (which claims by wake_at) cannot see them; resume puts them back
-  const holdTimers = c.prepare(`update runs set held_wake_at = wake_at, wake_at = null where journey_id = ? and wake_at is not null`);
-  const releaseTimers = c.prepare(`update runs set wake_at = held_wake_at, held_wake_at = null where journey_id = ? and held_wake_at is not null`);
-  // "skip what fell due": a timer that came due during the pause starts its wait again from the resume, as long as it
-  // had been (wake − arrival at the node); a run waiting for its message's outcome keeps its timer (the outcome is news, not stale)
-  const restartDueTimers = c.prepare(
-    `update runs set wake_at = case when held_wake_at <= @now and (waiting_for is null or waiting_for <> '${awaitingMessage}')
-       then @now + max(0, held_wake_at - node_entered_at) else held_wake_at end, held_wake_at = null
-     where journey_id = @journeyId and held_wake_at is not null`,
+  // pause parks timers where the runner (which claims by wake_at) cannot see them; resume puts them back. Both go a
+  // slice at a time (services/journeyLifecycle.ts), so a journey of half a million runs never holds the write lock
+  // for long, and each slice checks the journey is still paused (or live): a resume that lands between two slices
+  // of its pause stops the pause's slices, and the other way round.
+  // Pause walks the table by id range: nothing indexes a journey's timers, and a range never reads a row twice
+  const parkTimers = c.prepare<{ journeyId: string; from: number; to: number }>(
+    `update runs set held_wake_at = wake_at, wake_at = null
+     where id between @from and @to and journey_id = @journeyId and wake_at is not null
+       and exists (select 1 from journeys where id = @journeyId and status = 'paused')`,
   );
+  const lastRunId = c.prepare<[], number | null>('select max(id) from runs').pluck();
+  // resume takes them back through runs_held, which holds only parked runs: each slice starts where the last ended.
+  // "skip what fell due": a timer that came due during the pause starts its wait again from the resume (@now), as long
+  // as it had been (wake − arrival at the node); a run waiting for its message's outcome keeps its timer (the outcome is news, not stale)
+  const releaseTimers = c.prepare<{ journeyId: string; now: number; skip: 0 | 1; limit: number }>(
+    `update runs set wake_at = case when @skip and held_wake_at <= @now and (waiting_for is null or waiting_for <> '${awaitingMessage}')
+       then @now + max(0, held_wake_at - node_entered_at) else held_wake_at end, held_wake_at = null
+     where id in (select id from runs where journey_id = @journeyId and held_wake_at is not null limit @limit)
+       and exists (select 1 from journeys where id = @journeyId and status = 'live')`,
+  );
+  // after a crash in the middle of a resume: the live journeys' timers still parked go back as they were
+  const releaseStranded = c.prepare(`update runs set wake_at = held_wake_at, held_wake_at = null where held_wake_at is not null and journey_id in (select id from journeys where status = 'live')`);
   // what resume would release: through runs_held, which holds only paused journeys' runs
   const countHeld = c.prepare<[number, string], { due: number; held: number }>(
     `select count(*) filter (where held_wake_at <= ?) due, count(*) held from runs where journey_id = ? and held_wake_at is not null`,
@@ -215,14 +227,28 @@ function createRunStore(db: Db) {
       return kept;
     },
 
-    /** Park the timers of a paused journey's runs; how many. */
-    holdTimers: (journeyId: string): number => holdTimers.run(journeyId).changes,
+    /** Of these runs (a JSON array of ids), park the timers of those whose journey is paused, as its pause does; how many. */
+    parkIfPaused: (runIdsJson: string): number => parkPaused.run(runIdsJson).changes,
 
-    /** Put them back on resume; what fell due meanwhile goes on the next tick. How many. */
-    releaseTimers: (journeyId: string): number => releaseTimers.run(journeyId).changes,
+    /**
+     * Park the timers of a paused journey's runs with ids in [from, to] (none
+     * once it is no longer paused); how many. `lastRunId` bounds the walk.
+     */
+    parkTimers: (journeyId: string, from: number, to: number): number => parkTimers.run({ journeyId, from, to }).changes,
 
-    /** Put them back on resume, but a timer that fell due during the pause restarts its wait from `now`. How many. */
-    restartDueTimers: (journeyId: string, now: number): number => restartDueTimers.run({ journeyId, now }).changes,
+    /** The highest run id, or 0 for none. */
+    lastRunId: (): number => lastRunId.get() ?? 0,
+
+    /**
+     * Put back up to `limit` of a resumed journey's parked timers (none once it
+     * is no longer live): as they were ('continue': what fell due meanwhile
+     * goes on the next tick), or ('skip') a timer that fell due by `now`
+     * restarts its wait from `now`. How many.
+     */
+    releaseTimers: (journeyId: string, now: number, dueTimers: 'continue' | 'skip', limit: number): number => releaseTimers.run({ journeyId, now, skip: dueTimers === 'skip' ? 1 : 0, limit }).changes,
+
+    /** Live journeys' timers still parked (a resume cut short by a crash) go back as they were. How many. */
+    releaseStranded: (): number => releaseStranded.run().changes,
 
     /** A paused journey's parked timers: how many fell due by `now`, how many there are. */
     heldTimers: (journeyId: string, now: number): { due: number; held: number } => countHeld.get(now, journeyId) ?? { due: 0, held: 0 },

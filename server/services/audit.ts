@@ -40,6 +40,8 @@ export function createAuditLog(db: Db, wallNow: () => number = Date.now, hooks: 
   const c = db.$client;
   // one change at a time: tRPC runs the calls of a batch concurrently, and SQLite has one write transaction per connection
   let queue: Promise<unknown> = Promise.resolve();
+  /** what the change under way left for after its commit (`afterCommit`); null outside a change */
+  let afterThis: (() => Promise<void>)[] | null = null;
 
   const log = {
     record(e: AuditEntry): void {
@@ -75,24 +77,43 @@ export function createAuditLog(db: Db, wallNow: () => number = Date.now, hooks: 
           leave();
           throw e;
         }
+        const later: (() => Promise<void>)[] = [];
+        afterThis = later;
+        let result: T;
         try {
-          const result = await change();
+          result = await change();
           const entry = describe(result);
           if (entry) log.record(entry);
           c.exec('COMMIT');
           leave();
           hooks.onCommit?.();
-          return result;
         } catch (e) {
           if (c.inTransaction) c.exec('ROLLBACK');
           leave();
           // caches the change wrote through (the workspace settings) forget it with the database
           hooks.onRollback?.();
           throw e;
+        } finally {
+          afterThis = null;
         }
+        // committed: the work it left goes now, before the caller hears back (and before the next change starts)
+        for (const task of later) await task();
+        return result;
       });
       queue = mine.catch(() => undefined);
       return mine;
+    },
+
+    /**
+     * Work a change leaves for after its commit, in transactions of its own
+     * (a pause's timers, parked a slice at a time): run once the change has
+     * committed, and awaited before its caller hears back; dropped if it rolls
+     * back. Outside a change it starts at once.
+     */
+    afterCommit(task: () => Promise<void>): Promise<void> {
+      if (afterThis === null) return task();
+      afterThis.push(task);
+      return Promise.resolve();
     },
 
     list(f: AuditFilter) {

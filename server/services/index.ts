@@ -79,6 +79,8 @@ export function createServices(deps: ServiceDeps) {
   });
   // messages whose lease expired (a crashed engine had handed them to providers) go again under the same key
   engine.dispatcher.recover(clock.now());
+  // timers a resume had not put back when the server stopped (it puts them back a slice at a time, after its commit)
+  engine.lifecycle.releaseStranded();
   const contactStore = createContactStore(db);
   const roi = createRoiSettings(db);
   const contacts = createContactQueries(db, contactStore, () => workspace.settings().timezone);
@@ -101,10 +103,20 @@ export function createServices(deps: ServiceDeps) {
     for (const l of engineListeners) l();
   };
   const ingest = createIngestService({ db, clock, contacts: contactStore, events: engine.events, live: engine.live });
+  const audit = createAuditLog(db, deps.accounts?.wallNow, {
+    // any change an API call made may touch what the engine thread caches: it rebuilds on its next use
+    onCommit: engineChanged,
+    // caches the change wrote through (the workspace settings) forget it with the database
+    onRollback: () => {
+      workspace.reload();
+      engine.live.invalidate();
+    },
+  });
   const journeys = createJourneyService({
     ...deps,
     refs,
     runs: engine.lifecycle,
+    afterCommit: (task) => audit.afterCommit(task),
     onLiveChange: () => {
       engine.live.invalidate();
       engineChanged();
@@ -115,15 +127,7 @@ export function createServices(deps: ServiceDeps) {
     journeys,
     workspace,
     users,
-    audit: createAuditLog(db, deps.accounts?.wallNow, {
-      // any change an API call made may touch what the engine thread caches: it rebuilds on its next use
-      onCommit: engineChanged,
-      // caches the change wrote through (the workspace settings) forget it with the database
-      onRollback: () => {
-        workspace.reload();
-        engine.live.invalidate();
-      },
-    }),
+    audit,
     /** Call `listener` whenever journeys, templates or settings change (the engine thread invalidates its caches). */
     onEngineChange(listener: () => void): void {
       engineListeners.push(listener);

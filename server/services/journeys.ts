@@ -37,6 +37,8 @@ export interface JourneyServiceDeps {
   onLiveChange?: () => void;
   /** the engine's side of pause / resume / archive */
   runs: RunLifecycle;
+  /** work for after a change commits (the audit log's): a pause's and a resume's timers, a slice at a time */
+  afterCommit?: (task: () => Promise<void>) => Promise<void>;
 }
 
 export interface JourneySummary {
@@ -59,7 +61,7 @@ export interface JourneySummary {
 const emptyGraph = (): JourneyGraph => ({ nodes: [], edges: [], settings: defaultSettings() });
 
 /** Use cases on journeys: drafts are free-form, publishing compiles and freezes a version. */
-export function createJourneyService({ db, clock, refs, blueprints, onLiveChange, runs: runLifecycle }: JourneyServiceDeps) {
+export function createJourneyService({ db, clock, refs, blueprints, onLiveChange, runs: runLifecycle, afterCommit }: JourneyServiceDeps) {
   const errorsOf = (graph: JourneyGraph): Located[] => {
     const r = compile(graph, refs());
     return r.ok ? [] : r.errors;
@@ -145,7 +147,7 @@ export function createJourneyService({ db, clock, refs, blueprints, onLiveChange
   const refsKey = (r: CompileRefs) => JSON.stringify([[...(r.templates ?? [])].sort(), [...(r.segments ?? [])].sort()]);
 
   return {
-    ...createJourneyLifecycle({ db, clock, runs: runLifecycle, onLiveChange }),
+    ...createJourneyLifecycle({ db, clock, runs: runLifecycle, onLiveChange, afterCommit }),
     ...createJourneyDrafts({ db, clock, errorsOf }),
 
     blueprints: () => blueprints().map(({ key, name, description }) => ({ key, name, description })),

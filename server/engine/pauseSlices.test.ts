@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
+import { aGraph } from '../../shared/fixtures/builders';
+import { createServices } from '../services';
+import { timerSlices } from '../services/journeyLifecycle';
+import { DAY, HOUR, MINUTE } from '../../shared/util/time';
+
+/**
+ * Pause and resume move a journey's timers a slice of runs at a time, after
+ * the status change commits, and the API serves requests between two slices:
+ * one UPDATE of half a million runs held the API's event loop for 0.7 s.
+ * Until a slice reaches a run, the runner parks it itself should it fall due.
+ */
+
+/** 12:00 in Shanghai (the workspace's zone): no quiet hours in the way. */
+const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
+const N = 25;
+const SLICE = 10;
+
+let w: TestWorld;
+const slicesBefore = { ...timerSlices };
+beforeEach(() => {
+  timerSlices.pauseRange = SLICE;
+  timerSlices.resume = SLICE;
+});
+afterEach(() => {
+  Object.assign(timerSlices, slicesBefore);
+  w.close();
+});
+
+/** credit_rejected → wait 1 day → SMS → exit */
+const waitsADay = aGraph()
+  .node('entry', 'trigger.event', { event: 'credit_rejected' })
+  .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+  .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+  .node('done', 'exit', { reason: 'done' })
+  .then('entry', 'wait')
+  .then('wait', 'sms')
+  .then('sms', 'done')
+  .build();
+
+/** A journey with N runs waiting a day (run ids 1…N, so the pause's id ranges cut them in slices). */
+async function waitingJourney(): Promise<string> {
+  w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+  const id = await w.publish(waitsADay, 'Waits a day');
+  const ids = Array.from({ length: N }, (_, i) => `c${i}`);
+  w.services.ingest.ingest(ids.map((userId, i) => ({ type: 'identify' as const, userId, traits: { phone: `+86138000${String(i).padStart(5, '0')}` } })));
+  w.services.ingest.ingest(ids.map((userId) => ({ type: 'track' as const, userId, event: 'credit_rejected' })));
+  await w.caller.dev.advanceClock({ ms: MINUTE });
+  expect(timers(id)).toEqual({ live: N, parked: 0 });
+  return id;
+}
+
+const timers = (journeyId: string) => w.sql<{ live: number; parked: number }>(`select count(wake_at) live, count(held_wake_at) parked from runs where journey_id = ?`, journeyId)[0];
+/** what `timers` says the next time the event loop gets a turn (a request arriving meanwhile) */
+const atNextTurn = (journeyId: string) => new Promise<ReturnType<typeof timers>>((resolve) => setImmediate(() => resolve(timers(journeyId))));
+const sent = (journeyId: string) => w.sql<{ n: number }>(`select count(*) n from messages where journey_id = ?`, journeyId)[0]?.n;
+
+describe('pause and resume, a slice of runs at a time', () => {
+  it('pause parks the timers after its commit, serving other work between slices; the call answers once all are parked', async () => {
+    const id = await waitingJourney();
+    const paused = w.caller.journeys.pause({ id });
+    const meanwhile = atNextTurn(id);
+    expect(await paused).toMatchObject({ id, status: 'paused' });
+
+    // the turn came after the status change and the first slice (ids 1…10), before the rest
+    expect(await meanwhile).toEqual({ live: N - SLICE, parked: SLICE });
+    expect(timers(id)).toEqual({ live: 0, parked: N });
+    expect(await w.caller.journeys.dueOnResume({ id })).toEqual({ status: 'paused', timers: N, due: 0 });
+  });
+
+  it("resume puts them back the same way, 'skip' restarting each wait that fell due from the resume", async () => {
+    const id = await waitingJourney();
+    await w.caller.journeys.pause({ id });
+    await w.caller.dev.advanceClock({ ms: 2 * DAY });
+    expect(sent(id)).toBe(0);
+
+    const resumed = w.caller.journeys.resume({ id, dueTimers: 'skip' });
+    const meanwhile = atNextTurn(id);
+    const r = await resumed;
+    expect(await meanwhile).toEqual({ live: SLICE, parked: N - SLICE });
+    expect(timers(id)).toEqual({ live: N, parked: 0 });
+    // every slice restarted its waits from the resume's own moment, not from when the slice ran
+    expect(w.sql(`select distinct wake_at from runs where journey_id = ?`, id)).toEqual([{ wake_at: r.updatedAt + DAY }]);
+
+    await w.caller.dev.advanceClock({ ms: DAY + MINUTE });
+    expect(sent(id)).toBe(N);
+  });
+
+  it('a run the slices have not reached is parked by the runner when it falls due, never stepped', async () => {
+    const id = await waitingJourney();
+    // paused, but no slice has run yet (a server stopped right after the commit)
+    w.db.$client.prepare(`update journeys set status = 'paused' where id = ?`).run(id);
+    w.services.engine.live.invalidate();
+    await w.caller.dev.advanceClock({ ms: DAY + HOUR });
+
+    expect(sent(id)).toBe(0);
+    expect(timers(id)).toEqual({ live: 0, parked: N });
+    expect(w.sql(`select distinct node_id, status from runs where journey_id = ?`, id)).toEqual([{ node_id: 'wait', status: 'waiting' }]);
+  });
+
+  it('timers a resume had not put back when the server stopped go back at the next start', async () => {
+    const id = await waitingJourney();
+    await w.caller.journeys.pause({ id });
+    // live again, its timers still parked: the server stopped before the resume's slices ran
+    w.db.$client.prepare(`update journeys set status = 'live' where id = ?`).run(id);
+    expect(timers(id)).toEqual({ live: 0, parked: N });
+
+    createServices({ db: w.db, clock: w.clock, blueprints: () => [] });
+    expect(timers(id)).toEqual({ live: N, parked: 0 });
+  });
+});
