@@ -73,6 +73,10 @@ export const messages = sqliteTable(
     index('messages_template')
       .on(t.template, t.templateVersion, t.variant, t.status)
       .where(sql`${t.variant} is not null`),
+    // a paused journey's held messages, for its resume; empty unless a journey is paused (migration 0026)
+    index('messages_held')
+      .on(t.journeyId)
+      .where(sql`${t.status} = 'held'`),
     // the Dead letters page by channel and error; written only when a message dies
     index('messages_dead')
       .on(t.channel, t.error, t.updatedAt)

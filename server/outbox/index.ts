@@ -115,11 +115,15 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
      returning messages.status, messages.reason`,
   );
 
+  // a pause holds the journey's queued messages: found through the queue (the messages waiting now, every journey's),
+  // not through messages_node, which reads every message the journey ever sent. Resume finds them through messages_held
   const holdJourney = c.prepare(
-    `update messages set status = 'held', reason = @reason, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where journey_id = @journeyId and ${moves.hold.where()}`,
+    `update messages set status = 'held', reason = @reason, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now
+     where id in (select id from messages indexed by messages_queue where status = 'queued' and journey_id = @journeyId) and ${moves.hold.where()}`,
   );
   const releaseJourney = c.prepare(
-    `update messages set status = 'queued', reason = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where journey_id = @journeyId and ${moves.release.where()}`,
+    `update messages indexed by messages_held set status = 'queued', reason = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now
+     where journey_id = @journeyId and ${moves.release.where()}`,
   );
   const unsent = `journey_id = ? and ${moves.suppressUnsent.where()}`;
   const countUnsent = c.prepare(addToMetrics(`select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages where ${unsent} group by version, node_id`));
