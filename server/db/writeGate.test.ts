@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './client';
-import { acquireWrite, attachWriteGate, createWriteGate, observeWriteLock, type GateRole } from './writeGate';
+import { acquireWrite, attachWriteGate, createWriteGate, observeWriteLock, runsEpoch, type GateRole } from './writeGate';
 import { createGroupCommit } from './groupCommit';
 import { useTempDir } from '../testing/tempDir';
 
@@ -196,5 +196,42 @@ describe('the write gate: one writing thread at a time, the API waiting without 
     await Promise.all([first, second]);
     expect(commits).toBe(2);
     expect((c.prepare('select count(*) n from t').get() as { n: number }).n).toBe(3);
+  });
+
+  it("counts the API's write transactions that wrote runs or journeys, as each gives the lock back; the engine's and other tables' do not count", async () => {
+    const { api, engine } = two();
+    const epoch = () => runsEpoch(engine.$client);
+    expect(epoch()).toBe(0);
+    api.$client.prepare('insert into t values (1)').run();
+    engine.$client.prepare(`update runs set wake_at = null where id = -1`).run();
+    expect(epoch()).toBe(0);
+
+    // a bare write of runs, and an UPDATE OR IGNORE (a merge's)
+    api.$client.prepare(`update runs set wake_at = null where id = -1`).run();
+    api.$client.prepare(`update or ignore runs set contact_id = 2 where contact_id = -1`).run();
+    expect(epoch()).toBe(2);
+
+    // in a transaction: counted once, when it ends, never before (the engine cannot take the lock in between)
+    api.$client.transaction(() => {
+      api.$client.prepare(`update "journeys" set status = 'paused' where id = 'none'`).run();
+      api.$client.prepare(`delete from runs where id = -1`).run();
+      expect(epoch()).toBe(2);
+    })();
+    expect(epoch()).toBe(3);
+
+    // the API's asynchronous way in, as group commit and the audit log take it
+    const leave = await acquireWrite(api.$client);
+    api.$client.exec('BEGIN IMMEDIATE');
+    api.$client.prepare(`insert or ignore into journeys (id) select 'x' where 0`).run();
+    api.$client.exec('COMMIT');
+    expect(epoch()).toBe(3);
+    leave();
+    expect(epoch()).toBe(4);
+    // journey_versions is not journeys
+    api.$client.prepare(`delete from journey_versions where id = -1`).run();
+    expect(epoch()).toBe(4);
+    const alone = openDatabase(inDir('alone.db'));
+    open.push(alone);
+    expect(runsEpoch(alone.$client)).toBeNull();
   });
 });

@@ -26,6 +26,8 @@ export type GateRole = 'api' | 'engine';
 /** cells of the shared Int32Array */
 const HOLDER = 0;
 const WAITING = 1;
+/** how many of the API's write transactions wrote runs or journeys (`runsEpoch`) */
+const RUNS_EPOCH = 2;
 const FREE = 0;
 const holderOf: Record<GateRole, number> = { engine: 1, api: 2 };
 
@@ -36,7 +38,7 @@ const holderOf: Record<GateRole, number> = { engine: 1, api: 2 };
 type WaitAsync = (a: Int32Array, index: number, value: number, timeoutMs: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (a: Int32Array, index: number, value: number, timeoutMs: number) => (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(a, index, value, timeoutMs);
 
-export const createWriteGate = (): WriteGate => ({ buffer: new SharedArrayBuffer(8) });
+export const createWriteGate = (): WriteGate => ({ buffer: new SharedArrayBuffer(12) });
 
 interface Attached {
   role: GateRole;
@@ -47,6 +49,8 @@ interface Attached {
   /** when this thread asked for the lock, and when it got it (performance.now() ms) */
   askedAt: number;
   takenAt: number;
+  /** the transaction under way wrote runs or journeys (`runsEpoch`) */
+  wroteRuns: boolean;
 }
 
 /**
@@ -69,7 +73,7 @@ const gates = new WeakMap<Database.Database, Attached>();
 
 /** From now on, `sqlite`'s top-level transactions and bare writes (`gateBareWrites`) pass through the gate in this role. */
 export function attachWriteGate(sqlite: Database.Database, gate: WriteGate, role: GateRole, maxWaitMs = 250): void {
-  gates.set(sqlite, { role, cells: new Int32Array(gate.buffer), maxWaitMs, held: false, askedAt: 0, takenAt: 0 });
+  gates.set(sqlite, { role, cells: new Int32Array(gate.buffer), maxWaitMs, held: false, askedAt: 0, takenAt: 0, wroteRuns: false });
 }
 
 /**
@@ -87,16 +91,46 @@ export function gateBareWrites(sqlite: Database.Database): void {
   sqlite.prepare = ((source: string) => {
     const stmt = prepare(source);
     if (stmt.readonly) return stmt;
+    const movesRuns = writesRunsOrJourneys.test(source);
     for (const method of ['run', 'get', 'all'] as const) {
       const call: (...args: unknown[]) => unknown = stmt[method].bind(stmt);
-      (stmt as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => (sqlite.inTransaction ? call(...args) : throughGate(sqlite, () => call(...args)));
+      (stmt as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        if (movesRuns) wroteRuns(sqlite);
+        return sqlite.inTransaction ? call(...args) : throughGate(sqlite, () => call(...args));
+      };
     }
     return stmt;
   }) as typeof sqlite.prepare;
 }
 
+/** a statement that writes the runs or journeys table (an UPDATE, INSERT, REPLACE or DELETE naming it) */
+const writesRunsOrJourneys = /\b(?:update(?:\s+or\s+\w+)?|insert(?:\s+or\s+\w+)?\s+into|replace\s+into|delete\s+from)\s+[`"]?(?:runs|journeys)\b/i;
+
+function wroteRuns(sqlite: Database.Database): void {
+  const g = gates.get(sqlite);
+  if (g?.role === 'api') g.wroteRuns = true;
+}
+
+/**
+ * How many of the API thread's write transactions have written runs or
+ * journeys (moved a run by an event it routed, merged a contact, paused a
+ * journey …), counted as each gives the lock back, before the engine can take
+ * it. The engine thread reads it before it claims due runs outside the lock:
+ * unchanged once it holds the lock for the batch, nothing it claimed can have
+ * changed under it, and it need not read its runs again. Null without a gate
+ * (one writing thread: nothing changes between a claim and its write).
+ */
+export function runsEpoch(sqlite: Database.Database): number | null {
+  const g = gates.get(sqlite);
+  return g ? Atomics.load(g.cells, RUNS_EPOCH) : null;
+}
+
 function release(g: Attached): void {
   g.held = false;
+  if (g.wroteRuns) {
+    g.wroteRuns = false;
+    Atomics.add(g.cells, RUNS_EPOCH, 1);
+  }
   observer?.(g.role, g.takenAt - g.askedAt, performance.now() - g.takenAt);
   Atomics.store(g.cells, HOLDER, FREE);
   Atomics.notify(g.cells, HOLDER);

@@ -9,7 +9,7 @@ import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
 import { createContactCheck, createContactLoader, policyFor, unloadedContact, type ContactState } from './batchContext';
 import { runStore } from '../runs';
-import { hasWriteGate } from '../db/writeGate';
+import { runsEpoch } from '../db/writeGate';
 import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
 import { failureReason, journeyErrorsOf } from './journeyErrors';
 import { createTemplateCategories } from './templateCategories';
@@ -153,14 +153,14 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
    * Contacts are loaded only for the runs whose step reads them; a run whose
    * contact is gone leaves the journey, read or not.
    *
-   * `claimedBefore`: the rows were read before the write lock was taken,
-   * while another thread writes the same file (the engine thread's claim,
-   * the API's routed events and pauses). The transaction then writes only the
-   * runs still as they were claimed (the run store's `stillAsClaimed`); the
-   * others are left as the other writer left them, and a run moved twice
-   * would have sent twice.
+   * `claimedAt`: the rows were read before the write lock was taken, while
+   * the API thread writes the same file, and this was its `runsEpoch` then.
+   * Should it have written runs or journeys since (an event it routed moved a
+   * run, a pause), the transaction writes only the runs still as they were
+   * claimed (the run store's `stillAsClaimed`); the others are left as the
+   * API left them: a run moved twice would have sent twice.
    */
-  function advance(rows: readonly RunRow[], inputFor: (row: RunRow) => StepInput, now: number, claimedBefore = false): BatchCounts {
+  function advance(rows: readonly RunRow[], inputFor: (row: RunRow) => StepInput, now: number, claimedAt: number | null = null): BatchCounts {
     if (rows.length === 0) return { stepped: 0, queued: 0, withheld: 0, exited: 0 };
     const s = settings();
     const versions = machines.load(rows.map((r) => r.version_id));
@@ -232,7 +232,7 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
         rows.filter((r) => !journeys.has(r.journey_id)),
         inputFor,
         now,
-        claimedBefore,
+        claimedAt,
       );
     }
     // the contacts of runs stepped without one: do they still exist (loaded ones do)
@@ -250,9 +250,10 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
         batch.push({ before: row, run, effects: result.effects, version });
       }
     });
-    if (!claimedBefore) return commit(batch, orphans, now);
+    if (claimedAt === null) return commit(batch, orphans, now);
     // the claim was read outside the write lock: write only what is still as it was claimed
     return db.$client.transaction(() => {
+      if (runsEpoch(db.$client) === claimedAt) return commit(batch, orphans, now);
       const kept = runs.stillAsClaimed(rows);
       if (kept.size === rows.length) return commit(batch, orphans, now);
       const mine = (id: number) => kept.has(id);
@@ -290,6 +291,8 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
           report.backlog = claimDue.all(now, 1).length > 0;
           return report;
         }
+        // what the API thread had written when the claim was read (null: no other writing thread)
+        const claimedAt = runsEpoch(db.$client);
         let rows = claimDue.all(now, batchSize);
         if (rows.length === 0) return report;
         if (paused.size > 0 && rows.some((r) => paused.has(r.journey_id))) {
@@ -298,7 +301,7 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
           if (runs.parkIfPaused(JSON.stringify(ofPaused)) < ofPaused.length) paused = new Set(pausedStmt.all());
           rows = rows.filter((r) => !paused.has(r.journey_id));
         }
-        const c = advance(rows, inputsFor(rows), now, hasWriteGate(db.$client));
+        const c = advance(rows, inputsFor(rows), now, claimedAt);
         report.batches++;
         report.stepped += c.stepped;
         report.queued += c.queued;
