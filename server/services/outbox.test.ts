@@ -92,6 +92,8 @@ describe('outbox', () => {
     expect(indexes).toEqual([
       // dead letters by channel and error: written only when a message dies
       ['messages_dead', 1],
+      // a paused journey's held messages, for its resume: written only when a pause holds one
+      ['messages_held', 1],
       ['messages_key', 0],
       ['messages_node', 0],
       ['messages_queue', 1],
