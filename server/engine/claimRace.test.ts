@@ -94,7 +94,7 @@ describe('a claim read before the write lock (the engine thread)', () => {
     expect(w.sql(`select count(*) n from runs where journey_id = ? and wake_at is not null and wake_at <= ?`, id, w.clock.now())).toEqual([{ n: 0 }]);
   });
 
-  it('writes nothing for a journey paused after the claim, and parks the timers of its claimed runs as the pause does', async () => {
+  it('writes nothing for a journey paused after the claim, nor in the batches claimed after it, and parks the timers of its runs as the pause does', async () => {
     w = aTestWorld(NOON_SH, { sandbox: silentChannels });
     const id = await w.publish(waitsForLogin, 'Waits');
     const other = await w.publish(waitsForLogin, 'Other');
@@ -108,7 +108,8 @@ describe('a claim read before the write lock (the engine thread)', () => {
     const engine = engineWith(() => {
       w.db.$client.prepare(`update journeys set status = 'paused' where id = ?`).run(id);
     });
-    const report = engine.tick(w.clock.now());
+    // a batch a run: the pause lands after the first claim, and the next three are claimed after it
+    const report = engine.tick(w.clock.now(), { batchSize: 1 });
 
     // the other journey's runs went on; the paused one's stay at their node, their timers parked, nothing sent
     expect(report.stepped).toBe(2);

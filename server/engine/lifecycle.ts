@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import { runStore } from '../runs';
 import { createOutbox, pausedHoldReason, type Outbox } from '../outbox';
+import { createDeferredDrop } from './writeBatch';
 
 // where they have always been imported from; the outbox owns them now
 export { archivedExitReason, pausedHoldReason, frozenMessage } from '../outbox';
@@ -9,9 +10,9 @@ export { archivedExitReason, pausedHoldReason, frozenMessage } from '../outbox';
 export type DueTimers = 'continue' | 'skip';
 
 export interface EndReport {
-  /** runs ended with the reason */
+  /** runs still in the journey, to end with the reason */
   exited: number;
-  /** messages not yet sent, suppressed with the reason */
+  /** queued and held messages, suppressed with the reason */
   suppressed: number;
 }
 
@@ -29,10 +30,13 @@ export interface EndReport {
  * paused journey and the live index drops its entry, goals and exit
  * criteria, so nothing moves a frozen run. Resume reverses both: messages in
  * its transaction, timers in slices after it; a timer not yet put back
- * simply waits for its slice.
+ * simply waits for its slice. Archive suppresses the queued and held
+ * messages in its transaction and ends the runs in slices (`endSlice`), the
+ * runner ending any of them that falls due first, as the archive would.
  */
 export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
   const runs = runStore(db);
+  const dropDeferred = createDeferredDrop(db);
   return {
     /** Freeze a journey's queued messages; how many. Its timers are parked after, by `parkTimers`. */
     holdMessages: (journeyId: string, now: number): number => outbox.hold(journeyId, pausedHoldReason, now),
@@ -63,13 +67,29 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
     },
 
     /**
-     * End every run still in the journey with `reason`, counted as `exited`
-     * metrics under that reason (UTC day of `now`), and suppress what its
-     * outbox has not sent yet: an archived journey says nothing more.
+     * An archive's first step, in the transaction that changes the status:
+     * suppress what the journey's outbox has queued or held (an archived
+     * journey says nothing more), and say how many runs are still in it. The
+     * runs end after, a slice at a time (`endSlice`).
      */
-    end(journeyId: string, reason: string, now: number): EndReport {
-      return { exited: runs.endJourney(journeyId, reason, now), suppressed: outbox.suppressUnsent(journeyId, reason, now) };
+    endMessages(journeyId: string, reason: string, now: number): EndReport {
+      return { exited: runs.inJourney(journeyId), suppressed: outbox.suppressWaiting(journeyId, reason, now) };
     },
+
+    /**
+     * One slice of an archive: end the journey's runs with ids in [from, to]
+     * with `reason`, counted as `exited` metrics under it (UTC day of `now`),
+     * and suppress the messages they had deferred. How many ended.
+     */
+    endSlice(journeyId: string, reason: string, now: number, from: number, to: number): number {
+      const ids = runs.journeyRunsIn(journeyId, from, to);
+      if (ids === '[]') return 0;
+      dropDeferred(ids, reason, now);
+      return runs.endRuns(ids, reason, now);
+    },
+
+    /** An archive's last step: no one is at any of the journey's nodes. */
+    endDone: (journeyId: string): void => runs.zeroGauges(journeyId),
   };
 }
 

@@ -2,14 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import { createServices } from '../services';
-import { timerSlices } from '../services/journeyLifecycle';
+import { runSlices } from '../services/journeyLifecycle';
 import { DAY, HOUR, MINUTE } from '../../shared/util/time';
 
 /**
- * Pause and resume move a journey's timers a slice of runs at a time, after
+ * Pause, resume and archive change a journey's runs a slice at a time, after
  * the status change commits, and the API serves requests between two slices:
- * one UPDATE of half a million runs held the API's event loop for 0.7 s.
- * Until a slice reaches a run, the runner parks it itself should it fall due.
+ * one UPDATE of half a million runs held the API's event loop for 0.8 s.
+ * Until a slice reaches a run, the runner parks it (or ends it, archived)
+ * itself should it fall due.
  */
 
 /** 12:00 in Shanghai (the workspace's zone): no quiet hours in the way. */
@@ -18,13 +19,13 @@ const N = 25;
 const SLICE = 10;
 
 let w: TestWorld;
-const slicesBefore = { ...timerSlices };
+const slicesBefore = { ...runSlices };
 beforeEach(() => {
-  timerSlices.pauseRange = SLICE;
-  timerSlices.resume = SLICE;
+  runSlices.range = SLICE;
+  runSlices.resume = SLICE;
 });
 afterEach(() => {
-  Object.assign(timerSlices, slicesBefore);
+  Object.assign(runSlices, slicesBefore);
   w.close();
 });
 
@@ -56,7 +57,7 @@ const timers = (journeyId: string) => w.sql<{ live: number; parked: number }>(`s
 const atNextTurn = (journeyId: string) => new Promise<ReturnType<typeof timers>>((resolve) => setImmediate(() => resolve(timers(journeyId))));
 const sent = (journeyId: string) => w.sql<{ n: number }>(`select count(*) n from messages where journey_id = ?`, journeyId)[0]?.n;
 
-describe('pause and resume, a slice of runs at a time', () => {
+describe('pause, resume and archive, a slice of runs at a time', () => {
   it('pause parks the timers after its commit, serving other work between slices; the call answers once all are parked', async () => {
     const id = await waitingJourney();
     const paused = w.caller.journeys.pause({ id });
@@ -97,6 +98,29 @@ describe('pause and resume, a slice of runs at a time', () => {
     expect(sent(id)).toBe(0);
     expect(timers(id)).toEqual({ live: 0, parked: N });
     expect(w.sql(`select distinct node_id, status from runs where journey_id = ?`, id)).toEqual([{ node_id: 'wait', status: 'waiting' }]);
+  });
+
+  it('archive ends the runs a slice at a time, serving other work between slices, each counted once as an exit', async () => {
+    const id = await waitingJourney();
+    const archived = w.caller.journeys.archive({ id });
+    const meanwhile = atNextTurn(id);
+    expect(await archived).toMatchObject({ id, status: 'archived', exited: N });
+
+    expect(await meanwhile).toEqual({ live: N - SLICE, parked: 0 });
+    expect(w.sql(`select status, exit_reason, count(*) n from runs where journey_id = ? group by 1, 2`, id)).toEqual([{ status: 'exited', exit_reason: 'journey_archived', n: N }]);
+    expect(w.sql(`select sum(count) n from metrics where journey_id = ? and metric = 'exited' and label = 'journey_archived'`, id)).toEqual([{ n: N }]);
+    expect(w.sql(`select sum(active) n from node_gauges g join journey_versions v on v.id = g.version_id where v.journey_id = ?`, id)).toEqual([{ n: 0 }]);
+  });
+
+  it('a run of an archived journey the slices have not reached is ended by the runner when it falls due, as the archive ends it', async () => {
+    const id = await waitingJourney();
+    w.db.$client.prepare(`update journeys set status = 'archived' where id = ?`).run(id);
+    w.services.engine.live.invalidate();
+    await w.caller.dev.advanceClock({ ms: DAY + HOUR });
+
+    expect(sent(id)).toBe(0);
+    expect(w.sql(`select status, exit_reason, count(*) n from runs where journey_id = ? group by 1, 2`, id)).toEqual([{ status: 'exited', exit_reason: 'journey_archived', n: N }]);
+    expect(w.sql(`select sum(count) n from metrics where journey_id = ? and metric = 'exited' and label = 'journey_archived'`, id)).toEqual([{ n: N }]);
   });
 
   it('timers a resume had not put back when the server stopped go back at the next start', async () => {

@@ -10,6 +10,7 @@ import type { MachineCache } from './machines';
 import { createContactCheck, createContactLoader, policyFor, unloadedContact, type ContactState } from './batchContext';
 import { runStore } from '../runs';
 import { runsEpoch } from '../db/writeGate';
+import { archivedExitReason } from '../outbox';
 import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
 import { failureReason, journeyErrorsOf } from './journeyErrors';
 import { createTemplateCategories } from './templateCategories';
@@ -109,9 +110,17 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
   const claimSkippingStmt = db.$client.prepare<[number, string, number], string>(`select json_group_array(json_array(${runColumns})) from (${dueSkipping})`).pluck();
   /** errored journeys, read at the start of each tick and joined by those its steps mark */
   let skipping = new Set<string>();
-  // paused journeys, read at the start of each tick: a pause parks its timers a slice at a time after its commit,
-  // and a run the slices have not reached yet may fall due meanwhile. It is parked here, never stepped
-  const pausedStmt = db.$client.prepare<[], string>(`select id from journeys where status = 'paused'`).pluck();
+  // paused and archived journeys: a pause parks its timers and an archive ends its runs a slice at a time after
+  // the commit, and a run the slices have not reached yet may fall due meanwhile. It is parked, or ended as the
+  // archive ends it, never stepped. Read at the start of each tick, and again whenever the API thread has written
+  // journeys or runs since (runsEpoch), so a batch claimed after a pause knows of it
+  const frozenStmt = db.$client.prepare<[], { id: string; status: 'paused' | 'archived' }>(`select id, status from journeys where status in ('paused', 'archived')`);
+  const readFrozen = () => new Map(frozenStmt.all().map((j) => [j.id, j.status]));
+  const dropDeferred = createDeferredDrop(db);
+  const endArchived = db.$client.transaction((runIdsJson: string, now: number): number => {
+    dropDeferred(runIdsJson, archivedExitReason, now);
+    return runs.endRuns(runIdsJson, archivedExitReason, now);
+  });
   const claimDue = {
     all: (now: number, limit: number): RunRow[] =>
       inDueOrder((JSON.parse((skipping.size === 0 ? claimStmt.get(now, limit) : claimSkippingStmt.get(now, JSON.stringify([...skipping]), limit)) as string) as unknown[][]).map(runRowOf)),
@@ -285,7 +294,8 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
     tick(now: number, { batchSize = 2000, maxBatches = 50 } = {}): TickReport {
       const report: TickReport = { batches: 0, stepped: 0, queued: 0, withheld: 0, exited: 0, backlog: false };
       skipping = errors.erroredIds();
-      let paused = new Set(pausedStmt.all());
+      let frozen = readFrozen();
+      let frozenAt = runsEpoch(db.$client);
       for (;;) {
         if (report.batches >= maxBatches) {
           report.backlog = claimDue.all(now, 1).length > 0;
@@ -293,13 +303,18 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
         }
         // what the API thread had written when the claim was read (null: no other writing thread)
         const claimedAt = runsEpoch(db.$client);
+        if (claimedAt !== frozenAt) {
+          frozen = readFrozen();
+          frozenAt = claimedAt;
+        }
         let rows = claimDue.all(now, batchSize);
         if (rows.length === 0) return report;
-        if (paused.size > 0 && rows.some((r) => paused.has(r.journey_id))) {
-          const ofPaused = rows.flatMap((r) => (paused.has(r.journey_id) ? [r.id] : []));
-          // fewer parked than found: a journey was resumed since the tick began (the API thread), and its runs go on
-          if (runs.parkIfPaused(JSON.stringify(ofPaused)) < ofPaused.length) paused = new Set(pausedStmt.all());
-          rows = rows.filter((r) => !paused.has(r.journey_id));
+        if (frozen.size > 0 && rows.some((r) => frozen.has(r.journey_id))) {
+          const of = (status: 'paused' | 'archived') => rows.flatMap((r) => (frozen.get(r.journey_id) === status ? [r.id] : []));
+          const [paused, archived] = [of('paused'), of('archived')];
+          if (paused.length) runs.parkIfPaused(JSON.stringify(paused));
+          if (archived.length) report.exited += endArchived(JSON.stringify(archived), now);
+          rows = rows.filter((r) => !frozen.has(r.journey_id));
         }
         const c = advance(rows, inputsFor(rows), now, claimedAt);
         report.batches++;

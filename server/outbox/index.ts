@@ -125,9 +125,14 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
     `update messages indexed by messages_held set status = 'queued', reason = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now
      where journey_id = @journeyId and ${moves.release.where()}`,
   );
-  const unsent = `journey_id = ? and ${moves.suppressUnsent.where()}`;
-  const countUnsent = c.prepare(addToMetrics(`select journey_id, version, node_id, 'suppressed', ?, ?, count(*) from messages where ${unsent} group by version, node_id`));
-  const suppressJourney = c.prepare(`update messages set status = 'suppressed', reason = ?, next_attempt_at = null, history = json_insert(history, '$[#]', json(?)), updated_at = ? where ${unsent}`);
+  // an archive suppresses the journey's queued and held messages, found through the indexes that hold only those (the
+  // queue's, messages_held); its deferred ones go with its runs, a slice at a time (suppressDeferred, by run)
+  const waiting = `id in (select id from messages indexed by messages_queue where status = 'queued' and journey_id = @journeyId
+      union all select id from messages indexed by messages_held where status = 'held' and journey_id = @journeyId) and ${moves.suppressUnsent.where()}`;
+  const countWaiting = c.prepare(addToMetrics(`select journey_id, version, node_id, 'suppressed', @reason, @day, count(*) from messages where ${waiting} group by version, node_id`));
+  const suppressWaiting = c.prepare(
+    `update messages set status = 'suppressed', reason = @reason, next_attempt_at = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where ${waiting}`,
+  );
   const countDeferred = c.prepare(addToMetrics(outboxSql.countDeferredOfRuns));
   const suppressDeferred = c.prepare(outboxSql.suppressDeferredOfRuns);
 
@@ -232,10 +237,14 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
       return releaseJourney.run({ journeyId, now, entry: historyEntry('queued', now, { reason: 'journey_resumed' }) }).changes;
     },
 
-    /** Suppress what a journey has not sent yet (queued, held, deferred), counted under `reason`; the caller holds the transaction. */
-    suppressUnsent(journeyId: string, reason: string, now: number): number {
-      countUnsent.run(reason, utcDay(now), journeyId);
-      return suppressJourney.run(reason, historyEntry('suppressed', now, { reason }), now, journeyId).changes;
+    /**
+     * Suppress what a journey has queued or held (not sent yet), counted under
+     * `reason`; the caller holds the transaction. Its deferred messages go with
+     * the runs that deferred them (`suppressDeferred`).
+     */
+    suppressWaiting(journeyId: string, reason: string, now: number): number {
+      countWaiting.run({ journeyId, reason, day: utcDay(now) });
+      return suppressWaiting.run({ journeyId, reason, now, entry: historyEntry('suppressed', now, { reason }) }).changes;
     },
 
     /** Suppress the deferred messages of runs that left by some other way than a step (a merge, an unsteppable run), counted under `reason`. */

@@ -109,7 +109,13 @@ describe('the outbox: leases, recovery, dead letters', () => {
       ['held', 'journey_paused'],
     ]);
     expect(outbox.release(journeyId, w.clock.now())).toBe(2);
-    expect(outbox.suppressUnsent(journeyId, 'journey_archived', w.clock.now())).toBe(2);
+    // one held again, one queued: archive suppresses both, each found through its own index
+    w.db.$client.prepare(`update messages set status = 'held' where id = (select min(id) from messages)`).run();
+    expect(outbox.suppressWaiting(journeyId, 'journey_archived', w.clock.now())).toBe(2);
+    expect(rows().map((r) => [r.status, r.reason])).toEqual([
+      ['suppressed', 'journey_archived'],
+      ['suppressed', 'journey_archived'],
+    ]);
     expect(w.sql(`select sum(count) n from metrics where metric = 'suppressed' and label = 'journey_archived'`)).toEqual([{ n: 2 }]);
   });
 });

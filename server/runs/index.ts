@@ -87,7 +87,9 @@ function createRunStore(db: Db) {
     `update node_gauges set active = active - (select count(*) from runs r where r.id in ${ids} and r.${runMoves.end.where()} and r.version_id = node_gauges.version_id and r.node_id = node_gauges.node_id)
      where (version_id, node_id) in (select version_id, node_id from runs r where r.id in ${ids} and r.${runMoves.end.where()})`,
   );
-  const endOrphans = c.prepare(`update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, waiting_for = null where id in ${ids} and ${runMoves.end.where()}`);
+  const endOrphans = c.prepare(
+    `update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, held_wake_at = null, waiting_for = null where id in ${ids} and ${runMoves.end.where()}`,
+  );
 
   // a claim read before its batch's transaction, on the engine thread while the API thread writes the same file:
   // which of its runs are still as claimed (JSON [[id, wake_at, node_id, visit, status, contact_id], …]) and not in a paused
@@ -129,17 +131,10 @@ function createRunStore(db: Db) {
     `select count(*) filter (where held_wake_at <= ?) due, count(*) held from runs where journey_id = ? and held_wake_at is not null`,
   );
 
-  // archive: every run still in the journey ends; counted as the runner counts exits
-  const countJourneyExits = c.prepare(
-    addToMetrics(`select r.journey_id, v.version, r.node_id, 'exited', ?, ?, count(*)
-     from runs r join journey_versions v on v.id = r.version_id
-     where r.journey_id = ? and r.${runMoves.end.where()}
-     group by r.version_id, r.node_id`),
-  );
-  const endJourneyRuns = c.prepare(
-    `update runs set status = 'exited', exit_reason = ?, exited_at = ?, wake_at = null, held_wake_at = null, waiting_for = null
-     where journey_id = ? and ${runMoves.end.where()}`,
-  );
+  // archive: every run still in the journey ends, a slice of ids at a time (as a pause's timers), counted as the
+  // runner counts exits (endRuns); how many there were comes from the gauges, which count them without a scan
+  const journeyRunsIn = c.prepare<[number, number, string], string>(`select json_group_array(id) from runs where id between ? and ? and journey_id = ? and ${runMoves.end.where()}`).pluck();
+  const inJourney = c.prepare<[string], number>(`select coalesce(sum(active), 0) from node_gauges where version_id in (select id from journey_versions where journey_id = ?)`).pluck();
   // every run of the journey has exited: no one is at any of its nodes any more
   const zeroGauges = c.prepare(`update node_gauges set active = 0 where version_id in (select id from journey_versions where journey_id = ?)`);
 
@@ -253,13 +248,14 @@ function createRunStore(db: Db) {
     /** A paused journey's parked timers: how many fell due by `now`, how many there are. */
     heldTimers: (journeyId: string, now: number): { due: number; held: number } => countHeld.get(now, journeyId) ?? { due: 0, held: 0 },
 
-    /** End every run still in the journey with `reason`, counted as exits; every gauge of the journey goes to 0. How many ended. */
-    endJourney: c.transaction((journeyId: string, reason: string, now: number): number => {
-      countJourneyExits.run(reason, utcDay(now), journeyId);
-      const n = endJourneyRuns.run(reason, now, journeyId).changes;
-      zeroGauges.run(journeyId);
-      return n;
-    }),
+    /** How many of the journey's runs are still in it (its gauges: no scan of runs). */
+    inJourney: (journeyId: string): number => inJourney.get(journeyId) ?? 0,
+
+    /** The journey's runs still in it with ids in [from, to], as a JSON array (for `endRuns`). */
+    journeyRunsIn: (journeyId: string, from: number, to: number): string => journeyRunsIn.get(from, to, journeyId) ?? '[]',
+
+    /** Every gauge of the journey to 0, once all its runs have ended. */
+    zeroGauges: (journeyId: string): void => void zeroGauges.run(journeyId),
 
     /**
      * A contact merged into another: its runs become `into`'s, except where

@@ -25,12 +25,12 @@ export interface JourneyLifecycleDeps {
 }
 
 /**
- * How many runs a slice of a pause reads (an id range) and a slice of a
- * resume puts back. A timer moved costs 2–4 µs (out of one index, into
- * another): about 10 ms of the API's event loop a slice, with requests
- * served between two.
+ * How many runs a slice of a pause or an archive reads (an id range: nothing
+ * indexes a journey's runs) and a slice of a resume puts back. A run written
+ * costs 2–4 µs (a timer out of one index and into another): about 10 ms of
+ * the API's event loop a slice, with requests served between two.
  */
-export const timerSlices = { pauseRange: 5_000, resume: 2_500 };
+export const runSlices = { range: 5_000, resume: 2_500 };
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -49,13 +49,13 @@ const transitions: Record<Action, { from: readonly JourneyStatus[]; to: JourneyS
 
 /**
  * Pause, resume and archive. Each changes the journey row (with who and
- * when) and the engine's set-based side in one transaction: its outbox, and
- * for archive its runs. The timers of a pause or a resume move after that
+ * when) and its outbox in one transaction. Its runs change after that
  * commit, a slice of runs at a time with requests served between slices
- * (`timerSlices`), and the call answers once the last slice is written. The
- * runner never steps a paused journey's run meanwhile (it parks one that
- * falls due first), a resume's unreleased timers simply wait for their
- * slice, and a server that stops in between puts them back when it starts.
+ * (`runSlices`), and the call answers once the last slice is written. The
+ * runner never steps a paused or archived journey's run meanwhile (one that
+ * falls due first it parks, or ends as the archive would), a resume's
+ * unreleased timers simply wait for their slice, and a server that stops
+ * in between puts them back when it starts.
  *
  * - pause (live only): the journey is frozen, not stopped. Nobody enters;
  *   its runs keep their place but their timers are parked and their queued
@@ -81,16 +81,27 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
   /** A pause's timers, parked a slice of ids at a time while the journey stays paused. */
   async function parkTimers(id: string): Promise<void> {
     const last = runs.lastRunId();
-    for (let from = 1; from <= last && statusOf(id) === 'paused'; from += timerSlices.pauseRange) {
-      const to = from + timerSlices.pauseRange - 1;
+    for (let from = 1; from <= last && statusOf(id) === 'paused'; from += runSlices.range) {
+      const to = from + runSlices.range - 1;
       await writeApart(c, () => runs.parkTimers(id, from, to));
       await nextTurn();
     }
   }
 
+  /** An archive's runs, ended a slice of ids at a time (archived is for good: nothing stops it). */
+  async function endRuns(id: string, archivedAt: number): Promise<void> {
+    const last = runs.lastRunId();
+    for (let from = 1; from <= last; from += runSlices.range) {
+      const to = from + runSlices.range - 1;
+      await writeApart(c, () => runs.endSlice(id, archivedExitReason, archivedAt, from, to));
+      await nextTurn();
+    }
+    await writeApart(c, () => runs.endDone(id));
+  }
+
   /** A resume's timers, put back a slice at a time while the journey stays live. */
   async function releaseTimers(id: string, resumedAt: number, dueTimers: DueTimers): Promise<void> {
-    while ((await writeApart(c, () => runs.releaseTimers(id, resumedAt, dueTimers, timerSlices.resume))) === timerSlices.resume) await nextTurn();
+    while ((await writeApart(c, () => runs.releaseTimers(id, resumedAt, dueTimers, runSlices.resume))) === runSlices.resume) await nextTurn();
   }
 
   function change(id: string, action: Action, actor: string, effect: (now: number) => void): StatusChange {
@@ -138,12 +149,13 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
       return { status: j.status, timers: t.held, due: t.due };
     },
 
-    /** Retire a journey for good; `exited` is how many runs it ended. */
+    /** Retire a journey for good; `exited` is how many runs it ends (those still in it). */
     archive(id: string, actor: string): StatusChange & { exited: number } {
       let exited = 0;
       const r = change(id, 'archive', actor, (now) => {
-        exited = runs.end(id, archivedExitReason, now).exited;
+        exited = runs.endMessages(id, archivedExitReason, now).exited;
       });
+      after('ending the runs of an archived journey', () => endRuns(id, r.updatedAt));
       return { ...r, exited };
     },
   };
