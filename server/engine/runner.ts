@@ -294,8 +294,9 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
     tick(now: number, { batchSize = 2000, maxBatches = 50 } = {}): TickReport {
       const report: TickReport = { batches: 0, stepped: 0, queued: 0, withheld: 0, exited: 0, backlog: false };
       skipping = errors.erroredIds();
-      let frozen = readFrozen();
+      // the count first, then the journeys: a pause landing in between is read again at the first claim
       let frozenAt = runsEpoch(db.$client);
+      let frozen = readFrozen();
       for (;;) {
         if (report.batches >= maxBatches) {
           report.backlog = claimDue.all(now, 1).length > 0;
