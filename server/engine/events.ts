@@ -37,10 +37,11 @@ export function createEventRouter({ db, runner, live }: { db: Db; runner: Runner
   const c = db.$client;
   // the runs waiting for this very event: straight through the index on the awaited event. A paused or
   // errored journey's runs are frozen: the event passes them by (it is not kept for later), as do its exit
-  // criteria (the live index leaves both out)
+  // criteria (the live index leaves both out). An archived journey's runs are being ended, a slice at a time
+  // after the archive's commit: the event passes them by too
   const waitingRuns = c.prepare<[string, number], RunRow>(
     `select ${runColumns} from runs where waiting_for = ? and contact_id = ?
-     and not exists (select 1 from journeys j where j.id = runs.journey_id and (j.status = 'paused' or j.error is not null))`,
+     and not exists (select 1 from journeys j where j.id = runs.journey_id and (j.status in ('paused', 'archived') or j.error is not null))`,
   );
   // the contact's live runs in versions that end on this event (exit criteria), through runs_contact_version
   const endingRuns = c.prepare<[number, string], RunRow>(`select ${runColumns} from runs where contact_id = ? and status <> 'exited' and version_id in (select value from json_each(?))`);

@@ -37,6 +37,20 @@ export interface EndReport {
 export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
   const runs = runStore(db);
   const dropDeferred = createDeferredDrop(db);
+  // archived journeys someone is still at a node of (their gauges): none, unless a server stopped in the middle of an archive
+  const archivedWithRuns = db.$client
+    .prepare<[], string>(
+      `select j.id from journeys j where j.status = 'archived'
+       and exists (select 1 from journey_versions v join node_gauges g on g.version_id = v.id where v.journey_id = j.id and g.active > 0)`,
+    )
+    .pluck();
+  function endSlice(journeyId: string, reason: string, now: number, from: number, to: number): number {
+    const ids = runs.journeyRunsIn(journeyId, from, to);
+    if (ids === '[]') return 0;
+    dropDeferred(ids, reason, now);
+    return runs.endRuns(ids, reason, now);
+  }
+
   return {
     /** Freeze a journey's queued messages; how many. Its timers are parked after, by `parkTimers`. */
     holdMessages: (journeyId: string, now: number): number => outbox.hold(journeyId, pausedHoldReason, now),
@@ -81,15 +95,25 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
      * with `reason`, counted as `exited` metrics under it (UTC day of `now`),
      * and suppress the messages they had deferred. How many ended.
      */
-    endSlice(journeyId: string, reason: string, now: number, from: number, to: number): number {
-      const ids = runs.journeyRunsIn(journeyId, from, to);
-      if (ids === '[]') return 0;
-      dropDeferred(ids, reason, now);
-      return runs.endRuns(ids, reason, now);
-    },
+    endSlice,
 
     /** An archive's last step: no one is at any of the journey's nodes. */
     endDone: (journeyId: string): void => runs.zeroGauges(journeyId),
+
+    /**
+     * At start-up: the runs of archived journeys that an archive had not
+     * ended when the server stopped end now, a slice of ids at a time, as the
+     * archive would have ended them. How many.
+     */
+    endStranded(reason: string, now: number, slice: number): number {
+      let n = 0;
+      for (const journeyId of archivedWithRuns.all()) {
+        const last = runs.lastRunId();
+        for (let from = 1; from <= last; from += slice) n += db.$client.transaction(() => endSlice(journeyId, reason, now, from, from + slice - 1))();
+        runs.zeroGauges(journeyId);
+      }
+      return n;
+    },
   };
 }
 

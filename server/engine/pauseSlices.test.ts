@@ -123,6 +123,40 @@ describe('pause, resume and archive, a slice of runs at a time', () => {
     expect(w.sql(`select sum(count) n from metrics where journey_id = ? and metric = 'exited' and label = 'journey_archived'`, id)).toEqual([{ n: N }]);
   });
 
+  it("an archived journey's runs the slices have not reached let the event they wait for pass; the next start ends them", async () => {
+    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+    const id = await w.publish(
+      aGraph()
+        .node('entry', 'trigger.event', { event: 'credit_rejected' })
+        .node('login', 'wait.event', { event: 'app_login', timeout: { amount: 30, unit: 'days' } })
+        .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+        .node('done', 'exit', { reason: 'done' })
+        .then('entry', 'login')
+        .then('login', 'sms', 'event')
+        .then('login', 'done', 'timeout')
+        .then('sms', 'done')
+        .build(),
+      'Waits for a login',
+    );
+    const ids = ['a', 'b'];
+    w.services.ingest.ingest(ids.map((userId, i) => ({ type: 'identify' as const, userId, traits: { phone: `+8613800000${i}` } })));
+    w.services.ingest.ingest(ids.map((userId) => ({ type: 'track' as const, userId, event: 'credit_rejected' })));
+    await w.caller.dev.advanceClock({ ms: MINUTE });
+    // archived, no slice run yet (a server stopped right after the commit)
+    w.db.$client.prepare(`update journeys set status = 'archived' where id = ?`).run(id);
+    w.services.engine.live.invalidate();
+
+    w.services.ingest.ingest([{ type: 'track', userId: 'a', event: 'app_login' }]);
+    await w.caller.dev.advanceClock({ ms: MINUTE });
+    expect(sent(id)).toBe(0);
+    expect(w.sql(`select distinct node_id, status from runs where journey_id = ?`, id)).toEqual([{ node_id: 'login', status: 'waiting' }]);
+
+    createServices({ db: w.db, clock: w.clock, blueprints: () => [] });
+    expect(w.sql(`select status, exit_reason, count(*) n from runs where journey_id = ? group by 1, 2`, id)).toEqual([{ status: 'exited', exit_reason: 'journey_archived', n: 2 }]);
+    expect(w.sql(`select sum(count) n from metrics where journey_id = ? and metric = 'exited' and label = 'journey_archived'`, id)).toEqual([{ n: 2 }]);
+    expect(w.sql(`select sum(active) n from node_gauges g join journey_versions v on v.id = g.version_id where v.journey_id = ?`, id)).toEqual([{ n: 0 }]);
+  });
+
   it('timers a resume had not put back when the server stopped go back at the next start', async () => {
     const id = await waitingJourney();
     await w.caller.journeys.pause({ id });
