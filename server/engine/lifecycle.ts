@@ -37,7 +37,7 @@ export interface EndReport {
 export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
   const runs = runStore(db);
   const dropDeferred = createDeferredDrop(db);
-  // archived journeys someone is still at a node of (their gauges): none, unless a server stopped in the middle of an archive
+  // through the gauges, which count who is at each node without a scan of runs
   const archivedWithRuns = db.$client
     .prepare<[], string>(
       `select j.id from journeys j where j.status = 'archived'
@@ -61,8 +61,11 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
     /** One slice of a pause: park the timers of the paused journey's runs with ids in [from, to]; how many. */
     parkTimers: (journeyId: string, from: number, to: number): number => runs.parkTimers(journeyId, from, to),
 
-    /** The highest run id: where a pause's slices end. */
-    lastRunId: (): number => runs.lastRunId(),
+    /** The runs table's ids in ranges of `size` ([from, to], up to the highest id now): the slices of a pause or an archive. */
+    *idRanges(size: number): Generator<[number, number]> {
+      const last = runs.lastRunId();
+      for (let from = 1; from <= last; from += size) yield [from, from + size - 1];
+    },
 
     /**
      * One slice of a resume: put back up to `limit` parked timers as they were
@@ -72,7 +75,7 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
      */
     releaseTimers: (journeyId: string, now: number, dueTimers: DueTimers, limit: number): number => runs.releaseTimers(journeyId, now, dueTimers, limit),
 
-    /** At start-up: timers a resume had not put back when the server stopped go back as they were. How many. */
+    /** Live journeys' timers still parked (a resume the server stopped in the middle of) go back as they were. How many. */
     releaseStranded: (): number => runs.releaseStranded(),
 
     /** What resuming would release now: the parked timers, and how many of them fell due during the pause. */
@@ -100,20 +103,8 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
     /** An archive's last step: no one is at any of the journey's nodes. */
     endDone: (journeyId: string): void => runs.zeroGauges(journeyId),
 
-    /**
-     * At start-up: the runs of archived journeys that an archive had not
-     * ended when the server stopped end now, a slice of ids at a time, as the
-     * archive would have ended them. How many.
-     */
-    endStranded(reason: string, now: number, slice: number): number {
-      let n = 0;
-      for (const journeyId of archivedWithRuns.all()) {
-        const last = runs.lastRunId();
-        for (let from = 1; from <= last; from += slice) n += db.$client.transaction(() => endSlice(journeyId, reason, now, from, from + slice - 1))();
-        runs.zeroGauges(journeyId);
-      }
-      return n;
-    },
+    /** Archived journeys someone is still at a node of: none, unless a server stopped in the middle of an archive. */
+    archivedWithRuns: (): string[] => archivedWithRuns.all(),
   };
 }
 

@@ -24,8 +24,6 @@ import { createIngestService } from './ingest';
 import { createSegmentService } from './segments';
 import { createContactQueries } from './timeline';
 import { createOutboxQueries } from './outbox';
-import { runSlices } from './journeyLifecycle';
-import { archivedExitReason } from '../engine/lifecycle';
 import { createSimulation } from './simulation';
 import { createTemplateService } from './templates';
 import { createUserService, type UsersDeps } from './users';
@@ -81,9 +79,6 @@ export function createServices(deps: ServiceDeps) {
   });
   // messages whose lease expired (a crashed engine had handed them to providers) go again under the same key
   engine.dispatcher.recover(clock.now());
-  // timers a resume had not put back, and runs an archive had not ended, when the server stopped (both go a slice at a time after their commit)
-  engine.lifecycle.releaseStranded();
-  engine.lifecycle.endStranded(archivedExitReason, clock.now(), runSlices.range);
   const contactStore = createContactStore(db);
   const roi = createRoiSettings(db);
   const contacts = createContactQueries(db, contactStore, () => workspace.settings().timezone);
@@ -125,6 +120,8 @@ export function createServices(deps: ServiceDeps) {
       engineChanged();
     },
   });
+  // timers a resume had not put back, and runs an archive had not ended, when the server stopped (both go a slice at a time after their commit)
+  journeys.finishInterrupted();
   const migration = createMigrationService({ db, clock });
   return {
     journeys,

@@ -80,9 +80,8 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
 
   /** A pause's timers, parked a slice of ids at a time while the journey stays paused. */
   async function parkTimers(id: string): Promise<void> {
-    const last = runs.lastRunId();
-    for (let from = 1; from <= last && statusOf(id) === 'paused'; from += runSlices.range) {
-      const to = from + runSlices.range - 1;
+    for (const [from, to] of runs.idRanges(runSlices.range)) {
+      if (statusOf(id) !== 'paused') return;
       await writeApart(c, () => runs.parkTimers(id, from, to));
       await nextTurn();
     }
@@ -90,9 +89,7 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
 
   /** An archive's runs, ended a slice of ids at a time (archived is for good: nothing stops it). */
   async function endRuns(id: string, archivedAt: number): Promise<void> {
-    const last = runs.lastRunId();
-    for (let from = 1; from <= last; from += runSlices.range) {
-      const to = from + runSlices.range - 1;
+    for (const [from, to] of runs.idRanges(runSlices.range)) {
       await writeApart(c, () => runs.endSlice(id, archivedExitReason, archivedAt, from, to));
       await nextTurn();
     }
@@ -122,6 +119,21 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
   }
 
   return {
+    /**
+     * At start-up, before the first request: finish what a server stopped in
+     * the middle of. A resume's timers not yet put back go back as they were
+     * (a 'skip' resume's too: its moment is not kept), and an archive's runs
+     * not yet ended end now, the same slices at once.
+     */
+    finishInterrupted(): void {
+      runs.releaseStranded();
+      const now = clock.now();
+      for (const id of runs.archivedWithRuns()) {
+        for (const [from, to] of runs.idRanges(runSlices.range)) c.transaction(() => runs.endSlice(id, archivedExitReason, now, from, to))();
+        runs.endDone(id);
+      }
+    },
+
     /** Freeze a live journey where it stands. */
     pause(id: string, actor: string): StatusChange {
       const r = change(id, 'pause', actor, (now) => runs.holdMessages(id, now));
