@@ -101,7 +101,7 @@ function createRunStore(db: Db) {
          and not exists (select 1 from journeys j where j.id = r.journey_id and j.status in ('paused', 'archived'))`,
     )
     .pluck();
-  // claimed runs of a paused journey (paused since the claim, or before the pause's slices reached them): parked as the pause parks its timers
+  // claimed runs of a paused journey the pause's slices have not reached yet: parked as the pause parks its timers
   const parkPaused = c.prepare(`update runs set held_wake_at = wake_at, wake_at = null where id in ${ids} and wake_at is not null and journey_id in (select id from journeys where status = 'paused')`);
 
   // pause parks timers where the runner (which claims by wake_at) cannot see them; resume puts them back. Both go a
@@ -213,13 +213,11 @@ function createRunStore(db: Db) {
      * claimed: same timer, node, visit, status and contact, their journey neither
      * paused nor archived. The API thread may have moved one meanwhile (an
      * event it routed, a merge), or paused or archived its journey; those are
-     * not the caller's to write. The ones whose journey was paused are parked
-     * here, as the pause parks its timers. The caller holds the transaction.
+     * not the caller's to write (the runner's next claim parks or ends those
+     * of a paused or archived journey). The caller holds the transaction.
      */
     stillAsClaimed(rows: readonly { id: number; wake_at: number | null; node_id: string; visit: number; status: string; contact_id: number }[]): Set<number> {
-      const kept = new Set(JSON.parse(stillAsClaimed.get(JSON.stringify(rows.map((r) => [r.id, r.wake_at, r.node_id, r.visit, r.status, r.contact_id])))!) as number[]);
-      if (kept.size < rows.length) parkPaused.run(JSON.stringify(rows.flatMap((r) => (kept.has(r.id) ? [] : [r.id]))));
-      return kept;
+      return new Set(JSON.parse(stillAsClaimed.get(JSON.stringify(rows.map((r) => [r.id, r.wake_at, r.node_id, r.visit, r.status, r.contact_id])))!) as number[]);
     },
 
     /** Of these runs (a JSON array of ids), park the timers of those whose journey is paused, as its pause does; how many. */
