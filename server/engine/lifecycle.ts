@@ -1,7 +1,7 @@
 import type { Db } from '../db/client';
 import { runStore } from '../runs';
 import { createOutbox, pausedHoldReason, type Outbox } from '../outbox';
-import { createDeferredDrop } from './writeBatch';
+import { createRunEnd } from './writeBatch';
 
 // where they have always been imported from; the outbox owns them now
 export { archivedExitReason, pausedHoldReason, frozenMessage } from '../outbox';
@@ -36,7 +36,7 @@ export interface EndReport {
  */
 export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
   const runs = runStore(db);
-  const dropDeferred = createDeferredDrop(db);
+  const endRuns = createRunEnd(db);
   // through the gauges, which count who is at each node without a scan of runs
   const archivedWithRuns = db.$client
     .prepare<[], string>(
@@ -46,9 +46,7 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
     .pluck();
   function endSlice(journeyId: string, reason: string, now: number, from: number, to: number): number {
     const ids = runs.journeyRunsIn(journeyId, from, to);
-    if (ids === '[]') return 0;
-    dropDeferred(ids, reason, now);
-    return runs.endRuns(ids, reason, now);
+    return ids === '[]' ? 0 : endRuns(ids, reason, reason, now);
   }
 
   return {

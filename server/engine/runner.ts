@@ -11,7 +11,7 @@ import { createContactCheck, createContactLoader, policyFor, unloadedContact, ty
 import { runStore } from '../runs';
 import { runsEpoch } from '../db/writeGate';
 import { archivedExitReason } from '../outbox';
-import { createBatchWriter, createDeferredDrop, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
+import { createBatchWriter, createRunEnd, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
 import { failureReason, journeyErrorsOf } from './journeyErrors';
 import { createTemplateCategories } from './templateCategories';
 
@@ -116,16 +116,16 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
   // journeys or runs since (runsEpoch), so a batch claimed after a pause knows of it
   const frozenStmt = db.$client.prepare<[], { id: string; status: 'paused' | 'archived' }>(`select id, status from journeys where status in ('paused', 'archived')`);
   const readFrozen = () => new Map(frozenStmt.all().map((j) => [j.id, j.status]));
-  const dropDeferred = createDeferredDrop(db);
-  const endArchived = db.$client.transaction((runIdsJson: string, now: number): number => {
-    dropDeferred(runIdsJson, archivedExitReason, now);
-    return runs.endRuns(runIdsJson, archivedExitReason, now);
-  });
+  const endRuns = createRunEnd(db);
   const claimDue = {
     all: (now: number, limit: number): RunRow[] =>
       inDueOrder((JSON.parse((skipping.size === 0 ? claimStmt.get(now, limit) : claimSkippingStmt.get(now, JSON.stringify([...skipping]), limit)) as string) as unknown[][]).map(runRowOf)),
   };
-  const exitOrphans = createOrphanExit(db);
+  // runs whose contact or journey version no longer exists (a row deleted by hand, a restore gone wrong) cannot be
+  // stepped, and left due they would be claimed again on every tick, ahead of everyone behind them: each leaves with
+  // the reason, counted like any exit (a missing version has no version number to count under), and a message it
+  // had deferred is suppressed
+  const exitOrphans = (runIds: readonly number[], reason: string, now: number): number => (runIds.length === 0 ? 0 : endRuns(JSON.stringify(runIds), reason, leftJourneyReason(reason), now));
   const runs = runStore(db);
 
   /**
@@ -314,7 +314,7 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
           const of = (status: 'paused' | 'archived') => rows.flatMap((r) => (frozen.get(r.journey_id) === status ? [r.id] : []));
           const [paused, archived] = [of('paused'), of('archived')];
           if (paused.length) runs.parkIfPaused(JSON.stringify(paused));
-          if (archived.length) report.exited += endArchived(JSON.stringify(archived), now);
+          if (archived.length) report.exited += endRuns(JSON.stringify(archived), archivedExitReason, archivedExitReason, now);
           rows = rows.filter((r) => !frozen.has(r.journey_id));
         }
         const c = advance(rows, inputsFor(rows), now, claimedAt);
@@ -329,22 +329,3 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
 }
 
 export type Runner = ReturnType<typeof createRunner>;
-
-/**
- * Ends runs whose contact or journey version no longer exists (a row deleted
- * by hand, a restore gone wrong): they cannot be stepped, and left due they
- * would be claimed again on every tick, ahead of everyone behind them. Each
- * leaves with the reason, counted like any exit (a missing version has no
- * version number to count under), its node's gauge drops, and a message it
- * had deferred is suppressed.
- */
-function createOrphanExit(db: Db) {
-  const runs = runStore(db);
-  const dropDeferred = createDeferredDrop(db);
-  return (runIds: readonly number[], reason: string, now: number): number => {
-    if (runIds.length === 0) return 0;
-    const json = JSON.stringify(runIds);
-    dropDeferred(json, leftJourneyReason(reason), now);
-    return runs.endRuns(json, reason, now);
-  };
-}

@@ -205,6 +205,21 @@ export function createDeferredDrop(db: Db): (runIdsJson: string, reason: string,
   };
 }
 
+/**
+ * Ends runs that leave the journey other than by a step (`runIdsJson`, a JSON
+ * array of ids: orphans, an archived journey's runs) with `exitReason`,
+ * counted as exits, their gauges dropping, and suppresses the messages they
+ * had deferred under `messageReason`. One transaction; how many ended.
+ */
+export function createRunEnd(db: Db): (runIdsJson: string, exitReason: string, messageReason: string, now: number) => number {
+  const runs = runStore(db);
+  const dropDeferred = createDeferredDrop(db);
+  return db.$client.transaction((runIdsJson: string, exitReason: string, messageReason: string, now: number): number => {
+    dropDeferred(runIdsJson, messageReason, now);
+    return runs.endRuns(runIdsJson, exitReason, now);
+  });
+}
+
 export interface BatchWriterOptions {
   /**
    * The backtest's copy only: every message queued is delivered at once, as
