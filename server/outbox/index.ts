@@ -115,20 +115,21 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
      returning messages.status, messages.reason`,
   );
 
-  // a pause holds the journey's queued messages: found through the queue (the messages waiting now, every journey's),
-  // not through messages_node, which reads every message the journey ever sent. Resume finds them through messages_held
+  // a journey's queued and held messages, found through the indexes that hold only those (the queue's: the messages
+  // waiting now, every journey's; messages_held), not through messages_node, which reads every message the journey
+  // ever sent. A pause holds the queued ones, a resume releases the held ones, an archive suppresses both (its
+  // deferred ones go with its runs, a slice at a time: suppressDeferred, by run)
+  const queuedOf = `select id from messages indexed by messages_queue where status = 'queued' and journey_id = @journeyId`;
+  const heldOf = `select id from messages indexed by messages_held where status = 'held' and journey_id = @journeyId`;
   const holdJourney = c.prepare(
     `update messages set status = 'held', reason = @reason, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now
-     where id in (select id from messages indexed by messages_queue where status = 'queued' and journey_id = @journeyId) and ${moves.hold.where()}`,
+     where id in (${queuedOf}) and ${moves.hold.where()}`,
   );
   const releaseJourney = c.prepare(
-    `update messages indexed by messages_held set status = 'queued', reason = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now
-     where journey_id = @journeyId and ${moves.release.where()}`,
+    `update messages set status = 'queued', reason = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now
+     where id in (${heldOf}) and ${moves.release.where()}`,
   );
-  // an archive suppresses the journey's queued and held messages, found through the indexes that hold only those (the
-  // queue's, messages_held); its deferred ones go with its runs, a slice at a time (suppressDeferred, by run)
-  const waiting = `id in (select id from messages indexed by messages_queue where status = 'queued' and journey_id = @journeyId
-      union all select id from messages indexed by messages_held where status = 'held' and journey_id = @journeyId) and ${moves.suppressUnsent.where()}`;
+  const waiting = `id in (${queuedOf} union all ${heldOf}) and ${moves.suppressUnsent.where()}`;
   const countWaiting = c.prepare(addToMetrics(`select journey_id, version, node_id, 'suppressed', @reason, @day, count(*) from messages where ${waiting} group by version, node_id`));
   const suppressWaiting = c.prepare(
     `update messages set status = 'suppressed', reason = @reason, next_attempt_at = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where ${waiting}`,

@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { acquireWrite } from '../db/writeGate';
+import { writeApart } from '../db/writeGate';
 import { journeys, testSends, type TestSendStatus } from '../db/schema';
 import type { Clock } from '../clock';
 import type { Channel } from '../../shared/journey/channels';
@@ -72,15 +72,6 @@ export function createTestSender({ db, clock, templates, providers, timezone, te
     return { channel: config.data.channel, template: config.data.template, title: nodeTitle(node) };
   }
 
-  async function record<T>(write: () => T): Promise<T> {
-    const leave = await acquireWrite(c);
-    try {
-      return write();
-    } finally {
-      leave();
-    }
-  }
-
   const byId = (id: number): TestSend => {
     const r = db.select().from(testSends).where(eq(testSends.id, id)).get();
     if (!r) throw notFound('test_send', String(id));
@@ -124,7 +115,8 @@ export function createTestSender({ db, clock, templates, providers, timezone, te
       const provider = providers()[channel];
       const body = Object.values(parts).join('\n');
       const now = clock.now();
-      const id = await record(
+      const id = await writeApart(
+        c,
         () =>
           db
             .insert(testSends)
@@ -169,7 +161,7 @@ export function createTestSender({ db, clock, templates, providers, timezone, te
         result = { status: 'failed', retry: false, error: e instanceof Error ? e.message : String(e) };
       }
       const o = outcome(result);
-      await record(() => db.update(testSends).set(o).where(eq(testSends.id, id)).run());
+      await writeApart(c, () => db.update(testSends).set(o).where(eq(testSends.id, id)).run());
       return byId(id);
     },
 
