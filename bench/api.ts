@@ -4,7 +4,9 @@
  * writes them to bench/api-results.json.
  *
  * Set-up: a temp SQLite file with BENCH_CONTACTS contacts (default 1M, as
- * bench/engine.ts seeds them) in interleaved cohorts (trait cohort: a and b
+ * bench/engine.ts seeds them) and BENCH_EVENTS events of 30 days' history
+ * (default 0; /v1/batch slows as the events index outgrows the page cache:
+ * about half the rate at 3M) in interleaved cohorts (trait cohort: a and b
  * 48% each, w 4%), a segment per cohort and a journey per segment (segment
  * entry once → SMS → wait 1 minute → push → exit; w's has no wait and is run
  * to the end first, to warm the engine up), the server of `npm start` on 127.0.0.1
@@ -56,11 +58,12 @@ import { startServer } from '../server/app';
 import type { EngineTick } from '../server/engine';
 import { signIn, testAdmin, testPasswordCost, trpcClient } from '../server/testing/signIn';
 import { aGraph } from '../shared/fixtures/builders';
-import { seedContacts } from './population';
+import { seedContacts, seedEvents } from './population';
 import { writeLockBuckets, writeLockHold, writeLockWait } from '../server/obs/metrics';
 import type { GateRole } from '../server/db/writeGate';
 
 const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
+const HISTORY = Number(process.env.BENCH_EVENTS ?? 0);
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 60);
 const RPS = Number(process.env.BENCH_API_RPS ?? 500);
 const ALONE_SECONDS = Number(process.env.BENCH_API_ALONE_SECONDS ?? 15);
@@ -201,8 +204,9 @@ async function bench(dir: string) {
   let t = performance.now();
   const seedDb = openDatabase(databasePath);
   seedContacts(seedDb.$client, N, t0, { cohorts: true });
+  seedEvents(seedDb.$client, N, HISTORY, t0);
   seedDb.$client.close();
-  console.log(`bench:api: seeded ${fmt(N)} contacts (cohorts a, b, w) in ${((performance.now() - t) / 1000).toFixed(1)} s, database ${databasePath}`);
+  console.log(`bench:api: seeded ${fmt(N)} contacts (cohorts a, b, w) and ${fmt(HISTORY)} events of history in ${((performance.now() - t) / 1000).toFixed(1)} s, database ${databasePath}`);
 
   const server = await startServer({
     port: 0,
@@ -411,6 +415,7 @@ async function bench(dir: string) {
     execArgv: process.execArgv.filter((a) => a.startsWith('--max-')),
     machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryGB: round(totalmem() / 1024 ** 3, 1), os: `${platform()} ${release()}`, loadAverageAtStart: loadAtStart },
     contacts: N,
+    historyEvents: HISTORY,
     journey: 'A and B, 48% of the contacts each: segment entry once → SMS → wait 1 minute → push → exit, default caps, no quiet hours, sandbox providers',
     load: { rps: RPS, seconds: SECONDS, model: 'open (constant arrival rate, latency from due time)', mix: Object.fromEntries(Object.entries(figures.routes).map(([r, f]) => [r, f.share])) },
     apiAlone: alone && {
