@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './client';
-import { acquireWrite, apiKeptWaiting, attachWriteGate, createWriteGate, observeWriteLock, runsEpoch, type GateRole } from './writeGate';
+import { acquireWrite, attachWriteGate, createWriteGate, observeWriteLock, runsEpoch, type GateRole } from './writeGate';
 import { createGroupCommit } from './groupCommit';
 import { useTempDir } from '../testing/tempDir';
 
@@ -78,24 +78,6 @@ describe('the write gate: one writing thread at a time, the API waiting without 
     write();
     expect(performance.now() - t).toBeGreaterThanOrEqual(55);
     Atomics.store(cells, WAITING, 0);
-  });
-
-  it('tells the engine whether an API writer was waiting as it last gave the lock back (null without a gate)', () => {
-    const { engine, cells } = two();
-    const write = (during: () => void) => engine.$client.transaction(() => (during(), engine.$client.prepare('insert into t values (1)').run()))();
-    expect(apiKeptWaiting(engine.$client)).toBe(false);
-    write(() => {});
-    expect(apiKeptWaiting(engine.$client)).toBe(false);
-    // an API writer arrives while the engine holds the lock, and is still waiting when it gives it back
-    write(() => Atomics.store(cells, WAITING, 1));
-    expect(apiKeptWaiting(engine.$client)).toBe(true);
-    // it went (the count is back to 0) before the engine's next hold, which nobody waited for
-    Atomics.store(cells, WAITING, 0);
-    write(() => {});
-    expect(apiKeptWaiting(engine.$client)).toBe(false);
-    const alone = openDatabase(inDir('alone.db'));
-    open.push(alone);
-    expect(apiKeptWaiting(alone.$client)).toBeNull();
   });
 
   it('lets the API await the lock while the engine holds it: the event loop runs on, and the write goes once it is free', async () => {

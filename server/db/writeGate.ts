@@ -51,8 +51,6 @@ interface Attached {
   takenAt: number;
   /** the transaction under way wrote runs or journeys (`runsEpoch`) */
   wroteRuns: boolean;
-  /** an API writer was waiting when this thread last gave the lock back (`apiKeptWaiting`) */
-  keptWaiting: boolean;
 }
 
 /**
@@ -75,7 +73,7 @@ const gates = new WeakMap<Database.Database, Attached>();
 
 /** From now on, `sqlite`'s top-level transactions and bare writes (`gateBareWrites`) pass through the gate in this role. */
 export function attachWriteGate(sqlite: Database.Database, gate: WriteGate, role: GateRole, maxWaitMs = 250): void {
-  gates.set(sqlite, { role, cells: new Int32Array(gate.buffer), maxWaitMs, held: false, askedAt: 0, takenAt: 0, wroteRuns: false, keptWaiting: false });
+  gates.set(sqlite, { role, cells: new Int32Array(gate.buffer), maxWaitMs, held: false, askedAt: 0, takenAt: 0, wroteRuns: false });
 }
 
 /**
@@ -127,20 +125,8 @@ export function runsEpoch(sqlite: Database.Database): number | null {
   return g ? Atomics.load(g.cells, RUNS_EPOCH) : null;
 }
 
-/**
- * Whether an API writer was waiting for the lock when this thread last gave
- * it back: it waited through that transaction, so the engine's next one
- * should be short (the runner halves its next batch). Only the last hold
- * counts. Null without a gate.
- */
-export function apiKeptWaiting(sqlite: Database.Database): boolean | null {
-  const g = gates.get(sqlite);
-  return g ? g.keptWaiting : null;
-}
-
 function release(g: Attached): void {
   g.held = false;
-  g.keptWaiting = Atomics.load(g.cells, WAITING) > 0;
   if (g.wroteRuns) {
     g.wroteRuns = false;
     Atomics.add(g.cells, RUNS_EPOCH, 1);

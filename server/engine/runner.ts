@@ -9,7 +9,7 @@ import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
 import { createContactCheck, createContactLoader, policyFor, unloadedContact, type ContactState } from './batchContext';
 import { runStore } from '../runs';
-import { apiKeptWaiting, runsEpoch } from '../db/writeGate';
+import { runsEpoch } from '../db/writeGate';
 import { archivedExitReason } from '../outbox';
 import { createBatchWriter, createRunEnd, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
 import { failureReason, journeyErrorsOf } from './journeyErrors';
@@ -289,37 +289,27 @@ export function createRunner({ db, machines, settings, writer }: RunnerDeps) {
 
     /**
      * Move every run due at `now`, `batchSize` at a time, at most `maxBatches`
-     * batches' worth, so a backlog drains over several ticks and the API stays
-     * responsive. With a second writing thread, a batch after one that kept an
-     * API write waiting is half as big (down to `minBatchSize`), and one after
-     * a hold nobody waited for twice as big again (up to `batchSize`): an API
-     * write waits for at most one engine transaction, and that one is short
-     * while the API writes.
+     * batches, so a backlog drains over several ticks and the API stays responsive.
      */
-    tick(now: number, { batchSize = 2000, maxBatches = 50, minBatchSize = 250 }: { batchSize?: number; maxBatches?: number; minBatchSize?: number } = {}): TickReport {
+    tick(now: number, { batchSize = 2000, maxBatches = 50 } = {}): TickReport {
       const report: TickReport = { batches: 0, stepped: 0, queued: 0, withheld: 0, exited: 0, backlog: false };
-      let size = batchSize;
-      let claimed = 0;
       skipping = errors.erroredIds();
       // the count first, then the journeys: a pause landing in between is read again at the first claim
       let frozenAt = runsEpoch(db.$client);
       let frozen = readFrozen();
       for (;;) {
-        if (claimed >= batchSize * maxBatches) {
+        if (report.batches >= maxBatches) {
           report.backlog = claimDue.all(now, 1).length > 0;
           return report;
         }
-        const contended = apiKeptWaiting(db.$client);
-        if (contended !== null) size = contended ? Math.max(Math.min(minBatchSize, batchSize), size >> 1) : Math.min(batchSize, size * 2);
         // what the API thread had written when the claim was read (null: no other writing thread)
         const claimedAt = runsEpoch(db.$client);
         if (claimedAt !== frozenAt) {
           frozen = readFrozen();
           frozenAt = claimedAt;
         }
-        let rows = claimDue.all(now, size);
+        let rows = claimDue.all(now, batchSize);
         if (rows.length === 0) return report;
-        claimed += rows.length;
         if (frozen.size > 0 && rows.some((r) => frozen.has(r.journey_id))) {
           const of = (status: 'paused' | 'archived') => rows.flatMap((r) => (frozen.get(r.journey_id) === status ? [r.id] : []));
           const [paused, archived] = [of('paused'), of('archived')];
