@@ -30,6 +30,8 @@ export const journeys = sqliteTable(
     /** why the engine stopped working this journey (its segment SQL, a template, its config failed); null while healthy */
     error: text('error'),
     erroredAt: integer('errored_at'),
+    /** a resume that skips what fell due, while its slices put the timers back: its moment, for a start-up to finish it (journeyLifecycle.ts) */
+    resumeSkipFrom: integer('resume_skip_from'),
   },
   (t) => [index('journeys_updated_at').on(t.updatedAt)],
 );

@@ -3,6 +3,7 @@ import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import { createServices } from '../services';
 import { runSlices } from '../services/journeyLifecycle';
+import { runStore } from '../runs';
 import { DAY, HOUR, MINUTE } from '../../shared/util/time';
 
 /**
@@ -83,6 +84,8 @@ describe('pause, resume and archive, a slice of runs at a time', () => {
     expect(timers(id)).toEqual({ live: N, parked: 0 });
     // every slice restarted its waits from the resume's own moment, not from when the slice ran
     expect(w.sql(`select distinct wake_at from runs where journey_id = ?`, id)).toEqual([{ wake_at: r.updatedAt + DAY }]);
+    // the moment was kept until the last slice, for a start-up to finish an interrupted skip
+    expect(w.sql(`select resume_skip_from from journeys where id = ?`, id)).toEqual([{ resume_skip_from: null }]);
 
     await w.caller.dev.advanceClock({ ms: DAY + MINUTE });
     expect(sent(id)).toBe(N);
@@ -166,5 +169,24 @@ describe('pause, resume and archive, a slice of runs at a time', () => {
 
     createServices({ db: w.db, clock: w.clock, blueprints: () => [] });
     expect(timers(id)).toEqual({ live: N, parked: 0 });
+  });
+
+  it("timers a 'skip' resume had not put back when the server stopped restart from the resume's moment at the next start, not at once", async () => {
+    const id = await waitingJourney();
+    await w.caller.journeys.pause({ id });
+    await w.caller.dev.advanceClock({ ms: 2 * DAY });
+    // the resume committed (live, its moment kept) and one slice ran before the server stopped
+    const resumedAt = w.clock.now();
+    w.db.$client.prepare(`update journeys set status = 'live', resume_skip_from = ? where id = ?`).run(resumedAt, id);
+    runStore(w.db).releaseTimers(id, resumedAt, 'skip', SLICE);
+    expect(timers(id)).toEqual({ live: SLICE, parked: N - SLICE });
+
+    w.clock.advance(HOUR);
+    createServices({ db: w.db, clock: w.clock, blueprints: () => [] });
+    // all of them wait a day from the resume, none is due now: no burst of stale messages
+    expect(w.sql(`select distinct wake_at from runs where journey_id = ?`, id)).toEqual([{ wake_at: resumedAt + DAY }]);
+    expect(w.sql(`select resume_skip_from from journeys where id = ?`, id)).toEqual([{ resume_skip_from: null }]);
+    await w.caller.dev.advanceClock({ ms: MINUTE });
+    expect(sent(id)).toBe(0);
   });
 });

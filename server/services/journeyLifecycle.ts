@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { journeys, type JourneyStatus } from '../db/schema';
 import type { Clock } from '../clock';
@@ -96,10 +96,18 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
     await writeApart(c, () => runs.endDone(id));
   }
 
-  /** A resume's timers, put back a slice at a time while the journey stays live. */
+  /** A resume's timers, put back a slice at a time while the journey stays live; then a 'skip' resume's moment is let go. */
   async function releaseTimers(id: string, resumedAt: number, dueTimers: DueTimers): Promise<void> {
     while ((await writeApart(c, () => runs.releaseTimers(id, resumedAt, dueTimers, runSlices.resume))) === runSlices.resume) await nextTurn();
+    if (dueTimers === 'skip') await writeApart(c, () => skipDone(id, resumedAt));
   }
+  /** the 'skip' resume at `resumedAt` has put back all it will (a later resume keeps its own moment) */
+  const skipDone = (id: string, resumedAt: number) =>
+    db
+      .update(journeys)
+      .set({ resumeSkipFrom: null })
+      .where(and(eq(journeys.id, id), eq(journeys.resumeSkipFrom, resumedAt)))
+      .run();
 
   function change(id: string, action: Action, actor: string, effect: (now: number) => void): StatusChange {
     const { from, to, past } = transitions[action];
@@ -121,11 +129,22 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
   return {
     /**
      * At start-up, before the first request: finish what a server stopped in
-     * the middle of. A resume's timers not yet put back go back as they were
-     * (a 'skip' resume's too: its moment is not kept), and an archive's runs
-     * not yet ended end now, the same slices at once.
+     * the middle of. A resume's timers not yet put back go back: a 'skip'
+     * resume's restarting from its own moment (`resume_skip_from`), any other
+     * as they were; and an archive's runs not yet ended end now, the same
+     * slices at once.
      */
     finishInterrupted(): void {
+      const skipping = db
+        .select({ id: journeys.id, from: journeys.resumeSkipFrom })
+        .from(journeys)
+        .where(and(eq(journeys.status, 'live'), isNotNull(journeys.resumeSkipFrom)))
+        .all();
+      for (const { id, from } of skipping) {
+        if (from === null) continue;
+        while (c.transaction(() => runs.releaseTimers(id, from, 'skip', runSlices.resume))() === runSlices.resume);
+        c.transaction(() => skipDone(id, from))();
+      }
       runs.releaseStranded();
       const now = clock.now();
       for (const id of runs.archivedWithRuns()) {
@@ -147,7 +166,14 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
      * 'skip', each timer that fell due restarts its wait from now.
      */
     resume(id: string, actor: string, dueTimers: DueTimers = 'continue'): StatusChange & { dueTimers: DueTimers } {
-      const r = change(id, 'resume', actor, (now) => runs.releaseMessages(id, now));
+      const r = change(id, 'resume', actor, (now) => {
+        runs.releaseMessages(id, now);
+        // kept until the last slice: a server stopped before it finishes the skip at its next start
+        db.update(journeys)
+          .set({ resumeSkipFrom: dueTimers === 'skip' ? now : null })
+          .where(eq(journeys.id, id))
+          .run();
+      });
       after('putting back the timers of a resumed journey', () => releaseTimers(id, r.updatedAt, dueTimers));
       return { ...r, dueTimers };
     },
