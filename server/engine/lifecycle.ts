@@ -1,7 +1,7 @@
 import type { Db } from '../db/client';
 import { runStore } from '../runs';
 import { createOutbox, pausedHoldReason, type Outbox } from '../outbox';
-import { createRunEnd } from './writeBatch';
+import { createRunEnd } from './runEnd';
 
 // where they have always been imported from; the outbox owns them now
 export { archivedExitReason, pausedHoldReason, frozenMessage } from '../outbox';

@@ -11,7 +11,8 @@ import { createContactCheck, createContactLoader, policyFor, unloadedContact, ty
 import { runStore } from '../runs';
 import { runsEpoch } from '../db/writeGate';
 import { archivedExitReason } from '../outbox';
-import { createBatchWriter, createRunEnd, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
+import { createBatchWriter, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
+import { createRunEnd } from './runEnd';
 import { failureReason, journeyErrorsOf } from './journeyErrors';
 import { createTemplateCategories } from './templateCategories';
 

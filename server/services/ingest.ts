@@ -6,7 +6,8 @@ import type { ContactStore } from './contacts';
 import type { EventRouter, NewEvent } from '../engine/events';
 import { createBulkEvents } from '../engine/bulkEvents';
 import type { LiveIndex } from '../engine/live';
-import { createDeferredDrop, leftJourneyReason } from '../engine/writeBatch';
+import { createDeferredDrop } from '../engine/runEnd';
+import { leftJourneyReason } from '../engine/writeBatch';
 import { runStore } from '../runs';
 
 export interface IngestDeps {
