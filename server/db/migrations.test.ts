@@ -176,4 +176,27 @@ describe('migrations on data', () => {
     expect((db.$client.prepare(`select name from pragma_table_info('messages') where name = 'locale'`).get() as { name: string }).name).toBe('locale');
     db.$client.close();
   });
+
+  it('0028 gives every clicked message the time of its earliest click, and the funnel its two indexes', () => {
+    const path = inDir('m.db');
+    let db = openDatabase(path, { migrationsFolder: migrationsBefore('0028_funnel_from_indexes') });
+    const message = db.$client.prepare(
+      `insert into messages (id, run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, created_at, updated_at) values (?, ?, 'j', 1, 'sms', 1, ?, 'sms', 't', 'marketing', 'sent', 0, 0)`,
+    );
+    const click = db.$client.prepare(`insert into clicks (code, message_id, contact_id, at, first) values ('c', ?, ?, ?, ?)`);
+    for (const id of [1, 2, 3]) message.run(id, id, id);
+    // message 1 clicked twice, the earlier tap recorded second; message 2 once; message 3 never
+    click.run(1, 1, 500, 1);
+    click.run(1, 1, 200, 0);
+    click.run(2, 2, 900, 1);
+    db.$client.close();
+    db = openDatabase(path);
+    expect(db.$client.prepare('select id, clicked_at from messages order by id').all()).toEqual([
+      { id: 1, clicked_at: 200 },
+      { id: 2, clicked_at: 900 },
+      { id: 3, clicked_at: null },
+    ]);
+    expect(db.$client.prepare(`select name from sqlite_master where name in ('messages_clicked', 'conversions_node') order by name`).pluck().all()).toEqual(['conversions_node', 'messages_clicked']);
+    db.$client.close();
+  });
 });

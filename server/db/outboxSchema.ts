@@ -54,6 +54,8 @@ export const messages = sqliteTable(
     error: text('error'),
     /** when its first attempt failed: the retry horizon counts from here (a re-drive starts it again) */
     firstFailedAt: integer('first_failed_at'),
+    /** its first click on a tracked link (the earliest, whatever order they were recorded in): the funnel's clicked step */
+    clickedAt: integer('clicked_at'),
     /** when the policy let it through (null while deferred or when suppressed): the cap ledger */
     queuedAt: integer('queued_at'),
     history: text('history', { mode: 'json' }).$type<MessageHistoryEntry[]>().notNull().default([]),
@@ -77,6 +79,10 @@ export const messages = sqliteTable(
     index('messages_held')
       .on(t.journeyId)
       .where(sql`${t.status} = 'held'`),
+    // a node's funnel: its clicked messages alone, with all it reads of them; written only by a first click (migration 0028)
+    index('messages_clicked')
+      .on(t.journeyId, t.nodeId, t.createdAt, t.clickedAt, t.runId, t.version, t.status)
+      .where(sql`${t.clickedAt} is not null`),
     // the Dead letters page by channel and error; written only when a message dies
     index('messages_dead')
       .on(t.channel, t.error, t.updatedAt)

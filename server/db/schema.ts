@@ -276,7 +276,12 @@ export const conversions = sqliteTable(
     goal: text('goal').notNull(),
     at: integer('at').notNull(),
   },
-  (t) => [uniqueIndex('conversions_once').on(t.contactId, t.journeyId, t.version, t.nodeId, t.goal), index('conversions_journey').on(t.journeyId, t.version, t.nodeId, t.goal, t.at, t.contactId)],
+  (t) => [
+    uniqueIndex('conversions_once').on(t.contactId, t.journeyId, t.version, t.nodeId, t.goal),
+    index('conversions_journey').on(t.journeyId, t.version, t.nodeId, t.goal, t.at, t.contactId),
+    // a node's funnel: its credits by run, pivoted by event from the index alone (migration 0028)
+    index('conversions_node').on(t.journeyId, t.nodeId, t.runId, t.goal, t.at, t.version),
+  ],
 );
 
 /**

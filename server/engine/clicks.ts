@@ -3,6 +3,7 @@ import { utcDay } from '../../shared/util/time';
 import { clickEvent } from '../channels/sandbox';
 import { addToMetrics } from './counters';
 import type { EventRouter } from './events';
+import { outboxSql } from '../outbox/statements';
 
 export interface RecordedClick {
   /** where the link sends the reader (the UTM-tagged target) */
@@ -18,7 +19,8 @@ export interface RefusedClick {
 
 /**
  * A click on a tracked link (`/l/:code`, or a simulated tap from the sandbox):
- * stored, credited to message → node → variant, counted once per message on
+ * stored, credited to message → node → variant (the message keeps its first
+ * click's time, for the funnel), counted once per message on
  * the node's `clicked` metric, and routed as a `message_clicked` event (so a
  * journey can wait for it), all in one transaction. `refuse` vets the target
  * first (`/l/:code` passes the link allow-list check): a refused target
@@ -33,6 +35,7 @@ export function createClickRecorder(db: Db, events: EventRouter) {
   const hasClick = c.prepare<[number], { one: number }>('select 1 one from clicks where message_id = ? and first = 1');
   const insert = c.prepare('insert into clicks (code, message_id, contact_id, at, first, user_agent) values (?, ?, ?, ?, ?, ?)');
   const bump = c.prepare(addToMetrics('values (?, ?, ?, ?, ?, ?, 1)'));
+  const markClicked = c.prepare(outboxSql.markClicked);
 
   return c.transaction((code: string, at: number, now: number, userAgent: string | null, refuse?: (url: string) => string | null): RecordedClick | RefusedClick | null => {
     const l = link.get(code);
@@ -41,6 +44,7 @@ export function createClickRecorder(db: Db, events: EventRouter) {
     if (refused) return { refused };
     const first = !hasClick.get(l.message_id);
     insert.run(code, l.message_id, l.contact_id, at, first ? 1 : 0, userAgent);
+    markClicked.run({ at, id: l.message_id });
     if (first) {
       bump.run(l.journey_id, l.version, l.node_id, 'clicked', '', utcDay(at));
       if (l.variant !== null) bump.run(l.journey_id, l.version, l.node_id, 'clicked_variant', l.variant, utcDay(at));

@@ -30,6 +30,13 @@ export const outboxSql = {
        queued_at = excluded.queued_at, history = json_insert(messages.history, '$[#]', json(excluded.history -> '$[0]')), updated_at = excluded.updated_at
      where messages.${moves.enqueue.where()}`,
 
+  /**
+   * A click on the message's tracked link (server/engine/clicks.ts prepares it in its transaction): the message keeps
+   * its earliest click, the funnel's clicked step, whatever order clicks are recorded in. Not a status: a clicked
+   * message stays sent or delivered. Parameters: { at, id } (the message's).
+   */
+  markClicked: `update messages set clicked_at = @at where id = @id and (clicked_at is null or clicked_at > @at)`,
+
   /** A run that leaves its journey while its message waits (deferred) takes the message with it: (reason, history entry, updated_at, run, node). */
   suppressDeferredOfRun: `update messages set status = 'suppressed', reason = ?, next_attempt_at = null, history = json_insert(history, '$[#]', json(?)), updated_at = ?
      where run_id = ? and node_id = ? and ${moves.suppressDeferred.where()}`,

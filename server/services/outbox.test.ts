@@ -90,6 +90,8 @@ describe('outbox', () => {
   it('keeps no index by journey alone, so a queued message writes one B-tree fewer; a node of the journey reads newest first from messages_node', () => {
     const indexes = (w.db.$client.pragma('index_list(messages)') as { name: string; partial: number }[]).map((i) => [i.name, i.partial]).sort();
     expect(indexes).toEqual([
+      // a node's clicked messages, for its funnel: written only by a first click
+      ['messages_clicked', 1],
       // dead letters by channel and error: written only when a message dies
       ['messages_dead', 1],
       // a paused journey's held messages, for its resume: written only when a pause holds one
