@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../db/client';
-import { useTempDir } from '../testing/tempDir';
 import { aTestWorld, silentSms, type TestWorld } from '../testing/harness';
 import { sendOnEventGraph } from '../../shared/fixtures/builders';
 import { sequentialFunnel, type Passage } from '../../shared/analytics/funnel';
@@ -40,12 +41,16 @@ const aRange = fc.record({
 });
 
 describe("a node's funnel, counted in SQLite", () => {
-  const inDir = useTempDir('funnel-steps');
+  // one database for the whole property (each case rewrites its rows)
+  const dir = mkdtempSync(join(tmpdir(), 'funnel-steps-'));
   let db: Db;
   beforeAll(() => {
-    db = openDatabase(join(inDir('f'), 'f.db'));
+    db = openDatabase(join(dir, 'f.db'));
   });
-  afterAll(() => db.$client.close());
+  afterAll(() => {
+    db.$client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   /** The passes written as the engine writes them: a run with its path, its message at `n` (clicked_at kept by the click recorder), its conversions. */
   function write(passes: Pass[]): void {
