@@ -9,30 +9,23 @@ export { archivedExitReason, pausedHoldReason, frozenMessage } from '../outbox';
 /** What resume does with timers that fell due during the pause: fire them now, or restart their waits from the resume. */
 export type DueTimers = 'continue' | 'skip';
 
-export interface EndReport {
-  /** runs still in the journey, to end with the reason */
-  exited: number;
-  /** queued and held messages, suppressed with the reason */
-  suppressed: number;
-}
-
 /**
  * What a journey's status change does to its runs and its outbox, each a
  * handful of set-based statements (never a loop over contacts).
  *
- * Pause freezes: queued messages become `held` (the dispatcher claims
- * `queued` only), in the transaction that changes the status; timers move
- * from `wake_at` to `held_wake_at` (the runner claims by `wake_at` only)
- * after it, a slice of runs at a time (`parkTimers`), so half a million
- * waiting runs never hold the write lock, or the API, for long. Until a
- * slice reaches a run, the runner parks it itself if it falls due (it never
- * steps a paused journey's run). The event router skips the runs of a
- * paused journey and the live index drops its entry, goals and exit
- * criteria, so nothing moves a frozen run. Resume reverses both: messages in
- * its transaction, timers in slices after it; a timer not yet put back
- * simply waits for its slice. Archive suppresses the queued and held
- * messages in its transaction and ends the runs in slices (`endSlice`), the
- * runner ending any of them that falls due first, as the archive would.
+ * Each change comes in slices after the status change commits, so half a
+ * million waiting runs or queued messages never hold the write lock, or the
+ * API, for long. Pause freezes: queued messages become `held` (the
+ * dispatcher claims `queued` only, and never a paused or archived
+ * journey's), then timers move from `wake_at` to `held_wake_at` (the runner
+ * claims by `wake_at` only). Until a slice reaches a run, the runner parks it
+ * itself if it falls due (it never steps a paused journey's run). The event
+ * router skips the runs of a paused journey and the live index drops its
+ * entry, goals and exit criteria, so nothing moves a frozen run. Resume
+ * reverses both; a message or a timer not yet put back simply waits for its
+ * slice. Archive suppresses the queued and held messages and ends the runs
+ * (`endSlice`), the runner ending any of them that falls due first, as the
+ * archive would.
  */
 export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
   const runs = runStore(db);
@@ -50,11 +43,17 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
   }
 
   return {
-    /** Freeze a journey's queued messages; how many. Its timers are parked after, by `parkTimers`. */
-    holdMessages: (journeyId: string, now: number): number => outbox.hold(journeyId, pausedHoldReason, now),
+    /** One slice of a pause: hold up to `limit` of the journey's queued messages; how many. Its timers are parked after, by `parkTimers`. */
+    holdMessages: (journeyId: string, now: number, limit: number): number => outbox.hold(journeyId, pausedHoldReason, now, limit),
 
-    /** Thaw them: held messages go back to the queue; how many. Its timers come back after, by `releaseTimers`. */
-    releaseMessages: (journeyId: string, now: number): number => outbox.release(journeyId, now),
+    /** One slice of a resume: up to `limit` held messages go back to the queue; how many. Its timers come back after, by `releaseTimers`. */
+    releaseMessages: (journeyId: string, now: number, limit: number): number => outbox.release(journeyId, now, limit),
+
+    /** One slice of an archive: suppress up to `limit` of what the journey's outbox has queued or held (an archived journey says nothing more); how many. */
+    suppressMessages: (journeyId: string, reason: string, now: number, limit: number): number => outbox.suppressWaiting(journeyId, reason, now, limit),
+
+    /** What a server stopped in the middle of a pause, a resume or an archive left in the outbox, by journey (see the outbox's `frozenLeft`). */
+    frozenMessagesLeft: () => outbox.frozenLeft(),
 
     /** One slice of a pause: park the timers of the paused journey's runs with ids in [from, to]; how many. */
     parkTimers: (journeyId: string, from: number, to: number): number => runs.parkTimers(journeyId, from, to),
@@ -81,15 +80,8 @@ export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
       return runs.heldTimers(journeyId, now);
     },
 
-    /**
-     * An archive's first step, in the transaction that changes the status:
-     * suppress what the journey's outbox has queued or held (an archived
-     * journey says nothing more), and say how many runs are still in it. The
-     * runs end after, a slice at a time (`endSlice`).
-     */
-    endMessages(journeyId: string, reason: string, now: number): EndReport {
-      return { exited: runs.inJourney(journeyId), suppressed: outbox.suppressWaiting(journeyId, reason, now) };
-    },
+    /** How many runs are still in the journey (not exited): what an archive ends. */
+    inJourney: (journeyId: string): number => runs.inJourney(journeyId),
 
     /**
      * One slice of an archive: end the journey's runs with ids in [from, to]

@@ -2,16 +2,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import { createServices } from '../services';
-import { runSlices } from '../services/journeyLifecycle';
+import { slices } from '../services/journeyLifecycle';
+import { defaultDispatcherOptions } from './dispatcher';
 import { runStore } from '../runs';
 import { DAY, HOUR, MINUTE } from '../../shared/util/time';
 
 /**
- * Pause, resume and archive change a journey's runs a slice at a time, after
- * the status change commits, and the API serves requests between two slices:
- * one UPDATE of half a million runs held the API's event loop for 0.8 s.
- * Until a slice reaches a run, the runner parks it (or ends it, archived)
- * itself should it fall due.
+ * Pause, resume and archive change a journey's outbox, then its runs, a slice
+ * at a time, after the status change commits, and the API serves requests
+ * between two slices: one UPDATE of half a million runs held the API's event
+ * loop for 0.8 s. Until a slice reaches a run, the runner parks it (or ends
+ * it, archived) itself should it fall due; until a slice reaches a queued
+ * message, the dispatcher passes it by.
  */
 
 /** 12:00 in Shanghai (the workspace's zone): no quiet hours in the way. */
@@ -20,13 +22,14 @@ const N = 25;
 const SLICE = 10;
 
 let w: TestWorld;
-const slicesBefore = { ...runSlices };
+const slicesBefore = { ...slices };
 beforeEach(() => {
-  runSlices.range = SLICE;
-  runSlices.resume = SLICE;
+  slices.range = SLICE;
+  slices.resume = SLICE;
+  slices.messages = SLICE;
 });
 afterEach(() => {
-  Object.assign(runSlices, slicesBefore);
+  Object.assign(slices, slicesBefore);
   w.close();
 });
 
@@ -188,5 +191,104 @@ describe('pause, resume and archive, a slice of runs at a time', () => {
     expect(w.sql(`select resume_skip_from from journeys where id = ?`, id)).toEqual([{ resume_skip_from: null }]);
     await w.caller.dev.advanceClock({ ms: MINUTE });
     expect(sent(id)).toBe(0);
+  });
+});
+
+/** credit_rejected → SMS → exit, the SMS channel at 5 a second: the first tick sends 5 and leaves 20 queued */
+async function queuedJourney(): Promise<string> {
+  w = aTestWorld(NOON_SH, { sandbox: silentChannels, dispatcher: { rates: { ...defaultDispatcherOptions.rates, sms: 5 } } });
+  const id = await w.publish(
+    aGraph()
+      .node('entry', 'trigger.event', { event: 'credit_rejected' })
+      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+      .node('done', 'exit', {})
+      .then('entry', 'sms')
+      .then('sms', 'done')
+      .build(),
+    'Sends at once',
+  );
+  const ids = Array.from({ length: N }, (_, i) => `c${i}`);
+  w.services.ingest.ingest(ids.map((userId, i) => ({ type: 'identify' as const, userId, traits: { phone: `+86138000${String(i).padStart(5, '0')}` } })));
+  w.services.ingest.ingest(ids.map((userId) => ({ type: 'track' as const, userId, event: 'credit_rejected' })));
+  await w.caller.dev.advanceClock({ ms: 0 });
+  expect(outbox(id)).toEqual({ delivered: 5, queued: N - 5 });
+  return id;
+}
+
+/** the journey's messages by status */
+const outbox = (journeyId: string) =>
+  Object.fromEntries(w.sql<{ status: string; n: number }>(`select status, count(*) n from messages where journey_id = ? group by status`, journeyId).map((r) => [r.status, r.n]));
+const outboxAtNextTurn = (journeyId: string) => new Promise<Record<string, number>>((resolve) => setImmediate(() => resolve(outbox(journeyId))));
+
+describe('the outbox of a paused, resumed or archived journey, a slice of messages at a time', () => {
+  it('pause holds the queued messages after its commit, serving other work between slices; nothing is sent while paused', async () => {
+    const id = await queuedJourney();
+    const paused = w.caller.journeys.pause({ id });
+    const meanwhile = outboxAtNextTurn(id);
+    await paused;
+    expect(await meanwhile).toEqual({ delivered: 5, held: SLICE, queued: N - 5 - SLICE });
+    expect(outbox(id)).toEqual({ delivered: 5, held: N - 5 });
+    expect(w.sql(`select distinct reason from messages where status = 'held'`)).toEqual([{ reason: 'journey_paused' }]);
+    await w.caller.dev.advanceClock({ ms: HOUR });
+    expect(outbox(id)).toEqual({ delivered: 5, held: N - 5 });
+  });
+
+  it("the dispatcher passes by a paused or archived journey's queued messages the slices have not reached", async () => {
+    const id = await queuedJourney();
+    // paused, no slice run yet (a server stopped right after the commit)
+    w.db.$client.prepare(`update journeys set status = 'paused' where id = ?`).run(id);
+    await w.caller.dev.advanceClock({ ms: MINUTE });
+    expect(outbox(id)).toEqual({ delivered: 5, queued: N - 5 });
+    w.db.$client.prepare(`update journeys set status = 'archived' where id = ?`).run(id);
+    await w.caller.dev.advanceClock({ ms: MINUTE });
+    expect(outbox(id)).toEqual({ delivered: 5, queued: N - 5 });
+  });
+
+  it('resume queues the held messages again the same way, and they go', async () => {
+    const id = await queuedJourney();
+    await w.caller.journeys.pause({ id });
+    const resumed = w.caller.journeys.resume({ id });
+    const meanwhile = outboxAtNextTurn(id);
+    await resumed;
+    expect(await meanwhile).toEqual({ delivered: 5, queued: SLICE, held: N - 5 - SLICE });
+    expect(outbox(id)).toEqual({ delivered: 5, queued: N - 5 });
+    await w.caller.dev.advanceClock({ ms: 10_000 });
+    expect(outbox(id)).toEqual({ delivered: N });
+  });
+
+  it('archive suppresses what was not sent the same way, each message counted once', async () => {
+    const id = await queuedJourney();
+    await w.caller.journeys.pause({ id });
+    // one held, the rest queued again (a resume the server stopped in the middle of): archive suppresses both
+    w.db.$client.prepare(`update messages set status = 'queued' where id in (select id from messages where journey_id = ? and status = 'held' limit 19)`).run(id);
+    const archived = w.caller.journeys.archive({ id });
+    const meanwhile = outboxAtNextTurn(id);
+    await archived;
+    expect(await meanwhile).toEqual({ delivered: 5, suppressed: SLICE, queued: 19 - SLICE, held: 1 });
+    expect(outbox(id)).toEqual({ delivered: 5, suppressed: N - 5 });
+    expect(w.sql(`select sum(count) n from metrics where journey_id = ? and metric = 'suppressed' and label = 'journey_archived'`, id)).toEqual([{ n: N - 5 }]);
+  });
+
+  it('a start-up finishes what a stop between slices left: held messages of a live journey go, queued ones of a paused journey are held, an archived one’s are suppressed', async () => {
+    const id = await queuedJourney();
+    const c = w.db.$client;
+    const restart = () => createServices({ db: w.db, clock: w.clock, blueprints: () => [] });
+
+    // resumed, one slice of messages put back
+    c.prepare(`update messages set status = 'held', reason = 'journey_paused' where id in (select id from messages where journey_id = ? and status = 'queued' limit 7)`).run(id);
+    restart();
+    expect(outbox(id)).toEqual({ delivered: 5, queued: N - 5 });
+
+    // paused, before its first slice
+    c.prepare(`update journeys set status = 'paused' where id = ?`).run(id);
+    restart();
+    expect(outbox(id)).toEqual({ delivered: 5, held: N - 5 });
+
+    // archived, before its first slice
+    c.prepare(`update messages set status = 'queued', reason = null where id in (select id from messages where journey_id = ? and status = 'held' limit 7)`).run(id);
+    c.prepare(`update journeys set status = 'archived' where id = ?`).run(id);
+    restart();
+    expect(outbox(id)).toEqual({ delivered: 5, suppressed: N - 5 });
+    expect(w.sql(`select sum(count) n from metrics where journey_id = ? and metric = 'suppressed' and label = 'journey_archived'`, id)).toEqual([{ n: N - 5 }]);
   });
 });

@@ -4,7 +4,7 @@ import { discardedReason, redrivenReason } from '../../shared/outbox/status';
 import { utcDay } from '../../shared/util/time';
 import { addToMetrics } from '../engine/counters';
 import { historyEntry } from '../engine/writeBatch';
-import { frozenCase } from './frozen';
+import { frozenCase, frozenMessage } from './frozen';
 import { moves, type Move } from './moves';
 import { outboxSql } from './statements';
 import { ownershipOf, processOwnerId } from './ownership';
@@ -78,11 +78,16 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   const wallNow = o.wallNow ?? Date.now;
   const leaseMs = o.leaseMs ?? 5 * 60_000;
 
+  // a paused or archived journey's queued messages wait, unclaimed, for the pause's or the archive's slices to hold or
+  // suppress them (the journey lifecycle changes a large outbox a slice at a time, after the status commits)
+  const frozenJourneys = `select id from journeys where status in (${Object.keys(frozenMessage)
+    .map((st) => `'${st}'`)
+    .join(', ')})`;
   const due = c.prepare<[string, number, number], ClaimedMessage>(
     `select m.id, m.run_id || ':' || m.node_id || ':' || m.visit key, m.contact_id, m.journey_id, m.version, m.node_id, m.channel, m.template, m.template_version, m.variant, m.attempts, m.first_failed_at,
             k.external_id, k.phone, k.email, k.traits, k.timezone
      from messages m join contacts k on k.id = m.contact_id
-     where m.status = 'queued' and m.channel = ? and m.next_attempt_at <= ?
+     where m.status = 'queued' and m.channel = ? and m.next_attempt_at <= ? and m.journey_id not in (${frozenJourneys})
      order by m.next_attempt_at, m.id limit ?`,
   );
   const lease = c.prepare(
@@ -117,22 +122,38 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
 
   // a journey's queued and held messages, found through the indexes that hold only those (the queue's: the messages
   // waiting now, every journey's; messages_held), not through messages_node, which reads every message the journey
-  // ever sent. A pause holds the queued ones, a resume releases the held ones, an archive suppresses both (its
-  // deferred ones go with its runs, a slice at a time: suppressDeferred, by run)
+  // ever sent. A pause holds the queued ones, a resume releases the held ones, an archive suppresses both, each up
+  // to @limit at a time (-1: all); its deferred ones go with its runs, a slice at a time: suppressDeferred, by run
   const queuedOf = `select id from messages indexed by messages_queue where status = 'queued' and journey_id = @journeyId`;
   const heldOf = `select id from messages indexed by messages_held where status = 'held' and journey_id = @journeyId`;
   const holdJourney = c.prepare(
     `update messages set status = 'held', reason = @reason, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now
-     where id in (${queuedOf}) and ${moves.hold.where()}`,
+     where id in (${queuedOf} limit @limit) and ${moves.hold.where()}`,
   );
   const releaseJourney = c.prepare(
     `update messages set status = 'queued', reason = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now
-     where id in (${heldOf}) and ${moves.release.where()}`,
+     where id in (${heldOf} limit @limit) and ${moves.release.where()}`,
   );
-  const waiting = `id in (${queuedOf} union all ${heldOf}) and ${moves.suppressUnsent.where()}`;
+  const waitingIds = c.prepare<{ journeyId: string; limit: number }, number>(`select id from (${queuedOf} union all ${heldOf}) limit @limit`).pluck();
+  const waiting = `id in (select value from json_each(@ids)) and ${moves.suppressUnsent.where()}`;
   const countWaiting = c.prepare(addToMetrics(`select journey_id, version, node_id, 'suppressed', @reason, @day, count(*) from messages where ${waiting} group by version, node_id`));
   const suppressWaiting = c.prepare(
     `update messages set status = 'suppressed', reason = @reason, next_attempt_at = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where ${waiting}`,
+  );
+  // the same messages counted and suppressed
+  const suppressSome = c.transaction((journeyId: string, reason: string, now: number, limit: number): number => {
+    const ids = JSON.stringify(waitingIds.all({ journeyId, limit }));
+    countWaiting.run({ ids, reason, day: utcDay(now) });
+    return suppressWaiting.run({ ids, reason, now, entry: historyEntry('suppressed', now, { reason }) }).changes;
+  });
+  // what a server stopped in the middle of a pause, a resume or an archive left: a live journey's held messages, a
+  // paused one's queued, an archived one's queued or held (each through its partial index, read once at start-up)
+  const frozenLeft = c.prepare<[], { journey_id: string; to: 'release' | 'hold' | 'suppress' }>(
+    `select distinct m.journey_id, case j.status when 'live' then 'release' else 'suppress' end "to"
+       from messages m indexed by messages_held join journeys j on j.id = m.journey_id where m.status = 'held' and j.status in ('live', 'archived')
+     union
+     select distinct m.journey_id, case j.status when 'paused' then 'hold' else 'suppress' end
+       from messages m indexed by messages_queue join journeys j on j.id = m.journey_id where m.status = 'queued' and j.status in ('paused', 'archived')`,
   );
   const countDeferred = c.prepare(addToMetrics(outboxSql.countDeferredOfRuns));
   const suppressDeferred = c.prepare(outboxSql.suppressDeferredOfRuns);
@@ -228,24 +249,33 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
       return kill.run({ ...attempt(id, a, now), error, entry: historyEntry('dead', now, { error, reason: why }) }).changes > 0;
     },
 
-    /** Park a paused journey's queued messages (the dispatcher claims `queued` only). */
-    hold(journeyId: string, reason: string, now: number): number {
-      return holdJourney.run({ journeyId, reason, now, entry: historyEntry('held', now, { reason }) }).changes;
+    /** Park up to `limit` (-1: all) of a paused journey's queued messages (the dispatcher claims `queued` only); how many. */
+    hold(journeyId: string, reason: string, now: number, limit = -1): number {
+      return holdJourney.run({ journeyId, reason, now, limit, entry: historyEntry('held', now, { reason }) }).changes;
     },
 
-    /** Queue them again on resume; what is overdue goes on the next tick. */
-    release(journeyId: string, now: number): number {
-      return releaseJourney.run({ journeyId, now, entry: historyEntry('queued', now, { reason: 'journey_resumed' }) }).changes;
+    /** Queue up to `limit` (-1: all) of them again on resume; what is overdue goes on the next tick. How many. */
+    release(journeyId: string, now: number, limit = -1): number {
+      return releaseJourney.run({ journeyId, now, limit, entry: historyEntry('queued', now, { reason: 'journey_resumed' }) }).changes;
     },
 
     /**
-     * Suppress what a journey has queued or held (not sent yet), counted under
-     * `reason`; the caller holds the transaction. Its deferred messages go with
-     * the runs that deferred them (`suppressDeferred`).
+     * Suppress up to `limit` (-1: all) of what a journey has queued or held
+     * (not sent yet), counted under `reason`, in one transaction. Its deferred
+     * messages go with the runs that deferred them (`suppressDeferred`).
      */
-    suppressWaiting(journeyId: string, reason: string, now: number): number {
-      countWaiting.run({ journeyId, reason, day: utcDay(now) });
-      return suppressWaiting.run({ journeyId, reason, now, entry: historyEntry('suppressed', now, { reason }) }).changes;
+    suppressWaiting(journeyId: string, reason: string, now: number, limit = -1): number {
+      return suppressSome(journeyId, reason, now, limit);
+    },
+
+    /**
+     * What a server stopped in the middle of a pause, a resume or an archive
+     * left in the outbox, by journey: held messages of a live journey to
+     * release, queued ones of a paused journey to hold, and an archived one's
+     * queued or held to suppress.
+     */
+    frozenLeft(): { journeyId: string; to: 'release' | 'hold' | 'suppress' }[] {
+      return frozenLeft.all().map((r) => ({ journeyId: r.journey_id, to: r.to }));
     },
 
     /** Suppress the deferred messages of runs that left by some other way than a step (a merge, an unsteppable run), counted under `reason`. */

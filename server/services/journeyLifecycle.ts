@@ -26,11 +26,14 @@ export interface JourneyLifecycleDeps {
 
 /**
  * How many runs a slice of a pause or an archive reads (an id range: nothing
- * indexes a journey's runs) and a slice of a resume puts back. A run written
- * costs 2–4 µs (a timer out of one index and into another): about 10 ms of
- * the API's event loop a slice, with requests served between two.
+ * indexes a journey's runs), a slice of a resume puts back, and a slice of
+ * messages holds, releases or suppresses. A run written costs 2–4 µs (a
+ * timer out of one index and into another), a message about 5 (its row and
+ * history rewritten, out of one partial index and into another): about
+ * 10 ms of the API's event loop a slice, with requests served between two.
+ * (Holding 194k queued messages in one statement took 680 ms.)
  */
-export const runSlices = { range: 5_000, resume: 2_500 };
+export const slices = { range: 5_000, resume: 2_500, messages: 2_000 };
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -49,13 +52,14 @@ const transitions: Record<Action, { from: readonly JourneyStatus[]; to: JourneyS
 
 /**
  * Pause, resume and archive. Each changes the journey row (with who and
- * when) and its outbox in one transaction. Its runs change after that
- * commit, a slice of runs at a time with requests served between slices
- * (`runSlices`), and the call answers once the last slice is written. The
- * runner never steps a paused or archived journey's run meanwhile (one that
- * falls due first it parks, or ends as the archive would), a resume's
- * unreleased timers simply wait for their slice, and a server that stops
- * in between puts them back when it starts.
+ * when) in one transaction. Its outbox, then its runs, change after that
+ * commit, a slice of messages or runs at a time with requests served between
+ * slices (`slices`), and the call answers once the last slice is written.
+ * Meanwhile the dispatcher never claims a paused or archived journey's queued
+ * message and the runner never steps its runs (one that falls due first it
+ * parks, or ends as the archive would); a resume's unreleased messages and
+ * timers simply wait for their slice; and a server that stops in between
+ * finishes the change when it starts (`finishInterrupted`).
  *
  * - pause (live only): the journey is frozen, not stopped. Nobody enters;
  *   its runs keep their place but their timers are parked and their queued
@@ -78,27 +82,41 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
   // started at once (no change under way), a failure is logged
   const after = (what: string, task: () => Promise<void>) => void afterCommit(task).catch((err: unknown) => log.error({ err }, `${what} failed: ${err instanceof Error ? err.message : String(err)}`));
 
-  /** A pause's timers, parked a slice of ids at a time while the journey stays paused. */
-  async function parkTimers(id: string): Promise<void> {
-    for (const [from, to] of runs.idRanges(runSlices.range)) {
-      if (statusOf(id) !== 'paused') return;
+  /** Write `slice` (one transaction, the API's writes let in between) until it does less than `size` or `goOn` says stop. */
+  async function inSlices(slice: () => number, size: number, goOn: () => boolean = () => true): Promise<void> {
+    while (goOn() && (await writeApart(c, slice)) === size) await nextTurn();
+  }
+  /** The same at start-up, before the first request: nothing to serve between slices. */
+  const inSlicesNow = (slice: () => number, size: number): void => {
+    while (c.transaction(slice)() === size);
+  };
+
+  /** A pause's messages held, then its timers parked, a slice at a time while the journey stays paused. */
+  async function freeze(id: string, pausedAt: number): Promise<void> {
+    const paused = () => statusOf(id) === 'paused';
+    await inSlices(() => runs.holdMessages(id, pausedAt, slices.messages), slices.messages, paused);
+    for (const [from, to] of runs.idRanges(slices.range)) {
+      if (!paused()) return;
       await writeApart(c, () => runs.parkTimers(id, from, to));
       await nextTurn();
     }
   }
 
-  /** An archive's runs, ended a slice of ids at a time (archived is for good: nothing stops it). */
-  async function endRuns(id: string, archivedAt: number): Promise<void> {
-    for (const [from, to] of runs.idRanges(runSlices.range)) {
+  /** An archive's messages suppressed, then its runs ended, a slice at a time (archived is for good: nothing stops it). */
+  async function endAll(id: string, archivedAt: number): Promise<void> {
+    await inSlices(() => runs.suppressMessages(id, archivedExitReason, archivedAt, slices.messages), slices.messages);
+    for (const [from, to] of runs.idRanges(slices.range)) {
       await writeApart(c, () => runs.endSlice(id, archivedExitReason, archivedAt, from, to));
       await nextTurn();
     }
     await writeApart(c, () => runs.endDone(id));
   }
 
-  /** A resume's timers, put back a slice at a time while the journey stays live; then a 'skip' resume's moment is let go. */
-  async function releaseTimers(id: string, resumedAt: number, dueTimers: DueTimers): Promise<void> {
-    while ((await writeApart(c, () => runs.releaseTimers(id, resumedAt, dueTimers, runSlices.resume))) === runSlices.resume) await nextTurn();
+  /** A resume's held messages, then its timers, put back a slice at a time while the journey stays live; then a 'skip' resume's moment is let go. */
+  async function thaw(id: string, resumedAt: number, dueTimers: DueTimers): Promise<void> {
+    const live = () => statusOf(id) === 'live';
+    await inSlices(() => runs.releaseMessages(id, resumedAt, slices.messages), slices.messages, live);
+    await inSlices(() => runs.releaseTimers(id, resumedAt, dueTimers, slices.resume), slices.resume, live);
     if (dueTimers === 'skip') await writeApart(c, () => skipDone(id, resumedAt));
   }
   /** the 'skip' resume at `resumedAt` has put back all it will (a later resume keeps its own moment) */
@@ -109,7 +127,7 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
       .where(and(eq(journeys.id, id), eq(journeys.resumeSkipFrom, resumedAt)))
       .run();
 
-  function change(id: string, action: Action, actor: string, effect: (now: number) => void): StatusChange {
+  function change(id: string, action: Action, actor: string, effect: (now: number) => void = () => undefined): StatusChange {
     const { from, to, past } = transitions[action];
     const result = db.transaction((tx) => {
       const j = tx.select({ name: journeys.name, status: journeys.status }).from(journeys).where(eq(journeys.id, id)).get();
@@ -129,12 +147,23 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
   return {
     /**
      * At start-up, before the first request: finish what a server stopped in
-     * the middle of. A resume's timers not yet put back go back: a 'skip'
-     * resume's restarting from its own moment (`resume_skip_from`), any other
-     * as they were; and an archive's runs not yet ended end now, the same
-     * slices at once.
+     * the middle of, the same slices at once. The outbox first: a live
+     * journey's held messages go back to the queue, a paused one's queued
+     * messages are held, an archived one's queued or held are suppressed.
+     * Then a resume's timers not yet put back go back: a 'skip' resume's
+     * restarting from its own moment (`resume_skip_from`), any other as they
+     * were; and an archive's runs not yet ended end now.
      */
     finishInterrupted(): void {
+      const now = clock.now();
+      for (const { journeyId, to } of runs.frozenMessagesLeft()) {
+        const slice = {
+          release: () => runs.releaseMessages(journeyId, now, slices.messages),
+          hold: () => runs.holdMessages(journeyId, now, slices.messages),
+          suppress: () => runs.suppressMessages(journeyId, archivedExitReason, now, slices.messages),
+        }[to];
+        inSlicesNow(slice, slices.messages);
+      }
       const skipping = db
         .select({ id: journeys.id, from: journeys.resumeSkipFrom })
         .from(journeys)
@@ -142,21 +171,20 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
         .all();
       for (const { id, from } of skipping) {
         if (from === null) continue;
-        while (c.transaction(() => runs.releaseTimers(id, from, 'skip', runSlices.resume))() === runSlices.resume);
+        inSlicesNow(() => runs.releaseTimers(id, from, 'skip', slices.resume), slices.resume);
         c.transaction(() => skipDone(id, from))();
       }
       runs.releaseStranded();
-      const now = clock.now();
       for (const id of runs.archivedWithRuns()) {
-        for (const [from, to] of runs.idRanges(runSlices.range)) c.transaction(() => runs.endSlice(id, archivedExitReason, now, from, to))();
+        for (const [from, to] of runs.idRanges(slices.range)) c.transaction(() => runs.endSlice(id, archivedExitReason, now, from, to))();
         runs.endDone(id);
       }
     },
 
     /** Freeze a live journey where it stands. */
     pause(id: string, actor: string): StatusChange {
-      const r = change(id, 'pause', actor, (now) => runs.holdMessages(id, now));
-      after('parking the timers of a paused journey', () => parkTimers(id));
+      const r = change(id, 'pause', actor);
+      after('holding the messages and parking the timers of a paused journey', () => freeze(id, r.updatedAt));
       return r;
     },
 
@@ -167,14 +195,13 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
      */
     resume(id: string, actor: string, dueTimers: DueTimers = 'continue'): StatusChange & { dueTimers: DueTimers } {
       const r = change(id, 'resume', actor, (now) => {
-        runs.releaseMessages(id, now);
         // kept until the last slice: a server stopped before it finishes the skip at its next start
         db.update(journeys)
           .set({ resumeSkipFrom: dueTimers === 'skip' ? now : null })
           .where(eq(journeys.id, id))
           .run();
       });
-      after('putting back the timers of a resumed journey', () => releaseTimers(id, r.updatedAt, dueTimers));
+      after('putting back the messages and timers of a resumed journey', () => thaw(id, r.updatedAt, dueTimers));
       return { ...r, dueTimers };
     },
 
@@ -190,10 +217,10 @@ export function createJourneyLifecycle({ db, clock, runs, onLiveChange, afterCom
     /** Retire a journey for good; `exited` is how many runs it ends (those still in it). */
     archive(id: string, actor: string): StatusChange & { exited: number } {
       let exited = 0;
-      const r = change(id, 'archive', actor, (now) => {
-        exited = runs.endMessages(id, archivedExitReason, now).exited;
+      const r = change(id, 'archive', actor, () => {
+        exited = runs.inJourney(id);
       });
-      after('ending the runs of an archived journey', () => endRuns(id, r.updatedAt));
+      after('suppressing the messages and ending the runs of an archived journey', () => endAll(id, r.updatedAt));
       return { ...r, exited };
     },
   };
