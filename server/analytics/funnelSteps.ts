@@ -23,8 +23,9 @@ type Passes = 'clicked' | 'credited sends' | 'credited visits';
 /**
  * The statement that counts a funnel, by its passes and its number of steps
  * after the first bar. Each pass has `t0` (its start), then the time it did
- * each step (`t1`…, null if never): at a link-carrying send node the first
- * click, then each tracked event's first credit to the run here. A pass
+ * each step, null if never: at a link-carrying send node its first click
+ * (`click`), then each tracked event's first credit to the run here (`c0`,
+ * `c1`…, bound to the event names `@e0`, `@e1`…). A pass
  * reaches step k if it did every step up to k, each no earlier than the one
  * before: shared/analytics/funnel.ts's `sequentialFunnel`, as one CASE chain a
  * step, summed in SQLite, so no pass is read into memory.
