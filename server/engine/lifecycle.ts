@@ -29,7 +29,7 @@ export type DueTimers = 'continue' | 'skip';
  */
 export function createRunLifecycle(db: Db, outbox: Outbox = createOutbox(db)) {
   const runs = runStore(db);
-  const endRuns = createRunEnd(db);
+  const endRuns = createRunEnd(db, outbox);
   // through the gauges, which count who is at each node without a scan of runs
   const archivedWithRuns = db.$client
     .prepare<[], string>(

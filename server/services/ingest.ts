@@ -6,7 +6,7 @@ import type { ContactStore } from './contacts';
 import type { EventRouter, NewEvent } from '../engine/events';
 import { createBulkEvents } from '../engine/bulkEvents';
 import type { LiveIndex } from '../engine/live';
-import { createDeferredDrop } from '../engine/runEnd';
+import { createOutbox } from '../outbox';
 import { leftJourneyReason } from '../engine/writeBatch';
 import { runStore } from '../runs';
 
@@ -49,14 +49,14 @@ function eventTime(call: Call, now: number): number {
 export function createIngestService({ db, clock, contacts, events, live }: IngestDeps) {
   const c = db.$client;
   const bulk = createBulkEvents(db, live);
-  const dropDeferred = createDeferredDrop(db);
+  const outbox = createOutbox(db);
   const mergeInto = c.transaction((from: number, into: number, now: number) => {
     for (const table of ['events', 'messages', 'scheduled_events', 'clicks']) c.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(into, from);
     // a node credited to both keeps one credit (once per contact, node and event)
     c.prepare('update or ignore conversions set contact_id = ? where contact_id = ?').run(into, from);
     c.prepare('delete from conversions where contact_id = ?').run(from);
     // a run of the same version on both sides keeps the identified contact's; the runs that lost go, and what they had deferred with them
-    dropDeferred(runStore(db).mergeContact(from, into), leftJourneyReason('contact_merged'), now);
+    outbox.suppressDeferred(runStore(db).mergeContact(from, into), leftJourneyReason('contact_merged'), now);
     const old = c.prepare<[number], { traits: string; anonymous_id: string | null; opt_outs: string }>('select traits, anonymous_id, opt_outs from contacts where id = ?').get(from);
     c.prepare('delete from contacts where id = ?').run(from);
     if (!old) return;
