@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
-import { aGraph } from '../../shared/fixtures/builders';
+import { aGraph, sendOnEventGraph } from '../../shared/fixtures/builders';
 import { createServices } from '../services';
 import { slices } from '../services/journeyLifecycle';
 import { defaultDispatcherOptions } from './dispatcher';
@@ -44,13 +44,18 @@ const waitsADay = aGraph()
   .then('sms', 'done')
   .build();
 
+/** N contacts with phones, each rejected for credit now: they enter a journey triggered by it. */
+function rejectN(): void {
+  const ids = Array.from({ length: N }, (_, i) => `c${i}`);
+  w.services.ingest.ingest(ids.map((userId, i) => ({ type: 'identify' as const, userId, traits: { phone: `+86138000${String(i).padStart(5, '0')}` } })));
+  w.services.ingest.ingest(ids.map((userId) => ({ type: 'track' as const, userId, event: 'credit_rejected' })));
+}
+
 /** A journey with N runs waiting a day (run ids 1…N, so the pause's id ranges cut them in slices). */
 async function waitingJourney(): Promise<string> {
   w = aTestWorld(NOON_SH, { sandbox: silentChannels });
   const id = await w.publish(waitsADay, 'Waits a day');
-  const ids = Array.from({ length: N }, (_, i) => `c${i}`);
-  w.services.ingest.ingest(ids.map((userId, i) => ({ type: 'identify' as const, userId, traits: { phone: `+86138000${String(i).padStart(5, '0')}` } })));
-  w.services.ingest.ingest(ids.map((userId) => ({ type: 'track' as const, userId, event: 'credit_rejected' })));
+  rejectN();
   await w.caller.dev.advanceClock({ ms: MINUTE });
   expect(timers(id)).toEqual({ live: N, parked: 0 });
   return id;
@@ -197,19 +202,8 @@ describe('pause, resume and archive, a slice of runs at a time', () => {
 /** credit_rejected → SMS → exit, the SMS channel at 5 a second: the first tick sends 5 and leaves 20 queued */
 async function queuedJourney(): Promise<string> {
   w = aTestWorld(NOON_SH, { sandbox: silentChannels, dispatcher: { rates: { ...defaultDispatcherOptions.rates, sms: 5 } } });
-  const id = await w.publish(
-    aGraph()
-      .node('entry', 'trigger.event', { event: 'credit_rejected' })
-      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
-      .node('done', 'exit', {})
-      .then('entry', 'sms')
-      .then('sms', 'done')
-      .build(),
-    'Sends at once',
-  );
-  const ids = Array.from({ length: N }, (_, i) => `c${i}`);
-  w.services.ingest.ingest(ids.map((userId, i) => ({ type: 'identify' as const, userId, traits: { phone: `+86138000${String(i).padStart(5, '0')}` } })));
-  w.services.ingest.ingest(ids.map((userId) => ({ type: 'track' as const, userId, event: 'credit_rejected' })));
+  const id = await w.publish(sendOnEventGraph(), 'Sends at once');
+  rejectN();
   await w.caller.dev.advanceClock({ ms: 0 });
   expect(outbox(id)).toEqual({ delivered: 5, queued: N - 5 });
   return id;
