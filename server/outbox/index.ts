@@ -123,7 +123,7 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   // a journey's queued and held messages, found through the indexes that hold only those (the queue's: the messages
   // waiting now, every journey's; messages_held), not through messages_node, which reads every message the journey
   // ever sent. A pause holds the queued ones, a resume releases the held ones, an archive suppresses both, each up
-  // to @limit at a time (-1: all); its deferred ones go with its runs, a slice at a time: suppressDeferred, by run
+  // to @limit at a time; its deferred ones go with its runs, a slice at a time: suppressDeferred, by run
   const queuedOf = `select id from messages indexed by messages_queue where status = 'queued' and journey_id = @journeyId`;
   const heldOf = `select id from messages indexed by messages_held where status = 'held' and journey_id = @journeyId`;
   const holdJourney = c.prepare(
@@ -146,14 +146,20 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
     countWaiting.run({ ids, reason, day: utcDay(now) });
     return suppressWaiting.run({ ids, reason, now, entry: historyEntry('suppressed', now, { reason }) }).changes;
   });
-  // what a server stopped in the middle of a pause, a resume or an archive left: a live journey's held messages, a
-  // paused one's queued, an archived one's queued or held (each through its partial index, read once at start-up)
+  // what a server stopped in the middle of a pause, a resume or an archive left: a live journey's held messages, and a
+  // frozen one's queued or held messages that do not stand where frozenMessage puts them (each through its partial
+  // index, read once at start-up)
+  const frozenWhere = (keep: (f: { status: string }) => boolean) =>
+    Object.entries(frozenMessage)
+      .filter(([, f]) => keep(f))
+      .map(([status]) => `'${status}'`);
+  const moveTo = frozenCase((f) => (f.status === 'held' ? "'hold'" : "'suppress'"), "'release'");
   const frozenLeft = c.prepare<[], { journey_id: string; to: 'release' | 'hold' | 'suppress' }>(
-    `select distinct m.journey_id, case j.status when 'live' then 'release' else 'suppress' end "to"
-       from messages m indexed by messages_held join journeys j on j.id = m.journey_id where m.status = 'held' and j.status in ('live', 'archived')
+    `select distinct m.journey_id, ${moveTo} "to"
+       from messages m indexed by messages_held join journeys j on j.id = m.journey_id where m.status = 'held' and j.status in (${["'live'", ...frozenWhere((f) => f.status !== 'held')].join(', ')})
      union
-     select distinct m.journey_id, case j.status when 'paused' then 'hold' else 'suppress' end
-       from messages m indexed by messages_queue join journeys j on j.id = m.journey_id where m.status = 'queued' and j.status in ('paused', 'archived')`,
+     select distinct m.journey_id, ${moveTo}
+       from messages m indexed by messages_queue join journeys j on j.id = m.journey_id where m.status = 'queued' and j.status in (${frozenWhere(() => true).join(', ')})`,
   );
   const countDeferred = c.prepare(addToMetrics(outboxSql.countDeferredOfRuns));
   const suppressDeferred = c.prepare(outboxSql.suppressDeferredOfRuns);
@@ -249,22 +255,22 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
       return kill.run({ ...attempt(id, a, now), error, entry: historyEntry('dead', now, { error, reason: why }) }).changes > 0;
     },
 
-    /** Park up to `limit` (-1: all) of a paused journey's queued messages (the dispatcher claims `queued` only); how many. */
-    hold(journeyId: string, reason: string, now: number, limit = -1): number {
+    /** Park up to `limit` of a paused journey's queued messages (the dispatcher claims `queued` only); how many. */
+    hold(journeyId: string, reason: string, now: number, limit: number): number {
       return holdJourney.run({ journeyId, reason, now, limit, entry: historyEntry('held', now, { reason }) }).changes;
     },
 
-    /** Queue up to `limit` (-1: all) of them again on resume; what is overdue goes on the next tick. How many. */
-    release(journeyId: string, now: number, limit = -1): number {
+    /** Queue up to `limit` of them again on resume; what is overdue goes on the next tick. How many. */
+    release(journeyId: string, now: number, limit: number): number {
       return releaseJourney.run({ journeyId, now, limit, entry: historyEntry('queued', now, { reason: 'journey_resumed' }) }).changes;
     },
 
     /**
-     * Suppress up to `limit` (-1: all) of what a journey has queued or held
+     * Suppress up to `limit` of what a journey has queued or held
      * (not sent yet), counted under `reason`, in one transaction. Its deferred
      * messages go with the runs that deferred them (`suppressDeferred`).
      */
-    suppressWaiting(journeyId: string, reason: string, now: number, limit = -1): number {
+    suppressWaiting(journeyId: string, reason: string, now: number, limit: number): number {
       return suppressSome(journeyId, reason, now, limit);
     },
 

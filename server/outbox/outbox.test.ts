@@ -103,15 +103,15 @@ describe('the outbox: leases, recovery, dead letters', () => {
   it('pause holds what is queued and resume releases it; archive suppresses what was not sent, counted', async () => {
     const outbox = await queued(2);
     const journeyId = w.sql<{ journey_id: string }>('select journey_id from messages limit 1')[0]!.journey_id;
-    expect(outbox.hold(journeyId, 'journey_paused', w.clock.now())).toBe(2);
+    expect(outbox.hold(journeyId, 'journey_paused', w.clock.now(), 10)).toBe(2);
     expect(rows().map((r) => [r.status, r.reason])).toEqual([
       ['held', 'journey_paused'],
       ['held', 'journey_paused'],
     ]);
-    expect(outbox.release(journeyId, w.clock.now())).toBe(2);
+    expect(outbox.release(journeyId, w.clock.now(), 10)).toBe(2);
     // one held again, one queued: archive suppresses both, each found through its own index
     w.db.$client.prepare(`update messages set status = 'held' where id = (select min(id) from messages)`).run();
-    expect(outbox.suppressWaiting(journeyId, 'journey_archived', w.clock.now())).toBe(2);
+    expect(outbox.suppressWaiting(journeyId, 'journey_archived', w.clock.now(), 10)).toBe(2);
     expect(rows().map((r) => [r.status, r.reason])).toEqual([
       ['suppressed', 'journey_archived'],
       ['suppressed', 'journey_archived'],
