@@ -158,22 +158,28 @@ async function measureBatch(loadVars: Record<string, string | number>) {
   return { batch, cpuMsPer1000Events };
 }
 
-/** One thread's cumulative counts in a write-lock histogram (server/obs/metrics.ts), in `writeLockBuckets` order, then +Inf (every take). */
-async function lockCounts(h: typeof writeLockHold, thread: GateRole): Promise<number[]> {
-  return (await h.get()).values.filter((v) => v.metricName?.endsWith('_bucket') && v.labels.thread === thread).map((v) => v.value);
+/** One thread's cumulative counts in a write-lock histogram (server/obs/metrics.ts), in `writeLockBuckets` order, then +Inf (every take), and the seconds they add up to. */
+async function lockCounts(h: typeof writeLockHold, thread: GateRole): Promise<{ buckets: number[]; seconds: number }> {
+  const values = (await h.get()).values.filter((v) => v.labels.thread === thread);
+  return { buckets: values.filter((v) => v.metricName?.endsWith('_bucket')).map((v) => v.value), seconds: values.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0 };
 }
 
-/** What the phase's figures are read from: the engine's holds, the API's waits and holds, before and after it. */
-const lockCountsNow = async () => ({ engineHold: await lockCounts(writeLockHold, 'engine'), apiWait: await lockCounts(writeLockWait, 'api'), apiHold: await lockCounts(writeLockHold, 'api') });
+/** What the phase's figures are read from: the engine's holds and waits, the API's waits and holds, before and after it. */
+const lockCountsNow = async () => ({
+  engineHold: await lockCounts(writeLockHold, 'engine'),
+  engineWait: await lockCounts(writeLockWait, 'engine'),
+  apiWait: await lockCounts(writeLockWait, 'api'),
+  apiHold: await lockCounts(writeLockHold, 'api'),
+});
 
 /**
  * One phase's takes of the write lock, from its counts before and after: how
  * many, the bucket bound (ms) under which half, 90% and 99% of them fell (a
- * histogram gives no finer; null: above the last, 2.5 s, or no take), and how many went
- * over 10 and 25 ms.
+ * histogram gives no finer; null: above the last, 2.5 s, or no take), how many went
+ * over 10 and 25 ms, and their total in seconds.
  */
-function lockFigures(before: readonly number[], after: readonly number[]) {
-  const cum = after.map((n, i) => n - (before[i] ?? 0));
+function lockFigures(before: Awaited<ReturnType<typeof lockCounts>>, after: Awaited<ReturnType<typeof lockCounts>>) {
+  const cum = after.buckets.map((n, i) => n - (before.buckets[i] ?? 0));
   const count = cum[cum.length - 1] ?? 0;
   const atMost = (q: number) => {
     if (count === 0) return null;
@@ -181,7 +187,7 @@ function lockFigures(before: readonly number[], after: readonly number[]) {
     return le === undefined ? null : round(le * 1000, 1);
   };
   const over = (ms: number) => count - (cum[writeLockBuckets.indexOf(ms / 1000)] ?? count);
-  return { count, p50AtMostMs: atMost(0.5), p90AtMostMs: atMost(0.9), p99AtMostMs: atMost(0.99), over10ms: over(10), over25ms: over(25) };
+  return { count, p50AtMostMs: atMost(0.5), p90AtMostMs: atMost(0.9), p99AtMostMs: atMost(0.99), over10ms: over(10), over25ms: over(25), totalSeconds: round(after.seconds - before.seconds) };
 }
 
 async function main() {
@@ -374,6 +380,7 @@ async function bench(dir: string) {
   // the write lock while the API was under load: an API write waits for at most one of the engine's holds
   const writeLock = {
     engineHold: lockFigures(locksBefore.engineHold, locksAfter.engineHold),
+    engineWait: lockFigures(locksBefore.engineWait, locksAfter.engineWait),
     apiWait: lockFigures(locksBefore.apiWait, locksAfter.apiWait),
     apiHold: lockFigures(locksBefore.apiHold, locksAfter.apiHold),
   };
@@ -385,8 +392,10 @@ async function bench(dir: string) {
   printMix(`API with the engine at work, ${RPS} requests/s`, figures);
   const at = (ms: number | null) => (ms === null ? '∞' : String(ms));
   const lockLine = (name: string, f: ReturnType<typeof lockFigures>) =>
-    `${name} ${fmt(f.count)} times, p50 ≤ ${at(f.p50AtMostMs)} ms, p90 ≤ ${at(f.p90AtMostMs)} ms, p99 ≤ ${at(f.p99AtMostMs)} ms, over 10 ms ${fmt(f.over10ms)}, over 25 ms ${fmt(f.over25ms)}`;
+    `${name} ${fmt(f.count)} times, p50 ≤ ${at(f.p50AtMostMs)} ms, p90 ≤ ${at(f.p90AtMostMs)} ms, p99 ≤ ${at(f.p99AtMostMs)} ms, over 10 ms ${fmt(f.over10ms)}, over 25 ms ${fmt(f.over25ms)}, ${f.totalSeconds} s in all`;
   console.log(`  write lock meanwhile: ${lockLine('the engine held it', writeLock.engineHold)}`);
+  // the engine's thread waits on the spot (Atomics.wait) while the API's writers go first: time the runner and dispatcher lose to the API
+  console.log(`  ${lockLine('the engine waited for it', writeLock.engineWait)}`);
   console.log(`  ${lockLine('the API waited for it', writeLock.apiWait)}; ${lockLine('held it', writeLock.apiHold)}`);
 
   // ── /v1/batch throughput, the engine idle ──
