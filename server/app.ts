@@ -99,7 +99,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = resolveClock(opts.clock);
   const db = openDatabase(opts.databasePath);
   // one engine per database file: a second server refuses here, naming the owner's pid and host (server/outbox/ownership.ts)
-  acquireEngineOwnership(db);
+  const ownership = acquireEngineOwnership(db);
   // WAL checkpoints on a thread of their own, off the engine's
   const checkpointer = opts.databasePath === ':memory:' ? null : startCheckpointer(db, opts.databasePath, { logger });
   const blueprints = loadBlueprints();
@@ -258,8 +258,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         dispatcher: dispatcherOptions,
         ...(typeof opts.engineThread === 'object' ? { demo: opts.engineThread.demo } : {}),
         publicUrl: services.publicUrl(),
+        owner: ownership.owner,
       })
     : null;
+  // taken over by another server (this one was silent too long): the engine stops here and on its thread, the API goes on
+  ownership.onLost(() => thread?.disown());
   if (thread) {
     // the scheduler, dev.advanceClock and the demo's replay all tick through services.engine: now on the thread
     services.engine.tick = (now) => thread.tick(now);

@@ -16,6 +16,7 @@ import { createRunLifecycle } from './lifecycle';
 import { createOutbox } from '../outbox';
 import { createSleepingPass } from '../sleeping';
 import { tickParts } from './attempts';
+import { ownershipOf } from '../outbox/ownership';
 import { createAgentTasks } from '../agentTasks';
 import { createAgentCallProvider } from '../channels/agentCall';
 
@@ -45,7 +46,8 @@ export interface EngineTick {
 /**
  * The engine: segment entry on schedule, due sandbox replies, the runner,
  * then the dispatcher. `tick(now)` never overlaps itself: a tick that finds
- * another in progress returns null at once.
+ * another in progress returns null at once, as does every tick once another
+ * server has taken the database over.
  */
 export function createEngine({ db, settings, templates, publicUrl, linkSecret, providers = {}, sandbox = {}, dispatcher: dispatcherOptions }: EngineDeps) {
   const machines = createMachineCache(db);
@@ -135,7 +137,8 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
     lifecycle: createRunLifecycle(db, outbox),
 
     async tick(now: number): Promise<EngineTick | null> {
-      if (busy) return null;
+      // another server took the database over: this one runs API-only from here (outbox/ownership.ts)
+      if (busy || ownershipOf(db)?.held() === false) return null;
       busy = true;
       try {
         // the dispatcher sends what is queued even when a step before it threw (a journey's bad segment,

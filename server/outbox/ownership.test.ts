@@ -1,12 +1,15 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client';
-import { acquireEngineOwnership, EngineOwnedError, ownershipOf } from './ownership';
+import { acquireEngineOwnership, EngineOwnedError, ownerAlive, ownershipOf, processStartedAt } from './ownership';
 import { useTempDir } from '../testing/tempDir';
 import { attachWriteGate, createWriteGate } from '../db/writeGate';
 import { startServer } from '../app';
 import { FakeClock } from '../clock';
 import { testAdmin, testPasswordCost } from '../testing/signIn';
+import { aTestWorld, silentSms } from '../testing/harness';
+import { sendOnEventGraph } from '../../shared/fixtures/builders';
+import { startEngineThread } from '../engine/thread/client';
 
 const T0 = Date.UTC(2026, 10, 2, 4, 0);
 
@@ -82,6 +85,72 @@ describe('one engine per database file', () => {
     db.$client.prepare(`insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at) values (1, ?, ?, 4242, ?, ?)`).run(`${hostname()}:4242:beef`, hostname(), Date.now(), Date.now());
     expect(() => acquireEngineOwnership(db, { isAlive: (pid) => pid !== 4242 })).not.toThrow();
     db.$client.close();
+  });
+
+  it('an owner on this host whose process is alive keeps the database however stale its heartbeat (a server stopped with Ctrl-Z, a machine that slept)', () => {
+    const path = inDir('d2.db');
+    const db = openDatabase(path);
+    const now = Date.now();
+    db.$client
+      .prepare(`insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at) values (1, ?, ?, 4242, ?, ?)`)
+      .run(`${hostname()}:4242:beef`, hostname(), now - 3_600_000, now - 600_000);
+    expect(() => acquireEngineOwnership(db, { isAlive: () => true })).toThrow(`pid 4242 on ${hostname()}`);
+  });
+
+  it('a pid the system gave to a later process is not the owner: its process started after the owner took the database', () => {
+    // the test runner's parent: alive, started before this test
+    const pid = process.ppid;
+    const started = processStartedAt(pid);
+    expect(started).not.toBeNull();
+    expect(started as number).toBeLessThanOrEqual(Date.now());
+    expect(ownerAlive(pid, Date.now())).toBe(true);
+    // an owner row of 1970 naming that pid: another process had it then
+    expect(ownerAlive(pid, 1_000)).toBe(false);
+
+    const path = inDir('d3.db');
+    const db = openDatabase(path);
+    const row = db.$client.prepare(`insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at) values (1, ?, ?, ?, ?, ?)`);
+    row.run(`${hostname()}:${pid}:cafe`, hostname(), pid, Date.now(), 1_000);
+    expect(() => acquireEngineOwnership(db)).toThrow(`pid ${pid} on ${hostname()}`);
+    const again = openDatabase(path);
+    again.$client.prepare('update engine_owner set started_at = 1000').run();
+    expect(acquireEngineOwnership(again).owner).toMatch(`${hostname()}:${process.pid}:`);
+    again.$client.close();
+  });
+
+  it('a server whose database another took over stops its engine, in process and on its thread: no tick, no claim; the API goes on', async () => {
+    const w = aTestWorld(Date.UTC(2026, 10, 2, 4, 0), { sandbox: silentSms });
+    const lines: string[] = [];
+    try {
+      const ownership = acquireEngineOwnership(w.db, { heartbeatMs: 5, log: (l) => lines.push(l) });
+      const thread = await startEngineThread({ databasePath: w.dbPath, providers: {}, sandbox: silentSms, publicUrl: 'http://localhost:3000', owner: ownership.owner });
+      try {
+        let told = 0;
+        ownership.onLost(() => {
+          told++;
+          thread.disown();
+        });
+        await w.publish(sendOnEventGraph());
+        w.services.ingest.ingest([{ type: 'track', userId: 'u1', event: 'credit_rejected' }]);
+        // the server on another host that took it over
+        w.db.$client.prepare(`update engine_owner set owner = 'other-host:77:abcd', host = 'other-host', pid = 77`).run();
+        await new Promise((r) => setTimeout(r, 50));
+        expect(ownership.held()).toBe(false);
+        expect(told).toBe(1);
+        expect(lines).toEqual([expect.stringContaining('lost the database to another server: its engine stops')]);
+        expect(await w.services.engine.tick(w.clock.now())).toBeNull();
+        expect(await thread.tick(w.clock.now())).toBeNull();
+        // the run stays where the event put it, and nothing was queued or sent
+        expect(w.sql('select count(*) n from messages')).toEqual([{ n: 0 }]);
+        // the API still ingests
+        w.services.ingest.ingest([{ type: 'track', userId: 'u2', event: 'credit_rejected' }]);
+        expect(w.sql('select count(*) n from runs')).toEqual([{ n: 2 }]);
+      } finally {
+        await thread.stop();
+      }
+    } finally {
+      w.close();
+    }
   });
 
   it('keeps its heartbeat fresh while it holds the database', async () => {

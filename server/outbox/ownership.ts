@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
@@ -13,10 +14,10 @@ export interface OwnershipOptions {
   wallNow?: () => number;
   /** how often the owner row is touched (default 2 s) */
   heartbeatMs?: number;
-  /** an owner silent this long may be taken over (default 30 s): the only test for an owner on another host */
+  /** an owner on another host silent this long may be taken over (default 30 s): the only test there is for one */
   staleMs?: number;
-  /** is a process of this machine alive? (default: signal 0) */
-  isAlive?: (pid: number) => boolean;
+  /** is the process of this machine that took the database at `ownedSince` (wall ms) still alive? (default: `ownerAlive`) */
+  isAlive?: (pid: number, ownedSince: number) => boolean;
   log?: (line: string) => void;
 }
 
@@ -27,6 +28,8 @@ export interface Ownership {
   held: () => boolean;
   /** Give the database up (a clean stop); closing the connection does too. */
   release: () => void;
+  /** Call `listener` once if another engine takes the database over. */
+  onLost: (listener: () => void) => void;
 }
 
 interface OwnerRow {
@@ -65,6 +68,34 @@ const signal0 = (pid: number): boolean => {
   }
 };
 
+/** When a process of this machine started (wall ms, to the clock tick), from Linux's /proc; null where there is none. */
+export function processStartedAt(pid: number): number | null {
+  try {
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the fields after the command name, which may itself hold spaces and brackets: the 22nd field is the start, in ticks since boot (USER_HZ, 100 on Linux)
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isFinite(bootSeconds) && Number.isFinite(ticks) ? bootSeconds * 1000 + ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the process that took the database at `ownedSince` is still alive:
+ * its pid answers signal 0, and (where /proc tells) that process started
+ * before it took the database, so a pid the system gave to a later process
+ * is not mistaken for the owner. A live owner keeps the database however
+ * stale its heartbeat: a server stopped with Ctrl-Z, or whose machine slept,
+ * would send again the moment it woke.
+ */
+export function ownerAlive(pid: number, ownedSince: number): boolean {
+  if (!signal0(pid)) return false;
+  const started = processStartedAt(pid);
+  // a second of slack for the boot time's rounding
+  return started === null || started <= ownedSince + 1000;
+}
+
 /** The ownership this connection's engine took (startServer takes it), if any. */
 export function ownershipOf(db: Db): Ownership | undefined {
   return byConnection.get(db.$client);
@@ -84,14 +115,14 @@ export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Owners
   const c = db.$client;
   const wallNow = o.wallNow ?? Date.now;
   const staleMs = o.staleMs ?? 30_000;
-  const isAlive = o.isAlive ?? signal0;
+  const isAlive = o.isAlive ?? ownerAlive;
   const host = hostname();
   const owner = `${host}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
+  // on this host, whether the owner's process lives decides; on another, only its silence can
   const gone = (r: OwnerRow, now: number): boolean => {
-    if (now - r.heartbeat_at > staleMs) return true;
-    if (r.host !== host) return false;
-    if (r.pid !== process.pid) return !isAlive(r.pid);
+    if (r.host !== host) return now - r.heartbeat_at > staleMs;
+    if (r.pid !== process.pid) return !isAlive(r.pid, r.started_at);
     const conn = taken.get(r.owner);
     return !conn?.open;
   };
@@ -116,6 +147,7 @@ export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Owners
   }
 
   let held = true;
+  const lost: (() => void)[] = [];
   taken.set(owner, c);
   const beat = c.prepare('update engine_owner set heartbeat_at = ? where id = 1 and owner = ?');
   const stop = () => {
@@ -130,7 +162,8 @@ export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Owners
       if (beat.run(wallNow(), owner).changes === 0) {
         held = false;
         stop();
-        (o.log ?? ((l: string) => processLog.error({ component: 'ownership' }, l)))(`engine ${owner} lost the database to another server: it stops claiming messages`);
+        (o.log ?? ((l: string) => processLog.error({ component: 'ownership' }, l)))(`engine ${owner} lost the database to another server: its engine stops (no more ticks or claims); the API goes on`);
+        for (const listener of lost.splice(0)) listener();
       }
     } catch {
       // busy or closing: the next beat tries again; the owner goes stale only after staleMs of silence
@@ -153,6 +186,7 @@ export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Owners
       stop();
       if (c.open) c.prepare('delete from engine_owner where id = 1 and owner = ?').run(owner);
     },
+    onLost: (listener) => void lost.push(listener),
   };
   byConnection.set(c, ownership);
   // a clean stop gives the database up as the server closes its connection, so a server on another host
@@ -163,4 +197,16 @@ export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Owners
     return close();
   };
   return ownership;
+}
+
+/**
+ * The engine thread's connection acts for the server that owns the database
+ * (`owner`, its id): its leases carry that id, and once `disown` is called
+ * (the owner's heartbeat found the database taken over) it claims nothing
+ * and its engine ticks no more.
+ */
+export function adoptOwnership(db: Db, owner: string): { disown: () => void } {
+  let held = true;
+  byConnection.set(db.$client, { owner, held: () => held && db.$client.open, release: () => {}, onLost: () => {} });
+  return { disown: () => void (held = false) };
 }

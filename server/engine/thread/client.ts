@@ -4,11 +4,13 @@ import type { EngineThreadConfig, FromThread, ToThread } from './protocol';
 import { recordProviderCall, recordWriteLock } from '../../obs/metrics';
 
 export interface EngineThread {
-  /** One engine tick on the thread at `now`; null when one was already running there. */
+  /** One engine tick on the thread at `now`; null when one was already running there, or once disowned. */
   tick: (now: number) => Promise<EngineTick | null>;
   /** Journeys or templates changed: the thread rebuilds what it keeps of them before its next use. */
   invalidate: () => void;
   setPublicUrl: (url: string) => void;
+  /** Another server took the database over: the thread ticks and claims no more. */
+  disown: () => void;
   stop: () => Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startEngineThread(config: EngineThreadConfig): Promise<Eng
     },
     invalidate: () => post({ type: 'invalidate' }),
     setPublicUrl: (url) => post({ type: 'publicUrl', url }),
+    disown: () => post({ type: 'disowned' }),
     async stop() {
       if (failed) return;
       // a tick in flight finishes first: messages are handled in order

@@ -21,6 +21,8 @@ export interface EngineThreadConfig {
   publicUrl: string;
   /** the API thread's write announcements (server/db/writeGate.ts) */
   writeGate?: WriteGate;
+  /** the id of the server's ownership of the database (outbox/ownership.ts), which the thread's leases carry */
+  owner?: string;
 }
 
 /** One configured provider's send, timed on the thread and counted in /metrics on the main thread (prom-client lives there). */
@@ -29,7 +31,7 @@ export type ProviderCall = [channel: Channel, elapsedSeconds: number, outcome: P
 /** One take of the write lock on the thread (db/writeGate.ts), counted in /metrics on the main thread like a provider call. */
 export type LockTake = [waitMs: number, holdMs: number];
 
-export type ToThread = { type: 'tick'; id: number; now: number } | { type: 'invalidate' } | { type: 'publicUrl'; url: string } | { type: 'stop' };
+export type ToThread = { type: 'tick'; id: number; now: number } | { type: 'invalidate' } | { type: 'publicUrl'; url: string } | { type: 'disowned' } | { type: 'stop' };
 
 export type FromThread =
   { type: 'ready' } | { type: 'tick'; id: number; report: EngineTick | null; providerCalls: ProviderCall[]; lockTakes: LockTake[] } | { type: 'tick'; id: number; error: string } | { type: 'stopped' };

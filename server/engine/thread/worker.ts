@@ -8,6 +8,7 @@ import { buildProviders } from '../../channels/config';
 import { createBehaviourProviders } from '../../demo/provider';
 import type { EngineThreadConfig, FromThread, LockTake, ProviderCall, ToThread } from './protocol';
 import { instrumentProvider } from '../../obs/metrics';
+import { adoptOwnership } from '../../outbox/ownership';
 import type { Channel } from '../../../shared/journey/channels';
 
 /**
@@ -23,6 +24,8 @@ if (!port) throw new Error('the engine thread runs as a worker');
 const send = (m: FromThread) => port.postMessage(m);
 
 const db: Db = openDatabase(config.databasePath);
+// the thread engines for the server that owns the database, until told another took it over
+const adopted = config.owner ? adoptOwnership(db, config.owner) : null;
 // before each of its transactions the engine lets the API thread's announced writes go first
 if (config.writeGate) attachWriteGate(db.$client, config.writeGate, 'engine');
 // and each of its takes goes to the main thread with the next tick's reply (prom-client's registry lives there)
@@ -70,6 +73,10 @@ port.on('message', (m: ToThread) => {
       break;
     case 'publicUrl':
       publicUrl = m.url;
+      break;
+    case 'disowned':
+      // another server owns the database now: no more ticks, no more claims (background lanes included)
+      adopted?.disown();
       break;
     case 'stop':
       // background lanes may still have messages out with providers: settle them before the connection goes
