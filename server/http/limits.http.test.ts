@@ -29,6 +29,20 @@ describe('/trpc refuses what would tie the server up', () => {
     expect(ok.status).not.toBe(413);
   });
 
+  it('refuses a node config nested 10,000 deep with 400 naming the field (it was a 500: a stack overflow saving it), and saves one of 32 levels', async () => {
+    const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
+    const { id } = w.server.services.journeys.create({ name: 'Deep config' }, 'test');
+    const draft = (depth: number) => `{"id":"${id}","graph":{"nodes":[{"id":"n1","kind":"exit","config":${nested(depth)}}],"edges":[]}}`;
+    const save = (body: string) => fetch(`${w.server.url}/trpc/journeys.saveDraft`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', [clientHeader]: 'test' }, body });
+    const deep = await save(draft(10_000));
+    expect(deep.status).toBe(400);
+    const body = (await deep.json()) as { error: { data: { code: string; issues: { path: string; message: string }[] } } };
+    expect(body.error.data.code).toBe('BAD_REQUEST');
+    expect(body.error.data.issues).toEqual([expect.objectContaining({ path: 'graph.nodes.0.config', message: 'config nests deeper than 32 levels' })]);
+    // 32 levels are saved (the compiler judges the config against its kind at publish)
+    expect((await save(draft(32))).status).toBe(200);
+  });
+
   it(`refuses a batch of more than ${maxBatchCalls} calls with 400 naming the limit, and serves ${maxBatchCalls}`, async () => {
     const res = await get(batchOf('journeys.list', maxBatchCalls + 1));
     expect(res.status).toBe(400);

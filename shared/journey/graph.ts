@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { nodeKindNames, nodeKinds, type NodeKind } from './registry';
 import { JourneySettings } from './settings';
+import { nestsAtMost } from '../util/jsonDepth';
+
+/** How deep a node's config may nest (arrays and objects): the deepest the library's blueprints use is 7. */
+export const maxConfigDepth = 32;
 
 const id = (what: string) =>
   z
@@ -20,7 +24,11 @@ export const GraphNode = z.object({
   kind: z.enum(nodeKindNames as [NodeKind, ...NodeKind[]], { error: (i) => `unknown node kind ${JSON.stringify(i.input)}` }),
   title: z.string().max(80).optional(),
   position: Position.default({ x: 0, y: 0 }),
-  config: z.record(z.string(), z.unknown()).default({}),
+  // kept as typed, checked against its kind only by `compile`: bounded here so a config nested 10,000 deep is a 400, not a stack overflow
+  config: z
+    .record(z.string(), z.unknown())
+    .refine((c) => nestsAtMost(c, maxConfigDepth), `config nests deeper than ${maxConfigDepth} levels`)
+    .default({}),
 });
 export type GraphNode = z.infer<typeof GraphNode>;
 
