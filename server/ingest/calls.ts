@@ -1,28 +1,17 @@
 import { z } from 'zod';
+import { cleanText, cleanTextMessage, nestsDeeper } from '../../shared/util/cleanInput';
 
 /**
  * The Segment HTTP Tracking API's call shapes, so an existing Segment or
  * RudderStack SDK pointed at this host works unchanged. Unknown extra fields
  * are accepted and ignored; `context` is kept with the event.
  */
-/**
- * Text that names something (an id, an event, a trait): no NUL, which SQLite
- * and C strings cut at, and no lone UTF-16 surrogate, which is not a character
- * and cannot be written as UTF-8. Refused with a 400 naming the field.
- */
-export const cleanText = (s: string): boolean => !s.includes('\u0000') && !loneSurrogate.test(s);
-// a high half not followed by a low one, or a low half not preceded by a high one (String#isWellFormed is ES2024)
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const cleanMessage = 'must not contain NUL (\\u0000) or a lone surrogate';
+export { cleanText, nestsDeeper };
+const cleanMessage = cleanTextMessage;
 const name = (max: number) => z.string().max(max).refine(cleanText, cleanMessage);
 const id = z.union([z.string().trim().min(1).max(200).refine(cleanText, cleanMessage), z.number().int().transform(String)]);
 /** How deep traits/properties/context may nest: far below where SQLite's JSON functions (1,000 levels) or JSON.stringify's recursion give up with a 500. */
 export const MAX_DEPTH = 32;
-/** Whether a parsed JSON value nests objects/arrays more than `max` levels deep (stops at the limit, so it cannot overflow the stack). */
-export function nestsDeeper(v: unknown, max: number): boolean {
-  if (v === null || typeof v !== 'object') return false;
-  return max <= 0 || Object.values(v).some((x) => nestsDeeper(x, max - 1));
-}
 const json = z.record(z.string(), z.unknown()).refine((v) => !nestsDeeper(v, MAX_DEPTH), `must not nest deeper than ${MAX_DEPTH} levels`);
 /** Traits and properties: segment rules and templates read them by key, so keys are names too. */
 const keyed = json.refine((v) => Object.keys(v).every(cleanText), `keys ${cleanMessage}`);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nodeKindNames, nodeKinds, type NodeKind } from './registry';
 import { JourneySettings } from './settings';
-import { nestsAtMost } from '../util/jsonDepth';
+import { nestsDeeper } from '../util/cleanInput';
 
 /** How deep a node's config may nest (arrays and objects): the deepest the library's blueprints use is 7. */
 export const maxConfigDepth = 32;
@@ -27,7 +27,7 @@ export const GraphNode = z.object({
   // kept as typed, checked against its kind only by `compile`: bounded here so a config nested 10,000 deep is a 400, not a stack overflow
   config: z
     .record(z.string(), z.unknown())
-    .refine((c) => nestsAtMost(c, maxConfigDepth), `config nests deeper than ${maxConfigDepth} levels`)
+    .refine((c) => !nestsDeeper(c, maxConfigDepth), `config nests deeper than ${maxConfigDepth} levels`)
     .default({}),
 });
 export type GraphNode = z.infer<typeof GraphNode>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loneSurrogate } from '../util/cleanInput';
 import { assertNever } from '../util/assertNever';
 
 /**
@@ -101,7 +102,6 @@ export const ruleLimits = {
 
 /** A trait or property name: letters and digits of any script, and _ - . : and spaces inside. */
 const safeName = /^[\p{L}\p{N}_][\p{L}\p{N}_ .:-]*$/u;
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** What is wrong with a text the rules carry (NUL, a lone surrogate), or null. */
 function textProblem(s: string): string | null {
