@@ -43,6 +43,26 @@ describe('/trpc refuses what would tie the server up', () => {
     expect((await save(draft(32))).status).toBe(200);
   });
 
+  it('refuses a NUL or a lone surrogate anywhere in a call, a name or a key, with 400 naming the field; well-formed text of any script passes', async () => {
+    const post = (proc: string, input: unknown) =>
+      fetch(`${w.server.url}/trpc/${proc}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', [clientHeader]: 'test' }, body: JSON.stringify(input) });
+    const refusal = async (res: Response) => {
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { message: string; data: { code: string; issues: { path: string }[] } } };
+      expect(body.error.data.code).toBe('BAD_REQUEST');
+      return { message: body.error.message, paths: body.error.data.issues.map((i) => i.path) };
+    };
+    const { id } = w.server.services.journeys.create({ name: 'Names' }, 'test');
+    expect(await refusal(await post('journeys.rename', { id, name: 'a\u0000b' }))).toEqual({ message: 'name holds a NUL character', paths: ['name'] });
+    expect((await refusal(await post('journeys.create', { name: 'x\ud800y' }))).paths).toEqual(['name']);
+    expect((await refusal(await post('segments.save', { key: 'seg_nul', name: 'bad\udc00', rules: { match: 'all', conditions: [] } }))).paths).toEqual(['name']);
+    const draft = { id, graph: { nodes: [{ id: 'n1', kind: 'exit', config: { 'k\u0000': 1 } }], edges: [] } };
+    expect((await refusal(await post('journeys.saveDraft', draft))).paths).toEqual(['graph.nodes.0.config.k\u0000']);
+    // nothing of a refused call was written
+    expect(w.server.services.journeys.list().find((j) => j.id === id)?.name).toBe('Names');
+    expect((await post('journeys.rename', { id, name: '逾期提醒 🚀' })).status).toBe(200);
+  });
+
   it(`refuses a batch of more than ${maxBatchCalls} calls with 400 naming the limit, and serves ${maxBatchCalls}`, async () => {
     const res = await get(batchOf('journeys.list', maxBatchCalls + 1));
     expect(res.status).toBe(400);

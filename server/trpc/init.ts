@@ -1,5 +1,5 @@
 import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 import type { Services } from '../services';
 import type { Clock } from '../clock';
 import type { User } from '../services/users';
@@ -8,6 +8,7 @@ import { zodIssueParams } from '../../shared/i18n/zodIssues';
 import { hasRole, type Role } from '../../shared/auth/roles';
 import { redacted } from '../../shared/util/compactDiff';
 import { auditOf, type AuditMeta } from './auditing';
+import { cleanTextMessage, uncleanTexts } from '../../shared/util/cleanInput';
 
 export interface Context {
   services: Services;
@@ -59,6 +60,11 @@ function authorized(user: User | null, meta: Meta | undefined, path: string): Us
   return user;
 }
 
+/** No procedure takes a NUL or a lone surrogate, in a name, a key or a template: refused before its own schema, each at its field. */
+const CleanInput = z.unknown().superRefine((input, ctx) => {
+  for (const { path, message } of uncleanTexts(input)) ctx.addIssue({ code: 'custom', path, message });
+});
+
 class Rollback extends Error {
   constructor(readonly result: unknown) {
     super('rolled back');
@@ -84,6 +90,8 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
   } catch (e) {
     throw serviceError(getTRPCErrorFromUnknown(e));
   }
+  const clean = CleanInput.safeParse(await getRawInput());
+  if (!clean.success) throw new TRPCError({ code: 'BAD_REQUEST', message: clean.error.issues[0]?.message ?? cleanTextMessage, cause: clean.error });
   const proceed = () => next({ ctx: { user } });
   type Result = Awaited<ReturnType<typeof proceed>>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loneSurrogate } from '../util/cleanInput';
+import { textProblem } from '../util/cleanInput';
 import { assertNever } from '../util/assertNever';
 
 /**
@@ -102,13 +102,6 @@ export const ruleLimits = {
 
 /** A trait or property name: letters and digits of any script, and _ - . : and spaces inside. */
 const safeName = /^[\p{L}\p{N}_][\p{L}\p{N}_ .:-]*$/u;
-
-/** What is wrong with a text the rules carry (NUL, a lone surrogate), or null. */
-function textProblem(s: string): string | null {
-  if (s.includes('\u0000')) return 'holds a NUL character';
-  if (loneSurrogate.test(s)) return 'holds a lone surrogate (text that is not valid Unicode)';
-  return null;
-}
 
 /** What is wrong with a trait or property name, or null. */
 export function nameProblem(name: string): string | null {

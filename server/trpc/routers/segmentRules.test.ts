@@ -41,9 +41,15 @@ describe('segment rules are checked when saved and previewed, refused at the fie
     expect(await save(rules)).toMatchObject({ key: 'checked' });
   });
 
+  // a NUL or a lone surrogate is refused for every procedure before its own checks (server/trpc/init.ts), at its field
   it.each([
-    ['a NUL', 'ti\u0000er', 'holds a NUL character'],
-    ['a lone surrogate', 'tier\uD800', 'holds a lone surrogate (text that is not valid Unicode)'],
+    ['a NUL', 'ti\u0000er', 'trait holds a NUL character'],
+    ['a lone surrogate', 'tier\uD800', 'trait holds a lone surrogate (text that is not valid Unicode)'],
+  ])('a trait name with %s', async (_, trait, problem) => {
+    expect(await refusalOf(save({ match: 'all', conditions: [{ type: 'trait', trait, op: 'eq', value: 'gold' }] }))).toEqual({ 'rules.conditions.0.trait': problem });
+  });
+
+  it.each([
     ['65 characters', 't'.repeat(65), `is longer than ${ruleLimits.nameLength} characters`],
     ['a quote', 'tier"]', 'may hold only letters, digits, spaces and _ - . : (starting with a letter, digit or _)'],
   ])('a trait name with %s', async (_, trait, problem) => {
@@ -67,8 +73,8 @@ describe('segment rules are checked when saved and previewed, refused at the fie
       ],
     };
     expect(await refusalOf(preview(rules))).toEqual({
-      'rules.conditions.0.filter.1.property': 'the property name "st\\u0000ep" holds a NUL character',
-      'rules.conditions.0.filter.1.value.1': 'the value holds a NUL character',
+      'rules.conditions.0.filter.1.property': 'property holds a NUL character',
+      'rules.conditions.0.filter.1.value.1': 'value holds a NUL character',
     });
   });
 
