@@ -165,15 +165,33 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   const suppressDeferred = c.prepare(outboxSql.suppressDeferredOfRuns);
 
   // dead letters: one selection, by ids or by (channel, error), for re-drive and discard alike
-  const deadWhere = `${moves.redrive.where()} and (case when @ids is not null then id in (select value from json_each(@ids)) else channel = @channel and error is @error end)`;
+  const deadOf = (a = '') =>
+    `${moves.redrive.where(a || undefined)} and (case when @ids is not null then ${a && `${a}.`}id in (select value from json_each(@ids)) else ${a && `${a}.`}channel = @channel and ${a && `${a}.`}error is @error end)`;
+  const deadWhere = deadOf();
   const selection = (s: DeadLetterSelection) => ('ids' in s ? { ids: JSON.stringify(s.ids), channel: null, error: null } : { ids: null, channel: s.channel, error: s.error });
   // the node's counters follow the messages: a re-driven letter is no longer dead, a discarded one is failed
   const countDead = (metric: string, label: string, sign: number) =>
     c.prepare(addToMetrics(`select journey_id, version, node_id, '${metric}', '${label}', @day, ${sign} * count(*) from messages where ${deadWhere} group by journey_id, version, node_id`));
   const uncountDead = countDead('dead', '', -1);
   const countDiscarded = countDead('failed', discardedReason, 1);
+  // a letter of a paused journey is re-driven to be held until the resume, one of an archived journey is suppressed,
+  // as a retry would be (the claim passes by a frozen journey's queued messages: queued, it would wait for ever)
+  const frozenTo = frozenCase((f) => `'${f.status}'`, "'queued'");
+  const countRedrivenSuppressed = c.prepare(
+    addToMetrics(
+      `select m.journey_id, m.version, m.node_id, 'suppressed', ${frozenCase((f) => `'${f.reason}'`, 'null')}, @day, count(*)
+       from messages m join journeys j on j.id = m.journey_id where ${deadOf('m')} and ${frozenTo} = 'suppressed'
+       group by m.journey_id, m.version, m.node_id`,
+    ),
+  );
   const redrive = c.prepare(
-    `update messages set status = 'queued', attempts = 0, first_failed_at = null, next_attempt_at = @now, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where ${deadWhere}`,
+    `update messages set status = ${frozenTo}, reason = ${frozenCase((f) => `'${f.reason}'`, 'messages.reason')}, attempts = 0, first_failed_at = null,
+       next_attempt_at = case when ${frozenTo} = 'suppressed' then null else @now end, updated_at = @now,
+       history = ${frozenCase(
+         (f) => `json_insert(messages.history, '$[#]', json(@entry), '$[#]', json_object('status', '${f.status}', 'at', @now, 'detail', json_object('reason', '${f.reason}')))`,
+         "json_insert(messages.history, '$[#]', json(@entry))",
+       )}
+     from journeys j where j.id = messages.journey_id and ${deadOf('messages')}`,
   );
   const discard = c.prepare(
     `update messages set status = 'failed', reason = '${discardedReason}', next_attempt_at = null, history = json_insert(history, '$[#]', json(@entry)), updated_at = @now where ${deadWhere}`,
@@ -290,10 +308,15 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
       return suppressDeferred.run(reason, historyEntry('suppressed', now, { reason }), now, runIdsJson).changes;
     },
 
-    /** Dead letters back to the queue, attempts and retry horizon reset, due now. One transaction with the node counters. */
+    /**
+     * Dead letters back to the queue, attempts and retry horizon reset, due
+     * now; a paused journey's are held until it resumes, an archived one's
+     * suppressed (and counted so). One transaction with the node counters.
+     */
     redrive: c.transaction((s: DeadLetterSelection, now: number): number => {
       const p = { ...selection(s), now, day: utcDay(now) };
       uncountDead.run(p);
+      countRedrivenSuppressed.run(p);
       return redrive.run({ ...selection(s), now, entry: historyEntry('queued', now, { reason: redrivenReason }) }).changes;
     }),
 

@@ -38,7 +38,7 @@ export const moves = {
   suppressUnsent: move(['queued', 'held', 'deferred'], 'suppressed'),
   suppressDeferred: move(['deferred'], 'suppressed'),
   recover: move(['sending'], ['queued', 'held', 'suppressed']),
-  redrive: move(['dead'], 'queued'),
+  redrive: move(['dead'], ['queued', 'held', 'suppressed']),
   discard: move(['dead'], 'failed'),
 } as const satisfies Record<string, Move>;
 

@@ -100,6 +100,35 @@ describe('the outbox: leases, recovery, dead letters', () => {
     expect(history.at(-1)?.detail?.reason).toBe('discarded');
   });
 
+  it('a dead letter re-driven while its journey is paused is held until the resume, and one of an archived journey is suppressed, counted', async () => {
+    const [live, paused, archived] = [await w.publish(sendOnEventGraph(), 'live'), await w.publish(sendOnEventGraph(), 'paused'), await w.publish(sendOnEventGraph(), 'archived')];
+    w.services.ingest.ingest([{ type: 'track', userId: 'c1', event: 'credit_rejected' }]);
+    w.services.engine.runner.tick(w.clock.now());
+    // one message a journey, all three dead (the frequency cap deferred two of them: set here, not sent three times)
+    w.db.$client.exec(`update messages set status = 'dead', reason = null, error = 'HTTP 503', attempts = 7`);
+    const outbox = createOutbox(w.db, { owner: () => 'host-a:1:aaaa', wallNow: () => wall, leaseMs: 60_000 });
+    await w.caller.journeys.pause({ id: paused });
+    await w.caller.journeys.archive({ id: archived });
+    const byJourney = () =>
+      Object.fromEntries(
+        w
+          .sql<{ journey_id: string; status: string; reason: string | null; next_attempt_at: number | null }>('select journey_id, status, reason, next_attempt_at from messages')
+          .map((m) => [m.journey_id, [m.status, m.reason, m.next_attempt_at]]),
+      );
+    const now = w.clock.now() + MINUTE;
+    expect(outbox.redrive({ channel: 'sms', error: 'HTTP 503' }, now)).toBe(3);
+    expect(byJourney()).toEqual({ [live]: ['queued', null, now], [paused]: ['held', 'journey_paused', now], [archived]: ['suppressed', 'journey_archived', null] });
+    expect(w.sql(`select journey_id, sum(count) n from metrics where metric = 'suppressed' and label = 'journey_archived' group by journey_id`)).toEqual([{ journey_id: archived, n: 1 }]);
+    const history = JSON.parse(w.sql<{ history: string }>('select history from messages where journey_id = ?', paused)[0]!.history) as { status: string; detail?: { reason?: string } }[];
+    expect(history.slice(-2).map((h) => [h.status, h.detail?.reason])).toEqual([
+      ['queued', 'redriven'],
+      ['held', 'journey_paused'],
+    ]);
+    // the resume releases it like any held message
+    await w.caller.journeys.resume({ id: paused });
+    expect(byJourney()[paused]?.[0]).toBe('queued');
+  });
+
   it('pause holds what is queued and resume releases it; archive suppresses what was not sent, counted', async () => {
     const outbox = await queued(2);
     const journeyId = w.sql<{ journey_id: string }>('select journey_id from messages limit 1')[0]!.journey_id;

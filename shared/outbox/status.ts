@@ -3,7 +3,8 @@
  * suppressed), parked while its journey is paused (held), or queued → sending
  * (leased to one engine and handed to the provider; a crash here re-sends
  * under the same idempotency key once the lease expires) → sent / delivered /
- * failed / dead. A dead letter can be re-driven (queued again) or discarded
+ * failed / dead. A dead letter can be re-driven (queued again, or held or
+ * suppressed with its paused or archived journey) or discarded
  * (failed for good). Shared: the server stores it, the outbox page filters by it.
  */
 export const messageStatuses = ['deferred', 'suppressed', 'queued', 'held', 'sending', 'sent', 'delivered', 'failed', 'dead'] as const;
@@ -24,7 +25,8 @@ export type MessageStatus = (typeof messageStatuses)[number];
  *   horizon passed (dead), or the lease expired after a crash (queued, held,
  *   suppressed);
  * - sent: a delivery receipt came later (delivered);
- * - dead: re-driven (queued, attempts reset) or discarded (failed).
+ * - dead: re-driven (queued, attempts reset; held or suppressed if its
+ *   journey is paused or archived) or discarded (failed).
  */
 export const messageTransitions = {
   deferred: ['queued', 'deferred', 'suppressed'],
@@ -34,7 +36,7 @@ export const messageTransitions = {
   sent: ['delivered'],
   delivered: [],
   failed: [],
-  dead: ['queued', 'failed'],
+  dead: ['queued', 'held', 'suppressed', 'failed'],
   suppressed: [],
 } as const satisfies Record<MessageStatus, readonly MessageStatus[]>;
 
