@@ -199,4 +199,18 @@ describe('migrations on data', () => {
     expect(db.$client.prepare(`select name from sqlite_master where name in ('messages_clicked', 'conversions_node') order by name`).pluck().all()).toEqual(['conversions_node', 'messages_clicked']);
     db.$client.close();
   });
+
+  it('0029 indexes the messages out with a provider by lease expiry, those already out included', () => {
+    const path = inDir('n.db');
+    let db = openDatabase(path, { migrationsFolder: migrationsBefore('0029_messages_sending') });
+    const message = db.$client.prepare(
+      `insert into messages (id, run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, lease_owner, lease_expires_at, created_at, updated_at) values (?, ?, 'j', 1, 'sms', 1, ?, 'sms', 't', 'marketing', ?, ?, ?, 0, 0)`,
+    );
+    message.run(1, 1, 1, 'sending', 'host:1:a', 500);
+    message.run(2, 2, 2, 'sent', null, null);
+    db.$client.close();
+    db = openDatabase(path);
+    expect(db.$client.prepare(`select id from messages indexed by messages_sending where status = 'sending' and lease_expires_at <= 1000`).pluck().all()).toEqual([1]);
+    db.$client.close();
+  });
 });

@@ -83,6 +83,10 @@ export const messages = sqliteTable(
     index('messages_clicked')
       .on(t.journeyId, t.nodeId, t.createdAt, t.clickedAt, t.runId, t.version, t.status)
       .where(sql`${t.clickedAt} is not null`),
+    // the messages out with a provider, by lease expiry: the running engine's recovery of expired leases (migration 0029)
+    index('messages_sending')
+      .on(t.leaseExpiresAt)
+      .where(sql`${t.status} = 'sending'`),
     // the Dead letters page by channel and error; written only when a message dies
     index('messages_dead')
       .on(t.channel, t.error, t.updatedAt)
@@ -92,8 +96,8 @@ export const messages = sqliteTable(
 
 /**
  * The one engine that owns this database file (one row): a second server on
- * the same file refuses to start while the owner's heartbeat is fresh and its
- * process alive (server/outbox/ownership.ts).
+ * the same file refuses to start while the owner's process lives (on this
+ * machine) or its heartbeat is fresh (on another); server/outbox/ownership.ts.
  */
 export const engineOwner = sqliteTable('engine_owner', {
   id: integer('id').primaryKey(),

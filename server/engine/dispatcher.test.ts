@@ -7,6 +7,7 @@ import type { ChannelProvider, DeliveryResult } from '../channels/provider';
 import { createSandboxProvider } from '../channels/sandbox';
 import { createTemplateStore } from '../templates/store';
 import { createDispatcher, type DispatcherOptions } from './dispatcher';
+import { createOutbox } from '../outbox';
 
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -148,6 +149,34 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
     gates[2]!();
     await out;
     expect(statuses('sms')).toEqual(['delivered', 'delivered', 'delivered']);
+  });
+
+  it('takes back a lease that ran out while it runs (an answer it could not write), once the lease is over, and sends the message again', async () => {
+    let wall = 1_000_000;
+    await queue('sms', 2);
+    const p = aProvider(0);
+    const d = aDispatcher({ sms: p.provider }, { wallNow: () => wall, leaseMs: 60_000, recoverEveryMs: 30_000 });
+    // this engine claimed one and its answer was never written (the settle failed): left sending, under this engine's lease
+    const [stuck] = createOutbox(w.db, { wallNow: () => wall, leaseMs: 60_000 }).claim('sms', w.clock.now(), 1, (r) => r.map((x) => x.id));
+    await d.dispatch(w.clock.now());
+    expect(statuses('sms')).toEqual(['sending', 'delivered']);
+    // the lease has 20 s left: nothing is taken back
+    wall += 40_000;
+    await d.dispatch(w.clock.now());
+    expect(statuses('sms')).toEqual(['sending', 'delivered']);
+    wall += 30_000;
+    await d.dispatch(w.clock.now());
+    expect(statuses('sms')).toEqual(['delivered', 'delivered']);
+    expect(logs).toContain('took back 1 messages whose lease ran out; they go again under the same idempotency key');
+    const history = JSON.parse(w.sql<{ history: string }>('select history from messages where id = ?', stuck)[0]!.history) as { status: string; detail?: { reason?: string } }[];
+    expect(history.map((h) => [h.status, h.detail?.reason])).toEqual([
+      ['queued', undefined],
+      ['sending', undefined],
+      ['queued', 'lease_expired'],
+      ['sending', undefined],
+      ['sent', undefined],
+      ['delivered', undefined],
+    ]);
   });
 
   it('waits at least as long as the vendor’s Retry-After, with jitter drawn from the injected random', async () => {

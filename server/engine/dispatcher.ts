@@ -34,6 +34,8 @@ export interface DispatcherOptions {
   random?: (key: string, attempt: number) => number;
   /** how long a claim holds a message (wall-clock ms) before another engine may take it back */
   leaseMs: number;
+  /** how often (wall-clock ms) a dispatch also takes back expired leases, which start-up recovery alone left until a restart */
+  recoverEveryMs: number;
   wallNow: () => number;
   /** one line per dead letter and per channel health change */
   log: (line: string) => void;
@@ -47,6 +49,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   retry: defaultRetryPolicy,
   background: false,
   leaseMs: 5 * 60_000,
+  recoverEveryMs: 60_000,
   wallNow: Date.now,
   log: (line) => processLog.warn({ component: 'dispatcher' }, line),
 };
@@ -213,6 +216,9 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     if (settled.length > 0) runs.wakeAwaiting(JSON.stringify(settled), settledAt);
   });
 
+  // start-up recovery has just run (services): the next is one interval on
+  let recoveredAt = o.wallNow();
+
   // answers wait here for the next turn of the event loop, then settle together
   let pending: { lane: Lane; s: Sent; report: () => DispatchReport }[] = [];
   let flushing = false;
@@ -223,7 +229,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     try {
       if (c.open) settleGroup(batch);
     } catch (e) {
-      // the rows stay `sending` under this engine's lease: a restart (or a takeover) recovers them once it expires
+      // the rows stay `sending` under this engine's lease: a dispatch takes them back once it expires (recoverEveryMs)
       o.log(`could not record ${batch.length} provider answers: ${e instanceof Error ? e.message : String(e)}`);
     }
     const woken = new Set<Lane>();
@@ -293,6 +299,13 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
      * and returns what was settled since the last call without waiting.
      */
     async dispatch(now: number): Promise<DispatchReport> {
+      // a lease that ran out while this engine runs (a settle that could not be written, a restart inside the lease)
+      const wall = o.wallNow();
+      if (wall - recoveredAt >= o.recoverEveryMs) {
+        recoveredAt = wall;
+        const n = outbox.recover(now, 'lease_expired');
+        if (n > 0) o.log(`took back ${n} messages whose lease ran out; they go again under the same idempotency key`);
+      }
       for (const lane of lanes) {
         lane.now = Math.max(lane.now, now);
         // the runner may have queued more at this very moment: look again

@@ -200,19 +200,21 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   // recovery: a message whose lease expired (its engine died, or was taken over) goes again under the same
   // key, unless its journey was paused or archived meanwhile; rows from before leases (no owner) count as expired
   const expired = `messages.${moves.recover.where()} and (messages.lease_owner is null or messages.lease_expires_at is null or messages.lease_expires_at <= @wall)`;
+  // which messages the recovery takes, read through messages_sending (the join with journeys would otherwise lead with every message)
+  const expiredIds = `select id from messages indexed by messages_sending where status = 'sending' and (lease_owner is null or lease_expires_at is null or lease_expires_at <= @wall)`;
   const countRecoveredSuppressed = c.prepare(
     addToMetrics(
       `select m.journey_id, m.version, m.node_id, 'suppressed', ${frozenCase((f) => `'${f.reason}'`, 'null')}, @day, count(*)
-       from messages m join journeys j on j.id = m.journey_id where ${expired.replaceAll('messages.', 'm.')} and ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed'
+       from messages m join journeys j on j.id = m.journey_id where m.id in (${expiredIds}) and ${expired.replaceAll('messages.', 'm.')} and ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed'
        group by m.journey_id, m.version, m.node_id, j.status`,
     ),
   );
   const requeueRecovered = c.prepare(
     `update messages set status = ${frozenCase((f) => `'${f.status}'`, "'queued'")}, reason = coalesce(${frozenCase((f) => `'${f.reason}'`, 'null')}, messages.reason),
        next_attempt_at = case when ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed' then null else @now end, lease_owner = null, lease_expires_at = null,
-       history = json_insert(messages.history, '$[#]', json_object('status', ${frozenCase((f) => `'${f.status}'`, "'queued'")}, 'at', @now, 'detail', json_object('reason', ${frozenCase((f) => `'${f.reason}'`, "'in_doubt_after_restart'")}))),
+       history = json_insert(messages.history, '$[#]', json_object('status', ${frozenCase((f) => `'${f.status}'`, "'queued'")}, 'at', @now, 'detail', json_object('reason', ${frozenCase((f) => `'${f.reason}'`, '@reason')}))),
        updated_at = @now
-     from journeys j where j.id = messages.journey_id and ${expired}`,
+     from journeys j where j.id = messages.journey_id and messages.id in (${expiredIds}) and ${expired}`,
   );
 
   const attempt = (id: number, a: Attempt, now: number): Record<string, unknown> => ({
@@ -328,11 +330,16 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
       return discard.run({ ...selection(s), now, entry: historyEntry('failed', now, { reason: discardedReason }) }).changes;
     }),
 
-    /** On start: messages whose lease expired go again under the same key (held or suppressed if their journey froze meanwhile). */
-    recover: c.transaction((now: number): number => {
+    /**
+     * Messages whose lease expired go again under the same key (held or
+     * suppressed if their journey froze meanwhile), their history saying why:
+     * at start-up, in doubt after a restart; while running, a lease that ran
+     * out (a settle that could not be written, a restart inside the lease).
+     */
+    recover: c.transaction((now: number, reason: 'in_doubt_after_restart' | 'lease_expired' = 'in_doubt_after_restart'): number => {
       const wall = wallNow();
       countRecoveredSuppressed.run({ wall, day: utcDay(now) });
-      return requeueRecovered.run({ wall, now }).changes;
+      return requeueRecovered.run({ wall, now, reason }).changes;
     }),
   };
 }

@@ -99,6 +99,8 @@ describe('outbox', () => {
       ['messages_key', 0],
       ['messages_node', 0],
       ['messages_queue', 1],
+      // the messages out with a provider, for taking back an expired lease: written by a claim and its settle
+      ['messages_sending', 1],
       ['messages_template', 1],
     ]);
     const plan = w.sql<{ detail: string }>(
