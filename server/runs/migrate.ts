@@ -3,9 +3,8 @@ import type { Db } from '../db/client';
 import type { MigrationPair } from '../../shared/journey/migration';
 import { awaitingMessage } from '../../shared/journey/run';
 import { utcDay } from '../../shared/util/time';
-import { addToMetric, addToMetrics } from '../engine/counters';
-import { outboxSql } from '../outbox/statements';
-import { historyEntry } from '../engine/writeBatch';
+import { addToMetric } from '../engine/counters';
+import { createOutbox } from '../outbox';
 import { runMoves } from './moves';
 
 /** The two versions of one journey a migration moves runs between, as the run store needs them. */
@@ -101,8 +100,8 @@ function createRunMigration(db: Db) {
     `select m.from_node, count(*) n from runs cross join temp.migration_pairs m on m.from_node = runs.node_id where ${movable(checkTarget)} group by m.from_node`;
   const deferredSql = (checkTarget: boolean) =>
     `select json_group_array(runs.id) from runs cross join temp.migration_pairs m on m.from_node = runs.node_id where m.mode = 'restart' and m.sends = 1 and ${movable(checkTarget)}`;
-  const countDeferred = c.prepare(addToMetrics(outboxSql.countDeferredOfRuns));
-  const suppressDeferred = c.prepare(outboxSql.suppressDeferredOfRuns);
+  // a restarted run's deferred message goes with it: suppressed and counted by the outbox, its one writer
+  const outbox = createOutbox(db);
   // through the covering index that holds (contact, version): no run of the version stops at once
   const hasRuns = c.prepare<[number], number>('select exists (select 1 from runs where version_id = ?)').pluck();
   const bumpGauge = c.prepare('insert into node_gauges (version_id, node_id, active) values (?, ?, ?) on conflict (version_id, node_id) do update set active = active + excluded.active');
@@ -134,8 +133,7 @@ function createRunMigration(db: Db) {
       const day = utcDay(now);
       if (pairs.some((p) => p.mode === 'restart' && p.leavesSend)) {
         const ids = (stmt(deferredSql(checkTarget)).pluck().get(params) as string | undefined) ?? '[]';
-        countDeferred.run(migratedReason, day, ids);
-        suppressDeferred.run(migratedReason, historyEntry('suppressed', now, { reason: migratedReason }), now, ids);
+        outbox.suppressDeferred(ids, migratedReason, now);
       }
       const keeps = pairs.filter((p) => p.mode === 'keep');
       let moved = 0;
