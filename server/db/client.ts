@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
 import { normalizePhone } from '../../shared/contacts/phone';
 import { gateBareWrites, throughGate } from './writeGate';
+import { refuseIfOwned } from '../outbox/ownership';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -41,8 +42,19 @@ export function openDatabase(path: string, opts: { migrationsFolder?: string } =
   takeWriteLockAtBegin(sqlite);
   gateBareWrites(sqlite);
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: opts.migrationsFolder ?? migrationsFolder });
+  const folder = opts.migrationsFolder ?? migrationsFolder;
+  // a newer version started next to a running server would change the schema under it: refused, naming that server
+  if (migrationsPending(sqlite, folder)) refuseIfOwned(sqlite, 'This version must migrate the file first, which it never does under a running server');
+  migrate(db, { migrationsFolder: folder });
   return db;
+}
+
+/** Whether `folder` holds migrations the file has not had (drizzle applies those newer than the last it recorded). */
+function migrationsPending(sqlite: Database.Database, folder: string): boolean {
+  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
+  const newest = Math.max(0, ...journal.entries.map((e) => e.when));
+  if (!sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'`).get()) return newest > 0;
+  return Number(sqlite.prepare('select max(created_at) from __drizzle_migrations').pluck().get() ?? 0) < newest;
 }
 
 /**

@@ -6,6 +6,7 @@ import { useTempDir } from '../testing/tempDir';
 import { createWorkspaceService } from '../services/workspace';
 import { createUserService } from '../services/users';
 import { testPasswordCost } from '../testing/signIn';
+import { acquireEngineOwnership, EngineOwnedError } from '../outbox/ownership';
 
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string; when: number }[] };
 
@@ -21,6 +22,28 @@ describe('migrations on data', () => {
     writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
     return folder;
   };
+
+  it('a newer version never migrates a file a running server owns: it refuses, naming that server, and migrates once it has stopped', () => {
+    const path = inDir('owned.db');
+    // the running server, of the version before 0029
+    const running = openDatabase(path, { migrationsFolder: migrationsBefore('0029_messages_sending') });
+    acquireEngineOwnership(running);
+    let refusal: unknown;
+    try {
+      openDatabase(path);
+    } catch (e) {
+      refusal = e;
+    }
+    expect(refusal).toBeInstanceOf(EngineOwnedError);
+    expect((refusal as Error).message).toMatch(new RegExp(`pid ${process.pid} on .*This version must migrate the file first, which it never does under a running server`));
+    expect(running.$client.prepare(`select count(*) from sqlite_master where name = 'messages_sending'`).pluck().get()).toBe(0);
+    // a tool of the same version (nothing to migrate) opens it beside the server as before
+    openDatabase(path, { migrationsFolder: migrationsBefore('0029_messages_sending') }).$client.close();
+    running.$client.close();
+    const upgraded = openDatabase(path);
+    expect(upgraded.$client.prepare(`select count(*) from sqlite_master where name = 'messages_sending'`).pluck().get()).toBe(1);
+    upgraded.$client.close();
+  });
 
   it('0008 rewrites stored phone numbers to the one spelling new ones get, and leaves what is not a number alone', () => {
     const path = inDir('m.db');

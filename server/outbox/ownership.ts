@@ -45,10 +45,11 @@ export class EngineOwnedError extends Error {
   constructor(
     readonly current: OwnerRow,
     path: string,
+    why = 'Only one engine may own a database file',
   ) {
     super(
       `Another server owns this database (${path}): pid ${current.pid} on ${current.host}, running since ${new Date(current.started_at).toISOString()}. ` +
-        'Only one engine may own a database file: stop that server first, or start this one with another DATABASE_PATH.',
+        `${why}: stop that server first, or start this one with another DATABASE_PATH.`,
     );
     this.name = 'EngineOwnedError';
   }
@@ -96,6 +97,29 @@ export function ownerAlive(pid: number, ownedSince: number): boolean {
   return started === null || started <= ownedSince + 1000;
 }
 
+const defaultStaleMs = 30_000;
+
+/** Whether the engine an owner row names is gone: on this host, whether its process lives decides; on another, only its silence can. */
+function ownerGone(r: OwnerRow, now: number, { staleMs = defaultStaleMs, isAlive = ownerAlive }: Pick<OwnershipOptions, 'staleMs' | 'isAlive'> = {}): boolean {
+  if (r.host !== hostname()) return now - r.heartbeat_at > staleMs;
+  if (r.pid !== process.pid) return !isAlive(r.pid, r.started_at);
+  return !taken.get(r.owner)?.open;
+}
+
+/**
+ * Refuse (EngineOwnedError, the connection closed) when a live engine owns
+ * the database: openDatabase asks before it applies migrations, so a newer
+ * version started by mistake next to a running server never changes the
+ * schema under it. A file without the owner table has no owner.
+ */
+export function refuseIfOwned(c: Database.Database, why: string, o: Pick<OwnershipOptions, 'staleMs' | 'isAlive' | 'wallNow'> = {}): void {
+  if (!c.prepare(`select 1 from sqlite_master where type = 'table' and name = 'engine_owner'`).get()) return;
+  const current = c.prepare<[], OwnerRow>('select owner, host, pid, started_at, heartbeat_at from engine_owner where id = 1').get();
+  if (!current || ownerGone(current, (o.wallNow ?? Date.now)(), o)) return;
+  c.close();
+  throw new EngineOwnedError(current, c.name, why);
+}
+
 /** The ownership this connection's engine took (startServer takes it), if any. */
 export function ownershipOf(db: Db): Ownership | undefined {
   return byConnection.get(db.$client);
@@ -114,22 +138,14 @@ export function ownershipOf(db: Db): Ownership | undefined {
 export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Ownership {
   const c = db.$client;
   const wallNow = o.wallNow ?? Date.now;
-  const staleMs = o.staleMs ?? 30_000;
+  const staleMs = o.staleMs ?? defaultStaleMs;
   const isAlive = o.isAlive ?? ownerAlive;
   const host = hostname();
   const owner = `${host}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
-  // on this host, whether the owner's process lives decides; on another, only its silence can
-  const gone = (r: OwnerRow, now: number): boolean => {
-    if (r.host !== host) return now - r.heartbeat_at > staleMs;
-    if (r.pid !== process.pid) return !isAlive(r.pid, r.started_at);
-    const conn = taken.get(r.owner);
-    return !conn?.open;
-  };
-
   const takeOver = c.transaction((now: number): OwnerRow | null => {
     const current = c.prepare<[], OwnerRow>('select owner, host, pid, started_at, heartbeat_at from engine_owner where id = 1').get();
-    if (current && !gone(current, now)) return current;
+    if (current && !ownerGone(current, now, { staleMs, isAlive })) return current;
     // the database is ours alone from here: every lease someone else holds is a dead engine's (the old
     // owner's, or a thread of its process with an id of its own), and ends now
     if (current) c.prepare(`update messages set lease_expires_at = ? where status = 'sending' and lease_owner is not ? and lease_expires_at > ?`).run(now, owner, now);
