@@ -13,6 +13,7 @@ import { createChannelHealth, type HealthOptions } from '../outbox/health';
 import { createRenderer, type Sent } from './renderMessage';
 import { log as processLog } from '../obs/log';
 import { runStore } from '../runs';
+import { journeyErrorsOf } from './journeyErrors';
 
 export interface DispatcherOptions {
   /** messages per second per channel */
@@ -115,6 +116,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   const c = db.$client;
   const outbox = given ?? createOutbox(db, { wallNow: o.wallNow, leaseMs: o.leaseMs });
   const runs = runStore(db);
+  const journeyErrors = journeyErrorsOf(db);
   const health = createChannelHealth(db, o.log, o.health);
   const render = createRenderer({ templates, providers, publicUrl, linkSecret });
   const tokens = new Map<Channel, { n: number; at: number }>();
@@ -273,7 +275,11 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
           if (n > 0) {
             const prepared = rows.map((row) => render.prepare(row, lane.channel, s, rng));
             outbox.transaction(() => {
-              for (const p of prepared) void render.send(p, lane.channel, now).then((sent) => answered(lane, sent, report));
+              for (const p of prepared) {
+                // a template that throws as it renders stops its journey (marked, the reason on its page), never the lane or another journey
+                if (!p.ready && p.sent.result.status === 'failed') journeyErrors.mark(p.sent.row.journey_id, `dispatcher: ${p.sent.result.error}`, now);
+                void render.send(p, lane.channel, now).then((sent) => answered(lane, sent, report));
+              }
             })();
           }
           lane.inFlight += n;

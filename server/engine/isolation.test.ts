@@ -148,6 +148,29 @@ describe('poisoned-journey isolation: the runner', () => {
   });
 });
 
+describe('poisoned-journey isolation: the dispatcher', () => {
+  it('a template that throws as its message renders marks its journey with the reason; the other journey’s messages all go', async () => {
+    w = aTestWorld(NOON_SH, { sandbox: silentSms });
+    const p = contactsNamed('p');
+    const h = contactsNamed('h');
+    identify([...p, ...h], {});
+    const poisoned = await w.publish(smsJourney({ kind: 'trigger.event', event: 'credit_rejected' }), 'Poisoned');
+    const healthy = await w.publish(smsJourney({ kind: 'trigger.event', event: 'app_login' }), 'Healthy');
+    track(p, 'credit_rejected');
+    track(h, 'app_login');
+    w.services.engine.runner.tick(w.clock.now());
+    // queued, then the version they render is gone (a retry renders the version it was first rendered with)
+    w.db.$client.prepare(`update messages set template_version = 99 where journey_id = ?`).run(poisoned);
+    await tick();
+    expect(sentBy(healthy)).toBe(N);
+    expect((await errorOf(poisoned)).error).toBe('dispatcher: template "recall_sms" v99 does not exist');
+    expect(w.sql(`select status, count(*) n from messages where journey_id = ? group by status`, poisoned)).toEqual([{ status: 'failed', n: N }]);
+    // its runs are passed over from now on, until an operator clears the error
+    track(['late'], 'credit_rejected');
+    expect(w.sql(`select count(*) n from runs where journey_id = ?`, poisoned)).toEqual([{ n: N }]);
+  });
+});
+
 describe('poisoned-journey isolation: event routing', () => {
   it("an errored journey's runs let the event they wait for pass, its exit criteria and trigger too, until it is cleared", async () => {
     w = aTestWorld(NOON_SH, { sandbox: silentSms });
