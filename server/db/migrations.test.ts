@@ -6,7 +6,8 @@ import { useTempDir } from '../testing/tempDir';
 import { createWorkspaceService } from '../services/workspace';
 import { createUserService } from '../services/users';
 import { testPasswordCost } from '../testing/signIn';
-import { acquireEngineOwnership, EngineOwnedError } from '../outbox/ownership';
+import { EngineOwnedError } from '../outbox/ownership';
+import { hostname } from 'node:os';
 
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string; when: number }[] };
 
@@ -25,9 +26,12 @@ describe('migrations on data', () => {
 
   it('a newer version never migrates a file a running server owns: it refuses, naming that server, and migrates once it has stopped', () => {
     const path = inDir('owned.db');
-    // the running server, of the version before 0029
-    const running = openDatabase(path, { migrationsFolder: migrationsBefore('0029_messages_sending') });
-    acquireEngineOwnership(running);
+    // the running server, of the version before 0030
+    const running = openDatabase(path, { migrationsFolder: migrationsBefore('0030_engine_owner_start') });
+    // its owner row as that version wrote it, naming a live process of this machine (the test runner's parent)
+    running.$client
+      .prepare(`insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at) values (1, ?, ?, ?, ?, ?)`)
+      .run(`${hostname()}:${process.ppid}:0ld0`, hostname(), process.ppid, Date.now(), Date.now());
     let refusal: unknown;
     try {
       openDatabase(path);
@@ -35,13 +39,16 @@ describe('migrations on data', () => {
       refusal = e;
     }
     expect(refusal).toBeInstanceOf(EngineOwnedError);
-    expect((refusal as Error).message).toMatch(new RegExp(`pid ${process.pid} on .*This version must migrate the file first, which it never does under a running server`));
-    expect(running.$client.prepare(`select count(*) from sqlite_master where name = 'messages_sending'`).pluck().get()).toBe(0);
+    expect((refusal as Error).message).toMatch(new RegExp(`pid ${process.ppid} on .*This version must migrate the file first, which it never does under a running server`));
+    const hasStartColumn = (db: typeof running) => db.$client.prepare(`select count(*) from pragma_table_info('engine_owner') where name = 'process_start'`).pluck().get();
+    expect(hasStartColumn(running)).toBe(0);
     // a tool of the same version (nothing to migrate) opens it beside the server as before
-    openDatabase(path, { migrationsFolder: migrationsBefore('0029_messages_sending') }).$client.close();
+    openDatabase(path, { migrationsFolder: migrationsBefore('0030_engine_owner_start') }).$client.close();
+    // that server stops cleanly: its row goes
+    running.$client.prepare('delete from engine_owner').run();
     running.$client.close();
     const upgraded = openDatabase(path);
-    expect(upgraded.$client.prepare(`select count(*) from sqlite_master where name = 'messages_sending'`).pluck().get()).toBe(1);
+    expect(hasStartColumn(upgraded)).toBe(1);
     upgraded.$client.close();
   });
 

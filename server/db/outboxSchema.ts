@@ -108,6 +108,8 @@ export const engineOwner = sqliteTable('engine_owner', {
   startedAt: integer('started_at').notNull(),
   /** wall-clock ms of its last heartbeat */
   heartbeatAt: integer('heartbeat_at').notNull(),
+  /** its process's start in clock ticks since boot (/proc), which tells it from a later process given the same pid; null where unknown (migration 0030) */
+  processStart: integer('process_start'),
 });
 
 export const channelHealthStates = ['healthy', 'failing'] as const;

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client';
-import { acquireEngineOwnership, EngineOwnedError, ownerAlive, ownershipOf, processStartedAt } from './ownership';
+import { acquireEngineOwnership, EngineOwnedError, ownerAlive, ownershipOf, processStartTicks } from './ownership';
 import { useTempDir } from '../testing/tempDir';
 import { attachWriteGate, createWriteGate } from '../db/writeGate';
 import { startServer } from '../app';
@@ -97,24 +97,26 @@ describe('one engine per database file', () => {
     expect(() => acquireEngineOwnership(db, { isAlive: () => true })).toThrow(`pid 4242 on ${hostname()}`);
   });
 
-  it('a pid the system gave to a later process is not the owner: its process started after the owner took the database', () => {
-    // the test runner's parent: alive, started before this test
+  it('a pid the system gave to a later process is not the owner: the owner row keeps its process’s start, in ticks since boot', () => {
+    // the test runner's parent: alive, and its start as the kernel counts it
     const pid = process.ppid;
-    const started = processStartedAt(pid);
-    expect(started).not.toBeNull();
-    expect(started as number).toBeLessThanOrEqual(Date.now());
-    expect(ownerAlive(pid, Date.now())).toBe(true);
-    // an owner row of 1970 naming that pid: another process had it then
-    expect(ownerAlive(pid, 1_000)).toBe(false);
+    const start = processStartTicks(pid);
+    expect(start).not.toBeNull();
+    expect(ownerAlive(pid, start)).toBe(true);
+    expect(ownerAlive(pid, (start as number) + 1)).toBe(false);
+    // an owner written by an earlier version, without its start: the pid alone decides
+    expect(ownerAlive(pid, null)).toBe(true);
 
     const path = inDir('d3.db');
     const db = openDatabase(path);
-    const row = db.$client.prepare(`insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at) values (1, ?, ?, ?, ?, ?)`);
-    row.run(`${hostname()}:${pid}:cafe`, hostname(), pid, Date.now(), 1_000);
+    const row = db.$client.prepare(`insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at, process_start) values (1, ?, ?, ?, ?, ?, ?)`);
+    row.run(`${hostname()}:${pid}:cafe`, hostname(), pid, 1_000, 1_000, start);
     expect(() => acquireEngineOwnership(db)).toThrow(`pid ${pid} on ${hostname()}`);
     const again = openDatabase(path);
-    again.$client.prepare('update engine_owner set started_at = 1000').run();
-    expect(acquireEngineOwnership(again).owner).toMatch(`${hostname()}:${process.pid}:`);
+    again.$client.prepare('update engine_owner set process_start = process_start + 1').run();
+    const o = acquireEngineOwnership(again);
+    expect(again.$client.prepare('select pid, process_start from engine_owner').get()).toEqual({ pid: process.pid, process_start: processStartTicks(process.pid) });
+    expect(o.owner).toMatch(`${hostname()}:${process.pid}:`);
     again.$client.close();
   });
 

@@ -16,8 +16,8 @@ export interface OwnershipOptions {
   heartbeatMs?: number;
   /** an owner on another host silent this long may be taken over (default 30 s): the only test there is for one */
   staleMs?: number;
-  /** is the process of this machine that took the database at `ownedSince` (wall ms) still alive? (default: `ownerAlive`) */
-  isAlive?: (pid: number, ownedSince: number) => boolean;
+  /** is this machine's process `pid`, which started at `processStart` (ticks since boot; null: unknown), still alive? (default: `ownerAlive`) */
+  isAlive?: (pid: number, processStart: number | null) => boolean;
   log?: (line: string) => void;
 }
 
@@ -38,6 +38,7 @@ interface OwnerRow {
   pid: number;
   started_at: number;
   heartbeat_at: number;
+  process_start: number | null;
 }
 
 /** Refused: another engine owns the database. The message names it. */
@@ -69,32 +70,30 @@ const signal0 = (pid: number): boolean => {
   }
 };
 
-/** When a process of this machine started (wall ms, to the clock tick), from Linux's /proc; null where there is none. */
-export function processStartedAt(pid: number): number | null {
+/** When process `pid` of this machine started, in clock ticks since boot, from Linux's /proc; null where there is none. */
+export function processStartTicks(pid: number): number | null {
   try {
-    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the fields after the command name, which may itself hold spaces and brackets: the 22nd field is the start, in ticks since boot (USER_HZ, 100 on Linux)
+    // the fields after the command name, which may itself hold spaces and brackets: the 22nd field is the start
     const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-    return Number.isFinite(bootSeconds) && Number.isFinite(ticks) ? bootSeconds * 1000 + ticks * 10 : null;
+    return Number.isInteger(ticks) ? ticks : null;
   } catch {
     return null;
   }
 }
 
 /**
- * Whether the process that took the database at `ownedSince` is still alive:
- * its pid answers signal 0, and (where /proc tells) that process started
- * before it took the database, so a pid the system gave to a later process
- * is not mistaken for the owner. A live owner keeps the database however
- * stale its heartbeat: a server stopped with Ctrl-Z, or whose machine slept,
- * would send again the moment it woke.
+ * Whether the owner's process is still alive: its pid answers signal 0 and,
+ * where both are known, that process started when the owner's did (ticks
+ * since boot, which no clock change moves), so a pid the system gave to a
+ * later process is not mistaken for the owner. A live owner keeps the
+ * database however stale its heartbeat: a server stopped with Ctrl-Z, or
+ * whose machine slept, would send again the moment it woke.
  */
-export function ownerAlive(pid: number, ownedSince: number): boolean {
+export function ownerAlive(pid: number, processStart: number | null): boolean {
   if (!signal0(pid)) return false;
-  const started = processStartedAt(pid);
-  // a second of slack for the boot time's rounding
-  return started === null || started <= ownedSince + 1000;
+  const now = processStart === null ? null : processStartTicks(pid);
+  return now === null || now === processStart;
 }
 
 const defaultStaleMs = 30_000;
@@ -102,7 +101,7 @@ const defaultStaleMs = 30_000;
 /** Whether the engine an owner row names is gone: on this host, whether its process lives decides; on another, only its silence can. */
 function ownerGone(r: OwnerRow, now: number, { staleMs = defaultStaleMs, isAlive = ownerAlive }: Pick<OwnershipOptions, 'staleMs' | 'isAlive'> = {}): boolean {
   if (r.host !== hostname()) return now - r.heartbeat_at > staleMs;
-  if (r.pid !== process.pid) return !isAlive(r.pid, r.started_at);
+  if (r.pid !== process.pid) return !isAlive(r.pid, r.process_start);
   return !taken.get(r.owner)?.open;
 }
 
@@ -114,7 +113,9 @@ function ownerGone(r: OwnerRow, now: number, { staleMs = defaultStaleMs, isAlive
  */
 export function refuseIfOwned(c: Database.Database, why: string, o: Pick<OwnershipOptions, 'staleMs' | 'isAlive' | 'wallNow'> = {}): void {
   if (!c.prepare(`select 1 from sqlite_master where type = 'table' and name = 'engine_owner'`).get()) return;
-  const current = c.prepare<[], OwnerRow>('select owner, host, pid, started_at, heartbeat_at from engine_owner where id = 1').get();
+  // an older file's row (no process_start before migration 0030) as well as this version's
+  const row = c.prepare<[], Omit<OwnerRow, 'process_start'> & { process_start?: number | null }>('select * from engine_owner where id = 1').get();
+  const current = row && { ...row, process_start: row.process_start ?? null };
   if (!current || ownerGone(current, (o.wallNow ?? Date.now)(), o)) return;
   c.close();
   throw new EngineOwnedError(current, c.name, why);
@@ -144,15 +145,16 @@ export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Owners
   const owner = `${host}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
   const takeOver = c.transaction((now: number): OwnerRow | null => {
-    const current = c.prepare<[], OwnerRow>('select owner, host, pid, started_at, heartbeat_at from engine_owner where id = 1').get();
+    const current = c.prepare<[], OwnerRow>('select owner, host, pid, started_at, heartbeat_at, process_start from engine_owner where id = 1').get();
     if (current && !ownerGone(current, now, { staleMs, isAlive })) return current;
     // the database is ours alone from here: every lease someone else holds is a dead engine's (the old
     // owner's, or a thread of its process with an id of its own), and ends now
     if (current) c.prepare(`update messages set lease_expires_at = ? where status = 'sending' and lease_owner is not ? and lease_expires_at > ?`).run(now, owner, now);
     c.prepare(
-      `insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at) values (1, ?, ?, ?, ?, ?)
-       on conflict (id) do update set owner = excluded.owner, host = excluded.host, pid = excluded.pid, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at`,
-    ).run(owner, host, process.pid, now, now);
+      `insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at, process_start) values (1, ?, ?, ?, ?, ?, ?)
+       on conflict (id) do update set owner = excluded.owner, host = excluded.host, pid = excluded.pid, started_at = excluded.started_at,
+         heartbeat_at = excluded.heartbeat_at, process_start = excluded.process_start`,
+    ).run(owner, host, process.pid, now, now, processStartTicks(process.pid));
     return null;
   });
   // immediate: two servers starting at once serialize here, and the second sees the first
