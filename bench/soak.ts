@@ -7,7 +7,9 @@
  * recorded as sent (must be 0). Exits non-zero if any of those fails.
  *
  * SOAK_CONTACTS (default 10,000), SOAK_KILLS (default 20), SOAK_IN_FLIGHT
- * (default 32, the dispatcher's default), SOAK_SEED (default random).
+ * (default 32, the dispatcher's default), SOAK_SEED (default random),
+ * SOAK_CLOCK (fake, the default: each cycle an hour of dev.advanceClock; or
+ * real: the server's own scheduler and background lanes, as npm start runs).
  */
 import { runCrashCycles } from '../server/testing/crashCycles';
 
@@ -15,9 +17,11 @@ const contacts = Number(process.env.SOAK_CONTACTS ?? 10_000);
 const kills = Number(process.env.SOAK_KILLS ?? 20);
 const maxInFlight = Number(process.env.SOAK_IN_FLIGHT ?? 32);
 const seed = Number(process.env.SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const clock = process.env.SOAK_CLOCK ?? 'fake';
+if (clock !== 'fake' && clock !== 'real') throw new Error(`SOAK_CLOCK must be "fake" or "real", got "${clock}"`);
 
-console.log(`soak: ${contacts.toLocaleString('en-US')} contacts, up to ${kills} kills, in-flight limit ${maxInFlight}, seed ${seed}`);
-const r = await runCrashCycles({ contacts, kills, maxInFlight, seed, log: (l) => console.log(`  ${l}`) });
+console.log(`soak: ${contacts.toLocaleString('en-US')} contacts, up to ${kills} kills, in-flight limit ${maxInFlight}, seed ${seed}, ${clock} clock`);
+const r = await runCrashCycles({ contacts, kills, maxInFlight, seed, clock, log: (l) => console.log(`  ${l}`) });
 
 const dups = r.kills.map((k) => k.duplicates);
 const lost = r.messages - r.distinctKeys + Math.max(0, contacts - r.holdouts - r.messages);
