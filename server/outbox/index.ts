@@ -198,7 +198,8 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   );
 
   // recovery: a message whose lease expired (its engine died, or was taken over) goes again under the same
-  // key, unless its journey was paused or archived meanwhile; rows from before leases (no owner) count as expired
+  // key, unless its journey was paused or archived meanwhile; rows from before leases (no owner) count as expired.
+  // It keeps the time it was due (the claim leaves it), so it goes before what fell due after it, not behind the queue
   const expired = `messages.${moves.recover.where()} and (messages.lease_owner is null or messages.lease_expires_at is null or messages.lease_expires_at <= @wall)`;
   // which messages the recovery takes, read through messages_sending (the join with journeys would otherwise lead with every message)
   const expiredIds = `select id from messages indexed by messages_sending where status = 'sending' and (lease_owner is null or lease_expires_at is null or lease_expires_at <= @wall)`;
@@ -211,7 +212,8 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   );
   const requeueRecovered = c.prepare(
     `update messages set status = ${frozenCase((f) => `'${f.status}'`, "'queued'")}, reason = coalesce(${frozenCase((f) => `'${f.reason}'`, 'null')}, messages.reason),
-       next_attempt_at = case when ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed' then null else @now end, lease_owner = null, lease_expires_at = null,
+       next_attempt_at = case when ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed' then null else min(coalesce(messages.next_attempt_at, @now), @now) end,
+       lease_owner = null, lease_expires_at = null,
        history = json_insert(messages.history, '$[#]', json_object('status', ${frozenCase((f) => `'${f.status}'`, "'queued'")}, 'at', @now, 'detail', json_object('reason', ${frozenCase((f) => `'${f.reason}'`, '@reason')}))),
        updated_at = @now
      from journeys j where j.id = messages.journey_id and messages.id in (${expiredIds}) and ${expired}`,

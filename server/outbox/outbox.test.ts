@@ -57,6 +57,20 @@ describe('the outbox: leases, recovery, dead letters', () => {
     ]);
   });
 
+  it('a recovered message keeps the time it was due: it goes before what fell due after it, not behind the whole queue', async () => {
+    const a = await queued(2);
+    const [first] = a.claim('sms', w.clock.now(), 1, (r) => r.map((x) => x.id));
+    const dueAt = w.sql<{ next_attempt_at: number }>('select next_attempt_at from messages where id = ?', first)[0]!.next_attempt_at;
+    // an hour later, more fall due, and the engine that had the first out is gone
+    w.clock.advance(60 * MINUTE);
+    w.services.ingest.ingest([{ type: 'track', userId: 'later', event: 'credit_rejected' }]);
+    w.services.engine.runner.tick(w.clock.now());
+    wall += 120_000;
+    expect(a.recover(w.clock.now())).toBe(1);
+    expect(w.sql('select status, next_attempt_at from messages where id = ?', first)).toEqual([{ status: 'queued', next_attempt_at: dueAt }]);
+    expect(a.claim('sms', w.clock.now(), 1, (r) => r.map((x) => x.id))).toEqual([first]);
+  });
+
   it('an answer that comes back after the lease was taken back writes nothing: the message is the new owner’s', async () => {
     const a = await queued(1);
     const [id] = a.claim('sms', w.clock.now(), 1, (r) => r.map((x) => x.id));
