@@ -44,8 +44,8 @@ export interface KillRecord {
   recorded: Set<string>;
   /** requests the vendor had received at the kill (an index into its log) */
   receivedBefore: number;
-  /** keys in flight at this kill that the vendor had received before it and received again after it (sooner or later:
-   *  on the real clock a recovered message waits behind what was queued before it, maybe past the next kill) */
+  /** keys in flight at this kill that the vendor had received before it and received again after it, however much later
+   *  (on the real clock the next kill may come before a recovered message has gone again) */
   duplicates: number;
   /** keys the server had recorded as sent at this kill that the vendor received again after it: must be none */
   recordedAndResent: number;
@@ -124,7 +124,6 @@ async function until(done: () => boolean, ms: number): Promise<boolean> {
 }
 
 /** Run the cycles on a fresh database; the report holds what the assertions (or the soak's figures) need. */
-
 export async function runCrashCycles(o: CrashOptions): Promise<CrashReport> {
   const started = performance.now();
   const log = o.log ?? (() => {});
