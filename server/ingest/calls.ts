@@ -7,21 +7,20 @@ import { cleanText, cleanTextMessage, nestsDeeper } from '../../shared/util/clea
  * are accepted and ignored; `context` is kept with the event.
  */
 export { cleanText, nestsDeeper };
-const cleanMessage = cleanTextMessage;
-const name = (max: number) => z.string().max(max).refine(cleanText, cleanMessage);
-const id = z.union([z.string().trim().min(1).max(200).refine(cleanText, cleanMessage), z.number().int().transform(String)]);
+const name = (max: number) => z.string().max(max).refine(cleanText, cleanTextMessage);
+const id = z.union([z.string().trim().min(1).max(200).refine(cleanText, cleanTextMessage), z.number().int().transform(String)]);
 /** How deep traits/properties/context may nest: far below where SQLite's JSON functions (1,000 levels) or JSON.stringify's recursion give up with a 500. */
 export const MAX_DEPTH = 32;
 const json = z.record(z.string(), z.unknown()).refine((v) => !nestsDeeper(v, MAX_DEPTH), `must not nest deeper than ${MAX_DEPTH} levels`);
 /** Traits and properties: segment rules and templates read them by key, so keys are names too. */
-const keyed = json.refine((v) => Object.keys(v).every(cleanText), `keys ${cleanMessage}`);
+const keyed = json.refine((v) => Object.keys(v).every(cleanText), `keys ${cleanTextMessage}`);
 /** An optional ISO-8601 date-time with an offset (or Z). */
 export const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional();
 
 const common = {
   userId: id.optional().nullable(),
   anonymousId: id.optional().nullable(),
-  messageId: z.string().trim().min(1).max(200).refine(cleanText, cleanMessage).optional(),
+  messageId: z.string().trim().min(1).max(200).refine(cleanText, cleanTextMessage).optional(),
   timestamp,
   sentAt: timestamp,
   originalTimestamp: timestamp,
@@ -38,7 +37,7 @@ export const TrackCall = z
   .object({
     ...common,
     type: z.literal('track'),
-    event: z.string({ error: 'event is required' }).trim().min(1, 'event is required').max(200).refine(cleanText, cleanMessage),
+    event: z.string({ error: 'event is required' }).trim().min(1, 'event is required').max(200).refine(cleanText, cleanTextMessage),
     properties: keyed.optional(),
   })
   .refine(hasId, needsId);

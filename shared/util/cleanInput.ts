@@ -4,9 +4,9 @@
  * not a character and cannot be written as UTF-8. Refused with a 400 naming
  * the field, wherever it comes in (ingestion, imports, the app's own calls).
  */
-export const cleanText = (s: string): boolean => !s.includes('\u0000') && !loneSurrogate.test(s);
+export const cleanText = (s: string): boolean => textProblem(s) === null;
 // a high half not followed by a low one, or a low half not preceded by a high one (String#isWellFormed is ES2024)
-export const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const cleanTextMessage = 'must not contain NUL (\\u0000) or a lone surrogate';
 
 /**
