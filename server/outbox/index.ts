@@ -78,11 +78,27 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   const wallNow = o.wallNow ?? Date.now;
   const leaseMs = o.leaseMs ?? 5 * 60_000;
 
+  // where an unsent message belongs as its journey (j) stands: queued, or held or suppressed by a freeze (frozen.ts)
+  const frozenTo = frozenCase((f) => `'${f.status}'`, "'queued'");
+  const frozenReason = (otherwise: string) => frozenCase((f) => `'${f.reason}'`, otherwise);
+  /** the frozen statuses whose messages go where `keep` says, quoted for an `in` list */
+  const frozenWhere = (keep: (f: { status: string }) => boolean) =>
+    Object.entries(frozenMessage)
+      .filter(([, f]) => keep(f))
+      .map(([status]) => `'${status}'`);
+  /** the messages `where` picks (alias m, with their journey j) that a freeze suppresses, counted under its reason */
+  const countFrozenSuppressed = (where: string) =>
+    c.prepare(
+      addToMetrics(
+        `select m.journey_id, m.version, m.node_id, 'suppressed', ${frozenReason('null')}, @day, count(*)
+         from messages m join journeys j on j.id = m.journey_id where ${where} and ${frozenTo} = 'suppressed'
+         group by m.journey_id, m.version, m.node_id`,
+      ),
+    );
+
   // a paused or archived journey's queued messages wait, unclaimed, for the pause's or the archive's slices to hold or
   // suppress them (the journey lifecycle changes a large outbox a slice at a time, after the status commits)
-  const frozenJourneys = `select id from journeys where status in (${Object.keys(frozenMessage)
-    .map((st) => `'${st}'`)
-    .join(', ')})`;
+  const frozenJourneys = `select id from journeys where status in (${frozenWhere(() => true).join(', ')})`;
   const due = c.prepare<[string, number, number], ClaimedMessage>(
     `select m.id, m.run_id || ':' || m.node_id || ':' || m.visit key, m.contact_id, m.journey_id, m.version, m.node_id, m.channel, m.template, m.template_version, m.variant, m.attempts, m.first_failed_at,
             k.external_id, k.phone, k.email, k.traits, k.timezone
@@ -112,8 +128,8 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   // back to the queue for its retry, unless its journey was paused or archived while the message was
   // with the provider (pause and archive change only the rows they can see): then held or suppressed
   const retry = c.prepare<Record<string, unknown>, { status: 'queued' | 'held' | 'suppressed'; reason: string | null }>(
-    `update messages set status = ${frozenCase((f) => `'${f.status}'`, "'queued'")}, reason = ${frozenCase((f) => `'${f.reason}'`, 'messages.reason')},
-       next_attempt_at = case when ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed' then null else @at end,
+    `update messages set status = ${frozenTo}, reason = ${frozenReason('messages.reason')},
+       next_attempt_at = case when ${frozenTo} = 'suppressed' then null else @at end,
        error = @error, first_failed_at = coalesce(first_failed_at, @now), ${attemptSet},
        history = json_insert(messages.history, '$[#]', json(@failed), '$[#]', ${frozenCase((f) => `json_object('status', '${f.status}', 'at', @now, 'detail', json_object('reason', '${f.reason}'))`, "json_object('status', 'queued', 'at', @now)")})
      from journeys j where j.id = messages.journey_id and messages.id = @id and messages.${moves.retry.where()} and messages.lease_owner = @owner
@@ -149,10 +165,6 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   // what a server stopped in the middle of a pause, a resume or an archive left: a live journey's held messages, and a
   // frozen one's queued or held messages that do not stand where frozenMessage puts them (each through its partial
   // index, read once at start-up)
-  const frozenWhere = (keep: (f: { status: string }) => boolean) =>
-    Object.entries(frozenMessage)
-      .filter(([, f]) => keep(f))
-      .map(([status]) => `'${status}'`);
   const moveTo = frozenCase((f) => (f.status === 'held' ? "'hold'" : "'suppress'"), "'release'");
   const frozenLeft = c.prepare<[], { journey_id: string; to: 'release' | 'hold' | 'suppress' }>(
     `select distinct m.journey_id, ${moveTo} "to"
@@ -176,16 +188,9 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   const countDiscarded = countDead('failed', discardedReason, 1);
   // a letter of a paused journey is re-driven to be held until the resume, one of an archived journey is suppressed,
   // as a retry would be (the claim passes by a frozen journey's queued messages: queued, it would wait for ever)
-  const frozenTo = frozenCase((f) => `'${f.status}'`, "'queued'");
-  const countRedrivenSuppressed = c.prepare(
-    addToMetrics(
-      `select m.journey_id, m.version, m.node_id, 'suppressed', ${frozenCase((f) => `'${f.reason}'`, 'null')}, @day, count(*)
-       from messages m join journeys j on j.id = m.journey_id where ${deadOf('m')} and ${frozenTo} = 'suppressed'
-       group by m.journey_id, m.version, m.node_id`,
-    ),
-  );
+  const countRedrivenSuppressed = countFrozenSuppressed(deadOf('m'));
   const redrive = c.prepare(
-    `update messages set status = ${frozenTo}, reason = ${frozenCase((f) => `'${f.reason}'`, 'messages.reason')}, attempts = 0, first_failed_at = null,
+    `update messages set status = ${frozenTo}, reason = ${frozenReason('messages.reason')}, attempts = 0, first_failed_at = null,
        next_attempt_at = case when ${frozenTo} = 'suppressed' then null else @now end, updated_at = @now,
        history = ${frozenCase(
          (f) => `json_insert(messages.history, '$[#]', json(@entry), '$[#]', json_object('status', '${f.status}', 'at', @now, 'detail', json_object('reason', '${f.reason}')))`,
@@ -200,23 +205,16 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   // recovery: a message whose lease expired (its engine died, or was taken over) goes again under the same
   // key, unless its journey was paused or archived meanwhile; rows from before leases (no owner) count as expired.
   // It keeps the time it was due (the claim leaves it), so it goes before what fell due after it, not behind the queue
-  const expired = `messages.${moves.recover.where()} and (messages.lease_owner is null or messages.lease_expires_at is null or messages.lease_expires_at <= @wall)`;
-  // which messages the recovery takes, read through messages_sending (the join with journeys would otherwise lead with every message)
-  const expiredIds = `select id from messages indexed by messages_sending where status = 'sending' and (lease_owner is null or lease_expires_at is null or lease_expires_at <= @wall)`;
-  const countRecoveredSuppressed = c.prepare(
-    addToMetrics(
-      `select m.journey_id, m.version, m.node_id, 'suppressed', ${frozenCase((f) => `'${f.reason}'`, 'null')}, @day, count(*)
-       from messages m join journeys j on j.id = m.journey_id where m.id in (${expiredIds}) and ${expired.replaceAll('messages.', 'm.')} and ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed'
-       group by m.journey_id, m.version, m.node_id, j.status`,
-    ),
-  );
+  // read through messages_sending, which holds only the messages out with a provider
+  const expired = `id in (select id from messages indexed by messages_sending where ${moves.recover.where()} and (lease_owner is null or lease_expires_at is null or lease_expires_at <= @wall))`;
+  const countRecoveredSuppressed = countFrozenSuppressed(`m.${expired}`);
   const requeueRecovered = c.prepare(
-    `update messages set status = ${frozenCase((f) => `'${f.status}'`, "'queued'")}, reason = coalesce(${frozenCase((f) => `'${f.reason}'`, 'null')}, messages.reason),
-       next_attempt_at = case when ${frozenCase((f) => `'${f.status}'`, "''")} = 'suppressed' then null else min(coalesce(messages.next_attempt_at, @now), @now) end,
+    `update messages set status = ${frozenTo}, reason = ${frozenReason('messages.reason')},
+       next_attempt_at = case when ${frozenTo} = 'suppressed' then null else min(coalesce(messages.next_attempt_at, @now), @now) end,
        lease_owner = null, lease_expires_at = null,
-       history = json_insert(messages.history, '$[#]', json_object('status', ${frozenCase((f) => `'${f.status}'`, "'queued'")}, 'at', @now, 'detail', json_object('reason', ${frozenCase((f) => `'${f.reason}'`, '@reason')}))),
+       history = json_insert(messages.history, '$[#]', json_object('status', ${frozenTo}, 'at', @now, 'detail', json_object('reason', ${frozenReason('@reason')}))),
        updated_at = @now
-     from journeys j where j.id = messages.journey_id and messages.id in (${expiredIds}) and ${expired}`,
+     from journeys j where j.id = messages.journey_id and messages.${expired}`,
   );
 
   const attempt = (id: number, a: Attempt, now: number): Record<string, unknown> => ({
