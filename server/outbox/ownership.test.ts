@@ -56,6 +56,24 @@ describe('one engine per database file', () => {
     second.$client.close();
   });
 
+  it('after a clean stop, the next server ends the leases the stopped one still held (an answer it could not record), so start-up recovery sends them', () => {
+    const path = inDir('b2.db');
+    const first = openDatabase(path);
+    const o = acquireEngineOwnership(first);
+    const now = Date.now();
+    first.$client
+      .prepare(
+        `insert into messages (run_id, journey_id, version, node_id, visit, contact_id, channel, template, category, status, lease_owner, lease_expires_at, history, created_at, updated_at)
+         values (1, 'j', 1, 'sms', 1, 1, 'sms', 't', 'marketing', 'sending', ?, ?, '[]', 0, 0)`,
+      )
+      .run(o.owner, now + 300_000);
+    first.$client.close();
+    const second = openDatabase(path);
+    acquireEngineOwnership(second, { wallNow: () => now });
+    expect(second.$client.prepare('select lease_expires_at from messages').get()).toEqual({ lease_expires_at: now });
+    second.$client.close();
+  });
+
   it('an owner on another host is taken over only once its heartbeat is stale; its leases expire so recovery takes its messages back', () => {
     const path = inDir('c.db');
     const db = openDatabase(path);

@@ -113,12 +113,19 @@ function ownerGone(r: OwnerRow, now: number, { staleMs = defaultStaleMs, isAlive
  */
 export function refuseIfOwned(c: Database.Database, why: string, o: Pick<OwnershipOptions, 'staleMs' | 'isAlive' | 'wallNow'> = {}): void {
   if (!c.prepare(`select 1 from sqlite_master where type = 'table' and name = 'engine_owner'`).get()) return;
-  // an older file's row (no process_start before migration 0030) as well as this version's
-  const row = c.prepare<[], Omit<OwnerRow, 'process_start'> & { process_start?: number | null }>('select * from engine_owner where id = 1').get();
-  const current = row && { ...row, process_start: row.process_start ?? null };
-  if (!current || ownerGone(current, (o.wallNow ?? Date.now)(), o)) return;
+  const current = liveOwner(c, (o.wallNow ?? Date.now)(), o);
+  if (!current) return;
   c.close();
   throw new EngineOwnedError(current, c.name, why);
+}
+
+/** The owner row, if the engine it names is still there to keep the database. */
+function liveOwner(c: Database.Database, now: number, o: Pick<OwnershipOptions, 'staleMs' | 'isAlive'>): OwnerRow | null {
+  // an older file's row (no process_start before migration 0030) as well as this version's
+  const row = c.prepare<[], Omit<OwnerRow, 'process_start'> & { process_start?: number | null }>('select * from engine_owner where id = 1').get();
+  if (!row) return null;
+  const current = { ...row, process_start: row.process_start ?? null };
+  return ownerGone(current, now, o) ? null : current;
 }
 
 /** The ownership this connection's engine took (startServer takes it), if any. */
@@ -127,29 +134,27 @@ export function ownershipOf(db: Db): Ownership | undefined {
 }
 
 /**
- * Make this process the one engine of the database, or refuse. An owner row
- * whose heartbeat is fresh and whose process is alive (on this host: its pid
- * answers signal 0; in this process: its connection is open) keeps the
- * database: the connection is closed and `EngineOwnedError` thrown, naming its
- * pid and host. A stale owner is taken over and every lease another engine
- * holds expires now, so start-up recovery re-queues what the dead one had in
- * flight, and nothing else.
+ * Make this process the one engine of the database, or refuse. An owner that
+ * is still there keeps the database (on this host: its process lives, see
+ * `ownerAlive`; in this process: its connection is open; on another host: its
+ * heartbeat is fresh): the connection is closed and `EngineOwnedError` thrown,
+ * naming its pid and host. A gone owner is taken over and every lease another
+ * engine holds expires now, so start-up recovery re-queues what the dead one
+ * had in flight, and nothing else.
  * While held, a heartbeat (unref'd timer) touches the row.
  */
 export function acquireEngineOwnership(db: Db, o: OwnershipOptions = {}): Ownership {
   const c = db.$client;
   const wallNow = o.wallNow ?? Date.now;
-  const staleMs = o.staleMs ?? defaultStaleMs;
-  const isAlive = o.isAlive ?? ownerAlive;
   const host = hostname();
   const owner = `${host}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
   const takeOver = c.transaction((now: number): OwnerRow | null => {
-    const current = c.prepare<[], OwnerRow>('select owner, host, pid, started_at, heartbeat_at, process_start from engine_owner where id = 1').get();
-    if (current && !ownerGone(current, now, { staleMs, isAlive })) return current;
-    // the database is ours alone from here: every lease someone else holds is a dead engine's (the old
-    // owner's, or a thread of its process with an id of its own), and ends now
-    if (current) c.prepare(`update messages set lease_expires_at = ? where status = 'sending' and lease_owner is not ? and lease_expires_at > ?`).run(now, owner, now);
+    const current = liveOwner(c, now, o);
+    if (current) return current;
+    // the database is ours alone from here: every lease someone else holds is a dead engine's (the old owner's,
+    // or one that stopped cleanly with a settle it could not write), and ends now
+    c.prepare(`update messages set lease_expires_at = ? where status = 'sending' and lease_owner is not ? and lease_expires_at > ?`).run(now, owner, now);
     c.prepare(
       `insert into engine_owner (id, owner, host, pid, started_at, heartbeat_at, process_start) values (1, ?, ?, ?, ?, ?, ?)
        on conflict (id) do update set owner = excluded.owner, host = excluded.host, pid = excluded.pid, started_at = excluded.started_at,
