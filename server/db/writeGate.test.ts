@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './client';
-import { acquireWrite, attachWriteGate, createWriteGate, observeWriteLock, runsEpoch, type GateRole } from './writeGate';
+import { acquireWrite, attachWriteGate, createWriteGate, observeWriteLock, runsEpoch, writerWaiting, type GateRole } from './writeGate';
 import { createGroupCommit } from './groupCommit';
 import { useTempDir } from '../testing/tempDir';
 
@@ -101,6 +101,22 @@ describe('the write gate: one writing thread at a time, the API waiting without 
     api.$client.transaction(() => api.$client.prepare('insert into t values (2)').run())();
     release();
     expect(Atomics.load(cells, HOLDER)).toBe(0);
+  });
+
+  it('tells the engine, inside a transaction it has held long enough, that an API writer waits; never the API, never outside one', () => {
+    const { api, engine, cells } = two();
+    const asked = (db: Db, afterMs: number) => db.$client.transaction(() => writerWaiting(db.$client, afterMs))();
+    expect(asked(engine, 0)).toBe(false); // nobody waits
+    Atomics.store(cells, WAITING, 1);
+    try {
+      expect(writerWaiting(engine.$client, 0)).toBe(false); // no transaction: nothing to end
+      expect(asked(engine, 60_000)).toBe(false); // not held that long yet
+      expect(asked(api, 0)).toBe(false); // the API is who waits, never who yields
+      // the engine's take lets the waiting writer go first for up to its limit (60 ms here), then asks
+      expect(asked(engine, 0)).toBe(true);
+    } finally {
+      Atomics.store(cells, WAITING, 0);
+    }
   });
 
   it('reports each take of the lock to its observer: the role, the wait for the other thread, and the hold', async () => {

@@ -160,6 +160,20 @@ function takeNow(g: Attached): void {
 }
 
 /**
+ * Whether the engine should end the transaction it holds at its next safe
+ * point: an API writer waits for the lock, and this thread has held it for
+ * `afterMs` at least. Work done in slices (a settle of hundreds of provider
+ * answers) then commits what it has done and goes on in a transaction of its
+ * own, whose take lets the waiting writer go first: an API write waits about
+ * `afterMs` for the engine, not a whole batch. Always false on the API's
+ * thread, outside a transaction, and without a gate.
+ */
+export function writerWaiting(sqlite: Database.Database, afterMs: number): boolean {
+  const g = gates.get(sqlite);
+  return g !== undefined && g.role === 'engine' && g.held && Atomics.load(g.cells, WAITING) > 0 && performance.now() - g.takenAt >= afterMs;
+}
+
+/**
  * Run one top-level write transaction (`run`) holding the lock, taken on the
  * spot; within a transaction this thread already holds, simply run it.
  */

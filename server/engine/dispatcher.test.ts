@@ -8,6 +8,7 @@ import { createSandboxProvider } from '../channels/sandbox';
 import { createTemplateStore } from '../templates/store';
 import { createDispatcher, type DispatcherOptions } from './dispatcher';
 import { createOutbox } from '../outbox';
+import { attachWriteGate, createWriteGate, observeWriteLock } from '../db/writeGate';
 
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -123,6 +124,42 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
     expect(await aDispatcher({ sms: recording }, {}, templates).dispatch(w.clock.now())).toMatchObject({ sent: 5 });
     expect(rendering).toEqual([false, false, false, false, false]);
     expect(accepting).toEqual([true, true, true, true, true]);
+  });
+
+  it('on its own thread, lets a waiting API writer in between slices of a settle and of the start of sends: nothing holds the lock for a whole claim', async () => {
+    // the world's connection as the engine thread's: a gate shared with an API thread, which the test plays by setting its waiting count
+    const gate = createWriteGate();
+    attachWriteGate(w.db.$client, gate, 'engine', 0);
+    const apiWaiting = (n: number) => Atomics.store(new Int32Array(gate.buffer), 1, n);
+    let takes = 0;
+    observeWriteLock((role) => {
+      if (role === 'engine') takes++;
+    });
+    const accepting: boolean[] = [];
+    const recording: ChannelProvider = { name: 'recording', send: () => (accepting.push(w.db.$client.inTransaction), Promise.resolve({ status: 'delivered' })) };
+    const d = aDispatcher({ sms: recording }, { yieldAfterMs: 0 });
+    try {
+      // no API writer: the sends of a claim start in one transaction, the answers of one turn settle in one
+      await queue('sms', 20);
+      takes = 0;
+      expect(await d.dispatch(w.clock.now())).toMatchObject({ sent: 20 });
+      const quiet = takes;
+      expect(quiet).toBeLessThan(20);
+      // an API writer waiting all along: each start and each settle is a slice of its own, the writer's turn between two
+      await queue('sms', 20, 20);
+      apiWaiting(1);
+      takes = 0;
+      expect(await d.dispatch(w.clock.now())).toMatchObject({ sent: 20 });
+      expect(takes).toBeGreaterThanOrEqual(quiet + 19 + 19);
+      // nothing lost or doubled by the slicing: every message sent once, each accepted inside a transaction, each settled
+      expect(accepting).toHaveLength(40);
+      expect(accepting.every(Boolean)).toBe(true);
+      expect(statuses('sms')).toEqual(Array.from({ length: 40 }, () => 'delivered'));
+      expect(w.sql<{ n: number }>(`select coalesce(sum(count), 0) n from metrics where metric = 'sent'`)[0]?.n).toBe(40);
+    } finally {
+      apiWaiting(0);
+      observeWriteLock(null);
+    }
   });
 
   it('keeps at most maxInFlight messages out per channel, and a provider may set its own', async () => {

@@ -10,10 +10,11 @@ import { smsStats } from '../../shared/templates/sms';
 import { createOutbox, type Attempt, type ClaimedMessage, type Outbox } from '../outbox';
 import { decideRetry, defaultRetryPolicy, type RetryPolicy } from '../outbox/retry';
 import { createChannelHealth, type HealthOptions } from '../outbox/health';
-import { createRenderer, type Sent } from './renderMessage';
+import { createRenderer, type Prepared, type Sent } from './renderMessage';
 import { log as processLog } from '../obs/log';
 import { runStore } from '../runs';
 import { journeyErrorsOf } from './journeyErrors';
+import { writerWaiting } from '../db/writeGate';
 
 export interface DispatcherOptions {
   /** messages per second per channel */
@@ -37,6 +38,14 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** how often (wall-clock ms) a dispatch also takes back expired leases, which start-up recovery alone left until a restart */
   recoverEveryMs: number;
+  /**
+   * With the engine on its own thread: once a settle or the start of a claim's
+   * sends has held the write lock this long (ms) and an API writer waits, it
+   * commits what it has done and goes on in a new transaction, the API's write
+   * first. A settle of 500 answers held the lock 10–70 ms; every /v1/track
+   * behind it waited as long.
+   */
+  yieldAfterMs: number;
   wallNow: () => number;
   /** one line per dead letter and per channel health change */
   log: (line: string) => void;
@@ -51,6 +60,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   background: false,
   leaseMs: 5 * 60_000,
   recoverEveryMs: 60_000,
+  yieldAfterMs: 2,
   wallNow: Date.now,
   log: (line) => processLog.warn({ component: 'dispatcher' }, line),
 };
@@ -146,8 +156,13 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
 
   const jitter = (key: string, attempt: number) => (o.random ?? ((k: string, a: number) => seededRng(settings().rngSeed)(`${k}:retry:${a}`)))(key, attempt);
 
-  /** Write what answered, in one transaction: status and history through the outbox, links, metrics, simulated replies, health. */
-  const settleGroup = outbox.transaction((done: readonly { lane: Lane; s: Sent; report: () => DispatchReport }[]) => {
+  /**
+   * Write what answered from `from` on, in one transaction: status and history
+   * through the outbox, links, metrics, simulated replies, health. Returns where
+   * it stopped: the end, or earlier when an API writer waits (`yieldAfterMs`);
+   * the caller settles the rest in a transaction of its own.
+   */
+  const settleGroup = outbox.transaction((done: readonly { lane: Lane; s: Sent; report: () => DispatchReport }[], from: number): number => {
     const tally = new Map<string, { row: ClaimedMessage; metric: string; label: string; n: number; day: string }>();
     const count = (row: ClaimedMessage, day: string, metric: string, label = '', n = 1) => {
       const k = `${row.journey_id}\u0000${row.version}\u0000${row.node_id}\u0000${metric}\u0000${label}\u0000${day}`;
@@ -161,7 +176,10 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     // (sent, delivered, failed, dead; a retry is queued again and wakes nobody). One statement for all
     const settled: number[] = [];
     let settledAt = Number.NEGATIVE_INFINITY;
-    for (const { lane, s, report: reportOf } of done) {
+    let i = from;
+    for (; i < done.length; i++) {
+      if (i > from && writerWaiting(c, o.yieldAfterMs)) break;
+      const { lane, s, report: reportOf } = done[i] as (typeof done)[number];
       const { row, msg, variant, templateVersion, locale, localeFallback, links, result } = s;
       // where this call counts: its dispatch call's report (inline), or whatever the next call returns (background)
       const report = reportOf();
@@ -216,6 +234,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     }
     for (const t of tally.values()) bumpMetric.run(t.row.journey_id, t.row.version, t.row.node_id, t.metric, t.label, t.day, t.n);
     if (settled.length > 0) runs.wakeAwaiting(JSON.stringify(settled), settledAt);
+    return i;
   });
 
   // start-up recovery has just run (services): the next is one interval on
@@ -228,11 +247,12 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     flushing = false;
     const batch = pending;
     pending = [];
+    let from = 0;
     try {
-      if (c.open) settleGroup(batch);
+      while (c.open && from < batch.length) from = settleGroup(batch, from);
     } catch (e) {
       // the rows stay `sending` under this engine's lease: a dispatch takes them back once it expires (recoverEveryMs)
-      o.log(`could not record ${batch.length} provider answers: ${e instanceof Error ? e.message : String(e)}`);
+      o.log(`could not record ${batch.length - from} provider answers: ${e instanceof Error ? e.message : String(e)}`);
     }
     const woken = new Set<Lane>();
     for (const { lane } of batch) {
@@ -248,6 +268,13 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
       setImmediate(flush);
     }
   };
+
+  /** `start` the sends of `prepared` from `from` on in one transaction, until the end or an API writer waits (`yieldAfterMs`); returns where it stopped. */
+  const startSends = outbox.transaction((start: (p: Prepared) => void, prepared: readonly Prepared[], from: number): number => {
+    let i = from;
+    for (; i < prepared.length && !(i > from && writerWaiting(c, o.yieldAfterMs)); i++) start(prepared[i] as Prepared);
+    return i;
+  });
 
   /** Claim and send until nothing more is due (or the rate, or this call's budget, runs out) and everything out has answered. */
   async function runLane(lane: Lane, report: () => DispatchReport, budget: number): Promise<void> {
@@ -270,17 +297,21 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
           // would otherwise hold the write lock, and every other writer (the API's), while templates render.
           // The sends start inside one short transaction, so what providers record as they accept (the
           // sandbox's delivery log, an agent's task) commits once for the claim, not once per message
+          // (once per slice while an API writer waits: yieldAfterMs)
           const rows = outbox.claim(lane.channel, now, want, (claimedRows) => claimedRows);
           const n = rows.length;
           if (n > 0) {
             const prepared = rows.map((row) => render.prepare(row, lane.channel, s, rng));
-            outbox.transaction(() => {
-              for (const p of prepared) {
-                // a template that throws as it renders stops its journey (marked, the reason on its page), never the lane or another journey
-                if (!p.ready && p.sent.result.status === 'failed') journeyErrors.mark(p.sent.row.journey_id, `dispatcher: ${p.sent.result.error}`, now);
-                void render.send(p, lane.channel, now).then((sent) => answered(lane, sent, report));
-              }
-            })();
+            for (let from = 0; from < n;)
+              from = startSends(
+                (p) => {
+                  // a template that throws as it renders stops its journey (marked, the reason on its page), never the lane or another journey
+                  if (!p.ready && p.sent.result.status === 'failed') journeyErrors.mark(p.sent.row.journey_id, `dispatcher: ${p.sent.result.error}`, now);
+                  void render.send(p, lane.channel, now).then((sent) => answered(lane, sent, report));
+                },
+                prepared,
+                from,
+              );
           }
           lane.inFlight += n;
           claimed += n;
