@@ -16,8 +16,15 @@ export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)),
 /** WAL pages after which a commit checkpoints (unless a checkpointer thread does it: checkpointer.ts). */
 export const walAutocheckpointPages = 10_000;
 
-/** Bytes a WAL file is cut back to once checkpointed: 64 MiB, far above a runner batch, far below a disk. */
-export const journalSizeLimitBytes = 64 * 1024 * 1024;
+/**
+ * Bytes a WAL file is cut back to once checkpointed: 256 MiB, far below a
+ * disk. Well above what the WAL holds between two restarts under full load
+ * (about 67 MB in bench:api), because a WAL over the limit is cut at every
+ * restart, by whichever connection commits first, and the cut (an ftruncate of
+ * a few MB) took 15–35 ms on ext4 here: at 64 MiB the API's own commits paid it
+ * 30 times a minute, and every request behind them waited.
+ */
+export const journalSizeLimitBytes = 256 * 1024 * 1024;
 
 /** Open (creating if needed) the SQLite file, set WAL, and apply pending migrations (from `migrationsFolder`; tests pass an older set). */
 export function openDatabase(path: string, opts: { migrationsFolder?: string } = {}): Db {
