@@ -154,6 +154,9 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     return Math.floor(n);
   }
 
+  /** A slice that began at `from` ends before item `i` (one item at least): an API writer waits, and the lock has been held `yieldAfterMs`. */
+  const sliceEndsAt = (i: number, from: number) => i > from && writerWaiting(c, o.yieldAfterMs);
+
   const jitter = (key: string, attempt: number) => (o.random ?? ((k: string, a: number) => seededRng(settings().rngSeed)(`${k}:retry:${a}`)))(key, attempt);
 
   /**
@@ -177,8 +180,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     const settled: number[] = [];
     let settledAt = Number.NEGATIVE_INFINITY;
     let i = from;
-    for (; i < done.length; i++) {
-      if (i > from && writerWaiting(c, o.yieldAfterMs)) break;
+    for (; i < done.length && !sliceEndsAt(i, from); i++) {
       const { lane, s, report: reportOf } = done[i] as (typeof done)[number];
       const { row, msg, variant, templateVersion, locale, localeFallback, links, result } = s;
       // where this call counts: its dispatch call's report (inline), or whatever the next call returns (background)
@@ -272,7 +274,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   /** `start` the sends of `prepared` from `from` on in one transaction, until the end or an API writer waits (`yieldAfterMs`); returns where it stopped. */
   const startSends = outbox.transaction((start: (p: Prepared) => void, prepared: readonly Prepared[], from: number): number => {
     let i = from;
-    for (; i < prepared.length && !(i > from && writerWaiting(c, o.yieldAfterMs)); i++) start(prepared[i] as Prepared);
+    for (; i < prepared.length && !sliceEndsAt(i, from); i++) start(prepared[i] as Prepared);
     return i;
   });
 
@@ -302,16 +304,12 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
           const n = rows.length;
           if (n > 0) {
             const prepared = rows.map((row) => render.prepare(row, lane.channel, s, rng));
-            for (let from = 0; from < n;)
-              from = startSends(
-                (p) => {
-                  // a template that throws as it renders stops its journey (marked, the reason on its page), never the lane or another journey
-                  if (!p.ready && p.sent.result.status === 'failed') journeyErrors.mark(p.sent.row.journey_id, `dispatcher: ${p.sent.result.error}`, now);
-                  void render.send(p, lane.channel, now).then((sent) => answered(lane, sent, report));
-                },
-                prepared,
-                from,
-              );
+            const start = (p: Prepared) => {
+              // a template that throws as it renders stops its journey (marked, the reason on its page), never the lane or another journey
+              if (!p.ready && p.sent.result.status === 'failed') journeyErrors.mark(p.sent.row.journey_id, `dispatcher: ${p.sent.result.error}`, now);
+              void render.send(p, lane.channel, now).then((sent) => answered(lane, sent, report));
+            };
+            for (let from = 0; from < n;) from = startSends(start, prepared, from);
           }
           lane.inFlight += n;
           claimed += n;
