@@ -261,7 +261,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         owner: ownership.owner,
       })
     : null;
-  // taken over by another server (this one was silent too long): the engine stops here and on its thread, the API goes on
+  // taken over by another server (one on another host, after this one's heartbeat went silent 30 s): the engine stops
+  // here and on its thread, the API goes on
   ownership.onLost(() => thread?.disown());
   if (thread) {
     // the scheduler, dev.advanceClock and the demo's replay all tick through services.engine: now on the thread

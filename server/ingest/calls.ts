@@ -6,7 +6,6 @@ import { cleanText, cleanTextMessage, nestsDeeper } from '../../shared/util/clea
  * RudderStack SDK pointed at this host works unchanged. Unknown extra fields
  * are accepted and ignored; `context` is kept with the event.
  */
-export { cleanText, nestsDeeper };
 const name = (max: number) => z.string().max(max).refine(cleanText, cleanTextMessage);
 const id = z.union([z.string().trim().min(1).max(200).refine(cleanText, cleanTextMessage), z.number().int().transform(String)]);
 /** How deep traits/properties/context may nest: far below where SQLite's JSON functions (1,000 levels) or JSON.stringify's recursion give up with a 500. */

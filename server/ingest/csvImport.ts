@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import { Channel, channels } from '../../shared/journey/channels';
 import { normalizePhone, phonePattern } from '../../shared/contacts/phone';
 import { isTimeZone } from '../../shared/util/time';
-import { cleanText } from './calls';
+import { cleanText, cleanTextMessage } from '../../shared/util/cleanInput';
 import { serverMessageText, type ServerMessage } from '../../shared/i18n/serverMessages';
 import { refuse } from '../services/errors';
 
@@ -161,7 +161,7 @@ export function contactFromRecord(record: Record<string, string>, now: number): 
     const v = rawValue.trim();
     if (idColumns.has(norm)) {
       if (v.length > 200) throw new RowError(key, 'is longer than 200 characters');
-      if (!cleanText(v)) throw new RowError(key, 'must not contain NUL (\\u0000) or a lone surrogate');
+      if (!cleanText(v)) throw new RowError(key, cleanTextMessage);
       out.externalId = v;
     } else if (v === '') {
       continue; // an empty cell leaves the contact's value as it is

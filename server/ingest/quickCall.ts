@@ -1,4 +1,5 @@
-import { MAX_DEPTH, cleanText, nestsDeeper, timestamp, type Call } from './calls';
+import { MAX_DEPTH, timestamp, type Call } from './calls';
+import { cleanText, nestsDeeper } from '../../shared/util/cleanInput';
 
 /**
  * The common SDK call, a track, checked by hand: zod costs several

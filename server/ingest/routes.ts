@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
-import { Call, MAX_BATCH_CALLS, MAX_BODY, cleanText } from './calls';
+import { Call, MAX_BATCH_CALLS, MAX_BODY } from './calls';
+import { cleanText, cleanTextMessage } from '../../shared/util/cleanInput';
 import { quickTrack } from './quickCall';
 import type { IngestService, IngestReport } from '../services/ingest';
 import { log as processLog, type Logger } from '../obs/log';
@@ -57,7 +58,7 @@ function batchOf(body: unknown): unknown[] {
   return b.data.batch;
 }
 const InboundSms = z.object({
-  from: z.string().trim().min(1, 'from is required').max(64).refine(cleanText, 'must not contain NUL or a lone surrogate'),
+  from: z.string().trim().min(1, 'from is required').max(64).refine(cleanText, cleanTextMessage),
   text: z.string().max(2000),
 });
 

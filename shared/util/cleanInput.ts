@@ -64,15 +64,14 @@ export function uncleanTexts(value: unknown, max = 20): UncleanText[] {
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], key: i, parent: at });
     } else if (v !== null && typeof v === 'object') {
-      const entries = Object.entries(v);
-      for (const [k] of entries) {
+      // a bad key is named, and what it holds is not walked; the clean ones' values go on the stack, first on top
+      const clean: At[] = [];
+      for (const [k, child] of Object.entries(v)) {
         const problem = textProblem(k);
-        if (problem && found.length < max) found.push({ path: pathOf(at, k), message: `the key ${JSON.stringify(k)} ${problem}` });
+        if (problem === null) clean.push({ v: child, key: k, parent: at });
+        else if (found.length < max) found.push({ path: pathOf(at, k), message: `the key ${JSON.stringify(k)} ${problem}` });
       }
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [k, child] = entries[i] as [string, unknown];
-        if (textProblem(k) === null) stack.push({ v: child, key: k, parent: at });
-      }
+      stack.push(...clean.reverse());
     }
   }
   return found;
