@@ -81,6 +81,8 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   // where an unsent message belongs as its journey (j) stands: queued, or held or suppressed by a freeze (frozen.ts)
   const frozenTo = frozenCase((f) => `'${f.status}'`, "'queued'");
   const frozenReason = (otherwise: string) => frozenCase((f) => `'${f.reason}'`, otherwise);
+  /** the history entry of a message a freeze holds or suppresses (at @now) */
+  const freezeEntry = (f: { status: string; reason: string }) => `json_object('status', '${f.status}', 'at', @now, 'detail', json_object('reason', '${f.reason}'))`;
   /** the frozen statuses whose messages go where `keep` says, quoted for an `in` list */
   const frozenWhere = (keep: (f: { status: string }) => boolean) =>
     Object.entries(frozenMessage)
@@ -131,7 +133,7 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
     `update messages set status = ${frozenTo}, reason = ${frozenReason('messages.reason')},
        next_attempt_at = case when ${frozenTo} = 'suppressed' then null else @at end,
        error = @error, first_failed_at = coalesce(first_failed_at, @now), ${attemptSet},
-       history = json_insert(messages.history, '$[#]', json(@failed), '$[#]', ${frozenCase((f) => `json_object('status', '${f.status}', 'at', @now, 'detail', json_object('reason', '${f.reason}'))`, "json_object('status', 'queued', 'at', @now)")})
+       history = json_insert(messages.history, '$[#]', json(@failed), '$[#]', ${frozenCase(freezeEntry, "json_object('status', 'queued', 'at', @now)")})
      from journeys j where j.id = messages.journey_id and messages.id = @id and messages.${moves.retry.where()} and messages.lease_owner = @owner
      returning messages.status, messages.reason`,
   );
@@ -177,8 +179,10 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   const suppressDeferred = c.prepare(outboxSql.suppressDeferredOfRuns);
 
   // dead letters: one selection, by ids or by (channel, error), for re-drive and discard alike
-  const deadOf = (a = '') =>
-    `${moves.redrive.where(a || undefined)} and (case when @ids is not null then ${a && `${a}.`}id in (select value from json_each(@ids)) else ${a && `${a}.`}channel = @channel and ${a && `${a}.`}error is @error end)`;
+  const deadOf = (alias?: string) => {
+    const col = alias ? `${alias}.` : '';
+    return `${moves.redrive.where(alias)} and (case when @ids is not null then ${col}id in (select value from json_each(@ids)) else ${col}channel = @channel and ${col}error is @error end)`;
+  };
   const deadWhere = deadOf();
   const selection = (s: DeadLetterSelection) => ('ids' in s ? { ids: JSON.stringify(s.ids), channel: null, error: null } : { ids: null, channel: s.channel, error: s.error });
   // the node's counters follow the messages: a re-driven letter is no longer dead, a discarded one is failed
@@ -192,10 +196,7 @@ export function createOutbox(db: Db, o: OutboxOptions = {}) {
   const redrive = c.prepare(
     `update messages set status = ${frozenTo}, reason = ${frozenReason('messages.reason')}, attempts = 0, first_failed_at = null,
        next_attempt_at = case when ${frozenTo} = 'suppressed' then null else @now end, updated_at = @now,
-       history = ${frozenCase(
-         (f) => `json_insert(messages.history, '$[#]', json(@entry), '$[#]', json_object('status', '${f.status}', 'at', @now, 'detail', json_object('reason', '${f.reason}')))`,
-         "json_insert(messages.history, '$[#]', json(@entry))",
-       )}
+       history = ${frozenCase((f) => `json_insert(messages.history, '$[#]', json(@entry), '$[#]', ${freezeEntry(f)})`, "json_insert(messages.history, '$[#]', json(@entry))")}
      from journeys j where j.id = messages.journey_id and ${deadOf('messages')}`,
   );
   const discard = c.prepare(
