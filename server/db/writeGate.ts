@@ -160,6 +160,13 @@ function takeNow(g: Attached): void {
 }
 
 /**
+ * How long (ms) the engine holds the lock before work done in slices makes way
+ * for a waiting API writer (`writerWaiting`): the dispatcher's settles and
+ * starts, the runner's batch writes.
+ */
+export const defaultYieldAfterMs = 2;
+
+/**
  * Whether the engine should end the transaction it holds at its next safe
  * point: an API writer waits for the lock, and this thread has held it for
  * `afterMs` at least. Work done in slices (a settle of hundreds of provider

@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import { openDatabase, type Db } from '../db/client';
-import { attachWriteGate, createWriteGate } from '../db/writeGate';
+import Database from 'better-sqlite3';
+import { attachWriteGate, createWriteGate, observeWriteLock, type WriteGate } from '../db/writeGate';
 import { createMachineCache } from './machines';
-import { createRunner, type Runner } from './runner';
+import { createRunner, writeSliceRuns, type Runner } from './runner';
 import { DAY, MINUTE } from '../../shared/util/time';
 
 /**
@@ -124,5 +125,74 @@ describe('a claim read before the write lock (the engine thread)', () => {
     await w.caller.journeys.resume({ id });
     await w.caller.dev.advanceClock({ ms: MINUTE });
     expect(messages(id).map((m) => m.node_id)).toEqual(['nudge', 'nudge']);
+  });
+
+  describe('a batch written while an API writer waits', () => {
+    /** A runner on its own connection as the engine thread's, yielding at once (`yieldAfterMs` 0), and the gate's API side played by the test. */
+    function slicingEngine(): { engine: Runner; gate: WriteGate } {
+      const gate = createWriteGate();
+      engineDb = openDatabase(w.dbPath);
+      attachWriteGate(engineDb.$client, gate, 'engine', 0);
+      return { engine: createRunner({ db: engineDb, machines: createMachineCache(engineDb), settings: () => w.services.workspace.settings(), yieldAfterMs: 0 }), gate };
+    }
+    const apiWaiting = (gate: WriteGate, n: number) => Atomics.store(new Int32Array(gate.buffer), 1, n);
+    /** 600 contacts waiting for a login, their three-day timeouts due: one batch of 600 runs, more than two slices */
+    const people = Array.from({ length: 600 }, (_, i) => `p${String(i).padStart(3, '0')}`);
+    async function sixHundredDue(): Promise<string> {
+      w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+      const id = await w.publish(waitsForLogin, 'Waits');
+      identify(people);
+      track(people, 'credit_rejected');
+      await w.caller.dev.advanceClock({ ms: MINUTE });
+      w.clock.advance(3 * DAY);
+      return id;
+    }
+    let takes = 0;
+    let onRelease: (() => void) | null = null;
+    afterEach(() => observeWriteLock(null));
+    const countTakes = () =>
+      observeWriteLock((role) => {
+        if (role !== 'engine') return;
+        takes++;
+        onRelease?.();
+      });
+
+    it('with no API writer waiting, writes the whole batch in one transaction', async () => {
+      const id = await sixHundredDue();
+      const { engine } = slicingEngine();
+      countTakes();
+      expect(engine.tick(w.clock.now())).toMatchObject({ batches: 1, stepped: 600, queued: 600 });
+      expect(takes).toBe(1);
+      expect(messages(id)).toHaveLength(600);
+    });
+
+    it('with one waiting, commits slice by slice, the writer going first between two; a pause landing there holds for the slices after it', async () => {
+      const id = await sixHundredDue();
+      const dueAt = runs(id)[0]?.wake_at;
+      const { engine, gate } = slicingEngine();
+      // the API thread pauses the journey as the first slice gives the lock back (its write commits before the next slice takes it)
+      const api = new Database(w.dbPath);
+      onRelease = () => {
+        onRelease = null;
+        api.prepare(`update journeys set status = 'paused' where id = ?`).run(id);
+        Atomics.add(new Int32Array(gate.buffer), 2, 1); // runsEpoch, as the API thread's release counts a write to journeys
+      };
+      countTakes();
+      apiWaiting(gate, 1);
+      try {
+        const report = engine.tick(w.clock.now());
+        // the first slice went on (its runs timed out to the push); every other run stays at its node, its timer parked as the pause parks it
+        expect(report.stepped).toBe(writeSliceRuns);
+        expect(takes).toBeGreaterThanOrEqual(2);
+        expect(messages(id)).toHaveLength(writeSliceRuns);
+        const left = runs(id).filter((r) => r.node_id === 'login');
+        expect(left).toHaveLength(600 - writeSliceRuns);
+        expect(left.every((r) => r.status === 'waiting' && r.wake_at === null && r.held_wake_at === dueAt)).toBe(true);
+        expect(w.sql(`select count(*) n from runs where journey_id = ? and node_id <> 'login'`, id)).toEqual([{ n: writeSliceRuns }]);
+      } finally {
+        apiWaiting(gate, 0);
+        api.close();
+      }
+    });
   });
 });

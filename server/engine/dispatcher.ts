@@ -14,7 +14,7 @@ import { createRenderer, type Prepared, type Sent } from './renderMessage';
 import { log as processLog } from '../obs/log';
 import { runStore } from '../runs';
 import { journeyErrorsOf } from './journeyErrors';
-import { writerWaiting } from '../db/writeGate';
+import { defaultYieldAfterMs, writerWaiting } from '../db/writeGate';
 
 export interface DispatcherOptions {
   /** messages per second per channel */
@@ -60,7 +60,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   background: false,
   leaseMs: 5 * 60_000,
   recoverEveryMs: 60_000,
-  yieldAfterMs: 2,
+  yieldAfterMs: defaultYieldAfterMs,
   wallNow: Date.now,
   log: (line) => processLog.warn({ component: 'dispatcher' }, line),
 };
