@@ -150,12 +150,14 @@ describe('a claim read before the write lock (the engine thread)', () => {
     let takes = 0;
     let onRelease: (() => void) | null = null;
     afterEach(() => observeWriteLock(null));
-    const countTakes = () =>
+    const countTakes = () => {
+      takes = 0;
       observeWriteLock((role) => {
         if (role !== 'engine') return;
         takes++;
         onRelease?.();
       });
+    };
 
     it('with no API writer waiting, writes the whole batch in one transaction', async () => {
       const id = await sixHundredDue();
