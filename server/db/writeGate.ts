@@ -181,6 +181,24 @@ export function writerWaiting(sqlite: Database.Database, afterMs: number): boole
 }
 
 /**
+ * Whether a slice of work that began at item `from` ends before item `i`: it
+ * does one item at least (work always moves), then ends once `writerWaiting`.
+ * The slice's transaction returns where it stopped, and the caller goes on
+ * from there in the next: `for (let from = 0; from < n; ) from = slice(from)`.
+ */
+export const sliceEndsAt = (sqlite: Database.Database, i: number, from: number, afterMs: number): boolean => i > from && writerWaiting(sqlite, afterMs);
+
+/**
+ * The API thread's side of `gate`, for tests that play it against an engine
+ * connection: how many API writers wait, and a write of runs or journeys
+ * counted as its release counts it (`runsEpoch`).
+ */
+export function apiSideOf(gate: WriteGate): { waiting: (n: number) => void; wroteRuns: () => void } {
+  const cells = new Int32Array(gate.buffer);
+  return { waiting: (n) => void Atomics.store(cells, WAITING, n), wroteRuns: () => void Atomics.add(cells, RUNS_EPOCH, 1) };
+}
+
+/**
  * Run one top-level write transaction (`run`) holding the lock, taken on the
  * spot; within a transaction this thread already holds, simply run it.
  */

@@ -3,7 +3,7 @@ import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import { openDatabase, type Db } from '../db/client';
 import Database from 'better-sqlite3';
-import { attachWriteGate, createWriteGate, observeWriteLock, type WriteGate } from '../db/writeGate';
+import { apiSideOf, attachWriteGate, createWriteGate, observeWriteLock, type WriteGate } from '../db/writeGate';
 import { createMachineCache } from './machines';
 import { createRunner, writeSliceRuns, type Runner } from './runner';
 import { DAY, MINUTE } from '../../shared/util/time';
@@ -135,7 +135,6 @@ describe('a claim read before the write lock (the engine thread)', () => {
       attachWriteGate(engineDb.$client, gate, 'engine', 0);
       return { engine: createRunner({ db: engineDb, machines: createMachineCache(engineDb), settings: () => w.services.workspace.settings(), yieldAfterMs: 0 }), gate };
     }
-    const apiWaiting = (gate: WriteGate, n: number) => Atomics.store(new Int32Array(gate.buffer), 1, n);
     /** 600 contacts waiting for a login, their three-day timeouts due: one batch of 600 runs, more than two slices */
     const people = Array.from({ length: 600 }, (_, i) => `p${String(i).padStart(3, '0')}`);
     async function sixHundredDue(): Promise<string> {
@@ -177,10 +176,10 @@ describe('a claim read before the write lock (the engine thread)', () => {
       onRelease = () => {
         onRelease = null;
         api.prepare(`update journeys set status = 'paused' where id = ?`).run(id);
-        Atomics.add(new Int32Array(gate.buffer), 2, 1); // runsEpoch, as the API thread's release counts a write to journeys
+        apiSideOf(gate).wroteRuns();
       };
       countTakes();
-      apiWaiting(gate, 1);
+      apiSideOf(gate).waiting(1);
       try {
         const report = engine.tick(w.clock.now());
         // the first slice went on (its runs timed out to the push); every other run stays at its node, its timer parked as the pause parks it
@@ -192,7 +191,7 @@ describe('a claim read before the write lock (the engine thread)', () => {
         expect(left.every((r) => r.status === 'waiting' && r.wake_at === null && r.held_wake_at === dueAt)).toBe(true);
         expect(w.sql(`select count(*) n from runs where journey_id = ? and node_id <> 'login'`, id)).toEqual([{ n: writeSliceRuns }]);
       } finally {
-        apiWaiting(gate, 0);
+        apiSideOf(gate).waiting(0);
         api.close();
       }
     });

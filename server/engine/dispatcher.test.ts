@@ -8,7 +8,7 @@ import { createSandboxProvider } from '../channels/sandbox';
 import { createTemplateStore } from '../templates/store';
 import { createDispatcher, type DispatcherOptions } from './dispatcher';
 import { createOutbox } from '../outbox';
-import { attachWriteGate, createWriteGate, observeWriteLock } from '../db/writeGate';
+import { apiSideOf, attachWriteGate, createWriteGate, observeWriteLock } from '../db/writeGate';
 
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -130,7 +130,7 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
     // the world's connection as the engine thread's: a gate shared with an API thread, which the test plays by setting its waiting count
     const gate = createWriteGate();
     attachWriteGate(w.db.$client, gate, 'engine', 0);
-    const apiWaiting = (n: number) => Atomics.store(new Int32Array(gate.buffer), 1, n);
+    const apiWaiting = apiSideOf(gate).waiting;
     let takes = 0;
     observeWriteLock((role) => {
       if (role === 'engine') takes++;

@@ -14,7 +14,7 @@ import { createRenderer, type Prepared, type Sent } from './renderMessage';
 import { log as processLog } from '../obs/log';
 import { runStore } from '../runs';
 import { journeyErrorsOf } from './journeyErrors';
-import { defaultYieldAfterMs, writerWaiting } from '../db/writeGate';
+import { defaultYieldAfterMs, sliceEndsAt as sliceEnds } from '../db/writeGate';
 
 export interface DispatcherOptions {
   /** messages per second per channel */
@@ -154,8 +154,8 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     return Math.floor(n);
   }
 
-  /** A slice that began at `from` ends before item `i` (one item at least): an API writer waits, and the lock has been held `yieldAfterMs`. */
-  const sliceEndsAt = (i: number, from: number) => i > from && writerWaiting(c, o.yieldAfterMs);
+  /** A slice that began at `from` ends before item `i` (writeGate.ts: one item at least, then once an API writer waits). */
+  const sliceEndsAt = (i: number, from: number) => sliceEnds(c, i, from, o.yieldAfterMs);
 
   const jitter = (key: string, attempt: number) => (o.random ?? ((k: string, a: number) => seededRng(settings().rngSeed)(`${k}:retry:${a}`)))(key, attempt);
 

@@ -9,7 +9,7 @@ import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
 import { createContactCheck, createContactLoader, policyFor, unloadedContact, type ContactState } from './batchContext';
 import { runStore } from '../runs';
-import { defaultYieldAfterMs, runsEpoch, writerWaiting } from '../db/writeGate';
+import { defaultYieldAfterMs, runsEpoch, sliceEndsAt } from '../db/writeGate';
 import { archivedExitReason } from '../outbox';
 import { createBatchWriter, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
 import { createRunEnd } from './runEnd';
@@ -42,6 +42,14 @@ interface Orphans {
   version: number[];
 }
 const noOrphans: Orphans = { contact: [], version: [] };
+
+/** Add `c` to `into`. */
+function addCounts(into: BatchCounts, c: BatchCounts): void {
+  into.stepped += c.stepped;
+  into.queued += c.queued;
+  into.withheld += c.withheld;
+  into.exited += c.exited;
+}
 
 /**
  * Runs written between two looks at whether an API writer waits: a quarter of
@@ -300,24 +308,19 @@ export function createRunner({ db, machines, settings, writer, yieldAfterMs = de
    */
   function commitClaimed(rows: readonly RunRow[], batch: readonly Stepped[], orphans: Orphans, now: number, claimedAt: number): BatchCounts {
     const counts: BatchCounts = { stepped: 0, queued: 0, withheld: 0, exited: 0 };
-    let from = 0;
-    let orphansLeft = orphans;
-    const slices = db.$client.transaction(() => {
+    // one slice at least: the orphans go with the first
+    const end = Math.max(batch.length, 1);
+    const writeFrom = db.$client.transaction((from: number): number => {
       const kept = runsEpoch(db.$client) === claimedAt ? null : runs.stillAsClaimed(rows);
       const mine = (id: number) => kept === null || kept.has(id);
-      do {
-        const slice = batch.slice(from, from + writeSliceRuns).filter((s) => mine(s.before.id));
-        from += writeSliceRuns;
-        const c = commit(slice, { contact: orphansLeft.contact.filter(mine), version: orphansLeft.version.filter(mine) }, now);
-        orphansLeft = noOrphans;
-        counts.stepped += c.stepped;
-        counts.queued += c.queued;
-        counts.withheld += c.withheld;
-        counts.exited += c.exited;
-      } while (from < batch.length && !writerWaiting(db.$client, yieldAfterMs));
+      let i = from;
+      for (; i < end && !sliceEndsAt(db.$client, i, from, yieldAfterMs); i += writeSliceRuns) {
+        const slice = batch.slice(i, i + writeSliceRuns).filter((s) => mine(s.before.id));
+        addCounts(counts, commit(slice, i === 0 ? { contact: orphans.contact.filter(mine), version: orphans.version.filter(mine) } : noOrphans, now));
+      }
+      return i;
     });
-    do slices();
-    while (from < batch.length);
+    for (let from = 0; from < end;) from = writeFrom(from);
     return counts;
   }
 
@@ -366,10 +369,7 @@ export function createRunner({ db, machines, settings, writer, yieldAfterMs = de
         }
         const c = advance(rows, inputsFor(rows), now, claimedAt);
         report.batches++;
-        report.stepped += c.stepped;
-        report.queued += c.queued;
-        report.withheld += c.withheld;
-        report.exited += c.exited;
+        addCounts(report, c);
       }
     },
   };
