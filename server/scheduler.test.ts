@@ -7,6 +7,7 @@ import { transitions } from './obs/metrics';
 
 const aTick = (now: number): EngineTick => ({
   now,
+  inbox: { indexed: 0, duplicates: 0, backlog: false },
   enrolled: 0,
   responses: 0,
   runs: { stepped: 3, queued: 0, withheld: 0, exited: 0, batches: 1, backlog: false },

@@ -153,6 +153,19 @@ export const events = sqliteTable(
   (t) => [index('events_contact_name_at').on(t.contactId, t.name, t.at), index('events_name_at').on(t.name, t.at)],
 );
 
+/**
+ * Big batches of plain tracked events, waiting for the engine to index them into
+ * `events` (engine/eventInbox.ts): one row a request, its events as a JSON array.
+ */
+export const eventsInbox = sqliteTable('events_inbox', {
+  id: integer('id').primaryKey(),
+  receivedAt: integer('received_at').notNull(),
+  /** how many events `body` holds, and how many of them have a messageId */
+  events: integer('events').notNull(),
+  messageIds: integer('message_ids').notNull(),
+  body: text('body').notNull(),
+});
+
 /** Every ingested call's messageId, so a retry of any call type is ignored. */
 export const ingested = sqliteTable('ingested', {
   messageId: text('message_id').primaryKey(),

@@ -19,6 +19,7 @@ import { tickParts } from './attempts';
 import { ownershipOf } from '../outbox/ownership';
 import { createAgentTasks } from '../agentTasks';
 import { createAgentCallProvider } from '../channels/agentCall';
+import { createEventInbox, type DrainReport } from './eventInbox';
 
 export interface EngineDeps {
   db: Db;
@@ -37,6 +38,8 @@ export interface EngineDeps {
 
 export interface EngineTick {
   now: number;
+  /** queued /v1/batch events indexed (or dropped as retries) from the inbox, first thing in the tick */
+  inbox: DrainReport;
   enrolled: number;
   responses: number;
   runs: TickReport;
@@ -44,8 +47,8 @@ export interface EngineTick {
 }
 
 /**
- * The engine: segment entry on schedule, due sandbox replies, the runner,
- * then the dispatcher. `tick(now)` never overlaps itself: a tick that finds
+ * The engine: queued events indexed, segment entry on schedule, due sandbox
+ * replies, the runner, then the dispatcher. `tick(now)` never overlaps itself: a tick that finds
  * another in progress returns null at once, as does every tick once another
  * server has taken the database over.
  */
@@ -122,6 +125,7 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
   const nextEnrolmentDue = (after: number): number | null => nextEnrolmentAt(db, live.live(), after, settings().timezone);
 
   const sleeping = createSleepingPass(db);
+  const inbox = createEventInbox(db);
 
   let busy = false;
   return {
@@ -145,6 +149,8 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
         // a runner error): one broken part never stops the outbox; the first error is thrown after
         const { attempt, rethrow } = tickParts();
         const s = settings();
+        // first, so segment entry, the runner's conditions and the sleeping pass see every event accepted before the tick
+        const indexed = attempt(() => inbox.drain(), { indexed: 0, duplicates: 0, backlog: false });
         const enrolled = attempt(() => runSegmentEntries(db, live.live(), now, s.timezone).reduce((n, e) => n + e.enrolled, 0), 0);
         const responses = attempt(() => deliverDueEvents(now), 0);
         const runs = attempt((): TickReport => runner.tick(now), { stepped: 0, queued: 0, withheld: 0, exited: 0, batches: 0, backlog: false });
@@ -152,7 +158,7 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
         attempt(() => sleeping.maybePass(now, s.policy.guardrails.sleeping), 0);
         const dispatch = await dispatcher.dispatch(now);
         rethrow();
-        return { now, enrolled, responses, runs, dispatch };
+        return { now, inbox: indexed, enrolled, responses, runs, dispatch };
       } finally {
         busy = false;
       }

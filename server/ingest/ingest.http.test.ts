@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TRPCClientError } from '@trpc/client';
 import { anHttpWorld, type HttpWorld } from '../testing/httpWorld';
-import { MAX_BATCH_CALLS, MAX_DEPTH } from './calls';
+import { MAX_BATCH_CALLS, MAX_DEPTH, QUEUE_FROM_CALLS } from './calls';
 import { DAY, HOUR } from '../../shared/util/time';
 
 // Monday 2 Nov 2026, 10:00 in Asia/Shanghai (the workspace's zone)
@@ -307,6 +307,29 @@ describe('Segment-compatible ingestion over HTTP', () => {
       });
       expect(res).toEqual({ status: 200, body: { success: true, accepted: 2, duplicates: 2 } });
       expect(eventsOf(w, 'dup-2').map((e) => e.name)).toEqual(['x', 'y']);
+    });
+  });
+
+  describe('a big batch of tracked events is queued', () => {
+    it(`one of ${QUEUE_FROM_CALLS} tracks of known contacts is answered "queued", and shows on the timeline once the engine has ticked`, async () => {
+      const ids = Array.from({ length: QUEUE_FROM_CALLS }, (_, i) => `queued-${i}`);
+      expect((await w.ingest('batch', { batch: ids.map((userId) => ({ type: 'identify', userId })) })).body).toMatchObject({ accepted: QUEUE_FROM_CALLS });
+      const before = written(w);
+      const batch = ids.map((userId, i) => ({ type: 'track', userId, event: 'screen_view', messageId: `queued-msg-${i}`, properties: { i } }));
+      expect(await w.ingest('batch', { batch })).toEqual({ status: 200, body: { success: true, accepted: 0, duplicates: 0, queued: QUEUE_FROM_CALLS } });
+      expect(written(w)).toEqual(before);
+      expect((await w.trpc.contacts.timeline.query({ externalId: 'queued-7' })).events.map((e) => e.name)).not.toContain('screen_view');
+      expect(await (await fetch(`${w.server.url}/metrics`)).text()).toMatch(/journeys_events_inbox_events [1-9]/);
+
+      // the engine's next tick (the clock stays where it was, for the tests after this one)
+      await w.trpc.dev.advanceClock.mutate({ ms: 0 });
+      expect(written(w).events - before.events).toBe(QUEUE_FROM_CALLS);
+      expect((await w.trpc.contacts.timeline.query({ externalId: 'queued-7' })).events.map((e) => e.name)).toContain('screen_view');
+      // a retry of the whole batch is queued too, and dropped when indexed
+      expect((await w.ingest('batch', { batch })).body).toMatchObject({ queued: QUEUE_FROM_CALLS });
+      await w.trpc.dev.advanceClock.mutate({ ms: 0 });
+      expect(written(w).events - before.events).toBe(QUEUE_FROM_CALLS);
+      expect(await (await fetch(`${w.server.url}/metrics`)).text()).toMatch(/journeys_events_inbox_events 0\b/);
     });
   });
 

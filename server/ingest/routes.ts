@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
-import { Call, MAX_BATCH_CALLS, MAX_BODY } from './calls';
+import { Call, MAX_BATCH_CALLS, MAX_BODY, QUEUE_FROM_CALLS } from './calls';
 import { cleanText, cleanTextMessage } from '../../shared/util/cleanInput';
 import { quickTrack } from './quickCall';
 import type { IngestService, IngestReport } from '../services/ingest';
@@ -75,6 +75,7 @@ export function validSignature(secret: string, body: Buffer, header: string | un
 const counted = (r: IngestReport): IngestReport => {
   if (r.accepted) ingestCalls.inc({ result: 'accepted' }, r.accepted);
   if (r.duplicates) ingestCalls.inc({ result: 'duplicate' }, r.duplicates);
+  if (r.queued) ingestCalls.inc({ result: 'queued' }, r.queued);
   return r;
 };
 
@@ -92,6 +93,8 @@ export interface IngestRouteOptions {
    * while the engine thread finishes a batch. Without it each call commits alone.
    */
   sqlite?: Database.Database;
+  /** a /v1/batch of at least this many plain tracked events is queued for the engine to index (`QUEUE_FROM_CALLS`; Infinity: never) */
+  queueFrom?: number;
 }
 
 /**
@@ -118,14 +121,15 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
     }),
   );
 
+  const queue = { queueFrom: opts.queueFrom ?? QUEUE_FROM_CALLS };
   const write: (calls: readonly Call[]) => Promise<IngestReport> = opts.sqlite
     ? createGroupCommit(
         opts.sqlite,
-        (calls: readonly Call[]) => ingest.ingest(calls),
+        (calls: readonly Call[]) => ingest.ingest(calls, queue),
         { windowMs: 2, windowShare: 0.5 },
-        (batches) => ingest.ingestMany(batches),
+        (batches) => ingest.ingestMany(batches, queue),
       )
-    : async (calls) => ingest.ingest(calls);
+    : async (calls) => ingest.ingest(calls, queue);
   const single =
     (type: Call['type']): RequestHandler =>
     async (req: Request, res) => {

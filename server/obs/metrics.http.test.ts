@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anHttpWorld, type HttpWorld } from '../testing/httpWorld';
 import { sendOnEventGraph } from '../../shared/fixtures/builders';
 import type { ChannelProvider } from '../channels/provider';
+import { recordTick } from './metrics';
 
 /** 12:00 in Shanghai: the first SMS goes out; twelve hours later quiet hours hold the next. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
@@ -58,6 +59,8 @@ describe('/metrics: Prometheus text with the engine, outbox, provider, ingest an
       'journeys_outbox_messages',
       'journeys_outbox_dead_letters',
       'journeys_ingest_calls_total',
+      'journeys_events_inbox_events',
+      'journeys_events_indexed_total',
       'nodejs_eventloop_lag_seconds',
     ])
       expect(text, name).toContain(`# TYPE ${name} `);
@@ -74,5 +77,17 @@ describe('/metrics: Prometheus text with the engine, outbox, provider, ingest an
     expect(sample(text, 'journeys_http_request_duration_seconds_count', { method: 'POST', route: '/v1/track', status: '200' })).toBeGreaterThanOrEqual(3);
     // a route is its pattern, never the raw path: no series per link code or contact
     expect(text).not.toMatch(/route="\/l\/[^:]/);
+  });
+
+  it('counts the queued events each tick indexed, and those it dropped as retries', async () => {
+    const scrape = async () => (await fetch(`${w.server.url}/metrics`)).text();
+    const count = (text: string, result: string) => sample(text, 'journeys_events_indexed_total', { result }) ?? 0;
+    const before = await scrape();
+    const tick = await w.server.services.engine.tick(w.clock.now());
+    if (!tick) throw new Error('the engine did not tick');
+    recordTick({ ...tick, inbox: { indexed: 5, duplicates: 2, backlog: false } }, 0.01);
+    const after = await scrape();
+    expect(count(after, 'indexed') - count(before, 'indexed')).toBe(5);
+    expect(count(after, 'duplicate') - count(before, 'duplicate')).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import type { ChannelProvider, DeliveryResult } from '../channels/provider';
 import type { Db } from '../db/client';
 import type { GateRole } from '../db/writeGate';
 import type { EngineTick } from '../engine';
+import { createEventInbox } from '../engine/eventInbox';
 
 /**
  * What /metrics serves, in Prometheus' text format. Counters and histograms
@@ -37,6 +38,12 @@ export const tickDuration = new Histogram({
 export const tickOverruns = new Counter({ name: 'journeys_engine_tick_overruns_total', help: 'Episodes in which a tick was still running when the next was due', registers });
 export const transitions = new Counter({ name: 'journeys_engine_transitions_total', help: 'Runs stepped by the runner', registers });
 export const enrolled = new Counter({ name: 'journeys_engine_enrolled_total', help: 'Runs started by segment entry', registers });
+const indexed = new Counter({
+  name: 'journeys_events_indexed_total',
+  help: 'Queued events the engine took from the inbox: indexed into events, or dropped as a retry of a messageId already ingested',
+  labelNames: ['result'] as const,
+  registers,
+});
 export const dispatched = new Counter({
   name: 'journeys_dispatch_messages_total',
   help: 'Dispatcher outcomes per tick: sent, failed (final), retried, dead (dead-lettered)',
@@ -45,7 +52,7 @@ export const dispatched = new Counter({
 });
 export const ingestCalls = new Counter({
   name: 'journeys_ingest_calls_total',
-  help: 'Calls ingested on /v1/*: accepted, or a duplicate messageId ignored',
+  help: 'Calls ingested on /v1/*: accepted, a duplicate messageId ignored, or queued for the engine to index (big batches of plain tracked events)',
   labelNames: ['result'] as const,
   registers,
 });
@@ -129,6 +136,8 @@ export function recordTick(t: EngineTick, elapsedSeconds: number): void {
   tickDuration.observe(elapsedSeconds);
   transitions.inc(t.runs.stepped);
   enrolled.inc(t.enrolled);
+  if (t.inbox.indexed) indexed.inc({ result: 'indexed' }, t.inbox.indexed);
+  if (t.inbox.duplicates) indexed.inc({ result: 'duplicate' }, t.inbox.duplicates);
   for (const outcome of ['sent', 'failed', 'retried', 'dead'] as const) if (t.dispatch[outcome] > 0) dispatched.inc({ outcome }, t.dispatch[outcome]);
 }
 
@@ -172,6 +181,15 @@ export function serverMetrics(db: Db, tickLagSeconds: (() => number) | null, { s
     collect() {
       this.reset();
       for (const r of c.open ? dead.all() : []) this.set({ channel: r.channel }, r.n);
+    },
+  });
+  const inbox = createEventInbox(db);
+  new Gauge({
+    name: 'journeys_events_inbox_events',
+    help: 'Events of queued /v1/batch requests not yet indexed (the engine takes them at its next tick)',
+    registers: [registry],
+    collect() {
+      this.set(c.open ? inbox.backlog().events : 0);
     },
   });
   if (tickLagSeconds)

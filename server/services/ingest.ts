@@ -9,6 +9,7 @@ import type { LiveIndex } from '../engine/live';
 import { createOutbox } from '../outbox';
 import { leftJourneyReason } from '../engine/writeBatch';
 import { runStore } from '../runs';
+import { createEventInbox } from '../engine/eventInbox';
 
 export interface IngestDeps {
   db: Db;
@@ -20,8 +21,21 @@ export interface IngestDeps {
 }
 
 export interface IngestReport {
+  /** calls applied (their events indexed) in this request's transaction */
   accepted: number;
+  /** calls whose messageId was ingested before (or earlier in the request): ignored */
   duplicates: number;
+  /** tracked events appended to the inbox, indexed at the engine's next tick (engine/eventInbox.ts), where a retry of an earlier call is dropped */
+  queued?: number;
+}
+
+export interface IngestOptions {
+  /**
+   * A request of at least this many calls, all of them tracked events (track,
+   * page, screen) of known contacts that route nowhere, is queued whole
+   * (`queued`) rather than indexed in the request. Unset: never.
+   */
+  queueFrom?: number;
 }
 
 /** Replies that opt a contact out of SMS (case-insensitive, trimmed). */
@@ -50,8 +64,10 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
   const c = db.$client;
   const bulk = createBulkEvents(db, live);
   const outbox = createOutbox(db);
+  const inbox = createEventInbox(db);
   const mergeInto = c.transaction((from: number, into: number, now: number) => {
     for (const table of ['events', 'messages', 'scheduled_events', 'clicks']) c.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(into, from);
+    inbox.renumber(from, into);
     // a node credited to both keeps one credit (once per contact, node and event)
     c.prepare('update or ignore conversions set contact_id = ? where contact_id = ?').run(into, from);
     c.prepare('delete from conversions where contact_id = ?').run(from);
@@ -152,13 +168,49 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
   }
 
   /**
+   * One request queued whole in the inbox, when it can be (`IngestOptions.queueFrom`):
+   * every call a track, page or screen of a known contact (an unsubscribe
+   * changes the contact at once), and no event one a run of its contact waits
+   * for or a live journey starts on, ends on or counts. Its own repeats of a
+   * messageId are dropped here; a retry of an earlier request, when indexed.
+   */
+  function queued(batch: readonly Call[], now: number): IngestReport | null {
+    const tracked = (x: Call): x is Extract<Call, { type: 'track' | 'page' | 'screen' }> => (x.type === 'track' && x.event !== 'unsubscribed') || x.type === 'page' || x.type === 'screen';
+    if (!batch.every((x) => tracked(x) && x.userId)) return null;
+    const known = knownContacts(batch);
+    const ids = new Set<string>();
+    const pending: NewEvent[] = [];
+    for (const x of batch) {
+      const contactId = known.get(x.userId as string);
+      if (contactId === undefined || !tracked(x)) return null;
+      if (x.messageId) {
+        if (ids.has(x.messageId)) continue;
+        ids.add(x.messageId);
+      }
+      pending.push(eventOf(x, contactId, now));
+    }
+    if (pending.some((e) => bulk.routedByName(e.name)) || (anyAwaited(pending) && bulk.awaited(pending).size > 0)) return null;
+    inbox.enqueue(pending, now);
+    return { accepted: 0, duplicates: batch.length - pending.length, queued: pending.length };
+  }
+
+  /**
    * A batch is one transaction (several batches: one in all, each with its
-   * report, as if one came after the other). Duplicates are found in one statement; a run of
+   * report, as if one came after the other). A big batch of plain tracked
+   * events may be queued (`queued`); of the rest, duplicates are found in one statement; a run of
    * tracked events of known contacts (the bulk of an SDK's batch) is appended in
    * bulk; anything else (identify, alias, a new contact, an unsubscribe) is
    * applied call by call, in order, as before.
    */
-  const ingestAll = c.transaction((batches: readonly (readonly Call[])[], now: number): IngestReport[] => {
+  const ingestAll = c.transaction((all: readonly (readonly Call[])[], now: number, { queueFrom }: IngestOptions): IngestReport[] => {
+    const queuedReports = all.map((batch) => (queueFrom !== undefined && batch.length >= queueFrom ? queued(batch, now) : null));
+    const batches = all.filter((_, i) => queuedReports[i] === null);
+    const applied = applyInOrder(batches, now);
+    let k = 0;
+    return queuedReports.map((q) => q ?? (applied[k++] as IngestReport));
+  });
+
+  function applyInOrder(batches: readonly (readonly Call[])[], now: number): IngestReport[] {
     const reports = batches.map((): IngestReport => ({ accepted: 0, duplicates: 0 }));
     const calls = batches.length === 1 ? (batches[0] as readonly Call[]) : batches.flat();
     // the report of the batch the call came in: batch b holds the calls before `end`
@@ -193,10 +245,10 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
     });
     appendInOrder(pending, now);
     return reports;
-  });
+  }
 
   return {
-    ingest: (calls: readonly Call[]): IngestReport => ingestAll([calls], clock.now())[0] as IngestReport,
+    ingest: (calls: readonly Call[], opts: IngestOptions = {}): IngestReport => ingestAll([calls], clock.now(), opts)[0] as IngestReport,
 
     /**
      * Batches that commit together (db/groupCommit.ts), as one: each gets the
@@ -204,7 +256,7 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
      * all go in the same few statements, which cost less an event than a
      * statement a batch (a commit of four batches of 500: about 2 µs an event).
      */
-    ingestMany: (batches: readonly (readonly Call[])[]): IngestReport[] => ingestAll(batches, clock.now()),
+    ingestMany: (batches: readonly (readonly Call[])[], opts: IngestOptions = {}): IngestReport[] => ingestAll(batches, clock.now(), opts),
 
     /** An inbound SMS reply: T / TD / STOP (and 退订) opt the sender out of SMS. */
     inboundSms(from: string, text: string): { optedOut: number } {

@@ -1,0 +1,245 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { aTestWorld, silentChannels, type TestWorld } from '../testing/harness';
+import { aGraph } from '../../shared/fixtures/builders';
+import { openDatabase, type Db } from '../db/client';
+import Database from 'better-sqlite3';
+import { apiSideOf, attachWriteGate, createWriteGate, observeWriteLock } from '../db/writeGate';
+import { createEventInbox } from './eventInbox';
+import type { Call } from '../ingest/calls';
+import { DAY, MINUTE } from '../../shared/util/time';
+
+/**
+ * A big batch of plain tracked events is queued in one append and indexed by
+ * the engine at its next tick (eventInbox.ts): here, what is queued and what
+ * is not, that the tick indexes it before anything reads events, that a
+ * retry is dropped whichever path its first copy took, that a merge carries
+ * waiting events along, and that the drain makes way for a waiting API writer.
+ */
+
+/** 12:00 in Shanghai (the workspace's zone): no quiet hours in the way. */
+const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
+const queue = { queueFrom: 100 };
+
+let w: TestWorld;
+let engineDb: Db | null = null;
+afterEach(() => {
+  observeWriteLock(null);
+  engineDb?.$client.close();
+  engineDb = null;
+  w.close();
+});
+
+const people = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
+const identify = (ids: string[]) => w.services.ingest.ingest(ids.map((userId) => ({ type: 'identify' as const, userId, traits: { registered_at: new Date(NOON_SH - DAY).toISOString() } })));
+const tracks = (ids: string[], event: string, messageId?: (i: number) => string): Call[] =>
+  ids.map((userId, i) => ({ type: 'track' as const, userId, event, properties: { n: i }, ...(messageId ? { messageId: messageId(i) } : {}) }));
+const count = (table: string) => w.sql<{ n: number }>(`select count(*) n from ${table}`)[0]?.n;
+const eventsNamed = (name: string) =>
+  w.sql<{ who: string; properties: string; at: number; received_at: number; message_id: string | null }>(
+    `select c.external_id who, e.properties, e.at, e.received_at, e.message_id from events e join contacts c on c.id = e.contact_id where e.name = ? order by e.id`,
+    name,
+  );
+
+describe('the events inbox', () => {
+  it('queues a big batch of tracked events in one row, and the next tick indexes it in order before anything reads events', async () => {
+    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+    const ids = people(150);
+    identify(ids);
+    const before = count('events');
+    expect(
+      w.services.ingest.ingest(
+        tracks(ids, 'screen_view', (i) => `sv-${i}`),
+        queue,
+      ),
+    ).toEqual({ accepted: 0, duplicates: 0, queued: 150 });
+    // nothing indexed yet: one inbox row, no events, no messageIds
+    expect(w.sql('select events from events_inbox')).toEqual([{ events: 150 }]);
+    expect(count('events')).toBe(before);
+    expect(count('ingested')).toBe(0);
+
+    w.clock.advance(MINUTE);
+    const tick = await w.services.engine.tick(w.clock.now());
+    expect(tick?.inbox).toEqual({ indexed: 150, duplicates: 0, backlog: false });
+    expect(count('events_inbox')).toBe(0);
+    const indexed = eventsNamed('screen_view');
+    expect(indexed.map((e) => e.who)).toEqual(ids);
+    expect(indexed.map((e) => (JSON.parse(e.properties) as { n: number }).n)).toEqual(ids.map((_, i) => i));
+    // stamped as received when the request came, not when the tick indexed it
+    expect(indexed.every((e) => e.at === NOON_SH && e.received_at === NOON_SH)).toBe(true);
+    expect(count('ingested')).toBe(150);
+  });
+
+  it('is indexed before segment entry: a contact whose queued login came before the tick is not enrolled as "never logged in"', async () => {
+    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+    const graph = aGraph()
+      .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in', schedule: { every: 'hour' }, order: 'newest_first' })
+      .node('sms', 'send', { channel: 'sms', template: 'recall_sms' })
+      .node('done', 'exit', {})
+      .then('entry', 'sms')
+      .then('sms', 'done')
+      // no funnel: a login it followed would be credited in the request, and never queued
+      .settings({ funnel: [] })
+      .build();
+    const id = await w.publish(graph, 'Recall');
+    const loggedIn = people(120, 'in');
+    const never = people(30, 'never');
+    w.services.ingest.ingest([...loggedIn, ...never].map((userId, i) => ({ type: 'identify' as const, userId, traits: { phone: `+86138${String(i).padStart(8, '0')}` } })));
+    expect(w.services.ingest.ingest(tracks(loggedIn, 'app_login'), queue).queued).toBe(120);
+    await w.caller.dev.advanceClock({ ms: 2 * 60 * MINUTE });
+    const entered = w.sql<{ who: string }>('select c.external_id who from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? order by who', id).map((r) => r.who);
+    expect(entered).toEqual(never);
+  });
+
+  it('drops repeats: within the request at once, a retry of a queued or indexed call when indexed', async () => {
+    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+    const ids = people(100);
+    identify(ids);
+    // an earlier small request, indexed at once, shares the first ten messageIds
+    expect(
+      w.services.ingest.ingest(
+        tracks(ids.slice(0, 10), 'tap', (i) => `tap-${i}`),
+        queue,
+      ),
+    ).toEqual({ accepted: 10, duplicates: 0 });
+    const batch = tracks(ids, 'tap', (i) => `tap-${i}`);
+    // the same request twice over in one body: its own repeats are dropped at once
+    expect(w.services.ingest.ingest([...batch, ...batch], queue)).toEqual({ accepted: 0, duplicates: 100, queued: 100 });
+    // the client retries before the tick: queued again, dropped when indexed
+    expect(w.services.ingest.ingest(batch, queue)).toEqual({ accepted: 0, duplicates: 0, queued: 100 });
+    const tick = await w.services.engine.tick(w.clock.now());
+    expect(tick?.inbox).toEqual({ indexed: 90, duplicates: 110, backlog: false });
+    expect(eventsNamed('tap').map((e) => e.message_id)).toEqual(ids.map((_, i) => `tap-${i}`));
+    // and once more after the tick
+    w.services.ingest.ingest(batch, queue);
+    expect((await w.services.engine.tick(w.clock.now()))?.inbox).toEqual({ indexed: 0, duplicates: 100, backlog: false });
+    expect(eventsNamed('tap')).toHaveLength(100);
+    // two requests sharing half their new ids, indexed by one statement: the shared ones as the first request had them
+    w.services.ingest.ingest(
+      tracks(ids, 'swipe', (i) => `swipe-${i}`),
+      queue,
+    );
+    w.services.ingest.ingest(
+      tracks([...ids.slice(50), ...ids.slice(0, 50)], 'swipe', (i) => `swipe-${i + 50}`),
+      queue,
+    );
+    expect((await w.services.engine.tick(w.clock.now()))?.inbox).toEqual({ indexed: 150, duplicates: 50, backlog: false });
+    const swipes = eventsNamed('swipe');
+    expect(swipes.slice(0, 100).map((e) => e.who)).toEqual(ids);
+    expect(swipes.slice(100).map((e) => e.message_id)).toEqual(ids.slice(50).map((_, i) => `swipe-${i + 100}`));
+  });
+
+  describe('indexes at once, as before, a request that is', () => {
+    const sent = (calls: Call[]) => {
+      const before = count('events');
+      const report = w.services.ingest.ingest(calls, queue);
+      return { report, indexed: (count('events') as number) - (before as number), inbox: count('events_inbox') };
+    };
+    const ids = people(100);
+
+    it('smaller than queueFrom, or not given it', () => {
+      w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+      identify(ids);
+      expect(sent(tracks(ids.slice(0, 99), 'tap'))).toEqual({ report: { accepted: 99, duplicates: 0 }, indexed: 99, inbox: 0 });
+      expect(w.services.ingest.ingest(tracks(ids, 'tap'))).toEqual({ accepted: 100, duplicates: 0 });
+      expect(count('events_inbox')).toBe(0);
+    });
+
+    it('mixed with an identify, about an unknown contact, or an unsubscribe', () => {
+      w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+      identify(ids);
+      const identifyToo: Call[] = [...tracks(ids.slice(1), 'tap'), { type: 'identify', userId: 'p000', traits: { plan: 'gold' } }];
+      expect(sent(identifyToo)).toEqual({ report: { accepted: 100, duplicates: 0 }, indexed: 99, inbox: 0 });
+      expect(sent(tracks([...ids.slice(1), 'stranger'], 'tap'))).toEqual({ report: { accepted: 100, duplicates: 0 }, indexed: 100, inbox: 0 });
+      expect(sent([...tracks(ids.slice(1), 'tap'), { type: 'track', userId: 'p000', event: 'unsubscribed', properties: { channel: 'sms' } }])).toMatchObject({
+        report: { accepted: 100, duplicates: 0 },
+        inbox: 0,
+      });
+    });
+
+    it('holding an event a run waits for, or one a live journey starts on', async () => {
+      w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+      identify(ids);
+      const waits = aGraph()
+        .node('entry', 'trigger.event', { event: 'credit_rejected' })
+        .node('login', 'wait.event', { event: 'app_login', timeout: { amount: 3, unit: 'days' } })
+        .node('done', 'exit', {})
+        .then('entry', 'login')
+        .then('login', 'done', 'event')
+        .then('login', 'done', 'timeout')
+        .settings({ funnel: [] })
+        .build();
+      const id = await w.publish(waits, 'Waits');
+      // credit_rejected starts the journey: routed, so indexed (and acted on) in the request
+      expect(sent(tracks(ids, 'credit_rejected'))).toEqual({ report: { accepted: 100, duplicates: 0 }, indexed: 100, inbox: 0 });
+      await w.services.engine.tick(w.clock.now());
+      // now every run waits for a login: a batch of logins wakes them in the request
+      expect(sent(tracks(ids, 'app_login'))).toEqual({ report: { accepted: 100, duplicates: 0 }, indexed: 100, inbox: 0 });
+      expect(w.sql(`select count(*) n from runs where journey_id = ? and status = 'exited'`, id)).toEqual([{ n: 100 }]);
+      // a name nothing waits for is queued again
+      expect(sent(tracks(ids, 'tap')).report).toEqual({ accepted: 0, duplicates: 0, queued: 100 });
+    });
+  });
+
+  it('carries the waiting events of a contact merged into another to the one it was merged into', async () => {
+    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+    const ids = people(100);
+    identify(ids);
+    w.services.ingest.ingest([{ type: 'identify', userId: 'kept' }]);
+    expect(w.services.ingest.ingest(tracks(ids, 'tap'), queue).queued).toBe(100);
+    // p007 turns out to be the same person as "kept": its row goes, its events follow
+    w.services.ingest.ingest([{ type: 'alias', previousId: 'p007', userId: 'kept' }]);
+    expect(w.sql("select count(*) n from contacts where external_id = 'p007'")).toEqual([{ n: 0 }]);
+    await w.services.engine.tick(w.clock.now());
+    const taps = eventsNamed('tap');
+    expect(taps).toHaveLength(100);
+    expect(taps[7]?.who).toBe('kept');
+    expect(taps.filter((e) => e.who === 'kept')).toHaveLength(1);
+  });
+
+  it('with the engine on its own thread, commits between two requests when an API writer waits, and the writer goes first', () => {
+    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+    const ids = people(100);
+    identify(ids);
+    for (const name of ['a', 'b', 'c']) w.services.ingest.ingest(tracks(ids, name), queue);
+    const gate = createWriteGate();
+    engineDb = openDatabase(w.dbPath);
+    attachWriteGate(engineDb.$client, gate, 'engine', 0);
+    const inbox = createEventInbox(engineDb);
+    let takes = 0;
+    const api = new Database(w.dbPath);
+    let seenByApi: number | null = null;
+    observeWriteLock((role) => {
+      if (role !== 'engine') return;
+      takes++;
+      // what the API's write, between the drain's first transaction and its second, finds: the first request indexed, two waiting
+      if (api.open && seenByApi === null) seenByApi = (api.prepare('select count(*) n from events_inbox').get() as { n: number }).n;
+    });
+    apiSideOf(gate).waiting(1);
+    try {
+      expect(inbox.drain({ chunkRows: 1, yieldAfterMs: 0 })).toEqual({ indexed: 300, duplicates: 0, backlog: false });
+      expect(takes).toBe(3);
+      expect(seenByApi).toBe(2);
+    } finally {
+      apiSideOf(gate).waiting(0);
+      api.close();
+    }
+    // with nobody waiting, one transaction
+    for (const name of ['d', 'e']) w.services.ingest.ingest(tracks(ids, name), queue);
+    takes = 0;
+    expect(inbox.drain({ chunkRows: 1, yieldAfterMs: 0 })).toMatchObject({ indexed: 200 });
+    expect(takes).toBe(1);
+  });
+
+  it('takes at most maxRows requests a drain and says a backlog is left', () => {
+    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+    const ids = people(100);
+    identify(ids);
+    for (const name of ['a', 'b', 'c']) w.services.ingest.ingest(tracks(ids, name), queue);
+    const inbox = createEventInbox(w.db);
+    expect(inbox.backlog()).toEqual({ rows: 3, events: 300, oldestReceivedAt: NOON_SH });
+    expect(inbox.drain({ maxRows: 2 })).toEqual({ indexed: 200, duplicates: 0, backlog: true });
+    expect(eventsNamed('c')).toHaveLength(0);
+    expect(inbox.drain({ maxRows: 2 })).toEqual({ indexed: 100, duplicates: 0, backlog: false });
+    expect(inbox.backlog()).toEqual({ rows: 0, events: 0, oldestReceivedAt: null });
+  });
+});
