@@ -230,6 +230,29 @@ describe('the events inbox', () => {
     expect(takes).toBe(1);
   });
 
+  it('starts no chunk past its time budget: a backlog is left for the next tick', () => {
+    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+    const ids = people(100);
+    identify(ids);
+    for (const name of ['a', 'b', 'c']) w.services.ingest.ingest(tracks(ids, name), queue);
+    const inbox = createEventInbox(w.db);
+    expect(inbox.drain({ chunkRows: 1, budgetMs: 0 })).toEqual({ indexed: 100, duplicates: 0, backlog: true });
+    expect(inbox.drain({ chunkRows: 2, budgetMs: 0 })).toEqual({ indexed: 200, duplicates: 0, backlog: false });
+    expect([eventsNamed('a'), eventsNamed('b'), eventsNamed('c')].map((e) => e.length)).toEqual([100, 100, 100]);
+  });
+
+  it('past queueMaxEvents waiting, indexes a big batch in its request, until the engine has caught up', async () => {
+    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+    const ids = people(100);
+    identify(ids);
+    const capped = { ...queue, queueMaxEvents: 150 };
+    expect(w.services.ingest.ingest(tracks(ids, 'a'), capped)).toEqual({ accepted: 0, duplicates: 0, queued: 100 });
+    expect(w.services.ingest.ingest(tracks(ids, 'b'), capped)).toEqual({ accepted: 100, duplicates: 0 });
+    expect(eventsNamed('b')).toHaveLength(100);
+    await w.services.engine.tick(w.clock.now());
+    expect(w.services.ingest.ingest(tracks(ids, 'c'), capped)).toEqual({ accepted: 0, duplicates: 0, queued: 100 });
+  });
+
   it('takes at most maxRows requests a drain and says a backlog is left', () => {
     w = aTestWorld(NOON_SH, { sandbox: silentChannels });
     const ids = people(100);

@@ -63,3 +63,5 @@ export const MAX_BODY = '512kb';
  * one is indexed in the request, and shows on the timeline at once.
  */
 export const QUEUE_FROM_CALLS = 100;
+/** The most events the inbox holds: past it, a big batch is indexed in its request, as a small one is, until the engine catches up. */
+export const QUEUE_MAX_EVENTS = 1_000_000;

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
-import { Call, MAX_BATCH_CALLS, MAX_BODY, QUEUE_FROM_CALLS } from './calls';
+import { Call, MAX_BATCH_CALLS, MAX_BODY, QUEUE_FROM_CALLS, QUEUE_MAX_EVENTS } from './calls';
 import { cleanText, cleanTextMessage } from '../../shared/util/cleanInput';
 import { quickTrack } from './quickCall';
 import type { IngestService, IngestReport } from '../services/ingest';
@@ -121,7 +121,7 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
     }),
   );
 
-  const queue = { queueFrom: opts.queueFrom ?? QUEUE_FROM_CALLS };
+  const queue = { queueFrom: opts.queueFrom ?? QUEUE_FROM_CALLS, queueMaxEvents: QUEUE_MAX_EVENTS };
   const write: (calls: readonly Call[]) => Promise<IngestReport> = opts.sqlite
     ? createGroupCommit(
         opts.sqlite,

@@ -36,6 +36,13 @@ export interface IngestOptions {
    * (`queued`) rather than indexed in the request. Unset: never.
    */
   queueFrom?: number;
+  /**
+   * … unless the inbox would then hold more than this many events (the engine
+   * indexing slower than they come, for long): the request is indexed in it
+   * as any other, which slows the senders down rather than the inbox growing
+   * without end. Unset: no limit.
+   */
+  queueMaxEvents?: number;
 }
 
 /** Replies that opt a contact out of SMS (case-insensitive, trimmed). */
@@ -174,9 +181,10 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
    * for or a live journey starts on, ends on or counts. Its own repeats of a
    * messageId are dropped here; a retry of an earlier request, when indexed.
    */
-  function queued(batch: readonly Call[], now: number): IngestReport | null {
+  function queued(batch: readonly Call[], now: number, maxEvents: number): IngestReport | null {
     const tracked = (x: Call): x is Extract<Call, { type: 'track' | 'page' | 'screen' }> => (x.type === 'track' && x.event !== 'unsubscribed') || x.type === 'page' || x.type === 'screen';
     if (!batch.every((x) => tracked(x) && x.userId)) return null;
+    if (inbox.backlog().events + batch.length > maxEvents) return null;
     const known = knownContacts(batch);
     const ids = new Set<string>();
     const pending: NewEvent[] = [];
@@ -202,8 +210,8 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
    * bulk; anything else (identify, alias, a new contact, an unsubscribe) is
    * applied call by call, in order, as before.
    */
-  const ingestAll = c.transaction((all: readonly (readonly Call[])[], now: number, { queueFrom }: IngestOptions): IngestReport[] => {
-    const queuedReports = all.map((batch) => (queueFrom !== undefined && batch.length >= queueFrom ? queued(batch, now) : null));
+  const ingestAll = c.transaction((all: readonly (readonly Call[])[], now: number, { queueFrom, queueMaxEvents = Number.POSITIVE_INFINITY }: IngestOptions): IngestReport[] => {
+    const queuedReports = all.map((batch) => (queueFrom !== undefined && batch.length >= queueFrom ? queued(batch, now, queueMaxEvents) : null));
     const batches = all.filter((_, i) => queuedReports[i] === null);
     const applied = applyInOrder(batches, now);
     let k = 0;
