@@ -37,10 +37,14 @@
  *   had its last answer); the ratio to A's (target ≥ 0.8).
  * - /v1/batch throughput: BENCH_BATCH_SECONDS (default 10) of
  *   BENCH_BATCH_CONNECTIONS (default 4) connections posting batches of 500
- *   track events back to back, the engine not ticking; accepted events/s.
+ *   track events (random messageIds, as the SDKs send) back to back, queued
+ *   whole (engine/eventInbox.ts), while the engine ticks once a second as the
+ *   scheduler does and indexes them; then the same as a burst, the engine
+ *   indexing after it. Accepted events/s, and how fast and how late they were
+ *   indexed: the target is on events indexed a second, load and tail.
  *
  * BENCH_ONLY=batch runs the /v1/batch phase alone (after two seconds of the
- * same batches as a warm-up): no journeys, no mix, no engine; it prints its
+ * same batches as a warm-up): no journeys, no mix, the engine only indexing; it prints its
  * figures and leaves bench/api-results.json as it was. For iterating on
  * ingestion without the minutes the other phases take.
  *
@@ -59,6 +63,7 @@ import type { EngineTick } from '../server/engine';
 import { signIn, testAdmin, testPasswordCost, trpcClient } from '../server/testing/signIn';
 import { aGraph } from '../shared/fixtures/builders';
 import { seedContacts, seedEvents } from './population';
+import { createEventInbox } from '../server/engine/eventInbox';
 import { writeLockBuckets, writeLockHold, writeLockWait } from '../server/obs/metrics';
 import type { GateRole } from '../server/db/writeGate';
 
@@ -101,7 +106,9 @@ interface BatchFigures {
   mode: 'batch';
   seconds: number;
   requests: number;
+  /** indexed in the request or queued */
   accepted: number;
+  queued: number;
   eventsPerSec: number;
   errors: number;
   requestMs: Latency;
@@ -146,16 +153,66 @@ function printMix(label: string, f: MixFigures) {
   if (f.lateSends) console.log(`  the load generator sent ${f.lateSends} requests more than 5 ms late (each timed from its due time all the same)`);
 }
 
-/** The /v1/batch phase: BATCH_CONNECTIONS connections posting batches back to back, the engine idle; and the server's CPU per 1000 events (all its threads). */
-async function measureBatch(loadVars: Record<string, string | number>) {
+/**
+ * The /v1/batch phase: BATCH_CONNECTIONS connections posting batches back to
+ * back for BATCH_SECONDS. `sustained`: the engine ticks once a second
+ * meanwhile, as the scheduler does (nothing else is due), indexing what the
+ * batches queued, and the two share the machine. `burst`: the engine starts
+ * ticking when the load stops, as after a burst shorter than a tick's worth
+ * of indexing. Either way the ticks go on until the inbox is empty.
+ * Figures: events accepted a second; the inbox's backlog when the load
+ * stopped and how long the ticks took to index it; events indexed a second
+ * over the whole (load and tail), which is what ingestion keeps up with, the
+ * target's figure (accepting faster than the engine indexes fills the inbox,
+ * up to QUEUE_MAX_EVENTS); the server's CPU per 1000 events (all its threads,
+ * the indexing included).
+ */
+async function measureBatch(loadVars: Record<string, string | number>, engine: { tick: (now: number) => Promise<EngineTick | null>; backlog: () => number }, mode: 'sustained' | 'burst') {
   const cpuBatch = process.cpuUsage();
+  let ticking = true;
+  let longestTickMs = 0;
+  let indexedWhileLoaded = 0;
+  let loaded = true;
+  const tickEverySecond = async () => {
+    while (ticking) {
+      const t = performance.now();
+      const r = await engine.tick(Date.now());
+      longestTickMs = Math.max(longestTickMs, performance.now() - t);
+      if (loaded) indexedWhileLoaded += r?.inbox.indexed ?? 0;
+      await sleep(Math.max(0, 1000 - (performance.now() - t)));
+    }
+  };
+  let ticks = mode === 'sustained' ? tickEverySecond() : null;
   const batch = await load<BatchFigures>({ ...loadVars, LOAD_MODE: 'batch', LOAD_SECONDS: BATCH_SECONDS, LOAD_CONNECTIONS: BATCH_CONNECTIONS, LOAD_BATCH: BATCH_SIZE }).result;
+  loaded = false;
+  const backlogAtEnd = engine.backlog();
+  const tailStarted = performance.now();
+  ticks ??= tickEverySecond();
+  while (engine.backlog() > 0) await sleep(50);
+  const tailSeconds = round((performance.now() - tailStarted) / 1000);
+  ticking = false;
+  await ticks;
   const cpuMsPer1000Events = round((cpuMs(process.cpuUsage(cpuBatch)) / Math.max(batch.accepted, 1)) * 1000);
+  const indexedPerSec = Math.round(batch.accepted / (batch.seconds + tailSeconds));
   console.log(
-    `/v1/batch: ${fmt(batch.accepted)} events accepted in ${batch.seconds} s over ${BATCH_CONNECTIONS} connections = ${fmt(batch.eventsPerSec)}/s (${batch.requests} batches of ${BATCH_SIZE}, p50 ${batch.requestMs.p50} ms, p99 ${batch.requestMs.p99} ms), ${batch.errors} errors; server CPU ${cpuMsPer1000Events} ms per 1000 events`,
+    `/v1/batch, ${mode === 'sustained' ? 'indexed meanwhile' : 'a burst, indexed after'}: ${fmt(batch.accepted)} events accepted in ${batch.seconds} s over ${BATCH_CONNECTIONS} connections = ${fmt(batch.eventsPerSec)}/s (${fmt(batch.queued)} of them queued; ${batch.requests} batches of ${BATCH_SIZE}, p50 ${batch.requestMs.p50} ms, p99 ${batch.requestMs.p99} ms), ${batch.errors} errors`,
+  );
+  console.log(
+    `  indexed by the engine's ticks (one a second): ${fmt(indexedWhileLoaded)} during the load, ${fmt(backlogAtEnd)} waiting when it stopped, indexed ${tailSeconds} s later; ${fmt(indexedPerSec)} events/s indexed over the whole; longest tick ${round(longestTickMs)} ms; server CPU ${cpuMsPer1000Events} ms per 1000 events`,
   );
   if (batch.errorSamples.length) console.log(`  errors, e.g.: ${batch.errorSamples.join(' | ')}`);
-  return { batch, cpuMsPer1000Events };
+  return {
+    connections: BATCH_CONNECTIONS,
+    batchSize: BATCH_SIZE,
+    seconds: batch.seconds,
+    accepted: batch.accepted,
+    queued: batch.queued,
+    eventsPerSec: batch.eventsPerSec,
+    errors: batch.errors,
+    requestMs: batch.requestMs,
+    serverCpuMsPer1000Events: cpuMsPer1000Events,
+    indexing: { indexedWhileLoaded, backlogAtEnd, tailSeconds, indexedPerSec, longestTickMs: round(longestTickMs) },
+  };
 }
 
 /** One thread's cumulative counts in a write-lock histogram (server/obs/metrics.ts), in `writeLockBuckets` order, then +Inf (every take), and the seconds they add up to. */
@@ -234,14 +291,19 @@ async function bench(dir: string) {
   console.log(`server at ${server.url}, engine ${engineThread ? 'on its own thread' : 'in process, on the API’s event loop'}`);
   const c = server.db.$client;
   const writeKey = server.services.workspace.settings().writeKey;
+  const inbox = createEventInbox(server.db);
 
   if (ONLY === 'batch') {
     const vars = { LOAD_URL: server.url, LOAD_COOKIE: '', LOAD_WRITE_KEY: writeKey, LOAD_CONTACTS: N };
     // the server's code compiled and its statements prepared before the measured run, as the mix phases leave them
     await load<BatchFigures>({ ...vars, LOAD_MODE: 'batch', LOAD_SECONDS: 2, LOAD_CONNECTIONS: 1, LOAD_BATCH: BATCH_SIZE }).result;
+    // and what it queued indexed, so the measured run starts from an empty inbox
+    while (inbox.backlog().events > 0) await server.services.engine.tick(Date.now());
     const loads = loadavg().map((l) => round(l));
     console.log(`load average ${loads.join(' ')} (1, 5, 15 min)`);
-    await measureBatch(vars);
+    const engine = { tick: (now: number) => server.services.engine.tick(now), backlog: () => inbox.backlog().events };
+    await measureBatch(vars, engine, 'sustained');
+    await measureBatch(vars, engine, 'burst');
     await server.close();
     return;
   }
@@ -398,8 +460,9 @@ async function bench(dir: string) {
   console.log(`  ${lockLine('the engine waited for it', writeLock.engineWait)}`);
   console.log(`  ${lockLine('the API waited for it', writeLock.apiWait)}; ${lockLine('held it', writeLock.apiHold)}`);
 
-  // ── /v1/batch throughput, the engine idle ──
-  const { batch, cpuMsPer1000Events } = await measureBatch(loadVars);
+  // ── /v1/batch throughput, the engine ticking once a second to index what it queues ──
+  const batch = await measureBatch(loadVars, { tick: engineTick, backlog: () => inbox.backlog().events }, 'sustained');
+  const burst = await measureBatch(loadVars, { tick: engineTick, backlog: () => inbox.backlog().events }, 'burst');
 
   // ── A's pause (above), resume and archive: the API's event loop while half a million runs change ──
   const resumeA = await timedChange(() => api.journeys.resume.mutate({ id: journeys.a, dueTimers: 'skip' }), journeys.a);
@@ -414,7 +477,8 @@ async function bench(dir: string) {
     p99: figures.overall.p99 <= targets.p99Ms,
     errors: figures.errors <= targets.errors,
     engineRatio: ratio >= targets.engineRatio,
-    batchEventsPerSec: batch.eventsPerSec >= targets.batchEventsPerSec && batch.errors === 0,
+    // what ingestion keeps up: accepted and indexed, over the load and the tail it left (accepting faster than indexing only fills the inbox)
+    batchEventsPerSec: batch.indexing.indexedPerSec >= targets.batchEventsPerSec && batch.errors === 0,
   };
   const cpu = cpus();
   const results = {
@@ -450,16 +514,9 @@ async function bench(dir: string) {
     writeLock,
     // journey A paused after its window, resumed ('skip') and archived at the end: the API's event loop while its runs change
     statusChanges: { pauseA, resumeA, archiveA },
-    ingestBatch: {
-      connections: BATCH_CONNECTIONS,
-      batchSize: BATCH_SIZE,
-      seconds: batch.seconds,
-      accepted: batch.accepted,
-      eventsPerSec: batch.eventsPerSec,
-      errors: batch.errors,
-      requestMs: batch.requestMs,
-      serverCpuMsPer1000Events: cpuMsPer1000Events,
-    },
+    // /v1/batch with the engine indexing meanwhile (the target), and as a burst indexed after it
+    ingestBatch: batch,
+    ingestBurst: burst,
     targets,
     met,
   };
@@ -472,7 +529,9 @@ async function bench(dir: string) {
   if (alone) row('API p99, engine idle (ms)', String(alone.overall.p99), '', null);
   row('API errors', String(figures.errors), '0', met.errors);
   row('engine rate with/without', String(ratio), `≥${targets.engineRatio}`, met.engineRatio);
-  row('/v1/batch events/s', fmt(batch.eventsPerSec), '≥100k', met.batchEventsPerSec);
+  row('/v1/batch events/s indexed', fmt(batch.indexing.indexedPerSec), '≥100k', met.batchEventsPerSec);
+  row('  accepted/s meanwhile', fmt(batch.eventsPerSec), '', null);
+  row('  accepted/s, a burst', fmt(burst.eventsPerSec), '', null);
   writeFileSync(join(here, 'api-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('\nwritten to bench/api-results.json');
 
