@@ -149,7 +149,8 @@ export function createEngine({ db, settings, templates, publicUrl, linkSecret, p
         // a runner error): one broken part never stops the outbox; the first error is thrown after
         const { attempt, rethrow } = tickParts();
         const s = settings();
-        // first, so segment entry, the runner's conditions and the sleeping pass see every event accepted before the tick
+        // first, so segment entry, the runner's conditions and the sleeping pass see the events accepted before the tick
+        // (all of them, unless a backlog needs more than one tick's budget)
         const indexed = attempt(() => inbox.drain(), { indexed: 0, duplicates: 0, backlog: false });
         const enrolled = attempt(() => runSegmentEntries(db, live.live(), now, s.timezone).reduce((n, e) => n + e.enrolled, 0), 0);
         const responses = attempt(() => deliverDueEvents(now), 0);

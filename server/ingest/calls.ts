@@ -58,7 +58,7 @@ export const MAX_BATCH_CALLS = 1000;
 export const MAX_BODY = '512kb';
 /**
  * A /v1/batch of at least this many calls, all tracked events of known
- * contacts that route nowhere (an SDK's flush of screens and taps), is queued
+ * contacts that route nowhere (a backend forwarding its app's taps, a backfill), is queued
  * for the engine to index at its next tick (engine/eventInbox.ts); a smaller
  * one is indexed in the request, and shows on the timeline at once.
  */
