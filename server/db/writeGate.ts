@@ -184,9 +184,29 @@ export function writerWaiting(sqlite: Database.Database, afterMs: number): boole
  * Whether a slice of work that began at item `from` ends before item `i`: it
  * does one item at least (work always moves), then ends once `writerWaiting`.
  * The slice's transaction returns where it stopped, and the caller goes on
- * from there in the next: `for (let from = 0; from < n; ) from = slice(from)`.
+ * from there in the next (`inSlices`; the dispatcher, whose transactions are
+ * the outbox's, loops so itself).
  */
 export const sliceEndsAt = (sqlite: Database.Database, i: number, from: number, afterMs: number): boolean => i > from && writerWaiting(sqlite, afterMs);
+
+/**
+ * Work over `n` items, `step` at a time, in transactions that make way for a
+ * waiting API writer: each does one step at least, then ends once
+ * `sliceEndsAt`, and the next takes the lock again, the writer first. `slice`
+ * is called at the start of each transaction (what it reads there holds for
+ * that transaction) and gives the work of the step from item `i`, which
+ * returns false to stop before the end. Without a gate: one transaction.
+ */
+export function inSlices(sqlite: Database.Database, n: number, step: number, afterMs: number, slice: () => (i: number) => unknown): void {
+  let stopped = false;
+  const write = sqlite.transaction((from: number): number => {
+    const work = slice();
+    let i = from;
+    for (; i < n && !stopped && !sliceEndsAt(sqlite, i, from, afterMs); i += step) stopped = work(i) === false;
+    return i;
+  });
+  for (let from = 0; from < n && !stopped;) from = write(from);
+}
 
 /**
  * The API thread's side of `gate`, for tests that play it against an engine

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { defaultYieldAfterMs, sliceEndsAt } from '../db/writeGate';
+import { defaultYieldAfterMs, inSlices } from '../db/writeGate';
 import type { NewEvent } from './events';
 
 /** What one drain did: events written to `events`, retries of a messageId already ingested that were dropped, and whether rows were left for the next. */
@@ -126,27 +126,22 @@ export function createEventInbox(db: Db) {
 
     /**
      * Index the oldest `maxRows` requests, in the order they came, `chunkRows`
-     * at a time (three statements a chunk), for `budgetMs` at most. With the engine on its own thread,
-     * the chunks go in one transaction until an API writer waits, then commit
-     * and go on in the next (as the runner's batch writes do), so an API write
-     * waits for one chunk at most (10,000 events: about 100 ms here).
+     * at a time (three statements a chunk), for `budgetMs` at most. With the
+     * engine on its own thread, the chunks go in one transaction until an API
+     * writer waits, then commit and go on in the next (`inSlices`, as the
+     * runner's batch writes), so an API write waits for one chunk at most
+     * (10,000 events: about 100 ms here).
      */
     drain({ maxRows = 200, chunkRows = 20, budgetMs = 500, yieldAfterMs = defaultYieldAfterMs }: DrainOptions = {}): DrainReport {
       const startedAt = performance.now();
       const rows = oldest.all(maxRows);
       const report: DrainReport = { indexed: 0, duplicates: 0, backlog: false };
-      let spent = false;
-      const slice = c.transaction((from: number): number => {
-        let i = from;
-        for (; i < rows.length && !spent && !sliceEndsAt(c, i, from, yieldAfterMs); i += chunkRows) {
-          const [indexed, duplicates] = drainRows(rows.slice(i, i + chunkRows));
-          report.indexed += indexed;
-          report.duplicates += duplicates;
-          spent = performance.now() - startedAt >= budgetMs;
-        }
-        return Math.min(i, rows.length);
+      inSlices(c, rows.length, chunkRows, yieldAfterMs, () => (i) => {
+        const [indexed, duplicates] = drainRows(rows.slice(i, i + chunkRows));
+        report.indexed += indexed;
+        report.duplicates += duplicates;
+        return performance.now() - startedAt < budgetMs;
       });
-      for (let from = 0; from < rows.length && !spent;) from = slice(from);
       report.backlog = oldest.all(1).length > 0;
       return report;
     },

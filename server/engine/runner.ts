@@ -9,7 +9,7 @@ import type { ContactPolicy } from '../../shared/policy/policy';
 import type { MachineCache } from './machines';
 import { createContactCheck, createContactLoader, policyFor, unloadedContact, type ContactState } from './batchContext';
 import { runStore } from '../runs';
-import { defaultYieldAfterMs, runsEpoch, sliceEndsAt } from '../db/writeGate';
+import { defaultYieldAfterMs, inSlices, runsEpoch } from '../db/writeGate';
 import { archivedExitReason } from '../outbox';
 import { createBatchWriter, leftJourneyReason, type BatchCounts, type BatchWriterOptions, type RunRow, type Stepped } from './writeBatch';
 import { createRunEnd } from './runEnd';
@@ -309,18 +309,14 @@ export function createRunner({ db, machines, settings, writer, yieldAfterMs = de
   function commitClaimed(rows: readonly RunRow[], batch: readonly Stepped[], orphans: Orphans, now: number, claimedAt: number): BatchCounts {
     const counts: BatchCounts = { stepped: 0, queued: 0, withheld: 0, exited: 0 };
     // one slice at least: the orphans go with the first
-    const end = Math.max(batch.length, 1);
-    const writeFrom = db.$client.transaction((from: number): number => {
+    inSlices(db.$client, Math.max(batch.length, 1), writeSliceRuns, yieldAfterMs, () => {
       const kept = runsEpoch(db.$client) === claimedAt ? null : runs.stillAsClaimed(rows);
       const mine = (id: number) => kept === null || kept.has(id);
-      let i = from;
-      for (; i < end && !sliceEndsAt(db.$client, i, from, yieldAfterMs); i += writeSliceRuns) {
+      return (i) => {
         const slice = batch.slice(i, i + writeSliceRuns).filter((s) => mine(s.before.id));
         addCounts(counts, commit(slice, i === 0 ? { contact: orphans.contact.filter(mine), version: orphans.version.filter(mine) } : noOrphans, now));
-      }
-      return i;
+      };
     });
-    for (let from = 0; from < end;) from = writeFrom(from);
     return counts;
   }
 
