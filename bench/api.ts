@@ -461,8 +461,9 @@ async function bench(dir: string) {
   console.log(`  ${lockLine('the API waited for it', writeLock.apiWait)}; ${lockLine('held it', writeLock.apiHold)}`);
 
   // ── /v1/batch throughput, the engine ticking once a second to index what it queues ──
-  const batch = await measureBatch(loadVars, { tick: engineTick, backlog: () => inbox.backlog().events }, 'sustained');
-  const burst = await measureBatch(loadVars, { tick: engineTick, backlog: () => inbox.backlog().events }, 'burst');
+  const indexer = { tick: engineTick, backlog: () => inbox.backlog().events };
+  const batch = await measureBatch(loadVars, indexer, 'sustained');
+  const burst = await measureBatch(loadVars, indexer, 'burst');
 
   // ── A's pause (above), resume and archive: the API's event loop while half a million runs change ──
   const resumeA = await timedChange(() => api.journeys.resume.mutate({ id: journeys.a, dueTimers: 'skip' }), journeys.a);

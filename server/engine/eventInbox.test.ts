@@ -33,6 +33,15 @@ const people = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => 
 const identify = (ids: string[]) => w.services.ingest.ingest(ids.map((userId) => ({ type: 'identify' as const, userId, traits: { registered_at: new Date(NOON_SH - DAY).toISOString() } })));
 const tracks = (ids: string[], event: string, messageId?: (i: number) => string): Call[] =>
   ids.map((userId, i) => ({ type: 'track' as const, userId, event, properties: { n: i }, ...(messageId ? { messageId: messageId(i) } : {}) }));
+/** A new world with `n` identified contacts; their userIds. */
+function worldOf(n = 100): string[] {
+  w = aTestWorld(NOON_SH, { sandbox: silentChannels });
+  const ids = people(n);
+  identify(ids);
+  return ids;
+}
+/** A queued request per name: each of `ids` tracked once with it. */
+const queueEach = (ids: string[], names: string[]) => names.forEach((name) => w.services.ingest.ingest(tracks(ids, name), queue));
 const count = (table: string) => w.sql<{ n: number }>(`select count(*) n from ${table}`)[0]?.n;
 const eventsNamed = (name: string) =>
   w.sql<{ who: string; properties: string; at: number; received_at: number; message_id: string | null }>(
@@ -42,9 +51,7 @@ const eventsNamed = (name: string) =>
 
 describe('the events inbox', () => {
   it('queues a big batch of tracked events in one row, and the next tick indexes it in order before anything reads events', async () => {
-    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
-    const ids = people(150);
-    identify(ids);
+    const ids = worldOf(150);
     const before = count('events');
     expect(
       w.services.ingest.ingest(
@@ -91,9 +98,7 @@ describe('the events inbox', () => {
   });
 
   it('drops repeats: within the request at once, a retry of a queued or indexed call when indexed', async () => {
-    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
-    const ids = people(100);
-    identify(ids);
+    const ids = worldOf();
     // an earlier small request, indexed at once, shares the first ten messageIds
     expect(
       w.services.ingest.ingest(
@@ -137,16 +142,14 @@ describe('the events inbox', () => {
     const ids = people(100);
 
     it('smaller than queueFrom, or not given it', () => {
-      w = aTestWorld(NOON_SH, { sandbox: silentChannels });
-      identify(ids);
+      worldOf(ids.length);
       expect(sent(tracks(ids.slice(0, 99), 'tap'))).toEqual({ report: { accepted: 99, duplicates: 0 }, indexed: 99, inbox: 0 });
       expect(w.services.ingest.ingest(tracks(ids, 'tap'))).toEqual({ accepted: 100, duplicates: 0 });
       expect(count('events_inbox')).toBe(0);
     });
 
     it('mixed with an identify, about an unknown contact, or an unsubscribe', () => {
-      w = aTestWorld(NOON_SH, { sandbox: silentChannels });
-      identify(ids);
+      worldOf(ids.length);
       const identifyToo: Call[] = [...tracks(ids.slice(1), 'tap'), { type: 'identify', userId: 'p000', traits: { plan: 'gold' } }];
       expect(sent(identifyToo)).toEqual({ report: { accepted: 100, duplicates: 0 }, indexed: 99, inbox: 0 });
       expect(sent(tracks([...ids.slice(1), 'stranger'], 'tap'))).toEqual({ report: { accepted: 100, duplicates: 0 }, indexed: 100, inbox: 0 });
@@ -157,8 +160,7 @@ describe('the events inbox', () => {
     });
 
     it('holding an event a run waits for, or one a live journey starts on', async () => {
-      w = aTestWorld(NOON_SH, { sandbox: silentChannels });
-      identify(ids);
+      worldOf(ids.length);
       const waits = aGraph()
         .node('entry', 'trigger.event', { event: 'credit_rejected' })
         .node('login', 'wait.event', { event: 'app_login', timeout: { amount: 3, unit: 'days' } })
@@ -181,9 +183,7 @@ describe('the events inbox', () => {
   });
 
   it('carries the waiting events of a contact merged into another to the one it was merged into', async () => {
-    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
-    const ids = people(100);
-    identify(ids);
+    const ids = worldOf();
     w.services.ingest.ingest([{ type: 'identify', userId: 'kept' }]);
     expect(w.services.ingest.ingest(tracks(ids, 'tap'), queue).queued).toBe(100);
     // p007 turns out to be the same person as "kept": its row goes, its events follow
@@ -197,10 +197,8 @@ describe('the events inbox', () => {
   });
 
   it('with the engine on its own thread, commits between two requests when an API writer waits, and the writer goes first', () => {
-    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
-    const ids = people(100);
-    identify(ids);
-    for (const name of ['a', 'b', 'c']) w.services.ingest.ingest(tracks(ids, name), queue);
+    const ids = worldOf();
+    queueEach(ids, ['a', 'b', 'c']);
     const gate = createWriteGate();
     engineDb = openDatabase(w.dbPath);
     attachWriteGate(engineDb.$client, gate, 'engine', 0);
@@ -224,17 +222,15 @@ describe('the events inbox', () => {
       api.close();
     }
     // with nobody waiting, one transaction
-    for (const name of ['d', 'e']) w.services.ingest.ingest(tracks(ids, name), queue);
+    queueEach(ids, ['d', 'e']);
     takes = 0;
     expect(inbox.drain({ chunkRows: 1, yieldAfterMs: 0 })).toMatchObject({ indexed: 200 });
     expect(takes).toBe(1);
   });
 
   it('starts no chunk past its time budget: a backlog is left for the next tick', () => {
-    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
-    const ids = people(100);
-    identify(ids);
-    for (const name of ['a', 'b', 'c']) w.services.ingest.ingest(tracks(ids, name), queue);
+    const ids = worldOf();
+    queueEach(ids, ['a', 'b', 'c']);
     const inbox = createEventInbox(w.db);
     expect(inbox.drain({ chunkRows: 1, budgetMs: 0 })).toEqual({ indexed: 100, duplicates: 0, backlog: true });
     expect(inbox.drain({ chunkRows: 2, budgetMs: 0 })).toEqual({ indexed: 200, duplicates: 0, backlog: false });
@@ -242,9 +238,7 @@ describe('the events inbox', () => {
   });
 
   it('past queueMaxEvents waiting, indexes a big batch in its request, until the engine has caught up', async () => {
-    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
-    const ids = people(100);
-    identify(ids);
+    const ids = worldOf();
     const capped = { ...queue, queueMaxEvents: 150 };
     expect(w.services.ingest.ingest(tracks(ids, 'a'), capped)).toEqual({ accepted: 0, duplicates: 0, queued: 100 });
     expect(w.services.ingest.ingest(tracks(ids, 'b'), capped)).toEqual({ accepted: 100, duplicates: 0 });
@@ -254,10 +248,8 @@ describe('the events inbox', () => {
   });
 
   it('takes at most maxRows requests a drain and says a backlog is left', () => {
-    w = aTestWorld(NOON_SH, { sandbox: silentChannels });
-    const ids = people(100);
-    identify(ids);
-    for (const name of ['a', 'b', 'c']) w.services.ingest.ingest(tracks(ids, name), queue);
+    const ids = worldOf();
+    queueEach(ids, ['a', 'b', 'c']);
     const inbox = createEventInbox(w.db);
     expect(inbox.backlog()).toEqual({ rows: 3, events: 300, oldestReceivedAt: NOON_SH });
     expect(inbox.drain({ maxRows: 2 })).toEqual({ indexed: 200, duplicates: 0, backlog: true });

@@ -182,15 +182,14 @@ export function createIngestService({ db, clock, contacts, events, live }: Inges
    * messageId are dropped here; a retry of an earlier request, when indexed.
    */
   function queued(batch: readonly Call[], now: number, maxEvents: number): IngestReport | null {
-    const tracked = (x: Call): x is Extract<Call, { type: 'track' | 'page' | 'screen' }> => (x.type === 'track' && x.event !== 'unsubscribed') || x.type === 'page' || x.type === 'screen';
-    if (!batch.every((x) => tracked(x) && x.userId)) return null;
-    if (inbox.backlog().events + batch.length > maxEvents) return null;
-    const known = knownContacts(batch);
+    const tracked = batch.filter((x): x is Extract<Call, { type: 'track' | 'page' | 'screen' }> => (x.type === 'track' && x.event !== 'unsubscribed') || x.type === 'page' || x.type === 'screen');
+    if (tracked.length < batch.length || inbox.backlog().events + batch.length > maxEvents) return null;
+    const known = knownContacts(tracked);
     const ids = new Set<string>();
     const pending: NewEvent[] = [];
-    for (const x of batch) {
-      const contactId = known.get(x.userId as string);
-      if (contactId === undefined || !tracked(x)) return null;
+    for (const x of tracked) {
+      const contactId = x.userId ? known.get(x.userId) : undefined;
+      if (contactId === undefined) return null;
       if (x.messageId) {
         if (ids.has(x.messageId)) continue;
         ids.add(x.messageId);
