@@ -166,6 +166,42 @@ export const eventsInbox = sqliteTable('events_inbox', {
   body: text('body').notNull(),
 });
 
+/**
+ * The inbox's batch being indexed (engine/eventInbox.ts, migration 0032): its
+ * events staged in contact order (WITHOUT ROWID, keyed by contact and arrival),
+ * and where the batch stands.
+ */
+export const eventsStaged = sqliteTable(
+  'events_staged',
+  {
+    seq: integer('seq').notNull(),
+    contactId: integer('contact_id').notNull(),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    properties: text('properties').notNull(),
+    context: text('context'),
+    at: integer('at').notNull(),
+    messageId: text('message_id'),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.contactId, t.seq] }),
+    index('events_staged_message_id')
+      .on(t.messageId, t.seq)
+      .where(sql`${t.messageId} is not null`),
+  ],
+);
+
+export const eventsDrain = sqliteTable('events_drain', {
+  id: integer('id').primaryKey(),
+  through: integer('through').notNull(),
+  phase: text('phase', { enum: ['stage', 'dedupe', 'move'] }).notNull(),
+  after: text('after'),
+  movedThrough: integer('moved_through').notNull().default(0),
+  events: integer('events').notNull(),
+  oldest: integer('oldest').notNull(),
+});
+
 /** Every ingested call's messageId, so a retry of any call type is ignored. */
 export const ingested = sqliteTable('ingested', {
   messageId: text('message_id').primaryKey(),

@@ -128,9 +128,51 @@ describe('the events inbox', () => {
       queue,
     );
     expect((await w.services.engine.tick(w.clock.now()))?.inbox).toEqual({ indexed: 150, duplicates: 50, backlog: false });
+    // each id once, on the contact (and with the properties) of its first request
     const swipes = eventsNamed('swipe');
-    expect(swipes.slice(0, 100).map((e) => e.who)).toEqual(ids);
-    expect(swipes.slice(100).map((e) => e.message_id)).toEqual(ids.slice(50).map((_, i) => `swipe-${i + 100}`));
+    const first = new Map(ids.map((who, i) => [`swipe-${i}`, { who, n: i }]));
+    ids.slice(0, 50).forEach((who, i) => first.set(`swipe-${i + 100}`, { who, n: i + 50 }));
+    expect(new Map(swipes.map((e) => [e.message_id, { who: e.who, n: (JSON.parse(e.properties) as { n: number }).n }]))).toEqual(first);
+    expect(swipes).toHaveLength(150);
+  });
+
+  it('deduplicates a range of messageIds a step and moves a range of contacts a step, each event once and in its order', () => {
+    const ids = worldOf(50);
+    // two requests, each contact twice in each; the second repeats fifty ids of the first
+    const twice = (name: string, from: number) => tracks([...ids, ...ids], name, (i) => `m${String(i + from).padStart(3, '0')}`);
+    w.services.ingest.ingest(twice('a', 0), queue);
+    w.services.ingest.ingest(twice('b', 50), queue);
+    const inbox = createEventInbox(w.db);
+    const phase = () => w.sql<{ phase: string }>('select phase from events_drain')[0]?.phase ?? 'none';
+    // with no time budget, a drain takes one step: the phase each began in, and what it did
+    const steps: { phase: string; indexed: number; duplicates: number }[] = [];
+    for (let backlog = true; backlog;) {
+      const was = phase();
+      const report = inbox.drain({ budgetMs: 0, chunkRows: 1, sliceEvents: 7 });
+      steps.push({ phase: was, indexed: report.indexed, duplicates: report.duplicates });
+      backlog = report.backlog;
+    }
+    const of = (p: string) => steps.filter((s) => s.phase === p);
+    // begun, then the second request staged
+    expect(steps.slice(0, 2).map((s) => s.phase)).toEqual(['none', 'stage']);
+    // 200 messageIds 7 (or a repeat more) a step; the 50 repeats dropped there
+    expect(of('dedupe').length).toBeGreaterThanOrEqual(200 / 8);
+    expect(of('dedupe').reduce((n, s) => n + s.duplicates, 0)).toBe(50);
+    // 150 events 7 a step, the last contact of a slice whole (3 events each): 50 contacts in slices of 3
+    expect(of('move').map((s) => s.indexed)).toEqual([...Array.from({ length: 16 }, () => 9), 6]);
+    expect(steps).toHaveLength(2 + of('dedupe').length + of('move').length);
+    expect(count('events_staged')).toBe(0);
+    const all = w.sql<{ who: string; name: string; message_id: string }>(
+      'select c.external_id who, e.name, e.message_id from events e join contacts c on c.id = e.contact_id where e.name in (?, ?) order by e.id',
+      'a',
+      'b',
+    );
+    // m050…m099 went in with the first request: each contact keeps one b, its second
+    expect(all.filter((e) => e.name === 'b').map((e) => e.message_id)).toEqual(ids.map((_, k) => `m${k + 100}`));
+    // each contact's events in the order they came: its two a's, then its b
+    expect(all.filter((e) => e.who === 'p007').map((e) => e.message_id)).toEqual(['m007', 'm057', 'm107']);
+    expect(all.map((e) => e.who)).toEqual(ids.flatMap((who) => [who, who, who]));
+    expect(count('ingested')).toBe(150);
   });
 
   describe('indexes at once, as before, a request that is', () => {
@@ -182,59 +224,123 @@ describe('the events inbox', () => {
     });
   });
 
-  it('carries the waiting events of a contact merged into another to the one it was merged into', async () => {
+  it('carries the waiting events of a contact merged into another to the one it was merged into, queued or staged', () => {
     const ids = worldOf();
-    w.services.ingest.ingest([{ type: 'identify', userId: 'kept' }]);
-    expect(w.services.ingest.ingest(tracks(ids, 'tap'), queue).queued).toBe(100);
+    w.services.ingest.ingest([
+      { type: 'identify', userId: 'kept' },
+      { type: 'identify', userId: 'also-kept' },
+    ]);
+    queueEach(ids, ['tap']);
     // p007 turns out to be the same person as "kept": its row goes, its events follow
     w.services.ingest.ingest([{ type: 'alias', previousId: 'p007', userId: 'kept' }]);
     expect(w.sql("select count(*) n from contacts where external_id = 'p007'")).toEqual([{ n: 0 }]);
-    await w.services.engine.tick(w.clock.now());
-    const taps = eventsNamed('tap');
-    expect(taps).toHaveLength(100);
-    expect(taps[7]?.who).toBe('kept');
-    expect(taps.filter((e) => e.who === 'kept')).toHaveLength(1);
+    const inbox = createEventInbox(w.db);
+    // a second request staged (one step: begun and staged), then p042 merged into "also-kept"
+    queueEach(ids.slice(40, 50), ['swipe', 'swipe', 'swipe', 'swipe', 'swipe', 'swipe', 'swipe', 'swipe', 'swipe', 'swipe']);
+    expect(inbox.drain({ budgetMs: 0, chunkRows: 2 })).toMatchObject({ indexed: 0, backlog: true });
+    expect(w.sql('select count(*) n from events_staged where name = ?', 'tap')).toEqual([{ n: 100 }]);
+    w.services.ingest.ingest([{ type: 'alias', previousId: 'p042', userId: 'also-kept' }]);
+    while (inbox.drain().backlog);
+    const whose = (name: string, n: number) =>
+      w.sql<{ who: string }>(`select c.external_id who from events e join contacts c on c.id = e.contact_id where e.name = ? and e.properties ->> 'n' = ?`, name, n).map((e) => e.who);
+    expect(eventsNamed('tap')).toHaveLength(100);
+    expect(whose('tap', 7)).toEqual(['kept']);
+    expect(whose('tap', 42)).toEqual(['also-kept']);
+    expect(whose('swipe', 2)).toEqual(Array.from({ length: 10 }, () => 'also-kept'));
+    expect(w.sql("select count(*) n from events e join contacts c on c.id = e.contact_id where c.external_id in ('kept', 'also-kept')")).toEqual([{ n: 12 }]);
   });
 
-  it('with the engine on its own thread, commits between two requests when an API writer waits, and the writer goes first', () => {
+  it('carries the staged events of a merged contact along while the batch moves: once each, whichever side of the moved range either is', () => {
+    const ids = worldOf();
+    w.services.ingest.ingest([{ type: 'identify', userId: 'kept' }]);
+    queueEach(ids, ['tap']);
+    const inbox = createEventInbox(w.db);
+    // one step each: begun and staged, no messageIds, the first 50 contacts moved
+    for (let i = 0; i < 3; i++) inbox.drain({ budgetMs: 0, sliceEvents: 50 });
+    expect([eventsNamed('tap').length, inbox.backlog().events]).toEqual([50, 50]);
+    const merge = (previousId: string, userId: string) => w.services.ingest.ingest([{ type: 'alias', previousId, userId }]);
+    // moved into a contact not yet moved: its indexed tap goes with the merge, its staged copy stays behind
+    merge('p010', 'kept');
+    // not moved into one moved: its tap is indexed in the merge
+    merge('p070', 'p020');
+    expect([eventsNamed('tap').length, inbox.backlog().events]).toEqual([51, 49]);
+    // not moved into one not moved: moved with it
+    merge('p080', 'p090');
+    expect(inbox.drain()).toEqual({ indexed: 49, duplicates: 0, backlog: false });
+    const taps = w.sql<{ who: string; n: number }>(`select c.external_id who, count(*) n from events e join contacts c on c.id = e.contact_id where e.name = 'tap' group by who`);
+    const of = new Map(taps.map((t) => [t.who, t.n]));
+    expect(taps.reduce((n, t) => n + t.n, 0)).toBe(100);
+    expect([of.get('kept'), of.get('p020'), of.get('p090'), of.get('p010'), of.get('p070'), of.get('p080')]).toEqual([1, 2, 2, undefined, undefined, undefined]);
+  });
+
+  it('with the engine on its own thread, commits between two steps when an API writer waits, and the writer goes first', () => {
     const ids = worldOf();
     queueEach(ids, ['a', 'b', 'c']);
     const gate = createWriteGate();
     engineDb = openDatabase(w.dbPath);
     attachWriteGate(engineDb.$client, gate, 'engine', 0);
     const inbox = createEventInbox(engineDb);
-    let takes = 0;
     const api = new Database(w.dbPath);
-    let seenByApi: number | null = null;
+    // what the API reads each time the drain gives the lock back: the steps committed so far
+    const seen: [inbox: number, staged: number, indexed: number, firstUnindexed: string | null][] = [];
     observeWriteLock((role) => {
-      if (role !== 'engine') return;
-      takes++;
-      // what the API's write, between the drain's first transaction and its second, finds: the first request indexed, two waiting
-      if (api.open && seenByApi === null) seenByApi = (api.prepare('select count(*) n from events_inbox').get() as { n: number }).n;
+      if (role !== 'engine' || !api.open) return;
+      seen.push(
+        api
+          .prepare(
+            `select (select count(*) from events_inbox), (select events from events_drain), (select count(*) from events where name in ('a', 'b', 'c')),
+                    (select min(external_id) from contacts c where not exists (select 1 from events e where e.contact_id = c.id and e.name = 'a'))`,
+          )
+          .raw()
+          .get() as (typeof seen)[number],
+      );
     });
     apiSideOf(gate).waiting(1);
     try {
-      expect(inbox.drain({ chunkRows: 1, yieldAfterMs: 0 })).toEqual({ indexed: 300, duplicates: 0, backlog: false });
-      expect(takes).toBe(3);
-      expect(seenByApi).toBe(2);
+      expect(inbox.drain({ chunkRows: 1, sliceEvents: 100, yieldAfterMs: 0 })).toEqual({ indexed: 300, duplicates: 0, backlog: false });
     } finally {
       apiSideOf(gate).waiting(0);
       api.close();
     }
+    // a request staged a step (the batch begun with the first); no messageIds to deduplicate (a step); then the events of 34, 34 and 32 contacts a step, in contact order
+    expect(seen).toEqual([
+      [2, 100, 0, 'p000'],
+      [1, 200, 0, 'p000'],
+      [0, 300, 0, 'p000'],
+      [0, 300, 0, 'p000'],
+      [0, 198, 102, 'p034'],
+      [0, 96, 204, 'p068'],
+      [0, null, 300, null],
+    ]);
     // with nobody waiting, one transaction
     queueEach(ids, ['d', 'e']);
-    takes = 0;
+    let takes = 0;
+    observeWriteLock((role) => {
+      if (role === 'engine') takes++;
+    });
     expect(inbox.drain({ chunkRows: 1, yieldAfterMs: 0 })).toMatchObject({ indexed: 200 });
     expect(takes).toBe(1);
   });
 
-  it('starts no chunk past its time budget: a backlog is left for the next tick', () => {
+  it('starts no step past its time budget, and the next drain goes on where it stopped; a failed step is undone alone', () => {
     const ids = worldOf();
     queueEach(ids, ['a', 'b', 'c']);
     const inbox = createEventInbox(w.db);
-    expect(inbox.drain({ chunkRows: 1, budgetMs: 0 })).toEqual({ indexed: 100, duplicates: 0, backlog: true });
-    expect(inbox.drain({ chunkRows: 2, budgetMs: 0 })).toEqual({ indexed: 200, duplicates: 0, backlog: false });
+    expect(inbox.drain({ chunkRows: 1, budgetMs: 0 })).toEqual({ indexed: 0, duplicates: 0, backlog: true });
+    expect([count('events_inbox'), count('events_staged')]).toEqual([2, 100]);
+    expect(inbox.backlog()).toEqual({ rows: 2, events: 300, oldestReceivedAt: NOON_SH });
+    // three steps more: staged all, nothing to deduplicate, and half the contacts moved
+    for (let i = 0; i < 3; i++) inbox.drain({ chunkRows: 2, sliceEvents: 150, budgetMs: 0 });
+    expect([count('events_inbox'), inbox.backlog().events, eventsNamed('a').length]).toEqual([0, 150, 50]);
+    // a step that fails (an events insert refused) is rolled back, and what earlier steps did stays
+    w.db.$client.exec(`create temp trigger refuse before insert on events when new.name = 'c' begin select raise(abort, 'refused'); end`);
+    expect(() => createEventInbox(w.db).drain()).toThrow('refused');
+    expect([inbox.backlog().events, eventsNamed('a').length, eventsNamed('c').length]).toEqual([150, 50, 50]);
+    w.db.$client.exec('drop trigger refuse');
+    // a new inbox (a restarted engine) reads where the batch stands from the file
+    expect(createEventInbox(w.db).drain()).toEqual({ indexed: 150, duplicates: 0, backlog: false });
     expect([eventsNamed('a'), eventsNamed('b'), eventsNamed('c')].map((e) => e.length)).toEqual([100, 100, 100]);
+    expect(inbox.backlog()).toEqual({ rows: 0, events: 0, oldestReceivedAt: null });
   });
 
   it('past queueMaxEvents waiting, indexes a big batch in its request, until the engine has caught up', async () => {

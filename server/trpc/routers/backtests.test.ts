@@ -48,12 +48,13 @@ function withoutCall(g: JourneyGraph): JourneyGraph {
 
 /** Every table but the backtests' own and the audit log, each as a count and a hash of its rows in rowid order. */
 function liveTables(): Record<string, string> {
-  const tables = w.sql<{ name: string }>(
-    `select name from sqlite_master where type = 'table' and name not in ('backtests', 'audit_events') and name not like 'sqlite_%' and name not like '__drizzle%' order by name`,
+  const tables = w.sql<{ name: string; sql: string }>(
+    `select name, sql from sqlite_master where type = 'table' and name not in ('backtests', 'audit_events') and name not like 'sqlite_%' and name not like '__drizzle%' order by name`,
   );
   return Object.fromEntries(
-    tables.map(({ name }) => {
-      const rows = w.sql(`select * from "${name}" order by rowid`);
+    tables.map(({ name, sql }) => {
+      // a WITHOUT ROWID table (events_staged) is read in its key's order
+      const rows = w.sql(`select * from "${name}"${/without rowid/i.test(sql) ? '' : ' order by rowid'}`);
       return [name, `${rows.length}:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`];
     }),
   );
