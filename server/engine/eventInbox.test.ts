@@ -343,6 +343,15 @@ describe('the events inbox', () => {
     expect(inbox.backlog()).toEqual({ rows: 0, events: 0, oldestReceivedAt: null });
   });
 
+  it('a tick goes on with a backlog after the runner and the dispatcher: a batch more than its first drain began', async () => {
+    const ids = worldOf(10);
+    // 201 requests of one event: a drain begins a batch of 200 at most
+    for (let i = 0; i < 201; i++) w.services.ingest.ingest(tracks([ids[i % 10] as string], 'tap'), { queueFrom: 1 });
+    expect(count('events_inbox')).toBe(201);
+    expect((await w.services.engine.tick(w.clock.now()))?.inbox).toEqual({ indexed: 201, duplicates: 0, backlog: false });
+    expect(eventsNamed('tap')).toHaveLength(201);
+  });
+
   it('past queueMaxEvents waiting, indexes a big batch in its request, until the engine has caught up', async () => {
     const ids = worldOf();
     const capped = { ...queue, queueMaxEvents: 150 };
