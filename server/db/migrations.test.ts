@@ -237,4 +237,20 @@ describe('migrations on data', () => {
     expect(db.$client.prepare(`select id from messages indexed by messages_sending where status = 'sending' and lease_expires_at <= 1000`).pluck().all()).toEqual([1]);
     db.$client.close();
   });
+
+  it('0033 counts the events an inbox already holds, and keeps the count as requests are appended and removed', () => {
+    const path = inDir('i.db');
+    let db = openDatabase(path, { migrationsFolder: migrationsBefore('0033_events_inbox_size') });
+    const append = db.$client.prepare(`insert into events_inbox (received_at, events, message_ids, body) values (0, ?, 0, '[]')`);
+    append.run(120);
+    append.run(300);
+    db.$client.close();
+    db = openDatabase(path);
+    const size = db.$client.prepare('select events from events_inbox_size').pluck();
+    expect(size.get()).toBe(420);
+    db.$client.prepare(`insert into events_inbox (received_at, events, message_ids, body) values (0, 5, 0, '[]')`).run();
+    db.$client.prepare('delete from events_inbox where events = 120').run();
+    expect(size.get()).toBe(305);
+    db.$client.close();
+  });
 });

@@ -166,6 +166,12 @@ export const eventsInbox = sqliteTable('events_inbox', {
   body: text('body').notNull(),
 });
 
+/** How many events `events_inbox` holds, kept by its triggers (migration 0033). */
+export const eventsInboxSize = sqliteTable('events_inbox_size', {
+  id: integer('id').primaryKey(),
+  events: integer('events').notNull(),
+});
+
 /**
  * The inbox's batch being indexed (engine/eventInbox.ts, migration 0032): its
  * events staged in contact order (WITHOUT ROWID, keyed by contact and arrival),

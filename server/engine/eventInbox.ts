@@ -75,10 +75,11 @@ export interface DrainOptions {
 export function createEventInbox(db: Db) {
   const c = db.$client;
   const append = c.prepare<[number, number, number, string]>('insert into events_inbox (received_at, events, message_ids, body) values (?, ?, ?, ?)');
-  // events: those waiting in the inbox and those of the batch staged; oldest: the batch's first request, else the inbox's
-  const backlog = c.prepare<[], { rows: number; events: number; oldest: number | null }>(
-    `select count(*) rows, coalesce(sum(events), 0) + coalesce((select events from events_drain), 0) events,
-            coalesce((select oldest from events_drain), min(received_at)) oldest from events_inbox`,
+  // events: those waiting in the inbox (a count its triggers keep: migration 0033) and those of the batch staged;
+  // oldest: the batch's first request, else the inbox's
+  const backlog = c.prepare<[], { events: number; oldest: number | null }>(
+    `select (select events from events_inbox_size) + coalesce((select events from events_drain), 0) events,
+            coalesce((select oldest from events_drain), (select received_at from events_inbox order by id limit 1)) oldest`,
   );
   const progress = c.prepare<[], Progress>('select through, phase, after, moved_through, events from events_drain where id = 1');
   const waiting = c.prepare<[], number>('select exists (select 1 from events_inbox) or exists (select 1 from events_drain)').pluck();
@@ -235,10 +236,10 @@ export function createEventInbox(db: Db) {
       renumberStaged.run({ from, into });
     },
 
-    /** Requests waiting in the inbox; events waiting there or staged; when the oldest of them came (null when none). */
-    backlog(): { rows: number; events: number; oldestReceivedAt: number | null } {
-      const b = backlog.get() ?? { rows: 0, events: 0, oldest: null };
-      return { rows: b.rows, events: b.events, oldestReceivedAt: b.oldest };
+    /** Events waiting in the inbox or staged, and when the oldest of them came (null when none). */
+    backlog(): { events: number; oldestReceivedAt: number | null } {
+      const b = backlog.get() ?? { events: 0, oldest: null };
+      return { events: b.events, oldestReceivedAt: b.oldest };
     },
   };
 }
