@@ -235,19 +235,15 @@ describe('the events inbox', () => {
     w.services.ingest.ingest([{ type: 'alias', previousId: 'p007', userId: 'kept' }]);
     expect(w.sql("select count(*) n from contacts where external_id = 'p007'")).toEqual([{ n: 0 }]);
     const inbox = createEventInbox(w.db);
-    // a second request staged (one step: begun and staged), then p042 merged into "also-kept"
-    queueEach(ids.slice(40, 50), ['swipe', 'swipe', 'swipe', 'swipe', 'swipe', 'swipe', 'swipe', 'swipe', 'swipe', 'swipe']);
-    expect(inbox.drain({ budgetMs: 0, chunkRows: 2 })).toMatchObject({ indexed: 0, backlog: true });
-    expect(w.sql('select count(*) n from events_staged where name = ?', 'tap')).toEqual([{ n: 100 }]);
+    // one step: the batch begun and its request staged; then p042 merged into "also-kept"
+    expect(inbox.drain({ budgetMs: 0 })).toMatchObject({ indexed: 0, backlog: true });
+    expect([count('events_inbox'), count('events_staged')]).toEqual([0, 100]);
     w.services.ingest.ingest([{ type: 'alias', previousId: 'p042', userId: 'also-kept' }]);
     while (inbox.drain().backlog);
-    const whose = (name: string, n: number) =>
-      w.sql<{ who: string }>(`select c.external_id who from events e join contacts c on c.id = e.contact_id where e.name = ? and e.properties ->> 'n' = ?`, name, n).map((e) => e.who);
+    const whose = (n: number) =>
+      w.sql<{ who: string }>(`select c.external_id who from events e join contacts c on c.id = e.contact_id where e.name = 'tap' and e.properties ->> 'n' = ?`, n).map((e) => e.who);
     expect(eventsNamed('tap')).toHaveLength(100);
-    expect(whose('tap', 7)).toEqual(['kept']);
-    expect(whose('tap', 42)).toEqual(['also-kept']);
-    expect(whose('swipe', 2)).toEqual(Array.from({ length: 10 }, () => 'also-kept'));
-    expect(w.sql("select count(*) n from events e join contacts c on c.id = e.contact_id where c.external_id in ('kept', 'also-kept')")).toEqual([{ n: 12 }]);
+    expect([whose(7), whose(42)]).toEqual([['kept'], ['also-kept']]);
   });
 
   it('carries the staged events of a merged contact along while the batch moves: once each, whichever side of the moved range either is', () => {
@@ -322,7 +318,7 @@ describe('the events inbox', () => {
     expect(takes).toBe(1);
   });
 
-  it('starts no step past its time budget, and the next drain goes on where it stopped; a failed step is undone alone', () => {
+  it('starts no step past its time budget, and the next drain goes on where it stopped; a drain that fails is undone, what earlier ones did stays', () => {
     const ids = worldOf();
     queueEach(ids, ['a', 'b', 'c']);
     const inbox = createEventInbox(w.db);
