@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ export interface TestWorld {
   dbPath: string;
   /** Rows of a query on the world's database, for assertions. */
   sql: <T>(query: string, ...args: unknown[]) => T[];
+  /** Every table but `except` as a count and a hash of its rows, in rowid order (a WITHOUT ROWID table in its key's): what an operation that writes nothing must leave as it was. */
+  tableDigests: (except?: readonly string[]) => Record<string, string>;
   /** Create a journey with this draft, which must compile, and publish it (a segment entry also enrolling now); its id. */
   publish: (graph: JourneyGraph, name?: string) => Promise<string>;
   close: () => void;
@@ -85,6 +88,17 @@ export function aTestWorld(
     as,
     dbPath,
     sql: <T>(query: string, ...args: unknown[]) => db.$client.prepare(query).all(...args) as T[],
+    tableDigests(except = []) {
+      const tables = db.$client.prepare<[], { name: string; sql: string }>(`select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`).all();
+      return Object.fromEntries(
+        tables
+          .filter(({ name }) => !except.includes(name))
+          .map(({ name, sql }) => {
+            const rows = db.$client.prepare(`select * from "${name}"${/without rowid/i.test(sql) ? '' : ' order by rowid'}`).all();
+            return [name, `${rows.length}:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`];
+          }),
+      );
+    },
     async publish(graph, name = 'test') {
       const { id } = await caller.journeys.create({ name });
       const { errors } = await caller.journeys.saveDraft({ id, graph });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,19 +45,8 @@ function withoutCall(g: JourneyGraph): JourneyGraph {
   return { ...g, nodes, edges };
 }
 
-/** Every table but the backtests' own and the audit log, each as a count and a hash of its rows in rowid order. */
-function liveTables(): Record<string, string> {
-  const tables = w.sql<{ name: string; sql: string }>(
-    `select name, sql from sqlite_master where type = 'table' and name not in ('backtests', 'audit_events') and name not like 'sqlite_%' and name not like '__drizzle%' order by name`,
-  );
-  return Object.fromEntries(
-    tables.map(({ name, sql }) => {
-      // a WITHOUT ROWID table (events_staged) is read in its key's order
-      const rows = w.sql(`select * from "${name}"${/without rowid/i.test(sql) ? '' : ' order by rowid'}`);
-      return [name, `${rows.length}:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`];
-    }),
-  );
-}
+/** Every table but the backtests' own, the audit log and the migrations' record, each as a count and a hash of its rows. */
+const liveTables = () => w.tableDigests(['backtests', 'audit_events', '__drizzle_migrations']);
 
 const code = async (p: Promise<unknown>) =>
   p.then(
