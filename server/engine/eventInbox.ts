@@ -18,8 +18,6 @@ interface Progress {
   after: string | null;
   /** move: the events of contacts up to this one are moved (0 before) */
   moved_through: number;
-  /** staged, not yet moved into `events` or dropped as retries */
-  events: number;
 }
 
 export interface DrainOptions {
@@ -81,7 +79,7 @@ export function createEventInbox(db: Db) {
     `select (select events from events_inbox_size) + coalesce((select events from events_drain), 0) events,
             coalesce((select oldest from events_drain), (select received_at from events_inbox order by id limit 1)) oldest`,
   );
-  const progress = c.prepare<[], Progress>('select through, phase, after, moved_through, events from events_drain where id = 1');
+  const progress = c.prepare<[], Progress>('select through, phase, after, moved_through from events_drain where id = 1');
   const waiting = c.prepare<[], number>('select exists (select 1 from events_inbox) or exists (select 1 from events_drain)').pluck();
   // a batch: the oldest `maxRows` requests
   const begin = c.prepare<[number]>(

@@ -39,7 +39,7 @@ export interface IngestOptions {
   /**
    * … unless the inbox would then hold more than this many events (the engine
    * indexing slower than they come, for long): the request is indexed in it
-   * as any other, which slows the senders down rather than the inbox growing
+   * as every other one, which slows the senders down rather than the inbox growing
    * without end. Unset: no limit.
    */
   queueMaxEvents?: number;
