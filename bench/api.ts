@@ -46,7 +46,9 @@
  * BENCH_ONLY=batch runs the /v1/batch phase alone (after two seconds of the
  * same batches as a warm-up): no journeys, no mix, the engine only indexing; it prints its
  * figures and leaves bench/api-results.json as it was. For iterating on
- * ingestion without the minutes the other phases take.
+ * ingestion without the minutes the other phases take. BENCH_ONLY=mix stops
+ * after the mix under load (API alone, engine rates, the write lock), leaving
+ * bench/api-results.json as it was too.
  *
  * The mode (engine on its own thread, or in this process with the API) is
  * what startServer chose; the results say which ran.
@@ -307,7 +309,7 @@ async function bench(dir: string) {
     await server.close();
     return;
   }
-  if (ONLY !== '') throw new Error(`BENCH_ONLY must be "batch" or unset, got "${ONLY}"`);
+  if (ONLY !== '' && ONLY !== 'mix') throw new Error(`BENCH_ONLY must be "batch", "mix" or unset, got "${ONLY}"`);
 
   // ── workspace, over HTTP as a script would ──
   const cookie = await signIn(server.url, testAdmin.login, testAdmin.password);
@@ -459,6 +461,11 @@ async function bench(dir: string) {
   // the engine's thread waits on the spot (Atomics.wait) while the API's writers go first: time the runner and dispatcher lose to the API
   console.log(`  ${lockLine('the engine waited for it', writeLock.engineWait)}`);
   console.log(`  ${lockLine('the API waited for it', writeLock.apiWait)}; ${lockLine('held it', writeLock.apiHold)}`);
+  if (ONLY === 'mix') {
+    console.log(`\nAPI p99 ${figures.overall.p99} ms (target ≤${targets.p99Ms}), ${figures.errors} errors, engine ratio ${ratio} (target ≥${targets.engineRatio})`);
+    await server.close();
+    return;
+  }
 
   // ── /v1/batch throughput, the engine ticking once a second to index what it queues ──
   const indexer = { tick: engineTick, backlog: () => inbox.backlog().events };
