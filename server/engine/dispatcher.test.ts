@@ -7,7 +7,7 @@ import type { ChannelProvider, DeliveryResult } from '../channels/provider';
 import { createSandboxProvider } from '../channels/sandbox';
 import { createTemplateStore } from '../templates/store';
 import { createDispatcher, type DispatcherOptions } from './dispatcher';
-import { createOutbox } from '../outbox';
+import { createOutbox, type Outbox } from '../outbox';
 import { apiSideOf, attachWriteGate, createWriteGate, observeWriteLock } from '../db/writeGate';
 
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
@@ -47,8 +47,8 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
     w.close();
   });
 
-  /** A dispatcher of its own on the world's database (the engine's stays idle): these providers, these options. */
-  function aDispatcher(providers: Partial<Record<Channel, ChannelProvider>>, options: Partial<DispatcherOptions> = {}, templates = createTemplateStore(w.db)) {
+  /** A dispatcher of its own on the world's database (the engine's stays idle): these providers, these options (and this outbox). */
+  function aDispatcher(providers: Partial<Record<Channel, ChannelProvider>>, options: Partial<DispatcherOptions> = {}, templates = createTemplateStore(w.db), outbox?: Outbox) {
     const sandbox = createSandboxProvider('email', { seed: 1, record: () => true });
     return createDispatcher({
       db: w.db,
@@ -59,6 +59,7 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
       linkSecret: () => 'secret',
       onResponse: () => {},
       options: { log: (l) => logs.push(l), ...options },
+      ...(outbox ? { outbox } : {}),
     });
   }
   /** `n` contacts get a message on `channel` (queued by the runner, not sent). */
@@ -160,6 +161,20 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
       apiWaiting(0);
       observeWriteLock(null);
     }
+  });
+
+  it('claims at most claimStep messages a transaction, and a lane with room left claims the next step at once', async () => {
+    // a vendor answering after 30 ms, with room for 250 out at once: every step goes out before the first answer
+    const p = aProvider(30, undefined, { maxInFlight: 250 });
+    await queue('sms', 250);
+    const outbox = createOutbox(w.db);
+    const limits: number[] = [];
+    const counting: Outbox = { ...outbox, claim: (channel, now, limit, start) => (limits.push(limit), outbox.claim(channel, now, limit, start)) };
+    expect(await aDispatcher({ sms: p.provider }, { claimStep: 100 }, undefined, counting).dispatch(w.clock.now())).toMatchObject({ sent: 250 });
+    expect(limits.slice(0, 3)).toEqual([100, 100, 50]);
+    expect(Math.max(...limits)).toBe(100);
+    expect(p.maxOpen).toBe(250);
+    expect(statuses('sms')).toEqual(Array.from({ length: 250 }, () => 'delivered'));
   });
 
   it('keeps at most maxInFlight messages out per channel, and a provider may set its own', async () => {

@@ -46,6 +46,15 @@ export interface DispatcherOptions {
    * behind it waited as long.
    */
   yieldAfterMs: number;
+  /**
+   * Messages one claim takes (one transaction, which no API writer can cut
+   * short), however many the lane has room for; a lane with room left claims
+   * the next step at once. Claims of up to 500 (the sandbox's in-flight
+   * limit) held the write lock over 6 ms with a /v1 write waiting behind them
+   * 84–276 times in bench:api's loaded minute (7–8 ms on average, up to 30);
+   * in steps of 100, 5–16 times.
+   */
+  claimStep: number;
   wallNow: () => number;
   /** one line per dead letter and per channel health change */
   log: (line: string) => void;
@@ -61,6 +70,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   leaseMs: 5 * 60_000,
   recoverEveryMs: 60_000,
   yieldAfterMs: defaultYieldAfterMs,
+  claimStep: 100,
   wallNow: Date.now,
   log: (line) => processLog.warn({ component: 'dispatcher' }, line),
 };
@@ -288,7 +298,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
       if (!c.open) return;
       if (!stop && lane.inFlight < lane.limit && lane.drainedAt !== now) {
         const tokensLeft = take(lane.channel, now);
-        const want = Math.min(lane.limit - lane.inFlight, tokensLeft, budget - claimed);
+        const want = Math.min(lane.limit - lane.inFlight, tokensLeft, budget - claimed, o.claimStep);
         if (want <= 0) {
           stop = true;
           if (anyDue.get(lane.channel, now)) report()[tokensLeft <= 0 ? 'throttled' : 'backlog'] = true;
@@ -316,6 +326,8 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
           const t = tokens.get(lane.channel);
           if (t) t.n -= n;
           if (n < want) lane.drainedAt = now;
+          // a full step with room left in flight: the next step at once, not after the first answer
+          else if (lane.inFlight < lane.limit) continue;
         }
       }
       if (lane.inFlight === 0 && (stop || lane.drainedAt === lane.now)) return;
