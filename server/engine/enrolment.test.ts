@@ -3,6 +3,9 @@ import { aTestWorld, type TestWorld } from '../testing/harness';
 import { aGraph } from '../../shared/fixtures/builders';
 import type { JourneyGraph } from '../../shared/journey/graph';
 import { DAY, HOUR } from '../../shared/util/time';
+import { attachWriteGate, createWriteGate, observeWriteLock } from '../db/writeGate';
+import { enrolChunk } from './enrol';
+import { runSegmentEntries } from './segmentEntry';
 
 const T0 = Date.UTC(2026, 10, 2, 4, 0);
 
@@ -123,6 +126,38 @@ describe('enrolment and runs', () => {
       w.db.$client.prepare(`select c.external_id from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? order by c.external_id`).all(id) as { external_id: string }[]
     ).map((r) => r.external_id);
     expect(entered).toEqual(['r7', 'r8', 'r9']);
+  });
+
+  it('segment entry enrols enrolChunk contacts a transaction: an API writer waits for one chunk, not the whole segment', async () => {
+    const n = 2 * enrolChunk + 500;
+    // registered a day ago and after, never logged in (one INSERT…SELECT: ingesting 4,500 identify calls took 4.5 s)
+    w.db.$client.exec(`with recursive k(i) as (select 0 union all select i + 1 from k where i < ${n - 1})
+      insert into contacts (external_id, traits, opt_outs, registered_at, created_at, updated_at)
+      select 's' || i, '{}', '[]', ${T0 - DAY} - i * 1000, ${T0}, ${T0} from k`);
+    const graph = aGraph()
+      .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in', schedule: { every: 'once' }, order: 'newest_first' })
+      .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+      .node('done', 'exit', {})
+      .then('entry', 'wait')
+      .then('wait', 'done')
+      .build();
+    const id = await live(graph);
+    expect(w.sql<{ n: number }>('select count(*) n from runs where journey_id = ?', id)).toEqual([{ n: 0 }]);
+    // the world's connection as the engine thread's, each write transaction a take of the shared lock
+    attachWriteGate(w.db.$client, createWriteGate(), 'engine', 0);
+    let takes = 0;
+    observeWriteLock((role) => {
+      if (role === 'engine') takes++;
+    });
+    try {
+      const [entry] = runSegmentEntries(w.db, w.services.engine.live.live(), w.clock.now(), 'Asia/Shanghai');
+      expect(entry?.enrolled).toBe(n);
+      // the dated contacts in three ranges (2,000, 2,000 and the last 500), the undated in one (none here), then the enrolment's count
+      expect(takes).toBe(3 + 1 + 1);
+    } finally {
+      observeWriteLock(null);
+    }
+    expect(w.sql<{ n: number }>('select count(*) n from runs where journey_id = ?', id)).toEqual([{ n }]);
   });
 
   it('a backlog drains in bounded batches: one tick moves at most batchSize × maxBatches runs', async () => {

@@ -6,7 +6,7 @@ import { RuleSet } from '../../shared/segments/rules';
 import { DAY, HOUR, localInstant, minutesOfDay } from '../../shared/util/time';
 import type { LoadedVersion } from './machines';
 import type { ConfigOf } from '../../shared/journey/registry';
-import { enrol } from './enrol';
+import { enrol, enrolChunk } from './enrol';
 import { failureReason, journeyErrorsOf } from './journeyErrors';
 
 type Schedule = ConfigOf<'trigger.segment'>['schedule'];
@@ -58,7 +58,7 @@ export function isDue(s: Schedule, lastRunAt: number | null, now: number, tz: st
  * errored with the reason and the loop goes on to the next: it never ends the
  * tick for the others. Errored journeys are skipped until an operator clears them.
  */
-export function runSegmentEntries(db: Db, live: readonly LoadedVersion[], now: number, tz: string, chunk = 5000): SegmentEntry[] {
+export function runSegmentEntries(db: Db, live: readonly LoadedVersion[], now: number, tz: string, chunk = enrolChunk): SegmentEntry[] {
   const out: SegmentEntry[] = [];
   const errors = journeyErrorsOf(db);
   // the live index already leaves errored journeys out; a list taken before this tick's marks may not
