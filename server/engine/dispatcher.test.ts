@@ -163,18 +163,43 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
     }
   });
 
-  it('claims at most claimStep messages a transaction, and a lane with room left claims the next step at once', async () => {
-    // a vendor answering after 30 ms, with room for 250 out at once: every step goes out before the first answer
-    const p = aProvider(30, undefined, { maxInFlight: 250 });
-    await queue('sms', 250);
+  it('claims claimStep messages a statement, all in one transaction unless an API writer waits, and each step goes out before the first answer', async () => {
+    // the world's connection as the engine thread's (as above); each claim notes how many takes of the lock came before it
+    const gate = createWriteGate();
+    attachWriteGate(w.db.$client, gate, 'engine', 0);
+    const apiWaiting = apiSideOf(gate).waiting;
+    let takes = 0;
+    observeWriteLock((role) => {
+      if (role === 'engine') takes++;
+    });
     const outbox = createOutbox(w.db);
-    const limits: number[] = [];
-    const counting: Outbox = { ...outbox, claim: (channel, now, limit, start) => (limits.push(limit), outbox.claim(channel, now, limit, start)) };
-    expect(await aDispatcher({ sms: p.provider }, { claimStep: 100 }, undefined, counting).dispatch(w.clock.now())).toMatchObject({ sent: 250 });
-    expect(limits.slice(0, 3)).toEqual([100, 100, 50]);
-    expect(Math.max(...limits)).toBe(100);
-    expect(p.maxOpen).toBe(250);
-    expect(statuses('sms')).toEqual(Array.from({ length: 250 }, () => 'delivered'));
+    const claims: { limit: number; takesBefore: number }[] = [];
+    const noting: Outbox = { ...outbox, claim: (channel, now, limit, start) => (claims.push({ limit, takesBefore: takes }), outbox.claim(channel, now, limit, start)) };
+    // a vendor answering after 30 ms, with room for 250 out at once
+    const p = aProvider(30, undefined, { maxInFlight: 250 });
+    const d = aDispatcher({ sms: p.provider }, { claimStep: 100, yieldAfterMs: 0 }, undefined, noting);
+    try {
+      await queue('sms', 250);
+      expect(await d.dispatch(w.clock.now())).toMatchObject({ sent: 250 });
+      const quiet = claims.splice(0, 3);
+      expect(quiet.map((c) => c.limit)).toEqual([100, 100, 50]);
+      expect(new Set(quiet.map((c) => c.takesBefore)).size).toBe(1);
+      expect(p.maxOpen).toBe(250);
+      // an API writer waiting all along: each step commits, and the writer's turn comes before the next
+      await queue('sms', 250, 250);
+      claims.length = 0;
+      p.maxOpen = 0;
+      apiWaiting(1);
+      expect(await d.dispatch(w.clock.now())).toMatchObject({ sent: 250 });
+      const cut = claims.slice(0, 3);
+      expect(cut.map((c) => c.limit)).toEqual([100, 100, 50]);
+      expect(new Set(cut.map((c) => c.takesBefore)).size).toBe(3);
+      expect(p.maxOpen).toBe(250);
+      expect(statuses('sms')).toEqual(Array.from({ length: 500 }, () => 'delivered'));
+    } finally {
+      apiWaiting(0);
+      observeWriteLock(null);
+    }
   });
 
   it('keeps at most maxInFlight messages out per channel, and a provider may set its own', async () => {

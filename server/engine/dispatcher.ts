@@ -47,12 +47,15 @@ export interface DispatcherOptions {
    */
   yieldAfterMs: number;
   /**
-   * Messages one claim takes (one transaction, which no API writer can cut
-   * short), however many the lane has room for; a lane with room left claims
-   * the next step at once. Claims of up to 500 (the sandbox's in-flight
-   * limit) held the write lock over 6 ms with a /v1 write waiting behind them
-   * 84–276 times in bench:api's loaded minute (7–8 ms on average, up to 30);
-   * in steps of 100, 5–16 times.
+   * Messages a claim takes a statement. A lane claims what it has room for
+   * in one transaction, step after step, which ends early once an API writer
+   * waits (`yieldAfterMs`), and the lane claims the rest at once in the next.
+   * A claim of up to 500 (the sandbox's in-flight limit) was one statement,
+   * and in bench:api's loaded minute 84–276 of them held the write lock over
+   * 6 ms (7–8 ms on average, up to 30) with a /v1 write waiting behind. Steps
+   * of 100, each a transaction of its own, brought that to 5–16 but cost the
+   * engine 17% of its rate without load (a commit each, two paired runs);
+   * sharing a transaction, they commit apart only for a waiting writer.
    */
   claimStep: number;
   wallNow: () => number;
@@ -288,6 +291,22 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
     return i;
   });
 
+  /**
+   * Claim up to `want` of a channel's due messages, `claimStep` a statement, in
+   * one transaction that ends early once an API writer waits (`yieldAfterMs`);
+   * `drained` when fewer were due than asked.
+   */
+  const claimSteps = c.transaction((channel: Channel, now: number, want: number): { rows: ClaimedMessage[]; drained: boolean } => {
+    const rows: ClaimedMessage[] = [];
+    for (let i = 0; rows.length < want && !sliceEndsAt(i, 0); i++) {
+      const step = Math.min(o.claimStep, want - rows.length);
+      const got = outbox.claim(channel, now, step, (claimedRows) => claimedRows);
+      rows.push(...got);
+      if (got.length < step) return { rows, drained: true };
+    }
+    return { rows, drained: false };
+  });
+
   /** Claim and send until nothing more is due (or the rate, or this call's budget, runs out) and everything out has answered. */
   async function runLane(lane: Lane, report: () => DispatchReport, budget: number): Promise<void> {
     let claimed = 0;
@@ -298,7 +317,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
       if (!c.open) return;
       if (!stop && lane.inFlight < lane.limit && lane.drainedAt !== now) {
         const tokensLeft = take(lane.channel, now);
-        const want = Math.min(lane.limit - lane.inFlight, tokensLeft, budget - claimed, o.claimStep);
+        const want = Math.min(lane.limit - lane.inFlight, tokensLeft, budget - claimed);
         if (want <= 0) {
           stop = true;
           if (anyDue.get(lane.channel, now)) report()[tokensLeft <= 0 ? 'throttled' : 'backlog'] = true;
@@ -310,7 +329,7 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
           // The sends start inside one short transaction, so what providers record as they accept (the
           // sandbox's delivery log, an agent's task) commits once for the claim, not once per message
           // (once per slice while an API writer waits: yieldAfterMs)
-          const rows = outbox.claim(lane.channel, now, want, (claimedRows) => claimedRows);
+          const { rows, drained } = claimSteps(lane.channel, now, want);
           const n = rows.length;
           if (n > 0) {
             const prepared = rows.map((row) => render.prepare(row, lane.channel, s, rng));
@@ -325,8 +344,8 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
           claimed += n;
           const t = tokens.get(lane.channel);
           if (t) t.n -= n;
-          if (n < want) lane.drainedAt = now;
-          // a full step with room left in flight: the next step at once, not after the first answer
+          if (drained) lane.drainedAt = now;
+          // cut short for an API writer (or all that was wanted, with room left): the next claim at once, not after the first answer
           else if (lane.inFlight < lane.limit) continue;
         }
       }
