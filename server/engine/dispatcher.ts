@@ -53,9 +53,10 @@ export interface DispatcherOptions {
    * A claim of up to 500 (the sandbox's in-flight limit) was one statement,
    * and in bench:api's loaded minute 84–276 of them held the write lock over
    * 6 ms (7–8 ms on average, up to 30) with a /v1 write waiting behind. Steps
-   * of 100, each a transaction of its own, brought that to 5–16 but cost the
-   * engine 17% of its rate without load (a commit each, two paired runs);
-   * sharing a transaction, they commit apart only for a waiting writer.
+   * of 100, each a transaction of its own, brought that to 5–16, but the
+   * engine alone ran 17% slower in two paired runs (155–160k transitions/s
+   * against 191–195k); sharing a transaction, they commit apart only for a
+   * waiting writer.
    */
   claimStep: number;
   wallNow: () => number;

@@ -46,10 +46,11 @@ export function reentrySql(db: Db, v: Admitting, now: number): SQL {
 /**
  * Contacts a segment entry walks in one INSERT…SELECT (one transaction), which
  * no API writer can cut short. At 5,000, in bench:api's loaded minute, 154–185
- * chunks held the write lock over 6 ms (9–11 ms on average) with a /v1 write
- * waiting behind them; at 2,000 a chunk is about 4 ms, and a 1M-contact
- * enrolment takes 2.15–2.35 s instead of 1.93–2.27 s (bench/engine.ts; at
- * 1,000: 2.3–4.3 s).
+ * chunks held the write lock over 6 ms (9–15 ms on average) with a /v1 write
+ * waiting behind them; at 1,000, 12–31 did. A 1M-contact enrolment takes
+ * 1.93–2.27 s at 5,000, 2.15–2.35 s at 2,000 and 2.3–4.3 s at 1,000
+ * (bench/engine.ts), so 2,000: about 4 ms a chunk under load, by proportion
+ * (not measured there).
  */
 export const enrolChunk = 2000;
 
