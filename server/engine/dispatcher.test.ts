@@ -62,6 +62,20 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
       ...(outbox ? { outbox } : {}),
     });
   }
+  /**
+   * The world's connection as the engine thread's: a gate shared with an API
+   * thread, which the test plays by setting its waiting count, and the
+   * engine's takes of the lock counted (the caller stops the count).
+   */
+  function asEngineThread() {
+    const gate = createWriteGate();
+    attachWriteGate(w.db.$client, gate, 'engine', 0);
+    const lock = { apiWaiting: apiSideOf(gate).waiting, takes: 0 };
+    observeWriteLock((role) => {
+      if (role === 'engine') lock.takes++;
+    });
+    return lock;
+  }
   /** `n` contacts get a message on `channel` (queued by the runner, not sent). */
   async function queue(channel: 'sms' | 'push', n: number, from = 0) {
     const event = `go_${channel}`;
@@ -128,53 +142,40 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
   });
 
   it('on its own thread, lets a waiting API writer in between slices of a settle and of the start of sends: nothing holds the lock for a whole claim', async () => {
-    // the world's connection as the engine thread's: a gate shared with an API thread, which the test plays by setting its waiting count
-    const gate = createWriteGate();
-    attachWriteGate(w.db.$client, gate, 'engine', 0);
-    const apiWaiting = apiSideOf(gate).waiting;
-    let takes = 0;
-    observeWriteLock((role) => {
-      if (role === 'engine') takes++;
-    });
+    const lock = asEngineThread();
     const accepting: boolean[] = [];
     const recording: ChannelProvider = { name: 'recording', send: () => (accepting.push(w.db.$client.inTransaction), Promise.resolve({ status: 'delivered' })) };
     const d = aDispatcher({ sms: recording }, { yieldAfterMs: 0 });
     try {
       // no API writer: the sends of a claim start in one transaction, the answers of one turn settle in one
       await queue('sms', 20);
-      takes = 0;
+      lock.takes = 0;
       expect(await d.dispatch(w.clock.now())).toMatchObject({ sent: 20 });
-      const quiet = takes;
+      const quiet = lock.takes;
       expect(quiet).toBeLessThan(20);
       // an API writer waiting all along: each start and each settle is a slice of its own, the writer's turn between two
       await queue('sms', 20, 20);
-      apiWaiting(1);
-      takes = 0;
+      lock.apiWaiting(1);
+      lock.takes = 0;
       expect(await d.dispatch(w.clock.now())).toMatchObject({ sent: 20 });
-      expect(takes).toBeGreaterThanOrEqual(quiet + 19 + 19);
+      expect(lock.takes).toBeGreaterThanOrEqual(quiet + 19 + 19);
       // nothing lost or doubled by the slicing: every message sent once, each accepted inside a transaction, each settled
       expect(accepting).toHaveLength(40);
       expect(accepting.every(Boolean)).toBe(true);
       expect(statuses('sms')).toEqual(Array.from({ length: 40 }, () => 'delivered'));
       expect(w.sql<{ n: number }>(`select coalesce(sum(count), 0) n from metrics where metric = 'sent'`)[0]?.n).toBe(40);
     } finally {
-      apiWaiting(0);
+      lock.apiWaiting(0);
       observeWriteLock(null);
     }
   });
 
   it('claims claimStep messages a statement, all in one transaction unless an API writer waits, and each step goes out before the first answer', async () => {
-    // the world's connection as the engine thread's (as above); each claim notes how many takes of the lock came before it
-    const gate = createWriteGate();
-    attachWriteGate(w.db.$client, gate, 'engine', 0);
-    const apiWaiting = apiSideOf(gate).waiting;
-    let takes = 0;
-    observeWriteLock((role) => {
-      if (role === 'engine') takes++;
-    });
+    // each claim notes how many takes of the lock came before it
+    const lock = asEngineThread();
     const outbox = createOutbox(w.db);
     const claims: { limit: number; takesBefore: number }[] = [];
-    const noting: Outbox = { ...outbox, claim: (channel, now, limit, start) => (claims.push({ limit, takesBefore: takes }), outbox.claim(channel, now, limit, start)) };
+    const noting: Outbox = { ...outbox, claim: (channel, now, limit, start) => (claims.push({ limit, takesBefore: lock.takes }), outbox.claim(channel, now, limit, start)) };
     // a vendor answering after 30 ms, with room for 250 out at once
     const p = aProvider(30, undefined, { maxInFlight: 250 });
     const d = aDispatcher({ sms: p.provider }, { claimStep: 100, yieldAfterMs: 0 }, undefined, noting);
@@ -189,7 +190,7 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
       await queue('sms', 250, 250);
       claims.length = 0;
       p.maxOpen = 0;
-      apiWaiting(1);
+      lock.apiWaiting(1);
       expect(await d.dispatch(w.clock.now())).toMatchObject({ sent: 250 });
       const cut = claims.slice(0, 3);
       expect(cut.map((c) => c.limit)).toEqual([100, 100, 50]);
@@ -197,7 +198,7 @@ describe('the dispatcher: channel lanes, bounded in flight, settled as answered'
       expect(p.maxOpen).toBe(250);
       expect(statuses('sms')).toEqual(Array.from({ length: 500 }, () => 'delivered'));
     } finally {
-      apiWaiting(0);
+      lock.apiWaiting(0);
       observeWriteLock(null);
     }
   });

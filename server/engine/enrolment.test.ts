@@ -20,6 +20,17 @@ const waitADay = (event: string, settings: Parameters<ReturnType<typeof aGraph>[
     .settings(settings)
     .build();
 
+/** Segment entry on registered_never_logged_in, newest first, on `schedule` → wait 1 day → exit, with the given settings. */
+const segmentWaitADay = (schedule: { every: 'once' } | { every: 'day'; at: string }, settings: Parameters<ReturnType<typeof aGraph>['settings']>[0] = {}): JourneyGraph =>
+  aGraph()
+    .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in', schedule, order: 'newest_first' })
+    .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
+    .node('done', 'exit', {})
+    .then('entry', 'wait')
+    .then('wait', 'done')
+    .settings(settings)
+    .build();
+
 describe('enrolment and runs', () => {
   let w: TestWorld;
   beforeEach(() => {
@@ -112,15 +123,7 @@ describe('enrolment and runs', () => {
 
   it("segment entry takes the newest registrations first and stops at the journey's maximum", async () => {
     w.services.ingest.ingest(Array.from({ length: 10 }, (_, i) => ({ type: 'identify' as const, userId: `r${i}`, traits: { registered_at: new Date(T0 - (10 - i) * DAY).toISOString() } })));
-    const graph = aGraph()
-      .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in', schedule: { every: 'day', at: '10:00' }, order: 'newest_first' })
-      .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
-      .node('done', 'exit', {})
-      .then('entry', 'wait')
-      .then('wait', 'done')
-      .settings({ entry: { from: null, until: null, maxContacts: 3 } })
-      .build();
-    const id = await live(graph);
+    const id = await live(segmentWaitADay({ every: 'day', at: '10:00' }, { entry: { from: null, until: null, maxContacts: 3 } }));
     await advance(0);
     const entered = (
       w.db.$client.prepare(`select c.external_id from runs r join contacts c on c.id = r.contact_id where r.journey_id = ? order by c.external_id`).all(id) as { external_id: string }[]
@@ -134,14 +137,7 @@ describe('enrolment and runs', () => {
     w.db.$client.exec(`with recursive k(i) as (select 0 union all select i + 1 from k where i < ${n - 1})
       insert into contacts (external_id, traits, opt_outs, registered_at, created_at, updated_at)
       select 's' || i, '{}', '[]', ${T0 - DAY} - i * 1000, ${T0}, ${T0} from k`);
-    const graph = aGraph()
-      .node('entry', 'trigger.segment', { segment: 'registered_never_logged_in', schedule: { every: 'once' }, order: 'newest_first' })
-      .node('wait', 'wait.duration', { amount: 1, unit: 'days' })
-      .node('done', 'exit', {})
-      .then('entry', 'wait')
-      .then('wait', 'done')
-      .build();
-    const id = await live(graph);
+    const id = await live(segmentWaitADay({ every: 'once' }));
     expect(w.sql<{ n: number }>('select count(*) n from runs where journey_id = ?', id)).toEqual([{ n: 0 }]);
     // the world's connection as the engine thread's, each write transaction a take of the shared lock
     attachWriteGate(w.db.$client, createWriteGate(), 'engine', 0);
