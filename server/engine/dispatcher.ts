@@ -2,18 +2,15 @@ import type { Db } from '../db/client';
 import type { Channel } from '../../shared/journey/channels';
 import { channels } from '../../shared/journey/channels';
 import { seededRng } from '../../shared/util/hash';
-import { utcDay } from '../../shared/util/time';
 import type { ChannelProvider, SimulatedResponse } from '../channels/provider';
 import type { TemplateStore } from '../templates/store';
-import { addToMetric } from './counters';
-import { smsStats } from '../../shared/templates/sms';
-import { createOutbox, type Attempt, type ClaimedMessage, type Outbox } from '../outbox';
-import { decideRetry, defaultRetryPolicy, type RetryPolicy } from '../outbox/retry';
+import { createOutbox, type ClaimedMessage, type Outbox } from '../outbox';
+import { defaultRetryPolicy, type RetryPolicy } from '../outbox/retry';
 import { createChannelHealth, type HealthOptions } from '../outbox/health';
 import { createRenderer, type Prepared, type Sent } from './renderMessage';
 import { log as processLog } from '../obs/log';
-import { runStore } from '../runs';
 import { journeyErrorsOf } from './journeyErrors';
+import { createSettle, type Answer } from './settle';
 import { defaultYieldAfterMs, sliceEndsAt as sliceEnds } from '../db/writeGate';
 
 export interface DispatcherOptions {
@@ -139,14 +136,11 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
   const retry: RetryPolicy = { ...defaultRetryPolicy, ...options?.retry };
   const c = db.$client;
   const outbox = given ?? createOutbox(db, { wallNow: o.wallNow, leaseMs: o.leaseMs });
-  const runs = runStore(db);
   const journeyErrors = journeyErrorsOf(db);
   const health = createChannelHealth(db, o.log, o.health);
   const render = createRenderer({ templates, providers, publicUrl, linkSecret });
   const tokens = new Map<Channel, { n: number; at: number }>();
   const anyDue = c.prepare<[string, number], { one: number }>(`select 1 one from messages where status = 'queued' and channel = ? and next_attempt_at <= ? limit 1`);
-  const insertLink = c.prepare('insert into links (code, message_id, url, created_at) values (?, ?, ?, ?) on conflict (code) do nothing');
-  const bumpMetric = c.prepare(addToMetric);
   const lanes = channels.map((channel): Lane => ({
     channel,
     limit: Math.max(1, providers[channel].maxInFlight ?? o.maxInFlight),
@@ -173,91 +167,13 @@ export function createDispatcher({ db, templates, providers, settings, publicUrl
 
   const jitter = (key: string, attempt: number) => (o.random ?? ((k: string, a: number) => seededRng(settings().rngSeed)(`${k}:retry:${a}`)))(key, attempt);
 
-  /**
-   * Write what answered from `from` on, in one transaction: status and history
-   * through the outbox, links, metrics, simulated replies, health. Returns where
-   * it stopped: the end, or earlier when an API writer waits (`yieldAfterMs`);
-   * the caller settles the rest in a transaction of its own.
-   */
-  const settleGroup = outbox.transaction((done: readonly { lane: Lane; s: Sent; report: () => DispatchReport }[], from: number): number => {
-    const tally = new Map<string, { row: ClaimedMessage; metric: string; label: string; n: number; day: string }>();
-    const count = (row: ClaimedMessage, day: string, metric: string, label = '', n = 1) => {
-      const k = `${row.journey_id}\u0000${row.version}\u0000${row.node_id}\u0000${metric}\u0000${label}\u0000${day}`;
-      const t = tally.get(k);
-      if (t) t.n += n;
-      else tally.set(k, { row, metric, label, n, day });
-    };
-    // the UTC day of a time is a date format away: once per clock reading, not once per message
-    let dayOf = { now: Number.NaN, day: '' };
-    // what was written here: a run waiting at its send node for one of them goes on if its message is now final
-    // (sent, delivered, failed, dead; a retry is queued again and wakes nobody). One statement for all
-    const settled: number[] = [];
-    let settledAt = Number.NEGATIVE_INFINITY;
-    let i = from;
-    for (; i < done.length && !sliceEndsAt(i, from); i++) {
-      const { lane, s, report: reportOf } = done[i] as (typeof done)[number];
-      const { row, msg, variant, templateVersion, locale, localeFallback, links, result } = s;
-      // where this call counts: its dispatch call's report (inline), or whatever the next call returns (background)
-      const report = reportOf();
-      const now = lane.now;
-      if (dayOf.now !== now) dayOf = { now, day: utcDay(now) };
-      const { day } = dayOf;
-      const a: Attempt = {
-        attempts: row.attempts + 1,
-        variant,
-        templateVersion,
-        locale,
-        localeFallback,
-        body: msg ? Object.values(msg.parts).join('\n') : null,
-        response: JSON.stringify(result.response ?? null),
-      };
-      let wrote = false;
-      if (result.status !== 'failed') {
-        wrote = outbox.settleSent(row.id, result.status, a, now);
-        if (wrote) {
-          count(row, day, 'sent');
-          if (variant !== null) count(row, day, 'sent_variant', variant);
-          // per variant and language, so an A/B test reads by language too; and each contact whose language the template lacked
-          if (variant !== null && locale !== null) count(row, day, 'sent_locale', `${variant}:${locale}`);
-          if (localeFallback !== null) count(row, day, 'locale_fallback', localeFallback);
-          // what it cost in billed units: SMS parts, one of anything else (the price per unit is applied when read)
-          count(row, day, 'cost_units', '', row.channel === 'sms' ? smsStats(msg?.parts.body ?? '').parts : 1);
-          if (result.status === 'delivered') count(row, day, 'delivered');
-          for (const r of result.responses ?? []) onResponse(row.contact_id, row.id, r, now + r.delay);
-          report.sent++;
-        }
-      } else if (result.retry) {
-        const d = decideRetry(lane.policy, { attempts: a.attempts, firstFailedAt: row.first_failed_at, now, retryAfterMs: result.retryAfterMs }, jitter(row.key, a.attempts));
-        if ('retryAt' in d) {
-          const r = outbox.retry(row.id, a, result.error, d.retryAt, now);
-          wrote = r !== null;
-          if (r?.status === 'suppressed') count(row, day, 'suppressed', r.reason ?? '');
-          else if (r) report.retried++;
-        } else if ((wrote = outbox.deadLetter(row.id, a, result.error, d.dead, now))) {
-          count(row, day, 'dead');
-          report.dead++;
-          o.log(`message ${row.id} (key ${row.key}, ${row.channel}, journey ${row.journey_id}, node ${row.node_id}) is a dead letter: ${d.dead}; last error: ${result.error}`);
-        }
-      } else if ((wrote = outbox.fail(row.id, a, result.error, now))) {
-        count(row, day, 'failed');
-        report.failed++;
-      }
-      if (!wrote) continue; // another engine took the message back meanwhile: its outcome is theirs to write
-      settled.push(row.id);
-      settledAt = Math.max(settledAt, now);
-      for (const l of links) insertLink.run(l.code, row.id, l.url, now);
-      if (s.answered) health.record(row.channel, result.status === 'failed', result.status === 'failed' ? result.error : null, now);
-    }
-    for (const t of tally.values()) bumpMetric.run(t.row.journey_id, t.row.version, t.row.node_id, t.metric, t.label, t.day, t.n);
-    if (settled.length > 0) runs.wakeAwaiting(JSON.stringify(settled), settledAt);
-    return i;
-  });
+  const settleGroup = createSettle({ db, outbox, health, onResponse, jitter, log: o.log, sliceEndsAt });
 
   // start-up recovery has just run (services): the next is one interval on
   let recoveredAt = o.wallNow();
 
   // answers wait here for the next turn of the event loop, then settle together
-  let pending: { lane: Lane; s: Sent; report: () => DispatchReport }[] = [];
+  let pending: (Answer & { lane: Lane })[] = [];
   let flushing = false;
   function flush(): void {
     flushing = false;
