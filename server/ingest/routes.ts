@@ -72,6 +72,22 @@ export function validSignature(secret: string, body: Buffer, header: string | un
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/**
+ * Under load, how long (ms) a group of /v1 calls gathers before it asks for
+ * the write lock (db/groupCommit.ts; on an idle server a call does not wait).
+ * Each group is one hand-over of the lock: the engine thread commits its
+ * slice, waits until the API's event loop gets to the write, then takes the
+ * lock back. In bench:api's loaded minute (about 275 /v1 writes a second),
+ * four alternating runs of each:
+ * - 2 ms: 7,100–9,600 hand-overs, 5.6–9.0 s of the engine's minute waiting
+ *   for them, its rate with load 0.62–0.78 of its rate alone (mean 0.67);
+ * - 6 ms: 4,600–5,800 hand-overs, 4.7–6.5 s waiting, 0.61–0.80 (mean 0.73).
+ * The price is on the writes themselves: /v1/track's p50 under load went from
+ * 4.9–7.9 ms to 8.1–11 ms. p99 did not move beyond its run-to-run spread.
+ * 10 ms (two runs) halved the hand-overs again but waited no less.
+ */
+export const ingestWindowMs = 6;
+
 const counted = (r: IngestReport): IngestReport => {
   if (r.accepted) ingestCalls.inc({ result: 'accepted' }, r.accepted);
   if (r.duplicates) ingestCalls.inc({ result: 'duplicate' }, r.duplicates);
@@ -126,7 +142,7 @@ export function ingestRoutes(ingest: IngestService, acceptsWriteKey: (key: strin
     ? createGroupCommit(
         opts.sqlite,
         (calls: readonly Call[]) => ingest.ingest(calls, queue),
-        { windowMs: 2, windowShare: 0.5 },
+        { windowMs: ingestWindowMs, windowShare: 0.5 },
         (batches) => ingest.ingestMany(batches, queue),
       )
     : async (calls) => ingest.ingest(calls, queue);
