@@ -102,6 +102,9 @@ interface MixFigures {
   routes: Record<string, Latency & { share: number; errors: number }>;
   maxInFlight: number;
   lateSends: number;
+  /** requests over `slowMs` (the p99 target), by the second of the run they were due in */
+  slowMs: number;
+  slowBySecond: number[];
   errorSamples: string[];
 }
 interface BatchFigures {
@@ -145,6 +148,17 @@ function load<T>(vars: Record<string, string | number>): { started: Promise<void
   return { started, result };
 }
 
+/** Where the slow requests of a mix fell: in all, in its first five seconds, and its five worst seconds (second of the run, count). */
+function slowSeconds(f: MixFigures): { total: number; firstFive: number; worst: [number, number][] } {
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const worst = f.slowBySecond
+    .map((n, s): [number, number] => [s, n])
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, 5);
+  return { total: sum(f.slowBySecond), firstFive: sum(f.slowBySecond.slice(0, 5)), worst };
+}
+
 function printMix(label: string, f: MixFigures) {
   console.log(`${label}: ${fmt(f.count)} requests in ${f.seconds} s, ${f.errors} errors; p50 ${f.overall.p50} ms, p90 ${f.overall.p90} ms, p99 ${f.overall.p99} ms, max ${f.overall.max} ms`);
   for (const [route, r] of Object.entries(f.routes))
@@ -152,6 +166,10 @@ function printMix(label: string, f: MixFigures) {
       `  ${route.padEnd(26)} ${String(r.count).padStart(6)}  p50 ${String(r.p50).padStart(7)}  p90 ${String(r.p90).padStart(7)}  p99 ${String(r.p99).padStart(7)}  max ${String(r.max).padStart(7)} ms  errors ${r.errors}`,
     );
   if (f.errorSamples.length) console.log(`  errors, e.g.: ${f.errorSamples.join(' | ')}`);
+  const slow = slowSeconds(f);
+  console.log(
+    `  over ${f.slowMs} ms: ${fmt(slow.total)} requests (${round((100 * slow.total) / Math.max(f.count, 1), 2)}%), ${fmt(slow.firstFive)} of them due in the first 5 s; the worst seconds: ${slow.worst.map(([s, n]) => `${s}: ${n}`).join(', ')}`,
+  );
   if (f.lateSends) console.log(`  the load generator sent ${f.lateSends} requests more than 5 ms late (each timed from its due time all the same)`);
 }
 
@@ -336,7 +354,7 @@ async function bench(dir: string) {
     journeys[cohort] = id;
   }
 
-  const loadVars = { LOAD_URL: server.url, LOAD_COOKIE: cookie, LOAD_WRITE_KEY: writeKey, LOAD_CONTACTS: N };
+  const loadVars = { LOAD_URL: server.url, LOAD_COOKIE: cookie, LOAD_WRITE_KEY: writeKey, LOAD_CONTACTS: N, LOAD_SLOW_MS: targets.p99Ms };
   // ── warm-up: every route answers (a mistake here would be a minute of errors), and the server's code is compiled ──
   const warm = await load<MixFigures>({ ...loadVars, LOAD_MODE: 'mix', LOAD_SECONDS: 3, LOAD_RPS: 50, LOAD_JOURNEY_ID: journeys.b }).result;
   if (warm.errors) throw new Error(`warm-up: ${warm.errors} errors: ${warm.errorSamples.join(' | ')}`);
@@ -515,6 +533,10 @@ async function bench(dir: string) {
       routesMs: figures.routes,
       maxInFlight: figures.maxInFlight,
       lateSends: figures.lateSends,
+      // requests over the p99 target by the second of the minute they were due in: bursts (the journey's first
+      // seconds, a WAL restart) or a spread
+      slowMs: figures.slowMs,
+      slowBySecond: figures.slowBySecond,
       errorSamples: figures.errorSamples,
     },
     engine: { withoutLoad: without, withLoad, ratio },

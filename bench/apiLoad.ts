@@ -13,7 +13,10 @@
  *   45% POST /v1/track (one event), 10% POST /v1/batch (20 events),
  *   15% each of journeys.list, analytics.journeyOverlay and contacts.search,
  * i.e. SDK traffic and operators watching the journey's dashboards. An error
- * is a status ≥ 400, a network error, or no answer within 30 s.
+ * is a status ≥ 400, a network error, or no answer within 30 s. Also how
+ * many requests due in each second of the run took longer than LOAD_SLOW_MS
+ * (default 25, the target): whether slow answers are spread over the run or
+ * come in bursts (its first seconds, a checkpoint).
  *
  * LOAD_MODE=batch: LOAD_CONNECTIONS connections each post /v1/batch of
  * LOAD_BATCH track events back to back for LOAD_SECONDS (a closed model: the
@@ -90,6 +93,7 @@ const percentiles = (xs: number[]) => {
 
 async function mix(): Promise<unknown> {
   const rps = Number(env('LOAD_RPS', '500'));
+  const slowMs = Number(env('LOAD_SLOW_MS', '25'));
   const cookie = env('LOAD_COOKIE');
   const journeyId = env('LOAD_JOURNEY_ID');
   const trpcHeaders = { cookie, 'x-journeys-client': 'bench' };
@@ -124,19 +128,26 @@ async function mix(): Promise<unknown> {
   const inFlight = new Set<Promise<void>>();
   let maxInFlight = 0;
   let lateSends = 0;
+  const slowBySecond = new Array<number>(Math.ceil(seconds)).fill(0);
+  const took = (route: (typeof routes)[number], due: number) => {
+    const ms = performance.now() - due;
+    latencies.get(route.name)?.push(ms);
+    const second = Math.floor((due - start) / 1000);
+    if (ms > slowMs && second < slowBySecond.length) slowBySecond[second] = (slowBySecond[second] ?? 0) + 1;
+  };
 
   const fire = (route: (typeof routes)[number], due: number) => {
     if (performance.now() - due > 5) lateSends++; // this process fell behind its schedule (counted: it would flatter the server)
     const p = route.call().then(
       (a) => {
-        latencies.get(route.name)?.push(performance.now() - due);
+        took(route, due);
         if (a.status >= 400) {
           errors.set(route.name, (errors.get(route.name) ?? 0) + 1);
           if (samples.length < 5) samples.push(`${route.name}: ${a.status} ${a.body.slice(0, 200)}`);
         }
       },
       (e: unknown) => {
-        latencies.get(route.name)?.push(performance.now() - due);
+        took(route, due);
         errors.set(route.name, (errors.get(route.name) ?? 0) + 1);
         if (samples.length < 5) samples.push(`${route.name}: ${e instanceof Error ? e.message : String(e)}`);
       },
@@ -173,6 +184,8 @@ async function mix(): Promise<unknown> {
     routes: Object.fromEntries(routes.map((r) => [r.name, { share: r.weight / totalWeight, ...percentiles(latencies.get(r.name) ?? []), errors: errors.get(r.name) ?? 0 }])),
     maxInFlight,
     lateSends,
+    slowMs,
+    slowBySecond,
     errorSamples: samples,
   };
 }
