@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './client';
 import { createGroupCommit } from './groupCommit';
+import { attachWriteGate, createWriteGate, engineSideOf, type WriteGate } from './writeGate';
 import { useTempDir } from '../testing/tempDir';
 
 /** Commit timing is the bench's business (bench:api); these hold which calls share a commit. */
@@ -10,11 +11,15 @@ describe('group commit: which calls share a transaction', () => {
   afterEach(() => {
     for (const db of open.splice(0)) db.$client.close();
   });
-  /** A database whose COMMITs are counted, and a group commit inserting into it (`busyMs` ms of work for an input of 'slow'). */
-  const world = (opts: Parameters<typeof createGroupCommit>[2], busyMs = 40, all?: (apply: (x: string) => number) => (xs: readonly string[]) => number[]) => {
+  /**
+   * A database whose COMMITs are counted, and a group commit inserting into it (`busyMs` ms of work for an input of
+   * 'slow'); with `gate`, its connection is the API thread's, as when the engine has a thread of its own.
+   */
+  const world = (opts: Parameters<typeof createGroupCommit>[2], busyMs = 40, all?: (apply: (x: string) => number) => (xs: readonly string[]) => number[], gate?: WriteGate) => {
     const db = openDatabase(inDir('g.db'));
     open.push(db);
     const c = db.$client;
+    if (gate) attachWriteGate(c, gate, 'api');
     c.exec('create table t (x)');
     const commits: string[][] = [];
     let current: string[] = [];
@@ -63,6 +68,19 @@ describe('group commit: which calls share a transaction', () => {
     await write('light');
     await Promise.all([write('a'), later(40, () => write('b'))]);
     expect(commits).toEqual([['light'], ['a'], ['b']]);
+  });
+
+  it('with the engine on its own thread, gathers for the least window only when the engine has written since the last group began', async () => {
+    const gate = createWriteGate();
+    const engine = engineSideOf(gate);
+    const { write, commits } = world({ windowMs: 100, busyMs: 1_000 }, 0, undefined, gate);
+    await write('first');
+    // the engine idle: nobody waits for the lock, so a call commits at once, and one 60 ms later commits apart
+    await Promise.all([write('a'), later(60, () => write('b'))]);
+    // the engine took the lock meanwhile: the next group gathers for 100 ms, and a call 20 ms later joins it
+    engine.took();
+    await Promise.all([write('c'), later(20, () => write('d'))]);
+    expect(commits).toEqual([['first'], ['a'], ['b'], ['c', 'd']]);
   });
 
   it('applies a group through applyAll in one go, and one by one should that throw, so a bad call still fails alone', async () => {

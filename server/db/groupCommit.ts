@@ -1,8 +1,11 @@
 import type Database from 'better-sqlite3';
-import { acquireWrite } from './writeGate';
+import { acquireWrite, engineTakes } from './writeGate';
 
 export interface GroupCommitOptions {
-  /** the least a group gathers under load (0: never waits, only takes what came together) */
+  /**
+   * the least a group gathers under load (0: never waits, only takes what came
+   * together); with the engine on its own thread, only while it writes too
+   */
   windowMs?: number;
   /** under load: the previous commit ended less than this ago */
   busyMs?: number;
@@ -44,6 +47,12 @@ export type ApplyAll<I, O> = (inputs: readonly I[]) => O[];
  * few milliseconds, and a window of 2 ms split them into groups of one or
  * two; a share of the group's own time keeps the wait small next to the work
  * (a single tracked event's window stays `windowMs`).
+ *
+ * With the engine on a thread of its own (a write gate on `sqlite`), each
+ * group is also a hand-over of the write lock that the engine waits through,
+ * so `windowMs` is what keeps hand-overs few. It applies only when the engine
+ * has taken the lock since the previous group began: with the engine idle,
+ * nobody waits for the lock, and a single call commits without the wait.
  */
 export function createGroupCommit<I, O>(
   sqlite: Database.Database,
@@ -56,10 +65,15 @@ export function createGroupCommit<I, O>(
   let flushing = false;
   let lastEndedAt = Number.NEGATIVE_INFINITY;
   let lastTookMs = 0;
+  let engineTookBefore = engineTakes(sqlite);
 
   const gather = (): Promise<unknown> => {
     const busy = performance.now() - lastEndedAt < busyMs;
-    const ms = busy ? Math.max(windowMs, Math.min(maxWindowMs, lastTookMs * windowShare)) : 0;
+    // without a gate (null) the engine shares this thread, and the least window always applies under load
+    const takes = engineTakes(sqlite);
+    const engineWrote = takes === null || takes !== engineTookBefore;
+    engineTookBefore = takes;
+    const ms = busy ? Math.max(engineWrote ? windowMs : 0, Math.min(maxWindowMs, lastTookMs * windowShare)) : 0;
     return new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
   };
 

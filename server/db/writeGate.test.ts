@@ -189,8 +189,8 @@ describe('the write gate: one writing thread at a time, the API waiting without 
     release();
   });
 
-  it('gathers the calls of a busy moment for a short window into one commit, and commits an idle call at once', async () => {
-    const { api } = two();
+  it('gathers the calls of a busy moment for a short window into one commit while the engine writes, and commits an idle call at once', async () => {
+    const { api, engine } = two();
     const c = api.$client;
     let commits = 0;
     const exec = c.exec.bind(c);
@@ -205,13 +205,15 @@ describe('the write gate: one writing thread at a time, the API waiting without 
     // idle: no window
     expect(performance.now() - t0).toBeLessThan(25);
     expect(commits).toBe(1);
-    // right after a commit: the next call waits the window, and those that come meanwhile join it
+    // right after a commit, with the engine writing meanwhile (each group is a hand-over of the lock it waits through):
+    // the next call waits the window, and those that come meanwhile join it
+    engine.$client.transaction(() => engine.$client.prepare('insert into t values (0)').run())();
     const first = write(2);
     await new Promise((r) => setTimeout(r, 5));
     const second = write(3);
     await Promise.all([first, second]);
     expect(commits).toBe(2);
-    expect((c.prepare('select count(*) n from t').get() as { n: number }).n).toBe(3);
+    expect((c.prepare('select count(*) n from t').get() as { n: number }).n).toBe(4);
   });
 
   it("counts the API's write transactions that wrote runs or journeys, as each gives the lock back; the engine's and other tables' do not count", async () => {

@@ -28,6 +28,8 @@ const HOLDER = 0;
 const WAITING = 1;
 /** how many of the API's write transactions wrote runs or journeys (`runsEpoch`) */
 const RUNS_EPOCH = 2;
+/** how many times the engine has taken the lock (`engineTakes`) */
+const ENGINE_TAKES = 3;
 const FREE = 0;
 const holderOf: Record<GateRole, number> = { engine: 1, api: 2 };
 
@@ -38,7 +40,7 @@ const holderOf: Record<GateRole, number> = { engine: 1, api: 2 };
 type WaitAsync = (a: Int32Array, index: number, value: number, timeoutMs: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (a: Int32Array, index: number, value: number, timeoutMs: number) => (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(a, index, value, timeoutMs);
 
-export const createWriteGate = (): WriteGate => ({ buffer: new SharedArrayBuffer(12) });
+export const createWriteGate = (): WriteGate => ({ buffer: new SharedArrayBuffer(16) });
 
 interface Attached {
   role: GateRole;
@@ -125,6 +127,17 @@ export function runsEpoch(sqlite: Database.Database): number | null {
   return g ? Atomics.load(g.cells, RUNS_EPOCH) : null;
 }
 
+/**
+ * How many times the engine thread has taken the write lock: read twice, it
+ * says whether the engine wrote in between (the API's group commit gathers
+ * its calls longer only then: db/groupCommit.ts). Null without a gate (one
+ * writing thread).
+ */
+export function engineTakes(sqlite: Database.Database): number | null {
+  const g = gates.get(sqlite);
+  return g ? Atomics.load(g.cells, ENGINE_TAKES) : null;
+}
+
 function release(g: Attached): void {
   g.held = false;
   if (g.wroteRuns) {
@@ -154,6 +167,7 @@ function takeNow(g: Attached): void {
     for (let cur = Atomics.compareExchange(g.cells, HOLDER, FREE, mine); cur !== FREE; cur = Atomics.compareExchange(g.cells, HOLDER, FREE, mine)) Atomics.wait(g.cells, HOLDER, cur, 5);
     g.held = true;
     g.takenAt = performance.now();
+    if (g.role === 'engine') Atomics.add(g.cells, ENGINE_TAKES, 1);
   } finally {
     if (g.role === 'api') leaveWaiting(g);
   }
@@ -216,6 +230,12 @@ export function inSlices(sqlite: Database.Database, n: number, step: number, aft
 export function apiSideOf(gate: WriteGate): { waiting: (n: number) => void; wroteRuns: () => void } {
   const cells = new Int32Array(gate.buffer);
   return { waiting: (n) => void Atomics.store(cells, WAITING, n), wroteRuns: () => void Atomics.add(cells, RUNS_EPOCH, 1) };
+}
+
+/** The engine thread's side of `gate`, for tests that play it against an API connection: a take of the lock, counted as `engineTakes` counts it. */
+export function engineSideOf(gate: WriteGate): { took: () => void } {
+  const cells = new Int32Array(gate.buffer);
+  return { took: () => void Atomics.add(cells, ENGINE_TAKES, 1) };
 }
 
 /**

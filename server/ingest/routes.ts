@@ -74,7 +74,8 @@ export function validSignature(secret: string, body: Buffer, header: string | un
 
 /**
  * Under load, how long (ms) a group of /v1 calls gathers before it asks for
- * the write lock (db/groupCommit.ts; on an idle server a call does not wait).
+ * the write lock, while the engine writes too (db/groupCommit.ts; on an idle
+ * server, or with the engine idle, a call does not wait).
  * Each group is one hand-over of the lock: the engine thread commits its
  * slice, waits until the API's event loop gets to the write, then takes the
  * lock back. In bench:api's loaded minute (about 275 /v1 writes a second),
@@ -84,7 +85,8 @@ export function validSignature(secret: string, body: Buffer, header: string | un
  * - 6 ms: 4,600–5,800 hand-overs, 4.7–6.5 s waiting, 0.61–0.80 (mean 0.73).
  * The price is on the writes themselves: /v1/track's p50 under load went from
  * 4.9–7.9 ms to 8.1–11 ms. p99 did not move beyond its run-to-run spread.
- * 10 ms (two runs) halved the hand-overs again but waited no less.
+ * 10 ms (two runs) made fewer hand-overs still (3,200–3,700) but the engine
+ * waited no less (4.8–6.9 s), and /v1/track's p50 rose to 13–16 ms.
  */
 export const ingestWindowMs = 6;
 
