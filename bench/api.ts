@@ -533,8 +533,8 @@ async function bench(dir: string) {
       routesMs: figures.routes,
       maxInFlight: figures.maxInFlight,
       lateSends: figures.lateSends,
-      // requests over the p99 target by the second of the minute they were due in: bursts (the journey's first
-      // seconds, a WAL restart) or a spread
+      // requests over the p99 target by the second of the minute they were due in: in bursts (the first seconds,
+      // while journey B enrols and steps its first wave) or spread over the minute
       slowMs: figures.slowMs,
       slowBySecond: figures.slowBySecond,
       errorSamples: figures.errorSamples,

@@ -16,7 +16,7 @@
  * is a status ≥ 400, a network error, or no answer within 30 s. Also how
  * many requests due in each second of the run took longer than LOAD_SLOW_MS
  * (default 25, the target): whether slow answers are spread over the run or
- * come in bursts (its first seconds, a checkpoint).
+ * come in bursts (its first seconds, say).
  *
  * LOAD_MODE=batch: LOAD_CONNECTIONS connections each post /v1/batch of
  * LOAD_BATCH track events back to back for LOAD_SECONDS (a closed model: the
