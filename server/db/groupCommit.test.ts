@@ -83,6 +83,13 @@ describe('group commit: which calls share a transaction', () => {
     expect(commits).toEqual([['first'], ['a'], ['b'], ['c', 'd']]);
   });
 
+  it('without a gate (the engine, if any, on this thread) never gathers for the least window: there is no hand-over to spare', async () => {
+    const { write, commits } = world({ windowMs: 100, busyMs: 1_000 }, 0);
+    await write('first');
+    await Promise.all([write('a'), later(60, () => write('b'))]);
+    expect(commits).toEqual([['first'], ['a'], ['b']]);
+  });
+
   it('applies a group through applyAll in one go, and one by one should that throw, so a bad call still fails alone', async () => {
     const groups: string[][] = [];
     const { write, commits, rows } = world({}, 0, (apply) => (xs) => {

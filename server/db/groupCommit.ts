@@ -3,8 +3,8 @@ import { acquireWrite, engineTakes } from './writeGate';
 
 export interface GroupCommitOptions {
   /**
-   * the least a group gathers under load (0: never waits, only takes what came
-   * together); with the engine on its own thread, only while it writes too
+   * the least a group gathers under load, with the engine on its own thread
+   * and writing too (0: never waits, only takes what came together)
    */
   windowMs?: number;
   /** under load: the previous commit ended less than this ago */
@@ -52,7 +52,8 @@ export type ApplyAll<I, O> = (inputs: readonly I[]) => O[];
  * group is also a hand-over of the write lock that the engine waits through,
  * so `windowMs` is what keeps hand-overs few. It applies only when the engine
  * has taken the lock since the previous group began: with the engine idle,
- * nobody waits for the lock, and a single call commits without the wait.
+ * or in this thread (no gate), nothing waits through a hand-over, and a single
+ * call commits without the wait.
  */
 export function createGroupCommit<I, O>(
   sqlite: Database.Database,
@@ -69,11 +70,11 @@ export function createGroupCommit<I, O>(
 
   const gather = (): Promise<unknown> => {
     const busy = performance.now() - lastEndedAt < busyMs;
-    // without a gate (null) the engine shares this thread, and the least window always applies under load
+    // without a gate (null) the engine, if any, runs on this thread: no hand-over to spare it
     const takes = engineTakes(sqlite);
-    const engineWrote = takes === null || takes !== engineTookBefore;
+    const handOver = takes !== null && takes !== engineTookBefore;
     engineTookBefore = takes;
-    const ms = busy ? Math.max(engineWrote ? windowMs : 0, Math.min(maxWindowMs, lastTookMs * windowShare)) : 0;
+    const ms = busy ? Math.max(handOver ? windowMs : 0, Math.min(maxWindowMs, lastTookMs * windowShare)) : 0;
     return new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
   };
 

@@ -74,8 +74,9 @@ export function validSignature(secret: string, body: Buffer, header: string | un
 
 /**
  * Under load, how long (ms) a group of /v1 calls gathers before it asks for
- * the write lock, while the engine writes too (db/groupCommit.ts; on an idle
- * server, or with the engine idle, a call does not wait).
+ * the write lock, while the engine writes on its thread too (db/groupCommit.ts;
+ * on an idle server, with the engine idle, or with the engine on the API's
+ * thread, a call does not wait).
  * Each group is one hand-over of the lock: the engine thread commits its
  * slice, waits until the API's event loop gets to the write, then takes the
  * lock back. In bench:api's loaded minute (about 275 /v1 writes a second),
