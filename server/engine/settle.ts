@@ -63,7 +63,6 @@ export function createSettle({ db, outbox, health, onResponse, jitter, log, slic
     for (; i < done.length && !sliceEndsAt(i, from); i++) {
       const { lane, s, report: reportOf } = done[i] as (typeof done)[number];
       const { row, msg, variant, templateVersion, locale, localeFallback, links, result } = s;
-      // where this call counts: its dispatch call's report (inline), or whatever the next call returns (background)
       const report = reportOf();
       const now = lane.now;
       if (dayOf.now !== now) dayOf = { now, day: utcDay(now) };

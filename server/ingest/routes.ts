@@ -89,7 +89,7 @@ export function validSignature(secret: string, body: Buffer, header: string | un
  * 10 ms (two runs) made fewer hand-overs still (3,200–3,700) but the engine
  * waited no less (4.8–6.9 s), and /v1/track's p50 rose to 13–16 ms.
  */
-export const ingestWindowMs = 6;
+const ingestWindowMs = 6;
 
 const counted = (r: IngestReport): IngestReport => {
   if (r.accepted) ingestCalls.inc({ result: 'accepted' }, r.accepted);
