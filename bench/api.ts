@@ -308,7 +308,9 @@ async function bench(dir: string) {
   });
   const engineThread = (server as { engineThread?: boolean }).engineThread ?? false;
   const mode = engineThread ? 'thread' : 'in-process';
-  console.log(`server at ${server.url}, engine ${engineThread ? 'on its own thread' : 'in process, on the API’s event loop'}`);
+  // ENGINE_PRIORITY (engine/thread/priority.ts), as npm start reads it
+  const enginePriority = server.enginePriority?.policy ?? null;
+  console.log(`server at ${server.url}, engine ${engineThread ? `on its own thread (${enginePriority ?? 'normal'} CPU priority)` : 'in process, on the API’s event loop'}`);
   const c = server.db.$client;
   const writeKey = server.services.workspace.settings().writeKey;
   const inbox = createEventInbox(server.db);
@@ -510,6 +512,7 @@ async function bench(dir: string) {
   const results = {
     at: new Date().toISOString(),
     mode,
+    enginePriority,
     node: process.version,
     execArgv: process.execArgv.filter((a) => a.startsWith('--max-')),
     machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryGB: round(totalmem() / 1024 ** 3, 1), os: `${platform()} ${release()}`, loadAverageAtStart: loadAtStart },

@@ -34,6 +34,7 @@ import type { TokenBucketRule } from './http/rateLimit';
 import { linkTargetProblem } from '../shared/templates/linkTargets';
 import type { Channel } from '../shared/journey/channels';
 import { startEngineThread } from './engine/thread/client';
+import { enginePriorityFrom, type EnginePriority, type ThreadPriority } from './engine/thread/priority';
 import { attachWriteGate, createWriteGate, observeWriteLock } from './db/writeGate';
 
 export interface ServerOptions {
@@ -74,11 +75,19 @@ export interface ServerOptions {
    * thread, so those run in-process. The living demo passes its behaviour model's seed for the thread to rebuild.
    */
   engineThread?: boolean | { demo: { seed: number; channels: Channel[] } };
+  /**
+   * The engine thread's share of the CPU against the API's (engine/thread/priority.ts): `normal`, or
+   * `background` (requests preempt it: SCHED_IDLE on Linux; only for a machine of two cores or more that
+   * runs nothing else). Default ENGINE_PRIORITY, else normal.
+   */
+  enginePriority?: EnginePriority;
 }
 
 export interface RunningServer {
   /** true when the engine ticks on its own thread */
   engineThread: boolean;
+  /** what that thread runs under (null: no thread) */
+  enginePriority: ThreadPriority | null;
   url: string;
   db: Db;
   services: Services;
@@ -96,6 +105,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const logger = opts.logger ?? processLog;
   const log = opts.log ?? ((m: string) => logger.info(m));
   const production = opts.production ?? process.env.NODE_ENV === 'production';
+  const enginePriority = opts.enginePriority ?? enginePriorityFrom(process.env);
   const clock = resolveClock(opts.clock);
   const db = openDatabase(opts.databasePath);
   // one engine per database file: a second server refuses here, naming the owner's pid and host (server/outbox/ownership.ts)
@@ -259,8 +269,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         ...(typeof opts.engineThread === 'object' ? { demo: opts.engineThread.demo } : {}),
         publicUrl: services.publicUrl(),
         owner: ownership.owner,
+        priority: enginePriority,
       })
     : null;
+  if (thread) log(`Engine on its own thread, at ${thread.priority.policy === 'normal' ? 'normal' : `background (${thread.priority.policy})`} CPU priority`);
   // taken over by another server (one on another host, after this one's heartbeat went silent 30 s): the engine stops
   // here and on its thread, the API goes on
   ownership.onLost(() => thread?.disown());
@@ -276,6 +288,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     services,
     clock,
     engineThread: thread !== null,
+    enginePriority: thread?.priority ?? null,
     close: async () => {
       // a backtest's worker thread ends with the server, never after it: terminated, its row written, before the file closes
       await services.backtests.stop();

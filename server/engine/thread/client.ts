@@ -2,8 +2,11 @@ import { Worker } from 'node:worker_threads';
 import type { EngineTick } from '..';
 import type { EngineThreadConfig, FromThread, ToThread } from './protocol';
 import { recordProviderCall, recordWriteLock } from '../../obs/metrics';
+import type { ThreadPriority } from './priority';
 
 export interface EngineThread {
+  /** what the thread runs under (its `config.priority`, as the platform allowed it) */
+  priority: ThreadPriority;
   /** One engine tick on the thread at `now`; null when one was already running there, or once disowned. */
   tick: (now: number) => Promise<EngineTick | null>;
   /** Journeys or templates changed: the thread rebuilds what it keeps of them before its next use. */
@@ -23,9 +26,9 @@ export async function startEngineThread(config: EngineThreadConfig): Promise<Eng
   let failed: Error | null = null;
   let stopped: (() => void) | null = null;
 
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<ThreadPriority>((resolve, reject) => {
     worker.on('message', (m: FromThread) => {
-      if (m.type === 'ready') resolve();
+      if (m.type === 'ready') resolve(m.priority);
       else if (m.type === 'stopped') stopped?.();
       else {
         const p = pending.get(m.id);
@@ -51,9 +54,10 @@ export async function startEngineThread(config: EngineThreadConfig): Promise<Eng
       pending.clear();
     });
   });
-  await ready;
+  const priority = await ready;
 
   return {
+    priority,
     tick(now) {
       if (failed) return Promise.reject(failed);
       const id = nextId++;

@@ -5,6 +5,7 @@ import type { DispatcherOptions } from '../dispatcher';
 import type { EngineTick } from '..';
 import type { WriteGate } from '../../db/writeGate';
 import type { ProviderOutcome } from '../../obs/metrics';
+import type { EnginePriority, ThreadPriority } from './priority';
 
 /**
  * What the engine thread is started with: only data (a worker receives a
@@ -23,6 +24,8 @@ export interface EngineThreadConfig {
   writeGate?: WriteGate;
   /** the id of the server's ownership of the database (outbox/ownership.ts), which the thread's leases carry */
   owner?: string;
+  /** the thread's share of the CPU against the API's (priority.ts; default normal) */
+  priority?: EnginePriority;
 }
 
 /** One configured provider's send, timed on the thread and counted in /metrics on the main thread (prom-client lives there). */
@@ -34,4 +37,7 @@ export type LockTake = [waitMs: number, holdMs: number];
 export type ToThread = { type: 'tick'; id: number; now: number } | { type: 'invalidate' } | { type: 'publicUrl'; url: string } | { type: 'disowned' } | { type: 'stop' };
 
 export type FromThread =
-  { type: 'ready' } | { type: 'tick'; id: number; report: EngineTick | null; providerCalls: ProviderCall[]; lockTakes: LockTake[] } | { type: 'tick'; id: number; error: string } | { type: 'stopped' };
+  | { type: 'ready'; priority: ThreadPriority }
+  | { type: 'tick'; id: number; report: EngineTick | null; providerCalls: ProviderCall[]; lockTakes: LockTake[] }
+  | { type: 'tick'; id: number; error: string }
+  | { type: 'stopped' };

@@ -10,6 +10,7 @@ import type { EngineThreadConfig, FromThread, LockTake, ProviderCall, ToThread }
 import { instrumentProvider } from '../../obs/metrics';
 import { adoptOwnership } from '../../outbox/ownership';
 import type { Channel } from '../../../shared/journey/channels';
+import { lowerThisThread } from './priority';
 
 /**
  * The engine thread: its own SQLite connection, the runner, segment entry and
@@ -22,6 +23,8 @@ const config = workerData as EngineThreadConfig;
 const port = parentPort;
 if (!port) throw new Error('the engine thread runs as a worker');
 const send = (m: FromThread) => port.postMessage(m);
+// before any work: the API's thread gets the CPU first (priority.ts)
+const priority = lowerThisThread(config.priority ?? 'normal');
 
 const db: Db = openDatabase(config.databasePath);
 // the thread engines for the server that owns the database, until told another took it over
@@ -88,4 +91,4 @@ port.on('message', (m: ToThread) => {
       break;
   }
 });
-send({ type: 'ready' });
+send({ type: 'ready', priority });
