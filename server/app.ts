@@ -34,7 +34,8 @@ import type { TokenBucketRule } from './http/rateLimit';
 import { linkTargetProblem } from '../shared/templates/linkTargets';
 import type { Channel } from '../shared/journey/channels';
 import { startEngineThread } from './engine/thread/client';
-import { enginePriorityFrom, type EnginePriority, type ThreadPriority } from './engine/thread/priority';
+import { enginePriorityFrom, type EnginePriority } from './engine/thread/priority';
+import type { ThreadPriority } from './threadPriority';
 import { attachWriteGate, createWriteGate, observeWriteLock } from './db/writeGate';
 
 export interface ServerOptions {
@@ -127,6 +128,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // each configured provider's latency and errors land in /metrics (journeys_provider_*)
     providers: Object.fromEntries(Object.entries(given.providers ?? {}).map(([ch, p]) => [ch, instrumentProvider(ch as Channel, p)])),
     workspace: { approvals: opts.approvals ?? approvalsFromEnv(process.env.APPROVALS), ...opts.services?.workspace },
+    enginePriority,
   });
   const firstAdmin = services.users.ensureFirstAdmin(opts.admin ?? { login: process.env.ADMIN_LOGIN, password: process.env.ADMIN_PASSWORD });
   if (firstAdmin) {

@@ -14,6 +14,7 @@ import { createBacktestEngine, sleepingPassCanMark } from './engine';
 import { compareRuns, mergeRuns, reportRun } from './report';
 import { endShareThreads, replayOnThreads, startShareThreads } from './thread/shares';
 import Database from 'better-sqlite3';
+import type { Lowering } from '../threadPriority';
 
 /** What one backtest replays: a journey's draft, and its live version to compare with, over [from, to]. */
 export interface BacktestJob {
@@ -29,6 +30,8 @@ export interface BacktestJob {
   to: number;
   /** how many threads replay the contacts, each its share (default: `replayThreads` decides) */
   threads?: number;
+  /** how low its threads run (thread/nice.ts; default nice `backtestNice`) */
+  lowerTo?: Lowering;
 }
 
 export interface BacktestHooks {

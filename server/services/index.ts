@@ -31,6 +31,8 @@ import { createAuditLog } from './audit';
 import { createApprovalService } from './approvals';
 import { createForecastService } from './forecast';
 import { createBacktestService } from './backtests';
+import { backtestLowering } from '../backtest/thread/nice';
+import type { EnginePriority } from '../engine/thread/priority';
 import { compile } from '../../shared/journey/compile';
 import { createTesting } from '../testSends';
 import { createMigrationService } from './migration';
@@ -55,6 +57,8 @@ export interface ServiceDeps {
   accounts?: Omit<UsersDeps, 'db'>;
   /** the origin tracked links point at (default PUBLIC_URL, else the server's own URL once it listens) */
   publicUrl?: string;
+  /** the engine thread's CPU priority (ENGINE_PRIORITY): a backtest's threads run below it (default normal) */
+  enginePriority?: EnginePriority;
 }
 
 /** Every use case, wired once per server; tRPC procedures and HTTP routes reach them here. */
@@ -170,6 +174,7 @@ export function createServices(deps: ServiceDeps) {
       db,
       clock,
       databasePath: db.$client.name,
+      lowerTo: backtestLowering(deps.enginePriority ?? 'normal'),
       errorsOf: (graph) => {
         const r = compile(graph, refs());
         return r.ok ? [] : r.errors;

@@ -1,19 +1,20 @@
-import { setPriority } from 'node:os';
+import type { Lowering } from '../../threadPriority';
+import type { EnginePriority } from '../../engine/thread/priority';
 
 /**
  * A backtest is a background job beside the live engine, which ticks on
  * another thread of the same process: on a machine with few cores, the tick
- * goes first. Linux sets the nice value of the calling thread only (pid 0),
- * so the API and the engine keep theirs; raising one's own nice value needs
- * no privilege. Where the platform refuses, the backtest runs as it is.
+ * goes first. Each backtest thread lowers itself first (`serveThread`), so
+ * the API and the engine keep theirs; lowering needs no privilege. Where the
+ * platform refuses, the backtest runs as it is.
  */
 export const backtestNice = 10;
 
-/** Lower the calling thread's priority to `backtestNice` (each backtest thread calls it first). */
-export function lowerThisThread(): void {
-  try {
-    setPriority(0, backtestNice);
-  } catch {
-    // not permitted here: same priority as the rest of the server
-  }
-}
+/**
+ * How low a backtest's threads run beside an engine at `engine`: nice
+ * `backtestNice`, or, with the engine itself in the background (SCHED_IDLE),
+ * there too. At nice 10 they would be above it, and a backtest's thread per
+ * core would hold the engine's ticks and sends back for the whole replay;
+ * beside it they share what the API leaves.
+ */
+export const backtestLowering = (engine: EnginePriority): Lowering => (engine === 'background' ? 'idle' : backtestNice);

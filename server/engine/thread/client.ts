@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineTick } from '..';
 import type { EngineThreadConfig, FromThread, ToThread } from './protocol';
 import { recordProviderCall, recordWriteLock } from '../../obs/metrics';
-import type { ThreadPriority } from './priority';
+import type { ThreadPriority } from '../../threadPriority';
 
 export interface EngineThread {
   /** what the thread runs under (its `config.priority`, as the platform allowed it) */

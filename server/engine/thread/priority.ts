@@ -1,13 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
-
 /**
  * The engine thread's share of the CPU when the API wants it too.
  * - `normal` (the default): the engine and the API share the CPU as equals.
  * - `background`: the engine takes only the CPU nothing else wants. On Linux
- *   the thread runs under SCHED_IDLE (`chrt --idle`), so a request that
- *   arrives preempts it at once; where chrt cannot set that, at nice 19.
+ *   the thread runs under SCHED_IDLE (`chrt --idle`, server/threadPriority.ts),
+ *   so a request that arrives preempts it at once; where chrt cannot set
+ *   that, at nice 19.
  *
  * With the engine at full rate on two cores, the API's thread waited about
  * 200 ms of every second to be run (its schedstat in bench:api), and that
@@ -18,10 +15,12 @@ import { setPriority } from 'node:os';
  * engine's rate under load was within the runs' spread either way.
  * It is not the default because it is only safe on a machine of at least two
  * cores that runs nothing else: the engine then still has a core to itself,
- * but any other busy process (a test suite, another service), a backtest
- * (a thread per core while it runs) or a one-core machine's busy API would
- * hold it back, ticks and sends with it, for as long as that lasts (the tests that tick an engine thread timed out beside three
- * busy loops in background, and passed in normal).
+ * but any other busy process (a test suite, another service) or a one-core
+ * machine's busy API would hold it back, ticks and sends with it, for as
+ * long as that lasts (the tests that tick an engine thread timed out beside
+ * three busy loops in background, and passed in normal). A backtest's
+ * threads, at nice 10 beside a normal engine, go to SCHED_IDLE beside this
+ * one (backtest/thread/nice.ts).
  */
 export type EnginePriority = 'background' | 'normal';
 
@@ -33,41 +32,4 @@ export function enginePriorityFrom(env: NodeJS.ProcessEnv): EnginePriority {
   if (v === undefined || v === '') return 'normal';
   if ((priorities as readonly string[]).includes(v)) return v as EnginePriority;
   throw new Error(`ENGINE_PRIORITY must be one of ${priorities.join(', ')}, got "${v}"`);
-}
-
-/** What the thread runs under, for the start-up log and the test: the thread id and its policy. */
-export interface ThreadPriority {
-  tid: number | null;
-  policy: 'SCHED_IDLE' | 'nice 19' | 'normal';
-}
-
-/** This thread's id (Linux: /proc/thread-self is /proc/<pid>/task/<tid>), or null elsewhere. */
-function threadId(): number | null {
-  try {
-    return Number(readlinkSync('/proc/thread-self').split('/').pop());
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Lower the calling thread (the engine's) to `priority`; only this thread,
- * not the process (a Linux thread id names one thread to sched_setscheduler
- * and setpriority). Never throws: a platform that allows neither leaves the
- * thread as it was, and says so.
- */
-export function lowerThisThread(priority: EnginePriority): ThreadPriority {
-  const tid = threadId();
-  if (priority === 'normal' || tid === null) return { tid, policy: 'normal' };
-  try {
-    execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore' });
-    return { tid, policy: 'SCHED_IDLE' };
-  } catch {
-    try {
-      setPriority(tid, 19);
-      return { tid, policy: 'nice 19' };
-    } catch {
-      return { tid, policy: 'normal' };
-    }
-  }
 }

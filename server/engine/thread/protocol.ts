@@ -5,7 +5,8 @@ import type { DispatcherOptions } from '../dispatcher';
 import type { EngineTick } from '..';
 import type { WriteGate } from '../../db/writeGate';
 import type { ProviderOutcome } from '../../obs/metrics';
-import type { EnginePriority, ThreadPriority } from './priority';
+import type { EnginePriority } from './priority';
+import type { ThreadPriority } from '../../threadPriority';
 
 /**
  * What the engine thread is started with: only data (a worker receives a

@@ -10,7 +10,7 @@ import type { EngineThreadConfig, FromThread, LockTake, ProviderCall, ToThread }
 import { instrumentProvider } from '../../obs/metrics';
 import { adoptOwnership } from '../../outbox/ownership';
 import type { Channel } from '../../../shared/journey/channels';
-import { lowerThisThread } from './priority';
+import { lowerThisThread, thisThread } from '../../threadPriority';
 
 /**
  * The engine thread: its own SQLite connection, the runner, segment entry and
@@ -24,7 +24,7 @@ const port = parentPort;
 if (!port) throw new Error('the engine thread runs as a worker');
 const send = (m: FromThread) => port.postMessage(m);
 // before any work: the API's thread gets the CPU first (priority.ts)
-const priority = lowerThisThread(config.priority ?? 'normal');
+const priority = config.priority === 'background' ? lowerThisThread('idle') : thisThread();
 
 const db: Db = openDatabase(config.databasePath);
 // the thread engines for the server that owns the database, until told another took it over

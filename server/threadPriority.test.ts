@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SCHED_IDLE, SCHED_OTHER, schedOf, thisThreadId } from './testing/sched';
+import type { Lowering, ThreadPriority } from './threadPriority';
+
+/** A thread of its own (with `env`) that lowers itself with `lowerThisThread(to)`, then waits to be looked at. */
+function lowered(to: Lowering, env: NodeJS.ProcessEnv = process.env): { worker: Worker; priority: Promise<ThreadPriority> } {
+  const src = `
+    require('tsx/cjs/api').register();
+    const { lowerThisThread } = require(${JSON.stringify(join(__dirname, 'threadPriority.ts'))});
+    require('node:worker_threads').parentPort.postMessage(lowerThisThread(${JSON.stringify(to)}));
+    setTimeout(() => {}, 60_000);`;
+  const worker = new Worker(src, { eval: true, env });
+  const priority = new Promise<ThreadPriority>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return { worker, priority };
+}
+
+describe('lowerThisThread', () => {
+  let worker: Worker | null = null;
+  afterEach(async () => {
+    await worker?.terminate();
+    worker = null;
+  });
+
+  it('idle: that thread under SCHED_IDLE, the others as they were', async () => {
+    const before = schedOf(thisThreadId());
+    const t = lowered('idle');
+    worker = t.worker;
+    const p = await t.priority;
+    expect(p).toMatchObject({ policy: 'SCHED_IDLE', tid: expect.any(Number) });
+    expect(schedOf(p.tid ?? 0).policy).toBe(SCHED_IDLE);
+    expect(schedOf(thisThreadId())).toEqual(before);
+  });
+
+  it('idle where chrt cannot set SCHED_IDLE (none on the PATH): nice 19, that thread only', async () => {
+    const t = lowered('idle', { ...process.env, PATH: '/nonexistent' });
+    worker = t.worker;
+    const p = await t.priority;
+    expect(p).toMatchObject({ policy: 'nice 19', tid: expect.any(Number) });
+    expect(schedOf(p.tid ?? 0)).toEqual({ policy: SCHED_OTHER, nice: 19 });
+    expect(schedOf(thisThreadId()).nice).toBe(0);
+  });
+
+  it('a nice value: that thread at it, still SCHED_OTHER', async () => {
+    const t = lowered(10);
+    worker = t.worker;
+    const p = await t.priority;
+    expect(p).toMatchObject({ policy: 'nice 10', tid: expect.any(Number) });
+    expect(schedOf(p.tid ?? 0)).toEqual({ policy: SCHED_OTHER, nice: 10 });
+  });
+});

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+
+/**
+ * How far a background thread (the engine's in `ENGINE_PRIORITY=background`,
+ * a backtest's) lowers itself: `idle`, below every ordinary thread (Linux's
+ * SCHED_IDLE: whatever else wants the CPU preempts it at once), or a nice
+ * value (a smaller share when both want the CPU, preempted at the scheduler's
+ * pace).
+ */
+export type Lowering = 'idle' | number;
+
+/** What a thread runs under: its id (Linux) and its policy, for logs and tests. */
+export interface ThreadPriority {
+  tid: number | null;
+  policy: 'SCHED_IDLE' | `nice ${number}` | 'normal';
+}
+
+/** This thread's id (Linux: /proc/thread-self is /proc/<pid>/task/<tid>), or null elsewhere. */
+function threadId(): number | null {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return null;
+  }
+}
+
+/** The calling thread as it is (not lowered). */
+export const thisThread = (): ThreadPriority => ({ tid: threadId(), policy: 'normal' });
+
+/** This thread to nice `n`: Linux's setpriority with pid 0 names the calling thread only. */
+function nice(tid: number | null, n: number): ThreadPriority {
+  try {
+    setPriority(0, n);
+    return { tid, policy: `nice ${n}` };
+  } catch {
+    // not permitted here: as it was
+    return { tid, policy: 'normal' };
+  }
+}
+
+/**
+ * Lower the calling thread only, never the process (a Linux thread id names
+ * one thread to sched_setscheduler). `idle` where `chrt` can set SCHED_IDLE,
+ * else nice 19. Never throws: a platform that allows neither leaves the
+ * thread as it was, and the answer says so. Lowering needs no privilege, and
+ * without one it cannot be undone.
+ */
+export function lowerThisThread(to: Lowering): ThreadPriority {
+  const tid = threadId();
+  if (to !== 'idle') return nice(tid, to);
+  if (tid === null) return nice(tid, 19);
+  try {
+    execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore' });
+    return { tid, policy: 'SCHED_IDLE' };
+  } catch {
+    return nice(tid, 19);
+  }
+}
