@@ -13,7 +13,6 @@ import { BacktestResult, type BacktestStatus } from '../../shared/backtest/resul
 import { DAY, HOUR, utcDayStart } from '../../shared/util/time';
 import type { BacktestJob } from '../backtest/run';
 import { startBacktestThread, type BacktestHandle } from '../backtest/thread/client';
-import { backtestNice } from '../backtest/thread/nice';
 import type { Lowering } from '../threadPriority';
 import { notFound, refuse } from './errors';
 
@@ -67,7 +66,7 @@ export const draftHash = (graph: unknown): string => createHash('sha256').update
  * costs the live file no writes. A server that stops while one runs leaves it
  * "running" in the table; the next start marks it failed.
  */
-export function createBacktestService({ db, clock, databasePath, errorsOf, lowerTo = backtestNice, runJob = startBacktestThread }: BacktestDeps) {
+export function createBacktestService({ db, clock, databasePath, errorsOf, lowerTo, runJob = startBacktestThread }: BacktestDeps) {
   /** the jobs of this process: their progress, and `ended` once their row says how they ended */
   const running = new Map<string, { handle: BacktestHandle; progress: number; phase: string; ended: Promise<void> }>();
   /** the server is stopping: no new job starts, and a start already accepted ends cancelled instead of launching */
@@ -226,7 +225,7 @@ export function createBacktestService({ db, clock, databasePath, errorsOf, lower
         live: published ? { version: published.version, graph: published.graph, machine: published.machine } : null,
         from,
         to,
-        lowerTo,
+        ...(lowerTo === undefined ? {} : { lowerTo }),
       };
       // after the call's transaction has committed
       setImmediate(() => launch(id, job));

@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import type { BacktestJob } from '../run';
 import { BacktestCancelled } from '../replay';
 import { lowerThisThread, type Lowering } from '../../threadPriority';
+import { backtestNice } from './nice';
 
 /** What a backtest thread starts with: the job (only data: a worker receives a structured clone) and a shared cancel flag. */
 export interface BacktestThreadData {
@@ -17,16 +18,16 @@ export type FromThread<R> = { type: 'progress'; progress: number; phase: string 
 export type FromBacktestThread = FromThread<BacktestResult>;
 
 /**
- * The body of a backtest's thread: at the backtest's low priority (`lowerTo`), run
+ * The body of a backtest's thread: at the backtest's low priority (`lowerTo`, else nice `backtestNice`), run
  * `task` with a progress hook that posts at most every 200 ms and a
  * `cancelled` that reads the shared flag, then post how it ended.
  */
 export async function serveThread<R>(
   cancel: SharedArrayBuffer,
-  lowerTo: Lowering,
+  lowerTo: Lowering | undefined,
   task: (hooks: { progress: (progress: number, phase: string) => void; cancelled: () => boolean }) => R | Promise<R>,
 ): Promise<void> {
-  lowerThisThread(lowerTo);
+  lowerThisThread(lowerTo ?? backtestNice);
   const port = parentPort;
   if (!port) throw new Error('a backtest thread runs as a worker');
   const send = (m: FromThread<R>) => port.postMessage(m);

@@ -1,7 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { replayShare } from '../run';
 import { serveThread } from './protocol';
-import { backtestNice } from './nice';
 import type { ShareThreadData } from './shares';
 
 /**
@@ -13,4 +12,4 @@ import type { ShareThreadData } from './shares';
  */
 const { job, draftMachine, plan, dir, cancel, threads } = await new Promise<ShareThreadData>((resolve) => parentPort?.once('message', resolve));
 
-await serveThread(cancel, job.lowerTo ?? backtestNice, (hooks) => replayShare(job, draftMachine, plan, dir, hooks, threads));
+await serveThread(cancel, job.lowerTo, (hooks) => replayShare(job, draftMachine, plan, dir, hooks, threads));

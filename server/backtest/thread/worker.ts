@@ -1,7 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { runBacktest } from '../run';
 import { serveThread, type BacktestThreadData } from './protocol';
-import { backtestNice } from './nice';
 
 /**
  * One backtest on a thread of its own: the copy and the replays are long,
@@ -12,4 +11,4 @@ import { backtestNice } from './nice';
  */
 const { job, cancel } = workerData as BacktestThreadData;
 
-await serveThread(cancel, job.lowerTo ?? backtestNice, (hooks) => runBacktest(job, { ...hooks, cancelFlag: cancel }));
+await serveThread(cancel, job.lowerTo, (hooks) => runBacktest(job, { ...hooks, cancelFlag: cancel }));

@@ -23,7 +23,7 @@ const config = workerData as EngineThreadConfig;
 const port = parentPort;
 if (!port) throw new Error('the engine thread runs as a worker');
 const send = (m: FromThread) => port.postMessage(m);
-// before any work: the API's thread gets the CPU first (priority.ts)
+// before any work: in the background, the API's thread gets the CPU first (priority.ts)
 const priority = config.priority === 'background' ? lowerThisThread('idle') : thisThread();
 
 const db: Db = openDatabase(config.databasePath);
