@@ -30,7 +30,7 @@ function threadId(): number | null {
 export const thisThread = (): ThreadPriority => ({ tid: threadId(), policy: 'normal' });
 
 /** This thread to nice `n`: Linux's setpriority with pid 0 names the calling thread only. */
-function nice(tid: number | null, n: number): ThreadPriority {
+function nice(tid: number, n: number): ThreadPriority {
   try {
     setPriority(0, n);
     return { tid, policy: `nice ${n}` };
@@ -42,15 +42,16 @@ function nice(tid: number | null, n: number): ThreadPriority {
 
 /**
  * Lower the calling thread only, never the process (a Linux thread id names
- * one thread to sched_setscheduler). `idle` where `chrt` can set SCHED_IDLE,
- * else nice 19. Never throws: a platform that allows neither leaves the
- * thread as it was, and the answer says so. Lowering needs no privilege, and
- * without one it cannot be undone.
+ * one thread to sched_setscheduler and setpriority). `idle` where `chrt` can
+ * set SCHED_IDLE, else nice 19. Never throws: a platform that allows neither
+ * leaves the thread as it was, and the answer says so; so does one without
+ * thread ids, where both calls would name the whole process, the API with it.
+ * Lowering needs no privilege, and without one it cannot be undone.
  */
 export function lowerThisThread(to: Lowering): ThreadPriority {
   const tid = threadId();
+  if (tid === null) return { tid, policy: 'normal' };
   if (to !== 'idle') return nice(tid, to);
-  if (tid === null) return nice(tid, 19);
   try {
     execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore' });
     return { tid, policy: 'SCHED_IDLE' };

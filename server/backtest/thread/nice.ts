@@ -6,7 +6,8 @@ import type { EnginePriority } from '../../engine/thread/priority';
  * another thread of the same process: on a machine with few cores, the tick
  * goes first. Each backtest thread lowers itself first (`serveThread`), so
  * the API and the engine keep theirs; lowering needs no privilege. Where the
- * platform refuses, the backtest runs as it is.
+ * platform refuses, or has no thread ids (server/threadPriority.ts), the
+ * backtest runs as it is.
  */
 export const backtestNice = 10;
 
