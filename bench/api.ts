@@ -306,7 +306,7 @@ async function bench(dir: string) {
     // the load comes from one address but stands for many operators watching dashboards: no per-IP budget on analytics
     expensiveRate: { burst: 1e9, perSecond: 1e9 },
   });
-  const engineThread = (server as { engineThread?: boolean }).engineThread ?? false;
+  const engineThread = server.engineThread;
   const mode = engineThread ? 'thread' : 'in-process';
   // ENGINE_PRIORITY (engine/thread/priority.ts), as npm start reads it
   const enginePriority = server.enginePriority?.policy ?? null;

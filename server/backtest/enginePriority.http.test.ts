@@ -1,10 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startServer } from '../app';
-import { FakeClock } from '../clock';
-import { testAdmin, testPasswordCost } from '../testing/signIn';
+import { anHttpWorld } from '../testing/httpWorld';
 import type { EnginePriority } from '../engine/thread/priority';
 import type { BacktestJob } from './run';
 import type { BacktestHandle, BacktestOutcome } from './thread/client';
@@ -23,34 +18,22 @@ vi.mock('./thread/client', async (importOriginal) => ({
   },
 }));
 
-let dir = '';
 afterEach(() => {
   jobs.length = 0;
-  rmSync(dir, { recursive: true, force: true });
 });
 
+/** The job a server at `enginePriority` hands to its backtest thread when blueprint 1 is backtested. */
 async function backtestOn(enginePriority: EnginePriority | undefined): Promise<BacktestJob | undefined> {
-  dir = mkdtempSync(join(tmpdir(), 'journeys-bt-priority-'));
-  const server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    databasePath: join(dir, 'p.db'),
-    clock: new FakeClock(Date.UTC(2026, 10, 20)),
-    log: () => {},
-    admin: testAdmin,
-    approvals: false,
-    services: { accounts: { passwordCost: testPasswordCost } },
-    ...(enginePriority ? { enginePriority } : {}),
-  });
+  const w = await anHttpWorld(Date.UTC(2026, 10, 20), enginePriority ? { enginePriority } : {});
   try {
-    const journey = server.services.journeys.list().find((j) => j.blueprint === 'registered_never_logged_in');
+    const journey = w.server.services.journeys.list().find((j) => j.blueprint === 'registered_never_logged_in');
     if (!journey) throw new Error('blueprint 1 was not seeded');
-    server.services.backtests.start({ journeyId: journey.id }, 'tester');
+    w.server.services.backtests.start({ journeyId: journey.id }, 'tester');
     // the job launches on the next turn
     await new Promise((r) => setImmediate(r));
     return jobs[0];
   } finally {
-    await server.close();
+    await w.close();
   }
 }
 

@@ -17,7 +17,7 @@ export interface HttpWorld {
 }
 
 /** The real server on a free port over a temp SQLite file and a fake clock, driven through HTTP only. */
-export async function anHttpWorld(start: number, opts: Pick<ServerOptions, 'services' | 'seedDemo' | 'channels' | 'approvals'> = {}): Promise<HttpWorld> {
+export async function anHttpWorld(start: number, opts: Pick<ServerOptions, 'services' | 'seedDemo' | 'channels' | 'approvals' | 'enginePriority'> = {}): Promise<HttpWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-http-'));
   const dbPath = join(dir, 'test.db');
   const clock = new FakeClock(start);

@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer } from '../../app';
-import { FakeClock } from '../../clock';
-import { testAdmin, testPasswordCost } from '../../testing/signIn';
-import { enginePriorityFrom } from './priority';
+import { anHttpWorld, type HttpWorld } from '../../testing/httpWorld';
+import { enginePriorityFrom, type EnginePriority } from './priority';
 import { SCHED_IDLE, SCHED_OTHER, schedOf, thisThreadId } from '../../testing/sched';
 
 describe('ENGINE_PRIORITY', () => {
@@ -22,31 +17,12 @@ describe('ENGINE_PRIORITY', () => {
 });
 
 describe("the engine thread's CPU priority", () => {
-  let close: (() => Promise<void>) | null = null;
+  let w: HttpWorld | null = null;
   afterEach(async () => {
-    await close?.();
-    close = null;
+    await w?.close();
+    w = null;
   });
-
-  const serve = async (opts: { enginePriority?: 'background' | 'normal' }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'journeys-priority-'));
-    const server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      databasePath: join(dir, 'p.db'),
-      clock: new FakeClock(Date.UTC(2026, 10, 2, 4, 0)),
-      seedDemo: false,
-      log: () => {},
-      admin: testAdmin,
-      services: { accounts: { passwordCost: testPasswordCost } },
-      ...opts,
-    });
-    close = async () => {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    };
-    return server;
-  };
+  const serve = async (opts: { enginePriority?: EnginePriority }) => (w = await anHttpWorld(Date.UTC(2026, 10, 2, 4, 0), { seedDemo: false, ...opts })).server;
 
   it('background: the engine thread runs under SCHED_IDLE, so a request preempts it; the API thread stays as it was', async () => {
     const before = schedOf(thisThreadId());
