@@ -51,7 +51,9 @@ describe('variant assignment', () => {
           expect(Math.abs((counts.get(v.key) ?? 0) / n - p)).toBeLessThanOrEqual(3 * se + 1e-9 + (p === 0 ? 0 : 0.002));
         }
       }),
-      { numRuns: 25 },
+      // a fixed seed: with a new one each run, a fair draw now and then lands past the bound (65/35 came out 3.8 standard
+      // errors off once) and turned the suite red; fixed, the same 25 cases run every time and still catch a skewed assignment
+      { numRuns: 25, seed: 20261207 },
     );
   });
 
