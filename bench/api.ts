@@ -66,7 +66,7 @@ import { signIn, testAdmin, testPasswordCost, trpcClient } from '../server/testi
 import { aGraph } from '../shared/fixtures/builders';
 import { seedContacts, seedEvents } from './population';
 import { createEventInbox } from '../server/engine/eventInbox';
-import { writeLockBuckets, writeLockHold, writeLockWait } from '../server/obs/metrics';
+import { engineStarved, writeLockBuckets, writeLockHold, writeLockWait } from '../server/obs/metrics';
 import type { GateRole } from '../server/db/writeGate';
 
 const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
@@ -481,6 +481,9 @@ async function bench(dir: string) {
   // the engine's thread waits on the spot (Atomics.wait) while the API's writers go first: time the runner and dispatcher lose to the API
   console.log(`  ${lockLine('the engine waited for it', writeLock.engineWait)}`);
   console.log(`  ${lockLine('the API waited for it', writeLock.apiWait)}; ${lockLine('held it', writeLock.apiHold)}`);
+  // in background, how often the starvation guard raised the engine thread to normal by now (engine/thread/starvation.ts)
+  const engineStarvedTimes = (await engineStarved.get()).values[0]?.value ?? 0;
+  console.log(`  the engine thread was starved and raised to normal ${engineStarvedTimes} times so far`);
   if (ONLY === 'mix') {
     console.log(`\nAPI p99 ${figures.overall.p99} ms (target ≤${targets.p99Ms}), ${figures.errors} errors, engine ratio ${ratio} (target ≥${targets.engineRatio})`);
     await server.close();
@@ -513,6 +516,7 @@ async function bench(dir: string) {
     at: new Date().toISOString(),
     mode,
     enginePriority,
+    engineStarvedTimes,
     node: process.version,
     execArgv: process.execArgv.filter((a) => a.startsWith('--max-')),
     machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryGB: round(totalmem() / 1024 ** 3, 1), os: `${platform()} ${release()}`, loadAverageAtStart: loadAtStart },

@@ -34,8 +34,9 @@ import type { TokenBucketRule } from './http/rateLimit';
 import { linkTargetProblem } from '../shared/templates/linkTargets';
 import type { Channel } from '../shared/journey/channels';
 import { startEngineThread } from './engine/thread/client';
-import { enginePriorityFrom, type EnginePriority } from './engine/thread/priority';
-import type { ThreadPriority } from './threadPriority';
+import { effectiveEnginePriority, enginePriorityFrom, type EnginePriority } from './engine/thread/priority';
+import { guardAgainstStarvation, type StarvationGuard } from './engine/thread/starvation';
+import { whyIdleIsIrreversible, type ThreadPriority } from './threadPriority';
 import { attachWriteGate, createWriteGate, observeWriteLock } from './db/writeGate';
 
 export interface ServerOptions {
@@ -77,9 +78,9 @@ export interface ServerOptions {
    */
   engineThread?: boolean | { demo: { seed: number; channels: Channel[] } };
   /**
-   * The engine thread's share of the CPU against the API's (engine/thread/priority.ts): `normal`, or
-   * `background` (requests preempt it: SCHED_IDLE on Linux; only for a machine of two cores or more that
-   * runs nothing else). Default ENGINE_PRIORITY, else normal.
+   * The engine thread's share of the CPU against the API's (engine/thread/priority.ts): `background`
+   * (requests preempt it: SCHED_IDLE on Linux, raised to normal for a while when other work starves it;
+   * normal where it could not be raised again), or `normal`. Default ENGINE_PRIORITY, else background.
    */
   enginePriority?: EnginePriority;
 }
@@ -106,7 +107,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const logger = opts.logger ?? processLog;
   const log = opts.log ?? ((m: string) => logger.info(m));
   const production = opts.production ?? process.env.NODE_ENV === 'production';
-  const enginePriority = opts.enginePriority ?? enginePriorityFrom(process.env);
+  // background (the default) only where the guard can raise a starved engine thread again (engine/thread/priority.ts)
+  const { priority: enginePriority, fallback: priorityFallback } = effectiveEnginePriority(opts.enginePriority ?? enginePriorityFrom(process.env), whyIdleIsIrreversible);
   const clock = resolveClock(opts.clock);
   const db = openDatabase(opts.databasePath);
   // one engine per database file: a second server refuses here, naming the owner's pid and host (server/outbox/ownership.ts)
@@ -274,7 +276,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         priority: enginePriority,
       })
     : null;
-  if (thread) log(`Engine on its own thread, at ${thread.priority.policy === 'normal' ? 'normal' : `background (${thread.priority.policy})`} CPU priority`);
+  if (thread)
+    log(
+      `Engine on its own thread, at ${thread.priority.policy === 'normal' ? 'normal' : `background (${thread.priority.policy})`} CPU priority${priorityFallback ? ` (not background: ${priorityFallback})` : ''}`,
+    );
+  // a background engine that other work starves goes back to normal for a while (engine/thread/starvation.ts)
+  const guard: StarvationGuard | null = thread?.priority.policy === 'SCHED_IDLE' && thread.priority.tid !== null ? guardAgainstStarvation(thread.priority.tid, { logger }) : null;
   // taken over by another server (one on another host, after this one's heartbeat went silent 30 s): the engine stops
   // here and on its thread, the API goes on
   ownership.onLost(() => thread?.disown());
@@ -295,6 +302,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // a backtest's worker thread ends with the server, never after it: terminated, its row written, before the file closes
       await services.backtests.stop();
       await scheduler?.stop();
+      guard?.stop();
       await thread?.stop();
       await checkpointer?.stop();
       await new Promise<void>((done) => {

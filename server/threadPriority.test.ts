@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHED_IDLE, SCHED_OTHER, schedOf, thisThreadId } from './testing/sched';
-import type { Lowering, ThreadPriority } from './threadPriority';
+import { whyIdleIsIrreversible, type Lowering, type ThreadPriority } from './threadPriority';
 
 /** A thread of its own (with `env`) that lowers itself with `lowerThisThread(to)`, then waits to be looked at. */
 function lowered(to: Lowering, env: NodeJS.ProcessEnv = process.env): { worker: Worker; priority: Promise<ThreadPriority> } {
@@ -51,5 +52,26 @@ describe('lowerThisThread', () => {
     const p = await t.priority;
     expect(p).toMatchObject({ policy: 'nice 10', tid: expect.any(Number) });
     expect(schedOf(p.tid ?? 0)).toEqual({ policy: SCHED_OTHER, nice: 10 });
+  });
+});
+
+/** whyIdleIsIrreversible() in a child process started under `prefix` (setpriv, say) with `env`. */
+function whyInChild(prefix: string[], env: NodeJS.ProcessEnv = process.env): string | null {
+  const src = `require('tsx/cjs/api').register(); console.log(JSON.stringify(require(${JSON.stringify(join(__dirname, 'threadPriority.ts'))}).whyIdleIsIrreversible()))`;
+  const [cmd, ...args] = [...prefix, process.execPath, '-e', src];
+  return JSON.parse(execFileSync(cmd ?? '', args, { env, encoding: 'utf8' })) as string | null;
+}
+
+describe('whyIdleIsIrreversible', () => {
+  it('null where a thread lowered to SCHED_IDLE can be raised again (root here, as in CI)', () => {
+    expect(whyIdleIsIrreversible()).toBeNull();
+  });
+
+  it('the reason, for a process without CAP_SYS_NICE (and RLIMIT_NICE 0)', () => {
+    expect(whyInChild(['setpriv', '--bounding-set=-sys_nice', '--inh-caps=-all'])).toMatch(/cannot leave SCHED_IDLE here \(that needs CAP_SYS_NICE, or an RLIMIT_NICE of 20/);
+  });
+
+  it('the reason, where there is no chrt', () => {
+    expect(whyInChild([], { ...process.env, PATH: '/nonexistent' })).toMatch(/cannot leave SCHED_IDLE here.*or there is no chrt/);
   });
 });

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /**
@@ -58,4 +58,51 @@ export function lowerThisThread(to: Lowering): ThreadPriority {
   } catch {
     return nice(tid, 19);
   }
+}
+
+/**
+ * Why a thread lowered to SCHED_IDLE could not be raised again here, or null
+ * when it could. Raising needs CAP_SYS_NICE (root, as in most containers) or
+ * an RLIMIT_NICE of 20; lowering needs nothing. The proof is
+ * a child of this process, with its limits and capabilities: lowered by
+ * chrt, it tries to return (SCHED_IDLE is inherited, and nothing else moves).
+ * Also needs thread ids and their schedstat, which tell a starved thread.
+ */
+export function whyIdleIsIrreversible(): string | null {
+  if (threadId() === null) return 'this platform has no thread ids';
+  try {
+    readFileSync('/proc/thread-self/schedstat');
+  } catch {
+    return 'the kernel keeps no schedstat (/proc/thread-self/schedstat)';
+  }
+  try {
+    execFileSync('chrt', ['--idle', '0', 'chrt', '--other', '0', 'true'], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return 'a thread cannot leave SCHED_IDLE here (that needs CAP_SYS_NICE, or an RLIMIT_NICE of 20), or there is no chrt';
+  }
+}
+
+/** A thread's CPU time so far and its time spent runnable but waiting for a CPU (ns), from /proc; null once it is gone. */
+export interface SchedStat {
+  ranNs: number;
+  waitedNs: number;
+}
+export function schedStatOf(tid: number): SchedStat | null {
+  try {
+    const [ran, waited] = readFileSync(`/proc/${process.pid}/task/${tid}/schedstat`, 'utf8').split(' ');
+    return { ranNs: Number(ran), waitedNs: Number(waited) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Another thread of this process (by id) to SCHED_IDLE or back to SCHED_OTHER
+ * (its nice value as it was), without blocking this one: whether it worked.
+ */
+export function setThreadPolicy(tid: number, policy: 'idle' | 'other'): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('chrt', [`--${policy}`, '--pid', '0', String(tid)], (e) => resolve(e === null));
+  });
 }

@@ -38,11 +38,11 @@ async function backtestOn(enginePriority: EnginePriority | undefined): Promise<B
 }
 
 describe("a backtest's threads beside the engine's priority", () => {
-  it('with ENGINE_PRIORITY=background, go to SCHED_IDLE with the engine', async () => {
-    expect(await backtestOn('background')).toMatchObject({ lowerTo: 'idle' });
+  it('by default (background), go to SCHED_IDLE with the engine', async () => {
+    expect(await backtestOn(undefined)).toMatchObject({ lowerTo: 'idle' });
   });
 
-  it('by default (normal), at nice 10: below the engine, which ticks first', async () => {
-    expect(await backtestOn(undefined)).toMatchObject({ lowerTo: backtestNice });
+  it('with ENGINE_PRIORITY=normal, at nice 10: below the engine, which ticks first', async () => {
+    expect(await backtestOn('normal')).toMatchObject({ lowerTo: backtestNice });
   });
 });

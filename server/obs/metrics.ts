@@ -36,6 +36,16 @@ export const tickDuration = new Histogram({
   registers,
 });
 export const tickOverruns = new Counter({ name: 'journeys_engine_tick_overruns_total', help: 'Episodes in which a tick was still running when the next was due', registers });
+export const engineStarved = new Counter({
+  name: 'journeys_engine_starved_total',
+  help: 'Times the engine thread, in the background (SCHED_IDLE), was starved by other work and raised to normal priority for a while',
+  registers,
+});
+export const engineThreadRaised = new Gauge({
+  name: 'journeys_engine_thread_raised',
+  help: '1 while the background engine thread runs at normal priority after being starved, else 0',
+  registers,
+});
 export const transitions = new Counter({ name: 'journeys_engine_transitions_total', help: 'Runs stepped by the runner', registers });
 export const enrolled = new Counter({ name: 'journeys_engine_enrolled_total', help: 'Runs started by segment entry', registers });
 const indexed = new Counter({

@@ -57,7 +57,7 @@ export interface ServiceDeps {
   accounts?: Omit<UsersDeps, 'db'>;
   /** the origin tracked links point at (default PUBLIC_URL, else the server's own URL once it listens) */
   publicUrl?: string;
-  /** the engine thread's CPU priority (ENGINE_PRIORITY): a backtest's threads run below it (default normal) */
+  /** the engine thread's CPU priority, as startServer resolved it: a backtest's threads run below it (normal when not given) */
   enginePriority?: EnginePriority;
 }
 

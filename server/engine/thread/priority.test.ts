@@ -1,18 +1,33 @@
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { anHttpWorld, type HttpWorld } from '../../testing/httpWorld';
-import { enginePriorityFrom, type EnginePriority } from './priority';
+import { effectiveEnginePriority, enginePriorityFrom, type EnginePriority } from './priority';
 import { SCHED_IDLE, SCHED_OTHER, schedOf, thisThreadId } from '../../testing/sched';
+import { whyIdleIsIrreversible } from '../../threadPriority';
+import { serverMetrics } from '../../obs/metrics';
 
 describe('ENGINE_PRIORITY', () => {
-  it('is normal when unset, as given when background or normal', () => {
-    expect(enginePriorityFrom({})).toBe('normal');
-    expect(enginePriorityFrom({ ENGINE_PRIORITY: '' })).toBe('normal');
+  it('is background when unset, as given when background or normal', () => {
+    expect(enginePriorityFrom({})).toBe('background');
+    expect(enginePriorityFrom({ ENGINE_PRIORITY: '' })).toBe('background');
     expect(enginePriorityFrom({ ENGINE_PRIORITY: 'normal' })).toBe('normal');
     expect(enginePriorityFrom({ ENGINE_PRIORITY: 'background' })).toBe('background');
   });
 
   it('refuses anything else, naming the variable and the values it takes', () => {
     expect(() => enginePriorityFrom({ ENGINE_PRIORITY: 'low' })).toThrow('ENGINE_PRIORITY must be one of background, normal, got "low"');
+  });
+});
+
+describe('effectiveEnginePriority', () => {
+  it('background only where a starved thread can be raised again; normal otherwise, with the reason', () => {
+    expect(effectiveEnginePriority('background', () => null)).toEqual({ priority: 'background', fallback: null });
+    expect(effectiveEnginePriority('background', () => 'no chrt')).toEqual({ priority: 'normal', fallback: 'no chrt' });
+    expect(effectiveEnginePriority('normal', () => null)).toEqual({ priority: 'normal', fallback: null });
+  });
+
+  it('here (root, as CI runs), SCHED_IDLE can be left again, so background stands; without CAP_SYS_NICE and RLIMIT_NICE it could not', () => {
+    expect(whyIdleIsIrreversible()).toBeNull();
   });
 });
 
@@ -35,10 +50,43 @@ describe("the engine thread's CPU priority", () => {
     expect(await server.services.engine.tick(server.clock.now())).toMatchObject({ runs: expect.anything() });
   });
 
-  it('by default (normal), the engine thread shares the CPU as an equal', async () => {
-    const server = await serve({});
+  it('normal: the engine thread shares the CPU as an equal', async () => {
+    const server = await serve({ enginePriority: 'normal' });
     const p = server.enginePriority;
     expect(p).toMatchObject({ policy: 'normal', tid: expect.any(Number) });
     expect(schedOf(p?.tid ?? 0)).toEqual({ policy: SCHED_OTHER, nice: 0 });
   });
+
+  it('by default (ENGINE_PRIORITY unset), background', async () => {
+    const was = process.env.ENGINE_PRIORITY;
+    delete process.env.ENGINE_PRIORITY;
+    try {
+      const server = await serve({});
+      expect(server.enginePriority).toMatchObject({ policy: 'SCHED_IDLE' });
+      expect(schedOf(server.enginePriority?.tid ?? 0).policy).toBe(SCHED_IDLE);
+    } finally {
+      if (was !== undefined) process.env.ENGINE_PRIORITY = was;
+    }
+  });
+
+  it('background beside busy threads: the starved engine thread is raised to normal (and counted), so its ticks go on', async () => {
+    const server = await serve({ enginePriority: 'background' });
+    const tid = server.enginePriority?.tid ?? 0;
+    const metrics = serverMetrics(server.db, null);
+    const starved = async () => Number((await metrics.render()).match(/^journeys_engine_starved_total (\d+)/m)?.[1]);
+    const before = await starved();
+    const busy = [0, 1, 2].map(() => new Worker('for (;;) {}', { eval: true }));
+    try {
+      // ticks keep the engine thread wanting the CPU, as a busy engine would
+      const end = Date.now() + 15_000;
+      while (schedOf(tid).policy !== SCHED_OTHER) {
+        if (Date.now() > end) throw new Error('the engine thread was not raised within 15 s');
+        await server.services.engine.tick(server.clock.now());
+      }
+    } finally {
+      await Promise.all(busy.map((b) => b.terminate()));
+    }
+    expect(await starved()).toBe(before + 1);
+    expect(schedOf(tid).nice).toBe(0);
+  }, 30_000);
 });

@@ -1,0 +1,167 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { memoryLogger } from '../../obs/log';
+import { SCHED_IDLE, SCHED_OTHER, schedOf } from '../../testing/sched';
+import type { SchedStat } from '../../threadPriority';
+import { guardAgainstStarvation, guardStep, initialGuard, starvedIn, type GuardState, type StarvationGuard } from './starvation';
+
+const o = { coolOffMs: 30_000, maxCoolOffMs: 120_000 };
+
+describe('starvedIn', () => {
+  it('is waiting for half the window or more while getting under a fifth of the CPU asked for', () => {
+    expect(starvedIn({ ranMs: 3, waitedMs: 497, ms: 500 })).toBe(true);
+    expect(starvedIn({ ranMs: 60, waitedMs: 250, ms: 500 })).toBe(true);
+    // bench:api's loaded minute: the engine ran 720–820 ms and waited 120–160 ms of each second
+    expect(starvedIn({ ranMs: 380, waitedMs: 70, ms: 500 })).toBe(false);
+    // a fifth of what it asked for is not starved
+    expect(starvedIn({ ranMs: 100, waitedMs: 400, ms: 500 })).toBe(false);
+    // asleep (nothing to do): neither ran nor waited
+    expect(starvedIn({ ranMs: 0, waitedMs: 0, ms: 500 })).toBe(false);
+    // little waiting, whatever the share
+    expect(starvedIn({ ranMs: 1, waitedMs: 200, ms: 500 })).toBe(false);
+  });
+});
+
+describe('guardStep', () => {
+  const starved = { ranMs: 2, waitedMs: 480, ms: 500 };
+  const fine = { ranMs: 400, waitedMs: 50, ms: 500 };
+
+  it('raises a starved thread for the cool-off, leaves it up until then, then lowers it', () => {
+    let s = initialGuard(o);
+    expect(guardStep(s, fine, 1_000, o)).toEqual({ state: s, action: null });
+    const r = guardStep(s, starved, 1_000, o);
+    expect(r.action).toEqual({ do: 'raise', forMs: 30_000 });
+    s = r.state;
+    expect(s).toMatchObject({ mode: 'raised', until: 31_000 });
+    // raised, starved or not, it stays up until the cool-off ends
+    expect(guardStep(s, starved, 30_999, o).action).toBeNull();
+    const l = guardStep(s, fine, 31_000, o);
+    expect(l.action).toEqual({ do: 'lower' });
+    expect(l.state).toMatchObject({ mode: 'lowered', loweredAt: 31_000 });
+  });
+
+  it('starved again within the cool-off just served: twice as long each time, up to the most; later, the first again', () => {
+    let s: GuardState = initialGuard(o);
+    let t = 0;
+    const raisedFor: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = guardStep(s, starved, t, o);
+      if (r.action?.do === 'raise') raisedFor.push(r.action.forMs);
+      s = r.state;
+      t = s.until;
+      s = guardStep(s, fine, t, o).state;
+      t += 500;
+    }
+    expect(raisedFor).toEqual([30_000, 60_000, 120_000, 120_000]);
+    // calm for longer than the last cool-off: back to the first
+    expect(guardStep(s, starved, t + 120_000, o).action).toEqual({ do: 'raise', forMs: 30_000 });
+  });
+});
+
+describe('guardAgainstStarvation', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('reads the schedstat every window, raises and lowers through setPolicy, logs each change once and counts it', async () => {
+    vi.useFakeTimers();
+    let now = 0;
+    let stat: SchedStat = { ranNs: 0, waitedNs: 0 };
+    const calls: string[] = [];
+    const { logger, lines } = memoryLogger();
+    const guard = guardAgainstStarvation(42, {
+      logger,
+      everyMs: 500,
+      coolOffMs: 2_000,
+      sample: (tid) => (tid === 42 ? stat : null),
+      setPolicy: (tid, p) => (calls.push(`${tid} ${p}`), Promise.resolve(true)),
+      now: () => now,
+    });
+    const window = async (ranMs: number, waitedMs: number) => {
+      stat = { ranNs: stat.ranNs + ranMs * 1e6, waitedNs: stat.waitedNs + waitedMs * 1e6 };
+      now += 500;
+      await vi.advanceTimersByTimeAsync(500);
+    };
+    await window(450, 20);
+    expect(calls).toEqual([]);
+    await window(5, 490);
+    expect(calls).toEqual(['42 other']);
+    expect(guard.mode()).toBe('raised');
+    await window(5, 490);
+    await window(5, 490);
+    await window(450, 20);
+    expect(calls).toEqual(['42 other']);
+    await window(450, 20);
+    expect(calls).toEqual(['42 other', '42 idle']);
+    expect(guard.mode()).toBe('lowered');
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      [40, expect.stringContaining('starved in the background')],
+      [30, 'The engine thread is back in the background (SCHED_IDLE)'],
+    ]);
+    expect(lines[0]).toMatchObject({ ranMs: 5, waitedMs: 490, forSeconds: 2 });
+    guard.stop();
+  });
+
+  it('when the policy cannot be changed after all: logs it once and stops watching', async () => {
+    vi.useFakeTimers();
+    let now = 0;
+    let waited = 0;
+    const { logger, lines } = memoryLogger();
+    let tries = 0;
+    guardAgainstStarvation(7, {
+      logger,
+      sample: () => ({ ranNs: 0, waitedNs: waited }),
+      setPolicy: () => (tries++, Promise.resolve(false)),
+      now: () => now,
+    });
+    for (let i = 0; i < 4; i++) {
+      waited += 500e6;
+      now += 500;
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    expect(tries).toBe(1);
+    expect(lines.map((l) => l.msg)).toEqual([expect.stringContaining('could not be changed')]);
+  });
+});
+
+/** A thread that lowers itself to SCHED_IDLE and then spins: it always wants a CPU. */
+function idleSpinner(): { worker: Worker; tid: Promise<number> } {
+  const src = `
+    require('tsx/cjs/api').register();
+    const { lowerThisThread } = require(${JSON.stringify(join(__dirname, '../../threadPriority.ts'))});
+    require('node:worker_threads').parentPort.postMessage(lowerThisThread('idle').tid);
+    setTimeout(() => { for (;;) {} }, 0);`;
+  const worker = new Worker(src, { eval: true });
+  return { worker, tid: new Promise((resolve) => worker.once('message', resolve)) };
+}
+
+const until = async (what: () => boolean, ms: number) => {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+describe('guardAgainstStarvation on real threads (Linux: schedstat and chrt)', () => {
+  const workers: Worker[] = [];
+  let guard: StarvationGuard | null = null;
+  afterEach(async () => {
+    guard?.stop();
+    await Promise.all(workers.splice(0).map((w) => w.terminate()));
+  });
+
+  it('a SCHED_IDLE thread starved by busy ones goes to SCHED_OTHER, and back to SCHED_IDLE after the cool-off once they stop', async () => {
+    const spinner = idleSpinner();
+    workers.push(spinner.worker);
+    const tid = await spinner.tid;
+    expect(schedOf(tid).policy).toBe(SCHED_IDLE);
+    const busy = [0, 1, 2].map(() => new Worker('for (;;) {}', { eval: true }));
+    workers.push(...busy);
+    guard = guardAgainstStarvation(tid, { logger: memoryLogger().logger, coolOffMs: 1_000 });
+    await until(() => schedOf(tid).policy === SCHED_OTHER, 10_000);
+    expect(schedOf(tid).nice).toBe(0);
+    await Promise.all(busy.map((w) => w.terminate()));
+    // alone, a spinner under SCHED_IDLE has a core to itself and is not starved: down it goes and stays
+    await until(() => schedOf(tid).policy === SCHED_IDLE, 10_000);
+  }, 30_000);
+});
