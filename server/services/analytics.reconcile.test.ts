@@ -24,7 +24,9 @@ describe('analytics reconcile exactly with the raw runs, messages, clicks and co
   const journeys: Record<string, string> = {};
 
   beforeAll(async () => {
-    w = aTestWorld(T0);
+    // the sandbox's draws (deliveries, clicks, logins after a click) pinned: with a fresh workspace seed each run, the few
+    // contacts who click and then log in (3 of 600 with this one) now and then came to none, and the funnel check failed on nothing
+    w = aTestWorld(T0, { rngSeed: 20261207 });
     w.services.journeys.seedBlueprints('demo');
     const rand = (i: number, salt: string) => hash32(`${salt}:${i}`) / 0x1_0000_0000;
     const calls = [];
