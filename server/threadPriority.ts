@@ -62,11 +62,12 @@ export function lowerThisThread(to: Lowering): ThreadPriority {
 
 /**
  * Why a thread lowered to SCHED_IDLE could not be raised again here, or null
- * when it could. Raising needs CAP_SYS_NICE (root, as in most containers) or
- * an RLIMIT_NICE of 20; lowering needs nothing. The proof is
- * a child of this process, with its limits and capabilities: lowered by
- * chrt, it tries to return (SCHED_IDLE is inherited, and nothing else moves).
- * Also needs thread ids and their schedstat, which tell a starved thread.
+ * when it could. Raising needs CAP_SYS_NICE (root has it, unless a container
+ * drops it, as Docker does by default) or an RLIMIT_NICE of 20; lowering
+ * needs nothing. The proof is a child of this process, with its limits and
+ * capabilities: lowered by chrt, it tries to return (SCHED_IDLE is
+ * inherited, and nothing else moves). Also needs thread ids and their
+ * schedstat, which tell a starved thread.
  */
 export function whyIdleIsIrreversible(): string | null {
   if (threadId() === null) return 'this platform has no thread ids';
