@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { anHttpWorld, type HttpWorld } from '../../testing/httpWorld';
 import { effectiveEnginePriority, enginePriorityFrom, type EnginePriority } from './priority';
 import { SCHED_IDLE, SCHED_OTHER, schedOf, thisThreadId } from '../../testing/sched';
-import { whyIdleIsIrreversible } from '../../threadPriority';
 import { serverMetrics } from '../../obs/metrics';
 
 describe('ENGINE_PRIORITY', () => {
@@ -24,10 +23,6 @@ describe('effectiveEnginePriority', () => {
     expect(effectiveEnginePriority('background', () => null)).toEqual({ priority: 'background', fallback: null });
     expect(effectiveEnginePriority('background', () => 'no chrt')).toEqual({ priority: 'normal', fallback: 'no chrt' });
     expect(effectiveEnginePriority('normal', () => null)).toEqual({ priority: 'normal', fallback: null });
-  });
-
-  it('here (root, as CI runs), SCHED_IDLE can be left again, so background stands; without CAP_SYS_NICE and RLIMIT_NICE it could not', () => {
-    expect(whyIdleIsIrreversible()).toBeNull();
   });
 });
 
@@ -57,6 +52,7 @@ describe("the engine thread's CPU priority", () => {
     expect(schedOf(p?.tid ?? 0)).toEqual({ policy: SCHED_OTHER, nice: 0 });
   });
 
+  // here, as root (as CI runs), a thread can leave SCHED_IDLE again (threadPriority.test.ts), so background stands
   it('by default (ENGINE_PRIORITY unset), background', async () => {
     const was = process.env.ENGINE_PRIORITY;
     delete process.env.ENGINE_PRIORITY;

@@ -12,11 +12,16 @@
  *
  * With the engine at full rate on two cores, the API's thread waited about
  * 200 ms of every second to be run (its schedstat in bench:api), and that
- * wait, more than the work, made the slow answers. In five alternating pairs
- * of bench:api's loaded minute, `background` gave p99 21–29 ms (normal:
- * 28–85 ms) and 0.6–1.5% of requests over 25 ms (1.4–6.4%); nice 19 alone,
+ * wait, more than the work, made the slow answers. In seven alternating
+ * pairs of bench:api's loaded minute, `background` gave p99 21–29 ms (normal:
+ * 27–85 ms) and 0.6–1.5% of requests over 25 ms (1.2–6.4%); nice 19 alone,
  * without SCHED_IDLE's preemption, gave 37 ms in the one run tried. The
- * engine's rate under load was within the runs' spread either way.
+ * price is the engine's: its rate under load against its rate alone was
+ * 0.50–0.88 (normal: 0.55–0.92), and in the last two pairs 0.50 and 0.64
+ * against 0.73 and 0.79. Neither meets both of bench:api's targets on two
+ * cores; the default serves people first (operators' pages, SDK calls) and
+ * leaves the engine the rest: 85k–165k transitions/s under that load in the
+ * full runs and pairs at the default on 2026-12-07.
  * Unguarded, SCHED_IDLE was only safe on a machine that runs nothing else:
  * the tests that tick an engine thread timed out beside three busy loops.
  * A backtest's threads, at nice 10 beside a normal engine, go to SCHED_IDLE

@@ -11,14 +11,14 @@ import { schedStatOf, setThreadPolicy, type SchedStat } from '../../threadPriori
  * engine thread's schedstat: when over the last 10 s it waited to be run for
  * at least half of that time and got under a fifth of the CPU it asked for,
  * it is starved, and goes back to SCHED_OTHER (an equal of the API) for a
- * cool-off; then down again. Ten seconds, not one: held back for a moment
- * is what background means (requests first), and a guard that judged half a
- * second raised the engine as bench:api's load began, which cost its minute
- * p99 730 ms. Starved again within the cool-off just served,
- * the next one is twice as long (up to `maxCoolOffMs`): a machine that stays
- * busy settles at normal with a log line every few minutes, not a stall and
- * a line every 30 s. The main thread reads and raises because the starved
- * thread cannot: it is not being run.
+ * cool-off; then down again. Ten seconds, not half of one: held back for a
+ * moment is what background means (requests first), and a guard that judged
+ * half a second raised the engine as bench:api's load began, so the engine
+ * spent that minute's first 30 s as the API's equal. Starved again within
+ * the cool-off just served, the next one is twice as long (up to
+ * `maxCoolOffMs`): a machine that stays busy settles at normal with a log
+ * line every few minutes, not a stall and a line every 40 s. The main thread
+ * reads and raises because the starved thread cannot: it is not being run.
  */
 export interface GuardState {
   mode: 'lowered' | 'raised';
@@ -59,7 +59,7 @@ export function guardStep(s: GuardState, w: SchedWindow, now: number, o: GuardOp
 }
 
 export interface StarvationGuard {
-  /** whether the thread is lowered (SCHED_IDLE) or raised (SCHED_OTHER, starved a moment ago) */
+  /** whether the thread is lowered (SCHED_IDLE) or raised (SCHED_OTHER, after it was starved) */
   mode: () => GuardState['mode'];
   stop: () => void;
 }
