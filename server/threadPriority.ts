@@ -91,8 +91,9 @@ export interface SchedStat {
 }
 export function schedStatOf(tid: number): SchedStat | null {
   try {
-    const [ran, waited] = readFileSync(`/proc/${process.pid}/task/${tid}/schedstat`, 'utf8').split(' ');
-    return { ranNs: Number(ran), waitedNs: Number(waited) };
+    const [ran, waited] = readFileSync(`/proc/${process.pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+    // a line not as documented is no figure at all (NaN would read as never starved)
+    return ran !== undefined && waited !== undefined && Number.isFinite(ran) && Number.isFinite(waited) ? { ranNs: ran, waitedNs: waited } : null;
   } catch {
     return null;
   }

@@ -23,8 +23,8 @@ afterEach(() => {
 });
 
 /** The job a server at `enginePriority` hands to its backtest thread when blueprint 1 is backtested. */
-async function backtestOn(enginePriority: EnginePriority | undefined): Promise<BacktestJob | undefined> {
-  const w = await anHttpWorld(Date.UTC(2026, 10, 20), enginePriority ? { enginePriority } : {});
+async function backtestOn(enginePriority: EnginePriority | 'default'): Promise<BacktestJob | undefined> {
+  const w = await anHttpWorld(Date.UTC(2026, 10, 20), { enginePriority });
   try {
     const journey = w.server.services.journeys.list().find((j) => j.blueprint === 'registered_never_logged_in');
     if (!journey) throw new Error('blueprint 1 was not seeded');
@@ -39,7 +39,7 @@ async function backtestOn(enginePriority: EnginePriority | undefined): Promise<B
 
 describe("a backtest's threads beside the engine's priority", () => {
   it('by default (background), go to SCHED_IDLE with the engine', async () => {
-    expect(await backtestOn(undefined)).toMatchObject({ lowerTo: 'idle' });
+    expect(await backtestOn('default')).toMatchObject({ lowerTo: 'idle' });
   });
 
   it('with ENGINE_PRIORITY=normal, at nice 10: below the engine, which ticks first', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../app';
+import type { EnginePriority } from '../engine/thread/priority';
 import { FakeClock } from '../clock';
 import { signedInClient, testAdmin, testPasswordCost, type trpcClient } from './signIn';
 
@@ -16,8 +17,14 @@ export interface HttpWorld {
   close: () => Promise<void>;
 }
 
-/** The real server on a free port over a temp SQLite file and a fake clock, driven through HTTP only. */
-export async function anHttpWorld(start: number, opts: Pick<ServerOptions, 'services' | 'seedDemo' | 'channels' | 'approvals' | 'enginePriority'> = {}): Promise<HttpWorld> {
+/**
+ * The real server on a free port over a temp SQLite file and a fake clock, driven through HTTP only. Its engine thread
+ * runs at `normal` unless `enginePriority` says otherwise (`default`: what startServer picks, ENGINE_PRIORITY or background).
+ */
+export async function anHttpWorld(
+  start: number,
+  opts: Pick<ServerOptions, 'services' | 'seedDemo' | 'channels' | 'approvals'> & { enginePriority?: EnginePriority | 'default' } = {},
+): Promise<HttpWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-http-'));
   const dbPath = join(dir, 'test.db');
   const clock = new FakeClock(start);
@@ -29,6 +36,9 @@ export async function anHttpWorld(start: number, opts: Pick<ServerOptions, 'serv
     admin: testAdmin,
     approvals: false,
     ...opts,
+    // the product's default is background (engine/thread/priority.ts), whose guard rescues a starved engine within about
+    // 10 s: longer than a test waits, beside the other test files' busy workers. Tests of background ask for it
+    enginePriority: opts.enginePriority === 'default' ? undefined : (opts.enginePriority ?? 'normal'),
     services: { accounts: { passwordCost: testPasswordCost }, ...opts.services },
   });
   const trpc = await signedInClient(server.url, testAdmin, { batch: false });

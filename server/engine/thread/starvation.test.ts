@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../../obs/log';
 import { SCHED_IDLE, SCHED_OTHER, schedOf } from '../../testing/sched';
@@ -105,27 +106,60 @@ describe('guardAgainstStarvation', () => {
     guard.stop();
   });
 
-  it('when the policy cannot be changed after all: logs it once and stops watching', async () => {
+  it('when the policy cannot be changed: says so once, tries again each check, and says when it works again', async () => {
     vi.useFakeTimers();
     let now = 0;
     let waited = 0;
     const { logger, lines } = memoryLogger();
     let tries = 0;
-    guardAgainstStarvation(7, {
+    const guard = guardAgainstStarvation(7, {
       logger,
       everyMs: 500,
       windowMs: 1_000,
       sample: () => ({ ranNs: 0, waitedNs: waited }),
-      setPolicy: () => (tries++, Promise.resolve(false)),
+      setPolicy: () => Promise.resolve(++tries > 3),
       now: () => now,
     });
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       waited += 500e6;
       now += 500;
       await vi.advanceTimersByTimeAsync(500);
     }
-    expect(tries).toBe(1);
-    expect(lines.map((l) => l.msg)).toEqual([expect.stringContaining('could not be changed')]);
+    // judged at 1 s, 1.5 s, 2 s (failed) and 2.5 s (worked)
+    expect(tries).toBe(4);
+    expect(guard.mode()).toBe('raised');
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      [50, expect.stringContaining('could not be changed (chrt failed); trying again each second')],
+      [30, 'The engine thread’s CPU priority could be changed again'],
+      [40, expect.stringContaining('starved in the background')],
+    ]);
+    guard.stop();
+  });
+
+  it('stopped while a change is in flight: the answer changes nothing and logs nothing', async () => {
+    vi.useFakeTimers();
+    let now = 0;
+    let waited = 0;
+    const { logger, lines } = memoryLogger();
+    let answer: (ok: boolean) => void = () => {};
+    const guard = guardAgainstStarvation(7, {
+      logger,
+      everyMs: 500,
+      windowMs: 1_000,
+      sample: () => ({ ranNs: 0, waitedNs: waited }),
+      setPolicy: () => new Promise<boolean>((resolve) => (answer = resolve)),
+      now: () => now,
+    });
+    for (let i = 0; i < 2; i++) {
+      waited += 500e6;
+      now += 500;
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    guard.stop();
+    answer(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(guard.mode()).toBe('lowered');
+    expect(lines).toEqual([]);
   });
 });
 
@@ -161,7 +195,8 @@ describe('guardAgainstStarvation on real threads (Linux: schedstat and chrt)', (
     workers.push(spinner.worker);
     const tid = await spinner.tid;
     expect(schedOf(tid).policy).toBe(SCHED_IDLE);
-    const busy = [0, 1, 2].map(() => new Worker('for (;;) {}', { eval: true }));
+    // one busy thread more than there are cores: the spinner is left nothing
+    const busy = Array.from({ length: availableParallelism() + 1 }, () => new Worker('for (;;) {}', { eval: true }));
     workers.push(...busy);
     guard = guardAgainstStarvation(tid, { logger: memoryLogger().logger, everyMs: 250, windowMs: 1_000, coolOffMs: 1_000 });
     await until(() => schedOf(tid).policy === SCHED_OTHER, 10_000);

@@ -16,9 +16,10 @@ import { schedStatOf, setThreadPolicy, type SchedStat } from '../../threadPriori
  * half a second raised the engine as bench:api's load began, so the engine
  * spent that minute's first 30 s as the API's equal. Starved again within
  * the cool-off just served, the next one is twice as long (up to
- * `maxCoolOffMs`): a machine that stays busy settles at normal with a log
- * line every few minutes, not a stall and a line every 40 s. The main thread
- * reads and raises because the starved thread cannot: it is not being run.
+ * `maxCoolOffMs`): a machine that stays busy settles at normal, with a 10 s
+ * stall and a log line after each cool-off of up to 10 min, rather than one
+ * every 40 s. The main thread reads and raises because the starved thread
+ * cannot: it is not being run.
  */
 export interface GuardState {
   mode: 'lowered' | 'raised';
@@ -90,13 +91,20 @@ export function guardAgainstStarvation(
   let samples: { at: number; stat: SchedStat }[] = first ? [{ at: now(), stat: first }] : [];
   // a chrt call in flight: no other decision until it is answered
   let busy = false;
+  // a change of policy failed (logged once), and is tried again at each check until it works
+  let failing = false;
+  let stopped = false;
   const timer = setInterval(check, opts.everyMs ?? 1000);
   timer.unref();
-  const stop = () => clearInterval(timer);
+  const stop = () => {
+    stopped = true;
+    clearInterval(timer);
+    engineThreadRaised.set(0);
+  };
   if (!first) stop();
 
   function check(): void {
-    if (busy) return;
+    if (busy || stopped) return;
     const cur = sample(tid);
     if (cur === null) return stop(); // the thread has ended
     const at = now();
@@ -112,11 +120,16 @@ export function guardAgainstStarvation(
     busy = true;
     void setPolicy(tid, action.do === 'raise' ? 'other' : 'idle').then((ok) => {
       busy = false;
+      if (stopped) return;
       if (!ok) {
-        // the start-up proof said it could (whyIdleIsIrreversible): something changed, so stay as it is and say so once
-        opts.logger.error({ tid, action: action.do }, 'The engine thread’s CPU priority could not be changed: the starvation guard stops');
-        return stop();
+        // the start-up proof said it could (whyIdleIsIrreversible): a passing failure (no process to spare on a loaded
+        // machine) or a changed permission; said once, tried again at the next check
+        if (!failing) opts.logger.error({ tid, action: action.do }, 'The engine thread’s CPU priority could not be changed (chrt failed); trying again each second');
+        failing = true;
+        return;
       }
+      if (failing) opts.logger.info({ tid, action: action.do }, 'The engine thread’s CPU priority could be changed again');
+      failing = false;
       state = next.state;
       samples = [{ at, stat: cur }];
       engineThreadRaised.set(state.mode === 'raised' ? 1 : 0);

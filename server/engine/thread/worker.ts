@@ -23,8 +23,6 @@ const config = workerData as EngineThreadConfig;
 const port = parentPort;
 if (!port) throw new Error('the engine thread runs as a worker');
 const send = (m: FromThread) => port.postMessage(m);
-// before any work: in the background, the API's thread gets the CPU first (priority.ts)
-const priority = config.priority === 'background' ? lowerThisThread('idle') : thisThread();
 
 const db: Db = openDatabase(config.databasePath);
 // the thread engines for the server that owns the database, until told another took it over
@@ -91,4 +89,6 @@ port.on('message', (m: ToThread) => {
       break;
   }
 });
-send({ type: 'ready', priority });
+// once set up (a busy machine would hold the set-up back under SCHED_IDLE, and the main thread's starvation guard starts
+// with 'ready'), before any tick: in the background, the API's thread gets the CPU first (priority.ts)
+send({ type: 'ready', priority: config.priority === 'background' ? lowerThisThread('idle') : thisThread() });
