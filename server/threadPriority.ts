@@ -70,12 +70,9 @@ export function lowerThisThread(to: Lowering): ThreadPriority {
  * schedstat, which tell a starved thread.
  */
 export function whyIdleIsIrreversible(): string | null {
-  if (threadId() === null) return 'this platform has no thread ids';
-  try {
-    readFileSync('/proc/thread-self/schedstat');
-  } catch {
-    return 'the kernel keeps no schedstat (/proc/thread-self/schedstat)';
-  }
+  const tid = threadId();
+  if (tid === null) return 'this platform has no thread ids';
+  if (schedStatOf(tid) === null) return 'the kernel keeps no schedstat (/proc/<pid>/task/<tid>/schedstat)';
   try {
     execFileSync('chrt', ['--idle', '0', 'chrt', '--other', '0', 'true'], { stdio: 'ignore' });
     return null;

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { thisThread } from '../threadPriority';
 
 /** Linux scheduling policies as /proc shows them. */
 export const SCHED_OTHER = 0;
@@ -12,5 +14,8 @@ export function schedOf(tid: number): { policy: number; nice: number } {
   return { policy: Number(f[41 - 3]), nice: Number(f[19 - 3]) };
 }
 
-/** The calling thread's id. */
-export const thisThreadId = (): number => Number(readFileSync('/proc/thread-self/stat', 'utf8').split(' ')[0]);
+/** The calling thread's id (Linux, where these tests run). */
+export const thisThreadId = (): number => thisThread().tid ?? 0;
+
+/** `n` threads of this process that spin at normal priority until terminated: other work that wants every core. */
+export const busyThreads = (n: number): Worker[] => Array.from({ length: n }, () => new Worker('for (;;) {}', { eval: true }));

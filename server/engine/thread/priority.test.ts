@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { anHttpWorld, type HttpWorld } from '../../testing/httpWorld';
 import { effectiveEnginePriority, enginePriorityFrom, type EnginePriority } from './priority';
-import { SCHED_IDLE, SCHED_OTHER, schedOf, thisThreadId } from '../../testing/sched';
+import { SCHED_IDLE, SCHED_OTHER, busyThreads, schedOf, thisThreadId } from '../../testing/sched';
 import { serverMetrics } from '../../obs/metrics';
 
 describe('ENGINE_PRIORITY', () => {
@@ -73,7 +72,7 @@ describe("the engine thread's CPU priority", () => {
     const starved = async () => Number((await metrics.render()).match(/^journeys_engine_starved_total (\d+)/m)?.[1]);
     const before = await starved();
     // a busy thread per core leaves the engine nothing (and this thread some)
-    const busy = Array.from({ length: availableParallelism() }, () => new Worker('for (;;) {}', { eval: true }));
+    const busy = busyThreads(availableParallelism());
     try {
       // ticks keep the engine thread wanting the CPU, as a busy engine would; the guard judges the last 10 s
       const end = Date.now() + 40_000;

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../../obs/log';
-import { SCHED_IDLE, SCHED_OTHER, schedOf } from '../../testing/sched';
+import { SCHED_IDLE, SCHED_OTHER, busyThreads, schedOf } from '../../testing/sched';
 import type { SchedStat } from '../../threadPriority';
 import { guardAgainstStarvation, guardStep, initialGuard, starvedIn, type GuardState, type StarvationGuard } from './starvation';
 
@@ -60,29 +60,38 @@ describe('guardStep', () => {
   });
 });
 
+/**
+ * A guard on thread 42 over a fake clock, judging 1 s windows checked every 500 ms, with `setPolicy` as given; `step`
+ * adds 500 ms in which the thread ran `ranMs` and waited `waitedMs`, then lets the guard check.
+ */
+function aGuard(setPolicy: (tid: number, policy: 'idle' | 'other') => Promise<boolean>, coolOffMs?: number) {
+  vi.useFakeTimers();
+  let now = 0;
+  let stat: SchedStat = { ranNs: 0, waitedNs: 0 };
+  const { logger, lines } = memoryLogger();
+  const guard = guardAgainstStarvation(42, {
+    logger,
+    everyMs: 500,
+    windowMs: 1_000,
+    ...(coolOffMs === undefined ? {} : { coolOffMs }),
+    sample: (tid) => (tid === 42 ? stat : null),
+    setPolicy,
+    now: () => now,
+  });
+  const step = async (ranMs: number, waitedMs: number) => {
+    stat = { ranNs: stat.ranNs + ranMs * 1e6, waitedNs: stat.waitedNs + waitedMs * 1e6 };
+    now += 500;
+    await vi.advanceTimersByTimeAsync(500);
+  };
+  return { guard, lines, step };
+}
+
 describe('guardAgainstStarvation', () => {
   afterEach(() => void vi.useRealTimers());
 
   it('judges the last window, raises and lowers through setPolicy, logs each change once and counts it', async () => {
-    vi.useFakeTimers();
-    let now = 0;
-    let stat: SchedStat = { ranNs: 0, waitedNs: 0 };
     const calls: string[] = [];
-    const { logger, lines } = memoryLogger();
-    const guard = guardAgainstStarvation(42, {
-      logger,
-      everyMs: 500,
-      windowMs: 1_000,
-      coolOffMs: 2_000,
-      sample: (tid) => (tid === 42 ? stat : null),
-      setPolicy: (tid, p) => (calls.push(`${tid} ${p}`), Promise.resolve(true)),
-      now: () => now,
-    });
-    const step = async (ranMs: number, waitedMs: number) => {
-      stat = { ranNs: stat.ranNs + ranMs * 1e6, waitedNs: stat.waitedNs + waitedMs * 1e6 };
-      now += 500;
-      await vi.advanceTimersByTimeAsync(500);
-    };
+    const { guard, lines, step } = aGuard((tid, p) => (calls.push(`${tid} ${p}`), Promise.resolve(true)), 2_000);
     await step(450, 20);
     // starved for half a second of the window: held back a moment, as background means, not starved
     await step(5, 490);
@@ -107,24 +116,9 @@ describe('guardAgainstStarvation', () => {
   });
 
   it('when the policy cannot be changed: says so once, tries again each check, and says when it works again', async () => {
-    vi.useFakeTimers();
-    let now = 0;
-    let waited = 0;
-    const { logger, lines } = memoryLogger();
     let tries = 0;
-    const guard = guardAgainstStarvation(7, {
-      logger,
-      everyMs: 500,
-      windowMs: 1_000,
-      sample: () => ({ ranNs: 0, waitedNs: waited }),
-      setPolicy: () => Promise.resolve(++tries > 3),
-      now: () => now,
-    });
-    for (let i = 0; i < 5; i++) {
-      waited += 500e6;
-      now += 500;
-      await vi.advanceTimersByTimeAsync(500);
-    }
+    const { guard, lines, step } = aGuard(() => Promise.resolve(++tries > 3));
+    for (let i = 0; i < 5; i++) await step(0, 500);
     // judged at 1 s, 1.5 s, 2 s (failed) and 2.5 s (worked)
     expect(tries).toBe(4);
     expect(guard.mode()).toBe('raised');
@@ -137,24 +131,10 @@ describe('guardAgainstStarvation', () => {
   });
 
   it('stopped while a change is in flight: the answer changes nothing and logs nothing', async () => {
-    vi.useFakeTimers();
-    let now = 0;
-    let waited = 0;
-    const { logger, lines } = memoryLogger();
     let answer: (ok: boolean) => void = () => {};
-    const guard = guardAgainstStarvation(7, {
-      logger,
-      everyMs: 500,
-      windowMs: 1_000,
-      sample: () => ({ ranNs: 0, waitedNs: waited }),
-      setPolicy: () => new Promise<boolean>((resolve) => (answer = resolve)),
-      now: () => now,
-    });
-    for (let i = 0; i < 2; i++) {
-      waited += 500e6;
-      now += 500;
-      await vi.advanceTimersByTimeAsync(500);
-    }
+    const { guard, lines, step } = aGuard(() => new Promise<boolean>((resolve) => (answer = resolve)));
+    await step(0, 500);
+    await step(0, 500);
     guard.stop();
     answer(true);
     await vi.advanceTimersByTimeAsync(0);
@@ -196,7 +176,7 @@ describe('guardAgainstStarvation on real threads (Linux: schedstat and chrt)', (
     const tid = await spinner.tid;
     expect(schedOf(tid).policy).toBe(SCHED_IDLE);
     // one busy thread more than there are cores: the spinner is left nothing
-    const busy = Array.from({ length: availableParallelism() + 1 }, () => new Worker('for (;;) {}', { eval: true }));
+    const busy = busyThreads(availableParallelism() + 1);
     workers.push(...busy);
     guard = guardAgainstStarvation(tid, { logger: memoryLogger().logger, everyMs: 250, windowMs: 1_000, coolOffMs: 1_000 });
     await until(() => schedOf(tid).policy === SCHED_OTHER, 10_000);
