@@ -348,6 +348,29 @@ describe('the events inbox', () => {
     expect(eventsNamed('tap')).toHaveLength(201);
   });
 
+  it('indexes between ticks the backlog a tick left, a step at a time on no budget, but not while a tick runs; the next tick counts it as its own', async () => {
+    const ids = worldOf(10);
+    // 450 requests of one event: a tick begins two batches of 200 at most, one at its start and one after the dispatcher
+    for (let i = 0; i < 450; i++) w.services.ingest.ingest(tracks([ids[i % 10] as string], 'tap'), { queueFrom: 1 });
+    const engine = w.services.engine;
+    const ticking = engine.tick(w.clock.now());
+    // the tick waits for the dispatcher with a batch still to go: it goes on with the backlog itself
+    expect(engine.indexBetweenTicks({ budgetMs: 0 })).toBe(false);
+    const first = (await ticking)?.inbox;
+    expect(first).toMatchObject({ duplicates: 0, backlog: true });
+    const left = 450 - (first?.indexed ?? 0);
+    expect(left).toBeGreaterThan(0);
+    expect(eventsNamed('tap')).toHaveLength(450 - left);
+    let calls = 1;
+    while (engine.indexBetweenTicks({ budgetMs: 0 })) calls++;
+    // a step a call: 50 requests are staged 20 at a time, then deduplicated and moved
+    expect(calls).toBeGreaterThan(3);
+    expect(eventsNamed('tap')).toHaveLength(450);
+    expect(engine.indexBetweenTicks({ budgetMs: 0 })).toBe(false);
+    expect((await engine.tick(w.clock.now()))?.inbox).toEqual({ indexed: left, duplicates: 0, backlog: false });
+    expect((await engine.tick(w.clock.now()))?.inbox).toEqual({ indexed: 0, duplicates: 0, backlog: false });
+  });
+
   it('past queueMaxEvents waiting, indexes a big batch in its request, until the engine has caught up', async () => {
     const ids = worldOf();
     const capped = { ...queue, queueMaxEvents: 150 };

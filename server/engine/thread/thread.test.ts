@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { aTestWorld, silentSms, type TestWorld } from '../../testing/harness';
 import { aGraph, sendOnEventGraph } from '../../../shared/fixtures/builders';
 import { startEngineThread, type EngineThread } from './client';
 import { createWriteGate } from '../../db/writeGate';
 import { writeLockHold } from '../../obs/metrics';
+import { createEventInbox } from '../eventInbox';
 
 /** 12:00 in Shanghai (the workspace's zone): inside sending hours. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
@@ -64,6 +65,23 @@ describe('the engine on its own thread', () => {
     thread.invalidate();
     expect(await thread.tick(w.clock.now())).toMatchObject({ enrolled: 1 });
     expect(w.sql('select count(*) n from runs')).toEqual([{ n: 1 }]);
+  });
+
+  it('indexes the inbox backlog a tick left without waiting for the next tick, which counts it in its report', async () => {
+    w.services.ingest.ingest([{ type: 'identify', userId: 'u1' }]);
+    const contactId = w.sql<{ id: number }>(`select id from contacts where external_id = 'u1'`)[0]?.id ?? 0;
+    const inbox = createEventInbox(w.db);
+    // 450 requests of one event: a tick begins two batches of 200 at most (eventInbox.ts, engine/index.ts)
+    w.db.$client.transaction(() => {
+      for (let i = 0; i < 450; i++) inbox.enqueue([{ contactId, name: 'tap', type: 'track', properties: {}, at: NOON_SH, messageId: `tap-${i}` }], NOON_SH);
+    })();
+    thread = await start();
+    const first = (await thread.tick(w.clock.now()))?.inbox;
+    expect(first).toMatchObject({ backlog: true });
+    const left = 450 - (first?.indexed ?? 0);
+    await vi.waitFor(() => expect(inbox.backlog().events).toBe(0), { timeout: 4_000, interval: 20 });
+    expect(w.sql(`select count(*) n from events where name = 'tap'`)).toEqual([{ n: 450 }]);
+    expect((await thread.tick(w.clock.now()))?.inbox).toEqual({ indexed: left, duplicates: 0, backlog: false });
   });
 
   it('reports an error a tick throws on the thread as a rejected tick, with its message', async () => {
