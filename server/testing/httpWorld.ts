@@ -23,7 +23,7 @@ export interface HttpWorld {
  */
 export async function anHttpWorld(
   start: number,
-  opts: Pick<ServerOptions, 'services' | 'seedDemo' | 'channels' | 'approvals'> & { enginePriority?: EnginePriority | 'default' } = {},
+  opts: Pick<ServerOptions, 'services' | 'seedDemo' | 'channels' | 'approvals' | 'log'> & { enginePriority?: EnginePriority | 'default' } = {},
 ): Promise<HttpWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-http-'));
   const dbPath = join(dir, 'test.db');
