@@ -106,6 +106,8 @@ interface MixFigures {
   slowMs: number;
   slowBySecond: number[];
   errorSamples: string[];
+  /** the load generator's own CPU over the run, in cores: the server shares the machine with it */
+  generatorCores: number;
 }
 interface BatchFigures {
   mode: 'batch';
@@ -118,6 +120,7 @@ interface BatchFigures {
   errors: number;
   requestMs: Latency;
   errorSamples: string[];
+  generatorCores: number;
 }
 
 const children = new Set<ChildProcess>();
@@ -171,6 +174,7 @@ function printMix(label: string, f: MixFigures) {
     `  over ${f.slowMs} ms: ${fmt(slow.total)} requests (${round((100 * slow.total) / Math.max(f.count, 1), 2)}%), ${fmt(slow.firstFive)} of them due in the first 5 s; the worst seconds: ${slow.worst.map(([s, n]) => `${s}: ${n}`).join(', ')}`,
   );
   if (f.lateSends) console.log(`  the load generator sent ${f.lateSends} requests more than 5 ms late (each timed from its due time all the same)`);
+  console.log(`  the load generator (a process of its own on this machine) used ${f.generatorCores} of a core`);
 }
 
 /**
@@ -218,7 +222,7 @@ async function measureBatch(loadVars: Record<string, string | number>, engine: {
     `/v1/batch, ${mode === 'sustained' ? 'indexed meanwhile' : 'a burst, indexed after'}: ${fmt(batch.accepted)} events accepted in ${batch.seconds} s over ${BATCH_CONNECTIONS} connections = ${fmt(batch.eventsPerSec)}/s (${fmt(batch.queued)} of them queued; ${batch.requests} batches of ${BATCH_SIZE}, p50 ${batch.requestMs.p50} ms, p99 ${batch.requestMs.p99} ms), ${batch.errors} errors`,
   );
   console.log(
-    `  indexed by the engine's ticks (one a second): ${fmt(indexedWhileLoaded)} during the load, ${fmt(backlogAtEnd)} waiting when it stopped, indexed ${tailSeconds} s later; ${fmt(indexedPerSec)} events/s indexed over the whole; longest tick ${round(longestTickMs)} ms; server CPU ${cpuMsPer1000Events} ms per 1000 events`,
+    `  indexed by the engine (its ticks, one a second, and between them): ${fmt(indexedWhileLoaded)} during the load, ${fmt(backlogAtEnd)} waiting when it stopped, indexed ${tailSeconds} s later; ${fmt(indexedPerSec)} events/s indexed over the whole; longest tick ${round(longestTickMs)} ms; server CPU ${cpuMsPer1000Events} ms per 1000 events; the load generator ${batch.generatorCores} of a core`,
   );
   if (batch.errorSamples.length) console.log(`  errors, e.g.: ${batch.errorSamples.join(' | ')}`);
   return {
@@ -231,6 +235,7 @@ async function measureBatch(loadVars: Record<string, string | number>, engine: {
     errors: batch.errors,
     requestMs: batch.requestMs,
     serverCpuMsPer1000Events: cpuMsPer1000Events,
+    generatorCores: batch.generatorCores,
     indexing: { indexedWhileLoaded, backlogAtEnd, tailSeconds, indexedPerSec, longestTickMs: round(longestTickMs) },
   };
 }
@@ -532,6 +537,7 @@ async function bench(dir: string) {
       overallMs: alone.overall,
       routesMs: alone.routes,
       lateSends: alone.lateSends,
+      generatorCores: alone.generatorCores,
     },
     api: {
       count: figures.count,
@@ -540,6 +546,7 @@ async function bench(dir: string) {
       routesMs: figures.routes,
       maxInFlight: figures.maxInFlight,
       lateSends: figures.lateSends,
+      generatorCores: figures.generatorCores,
       // requests over the p99 target by the second of the minute they were due in: in bursts (the first seconds,
       // while journey B enrols and steps its first wave) or spread over the minute
       slowMs: figures.slowMs,

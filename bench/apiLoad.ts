@@ -85,6 +85,12 @@ const messageId = () => randomUUID();
 const someone = () => `u${(++seq * 7919) % contacts}`;
 const trackEvent = () => ({ userId: someone(), event: 'app_open', properties: { screen: 'home', source: 'bench' }, messageId: messageId() });
 
+/** This process's CPU since `cpu` was taken at `startMs`, in cores: what the load generator takes of the machine the server shares with it. */
+const coresSince = (cpu: NodeJS.CpuUsage, startMs: number): number => {
+  const u = process.cpuUsage(cpu);
+  return Number(((u.user + u.system) / 1000 / Math.max(performance.now() - startMs, 1)).toFixed(3));
+};
+
 const percentiles = (xs: number[]) => {
   const s = Float64Array.from(xs).sort();
   const at = (p: number) => Number((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0).toFixed(2));
@@ -125,6 +131,7 @@ async function mix(): Promise<unknown> {
   const total = Math.round(seconds * rps);
   const interval = 1000 / rps;
   const start = performance.now() + 10;
+  const cpu = process.cpuUsage();
   const inFlight = new Set<Promise<void>>();
   let maxInFlight = 0;
   let lateSends = 0;
@@ -171,6 +178,7 @@ async function mix(): Promise<unknown> {
   });
   const sentFor = (performance.now() - start) / 1000;
   await Promise.all(inFlight);
+  const generatorCores = coresSince(cpu, start);
 
   const all = [...latencies.values()].flat();
   const errorCount = [...errors.values()].reduce((n, e) => n + e, 0);
@@ -187,6 +195,7 @@ async function mix(): Promise<unknown> {
     slowMs,
     slowBySecond,
     errorSamples: samples,
+    generatorCores,
   };
 }
 
@@ -201,6 +210,7 @@ async function batch(): Promise<unknown> {
   const samples: string[] = [];
   const latencies: number[] = [];
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const deadline = start + seconds * 1000;
   announce();
   await Promise.all(
@@ -241,6 +251,7 @@ async function batch(): Promise<unknown> {
     errors: errorCount,
     requestMs: percentiles(latencies),
     errorSamples: samples,
+    generatorCores: coresSince(cpu, start),
   };
 }
 
