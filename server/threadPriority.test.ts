@@ -75,6 +75,11 @@ describe('whyIdleIsIrreversible', () => {
     expect(whyInChild([...withoutSysNice, 'prlimit', '--nice=0:0', '--'])).toMatch(/cannot leave SCHED_IDLE here \(that needs CAP_SYS_NICE, or an RLIMIT_NICE of 20/);
   });
 
+  it('the reason, where schedstat is there but does not count (the guard would never see a starved thread)', () => {
+    expect(whyIdleIsIrreversible(() => ({ ranNs: 1_000, waitedNs: 0 }))).toMatch(/schedstat does not count a thread’s CPU time/);
+    expect(whyIdleIsIrreversible(() => null)).toMatch(/keeps no schedstat/);
+  });
+
   it('the reason, where there is no chrt', () => {
     expect(whyInChild([], { ...process.env, PATH: '/nonexistent' })).toMatch(/cannot leave SCHED_IDLE here.*or there is no chrt/);
   });

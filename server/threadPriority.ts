@@ -67,18 +67,25 @@ export function lowerThisThread(to: Lowering): ThreadPriority {
  * needs nothing. The proof is a child of this process, with its limits and
  * capabilities: lowered by chrt, it tries to return (SCHED_IDLE is
  * inherited, and nothing else moves). Also needs thread ids and their
- * schedstat, which tell a starved thread.
+ * schedstat, which tell a starved thread: it must be there and count, so this
+ * thread's CPU time must have moved across the probe (starting the child costs
+ * it a few ms); a schedstat that stood still would read as never starved.
+ * `stat` reads it (tests give their own).
  */
-export function whyIdleIsIrreversible(): string | null {
+export function whyIdleIsIrreversible(stat: (tid: number) => SchedStat | null = schedStatOf): string | null {
   const tid = threadId();
   if (tid === null) return 'this platform has no thread ids';
-  if (schedStatOf(tid) === null) return 'the kernel keeps no schedstat (/proc/<pid>/task/<tid>/schedstat)';
+  const before = stat(tid);
+  if (before === null) return 'the kernel keeps no schedstat (/proc/<pid>/task/<tid>/schedstat)';
+  let raised = true;
   try {
     execFileSync('chrt', ['--idle', '0', 'chrt', '--other', '0', 'true'], { stdio: 'ignore' });
-    return null;
   } catch {
-    return 'a thread cannot leave SCHED_IDLE here (that needs CAP_SYS_NICE, or an RLIMIT_NICE of 20), or there is no chrt';
+    raised = false;
   }
+  const after = stat(tid);
+  if (after === null || after.ranNs <= before.ranNs) return 'the kernel’s schedstat does not count a thread’s CPU time here (/proc/<pid>/task/<tid>/schedstat)';
+  return raised ? null : 'a thread cannot leave SCHED_IDLE here (that needs CAP_SYS_NICE, or an RLIMIT_NICE of 20), or there is no chrt';
 }
 
 /** A thread's CPU time so far and its time spent runnable but waiting for a CPU (ns), from /proc; null once it is gone. */
