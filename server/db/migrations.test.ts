@@ -248,7 +248,7 @@ describe('migrations on data', () => {
     db = openDatabase(path);
     const size = db.$client.prepare('select events from events_inbox_size').pluck();
     expect(size.get()).toBe(420);
-    db.$client.prepare(`insert into events_inbox (received_at, events, message_ids, body) values (0, 5, 0, '[]')`).run();
+    db.$client.prepare(`insert into events_inbox (received_at, events, body) values (0, 5, '[]')`).run();
     db.$client.prepare('delete from events_inbox where events = 120').run();
     expect(size.get()).toBe(305);
     db.$client.close();

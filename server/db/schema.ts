@@ -160,9 +160,8 @@ export const events = sqliteTable(
 export const eventsInbox = sqliteTable('events_inbox', {
   id: integer('id').primaryKey(),
   receivedAt: integer('received_at').notNull(),
-  /** how many events `body` holds, and how many of them have a messageId */
+  /** how many events `body` holds */
   events: integer('events').notNull(),
-  messageIds: integer('message_ids').notNull(),
   body: text('body').notNull(),
 });
 

@@ -72,7 +72,7 @@ export interface DrainOptions {
  */
 export function createEventInbox(db: Db) {
   const c = db.$client;
-  const append = c.prepare<[number, number, number, string]>('insert into events_inbox (received_at, events, message_ids, body) values (?, ?, ?, ?)');
+  const append = c.prepare<[number, number, string]>('insert into events_inbox (received_at, events, body) values (?, ?, ?)');
   // events: those waiting in the inbox (a count its triggers keep: migration 0033) and those of the batch staged;
   // oldest: the batch's first request, else the inbox's
   const backlog = c.prepare<[], { events: number; oldest: number | null }>(
@@ -194,7 +194,6 @@ export function createEventInbox(db: Db) {
       append.run(
         now,
         events.length,
-        events.reduce((n, e) => (e.messageId ? n + 1 : n), 0),
         JSON.stringify(events.map((e) => [e.contactId, e.name, e.type, JSON.stringify(e.properties), e.context ? JSON.stringify(e.context) : null, e.at, e.messageId ?? null])),
       );
     },
