@@ -276,9 +276,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         priority: enginePriority,
       })
     : null;
+  // background asked and proven possible, yet the thread could not be lowered (chrt gone since the proof): normal, said so
+  const notBackground = priorityFallback ?? (thread && enginePriority === 'background' && thread.priority.policy !== 'SCHED_IDLE' ? 'the engine thread could not be put under SCHED_IDLE' : null);
   if (thread)
     log(
-      `Engine on its own thread, at ${thread.priority.policy === 'normal' ? 'normal' : `background (${thread.priority.policy})`} CPU priority${priorityFallback ? ` (not background: ${priorityFallback})` : ''}`,
+      `Engine on its own thread, at ${thread.priority.policy === 'normal' ? 'normal' : `background (${thread.priority.policy})`} CPU priority${notBackground ? ` (not background: ${notBackground})` : ''}`,
     );
   // a background engine that other work starves goes back to normal for a while (engine/thread/starvation.ts)
   const guard: StarvationGuard | null = thread?.priority.policy === 'SCHED_IDLE' && thread.priority.tid !== null ? guardAgainstStarvation(thread.priority.tid, { logger }) : null;

@@ -47,8 +47,11 @@ function nice(tid: number, n: number): ThreadPriority {
  * leaves the thread as it was, and the answer says so; so does one without
  * thread ids, where both calls would name the whole process, the API with it.
  * Lowering needs no privilege, and without one it cannot be undone.
+ * `niceIfNotIdle: false` leaves the thread as it was where SCHED_IDLE cannot
+ * be set: the engine's, which the starvation guard can raise from SCHED_IDLE
+ * but not from nice 19 (chrt --other keeps the nice value).
  */
-export function lowerThisThread(to: Lowering): ThreadPriority {
+export function lowerThisThread(to: Lowering, { niceIfNotIdle = true }: { niceIfNotIdle?: boolean } = {}): ThreadPriority {
   const tid = threadId();
   if (tid === null) return { tid, policy: 'normal' };
   if (to !== 'idle') return nice(tid, to);
@@ -56,7 +59,7 @@ export function lowerThisThread(to: Lowering): ThreadPriority {
     execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore' });
     return { tid, policy: 'SCHED_IDLE' };
   } catch {
-    return nice(tid, 19);
+    return niceIfNotIdle ? nice(tid, 19) : { tid, policy: 'normal' };
   }
 }
 

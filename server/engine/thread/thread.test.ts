@@ -5,6 +5,7 @@ import { startEngineThread, type EngineThread } from './client';
 import { createWriteGate } from '../../db/writeGate';
 import { writeLockHold } from '../../obs/metrics';
 import { createEventInbox } from '../eventInbox';
+import { SCHED_OTHER, schedOf } from '../../testing/sched';
 
 /** 12:00 in Shanghai (the workspace's zone): inside sending hours. */
 const NOON_SH = Date.UTC(2026, 10, 2, 4, 0);
@@ -82,6 +83,19 @@ describe('the engine on its own thread', () => {
     await vi.waitFor(() => expect(inbox.backlog().events).toBe(0), { timeout: 4_000, interval: 20 });
     expect(w.sql(`select count(*) n from events where name = 'tap'`)).toEqual([{ n: 450 }]);
     expect((await thread.tick(w.clock.now()))?.inbox).toEqual({ indexed: left, duplicates: 0, backlog: false });
+  });
+
+  it('asked for background where chrt cannot set SCHED_IDLE: stays at normal, not nice 19, which the starvation guard could not raise', async () => {
+    const path = process.env.PATH;
+    // the thread takes its environment as it is when started
+    process.env.PATH = '/nonexistent';
+    try {
+      thread = await startEngineThread({ databasePath: w.dbPath, providers: {}, sandbox: silentSms, publicUrl: 'http://localhost:3000', priority: 'background' });
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(thread.priority).toMatchObject({ policy: 'normal', tid: expect.any(Number) });
+    expect(schedOf(thread.priority.tid ?? 0)).toEqual({ policy: SCHED_OTHER, nice: 0 });
   });
 
   it('reports an error a tick throws on the thread as a rejected tick, with its message', async () => {

@@ -122,4 +122,5 @@ port.on('message', (m: ToThread) => {
 });
 // once set up (a busy machine would hold the set-up back under SCHED_IDLE, and the main thread's starvation guard starts
 // with 'ready'), before any tick: in the background, the API's thread gets the CPU first (priority.ts)
-send({ type: 'ready', priority: config.priority === 'background' ? lowerThisThread('idle') : thisThread() });
+// (SCHED_IDLE or nothing: the guard could not raise a nice-19 fallback, which would go unguarded)
+send({ type: 'ready', priority: config.priority === 'background' ? lowerThisThread('idle', { niceIfNotIdle: false }) : thisThread() });
