@@ -80,15 +80,15 @@ export function whyIdleIsIrreversible(stat: (tid: number) => SchedStat | null = 
   if (tid === null) return 'this platform has no thread ids';
   const before = stat(tid);
   if (before === null) return 'the kernel keeps no schedstat (/proc/<pid>/task/<tid>/schedstat)';
-  let raised = true;
+  let returned = true;
   try {
     execFileSync('chrt', ['--idle', '0', 'chrt', '--other', '0', 'true'], { stdio: 'ignore' });
   } catch {
-    raised = false;
+    returned = false;
   }
   const after = stat(tid);
   if (after === null || after.ranNs <= before.ranNs) return 'the kernel’s schedstat does not count a thread’s CPU time here (/proc/<pid>/task/<tid>/schedstat)';
-  return raised ? null : 'a thread cannot leave SCHED_IDLE here (that needs CAP_SYS_NICE, or an RLIMIT_NICE of 20), or there is no chrt';
+  return returned ? null : 'a thread cannot leave SCHED_IDLE here (that needs CAP_SYS_NICE, or an RLIMIT_NICE of 20), or there is no chrt';
 }
 
 /** A thread's CPU time so far and its time spent runnable but waiting for a CPU (ns), from /proc; null once it is gone. */

@@ -6,7 +6,7 @@
  *   A guard on the main thread (starvation.ts) raises it to normal for a
  *   while when other work starves it. That guard needs a thread that can be
  *   raised again (root or CAP_SYS_NICE, or RLIMIT_NICE 20), thread ids and
- *   schedstat; where one is missing the engine runs at normal, and the
+ *   a schedstat that counts; where one is missing the engine runs at normal, and the
  *   start-up log says why.
  * - `normal`: the engine and the API share the CPU as equals.
  *

@@ -120,7 +120,7 @@ port.on('message', (m: ToThread) => {
       break;
   }
 });
-// once set up (a busy machine would hold the set-up back under SCHED_IDLE, and the main thread's starvation guard starts
-// with 'ready'), before any tick: in the background, the API's thread gets the CPU first (priority.ts)
-// (SCHED_IDLE or nothing: the guard could not raise a nice-19 fallback, which would go unguarded)
+// In the background the API's thread gets the CPU first (priority.ts): lowered once set up (a busy machine would hold the
+// set-up back under SCHED_IDLE, and the main thread's starvation guard starts with 'ready'), before any tick. SCHED_IDLE
+// or nothing: the guard could not raise a nice-19 fallback
 send({ type: 'ready', priority: config.priority === 'background' ? lowerThisThread('idle', { niceIfNotIdle: false }) : thisThread() });
